@@ -1,0 +1,226 @@
+//! The command line: one file per subcommand; each parses, calls services and prints.
+//! Exit codes: 0 — done, 1 — error, 2 — wrong usage.
+
+mod check_db;
+mod cycles;
+mod demo;
+mod score;
+mod summary;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::error::{ContextKind, ErrorKind};
+use clap::{ArgAction, Parser, Subcommand};
+
+const ROOT_HELP: &str = "\
+{about-with-newline}
+Использование: {usage}
+
+Команды:
+{subcommands}
+
+Параметры:
+{options}{after-help}";
+
+const LEAF_HELP: &str = "\
+{about-with-newline}
+Использование: {usage}
+
+Параметры:
+{options}{after-help}";
+
+/// nok — независимая оценка качества условий оказания услуг (НОК УОУ): организации, циклы
+/// оценки, баллы и рейтинги, недостатки и планы по их устранению.
+#[derive(Debug, Parser)]
+#[command(
+    name = "nok",
+    version,
+    help_template = ROOT_HELP,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Без команды nok открывает рабочую базу. База: --db, иначе переменная NOK_DB, \
+иначе nok.sqlite в папке данных пользователя."
+)]
+pub struct Cli {
+    /// Файл базы данных (иначе NOK_DB, иначе папка данных пользователя)
+    #[arg(long, global = true, value_name = "ПУТЬ")]
+    db: Option<PathBuf>,
+
+    /// Считать сегодняшним днем эту дату (ДД.ММ.ГГГГ), для проверок «что если»
+    #[arg(long, global = true, value_name = "ДД.ММ.ГГГГ", value_parser = parse_date)]
+    today: Option<NaiveDate>,
+
+    /// Показать справку
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    /// Показать версию
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Открыть демонстрационную базу, построив ее при первом запуске
+    #[command(help_template = LEAF_HELP)]
+    Demo(demo::Args),
+    /// Список циклов оценки (первая колонка — номер цикла)
+    #[command(help_template = LEAF_HELP)]
+    Cycles(cycles::Args),
+    /// Пересчитать баллы цикла и показать рейтинг
+    #[command(help_template = LEAF_HELP)]
+    Score(score::Args),
+    /// Проверить целостность и согласованность базы
+    #[command(name = "check-db", help_template = LEAF_HELP)]
+    CheckDb,
+}
+
+/// What every command gets besides its own arguments.
+pub(crate) struct Context {
+    pub db: Option<PathBuf>,
+    pub today: NaiveDate,
+}
+
+/// Parses a date typed as ДД.ММ.ГГГГ (also accepts ГГГГ-ММ-ДД).
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t, "%d.%m.%Y")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+        .map_err(|_| format!("«{t}» — не дата; введите ДД.ММ.ГГГГ, например 01.12.2025"))
+}
+
+/// Runs `nok` with the process arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    match run(cli) {
+        Ok(code) => code,
+        // The reader went away (`nok cycles | head`): stop quietly, as other tools do.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            // `{:#}` prints the whole chain: what failed, then why.
+            let _ = writeln!(err, "ошибка: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ctx = Context {
+        db: cli.db,
+        today: cli.today.unwrap_or_else(crate::service::session::today),
+    };
+    match cli.command {
+        None => summary::run_default(&ctx),
+        Some(Command::Demo(args)) => demo::run(&ctx, &args),
+        Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
+        Some(Command::Score(args)) => score::run(&ctx, &args),
+        Some(Command::CheckDb) => check_db::run(&ctx),
+    }
+}
+
+/// Prints a clap error in Russian (help and version are printed as they are) and returns the
+/// exit code: 0 for help and version, 2 for wrong usage.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let ctx = |k| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let arg = ctx(ContextKind::InvalidArg);
+    let value = ctx(ContextKind::InvalidValue);
+    let message = match e.kind() {
+        ErrorKind::UnknownArgument => format!("неизвестный параметр {arg}"),
+        ErrorKind::InvalidSubcommand => format!(
+            "неизвестная команда «{}»",
+            ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::InvalidValue => {
+            let valid = ctx(ContextKind::ValidValue);
+            if value.is_empty() {
+                format!("у параметра {arg} не указано значение")
+            } else if valid.is_empty() {
+                format!("недопустимое значение «{value}» у параметра {arg}")
+            } else {
+                format!("недопустимое значение «{value}» у параметра {arg}; допустимы: {valid}")
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            format!("параметр {arg}: {why}")
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "не указан обязательный параметр {}",
+                ctx(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "не указана команда".to_string()
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "параметр {arg} нельзя сочетать с {}",
+            ctx(ContextKind::PriorArg)
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("неверное число значений у параметра {arg}")
+        }
+        _ => e.to_string(),
+    };
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "ошибка: {message}\nСправка: nok --help");
+    ExitCode::from(2)
+}
+
+/// Opens the existing working database (`--db`, `NOK_DB`, or the user's data folder).
+pub(crate) fn open_work_db(ctx: &Context) -> anyhow::Result<(PathBuf, rusqlite::Connection)> {
+    let path = crate::service::session::work_db(ctx.db.clone())?;
+    if !path.exists() {
+        anyhow::bail!(
+            "база данных {} не найдена. Укажите файл: --db ПУТЬ или переменная NOK_DB; \
+             демонстрационная база: nok demo",
+            path.display()
+        );
+    }
+    let conn = crate::store::open_existing(&path)?;
+    Ok((path, conn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn dates_parse_in_russian_form() {
+        assert_eq!(
+            parse_date("01.12.2025"),
+            Ok(NaiveDate::from_ymd_opt(2025, 12, 1).unwrap())
+        );
+        assert!(parse_date("31.02.2025").unwrap_err().contains("ДД.ММ.ГГГГ"));
+    }
+}

@@ -1,0 +1,1012 @@
+//! Scoring (расчет значений показателей): an organization's raw inputs → indicators (0–100) →
+//! criteria К1…К5 (weighted sums of their indicators) → the total S (mean of the criteria).
+//!
+//! Everything is computed from unrounded values; only the values written to the [`ScoreCard`] are
+//! rounded, each by the method's rule. An invalid input is an error naming the organization and
+//! the field, never a panic or NaN.
+
+use std::collections::BTreeMap;
+
+use crate::domain::methodology::{
+    ChecklistItem, Formula, IndicatorDef, InputDef, InputKind, Methodology,
+};
+use crate::domain::sector::Sector;
+
+/// Raw inputs of one organization (исходные данные для расчета): input key → number, e.g.
+/// `1.3.asked_site` → 40, `1.2.phone` → 1. Keys are those of [`Methodology::input_keys`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inputs {
+    values: BTreeMap<String, f64>,
+}
+
+impl Inputs {
+    /// No inputs.
+    pub fn new() -> Inputs {
+        Inputs::default()
+    }
+
+    /// Inputs from `(key, value)` pairs; a later pair for the same key wins.
+    pub fn from_pairs<K: Into<String>>(pairs: impl IntoIterator<Item = (K, f64)>) -> Inputs {
+        pairs.into_iter().collect()
+    }
+
+    /// Sets `key` to `value`, replacing any earlier value.
+    pub fn set(&mut self, key: impl Into<String>, value: f64) {
+        self.values.insert(key.into(), value);
+    }
+
+    /// The value of `key`, if entered.
+    pub fn get(&self, key: &str) -> Option<f64> {
+        self.values.get(key).copied()
+    }
+
+    /// Removes `key`, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<f64> {
+        self.values.remove(key)
+    }
+
+    /// All entered `(key, value)` pairs, ordered by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.into_iter()
+    }
+
+    /// Number of entered values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether nothing is entered.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Inputs {
+    type Item = (&'a str, f64);
+    type IntoIter = std::iter::Map<
+        std::collections::btree_map::Iter<'a, String, f64>,
+        fn((&'a String, &'a f64)) -> (&'a str, f64),
+    >;
+
+    /// Same as [`Inputs::iter`].
+    fn into_iter(self) -> Self::IntoIter {
+        self.values.iter().map(|(k, &v)| (k.as_str(), v))
+    }
+}
+
+impl<K: Into<String>> FromIterator<(K, f64)> for Inputs {
+    fn from_iter<I: IntoIterator<Item = (K, f64)>>(iter: I) -> Inputs {
+        let mut inputs = Inputs::new();
+        inputs.extend(iter);
+        inputs
+    }
+}
+
+impl<K: Into<String>> Extend<(K, f64)> for Inputs {
+    fn extend<I: IntoIterator<Item = (K, f64)>>(&mut self, iter: I) {
+        for (key, value) in iter {
+            self.set(key, value);
+        }
+    }
+}
+
+/// An organization's result (результаты независимой оценки): every indicator, every criterion and
+/// the total S, each rounded by the method's rule but computed from unrounded values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreCard {
+    /// Version of the method used, e.g. `2018`.
+    pub methodology: String,
+    /// Indicators (показатели) of the sector, in the method's order.
+    pub indicators: Vec<IndicatorScore>,
+    /// Criteria (критерии) К1…К5, in the method's order.
+    pub criteria: Vec<CriterionScore>,
+    /// The total (итоговый показатель) S = (К1 + … + К5) / 5.
+    pub total: f64,
+}
+
+impl ScoreCard {
+    /// The value of indicator `code`, if it counts for the sector.
+    pub fn indicator(&self, code: &str) -> Option<f64> {
+        self.indicators
+            .iter()
+            .find(|i| i.code == code)
+            .map(|i| i.value)
+    }
+
+    /// The value of criterion `code` (`К1`…).
+    pub fn criterion(&self, code: &str) -> Option<f64> {
+        self.criteria
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.value)
+    }
+}
+
+/// The value of one indicator (значение показателя), 0–100 points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorScore {
+    /// `1.1` … `5.3`.
+    pub code: String,
+    /// The criterion it belongs to, `К1` … `К5`.
+    pub criterion: String,
+    /// Rounded by the method's rule.
+    pub value: f64,
+}
+
+/// The value of one criterion (значение критерия), 0–100 points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriterionScore {
+    /// `К1` … `К5`.
+    pub code: String,
+    /// Rounded by the method's rule.
+    pub value: f64,
+}
+
+/// An input that cannot be scored (ошибка в исходных данных): which organization, which indicator
+/// and field, and why. Displayed in Russian, e.g. «ГБУ СО «КЦСОН»», показатель 1.3, поле
+/// 1.3.asked_site («Число ответивших о сайте»): значение равно нулю — знаменатель не может быть
+/// нулевым; проверьте ввод.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("«{org}», показатель {indicator}, поле {key} («{name}»): {problem}")]
+pub struct ScoreError {
+    /// The organization as named by the caller.
+    pub org: String,
+    /// Indicator code, e.g. `1.3`.
+    pub indicator: String,
+    /// Input key, e.g. `1.3.asked_site`.
+    pub key: String,
+    /// Russian name of the field.
+    pub name: String,
+    /// What is wrong (boxed to keep `Result<ScoreCard, ScoreError>` small).
+    pub problem: Box<InputProblem>,
+}
+
+/// What is wrong with an input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum InputProblem {
+    /// Not entered.
+    #[error("значение не введено; введите его")]
+    Missing,
+    /// NaN or infinite.
+    #[error("значение не является конечным числом; введите число")]
+    NotFinite,
+    /// A negative count.
+    #[error("отрицательное значение {0}; количество не может быть меньше нуля")]
+    Negative(f64),
+    /// A count with a fractional part.
+    #[error("значение {0} не целое; здесь нужно количество — целое число")]
+    NotWhole(f64),
+    /// An entered value (kind `value`) outside 0–100 points.
+    #[error("значение {0} вне диапазона 0–100 баллов")]
+    OutOfRange(f64),
+    /// A checklist item other than 0 or 1.
+    #[error("значение {0} недопустимо для пункта: введите 1 (есть) или 0 (нет)")]
+    NotMark(f64),
+    /// A denominator (respondents asked, items required) of zero.
+    #[error("значение равно нулю — знаменатель не может быть нулевым; проверьте ввод")]
+    ZeroDenominator,
+    /// A numerator larger than its denominator: more satisfied than asked, more items present
+    /// than required.
+    #[error(
+        "значение {value} больше знаменателя — поля {denominator_key} («{denominator_name}») = \
+         {denominator}; числитель не может его превышать, проверьте ввод"
+    )]
+    ExceedsDenominator {
+        value: f64,
+        denominator_key: String,
+        denominator_name: String,
+        denominator: f64,
+    },
+    /// The indicator's definition does not fit its formula (only for a hand-built method;
+    /// `Methodology::from_toml` rejects such files).
+    #[error("определение показателя не соответствует формуле {0}; проверьте файл методики")]
+    BadDefinition(&'static str),
+}
+
+/// Scores organization `org` of `sector` by method `m` (расчет показателей, критериев и
+/// итогового показателя). `org` is used only in error messages.
+///
+/// Indicator values are computed from the inputs; each criterion is the weighted sum of its
+/// unrounded indicators; S is the mean of the unrounded criteria. The card holds every value
+/// rounded by `m.rounding`. The first invalid input met, in the method's order, is the error.
+pub fn score(
+    m: &Methodology,
+    sector: Sector,
+    org: &str,
+    inputs: &Inputs,
+) -> Result<ScoreCard, ScoreError> {
+    let raw = compute(m, sector, org, inputs)?;
+    let round = |v: f64| m.rounding.round(v);
+    Ok(ScoreCard {
+        methodology: m.version.clone(),
+        indicators: raw
+            .indicators
+            .iter()
+            .map(|(def, v)| IndicatorScore {
+                code: def.code.clone(),
+                criterion: def.criterion.clone(),
+                value: round(*v),
+            })
+            .collect(),
+        criteria: raw
+            .criteria
+            .iter()
+            .map(|(code, v)| CriterionScore {
+                code: (*code).to_string(),
+                value: round(*v),
+            })
+            .collect(),
+        total: round(raw.total),
+    })
+}
+
+/// Unrounded values of one organization.
+struct Unrounded<'m> {
+    indicators: Vec<(&'m IndicatorDef, f64)>,
+    criteria: Vec<(&'m str, f64)>,
+    total: f64,
+}
+
+fn compute<'m>(
+    m: &'m Methodology,
+    sector: Sector,
+    org: &str,
+    inputs: &Inputs,
+) -> Result<Unrounded<'m>, ScoreError> {
+    let indicators = m
+        .indicators_for(sector)
+        .into_iter()
+        .map(|def| {
+            let reader = Reader {
+                org,
+                indicator: def,
+                inputs,
+            };
+            reader.value().map(|v| (def, v))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let profile = m.profile(sector);
+    let criteria: Vec<(&str, f64)> = m
+        .criteria
+        .iter()
+        .map(|c| {
+            let value = indicators
+                .iter()
+                .filter(|(def, _)| def.criterion == c.code)
+                .map(|(def, v)| profile.weight(&def.code).unwrap_or(0.0) * v)
+                .sum();
+            (c.code.as_str(), value)
+        })
+        .collect();
+    let total = if criteria.is_empty() {
+        0.0
+    } else {
+        criteria.iter().map(|(_, v)| v).sum::<f64>() / criteria.len() as f64
+    };
+    Ok(Unrounded {
+        indicators,
+        criteria,
+        total,
+    })
+}
+
+/// Reads and checks the inputs of one indicator and applies its formula.
+struct Reader<'a> {
+    org: &'a str,
+    indicator: &'a IndicatorDef,
+    inputs: &'a Inputs,
+}
+
+/// A checked input value with its definition.
+#[derive(Clone, Copy)]
+struct Field<'a> {
+    def: &'a InputDef,
+    value: f64,
+}
+
+impl<'a> Reader<'a> {
+    /// The unrounded value of the indicator, 0–100.
+    fn value(&self) -> Result<f64, ScoreError> {
+        let def = self.indicator;
+        let fields = def
+            .inputs
+            .iter()
+            .map(|d| self.input(d))
+            .collect::<Result<Vec<_>, _>>()?;
+        let kinds = fields.iter().map(|f| f.def.kind);
+        if !kinds.eq(def.formula.input_kinds().iter().copied()) {
+            return Err(self.bad_definition());
+        }
+        match (def.formula, fields.as_slice()) {
+            (Formula::RatioPair, &[n1, d1, n2, d2]) => {
+                Ok((self.percent(n1, d1)? + self.percent(n2, d2)?) / 2.0)
+            }
+            (Formula::Share, &[yes, asked]) => self.percent(yes, asked),
+            (Formula::MeanValueShare, &[value, yes, asked]) => {
+                Ok((value.value + self.percent(yes, asked)?) / 2.0)
+            }
+            (Formula::Points { points, cap }, &[]) => {
+                if def.checklist.is_empty() {
+                    return Err(self.bad_definition());
+                }
+                let mut present = 0.0;
+                for item in &def.checklist {
+                    present += self.mark(item)?;
+                }
+                Ok((points * present).min(cap))
+            }
+            _ => Err(self.bad_definition()),
+        }
+    }
+
+    /// `numerator / denominator × 100`, with the denominator non-zero and not below the
+    /// numerator. The multiplication comes first so that exact percentages (95.125) stay exact.
+    fn percent(&self, numerator: Field<'_>, denominator: Field<'_>) -> Result<f64, ScoreError> {
+        if denominator.value == 0.0 {
+            return Err(self.error(denominator.def, InputProblem::ZeroDenominator));
+        }
+        if numerator.value > denominator.value {
+            return Err(self.error(
+                numerator.def,
+                InputProblem::ExceedsDenominator {
+                    value: numerator.value,
+                    denominator_key: denominator.def.key.clone(),
+                    denominator_name: denominator.def.name.clone(),
+                    denominator: denominator.value,
+                },
+            ));
+        }
+        Ok(numerator.value * 100.0 / denominator.value)
+    }
+
+    /// A raw input, checked for its kind: a count is a whole number ≥ 0, a value is 0–100.
+    fn input(&self, def: &'a InputDef) -> Result<Field<'a>, ScoreError> {
+        let value = self.finite(&def.key, &def.name)?;
+        let problem = match def.kind {
+            InputKind::Count if value < 0.0 => Some(InputProblem::Negative(value)),
+            InputKind::Count if value.fract() != 0.0 => Some(InputProblem::NotWhole(value)),
+            InputKind::Value if !(0.0..=100.0).contains(&value) => {
+                Some(InputProblem::OutOfRange(value))
+            }
+            _ => None,
+        };
+        match problem {
+            Some(p) => Err(self.error(def, p)),
+            None => Ok(Field { def, value }),
+        }
+    }
+
+    /// A checklist item: 1 (present) or 0 (absent).
+    fn mark(&self, item: &ChecklistItem) -> Result<f64, ScoreError> {
+        let value = self.finite(&item.key, &item.name)?;
+        if value == 0.0 || value == 1.0 {
+            Ok(value)
+        } else {
+            Err(self.error_at(&item.key, &item.name, InputProblem::NotMark(value)))
+        }
+    }
+
+    /// The entered value of `key`: present and finite.
+    fn finite(&self, key: &str, name: &str) -> Result<f64, ScoreError> {
+        match self.inputs.get(key) {
+            None => Err(self.error_at(key, name, InputProblem::Missing)),
+            Some(v) if !v.is_finite() => Err(self.error_at(key, name, InputProblem::NotFinite)),
+            Some(v) => Ok(v),
+        }
+    }
+
+    fn error(&self, def: &InputDef, problem: InputProblem) -> ScoreError {
+        self.error_at(&def.key, &def.name, problem)
+    }
+
+    fn error_at(&self, key: &str, name: &str, problem: InputProblem) -> ScoreError {
+        ScoreError {
+            org: self.org.to_string(),
+            indicator: self.indicator.code.clone(),
+            key: key.to_string(),
+            name: name.to_string(),
+            problem: Box::new(problem),
+        }
+    }
+
+    fn bad_definition(&self) -> ScoreError {
+        let def = self.indicator;
+        ScoreError {
+            org: self.org.to_string(),
+            indicator: def.code.clone(),
+            key: def.code.clone(),
+            name: def.name.clone(),
+            problem: Box::new(InputProblem::BadDefinition(def.formula.code())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::methodology::BUILTIN_2018;
+    use crate::domain::rounding::round_half_away;
+
+    fn method() -> Methodology {
+        Methodology::from_toml("data/methodology/2018.toml", BUILTIN_2018).unwrap()
+    }
+
+    /// Checklist inputs `prefix.key` = 1 for the first `present` items of `keys`, 0 for the rest.
+    fn checklist(prefix: &str, keys: &[&str], present: usize) -> Vec<(String, f64)> {
+        keys.iter()
+            .enumerate()
+            .map(|(i, k)| (format!("{prefix}.{k}"), if i < present { 1.0 } else { 0.0 }))
+            .collect()
+    }
+
+    fn counts(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
+        pairs.iter().map(|&(k, v)| (k.to_string(), v)).collect()
+    }
+
+    const CHANNELS: [&str; 6] = [
+        "phone",
+        "email",
+        "e_services",
+        "faq",
+        "opinion_form",
+        "other_remote",
+    ];
+    const CONDITIONS: [&str; 7] = [
+        "rest_zone",
+        "navigation",
+        "drinking_water",
+        "sanitary_rooms",
+        "sanitary_state",
+        "transport",
+        "booking",
+    ];
+    const PREMISES: [&str; 5] = [
+        "ramps",
+        "parking",
+        "lifts_handrails",
+        "wheelchairs",
+        "adapted_sanitary",
+    ];
+    const EQUAL_TERMS: [&str; 6] = [
+        "sound_visual",
+        "braille",
+        "sign_language",
+        "low_vision_site",
+        "escort",
+        "remote_service",
+    ];
+
+    /// The parts every sector shares except 1.2, 2.1, 3.1, 3.2 (given as counts of items present).
+    fn inputs(
+        channels: usize,
+        conditions: usize,
+        premises: usize,
+        equal_terms: usize,
+        rest: &[(&str, f64)],
+    ) -> Inputs {
+        let mut all = counts(rest);
+        all.extend(checklist("1.2", &CHANNELS, channels));
+        all.extend(checklist("2.1", &CONDITIONS, conditions));
+        all.extend(checklist("3.1", &PREMISES, premises));
+        all.extend(checklist("3.2", &EQUAL_TERMS, equal_terms));
+        Inputs::from_pairs(all)
+    }
+
+    /// Social services (profile with_waiting, 2.2 as a share).
+    ///
+    /// ```text
+    /// 1.1 = 0.5 × (9/10 + 18/20) × 100        = 0.5 × (90 + 90)     = 90
+    /// 1.2 = min(30 × 3, 100)                                         = 90
+    /// 1.3 = 0.5 × (45/50 + 37/40) × 100       = 0.5 × (90 + 92.5)   = 91.25
+    /// К1  = 0.3×90 + 0.3×90 + 0.4×91.25       = 27 + 27 + 36.5      = 90.5
+    /// 2.1 = min(20 × 4, 100)                                         = 80
+    /// 2.2 = 7/8 × 100                                                = 87.5
+    /// 2.3 = 33/40 × 100                                              = 82.5
+    /// К2  = 0.3×80 + 0.4×87.5 + 0.3×82.5      = 24 + 35 + 24.75     = 83.75
+    /// 3.1 = 20 × 2 = 40;  3.2 = 20 × 3 = 60;  3.3 = 3/8 × 100       = 37.5
+    /// К3  = 0.3×40 + 0.4×60 + 0.3×37.5        = 12 + 24 + 11.25     = 47.25
+    /// 4.1 = 19/20 → 95;  4.2 = 39/40 → 97.5;  4.3 = 9/10 → 90
+    /// К4  = 0.4×95 + 0.4×97.5 + 0.2×90        = 38 + 39 + 18        = 95
+    /// 5.1 = 17/20 → 85;  5.2 = 9/10 → 90;  5.3 = 761/800 → 95.125, shown 95.13
+    ///       (half away from zero; half-to-even would show 95.12)
+    /// К5  = 0.3×85 + 0.2×90 + 0.5×95.125      = 25.5 + 18 + 47.5625 = 91.0625, shown 91.06
+    /// S   = (90.5 + 83.75 + 47.25 + 95 + 91.0625) / 5 = 407.5625 / 5 = 81.5125, shown 81.51
+    /// ```
+    fn social_example() -> Inputs {
+        inputs(
+            3,
+            4,
+            2,
+            3,
+            &[
+                ("1.1.stand_present", 9.0),
+                ("1.1.stand_required", 10.0),
+                ("1.1.site_present", 18.0),
+                ("1.1.site_required", 20.0),
+                ("1.3.yes_stand", 45.0),
+                ("1.3.asked_stand", 50.0),
+                ("1.3.yes_site", 37.0),
+                ("1.3.asked_site", 40.0),
+                ("2.2.yes", 7.0),
+                ("2.2.asked", 8.0),
+                ("2.3.yes", 33.0),
+                ("2.3.asked", 40.0),
+                ("3.3.yes", 3.0),
+                ("3.3.asked", 8.0),
+                ("4.1.yes", 19.0),
+                ("4.1.asked", 20.0),
+                ("4.2.yes", 39.0),
+                ("4.2.asked", 40.0),
+                ("4.3.yes", 9.0),
+                ("4.3.asked", 10.0),
+                ("5.1.yes", 17.0),
+                ("5.1.asked", 20.0),
+                ("5.2.yes", 9.0),
+                ("5.2.asked", 10.0),
+                ("5.3.yes", 761.0),
+                ("5.3.asked", 800.0),
+            ],
+        )
+    }
+
+    /// Health (profile with_waiting, 2.2 as the mean of entered waiting points and a share).
+    ///
+    /// ```text
+    /// 1.1 = 0.5 × (8/10 + 15/20) × 100        = 0.5 × (80 + 75)     = 77.5
+    /// 1.2 = min(30 × 4, 100) = min(120, 100)                         = 100
+    /// 1.3 = 0.5 × (30/40 + 18/24) × 100       = 0.5 × (75 + 75)     = 75
+    /// К1  = 0.3×77.5 + 0.3×100 + 0.4×75       = 23.25 + 30 + 30     = 83.25
+    /// 2.1 = min(20 × 7, 100) = min(140, 100)                         = 100
+    /// 2.2 = (80.09 + 433/500 × 100) / 2       = (80.09 + 86.6) / 2  = 83.345, shown 83.35
+    ///       (in f64 the sum is 83.344999…: naive rounding would show 83.34)
+    /// 2.3 = 45/50 × 100                                              = 90
+    /// К2  = 0.3×100 + 0.4×83.345 + 0.3×90     = 30 + 33.338 + 27    = 90.338, shown 90.34
+    /// 3.1 = 20 × 5 = 100;  3.2 = 20 × 1 = 20;  3.3 = 4/5 × 100      = 80
+    /// К3  = 0.3×100 + 0.4×20 + 0.3×80         = 30 + 8 + 24         = 62
+    /// 4.1 = 49/50 → 98;  4.2 = 47/50 → 94;  4.3 = 0/10 → 0
+    /// К4  = 0.4×98 + 0.4×94 + 0.2×0           = 39.2 + 37.6 + 0     = 76.8
+    /// 5.1 = 45/50 → 90;  5.2 = 40/50 → 80;  5.3 = 44/50 → 88
+    /// К5  = 0.3×90 + 0.2×80 + 0.5×88          = 27 + 16 + 44        = 87
+    /// S   = (83.25 + 90.338 + 62 + 76.8 + 87) / 5 = 399.388 / 5     = 79.8776, shown 79.88
+    /// ```
+    fn health_example() -> Inputs {
+        inputs(
+            4,
+            7,
+            5,
+            1,
+            &[
+                ("1.1.stand_present", 8.0),
+                ("1.1.stand_required", 10.0),
+                ("1.1.site_present", 15.0),
+                ("1.1.site_required", 20.0),
+                ("1.3.yes_stand", 30.0),
+                ("1.3.asked_stand", 40.0),
+                ("1.3.yes_site", 18.0),
+                ("1.3.asked_site", 24.0),
+                ("2.2.waiting_points", 80.09),
+                ("2.2.yes", 433.0),
+                ("2.2.asked", 500.0),
+                ("2.3.yes", 45.0),
+                ("2.3.asked", 50.0),
+                ("3.3.yes", 4.0),
+                ("3.3.asked", 5.0),
+                ("4.1.yes", 49.0),
+                ("4.1.asked", 50.0),
+                ("4.2.yes", 47.0),
+                ("4.2.asked", 50.0),
+                ("4.3.yes", 0.0),
+                ("4.3.asked", 10.0),
+                ("5.1.yes", 45.0),
+                ("5.1.asked", 50.0),
+                ("5.2.yes", 40.0),
+                ("5.2.asked", 50.0),
+                ("5.3.yes", 44.0),
+                ("5.3.asked", 50.0),
+            ],
+        )
+    }
+
+    /// Culture and education (profile without_waiting: no 2.2, К2 = 0.5 × 2.1 + 0.5 × 2.3).
+    /// Here S differs from the mean of the rounded criteria.
+    ///
+    /// ```text
+    /// 1.1 = 0.5 × (9/10 + 18/20) × 100        = 0.5 × (90 + 90)       = 90
+    /// 1.2 = min(30 × 3, 100)                                           = 90
+    /// 1.3 = 0.5 × (147/160 + 40/40) × 100     = 0.5 × (91.875 + 100)  = 95.9375, shown 95.94
+    /// К1  = 0.3×90 + 0.3×90 + 0.4×95.9375     = 27 + 27 + 38.375      = 92.375, shown 92.38
+    /// 2.1 = min(20 × 4, 100)                                           = 80
+    /// 2.3 = 369/400 × 100                                              = 92.25
+    /// К2  = 0.5×80 + 0.5×92.25                = 40 + 46.125           = 86.125, shown 86.13
+    /// 3.1 = 20 × 2 = 40;  3.2 = 20 × 2 = 40;  3.3 = 3/5 × 100         = 60
+    /// К3  = 0.3×40 + 0.4×40 + 0.3×60          = 12 + 16 + 18          = 46
+    /// 4.1 = 9/10 → 90;  4.2 = 19/20 → 95;  4.3 = 4/5 → 80
+    /// К4  = 0.4×90 + 0.4×95 + 0.2×80          = 36 + 38 + 16          = 90
+    /// 5.1 = 4/5 → 80;  5.2 = 9/10 → 90;  5.3 = 544/625 → 87.04
+    /// К5  = 0.3×80 + 0.2×90 + 0.5×87.04       = 24 + 18 + 43.52       = 85.52
+    /// S   = (92.375 + 86.125 + 46 + 90 + 85.52) / 5 = 400.02 / 5      = 80.004, shown 80.00
+    ///       (from the rounded criteria it would be 400.03 / 5 = 80.006 → 80.01: wrong)
+    /// ```
+    fn culture_example() -> Inputs {
+        inputs(
+            3,
+            4,
+            2,
+            2,
+            &[
+                ("1.1.stand_present", 9.0),
+                ("1.1.stand_required", 10.0),
+                ("1.1.site_present", 18.0),
+                ("1.1.site_required", 20.0),
+                ("1.3.yes_stand", 147.0),
+                ("1.3.asked_stand", 160.0),
+                ("1.3.yes_site", 40.0),
+                ("1.3.asked_site", 40.0),
+                ("2.3.yes", 369.0),
+                ("2.3.asked", 400.0),
+                ("3.3.yes", 3.0),
+                ("3.3.asked", 5.0),
+                ("4.1.yes", 9.0),
+                ("4.1.asked", 10.0),
+                ("4.2.yes", 19.0),
+                ("4.2.asked", 20.0),
+                ("4.3.yes", 4.0),
+                ("4.3.asked", 5.0),
+                ("5.1.yes", 4.0),
+                ("5.1.asked", 5.0),
+                ("5.2.yes", 9.0),
+                ("5.2.asked", 10.0),
+                ("5.3.yes", 544.0),
+                ("5.3.asked", 625.0),
+            ],
+        )
+    }
+
+    fn assert_card(card: &ScoreCard, indicators: &[(&str, f64)], criteria: [f64; 5], total: f64) {
+        let got: Vec<(&str, f64)> = card
+            .indicators
+            .iter()
+            .map(|i| (i.code.as_str(), i.value))
+            .collect();
+        assert_eq!(got, indicators);
+        let got: Vec<f64> = card.criteria.iter().map(|c| c.value).collect();
+        assert_eq!(got, criteria);
+        let codes: Vec<&str> = card.criteria.iter().map(|c| c.code.as_str()).collect();
+        assert_eq!(codes, ["К1", "К2", "К3", "К4", "К5"]);
+        assert_eq!(card.total, total);
+        assert_eq!(card.methodology, "2018");
+    }
+
+    #[test]
+    fn social_services_example() {
+        let card = score(&method(), Sector::Social, "КЦСОН", &social_example()).unwrap();
+        assert_card(
+            &card,
+            &[
+                ("1.1", 90.0),
+                ("1.2", 90.0),
+                ("1.3", 91.25),
+                ("2.1", 80.0),
+                ("2.2", 87.5),
+                ("2.3", 82.5),
+                ("3.1", 40.0),
+                ("3.2", 60.0),
+                ("3.3", 37.5),
+                ("4.1", 95.0),
+                ("4.2", 97.5),
+                ("4.3", 90.0),
+                ("5.1", 85.0),
+                ("5.2", 90.0),
+                ("5.3", 95.13),
+            ],
+            [90.5, 83.75, 47.25, 95.0, 91.06],
+            81.51,
+        );
+        assert_eq!(card.indicator("2.2"), Some(87.5));
+        assert_eq!(card.criterion("К3"), Some(47.25));
+        assert_eq!(card.indicators[4].criterion, "К2");
+    }
+
+    #[test]
+    fn health_example_uses_waiting_points() {
+        let card = score(&method(), Sector::Health, "ГБУЗ", &health_example()).unwrap();
+        assert_card(
+            &card,
+            &[
+                ("1.1", 77.5),
+                ("1.2", 100.0),
+                ("1.3", 75.0),
+                ("2.1", 100.0),
+                ("2.2", 83.35),
+                ("2.3", 90.0),
+                ("3.1", 100.0),
+                ("3.2", 20.0),
+                ("3.3", 80.0),
+                ("4.1", 98.0),
+                ("4.2", 94.0),
+                ("4.3", 0.0),
+                ("5.1", 90.0),
+                ("5.2", 80.0),
+                ("5.3", 88.0),
+            ],
+            [83.25, 90.34, 62.0, 76.8, 87.0],
+            79.88,
+        );
+    }
+
+    #[test]
+    fn culture_example_total_comes_from_unrounded_criteria() {
+        let card = score(&method(), Sector::Culture, "ГБУК", &culture_example()).unwrap();
+        assert_card(
+            &card,
+            &[
+                ("1.1", 90.0),
+                ("1.2", 90.0),
+                ("1.3", 95.94),
+                ("2.1", 80.0),
+                ("2.3", 92.25),
+                ("3.1", 40.0),
+                ("3.2", 40.0),
+                ("3.3", 60.0),
+                ("4.1", 90.0),
+                ("4.2", 95.0),
+                ("4.3", 80.0),
+                ("5.1", 80.0),
+                ("5.2", 90.0),
+                ("5.3", 87.04),
+            ],
+            [92.38, 86.13, 46.0, 90.0, 85.52],
+            80.0,
+        );
+        let mean_of_rounded: f64 = card.criteria.iter().map(|c| c.value).sum::<f64>() / 5.0;
+        assert_eq!(round_half_away(mean_of_rounded, 2), 80.01);
+    }
+
+    #[test]
+    fn culture_and_education_score_alike() {
+        let m = method();
+        let inputs = culture_example();
+        let culture = score(&m, Sector::Culture, "А", &inputs).unwrap();
+        let education = score(&m, Sector::Education, "А", &inputs).unwrap();
+        assert_eq!(culture, education);
+    }
+
+    #[test]
+    fn unused_inputs_are_ignored() {
+        // 2.2 inputs entered for a culture organization do not count.
+        let m = method();
+        let mut inputs = culture_example();
+        inputs.set("2.2.yes", 1.0);
+        inputs.set("2.2.asked", 0.0);
+        let card = score(&m, Sector::Culture, "ГБУК", &inputs).unwrap();
+        assert_eq!(card.total, 80.0);
+        assert_eq!(card.indicator("2.2"), None);
+    }
+
+    /// The error for the social example with `key` set to `value` (or removed, for `None`).
+    fn error_with(key: &str, value: Option<f64>) -> ScoreError {
+        let mut inputs = social_example();
+        match value {
+            Some(v) => inputs.set(key, v),
+            None => {
+                inputs.remove(key);
+            }
+        }
+        score(&method(), Sector::Social, "ГБУ СО «КЦСОН»", &inputs).unwrap_err()
+    }
+
+    #[test]
+    fn missing_input() {
+        let e = error_with("4.2.asked", None);
+        assert_eq!(*e.problem, InputProblem::Missing);
+        assert_eq!((e.indicator.as_str(), e.key.as_str()), ("4.2", "4.2.asked"));
+        assert_eq!(
+            e.to_string(),
+            "«ГБУ СО «КЦСОН»», показатель 4.2, поле 4.2.asked («Число ответивших об оказании \
+             услуги»): значение не введено; введите его"
+        );
+        let e = error_with("1.2.faq", None);
+        assert_eq!(
+            (e.key.as_str(), &*e.problem),
+            ("1.2.faq", &InputProblem::Missing)
+        );
+    }
+
+    #[test]
+    fn zero_denominator() {
+        let e = error_with("1.3.asked_site", Some(0.0));
+        assert_eq!(*e.problem, InputProblem::ZeroDenominator);
+        assert_eq!(
+            e.to_string(),
+            "«ГБУ СО «КЦСОН»», показатель 1.3, поле 1.3.asked_site («Число ответивших о сайте»): \
+             значение равно нулю — знаменатель не может быть нулевым; проверьте ввод"
+        );
+        // Also when the numerator is zero too.
+        let mut inputs = social_example();
+        inputs.set("1.1.stand_present", 0.0);
+        inputs.set("1.1.stand_required", 0.0);
+        let e = score(&method(), Sector::Social, "А", &inputs).unwrap_err();
+        assert_eq!(e.key, "1.1.stand_required");
+        assert_eq!(*e.problem, InputProblem::ZeroDenominator);
+    }
+
+    #[test]
+    fn yes_above_asked() {
+        let e = error_with("5.1.yes", Some(21.0));
+        assert_eq!(e.key, "5.1.yes");
+        assert_eq!(
+            *e.problem,
+            InputProblem::ExceedsDenominator {
+                value: 21.0,
+                denominator_key: "5.1.asked".into(),
+                denominator_name: "Число ответивших о рекомендации".into(),
+                denominator: 20.0,
+            }
+        );
+        assert!(
+            e.to_string()
+                .contains("21 больше знаменателя — поля 5.1.asked")
+        );
+    }
+
+    #[test]
+    fn present_above_required() {
+        let e = error_with("1.1.site_present", Some(21.0));
+        assert_eq!(e.key, "1.1.site_present");
+        assert!(matches!(
+            *e.problem,
+            InputProblem::ExceedsDenominator { ref denominator_key, .. }
+                if denominator_key == "1.1.site_required"
+        ));
+    }
+
+    #[test]
+    fn negative_count() {
+        let e = error_with("2.3.yes", Some(-1.0));
+        assert_eq!(
+            (e.key.as_str(), &*e.problem),
+            ("2.3.yes", &InputProblem::Negative(-1.0))
+        );
+        assert!(e.to_string().contains("отрицательное значение -1"));
+    }
+
+    #[test]
+    fn non_finite_input() {
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let e = error_with("3.3.asked", Some(v));
+            assert_eq!(
+                (e.key.as_str(), &*e.problem),
+                ("3.3.asked", &InputProblem::NotFinite)
+            );
+        }
+        let e = error_with("2.1.navigation", Some(f64::NAN));
+        assert_eq!(*e.problem, InputProblem::NotFinite);
+    }
+
+    #[test]
+    fn fractional_count() {
+        let e = error_with("4.1.asked", Some(20.5));
+        assert_eq!(
+            (e.key.as_str(), &*e.problem),
+            ("4.1.asked", &InputProblem::NotWhole(20.5))
+        );
+    }
+
+    #[test]
+    fn waiting_points_outside_0_100() {
+        for v in [100.5, -0.5] {
+            let mut inputs = health_example();
+            inputs.set("2.2.waiting_points", v);
+            let e = score(&method(), Sector::Health, "ГБУЗ", &inputs).unwrap_err();
+            assert_eq!(e.key, "2.2.waiting_points");
+            assert_eq!(*e.problem, InputProblem::OutOfRange(v));
+        }
+        // The ends of the range are fine.
+        for v in [0.0, 100.0] {
+            let mut inputs = health_example();
+            inputs.set("2.2.waiting_points", v);
+            assert!(score(&method(), Sector::Health, "ГБУЗ", &inputs).is_ok());
+        }
+    }
+
+    #[test]
+    fn checklist_item_not_0_or_1() {
+        for v in [2.0, 0.5, -1.0] {
+            let e = error_with("3.2.braille", Some(v));
+            assert_eq!(
+                (e.key.as_str(), &*e.problem),
+                ("3.2.braille", &InputProblem::NotMark(v))
+            );
+            assert!(
+                e.to_string()
+                    .contains("(«дублирование надписей знаками Брайля»)")
+            );
+        }
+    }
+
+    #[test]
+    fn hand_built_definition_that_does_not_fit_its_formula() {
+        let mut m = method();
+        m.indicators[0].inputs.pop();
+        let e = score(&m, Sector::Social, "А", &social_example()).unwrap_err();
+        assert_eq!(*e.problem, InputProblem::BadDefinition("ratio_pair"));
+        assert_eq!(e.indicator, "1.1");
+    }
+
+    #[test]
+    fn inputs_collection() {
+        let mut inputs = Inputs::from_pairs([("b", 2.0), ("a", 1.0), ("b", 3.0)]);
+        assert_eq!(inputs.len(), 2);
+        assert_eq!(inputs.get("b"), Some(3.0));
+        assert_eq!(inputs.get("c"), None);
+        inputs.set(String::from("c"), 4.0);
+        assert_eq!(
+            inputs.iter().collect::<Vec<_>>(),
+            [("a", 1.0), ("b", 3.0), ("c", 4.0)]
+        );
+        let mut total = 0.0;
+        for (_, v) in &inputs {
+            total += v;
+        }
+        assert_eq!(total, 8.0);
+        assert_eq!(inputs.remove("a"), Some(1.0));
+        assert!(!inputs.is_empty());
+        assert!(Inputs::new().is_empty());
+    }
+
+    /// Valid inputs for every input key of `sector`, drawn from `seeds`: counts come in
+    /// (numerator, denominator) pairs with 1 ≤ denominator and numerator ≤ denominator; values are
+    /// 0–100; checklist items 0 or 1.
+    fn valid_inputs(m: &Methodology, sector: Sector, seeds: &[(u32, u32, f64, bool)]) -> Inputs {
+        let mut seeds = seeds.iter().cycle();
+        let mut inputs = Inputs::new();
+        for def in m.indicators_for(sector) {
+            let counts: Vec<&InputDef> = def
+                .inputs
+                .iter()
+                .filter(|d| d.kind == InputKind::Count)
+                .collect();
+            for d in def.inputs.iter().filter(|d| d.kind == InputKind::Value) {
+                let &(_, _, value, _) = seeds.next().unwrap();
+                inputs.set(&d.key, value);
+            }
+            for pair in counts.chunks(2) {
+                let &(den, num, _, _) = seeds.next().unwrap();
+                inputs.set(&pair[0].key, f64::from(num % (den + 1)));
+                inputs.set(&pair[1].key, f64::from(den));
+            }
+            for item in &def.checklist {
+                let &(_, _, _, present) = seeds.next().unwrap();
+                inputs.set(&item.key, if present { 1.0 } else { 0.0 });
+            }
+        }
+        inputs
+    }
+
+    proptest! {
+        #[test]
+        fn scores_stay_in_range_and_total_is_mean_of_criteria(
+            sector in prop::sample::select(Sector::ALL.to_vec()),
+            seeds in prop::collection::vec((1u32..=2_000, 0u32..=2_000, 0.0f64..=100.0, any::<bool>()), 1..40),
+        ) {
+            let m = method();
+            let inputs = valid_inputs(&m, sector, &seeds);
+            let card = score(&m, sector, "А", &inputs).unwrap();
+            let raw = compute(&m, sector, "А", &inputs).unwrap();
+            let in_range = |v: f64| (0.0..=100.0).contains(&v);
+            prop_assert_eq!(card.indicators.len(), m.indicators_for(sector).len());
+            prop_assert!(card.indicators.iter().all(|i| in_range(i.value)), "{:?}", card);
+            prop_assert!(card.criteria.iter().all(|c| in_range(c.value)), "{:?}", card);
+            prop_assert!(in_range(card.total));
+            let raw_mean = raw.criteria.iter().map(|(_, v)| v).sum::<f64>() / 5.0;
+            prop_assert!((card.total - round_half_away(raw_mean, 2)).abs() < 1e-9);
+            let rounded_mean = card.criteria.iter().map(|c| c.value).sum::<f64>() / 5.0;
+            prop_assert!((card.total - rounded_mean).abs() <= 0.01 + 1e-9);
+            for ((_, raw_value), c) in raw.criteria.iter().zip(&card.criteria) {
+                prop_assert_eq!(c.value, round_half_away(*raw_value, 2));
+            }
+        }
+    }
+}

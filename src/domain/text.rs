@@ -1,0 +1,68 @@
+//! Text as it may be shown on a terminal.
+
+use std::borrow::Cow;
+
+/// Stored text made safe to print on a terminal: escape sequences (CSI `ESC [ … final`, OSC
+/// `ESC ] … BEL/ST`, and two-character `ESC x`) are removed whole, other control characters (C0,
+/// DEL, C1, bidi overrides) are dropped, and line breaks and tabs become spaces. A name containing
+/// ESC must never drive the terminal.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            '\u{1b}' => match chars.next() {
+                // CSI: parameters and intermediates, then one final byte 0x40–0x7E.
+                Some('[') => {
+                    for c in chars.by_ref() {
+                        if ('\u{40}'..='\u{7e}').contains(&c) {
+                            break;
+                        }
+                    }
+                }
+                // OSC, DCS, APC, PM, SOS: up to BEL or ESC \.
+                Some(']' | 'P' | '_' | '^' | 'X') => {
+                    while let Some(c) = chars.next() {
+                        if c == '\u{7}' {
+                            break;
+                        }
+                        if c == '\u{1b}' && chars.peek() == Some(&'\\') {
+                            chars.next();
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            c if is_unsafe(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_removed_whole() {
+        assert_eq!(printable("ГБУ\u{1b}[31;1m «Ромашка»"), "ГБУ «Ромашка»");
+        assert_eq!(
+            printable("\u{1b}]0;pwned\u{7}ЦБС\u{1b}]8;;http://x\u{1b}\\"),
+            "ЦБС"
+        );
+        assert_eq!(printable("a\nb\tc\u{9b}d\u{7f}\u{202e}e"), "a b cde");
+        assert_eq!(printable("конец\u{1b}"), "конец");
+        assert!(matches!(printable("обычный текст"), Cow::Borrowed(_)));
+    }
+}

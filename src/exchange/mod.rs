@@ -1,0 +1,4 @@
+//! File formats: CSV for Excel (later: bus.gov.ru packages, xlsx, plan tables pasted from
+//! documents).
+
+pub mod csv;

@@ -1,0 +1,9 @@
+//! Use cases shared by the CLI and the terminal UI: building the demo database, recomputing scores
+//! and ratings, loading the method.
+
+pub mod check;
+pub mod demo;
+pub mod methodology;
+pub mod recompute;
+pub mod session;
+pub mod table;

@@ -1,0 +1,161 @@
+//! Tables printed by the CLI: aligned text for a terminal, or CSV for Excel.
+
+use std::io::Write;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::domain::text::printable;
+pub use crate::exchange::csv::Cell;
+use crate::exchange::csv::write_excel_csv;
+
+/// How a table is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for reading in a terminal.
+    #[default]
+    Table,
+    /// CSV for Excel: UTF-8 with BOM, `;`, decimal comma.
+    Csv,
+}
+
+/// A header row and rows of cells.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Text cells wider than this are cut with «…» in the text form (CSV keeps them whole).
+const MAX_TEXT_WIDTH: usize = 60;
+
+impl Table {
+    pub fn new(headers: &[&str]) -> Table {
+        Table {
+            headers: headers.iter().map(|h| (*h).to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+
+    /// Prints the table in `format`.
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+        match format {
+            Format::Csv => write_excel_csv(out, &self.headers, self.rows.iter().cloned()),
+            Format::Table => self.write_text(out),
+        }
+    }
+
+    fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|c| cut(&printable(&c.display()), MAX_TEXT_WIDTH))
+                    .collect()
+            })
+            .collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for row in &cells {
+            for (i, c) in row.iter().enumerate() {
+                if let Some(w) = widths.get_mut(i) {
+                    *w = (*w).max(c.width());
+                }
+            }
+        }
+        let numeric: Vec<bool> = (0..self.headers.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .any(|r| r.get(i).is_some_and(Cell::is_numeric))
+            })
+            .collect();
+        let line = |out: &mut dyn Write, row: &[String]| -> std::io::Result<()> {
+            let mut text = String::new();
+            for (i, c) in row.iter().enumerate() {
+                let pad = widths[i].saturating_sub(c.width());
+                if i > 0 {
+                    text.push_str("  ");
+                }
+                if numeric[i] {
+                    text.push_str(&" ".repeat(pad));
+                    text.push_str(c);
+                } else {
+                    text.push_str(c);
+                    if i + 1 < row.len() {
+                        text.push_str(&" ".repeat(pad));
+                    }
+                }
+            }
+            writeln!(out, "{}", text.trim_end())
+        };
+        line(out, &self.headers)?;
+        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+        line(out, &rule)?;
+        for row in &cells {
+            line(out, row)?;
+        }
+        Ok(())
+    }
+}
+
+/// Cuts `text` to at most `max` columns, ending with «…» when cut.
+pub fn cut(text: &str, max: usize) -> String {
+    if text.width() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_table_aligns_and_cuts() {
+        let mut t = Table::new(&["Место", "Организация", "S"]);
+        t.push(vec![
+            Cell::Int(1),
+            Cell::Text("ГБУ «Ромашка»".into()),
+            Cell::Dec(98.5, 2),
+        ]);
+        t.push(vec![
+            Cell::Int(10),
+            Cell::Text("Я".repeat(80)),
+            Cell::Dec(7.0, 2),
+        ]);
+        let mut out = Vec::new();
+        t.write(Format::Table, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0].split_whitespace().collect::<Vec<_>>(),
+            ["Место", "Организация", "S"]
+        );
+        assert!(lines[2].starts_with("    1  ГБУ «Ромашка»"), "{text}");
+        assert!(lines[2].ends_with("98,50"));
+        assert!(lines[3].ends_with(" 7,00"));
+        assert!(lines[3].contains('…'));
+        assert_eq!(lines[2].width(), lines[3].width());
+    }
+
+    #[test]
+    fn cut_respects_width() {
+        assert_eq!(cut("абвгд", 5), "абвгд");
+        assert_eq!(cut("абвгде", 5), "абвг…");
+    }
+}

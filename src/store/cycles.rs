@@ -1,0 +1,71 @@
+//! Assessment cycles as listed to users.
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::{Result, codec};
+use crate::domain::cycle::CycleStatus;
+use crate::domain::sector::Sector;
+
+/// A cycle with what a list shows about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CycleInfo {
+    pub id: i64,
+    pub year: i32,
+    pub sector: Sector,
+    pub region: String,
+    /// The authority's short name (its full name when it has none).
+    pub authority: String,
+    pub status: CycleStatus,
+    pub methodology: String,
+    /// Inputs changed since the scores were computed.
+    pub scores_stale: bool,
+    /// Organizations in the cycle.
+    pub orgs: i64,
+    /// Mean total S of the scored organizations.
+    pub mean_total: Option<f64>,
+}
+
+const SELECT: &str = "
+    SELECT c.id, c.year, c.sector, c.region,
+           CASE WHEN a.short_name = '' THEN a.name ELSE a.short_name END,
+           c.status, c.methodology, c.scores_stale,
+           (SELECT count(*) FROM membership m WHERE m.cycle_id = c.id),
+           (SELECT avg(s.total) FROM membership m JOIN score s ON s.membership_id = m.id
+             WHERE m.cycle_id = c.id)
+    FROM cycle c JOIN authority a ON a.id = c.authority_id";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<CycleInfo> {
+    Ok(CycleInfo {
+        id: r.get(0)?,
+        year: r.get(1)?,
+        sector: codec::sector(r, 2)?,
+        region: r.get(3)?,
+        authority: r.get(4)?,
+        status: codec::cycle_status(r, 5)?,
+        methodology: r.get(6)?,
+        scores_stale: r.get::<_, i64>(7)? != 0,
+        orgs: r.get(8)?,
+        mean_total: r.get(9)?,
+    })
+}
+
+/// All cycles, newest year first, then region and sector.
+pub fn list(conn: &Connection) -> Result<Vec<CycleInfo>> {
+    let sql = format!("{SELECT} ORDER BY c.year DESC, c.region, c.sector, c.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One cycle by id.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<CycleInfo>> {
+    let sql = format!("{SELECT} WHERE c.id = ?1");
+    Ok(conn.query_row(&sql, [id], from_row).optional()?)
+}
+
+/// Ids of cycles whose scores are stale.
+pub fn stale_ids(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare("SELECT id FROM cycle WHERE scores_stale = 1 ORDER BY id")?;
+    let ids = stmt.query_map([], |r| r.get(0))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}

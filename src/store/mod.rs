@@ -1,0 +1,238 @@
+//! SQLite storage: schema migrations, queries and transactions. The only place with SQL; takes and
+//! returns domain values.
+
+pub mod audit;
+pub mod bulk;
+pub mod check;
+mod codec;
+pub mod cycles;
+pub mod meta;
+pub mod scores;
+pub mod summary;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+
+/// How long a writer waits for another session's lock before giving up (several people over SSH
+/// share one database file).
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+const MIGRATION_SLICE: &[M<'static>] = &[M::up(include_str!("migrations/001_initial.sql"))];
+const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
+
+/// The schema version this build of `nok` knows (SQLite `user_version`).
+pub fn schema_version() -> i64 {
+    MIGRATION_SLICE.len() as i64
+}
+
+/// A storage failure, with a Russian message that says what happened and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("не удалось открыть базу данных {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("не удалось создать папку {path} для базы данных: {source}")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "база данных {path} создана более новой версией nok (версия схемы {found}, эта программа знает {known}); обновите nok"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("файл {path} не является базой данных nok: {detail}")]
+    NotNok { path: PathBuf, detail: String },
+    #[error("не удалось обновить схему базы данных {path}: {source}")]
+    Migrate {
+        path: PathBuf,
+        #[source]
+        source: rusqlite_migration::Error,
+    },
+    #[error("ошибка базы данных: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Opens (creating if needed) the database at `path`, applies pragmas and migrates it to the
+/// current schema.
+pub fn open(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let conn = Connection::open(path).map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    prepare(conn, path)
+}
+
+/// Opens an existing database without creating it; fails if the file does not exist.
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    prepare(conn, path)
+}
+
+/// Creates a fresh database for a one-off bulk build (the demo): migrated, with journaling and
+/// syncing off for speed. The caller builds it under a temporary name, calls [`seal_scratch`],
+/// closes it and renames it into place, so a crash never leaves a half-built file under the
+/// final name.
+pub fn open_scratch(path: &Path) -> Result<Connection> {
+    let conn = open(path)?;
+    conn.pragma_update(None, "journal_mode", "OFF")?;
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(conn)
+}
+
+/// Finishes a bulk build: statistics for the query planner, and a rollback journal so the file
+/// stands alone (no -wal) until it is next opened.
+pub fn seal_scratch(conn: &Connection) -> Result<()> {
+    conn.execute_batch("ANALYZE; PRAGMA optimize;")?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    Ok(())
+}
+
+/// An in-memory database with the full schema (tests).
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    prepare(conn, Path::new(":memory:"))
+}
+
+fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // A file that is not SQLite fails on the first read, here, with a clear message.
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| StoreError::NotNok {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+    if found > schema_version() {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known: schema_version(),
+        });
+    }
+    if found == 0 && has_foreign_tables(&conn)? {
+        return Err(StoreError::NotNok {
+            path: path.to_path_buf(),
+            detail: "в файле есть чужие таблицы".into(),
+        });
+    }
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    MIGRATIONS
+        .to_latest(&mut conn)
+        .map_err(|source| StoreError::Migrate {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(conn)
+}
+
+fn has_foreign_tables(conn: &Connection) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+/// A date as stored: ISO `YYYY-MM-DD`.
+pub(crate) fn iso(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok());
+    }
+
+    #[test]
+    fn empty_database_migrates_to_latest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("x.sqlite");
+        let conn = open(&path).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, schema_version());
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        drop(conn);
+        // Opening again is a no-op migration.
+        assert!(open_existing(&path).is_ok());
+    }
+
+    #[test]
+    fn newer_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.sqlite");
+        drop(open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        drop(c);
+        let err = open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { found: 99, .. }));
+        assert!(err.to_string().contains("более новой версией"));
+    }
+
+    #[test]
+    fn garbage_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.sqlite");
+        std::fs::write(&path, vec![0x42u8; 8192]).unwrap();
+        let err = open(&path).unwrap_err();
+        assert!(
+            err.to_string().contains("не является базой данных nok"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn check_constraints_hold() {
+        let conn = open_in_memory().unwrap();
+        let bad = conn.execute(
+            "INSERT INTO authority (name, region, inn, kpp, ogrn) VALUES ('x', 'r', '12345', '123456789', '1027700132195')",
+            [],
+        );
+        assert!(bad.is_err(), "short ИНН must be refused");
+    }
+}

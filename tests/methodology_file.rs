@@ -1,0 +1,531 @@
+//! The shipped method file `data/methodology/2018.toml`: it loads, has the shape of the 2018
+//! method, and every kind of damage to it is reported with the file name and the key path.
+
+use std::collections::HashSet;
+
+use nok::domain::methodology::{BUILTIN_2018, Formula, InputKind, Methodology};
+use nok::domain::sector::Sector;
+
+const FILE: &str = "data/methodology/2018.toml";
+
+fn shipped() -> Methodology {
+    Methodology::from_toml(FILE, BUILTIN_2018).unwrap()
+}
+
+#[test]
+fn built_in_copy_loads() {
+    let m = shipped();
+    assert_eq!(m.version, "2018");
+    assert_eq!(m.rounding.digits, 2);
+}
+
+#[test]
+fn file_on_disk_is_the_built_in_copy() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let m = Methodology::from_toml(&path.display().to_string(), &text).unwrap();
+    assert_eq!(m, shipped());
+}
+
+#[test]
+fn five_criteria_with_their_names() {
+    let m = shipped();
+    let criteria: Vec<(&str, &str)> = m
+        .criteria
+        .iter()
+        .map(|c| (c.code.as_str(), c.name.as_str()))
+        .collect();
+    assert_eq!(
+        criteria,
+        [
+            ("К1", "Открытость и доступность информации об организации"),
+            (
+                "К2",
+                "Комфортность условий предоставления услуг, в том числе время ожидания предоставления услуг"
+            ),
+            ("К3", "Доступность услуг для инвалидов"),
+            (
+                "К4",
+                "Доброжелательность, вежливость работников организации"
+            ),
+            ("К5", "Удовлетворенность условиями оказания услуг"),
+        ]
+    );
+}
+
+#[test]
+fn fifteen_indicators_with_waiting_fourteen_without() {
+    let m = shipped();
+    // 2.2 has two definitions: social services and health.
+    assert_eq!(m.indicators.len(), 16);
+    for sector in [Sector::Social, Sector::Health] {
+        assert_eq!(m.indicators_for(sector).len(), 15, "{sector}");
+        assert_eq!(m.profile(sector).weights.len(), 15, "{sector}");
+    }
+    for sector in [Sector::Culture, Sector::Education] {
+        assert_eq!(m.indicators_for(sector).len(), 14, "{sector}");
+        assert_eq!(m.profile(sector).weights.len(), 14, "{sector}");
+        assert!(m.indicator(sector, "2.2").is_none());
+    }
+    // Every criterion has indicators in every sector.
+    for sector in Sector::ALL {
+        for c in &m.criteria {
+            assert!(
+                m.indicators_for(sector)
+                    .iter()
+                    .any(|d| d.criterion == c.code),
+                "{} {sector}",
+                c.code
+            );
+        }
+    }
+}
+
+#[test]
+fn weights_as_in_the_order() {
+    let m = shipped();
+    let social = [
+        ("1.1", 0.3),
+        ("1.2", 0.3),
+        ("1.3", 0.4),
+        ("2.1", 0.3),
+        ("2.2", 0.4),
+        ("2.3", 0.3),
+        ("3.1", 0.3),
+        ("3.2", 0.4),
+        ("3.3", 0.3),
+        ("4.1", 0.4),
+        ("4.2", 0.4),
+        ("4.3", 0.2),
+        ("5.1", 0.3),
+        ("5.2", 0.2),
+        ("5.3", 0.5),
+    ];
+    for (code, w) in social {
+        assert_eq!(m.weight(Sector::Social, code), w, "{code}");
+        assert_eq!(m.weight(Sector::Health, code), w, "{code}");
+        let culture = match code {
+            "2.1" | "2.3" => 0.5,
+            "2.2" => 0.0,
+            _ => w,
+        };
+        assert_eq!(m.weight(Sector::Culture, code), culture, "{code}");
+        assert_eq!(m.weight(Sector::Education, code), culture, "{code}");
+    }
+}
+
+#[test]
+fn formulas_and_inputs() {
+    let m = shipped();
+    let formula = |s, code| m.indicator(s, code).unwrap().formula;
+    assert_eq!(formula(Sector::Social, "1.1"), Formula::RatioPair);
+    assert_eq!(formula(Sector::Social, "1.3"), Formula::RatioPair);
+    assert_eq!(formula(Sector::Social, "2.2"), Formula::Share);
+    assert_eq!(formula(Sector::Health, "2.2"), Formula::MeanValueShare);
+    assert_eq!(
+        formula(Sector::Education, "2.1"),
+        Formula::Points {
+            points: 20.0,
+            cap: 100.0
+        }
+    );
+    let inputs = |s, code| -> Vec<String> {
+        m.indicator(s, code)
+            .unwrap()
+            .inputs
+            .iter()
+            .map(|i| i.key.clone())
+            .collect()
+    };
+    assert_eq!(
+        inputs(Sector::Social, "1.1"),
+        [
+            "1.1.stand_present",
+            "1.1.stand_required",
+            "1.1.site_present",
+            "1.1.site_required"
+        ]
+    );
+    assert_eq!(
+        inputs(Sector::Social, "1.3"),
+        [
+            "1.3.yes_stand",
+            "1.3.asked_stand",
+            "1.3.yes_site",
+            "1.3.asked_site"
+        ]
+    );
+    assert_eq!(
+        inputs(Sector::Health, "2.2"),
+        ["2.2.waiting_points", "2.2.yes", "2.2.asked"]
+    );
+    assert_eq!(inputs(Sector::Culture, "5.3"), ["5.3.yes", "5.3.asked"]);
+    let checklist_sizes: Vec<(&str, usize)> = m
+        .indicators
+        .iter()
+        .filter(|d| !d.checklist.is_empty())
+        .map(|d| (d.code.as_str(), d.checklist.len()))
+        .collect();
+    assert_eq!(
+        checklist_sizes,
+        [("1.2", 6), ("2.1", 7), ("3.1", 5), ("3.2", 6)]
+    );
+    assert!(m.indicators.iter().all(|d| {
+        d.inputs
+            .iter()
+            .all(|i| (i.kind == InputKind::Value) == i.key.ends_with("waiting_points"))
+    }));
+}
+
+#[test]
+fn input_keys_are_unique_within_each_sector() {
+    let m = shipped();
+    for (sector, count) in [
+        (Sector::Social, 50),
+        (Sector::Health, 51),
+        (Sector::Culture, 48),
+        (Sector::Education, 48),
+    ] {
+        let keys = m.input_keys(sector);
+        assert_eq!(keys.len(), count, "{sector}");
+        let unique: HashSet<&str> = keys.iter().copied().collect();
+        assert_eq!(unique.len(), keys.len(), "{sector}");
+        assert!(keys.iter().all(|k| k.split_once('.').is_some()));
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Broken copies of the file
+// ------------------------------------------------------------------------------------------------
+
+const BROKEN: &str = "methodology/broken-2018.toml";
+
+/// The shipped text with the first `from` replaced by `to`.
+fn broken(from: &str, to: &str) -> String {
+    assert!(BUILTIN_2018.contains(from), "not in the file: {from:?}");
+    BUILTIN_2018.replacen(from, to, 1)
+}
+
+/// Loads the shipped file with the first `from` replaced by `to` and checks that the error names
+/// the file and contains each of `expected`.
+fn assert_rejected(from: &str, to: &str, expected: &[&str]) -> String {
+    let message = Methodology::from_toml(BROKEN, &broken(from, to))
+        .unwrap_err()
+        .to_string();
+    assert!(message.starts_with(&format!("{BROKEN}: ")), "{message}");
+    for part in expected {
+        assert!(message.contains(part), "no «{part}» in: {message}");
+    }
+    message
+}
+
+#[test]
+fn unknown_formula() {
+    assert_rejected(
+        "formula = \"share\"",
+        "formula = \"sharee\"",
+        &[
+            "indicators[4].formula: неизвестный вид формулы «sharee»",
+            "ratio_pair, share, points, mean_value_share",
+        ],
+    );
+}
+
+#[test]
+fn weights_not_summing_to_one() {
+    assert_rejected(
+        "\"5.3\" = 0.5 }",
+        "\"5.3\" = 0.6 }",
+        &["profiles[0].weights: ", "критерия К5", "равна 1.1"],
+    );
+}
+
+#[test]
+fn zero_or_negative_weight() {
+    for bad in ["0", "-0.3"] {
+        assert_rejected(
+            "\"2.1\" = 0.3",
+            &format!("\"2.1\" = {bad}"),
+            &["profiles[0].weights.\"2.1\": вес должен быть больше нуля"],
+        );
+    }
+}
+
+#[test]
+fn missing_weight() {
+    assert_rejected(
+        "\"4.3\" = 0.2, ",
+        "",
+        &["profiles[0].weights: нет веса показателя 4.3"],
+    );
+}
+
+#[test]
+fn weight_of_an_indicator_that_does_not_apply() {
+    assert_rejected(
+        "\"2.1\" = 0.5, \"2.3\" = 0.5",
+        "\"2.1\" = 0.5, \"2.2\" = 0.5, \"2.3\" = 0.5",
+        &["profiles[1].weights.\"2.2\": показатель 2.2 не применяется в сфере «культура»"],
+    );
+    assert_rejected(
+        "\"1.1\" = 0.3",
+        "\"1.1\" = 0.3, \"1.4\" = 0.1",
+        &["profiles[0].weights.\"1.4\": показатель 1.4 не описан"],
+    );
+}
+
+#[test]
+fn non_numeric_weight() {
+    assert_rejected(
+        "\"1.1\" = 0.3",
+        "\"1.1\" = \"0,3\"",
+        &[
+            "строка ",
+            "profiles[0].weights.\"1.1\": неверный тип значения: строка \"0,3\", а ожидается число",
+        ],
+    );
+}
+
+#[test]
+fn unknown_criterion() {
+    assert_rejected(
+        "criterion = \"К3\"",
+        "criterion = \"К9\"",
+        &["indicators[7].criterion: критерий «К9» не описан"],
+    );
+    // A Latin K is not the Cyrillic К.
+    assert_rejected(
+        "criterion = \"К1\"",
+        "criterion = \"K1\"",
+        &["indicators[0].criterion: критерий «K1» не описан"],
+    );
+}
+
+#[test]
+fn duplicate_criterion() {
+    assert_rejected(
+        "code = \"К2\"",
+        "code = \"К1\"",
+        &["criteria[1].code: код критерия «К1» повторяется"],
+    );
+}
+
+#[test]
+fn criterion_without_indicators() {
+    assert_rejected(
+        "[[criteria]]\ncode = \"К5\"",
+        "[[criteria]]\ncode = \"К6\"\nname = \"Лишний\"\n\n[[criteria]]\ncode = \"К5\"",
+        &[
+            "criteria[4]: у критерия К6 нет ни одного показателя для сферы «социальное обслуживание»",
+        ],
+    );
+}
+
+#[test]
+fn sector_missing_from_profiles() {
+    assert_rejected(
+        "sectors = [\"culture\", \"education\"]",
+        "sectors = [\"culture\"]",
+        &["profiles: сфера «образование» (education) не входит ни в один профиль"],
+    );
+}
+
+#[test]
+fn sector_in_two_profiles() {
+    assert_rejected(
+        "sectors = [\"culture\", \"education\"]",
+        "sectors = [\"culture\", \"education\", \"social\"]",
+        &["profiles[1].sectors[2]: сфера «social» уже входит в профиль «with_waiting»"],
+    );
+}
+
+#[test]
+fn unknown_sector() {
+    assert_rejected(
+        "sectors = [\"health\"]",
+        "sectors = [\"sport\"]",
+        &["indicators[5].sectors[0]: неизвестная сфера «sport»"],
+    );
+}
+
+#[test]
+fn two_definitions_for_one_sector() {
+    assert_rejected(
+        "sectors = [\"health\"]",
+        "sectors = [\"health\", \"social\"]",
+        &[
+            "indicators[5].sectors: показатель 2.2 для сферы «социальное обслуживание»",
+            "indicators[4]",
+        ],
+    );
+}
+
+#[test]
+fn syntax_error() {
+    let line = BUILTIN_2018
+        .lines()
+        .position(|l| l == "[rounding]")
+        .unwrap()
+        + 1;
+    assert_rejected(
+        "\n[rounding]\n",
+        "\n[rounding\n",
+        &[&format!(
+            "строка {line}, столбец 10: ошибка синтаксиса TOML"
+        )],
+    );
+    assert_rejected("digits = 2", "digits 2", &["ошибка синтаксиса TOML"]);
+}
+
+#[test]
+fn duplicate_toml_key() {
+    assert_rejected(
+        "version = \"2018\"",
+        "version = \"2018\"\nversion = \"2019\"",
+        &["ключ version повторяется"],
+    );
+}
+
+#[test]
+fn duplicate_input_key() {
+    assert_rejected(
+        "key = \"stand_required\"",
+        "key = \"stand_present\"",
+        &["indicators[0].inputs[1].key: ключ «stand_present» повторяется в показателе 1.1"],
+    );
+}
+
+#[test]
+fn duplicate_checklist_key() {
+    assert_rejected(
+        "key = \"email\"",
+        "key = \"phone\"",
+        &["indicators[1].checklist[1].key: ключ «phone» повторяется в показателе 1.2"],
+    );
+}
+
+#[test]
+fn malformed_key() {
+    assert_rejected(
+        "key = \"site_present\"",
+        "key = \"site present\"",
+        &["indicators[0].inputs[2].key: ключ «site present» недопустим"],
+    );
+}
+
+#[test]
+fn wrong_number_of_inputs() {
+    assert_rejected(
+        "    { key = \"site_required\"",
+        "    # { key = \"site_required\"",
+        &[
+            "indicators[0].inputs: формула ratio_pair требует входов: 4",
+            "указано: 3",
+        ],
+    );
+}
+
+#[test]
+fn unknown_input_kind() {
+    assert_rejected(
+        "kind = \"value\"",
+        "kind = \"valeu\"",
+        &["indicators[5].inputs[0].kind: неизвестный вид входа «valeu»"],
+    );
+}
+
+#[test]
+fn input_kind_out_of_place() {
+    assert_rejected(
+        "kind = \"value\"",
+        "kind = \"count\"",
+        &[
+            "indicators[5].inputs[0].kind: формула mean_value_share читает на месте 1 вход вида value",
+        ],
+    );
+}
+
+#[test]
+fn points_formula_needs_points_cap_and_a_checklist() {
+    assert_rejected(
+        "points = 30\n",
+        "",
+        &["indicators[1].points: для формулы points укажите число баллов"],
+    );
+    assert_rejected(
+        "cap = 100\n",
+        "cap = 0\n",
+        &["indicators[1].cap: значение должно быть больше нуля"],
+    );
+    // 1.2 with its checklist emptied.
+    let start = BUILTIN_2018
+        .find("checklist = [\n    { key = \"phone\"")
+        .unwrap();
+    let end = start + BUILTIN_2018[start..].find("\n]\n").unwrap() + 2;
+    assert_rejected(
+        &BUILTIN_2018[start..end],
+        "checklist = []",
+        &["indicators[1].checklist: формула points требует чек-лист хотя бы из одного пункта"],
+    );
+}
+
+#[test]
+fn points_or_checklist_on_another_formula() {
+    assert_rejected(
+        "formula = \"share\"",
+        "formula = \"share\"\npoints = 5",
+        &["indicators[4].points: ключ points допустим только для формулы points"],
+    );
+    assert_rejected(
+        "formula = \"share\"",
+        "formula = \"share\"\nchecklist = [{ key = \"x\", name = \"икс\" }]",
+        &["indicators[4].checklist: чек-лист допустим только для формулы points"],
+    );
+}
+
+#[test]
+fn rounding_rule() {
+    assert_rejected(
+        "digits = 2",
+        "digits = 7",
+        &["rounding.digits: число знаков после запятой 7 вне допустимого диапазона 0–6"],
+    );
+    assert_rejected(
+        "digits = 2",
+        "digits = -1",
+        &["rounding.digits: число знаков после запятой -1"],
+    );
+    assert_rejected(
+        "\nmode = \"half_away_from_zero\"",
+        "\nmode = \"half_even\"",
+        &["rounding.mode: неизвестный способ округления «half_even»"],
+    );
+}
+
+#[test]
+fn missing_and_unknown_keys() {
+    assert_rejected(
+        "name = \"Доступность услуг для инвалидов\"\n",
+        "",
+        &["criteria[2]: нет обязательного ключа «name»"],
+    );
+    assert_rejected(
+        "code = \"1.1\"\n",
+        "code = \"1.1\"\nweight = 0.3\n",
+        &["indicators[0].weight: неизвестный ключ «weight»; допустимы: code, criterion"],
+    );
+    assert_rejected(
+        "version = \"2018\"\n",
+        "",
+        &["нет обязательного ключа «version»"],
+    );
+}
+
+#[test]
+fn empty_version() {
+    assert_rejected(
+        "version = \"2018\"",
+        "version = \"  \"",
+        &["version: пустое значение: укажите версию методики"],
+    );
+}
