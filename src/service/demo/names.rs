@@ -1233,6 +1233,28 @@ mod tests {
     }
 
     #[test]
+    fn authority_names_are_unique_across_regions() {
+        let l = lists();
+        let mut names = std::collections::HashSet::new();
+        let mut shorts = std::collections::HashSet::new();
+        for r in &l.regions {
+            for s in Sector::ALL {
+                let a = l.authority_forms(&r.style, s).unwrap();
+                let vars = [("gen", r.genitive.as_str()), ("abbr", r.abbr.as_str())];
+                assert!(names.insert(fill(&a.nom, &vars)));
+                assert!(
+                    shorts.insert(fill(&a.short, &vars)),
+                    "{}",
+                    fill(&a.short, &vars)
+                );
+            }
+            let slugs: std::collections::HashSet<&str> =
+                r.cities.iter().map(|c| c.slug.as_str()).collect();
+            assert_eq!(slugs.len(), r.cities.len());
+        }
+    }
+
+    #[test]
     fn bad_lines_are_skipped_not_fatal() {
         let mut errors = Vec::new();
         let regions = parse_regions(
