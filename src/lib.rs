@@ -9,3 +9,4 @@ pub mod domain;
 pub mod exchange;
 pub mod service;
 pub mod store;
+pub mod tui;

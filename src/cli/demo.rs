@@ -56,6 +56,12 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    if super::on_terminal() {
+        let path = demo.path.clone();
+        drop(demo);
+        crate::tui::run(&path, ctx.today)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut out = std::io::stdout().lock();
     if demo.built {
         super::summary::line(

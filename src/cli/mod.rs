@@ -191,6 +191,12 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Whether a person is at a terminal (both input and output), so the UI can open.
+pub(crate) fn on_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
 /// Opens the existing working database (`--db`, `NOK_DB`, or the user's data folder).
 pub(crate) fn open_work_db(ctx: &Context) -> anyhow::Result<(PathBuf, rusqlite::Connection)> {
     let path = crate::service::session::work_db(ctx.db.clone())?;

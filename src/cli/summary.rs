@@ -9,9 +9,14 @@ use rusqlite::Connection;
 use super::Context;
 use crate::store;
 
-/// `nok` without a command.
+/// `nok` without a command: the terminal UI on a terminal, else a summary.
 pub fn run_default(ctx: &Context) -> anyhow::Result<ExitCode> {
     let (path, conn) = super::open_work_db(ctx)?;
+    if super::on_terminal() {
+        drop(conn);
+        crate::tui::run(&path, ctx.today)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut out = std::io::stdout().lock();
     line(&mut out, &format!("База: {}", path.display()))?;
     print(&mut out, &conn, ctx.today)?;

@@ -2,6 +2,7 @@
 //! returns domain values.
 
 pub mod audit;
+pub mod browse;
 pub mod bulk;
 pub mod check;
 mod codec;

@@ -1,0 +1,124 @@
+//! Keys → intents. Single-letter commands also work with the Russian layout active (ЙЦУКЕН keys
+//! are read as the QWERTY keys in the same place), but never inside a text field.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::{Action, Mode};
+
+/// The QWERTY key in the same place as a Russian-layout letter (й → q, о → j …); other
+/// characters are returned unchanged.
+pub fn latin(c: char) -> char {
+    const RU: &str = "йцукенгшщзхъфывапролджэячсмитьбюё";
+    const EN: &str = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
+    const RU_UP: &str = "ЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮЁ";
+    const EN_UP: &str = "QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>~";
+    for (ru, en) in [(RU, EN), (RU_UP, EN_UP)] {
+        if let Some(i) = ru.chars().position(|r| r == c) {
+            return en.chars().nth(i).unwrap_or(c);
+        }
+    }
+    match c {
+        // On the Russian layout `.` sits where `/` is, and `,` (Shift) where `?` is.
+        '.' => '/',
+        ',' => '?',
+        c => c,
+    }
+}
+
+/// The intent of a key press in `mode`.
+pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            KeyCode::Char('c') | KeyCode::Char('с') => Some(Action::Quit),
+            KeyCode::Char('f') | KeyCode::Char('а') => Some(Action::PageDown),
+            KeyCode::Char('b') | KeyCode::Char('и') => Some(Action::PageUp),
+            _ => None,
+        };
+    }
+    match mode {
+        Mode::Search => match key.code {
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Enter => Some(Action::Accept),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Down => Some(Action::Down),
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::Char(c) => Some(Action::Type(c)),
+            _ => None,
+        },
+        Mode::Help => match key.code {
+            KeyCode::Esc | KeyCode::Enter => Some(Action::Cancel),
+            KeyCode::Char(c) if matches!(latin(c), 'q' | '?') => Some(Action::Cancel),
+            _ => None,
+        },
+        Mode::Normal => match key.code {
+            KeyCode::Down => Some(Action::Down),
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::PageDown => Some(Action::PageDown),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::Home => Some(Action::Home),
+            KeyCode::End => Some(Action::End),
+            KeyCode::Tab => Some(Action::NextScreen),
+            KeyCode::BackTab => Some(Action::PrevScreen),
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Enter => Some(Action::Accept),
+            KeyCode::Left => Some(Action::Left),
+            KeyCode::Right => Some(Action::Right),
+            KeyCode::Char(c) => match latin(c) {
+                'q' => Some(Action::Quit),
+                'j' => Some(Action::Down),
+                'k' => Some(Action::Up),
+                'g' => Some(Action::Home),
+                'G' => Some(Action::End),
+                'h' | '[' => Some(Action::Left),
+                'l' | ']' => Some(Action::Right),
+                '/' => Some(Action::StartSearch),
+                '?' => Some(Action::Help),
+                's' => Some(Action::SortNext),
+                'S' => Some(Action::SortReverse),
+                'f' => Some(Action::FilterSector),
+                d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),
+                _ => None,
+            },
+            _ => None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn russian_layout_gives_the_same_commands() {
+        assert_eq!(latin('й'), 'q');
+        assert_eq!(latin('о'), 'j');
+        assert_eq!(latin('л'), 'k');
+        assert_eq!(latin('П'), 'G');
+        assert_eq!(latin('ы'), 's');
+        assert_eq!(latin('.'), '/');
+        for (ru, en) in [
+            ('й', 'q'),
+            ('о', 'j'),
+            ('л', 'k'),
+            ('п', 'g'),
+            ('ы', 's'),
+            ('а', 'f'),
+        ] {
+            assert_eq!(
+                action(Mode::Normal, key(ru)),
+                action(Mode::Normal, key(en)),
+                "{ru}"
+            );
+        }
+    }
+
+    #[test]
+    fn letters_are_text_inside_search() {
+        assert_eq!(action(Mode::Search, key('й')), Some(Action::Type('й')));
+        assert_eq!(action(Mode::Search, key('q')), Some(Action::Type('q')));
+    }
+}

@@ -1,0 +1,118 @@
+//! The terminal UI: an event loop that turns keys into intents, changes the state, and redraws
+//! only when something changed. Data is read by a worker thread with its own connection, so the
+//! first frame comes at once and the screen stays responsive on a 100,000-organization database.
+
+pub mod app;
+pub mod keymap;
+pub mod theme;
+pub mod views;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+
+use self::app::{App, Loaded, Request};
+use self::theme::Theme;
+use crate::store;
+
+/// Opens the UI on the database at `path` and runs it until the user quits.
+pub fn run(path: &Path, today: NaiveDate) -> anyhow::Result<()> {
+    // Fail before touching the terminal if the database cannot be opened.
+    drop(store::open_existing(path)?);
+    let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
+    let mut app = App::new(today, Theme::from_env());
+    let mut terminal = ratatui::try_init()?;
+    let result = event_loop(&mut terminal, &mut app, &requests, &loaded);
+    ratatui::try_restore()?;
+    result
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    requests: &Sender<Request>,
+    loaded: &Receiver<Loaded>,
+) -> anyhow::Result<()> {
+    let mut dirty = true;
+    while !app.quit {
+        while let Ok(msg) = loaded.try_recv() {
+            app.apply(msg);
+            dirty = true;
+        }
+        if dirty {
+            execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
+            terminal.draw(|f| views::draw(app, f))?;
+            execute!(std::io::stdout(), EndSynchronizedUpdate)?;
+            std::io::stdout().flush()?;
+            dirty = false;
+        }
+        if event::poll(Duration::from_millis(50))? {
+            match event::read()? {
+                Event::Key(key) if key.kind != KeyEventKind::Release => {
+                    if let Some(action) = keymap::action(app.mode, key) {
+                        app.update(action);
+                        dirty = true;
+                    }
+                }
+                Event::Resize(..) => dirty = true,
+                _ => {}
+            }
+        }
+        for r in app.requests.drain(..) {
+            // The worker only stops when the UI does.
+            let _ = requests.send(r);
+        }
+    }
+    Ok(())
+}
+
+/// Starts the thread that reads data for the UI: the year list, the newest year's summary and the
+/// organization index at once, then whatever the UI asks for.
+fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Loaded>) {
+    let (req_tx, req_rx) = channel::<Request>();
+    let (tx, rx) = channel::<Loaded>();
+    std::thread::spawn(move || {
+        let conn = match store::open_existing(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = tx.send(Loaded::Failed(e.to_string()));
+                return;
+            }
+        };
+        let send = |r: Result<Loaded, store::StoreError>| {
+            tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
+                .is_ok()
+        };
+        let years = store::browse::years(&conn);
+        let first = years.as_ref().ok().and_then(|y| y.first().copied());
+        if !send(years.map(Loaded::Years)) {
+            return;
+        }
+        if let Some(y) = first
+            && !send(store::browse::year_summary(&conn, y, today).map(Loaded::Summary))
+        {
+            return;
+        }
+        if !send(store::browse::org_index(&conn, today).map(Loaded::Orgs)) {
+            return;
+        }
+        for r in req_rx {
+            let ok = match r {
+                Request::Summary(y) => {
+                    send(store::browse::year_summary(&conn, y, today).map(Loaded::Summary))
+                }
+            };
+            if !ok {
+                return;
+            }
+        }
+    });
+    (req_tx, rx)
+}

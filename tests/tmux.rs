@@ -1,0 +1,127 @@
+//! The real binary in a real terminal (tmux): start on a demo database, switch screens, search in
+//! Cyrillic, quit with the Russian layout, and check the terminal is given back.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// tmux with a private server, so tests never touch a user's sessions.
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    fn capture(&self) -> String {
+        let out = self.run(&["capture-pane", "-p", "-t", &self.session]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.session.as_str()];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Polls the screen until `pred` holds or 15 s pass.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.capture();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {what}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn browse_search_in_cyrillic_and_quit_in_tmux() {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have tmux (.ci/run installs it)"
+        );
+        eprintln!("пропущено: tmux не установлен (apt-get install tmux)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let bin = env!("CARGO_BIN_EXE_nok");
+    let cmd = format!(
+        "{bin} demo --db {} --orgs 80 --today 22.11.2026; echo ВЫХОД-$?; sleep 30",
+        db.display()
+    );
+    let t = Tmux {
+        socket: format!("nok-test-{}", std::process::id()),
+        session: "nok".into(),
+    };
+    let home = dir.path().to_string_lossy().into_owned();
+    let out = t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "nok",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "-e",
+        &format!("HOME={home}"),
+        "-e",
+        "LANG=C.UTF-8",
+        &cmd,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let s = t.wait_for("the summary", |s| s.contains("Оценено организаций"));
+    assert!(s.contains("Средний S по сферам"), "{s}");
+    t.keys(&["2"]);
+    t.wait_for("the list", |s| s.contains("строка 1/80"));
+    t.keys(&["/", "школ"]);
+    let s = t.wait_for("search results", |s| {
+        s.contains("Поиск: школ") && s.contains("из 80")
+    });
+    assert!(
+        s.contains("Школ") || s.contains("СОШ") || s.contains("школ"),
+        "{s}"
+    );
+    t.keys(&["Enter", "о", "о"]);
+    t.wait_for("moved down in the results", |s| s.contains("строка 3/"));
+    // Quit with «й» (q on the Russian layout); the shell line after it proves the UI ended.
+    t.keys(&["Escape", "й"]);
+    let s = t.wait_for("exit", |s| s.contains("ВЫХОД-0"));
+    assert!(
+        !s.contains("Организация▲"),
+        "the alternate screen is left:\n{s}"
+    );
+}

@@ -1,0 +1,253 @@
+//! The terminal UI drawn into a `TestBackend` over a small deterministic demo database, driven
+//! with key sequences the way a person would.
+
+use chrono::NaiveDate;
+use nok::service::demo::{DemoOptions, open_or_build};
+use nok::service::methodology::Methods;
+use nok::store::browse;
+use nok::tui::app::{App, Loaded, Mode, Screen};
+use nok::tui::keymap;
+use nok::tui::theme::Theme;
+use nok::tui::views;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::Modifier;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+/// A 60-organization demo database and an app with its data loaded.
+fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let opts = DemoOptions {
+        orgs: 60,
+        seed: 2018,
+        today: today(),
+    };
+    let demo = open_or_build(
+        &path,
+        &opts,
+        false,
+        &Methods::builtin().unwrap(),
+        &mut |_| {},
+    )
+    .unwrap();
+    setup(&demo.conn);
+    let conn = demo.conn;
+    let mut app = App::new(today(), Theme::plain());
+    let years = browse::years(&conn).unwrap();
+    let first = years[0];
+    app.apply(Loaded::Years(years));
+    app.apply(Loaded::Summary(
+        browse::year_summary(&conn, first, today()).unwrap(),
+    ));
+    app.apply(Loaded::Orgs(browse::org_index(&conn, today()).unwrap()));
+    (dir, app)
+}
+
+fn app() -> (tempfile::TempDir, App) {
+    app_with(|_| {})
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| views::draw(app, f)).unwrap();
+    t
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    draw(app, w, h).backend().to_string()
+}
+
+/// Presses keys as typed characters (each char one key), through the real keymap.
+fn type_keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    if let Some(a) = keymap::action(app.mode, KeyEvent::new(code, KeyModifiers::NONE)) {
+        app.update(a);
+    }
+}
+
+#[test]
+fn summary_screen() {
+    let (_d, app) = app();
+    let s = screen(&app, 120, 40);
+    for needle in [
+        "Сводка",
+        "2025 год",
+        "Оценено организаций",
+        "Средний S по сферам",
+        "Распределение S",
+        "К3",
+    ] {
+        assert!(s.contains(needle), "{needle}\n{s}");
+    }
+    insta::assert_snapshot!("summary_120x40", s);
+    insta::assert_snapshot!("summary_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn organizations_screen() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2");
+    assert_eq!(app.screen, Screen::Organizations);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("строка 1/60"), "{s}");
+    assert!(s.contains("Организация▲"), "{s}");
+    insta::assert_snapshot!("organizations_120x40", s);
+    insta::assert_snapshot!("organizations_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn too_small_terminal_gets_a_message_and_no_panic() {
+    let (_d, mut app) = app();
+    for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
+        let s = screen(&app, w, h);
+        if w >= 20 {
+            assert!(s.contains("слишком мал"), "{w}×{h}\n{s}");
+        }
+    }
+    type_keys(&mut app, "2");
+    for (w, h) in [(80, 24), (300, 100), (81, 25)] {
+        let _ = screen(&app, w, h);
+    }
+}
+
+#[test]
+fn navigation_search_sort_and_filter_by_keys() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2jjj");
+    assert!(screen(&app, 120, 40).contains("строка 4/60"));
+    press(&mut app, KeyCode::End);
+    assert!(screen(&app, 120, 40).contains("строка 60/60"));
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::PageDown);
+    let s = screen(&app, 120, 40);
+    assert!(!s.contains("строка 1/60"), "{s}");
+
+    // Incremental search in Cyrillic over the full name.
+    type_keys(&mut app, "/школ");
+    assert_eq!(app.mode, Mode::Search);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Поиск: школ"), "{s}");
+    let list = app.orgs.as_ref().unwrap();
+    assert!(!list.view.is_empty() && list.view.len() < 60);
+    for &i in &list.view {
+        let k = &list.keys[i as usize];
+        assert!(
+            k.full_name.to_lowercase().contains("школ") || k.name.to_lowercase().contains("школ")
+        );
+    }
+    press(&mut app, KeyCode::Down);
+    let chosen = app.orgs.as_ref().unwrap().selected_key().unwrap().id;
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(screen(&app, 120, 40).contains("поиск «школ»"));
+    // Clearing the search keeps the chosen organization selected.
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&app, 120, 40).contains("/60 · сортировка"));
+    assert_eq!(
+        app.orgs.as_ref().unwrap().selected_key().unwrap().id,
+        chosen
+    );
+
+    // Search by ИНН prefix.
+    let inn = app.orgs.as_ref().unwrap().keys[7].inn.clone();
+    type_keys(&mut app, &format!("/{inn}"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.orgs.as_ref().unwrap().view.len(), 1);
+    assert!(screen(&app, 120, 40).contains(&format!("ИНН {inn}")));
+    press(&mut app, KeyCode::Esc);
+
+    // Sort by S (s three times: sector, region, S), best first; S reverses.
+    type_keys(&mut app, "sss");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("сортировка: S"), "{s}");
+    let totals: Vec<f64> = {
+        let l = app.orgs.as_ref().unwrap();
+        l.view
+            .iter()
+            .filter_map(|&i| l.keys[i as usize].latest_total)
+            .collect()
+    };
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]));
+    type_keys(&mut app, "S");
+    assert!(screen(&app, 120, 40).contains("(обратная)"));
+
+    // Sector filter.
+    type_keys(&mut app, "f");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("сфера: социальное обслуживание"), "{s}");
+}
+
+#[test]
+fn russian_layout_commands_work_outside_text() {
+    let (_d, mut app) = app();
+    // «2», then о/о (j j), ы (s), й (q).
+    type_keys(&mut app, "2оо");
+    assert!(screen(&app, 120, 40).contains("строка 3/60"));
+    type_keys(&mut app, "ы");
+    assert!(screen(&app, 120, 40).contains("сортировка: сфера"));
+    // Inside search, the same letters are text.
+    type_keys(&mut app, ".й");
+    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.orgs.as_ref().unwrap().query, "й");
+    assert!(!app.quit);
+    press(&mut app, KeyCode::Esc);
+    type_keys(&mut app, "й");
+    assert!(app.quit);
+}
+
+#[test]
+fn help_overlay_lists_the_keys_of_the_screen() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2?");
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("Справка") && s.contains("поиск") && s.contains("русской раскладке"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn selection_is_visible_without_colour() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2");
+    let t = draw(&app, 120, 40);
+    // Row 1 of the table: tabs (1), search line (1), border (1), header (1).
+    let cell = &t.backend().buffer()[(5, 4)];
+    assert!(cell.modifier.contains(Modifier::REVERSED), "{cell:?}");
+    assert_eq!(cell.fg, ratatui::style::Color::Reset);
+}
+
+#[test]
+fn control_characters_in_stored_text_never_reach_the_terminal() {
+    let (_d, mut app) = app_with(|c| {
+        c.execute(
+            "UPDATE organization SET short_name = 'ААА \u{1b}]0;x\u{7}\u{1b}[31mКрасный\u{9b}', \
+             full_name = 'ААА полное\u{1b}[2J' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    });
+    type_keys(&mut app, "2");
+    let t = draw(&app, 120, 40);
+    let s = t.backend().to_string();
+    assert!(s.contains("ААА Красный"), "{s}");
+    for cell in t.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "{:?}",
+            cell.symbol()
+        );
+    }
+}
