@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::methodology::Methods;
 use nok::store::browse;
-use nok::tui::app::{App, Loaded, Mode, Screen};
+use nok::tui::app::{App, Loaded, Mode};
 use nok::tui::keymap;
 use nok::tui::theme::Theme;
 use nok::tui::views;
@@ -37,19 +37,23 @@ fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir, Ap
     .unwrap();
     setup(&demo.conn);
     let conn = demo.conn;
-    let mut app = App::new(today(), Theme::plain());
     let years = browse::years(&conn).unwrap();
     let first = years[0];
+    let summary = browse::year_summary(&conn, first, today()).unwrap();
+    let index = browse::org_index(&conn, today()).unwrap();
+    let mut app = App::new(today(), Theme::plain(), Some(conn));
     app.apply(Loaded::Years(years));
-    app.apply(Loaded::Summary(
-        browse::year_summary(&conn, first, today()).unwrap(),
-    ));
-    app.apply(Loaded::Orgs(browse::org_index(&conn, today()).unwrap()));
+    app.apply(Loaded::Summary(summary));
+    app.apply(Loaded::Orgs(index));
     (dir, app)
 }
 
 fn app() -> (tempfile::TempDir, App) {
     app_with(|_| {})
+}
+
+fn list(app: &App) -> &nok::tui::screens::organizations::OrgList {
+    app.organizations().unwrap().list.as_ref().unwrap()
 }
 
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
@@ -70,7 +74,7 @@ fn type_keys(app: &mut App, keys: &str) {
 }
 
 fn press(app: &mut App, code: KeyCode) {
-    if let Some(a) = keymap::action(app.mode, KeyEvent::new(code, KeyModifiers::NONE)) {
+    if let Some(a) = keymap::action(app.key_mode(), KeyEvent::new(code, KeyModifiers::NONE)) {
         app.update(a);
     }
 }
@@ -97,7 +101,7 @@ fn summary_screen() {
 fn organizations_screen() {
     let (_d, mut app) = app();
     type_keys(&mut app, "2");
-    assert_eq!(app.screen, Screen::Organizations);
+    assert_eq!(app.tab, 1);
     let s = screen(&app, 120, 40);
     assert!(s.contains("строка 1/60"), "{s}");
     assert!(s.contains("Организация▲"), "{s}");
@@ -134,35 +138,32 @@ fn navigation_search_sort_and_filter_by_keys() {
 
     // Incremental search in Cyrillic over the full name.
     type_keys(&mut app, "/школ");
-    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.key_mode(), Mode::Search);
     let s = screen(&app, 120, 40);
     assert!(s.contains("Поиск: школ"), "{s}");
-    let list = app.orgs.as_ref().unwrap();
-    assert!(!list.view.is_empty() && list.view.len() < 60);
-    for &i in &list.view {
-        let k = &list.keys[i as usize];
+    let found = list(&app);
+    assert!(!found.view.is_empty() && found.view.len() < 60);
+    for &i in &found.view {
+        let k = &found.keys[i as usize];
         assert!(
             k.full_name.to_lowercase().contains("школ") || k.name.to_lowercase().contains("школ")
         );
     }
     press(&mut app, KeyCode::Down);
-    let chosen = app.orgs.as_ref().unwrap().selected_key().unwrap().id;
+    let chosen = list(&app).selected_key().unwrap().id;
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.key_mode(), Mode::Normal);
     assert!(screen(&app, 120, 40).contains("поиск «школ»"));
     // Clearing the search keeps the chosen organization selected.
     press(&mut app, KeyCode::Esc);
     assert!(screen(&app, 120, 40).contains("/60 · сортировка"));
-    assert_eq!(
-        app.orgs.as_ref().unwrap().selected_key().unwrap().id,
-        chosen
-    );
+    assert_eq!(list(&app).selected_key().unwrap().id, chosen);
 
     // Search by ИНН prefix.
-    let inn = app.orgs.as_ref().unwrap().keys[7].inn.clone();
+    let inn = list(&app).keys[7].inn.clone();
     type_keys(&mut app, &format!("/{inn}"));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.orgs.as_ref().unwrap().view.len(), 1);
+    assert_eq!(list(&app).view.len(), 1);
     assert!(screen(&app, 120, 40).contains(&format!("ИНН {inn}")));
     press(&mut app, KeyCode::Esc);
 
@@ -171,7 +172,7 @@ fn navigation_search_sort_and_filter_by_keys() {
     let s = screen(&app, 120, 40);
     assert!(s.contains("сортировка: S"), "{s}");
     let totals: Vec<f64> = {
-        let l = app.orgs.as_ref().unwrap();
+        let l = list(&app);
         l.view
             .iter()
             .filter_map(|&i| l.keys[i as usize].latest_total)
@@ -197,8 +198,8 @@ fn russian_layout_commands_work_outside_text() {
     assert!(screen(&app, 120, 40).contains("сортировка: сфера"));
     // Inside search, the same letters are text.
     type_keys(&mut app, ".й");
-    assert_eq!(app.mode, Mode::Search);
-    assert_eq!(app.orgs.as_ref().unwrap().query, "й");
+    assert_eq!(app.key_mode(), Mode::Search);
+    assert_eq!(list(&app).query, "й");
     assert!(!app.quit);
     press(&mut app, KeyCode::Esc);
     type_keys(&mut app, "й");
@@ -215,7 +216,7 @@ fn help_overlay_lists_the_keys_of_the_screen() {
         "{s}"
     );
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.key_mode(), Mode::Normal);
 }
 
 #[test]
@@ -250,4 +251,35 @@ fn control_characters_in_stored_text_never_reach_the_terminal() {
             cell.symbol()
         );
     }
+}
+
+#[test]
+fn command_line_jumps_to_screens_and_organizations_with_completion() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, ":орг");
+    assert_eq!(app.key_mode(), Mode::Command);
+    assert!(screen(&app, 120, 40).contains(":орг"));
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.command, "организации ");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab, 1);
+
+    let inn = list(&app).keys[11].inn.clone();
+    let name = list(&app).keys[11].full_name.clone();
+    type_keys(&mut app, &format!(":org {inn}"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(list(&app).view.len(), 1);
+    assert!(
+        screen(&app, 120, 40)
+            .contains(&name[..name.char_indices().nth(40).map_or(name.len(), |(i, _)| i)])
+    );
+
+    type_keys(&mut app, ":нет-такой");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 120, 40).contains("неизвестная команда «нет-такой»"));
+    // Shift+Ж on the Russian layout is «:».
+    type_keys(&mut app, "Ж");
+    assert_eq!(app.key_mode(), Mode::Command);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.key_mode(), Mode::Normal);
 }

@@ -1,12 +1,16 @@
-//! The terminal UI's state and how intents change it. Drawing lives in `views`, keys in `keymap`;
-//! data arrives from a worker thread as [`Loaded`] messages.
+//! The terminal UI's state and how intents change it: the screens (tabs), the drill-down stack
+//! over them (breadcrumbs), the help overlay and the `:` command line. Screens live in
+//! `screens/`, drawing of the frame around them in `views`, keys in `keymap`.
 
 use std::cell::Cell;
 
 use chrono::NaiveDate;
+use rusqlite::Connection;
 
+use super::screen::{Ctx, Outcome, Screen};
+use super::screens::organizations::OrganizationsScreen;
+use super::screens::summary::SummaryScreen;
 use super::theme::Theme;
-use crate::domain::sector::Sector;
 use crate::store::browse::{OrgKey, YearSummary};
 
 /// What a key means, whatever key it was.
@@ -23,11 +27,13 @@ pub enum Action {
     Right,
     NextScreen,
     PrevScreen,
-    /// Go to screen N (0-based), from the digit keys.
+    /// Go to tab N (0-based), from the digit keys.
     Screen(usize),
     StartSearch,
+    StartCommand,
     Type(char),
     Backspace,
+    Complete,
     Accept,
     Cancel,
     Help,
@@ -40,32 +46,12 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Normal,
-    /// Typing the search text of the current list.
+    /// A text field of the screen has the keys (search).
     Search,
+    /// The `:` command line has the keys.
+    Command,
     /// The help overlay is open.
     Help,
-}
-
-/// The screens, in the order of the tab bar and the digit keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Summary,
-    Organizations,
-}
-
-impl Screen {
-    pub const ALL: [Screen; 2] = [Screen::Summary, Screen::Organizations];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Screen::Summary => "Сводка",
-            Screen::Organizations => "Организации",
-        }
-    }
-
-    fn index(self) -> usize {
-        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
-    }
 }
 
 /// Data sent by the worker thread.
@@ -83,184 +69,21 @@ pub enum Request {
     Summary(i32),
 }
 
-/// The column the organization list is sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrgSort {
-    Name,
-    Sector,
-    Region,
-    Total,
-    Place,
-    Completion,
-    Overdue,
-}
-
-impl OrgSort {
-    const ALL: [OrgSort; 7] = [
-        OrgSort::Name,
-        OrgSort::Sector,
-        OrgSort::Region,
-        OrgSort::Total,
-        OrgSort::Place,
-        OrgSort::Completion,
-        OrgSort::Overdue,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            OrgSort::Name => "наименование",
-            OrgSort::Sector => "сфера",
-            OrgSort::Region => "регион",
-            OrgSort::Total => "S",
-            OrgSort::Place => "место",
-            OrgSort::Completion => "выполнение плана",
-            OrgSort::Overdue => "просрочено",
-        }
-    }
-}
-
-/// The organization list: all keys, and the filtered, sorted view as indices into them.
-#[derive(Debug)]
-pub struct OrgList {
-    pub keys: Vec<OrgKey>,
-    /// Lower-case short and full names for searching and sorting, parallel to `keys`.
-    lower: Vec<(String, String)>,
-    /// Indices into `keys` of the rows shown, in order.
-    pub view: Vec<u32>,
-    pub selected: usize,
-    pub offset: usize,
-    pub query: String,
-    pub sort: OrgSort,
-    pub descending: bool,
-    pub sector: Option<Sector>,
-}
-
-impl OrgList {
-    pub fn new(keys: Vec<OrgKey>) -> OrgList {
-        let lower = keys
-            .iter()
-            .map(|k| (k.name.to_lowercase(), k.full_name.to_lowercase()))
-            .collect();
-        let mut list = OrgList {
-            keys,
-            lower,
-            view: Vec::new(),
-            selected: 0,
-            offset: 0,
-            query: String::new(),
-            sort: OrgSort::Name,
-            descending: false,
-            sector: None,
-        };
-        list.refresh();
-        list
-    }
-
-    /// Rebuilds the view from the query, the sector filter and the sort; keeps the selected
-    /// organization selected when it is still shown.
-    pub fn refresh(&mut self) {
-        let keep = self.selected_key().map(|k| k.id);
-        let q = self.query.trim().to_lowercase();
-        self.view = (0..self.keys.len() as u32)
-            .filter(|&i| {
-                let k = &self.keys[i as usize];
-                self.sector.is_none_or(|s| k.sector == s)
-                    && (q.is_empty()
-                        || self.lower[i as usize].0.contains(&q)
-                        || self.lower[i as usize].1.contains(&q)
-                        || k.inn.starts_with(&q)
-                        || k.reg_num.to_lowercase().starts_with(&q))
-            })
-            .collect();
-        let keys = &self.keys;
-        let by = |i: &u32| &keys[*i as usize];
-        let cmp_f = |a: Option<f64>, b: Option<f64>| {
-            // Missing values go last whatever the direction.
-            match (a, b) {
-                (Some(x), Some(y)) => x.total_cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
-        };
-        let lower = &self.lower;
-        match self.sort {
-            OrgSort::Name => self
-                .view
-                .sort_by(|a, b| lower[*a as usize].0.cmp(&lower[*b as usize].0)),
-            OrgSort::Sector => self.view.sort_by_key(|i| by(i).sector),
-            OrgSort::Region => self.view.sort_by(|a, b| by(a).region.cmp(&by(b).region)),
-            // Best first by default for S.
-            OrgSort::Total => self
-                .view
-                .sort_by(|a, b| cmp_f(by(b).latest_total, by(a).latest_total)),
-            OrgSort::Place => self.view.sort_by(|a, b| {
-                cmp_f(
-                    by(a).latest_place.map(f64::from),
-                    by(b).latest_place.map(f64::from),
-                )
-            }),
-            OrgSort::Completion => self
-                .view
-                .sort_by(|a, b| cmp_f(by(a).plan_completion(), by(b).plan_completion())),
-            OrgSort::Overdue => self
-                .view
-                .sort_by_key(|i| std::cmp::Reverse(by(i).plan_overdue)),
-        }
-        if self.descending {
-            self.view.reverse();
-        }
-        self.selected = keep
-            .and_then(|id| {
-                self.view
-                    .iter()
-                    .position(|&i| self.keys[i as usize].id == id)
-            })
-            .unwrap_or(0);
-        self.offset = self.offset.min(self.selected);
-    }
-
-    pub fn selected_key(&self) -> Option<&OrgKey> {
-        self.view
-            .get(self.selected)
-            .map(|&i| &self.keys[i as usize])
-    }
-
-    fn move_by(&mut self, delta: isize) {
-        if self.view.is_empty() {
-            self.selected = 0;
-            return;
-        }
-        let last = self.view.len() - 1;
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
-    }
-
-    /// Keeps the selection inside a window of `height` rows.
-    pub fn scroll_into_view(&mut self, height: usize) {
-        if height == 0 {
-            return;
-        }
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + height {
-            self.offset = self.selected + 1 - height;
-        }
-    }
-}
-
 /// The whole UI state.
 pub struct App {
     pub mode: Mode,
-    pub screen: Screen,
     pub today: NaiveDate,
     pub theme: Theme,
-    pub years: Vec<i32>,
-    pub year: Option<i32>,
-    pub summary: Option<YearSummary>,
-    /// The database has no cycles at all.
-    pub no_cycles: bool,
-    pub orgs: Option<OrgList>,
-    pub error: Option<String>,
+    /// Read connection for windowed queries of the screens.
+    conn: Option<Connection>,
+    tabs: Vec<Box<dyn Screen>>,
+    pub tab: usize,
+    /// Screens opened by drilling down from the current tab, innermost last.
+    stack: Vec<Box<dyn Screen>>,
+    /// Text of the `:` command line.
+    pub command: String,
+    /// A one-off message for the status line (an unknown command, say).
+    pub message: Option<String>,
     pub quit: bool,
     /// Rows visible in the current list, remembered by the last draw (for PgUp/PgDn).
     pub page: Cell<usize>,
@@ -268,159 +91,249 @@ pub struct App {
     pub requests: Vec<Request>,
 }
 
+/// Names the command line knows besides the tab titles: `org ИНН`, `q`.
+const COMMANDS: [&str; 2] = ["org", "q"];
+
 impl App {
-    pub fn new(today: NaiveDate, theme: Theme) -> App {
+    pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> App {
         App {
             mode: Mode::Normal,
-            screen: Screen::Summary,
             today,
             theme,
-            years: Vec::new(),
-            year: None,
-            summary: None,
-            no_cycles: false,
-            orgs: None,
-            error: None,
+            conn,
+            tabs: vec![
+                Box::new(SummaryScreen::new()),
+                Box::new(OrganizationsScreen::new()),
+            ],
+            tab: 0,
+            stack: Vec::new(),
+            command: String::new(),
+            message: None,
             quit: false,
             page: Cell::new(20),
             requests: Vec::new(),
         }
     }
 
-    /// Takes data from the worker.
+    /// Titles of the tabs, in order.
+    pub fn tab_titles(&self) -> Vec<String> {
+        self.tabs.iter().map(|t| t.title()).collect()
+    }
+
+    /// The screen on top: the innermost drill-down, else the current tab.
+    pub fn current(&self) -> &dyn Screen {
+        match self.stack.last() {
+            Some(s) => s.as_ref(),
+            None => self.tabs[self.tab].as_ref(),
+        }
+    }
+
+    /// Breadcrumbs: the tab, then each screen drilled into.
+    pub fn breadcrumbs(&self) -> Vec<String> {
+        std::iter::once(self.tabs[self.tab].title())
+            .chain(self.stack.iter().map(|s| s.title()))
+            .collect()
+    }
+
+    /// The context screens update and draw with.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            conn: self.conn.as_ref(),
+            today: self.today,
+            theme: self.theme,
+            page: &self.page,
+        }
+    }
+
+    /// The mode keys are read in: a screen's text field counts as search.
+    pub fn key_mode(&self) -> Mode {
+        match self.mode {
+            Mode::Normal if self.current().typing() => Mode::Search,
+            m => m,
+        }
+    }
+
+    /// Takes data from the worker: each tab takes what is its own.
     pub fn apply(&mut self, loaded: Loaded) {
-        match loaded {
-            Loaded::Years(years) => {
-                self.year = years.first().copied();
-                self.no_cycles = years.is_empty();
-                self.years = years;
+        let mut msg = Some(loaded);
+        for tab in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
+            match msg.take() {
+                Some(m) => msg = tab.loaded(m),
+                None => break,
             }
-            Loaded::Summary(s) => {
-                if Some(s.year) == self.year {
-                    self.summary = Some(s);
-                }
-            }
-            Loaded::Orgs(keys) => self.orgs = Some(OrgList::new(keys)),
-            Loaded::Failed(e) => self.error = Some(e),
+        }
+        if let Some(Loaded::Failed(e)) = msg {
+            self.message = Some(format!("ошибка чтения базы: {e}"));
         }
     }
 
     /// Changes the state for one intent.
     pub fn update(&mut self, action: Action) {
+        self.message = None;
         match self.mode {
             Mode::Help => {
-                if action == Action::Cancel {
+                if matches!(action, Action::Cancel | Action::Help) {
                     self.mode = Mode::Normal;
                 }
             }
-            Mode::Search => self.update_search(action),
-            Mode::Normal => self.update_normal(action),
-        }
-        let page = self.page.get();
-        if let Some(list) = self.orgs.as_mut() {
-            list.scroll_into_view(page);
+            Mode::Command => self.update_command(action),
+            Mode::Search | Mode::Normal => self.update_screen(action),
         }
     }
 
-    fn update_search(&mut self, action: Action) {
-        let Some(list) = self.orgs.as_mut() else {
-            self.mode = Mode::Normal;
-            return;
+    fn update_screen(&mut self, action: Action) {
+        let typing = self.current().typing();
+        if !typing {
+            let handled = match action {
+                Action::Quit => {
+                    self.quit = true;
+                    true
+                }
+                Action::Help => {
+                    self.mode = Mode::Help;
+                    true
+                }
+                Action::StartCommand => {
+                    self.command.clear();
+                    self.mode = Mode::Command;
+                    true
+                }
+                Action::NextScreen => {
+                    self.go(self.tab + 1);
+                    true
+                }
+                Action::PrevScreen => {
+                    self.go(self.tab + self.tabs.len() - 1);
+                    true
+                }
+                Action::Screen(n) if n < self.tabs.len() => {
+                    self.go(n);
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                return;
+            }
+        }
+        // Screens read the connection through the context while they change.
+        let conn = self.conn.take();
+        let outcome = {
+            let cx = Ctx {
+                conn: conn.as_ref(),
+                today: self.today,
+                theme: self.theme,
+                page: &self.page,
+            };
+            let screen = match self.stack.last_mut() {
+                Some(s) => s,
+                None => &mut self.tabs[self.tab],
+            };
+            screen.update(action, &cx)
         };
+        self.conn = conn;
+        self.follow(outcome, action);
+    }
+
+    fn follow(&mut self, outcome: Outcome, action: Action) {
+        match outcome {
+            Outcome::Done => {}
+            Outcome::Ignored => {
+                if action == Action::Cancel {
+                    self.stack.pop();
+                }
+            }
+            Outcome::Open(screen) => self.stack.push(screen),
+            Outcome::Request(r) => self.requests.push(r),
+            Outcome::Message(m) => self.message = Some(m),
+        }
+    }
+
+    fn update_command(&mut self, action: Action) {
         match action {
-            Action::Type(c) => {
-                list.query.push(c);
-                list.refresh();
-            }
+            Action::Type(c) => self.command.push(c),
+            // Backspace on an empty line closes it, as in vim.
             Action::Backspace => {
-                list.query.pop();
-                list.refresh();
+                let was_empty = self.command.pop().is_none();
+                self.mode = if was_empty {
+                    Mode::Normal
+                } else {
+                    Mode::Command
+                };
             }
-            Action::Accept => self.mode = Mode::Normal,
-            Action::Cancel => {
-                list.query.clear();
-                list.refresh();
+            Action::Complete => {
+                let candidates = self.completions();
+                if let [only] = candidates.as_slice() {
+                    self.command = format!("{only} ");
+                } else if !candidates.is_empty() {
+                    self.message = Some(format!("варианты: {}", candidates.join(", ")));
+                }
+            }
+            Action::Cancel => self.mode = Mode::Normal,
+            Action::Accept => {
                 self.mode = Mode::Normal;
+                let text = std::mem::take(&mut self.command);
+                self.run_command(text.trim());
             }
-            Action::Down => list.move_by(1),
-            Action::Up => list.move_by(-1),
             _ => {}
         }
     }
 
-    fn update_normal(&mut self, action: Action) {
-        let page = self.page.get().max(1) as isize;
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Help => self.mode = Mode::Help,
-            Action::NextScreen => self.go(self.screen.index() + 1),
-            Action::PrevScreen => self.go(self.screen.index() + Screen::ALL.len() - 1),
-            Action::Screen(n) if n < Screen::ALL.len() => self.go(n),
-            _ => match self.screen {
-                Screen::Summary => self.update_summary(action),
-                Screen::Organizations => {
-                    if let Some(list) = self.orgs.as_mut() {
-                        match action {
-                            Action::Down => list.move_by(1),
-                            Action::Up => list.move_by(-1),
-                            Action::PageDown => list.move_by(page),
-                            Action::PageUp => list.move_by(-page),
-                            Action::Home => list.selected = 0,
-                            Action::End => list.move_by(isize::MAX),
-                            Action::StartSearch => self.mode = Mode::Search,
-                            Action::Cancel if !list.query.is_empty() || list.sector.is_some() => {
-                                list.query.clear();
-                                list.sector = None;
-                                list.refresh();
-                            }
-                            Action::SortNext => {
-                                let i = OrgSort::ALL
-                                    .iter()
-                                    .position(|s| *s == list.sort)
-                                    .unwrap_or(0);
-                                list.sort = OrgSort::ALL[(i + 1) % OrgSort::ALL.len()];
-                                list.descending = false;
-                                list.refresh();
-                            }
-                            Action::SortReverse => {
-                                list.descending = !list.descending;
-                                list.refresh();
-                            }
-                            Action::FilterSector => {
-                                list.sector = match list.sector {
-                                    None => Some(Sector::ALL[0]),
-                                    Some(s) => Sector::ALL
-                                        .iter()
-                                        .position(|x| *x == s)
-                                        .and_then(|i| Sector::ALL.get(i + 1).copied()),
-                                };
-                                list.refresh();
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-            },
-        }
+    /// Commands and screen names starting with what is typed (case-insensitive).
+    pub fn completions(&self) -> Vec<String> {
+        let typed = self.command.trim_start().to_lowercase();
+        self.tab_titles()
+            .into_iter()
+            .map(|t| t.to_lowercase())
+            .chain(COMMANDS.iter().map(|c| c.to_string()))
+            .filter(|c| c.starts_with(&typed))
+            .collect()
     }
 
-    fn update_summary(&mut self, action: Action) {
-        let Some(current) = self.year else { return };
-        let i = self.years.iter().position(|y| *y == current).unwrap_or(0);
-        // The year list is newest first: Left goes back in time.
-        let next = match action {
-            Action::Left => self.years.get(i + 1),
-            Action::Right => i.checked_sub(1).and_then(|j| self.years.get(j)),
-            _ => None,
-        };
-        if let Some(&y) = next {
-            self.year = Some(y);
-            self.summary = None;
-            self.requests.push(Request::Summary(y));
+    fn run_command(&mut self, text: &str) {
+        let mut words = text.split_whitespace();
+        let Some(head) = words.next() else { return };
+        let head_l = head.to_lowercase();
+        if head_l == "q" {
+            self.quit = true;
+            return;
         }
+        if let Some(i) = self
+            .tab_titles()
+            .iter()
+            .position(|t| t.to_lowercase().starts_with(&head_l))
+        {
+            return self.go(i);
+        }
+        if head_l == "org" {
+            let Some(key) = words.next() else {
+                self.message = Some("укажите ИНН или regNum: :org 4703083640".into());
+                return;
+            };
+            // The organizations tab finds it with its own search.
+            if let Some(i) = self.tabs.iter().position(|t| t.title() == "Организации") {
+                self.go(i);
+                self.update_screen(Action::StartSearch);
+                for c in key.chars() {
+                    self.update_screen(Action::Type(c));
+                }
+                self.update_screen(Action::Accept);
+            }
+            return;
+        }
+        self.message = Some(format!(
+            "неизвестная команда «{head}»; Tab — подсказка, ? — справка"
+        ));
     }
 
     fn go(&mut self, index: usize) {
-        self.screen = Screen::ALL[index % Screen::ALL.len()];
+        self.stack.clear();
+        self.tab = index % self.tabs.len();
+        self.mode = Mode::Normal;
+    }
+
+    /// The organizations tab (tests look at its list).
+    pub fn organizations(&self) -> Option<&OrganizationsScreen> {
+        self.tabs.iter().find_map(|t| t.as_any().downcast_ref())
     }
 }

@@ -45,6 +45,14 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char(c) => Some(Action::Type(c)),
             _ => None,
         },
+        Mode::Command => match key.code {
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Enter => Some(Action::Accept),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Tab => Some(Action::Complete),
+            KeyCode::Char(c) => Some(Action::Type(c)),
+            _ => None,
+        },
         Mode::Help => match key.code {
             KeyCode::Esc | KeyCode::Enter => Some(Action::Cancel),
             KeyCode::Char(c) if matches!(latin(c), 'q' | '?') => Some(Action::Cancel),
@@ -72,6 +80,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 'h' | '[' => Some(Action::Left),
                 'l' | ']' => Some(Action::Right),
                 '/' => Some(Action::StartSearch),
+                ':' => Some(Action::StartCommand),
                 '?' => Some(Action::Help),
                 's' => Some(Action::SortNext),
                 'S' => Some(Action::SortReverse),

@@ -4,6 +4,8 @@
 
 pub mod app;
 pub mod keymap;
+pub mod screen;
+pub mod screens;
 pub mod theme;
 pub mod views;
 
@@ -25,9 +27,9 @@ use crate::store;
 /// Opens the UI on the database at `path` and runs it until the user quits.
 pub fn run(path: &Path, today: NaiveDate) -> anyhow::Result<()> {
     // Fail before touching the terminal if the database cannot be opened.
-    drop(store::open_existing(path)?);
+    let conn = store::open_existing(path)?;
     let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
-    let mut app = App::new(today, Theme::from_env());
+    let mut app = App::new(today, Theme::from_env(), Some(conn));
     let mut terminal = ratatui::try_init()?;
     let result = event_loop(&mut terminal, &mut app, &requests, &loaded);
     ratatui::try_restore()?;
@@ -56,7 +58,7 @@ fn event_loop(
         if event::poll(Duration::from_millis(50))? {
             match event::read()? {
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
-                    if let Some(action) = keymap::action(app.mode, key) {
+                    if let Some(action) = keymap::action(app.key_mode(), key) {
                         app.update(action);
                         dirty = true;
                     }

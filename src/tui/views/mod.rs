@@ -1,18 +1,20 @@
-//! Drawing: one function per screen, all from read-only state.
-
-mod organizations;
-mod summary;
+//! Drawing the frame around the current screen: tabs and breadcrumbs, the status line, the keys
+//! that work now, the help overlay and the command line. Everything is drawn from read-only state.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, Mode, Screen};
+use super::app::{App, Mode};
+use crate::domain::text::printable;
 
 /// The smallest terminal the screens are laid out for.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+
+/// Keys every screen has, after its own.
+const GLOBAL_KEYS: [(&str, &str); 3] = [(":", "команда"), ("?", "справка"), ("q", "выход")];
 
 /// Draws the whole UI.
 pub fn draw(app: &App, frame: &mut Frame) {
@@ -29,15 +31,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
     ])
     .areas(area);
     draw_tabs(app, frame, tabs);
-    match app.screen {
-        Screen::Summary => summary::draw(app, frame, main),
-        Screen::Organizations => organizations::draw(app, frame, main),
-    }
-    let status_text = match app.screen {
-        Screen::Summary => summary::status(app),
-        Screen::Organizations => organizations::status(app),
-    };
-    frame.render_widget(Paragraph::new(status_text).style(app.theme.dim()), status);
+    let cx = app.ctx();
+    app.current().draw(frame, main, &cx);
+    draw_status(app, frame, status);
     draw_keys(app, frame, keys);
     if app.mode == Mode::Help {
         help(app, frame, main);
@@ -56,41 +52,61 @@ fn too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
+/// Tabs with their digits, then the breadcrumbs of a drill-down.
 fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
-    let mut spans = vec![Span::styled(" nok ", app.theme.title())];
-    for (i, s) in Screen::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, s.title());
-        let style = if *s == app.screen {
-            app.theme.selected()
-        } else {
-            app.theme.dim()
-        };
-        spans.push(Span::styled(label, style));
+    let t = &app.theme;
+    let mut spans = vec![Span::styled(" nok ", t.title())];
+    for (i, title) in app.tab_titles().iter().enumerate() {
+        let style = if i == app.tab { t.selected() } else { t.dim() };
+        spans.push(Span::styled(format!(" {} {title} ", i + 1), style));
+    }
+    let crumbs = app.breadcrumbs();
+    if crumbs.len() > 1 {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            printable(&crumbs.join(" › ")).into_owned(),
+            t.accent(),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// The keys that work now, for the bottom bar and the help overlay.
-fn keys_now(mode: Mode, screen: Screen) -> Vec<(&'static str, &'static str)> {
-    match mode {
+fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let line = if app.mode == Mode::Command {
+        Line::from(vec![
+            Span::styled(":", t.key()),
+            Span::raw(printable(&app.command).into_owned()),
+            Span::styled("▏", t.key()),
+        ])
+    } else if let Some(m) = &app.message {
+        Line::styled(format!(" {}", printable(m)), t.accent())
+    } else {
+        Line::styled(
+            format!(
+                "{} · сегодня {}",
+                app.current().status(),
+                app.today.format("%d.%m.%Y")
+            ),
+            t.dim(),
+        )
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The keys that work now.
+fn keys_now(app: &App) -> Vec<(&'static str, &'static str)> {
+    match app.key_mode() {
         Mode::Help => vec![("Esc", "закрыть справку")],
-        Mode::Search => vec![
-            ("Enter", "готово"),
-            ("Esc", "сбросить поиск"),
-            ("↑↓", "строка"),
+        Mode::Command => vec![
+            ("Enter", "выполнить"),
+            ("Tab", "дополнить"),
+            ("Esc", "отмена"),
         ],
+        Mode::Search => app.current().keys(),
         Mode::Normal => {
-            let mut k = match screen {
-                Screen::Summary => vec![("←→", "год")],
-                Screen::Organizations => vec![
-                    ("↑↓", "строка"),
-                    ("/", "поиск"),
-                    ("s S", "сортировка"),
-                    ("f", "сфера"),
-                    ("Esc", "сброс"),
-                ],
-            };
-            k.extend([("?", "справка"), ("q", "выход")]);
+            let mut k = app.current().keys();
+            k.extend(GLOBAL_KEYS);
             k
         }
     }
@@ -98,7 +114,7 @@ fn keys_now(mode: Mode, screen: Screen) -> Vec<(&'static str, &'static str)> {
 
 fn draw_keys(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    for (key, what) in keys_now(app.mode, app.screen) {
+    for (key, what) in keys_now(app) {
         spans.push(Span::styled(key, app.theme.key()));
         spans.push(Span::raw(format!(" {what}  ")));
     }
@@ -106,35 +122,42 @@ fn draw_keys(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn help(app: &App, frame: &mut Frame, area: Rect) {
-    let w = area.width.min(72);
-    let h = area.height.min(24);
+    let w = area.width.min(76);
+    let h = area.height.min(26);
     let popup = Rect {
         x: area.x + (area.width - w) / 2,
         y: area.y + (area.height - h) / 2,
         width: w,
         height: h,
     };
+    let key_line = |key: &str, what: &str| {
+        Line::from(vec![
+            Span::styled(format!("{key:>14}  "), app.theme.key()),
+            Span::raw(what.to_string()),
+        ])
+    };
     let mut lines = vec![
-        Line::from(format!("Экран «{}»", app.screen.title())),
+        Line::from(format!("Экран «{}»", app.current().title())),
         Line::from(""),
     ];
-    for (key, what) in keys_now(Mode::Normal, app.screen) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{key:>12}  "), app.theme.key()),
-            Span::raw(what),
-        ]));
-    }
+    lines.extend(
+        app.current()
+            .keys()
+            .into_iter()
+            .map(|(k, w)| key_line(k, w)),
+    );
+    lines.push(Line::from(""));
     for (key, what) in [
         ("j k ↑ ↓", "строка вниз / вверх"),
         ("PgDn PgUp", "страница"),
         ("g G Home End", "в начало / в конец"),
-        ("s / S", "следующая колонка сортировки / обратный порядок"),
-        ("Tab 1 2", "другой экран"),
+        ("Enter / Esc", "подробнее / назад"),
+        ("Tab 1…9", "другой экран"),
+        (":", "команда: имя экрана, org ИНН; Tab дополняет"),
+        ("?", "эта справка"),
+        ("q", "выход"),
     ] {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{key:>12}  "), app.theme.key()),
-            Span::raw(what),
-        ]));
+        lines.push(key_line(key, what));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(

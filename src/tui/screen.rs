@@ -1,0 +1,92 @@
+//! What every screen is: its own state, how an intent changes it, how it is drawn, and the keys
+//! it offers (they feed the bottom bar and the help overlay).
+
+use std::cell::Cell;
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use rusqlite::Connection;
+
+use super::app::{Action, Loaded, Request};
+use super::theme::Theme;
+
+/// What a screen may use while it updates or draws.
+pub struct Ctx<'a> {
+    /// A read connection for small, windowed queries (what is on screen); big loads go through
+    /// the worker. `None` only in tests that draw without a database.
+    pub conn: Option<&'a Connection>,
+    pub today: NaiveDate,
+    pub theme: Theme,
+    /// Rows of the list visible in the last frame, set by `draw`, used for PgUp/PgDn.
+    pub page: &'a Cell<usize>,
+}
+
+/// What an intent led to, beyond the screen's own state.
+pub enum Outcome {
+    /// The screen did not use the intent (Esc then goes back).
+    Ignored,
+    /// The screen used it.
+    Done,
+    /// Drill down: open another screen on top (Enter on a row).
+    Open(Box<dyn Screen>),
+    /// Ask the worker for data.
+    Request(Request),
+    /// Show a message in the status line.
+    Message(String),
+}
+
+/// A screen of the UI.
+pub trait Screen {
+    /// Title for the tab bar and breadcrumbs.
+    fn title(&self) -> String;
+    /// Whether a text field has the keys (then letters are text, not commands).
+    fn typing(&self) -> bool {
+        false
+    }
+    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome;
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx);
+    /// The status line: row n/N, filter, sort.
+    fn status(&self) -> String;
+    /// Keys that work now: (key, what it does).
+    fn keys(&self) -> Vec<(&'static str, &'static str)>;
+    /// For tests that look inside a screen: `self`.
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// Data from the worker: take what is yours, give the rest back.
+    fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
+        Some(msg)
+    }
+}
+
+/// Moves a selection within `len` rows by `delta`, clamped.
+pub fn step(selected: usize, len: usize, delta: isize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    selected.saturating_add_signed(delta).min(len - 1)
+}
+
+/// The first row of a window of `height` rows that keeps `selected` visible, starting from the
+/// previous `offset`.
+pub fn window(offset: usize, selected: usize, height: usize) -> usize {
+    let offset = offset.min(selected);
+    if height > 0 && selected >= offset + height {
+        selected + 1 - height
+    } else {
+        offset
+    }
+}
+
+/// Moves a list selection for the common navigation intents; `None` when `action` is not one.
+pub fn navigate(action: Action, selected: usize, len: usize, page: usize) -> Option<usize> {
+    let page = page.max(1) as isize;
+    Some(match action {
+        Action::Down => step(selected, len, 1),
+        Action::Up => step(selected, len, -1),
+        Action::PageDown => step(selected, len, page),
+        Action::PageUp => step(selected, len, -page),
+        Action::Home => 0,
+        Action::End => len.saturating_sub(1),
+        _ => return None,
+    })
+}

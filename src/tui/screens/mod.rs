@@ -1,0 +1,4 @@
+//! The screens of the UI, one module each.
+
+pub mod organizations;
+pub mod summary;
