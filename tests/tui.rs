@@ -1,83 +1,12 @@
 //! The terminal UI drawn into a `TestBackend` over a small deterministic demo database, driven
 //! with key sequences the way a person would.
 
-use chrono::NaiveDate;
-use nok::service::demo::{DemoOptions, open_or_build};
-use nok::service::methodology::Methods;
-use nok::store::browse;
-use nok::tui::app::{App, Loaded, Mode};
-use nok::tui::keymap;
-use nok::tui::theme::Theme;
-use nok::tui::views;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+mod common;
+
+use common::*;
+use nok::tui::app::Mode;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Modifier;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
-}
-
-/// A 60-organization demo database and an app with its data loaded.
-fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir, App) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.sqlite");
-    let opts = DemoOptions {
-        orgs: 60,
-        seed: 2018,
-        today: today(),
-    };
-    let demo = open_or_build(
-        &path,
-        &opts,
-        false,
-        &Methods::builtin().unwrap(),
-        &mut |_| {},
-    )
-    .unwrap();
-    setup(&demo.conn);
-    let conn = demo.conn;
-    let years = browse::years(&conn).unwrap();
-    let first = years[0];
-    let summary = browse::year_summary(&conn, first, today()).unwrap();
-    let index = browse::org_index(&conn, today()).unwrap();
-    let mut app = App::new(today(), Theme::plain(), Some(conn));
-    app.apply(Loaded::Years(years));
-    app.apply(Loaded::Summary(summary));
-    app.apply(Loaded::Orgs(index));
-    (dir, app)
-}
-
-fn app() -> (tempfile::TempDir, App) {
-    app_with(|_| {})
-}
-
-fn list(app: &App) -> &nok::tui::screens::organizations::OrgList {
-    app.organizations().unwrap().list.as_ref().unwrap()
-}
-
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| views::draw(app, f)).unwrap();
-    t
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    draw(app, w, h).backend().to_string()
-}
-
-/// Presses keys as typed characters (each char one key), through the real keymap.
-fn type_keys(app: &mut App, keys: &str) {
-    for c in keys.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    if let Some(a) = keymap::action(app.key_mode(), KeyEvent::new(code, KeyModifiers::NONE)) {
-        app.update(a);
-    }
-}
 
 #[test]
 fn summary_screen() {

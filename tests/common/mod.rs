@@ -1,0 +1,80 @@
+//! Helpers shared by the terminal-UI tests: a small deterministic demo database, an app with its
+//! data loaded, drawing into a `TestBackend`, and pressing keys through the real keymap.
+#![allow(dead_code)] // each test file uses its own subset
+
+use chrono::NaiveDate;
+use nok::service::demo::{DemoOptions, open_or_build};
+use nok::service::methodology::Methods;
+use nok::store::browse;
+use nok::tui::app::{App, Loaded};
+use nok::tui::keymap;
+use nok::tui::theme::Theme;
+use nok::tui::views;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+/// A 60-organization demo database and an app with its data loaded.
+pub fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let opts = DemoOptions {
+        orgs: 60,
+        seed: 2018,
+        today: today(),
+    };
+    let demo = open_or_build(
+        &path,
+        &opts,
+        false,
+        &Methods::builtin().unwrap(),
+        &mut |_| {},
+    )
+    .unwrap();
+    setup(&demo.conn);
+    let conn = demo.conn;
+    let years = browse::years(&conn).unwrap();
+    let first = years[0];
+    let summary = browse::year_summary(&conn, first, today()).unwrap();
+    let index = browse::org_index(&conn, today()).unwrap();
+    let mut app = App::new(today(), Theme::plain(), Some(conn));
+    app.apply(Loaded::Years(years));
+    app.apply(Loaded::Summary(summary));
+    app.apply(Loaded::Orgs(index));
+    (dir, app)
+}
+
+pub fn app() -> (tempfile::TempDir, App) {
+    app_with(|_| {})
+}
+
+pub fn list(app: &App) -> &nok::tui::screens::organizations::OrgList {
+    app.organizations().unwrap().list.as_ref().unwrap()
+}
+
+pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| views::draw(app, f)).unwrap();
+    t
+}
+
+pub fn screen(app: &App, w: u16, h: u16) -> String {
+    draw(app, w, h).backend().to_string()
+}
+
+/// Presses keys as typed characters (each char one key), through the real keymap.
+pub fn type_keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+pub fn press(app: &mut App, code: KeyCode) {
+    if let Some(a) = keymap::action(app.key_mode(), KeyEvent::new(code, KeyModifiers::NONE)) {
+        app.update(a);
+    }
+}
