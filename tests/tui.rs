@@ -212,3 +212,51 @@ fn command_line_jumps_to_screens_and_organizations_with_completion() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.key_mode(), Mode::Normal);
 }
+
+#[test]
+fn council_screen_lists_meetings_with_agenda_and_decisions() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, ":совет");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("Протокол") && s.contains("Повестка") && s.contains("Решения"),
+        "{s}"
+    );
+    assert!(s.contains("заседание 1/"), "{s}");
+    type_keys(&mut app, "j");
+    assert!(screen(&app, 120, 40).contains("заседание 2/"));
+    type_keys(&mut app, "/утвержд");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("поиск «утвержд»"), "{s}");
+    insta::assert_snapshot!("council_120x40", s);
+    insta::assert_snapshot!("council_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn journal_screen_shows_the_audit_log() {
+    // The build's entry carries the wall clock and the user: pin them for the snapshot.
+    let (_d, mut app) = app_with(|c| {
+        c.execute(
+            "UPDATE audit_log SET at = '2026-11-22T09:05:00', os_user = 'ivanova'",
+            [],
+        )
+        .unwrap();
+    });
+    type_keys(&mut app, ":журнал");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("построена демонстрационная база"), "{s}");
+    assert!(
+        s.contains("22.11.2026 09:05:00") && s.contains("ivanova"),
+        "{s}"
+    );
+    assert!(s.contains("запись 1/1"), "{s}");
+    type_keys(&mut app, "/нет такого");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Записей нет") && s.contains("запись 0/0"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&app, 120, 40).contains("запись 1/1"));
+    insta::assert_snapshot!("journal_80x24", screen(&app, 80, 24));
+}

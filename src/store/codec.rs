@@ -32,3 +32,9 @@ pub fn sector(r: &Row<'_>, idx: usize) -> rusqlite::Result<Sector> {
 pub fn cycle_status(r: &Row<'_>, idx: usize) -> rusqlite::Result<CycleStatus> {
     decode(r, idx, "статуса цикла", CycleStatus::from_code)
 }
+
+pub fn date(r: &Row<'_>, idx: usize) -> rusqlite::Result<chrono::NaiveDate> {
+    decode(r, idx, "даты", |t| {
+        chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
+    })
+}

@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::screen::{Ctx, Outcome, Screen};
+use super::screens::council::CouncilScreen;
+use super::screens::journal::JournalScreen;
 use super::screens::organizations::OrganizationsScreen;
 use super::screens::summary::SummaryScreen;
 use super::theme::Theme;
@@ -104,6 +106,8 @@ impl App {
             tabs: vec![
                 Box::new(SummaryScreen::new()),
                 Box::new(OrganizationsScreen::new()),
+                Box::new(CouncilScreen::new()),
+                Box::new(JournalScreen::new()),
             ],
             tab: 0,
             stack: Vec::new(),
@@ -330,6 +334,13 @@ impl App {
         self.stack.clear();
         self.tab = index % self.tabs.len();
         self.mode = Mode::Normal;
+        let cx = Ctx {
+            conn: self.conn.as_ref(),
+            today: self.today,
+            theme: self.theme,
+            page: &self.page,
+        };
+        self.tabs[self.tab].activate(&cx);
     }
 
     /// The organizations tab (tests look at its list).

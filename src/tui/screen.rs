@@ -45,6 +45,9 @@ pub trait Screen {
         false
     }
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome;
+    /// Called when the screen comes into view (its tab is chosen): load or refresh what it
+    /// shows. Drawing never queries.
+    fn activate(&mut self, _cx: &Ctx) {}
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx);
     /// The status line: row n/N, filter, sort.
     fn status(&self) -> String;
@@ -89,4 +92,88 @@ pub fn navigate(action: Action, selected: usize, len: usize, page: usize) -> Opt
         Action::End => len.saturating_sub(1),
         _ => return None,
     })
+}
+
+/// A `/` search field of a list screen: the text, and whether it has the keys.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SearchField {
+    pub text: String,
+    pub active: bool,
+}
+
+/// What a key did to a [`SearchField`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchEvent {
+    /// The text changed: filter again.
+    Changed,
+    /// Typing ended, the text stays.
+    Closed,
+    /// Not a search key.
+    NotMine,
+}
+
+impl SearchField {
+    /// Lower-case text to filter with.
+    pub fn needle(&self) -> String {
+        self.text.trim().to_lowercase()
+    }
+
+    /// Handles `/` (start), typing, Backspace, Enter (keep) and Esc (clear) for the field.
+    pub fn handle(&mut self, action: Action) -> SearchEvent {
+        if !self.active {
+            return match action {
+                Action::StartSearch => {
+                    self.active = true;
+                    SearchEvent::Closed
+                }
+                Action::Cancel if !self.text.is_empty() => {
+                    self.text.clear();
+                    SearchEvent::Changed
+                }
+                _ => SearchEvent::NotMine,
+            };
+        }
+        match action {
+            Action::Type(c) => {
+                self.text.push(c);
+                SearchEvent::Changed
+            }
+            Action::Backspace => {
+                self.text.pop();
+                SearchEvent::Changed
+            }
+            Action::Accept => {
+                self.active = false;
+                SearchEvent::Closed
+            }
+            Action::Cancel => {
+                self.active = false;
+                self.text.clear();
+                SearchEvent::Changed
+            }
+            _ => SearchEvent::NotMine,
+        }
+    }
+
+    /// The search line: the field while typing, else the active filter or a hint.
+    pub fn line(&self, hint: &str, theme: &Theme) -> ratatui::text::Line<'static> {
+        use ratatui::text::{Line, Span};
+        let text = crate::domain::text::printable(&self.text).into_owned();
+        if self.active {
+            Line::from(vec![
+                Span::styled("Поиск: ", theme.key()),
+                Span::raw(text),
+                Span::styled("▏", theme.key()),
+                Span::styled(format!("  {hint}"), theme.dim()),
+            ])
+        } else if !self.text.is_empty() {
+            Line::from(vec![
+                Span::styled("Поиск: ", theme.dim()),
+                Span::raw(text),
+                Span::styled("  (Esc — сбросить)", theme.dim()),
+            ])
+        } else {
+            Line::styled(format!("/ — поиск: {hint}"), theme.dim())
+        }
+    }
 }
