@@ -125,3 +125,73 @@ fn browse_search_in_cyrillic_and_quit_in_tmux() {
         "the alternate screen is left:\n{s}"
     );
 }
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have tmux (.ci/run installs it)"
+        );
+        eprintln!("пропущено: tmux не установлен (apt-get install tmux)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let bin = env!("CARGO_BIN_EXE_nok");
+    // `stty -a` after the UI shows whether the terminal is back in cooked mode (icanon, echo).
+    let cmd = format!(
+        "{bin} demo --db {} --orgs 30 --today 22.11.2026; echo КОД-$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo; sleep 30",
+        db.display()
+    );
+    let t = Tmux {
+        socket: format!("nok-term-{}", std::process::id()),
+        session: "nok".into(),
+    };
+    let home = dir.path().to_string_lossy().into_owned();
+    let out = t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "nok",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-e",
+        &format!("HOME={home}"),
+        "-e",
+        "LANG=C.UTF-8",
+        "sh",
+        "-c",
+        &cmd,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.wait_for("the UI", |s| s.contains("Оценено организаций"));
+    // Find the process by its database path.
+    let pgrep = Command::new("pgrep")
+        .args(["-f", &format!("^{bin} demo --db {}", db.display())])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&pgrep.stdout)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert!(!pid.is_empty(), "nok is running");
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let s = t.wait_for("exit after SIGTERM", |s| s.contains("КОД-"));
+    assert!(s.contains("КОД-0"), "a clean exit:\n{s}");
+    assert!(
+        s.contains("icanon") && s.contains("echo"),
+        "cooked mode is back:\n{s}"
+    );
+    assert!(
+        !s.contains("Оценено организаций"),
+        "the alternate screen is left:\n{s}"
+    );
+}

@@ -59,7 +59,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     if super::on_terminal() {
         let path = demo.path.clone();
         drop(demo);
-        crate::tui::run(&path, ctx.today)?;
+        crate::tui::run(&path, ctx.today, ctx.ui)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();

@@ -54,6 +54,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ДД.ММ.ГГГГ", value_parser = parse_date)]
     today: Option<NaiveDate>,
 
+    /// Включить мышь в интерфейсе (колесо прокручивает); иначе текст можно выделять мышью.
+    /// Также переменная NOK_MOUSE=1
+    #[arg(long, global = true)]
+    mouse: bool,
+
     /// Показать справку
     #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
     help: Option<bool>,
@@ -86,6 +91,7 @@ enum Command {
 pub(crate) struct Context {
     pub db: Option<PathBuf>,
     pub today: NaiveDate,
+    pub ui: crate::tui::Options,
 }
 
 /// Parses a date typed as ДД.ММ.ГГГГ (also accepts ГГГГ-ММ-ДД).
@@ -126,6 +132,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let ctx = Context {
         db: cli.db,
         today: cli.today.unwrap_or_else(crate::service::session::today),
+        ui: crate::tui::Options {
+            mouse: cli.mouse || std::env::var("NOK_MOUSE").is_ok_and(|v| v == "1"),
+        },
     };
     match cli.command {
         None => summary::run_default(&ctx),

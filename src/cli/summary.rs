@@ -14,7 +14,7 @@ pub fn run_default(ctx: &Context) -> anyhow::Result<ExitCode> {
     let (path, conn) = super::open_work_db(ctx)?;
     if super::on_terminal() {
         drop(conn);
-        crate::tui::run(&path, ctx.today)?;
+        crate::tui::run(&path, ctx.today, ctx.ui)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();

@@ -11,12 +11,16 @@ pub mod views;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseEventKind,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 
@@ -24,14 +28,41 @@ use self::app::{App, Loaded, Request};
 use self::theme::Theme;
 use crate::store;
 
-/// Opens the UI on the database at `path` and runs it until the user quits.
-pub fn run(path: &Path, today: NaiveDate) -> anyhow::Result<()> {
-    // Fail before touching the terminal if the database cannot be opened.
+/// How the UI is started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Capture the mouse (wheel scrolls). Off by default so text can be selected over SSH.
+    pub mouse: bool,
+}
+
+/// Opens the UI on the database at `path` and runs it until the user quits, the process gets
+/// SIGTERM, SIGHUP (an SSH drop) or SIGINT, or it panics; the terminal is restored in every case.
+pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()> {
     let conn = store::open_existing(path)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
     let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app, &requests, &loaded);
+    if options.mouse {
+        // ratatui's panic hook restores raw mode and the screen; mouse capture is ours to undo.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(std::io::stdout(), DisableMouseCapture);
+            previous(info);
+        }));
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    let result = event_loop(&mut terminal, &mut app, &requests, &loaded, &stop);
+    if options.mouse {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    }
     ratatui::try_restore()?;
     result
 }
@@ -41,9 +72,10 @@ fn event_loop(
     app: &mut App,
     requests: &Sender<Request>,
     loaded: &Receiver<Loaded>,
+    stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
-    while !app.quit {
+    while !app.quit && !stop.load(Ordering::Relaxed) {
         while let Ok(msg) = loaded.try_recv() {
             app.apply(msg);
             dirty = true;
@@ -60,6 +92,17 @@ fn event_loop(
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
                     if let Some(action) = keymap::action(app.key_mode(), key) {
                         app.update(action);
+                        dirty = true;
+                    }
+                }
+                Event::Mouse(m) => {
+                    let action = match m.kind {
+                        MouseEventKind::ScrollDown => Some(app::Action::Down),
+                        MouseEventKind::ScrollUp => Some(app::Action::Up),
+                        _ => None,
+                    };
+                    if let Some(a) = action {
+                        app.update(a);
                         dirty = true;
                     }
                 }
