@@ -1,0 +1,149 @@
+//! Terminal UI speed on a national-scale database: replays a key script headlessly against a
+//! `TestBackend` (each key = update + a full 120×40 frame) and prints the median and p99 per key
+//! kind, plus the time to the first frame and until the data is on screen.
+//!
+//! `cargo bench --bench tui_keys` — uses `NOK_BENCH_DB` if set, else builds (once) a demo
+//! database of `NOK_BENCH_ORGS` organizations (default 100,000) under `target/`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use nok::service::demo::{DemoOptions, open_or_build};
+use nok::service::methodology::Methods;
+use nok::store::{self, browse};
+use nok::tui::app::{Action, App, Loaded};
+use nok::tui::theme::Theme;
+use nok::tui::views;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn main() -> anyhow::Result<()> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+    let db = match std::env::var_os("NOK_BENCH_DB") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let orgs: u32 = std::env::var("NOK_BENCH_ORGS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(100_000);
+            let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target")
+                .join(format!("bench-demo-{orgs}.sqlite"));
+            let opts = DemoOptions {
+                orgs,
+                seed: 2018,
+                today,
+            };
+            eprintln!("база для замера: {} ({orgs} организаций)", path.display());
+            let started = Instant::now();
+            let demo = open_or_build(&path, &opts, false, &Methods::builtin()?, &mut |_| {})?;
+            if demo.built {
+                eprintln!("построена за {:.1} с", started.elapsed().as_secs_f64());
+            }
+            path
+        }
+    };
+
+    // Start-up as the real UI does it: the first frame is drawn before any data arrives; the
+    // worker then loads the years, the newest summary and the organization index.
+    let started = Instant::now();
+    let conn = store::open_existing(&db)?;
+    let mut app = App::new(today, Theme::plain(), Some(conn));
+    let mut term = Terminal::new(TestBackend::new(120, 40))?;
+    term.draw(|f| views::draw(&app, f))?;
+    let first_frame = started.elapsed();
+    let worker = store::open_existing(&db)?;
+    let years = browse::years(&worker)?;
+    let newest = years.first().copied().unwrap_or(0);
+    app.apply(Loaded::Years(years));
+    app.apply(Loaded::Summary(browse::year_summary(
+        &worker, newest, today,
+    )?));
+    term.draw(|f| views::draw(&app, f))?;
+    let summary_ready = started.elapsed();
+    let index_started = Instant::now();
+    let index = browse::org_index(&worker, today)?;
+    let index_load = index_started.elapsed();
+    let orgs = index.len();
+    app.apply(Loaded::Orgs(index));
+    let data_ready = started.elapsed();
+    println!("организаций: {orgs}");
+    println!("первый кадр: {:.1} мс", ms(first_frame));
+    println!("сводка на экране: {:.1} мс", ms(summary_ready));
+    println!(
+        "индекс организаций: {:.1} мс (все данные: {:.1} мс)",
+        ms(index_load),
+        ms(data_ready)
+    );
+
+    let mut times: BTreeMap<&str, Vec<Duration>> = BTreeMap::new();
+    let mut key = |app: &mut App, kind: &'static str, action: Action| -> anyhow::Result<()> {
+        let t = Instant::now();
+        app.update(action);
+        term.draw(|f| views::draw(app, f))?;
+        times.entry(kind).or_default().push(t.elapsed());
+        Ok(())
+    };
+    for _ in 0..3 {
+        key(&mut app, "экран (Tab)", Action::NextScreen)?;
+        key(&mut app, "экран (Tab)", Action::PrevScreen)?;
+    }
+    key(&mut app, "экран (Tab)", Action::Screen(1))?;
+    for round in 0..5 {
+        for _ in 0..100 {
+            key(&mut app, "строка (j/k)", Action::Down)?;
+        }
+        for _ in 0..40 {
+            key(&mut app, "строка (j/k)", Action::Up)?;
+        }
+        for _ in 0..20 {
+            key(&mut app, "страница (PgDn/PgUp)", Action::PageDown)?;
+            key(&mut app, "страница (PgDn/PgUp)", Action::PageUp)?;
+        }
+        key(&mut app, "в конец/начало (G/g)", Action::End)?;
+        key(&mut app, "в конец/начало (G/g)", Action::Home)?;
+        key(&mut app, "поиск: символ", Action::StartSearch)?;
+        let word = if round % 2 == 0 {
+            "школа"
+        } else {
+            "центр"
+        };
+        for c in word.chars() {
+            key(&mut app, "поиск: символ", Action::Type(c))?;
+        }
+        for _ in word.chars() {
+            key(&mut app, "поиск: символ", Action::Backspace)?;
+        }
+        key(&mut app, "поиск: символ", Action::Accept)?;
+        for _ in 0..7 {
+            key(&mut app, "сортировка (s/S)", Action::SortNext)?;
+            key(&mut app, "сортировка (s/S)", Action::SortReverse)?;
+        }
+        for _ in 0..5 {
+            key(&mut app, "фильтр сферы (f)", Action::FilterSector)?;
+        }
+    }
+    println!();
+    println!(
+        "{:<24} {:>6} {:>10} {:>10} {:>10}",
+        "клавиша", "раз", "медиана", "p99", "макс"
+    );
+    for (kind, mut v) in times {
+        v.sort();
+        let q = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
+        println!(
+            "{kind:<24} {:>6} {:>8.2}мс {:>8.2}мс {:>8.2}мс",
+            v.len(),
+            ms(q(0.5)),
+            ms(q(0.99)),
+            ms(v[v.len() - 1])
+        );
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
