@@ -1,6 +1,6 @@
 //! The demo database: a deterministic, realistic data set generated from a seed.
 //!
-//! [`generate`] produces domain values and hands them to a [`DemoSink`] one at a time, so a
+//! [`generate()`] produces domain values and hands them to a [`DemoSink`] one at a time, so a
 //! 100,000-organization database streams into SQLite without being held in memory.
 
 mod build;
