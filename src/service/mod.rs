@@ -6,4 +6,5 @@ pub mod demo;
 pub mod methodology;
 pub mod recompute;
 pub mod session;
+pub mod spot_check;
 pub mod table;

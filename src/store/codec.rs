@@ -5,6 +5,7 @@ use rusqlite::Row;
 use rusqlite::types::Type;
 
 use crate::domain::cycle::CycleStatus;
+use crate::domain::plan::PlanStatus;
 use crate::domain::sector::Sector;
 
 fn bad(idx: usize, what: &str, value: &str) -> rusqlite::Error {
@@ -37,4 +38,17 @@ pub fn date(r: &Row<'_>, idx: usize) -> rusqlite::Result<chrono::NaiveDate> {
     decode(r, idx, "даты", |t| {
         chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()
     })
+}
+
+/// A date column that may be NULL.
+pub fn opt_date(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    let text: Option<String> = r.get(idx)?;
+    text.map(|t| {
+        chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| bad(idx, "даты", &t))
+    })
+    .transpose()
+}
+
+pub fn plan_status(r: &Row<'_>, idx: usize) -> rusqlite::Result<PlanStatus> {
+    decode(r, idx, "статуса строки плана", PlanStatus::from_code)
 }

@@ -4,14 +4,19 @@
 pub mod audit;
 pub mod browse;
 pub mod bulk;
+pub mod card;
 pub mod check;
 mod codec;
 pub mod council;
 pub mod cycles;
 pub mod journal;
 pub mod meta;
+pub mod plan_rows;
+pub mod ranking;
 pub mod scores;
+pub mod spot_check;
 pub mod summary;
+pub mod workplans;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,7 +28,10 @@ use rusqlite_migration::{M, Migrations};
 /// share one database file).
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-const MIGRATION_SLICE: &[M<'static>] = &[M::up(include_str!("migrations/001_initial.sql"))];
+const MIGRATION_SLICE: &[M<'static>] = &[
+    M::up(include_str!("migrations/001_initial.sql")),
+    M::up(include_str!("migrations/002_spot_check.sql")),
+];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
 /// The schema version this build of `nok` knows (SQLite `user_version`).

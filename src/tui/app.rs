@@ -106,6 +106,9 @@ impl App {
             tabs: vec![
                 Box::new(SummaryScreen::new()),
                 Box::new(OrganizationsScreen::new()),
+                Box::new(super::screens::rating::RatingScreen::new()),
+                Box::new(super::screens::plans::PlansScreen::new()),
+                Box::new(super::screens::workplans::WorkplansScreen::new()),
                 Box::new(CouncilScreen::new()),
                 Box::new(JournalScreen::new()),
             ],

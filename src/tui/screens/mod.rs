@@ -2,5 +2,9 @@
 
 pub mod council;
 pub mod journal;
+pub mod org_card;
 pub mod organizations;
+pub mod plans;
+pub mod rating;
 pub mod summary;
+pub mod workplans;

@@ -273,6 +273,16 @@ impl Screen for OrganizationsScreen {
             Outcome::Done
         } else {
             match action {
+                Action::Accept => {
+                    if let Some(id) = list.selected_key().map(|k| k.id) {
+                        return match super::org_card::OrgCardScreen::open(cx, id) {
+                            Ok(card) => Outcome::Open(Box::new(card)),
+                            Err(e) => Outcome::Message(format!(
+                                "не удалось открыть карточку организации: {e}"
+                            )),
+                        };
+                    }
+                }
                 Action::StartSearch => self.searching = true,
                 Action::Cancel if !list.query.is_empty() || list.sector.is_some() => {
                     list.query.clear();

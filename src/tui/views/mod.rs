@@ -52,21 +52,33 @@ fn too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
-/// Tabs with their digits, then the breadcrumbs of a drill-down.
+/// Tabs with their digits; while drilled down, the path instead (it needs the room).
 fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let mut spans = vec![Span::styled(" nok ", t.title())];
-    for (i, title) in app.tab_titles().iter().enumerate() {
-        let style = if i == app.tab { t.selected() } else { t.dim() };
-        spans.push(Span::styled(format!(" {} {title} ", i + 1), style));
-    }
     let crumbs = app.breadcrumbs();
     if crumbs.len() > 1 {
-        spans.push(Span::raw("  "));
+        spans.push(Span::styled(format!(" {} ", app.tab + 1), t.dim()));
         spans.push(Span::styled(
             printable(&crumbs.join(" › ")).into_owned(),
             t.accent(),
         ));
+        spans.push(Span::styled("  (Esc — назад)", t.dim()));
+    } else {
+        let titles = app.tab_titles();
+        let full: usize = titles.iter().map(|t| t.chars().count() + 4).sum::<usize>() + 5;
+        // When every title does not fit, only the current tab keeps its name.
+        let compact = full > area.width as usize;
+        for (i, title) in titles.iter().enumerate() {
+            let current = i == app.tab;
+            let style = if current { t.selected() } else { t.dim() };
+            let label = if compact && !current {
+                format!(" {} ", i + 1)
+            } else {
+                format!(" {} {title} ", i + 1)
+            };
+            spans.push(Span::styled(label, style));
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -1,0 +1,244 @@
+//! Read queries behind the «Рейтинг» screen: the cycles to choose from, a cycle's ranking as a
+//! compact id list (one small record per ranked organization, in rating order), and the rows of
+//! the visible window only.
+
+use rusqlite::{Connection, params, params_from_iter};
+
+use super::{Result, codec};
+use crate::domain::cycle::CycleStatus;
+use crate::domain::sector::Sector;
+
+/// A cycle as the rating screen offers it: cheap to list (no aggregate over scores).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RatingCycle {
+    pub id: i64,
+    pub year: i32,
+    pub sector: Sector,
+    pub region: String,
+    /// The authority's short name (its full name when it has none).
+    pub authority: String,
+    pub status: CycleStatus,
+    pub methodology: String,
+    /// Inputs changed since the scores were computed.
+    pub scores_stale: bool,
+    /// Organizations in the cycle, scored or not.
+    pub members: i64,
+}
+
+/// Every cycle, oldest year first, then region, sector and id.
+pub fn cycles(conn: &Connection) -> Result<Vec<RatingCycle>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.id, c.year, c.sector, c.region,
+                CASE WHEN a.short_name = '' THEN a.name ELSE a.short_name END,
+                c.status, c.methodology, c.scores_stale,
+                (SELECT count(*) FROM membership m WHERE m.cycle_id = c.id)
+         FROM cycle c JOIN authority a ON a.id = c.authority_id
+         ORDER BY c.year, c.region, c.sector, c.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(RatingCycle {
+            id: r.get(0)?,
+            year: r.get(1)?,
+            sector: codec::sector(r, 2)?,
+            region: r.get(3)?,
+            authority: r.get(4)?,
+            status: codec::cycle_status(r, 5)?,
+            methodology: r.get(6)?,
+            scores_stale: r.get::<_, i64>(7)? != 0,
+            members: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A group of a cycle (the form of service, ДОО/школа…) with the number of scored members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupCount {
+    pub name: String,
+    pub scored: i64,
+}
+
+/// The groups of the cycle's scored members, by name, and how many members could not be scored
+/// (one pass over the cycle's members).
+pub fn groups(conn: &Connection, cycle_id: i64) -> Result<(Vec<GroupCount>, i64)> {
+    let mut stmt = conn.prepare(
+        "SELECT m.grp, count(s.membership_id), count(*) - count(s.membership_id)
+         FROM membership m LEFT JOIN score s ON s.membership_id = m.id
+         WHERE m.cycle_id = ?1 GROUP BY m.grp ORDER BY m.grp",
+    )?;
+    let mut groups = Vec::new();
+    let mut unscored = 0;
+    let mut rows = stmt.query([cycle_id])?;
+    while let Some(r) = rows.next()? {
+        let scored: i64 = r.get(1)?;
+        unscored += r.get::<_, i64>(2)?;
+        if scored > 0 {
+            groups.push(GroupCount {
+                name: r.get(0)?,
+                scored,
+            });
+        }
+    }
+    Ok((groups, unscored))
+}
+
+/// One ranked organization of the list, in rating order: what sorting and the bar need.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    pub membership_id: i64,
+    pub org_id: i64,
+    /// The value of the column ranked by (S or a criterion).
+    pub value: f64,
+    /// The stored place: overall, in the group (for S within a group), or by the criterion over
+    /// the whole cycle (criterion places are not stored per group).
+    pub place: u32,
+}
+
+/// The cycle's scored members ranked by S (`criterion` `None`) or by a criterion (`К1`…), over
+/// the whole cycle or within `group`; best first, equal places by name. The list holds only ids,
+/// the value and the place: a few thousand of them are a few dozen kilobytes.
+pub fn ranked(
+    conn: &Connection,
+    cycle_id: i64,
+    criterion: Option<&str>,
+    group: Option<&str>,
+) -> Result<Vec<Ranked>> {
+    let group_filter = if group.is_some() {
+        "AND m.grp = ?3"
+    } else {
+        "AND ?3 IS NULL"
+    };
+    let sql = match criterion {
+        None => {
+            let place = if group.is_some() {
+                "s.group_place"
+            } else {
+                "s.place"
+            };
+            format!(
+                "SELECT m.id, m.org_id, s.total, {place}
+                 FROM membership m
+                 JOIN score s ON s.membership_id = m.id
+                 JOIN organization o ON o.id = m.org_id
+                 WHERE m.cycle_id = ?1 AND ?2 IS NULL {group_filter}
+                 ORDER BY {place}, o.short_name, o.id"
+            )
+        }
+        Some(_) => format!(
+            "SELECT m.id, m.org_id, p.value, p.place
+             FROM membership m
+             JOIN score s ON s.membership_id = m.id
+             JOIN score_part p ON p.membership_id = m.id AND p.code = ?2
+             JOIN organization o ON o.id = m.org_id
+             WHERE m.cycle_id = ?1 {group_filter}
+             ORDER BY p.place IS NULL, p.place, o.short_name, o.id"
+        ),
+    };
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![cycle_id, criterion, group], |r| {
+        Ok(Ranked {
+            membership_id: r.get(0)?,
+            org_id: r.get(1)?,
+            value: r.get(2)?,
+            place: r.get::<_, Option<u32>>(3)?.unwrap_or(0),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What a visible row of the rating shows besides its value and place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankRow {
+    pub membership_id: i64,
+    pub org_id: i64,
+    /// Short name (full name when there is none).
+    pub name: String,
+    pub inn: String,
+    pub group: String,
+    pub total: f64,
+    pub place: u32,
+    pub ranked: u32,
+    pub group_place: u32,
+    pub group_ranked: u32,
+}
+
+/// The rows of the given members (the visible window), in no particular order.
+pub fn rows(conn: &Connection, membership_ids: &[i64]) -> Result<Vec<RankRow>> {
+    if membership_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; membership_ids.len()].join(", ");
+    let sql = format!(
+        "SELECT m.id, m.org_id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
+                o.inn, m.grp, s.total, s.place, s.ranked, s.group_place, s.group_ranked
+         FROM membership m
+         JOIN score s ON s.membership_id = m.id
+         JOIN organization o ON o.id = m.org_id
+         WHERE m.id IN ({marks})"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(membership_ids), |r| {
+        Ok(RankRow {
+            membership_id: r.get(0)?,
+            org_id: r.get(1)?,
+            name: r.get(2)?,
+            inn: r.get(3)?,
+            group: r.get(4)?,
+            total: r.get(5)?,
+            place: r.get(6)?,
+            ranked: r.get(7)?,
+            group_place: r.get(8)?,
+            group_ranked: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO authority (id, name, region, inn, kpp, ogrn)
+                 VALUES (1, 'Комитет', 'Область', '7701234567', '770101001', '1027700132195');
+             INSERT INTO cycle (id, year, sector, authority_id, region, status, methodology)
+                 VALUES (5, 2025, 'social', 1, 'Область', 'approved', '2018');
+             INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region)
+                 VALUES (1, 'Полное А', 'А', '7701234568', '770101001', '1027700132196', '12345678', 'social', 'Область'),
+                        (2, 'Полное Б', 'Б', '7701234569', '770101001', '1027700132197', '12345679', 'social', 'Область'),
+                        (3, 'Полное В', '', '7701234570', '770101001', '1027700132198', '12345670', 'social', 'Область');
+             INSERT INTO membership (id, cycle_id, org_id, grp) VALUES (10, 5, 1, 'x'), (11, 5, 2, 'y'), (12, 5, 3, 'x');
+             INSERT INTO score VALUES (10, '2018', 90, 1, 2, 1, 1, 't'), (11, '2018', 80, 2, 2, 1, 1, 't');
+             INSERT INTO score_part VALUES (10, 'К1', 70, 2), (11, 'К1', 75, 1), (10, '1.1', 50, NULL);",
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn ranks_by_total_criterion_and_group() {
+        let conn = db();
+        let c = cycles(&conn).unwrap();
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].members, c[0].sector), (3, Sector::Social));
+        let (g, unscored) = groups(&conn, 5).unwrap();
+        assert_eq!(
+            g.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),
+            ["x", "y"]
+        );
+        assert_eq!(unscored, 1);
+
+        let ids = |r: Vec<Ranked>| r.iter().map(|r| r.org_id).collect::<Vec<_>>();
+        assert_eq!(ids(ranked(&conn, 5, None, None).unwrap()), [1, 2]);
+        assert_eq!(ids(ranked(&conn, 5, Some("К1"), None).unwrap()), [2, 1]);
+        let y = ranked(&conn, 5, None, Some("y")).unwrap();
+        assert_eq!((y.len(), y[0].place, y[0].value), (1, 1, 80.0));
+        assert!(ranked(&conn, 5, Some("К9"), None).unwrap().is_empty());
+
+        let r = rows(&conn, &[11]).unwrap();
+        assert_eq!((r[0].name.as_str(), r[0].ranked), ("Б", 2));
+        assert!(rows(&conn, &[]).unwrap().is_empty());
+    }
+}

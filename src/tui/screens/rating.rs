@@ -1,0 +1,643 @@
+//! «Рейтинг»: a cycle's organizations ranked by S or by one criterion, over the whole cycle or
+//! within a group, with min / mean / max of the column and a bar per row. Places are shown as
+//! stored (a criterion's place within a group is not stored: it is ranked here by the method's
+//! rule). Enter opens the organization's card at this cycle.
+//!
+//! A cycle holds up to a few thousand organizations: the ranking is kept as a compact id list
+//! (id, value, place) and names are read only for the rows around the visible window.
+
+use std::collections::HashMap;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use rusqlite::Connection;
+
+use super::org_card::{OrgCardScreen, methods};
+use crate::domain::rating::{Stats, places, stats};
+use crate::domain::text::printable;
+use crate::service::table::cut;
+use crate::store::ranking::{self, GroupCount, RankRow, Ranked, RatingCycle};
+use crate::tui::app::Action;
+use crate::tui::screen::{Ctx, Outcome, Screen, SearchEvent, SearchField, navigate, window};
+use crate::tui::views::dec;
+
+/// Criteria codes when the cycle's method version is unknown here.
+const DEFAULT_CRITERIA: [&str; 5] = ["К1", "К2", "К3", "К4", "К5"];
+
+/// The ranking shown: what it is of, and the id list in rating order.
+#[derive(Debug, Default)]
+struct Ranking {
+    list: Vec<Ranked>,
+    /// Places shown, parallel to `list`: as stored, or ranked here for a criterion in a group.
+    places: Vec<u32>,
+    stats: Option<Stats>,
+}
+
+/// The rating screen's state.
+#[derive(Debug, Default)]
+pub struct RatingScreen {
+    cycles: Vec<RatingCycle>,
+    /// Lower-case search text of each cycle, parallel to `cycles`.
+    haystacks: Vec<String>,
+    /// Indices into `cycles` matching the search, in order.
+    view: Vec<usize>,
+    /// Index into `cycles` of the cycle shown.
+    cycle: Option<usize>,
+    search: SearchField,
+    /// Criteria codes of the cycle's method.
+    criteria: Vec<String>,
+    /// Names of the criteria, parallel to `criteria`.
+    criteria_names: Vec<String>,
+    /// 0 = S, i = `criteria[i - 1]`.
+    column: usize,
+    groups: Vec<GroupCount>,
+    /// Index into `groups`, or the whole cycle.
+    group: Option<usize>,
+    /// Members of the cycle that could not be scored.
+    unscored: i64,
+    digits: u32,
+    ranking: Ranking,
+    selected: usize,
+    offset: usize,
+    /// Rows read for the window and around it, by membership id.
+    rows: HashMap<i64, RankRow>,
+    error: Option<String>,
+    loaded: bool,
+}
+
+impl RatingScreen {
+    pub fn new() -> RatingScreen {
+        RatingScreen::default()
+    }
+
+    /// The cycle shown.
+    pub fn current_cycle(&self) -> Option<&RatingCycle> {
+        self.cycle.and_then(|i| self.cycles.get(i))
+    }
+
+    /// The column ranked by: `None` for S, else the criterion code.
+    pub fn column(&self) -> Option<&str> {
+        self.column
+            .checked_sub(1)
+            .and_then(|i| self.criteria.get(i))
+            .map(String::as_str)
+    }
+
+    /// The group shown, `None` for the whole cycle.
+    pub fn group(&self) -> Option<&str> {
+        self.group
+            .and_then(|g| self.groups.get(g))
+            .map(|g| g.name.as_str())
+    }
+
+    /// The ranking in order: (organization id, value, place shown).
+    pub fn ranking(&self) -> Vec<(i64, f64, u32)> {
+        self.ranking
+            .list
+            .iter()
+            .zip(&self.ranking.places)
+            .map(|(r, p)| (r.org_id, r.value, *p))
+            .collect()
+    }
+
+    /// Index of the selected row.
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    fn reload_cycles(&mut self, conn: &Connection) {
+        match ranking::cycles(conn) {
+            Ok(cycles) => {
+                let keep = self.current_cycle().map(|c| c.id);
+                self.haystacks = cycles
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{} {} {} {} {}",
+                            c.year, c.sector, c.region, c.authority, c.id
+                        )
+                        .to_lowercase()
+                    })
+                    .collect();
+                // Start at the largest cycle of the newest year.
+                self.cycle = keep
+                    .and_then(|id| cycles.iter().position(|c| c.id == id))
+                    .or_else(|| {
+                        cycles
+                            .iter()
+                            .enumerate()
+                            .max_by_key(|(i, c)| (c.year, c.members, std::cmp::Reverse(*i)))
+                            .map(|(i, _)| i)
+                    });
+                self.cycles = cycles;
+                self.filter();
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Rebuilds the cycle view from the search; moves to the first match when the cycle shown
+    /// does not match. Returns whether the cycle changed.
+    fn filter(&mut self) -> bool {
+        let needle = self.search.needle();
+        let words: Vec<&str> = needle.split_whitespace().collect();
+        self.view = (0..self.cycles.len())
+            .filter(|&i| words.iter().all(|w| self.haystacks[i].contains(w)))
+            .collect();
+        match self.cycle {
+            Some(c) if self.view.contains(&c) => false,
+            _ => match self.view.last() {
+                Some(&c) => {
+                    self.cycle = Some(c);
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    /// Reads the groups and criteria of the cycle shown, then its ranking.
+    fn load_cycle(&mut self, conn: &Connection) {
+        let Some(c) = self.current_cycle().cloned() else {
+            return;
+        };
+        let keep_group = self.group().map(str::to_string);
+        let method = methods().and_then(|m| m.get(&c.methodology));
+        (self.criteria, self.criteria_names) = match method {
+            Some(m) => m
+                .criteria
+                .iter()
+                .map(|k| (k.code.clone(), k.name.clone()))
+                .unzip(),
+            None => DEFAULT_CRITERIA
+                .iter()
+                .map(|k| ((*k).to_string(), String::new()))
+                .unzip(),
+        };
+        self.digits = method.map_or(2, |m| m.rounding.digits);
+        self.column = self.column.min(self.criteria.len());
+        match ranking::groups(conn, c.id) {
+            Ok((groups, unscored)) => {
+                self.group = keep_group.and_then(|g| groups.iter().position(|x| x.name == g));
+                self.groups = groups;
+                self.unscored = unscored;
+                self.error = None;
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return;
+            }
+        }
+        self.load_ranking(conn);
+    }
+
+    /// Reads the id list of the ranking shown; keeps the selected organization selected.
+    fn load_ranking(&mut self, conn: &Connection) {
+        let Some(c) = self.current_cycle() else {
+            return;
+        };
+        let keep = self.ranking.list.get(self.selected).map(|r| r.org_id);
+        let column = self.column().map(str::to_string);
+        let group = self.group().map(str::to_string);
+        match ranking::ranked(conn, c.id, column.as_deref(), group.as_deref()) {
+            Ok(list) => {
+                let values: Vec<f64> = list.iter().map(|r| r.value).collect();
+                let shown = if column.is_some() && group.is_some() {
+                    places(&values, self.digits)
+                } else {
+                    list.iter().map(|r| r.place).collect()
+                };
+                self.ranking = Ranking {
+                    stats: stats(&values),
+                    places: shown,
+                    list,
+                };
+                self.selected = keep
+                    .and_then(|id| self.ranking.list.iter().position(|r| r.org_id == id))
+                    .unwrap_or(0);
+                self.offset = 0;
+                self.rows.clear();
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Makes sure the rows around the window are read: a page above, the window, two pages
+    /// below. Reads them again only when some are missing.
+    fn fill(&mut self, conn: &Connection, page: usize) {
+        let page = page.max(1);
+        let len = self.ranking.list.len();
+        let from = self.offset.saturating_sub(page).min(len);
+        let to = (self.offset + 3 * page).min(len);
+        let ids: Vec<i64> = self.ranking.list[from..to]
+            .iter()
+            .map(|r| r.membership_id)
+            .collect();
+        if ids.iter().all(|id| self.rows.contains_key(id)) {
+            return;
+        }
+        match ranking::rows(conn, &ids) {
+            Ok(rows) => {
+                self.rows = rows.into_iter().map(|r| (r.membership_id, r)).collect();
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    fn step_cycle(&mut self, delta: isize) -> bool {
+        let Some(current) = self.cycle else {
+            return false;
+        };
+        let pos = self.view.iter().position(|&c| c == current);
+        let next = match pos {
+            Some(p) => p
+                .checked_add_signed(delta)
+                .and_then(|p| self.view.get(p).copied()),
+            None => self.view.first().copied(),
+        };
+        match next {
+            Some(n) if n != current => {
+                self.cycle = Some(n);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn column_title(&self) -> String {
+        match self.column.checked_sub(1) {
+            None => "S — итоговый показатель (среднее К1…К5)".to_string(),
+            Some(i) => {
+                let code = self.criteria.get(i).map_or("", String::as_str);
+                match self.criteria_names.get(i).filter(|n| !n.is_empty()) {
+                    Some(name) => format!("{code} — {name}"),
+                    None => code.to_string(),
+                }
+            }
+        }
+    }
+}
+
+impl Screen for RatingScreen {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn title(&self) -> String {
+        "Рейтинг".to_string()
+    }
+
+    fn typing(&self) -> bool {
+        self.search.active
+    }
+
+    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        if self.search.active {
+            vec![("Enter", "готово"), ("Esc", "сбросить поиск")]
+        } else {
+            vec![
+                ("←→", "цикл"),
+                ("s S", "критерий"),
+                ("f", "группа"),
+                ("/", "поиск цикла"),
+                ("Enter", "карточка"),
+            ]
+        }
+    }
+
+    fn status(&self) -> String {
+        let n = self.ranking.list.len();
+        let pos = if n == 0 { 0 } else { self.selected + 1 };
+        let cpos = self
+            .cycle
+            .and_then(|c| self.view.iter().position(|&v| v == c))
+            .map_or("—".to_string(), |p| (p + 1).to_string());
+        let mut s = format!(
+            " строка {pos}/{n} · цикл {cpos}/{} · по {}",
+            self.view.len(),
+            self.column().unwrap_or("S")
+        );
+        if let Some(g) = self.group() {
+            s.push_str(&format!(" · группа «{}»", printable(g)));
+        }
+        if !self.search.text.is_empty() {
+            s.push_str(&format!(" · поиск «{}»", printable(&self.search.text)));
+        }
+        s
+    }
+
+    fn activate(&mut self, cx: &Ctx) {
+        let Some(conn) = cx.conn else { return };
+        let before = self.current_cycle().map(|c| c.id);
+        self.reload_cycles(conn);
+        if before.is_none() || self.current_cycle().map(|c| c.id) != before || !self.loaded {
+            self.load_cycle(conn);
+        } else {
+            // Scores may have been recomputed since: read the ranking again.
+            self.load_ranking(conn);
+        }
+        self.loaded = true;
+        self.offset = window(self.offset, self.selected, cx.page.get());
+        self.fill(conn, cx.page.get());
+    }
+
+    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
+        let page = cx.page.get();
+        let Some(conn) = cx.conn else {
+            return Outcome::Ignored;
+        };
+        match self.search.handle(action) {
+            SearchEvent::Changed => {
+                if self.filter() {
+                    self.load_cycle(conn);
+                }
+                self.fill(conn, page);
+                return Outcome::Done;
+            }
+            SearchEvent::Closed => return Outcome::Done,
+            SearchEvent::NotMine => {}
+        }
+        if self.search.active {
+            return Outcome::Done;
+        }
+        let len = self.ranking.list.len();
+        if let Some(sel) = navigate(action, self.selected, len, page) {
+            self.selected = sel;
+        } else {
+            match action {
+                Action::Left | Action::Right => {
+                    let delta = if action == Action::Left { -1 } else { 1 };
+                    if self.step_cycle(delta) {
+                        self.selected = 0;
+                        self.load_cycle(conn);
+                    }
+                }
+                Action::SortNext | Action::SortReverse => {
+                    let n = self.criteria.len() + 1;
+                    self.column = if action == Action::SortNext {
+                        (self.column + 1) % n
+                    } else {
+                        (self.column + n - 1) % n
+                    };
+                    self.load_ranking(conn);
+                }
+                Action::FilterSector => {
+                    self.group = match self.group {
+                        None if !self.groups.is_empty() => Some(0),
+                        Some(g) if g + 1 < self.groups.len() => Some(g + 1),
+                        _ => None,
+                    };
+                    self.load_ranking(conn);
+                }
+                Action::Accept => {
+                    let (Some(r), Some(c)) =
+                        (self.ranking.list.get(self.selected), self.current_cycle())
+                    else {
+                        return Outcome::Done;
+                    };
+                    return match OrgCardScreen::open_at(cx, r.org_id, Some(c.id)) {
+                        Ok(card) => Outcome::Open(Box::new(card)),
+                        Err(e) => Outcome::Message(format!(
+                            "не удалось открыть карточку организации: {e}"
+                        )),
+                    };
+                }
+                _ => return Outcome::Ignored,
+            }
+        }
+        self.offset = window(self.offset, self.selected, page);
+        self.fill(conn, page);
+        Outcome::Done
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        let t = &cx.theme;
+        let [cycle_line, column_line, stats_line, table] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
+
+        // The cycle, or the search field while typing.
+        let line = if self.search.active || !self.search.text.is_empty() {
+            let mut l = self.search.line("год, сфера, регион, орган", t);
+            l.spans.push(Span::styled(
+                format!("  найдено {}", self.view.len()),
+                t.dim(),
+            ));
+            l
+        } else {
+            match self.current_cycle() {
+                Some(c) => Line::from(vec![
+                    Span::styled(format!("{} год", c.year), t.title()),
+                    Span::raw(format!(
+                        " · {} · {} · {}",
+                        c.sector,
+                        printable(&c.region),
+                        printable(&c.authority)
+                    )),
+                    Span::styled(
+                        format!(" · цикл {} · {}", c.id, c.status.name_ru()),
+                        t.dim(),
+                    ),
+                ]),
+                None => Line::from(""),
+            }
+        };
+        frame.render_widget(Paragraph::new(line), cycle_line);
+
+        let Some(c) = self.current_cycle() else {
+            let text = match &self.error {
+                Some(e) => format!("Ошибка: {e}"),
+                None if self.loaded => {
+                    "В базе нет циклов оценки. Демонстрационные данные: nok demo".to_string()
+                }
+                None => "Загрузка…".to_string(),
+            };
+            frame.render_widget(Paragraph::new(text), column_line);
+            return;
+        };
+
+        // Columns to rank by, then the group.
+        let mut spans = vec![Span::styled("По: ", t.dim())];
+        for i in 0..=self.criteria.len() {
+            let code = if i == 0 { "S" } else { &self.criteria[i - 1] };
+            let style = if i == self.column {
+                t.selected()
+            } else {
+                Default::default()
+            };
+            spans.push(Span::styled(format!(" {code} "), style));
+        }
+        spans.push(Span::styled("  группа: ", t.dim()));
+        spans.push(match self.group() {
+            Some(g) => Span::styled(
+                format!(
+                    " {} ({}/{}) ",
+                    printable(g),
+                    self.group.map_or(0, |i| i + 1),
+                    self.groups.len()
+                ),
+                t.selected(),
+            ),
+            None => Span::raw(format!("все ({})", self.groups.len())),
+        });
+        frame.render_widget(Paragraph::new(Line::from(spans)), column_line);
+
+        let mut summary = match &self.ranking.stats {
+            Some(s) => vec![
+                Span::styled(format!("{}: ", self.column().unwrap_or("S")), t.header()),
+                Span::raw(format!(
+                    "мин {} · среднее {} · макс {}",
+                    dec(s.min),
+                    dec(s.mean),
+                    dec(s.max)
+                )),
+                Span::styled(format!(" · в рейтинге {}", s.count), t.dim()),
+            ],
+            None => vec![Span::styled("В рейтинге никого нет", t.dim())],
+        };
+        if self.unscored > 0 {
+            summary.push(Span::styled(
+                format!(" · не рассчитано {}", self.unscored),
+                t.bad(),
+            ));
+        }
+        if self.column > 0 && self.group.is_some() {
+            summary.push(Span::styled(" · места в группе — по значению", t.dim()));
+        }
+        if c.scores_stale {
+            summary.push(Span::styled(" · результаты устарели", t.bad()));
+        }
+        frame.render_widget(Paragraph::new(Line::from(summary)), stats_line);
+
+        if let Some(e) = &self.error {
+            frame.render_widget(Paragraph::new(format!("Ошибка: {e}")).style(t.bad()), table);
+            return;
+        }
+        self.draw_table(frame, table, cx);
+    }
+}
+
+impl RatingScreen {
+    fn draw_table(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        let t = &cx.theme;
+        // Borders take two rows and the header one.
+        let height = area.height.saturating_sub(3) as usize;
+        cx.page.set(height.max(1));
+        let offset = window(self.offset, self.selected, height);
+        let inner = area.width.saturating_sub(2);
+        let wide = inner >= 100;
+        let by_criterion = self.column > 0;
+        let bar_width: u16 = if wide { 30 } else { 16 };
+        // Место, S (beside a criterion), value, bar; group on wide screens.
+        let mut fixed = 6 + 1 + 7 + 1 + bar_width;
+        if by_criterion {
+            fixed += 7;
+        }
+        if wide {
+            fixed += 19;
+        }
+        let name_width = inner.saturating_sub(fixed + 1).max(10) as usize;
+        let value_head = self.column().unwrap_or("S");
+
+        let rows: Vec<Row> = self
+            .ranking
+            .list
+            .iter()
+            .zip(&self.ranking.places)
+            .enumerate()
+            .skip(offset)
+            .take(height)
+            .map(|(i, (r, place))| {
+                let row = self.rows.get(&r.membership_id);
+                let mut cells = vec![
+                    right(place.to_string()),
+                    Cell::from(
+                        row.map_or("…".to_string(), |x| cut(&printable(&x.name), name_width)),
+                    ),
+                ];
+                if wide {
+                    cells.push(Cell::from(
+                        row.map_or(String::new(), |x| cut(&printable(&x.group), 18)),
+                    ));
+                }
+                if by_criterion {
+                    cells.push(right(row.map_or(String::new(), |x| dec(x.total))));
+                }
+                cells.push(right(dec(r.value)));
+                cells.push(Cell::from(Span::styled(
+                    bar(r.value, bar_width),
+                    t.accent(),
+                )));
+                let row = Row::new(cells);
+                if i == self.selected {
+                    row.style(t.selected())
+                } else {
+                    row
+                }
+            })
+            .collect();
+        let mut widths = vec![Constraint::Length(6), Constraint::Fill(1)];
+        let mut header = vec![right("Место".into()), Cell::from("Организация")];
+        if wide {
+            widths.push(Constraint::Length(18));
+            header.push(Cell::from("Группа"));
+        }
+        if by_criterion {
+            widths.push(Constraint::Length(6));
+            header.push(right("S".into()));
+        }
+        widths.push(Constraint::Length(6));
+        header.push(right(value_head.to_string()));
+        widths.push(Constraint::Length(bar_width));
+        header.push(Cell::from("0…100"));
+        let title = cut(&self.column_title(), inner.saturating_sub(4) as usize);
+        frame.render_widget(
+            Table::new(rows, widths)
+                .header(Row::new(header).style(t.header()))
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(format!(" {title} ")),
+                ),
+            area,
+        );
+    }
+}
+
+/// A number, aligned right in its column.
+fn right(text: String) -> Cell<'static> {
+    Cell::from(Line::from(text).alignment(Alignment::Right))
+}
+
+/// A bar of `width` cells for a value on the 0–100 scale, in eighths of a cell.
+fn bar(value: f64, width: u16) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = ((value.clamp(0.0, 100.0) / 100.0) * f64::from(width) * 8.0).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    let rest = eighths % 8;
+    if rest > 0 {
+        s.push(PARTS[rest]);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_proportional() {
+        assert_eq!(bar(100.0, 10), "█".repeat(10));
+        assert_eq!(bar(50.0, 10), "█".repeat(5));
+        assert_eq!(bar(0.0, 10), "");
+        assert_eq!(bar(55.0, 10), "█████▌");
+        assert_eq!(bar(250.0, 4), "████");
+    }
+}
