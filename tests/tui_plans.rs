@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::time::Instant;
-
 use common::*;
 use nok::store::plan_rows::{self, Filter};
 use nok::tui::app::{App, Mode};
