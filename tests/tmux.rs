@@ -195,3 +195,66 @@ fn sigterm_restores_the_terminal() {
         "the alternate screen is left:\n{s}"
     );
 }
+
+#[test]
+fn a_dropped_terminal_ends_the_process() {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have tmux (.ci/run installs it)"
+        );
+        eprintln!("пропущено: tmux не установлен (apt-get install tmux)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let bin = env!("CARGO_BIN_EXE_nok");
+    let t = Tmux {
+        socket: format!("nok-hup-{}", std::process::id()),
+        session: "nok".into(),
+    };
+    let home = dir.path().to_string_lossy().into_owned();
+    let cmd = format!(
+        "{bin} demo --db {} --orgs 20 --today 22.11.2026",
+        db.display()
+    );
+    let out = t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "nok",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-e",
+        &format!("HOME={home}"),
+        "-e",
+        "LANG=C.UTF-8",
+        &cmd,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t.wait_for("the UI", |s| s.contains("Оценено организаций"));
+    let pattern = format!("^{bin} demo --db {}", db.display());
+    let running = || {
+        Command::new("pgrep")
+            .args(["-f", &pattern])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    assert!(running());
+    // Closing the pane's terminal sends SIGHUP, as an SSH drop does.
+    t.run(&["kill-server"]);
+    let started = Instant::now();
+    while running() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "nok still runs after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -47,6 +47,7 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     ] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
+    spawn_watchdog(Arc::clone(&stop));
     let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
     let mut terminal = ratatui::try_init()?;
@@ -65,6 +66,20 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     }
     ratatui::try_restore()?;
     result
+}
+
+/// After a stop signal the event loop ends within one poll (50 ms). When the terminal itself is
+/// gone (an SSH drop), crossterm can spin inside its read and never return to the loop; then,
+/// after a grace period, restore what can be restored and exit with 128 + SIGHUP.
+fn spawn_watchdog(stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        let _ = ratatui::try_restore();
+        std::process::exit(129);
+    });
 }
 
 fn event_loop(
