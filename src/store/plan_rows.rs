@@ -119,24 +119,6 @@ pub struct OrgCounts {
     pub overdue: u32,
 }
 
-pub(crate) fn plan_status(r: &Row<'_>, idx: usize) -> rusqlite::Result<PlanStatus> {
-    let code: String = r.get(idx)?;
-    PlanStatus::from_code(&code).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            idx,
-            rusqlite::types::Type::Text,
-            format!("неизвестное значение статуса строки плана «{code}»").into(),
-        )
-    })
-}
-
-pub(crate) fn opt_date(r: &Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    match r.get::<_, Option<String>>(idx)? {
-        None => Ok(None),
-        Some(_) => codec::date(r, idx).map(Some),
-    }
-}
-
 /// How many rows `filter` lists on `today`.
 pub fn count(conn: &Connection, filter: Filter, today: NaiveDate) -> Result<usize> {
     let sql = format!(
@@ -191,8 +173,8 @@ fn list_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
             position: r.get(13)?,
         },
         implemented_measures: r.get(14)?,
-        actual_date: opt_date(r, 15)?,
-        status: plan_status(r, 16)?,
+        actual_date: codec::opt_date(r, 15)?,
+        status: codec::plan_status(r, 16)?,
         cancel_reason: r.get(17)?,
         last_check,
         checks: r.get(20)?,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row};
 
 use super::Result;
-use super::plan_rows::opt_date;
+use super::codec::opt_date;
 use crate::domain::workplan::{
     ItemStatus, TargetIndicator, TargetValue, WorkplanItem, WorkplanSection,
 };
