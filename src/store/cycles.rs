@@ -21,18 +21,26 @@ pub struct CycleInfo {
     pub scores_stale: bool,
     /// Organizations in the cycle.
     pub orgs: i64,
-    /// Mean total S of the scored organizations.
+    /// Mean total S of the scored organizations (not read by [`list_brief`]).
     pub mean_total: Option<f64>,
 }
 
+/// The columns of every listing; `{mean}` is the mean-S expression.
 const SELECT: &str = "
     SELECT c.id, c.year, c.sector, c.region,
            CASE WHEN a.short_name = '' THEN a.name ELSE a.short_name END,
            c.status, c.methodology, c.scores_stale,
            (SELECT count(*) FROM membership m WHERE m.cycle_id = c.id),
-           (SELECT avg(s.total) FROM membership m JOIN score s ON s.membership_id = m.id
-             WHERE m.cycle_id = c.id)
+           {mean}
     FROM cycle c JOIN authority a ON a.id = c.authority_id";
+
+/// The mean of S per cycle: an aggregate over every score, costly on a national database.
+const MEAN: &str = "(SELECT avg(s.total) FROM membership m JOIN score s ON s.membership_id = m.id
+                     WHERE m.cycle_id = c.id)";
+
+fn select(mean: &str) -> String {
+    SELECT.replace("{mean}", mean)
+}
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<CycleInfo> {
     Ok(CycleInfo {
@@ -51,7 +59,22 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CycleInfo> {
 
 /// All cycles, newest year first, then region and sector.
 pub fn list(conn: &Connection) -> Result<Vec<CycleInfo>> {
-    let sql = format!("{SELECT} ORDER BY c.year DESC, c.region, c.sector, c.id");
+    let sql = format!(
+        "{} ORDER BY c.year DESC, c.region, c.sector, c.id",
+        select(MEAN)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every cycle without the mean S (cheap enough for the UI): oldest year first, then region,
+/// sector and id.
+pub fn list_brief(conn: &Connection) -> Result<Vec<CycleInfo>> {
+    let sql = format!(
+        "{} ORDER BY c.year, c.region, c.sector, c.id",
+        select("NULL")
+    );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -59,7 +82,7 @@ pub fn list(conn: &Connection) -> Result<Vec<CycleInfo>> {
 
 /// One cycle by id.
 pub fn get(conn: &Connection, id: i64) -> Result<Option<CycleInfo>> {
-    let sql = format!("{SELECT} WHERE c.id = ?1");
+    let sql = format!("{} WHERE c.id = ?1", select(MEAN));
     Ok(conn.query_row(&sql, [id], from_row).optional()?)
 }
 

@@ -1,55 +1,10 @@
-//! Read queries behind the «Рейтинг» screen: the cycles to choose from, a cycle's ranking as a
-//! compact id list (one small record per ranked organization, in rating order), and the rows of
+//! Read queries behind the «Рейтинг» screen (its cycles come from `store::cycles::list_brief`):
+//! a cycle's ranking as a compact id list (one small record per ranked organization, in rating order), and the rows of
 //! the visible window only.
 
 use rusqlite::{Connection, params, params_from_iter};
 
-use super::{Result, codec};
-use crate::domain::cycle::CycleStatus;
-use crate::domain::sector::Sector;
-
-/// A cycle as the rating screen offers it: cheap to list (no aggregate over scores).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RatingCycle {
-    pub id: i64,
-    pub year: i32,
-    pub sector: Sector,
-    pub region: String,
-    /// The authority's short name (its full name when it has none).
-    pub authority: String,
-    pub status: CycleStatus,
-    pub methodology: String,
-    /// Inputs changed since the scores were computed.
-    pub scores_stale: bool,
-    /// Organizations in the cycle, scored or not.
-    pub members: i64,
-}
-
-/// Every cycle, oldest year first, then region, sector and id.
-pub fn cycles(conn: &Connection) -> Result<Vec<RatingCycle>> {
-    let mut stmt = conn.prepare(
-        "SELECT c.id, c.year, c.sector, c.region,
-                CASE WHEN a.short_name = '' THEN a.name ELSE a.short_name END,
-                c.status, c.methodology, c.scores_stale,
-                (SELECT count(*) FROM membership m WHERE m.cycle_id = c.id)
-         FROM cycle c JOIN authority a ON a.id = c.authority_id
-         ORDER BY c.year, c.region, c.sector, c.id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(RatingCycle {
-            id: r.get(0)?,
-            year: r.get(1)?,
-            sector: codec::sector(r, 2)?,
-            region: r.get(3)?,
-            authority: r.get(4)?,
-            status: codec::cycle_status(r, 5)?,
-            methodology: r.get(6)?,
-            scores_stale: r.get::<_, i64>(7)? != 0,
-            members: r.get(8)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
+use super::Result;
 
 /// A group of a cycle (the form of service, ДОО/школа…) with the number of scored members.
 #[derive(Debug, Clone, PartialEq)]
@@ -197,6 +152,7 @@ pub fn rows(conn: &Connection, membership_ids: &[i64]) -> Result<Vec<RankRow>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::sector::Sector;
 
     fn db() -> Connection {
         let conn = crate::store::open_in_memory().unwrap();
@@ -220,9 +176,9 @@ mod tests {
     #[test]
     fn ranks_by_total_criterion_and_group() {
         let conn = db();
-        let c = cycles(&conn).unwrap();
+        let c = crate::store::cycles::list_brief(&conn).unwrap();
         assert_eq!(c.len(), 1);
-        assert_eq!((c[0].members, c[0].sector), (3, Sector::Social));
+        assert_eq!((c[0].orgs, c[0].sector), (3, Sector::Social));
         let (g, unscored) = groups(&conn, 5).unwrap();
         assert_eq!(
             g.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(),

@@ -18,7 +18,8 @@ use super::org_card::{OrgCardScreen, methods};
 use crate::domain::rating::{Stats, places, stats};
 use crate::domain::text::printable;
 use crate::service::table::cut;
-use crate::store::ranking::{self, GroupCount, RankRow, Ranked, RatingCycle};
+use crate::store::cycles::{self, CycleInfo};
+use crate::store::ranking::{self, GroupCount, RankRow, Ranked};
 use crate::tui::app::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, SearchEvent, SearchField, navigate, window};
 use crate::tui::views::dec;
@@ -38,7 +39,7 @@ struct Ranking {
 /// The rating screen's state.
 #[derive(Debug, Default)]
 pub struct RatingScreen {
-    cycles: Vec<RatingCycle>,
+    cycles: Vec<CycleInfo>,
     /// Lower-case search text of each cycle, parallel to `cycles`.
     haystacks: Vec<String>,
     /// Indices into `cycles` matching the search, in order.
@@ -73,7 +74,7 @@ impl RatingScreen {
     }
 
     /// The cycle shown.
-    pub fn current_cycle(&self) -> Option<&RatingCycle> {
+    pub fn current_cycle(&self) -> Option<&CycleInfo> {
         self.cycle.and_then(|i| self.cycles.get(i))
     }
 
@@ -108,7 +109,7 @@ impl RatingScreen {
     }
 
     fn reload_cycles(&mut self, conn: &Connection) {
-        match ranking::cycles(conn) {
+        match cycles::list_brief(conn) {
             Ok(cycles) => {
                 let keep = self.current_cycle().map(|c| c.id);
                 self.haystacks = cycles
@@ -128,7 +129,7 @@ impl RatingScreen {
                         cycles
                             .iter()
                             .enumerate()
-                            .max_by_key(|(i, c)| (c.year, c.members, std::cmp::Reverse(*i)))
+                            .max_by_key(|(i, c)| (c.year, c.orgs, std::cmp::Reverse(*i)))
                             .map(|(i, _)| i)
                     });
                 self.cycles = cycles;
