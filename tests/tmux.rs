@@ -1,6 +1,7 @@
 //! The real binary in a real terminal (tmux): start on a demo database, switch screens, search in
 //! Cyrillic, quit with the Russian layout, and check the terminal is given back.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -60,16 +61,49 @@ fn tmux_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn browse_search_in_cyrillic_and_quit_in_tmux() {
+/// Runs `cmd` in a private tmux server (`tag` names its socket) sized `width`×`height`, with
+/// HOME in `home`. `None`, with the reason printed, when tmux is missing outside CI.
+fn start(tag: &str, home: &Path, width: u16, height: u16, cmd: &[&str]) -> Option<Tmux> {
     if !tmux_available() {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must have tmux (.ci/run installs it)"
         );
         eprintln!("пропущено: tmux не установлен (apt-get install tmux)");
-        return;
+        return None;
     }
+    let t = Tmux {
+        socket: format!("nok-{tag}-{}", std::process::id()),
+        session: "nok".into(),
+    };
+    let (w, h) = (width.to_string(), height.to_string());
+    let home = format!("HOME={}", home.display());
+    let mut args = vec![
+        "new-session",
+        "-d",
+        "-s",
+        "nok",
+        "-x",
+        &w,
+        "-y",
+        &h,
+        "-e",
+        &home,
+        "-e",
+        "LANG=C.UTF-8",
+    ];
+    args.extend_from_slice(cmd);
+    let out = t.run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(t)
+}
+
+#[test]
+fn browse_search_in_cyrillic_and_quit_in_tmux() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite");
     let bin = env!("CARGO_BIN_EXE_nok");
@@ -77,31 +111,9 @@ fn browse_search_in_cyrillic_and_quit_in_tmux() {
         "{bin} demo --db {} --orgs 80 --today 22.11.2026; echo ВЫХОД-$?; sleep 30",
         db.display()
     );
-    let t = Tmux {
-        socket: format!("nok-test-{}", std::process::id()),
-        session: "nok".into(),
+    let Some(t) = start("browse", dir.path(), 120, 40, &[&cmd]) else {
+        return;
     };
-    let home = dir.path().to_string_lossy().into_owned();
-    let out = t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "nok",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "-e",
-        &format!("HOME={home}"),
-        "-e",
-        "LANG=C.UTF-8",
-        &cmd,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 
     let s = t.wait_for("the summary", |s| s.contains("Оценено организаций"));
     assert!(s.contains("Средний S по сферам"), "{s}");
@@ -128,14 +140,6 @@ fn browse_search_in_cyrillic_and_quit_in_tmux() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have tmux (.ci/run installs it)"
-        );
-        eprintln!("пропущено: tmux не установлен (apt-get install tmux)");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite");
     let bin = env!("CARGO_BIN_EXE_nok");
@@ -144,33 +148,9 @@ fn sigterm_restores_the_terminal() {
         "{bin} demo --db {} --orgs 30 --today 22.11.2026; echo КОД-$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo; sleep 30",
         db.display()
     );
-    let t = Tmux {
-        socket: format!("nok-term-{}", std::process::id()),
-        session: "nok".into(),
+    let Some(t) = start("term", dir.path(), 100, 30, &["sh", "-c", &cmd]) else {
+        return;
     };
-    let home = dir.path().to_string_lossy().into_owned();
-    let out = t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "nok",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-e",
-        &format!("HOME={home}"),
-        "-e",
-        "LANG=C.UTF-8",
-        "sh",
-        "-c",
-        &cmd,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     t.wait_for("the UI", |s| s.contains("Оценено организаций"));
     // Find the process by its database path.
     let pgrep = Command::new("pgrep")
@@ -198,46 +178,16 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn a_dropped_terminal_ends_the_process() {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have tmux (.ci/run installs it)"
-        );
-        eprintln!("пропущено: tmux не установлен (apt-get install tmux)");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite");
     let bin = env!("CARGO_BIN_EXE_nok");
-    let t = Tmux {
-        socket: format!("nok-hup-{}", std::process::id()),
-        session: "nok".into(),
-    };
-    let home = dir.path().to_string_lossy().into_owned();
     let cmd = format!(
         "{bin} demo --db {} --orgs 20 --today 22.11.2026",
         db.display()
     );
-    let out = t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "nok",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-e",
-        &format!("HOME={home}"),
-        "-e",
-        "LANG=C.UTF-8",
-        &cmd,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let Some(t) = start("hup", dir.path(), 100, 30, &[&cmd]) else {
+        return;
+    };
     t.wait_for("the UI", |s| s.contains("Оценено организаций"));
     let pattern = format!("^{bin} demo --db {}", db.display());
     let running = || {
