@@ -173,13 +173,7 @@ fn control_characters_in_stored_text_never_reach_the_terminal() {
     let t = draw(&app, 120, 40);
     let s = t.backend().to_string();
     assert!(s.contains("ААА Красный"), "{s}");
-    for cell in t.backend().buffer().content() {
-        assert!(
-            !cell.symbol().chars().any(char::is_control),
-            "{:?}",
-            cell.symbol()
-        );
-    }
+    assert_no_control_chars(&t);
 }
 
 #[test]

@@ -489,14 +489,7 @@ fn control_characters_in_the_card_never_reach_the_terminal() {
     }
     press(&mut app, KeyCode::Enter);
     for _ in 0..30 {
-        let t = draw(&app, 120, 40);
-        for cell in t.backend().buffer().content() {
-            assert!(
-                !cell.symbol().chars().any(char::is_control),
-                "{:?}",
-                cell.symbol()
-            );
-        }
+        assert_no_control_chars(&draw(&app, 120, 40));
         press(&mut app, KeyCode::PageDown);
     }
     assert!(app.breadcrumbs()[1].contains("ААА Красный"));

@@ -329,13 +329,7 @@ fn control_characters_in_plan_rows_never_reach_the_terminal() {
         s.contains("Мера красная") && s.contains("Недостаток"),
         "{s}"
     );
-    for cell in t.backend().buffer().content() {
-        assert!(
-            !cell.symbol().chars().any(char::is_control),
-            "{:?}",
-            cell.symbol()
-        );
-    }
+    assert_no_control_chars(&t);
 }
 
 #[test]

@@ -78,3 +78,15 @@ pub fn press(app: &mut App, code: KeyCode) {
         app.update(a);
     }
 }
+
+/// Fails if any cell of the drawn screen holds a control character (an escape sequence from
+/// stored text would drive the terminal).
+pub fn assert_no_control_chars(t: &Terminal<TestBackend>) {
+    for cell in t.backend().buffer().content() {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "{:?}",
+            cell.symbol()
+        );
+    }
+}
