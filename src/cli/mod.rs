@@ -4,6 +4,7 @@
 mod check_db;
 mod cycles;
 mod demo;
+mod publish;
 mod score;
 mod summary;
 
@@ -85,6 +86,9 @@ enum Command {
     /// Проверить целостность и согласованность базы
     #[command(name = "check-db", help_template = LEAF_HELP)]
     CheckDb,
+    /// Опубликовать результаты цикла: статический сайт для размещения на официальном сайте
+    #[command(help_template = LEAF_HELP)]
+    Publish(publish::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -142,6 +146,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
+        Some(Command::Publish(args)) => publish::run(&ctx, &args),
     }
 }
 

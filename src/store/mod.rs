@@ -12,6 +12,7 @@ pub mod cycles;
 pub mod journal;
 pub mod meta;
 pub mod plan_rows;
+pub mod publication;
 pub mod ranking;
 pub mod scores;
 pub mod spot_check;
