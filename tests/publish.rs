@@ -117,6 +117,26 @@ fn every_page_is_valid_accessible_html_with_links_inside_the_site() {
                 );
             }
         }
+        // Ids are unique, and every name a region or a chart points to exists.
+        let ids: Vec<&str> = doc
+            .select(&sel("[id]"))
+            .filter_map(|e| e.value().attr("id"))
+            .collect();
+        let unique: BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len(), "{page}: duplicate ids");
+        for el in doc.select(&sel("[aria-labelledby]")) {
+            for id in el
+                .value()
+                .attr("aria-labelledby")
+                .unwrap()
+                .split_whitespace()
+            {
+                assert!(
+                    unique.contains(id),
+                    "{page}: aria-labelledby names missing {id}"
+                );
+            }
+        }
         for svg in doc.select(&sel("svg")) {
             assert_eq!(svg.value().attr("role"), Some("img"), "{page}: svg role");
             let title = svg
