@@ -17,6 +17,8 @@ fn summary_screen() {
         "2025 год",
         "Оценено организаций",
         "Средний S по сферам",
+        "Критерии: среднее и распределение",
+        "Ближайшие сроки",
         "Распределение S",
         "К3",
     ] {
@@ -24,6 +26,63 @@ fn summary_screen() {
     }
     insta::assert_snapshot!("summary_120x40", s);
     insta::assert_snapshot!("summary_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn summary_goes_through_the_cycles_of_a_year_and_their_figures_add_up() {
+    use nok::store::overview::{self, Scope};
+    use nok::tui::app::{Loaded, Request};
+    use nok::tui::screens::summary::SummaryScreen;
+    let (d, mut app) = app();
+    let conn = rusqlite::Connection::open(d.path().join("demo.sqlite")).unwrap();
+    let year = app
+        .current()
+        .as_any()
+        .downcast_ref::<SummaryScreen>()
+        .unwrap()
+        .scope()
+        .unwrap()
+        .year;
+    let whole = overview::read(&conn, Scope { year, cycle: None }, today()).unwrap();
+    // ↓ steps into each cycle of the year in turn; the worker's answer is played by hand.
+    let mut assessed = 0;
+    let mut histogram = [0u64; 9];
+    loop {
+        let before = app.requests.len();
+        press(&mut app, KeyCode::Down);
+        let Some(Request::Summary(scope)) = app.requests.get(before).copied() else {
+            break;
+        };
+        assert_eq!(scope.year, year);
+        let id = scope.cycle.expect("a cycle");
+        let part = overview::read(&conn, scope, today()).unwrap();
+        assessed += part.assessed;
+        for (sum, n) in histogram.iter_mut().zip(part.total_histogram.counts) {
+            *sum += n;
+        }
+        app.apply(Loaded::Summary(part));
+        let s = screen(&app, 120, 40);
+        assert!(s.contains(&format!("цикл №{id}")), "{s}");
+    }
+    assert!(whole.cycles > 1);
+    assert_eq!(assessed, whole.assessed);
+    assert_eq!(histogram, whole.total_histogram.counts);
+    // ↑ all the way back to the whole year; ← goes a year back.
+    for _ in 0..whole.cycles {
+        press(&mut app, KeyCode::Up);
+    }
+    assert!(matches!(
+        app.requests.last(),
+        Some(Request::Summary(Scope { cycle: None, .. }))
+    ));
+    press(&mut app, KeyCode::Left);
+    assert_eq!(
+        app.requests.last().copied(),
+        Some(Request::Summary(Scope {
+            year: year - 1,
+            cycle: None
+        }))
+    );
 }
 
 #[test]
@@ -315,14 +374,51 @@ fn command_line_jumps_to_screens_and_organizations_with_completion() {
     type_keys(&mut app, &format!(":org {inn}"));
     press(&mut app, KeyCode::Enter);
     assert_eq!(list(&app).view.len(), 1);
+    // One organization found: its card is open, with the full name and the ИНН.
+    assert_eq!(app.breadcrumbs().len(), 2, "{:?}", app.breadcrumbs());
+    let s = screen(&app, 120, 40);
     assert!(
-        screen(&app, 120, 40)
-            .contains(&name[..name.char_indices().nth(40).map_or(name.len(), |(i, _)| i)])
+        s.contains(&name[..name.char_indices().nth(40).map_or(name.len(), |(i, _)| i)]),
+        "{s}"
     );
+    assert!(s.contains(&inn), "{s}");
+    press(&mut app, KeyCode::Esc);
 
     type_keys(&mut app, ":нет-такой");
     press(&mut app, KeyCode::Enter);
     assert!(screen(&app, 120, 40).contains("неизвестная команда «нет-такой»"));
+    // :cycle N shows the cycle's rating; Tab completes the numbers.
+    let conn = rusqlite::Connection::open(_d.path().join("demo.sqlite")).unwrap();
+    let id: i64 = conn
+        .query_row("SELECT max(id) FROM cycle", [], |r| r.get(0))
+        .unwrap();
+    type_keys(&mut app, &format!(":cycle {}", id / 10));
+    press(&mut app, KeyCode::Tab);
+    let s = screen(&app, 120, 40);
+    assert!(
+        app.command == format!("cycle {id} ") || s.contains(&format!("{id}")),
+        "{s}"
+    );
+    app.command = format!("cycle {id}");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.current().title(), "Рейтинг");
+    let rating = app
+        .current()
+        .as_any()
+        .downcast_ref::<nok::tui::screens::rating::RatingScreen>()
+        .unwrap();
+    assert_eq!(rating.current_cycle().map(|c| c.id), Some(id));
+    assert!(
+        app.requests.iter().any(|r| matches!(
+            r,
+            nok::tui::app::Request::Summary(s) if s.cycle == Some(id)
+        )),
+        "the summary turns to the cycle too"
+    );
+    type_keys(&mut app, ":cycle 99999");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 120, 40).contains("цикла №99999 нет"));
+
     // Shift+Ж on the Russian layout is «:».
     type_keys(&mut app, "Ж");
     assert_eq!(app.key_mode(), Mode::Command);

@@ -11,6 +11,7 @@ pub mod council;
 pub mod cycles;
 pub mod journal;
 pub mod meta;
+pub mod overview;
 pub mod plan_rows;
 pub mod ranking;
 pub mod scores;
