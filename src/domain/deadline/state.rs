@@ -32,8 +32,10 @@ pub enum ItemState {
     /// The dates are set by another plan («в сроки, установленные планом»).
     Delegated,
     /// The deadline text could not be read («срок не распознан»), or names no year and the plan
-    /// none either, or is empty.
+    /// none either.
     Unrecognised,
+    /// No deadline written (a heading item whose sub-items carry the dates).
+    NoDeadline,
 }
 
 impl ItemState {
@@ -51,6 +53,7 @@ impl ItemState {
             ItemState::Continuous => "постоянно".into(),
             ItemState::Delegated => "по срокам другого плана".into(),
             ItemState::Unrecognised => "срок не распознан".into(),
+            ItemState::NoDeadline => "срок не указан".into(),
         }
     }
 
@@ -97,9 +100,9 @@ pub fn item_state(
         Resolution::AwaitingEvent { event, .. } => ItemState::AwaitingEvent(event),
         Resolution::Continuous => ItemState::Continuous,
         Resolution::Delegated => ItemState::Delegated,
-        Resolution::NeedsYear
-        | Resolution::CalendarError(_)
-        | Resolution::Unrecognised
-        | Resolution::Empty => ItemState::Unrecognised,
+        Resolution::NeedsYear | Resolution::CalendarError(_) | Resolution::Unrecognised => {
+            ItemState::Unrecognised
+        }
+        Resolution::Empty => ItemState::NoDeadline,
     }
 }
