@@ -60,6 +60,9 @@ fn run(db: &Path, home: &Path, args: &[&str]) -> Output {
     nok(&all, home)
 }
 
+/// (os_user, action, field, old, new) of an audit entry.
+type AuditRow = (String, String, String, Option<String>, Option<String>);
+
 fn d(text: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(text, "%d.%m.%Y").unwrap()
 }
@@ -329,7 +332,7 @@ fn status_change_checks_rules_bumps_version_and_audits() {
              WHERE entity = 'plan_row' AND entity_id = ?1 ORDER BY id DESC LIMIT 3",
         )
         .unwrap();
-    let mut log: Vec<(String, String, String, Option<String>, Option<String>)> = stmt
+    let mut log: Vec<AuditRow> = stmt
         .query_map([row], |x| {
             Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?))
         })
