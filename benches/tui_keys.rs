@@ -122,7 +122,7 @@ fn main() -> anyhow::Result<()> {
             key(&mut app, "сортировка (s/S)", Action::SortReverse)?;
         }
         for _ in 0..5 {
-            key(&mut app, "фильтр сферы (f)", Action::FilterSector)?;
+            key(&mut app, "фильтр сферы (f)", Action::Filter)?;
         }
     }
     println!();

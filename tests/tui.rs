@@ -39,6 +39,21 @@ fn organizations_screen() {
 }
 
 #[test]
+fn organizations_filter_popup() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2f");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Выполнение плана"), "{s}");
+    insta::assert_snapshot!("organizations_filters_120x40", s);
+    insta::assert_snapshot!("organizations_filters_80x24", screen(&app, 80, 24));
+    // The choices of «Сфера», with how many organizations each has.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("орг.)"), "{s}");
+    insta::assert_snapshot!("organizations_filter_sector_120x40", s);
+}
+
+#[test]
 fn too_small_terminal_gets_a_message_and_no_panic() {
     let (_d, mut app) = app();
     for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
@@ -111,10 +126,118 @@ fn navigation_search_sort_and_filter_by_keys() {
     type_keys(&mut app, "S");
     assert!(screen(&app, 120, 40).contains("(обратная)"));
 
-    // Sector filter.
+    // Sector filter, through the filter popup: f, Enter on «Сфера», the first sector.
     type_keys(&mut app, "f");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
     let s = screen(&app, 120, 40);
     assert!(s.contains("сфера: социальное обслуживание"), "{s}");
+}
+
+/// Opens the filter popup, goes down `dim` rows, opens its choices, types `narrow` and picks the
+/// first choice that is not «все».
+fn pick_filter(app: &mut nok::tui::app::App, dim: usize, narrow: &str) {
+    type_keys(app, "f");
+    for _ in 0..dim {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+    type_keys(app, narrow);
+    if narrow.is_empty() {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+    press(app, KeyCode::Esc);
+}
+
+#[test]
+fn filters_by_region_cycle_group_and_plan_state_combine() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2");
+    let all = list(&app).view.len();
+
+    // Region: the first region in the list of choices.
+    pick_filter(&mut app, 1, "");
+    let region = list(&app).filters.region.clone().expect("a region chosen");
+    let l = list(&app);
+    assert!(
+        !l.view.is_empty() && l.view.len() < all,
+        "{} of {all}",
+        l.view.len()
+    );
+    assert!(l.view.iter().all(|&i| l.keys[i as usize].region == region));
+    assert!(screen(&app, 120, 40).contains(&format!("регион: {region}")));
+
+    // Plan state «есть просроченные строки» (the first state).
+    pick_filter(&mut app, 4, "");
+    let l = list(&app);
+    assert!(l.view.iter().all(|&i| l.keys[i as usize].plan_overdue > 0));
+
+    // Esc clears every filter.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(list(&app).view.len(), all);
+    assert!(list(&app).filters.is_empty());
+
+    // Cycle: typing narrows the choices; the list then holds exactly the cycle's members.
+    pick_filter(&mut app, 2, "");
+    let cycle = list(&app).filters.cycle.clone().expect("a cycle chosen");
+    let conn = rusqlite::Connection::open(_d.path().join("demo.sqlite")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT org_id FROM membership WHERE cycle_id = ?1 ORDER BY org_id")
+        .unwrap();
+    let members: Vec<i64> = stmt
+        .query_map([cycle.id], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let l = list(&app);
+    let mut shown: Vec<i64> = l.view.iter().map(|&i| l.keys[i as usize].id).collect();
+    shown.sort_unstable();
+    assert_eq!(shown, members);
+    assert!(screen(&app, 120, 40).contains(&format!("цикл №{}", cycle.id)));
+
+    // Group within that cycle: the members of the cycle in that group.
+    pick_filter(&mut app, 3, "");
+    let group = list(&app).filters.group.clone().expect("a group chosen");
+    let in_group: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM membership WHERE cycle_id = ?1 AND grp = ?2",
+            rusqlite::params![cycle.id, group],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(list(&app).view.len() as i64, in_group);
+    assert!(in_group > 0);
+
+    // Backspace on a filter's row resets it; the popup shows «все» again.
+    type_keys(&mut app, "f");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Backspace);
+    assert!(list(&app).filters.group.is_none());
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Фильтры"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert!(!screen(&app, 120, 40).contains("Фильтры"));
+}
+
+#[test]
+fn filter_choices_are_narrowed_by_typing_in_cyrillic() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2f");
+    press(&mut app, KeyCode::Enter);
+    // Inside the choices, letters are text: «культ» narrows to the culture sector.
+    type_keys(&mut app, "культ");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("культура"), "{s}");
+    assert!(!s.contains("здравоохранение"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let l = list(&app);
+    assert_eq!(l.filters.sector, Some(nok::domain::sector::Sector::Culture));
+    assert!(!app.quit);
 }
 
 #[test]

@@ -172,3 +172,43 @@ pub fn year_summary(conn: &Connection, year: i32, today: NaiveDate) -> Result<Ye
         due_30_days,
     })
 }
+
+/// Rating groups with how many organizations are in each, within `cycle` or across all cycles.
+pub fn groups(conn: &Connection, cycle: Option<i64>) -> Result<Vec<(String, i64)>> {
+    // Two statements, so that a cycle is read through its index (`cycle_id IS NULL OR …`
+    // would read every membership).
+    let sql = match cycle {
+        Some(_) => {
+            "SELECT grp, count(DISTINCT org_id) FROM membership
+             WHERE cycle_id = ?1 AND grp <> '' GROUP BY grp ORDER BY grp"
+        }
+        None => {
+            "SELECT grp, count(DISTINCT org_id) FROM membership
+             WHERE grp <> '' GROUP BY grp ORDER BY grp"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let params: Vec<i64> = cycle.into_iter().collect();
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Ids of the organizations assessed in `cycle` (any cycle when `None`) within `group` (any
+/// group when `None`), ascending.
+pub fn members(conn: &Connection, cycle: Option<i64>, group: Option<&str>) -> Result<Vec<i64>> {
+    let sql = match cycle {
+        Some(_) => {
+            "SELECT org_id FROM membership
+             WHERE cycle_id = ?1 AND (?2 IS NULL OR grp = ?2) ORDER BY org_id"
+        }
+        None => {
+            "SELECT DISTINCT org_id FROM membership
+             WHERE ?1 IS NULL AND (?2 IS NULL OR grp = ?2) ORDER BY org_id"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(rusqlite::params![cycle, group], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

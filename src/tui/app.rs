@@ -41,7 +41,8 @@ pub enum Action {
     Help,
     SortNext,
     SortReverse,
-    FilterSector,
+    /// Open the screen's filters (`f`).
+    Filter,
 }
 
 /// Where keys go.

@@ -638,7 +638,7 @@ impl Screen for PlansScreen {
             return Outcome::Done;
         }
         match action {
-            Action::FilterSector => {
+            Action::Filter => {
                 let i = PlanFilter::ALL
                     .iter()
                     .position(|f| *f == self.filter)

@@ -385,7 +385,7 @@ impl Screen for RatingScreen {
                     };
                     self.load_ranking(conn);
                 }
-                Action::FilterSector => {
+                Action::Filter => {
                     self.group = match self.group {
                         None if !self.groups.is_empty() => Some(0),
                         Some(g) if g + 1 < self.groups.len() => Some(g + 1),
