@@ -3,7 +3,9 @@
 
 mod check_db;
 mod cycles;
+mod deadline;
 mod demo;
+mod plans;
 mod score;
 mod summary;
 
@@ -85,6 +87,12 @@ enum Command {
     /// Проверить целостность и согласованность базы
     #[command(name = "check-db", help_template = LEAF_HELP)]
     CheckDb,
+    /// Показать, как прочитан срок исполнения, написанный словами
+    #[command(help_template = LEAF_HELP)]
+    Deadline(deadline::Args),
+    /// Планы: просроченное, статус исполнения строки плана
+    #[command(help_template = ROOT_HELP, subcommand_required = true)]
+    Plans(plans::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -142,6 +150,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
+        Some(Command::Deadline(args)) => deadline::run(&ctx, &args),
+        Some(Command::Plans(args)) => plans::run(&ctx, &args),
     }
 }
 
