@@ -3,7 +3,9 @@
 
 mod check_db;
 mod cycles;
+mod deadline;
 mod demo;
+mod plans;
 mod publish;
 mod score;
 mod summary;
@@ -89,6 +91,12 @@ enum Command {
     /// Опубликовать результаты цикла: статический сайт для размещения на официальном сайте
     #[command(help_template = LEAF_HELP)]
     Publish(publish::Args),
+    /// Показать, как прочитан срок исполнения, написанный словами
+    #[command(help_template = LEAF_HELP)]
+    Deadline(deadline::Args),
+    /// Планы: просроченное, статус исполнения строки плана
+    #[command(help_template = ROOT_HELP, subcommand_required = true)]
+    Plans(plans::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -147,6 +155,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
         Some(Command::Publish(args)) => publish::run(&ctx, &args),
+        Some(Command::Deadline(args)) => deadline::run(&ctx, &args),
+        Some(Command::Plans(args)) => plans::run(&ctx, &args),
     }
 }
 
