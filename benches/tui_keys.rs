@@ -50,11 +50,13 @@ fn main() -> anyhow::Result<()> {
     // worker then loads the years, the newest summary and the organization index.
     let started = Instant::now();
     let conn = store::open_existing(&db)?;
+    store::tune_for_browsing(&conn)?;
     let mut app = App::new(today, Theme::plain(), Some(conn));
     let mut term = Terminal::new(TestBackend::new(120, 40))?;
     term.draw(|f| views::draw(&app, f))?;
     let first_frame = started.elapsed();
     let worker = store::open_existing(&db)?;
+    store::tune_for_browsing(&worker)?;
     let cycles = cycles::list_brief(&worker)?;
     let scope = overview::Scope {
         year: cycles.last().map_or(0, |c| c.year),

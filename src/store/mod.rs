@@ -110,6 +110,15 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
     prepare(conn, path)
 }
 
+/// Settings for a connection that browses a national-scale database interactively (the UI's
+/// connections): a page cache big enough for the indexes the screens walk (64 MiB) and reads
+/// through a memory map, so moving back and forth does not read the same pages again.
+pub fn tune_for_browsing(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "mmap_size", 1_i64 << 30)?;
+    Ok(())
+}
+
 /// Creates a fresh database for a one-off bulk build (the demo): migrated, with journaling and
 /// syncing off for speed. The caller builds it under a temporary name, calls [`seal_scratch`],
 /// closes it and renames it into place, so a crash never leaves a half-built file under the

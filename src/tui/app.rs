@@ -45,6 +45,13 @@ pub enum Action {
     SortReverse,
     /// Open the screen's filters (`f`).
     Filter,
+    /// A mouse click at this column and row of the terminal.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// Select row N of the current list (what a click on it means).
+    Select(usize),
 }
 
 /// Where keys go.
@@ -95,6 +102,8 @@ pub struct App {
     pub page: Cell<usize>,
     /// Requests for the worker, taken by the event loop.
     pub requests: Vec<Request>,
+    /// Where each tab's title was drawn in the last frame: columns `from..to` of the top line.
+    pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -123,6 +132,7 @@ impl App {
             quit: false,
             page: Cell::new(20),
             requests: Vec::new(),
+            tab_hits: Default::default(),
         }
     }
 
@@ -193,6 +203,19 @@ impl App {
     }
 
     fn update_screen(&mut self, action: Action) {
+        // A click on a tab's title goes to that tab.
+        if let Action::Click { column, row: 0 } = action {
+            let tab = self
+                .tab_hits
+                .borrow()
+                .iter()
+                .find(|(from, to, _)| (*from..*to).contains(&column))
+                .map(|h| h.2);
+            if let Some(i) = tab {
+                self.go(i);
+            }
+            return;
+        }
         let typing = self.current().typing();
         if !typing {
             let handled = match action {

@@ -19,7 +19,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseEventKind,
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -39,6 +39,7 @@ pub struct Options {
 /// SIGTERM, SIGHUP (an SSH drop) or SIGINT, or it panics; the terminal is restored in every case.
 pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()> {
     let conn = store::open_existing(path)?;
+    store::tune_for_browsing(&conn)?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [
         signal_hook::consts::SIGTERM,
@@ -114,6 +115,10 @@ fn event_loop(
                     let action = match m.kind {
                         MouseEventKind::ScrollDown => Some(app::Action::Down),
                         MouseEventKind::ScrollUp => Some(app::Action::Up),
+                        MouseEventKind::Down(MouseButton::Left) => Some(app::Action::Click {
+                            column: m.column,
+                            row: m.row,
+                        }),
                         _ => None,
                     };
                     if let Some(a) = action {
@@ -139,7 +144,10 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
     let (req_tx, req_rx) = channel::<Request>();
     let (tx, rx) = channel::<Loaded>();
     std::thread::spawn(move || {
-        let conn = match store::open_existing(&path) {
+        let conn = match store::open_existing(&path).and_then(|c| {
+            store::tune_for_browsing(&c)?;
+            Ok(c)
+        }) {
             Ok(c) => c,
             Err(e) => {
                 let _ = tx.send(Loaded::Failed(e.to_string()));

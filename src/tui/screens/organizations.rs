@@ -12,7 +12,7 @@ use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::browse::OrgKey;
 use crate::tui::app::{Action, Loaded};
-use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
+use crate::tui::screen::{Ctx, Outcome, RowHits, Screen, click, navigate, window};
 use crate::tui::views::dec;
 
 use super::org_filter::{FilterPopup, OrgFilters, PopupEvent};
@@ -249,6 +249,8 @@ pub struct OrganizationsScreen {
     searching: bool,
     /// The filter popup, while open.
     popup: Option<FilterPopup>,
+    /// Where the rows were drawn, for mouse clicks.
+    hits: RowHits,
 }
 
 impl OrganizationsScreen {
@@ -364,6 +366,11 @@ impl Screen for OrganizationsScreen {
                 _ => {}
             }
             Outcome::Done
+        } else if let Action::Click { row, .. } = action {
+            return match click(&self.hits, row, list.selected) {
+                Some(a) => self.update(a, cx),
+                None => Outcome::Ignored,
+            };
         } else if let Some(sel) = navigate(action, list.selected, list.view.len(), page) {
             list.selected = sel;
             Outcome::Done
@@ -419,7 +426,7 @@ impl Screen for OrganizationsScreen {
         ])
         .areas(area);
         draw_search(self.searching, list, frame, search, cx);
-        draw_table(list, frame, table, cx);
+        draw_table(list, &self.hits, frame, table, cx);
         draw_detail(list, frame, detail, cx);
         if let Some(popup) = &self.popup {
             popup.draw(&list.filters, frame, table, cx);
@@ -462,7 +469,7 @@ const COLUMNS: [(&str, Option<u16>, OrgSort); 7] = [
 /// The region column is shown only when the name still gets this much room.
 const MIN_NAME_WITH_REGION: u16 = 36;
 
-fn draw_table(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
+fn draw_table(list: &OrgList, hits: &RowHits, frame: &mut Frame, area: Rect, cx: &Ctx) {
     let t = &cx.theme;
     // Borders take two rows and the header one.
     let height = area.height.saturating_sub(3) as usize;
@@ -485,6 +492,7 @@ fn draw_table(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
         .filter(|c| with_region || c.2 != OrgSort::Region)
         .collect();
 
+    hits.clear();
     let rows: Vec<Row> = list
         .view
         .iter()
@@ -492,6 +500,8 @@ fn draw_table(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
         .skip(offset)
         .take(height)
         .map(|(i, &k)| {
+            // Below the top border and the header.
+            hits.add(area.y + 2 + (i - offset) as u16, i);
             let k = &list.keys[k as usize];
             let cells = shown.iter().map(|c| match c.2 {
                 OrgSort::Name => Cell::from(cut(&printable(&k.name), name_width)),

@@ -26,7 +26,7 @@ use crate::store::plan_rows::{self, Detail, Filter, ListRow, OrgCounts};
 use crate::store::spot_check::{self as spot_store, Check, Scope, Verdict};
 use crate::tui::app::Action;
 use crate::tui::keymap::latin;
-use crate::tui::screen::{Ctx, Outcome, Screen, navigate};
+use crate::tui::screen::{Ctx, Outcome, RowHits, Screen, click, navigate};
 use crate::tui::theme::Theme;
 
 /// Due-soon horizons offered by ←→, in days.
@@ -153,6 +153,8 @@ pub struct PlansScreen {
     groups: HashMap<i64, OrgCounts>,
     error: Option<String>,
     spot: Option<SpotCheck>,
+    /// Where the rows were drawn, for mouse clicks.
+    hits: RowHits,
 }
 
 impl Default for PlansScreen {
@@ -174,6 +176,7 @@ impl PlansScreen {
             groups: HashMap::new(),
             error: None,
             spot: None,
+            hits: RowHits::default(),
         }
     }
 
@@ -664,6 +667,12 @@ impl Screen for PlansScreen {
             self.recount(cx);
         }
         let total = self.total();
+        if let Action::Click { row, .. } = action {
+            return match click(&self.hits, row, self.selected) {
+                Some(a) => self.update(a, cx),
+                None => Outcome::Ignored,
+            };
+        }
         if let Some(sel) = navigate(action, self.selected, total, cx.page.get()) {
             self.selected = sel;
             self.follow(cx);
@@ -874,6 +883,7 @@ impl PlansScreen {
         });
         let mut prev: Option<i64> = None;
         let mut i = start;
+        self.hits.clear();
         while lines.len() <= height {
             let Some(r) = self.row(i) else { break };
             if prev != Some(r.org_id) {
@@ -908,6 +918,7 @@ impl PlansScreen {
                     Span::styled(mark, mark_style),
                 ])
             };
+            self.hits.add(inner.y + lines.len() as u16, i);
             lines.push(line);
             i += 1;
         }
