@@ -4,6 +4,7 @@
 mod check_db;
 mod cycles;
 mod demo;
+mod import;
 mod score;
 mod summary;
 
@@ -85,6 +86,9 @@ enum Command {
     /// Проверить целостность и согласованность базы
     #[command(name = "check-db", help_template = LEAF_HELP)]
     CheckDb,
+    /// Загрузить организации, исходные данные, планы из CSV, xlsx или таблицы из документа
+    #[command(help_template = ROOT_HELP)]
+    Import(import::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -142,6 +146,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
+        Some(Command::Import(args)) => import::run(&ctx, &args),
     }
 }
 
