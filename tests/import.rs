@@ -165,7 +165,7 @@ fn dry_run_changes_nothing_and_reports_the_same() {
     let sheet = read_bytes("o.csv", csv.as_bytes()).unwrap();
     let p = dry_run(&mut conn, &sheet, &Kind::Orgs, today(), &mut |_| {}).unwrap();
     assert_eq!(p.added.len(), 3);
-    assert_eq!(p.as_read.1.len(), 3);
+    assert_eq!(p.as_read.1.len(), 3, "a dry run lists the rows as read");
     assert_eq!(digest(&conn), before);
 }
 

@@ -134,11 +134,13 @@ pub(super) fn run(
         }
         let inn = ids.get(row, 0);
         let kpp = ids.get(row, 1);
-        preview.as_read.1.push(
-            std::iter::once(inn.to_string())
-                .chain(columns.iter().map(|(c, _)| row.cell(*c).to_string()))
-                .collect(),
-        );
+        if !w.write {
+            preview.as_read.1.push(
+                std::iter::once(inn.to_string())
+                    .chain(columns.iter().map(|(c, _)| row.cell(*c).to_string()))
+                    .collect(),
+            );
+        }
         if let Some((col, text)) = formula_cells(row) {
             preview.reject(
                 row.line,

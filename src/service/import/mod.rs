@@ -106,7 +106,8 @@ pub struct Preview {
     pub unknown_columns: Vec<(usize, usize, String)>,
     /// Other things worth reading (skipped lines, the title found, …).
     pub notes: Vec<String>,
-    /// The rows as read, for `--format csv`: headers, then rows.
+    /// The rows as read, for `--format csv`: headers, then rows (organizations and inputs fill
+    /// the rows in a dry run only, to keep a large import small in memory).
     pub as_read: (Vec<String>, Vec<Vec<String>>),
     /// Whether the changes were written.
     pub applied: bool,

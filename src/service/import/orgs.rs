@@ -182,11 +182,18 @@ pub(super) fn run(
                 total,
             });
         }
-        if row.is_blank() || crate::exchange::import::headers::is_header(row, FIELDS, 2).is_some() {
+        // A repeated header (its ИНН cell has no digits; the full check is costly on every row).
+        let repeated = || {
+            !map.get(row, INN).chars().any(|c| c.is_ascii_digit())
+                && crate::exchange::import::headers::is_header(row, FIELDS, 2).is_some()
+        };
+        if row.is_blank() || repeated() {
             continue;
         }
         let get = |f: usize| map.get(row, f).to_string();
-        preview.as_read.1.push((0..FIELDS.len()).map(get).collect());
+        if !w.write {
+            preview.as_read.1.push((0..FIELDS.len()).map(get).collect());
+        }
         if let Some((col, text)) = formula_cells(row) {
             preview.reject(row.line, sheet.rows[at].cell(col), format!("ячейка «{text}» похожа на формулу Excel; уберите знак «=», «+», «-» или «@» в начале"));
             continue;
