@@ -416,6 +416,18 @@ fn authority_plan_from_a_pasted_document() {
     assert_eq!(items[1].4, "Орлова Т.С.|Общественный совет");
     assert_eq!(items[3].4, "Орлова Т.С.|Лебедев И.И.|Организации культуры");
     assert_eq!(items[2].2, "до 01.03.2025");
+    // The deadline reader fills the due date; the text stays as written.
+    let due: Vec<Option<String>> = conn
+        .prepare("SELECT deadline_due FROM workplan_item WHERE workplan_id = (SELECT max(id) FROM workplan) ORDER BY position")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(due[0].as_deref(), Some("2025-03-31"), "I квартал 2025 г.");
+    assert_eq!(due[1].as_deref(), Some("2025-02-28"), "февраль 2025");
+    assert_eq!(due[2].as_deref(), Some("2025-03-01"), "до 01.03.2025");
+    assert_eq!(due[3], None, "a term from an event has no date yet");
     let values: Vec<(i32, Option<f64>, Option<f64>)> = conn
         .prepare("SELECT v.year, v.planned, v.actual FROM target_value v JOIN target_indicator t ON t.id = v.indicator_id WHERE t.number = '2' AND t.workplan_id = (SELECT max(id) FROM workplan) ORDER BY v.year")
         .unwrap()
@@ -557,6 +569,14 @@ fn seed_documents_import() {
             );
             let targets: i64 = conn.query_row("SELECT count(*) FROM target_indicator WHERE workplan_id = (SELECT max(id) FROM workplan)", [], |r| r.get(0)).unwrap();
             assert_eq!(targets, 3);
+            let r41 = &p.as_read.1[7];
+            assert_eq!(
+                (r41[0].as_str(), r41[2].as_str()),
+                ("4.1", "I квартал 2017г.")
+            );
+            assert!(r41[3].contains("31.03.2017"), "{r41:?}");
+            let due: Option<String> = conn.query_row("SELECT deadline_due FROM workplan_item WHERE number = '4.1' AND workplan_id = (SELECT max(id) FROM workplan)", [], |r| r.get(0)).unwrap();
+            assert_eq!(due.as_deref(), Some("2017-03-31"));
             let (from, to): (i32, i32) = conn
                 .query_row(
                     "SELECT year_from, year_to FROM workplan ORDER BY id DESC LIMIT 1",

@@ -3,8 +3,11 @@
 
 mod check_db;
 mod cycles;
+mod deadline;
 mod demo;
 mod import;
+mod plans;
+mod publish;
 mod score;
 mod summary;
 
@@ -89,6 +92,15 @@ enum Command {
     /// Загрузить организации, исходные данные, планы из CSV, xlsx или таблицы из документа
     #[command(help_template = ROOT_HELP)]
     Import(import::Args),
+    /// Опубликовать результаты цикла: статический сайт для размещения на официальном сайте
+    #[command(help_template = LEAF_HELP)]
+    Publish(publish::Args),
+    /// Показать, как прочитан срок исполнения, написанный словами
+    #[command(help_template = LEAF_HELP)]
+    Deadline(deadline::Args),
+    /// Планы: просроченное, статус исполнения строки плана
+    #[command(help_template = ROOT_HELP, subcommand_required = true)]
+    Plans(plans::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -147,6 +159,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
         Some(Command::Import(args)) => import::run(&ctx, &args),
+        Some(Command::Publish(args)) => publish::run(&ctx, &args),
+        Some(Command::Deadline(args)) => deadline::run(&ctx, &args),
+        Some(Command::Plans(args)) => plans::run(&ctx, &args),
     }
 }
 

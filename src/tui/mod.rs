@@ -133,7 +133,7 @@ fn event_loop(
     Ok(())
 }
 
-/// Starts the thread that reads data for the UI: the year list, the newest year's summary and the
+/// Starts the thread that reads data for the UI: the cycles, the newest year's summary and the
 /// organization index at once, then whatever the UI asks for.
 fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Loaded>) {
     let (req_tx, req_rx) = channel::<Request>();
@@ -150,23 +150,25 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
             tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
                 .is_ok()
         };
-        let years = store::browse::years(&conn);
-        let first = years.as_ref().ok().and_then(|y| y.first().copied());
-        if !send(years.map(Loaded::Years)) {
+        let cycles = store::cycles::list_brief(&conn);
+        // The summary opens on the newest year: cycles are listed oldest first.
+        let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
+        if !send(cycles.map(Loaded::Cycles)) {
             return;
         }
-        if let Some(y) = first
-            && !send(store::browse::year_summary(&conn, y, today).map(Loaded::Summary))
-        {
-            return;
+        if let Some(year) = newest {
+            let scope = store::overview::Scope { year, cycle: None };
+            if !send(store::overview::read(&conn, scope, today).map(Loaded::Summary)) {
+                return;
+            }
         }
         if !send(store::browse::org_index(&conn, today).map(Loaded::Orgs)) {
             return;
         }
         for r in req_rx {
             let ok = match r {
-                Request::Summary(y) => {
-                    send(store::browse::year_summary(&conn, y, today).map(Loaded::Summary))
+                Request::Summary(scope) => {
+                    send(store::overview::read(&conn, scope, today).map(Loaded::Summary))
                 }
             };
             if !ok {

@@ -55,6 +55,11 @@ pub trait Screen {
     fn keys(&self) -> Vec<(&'static str, &'static str)>;
     /// For tests that look inside a screen: `self`.
     fn as_any(&self) -> &dyn std::any::Any;
+    /// `:cycle N`: show cycle `id` where the screen has a cycle of its own. A request for the
+    /// worker when the screen needs data for it.
+    fn focus_cycle(&mut self, _id: i64) -> Option<Request> {
+        None
+    }
     /// Data from the worker: take what is yours, give the rest back.
     fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
         Some(msg)

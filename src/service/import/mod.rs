@@ -248,6 +248,7 @@ fn run(
             sheet,
             authority,
             title.as_deref(),
+            today,
             &mut preview,
             progress,
         )?,

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use crate::domain::deadline::{Context, Deadline, Events, Resolution};
 use crate::domain::plan::{Person, PlanRow, PlanStatus};
 use crate::exchange::import::headers::Field;
 use crate::exchange::import::table::{self, Entry};
@@ -151,7 +152,7 @@ pub(super) fn run(
     sheet: &Sheet,
     cycle_id: i64,
     org: Option<&str>,
-    _today: NaiveDate,
+    today: NaiveDate,
     preview: &mut Preview,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<()> {
@@ -230,7 +231,20 @@ pub(super) fn run(
         };
         let cell = |f: usize| item.cells[f].clone();
         let deadline = cell(DEADLINE);
-        let due = parse_date(&deadline);
+        // A date as typed, else a phrase the deadline reader resolves to one date
+        // («IV квартал 2025 г.» → 31.12.2025).
+        let due = parse_date(&deadline).or_else(|| {
+            let events = Events::new();
+            match Deadline::parse(&deadline).resolve(&Context::on(today, &events)) {
+                Resolution::Due {
+                    current,
+                    recurring: false,
+                    awaiting: None,
+                    ..
+                } => Some(current),
+                _ => None,
+            }
+        });
         preview.as_read.1.push(vec![
             item.number.clone(),
             cell(MEASURE),
@@ -283,7 +297,9 @@ pub(super) fn run(
             let why = if deadline.is_empty() {
                 "не указан срок; укажите дату ДД.ММ.ГГГГ".to_string()
             } else {
-                format!("срок «{deadline}» не прочитан как дата; укажите дату ДД.ММ.ГГГГ")
+                format!(
+                    "срок «{deadline}» не дает одной даты; укажите дату ДД.ММ.ГГГГ или период вроде «IV квартал 2025 г.»"
+                )
             };
             preview.reject(item.line, &col_title(DEADLINE), why);
             continue;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::domain::deadline::{Context, Deadline, Events, Resolution};
 use crate::domain::workplan::{
     ItemStatus, TargetIndicator, TargetValue, Workplan, WorkplanItem, WorkplanSection,
 };
@@ -20,6 +21,7 @@ pub(super) fn run(
     sheet: &Sheet,
     authority: &str,
     title: Option<&str>,
+    today: chrono::NaiveDate,
     preview: &mut Preview,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<()> {
@@ -52,9 +54,43 @@ pub(super) fn run(
             .notes
             .push(format!("утвержден: {}", doc.approved_by));
     }
-    preview.notes.push(
-        "сроки сохранены так, как написаны; дата срока не вычисляется (разбор сроков еще не подключен)".to_string(),
-    );
+    // Deadlines: kept as written, read with the plan's period; a single due date is stored.
+    let events = Events::new();
+    let ctx = Context {
+        period: Some((year_from, year_to)),
+        ..Context::on(today, &events)
+    };
+    let read: Vec<(Option<chrono::NaiveDate>, String)> = doc
+        .items
+        .iter()
+        .map(|it| {
+            let d = Deadline::parse(&it.deadline_text);
+            let due = match d.resolve(&ctx) {
+                Resolution::Due {
+                    current,
+                    recurring: false,
+                    awaiting: None,
+                    ..
+                } => Some(current),
+                _ => None,
+            };
+            (due, d.describe(Some((year_from, year_to))))
+        })
+        .collect();
+    let unread = doc
+        .items
+        .iter()
+        .zip(&read)
+        .filter(|(it, _)| {
+            !it.deadline_text.trim().is_empty()
+                && !Deadline::parse(&it.deadline_text).is_recognised()
+        })
+        .count();
+    if unread > 0 {
+        preview.notes.push(format!(
+            "сроков не распознано: {unread} (сохранены как написаны)"
+        ));
+    }
     preview
         .unknown_columns
         .extend(doc.unknown_columns.iter().cloned());
@@ -75,12 +111,12 @@ pub(super) fn run(
     ]
     .map(String::from)
     .to_vec();
-    for it in &doc.items {
+    for (it, (_, how)) in doc.items.iter().zip(&read) {
         preview.as_read.1.push(vec![
             it.number.clone(),
             it.measure.clone(),
             it.deadline_text.clone(),
-            String::new(),
+            how.clone(),
             it.executors.join("; "),
         ]);
     }
@@ -157,7 +193,8 @@ pub(super) fn run(
         0
     };
     let total = doc.items.len() as u64;
-    for (n, it) in doc.items.iter().enumerate() {
+    for (n, (it, (due, _))) in doc.items.iter().zip(&read).enumerate() {
+        let due = *due;
         progress(Progress::Checking {
             done: n as u64,
             total,
@@ -174,6 +211,11 @@ pub(super) fn run(
                     if a != b {
                         fields.push((name.to_string(), a.clone(), b.clone()));
                     }
+                }
+                let old_due = old.deadline_due.clone().unwrap_or_default();
+                let new_due = due.map(store::iso).unwrap_or_default();
+                if old_due != new_due {
+                    fields.push(("Дата срока".to_string(), old_due, new_due));
                 }
                 if old.executors != it.executors {
                     fields.push((
@@ -224,7 +266,7 @@ pub(super) fn run(
                         measure: it.measure.clone(),
                         form: it.form.clone(),
                         deadline_text: it.deadline_text.clone(),
-                        deadline_due: None,
+                        deadline_due: due,
                         executors: it.executors.clone(),
                         status: ItemStatus::Planned,
                         completed_on: None,

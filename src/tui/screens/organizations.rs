@@ -1,19 +1,21 @@
 //! «Организации»: every organization with its latest S and place and how its plans are going;
-//! incremental search across name, ИНН and regNum, a sector filter, sort by any column. The list
-//! is a compact key index loaded by the worker; only the visible rows are built.
+//! incremental search across name, ИНН and regNum, filters (sector, region, cycle, group, plan
+//! state: see `org_filter`), sort by any column. The list is a compact key index loaded by the
+//! worker; only the visible rows are built.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
-use crate::domain::sector::Sector;
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::browse::OrgKey;
 use crate::tui::app::{Action, Loaded};
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
 use crate::tui::views::dec;
+
+use super::org_filter::{FilterPopup, OrgFilters, PopupEvent};
 
 /// The column the organization list is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +66,7 @@ pub struct OrgList {
     pub query: String,
     pub sort: OrgSort,
     pub descending: bool,
-    pub sector: Option<Sector>,
+    pub filters: OrgFilters,
 }
 
 impl OrgList {
@@ -82,13 +84,13 @@ impl OrgList {
             query: String::new(),
             sort: OrgSort::Name,
             descending: false,
-            sector: None,
+            filters: OrgFilters::default(),
         };
         list.refresh();
         list
     }
 
-    /// Rebuilds the view from the query, the sector filter and the sort; keeps the selected
+    /// Rebuilds the view from the query, the filters and the sort; keeps the selected
     /// organization selected when it is still shown.
     pub fn refresh(&mut self) {
         let keep = self.selected_key().map(|k| k.id);
@@ -96,7 +98,7 @@ impl OrgList {
         self.view = (0..self.keys.len() as u32)
             .filter(|&i| {
                 let k = &self.keys[i as usize];
-                self.sector.is_none_or(|s| k.sector == s)
+                self.filters.matches(k)
                     && (q.is_empty()
                         || self.lower[i as usize].0.contains(&q)
                         || self.lower[i as usize].1.contains(&q)
@@ -164,6 +166,8 @@ impl OrgList {
 pub struct OrganizationsScreen {
     pub list: Option<OrgList>,
     searching: bool,
+    /// The filter popup, while open.
+    popup: Option<FilterPopup>,
 }
 
 impl OrganizationsScreen {
@@ -182,11 +186,13 @@ impl Screen for OrganizationsScreen {
     }
 
     fn typing(&self) -> bool {
-        self.searching
+        self.searching || self.popup.as_ref().is_some_and(FilterPopup::typing)
     }
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        if self.searching {
+        if let Some(popup) = &self.popup {
+            popup.keys()
+        } else if self.searching {
             vec![
                 ("Enter", "готово"),
                 ("Esc", "сбросить поиск"),
@@ -197,7 +203,7 @@ impl Screen for OrganizationsScreen {
                 ("↑↓", "строка"),
                 ("/", "поиск"),
                 ("s S", "сортировка"),
-                ("f", "сфера"),
+                ("f", "фильтры"),
                 ("Esc", "сброс"),
             ]
         }
@@ -221,8 +227,8 @@ impl Screen for OrganizationsScreen {
         if !list.query.is_empty() {
             s.push_str(&format!(" · поиск «{}»", printable(&list.query)));
         }
-        if let Some(sector) = list.sector {
-            s.push_str(&format!(" · сфера: {sector}"));
+        for f in list.filters.describe() {
+            s.push_str(&format!(" · {f}"));
         }
         if n != list.keys.len() {
             s.push_str(&format!(" · из {}", list.keys.len()));
@@ -245,6 +251,15 @@ impl Screen for OrganizationsScreen {
         let Some(list) = self.list.as_mut() else {
             return Outcome::Ignored;
         };
+        if let Some(popup) = self.popup.as_mut() {
+            match popup.update(action, &mut list.filters, &list.keys, cx) {
+                PopupEvent::Stay => {}
+                PopupEvent::Changed => list.refresh(),
+                PopupEvent::Closed => self.popup = None,
+            }
+            list.offset = window(list.offset, list.selected, page);
+            return Outcome::Done;
+        }
         let outcome = if self.searching {
             match action {
                 Action::Type(c) => {
@@ -284,9 +299,9 @@ impl Screen for OrganizationsScreen {
                     }
                 }
                 Action::StartSearch => self.searching = true,
-                Action::Cancel if !list.query.is_empty() || list.sector.is_some() => {
+                Action::Cancel if !list.query.is_empty() || !list.filters.is_empty() => {
                     list.query.clear();
-                    list.sector = None;
+                    list.filters = OrgFilters::default();
                     list.refresh();
                 }
                 Action::SortNext => {
@@ -302,16 +317,7 @@ impl Screen for OrganizationsScreen {
                     list.descending = !list.descending;
                     list.refresh();
                 }
-                Action::FilterSector => {
-                    list.sector = match list.sector {
-                        None => Some(Sector::ALL[0]),
-                        Some(s) => Sector::ALL
-                            .iter()
-                            .position(|x| *x == s)
-                            .and_then(|i| Sector::ALL.get(i + 1).copied()),
-                    };
-                    list.refresh();
-                }
+                Action::Filter => self.popup = Some(FilterPopup::new()),
                 _ => return Outcome::Ignored,
             }
             Outcome::Done
@@ -334,6 +340,9 @@ impl Screen for OrganizationsScreen {
         draw_search(self.searching, list, frame, search, cx);
         draw_table(list, frame, table, cx);
         draw_detail(list, frame, detail, cx);
+        if let Some(popup) = &self.popup {
+            popup.draw(&list.filters, frame, table, cx);
+        }
     }
 }
 

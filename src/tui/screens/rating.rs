@@ -66,6 +66,8 @@ pub struct RatingScreen {
     rows: HashMap<i64, RankRow>,
     error: Option<String>,
     loaded: bool,
+    /// The cycle asked for by `:cycle N`, shown when the screen is next activated.
+    wanted: Option<i64>,
 }
 
 impl RatingScreen {
@@ -111,7 +113,7 @@ impl RatingScreen {
     fn reload_cycles(&mut self, conn: &Connection) {
         match cycles::list_brief(conn) {
             Ok(cycles) => {
-                let keep = self.current_cycle().map(|c| c.id);
+                let keep = self.wanted.take().or(self.current_cycle().map(|c| c.id));
                 self.haystacks = cycles
                     .iter()
                     .map(|c| {
@@ -330,6 +332,13 @@ impl Screen for RatingScreen {
         s
     }
 
+    fn focus_cycle(&mut self, id: i64) -> Option<crate::tui::app::Request> {
+        self.wanted = Some(id);
+        // The cycle must be in view: a search left from before would hide it.
+        self.search = SearchField::default();
+        None
+    }
+
     fn activate(&mut self, cx: &Ctx) {
         let Some(conn) = cx.conn else { return };
         let before = self.current_cycle().map(|c| c.id);
@@ -385,7 +394,7 @@ impl Screen for RatingScreen {
                     };
                     self.load_ranking(conn);
                 }
-                Action::FilterSector => {
+                Action::Filter => {
                     self.group = match self.group {
                         None if !self.groups.is_empty() => Some(0),
                         Some(g) if g + 1 < self.groups.len() => Some(g + 1),

@@ -86,11 +86,16 @@ fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let line = if app.mode == Mode::Command {
-        Line::from(vec![
+        let mut spans = vec![
             Span::styled(":", t.key()),
             Span::raw(printable(&app.command).into_owned()),
             Span::styled("▏", t.key()),
-        ])
+        ];
+        // What Tab found (several variants) stays in sight while typing goes on.
+        if let Some(m) = &app.message {
+            spans.push(Span::styled(format!("   {}", printable(m)), t.dim()));
+        }
+        Line::from(spans)
     } else if let Some(m) = &app.message {
         Line::styled(format!(" {}", printable(m)), t.accent())
     } else {
