@@ -5,6 +5,7 @@ mod check_db;
 mod cycles;
 mod deadline;
 mod demo;
+mod import;
 mod plans;
 mod publish;
 mod score;
@@ -88,6 +89,9 @@ enum Command {
     /// Проверить целостность и согласованность базы
     #[command(name = "check-db", help_template = LEAF_HELP)]
     CheckDb,
+    /// Загрузить организации, исходные данные, планы из CSV, xlsx или таблицы из документа
+    #[command(help_template = ROOT_HELP)]
+    Import(import::Args),
     /// Опубликовать результаты цикла: статический сайт для размещения на официальном сайте
     #[command(help_template = LEAF_HELP)]
     Publish(publish::Args),
@@ -154,6 +158,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
+        Some(Command::Import(args)) => import::run(&ctx, &args),
         Some(Command::Publish(args)) => publish::run(&ctx, &args),
         Some(Command::Deadline(args)) => deadline::run(&ctx, &args),
         Some(Command::Plans(args)) => plans::run(&ctx, &args),
