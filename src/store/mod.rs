@@ -9,6 +9,7 @@ pub mod check;
 mod codec;
 pub mod council;
 pub mod cycles;
+pub mod edit;
 pub mod import;
 pub mod journal;
 pub mod meta;

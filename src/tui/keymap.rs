@@ -32,6 +32,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('c') | KeyCode::Char('с') => Some(Action::Quit),
             KeyCode::Char('f') | KeyCode::Char('а') => Some(Action::PageDown),
             KeyCode::Char('b') | KeyCode::Char('и') => Some(Action::PageUp),
+            KeyCode::Char('s') | KeyCode::Char('ы') => Some(Action::Save),
             _ => None,
         };
     }
@@ -42,6 +43,8 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Backspace => Some(Action::Backspace),
             KeyCode::Down => Some(Action::Down),
             KeyCode::Up => Some(Action::Up),
+            KeyCode::Tab => Some(Action::NextField),
+            KeyCode::BackTab => Some(Action::PrevField),
             KeyCode::Char(c) => Some(Action::Type(c)),
             _ => None,
         },
@@ -86,6 +89,8 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 's' => Some(Action::SortNext),
                 'S' => Some(Action::SortReverse),
                 'f' => Some(Action::Filter),
+                'e' => Some(Action::Edit),
+                'u' => Some(Action::Undo),
                 d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),
                 _ => None,
             },

@@ -34,6 +34,12 @@ pub enum Outcome {
     Request(Request),
     /// Show a message in the status line.
     Message(String),
+    /// A form saved a change: close it, remember how to undo the change, show `message`, and
+    /// read the screen below again.
+    Saved {
+        undo: Option<crate::tui::form::undo::UndoStep>,
+        message: String,
+    },
 }
 
 /// A screen of the UI.

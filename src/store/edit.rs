@@ -1,0 +1,245 @@
+//! Edits made in forms: every update names the row version it read (`… WHERE id = ? AND version
+//! = ?`), bumps it, and writes each changed field to the audit log in the same transaction. When
+//! the row was changed by someone else since it was read, nothing is written and the row as it is
+//! now comes back, with who changed it last (from the audit log).
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+
+use super::StoreError;
+use super::audit::{self, Action, Entry};
+
+/// The tables forms edit, each with the columns a form may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    PlanRow,
+    Cycle,
+    Organization,
+}
+
+impl Table {
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::PlanRow => "plan_row",
+            Table::Cycle => "cycle",
+            Table::Organization => "organization",
+        }
+    }
+
+    /// Columns that may be written through [`update`] (the names are put into SQL, so only
+    /// these are accepted).
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Table::PlanRow => &[
+                "status",
+                "actual_date",
+                "implemented_measures",
+                "cancel_reason",
+            ],
+            Table::Cycle => &["scores_stale"],
+            Table::Organization => &["inn", "kpp", "ogrn", "reg_num", "short_name"],
+        }
+    }
+}
+
+/// One field to change: its column, the value the form read, the value to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldEdit {
+    pub column: &'static str,
+    pub old: Value,
+    pub new: Value,
+}
+
+/// Who changes and when (for the audit log).
+#[derive(Debug, Clone, Copy)]
+pub struct Author<'a> {
+    pub os_user: &'a str,
+    /// Local time `YYYY-MM-DDThh:mm:ss`.
+    pub at: &'a str,
+}
+
+/// The row as it is now, when someone else changed it since it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub version: i64,
+    /// The columns of the edit with their values now.
+    pub now: Vec<(&'static str, Value)>,
+    /// Who made the last change of the row and when (`YYYY-MM-DDThh:mm:ss`), from the audit log.
+    pub by: Option<(String, String)>,
+}
+
+/// Why an edit was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("запись изменена другим пользователем")]
+    Conflict(Conflict),
+    #[error("запись удалена другим пользователем")]
+    Gone,
+    #[error("поле «{0}» нельзя изменить в этой таблице")]
+    Column(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for EditError {
+    fn from(e: rusqlite::Error) -> Self {
+        EditError::Store(StoreError::Sql(e))
+    }
+}
+
+/// A value as the audit log keeps it (`None` = NULL).
+pub fn audit_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Real(r) => Some(r.to_string()),
+        Value::Text(t) => Some(t.clone()),
+        Value::Blob(b) => Some(format!("<{} байт>", b.len())),
+    }
+}
+
+/// Optional text as a value: `None` → NULL.
+pub fn text_or_null(t: Option<&str>) -> Value {
+    t.map_or(Value::Null, |t| Value::Text(t.to_string()))
+}
+
+fn check_columns(table: Table, columns: &[&'static str]) -> Result<(), EditError> {
+    match columns.iter().find(|c| !table.columns().contains(c)) {
+        Some(c) => Err(EditError::Column(c)),
+        None => Ok(()),
+    }
+}
+
+/// Reads `columns` of row `id` with its version; `None` when there is no such row.
+pub fn read(
+    conn: &Connection,
+    table: Table,
+    id: i64,
+    columns: &[&'static str],
+) -> Result<Option<(Vec<Value>, i64)>, EditError> {
+    check_columns(table, columns)?;
+    let mut cols: Vec<&str> = columns.to_vec();
+    cols.push("version");
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = ?1",
+        cols.join(", "),
+        table.name()
+    );
+    let n = columns.len();
+    Ok(conn
+        .query_row(&sql, [id], |r| {
+            let mut values = Vec::with_capacity(n);
+            for i in 0..n {
+                values.push(r.get::<_, Value>(i)?);
+            }
+            Ok((values, r.get::<_, i64>(n)?))
+        })
+        .optional()?)
+}
+
+/// Changes row `id` of `table` read at `version`: writes the fields whose value differs from the
+/// one read, bumps the version and records each in the audit log (with `note`), all in one
+/// transaction. Returns the version after the change (`version` itself when nothing differed).
+pub fn update(
+    conn: &Connection,
+    table: Table,
+    id: i64,
+    version: i64,
+    edits: &[FieldEdit],
+    who: Author<'_>,
+    note: &str,
+) -> Result<i64, EditError> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let new_version = update_in(&tx, table, id, version, edits, who, note)?;
+    tx.commit()?;
+    Ok(new_version)
+}
+
+/// [`update`] inside a transaction the caller commits (to change several rows at once).
+pub fn update_in(
+    tx: &Connection,
+    table: Table,
+    id: i64,
+    version: i64,
+    edits: &[FieldEdit],
+    who: Author<'_>,
+    note: &str,
+) -> Result<i64, EditError> {
+    let changed: Vec<&FieldEdit> = edits.iter().filter(|e| e.old != e.new).collect();
+    let columns: Vec<&'static str> = edits.iter().map(|e| e.column).collect();
+    check_columns(table, &columns)?;
+    let sets: Vec<String> = changed
+        .iter()
+        .enumerate()
+        .map(|(i, e)| format!("{} = ?{}", e.column, i + 3))
+        .chain(std::iter::once("version = version + 1".to_string()))
+        .collect();
+    let sql = format!(
+        "UPDATE {} SET {} WHERE id = ?1 AND version = ?2",
+        table.name(),
+        sets.join(", ")
+    );
+    let mut params: Vec<Value> = vec![Value::Integer(id), Value::Integer(version)];
+    params.extend(changed.iter().map(|e| e.new.clone()));
+    let updated = if changed.is_empty() {
+        // Nothing to write; still make sure the row is as it was read.
+        tx.query_row(
+            &format!(
+                "SELECT count(*) FROM {} WHERE id = ?1 AND version = ?2",
+                table.name()
+            ),
+            [id, version],
+            |r| r.get::<_, i64>(0),
+        )? as usize
+    } else {
+        tx.execute(&sql, rusqlite::params_from_iter(params))?
+    };
+    if updated != 1 {
+        return Err(match read(tx, table, id, &columns)? {
+            None => EditError::Gone,
+            Some((values, now_version)) => EditError::Conflict(Conflict {
+                version: now_version,
+                now: columns.iter().copied().zip(values).collect(),
+                by: last_change(tx, table, id)?,
+            }),
+        });
+    }
+    if changed.is_empty() {
+        return Ok(version);
+    }
+    for e in &changed {
+        let old = audit_text(&e.old);
+        let new = audit_text(&e.new);
+        audit::record(
+            tx,
+            &Entry {
+                at: who.at,
+                os_user: who.os_user,
+                action: Action::Update,
+                entity: table.name(),
+                entity_id: Some(id),
+                field: Some(e.column),
+                old_value: old.as_deref(),
+                new_value: new.as_deref(),
+                note,
+            },
+        )?;
+    }
+    Ok(version + 1)
+}
+
+/// Who changed row `id` last and when, from the audit log.
+pub fn last_change(
+    conn: &Connection,
+    table: Table,
+    id: i64,
+) -> Result<Option<(String, String)>, EditError> {
+    Ok(conn
+        .query_row(
+            "SELECT os_user, at FROM audit_log WHERE entity = ?1 AND entity_id = ?2
+             ORDER BY id DESC LIMIT 1",
+            rusqlite::params![table.name(), id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
