@@ -296,6 +296,9 @@ impl App {
             Outcome::Open(screen) => self.stack.push(screen),
             Outcome::Request(r) => self.requests.push(r),
             Outcome::Message(m) => self.message = Some(m),
+            Outcome::Close => {
+                self.stack.pop();
+            }
             Outcome::Saved { undo, message } => {
                 self.stack.pop();
                 if let Some(step) = undo {

@@ -609,6 +609,7 @@ impl Screen for PlansScreen {
                 ("←→", "дни"),
                 ("s", "выборка"),
                 ("Enter", "проверить"),
+                ("e", "правка"),
             ],
             Some(Stage::Setup) => vec![
                 ("0-9 + -", "размер"),
@@ -696,6 +697,10 @@ impl Screen for PlansScreen {
                 Outcome::Done
             }
             Action::SortNext => self.open_setup(cx),
+            Action::Edit => match self.selected_row() {
+                Some(r) => super::edit_plan_row::open(r.id, cx),
+                None => Outcome::Done,
+            },
             Action::Accept => match self.selected_row() {
                 Some(r) if r.status == PlanStatus::Done => self.open_single(r.id, cx),
                 Some(_) => Outcome::Message(

@@ -1,0 +1,426 @@
+//! Editing in the terminal UI: the plan-row execution form driven by keys over the demo
+//! database — inline messages, saving with the version check and the audit log, a second
+//! connection changing the row meanwhile, and `u` undoing the session's last change.
+
+mod common;
+
+use common::*;
+use nok::service::session::os_user;
+use nok::store::edit::{self, Author, FieldEdit, Table};
+use nok::tui::app::App;
+use nok::tui::screens::edit_plan_row::PlanRowForm;
+use nok::tui::screens::plans::PlansScreen;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rusqlite::Connection;
+use rusqlite::types::Value;
+
+fn go(app: &mut App, title: &str) {
+    let i = app.tab_titles().iter().position(|t| t == title).unwrap();
+    type_keys(app, &(i + 1).to_string());
+    assert_eq!(app.current().title(), title);
+}
+
+fn ctrl(app: &mut App, c: char) {
+    let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    if let Some(a) = nok::tui::keymap::action(app.key_mode(), key) {
+        app.update(a);
+    }
+}
+
+fn sql(dir: &tempfile::TempDir) -> Connection {
+    Connection::open(dir.path().join("demo.sqlite")).unwrap()
+}
+
+fn form(app: &App) -> &PlanRowForm {
+    app.current()
+        .as_any()
+        .downcast_ref()
+        .expect("the plan-row form is open")
+}
+
+/// (status, actual_date, implemented_measures, cancel_reason, version) of plan row `id`.
+fn row(conn: &Connection, id: i64) -> (String, Option<String>, String, Option<String>, i64) {
+    conn.query_row(
+        "SELECT status, actual_date, implemented_measures, cancel_reason, version
+         FROM plan_row WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )
+    .unwrap()
+}
+
+/// Audit entries of plan row `id`: (user, action, field, old, new, note), oldest first.
+type AuditRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+fn audit(conn: &Connection, id: i64) -> Vec<AuditRow> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT os_user, action, field, old_value, new_value, note FROM audit_log
+             WHERE entity = 'plan_row' AND entity_id = ?1 ORDER BY id",
+        )
+        .unwrap();
+    stmt.query_map([id], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// Opens «Планы» (overdue rows) and the execution form of the first row; returns its id.
+fn open_first(app: &mut App) -> i64 {
+    go(app, "Планы");
+    let plans: &PlansScreen = app.current().as_any().downcast_ref().unwrap();
+    let id = plans.selected_row().unwrap().id;
+    type_keys(app, "e");
+    assert_eq!(form(app).form.focus, 0);
+    id
+}
+
+/// «в» steps through the options starting with в (выполняется, выполнено) until «выполнено».
+fn to_done(app: &mut App) {
+    for _ in 0..2 {
+        if form(app).status() != nok::domain::plan::PlanStatus::Done {
+            type_keys(app, "в");
+        }
+    }
+    assert_eq!(form(app).status(), nok::domain::plan::PlanStatus::Done);
+}
+
+/// Status → «выполнено», measures, date; the keys a person presses.
+fn fill_done(app: &mut App) {
+    to_done(app);
+    press(app, KeyCode::Tab);
+    clear(app);
+    type_keys(app, "Установлен пандус");
+    press(app, KeyCode::Tab);
+    clear(app);
+    type_keys(app, "20.11.2026");
+}
+
+/// Backspace until the focused field is empty.
+fn clear(app: &mut App) {
+    let f = &form(app).form;
+    for _ in 0..f.fields[f.focus].text.chars().count() {
+        press(app, KeyCode::Backspace);
+    }
+}
+
+#[test]
+fn execution_form_is_drawn_over_the_plans_screen() {
+    let (_d, mut app) = app();
+    open_first(&mut app);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Исполнение строки плана"), "{s}");
+    assert!(s.contains("Ctrl-S сохранить"), "{s}");
+    insta::assert_snapshot!("edit_plan_row_120x40", s);
+    fill_done(&mut app);
+    // A letter on the Russian layout is text here, not a command (у = e, г = u).
+    let before = form(&app).form.fields[1].text.clone();
+    press(&mut app, KeyCode::BackTab);
+    type_keys(&mut app, " уг");
+    assert_eq!(form(&app).form.fields[1].text, format!("{before} уг"));
+    let small = screen(&app, 80, 24);
+    for line in small.lines() {
+        assert!(line.chars().count() <= 82, "{line}");
+    }
+    insta::assert_snapshot!("edit_plan_row_filled_80x24", small);
+}
+
+#[test]
+fn done_needs_a_date_and_measures_and_nothing_is_saved_until_valid() {
+    let (d, mut app) = app();
+    let id = open_first(&mut app);
+    let before = row(&sql(&d), id);
+    to_done(&mut app);
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("⚠ для статуса «выполнено» нужна фактическая дата"),
+        "{s}"
+    );
+    ctrl(&mut app, 's');
+    assert!(
+        app.current().as_any().is::<PlanRowForm>(),
+        "the form stays open"
+    );
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("не сохранено: исправьте поля с ⚠"), "{s}");
+    assert_eq!(form(&app).form.focus, 2, "the focus goes to the date");
+    // No measures; a date in the future and a date that is not one.
+    press(&mut app, KeyCode::BackTab);
+    clear(&mut app);
+    assert!(
+        screen(&app, 120, 40).contains("⚠ для статуса «выполнено» опишите реализованные меры"),
+        "{}",
+        screen(&app, 120, 40)
+    );
+    type_keys(&mut app, "меры");
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "31.02.2026");
+    assert!(
+        screen(&app, 120, 40).contains("⚠ даты 31.02.2026 нет в календаре"),
+        "{}",
+        screen(&app, 120, 40)
+    );
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "01.12.2026");
+    assert!(
+        screen(&app, 120, 40).contains("⚠ дата позже сегодняшнего дня (22.11.2026)"),
+        "{}",
+        screen(&app, 120, 40)
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(row(&sql(&d), id), before, "nothing written");
+    // Cancelling needs a reason; the reason field opens only for «отменено».
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "о");
+    assert!(
+        screen(&app, 120, 40).contains("⚠ для статуса «отменено» нужна причина отмены"),
+        "{}",
+        screen(&app, 120, 40)
+    );
+    // Esc with changes asks; another key returns to the form, «д» closes it.
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        screen(&app, 120, 40).contains("Закрыть без сохранения?"),
+        "{}",
+        screen(&app, 120, 40)
+    );
+    type_keys(&mut app, "n");
+    assert!(app.current().as_any().is::<PlanRowForm>());
+    press(&mut app, KeyCode::Esc);
+    type_keys(&mut app, "д");
+    assert_eq!(app.current().title(), "Планы");
+    assert_eq!(row(&sql(&d), id), before, "nothing written");
+}
+
+#[test]
+fn saving_writes_the_row_bumps_its_version_and_audits_each_field_and_u_undoes_it() {
+    let (d, mut app) = app();
+    let id = open_first(&mut app);
+    let conn = sql(&d);
+    let (status0, date0, measures0, _, v0) = row(&conn, id);
+    let audit0 = audit(&conn, id).len();
+    fill_done(&mut app);
+    ctrl(&mut app, 's');
+    assert_eq!(app.current().title(), "Планы", "the form closed");
+    let msg = app.message.clone().unwrap();
+    assert!(msg.starts_with("сохранено: строка плана"), "{msg}");
+    assert_eq!(
+        row(&conn, id),
+        (
+            "done".into(),
+            Some("2026-11-20".into()),
+            "Установлен пандус".into(),
+            None,
+            v0 + 1
+        )
+    );
+    let entries = audit(&conn, id);
+    let new: Vec<_> = entries[audit0..].to_vec();
+    let user = os_user();
+    let mut fields: Vec<(String, Option<String>, Option<String>)> = new
+        .iter()
+        .map(|(u, action, f, old, new, _)| {
+            assert_eq!(u, &user);
+            assert_eq!(action, "update");
+            (f.clone(), old.clone(), new.clone())
+        })
+        .collect();
+    fields.sort();
+    let mut expected = vec![
+        (
+            "actual_date".to_string(),
+            date0.clone(),
+            Some("2026-11-20".to_string()),
+        ),
+        (
+            "implemented_measures".to_string(),
+            Some(measures0.clone()),
+            Some("Установлен пандус".to_string()),
+        ),
+        (
+            "status".to_string(),
+            Some(status0.clone()),
+            Some("done".to_string()),
+        ),
+    ];
+    expected.retain(|(_, old, new)| old != new);
+    assert_eq!(fields, expected);
+    assert!(new[0].5.contains("→ выполнено"), "{}", new[0].5);
+    assert_eq!(app.undo.len(), 1);
+
+    // u undoes it: the old values come back, the version moves on, and the undo is audited.
+    type_keys(&mut app, "u");
+    let msg = app.message.clone().unwrap();
+    assert!(msg.starts_with("отменено: строка плана"), "{msg}");
+    assert_eq!(row(&conn, id), (status0, date0, measures0, None, v0 + 2));
+    let undo_entries = audit(&conn, id)[audit0 + new.len()..].to_vec();
+    assert_eq!(undo_entries.len(), new.len());
+    for ((_, _, f, old, newv, note), (_, _, f0, old0, new0, _)) in undo_entries.iter().zip(&new) {
+        assert_eq!((f, old, newv), (f0, new0, old0), "old and new swapped");
+        assert!(note.starts_with("отмена изменения: строка плана"), "{note}");
+    }
+    // Nothing more to undo.
+    type_keys(&mut app, "u");
+    assert!(app.message.clone().unwrap().starts_with("отменять нечего"));
+}
+
+#[test]
+fn a_row_changed_by_another_connection_is_not_overwritten() {
+    let (d, mut app) = app();
+    let id = open_first(&mut app);
+    let other = sql(&d);
+    let (status0, date0, _, _, v0) = row(&other, id);
+    let (other_status, other_ru) = if status0 == "planned" {
+        ("in_progress", "выполняется")
+    } else {
+        ("planned", "запланировано")
+    };
+    // Another session changes the status and the measures while the form is open.
+    let v1 = edit::update(
+        &other,
+        Table::PlanRow,
+        id,
+        v0,
+        &[
+            FieldEdit {
+                column: "status",
+                old: Value::Text(row(&other, id).0),
+                new: Value::Text(other_status.into()),
+            },
+            FieldEdit {
+                column: "implemented_measures",
+                old: Value::Text(row(&other, id).2),
+                new: Value::Text("Заказан пандус".into()),
+            },
+        ],
+        Author {
+            os_user: "petrova",
+            at: "2026-11-22T09:30:00",
+        },
+        "другой сеанс",
+    )
+    .unwrap();
+    assert_eq!(v1, v0 + 1);
+    fill_done(&mut app);
+    ctrl(&mut app, 's');
+    assert!(app.current().as_any().is::<PlanRowForm>(), "the form stays");
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("запись изменена другим пользователем (petrova, 22.11.2026 09:30)"),
+        "{s}"
+    );
+    let notice = form(&app).form.notice.clone().unwrap();
+    assert!(notice.contains("статус: "), "{notice}");
+    assert!(notice.contains(&format!("→ {other_ru}")), "{notice}");
+    assert!(notice.contains("«Заказан пандус»"), "{notice}");
+    assert!(notice.contains("Ничего не сохранено"), "{notice}");
+    insta::assert_snapshot!("edit_plan_row_conflict_120x40", s);
+    // Nothing of the form was written over the other change.
+    assert_eq!(
+        row(&other, id),
+        (
+            other_status.into(),
+            date0,
+            "Заказан пандус".into(),
+            None,
+            v1
+        )
+    );
+    assert!(app.undo.is_empty());
+    // A second Ctrl-S, after seeing the other change, writes the form's values knowingly; the
+    // audit log has the other session's values as the old ones.
+    ctrl(&mut app, 's');
+    assert_eq!(app.current().title(), "Планы");
+    assert_eq!(row(&other, id).0, "done");
+    assert_eq!(row(&other, id).4, v1 + 1);
+    let last = audit(&other, id);
+    let measures = last
+        .iter()
+        .rev()
+        .find(|e| e.2 == "implemented_measures")
+        .unwrap();
+    assert_eq!(measures.3.as_deref(), Some("Заказан пандус"));
+    assert_eq!(measures.4.as_deref(), Some("Установлен пандус"));
+}
+
+#[test]
+fn undo_is_refused_when_the_row_changed_since() {
+    let (d, mut app) = app();
+    let id = open_first(&mut app);
+    fill_done(&mut app);
+    ctrl(&mut app, 's');
+    let other = sql(&d);
+    let (_, _, m, _, v) = row(&other, id);
+    edit::update(
+        &other,
+        Table::PlanRow,
+        id,
+        v,
+        &[FieldEdit {
+            column: "implemented_measures",
+            old: Value::Text(m),
+            new: Value::Text("Пандус принят комиссией".into()),
+        }],
+        Author {
+            os_user: "petrova",
+            at: "2026-11-22T10:00:00",
+        },
+        "",
+    )
+    .unwrap();
+    type_keys(&mut app, "u");
+    let msg = app.message.clone().unwrap();
+    assert!(
+        msg.contains("нельзя отменить") && msg.contains("petrova"),
+        "{msg}"
+    );
+    assert_eq!(row(&other, id).2, "Пандус принят комиссией");
+    assert_eq!(row(&other, id).4, v + 1);
+}
+
+#[test]
+fn the_store_refuses_columns_a_form_may_not_write() {
+    let (d, _app) = app();
+    let conn = sql(&d);
+    let e = edit::update(
+        &conn,
+        Table::PlanRow,
+        1,
+        1,
+        &[FieldEdit {
+            column: "org_id",
+            old: Value::Integer(1),
+            new: Value::Integer(2),
+        }],
+        Author {
+            os_user: "x",
+            at: "2026-11-22T10:00:00",
+        },
+        "",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "поле «org_id» нельзя изменить в этой таблице"
+    );
+}
