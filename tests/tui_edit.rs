@@ -424,3 +424,209 @@ fn the_store_refuses_columns_a_form_may_not_write() {
         "поле «org_id» нельзя изменить в этой таблице"
     );
 }
+
+// ---- indicator inputs of an organization's cycle, from its card ----
+
+use nok::domain::scoring::{Inputs, score};
+use nok::service::methodology::Methods;
+use nok::store::edit_inputs::{self, InputEdit};
+use nok::tui::screens::edit_inputs::InputsForm;
+use nok::tui::screens::org_card::OrgCardScreen;
+
+fn inputs_form(app: &App) -> &InputsForm {
+    app.current()
+        .as_any()
+        .downcast_ref()
+        .expect("the inputs form is open")
+}
+
+/// Opens the card of the third organization and its inputs form; returns the card's cycle.
+fn open_inputs(app: &mut App) -> nok::store::card::CardCycle {
+    type_keys(app, "2jj");
+    press(app, KeyCode::Enter);
+    let card: &OrgCardScreen = app.current().as_any().downcast_ref().unwrap();
+    let cycle = card.cycle().unwrap().clone();
+    type_keys(app, "e");
+    assert!(
+        app.current().as_any().is::<InputsForm>(),
+        "{}",
+        screen(app, 120, 40)
+    );
+    cycle
+}
+
+/// The stored inputs of membership `id`.
+fn stored_inputs(conn: &Connection, id: i64) -> Inputs {
+    let mut stmt = conn
+        .prepare(
+            "SELECT k.key, i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
+             WHERE i.membership_id = ?1",
+        )
+        .unwrap();
+    stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn inputs_form_recomputes_s_as_typed_and_saving_marks_the_cycle_stale() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    conn.execute("UPDATE cycle SET scores_stale = 0", [])
+        .unwrap();
+    let c = open_inputs(&mut app);
+    let methods = Methods::builtin().unwrap();
+    let m = methods.get(&c.methodology).unwrap();
+    let stored = stored_inputs(&conn, c.membership_id);
+    // Unchanged inputs give the stored S.
+    let live = inputs_form(&app).live().unwrap().total;
+    assert_eq!(
+        live,
+        score(m, c.sector, "x", &stored).unwrap().total,
+        "the live S is the domain's"
+    );
+    if let Some(s) = &c.score {
+        assert_eq!(live, s.total, "the stored S follows from the stored inputs");
+    }
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("S = ") && s.contains("Критерии: К1"), "{s}");
+    insta::assert_snapshot!("edit_inputs_120x40", s);
+    let small = screen(&app, 80, 24);
+    assert!(small.contains("↓ ещё полей"), "{small}");
+    insta::assert_snapshot!("edit_inputs_80x24", small);
+
+    // The first field is a count; set it to 0 and the result changes on screen at once.
+    let key = m.indicators_for(c.sector)[0].inputs[0].key.clone();
+    let f = &inputs_form(&app).form;
+    for _ in 0..f.fields[0].text.chars().count() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "0");
+    let mut changed = stored.clone();
+    changed.set(key.clone(), 0.0);
+    let expected = score(m, c.sector, "x", &changed).unwrap();
+    let live = inputs_form(&app).live().unwrap().clone();
+    assert_eq!(live, expected);
+    let s = screen(&app, 120, 40);
+    let shown = format!("S = {:.2}", expected.total).replace('.', ",");
+    assert!(s.contains(&shown), "{shown}\n{s}");
+
+    let v0: i64 = conn
+        .query_row(
+            "SELECT version FROM membership WHERE id = ?1",
+            [c.membership_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    ctrl(&mut app, 's');
+    let msg = app.message.clone().unwrap();
+    assert!(msg.starts_with("сохранено: исходные данные"), "{msg}");
+    assert!(app.current().as_any().is::<OrgCardScreen>());
+    assert_eq!(stored_inputs(&conn, c.membership_id).get(&key), Some(0.0));
+    let (v1, stale): (i64, i64) = conn
+        .query_row(
+            "SELECT m.version, c.scores_stale FROM membership m JOIN cycle c ON c.id = m.cycle_id
+             WHERE m.id = ?1",
+            [c.membership_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((v1, stale), (v0 + 1, 1));
+    let (field, old, new, user): (String, Option<String>, Option<String>, String) = conn
+        .query_row(
+            "SELECT field, old_value, new_value, os_user FROM audit_log
+             WHERE entity = 'indicator_input' AND entity_id = ?1 ORDER BY id DESC LIMIT 1",
+            [c.membership_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(field, key);
+    assert_eq!(old, stored.get(&key).map(|v| v.to_string()));
+    assert_eq!(new.as_deref(), Some("0"));
+    assert_eq!(user, os_user());
+    let stale_audit: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'cycle' AND entity_id = ?1
+             AND field = 'scores_stale' AND old_value = '0' AND new_value = '1'",
+            [c.cycle_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stale_audit, 1);
+
+    // u puts the value back.
+    type_keys(&mut app, "u");
+    assert!(
+        app.message
+            .clone()
+            .unwrap()
+            .starts_with("отменено: исходные данные")
+    );
+    assert_eq!(stored_inputs(&conn, c.membership_id), stored);
+}
+
+#[test]
+fn inputs_form_flags_a_numerator_over_its_denominator_and_saves_nothing() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    let c = open_inputs(&mut app);
+    let before = stored_inputs(&conn, c.membership_id);
+    type_keys(&mut app, "99999");
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("⚠ значение") && s.contains("больше знаменателя"),
+        "{s}"
+    );
+    ctrl(&mut app, 's');
+    assert!(app.current().as_any().is::<InputsForm>());
+    assert_eq!(stored_inputs(&conn, c.membership_id), before);
+}
+
+#[test]
+fn inputs_changed_by_another_connection_are_not_overwritten() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    let c = open_inputs(&mut app);
+    let stored = stored_inputs(&conn, c.membership_id);
+    let key = inputs_form(&app).form.fields[0].label.clone();
+    let m = Methods::builtin().unwrap();
+    let first = m.get(&c.methodology).unwrap().indicators_for(c.sector)[0].inputs[0]
+        .key
+        .clone();
+    assert!(key.starts_with(&first[..3]), "{key} / {first}");
+    let (_, v) = edit_inputs::read(&conn, c.membership_id).unwrap().unwrap();
+    edit_inputs::save(
+        &conn,
+        c.membership_id,
+        c.cycle_id,
+        v,
+        &[InputEdit {
+            key: first.clone(),
+            old: stored.get(&first),
+            new: Some(1.0),
+        }],
+        Author {
+            os_user: "petrova",
+            at: "2026-11-22T11:00:00",
+        },
+        "другой сеанс",
+    )
+    .unwrap();
+    let n = inputs_form(&app).form.fields[0].text.chars().count();
+    for _ in 0..n {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "0");
+    ctrl(&mut app, 's');
+    let notice = inputs_form(&app).form.notice.clone().unwrap();
+    assert!(
+        notice.starts_with("запись изменена другим пользователем (petrova, 22.11.2026 11:00)"),
+        "{notice}"
+    );
+    assert!(
+        notice.contains(&format!("{first}: ")) && notice.contains("→ 1"),
+        "{notice}"
+    );
+    assert_eq!(stored_inputs(&conn, c.membership_id).get(&first), Some(1.0));
+}

@@ -62,8 +62,8 @@ pub struct Author<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     pub version: i64,
-    /// The columns of the edit with their values now.
-    pub now: Vec<(&'static str, Value)>,
+    /// The fields of the edit (columns, or input keys) with their values now.
+    pub now: Vec<(String, Value)>,
     /// Who made the last change of the row and when (`YYYY-MM-DDThh:mm:ss`), from the audit log.
     pub by: Option<(String, String)>,
 }
@@ -199,8 +199,8 @@ pub fn update_in(
             None => EditError::Gone,
             Some((values, now_version)) => EditError::Conflict(Conflict {
                 version: now_version,
-                now: columns.iter().copied().zip(values).collect(),
-                by: last_change(tx, table, id)?,
+                now: columns.iter().map(|c| c.to_string()).zip(values).collect(),
+                by: last_change(tx, table.name(), id)?,
             }),
         });
     }
@@ -228,17 +228,17 @@ pub fn update_in(
     Ok(version + 1)
 }
 
-/// Who changed row `id` last and when, from the audit log.
+/// Who changed `entity` `id` last and when, from the audit log.
 pub fn last_change(
     conn: &Connection,
-    table: Table,
+    entity: &str,
     id: i64,
 ) -> Result<Option<(String, String)>, EditError> {
     Ok(conn
         .query_row(
             "SELECT os_user, at FROM audit_log WHERE entity = ?1 AND entity_id = ?2
              ORDER BY id DESC LIMIT 1",
-            rusqlite::params![table.name(), id],
+            rusqlite::params![entity, id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)

@@ -40,7 +40,7 @@ pub enum Kind {
 /// One field of a form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
-    pub label: &'static str,
+    pub label: String,
     pub kind: Kind,
     /// The text typed (text, date and number fields).
     pub text: String,
@@ -54,9 +54,9 @@ pub struct Field {
 }
 
 impl Field {
-    fn new(label: &'static str, kind: Kind, text: String, choice: usize) -> Field {
+    fn new(label: impl Into<String>, kind: Kind, text: String, choice: usize) -> Field {
         Field {
-            label,
+            label: label.into(),
             kind,
             original: (text.clone(), choice),
             text,
@@ -66,29 +66,29 @@ impl Field {
         }
     }
 
-    pub fn text(label: &'static str, max: usize, value: &str) -> Field {
+    pub fn text(label: impl Into<String>, max: usize, value: &str) -> Field {
         Field::new(label, Kind::Text { max }, value.to_string(), 0)
     }
 
-    pub fn multiline(label: &'static str, max: usize, value: &str) -> Field {
+    pub fn multiline(label: impl Into<String>, max: usize, value: &str) -> Field {
         Field::new(label, Kind::Multiline { max }, value.to_string(), 0)
     }
 
-    pub fn date(label: &'static str, value: Option<NaiveDate>) -> Field {
+    pub fn date(label: impl Into<String>, value: Option<NaiveDate>) -> Field {
         let text = value.map_or(String::new(), |d| d.format("%d.%m.%Y").to_string());
         Field::new(label, Kind::Date, text, 0)
     }
 
-    pub fn number(label: &'static str, integer: bool, value: Option<f64>) -> Field {
+    pub fn number(label: impl Into<String>, integer: bool, value: Option<f64>) -> Field {
         let text = value.map_or(String::new(), format_number);
         Field::new(label, Kind::Number { integer }, text, 0)
     }
 
-    pub fn choice(label: &'static str, options: Vec<&'static str>, chosen: usize) -> Field {
+    pub fn choice(label: impl Into<String>, options: Vec<&'static str>, chosen: usize) -> Field {
         Field::new(label, Kind::Choice(options), String::new(), chosen)
     }
 
-    pub fn check(label: &'static str, value: bool) -> Field {
+    pub fn check(label: impl Into<String>, value: bool) -> Field {
         Field::new(label, Kind::Check, String::new(), usize::from(value))
     }
 
@@ -437,7 +437,8 @@ impl Form {
     }
 
     /// Draws the form as a window over `area`: `header` (what is edited), the fields with their
-    /// messages, `footer` (live results), the notice and the close question.
+    /// messages, `footer` (live results), the notice and the close question. When the fields do
+    /// not fit, the ones around the focused field are shown.
     pub fn draw(
         &self,
         frame: &mut Frame,
@@ -448,92 +449,92 @@ impl Form {
     ) {
         let t = theme;
         let w = area.width.min(110);
+        let inner_w = w.saturating_sub(2).max(1) as usize;
+        // Labels take at most 40% of the width; longer ones are cut.
         let label_w = self
             .fields
             .iter()
-            .map(|f| f.label.chars().count())
+            .map(|f| f.label.chars().count() + 1)
             .max()
             .unwrap_or(0)
-            + 2;
-        let mut lines = header;
-        if !lines.is_empty() {
-            lines.push(Line::from(""));
-        }
-        for (i, f) in self.fields.iter().enumerate() {
-            let focused = i == self.focus;
-            let mark = if focused { "▶ " } else { "  " };
-            let label_style = if !f.enabled {
-                t.dim()
-            } else if focused {
-                t.key()
-            } else {
-                t.header()
-            };
-            let label = format!("{mark}{:<label_w$}", format!("{}:", f.label));
-            let cursor = if focused && !matches!(f.kind, Kind::Choice(_) | Kind::Check) {
-                "▏"
-            } else {
-                ""
-            };
-            let shown = f.shown();
-            let mut parts = shown.split('\n').peekable();
-            let first = parts.next().unwrap_or("").to_string();
-            let value_style = if focused { t.selected() } else { t.title() };
-            let mut spans = vec![
-                Span::styled(label, label_style),
-                Span::styled(first, value_style),
-            ];
-            if parts.peek().is_none() {
-                spans.push(Span::styled(cursor, t.key()));
-            }
-            lines.push(Line::from(spans));
-            let indent = " ".repeat(label_w + 2);
-            while let Some(p) = parts.next() {
-                let mut spans = vec![
-                    Span::raw(indent.clone()),
-                    Span::styled(p.to_string(), value_style),
-                ];
-                if parts.peek().is_none() {
-                    spans.push(Span::styled(cursor, t.key()));
-                }
-                lines.push(Line::from(spans));
-            }
-            if let Some(e) = &f.error {
-                lines.push(Line::from(vec![
-                    Span::raw(" ".repeat(label_w + 2)),
-                    Span::styled(format!("⚠ {e}"), t.bad()),
-                ]));
-            }
-        }
+            .min(inner_w * 2 / 5);
+        let fields: Vec<Vec<Line<'static>>> = self
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| field_lines(f, i == self.focus, label_w, t))
+            .collect();
+        let mut tail = Vec::new();
         if !footer.is_empty() {
-            lines.push(Line::from(""));
-            lines.extend(footer);
+            tail.push(Line::from(""));
+            tail.extend(footer);
         }
         if let Some(n) = &self.notice {
-            lines.push(Line::from(""));
-            lines.push(Line::styled(printable(n).into_owned(), t.bad()));
+            tail.push(Line::from(""));
+            tail.push(Line::styled(printable(n).into_owned(), t.bad()));
         }
         if self.confirm_close {
-            lines.push(Line::from(""));
-            lines.push(Line::styled(
+            tail.push(Line::from(""));
+            tail.push(Line::styled(
                 "Есть несохраненные изменения. Закрыть без сохранения? y/д — да, другая клавиша — нет",
                 t.accent(),
             ));
         } else if !self.valid() {
-            lines.push(Line::from(""));
-            lines.push(Line::styled(
+            tail.push(Line::from(""));
+            tail.push(Line::styled(
                 "Форма не будет сохранена, пока есть ошибки (⚠).",
                 t.dim(),
             ));
         }
-        // Wrapped lines take more room than their count; leave a margin for them.
-        let inner_w = w.saturating_sub(2).max(1) as usize;
-        let need: usize = lines
-            .iter()
-            .map(|l| l.width().div_ceil(inner_w).max(1))
-            .sum::<usize>()
-            + 2;
-        let h = (need as u16).min(area.height);
+        let rows = |lines: &[Line]| -> usize {
+            lines
+                .iter()
+                .map(|l| l.width().div_ceil(inner_w).max(1))
+                .sum()
+        };
+        let mut head = header;
+        if !head.is_empty() {
+            head.push(Line::from(""));
+        }
+        let fixed = rows(&head) + rows(&tail) + 2;
+        let room = usize::from(area.height).saturating_sub(fixed).max(1);
+        let all: usize = fields.iter().map(|l| rows(l)).sum();
+        let (from, to) = if all <= room {
+            (0, fields.len())
+        } else {
+            visible(
+                &fields.iter().map(|l| rows(l)).collect::<Vec<_>>(),
+                self.focus,
+                room.saturating_sub(2),
+            )
+        };
+        let mut lines = head;
+        if all > room {
+            lines.push(Line::styled(
+                if from > 0 {
+                    format!("  ↑ ещё полей: {from}")
+                } else {
+                    String::new()
+                },
+                t.dim(),
+            ));
+        }
+        for l in &fields[from..to] {
+            lines.extend(l.iter().cloned());
+        }
+        if all > room {
+            let below = fields.len() - to;
+            lines.push(Line::styled(
+                if below > 0 {
+                    format!("  ↓ ещё полей: {below}")
+                } else {
+                    String::new()
+                },
+                t.dim(),
+            ));
+        }
+        lines.extend(tail);
+        let h = ((rows(&lines) + 2) as u16).min(area.height);
         let popup = Rect {
             x: area.x + (area.width - w) / 2,
             y: area.y + (area.height - h) / 2,
@@ -553,6 +554,80 @@ impl Form {
             popup,
         );
     }
+}
+
+/// Fields `from..to` to show so that `focus` is among them and they take at most `room` rows
+/// (`heights` are the rows of each field): the focused field, then the ones after it, then the
+/// ones before.
+fn visible(heights: &[usize], focus: usize, room: usize) -> (usize, usize) {
+    let focus = focus.min(heights.len().saturating_sub(1));
+    let (mut from, mut to) = (focus, focus + 1);
+    let mut used = heights.get(focus).copied().unwrap_or(0);
+    // Keep about a third of the room for the fields before the focused one.
+    let before = room / 3;
+    while from > 0 && used + heights[from - 1] <= before.max(used) {
+        from -= 1;
+        used += heights[from];
+    }
+    while to < heights.len() && used + heights[to] <= room {
+        used += heights[to];
+        to += 1;
+    }
+    while from > 0 && used + heights[from - 1] <= room {
+        from -= 1;
+        used += heights[from];
+    }
+    (from, to)
+}
+
+/// The lines of one field: label and value (several lines for multiline text), then its message.
+fn field_lines(f: &Field, focused: bool, label_w: usize, t: &Theme) -> Vec<Line<'static>> {
+    let mark = if focused { "▶ " } else { "  " };
+    let label_style = if !f.enabled {
+        t.dim()
+    } else if focused {
+        t.key()
+    } else {
+        t.header()
+    };
+    let label = crate::service::table::cut(&format!("{}:", f.label), label_w);
+    let pad = label_w.saturating_sub(unicode_width::UnicodeWidthStr::width(label.as_str()));
+    let label = format!("{mark}{label}{} ", " ".repeat(pad));
+    let cursor = if focused && !matches!(f.kind, Kind::Choice(_) | Kind::Check) {
+        "▏"
+    } else {
+        ""
+    };
+    let shown = f.shown();
+    let mut parts = shown.split('\n').peekable();
+    let first = parts.next().unwrap_or("").to_string();
+    let value_style = if focused { t.selected() } else { t.title() };
+    let mut spans = vec![
+        Span::styled(label, label_style),
+        Span::styled(first, value_style),
+    ];
+    if parts.peek().is_none() {
+        spans.push(Span::styled(cursor, t.key()));
+    }
+    let mut lines = vec![Line::from(spans)];
+    let indent = " ".repeat(label_w + 3);
+    while let Some(p) = parts.next() {
+        let mut spans = vec![
+            Span::raw(indent.clone()),
+            Span::styled(p.to_string(), value_style),
+        ];
+        if parts.peek().is_none() {
+            spans.push(Span::styled(cursor, t.key()));
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(e) = &f.error {
+        lines.push(Line::from(vec![
+            Span::raw(indent),
+            Span::styled(format!("⚠ {e}"), t.bad()),
+        ]));
+    }
+    lines
 }
 
 impl Field {

@@ -6,17 +6,31 @@ use rusqlite::Connection;
 
 use crate::service::session::{now_stamp, os_user};
 use crate::store::edit::{self, Author, EditError, FieldEdit, Table};
+use crate::store::edit_inputs::{self, InputEdit};
 
-/// One saved change: which row, the version it left, and each field before → after.
+/// What a saved change wrote, as saved: `old` is what was there before, `new` what was written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Fields of one row; `version` is the row version right after the change.
+    Row {
+        table: Table,
+        id: i64,
+        version: i64,
+        fields: Vec<FieldEdit>,
+    },
+    /// Inputs of a membership; `version` is the membership version right after the change.
+    Inputs {
+        membership: i64,
+        cycle: i64,
+        version: i64,
+        values: Vec<InputEdit>,
+    },
+}
+
+/// One saved change and what it was, for messages: «строка плана 1.2 (…)».
 #[derive(Debug, Clone, PartialEq)]
 pub struct UndoStep {
-    pub table: Table,
-    pub id: i64,
-    /// The row version right after the change.
-    pub version: i64,
-    /// As saved: `old` is what the row had before, `new` what the change wrote.
-    pub fields: Vec<FieldEdit>,
-    /// What the change was, for messages: «строка плана 1.2: статус».
+    pub change: Change,
     pub label: String,
 }
 
@@ -44,15 +58,6 @@ impl UndoStack {
         let Some(step) = self.steps.pop() else {
             return "отменять нечего: в этом сеансе изменений не было".to_string();
         };
-        let back: Vec<FieldEdit> = step
-            .fields
-            .iter()
-            .map(|f| FieldEdit {
-                column: f.column,
-                old: f.new.clone(),
-                new: f.old.clone(),
-            })
-            .collect();
         let user = os_user();
         let at = now_stamp();
         let who = Author {
@@ -60,7 +65,41 @@ impl UndoStack {
             at: &at,
         };
         let note = format!("отмена изменения: {}", step.label);
-        match edit::update(conn, step.table, step.id, step.version, &back, who, &note) {
+        let result = match &step.change {
+            Change::Row {
+                table,
+                id,
+                version,
+                fields,
+            } => {
+                let back: Vec<FieldEdit> = fields
+                    .iter()
+                    .map(|f| FieldEdit {
+                        column: f.column,
+                        old: f.new.clone(),
+                        new: f.old.clone(),
+                    })
+                    .collect();
+                edit::update(conn, *table, *id, *version, &back, who, &note)
+            }
+            Change::Inputs {
+                membership,
+                cycle,
+                version,
+                values,
+            } => {
+                let back: Vec<InputEdit> = values
+                    .iter()
+                    .map(|v| InputEdit {
+                        key: v.key.clone(),
+                        old: v.new,
+                        new: v.old,
+                    })
+                    .collect();
+                edit_inputs::save(conn, *membership, *cycle, *version, &back, who, &note)
+            }
+        };
+        match result {
             Ok(_) => format!(
                 "отменено: {} (осталось отменить: {})",
                 step.label,

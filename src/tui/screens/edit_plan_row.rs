@@ -18,7 +18,7 @@ use crate::store::edit::{self, Author, EditError, FieldEdit, Table};
 use crate::store::iso;
 use crate::store::plan_rows;
 use crate::tui::app::Action;
-use crate::tui::form::undo::UndoStep;
+use crate::tui::form::undo::{Change, UndoStep};
 use crate::tui::form::{Field, Form, FormEvent, ru_stamp};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
@@ -293,10 +293,12 @@ impl PlanRowForm {
                         what.join(", ")
                     ),
                     undo: Some(UndoStep {
-                        table: Table::PlanRow,
-                        id: self.id,
-                        version,
-                        fields,
+                        change: Change::Row {
+                            table: Table::PlanRow,
+                            id: self.id,
+                            version,
+                            fields,
+                        },
                         label: format!("строка плана {} ({})", self.number, self.org),
                     }),
                 }

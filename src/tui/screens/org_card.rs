@@ -588,8 +588,22 @@ impl Screen for OrgCardScreen {
             ("←→", "цикл"),
             ("↑↓ PgDn", "листать"),
             ("s S", "раздел"),
+            ("e", "данные"),
             ("Esc", "назад"),
         ]
+    }
+
+    /// Reads the card again (after a change saved from a form opened on it).
+    fn activate(&mut self, cx: &Ctx) {
+        let Some(conn) = cx.conn else { return };
+        match card::history(conn, self.ident.id) {
+            Ok(h) => {
+                self.history = h;
+                self.selected = self.selected.min(self.history.len().saturating_sub(1));
+                self.load_detail(conn);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
     }
 
     fn status(&self) -> String {
@@ -611,6 +625,10 @@ impl Screen for OrgCardScreen {
         let width = usize::from(self.body_width.get());
         let height = usize::from(self.body_height.get()).max(1);
         match action {
+            Action::Edit => match self.cycle() {
+                Some(c) => super::edit_inputs::open(cx, &self.title(), c),
+                None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),
+            },
             Action::Left | Action::Right => {
                 let next = match action {
                     // The history is newest first: Left goes back in time.
