@@ -471,6 +471,7 @@ fn journal_screen_shows_the_audit_log() {
     assert!(s.contains("Записей нет") && s.contains("запись 0/0"), "{s}");
     press(&mut app, KeyCode::Esc);
     assert!(screen(&app, 120, 40).contains("запись 1/1"));
+    insta::assert_snapshot!("journal_120x40", screen(&app, 120, 40));
     insta::assert_snapshot!("journal_80x24", screen(&app, 80, 24));
 }
 
