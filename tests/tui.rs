@@ -50,7 +50,7 @@ fn summary_goes_through_the_cycles_of_a_year_and_their_figures_add_up() {
     loop {
         let before = app.requests.len();
         press(&mut app, KeyCode::Down);
-        let Some(Request::Summary(scope)) = app.requests.get(before).copied() else {
+        let Some(Request::Summary(scope)) = app.requests.get(before).cloned() else {
             break;
         };
         assert_eq!(scope.year, year);
@@ -77,7 +77,7 @@ fn summary_goes_through_the_cycles_of_a_year_and_their_figures_add_up() {
     ));
     press(&mut app, KeyCode::Left);
     assert_eq!(
-        app.requests.last().copied(),
+        app.requests.last().cloned(),
         Some(Request::Summary(Scope {
             year: year - 1,
             cycle: None

@@ -72,14 +72,18 @@ pub enum Loaded {
     /// Every cycle, oldest first.
     Cycles(Vec<CycleInfo>),
     Summary(Overview),
+    /// How many plan rows a filter lists.
+    PlanCount(crate::store::plan_rows::Filter, usize),
     Orgs(Vec<OrgKey>),
     Failed(String),
 }
 
 /// What the UI asks the worker for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Summary(Scope),
+    /// Count the plan rows of these filters (the one shown first).
+    PlanCounts(Vec<crate::store::plan_rows::Filter>),
 }
 
 /// The whole UI state.
@@ -104,6 +108,8 @@ pub struct App {
     pub requests: Vec<Request>,
     /// Where each tab's title was drawn in the last frame: columns `from..to` of the top line.
     pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
+    /// Requests screens make through their context; moved to `requests` after each intent.
+    outbox: std::cell::RefCell<Vec<Request>>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -133,6 +139,7 @@ impl App {
             page: Cell::new(20),
             requests: Vec::new(),
             tab_hits: Default::default(),
+            outbox: Default::default(),
         }
     }
 
@@ -163,6 +170,7 @@ impl App {
             today: self.today,
             theme: self.theme,
             page: &self.page,
+            outbox: &self.outbox,
         }
     }
 
@@ -200,6 +208,8 @@ impl App {
             Mode::Command => self.update_command(action),
             Mode::Search | Mode::Normal => self.update_screen(action),
         }
+        let side = self.outbox.take();
+        self.requests.extend(side);
     }
 
     fn update_screen(&mut self, action: Action) {
@@ -258,6 +268,7 @@ impl App {
                 today: self.today,
                 theme: self.theme,
                 page: &self.page,
+                outbox: &self.outbox,
             };
             let screen = match self.stack.last_mut() {
                 Some(s) => s,
@@ -439,6 +450,7 @@ impl App {
             today: self.today,
             theme: self.theme,
             page: &self.page,
+            outbox: &self.outbox,
         };
         self.tabs[self.tab].activate(&cx);
     }
