@@ -81,14 +81,18 @@ pub enum Loaded {
     /// Every cycle, oldest first.
     Cycles(Vec<CycleInfo>),
     Summary(Overview),
+    /// How many plan rows a filter lists.
+    PlanCount(crate::store::plan_rows::Filter, usize),
     Orgs(Vec<OrgKey>),
     Failed(String),
 }
 
 /// What the UI asks the worker for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Summary(Scope),
+    /// Count the plan rows of these filters (the one shown first).
+    PlanCounts(Vec<crate::store::plan_rows::Filter>),
 }
 
 /// The whole UI state.
@@ -115,6 +119,8 @@ pub struct App {
     pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
     /// Changes saved in this session, newest last (`u` undoes the last one).
     pub undo: crate::tui::form::undo::UndoStack,
+    /// Requests screens make through their context; moved to `requests` after each intent.
+    outbox: std::cell::RefCell<Vec<Request>>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -145,6 +151,7 @@ impl App {
             requests: Vec::new(),
             tab_hits: Default::default(),
             undo: Default::default(),
+            outbox: Default::default(),
         }
     }
 
@@ -175,6 +182,7 @@ impl App {
             today: self.today,
             theme: self.theme,
             page: &self.page,
+            outbox: &self.outbox,
         }
     }
 
@@ -212,6 +220,8 @@ impl App {
             Mode::Command => self.update_command(action),
             Mode::Search | Mode::Normal => self.update_screen(action),
         }
+        let side = self.outbox.take();
+        self.requests.extend(side);
     }
 
     fn update_screen(&mut self, action: Action) {
@@ -274,6 +284,7 @@ impl App {
                 today: self.today,
                 theme: self.theme,
                 page: &self.page,
+                outbox: &self.outbox,
             };
             let screen = match self.stack.last_mut() {
                 Some(s) => s,
@@ -326,6 +337,7 @@ impl App {
             today: self.today,
             theme: self.theme,
             page: &self.page,
+            outbox: &self.outbox,
         };
         match self.stack.last_mut() {
             Some(s) => s.activate(&cx),
@@ -489,6 +501,7 @@ impl App {
             today: self.today,
             theme: self.theme,
             page: &self.page,
+            outbox: &self.outbox,
         };
         self.tabs[self.tab].activate(&cx);
     }

@@ -139,8 +139,8 @@ fn event_loop(
     Ok(())
 }
 
-/// Starts the thread that reads data for the UI: the cycles, the newest year's summary and the
-/// organization index at once, then whatever the UI asks for.
+/// Starts the threads that read data for the UI: the cycles and the newest year's summary on
+/// one, the organization index on another, at once, then whatever the UI asks for.
 fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Loaded>) {
     let (req_tx, req_rx) = channel::<Request>();
     let (tx, rx) = channel::<Loaded>();
@@ -159,6 +159,21 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
             tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
                 .is_ok()
         };
+        // The organization index is the biggest read: its own thread and connection, so that it
+        // loads while the summary does.
+        {
+            let tx = tx.clone();
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let index = store::open_existing(&path)
+                    .and_then(|c| {
+                        store::tune_for_browsing(&c)?;
+                        store::browse::org_index(&c, today)
+                    })
+                    .map_or_else(|e| Loaded::Failed(e.to_string()), Loaded::Orgs);
+                let _ = tx.send(index);
+            });
+        }
         let cycles = store::cycles::list_brief(&conn);
         // The summary opens on the newest year: cycles are listed oldest first.
         let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
@@ -171,14 +186,14 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                 return;
             }
         }
-        if !send(store::browse::org_index(&conn, today).map(Loaded::Orgs)) {
-            return;
-        }
         for r in req_rx {
             let ok = match r {
                 Request::Summary(scope) => {
                     send(store::overview::read(&conn, scope, today).map(Loaded::Summary))
                 }
+                Request::PlanCounts(filters) => filters.into_iter().all(|f| {
+                    send(store::plan_rows::count(&conn, f, today).map(|n| Loaded::PlanCount(f, n)))
+                }),
             };
             if !ok {
                 return;

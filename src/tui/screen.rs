@@ -20,6 +20,8 @@ pub struct Ctx<'a> {
     pub theme: Theme,
     /// Rows of the list visible in the last frame, set by `draw`, used for PgUp/PgDn.
     pub page: &'a Cell<usize>,
+    /// Requests for the worker a screen makes on the side (a refresh of counts, say).
+    pub outbox: &'a RefCell<Vec<Request>>,
 }
 
 /// What an intent led to, beyond the screen's own state.
