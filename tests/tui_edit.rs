@@ -630,3 +630,90 @@ fn inputs_changed_by_another_connection_are_not_overwritten() {
     );
     assert_eq!(stored_inputs(&conn, c.membership_id).get(&first), Some(1.0));
 }
+
+// ---- authority plan items, from «Планы органа» ----
+
+use nok::tui::screens::edit_workplan_item::WorkplanItemForm;
+use nok::tui::screens::workplans::{NodeKey, WorkplansScreen};
+
+/// Moves down «Планы органа» to the first item and opens its form; returns the item id.
+fn open_item(app: &mut App) -> i64 {
+    go(app, "Планы органа");
+    for _ in 0..50 {
+        let w: &WorkplansScreen = app.current().as_any().downcast_ref().unwrap();
+        if let NodeKey::Item(id) = w.nodes()[w.selected()].key {
+            type_keys(app, "e");
+            assert!(app.current().as_any().is::<WorkplanItemForm>());
+            return id;
+        }
+        press(app, KeyCode::Down);
+    }
+    panic!("no item in the first plan:\n{}", screen(app, 120, 40));
+}
+
+#[test]
+fn workplan_item_form_records_done_with_a_date_audits_and_undoes() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    let id = open_item(&mut app);
+    let item = |conn: &Connection| -> (String, Option<String>, String, i64) {
+        conn.query_row(
+            "SELECT status, completed_on, note, version FROM workplan_item WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap()
+    };
+    let before = item(&conn);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Дата выполнения"), "{s}");
+    insta::assert_snapshot!("edit_workplan_item_120x40", s);
+    // To «выполнено» without a date: flagged, not saved.
+    let form = |app: &App| -> &'static str {
+        let f: &WorkplanItemForm = app.current().as_any().downcast_ref().unwrap();
+        f.status().name_ru()
+    };
+    for _ in 0..2 {
+        if form(&app) != "выполнено" {
+            type_keys(&mut app, "в");
+        }
+    }
+    assert_eq!(form(&app), "выполнено");
+    press(&mut app, KeyCode::Tab);
+    let f: &WorkplanItemForm = app.current().as_any().downcast_ref().unwrap();
+    for _ in 0..f.form.fields[1].text.chars().count() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("⚠ для статуса «выполнено» нужна дата"), "{s}");
+    insta::assert_snapshot!("edit_workplan_item_invalid_80x24", s);
+    ctrl(&mut app, 's');
+    assert_eq!(item(&conn), before);
+    type_keys(&mut app, "15.11.2026");
+    ctrl(&mut app, 's');
+    assert_eq!(app.current().title(), "Планы органа");
+    let after = item(&conn);
+    assert_eq!(
+        (after.0.as_str(), after.1.as_deref(), after.3),
+        ("done", Some("2026-11-15"), before.3 + 1)
+    );
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'workplan_item' AND entity_id = ?1
+             AND field = 'completed_on' AND new_value = '2026-11-15'",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
+    // The tree shows the new status at once.
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("выполнено"), "{s}");
+    type_keys(&mut app, "u");
+    let undone = item(&conn);
+    assert_eq!(
+        (undone.0, undone.1, undone.2),
+        (before.0, before.1, before.2)
+    );
+    assert_eq!(undone.3, before.3 + 2);
+}

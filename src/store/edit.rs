@@ -13,6 +13,7 @@ use super::audit::{self, Action, Entry};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Table {
     PlanRow,
+    WorkplanItem,
     Cycle,
     Organization,
 }
@@ -21,6 +22,7 @@ impl Table {
     pub fn name(self) -> &'static str {
         match self {
             Table::PlanRow => "plan_row",
+            Table::WorkplanItem => "workplan_item",
             Table::Cycle => "cycle",
             Table::Organization => "organization",
         }
@@ -36,6 +38,7 @@ impl Table {
                 "implemented_measures",
                 "cancel_reason",
             ],
+            Table::WorkplanItem => &["status", "completed_on", "note"],
             Table::Cycle => &["scores_stale"],
             Table::Organization => &["inn", "kpp", "ogrn", "reg_num", "short_name"],
         }
