@@ -717,3 +717,76 @@ fn workplan_item_form_records_done_with_a_date_audits_and_undoes() {
     );
     assert_eq!(undone.3, before.3 + 2);
 }
+
+// ---- target indicators' actual values, from «Планы органа» ----
+
+use nok::tui::screens::edit_targets::TargetsForm;
+
+#[test]
+fn target_values_form_saves_actual_values_and_refuses_a_value_changed_meanwhile() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    go(&mut app, "Планы органа");
+    press(&mut app, KeyCode::Home);
+    type_keys(&mut app, "e");
+    assert!(
+        app.current().as_any().is::<TargetsForm>(),
+        "{}",
+        screen(&app, 120, 40)
+    );
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("· план ") && s.contains("· факт"), "{s}");
+    insta::assert_snapshot!("edit_targets_120x40", s);
+    // The first value: which indicator and year it is.
+    let f: &TargetsForm = app.current().as_any().downcast_ref().unwrap();
+    let (ind, year, v0) = (
+        f.rows()[0].indicator_id,
+        f.rows()[0].year,
+        f.rows()[0].version,
+    );
+    let actual = |conn: &Connection| -> (Option<f64>, i64) {
+        conn.query_row(
+            "SELECT actual, version FROM target_value WHERE indicator_id = ?1 AND year = ?2",
+            rusqlite::params![ind, year],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let f: &TargetsForm = app.current().as_any().downcast_ref().unwrap();
+    for _ in 0..f.form.fields[0].text.chars().count() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "55,5");
+    // Another session records a value first.
+    conn.execute(
+        "UPDATE target_value SET actual = 40, version = version + 1
+         WHERE indicator_id = ?1 AND year = ?2",
+        rusqlite::params![ind, year],
+    )
+    .unwrap();
+    ctrl(&mut app, 's');
+    let f: &TargetsForm = app.current().as_any().downcast_ref().unwrap();
+    let notice = f.form.notice.clone().unwrap();
+    assert!(
+        notice.starts_with("запись изменена другим пользователем")
+            && notice.contains(&format!("{year}: "))
+            && notice.contains("→ 40"),
+        "{notice}"
+    );
+    assert_eq!(actual(&conn), (Some(40.0), v0 + 1));
+    // Saved knowingly over it.
+    ctrl(&mut app, 's');
+    assert_eq!(app.current().title(), "Планы органа");
+    assert_eq!(actual(&conn), (Some(55.5), v0 + 2));
+    let (old, new): (Option<String>, Option<String>) = conn
+        .query_row(
+            "SELECT old_value, new_value FROM audit_log WHERE entity = 'target_value'
+             AND entity_id = ?1 AND field = ?2 ORDER BY id DESC LIMIT 1",
+            rusqlite::params![ind, format!("actual {year}")],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((old.as_deref(), new.as_deref()), (Some("40"), Some("55.5")));
+    type_keys(&mut app, "u");
+    assert_eq!(actual(&conn), (Some(40.0), v0 + 3));
+}

@@ -11,6 +11,7 @@ pub mod council;
 pub mod cycles;
 pub mod edit;
 pub mod edit_inputs;
+pub mod edit_targets;
 pub mod import;
 pub mod journal;
 pub mod meta;

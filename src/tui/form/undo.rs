@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use crate::service::session::{now_stamp, os_user};
 use crate::store::edit::{self, Author, EditError, FieldEdit, Table};
 use crate::store::edit_inputs::{self, InputEdit};
+use crate::store::edit_targets::{self, ActualEdit};
 
 /// What a saved change wrote, as saved: `old` is what was there before, `new` what was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +26,8 @@ pub enum Change {
         version: i64,
         values: Vec<InputEdit>,
     },
+    /// Actual values of target indicators, each with the version it was written at.
+    Targets(Vec<ActualEdit>),
 }
 
 /// One saved change and what it was, for messages: «строка плана 1.2 (…)».
@@ -97,6 +100,17 @@ impl UndoStack {
                     })
                     .collect();
                 edit_inputs::save(conn, *membership, *cycle, *version, &back, who, &note)
+            }
+            Change::Targets(values) => {
+                let back: Vec<ActualEdit> = values
+                    .iter()
+                    .map(|v| ActualEdit {
+                        old: v.new,
+                        new: v.old,
+                        ..v.clone()
+                    })
+                    .collect();
+                edit_targets::save(conn, &back, who, &note).map(|_| 0)
             }
         };
         match result {

@@ -3,6 +3,7 @@
 pub mod council;
 pub mod edit_inputs;
 pub mod edit_plan_row;
+pub mod edit_targets;
 pub mod edit_workplan_item;
 pub mod journal;
 pub mod org_card;

@@ -228,7 +228,15 @@ impl WorkplansScreen {
             Some((id, i)) => {
                 super::edit_workplan_item::open(cx, id, &i.number, &i.measure, &i.deadline_text)
             }
-            None => Outcome::Message("выберите мероприятие плана (e — изменить его)".into()),
+            None => match self.nodes.get(self.selected).map(|n| n.key) {
+                Some(NodeKey::Plan(i)) => match self.plan(i) {
+                    Some(p) => super::edit_targets::open(cx, p.id, &p.title),
+                    None => Outcome::Done,
+                },
+                _ => Outcome::Message(
+                    "e на мероприятии — его исполнение, на плане — целевые показатели".into(),
+                ),
+            },
         }
     }
 
