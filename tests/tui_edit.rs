@@ -790,3 +790,104 @@ fn target_values_form_saves_actual_values_and_refuses_a_value_changed_meanwhile(
     type_keys(&mut app, "u");
     assert_eq!(actual(&conn), (Some(40.0), v0 + 3));
 }
+
+// ---- organization identifiers, from its card ----
+
+use nok::tui::screens::edit_org::OrgForm;
+
+fn org_form(app: &App) -> &OrgForm {
+    app.current()
+        .as_any()
+        .downcast_ref()
+        .expect("the identifiers form is open")
+}
+
+fn clear_field(app: &mut App) {
+    let f = &org_form(app).form;
+    for _ in 0..f.fields[f.focus].text.chars().count() {
+        press(app, KeyCode::Backspace);
+    }
+}
+
+#[test]
+fn identifiers_are_checked_as_typed_and_a_taken_reg_num_is_refused() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    let card: &OrgCardScreen = app.current().as_any().downcast_ref().unwrap();
+    let org = card.identity().id;
+    let inn = card.identity().org.inn.clone();
+    // «к» is r on the Russian layout.
+    type_keys(&mut app, "к");
+    let _ = org_form(&app);
+    insta::assert_snapshot!("edit_org_120x40", screen(&app, 120, 40));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Backspace);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("должно быть 10 или 12 знаков, введено 9"), "{s}");
+    // The last digit wrong: the check digit is named.
+    let last = inn.chars().last().unwrap().to_digit(10).unwrap();
+    type_keys(&mut app, &((last + 1) % 10).to_string());
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains(&format!("неверная контрольная цифра (ожидается {last})")),
+        "{s}"
+    );
+    ctrl(&mut app, 's');
+    assert!(app.current().as_any().is::<OrgForm>());
+    press(&mut app, KeyCode::Backspace);
+    type_keys(&mut app, &last.to_string());
+    assert!(org_form(&app).form.valid());
+    // regNum of another organization.
+    let other: String = conn
+        .query_row(
+            "SELECT reg_num FROM organization WHERE id <> ?1 LIMIT 1",
+            [org],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(org_form(&app).form.focus, 5);
+    let own = org_form(&app).form.fields[5].text.clone();
+    clear_field(&mut app);
+    type_keys(&mut app, &other);
+    ctrl(&mut app, 's');
+    let notice = org_form(&app).form.notice.clone().unwrap();
+    assert!(notice.contains("уже у организации"), "{notice}");
+    // Back to its own regNum, a new short name: saved and audited.
+    clear_field(&mut app);
+    type_keys(&mut app, &own);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(org_form(&app).form.focus, 1);
+    clear_field(&mut app);
+    type_keys(&mut app, "КЦСОН «Тест»");
+    ctrl(&mut app, 's');
+    assert!(app.current().as_any().is::<OrgCardScreen>());
+    let short: String = conn
+        .query_row(
+            "SELECT short_name FROM organization WHERE id = ?1",
+            [org],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(short, "КЦСОН «Тест»");
+    let fields: Vec<String> = conn
+        .prepare("SELECT field FROM audit_log WHERE entity = 'organization' AND entity_id = ?1")
+        .unwrap()
+        .query_map([org], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(fields, vec!["short_name".to_string()]);
+    assert!(
+        screen(&app, 120, 40).contains("КЦСОН «Тест»"),
+        "the card shows the new name"
+    );
+}

@@ -40,7 +40,15 @@ impl Table {
             ],
             Table::WorkplanItem => &["status", "completed_on", "note"],
             Table::Cycle => &["scores_stale"],
-            Table::Organization => &["inn", "kpp", "ogrn", "reg_num", "short_name"],
+            Table::Organization => &[
+                "full_name",
+                "short_name",
+                "inn",
+                "kpp",
+                "ogrn",
+                "reg_num",
+                "oktmo",
+            ],
         }
     }
 }
@@ -243,6 +251,32 @@ pub fn last_change(
              ORDER BY id DESC LIMIT 1",
             rusqlite::params![entity, id],
             |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Another organization that already has these identifiers (ИНН + КПП, or regNum), as
+/// «наименование (ИНН …)»; `None` when they are free.
+pub fn org_taken(
+    conn: &Connection,
+    id: i64,
+    inn: &str,
+    kpp: &str,
+    reg_num: &str,
+) -> Result<Option<String>, EditError> {
+    Ok(conn
+        .query_row(
+            "SELECT CASE WHEN short_name <> '' THEN short_name ELSE full_name END, inn
+             FROM organization
+             WHERE id <> ?1 AND ((inn = ?2 AND kpp = ?3) OR reg_num = ?4) LIMIT 1",
+            rusqlite::params![id, inn, kpp, reg_num],
+            |r| {
+                Ok(format!(
+                    "«{}» (ИНН {})",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?
+                ))
+            },
         )
         .optional()?)
 }

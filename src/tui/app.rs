@@ -54,6 +54,8 @@ pub enum Action {
     Select(usize),
     /// Edit the selected row (`e`): opens its form.
     Edit,
+    /// Edit the organization's identifiers (`r`, реквизиты) on its card.
+    EditIdentity,
     /// Undo the last change of the session (`u`).
     Undo,
     /// In a form: the next / previous field (Tab / Shift-Tab).

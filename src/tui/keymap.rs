@@ -90,6 +90,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 'S' => Some(Action::SortReverse),
                 'f' => Some(Action::Filter),
                 'e' => Some(Action::Edit),
+                'r' => Some(Action::EditIdentity),
                 'u' => Some(Action::Undo),
                 d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),
                 _ => None,

@@ -2,6 +2,7 @@
 
 pub mod council;
 pub mod edit_inputs;
+pub mod edit_org;
 pub mod edit_plan_row;
 pub mod edit_targets;
 pub mod edit_workplan_item;

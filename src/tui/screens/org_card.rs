@@ -589,6 +589,7 @@ impl Screen for OrgCardScreen {
             ("↑↓ PgDn", "листать"),
             ("s S", "раздел"),
             ("e", "данные"),
+            ("r", "реквизиты"),
             ("Esc", "назад"),
         ]
     }
@@ -596,6 +597,9 @@ impl Screen for OrgCardScreen {
     /// Reads the card again (after a change saved from a form opened on it).
     fn activate(&mut self, cx: &Ctx) {
         let Some(conn) = cx.conn else { return };
+        if let Ok(Some(ident)) = card::identity(conn, self.ident.id) {
+            self.ident = ident;
+        }
         match card::history(conn, self.ident.id) {
             Ok(h) => {
                 self.history = h;
@@ -625,6 +629,7 @@ impl Screen for OrgCardScreen {
         let width = usize::from(self.body_width.get());
         let height = usize::from(self.body_height.get()).max(1);
         match action {
+            Action::EditIdentity => super::edit_org::open(cx, self.ident.id),
             Action::Edit => match self.cycle() {
                 Some(c) => super::edit_inputs::open(cx, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),
