@@ -891,3 +891,61 @@ fn identifiers_are_checked_as_typed_and_a_taken_reg_num_is_refused() {
         "the card shows the new name"
     );
 }
+
+// ---- council meetings ----
+
+use nok::tui::screens::edit_council::CouncilForm;
+
+#[test]
+fn council_meeting_form_edits_the_protocol_and_refuses_a_future_date() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    go(&mut app, "Совет");
+    press(&mut app, KeyCode::Home);
+    type_keys(&mut app, "e");
+    assert!(
+        app.current().as_any().is::<CouncilForm>(),
+        "{}",
+        screen(&app, 120, 40)
+    );
+    insta::assert_snapshot!("edit_council_120x40", screen(&app, 120, 40));
+    let f: &CouncilForm = app.current().as_any().downcast_ref().unwrap();
+    let date = f.form.fields[0].text.clone();
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "01.01.2027");
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("⚠ дата позже сегодняшнего дня (22.11.2026)"),
+        "{s}"
+    );
+    insta::assert_snapshot!("edit_council_invalid_80x24", s);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, &date);
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "-доп");
+    ctrl(&mut app, 's');
+    assert_eq!(app.current().title(), "Совет");
+    let (protocol, version): (String, i64) = conn
+        .query_row(
+            "SELECT protocol_number, version FROM council_meeting
+             WHERE protocol_number LIKE '%-доп'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(version, 2);
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'council_meeting'
+             AND field = 'protocol_number' AND new_value = ?1",
+            [&protocol],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
+    assert!(screen(&app, 120, 40).contains(&protocol));
+}

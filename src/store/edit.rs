@@ -13,6 +13,7 @@ use super::audit::{self, Action, Entry};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Table {
     PlanRow,
+    CouncilMeeting,
     WorkplanItem,
     Cycle,
     Organization,
@@ -22,6 +23,7 @@ impl Table {
     pub fn name(self) -> &'static str {
         match self {
             Table::PlanRow => "plan_row",
+            Table::CouncilMeeting => "council_meeting",
             Table::WorkplanItem => "workplan_item",
             Table::Cycle => "cycle",
             Table::Organization => "organization",
@@ -39,6 +41,7 @@ impl Table {
                 "cancel_reason",
             ],
             Table::WorkplanItem => &["status", "completed_on", "note"],
+            Table::CouncilMeeting => &["date", "protocol_number", "agenda", "decisions"],
             Table::Cycle => &["scores_stale"],
             Table::Organization => &[
                 "full_name",

@@ -259,6 +259,23 @@ pub fn ru_stamp(at: &str) -> String {
     }
 }
 
+/// The message of a refused save: who changed the record last and when, and what they changed
+/// («поле: было → стало»).
+pub fn conflict_notice(by: Option<&(String, String)>, changes: &[String]) -> String {
+    let by = by
+        .map(|(u, at)| format!(" ({u}, {})", ru_stamp(at)))
+        .unwrap_or_default();
+    let what = if changes.is_empty() {
+        "значения те же".to_string()
+    } else {
+        changes.join("; ")
+    };
+    format!(
+        "запись изменена другим пользователем{by}: {what}. Ничего не сохранено. \
+         Ctrl-S — записать ваши значения поверх, Esc — закрыть"
+    )
+}
+
 /// What a key did to a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormEvent {
@@ -462,7 +479,7 @@ impl Form {
             .fields
             .iter()
             .enumerate()
-            .map(|(i, f)| field_lines(f, i == self.focus, label_w, t))
+            .map(|(i, f)| field_lines(f, i == self.focus, label_w, inner_w, t))
             .collect();
         let mut tail = Vec::new();
         if !footer.is_empty() {
@@ -581,7 +598,13 @@ fn visible(heights: &[usize], focus: usize, room: usize) -> (usize, usize) {
 }
 
 /// The lines of one field: label and value (several lines for multiline text), then its message.
-fn field_lines(f: &Field, focused: bool, label_w: usize, t: &Theme) -> Vec<Line<'static>> {
+fn field_lines(
+    f: &Field,
+    focused: bool,
+    label_w: usize,
+    inner_w: usize,
+    t: &Theme,
+) -> Vec<Line<'static>> {
     let mark = if focused { "▶ " } else { "  " };
     let label_style = if !f.enabled {
         t.dim()
@@ -598,8 +621,14 @@ fn field_lines(f: &Field, focused: bool, label_w: usize, t: &Theme) -> Vec<Line<
     } else {
         ""
     };
-    let shown = f.shown();
-    let mut parts = shown.split('\n').peekable();
+    // Values are wrapped here, so that their continuation lines stay under the value.
+    let value_w = inner_w.saturating_sub(label_w + 4).max(10);
+    let shown: Vec<String> = f
+        .shown()
+        .split('\n')
+        .flat_map(|p| wrap(p, value_w))
+        .collect();
+    let mut parts = shown.iter().map(String::as_str).peekable();
     let first = parts.next().unwrap_or("").to_string();
     let value_style = if focused { t.selected() } else { t.title() };
     let mut spans = vec![
@@ -622,11 +651,40 @@ fn field_lines(f: &Field, focused: bool, label_w: usize, t: &Theme) -> Vec<Line<
         lines.push(Line::from(spans));
     }
     if let Some(e) = &f.error {
-        lines.push(Line::from(vec![
-            Span::raw(indent),
-            Span::styled(format!("⚠ {e}"), t.bad()),
-        ]));
+        for (i, part) in wrap(&format!("⚠ {e}"), value_w).into_iter().enumerate() {
+            let part = if i == 0 { part } else { format!("  {part}") };
+            lines.push(Line::from(vec![
+                Span::raw(indent.clone()),
+                Span::styled(part, t.bad()),
+            ]));
+        }
     }
+    lines
+}
+
+/// Splits `text` into lines of at most `width` columns, at spaces where it can.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut w = 0;
+    for word in text.split_inclusive(' ') {
+        let ww: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
+        if w + ww > width && w > 0 {
+            lines.push(std::mem::take(&mut line).trim_end().to_string());
+            w = 0;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if w + cw > width && w > 0 {
+                lines.push(std::mem::take(&mut line));
+                w = 0;
+            }
+            line.push(c);
+            w += cw;
+        }
+    }
+    lines.push(line);
     lines
 }
 
@@ -706,6 +764,13 @@ mod tests {
         assert_eq!(f.focus, 4);
         assert!(!f.valid());
         assert_eq!(f.handle(Action::Save), FormEvent::Submit);
+    }
+
+    #[test]
+    fn values_wrap_at_spaces_and_long_words_are_cut() {
+        assert_eq!(wrap("один два три", 8), vec!["один", "два три"]);
+        assert_eq!(wrap("абвгдеёжзи", 4), vec!["абвг", "деёж", "зи"]);
+        assert_eq!(wrap("", 4), vec![""]);
     }
 
     #[test]

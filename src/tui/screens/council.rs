@@ -57,7 +57,7 @@ impl Screen for CouncilScreen {
         if self.search.active {
             vec![("Enter", "готово"), ("Esc", "сбросить поиск")]
         } else {
-            vec![("↑↓", "заседание"), ("/", "поиск")]
+            vec![("↑↓", "заседание"), ("/", "поиск"), ("e", "правка")]
         }
     }
 
@@ -83,6 +83,12 @@ impl Screen for CouncilScreen {
             }
             SearchEvent::Closed => return Outcome::Done,
             SearchEvent::NotMine => {}
+        }
+        if action == Action::Edit {
+            return match self.rows.as_ref().and_then(|r| r.get(self.selected)) {
+                Some(m) => super::edit_council::open(cx, m.id, &m.authority),
+                None => Outcome::Done,
+            };
         }
         let len = self.rows.as_ref().map_or(0, Vec::len);
         let page = cx.page.get();

@@ -1,6 +1,7 @@
 //! The screens of the UI, one module each.
 
 pub mod council;
+pub mod edit_council;
 pub mod edit_inputs;
 pub mod edit_org;
 pub mod edit_plan_row;
