@@ -949,3 +949,69 @@ fn council_meeting_form_edits_the_protocol_and_refuses_a_future_date() {
     assert_eq!(audited, 1);
     assert!(screen(&app, 120, 40).contains(&protocol));
 }
+
+#[test]
+fn deleting_a_meeting_asks_first_is_audited_and_u_puts_it_back() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    go(&mut app, "Совет");
+    press(&mut app, KeyCode::Home);
+    let count = |conn: &Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM council_meeting", [], |r| r.get(0))
+            .unwrap()
+    };
+    let n0 = count(&conn);
+    let row = |conn: &Connection, id: i64| -> Option<(String, String, String, String, i64)> {
+        conn.query_row(
+            "SELECT date, protocol_number, agenda, decisions, version FROM council_meeting
+             WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .ok()
+    };
+    // «в» is d on the Russian layout; any key but y/д keeps the meeting.
+    type_keys(&mut app, "в");
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Удалить заседание совета"), "{s}");
+    insta::assert_snapshot!("delete_meeting_80x24", s);
+    type_keys(&mut app, "n");
+    assert_eq!(app.current().title(), "Совет");
+    assert_eq!(count(&conn), n0);
+    type_keys(&mut app, "d");
+    type_keys(&mut app, "д");
+    assert_eq!(count(&conn), n0 - 1);
+    let msg = app.message.clone().unwrap();
+    assert!(msg.starts_with("удалено: заседание совета"), "{msg}");
+    let (id, deleted): (i64, i64) = conn
+        .query_row(
+            "SELECT entity_id, count(*) FROM audit_log WHERE entity = 'council_meeting'
+             AND action = 'delete' AND new_value IS NULL GROUP BY entity_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(deleted >= 5, "every column of the row: {deleted}");
+    assert_eq!(row(&conn, id), None);
+    let old_protocol: String = conn
+        .query_row(
+            "SELECT old_value FROM audit_log WHERE entity = 'council_meeting' AND entity_id = ?1
+             AND field = 'protocol_number' AND action = 'delete'",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    type_keys(&mut app, "u");
+    assert_eq!(count(&conn), n0);
+    let back = row(&conn, id).unwrap();
+    assert_eq!(back.1, old_protocol);
+    let inserted: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'council_meeting' AND entity_id = ?1
+             AND action = 'insert'",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(inserted, deleted);
+}

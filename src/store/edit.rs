@@ -283,3 +283,160 @@ pub fn org_taken(
         )
         .optional()?)
 }
+
+/// A whole row as stored: each column with its value (for a delete and its undo).
+pub type StoredRow = Vec<(String, Value)>;
+
+impl Table {
+    /// Whether a form may delete rows of the table: nothing else refers to them, so putting the
+    /// row back (undo) restores everything the delete removed.
+    pub fn deletable(self) -> bool {
+        matches!(self, Table::CouncilMeeting)
+    }
+}
+
+/// Deletes row `id` of `table` read at `version`, writing each of its values to the audit log
+/// (old → NULL); returns the row as it was, for an undo. A row changed or deleted meanwhile is
+/// not deleted.
+pub fn delete(
+    conn: &Connection,
+    table: Table,
+    id: i64,
+    version: i64,
+    who: Author<'_>,
+    note: &str,
+) -> Result<StoredRow, EditError> {
+    if !table.deletable() {
+        return Err(EditError::Column("строка целиком"));
+    }
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let row = {
+        let mut stmt = tx.prepare(&format!("SELECT * FROM {} WHERE id = ?1", table.name()))?;
+        let names: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+        stmt.query_row([id], |r| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Ok((n.clone(), r.get::<_, Value>(i)?)))
+                .collect::<rusqlite::Result<StoredRow>>()
+        })
+        .optional()?
+    };
+    let Some(row) = row else {
+        return Err(EditError::Gone);
+    };
+    let now_version = row
+        .iter()
+        .find(|(n, _)| n == "version")
+        .and_then(|(_, v)| match v {
+            Value::Integer(i) => Some(*i),
+            _ => None,
+        })
+        .unwrap_or(0);
+    if now_version != version {
+        return Err(EditError::Conflict(Conflict {
+            version: now_version,
+            now: row,
+            by: last_change(&tx, table.name(), id)?,
+        }));
+    }
+    tx.execute(
+        &format!(
+            "DELETE FROM {} WHERE id = ?1 AND version = ?2",
+            table.name()
+        ),
+        [id, version],
+    )?;
+    for (column, value) in row.iter().filter(|(n, _)| n != "id") {
+        let old = audit_text(value);
+        audit::record(
+            &tx,
+            &Entry {
+                at: who.at,
+                os_user: who.os_user,
+                action: Action::Delete,
+                entity: table.name(),
+                entity_id: Some(id),
+                field: Some(column),
+                old_value: old.as_deref(),
+                new_value: None,
+                note,
+            },
+        )?;
+    }
+    tx.commit()?;
+    Ok(row)
+}
+
+/// Puts a deleted row back as it was (the undo of [`delete`]), writing each value to the audit
+/// log (NULL → value).
+pub fn restore(
+    conn: &Connection,
+    table: Table,
+    row: &StoredRow,
+    who: Author<'_>,
+    note: &str,
+) -> Result<(), EditError> {
+    if !table.deletable() {
+        return Err(EditError::Column("строка целиком"));
+    }
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    // The column names come from the table itself (read by `delete`); check them again.
+    let known: Vec<String> = {
+        let stmt = tx.prepare(&format!("SELECT * FROM {} LIMIT 0", table.name()))?;
+        stmt.column_names().iter().map(|c| c.to_string()).collect()
+    };
+    if let Some((bad, _)) = row.iter().find(|(n, _)| !known.contains(n)) {
+        return Err(EditError::Store(StoreError::Invalid(format!(
+            "в таблице {} нет колонки {bad}",
+            table.name()
+        ))));
+    }
+    let names: Vec<&str> = row.iter().map(|(n, _)| n.as_str()).collect();
+    let marks: Vec<String> = (1..=row.len()).map(|i| format!("?{i}")).collect();
+    let inserted = tx.execute(
+        &format!(
+            "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
+            table.name(),
+            names.join(", "),
+            marks.join(", ")
+        ),
+        rusqlite::params_from_iter(row.iter().map(|(_, v)| v)),
+    )?;
+    let id = row
+        .iter()
+        .find(|(n, _)| n == "id")
+        .and_then(|(_, v)| match v {
+            Value::Integer(i) => Some(*i),
+            _ => None,
+        });
+    if inserted != 1 {
+        return Err(EditError::Conflict(Conflict {
+            version: 0,
+            now: Vec::new(),
+            by: match id {
+                Some(id) => last_change(&tx, table.name(), id)?,
+                None => None,
+            },
+        }));
+    }
+    for (column, value) in row.iter().filter(|(n, _)| n != "id") {
+        let new = audit_text(value);
+        audit::record(
+            &tx,
+            &Entry {
+                at: who.at,
+                os_user: who.os_user,
+                action: Action::Insert,
+                entity: table.name(),
+                entity_id: id,
+                field: Some(column),
+                old_value: None,
+                new_value: new.as_deref(),
+                note,
+            },
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}

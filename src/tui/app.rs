@@ -56,6 +56,8 @@ pub enum Action {
     Edit,
     /// Edit the organization's identifiers (`r`, реквизиты) on its card.
     EditIdentity,
+    /// Delete the selected record (`d`), after a question.
+    Delete,
     /// Undo the last change of the session (`u`).
     Undo,
     /// In a form: the next / previous field (Tab / Shift-Tab).

@@ -91,6 +91,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 'f' => Some(Action::Filter),
                 'e' => Some(Action::Edit),
                 'r' => Some(Action::EditIdentity),
+                'd' => Some(Action::Delete),
                 'u' => Some(Action::Undo),
                 d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),
                 _ => None,

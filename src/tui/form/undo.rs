@@ -28,6 +28,8 @@ pub enum Change {
     },
     /// Actual values of target indicators, each with the version it was written at.
     Targets(Vec<ActualEdit>),
+    /// A deleted row, as it was.
+    Deleted { table: Table, row: edit::StoredRow },
 }
 
 /// One saved change and what it was, for messages: «строка плана 1.2 (…)».
@@ -111,6 +113,9 @@ impl UndoStack {
                     })
                     .collect();
                 edit_targets::save(conn, &back, who, &note).map(|_| 0)
+            }
+            Change::Deleted { table, row } => {
+                edit::restore(conn, *table, row, who, &note).map(|_| 0)
             }
         };
         match result {

@@ -2,6 +2,7 @@
 
 pub mod council;
 pub mod edit_council;
+pub mod edit_delete;
 pub mod edit_inputs;
 pub mod edit_org;
 pub mod edit_plan_row;
