@@ -1015,3 +1015,93 @@ fn deleting_a_meeting_asks_first_is_audited_and_u_puts_it_back() {
         .unwrap();
     assert_eq!(inserted, deleted);
 }
+
+// ---- a plan drafted from the assessment ----
+
+use nok::tui::screens::edit_draft::DraftForm;
+
+#[test]
+fn a_plan_is_drafted_from_the_gaps_edited_accepted_and_undone() {
+    let (d, mut app) = app_with(|c| {
+        c.execute("DELETE FROM shortcoming", []).unwrap();
+    });
+    let conn = sql(&d);
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    let card: &OrgCardScreen = app.current().as_any().downcast_ref().unwrap();
+    let c = card.cycle().unwrap().clone();
+    let org = card.identity().id;
+    let m = Methods::builtin().unwrap();
+    let item = m.get(&c.methodology).unwrap().indicators_for(c.sector)[1].checklist[0].clone();
+    conn.execute(
+        "UPDATE indicator_input SET value = 0 WHERE membership_id = ?1
+         AND key_id = (SELECT id FROM input_key WHERE key = ?2)",
+        rusqlite::params![c.membership_id, item.key],
+    )
+    .unwrap();
+    let rows = |conn: &Connection| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2",
+            [c.cycle_id, org],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let n0 = rows(&conn);
+    type_keys(&mut app, "p");
+    let f: &DraftForm = app
+        .current()
+        .as_any()
+        .downcast_ref()
+        .unwrap_or_else(|| panic!("{:?}\n{}", app.message, screen(&app, 120, 40)));
+    let proposals = f.accepted().len();
+    assert!(proposals >= 1);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains(&format!("Отсутствует: {}", item.name)), "{s}");
+    assert!(
+        s.contains(&format!("Будет добавлено строк: {proposals}")),
+        "{s}"
+    );
+    insta::assert_snapshot!("draft_plan_120x40", s);
+    insta::assert_snapshot!("draft_plan_80x24", screen(&app, 80, 24));
+    ctrl(&mut app, 's');
+    assert!(screen(&app, 120, 40).contains("⚠ укажите плановый срок строк"));
+    type_keys(&mut app, "01.06.2027");
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, "Иванова");
+    ctrl(&mut app, 's');
+    let msg = app.message.clone().unwrap();
+    assert!(
+        msg.starts_with(&format!("добавлено строк плана: {proposals}")),
+        "{msg}"
+    );
+    assert_eq!(rows(&conn), n0 + proposals as i64);
+    let (number, measure, resp, date): (String, String, String, String) = conn
+        .query_row(
+            "SELECT p.number, p.measure, p.resp_last_name, p.planned_date FROM plan_row p
+             JOIN shortcoming s ON s.id = p.shortcoming_id WHERE s.input_key = ?1
+             AND p.cycle_id = ?2 AND p.org_id = ?3",
+            rusqlite::params![item.key, c.cycle_id, org],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert!(number.starts_with("1."), "{number}");
+    assert_eq!(measure, format!("Обеспечить наличие: {}", item.name));
+    assert_eq!((resp.as_str(), date.as_str()), ("Иванова", "2027-06-01"));
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'plan_row' AND action = 'insert'
+             AND field = 'measure'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, proposals as i64);
+    // The card shows the new rows; u takes them back.
+    type_keys(&mut app, "u");
+    assert_eq!(rows(&conn), n0, "{:?}", app.message);
+    let left: i64 = conn
+        .query_row("SELECT count(*) FROM shortcoming", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}

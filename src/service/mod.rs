@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod demo;
+pub mod edit;
 pub mod import;
 pub mod methodology;
 pub mod publish;

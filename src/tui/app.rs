@@ -58,6 +58,8 @@ pub enum Action {
     EditIdentity,
     /// Delete the selected record (`d`), after a question.
     Delete,
+    /// Draft an improvement plan from the assessment (`p`, on the card).
+    DraftPlan,
     /// Undo the last change of the session (`u`).
     Undo,
     /// In a form: the next / previous field (Tab / Shift-Tab).

@@ -92,6 +92,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 'e' => Some(Action::Edit),
                 'r' => Some(Action::EditIdentity),
                 'd' => Some(Action::Delete),
+                'p' => Some(Action::DraftPlan),
                 'u' => Some(Action::Undo),
                 d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),
                 _ => None,

@@ -30,6 +30,8 @@ pub enum Change {
     Targets(Vec<ActualEdit>),
     /// A deleted row, as it was.
     Deleted { table: Table, row: edit::StoredRow },
+    /// Plan rows added from a draft: (shortcoming id, plan row id, number) of each.
+    Drafted(Vec<(i64, i64, String)>),
 }
 
 /// One saved change and what it was, for messages: «строка плана 1.2 (…)».
@@ -116,6 +118,9 @@ impl UndoStack {
             }
             Change::Deleted { table, row } => {
                 edit::restore(conn, *table, row, who, &note).map(|_| 0)
+            }
+            Change::Drafted(made) => {
+                crate::store::edit_draft::withdraw(conn, made, who, &note).map(|_| 0)
             }
         };
         match result {

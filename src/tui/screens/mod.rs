@@ -3,6 +3,7 @@
 pub mod council;
 pub mod edit_council;
 pub mod edit_delete;
+pub mod edit_draft;
 pub mod edit_inputs;
 pub mod edit_org;
 pub mod edit_plan_row;

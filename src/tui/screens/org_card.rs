@@ -590,6 +590,7 @@ impl Screen for OrgCardScreen {
             ("s S", "раздел"),
             ("e", "данные"),
             ("r", "реквизиты"),
+            ("p", "проект плана"),
             ("Esc", "назад"),
         ]
     }
@@ -630,6 +631,10 @@ impl Screen for OrgCardScreen {
         let height = usize::from(self.body_height.get()).max(1);
         match action {
             Action::EditIdentity => super::edit_org::open(cx, self.ident.id),
+            Action::DraftPlan => match self.cycle() {
+                Some(c) => super::edit_draft::open(cx, self.ident.id, &self.title(), c),
+                None => Outcome::Message("организация не оценивалась: проекта плана нет".into()),
+            },
             Action::Edit => match self.cycle() {
                 Some(c) => super::edit_inputs::open(cx, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),
