@@ -40,13 +40,12 @@ pub fn recorded_keys(
     Ok(keys)
 }
 
+/// One audit entry of an insert or a delete: `what` is (entity, id, field).
 fn record(
     tx: &Connection,
     who: Author<'_>,
     action: Action,
-    entity: &str,
-    id: i64,
-    field: &str,
+    (entity, id, field): (&str, i64, &str),
     value: &str,
     note: &str,
 ) -> Result<(), EditError> {
@@ -115,9 +114,7 @@ pub fn accept(
             &tx,
             who,
             Action::Insert,
-            "shortcoming",
-            sid,
-            "text",
+            ("shortcoming", sid, "text"),
             &r.shortcoming,
             note,
         )?;
@@ -147,9 +144,7 @@ pub fn accept(
                 &tx,
                 who,
                 Action::Insert,
-                "plan_row",
-                pid,
-                field,
+                ("plan_row", pid, field),
                 value,
                 note,
             )?;
@@ -182,9 +177,7 @@ pub fn withdraw(
             &tx,
             who,
             Action::Delete,
-            "plan_row",
-            *pid,
-            "number",
+            ("plan_row", *pid, "number"),
             number,
             note,
         )?;
@@ -193,9 +186,7 @@ pub fn withdraw(
             &tx,
             who,
             Action::Delete,
-            "shortcoming",
-            *sid,
-            "id",
+            ("shortcoming", *sid, "id"),
             &sid.to_string(),
             note,
         )?;
