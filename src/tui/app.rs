@@ -110,6 +110,8 @@ pub struct App {
     pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
     /// Requests screens make through their context; moved to `requests` after each intent.
     outbox: std::cell::RefCell<Vec<Request>>,
+    /// The database file, for background work with its own connection.
+    pub db_path: Option<std::path::PathBuf>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -130,6 +132,7 @@ impl App {
                 Box::new(super::screens::workplans::WorkplansScreen::new()),
                 Box::new(CouncilScreen::new()),
                 Box::new(JournalScreen::new()),
+                Box::new(super::screens::exchange::ExchangeScreen::new()),
             ],
             tab: 0,
             stack: Vec::new(),
@@ -140,6 +143,7 @@ impl App {
             requests: Vec::new(),
             tab_hits: Default::default(),
             outbox: Default::default(),
+            db_path: None,
         }
     }
 
@@ -171,6 +175,7 @@ impl App {
             theme: self.theme,
             page: &self.page,
             outbox: &self.outbox,
+            db: self.db_path.as_deref(),
         }
     }
 
@@ -194,6 +199,15 @@ impl App {
         if let Some(Loaded::Failed(e)) = msg {
             self.message = Some(format!("ошибка чтения базы: {e}"));
         }
+    }
+
+    /// Lets screens with background work move on; true when something must be drawn again.
+    pub fn tick(&mut self) -> bool {
+        let mut changed = false;
+        for screen in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
+            changed |= screen.tick();
+        }
+        changed
     }
 
     /// Changes the state for one intent.
@@ -269,6 +283,7 @@ impl App {
                 theme: self.theme,
                 page: &self.page,
                 outbox: &self.outbox,
+                db: self.db_path.as_deref(),
             };
             let screen = match self.stack.last_mut() {
                 Some(s) => s,
@@ -451,8 +466,19 @@ impl App {
             theme: self.theme,
             page: &self.page,
             outbox: &self.outbox,
+            db: self.db_path.as_deref(),
         };
         self.tabs[self.tab].activate(&cx);
+    }
+
+    /// The folder the «Обмен» screen publishes into and picks files from (default: the
+    /// current folder).
+    pub fn set_work_dir(&mut self, dir: std::path::PathBuf) {
+        let mut screen = super::screens::exchange::ExchangeScreen::new();
+        screen.set_base(dir);
+        if let Some(i) = self.tabs.iter().position(|t| t.title() == "Обмен") {
+            self.tabs[i] = Box::new(screen);
+        }
     }
 
     /// The organizations tab (tests look at its list).

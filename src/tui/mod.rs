@@ -3,6 +3,7 @@
 //! first frame comes at once and the screen stays responsive on a 100,000-organization database.
 
 pub mod app;
+pub mod job;
 pub mod keymap;
 pub mod screen;
 pub mod screens;
@@ -51,6 +52,7 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     spawn_watchdog(Arc::clone(&stop));
     let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
+    app.db_path = Some(path.to_path_buf());
     let mut terminal = ratatui::try_init()?;
     if options.mouse {
         // ratatui's panic hook restores raw mode and the screen; mouse capture is ours to undo.
@@ -94,6 +96,9 @@ fn event_loop(
     while !app.quit && !stop.load(Ordering::Relaxed) {
         while let Ok(msg) = loaded.try_recv() {
             app.apply(msg);
+            dirty = true;
+        }
+        if app.tick() {
             dirty = true;
         }
         if dirty {
