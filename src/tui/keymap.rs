@@ -86,6 +86,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 's' => Some(Action::SortNext),
                 'S' => Some(Action::SortReverse),
                 'f' => Some(Action::Filter),
+                'x' => Some(Action::Export),
                 d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),
                 _ => None,
             },
