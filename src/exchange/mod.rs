@@ -1,4 +1,6 @@
 //! File formats: CSV for Excel (later: bus.gov.ru packages, xlsx, plan tables pasted from
 //! documents).
 
+pub mod busgov;
 pub mod csv;
+pub mod xlsx;
