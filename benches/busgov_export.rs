@@ -78,7 +78,7 @@ fn main() -> anyhow::Result<()> {
                 break;
             }
             cycles.push(r.get::<_, i64>(0)?);
-            covered += r.get::<_, u64>(1)?;
+            covered += r.get::<_, i64>(1)? as u64;
         }
     }
     // A first export each run: forget earlier ones (not timed).

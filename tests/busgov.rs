@@ -591,7 +591,10 @@ fn re_export_raises_the_version_of_changed_documents_only() {
     }));
 }
 
-fn confirmation(ref_id: &str, positions: &[(&str, bool, &[(&str, &str, &str)])]) -> String {
+/// A position of a test receipt: id, accepted, violations (code, name, description).
+type Answer<'a> = (&'a str, bool, &'a [(&'a str, &'a str, &'a str)]);
+
+fn confirmation(ref_id: &str, positions: &[Answer<'_>]) -> String {
     let mut body = String::new();
     for (pid, ok, violations) in positions {
         body.push_str(&format!(
