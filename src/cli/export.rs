@@ -51,7 +51,7 @@ pub struct BusgovArgs {
     #[arg(long, value_name = "ID")]
     cycle: i64,
     /// Какие документы: results, plan, report или all
-    #[arg(long, value_enum, default_value_t = KindArg::All, value_name = "ВИД")]
+    #[arg(long, value_enum, default_value_t = KindArg::All, value_name = "ВИД", hide_possible_values = true)]
     kind: KindArg,
     /// Папка, в которой создается пакет (по умолчанию exports)
     #[arg(long, value_name = "ПАПКА")]
@@ -64,13 +64,13 @@ pub struct BusgovArgs {
 #[derive(Debug, clap::Args)]
 pub struct TableArgs {
     /// Таблица: rating, indicators, plans или overdue
-    #[arg(value_enum, value_name = "ТАБЛИЦА")]
+    #[arg(value_enum, value_name = "ТАБЛИЦА", hide_possible_values = true)]
     table: TableKind,
     /// Номер цикла (первая колонка nok cycles)
     #[arg(long, value_name = "ID")]
     cycle: i64,
     /// Формат: csv (для Excel) или xlsx
-    #[arg(long, value_enum, default_value_t = FileFormat::Csv, value_name = "ФОРМАТ")]
+    #[arg(long, value_enum, default_value_t = FileFormat::Csv, value_name = "ФОРМАТ", hide_possible_values = true)]
     format: FileFormat,
     /// Файл (по умолчанию exports/ТАБЛИЦА_cycleID.csv или .xlsx; «-» — вывести CSV на экран)
     #[arg(long, value_name = "ФАЙЛ")]

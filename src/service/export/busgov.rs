@@ -345,21 +345,23 @@ impl Run<'_> {
             version: stored.as_ref().map_or(1, |p| p.version_number),
         };
         let content = write_packet(&mut self.buf, &env, &self.placer, &initiator, doc)?;
-        match &stored {
+        // 0 unchanged, 1 first export, 2 a new version.
+        let change = match &stored {
             Some(p) if p.content_sha256.as_deref() == Some(content.as_str()) => {
                 if self.changed_only {
                     self.outcome.unchanged += 1;
                     return Ok(());
                 }
+                0
             }
             Some(p) => {
                 env.version = p.version_number + 1;
                 env.packet_id = busgov::new_packet_id(&position_id, env.version);
                 write_packet(&mut self.buf, &env, &self.placer, &initiator, doc)?;
-                self.outcome.new_versions += 1;
+                2
             }
-            None => self.outcome.first_time += 1,
-        }
+            None => 1,
+        };
         let file = busgov::file_name(kind, self.head.year, &org.reg_num, &org.inn);
         let report = check_packet(&self.buf);
         if report.errors() > 0 {
@@ -418,6 +420,11 @@ impl Run<'_> {
             },
         )?;
         self.outcome.written[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)] += 1;
+        match change {
+            1 => self.outcome.first_time += 1,
+            2 => self.outcome.new_versions += 1,
+            _ => {}
+        }
         Ok(())
     }
 }
