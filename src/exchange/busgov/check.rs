@@ -754,6 +754,12 @@ fn ns_of(r: &ResolveResult<'_>) -> Option<String> {
     }
 }
 
+/// The element trees of the three kinds, built once.
+fn schemas() -> &'static [Elem] {
+    static SCHEMAS: std::sync::OnceLock<Vec<Elem>> = std::sync::OnceLock::new();
+    SCHEMAS.get_or_init(|| Kind::ALL.into_iter().map(packet).collect())
+}
+
 /// Checks one packet (the bytes of one XML file).
 pub fn check_packet(bytes: &[u8]) -> PacketReport {
     let mut report = PacketReport::default();
@@ -783,7 +789,7 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
         pos: 0,
         line: 1,
     };
-    let schemas: Vec<Elem> = Kind::ALL.into_iter().map(packet).collect();
+    let schemas = schemas();
     let mut stack: Vec<Frame<'_>> = Vec::new();
     let mut seen_root = false;
     let out = &mut report.violations;
