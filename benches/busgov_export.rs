@@ -7,6 +7,7 @@
 //! database of `NOK_BENCH_ORGS` organizations (default 50,000) under `target/`. The cycles are
 //! taken in id order until `NOK_BENCH_EXPORT_ORGS` (default 50,000) organizations are covered.
 //! Earlier exports of those cycles are cleared first, so each run measures a first export.
+//! The packages are written under `target/` and removed at the end.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -85,8 +86,16 @@ fn main() -> anyhow::Result<()> {
     conn.execute_batch(
         "DELETE FROM export_violation; DELETE FROM export_position; DELETE FROM export_log;",
     )?;
-    let out = target.join("bench-busgov-packages");
-    let _ = std::fs::remove_dir_all(&out);
+    // A fresh folder each run; the packages are removed after the measurement. (Removing 150,000
+    // files just before writing as many would measure ext4's search for inodes not recently
+    // freed, not the export.)
+    let out = target.join(format!(
+        "bench-busgov-packages-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default()
+    ));
     eprintln!(
         "выгрузка: {} циклов, {covered} организаций, все три вида документов",
         cycles.len()

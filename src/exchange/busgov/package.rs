@@ -4,8 +4,9 @@
 //!
 //! Everything is written under temporary names (`.NAME.partial`, `.NAME.zip.partial`) and renamed
 //! when complete; dropped unfinished (an error, a cancel), it removes what it wrote. The zip is
-//! compressed on a second thread while the next packets are written.
+//! written, and the zip compressed, on a second thread while the next packets are built.
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -64,6 +65,8 @@ pub struct PackageWriter {
     manifest: ::csv::Writer<BufWriter<File>>,
     zip_tx: Option<SyncSender<ZipJob>>,
     zip_thread: Option<JoinHandle<io::Result<()>>>,
+    /// File names used so far (a name is never written twice).
+    names: HashSet<String>,
     done: bool,
 }
 
@@ -106,13 +109,23 @@ impl PackageWriter {
         let zip_file = File::create(&tmp_zip)?;
         let (tx, rx) = sync_channel::<ZipJob>(256);
         let prefix = name.clone();
-        let zip_thread = std::thread::Builder::new().name("nok-zip".into()).spawn(
-            move || -> io::Result<()> {
+        let folder = tmp_dir.clone();
+        // The second thread writes the files and the zip while the first builds the next packets.
+        let zip_thread = std::thread::Builder::new()
+            .name("nok-package".into())
+            .spawn(move || -> io::Result<()> {
                 let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, zip_file));
                 let opts = SimpleFileOptions::default()
                     .compression_method(CompressionMethod::Deflated)
                     .compression_level(Some(1));
                 for (file, bytes) in rx {
+                    if file != MANIFEST {
+                        let mut f = OpenOptions::new()
+                            .write(true)
+                            .create_new(true)
+                            .open(folder.join(&file))?;
+                        f.write_all(&bytes)?;
+                    }
                     zip.start_file(format!("{prefix}/{file}"), opts)
                         .map_err(zip_err)?;
                     zip.write_all(&bytes)?;
@@ -120,8 +133,7 @@ impl PackageWriter {
                 let out = zip.finish().map_err(zip_err)?;
                 let file = out.into_inner().map_err(|e| e.into_error())?;
                 file.sync_all()
-            },
-        )?;
+            })?;
         Ok(PackageWriter {
             name,
             final_dir,
@@ -131,6 +143,7 @@ impl PackageWriter {
             manifest,
             zip_tx: Some(tx),
             zip_thread: Some(zip_thread),
+            names: HashSet::new(),
             done: false,
         })
     }
@@ -150,21 +163,10 @@ impl PackageWriter {
     ) -> io::Result<(String, String)> {
         let mut name = file.to_string();
         let mut n = 1;
-        let mut f = loop {
-            match OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(self.tmp_dir.join(&name))
-            {
-                Ok(f) => break f,
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => {
-                    n += 1;
-                    name = format!("{}-{n}.xml", file.trim_end_matches(".xml"));
-                }
-                Err(e) => return Err(e),
-            }
-        };
-        f.write_all(&bytes)?;
+        while name == MANIFEST || !self.names.insert(name.clone()) {
+            n += 1;
+            name = format!("{}-{n}.xml", file.trim_end_matches(".xml"));
+        }
         let sha = sha256_hex(&bytes);
         self.manifest
             .write_record([
