@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::methodology::Methods;
-use nok::store::{self, browse};
+use nok::store::{self, browse, cycles, overview};
 use nok::tui::app::{Action, App, Loaded};
 use nok::tui::theme::Theme;
 use nok::tui::views;
@@ -50,17 +50,20 @@ fn main() -> anyhow::Result<()> {
     // worker then loads the years, the newest summary and the organization index.
     let started = Instant::now();
     let conn = store::open_existing(&db)?;
+    store::tune_for_browsing(&conn)?;
     let mut app = App::new(today, Theme::plain(), Some(conn));
     let mut term = Terminal::new(TestBackend::new(120, 40))?;
     term.draw(|f| views::draw(&app, f))?;
     let first_frame = started.elapsed();
     let worker = store::open_existing(&db)?;
-    let years = browse::years(&worker)?;
-    let newest = years.first().copied().unwrap_or(0);
-    app.apply(Loaded::Years(years));
-    app.apply(Loaded::Summary(browse::year_summary(
-        &worker, newest, today,
-    )?));
+    store::tune_for_browsing(&worker)?;
+    let cycles = cycles::list_brief(&worker)?;
+    let scope = overview::Scope {
+        year: cycles.last().map_or(0, |c| c.year),
+        cycle: None,
+    };
+    app.apply(Loaded::Cycles(cycles));
+    app.apply(Loaded::Summary(overview::read(&worker, scope, today)?));
     term.draw(|f| views::draw(&app, f))?;
     let summary_ready = started.elapsed();
     let index_started = Instant::now();
@@ -90,51 +93,130 @@ fn main() -> anyhow::Result<()> {
         key(&mut app, "экран (Tab)", Action::NextScreen)?;
         key(&mut app, "экран (Tab)", Action::PrevScreen)?;
     }
+
+    // «Организации»: moving, searching, sorting, filtering.
     key(&mut app, "экран (Tab)", Action::Screen(1))?;
     for round in 0..5 {
         for _ in 0..100 {
-            key(&mut app, "строка (j/k)", Action::Down)?;
+            key(&mut app, "орг.: строка (j/k)", Action::Down)?;
         }
         for _ in 0..40 {
-            key(&mut app, "строка (j/k)", Action::Up)?;
+            key(&mut app, "орг.: строка (j/k)", Action::Up)?;
         }
         for _ in 0..20 {
-            key(&mut app, "страница (PgDn/PgUp)", Action::PageDown)?;
-            key(&mut app, "страница (PgDn/PgUp)", Action::PageUp)?;
+            key(&mut app, "орг.: страница", Action::PageDown)?;
+            key(&mut app, "орг.: страница", Action::PageUp)?;
         }
-        key(&mut app, "в конец/начало (G/g)", Action::End)?;
-        key(&mut app, "в конец/начало (G/g)", Action::Home)?;
-        key(&mut app, "поиск: символ", Action::StartSearch)?;
+        key(&mut app, "орг.: в конец/начало", Action::End)?;
+        key(&mut app, "орг.: в конец/начало", Action::Home)?;
+        key(&mut app, "орг.: поиск, символ", Action::StartSearch)?;
         let word = if round % 2 == 0 {
             "школа"
         } else {
             "центр"
         };
         for c in word.chars() {
-            key(&mut app, "поиск: символ", Action::Type(c))?;
+            key(&mut app, "орг.: поиск, символ", Action::Type(c))?;
         }
         for _ in word.chars() {
-            key(&mut app, "поиск: символ", Action::Backspace)?;
+            key(&mut app, "орг.: поиск, символ", Action::Backspace)?;
         }
-        key(&mut app, "поиск: символ", Action::Accept)?;
+        key(&mut app, "орг.: поиск, символ", Action::Accept)?;
         for _ in 0..7 {
-            key(&mut app, "сортировка (s/S)", Action::SortNext)?;
-            key(&mut app, "сортировка (s/S)", Action::SortReverse)?;
+            key(&mut app, "орг.: сортировка", Action::SortNext)?;
+            key(&mut app, "орг.: сортировка", Action::SortReverse)?;
         }
-        for _ in 0..5 {
-            key(&mut app, "фильтр сферы (f)", Action::FilterSector)?;
+        // Each filter of the popup in turn: open it, open the choices, take the 2nd (or the
+        // 3rd) value; then the next filter down. Cycle and group read the members from SQL.
+        key(&mut app, "орг.: фильтр", Action::Filter)?;
+        for dim in 0..5 {
+            key(&mut app, "орг.: фильтр", Action::Accept)?;
+            key(&mut app, "орг.: фильтр", Action::Down)?;
+            if round % 2 == 1 {
+                key(&mut app, "орг.: фильтр", Action::Down)?;
+            }
+            key(&mut app, "орг.: фильтр", Action::Accept)?;
+            if dim < 4 {
+                key(&mut app, "орг.: фильтр", Action::Down)?;
+            }
         }
+        key(&mut app, "орг.: фильтр", Action::Cancel)?;
+        key(&mut app, "орг.: фильтр", Action::Cancel)?;
+    }
+
+    // The card of an organization in the middle of the list, and back.
+    for _ in 0..10 {
+        key(&mut app, "орг.: страница", Action::PageDown)?;
+        key(&mut app, "карточка: открыть/закрыть", Action::Accept)?;
+        for _ in 0..10 {
+            key(&mut app, "карточка: строка", Action::Down)?;
+        }
+        key(&mut app, "карточка: раздел", Action::SortNext)?;
+        key(&mut app, "карточка: открыть/закрыть", Action::Cancel)?;
+    }
+
+    // «Рейтинг»: cycles, criteria, groups, rows.
+    key(&mut app, "экран (Tab)", Action::Screen(2))?;
+    for _ in 0..20 {
+        key(&mut app, "рейтинг: цикл (←→)", Action::Right)?;
+        for _ in 0..10 {
+            key(&mut app, "рейтинг: строка", Action::Down)?;
+        }
+        key(&mut app, "рейтинг: строка", Action::PageDown)?;
+        key(&mut app, "рейтинг: строка", Action::End)?;
+        key(&mut app, "рейтинг: критерий (s)", Action::SortNext)?;
+        key(&mut app, "рейтинг: группа (f)", Action::Filter)?;
+    }
+
+    // «Планы»: every filter, walking into the middle of the list by pages and rows.
+    key(&mut app, "экран (Tab)", Action::Screen(3))?;
+    for _ in 0..5 {
+        key(&mut app, "планы: фильтр (f)", Action::Filter)?;
+        for _ in 0..60 {
+            key(&mut app, "планы: страница", Action::PageDown)?;
+        }
+        for _ in 0..50 {
+            key(&mut app, "планы: строка (j/k)", Action::Down)?;
+            key(&mut app, "планы: строка (j/k)", Action::Up)?;
+            key(&mut app, "планы: строка (j/k)", Action::Down)?;
+        }
+        for _ in 0..20 {
+            key(&mut app, "планы: страница", Action::PageUp)?;
+        }
+        key(&mut app, "планы: в конец/начало", Action::End)?;
+        for _ in 0..20 {
+            key(&mut app, "планы: страница", Action::PageUp)?;
+        }
+        key(&mut app, "планы: в конец/начало", Action::Home)?;
+        key(&mut app, "планы: дни (←→)", Action::Right)?;
+    }
+
+    // «Планы органа», «Совет», «Журнал»: rows.
+    for (tab, kind) in [
+        (4, "планы органа: строка"),
+        (5, "совет: строка"),
+        (6, "журнал: строка"),
+    ] {
+        key(&mut app, "экран (Tab)", Action::Screen(tab))?;
+        for _ in 0..100 {
+            key(&mut app, kind, Action::Down)?;
+        }
+        for _ in 0..10 {
+            key(&mut app, kind, Action::PageDown)?;
+        }
+        key(&mut app, kind, Action::End)?;
+        key(&mut app, kind, Action::Home)?;
     }
     println!();
     println!(
-        "{:<24} {:>6} {:>10} {:>10} {:>10}",
+        "{:<28} {:>6} {:>10} {:>10} {:>10}",
         "клавиша", "раз", "медиана", "p99", "макс"
     );
     for (kind, mut v) in times {
         v.sort();
         let q = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
         println!(
-            "{kind:<24} {:>6} {:>8.2}мс {:>8.2}мс {:>8.2}мс",
+            "{kind:<28} {:>6} {:>8.2}мс {:>8.2}мс {:>8.2}мс",
             v.len(),
             ms(q(0.5)),
             ms(q(0.99)),

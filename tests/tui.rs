@@ -17,6 +17,8 @@ fn summary_screen() {
         "2025 год",
         "Оценено организаций",
         "Средний S по сферам",
+        "Критерии: среднее и распределение",
+        "Ближайшие сроки",
         "Распределение S",
         "К3",
     ] {
@@ -24,6 +26,63 @@ fn summary_screen() {
     }
     insta::assert_snapshot!("summary_120x40", s);
     insta::assert_snapshot!("summary_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn summary_goes_through_the_cycles_of_a_year_and_their_figures_add_up() {
+    use nok::store::overview::{self, Scope};
+    use nok::tui::app::{Loaded, Request};
+    use nok::tui::screens::summary::SummaryScreen;
+    let (d, mut app) = app();
+    let conn = rusqlite::Connection::open(d.path().join("demo.sqlite")).unwrap();
+    let year = app
+        .current()
+        .as_any()
+        .downcast_ref::<SummaryScreen>()
+        .unwrap()
+        .scope()
+        .unwrap()
+        .year;
+    let whole = overview::read(&conn, Scope { year, cycle: None }, today()).unwrap();
+    // ↓ steps into each cycle of the year in turn; the worker's answer is played by hand.
+    let mut assessed = 0;
+    let mut histogram = [0u64; 9];
+    loop {
+        let before = app.requests.len();
+        press(&mut app, KeyCode::Down);
+        let Some(Request::Summary(scope)) = app.requests.get(before).copied() else {
+            break;
+        };
+        assert_eq!(scope.year, year);
+        let id = scope.cycle.expect("a cycle");
+        let part = overview::read(&conn, scope, today()).unwrap();
+        assessed += part.assessed;
+        for (sum, n) in histogram.iter_mut().zip(part.total_histogram.counts) {
+            *sum += n;
+        }
+        app.apply(Loaded::Summary(part));
+        let s = screen(&app, 120, 40);
+        assert!(s.contains(&format!("цикл №{id}")), "{s}");
+    }
+    assert!(whole.cycles > 1);
+    assert_eq!(assessed, whole.assessed);
+    assert_eq!(histogram, whole.total_histogram.counts);
+    // ↑ all the way back to the whole year; ← goes a year back.
+    for _ in 0..whole.cycles {
+        press(&mut app, KeyCode::Up);
+    }
+    assert!(matches!(
+        app.requests.last(),
+        Some(Request::Summary(Scope { cycle: None, .. }))
+    ));
+    press(&mut app, KeyCode::Left);
+    assert_eq!(
+        app.requests.last().copied(),
+        Some(Request::Summary(Scope {
+            year: year - 1,
+            cycle: None
+        }))
+    );
 }
 
 #[test]
@@ -36,6 +95,21 @@ fn organizations_screen() {
     assert!(s.contains("Организация▲"), "{s}");
     insta::assert_snapshot!("organizations_120x40", s);
     insta::assert_snapshot!("organizations_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn organizations_filter_popup() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2f");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Выполнение плана"), "{s}");
+    insta::assert_snapshot!("organizations_filters_120x40", s);
+    insta::assert_snapshot!("organizations_filters_80x24", screen(&app, 80, 24));
+    // The choices of «Сфера», with how many organizations each has.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("орг.)"), "{s}");
+    insta::assert_snapshot!("organizations_filter_sector_120x40", s);
 }
 
 #[test]
@@ -111,10 +185,118 @@ fn navigation_search_sort_and_filter_by_keys() {
     type_keys(&mut app, "S");
     assert!(screen(&app, 120, 40).contains("(обратная)"));
 
-    // Sector filter.
+    // Sector filter, through the filter popup: f, Enter on «Сфера», the first sector.
     type_keys(&mut app, "f");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
     let s = screen(&app, 120, 40);
     assert!(s.contains("сфера: социальное обслуживание"), "{s}");
+}
+
+/// Opens the filter popup, goes down `dim` rows, opens its choices, types `narrow` and picks the
+/// first choice that is not «все».
+fn pick_filter(app: &mut nok::tui::app::App, dim: usize, narrow: &str) {
+    type_keys(app, "f");
+    for _ in 0..dim {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+    type_keys(app, narrow);
+    if narrow.is_empty() {
+        press(app, KeyCode::Down);
+    }
+    press(app, KeyCode::Enter);
+    press(app, KeyCode::Esc);
+}
+
+#[test]
+fn filters_by_region_cycle_group_and_plan_state_combine() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2");
+    let all = list(&app).view.len();
+
+    // Region: the first region in the list of choices.
+    pick_filter(&mut app, 1, "");
+    let region = list(&app).filters.region.clone().expect("a region chosen");
+    let l = list(&app);
+    assert!(
+        !l.view.is_empty() && l.view.len() < all,
+        "{} of {all}",
+        l.view.len()
+    );
+    assert!(l.view.iter().all(|&i| l.keys[i as usize].region == region));
+    assert!(screen(&app, 120, 40).contains(&format!("регион: {region}")));
+
+    // Plan state «есть просроченные строки» (the first state).
+    pick_filter(&mut app, 4, "");
+    let l = list(&app);
+    assert!(l.view.iter().all(|&i| l.keys[i as usize].plan_overdue > 0));
+
+    // Esc clears every filter.
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(list(&app).view.len(), all);
+    assert!(list(&app).filters.is_empty());
+
+    // Cycle: typing narrows the choices; the list then holds exactly the cycle's members.
+    pick_filter(&mut app, 2, "");
+    let cycle = list(&app).filters.cycle.clone().expect("a cycle chosen");
+    let conn = rusqlite::Connection::open(_d.path().join("demo.sqlite")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT org_id FROM membership WHERE cycle_id = ?1 ORDER BY org_id")
+        .unwrap();
+    let members: Vec<i64> = stmt
+        .query_map([cycle.id], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let l = list(&app);
+    let mut shown: Vec<i64> = l.view.iter().map(|&i| l.keys[i as usize].id).collect();
+    shown.sort_unstable();
+    assert_eq!(shown, members);
+    assert!(screen(&app, 120, 40).contains(&format!("цикл №{}", cycle.id)));
+
+    // Group within that cycle: the members of the cycle in that group.
+    pick_filter(&mut app, 3, "");
+    let group = list(&app).filters.group.clone().expect("a group chosen");
+    let in_group: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM membership WHERE cycle_id = ?1 AND grp = ?2",
+            rusqlite::params![cycle.id, group],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(list(&app).view.len() as i64, in_group);
+    assert!(in_group > 0);
+
+    // Backspace on a filter's row resets it; the popup shows «все» again.
+    type_keys(&mut app, "f");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Backspace);
+    assert!(list(&app).filters.group.is_none());
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Фильтры"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert!(!screen(&app, 120, 40).contains("Фильтры"));
+}
+
+#[test]
+fn filter_choices_are_narrowed_by_typing_in_cyrillic() {
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2f");
+    press(&mut app, KeyCode::Enter);
+    // Inside the choices, letters are text: «культ» narrows to the culture sector.
+    type_keys(&mut app, "культ");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("культура"), "{s}");
+    assert!(!s.contains("здравоохранение"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let l = list(&app);
+    assert_eq!(l.filters.sector, Some(nok::domain::sector::Sector::Culture));
+    assert!(!app.quit);
 }
 
 #[test]
@@ -192,14 +374,51 @@ fn command_line_jumps_to_screens_and_organizations_with_completion() {
     type_keys(&mut app, &format!(":org {inn}"));
     press(&mut app, KeyCode::Enter);
     assert_eq!(list(&app).view.len(), 1);
+    // One organization found: its card is open, with the full name and the ИНН.
+    assert_eq!(app.breadcrumbs().len(), 2, "{:?}", app.breadcrumbs());
+    let s = screen(&app, 120, 40);
     assert!(
-        screen(&app, 120, 40)
-            .contains(&name[..name.char_indices().nth(40).map_or(name.len(), |(i, _)| i)])
+        s.contains(&name[..name.char_indices().nth(40).map_or(name.len(), |(i, _)| i)]),
+        "{s}"
     );
+    assert!(s.contains(&inn), "{s}");
+    press(&mut app, KeyCode::Esc);
 
     type_keys(&mut app, ":нет-такой");
     press(&mut app, KeyCode::Enter);
     assert!(screen(&app, 120, 40).contains("неизвестная команда «нет-такой»"));
+    // :cycle N shows the cycle's rating; Tab completes the numbers.
+    let conn = rusqlite::Connection::open(_d.path().join("demo.sqlite")).unwrap();
+    let id: i64 = conn
+        .query_row("SELECT max(id) FROM cycle", [], |r| r.get(0))
+        .unwrap();
+    type_keys(&mut app, &format!(":cycle {}", id / 10));
+    press(&mut app, KeyCode::Tab);
+    let s = screen(&app, 120, 40);
+    assert!(
+        app.command == format!("cycle {id} ") || s.contains(&format!("{id}")),
+        "{s}"
+    );
+    app.command = format!("cycle {id}");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.current().title(), "Рейтинг");
+    let rating = app
+        .current()
+        .as_any()
+        .downcast_ref::<nok::tui::screens::rating::RatingScreen>()
+        .unwrap();
+    assert_eq!(rating.current_cycle().map(|c| c.id), Some(id));
+    assert!(
+        app.requests.iter().any(|r| matches!(
+            r,
+            nok::tui::app::Request::Summary(s) if s.cycle == Some(id)
+        )),
+        "the summary turns to the cycle too"
+    );
+    type_keys(&mut app, ":cycle 99999");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 120, 40).contains("цикла №99999 нет"));
+
     // Shift+Ж on the Russian layout is «:».
     type_keys(&mut app, "Ж");
     assert_eq!(app.key_mode(), Mode::Command);
@@ -253,4 +472,49 @@ fn journal_screen_shows_the_audit_log() {
     press(&mut app, KeyCode::Esc);
     assert!(screen(&app, 120, 40).contains("запись 1/1"));
     insta::assert_snapshot!("journal_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn mouse_click_selects_a_row_opens_it_on_a_second_click_and_switches_tabs() {
+    use nok::tui::app::Action;
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2");
+    // The frame records where rows and tabs are.
+    let s = screen(&app, 120, 40);
+    let lines: Vec<&str> = s.lines().collect();
+    let third = list(&app).view[2];
+    let name = list(&app).keys[third as usize].name.clone();
+    let y = lines
+        .iter()
+        .position(|l| {
+            l.contains(&name[..name.char_indices().nth(20).map_or(name.len(), |(i, _)| i)])
+        })
+        .expect("the third row on screen") as u16;
+    app.update(Action::Click { column: 10, row: y });
+    assert_eq!(list(&app).selected, 2);
+    assert_eq!(app.breadcrumbs().len(), 1);
+    app.update(Action::Click { column: 10, row: y });
+    assert_eq!(
+        app.breadcrumbs().len(),
+        2,
+        "a click on the selected row opens it"
+    );
+    press(&mut app, KeyCode::Esc);
+    // A click outside the rows does nothing.
+    let _ = screen(&app, 120, 40);
+    app.update(Action::Click {
+        column: 10,
+        row: 39,
+    });
+    assert_eq!(list(&app).selected, 2);
+    // A click on «3 Рейтинг» in the tab bar.
+    let x = lines[0]
+        .find("3 Рейтинг")
+        .map(|b| lines[0][..b].chars().count())
+        .unwrap() as u16;
+    app.update(Action::Click {
+        column: x + 2,
+        row: 0,
+    });
+    assert_eq!(app.current().title(), "Рейтинг");
 }

@@ -513,3 +513,73 @@ fn spot_check_card_of_one_row_fits_the_smallest_terminal() {
     assert_eq!(app.key_mode(), Mode::Normal);
     assert!(screen(&app, 120, 40).contains("фильтр: выполнено"));
 }
+
+#[test]
+fn seeking_from_a_row_gives_the_same_rows_as_reading_by_offset() {
+    let (d, _app) = app();
+    let conn = sql(&d);
+    for filter in [
+        Filter::All,
+        Filter::Overdue,
+        Filter::Done,
+        Filter::NotReported,
+        Filter::DueWithin(365),
+    ] {
+        let total = plan_rows::count(&conn, filter, today()).unwrap();
+        let all = plan_rows::window(&conn, filter, today(), 0, total, total).unwrap();
+        assert_eq!(all.len(), total, "{filter:?}");
+        for k in [
+            0,
+            1,
+            total / 3,
+            total / 2,
+            total.saturating_sub(2),
+            total - 1,
+        ] {
+            for n in [1, 7, 50] {
+                let after = plan_rows::next_to(&conn, filter, today(), &all[k], true, n).unwrap();
+                let want: Vec<i64> = all[k + 1..(k + 1 + n).min(total)]
+                    .iter()
+                    .map(|r| r.id)
+                    .collect();
+                let got: Vec<i64> = after.iter().map(|r| r.id).collect();
+                assert_eq!(got, want, "{filter:?} after row {k}, {n} rows");
+                let before = plan_rows::next_to(&conn, filter, today(), &all[k], false, n).unwrap();
+                let want: Vec<i64> = all[k.saturating_sub(n)..k].iter().map(|r| r.id).collect();
+                let got: Vec<i64> = before.iter().map(|r| r.id).collect();
+                assert_eq!(got, want, "{filter:?} before row {k}, {n} rows");
+            }
+        }
+    }
+}
+
+#[test]
+fn paging_through_the_whole_list_visits_every_row_once_in_order() {
+    let (d, mut app) = app();
+    go(&mut app, "Планы");
+    // «все» shows every row.
+    let conn = sql(&d);
+    let total = plan_rows::count(&conn, Filter::All, today()).unwrap();
+    let all = plan_rows::window(&conn, Filter::All, today(), 0, total, total).unwrap();
+    while plans(&app).filter() != PlanFilter::All {
+        type_keys(&mut app, "f");
+    }
+    assert_eq!(plans(&app).total(), total);
+    let _ = draw(&app, 120, 40);
+    let mut seen = Vec::new();
+    loop {
+        let p = plans(&app);
+        seen.push(p.selected_row().map(|r| r.id).expect("selected row held"));
+        if p.selected() + 1 == total {
+            break;
+        }
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(seen, all.iter().map(|r| r.id).collect::<Vec<_>>());
+    // And back up by pages: the selection lands on the right row each time.
+    while plans(&app).selected() > 0 {
+        press(&mut app, KeyCode::PageUp);
+        let p = plans(&app);
+        assert_eq!(p.selected_row().map(|r| r.id), Some(all[p.selected()].id));
+    }
+}

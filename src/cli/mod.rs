@@ -4,8 +4,12 @@
 mod check;
 mod check_db;
 mod cycles;
+mod deadline;
 mod demo;
 mod export;
+mod import;
+mod plans;
+mod publish;
 mod receipt;
 mod score;
 mod summary;
@@ -97,6 +101,18 @@ enum Command {
     /// Прочитать протокол загрузки с bus.gov.ru и отметить принятые и отклоненные документы
     #[command(help_template = LEAF_HELP)]
     Receipt(receipt::Args),
+    /// Загрузить организации, исходные данные, планы из CSV, xlsx или таблицы из документа
+    #[command(help_template = ROOT_HELP)]
+    Import(import::Args),
+    /// Опубликовать результаты цикла: статический сайт для размещения на официальном сайте
+    #[command(help_template = LEAF_HELP)]
+    Publish(publish::Args),
+    /// Показать, как прочитан срок исполнения, написанный словами
+    #[command(help_template = LEAF_HELP)]
+    Deadline(deadline::Args),
+    /// Планы: просроченное, статус исполнения строки плана
+    #[command(help_template = ROOT_HELP, subcommand_required = true)]
+    Plans(plans::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -157,6 +173,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => export::run(&ctx, &args),
         Some(Command::Check(args)) => check::run(&ctx, &args),
         Some(Command::Receipt(args)) => receipt::run(&ctx, &args),
+        Some(Command::Import(args)) => import::run(&ctx, &args),
+        Some(Command::Publish(args)) => publish::run(&ctx, &args),
+        Some(Command::Deadline(args)) => deadline::run(&ctx, &args),
+        Some(Command::Plans(args)) => plans::run(&ctx, &args),
     }
 }
 

@@ -1,7 +1,9 @@
 //! The pure domain: types and rules, no I/O, no SQL, no terminal.
 
+pub mod calendar;
 pub mod council;
 pub mod cycle;
+pub mod deadline;
 pub mod ids;
 pub mod methodology;
 pub mod org;

@@ -47,6 +47,67 @@ impl PlanStatus {
     pub fn from_code(code: &str) -> Option<PlanStatus> {
         PlanStatus::ALL.into_iter().find(|s| s.code() == code)
     }
+
+    /// A status as a person types it: the Russian name («выполнено», «в работе», any case) or
+    /// the code (`done`).
+    pub fn parse(text: &str) -> Option<PlanStatus> {
+        let t = text.trim().to_lowercase().replace('ё', "е");
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        match t.as_str() {
+            "запланировано" | "планируется" | "не начато" => {
+                Some(PlanStatus::Planned)
+            }
+            "в работе" | "выполняется" | "в процессе" => {
+                Some(PlanStatus::InProgress)
+            }
+            "выполнено" => Some(PlanStatus::Done),
+            "отменено" => Some(PlanStatus::Cancelled),
+            _ => PlanStatus::from_code(&t.replace([' ', '-'], "_")),
+        }
+    }
+}
+
+/// A rule of recording a plan row's execution that a change breaks (Russian message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExecutionError {
+    #[error("для статуса «выполнено» нужна фактическая дата реализации: --date ДД.ММ.ГГГГ")]
+    DoneWithoutDate,
+    #[error("для статуса «выполнено» нужны реализованные меры: --measures ТЕКСТ")]
+    DoneWithoutMeasures,
+    #[error("для статуса «отменено» нужна причина отмены: --reason ТЕКСТ")]
+    CancelledWithoutReason,
+    #[error(
+        "фактическая дата {} позже сегодняшнего дня ({}); будущую дату записать нельзя",
+        .date.format("%d.%m.%Y"),
+        .today.format("%d.%m.%Y")
+    )]
+    DateInFuture { date: NaiveDate, today: NaiveDate },
+}
+
+/// Checks the execution fields a row would have with `status`: done needs the actual date and
+/// implemented measures, cancelled needs a reason, and an actual date may not be after `today`.
+pub fn check_execution(
+    status: PlanStatus,
+    actual_date: Option<NaiveDate>,
+    implemented_measures: &str,
+    cancel_reason: Option<&str>,
+    today: NaiveDate,
+) -> Result<(), ExecutionError> {
+    if let Some(date) = actual_date
+        && date > today
+    {
+        return Err(ExecutionError::DateInFuture { date, today });
+    }
+    match status {
+        PlanStatus::Done if actual_date.is_none() => Err(ExecutionError::DoneWithoutDate),
+        PlanStatus::Done if implemented_measures.trim().is_empty() => {
+            Err(ExecutionError::DoneWithoutMeasures)
+        }
+        PlanStatus::Cancelled if cancel_reason.is_none_or(|r| r.trim().is_empty()) => {
+            Err(ExecutionError::CancelledWithoutReason)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A responsible person (ответственный исполнитель) with full name and position.
@@ -205,6 +266,57 @@ mod tests {
             assert_eq!(PlanStatus::from_code(s.code()), Some(s));
         }
         assert_eq!(PlanStatus::from_code("overdue"), None);
+    }
+
+    #[test]
+    fn statuses_typed_in_russian_or_as_codes() {
+        assert_eq!(PlanStatus::parse("Выполнено"), Some(PlanStatus::Done));
+        assert_eq!(
+            PlanStatus::parse(" в  работе "),
+            Some(PlanStatus::InProgress)
+        );
+        assert_eq!(
+            PlanStatus::parse("запланировано"),
+            Some(PlanStatus::Planned)
+        );
+        assert_eq!(PlanStatus::parse("отменено"), Some(PlanStatus::Cancelled));
+        assert_eq!(
+            PlanStatus::parse("in_progress"),
+            Some(PlanStatus::InProgress)
+        );
+        assert_eq!(
+            PlanStatus::parse("in-progress"),
+            Some(PlanStatus::InProgress)
+        );
+        assert_eq!(PlanStatus::parse("готово"), None);
+    }
+
+    #[test]
+    fn execution_rules() {
+        let today = d(2026, 11, 22);
+        let ok = check_execution(PlanStatus::Done, Some(today), "сделано", None, today);
+        assert_eq!(ok, Ok(()));
+        assert_eq!(
+            check_execution(PlanStatus::Done, None, "сделано", None, today),
+            Err(ExecutionError::DoneWithoutDate)
+        );
+        assert_eq!(
+            check_execution(PlanStatus::Done, Some(today), "  ", None, today),
+            Err(ExecutionError::DoneWithoutMeasures)
+        );
+        assert_eq!(
+            check_execution(PlanStatus::Cancelled, None, "", Some(" "), today),
+            Err(ExecutionError::CancelledWithoutReason)
+        );
+        let e = check_execution(PlanStatus::Done, Some(d(2026, 11, 23)), "x", None, today);
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "фактическая дата 23.11.2026 позже сегодняшнего дня (22.11.2026); будущую дату записать нельзя"
+        );
+        assert_eq!(
+            check_execution(PlanStatus::InProgress, None, "", None, today),
+            Ok(())
+        );
     }
 
     #[test]

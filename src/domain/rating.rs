@@ -242,3 +242,53 @@ mod tests {
         assert_eq!(crate::domain::rounding::round_half_away(s.mean, 2), 87.35);
     }
 }
+
+/// Lower bounds of the bins scores are counted in for a distribution chart: below 60, then
+/// 5-point steps (60–64.99 … 95–100), where the assessed organizations actually spread.
+pub const BIN_FLOORS: [f64; 9] = [0.0, 60.0, 65.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0];
+/// Labels of the bins, as the charts show them.
+pub const BIN_LABELS: [&str; 9] = ["<60", "60", "65", "70", "75", "80", "85", "90", "95"];
+
+/// How many scores fall in each bin of [`BIN_FLOORS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Histogram {
+    pub counts: [u64; 9],
+}
+
+impl Histogram {
+    /// Counts one score; non-finite values are skipped, values below 0 count in the first bin.
+    pub fn add(&mut self, value: f64) {
+        if !value.is_finite() {
+            return;
+        }
+        let bin = BIN_FLOORS
+            .iter()
+            .rposition(|floor| value >= *floor)
+            .unwrap_or(0);
+        self.counts[bin] += 1;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    pub fn max(&self) -> u64 {
+        self.counts.iter().copied().max().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod histogram_tests {
+    use super::*;
+
+    #[test]
+    fn scores_fall_in_their_bins_at_the_edges() {
+        let mut h = Histogram::default();
+        for v in [0.0, 59.99, 60.0, 64.99, 65.0, 94.99, 95.0, 100.0, f64::NAN] {
+            h.add(v);
+        }
+        assert_eq!(h.counts, [2, 2, 1, 0, 0, 0, 0, 1, 2]);
+        assert_eq!(h.total(), 8);
+        assert_eq!(h.max(), 2);
+    }
+}

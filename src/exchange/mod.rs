@@ -3,4 +3,5 @@
 
 pub mod busgov;
 pub mod csv;
+pub mod import;
 pub mod xlsx;

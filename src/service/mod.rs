@@ -4,7 +4,9 @@
 pub mod check;
 pub mod demo;
 pub mod export;
+pub mod import;
 pub mod methodology;
+pub mod publish;
 pub mod recompute;
 pub mod session;
 pub mod spot_check;

@@ -1,6 +1,6 @@
-//! Read queries behind the terminal UI's lists. The organization list is held as a compact key
-//! index (one small record per organization, loaded once off the UI thread); screens build rows
-//! only for what is visible.
+//! Read queries behind the organization list. It is held as a compact key index (one small
+//! record per organization, loaded once off the UI thread); screens build rows only for what is
+//! visible. Filters by cycle and group read the members here.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -87,88 +87,42 @@ pub fn org_index(conn: &Connection, today: NaiveDate) -> Result<Vec<OrgKey>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The figures of the summary screen for one year.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct YearSummary {
-    pub year: i32,
-    pub cycles: i64,
-    /// Organizations assessed and scored.
-    pub assessed: i64,
-    /// Per sector: scored organizations and mean S.
-    pub by_sector: Vec<(Sector, i64, f64)>,
-    /// Totals S of every scored organization of the year (for the distribution chart).
-    pub totals: Vec<f64>,
-    /// Mean of each criterion (code, mean).
-    pub criteria_means: Vec<(String, f64)>,
-    /// Plan rows of the year's cycles: all, done, cancelled, overdue on `today`.
-    pub plan_rows: i64,
-    pub plan_done: i64,
-    pub plan_cancelled: i64,
-    pub plan_overdue: i64,
-    /// Plan rows (of any year) not done and due within the next 30 days.
-    pub due_30_days: i64,
-}
-
-/// Years that have cycles, newest first.
-pub fn years(conn: &Connection) -> Result<Vec<i32>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT year FROM cycle ORDER BY year DESC")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
+/// Rating groups with how many organizations are in each, within `cycle` or across all cycles.
+pub fn groups(conn: &Connection, cycle: Option<i64>) -> Result<Vec<(String, i64)>> {
+    // Two statements, so that a cycle is read through its index (`cycle_id IS NULL OR …`
+    // would read every membership).
+    let sql = match cycle {
+        Some(_) => {
+            "SELECT grp, count(DISTINCT org_id) FROM membership
+             WHERE cycle_id = ?1 AND grp <> '' GROUP BY grp ORDER BY grp"
+        }
+        None => {
+            "SELECT grp, count(DISTINCT org_id) FROM membership
+             WHERE grp <> '' GROUP BY grp ORDER BY grp"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let params: Vec<i64> = cycle.into_iter().collect();
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The summary of `year`; `today` decides what is overdue and due soon.
-pub fn year_summary(conn: &Connection, year: i32, today: NaiveDate) -> Result<YearSummary> {
-    let cycles = conn.query_row("SELECT count(*) FROM cycle WHERE year = ?1", [year], |r| {
-        r.get(0)
-    })?;
-    let mut stmt = conn.prepare(
-        "SELECT c.sector, count(*), avg(s.total)
-         FROM cycle c JOIN membership m ON m.cycle_id = c.id JOIN score s ON s.membership_id = m.id
-         WHERE c.year = ?1 GROUP BY c.sector",
-    )?;
-    let mut by_sector: Vec<(Sector, i64, f64)> = stmt
-        .query_map([year], |r| Ok((codec::sector(r, 0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    by_sector.sort_by_key(|(s, _, _)| *s);
-    let mut stmt = conn.prepare(
-        "SELECT s.total FROM cycle c JOIN membership m ON m.cycle_id = c.id
-         JOIN score s ON s.membership_id = m.id WHERE c.year = ?1",
-    )?;
-    let totals: Vec<f64> = stmt
-        .query_map([year], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(
-        "SELECT p.code, avg(p.value) FROM cycle c JOIN membership m ON m.cycle_id = c.id
-         JOIN score_part p ON p.membership_id = m.id
-         WHERE c.year = ?1 AND p.place IS NOT NULL GROUP BY p.code ORDER BY p.code",
-    )?;
-    let criteria_means = stmt
-        .query_map([year], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let (plan_rows, plan_done, plan_cancelled, plan_overdue) = conn.query_row(
-        "SELECT count(*), coalesce(sum(p.status = 'done'), 0), coalesce(sum(p.status = 'cancelled'), 0),
-                coalesce(sum(p.status IN ('planned', 'in_progress') AND p.planned_date < ?2), 0)
-         FROM plan_row p JOIN cycle c ON c.id = p.cycle_id WHERE c.year = ?1",
-        rusqlite::params![year, iso(today)],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )?;
-    let due_30_days = conn.query_row(
-        "SELECT count(*) FROM plan_row WHERE status IN ('planned', 'in_progress')
-           AND planned_date >= ?1 AND planned_date <= date(?1, '+30 days')",
-        [iso(today)],
-        |r| r.get(0),
-    )?;
-    Ok(YearSummary {
-        year,
-        cycles,
-        assessed: totals.len() as i64,
-        by_sector,
-        totals,
-        criteria_means,
-        plan_rows,
-        plan_done,
-        plan_cancelled,
-        plan_overdue,
-        due_30_days,
-    })
+/// Ids of the organizations assessed in `cycle` (any cycle when `None`) within `group` (any
+/// group when `None`), ascending.
+pub fn members(conn: &Connection, cycle: Option<i64>, group: Option<&str>) -> Result<Vec<i64>> {
+    let sql = match cycle {
+        Some(_) => {
+            "SELECT org_id FROM membership
+             WHERE cycle_id = ?1 AND (?2 IS NULL OR grp = ?2) ORDER BY org_id"
+        }
+        None => {
+            "SELECT DISTINCT org_id FROM membership
+             WHERE ?1 IS NULL AND (?2 IS NULL OR grp = ?2) ORDER BY org_id"
+        }
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(rusqlite::params![cycle, group], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -225,6 +225,58 @@ pub fn window(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Up to `limit` rows that come right after `from` (`forward`) or right before it, in list
+/// order either way. A seek on the indexes from the row's own sort key, so it costs the same
+/// anywhere in the list: the screen moves through a million rows by these steps and reads by
+/// offset only when it jumps.
+pub fn next_to(
+    conn: &Connection,
+    filter: Filter,
+    today: NaiveDate,
+    from: &ListRow,
+    forward: bool,
+    limit: usize,
+) -> Result<Vec<ListRow>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    // The single-column bound lets the planner seek the name index; the row value then
+    // leaves out the rows of the same name up to and including `from`.
+    let (bound, order, dir) = if forward {
+        (">=", ">", "ASC")
+    } else {
+        ("<=", "<", "DESC")
+    };
+    let sql = format!(
+        "SELECT {LIST_COLUMNS}
+         FROM (SELECT p.id AS id FROM organization o CROSS JOIN plan_row p ON p.org_id = o.id
+               WHERE {cond} AND {ORG_NAME} {bound} ?3
+                 AND ({ORG_NAME}, o.id, p.planned_date, p.id) {order} (?3, ?4, ?5, ?6)
+               ORDER BY {ORG_NAME} {dir}, o.id {dir}, p.planned_date {dir}, p.id {dir}
+               LIMIT ?7) w
+         JOIN plan_row p ON p.id = w.id
+         JOIN organization o ON o.id = p.org_id
+         JOIN cycle c ON c.id = p.cycle_id
+         ORDER BY {ORG_NAME}, o.id, p.planned_date, p.id",
+        cond = filter.condition()
+    );
+    let [t, u] = filter.bounds(today);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::params![
+            t,
+            u,
+            from.org_name,
+            from.org_id,
+            iso(from.planned_date),
+            from.id,
+            limit as i64
+        ],
+        list_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Counts of the given organizations' rows: all, in `filter`, done, cancelled, overdue on `today`.
 pub fn org_counts(
     conn: &Connection,

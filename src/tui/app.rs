@@ -13,7 +13,9 @@ use super::screens::journal::JournalScreen;
 use super::screens::organizations::OrganizationsScreen;
 use super::screens::summary::SummaryScreen;
 use super::theme::Theme;
-use crate::store::browse::{OrgKey, YearSummary};
+use crate::store::browse::OrgKey;
+use crate::store::cycles::CycleInfo;
+use crate::store::overview::{Overview, Scope};
 
 /// What a key means, whatever key it was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +43,15 @@ pub enum Action {
     Help,
     SortNext,
     SortReverse,
-    FilterSector,
+    /// Open the screen's filters (`f`).
+    Filter,
+    /// A mouse click at this column and row of the terminal.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// Select row N of the current list (what a click on it means).
+    Select(usize),
 }
 
 /// Where keys go.
@@ -59,8 +69,9 @@ pub enum Mode {
 /// Data sent by the worker thread.
 #[derive(Debug)]
 pub enum Loaded {
-    Years(Vec<i32>),
-    Summary(YearSummary),
+    /// Every cycle, oldest first.
+    Cycles(Vec<CycleInfo>),
+    Summary(Overview),
     Orgs(Vec<OrgKey>),
     Failed(String),
 }
@@ -68,7 +79,7 @@ pub enum Loaded {
 /// What the UI asks the worker for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Request {
-    Summary(i32),
+    Summary(Scope),
 }
 
 /// The whole UI state.
@@ -91,10 +102,12 @@ pub struct App {
     pub page: Cell<usize>,
     /// Requests for the worker, taken by the event loop.
     pub requests: Vec<Request>,
+    /// Where each tab's title was drawn in the last frame: columns `from..to` of the top line.
+    pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
 }
 
-/// Names the command line knows besides the tab titles: `org ИНН`, `q`.
-const COMMANDS: [&str; 2] = ["org", "q"];
+/// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
+const COMMANDS: [&str; 3] = ["org", "cycle", "q"];
 
 impl App {
     pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> App {
@@ -119,6 +132,7 @@ impl App {
             quit: false,
             page: Cell::new(20),
             requests: Vec::new(),
+            tab_hits: Default::default(),
         }
     }
 
@@ -189,6 +203,19 @@ impl App {
     }
 
     fn update_screen(&mut self, action: Action) {
+        // A click on a tab's title goes to that tab.
+        if let Action::Click { column, row: 0 } = action {
+            let tab = self
+                .tab_hits
+                .borrow()
+                .iter()
+                .find(|(from, to, _)| (*from..*to).contains(&column))
+                .map(|h| h.2);
+            if let Some(i) = tab {
+                self.go(i);
+            }
+            return;
+        }
         let typing = self.current().typing();
         if !typing {
             let handled = match action {
@@ -272,8 +299,24 @@ impl App {
                 let candidates = self.completions();
                 if let [only] = candidates.as_slice() {
                     self.command = format!("{only} ");
-                } else if !candidates.is_empty() {
-                    self.message = Some(format!("варианты: {}", candidates.join(", ")));
+                } else if let Some(first) = candidates.first() {
+                    // Extend to what all the variants share, and show them.
+                    let shared = candidates.iter().fold(first.as_str(), |acc, c| {
+                        let n = acc
+                            .char_indices()
+                            .zip(c.chars())
+                            .find(|((_, a), b)| a != b)
+                            .map_or(acc.len().min(c.len()), |((i, _), _)| i);
+                        &acc[..n]
+                    });
+                    if shared.chars().count() > self.command.trim_start().chars().count() {
+                        self.command = shared.to_string();
+                    }
+                    let shown: Vec<&str> = candidates
+                        .iter()
+                        .map(|c| c.strip_prefix("cycle ").unwrap_or(c))
+                        .collect();
+                    self.message = Some(format!("варианты: {}", shown.join(", ")));
                 }
             }
             Action::Cancel => self.mode = Mode::Normal,
@@ -286,9 +329,24 @@ impl App {
         }
     }
 
-    /// Commands and screen names starting with what is typed (case-insensitive).
+    /// Commands and screen names starting with what is typed (case-insensitive); after
+    /// `cycle `, the numbers of the cycles.
     pub fn completions(&self) -> Vec<String> {
         let typed = self.command.trim_start().to_lowercase();
+        if let Some(number) = typed.strip_prefix("cycle ") {
+            let cycles = self
+                .conn
+                .as_ref()
+                .and_then(|c| crate::store::cycles::list_brief(c).ok())
+                .unwrap_or_default();
+            return cycles
+                .iter()
+                .rev()
+                .map(|c| c.id.to_string())
+                .filter(|id| id.starts_with(number.trim()))
+                .map(|id| format!("cycle {id}"))
+                .collect();
+        }
         self.tab_titles()
             .into_iter()
             .map(|t| t.to_lowercase())
@@ -325,12 +383,51 @@ impl App {
                     self.update_screen(Action::Type(c));
                 }
                 self.update_screen(Action::Accept);
+                // One match: straight to its card.
+                if self
+                    .organizations()
+                    .and_then(|o| o.list.as_ref())
+                    .is_some_and(|l| l.view.len() == 1)
+                {
+                    self.update_screen(Action::Accept);
+                }
             }
             return;
+        }
+        if head_l == "cycle" {
+            return self.focus_cycle(words.next());
         }
         self.message = Some(format!(
             "неизвестная команда «{head}»; Tab — подсказка, ? — справка"
         ));
+    }
+
+    /// `:cycle N`: the rating of cycle N, with the summary also turned to it.
+    fn focus_cycle(&mut self, word: Option<&str>) {
+        let Some(id) = word.and_then(|w| w.trim_start_matches('№').parse::<i64>().ok()) else {
+            self.message = Some("укажите номер цикла: :cycle 12 (Tab — список)".into());
+            return;
+        };
+        let known = self.conn.as_ref().map(|c| crate::store::cycles::get(c, id));
+        match known {
+            Some(Ok(Some(_))) => {}
+            Some(Err(e)) => {
+                self.message = Some(format!("ошибка чтения базы: {e}"));
+                return;
+            }
+            _ => {
+                self.message = Some(format!("цикла №{id} нет; список циклов: nok cycles"));
+                return;
+            }
+        }
+        for tab in &mut self.tabs {
+            if let Some(r) = tab.focus_cycle(id) {
+                self.requests.push(r);
+            }
+        }
+        if let Some(i) = self.tabs.iter().position(|t| t.title() == "Рейтинг") {
+            self.go(i);
+        }
     }
 
     fn go(&mut self, index: usize) {

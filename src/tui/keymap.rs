@@ -69,6 +69,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::BackTab => Some(Action::PrevScreen),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Enter => Some(Action::Accept),
+            KeyCode::Backspace | KeyCode::Delete => Some(Action::Backspace),
             KeyCode::Left => Some(Action::Left),
             KeyCode::Right => Some(Action::Right),
             KeyCode::Char(c) => match latin(c) {
@@ -84,7 +85,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 '?' => Some(Action::Help),
                 's' => Some(Action::SortNext),
                 'S' => Some(Action::SortReverse),
-                'f' => Some(Action::FilterSector),
+                'f' => Some(Action::Filter),
                 d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),
                 _ => None,
             },

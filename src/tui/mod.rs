@@ -19,7 +19,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseEventKind,
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -39,6 +39,7 @@ pub struct Options {
 /// SIGTERM, SIGHUP (an SSH drop) or SIGINT, or it panics; the terminal is restored in every case.
 pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()> {
     let conn = store::open_existing(path)?;
+    store::tune_for_browsing(&conn)?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [
         signal_hook::consts::SIGTERM,
@@ -114,6 +115,10 @@ fn event_loop(
                     let action = match m.kind {
                         MouseEventKind::ScrollDown => Some(app::Action::Down),
                         MouseEventKind::ScrollUp => Some(app::Action::Up),
+                        MouseEventKind::Down(MouseButton::Left) => Some(app::Action::Click {
+                            column: m.column,
+                            row: m.row,
+                        }),
                         _ => None,
                     };
                     if let Some(a) = action {
@@ -133,13 +138,16 @@ fn event_loop(
     Ok(())
 }
 
-/// Starts the thread that reads data for the UI: the year list, the newest year's summary and the
+/// Starts the thread that reads data for the UI: the cycles, the newest year's summary and the
 /// organization index at once, then whatever the UI asks for.
 fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Loaded>) {
     let (req_tx, req_rx) = channel::<Request>();
     let (tx, rx) = channel::<Loaded>();
     std::thread::spawn(move || {
-        let conn = match store::open_existing(&path) {
+        let conn = match store::open_existing(&path).and_then(|c| {
+            store::tune_for_browsing(&c)?;
+            Ok(c)
+        }) {
             Ok(c) => c,
             Err(e) => {
                 let _ = tx.send(Loaded::Failed(e.to_string()));
@@ -150,23 +158,25 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
             tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
                 .is_ok()
         };
-        let years = store::browse::years(&conn);
-        let first = years.as_ref().ok().and_then(|y| y.first().copied());
-        if !send(years.map(Loaded::Years)) {
+        let cycles = store::cycles::list_brief(&conn);
+        // The summary opens on the newest year: cycles are listed oldest first.
+        let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
+        if !send(cycles.map(Loaded::Cycles)) {
             return;
         }
-        if let Some(y) = first
-            && !send(store::browse::year_summary(&conn, y, today).map(Loaded::Summary))
-        {
-            return;
+        if let Some(year) = newest {
+            let scope = store::overview::Scope { year, cycle: None };
+            if !send(store::overview::read(&conn, scope, today).map(Loaded::Summary)) {
+                return;
+            }
         }
         if !send(store::browse::org_index(&conn, today).map(Loaded::Orgs)) {
             return;
         }
         for r in req_rx {
             let ok = match r {
-                Request::Summary(y) => {
-                    send(store::browse::year_summary(&conn, y, today).map(Loaded::Summary))
+                Request::Summary(scope) => {
+                    send(store::overview::read(&conn, scope, today).map(Loaded::Summary))
                 }
             };
             if !ok {

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::methodology::Methods;
-use nok::store::browse;
+use nok::store::{browse, cycles, overview};
 use nok::tui::app::{App, Loaded};
 use nok::tui::keymap;
 use nok::tui::theme::Theme;
@@ -37,12 +37,15 @@ pub fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir
     .unwrap();
     setup(&demo.conn);
     let conn = demo.conn;
-    let years = browse::years(&conn).unwrap();
-    let first = years[0];
-    let summary = browse::year_summary(&conn, first, today()).unwrap();
+    let cycles = cycles::list_brief(&conn).unwrap();
+    let scope = overview::Scope {
+        year: cycles.last().unwrap().year,
+        cycle: None,
+    };
+    let summary = overview::read(&conn, scope, today()).unwrap();
     let index = browse::org_index(&conn, today()).unwrap();
     let mut app = App::new(today(), Theme::plain(), Some(conn));
-    app.apply(Loaded::Years(years));
+    app.apply(Loaded::Cycles(cycles));
     app.apply(Loaded::Summary(summary));
     app.apply(Loaded::Orgs(index));
     (dir, app)

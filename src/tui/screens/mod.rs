@@ -3,6 +3,7 @@
 pub mod council;
 pub mod journal;
 pub mod org_card;
+pub mod org_filter;
 pub mod organizations;
 pub mod plans;
 pub mod rating;

@@ -1,19 +1,21 @@
 //! «Организации»: every organization with its latest S and place and how its plans are going;
-//! incremental search across name, ИНН and regNum, a sector filter, sort by any column. The list
-//! is a compact key index loaded by the worker; only the visible rows are built.
+//! incremental search across name, ИНН and regNum, filters (sector, region, cycle, group, plan
+//! state: see `org_filter`), sort by any column. The list is a compact key index loaded by the
+//! worker; only the visible rows are built.
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
-use crate::domain::sector::Sector;
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::browse::OrgKey;
 use crate::tui::app::{Action, Loaded};
-use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
+use crate::tui::screen::{Ctx, Outcome, RowHits, Screen, click, navigate, window};
 use crate::tui::views::dec;
+
+use super::org_filter::{FilterPopup, OrgFilters, PopupEvent};
 
 /// The column the organization list is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,96 +54,177 @@ impl OrgSort {
 }
 
 /// The organization list: all keys, and the filtered, sorted view as indices into them.
+///
+/// At national scale (100,000 organizations) every keystroke must stay well under a frame's
+/// budget, so the work is split: the sort is applied once to all keys (`sorted`) and filtering
+/// keeps that order, so typing never sorts; a search that extends the previous one narrows the
+/// current view instead of scanning all keys, and Backspace returns to the view it came from.
 #[derive(Debug)]
 pub struct OrgList {
     pub keys: Vec<OrgKey>,
-    /// Lower-case short and full names for searching and sorting, parallel to `keys`.
-    lower: Vec<(String, String)>,
+    /// Lower-case short name, full name, ИНН and regNum of each key, one string to search.
+    hay: Vec<String>,
+    /// Where each key's regNum starts in `hay` (ИНН and regNum match from their start).
+    ids_at: Vec<(u32, u32)>,
+    /// Every key in name order, the base the other sorts keep ties in.
+    by_name: Vec<u32>,
+    /// Every key in the current sort and direction.
+    sorted: Vec<u32>,
     /// Indices into `keys` of the rows shown, in order.
     pub view: Vec<u32>,
+    /// Views of shorter searches, to go back to on Backspace: (needle, view).
+    narrowed: Vec<(String, Vec<u32>)>,
+    /// The needle `view` was filtered with.
+    needle: String,
     pub selected: usize,
     pub offset: usize,
     pub query: String,
     pub sort: OrgSort,
     pub descending: bool,
-    pub sector: Option<Sector>,
+    pub filters: OrgFilters,
 }
 
 impl OrgList {
     pub fn new(keys: Vec<OrgKey>) -> OrgList {
-        let lower = keys
-            .iter()
-            .map(|k| (k.name.to_lowercase(), k.full_name.to_lowercase()))
-            .collect();
+        let mut hay = Vec::with_capacity(keys.len());
+        let mut ids_at = Vec::with_capacity(keys.len());
+        for k in &keys {
+            let mut h = format!(
+                "{}\n{}\n",
+                k.name.to_lowercase(),
+                k.full_name.to_lowercase()
+            );
+            let inn = h.len() as u32;
+            h.push_str(&k.inn);
+            h.push('\n');
+            let reg = h.len() as u32;
+            h.push_str(&k.reg_num.to_lowercase());
+            hay.push(h);
+            ids_at.push((inn, reg));
+        }
+        let mut by_name: Vec<u32> = (0..keys.len() as u32).collect();
+        by_name.sort_by(|a, b| {
+            let (x, y) = (&hay[*a as usize], &hay[*b as usize]);
+            x[..x.find('\n').unwrap_or(x.len())].cmp(&y[..y.find('\n').unwrap_or(y.len())])
+        });
         let mut list = OrgList {
             keys,
-            lower,
+            hay,
+            ids_at,
+            sorted: by_name.clone(),
+            by_name,
             view: Vec::new(),
+            narrowed: Vec::new(),
+            needle: String::new(),
             selected: 0,
             offset: 0,
             query: String::new(),
             sort: OrgSort::Name,
             descending: false,
-            sector: None,
+            filters: OrgFilters::default(),
         };
-        list.refresh();
+        list.refilter();
         list
     }
 
-    /// Rebuilds the view from the query, the sector filter and the sort; keeps the selected
-    /// organization selected when it is still shown.
-    pub fn refresh(&mut self) {
-        let keep = self.selected_key().map(|k| k.id);
-        let q = self.query.trim().to_lowercase();
-        self.view = (0..self.keys.len() as u32)
-            .filter(|&i| {
-                let k = &self.keys[i as usize];
-                self.sector.is_none_or(|s| k.sector == s)
-                    && (q.is_empty()
-                        || self.lower[i as usize].0.contains(&q)
-                        || self.lower[i as usize].1.contains(&q)
-                        || k.inn.starts_with(&q)
-                        || k.reg_num.to_lowercase().starts_with(&q))
-            })
-            .collect();
+    /// Whether key `i` matches the search `needle` (lower case, trimmed): a part of the short
+    /// or full name, or the start of the ИНН or regNum.
+    fn found(&self, i: u32, needle: &str) -> bool {
+        if needle.is_empty() {
+            return true;
+        }
+        let h = &self.hay[i as usize];
+        let (inn, reg) = self.ids_at[i as usize];
+        h[..inn as usize].contains(needle)
+            || h[inn as usize..].starts_with(needle)
+            || h[reg as usize..].starts_with(needle)
+    }
+
+    /// Sorts again (the sort or its direction changed), then filters.
+    pub fn resort(&mut self) {
         let keys = &self.keys;
         let by = |i: &u32| &keys[*i as usize];
-        let cmp_f = |a: Option<f64>, b: Option<f64>| {
-            // Missing values go last whatever the direction.
-            match (a, b) {
-                (Some(x), Some(y)) => x.total_cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
-        };
-        let lower = &self.lower;
+        // Missing values go last whatever the direction of the sort itself.
+        let last = |v: Option<f64>| (v.is_none(), v.unwrap_or(0.0));
+        let mut sorted = self.by_name.clone();
+        // Stable sorts over the name order: ties stay in name order.
         match self.sort {
-            OrgSort::Name => self
-                .view
-                .sort_by(|a, b| lower[*a as usize].0.cmp(&lower[*b as usize].0)),
-            OrgSort::Sector => self.view.sort_by_key(|i| by(i).sector),
-            OrgSort::Region => self.view.sort_by(|a, b| by(a).region.cmp(&by(b).region)),
+            OrgSort::Name => {}
+            OrgSort::Sector => sorted.sort_by_key(|i| by(i).sector),
+            OrgSort::Region => sorted.sort_by(|a, b| by(a).region.cmp(&by(b).region)),
             // Best first by default for S.
-            OrgSort::Total => self
-                .view
-                .sort_by(|a, b| cmp_f(by(b).latest_total, by(a).latest_total)),
-            OrgSort::Place => self.view.sort_by(|a, b| {
-                cmp_f(
-                    by(a).latest_place.map(f64::from),
-                    by(b).latest_place.map(f64::from),
-                )
+            OrgSort::Total => sorted.sort_by(|a, b| {
+                let (x, y) = (last(by(a).latest_total), last(by(b).latest_total));
+                x.0.cmp(&y.0).then(y.1.total_cmp(&x.1))
             }),
-            OrgSort::Completion => self
-                .view
-                .sort_by(|a, b| cmp_f(by(a).plan_completion(), by(b).plan_completion())),
-            OrgSort::Overdue => self
-                .view
-                .sort_by_key(|i| std::cmp::Reverse(by(i).plan_overdue)),
+            OrgSort::Place => {
+                sorted.sort_by_key(|i| (by(i).latest_place.is_none(), by(i).latest_place))
+            }
+            OrgSort::Completion => sorted.sort_by(|a, b| {
+                let (x, y) = (last(by(a).plan_completion()), last(by(b).plan_completion()));
+                x.0.cmp(&y.0).then(x.1.total_cmp(&y.1))
+            }),
+            OrgSort::Overdue => sorted.sort_by_key(|i| std::cmp::Reverse(by(i).plan_overdue)),
         }
         if self.descending {
-            self.view.reverse();
+            sorted.reverse();
         }
+        self.sorted = sorted;
+        self.refilter();
+    }
+
+    /// Filters all keys again (filters or search changed other than by typing on); keeps the
+    /// selected organization selected when it is still shown.
+    pub fn refresh(&mut self) {
+        self.refilter();
+    }
+
+    fn refilter(&mut self) {
+        let keep = self.selected_key().map(|k| k.id);
+        let needle = self.query.trim().to_lowercase();
+        self.view = self
+            .sorted
+            .iter()
+            .copied()
+            .filter(|&i| self.filters.matches(&self.keys[i as usize]) && self.found(i, &needle))
+            .collect();
+        self.narrowed.clear();
+        self.needle = needle;
+        self.reselect(keep);
+    }
+
+    /// The search text changed by one character typed or erased: narrow the view, or go back
+    /// to the view of the shorter search.
+    pub fn search_changed(&mut self) {
+        let keep = self.selected_key().map(|k| k.id);
+        let needle = self.query.trim().to_lowercase();
+        if needle == self.needle {
+            return;
+        }
+        if let Some(pos) = self.narrowed.iter().rposition(|(n, _)| *n == needle) {
+            self.narrowed.truncate(pos + 1);
+            if let Some((_, view)) = self.narrowed.pop() {
+                self.view = view;
+            }
+        } else if needle.starts_with(&self.needle) {
+            let narrowed: Vec<u32> = self
+                .view
+                .iter()
+                .copied()
+                .filter(|&i| self.found(i, &needle))
+                .collect();
+            let before = std::mem::replace(&mut self.view, narrowed);
+            self.narrowed
+                .push((std::mem::take(&mut self.needle), before));
+        } else {
+            self.refilter();
+            return;
+        }
+        self.needle = needle;
+        self.reselect(keep);
+    }
+
+    fn reselect(&mut self, keep: Option<i64>) {
         self.selected = keep
             .and_then(|id| {
                 self.view
@@ -164,6 +247,10 @@ impl OrgList {
 pub struct OrganizationsScreen {
     pub list: Option<OrgList>,
     searching: bool,
+    /// The filter popup, while open.
+    popup: Option<FilterPopup>,
+    /// Where the rows were drawn, for mouse clicks.
+    hits: RowHits,
 }
 
 impl OrganizationsScreen {
@@ -182,11 +269,13 @@ impl Screen for OrganizationsScreen {
     }
 
     fn typing(&self) -> bool {
-        self.searching
+        self.searching || self.popup.as_ref().is_some_and(FilterPopup::typing)
     }
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        if self.searching {
+        if let Some(popup) = &self.popup {
+            popup.keys()
+        } else if self.searching {
             vec![
                 ("Enter", "готово"),
                 ("Esc", "сбросить поиск"),
@@ -197,7 +286,7 @@ impl Screen for OrganizationsScreen {
                 ("↑↓", "строка"),
                 ("/", "поиск"),
                 ("s S", "сортировка"),
-                ("f", "сфера"),
+                ("f", "фильтры"),
                 ("Esc", "сброс"),
             ]
         }
@@ -221,8 +310,8 @@ impl Screen for OrganizationsScreen {
         if !list.query.is_empty() {
             s.push_str(&format!(" · поиск «{}»", printable(&list.query)));
         }
-        if let Some(sector) = list.sector {
-            s.push_str(&format!(" · сфера: {sector}"));
+        for f in list.filters.describe() {
+            s.push_str(&format!(" · {f}"));
         }
         if n != list.keys.len() {
             s.push_str(&format!(" · из {}", list.keys.len()));
@@ -245,15 +334,24 @@ impl Screen for OrganizationsScreen {
         let Some(list) = self.list.as_mut() else {
             return Outcome::Ignored;
         };
+        if let Some(popup) = self.popup.as_mut() {
+            match popup.update(action, &mut list.filters, &list.keys, cx) {
+                PopupEvent::Stay => {}
+                PopupEvent::Changed => list.refresh(),
+                PopupEvent::Closed => self.popup = None,
+            }
+            list.offset = window(list.offset, list.selected, page);
+            return Outcome::Done;
+        }
         let outcome = if self.searching {
             match action {
                 Action::Type(c) => {
                     list.query.push(c);
-                    list.refresh();
+                    list.search_changed();
                 }
                 Action::Backspace => {
                     list.query.pop();
-                    list.refresh();
+                    list.search_changed();
                 }
                 Action::Accept => self.searching = false,
                 Action::Cancel => {
@@ -268,6 +366,11 @@ impl Screen for OrganizationsScreen {
                 _ => {}
             }
             Outcome::Done
+        } else if let Action::Click { row, .. } = action {
+            return match click(&self.hits, row, list.selected) {
+                Some(a) => self.update(a, cx),
+                None => Outcome::Ignored,
+            };
         } else if let Some(sel) = navigate(action, list.selected, list.view.len(), page) {
             list.selected = sel;
             Outcome::Done
@@ -284,9 +387,9 @@ impl Screen for OrganizationsScreen {
                     }
                 }
                 Action::StartSearch => self.searching = true,
-                Action::Cancel if !list.query.is_empty() || list.sector.is_some() => {
+                Action::Cancel if !list.query.is_empty() || !list.filters.is_empty() => {
                     list.query.clear();
-                    list.sector = None;
+                    list.filters = OrgFilters::default();
                     list.refresh();
                 }
                 Action::SortNext => {
@@ -296,22 +399,13 @@ impl Screen for OrganizationsScreen {
                         .unwrap_or(0);
                     list.sort = OrgSort::ALL[(i + 1) % OrgSort::ALL.len()];
                     list.descending = false;
-                    list.refresh();
+                    list.resort();
                 }
                 Action::SortReverse => {
                     list.descending = !list.descending;
-                    list.refresh();
+                    list.resort();
                 }
-                Action::FilterSector => {
-                    list.sector = match list.sector {
-                        None => Some(Sector::ALL[0]),
-                        Some(s) => Sector::ALL
-                            .iter()
-                            .position(|x| *x == s)
-                            .and_then(|i| Sector::ALL.get(i + 1).copied()),
-                    };
-                    list.refresh();
-                }
+                Action::Filter => self.popup = Some(FilterPopup::new()),
                 _ => return Outcome::Ignored,
             }
             Outcome::Done
@@ -332,8 +426,11 @@ impl Screen for OrganizationsScreen {
         ])
         .areas(area);
         draw_search(self.searching, list, frame, search, cx);
-        draw_table(list, frame, table, cx);
+        draw_table(list, &self.hits, frame, table, cx);
         draw_detail(list, frame, detail, cx);
+        if let Some(popup) = &self.popup {
+            popup.draw(&list.filters, frame, table, cx);
+        }
     }
 }
 
@@ -372,7 +469,7 @@ const COLUMNS: [(&str, Option<u16>, OrgSort); 7] = [
 /// The region column is shown only when the name still gets this much room.
 const MIN_NAME_WITH_REGION: u16 = 36;
 
-fn draw_table(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
+fn draw_table(list: &OrgList, hits: &RowHits, frame: &mut Frame, area: Rect, cx: &Ctx) {
     let t = &cx.theme;
     // Borders take two rows and the header one.
     let height = area.height.saturating_sub(3) as usize;
@@ -395,6 +492,7 @@ fn draw_table(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
         .filter(|c| with_region || c.2 != OrgSort::Region)
         .collect();
 
+    hits.clear();
     let rows: Vec<Row> = list
         .view
         .iter()
@@ -402,6 +500,8 @@ fn draw_table(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
         .skip(offset)
         .take(height)
         .map(|(i, &k)| {
+            // Below the top border and the header.
+            hits.add(area.y + 2 + (i - offset) as u16, i);
             let k = &list.keys[k as usize];
             let cells = shown.iter().map(|c| match c.2 {
                 OrgSort::Name => Cell::from(cut(&printable(&k.name), name_width)),
@@ -492,4 +592,172 @@ fn draw_detail(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
         None => vec![Line::styled("Ничего не найдено", t.dim())],
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sector::Sector;
+    use proptest::prelude::*;
+
+    fn key(id: i64, name: &str, inn: &str, reg: &str, total: Option<f64>) -> OrgKey {
+        OrgKey {
+            id,
+            name: name.to_string(),
+            full_name: format!("Полное {name}"),
+            inn: inn.to_string(),
+            reg_num: reg.to_string(),
+            sector: Sector::ALL[(id % 4) as usize],
+            region: format!("Регион {}", id % 3),
+            latest_year: Some(2025),
+            latest_total: total,
+            latest_place: total.map(|t| (101.0 - t) as u32),
+            latest_ranked: Some(100),
+            plan_rows: (id % 5) as u32,
+            plan_done: (id % 3).min(id % 5) as u32,
+            plan_cancelled: 0,
+            plan_overdue: (id % 2) as u32,
+        }
+    }
+
+    fn keys() -> Vec<OrgKey> {
+        let names = [
+            "Школа № 1",
+            "школа № 12",
+            "Центр соцобслуживания",
+            "Музей",
+            "Библиотека",
+            "ШКОЛА искусств",
+            "Детский сад",
+            "Центр",
+        ];
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let id = i as i64 + 1;
+                let total = (i % 3 != 0).then_some(60.0 + i as f64 * 4.5);
+                key(id, n, &format!("47{i:08}"), &format!("41{i}В{i:04}"), total)
+            })
+            .collect()
+    }
+
+    /// What the view must be, computed the slow, obvious way.
+    fn naive(list: &OrgList) -> Vec<i64> {
+        let needle = list.query.trim().to_lowercase();
+        let mut all = list.sorted.clone();
+        all.retain(|&i| {
+            let k = &list.keys[i as usize];
+            list.filters.matches(k)
+                && (needle.is_empty()
+                    || k.name.to_lowercase().contains(&needle)
+                    || k.full_name.to_lowercase().contains(&needle)
+                    || k.inn.starts_with(&needle)
+                    || k.reg_num.to_lowercase().starts_with(&needle))
+        });
+        all.iter().map(|&i| list.keys[i as usize].id).collect()
+    }
+
+    fn shown(list: &OrgList) -> Vec<i64> {
+        list.view
+            .iter()
+            .map(|&i| list.keys[i as usize].id)
+            .collect()
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Type(char),
+        Backspace,
+        Sort,
+        Reverse,
+        Sector(Option<usize>),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => prop::sample::select(vec!['ш', 'к', 'о', 'л', 'а', ' ', '1', '4', 'ц', 'е']).prop_map(Op::Type),
+            3 => Just(Op::Backspace),
+            1 => Just(Op::Sort),
+            1 => Just(Op::Reverse),
+            1 => prop::option::of(0..4usize).prop_map(Op::Sector),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn narrowing_and_going_back_gives_what_filtering_from_scratch_gives(
+            ops in prop::collection::vec(op(), 0..40)
+        ) {
+            let mut list = OrgList::new(keys());
+            for op in ops {
+                match op {
+                    Op::Type(c) => {
+                        list.query.push(c);
+                        list.search_changed();
+                    }
+                    Op::Backspace => {
+                        list.query.pop();
+                        list.search_changed();
+                    }
+                    Op::Sort => {
+                        let i = OrgSort::ALL.iter().position(|s| *s == list.sort).unwrap_or(0);
+                        list.sort = OrgSort::ALL[(i + 1) % OrgSort::ALL.len()];
+                        list.resort();
+                    }
+                    Op::Reverse => {
+                        list.descending = !list.descending;
+                        list.resort();
+                    }
+                    Op::Sector(s) => {
+                        list.filters.sector = s.map(|i| Sector::ALL[i]);
+                        list.refresh();
+                    }
+                }
+                prop_assert_eq!(shown(&list), naive(&list), "query {:?}", list.query);
+            }
+        }
+    }
+
+    #[test]
+    fn search_matches_names_anywhere_and_identifiers_from_their_start() {
+        let mut list = OrgList::new(keys());
+        for (q, want) in [
+            ("школа", 3),
+            ("ШКОЛА № 1", 2),
+            ("полное музей", 1),
+            ("4700000002", 1),
+            ("00000002", 0),
+            ("41", 8),
+            ("в0002", 0),
+        ] {
+            list.query = q.to_string();
+            list.refresh();
+            assert_eq!(list.view.len(), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn sorts_keep_missing_values_last_and_ties_in_name_order() {
+        let mut list = OrgList::new(keys());
+        list.sort = OrgSort::Total;
+        list.resort();
+        let totals: Vec<Option<f64>> = list
+            .view
+            .iter()
+            .map(|&i| list.keys[i as usize].latest_total)
+            .collect();
+        let known = totals.iter().take_while(|t| t.is_some()).count();
+        assert!(totals[known..].iter().all(Option::is_none));
+        assert!(totals[..known].windows(2).all(|w| w[0] >= w[1]));
+        list.sort = OrgSort::Sector;
+        list.resort();
+        for pair in list.view.windows(2) {
+            let (a, b) = (&list.keys[pair[0] as usize], &list.keys[pair[1] as usize]);
+            assert!(
+                a.sector < b.sector
+                    || (a.sector == b.sector && a.name.to_lowercase() <= b.name.to_lowercase())
+            );
+        }
+    }
 }

@@ -26,7 +26,7 @@ use crate::store::plan_rows::{self, Detail, Filter, ListRow, OrgCounts};
 use crate::store::spot_check::{self as spot_store, Check, Scope, Verdict};
 use crate::tui::app::Action;
 use crate::tui::keymap::latin;
-use crate::tui::screen::{Ctx, Outcome, Screen, navigate};
+use crate::tui::screen::{Ctx, Outcome, RowHits, Screen, click, navigate};
 use crate::tui::theme::Theme;
 
 /// Due-soon horizons offered by ←→, in days.
@@ -153,6 +153,8 @@ pub struct PlansScreen {
     groups: HashMap<i64, OrgCounts>,
     error: Option<String>,
     spot: Option<SpotCheck>,
+    /// Where the rows were drawn, for mouse clicks.
+    hits: RowHits,
 }
 
 impl Default for PlansScreen {
@@ -174,6 +176,7 @@ impl PlansScreen {
             groups: HashMap::new(),
             error: None,
             spot: None,
+            hits: RowHits::default(),
         }
     }
 
@@ -244,10 +247,13 @@ impl PlansScreen {
     fn follow(&mut self, cx: &Ctx) {
         let page = cx.page.get().max(1);
         let total = self.total();
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        }
-        let lo = self.offset.min(self.selected.saturating_sub(page));
+        // The window starts at most a page above the selection (a jump to the end leaves
+        // the old offset far behind; reading from there would read the whole list).
+        self.offset = self
+            .offset
+            .min(self.selected)
+            .max(self.selected.saturating_sub(page));
+        let lo = self.offset;
         let hi = (self.selected + page + 1).min(total);
         let held = self.buf_start..self.buf_start + self.buf.len();
         if total > 0 && !(held.contains(&lo) && (hi == 0 || held.contains(&(hi - 1)))) {
@@ -258,20 +264,48 @@ impl PlansScreen {
         });
     }
 
+    /// Holds rows `start..start + limit`. Rows already held are kept and the rest are sought
+    /// from the held edges (a cost independent of where in the list they are); a jump reads by
+    /// offset.
     fn fetch(&mut self, cx: &Ctx, start: usize, limit: usize) {
         let Some(conn) = cx.conn else { return };
         let total = self.total();
-        let result =
-            plan_rows::window(conn, self.query(), cx.today, start, limit, total).and_then(|rows| {
-                let mut ids: Vec<i64> = rows.iter().map(|r| r.org_id).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                let counts = plan_rows::org_counts(conn, &ids, self.query(), cx.today)?;
-                Ok((rows, counts))
-            });
+        let end = start.saturating_add(limit).min(total);
+        let held_end = self.buf_start + self.buf.len();
+        let query = self.query();
+        let result = if !self.buf.is_empty() && start < held_end && end > self.buf_start {
+            let keep_from = start.max(self.buf_start);
+            let keep_to = end.min(held_end);
+            let mut rows = self.buf[keep_from - self.buf_start..keep_to - self.buf_start].to_vec();
+            let mut first = keep_from;
+            let mut grow = || -> crate::store::Result<()> {
+                if let (true, Some(edge)) = (start < keep_from, rows.first()) {
+                    let head =
+                        plan_rows::next_to(conn, query, cx.today, edge, false, keep_from - start)?;
+                    first -= head.len();
+                    rows.splice(0..0, head);
+                }
+                if let (true, Some(edge)) = (end > keep_to, rows.last()) {
+                    let tail =
+                        plan_rows::next_to(conn, query, cx.today, edge, true, end - keep_to)?;
+                    rows.extend(tail);
+                }
+                Ok(())
+            };
+            grow().map(|()| (first, rows))
+        } else {
+            plan_rows::window(conn, query, cx.today, start, limit, total).map(|rows| (start, rows))
+        };
+        let result = result.and_then(|(first, rows)| {
+            let mut ids: Vec<i64> = rows.iter().map(|r| r.org_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let counts = plan_rows::org_counts(conn, &ids, query, cx.today)?;
+            Ok((first, rows, counts))
+        });
         match result {
-            Ok((rows, counts)) => {
-                self.buf_start = start;
+            Ok((first, rows, counts)) => {
+                self.buf_start = first;
                 self.buf = rows;
                 self.groups = counts.into_iter().map(|c| (c.org_id, c)).collect();
                 self.error = None;
@@ -541,7 +575,8 @@ pub fn first_shown(
     height: usize,
     org: impl Fn(usize) -> Option<i64>,
 ) -> usize {
-    let mut start = offset.min(selected);
+    // Every row takes a line at least, so the window never starts more than `height` rows up.
+    let mut start = offset.min(selected).max(selected.saturating_sub(height));
     let lines = |start: usize| -> usize {
         let headers = (start + 1..=selected)
             .filter(|&i| matches!((org(i - 1), org(i)), (Some(a), Some(b)) if a != b))
@@ -632,13 +667,19 @@ impl Screen for PlansScreen {
             self.recount(cx);
         }
         let total = self.total();
+        if let Action::Click { row, .. } = action {
+            return match click(&self.hits, row, self.selected) {
+                Some(a) => self.update(a, cx),
+                None => Outcome::Ignored,
+            };
+        }
         if let Some(sel) = navigate(action, self.selected, total, cx.page.get()) {
             self.selected = sel;
             self.follow(cx);
             return Outcome::Done;
         }
         match action {
-            Action::FilterSector => {
+            Action::Filter => {
                 let i = PlanFilter::ALL
                     .iter()
                     .position(|f| *f == self.filter)
@@ -842,6 +883,7 @@ impl PlansScreen {
         });
         let mut prev: Option<i64> = None;
         let mut i = start;
+        self.hits.clear();
         while lines.len() <= height {
             let Some(r) = self.row(i) else { break };
             if prev != Some(r.org_id) {
@@ -876,6 +918,7 @@ impl PlansScreen {
                     Span::styled(mark, mark_style),
                 ])
             };
+            self.hits.add(inner.y + lines.len() as u16, i);
             lines.push(line);
             i += 1;
         }

@@ -21,7 +21,9 @@ use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
 use crate::store::ranking::{self, GroupCount, RankRow, Ranked};
 use crate::tui::app::Action;
-use crate::tui::screen::{Ctx, Outcome, Screen, SearchEvent, SearchField, navigate, window};
+use crate::tui::screen::{
+    Ctx, Outcome, RowHits, Screen, SearchEvent, SearchField, click, navigate, window,
+};
 use crate::tui::views::dec;
 
 /// Criteria codes when the cycle's method version is unknown here.
@@ -66,6 +68,10 @@ pub struct RatingScreen {
     rows: HashMap<i64, RankRow>,
     error: Option<String>,
     loaded: bool,
+    /// The cycle asked for by `:cycle N`, shown when the screen is next activated.
+    wanted: Option<i64>,
+    /// Where the rows were drawn, for mouse clicks.
+    hits: RowHits,
 }
 
 impl RatingScreen {
@@ -111,7 +117,7 @@ impl RatingScreen {
     fn reload_cycles(&mut self, conn: &Connection) {
         match cycles::list_brief(conn) {
             Ok(cycles) => {
-                let keep = self.current_cycle().map(|c| c.id);
+                let keep = self.wanted.take().or(self.current_cycle().map(|c| c.id));
                 self.haystacks = cycles
                     .iter()
                     .map(|c| {
@@ -330,6 +336,13 @@ impl Screen for RatingScreen {
         s
     }
 
+    fn focus_cycle(&mut self, id: i64) -> Option<crate::tui::app::Request> {
+        self.wanted = Some(id);
+        // The cycle must be in view: a search left from before would hide it.
+        self.search = SearchField::default();
+        None
+    }
+
     fn activate(&mut self, cx: &Ctx) {
         let Some(conn) = cx.conn else { return };
         let before = self.current_cycle().map(|c| c.id);
@@ -364,6 +377,12 @@ impl Screen for RatingScreen {
         if self.search.active {
             return Outcome::Done;
         }
+        if let Action::Click { row, .. } = action {
+            return match click(&self.hits, row, self.selected) {
+                Some(a) => self.update(a, cx),
+                None => Outcome::Ignored,
+            };
+        }
         let len = self.ranking.list.len();
         if let Some(sel) = navigate(action, self.selected, len, page) {
             self.selected = sel;
@@ -385,7 +404,7 @@ impl Screen for RatingScreen {
                     };
                     self.load_ranking(conn);
                 }
-                Action::FilterSector => {
+                Action::Filter => {
                     self.group = match self.group {
                         None if !self.groups.is_empty() => Some(0),
                         Some(g) if g + 1 < self.groups.len() => Some(g + 1),
@@ -547,6 +566,11 @@ impl RatingScreen {
         let name_width = inner.saturating_sub(fixed + 1).max(10) as usize;
         let value_head = self.column().unwrap_or("S");
 
+        self.hits.clear();
+        for i in offset..self.ranking.list.len().min(offset + height) {
+            // Below the top border and the header.
+            self.hits.add(area.y + 2 + (i - offset) as u16, i);
+        }
         let rows: Vec<Row> = self
             .ranking
             .list

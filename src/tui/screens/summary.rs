@@ -1,35 +1,30 @@
-//! «Сводка»: a year at a glance — organizations assessed, mean S per sector, the distribution of
-//! S, the mean of each criterion, plan completion, overdue rows and what falls due in 30 days.
+//! «Сводка»: a year's cycles, or one cycle, at a glance — organizations assessed, mean S per
+//! sector, the distribution of S and of each criterion, plan completion, overdue rows, and the
+//! deadlines of the next 30 days. ←→ changes the year, ↑↓ goes through the year's cycles.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 
-use crate::store::browse::YearSummary;
+use crate::domain::rating::{BIN_FLOORS, BIN_LABELS, Histogram};
+use crate::domain::text::printable;
+use crate::service::table::cut;
+use crate::store::cycles::CycleInfo;
+use crate::store::overview::{Overview, Scope};
 use crate::tui::app::{Action, Loaded, Request};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 use crate::tui::views::dec;
 
-/// Bins of the S distribution: below 60, then 5-point steps up to 100.
-const BINS: [(f64, &str); 9] = [
-    (0.0, "<60"),
-    (60.0, "60"),
-    (65.0, "65"),
-    (70.0, "70"),
-    (75.0, "75"),
-    (80.0, "80"),
-    (85.0, "85"),
-    (90.0, "90"),
-    (95.0, "95"),
-];
-
-/// The summary screen's state: the years with cycles and the figures of the one shown.
+/// The summary screen's state: the cycles, the scope shown and its figures.
 #[derive(Debug, Default)]
 pub struct SummaryScreen {
+    /// Every cycle, oldest first.
+    cycles: Vec<CycleInfo>,
+    /// Years with cycles, newest first.
     years: Vec<i32>,
-    year: Option<i32>,
-    summary: Option<YearSummary>,
+    scope: Option<Scope>,
+    overview: Option<Overview>,
     no_cycles: bool,
     error: Option<String>,
 }
@@ -37,6 +32,39 @@ pub struct SummaryScreen {
 impl SummaryScreen {
     pub fn new() -> SummaryScreen {
         SummaryScreen::default()
+    }
+
+    /// What the screen covers now.
+    pub fn scope(&self) -> Option<Scope> {
+        self.scope
+    }
+
+    fn show(&mut self, scope: Scope) -> Request {
+        self.scope = Some(scope);
+        self.overview = None;
+        Request::Summary(scope)
+    }
+
+    /// The cycles of `year`, in the order ↑↓ goes through them.
+    fn cycles_of(&self, year: i32) -> Vec<&CycleInfo> {
+        self.cycles.iter().filter(|c| c.year == year).collect()
+    }
+
+    fn scope_title(&self, scope: Scope) -> String {
+        match scope
+            .cycle
+            .and_then(|id| self.cycles.iter().find(|c| c.id == id))
+        {
+            Some(c) => format!(
+                "{} · цикл №{} · {} · {} · {}",
+                c.year, c.id, c.sector, c.authority, c.region
+            ),
+            None => format!(
+                "{} год · все циклы ({})",
+                scope.year,
+                self.cycles_of(scope.year).len()
+            ),
+        }
     }
 }
 
@@ -50,26 +78,44 @@ impl Screen for SummaryScreen {
     }
 
     fn status(&self) -> String {
-        match self.year {
-            Some(y) => format!(" Сводка за {y} год"),
+        match self.scope {
+            Some(Scope { year, cycle: None }) => format!(" Сводка за {year} год, все циклы"),
+            Some(Scope {
+                year,
+                cycle: Some(id),
+            }) => format!(" Сводка: цикл №{id}, {year} год"),
             None => " Сводка".to_string(),
         }
     }
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        vec![("←→", "год")]
+        vec![("←→", "год"), ("↑↓", "цикл года")]
+    }
+
+    fn focus_cycle(&mut self, id: i64) -> Option<Request> {
+        let year = self.cycles.iter().find(|c| c.id == id)?.year;
+        Some(self.show(Scope {
+            year,
+            cycle: Some(id),
+        }))
     }
 
     fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
         match msg {
-            Loaded::Years(years) => {
-                self.year = years.first().copied();
-                self.no_cycles = years.is_empty();
+            Loaded::Cycles(cycles) => {
+                let mut years: Vec<i32> = cycles.iter().map(|c| c.year).collect();
+                years.sort_unstable_by(|a, b| b.cmp(a));
+                years.dedup();
+                if self.scope.is_none() {
+                    self.scope = years.first().map(|&year| Scope { year, cycle: None });
+                }
+                self.no_cycles = cycles.is_empty();
                 self.years = years;
+                self.cycles = cycles;
             }
             Loaded::Summary(s) => {
-                if Some(s.year) == self.year {
-                    self.summary = Some(s);
+                if Some(s.scope) == self.scope {
+                    self.overview = Some(s);
                 }
             }
             Loaded::Failed(e) => {
@@ -82,32 +128,54 @@ impl Screen for SummaryScreen {
     }
 
     fn update(&mut self, action: Action, _cx: &Ctx) -> Outcome {
-        let Some(current) = self.year else {
+        let Some(scope) = self.scope else {
             return Outcome::Ignored;
         };
-        let i = self.years.iter().position(|y| *y == current).unwrap_or(0);
-        // The year list is newest first: Left goes back in time.
         let next = match action {
-            Action::Left => self.years.get(i + 1),
-            Action::Right => i.checked_sub(1).and_then(|j| self.years.get(j)),
+            Action::Left | Action::Right => {
+                let i = self
+                    .years
+                    .iter()
+                    .position(|y| *y == scope.year)
+                    .unwrap_or(0);
+                // The year list is newest first: Left goes back in time.
+                let year = match action {
+                    Action::Left => self.years.get(i + 1),
+                    _ => i.checked_sub(1).and_then(|j| self.years.get(j)),
+                };
+                year.map(|&year| Scope { year, cycle: None })
+            }
+            Action::Down | Action::Up | Action::Home | Action::End => {
+                // Positions: 0 is the whole year, then each cycle of it.
+                let ids: Vec<i64> = self.cycles_of(scope.year).iter().map(|c| c.id).collect();
+                let at = scope
+                    .cycle
+                    .and_then(|id| ids.iter().position(|x| *x == id))
+                    .map_or(0, |i| i + 1);
+                let to = match action {
+                    Action::Down => (at + 1).min(ids.len()),
+                    Action::Up => at.saturating_sub(1),
+                    Action::Home => 0,
+                    _ => ids.len(),
+                };
+                (to != at).then(|| Scope {
+                    year: scope.year,
+                    cycle: to.checked_sub(1).map(|i| ids[i]),
+                })
+            }
             _ => return Outcome::Ignored,
         };
         match next {
-            Some(&y) => {
-                self.year = Some(y);
-                self.summary = None;
-                Outcome::Request(Request::Summary(y))
-            }
+            Some(scope) => Outcome::Request(self.show(scope)),
             None => Outcome::Done,
         }
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
-        let t = &cx.theme;
-        let Some(s) = self.summary.as_ref() else {
-            let text = match (&self.error, self.year) {
-                (Some(e), _) => format!("Ошибка: {e}"),
-                (None, Some(y)) => format!("Загрузка сводки за {y} год…"),
+        let Some(s) = self.overview.as_ref() else {
+            let text = match (&self.error, self.scope) {
+                (Some(e), _) => format!("Ошибка: {}", printable(e)),
+                (None, Some(scope)) => format!("Загрузка: {}…", self.scope_title(scope)),
                 (None, None) if self.no_cycles => {
                     "В базе нет циклов оценки. Демонстрационные данные: nok demo".to_string()
                 }
@@ -116,27 +184,53 @@ impl Screen for SummaryScreen {
             frame.render_widget(Paragraph::new(text), area);
             return;
         };
-        let [top, charts] =
-            Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(area);
+        // The nearest deadlines get a panel when there is room for it.
+        let nearest_h = if area.height >= 30 && !s.nearest.is_empty() {
+            (s.nearest.len() as u16 + 2).min(8)
+        } else {
+            0
+        };
+        let [top, charts, nearest] = Layout::vertical([
+            Constraint::Length(9),
+            Constraint::Fill(1),
+            Constraint::Length(nearest_h),
+        ])
+        .areas(area);
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        self.draw_totals(s, frame, left, cx);
+        draw_sectors(s, frame, right, cx);
+        let [dist, crit] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(charts);
+        draw_distribution(s, frame, dist, cx);
+        draw_criteria(s, frame, crit, cx);
+        if nearest_h > 0 {
+            draw_nearest(s, frame, nearest, cx);
+        }
+    }
+}
 
+impl SummaryScreen {
+    fn draw_totals(&self, s: &Overview, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        let t = &cx.theme;
         let live = s.plan_rows - s.plan_cancelled;
         let completion = if live > 0 {
             format!("{} %", dec(s.plan_done as f64 * 100.0 / live as f64))
         } else {
             "—".to_string()
         };
+        let width = area.width.saturating_sub(2) as usize;
         let mut lines = vec![
-            Line::from(vec![
-                Span::styled(format!("{} год", s.year), t.title()),
-                Span::styled("  (←→ другой год)", t.dim()),
-            ]),
+            Line::styled(
+                cut(&printable(&self.scope_title(s.scope)), width),
+                t.title(),
+            ),
             Line::from(format!("Циклов оценки: {}", s.cycles)),
             Line::from(format!("Оценено организаций: {}", s.assessed)),
             Line::from(format!(
-                "Строк планов: {} · выполнено {} · выполнение {completion}",
-                s.plan_rows, s.plan_done
+                "Строк планов: {} · выполнено {completion}",
+                s.plan_rows
             )),
             Line::from(vec![
                 Span::raw("Просрочено строк планов: "),
@@ -152,81 +246,168 @@ impl Screen for SummaryScreen {
             Line::from(format!("Срок в ближайшие 30 дней: {}", s.due_30_days)),
         ];
         if s.assessed == 0 {
-            lines.push(Line::styled("В этом году оценок нет.", t.dim()));
+            lines.push(Line::styled("Оценок нет.", t.dim()));
         }
         frame.render_widget(
             Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Итоги ")),
-            left,
+            area,
         );
-        let sector_lines: Vec<Line> = s
-            .by_sector
-            .iter()
-            .map(|(sector, n, mean)| {
-                Line::from(vec![
-                    Span::raw(format!("{:<24}", sector.name_ru())),
-                    Span::styled(format!("{:>6}", dec(*mean)), t.accent()),
-                    Span::styled(format!("  {n} орг."), t.dim()),
-                ])
-            })
-            .collect();
-        frame.render_widget(
-            Paragraph::new(sector_lines).block(
+    }
+}
+
+fn draw_sectors(s: &Overview, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let t = &cx.theme;
+    let lines: Vec<Line> = s
+        .by_sector
+        .iter()
+        .map(|(sector, n, mean)| {
+            Line::from(vec![
+                Span::raw(format!("{:<23}", sector.name_ru())),
+                Span::styled(format!("{:>6}", dec(*mean)), t.accent()),
+                Span::styled(format!("  {n} орг."), t.dim()),
+            ])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Средний S по сферам "),
+        ),
+        area,
+    );
+}
+
+fn draw_distribution(s: &Overview, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let t = &cx.theme;
+    let bars: Vec<Bar> = BIN_LABELS
+        .iter()
+        .zip(s.total_histogram.counts)
+        .map(|(label, n)| Bar::default().label(Line::from(*label)).value(n))
+        .collect();
+    // Nine bars share the inner width.
+    let bar_width = (area.width.saturating_sub(2) / 9)
+        .saturating_sub(1)
+        .clamp(1, 6);
+    frame.render_widget(
+        BarChart::default()
+            .block(
                 Block::default()
                     .borders(Borders::ALL)
-                    .title(" Средний S по сферам "),
-            ),
-            right,
-        );
+                    .title(" Распределение S (организаций) "),
+            )
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(bar_width)
+            .bar_gap(1)
+            .bar_style(t.accent()),
+        area,
+    );
+}
 
-        let [dist, crit] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(charts);
-        let mut counts = [0u64; BINS.len()];
-        for v in &s.totals {
-            let bin = BINS.iter().rposition(|(lo, _)| *v >= *lo).unwrap_or(0);
-            counts[bin] += 1;
+/// Eighths of a cell, for the small per-criterion histograms.
+const LEVELS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// One criterion's distribution as a row of bars, `per_bin` cells each (the last is a gap).
+fn mini_histogram(h: &Histogram, per_bin: usize) -> String {
+    let max = h.max().max(1);
+    let mut out = String::new();
+    for &n in &h.counts {
+        // Any organization in a bin shows at least the lowest bar.
+        let level = if n == 0 {
+            0
+        } else {
+            ((n * 8).div_ceil(max) as usize).clamp(1, 8)
+        };
+        for _ in 0..per_bin.saturating_sub(1).max(1) {
+            out.push(LEVELS[level]);
         }
-        let bars: Vec<Bar> = BINS
-            .iter()
-            .zip(counts)
-            .map(|((_, label), n)| Bar::default().label(Line::from(*label)).value(n))
-            .collect();
-        frame.render_widget(
-            BarChart::default()
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(" Распределение S (организаций) "),
-                )
-                .data(BarGroup::default().bars(&bars))
-                .bar_width(5)
-                .bar_gap(1)
-                .bar_style(t.accent()),
-            dist,
-        );
-        let cbars: Vec<Bar> = s
-            .criteria_means
-            .iter()
-            .map(|(code, mean)| {
-                Bar::default()
-                    .label(Line::from(code.as_str()))
-                    .value(mean.round() as u64)
-                    .text_value(dec(*mean))
-            })
-            .collect();
-        frame.render_widget(
-            BarChart::default()
-                .block(
-                    Block::default()
-                        .borders(Borders::ALL)
-                        .title(" Средние по критериям "),
-                )
-                .data(BarGroup::default().bars(&cbars))
-                .bar_width(6)
-                .bar_gap(1)
-                .max(100)
-                .bar_style(t.good()),
-            crit,
+        if per_bin > 1 {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+fn draw_criteria(s: &Overview, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let t = &cx.theme;
+    // "К1  91,20  " then nine bins.
+    const LEAD: usize = 11;
+    let inner = area.width.saturating_sub(2) as usize;
+    let per_bin = (inner.saturating_sub(LEAD) / 9).clamp(1, 5);
+    // Each bin is headed by its lower bound (the charts' «<60» would not fit a narrow bin).
+    let mut header = format!("{:<LEAD$}", "     ср.");
+    for floor in BIN_FLOORS {
+        header.push_str(&format!("{floor:<per_bin$}"));
+    }
+    let mut lines = vec![Line::styled(cut(&header, inner), t.dim())];
+    for c in &s.criteria {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<4}", printable(&c.code)), t.header()),
+            Span::styled(format!("{:>6}  ", dec(c.mean)), t.accent()),
+            Span::styled(mini_histogram(&c.histogram, per_bin), t.good()),
+        ]));
+    }
+    if s.criteria.is_empty() {
+        lines.push(Line::styled("Оценок нет.", t.dim()));
+    }
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Критерии: среднее и распределение "),
+        ),
+        area,
+    );
+}
+
+fn draw_nearest(s: &Overview, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let t = &cx.theme;
+    let inner = area.width.saturating_sub(2) as usize;
+    let name_w = (inner / 3).max(12);
+    let lines: Vec<Line> = s
+        .nearest
+        .iter()
+        .take(area.height.saturating_sub(2) as usize)
+        .map(|r| {
+            let date = r.planned_date.format("%d.%m.%Y").to_string();
+            let days = (r.planned_date - cx.today).num_days();
+            let rest = inner.saturating_sub(name_w + 22);
+            Line::from(vec![
+                Span::styled(format!("{date} "), t.accent()),
+                Span::styled(format!("{:>4} дн. ", days), t.dim()),
+                Span::raw(format!(
+                    "{:<name_w$} ",
+                    cut(&printable(&r.org_name), name_w)
+                )),
+                Span::raw(cut(
+                    &format!("{} {}", printable(&r.number), printable(&r.measure)),
+                    rest,
+                )),
+            ])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(format!(
+            " Ближайшие сроки: {} строк за 30 дней ",
+            s.due_30_days
+        ))),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mini_histogram_scales_to_the_fullest_bin_and_marks_any_nonempty_bin() {
+        let h = Histogram {
+            counts: [0, 1, 0, 0, 0, 0, 0, 50, 100],
+        };
+        assert_eq!(mini_histogram(&h, 1), " ▁     ▄█");
+        assert_eq!(
+            mini_histogram(&h, 3),
+            format!("   ▁▁ {}▄▄ ██ ", " ".repeat(15))
         );
     }
 }

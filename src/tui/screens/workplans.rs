@@ -6,7 +6,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -14,8 +13,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use crate::domain::deadline::{self, Deadline, Events, ItemState};
 use crate::domain::text::printable;
-use crate::domain::workplan::{ItemStatus, TargetIndicator, WorkplanItem, WorkplanSection};
+use crate::domain::workplan::{TargetIndicator, WorkplanItem, WorkplanSection};
 use crate::service::table::cut;
 use crate::store::workplans::{self, PlanHead, Tree};
 use crate::tui::app::Action;
@@ -25,69 +25,18 @@ use crate::tui::theme::Theme;
 /// Items due within this many days are «due soon».
 pub const DUE_SOON_DAYS: i64 = 30;
 
-/// Where an item of an authority plan stands on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemState {
-    /// Done, on the date recorded (if any).
-    Done(Option<NaiveDate>),
-    Cancelled,
-    /// Not done and no single due date (постоянно, ежеквартально, after an event…).
-    Ongoing,
-    /// Not done, due later than the horizon.
-    InTime,
-    /// Not done, due within the horizon: days left (0 = today).
-    DueSoon(i64),
-    /// Not done, the due date passed this many days ago.
-    Overdue(i64),
-}
-
-impl ItemState {
-    pub fn label_ru(self) -> String {
-        match self {
-            ItemState::Done(Some(d)) => format!("выполнено {}", d.format("%d.%m.%Y")),
-            ItemState::Done(None) => "выполнено".into(),
-            ItemState::Cancelled => "отменено".into(),
-            ItemState::Ongoing => "текущее, без даты".into(),
-            ItemState::InTime => "в срок".into(),
-            ItemState::DueSoon(0) => "срок сегодня".into(),
-            ItemState::DueSoon(d) => format!("осталось {d} дн."),
-            ItemState::Overdue(d) => format!("просрочено на {d} дн."),
-        }
-    }
-
-    fn style(self, t: &Theme) -> Style {
-        match self {
-            ItemState::Done(_) => t.good(),
-            ItemState::Overdue(_) => t.bad(),
-            ItemState::DueSoon(_) => t.accent(),
-            ItemState::Cancelled | ItemState::Ongoing => t.dim(),
-            ItemState::InTime => Style::default(),
-        }
-    }
-}
-
-/// The state of an item with `status` and due date `due` on `today`.
-pub fn item_state(
-    status: ItemStatus,
-    due: Option<NaiveDate>,
-    completed: Option<NaiveDate>,
-    today: NaiveDate,
-    horizon_days: i64,
-) -> ItemState {
-    match (status, due) {
-        (ItemStatus::Done, _) => ItemState::Done(completed),
-        (ItemStatus::Cancelled, _) => ItemState::Cancelled,
-        (_, None) => ItemState::Ongoing,
-        (_, Some(due)) => {
-            let left = (due - today).num_days();
-            if left < 0 {
-                ItemState::Overdue(-left)
-            } else if left <= horizon_days {
-                ItemState::DueSoon(left)
-            } else {
-                ItemState::InTime
-            }
-        }
+/// The style of an item's state in the tree.
+fn state_style(state: ItemState, t: &Theme) -> Style {
+    match state {
+        ItemState::Done(_) => t.good(),
+        ItemState::Overdue { .. } | ItemState::Unrecognised => t.bad(),
+        ItemState::DueSoon { .. } => t.accent(),
+        ItemState::Cancelled
+        | ItemState::Continuous
+        | ItemState::Delegated
+        | ItemState::NoDeadline
+        | ItemState::AwaitingEvent(_) => t.dim(),
+        ItemState::InTime { .. } => Style::default(),
     }
 }
 
@@ -120,10 +69,12 @@ struct OpenPlan {
     /// Children of the plan itself, of sections and of items, in document order.
     roots: Vec<NodeKey>,
     children: HashMap<NodeKey, Vec<NodeKey>>,
+    /// Recorded dates of the events its deadlines count from.
+    events: Events,
 }
 
 impl OpenPlan {
-    fn new(index: usize, tree: Tree) -> OpenPlan {
+    fn new(index: usize, tree: Tree, events: Events) -> OpenPlan {
         let item_ids: HashSet<i64> = tree.items.iter().map(|(id, _)| *id).collect();
         let section_ids: HashSet<i64> = tree.sections.iter().map(|(id, _)| *id).collect();
         let mut children: HashMap<NodeKey, Vec<NodeKey>> = HashMap::new();
@@ -150,6 +101,7 @@ impl OpenPlan {
             items: tree.items.into_iter().collect(),
             roots,
             children,
+            events,
         }
     }
 }
@@ -223,9 +175,11 @@ impl WorkplansScreen {
         let Some(id) = self.plan(index).map(|p| p.id) else {
             return;
         };
-        match workplans::tree(conn, id) {
-            Ok(tree) => {
-                self.open = Some(OpenPlan::new(index, tree));
+        let loaded = workplans::tree(conn, id)
+            .and_then(|tree| Ok((tree, crate::store::overdue::workplan_events(conn, id)?)));
+        match loaded {
+            Ok((tree, events)) => {
+                self.open = Some(OpenPlan::new(index, tree, events));
                 self.collapsed.clear();
                 self.error = None;
             }
@@ -555,20 +509,30 @@ impl WorkplansScreen {
                     (text, String::new(), String::new(), None, t.header())
                 }
                 NodeKey::Item(id) => {
-                    let Some(item) = self.open.as_ref().and_then(|o| o.items.get(&id)) else {
+                    let Some(open) = self.open.as_ref() else {
                         continue;
                     };
-                    let state = item_state(
+                    let Some(item) = open.items.get(&id) else {
+                        continue;
+                    };
+                    let state = deadline::item_state(
                         item.status,
-                        item.deadline_due,
                         item.completed_on,
-                        cx.today,
+                        &Deadline::parse(&item.deadline_text),
+                        &deadline::Context {
+                            today: cx.today,
+                            period: self.plan(open.index).map(|h| (h.year_from, h.year_to)),
+                            events: &open.events,
+                            calendar: None,
+                        },
                         DUE_SOON_DAYS,
                     );
                     (
                         format!("{} {}", printable(&item.number), printable(&item.measure)),
                         printable(&item.deadline_text).into_owned(),
-                        item.deadline_due
+                        state
+                            .due()
+                            .or(item.deadline_due)
                             .map_or(String::new(), |d| d.format("%d.%m.%Y").to_string()),
                         Some(state),
                         Style::default(),
@@ -593,7 +557,7 @@ impl WorkplansScreen {
             } else {
                 Line::from(vec![
                     Span::styled(left, base),
-                    Span::styled(right, state.map_or(Style::default(), |s| s.style(t))),
+                    Span::styled(right, state.map_or(Style::default(), |s| state_style(s, t))),
                 ])
             });
         }
@@ -769,46 +733,6 @@ impl WorkplansScreen {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn item_states_relative_to_today() {
-        let today = d(2026, 11, 22);
-        let st = |s, due| item_state(s, due, None, today, 30);
-        assert_eq!(
-            item_state(
-                ItemStatus::Done,
-                Some(d(2026, 2, 28)),
-                Some(d(2026, 2, 22)),
-                today,
-                30
-            ),
-            ItemState::Done(Some(d(2026, 2, 22)))
-        );
-        assert_eq!(st(ItemStatus::Cancelled, None), ItemState::Cancelled);
-        assert_eq!(st(ItemStatus::InProgress, None), ItemState::Ongoing);
-        assert_eq!(
-            st(ItemStatus::InProgress, Some(d(2026, 9, 30))),
-            ItemState::Overdue(53)
-        );
-        assert_eq!(
-            st(ItemStatus::Planned, Some(d(2026, 12, 1))),
-            ItemState::DueSoon(9)
-        );
-        assert_eq!(
-            st(ItemStatus::Planned, Some(d(2026, 11, 22))),
-            ItemState::DueSoon(0)
-        );
-        assert_eq!(
-            st(ItemStatus::Planned, Some(d(2027, 12, 31))),
-            ItemState::InTime
-        );
-        assert_eq!(ItemState::Overdue(53).label_ru(), "просрочено на 53 дн.");
-        assert_eq!(ItemState::Ongoing.label_ru(), "текущее, без даты");
-    }
 
     #[test]
     fn numbers_print_the_russian_way() {

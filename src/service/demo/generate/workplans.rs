@@ -5,8 +5,9 @@
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 
-use super::dates::{add_days, date, date_between, due_date, ru_date};
+use super::dates::{add_days, date, date_between, ru_date};
 use super::{AuthCtx, Gen, T_WORKPLAN, YEARS};
+use crate::domain::deadline::{Context, Deadline, Event, Events, Resolution};
 use crate::domain::plan::Person;
 use crate::domain::workplan::{
     ItemStatus, TargetIndicator, TargetValue, Workplan, WorkplanItem, WorkplanSection,
@@ -124,8 +125,48 @@ impl Gen<'_> {
             })?;
         }
 
+        // Due dates read from the deadline text as written: `recorded` names a date by itself
+        // (stored), `dues` also counts terms from the events known on `today` (statuses).
+        let mut events = Events::new();
+        events.record(Event::PlanApproved, approved);
+        for c in &self.cycles[a] {
+            if let Some(d) = c
+                .approved_on
+                .filter(|d| (period.0..=period.1).contains(&d.year()))
+            {
+                events.record(Event::ResultsReceived, d);
+                events.record(Event::ProposalsReceived, d);
+            }
+        }
+        let texts: Vec<String> = tpl
+            .items
+            .iter()
+            .map(|it| fill(&it.deadline, &vars))
+            .collect();
+        let recorded: Vec<Option<NaiveDate>> = texts
+            .iter()
+            .map(|t| recorded_due(t, period, self.today))
+            .collect();
+        let dues: Vec<Option<NaiveDate>> = texts
+            .iter()
+            .map(|t| {
+                let ctx = Context {
+                    today: self.today,
+                    period: Some(period),
+                    events: &events,
+                    calendar: None,
+                };
+                match Deadline::parse(t).resolve(&ctx) {
+                    Resolution::Due {
+                        current,
+                        recurring: false,
+                        ..
+                    } => Some(current),
+                    _ => None,
+                }
+            })
+            .collect();
         // Statuses: leaves from their due dates, then parents from their children.
-        let dues: Vec<Option<NaiveDate>> = tpl.items.iter().map(|it| due_date(it.due, y)).collect();
         let mut states: Vec<(ItemStatus, Option<NaiveDate>, String)> = dues
             .iter()
             .map(|&due| self.item_state(rng, due, approved))
@@ -171,8 +212,8 @@ impl Gen<'_> {
                 position: k as i64 + 1,
                 measure: fill(&item.measure, &vars),
                 form: fill(&item.form, &vars),
-                deadline_text: fill(&item.deadline, &vars),
-                deadline_due: dues[k],
+                deadline_text: texts[k].clone(),
+                deadline_due: recorded[k],
                 executors: self.executors(item, auth, &vars),
                 status,
                 completed_on,
@@ -268,7 +309,63 @@ impl Gen<'_> {
     }
 }
 
+/// The due date a deadline text names by itself (no events, not recurring): the last one when
+/// it names several; `None` for continuous, recurring, event-bound and delegated deadlines.
+fn recorded_due(text: &str, period: (i32, i32), today: NaiveDate) -> Option<NaiveDate> {
+    let none = Events::new();
+    let ctx = Context {
+        today,
+        period: Some(period),
+        events: &none,
+        calendar: None,
+    };
+    match Deadline::parse(text).resolve(&ctx) {
+        Resolution::Due {
+            all,
+            recurring: false,
+            awaiting: None,
+            ..
+        } => all.last().copied(),
+        _ => None,
+    }
+}
+
 /// `1.2` → `1`; `1` → None.
 fn parent_number(number: &str) -> Option<&str> {
     number.rsplit_once('.').map(|(p, _)| p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::demo::names;
+
+    /// The parser reads every deadline of the demo plan templates to the date written by hand
+    /// beside it in the template (`срок для расчета`), for several plan years.
+    #[test]
+    fn parser_agrees_with_the_template_dates() {
+        let lists = names::lists();
+        let today = date(2026, 11, 22);
+        for y in [2016, 2024, 2026] {
+            let (ys, ps, ns) = (y.to_string(), (y - 1).to_string(), (y + 1).to_string());
+            let vars = [("Y", ys.as_str()), ("P", ps.as_str()), ("N", ns.as_str())];
+            for (tpl, period) in [
+                (&lists.info_plan, (y, y)),
+                (&lists.org_plan, (y - 1, y + 1)),
+            ] {
+                for item in &tpl.items {
+                    if item.deadline.is_empty() {
+                        continue;
+                    }
+                    let text = fill(&item.deadline, &vars);
+                    assert_eq!(
+                        recorded_due(&text, period, today),
+                        super::super::dates::due_date(item.due, y),
+                        "«{text}»"
+                    );
+                    assert!(Deadline::parse(&text).is_recognised(), "«{text}»");
+                }
+            }
+        }
+    }
 }

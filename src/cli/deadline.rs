@@ -1,0 +1,94 @@
+//! `nok deadline "TEXT" [--year YYYY]`: how a deadline phrase is read.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::Context;
+use crate::domain::deadline::{Context as DueContext, Deadline, Events, Resolution};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Срок, как он написан в плане, например «IV квартал 2017 г.»
+    #[arg(value_name = "ТЕКСТ")]
+    text: String,
+    /// Год плана: им заполняется год, не указанный в тексте (иначе год не подставляется)
+    #[arg(long, value_name = "ГГГГ", value_parser = parse_year)]
+    year: Option<i32>,
+}
+
+fn parse_year(text: &str) -> Result<i32, String> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1990..=2100).contains(y))
+        .ok_or_else(|| format!("«{}» — не год; укажите год от 1990 до 2100", text.trim()))
+}
+
+fn ru(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
+    let dl = Deadline::parse(&args.text);
+    let period = args.year.map(|y| (y, y));
+    let events = Events::new();
+    let due_ctx = DueContext {
+        today: ctx.today,
+        period,
+        events: &events,
+        calendar: None,
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Текст: {}", crate::domain::text::printable(&args.text))?;
+    writeln!(out, "Вид: {}", dl.kind_ru())?;
+    writeln!(
+        out,
+        "Прочтение: {}",
+        crate::domain::text::printable(&dl.describe(period))
+    )?;
+    let today = ru(ctx.today);
+    let line = match dl.resolve(&due_ctx) {
+        Resolution::Due {
+            current,
+            all,
+            recurring,
+            awaiting,
+        } => {
+            let mut s = if all.len() == 1 {
+                format!("Срок: {}", ru(current))
+            } else {
+                let list: Vec<String> = all.iter().map(|d| ru(*d)).collect();
+                format!(
+                    "Сроки: {}; на {today} действует {}",
+                    list.join(", "),
+                    ru(current)
+                )
+            };
+            if recurring && period.is_none() {
+                s.push_str(&format!(
+                    " (год {} — год сегодняшней даты)",
+                    ctx.today.format("%Y")
+                ));
+            }
+            if let Some(e) = awaiting {
+                s.push_str(&format!(
+                    "; уточнится, когда будет записана дата события: {}",
+                    e.name_ru()
+                ));
+            }
+            s
+        }
+        Resolution::AwaitingEvent { event, .. } => format!(
+            "Срок: ждет события — {}; дата события не записана",
+            event.name_ru()
+        ),
+        Resolution::Continuous => "Срок: нет, мероприятие текущее".to_string(),
+        Resolution::Delegated => "Срок: по другому документу".to_string(),
+        Resolution::NeedsYear => "Срок: год не указан; укажите год плана: --year ГГГГ".to_string(),
+        Resolution::CalendarError(e) => format!("Срок: не вычислен — {e}"),
+        Resolution::Unrecognised => "Срок: не распознан (текст сохраняется как есть)".to_string(),
+        Resolution::Empty => "Срок: не указан".to_string(),
+    };
+    writeln!(out, "{line}")?;
+    Ok(ExitCode::SUCCESS)
+}
