@@ -7,7 +7,8 @@
 //! database of `NOK_BENCH_ORGS` organizations (default 50,000) under `target/`. The cycles are
 //! taken in id order until `NOK_BENCH_EXPORT_ORGS` (default 50,000) organizations are covered.
 //! Earlier exports of those cycles are cleared first, so each run measures a first export.
-//! The packages are written under `target/` and removed at the end.
+//! The packages are written under `target/` (or `NOK_BENCH_OUT`, e.g. /dev/shm to leave the
+//! disk out) and removed at the end.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -37,6 +38,23 @@ fn peak_rss_mb() -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// CPU time of the process (all threads), user and system, in seconds.
+fn cpu_seconds() -> (f64, f64) {
+    let ticks = 100.0; // USER_HZ on Linux
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // Fields after the command name (which may hold spaces) in parentheses.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some((
+                f.get(11)?.parse::<f64>().ok()? / ticks,
+                f.get(12)?.parse::<f64>().ok()? / ticks,
+            ))
+        })
+        .unwrap_or((f64::NAN, f64::NAN))
 }
 
 fn main() -> anyhow::Result<()> {
@@ -89,7 +107,8 @@ fn main() -> anyhow::Result<()> {
     // A fresh folder each run; the packages are removed after the measurement. (Removing 150,000
     // files just before writing as many would measure ext4's search for inodes not recently
     // freed, not the export.)
-    let out = target.join(format!(
+    let parent = std::env::var_os("NOK_BENCH_OUT").map_or(target.clone(), PathBuf::from);
+    let out = parent.join(format!(
         "bench-busgov-packages-{}",
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -102,6 +121,7 @@ fn main() -> anyhow::Result<()> {
     );
 
     let cancel = AtomicBool::new(false);
+    let (user0, sys0) = cpu_seconds();
     let started = Instant::now();
     let mut packets = 0u64;
     let mut bytes = 0u64;
@@ -128,6 +148,7 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let wall = started.elapsed().as_secs_f64();
+    let (user1, sys1) = cpu_seconds();
     per_cycle.sort_by(f64::total_cmp);
     let median = per_cycle.get(per_cycle.len() / 2).copied().unwrap_or(0.0);
     let p99 = per_cycle
@@ -139,6 +160,11 @@ fn main() -> anyhow::Result<()> {
     println!(
         "wall time: {wall:.2} s ({:.0} packets/s)",
         packets as f64 / wall
+    );
+    println!(
+        "CPU time: user {:.2} s, system {:.2} s (both threads)",
+        user1 - user0,
+        sys1 - sys0
     );
     println!("per cycle: median {:.3} s, p99 {:.3} s", median, p99);
     println!("zips: {:.1} MB", bytes as f64 / 1e6);
