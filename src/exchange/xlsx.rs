@@ -24,10 +24,9 @@ const MAX_CELL_CHARS: usize = 32_767;
 /// A workbook with one sheet being written row by row.
 pub struct XlsxTable {
     workbook: Workbook,
-    header: Format,
     decimals: Vec<Format>,
     date: Format,
-    wrap: Format,
+    text: Format,
     widths: Vec<f64>,
     row: u32,
 }
@@ -52,7 +51,7 @@ impl XlsxTable {
             })
             .collect();
         let date = Format::new().set_num_format("dd.mm.yyyy");
-        let wrap = Format::new();
+        let text = Format::new();
         let name: String = sheet
             .chars()
             .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
@@ -70,10 +69,9 @@ impl XlsxTable {
         }
         Ok(XlsxTable {
             workbook,
-            header,
             decimals,
             date,
-            wrap,
+            text,
             widths: headers
                 .iter()
                 .map(|h| (h.width() as f64 + 2.0).clamp(MIN_WIDTH, MAX_WIDTH))
@@ -97,7 +95,7 @@ impl XlsxTable {
                         .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
                         .take(MAX_CELL_CHARS)
                         .collect();
-                    ws.write_string_with_format(row, col, &clean, &self.wrap)?;
+                    ws.write_string_with_format(row, col, &clean, &self.text)?;
                 }
                 Cell::Int(n) => {
                     ws.write_number_with_format(row, col, *n as f64, &self.decimals[0])?;
@@ -135,7 +133,6 @@ impl XlsxTable {
 
     /// Writes the workbook to `path`.
     pub fn save(mut self, path: &Path) -> Result<(), XlsxError> {
-        let _ = &self.header;
         let widths = std::mem::take(&mut self.widths);
         let ws = self.workbook.worksheet_from_index(0)?;
         for (i, w) in widths.iter().enumerate() {

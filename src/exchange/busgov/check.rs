@@ -1068,11 +1068,19 @@ fn match_child<'s>(
             .find_map(|(j, it)| it.alts.iter().find(|e| matches(e, local)).map(|e| (j, e)));
         match later {
             Some((j, e)) => {
-                missing_from(items, target + 1, 0, &parent.path, Some(local), line, out);
-                let _ = e;
+                // Required items skipped over on the way are missing.
+                missing_until(
+                    items,
+                    target,
+                    target + 1 + j,
+                    &parent.path,
+                    local,
+                    line,
+                    out,
+                );
                 parent.idx = target + 1 + j;
                 parent.count = 1;
-                return check_ns(later.map(|(_, e)| e), parent, local, ns, line, out);
+                return check_ns(Some(e), parent, local, ns, line, out);
             }
             None => {
                 out.push(violation(
@@ -1098,16 +1106,7 @@ fn match_child<'s>(
             line,
             out,
         );
-        missing_until(
-            items,
-            parent.idx,
-            target,
-            parent.count,
-            &parent.path,
-            local,
-            line,
-            out,
-        );
+        missing_until(items, parent.idx, target, &parent.path, local, line, out);
         parent.idx = target;
         parent.count = 0;
     }
@@ -1184,7 +1183,6 @@ fn missing_until(
     items: &[Item],
     from: usize,
     to: usize,
-    _count: u32,
     path: &str,
     before: &str,
     line: usize,

@@ -79,16 +79,12 @@ impl PackageWriter {
     /// if needed. A name already taken gets `-2`, `-3`… appended.
     pub fn create(parent: &Path, name: &str) -> io::Result<PackageWriter> {
         std::fs::create_dir_all(parent)?;
-        let mut name = super::file_part_keep(name);
+        let base = super::file_part_keep(name);
+        let mut name = base.clone();
         let mut n = 1;
         while parent.join(&name).exists() || parent.join(format!("{name}.zip")).exists() {
             n += 1;
-            name = format!(
-                "{}-{n}",
-                super::file_part_keep(
-                    name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
-                )
-            );
+            name = format!("{base}-{n}");
         }
         let final_dir = parent.join(&name);
         let tmp_dir = parent.join(format!(".{name}.partial"));
@@ -232,5 +228,54 @@ impl Drop for PackageWriter {
         let _ = self.join_zip();
         let _ = std::fs::remove_dir_all(&self.tmp_dir);
         let _ = std::fs::remove_file(&self.tmp_zip);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exchange::busgov::Kind;
+
+    fn entry() -> Entry<'static> {
+        Entry {
+            kind: Kind::Plan,
+            organization: "=ГБУ «Ромашка»",
+            inn: "4710156419",
+            reg_num: "41493880",
+            position_id: "0a4b3c2d-1111-8222-9333-444455556667",
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_package_appears_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
+        let (a, _) = p.add("plan_1.xml", b"<a/>".to_vec(), &entry()).unwrap();
+        let (b, sha) = p.add("plan_1.xml", b"<b/>".to_vec(), &entry()).unwrap();
+        assert_eq!((a.as_str(), b.as_str()), ("plan_1.xml", "plan_1-2.xml"));
+        assert_eq!(sha, sha256_hex(b"<b/>"));
+        // Nothing under the final names until finished.
+        assert!(!dir.path().join("busgov_2025_x").exists());
+        let paths = p.finish().unwrap();
+        assert_eq!(
+            std::fs::read(paths.dir.join("plan_1-2.xml")).unwrap(),
+            b"<b/>"
+        );
+        let manifest = std::fs::read_to_string(paths.dir.join(MANIFEST)).unwrap();
+        assert!(manifest.starts_with('\u{feff}'));
+        assert!(manifest.contains(";'=ГБУ «Ромашка»;"), "{manifest}");
+        let zip = zip::ZipArchive::new(File::open(&paths.zip).unwrap()).unwrap();
+        assert_eq!(zip.len(), 3);
+
+        // The same name again gets a suffix; a dropped package leaves nothing behind.
+        let p = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
+        assert_eq!(p.name(), "busgov_2025_x-2");
+        drop(p);
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
     }
 }

@@ -210,9 +210,6 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Confirmation, ReceiptError> {
             _ => {}
         }
     }
-    if path.is_empty() && result.is_none() && positions.is_empty() && ref_id.is_none() {
-        // Either empty or no body at all.
-    }
     let result = result.ok_or_else(|| {
         fail(
             line_at(text.len()),

@@ -114,8 +114,10 @@ fn results_doc(
     let Some(score) = m.score else {
         return Err(match &m.score_error {
             Some(e) => format!("баллы не рассчитаны: {e}"),
-            None => "баллы не рассчитаны (выполните nok score --cycle N)"
-                .replace('N', &head.id.to_string()),
+            None => format!(
+                "баллы не рассчитаны (выполните nok score --cycle {})",
+                head.id
+            ),
         });
     };
     let criterion_codes: Vec<(String, String)> = match method {
