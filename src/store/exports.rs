@@ -103,6 +103,21 @@ pub fn get(conn: &Connection, kind: &str, org_id: i64, cycle_id: i64) -> Result<
         .optional()?)
 }
 
+/// Every position of a document kind in a cycle, by organization id (a cycle has at most a few
+/// thousand organizations).
+pub fn of_cycle(
+    conn: &Connection,
+    kind: &str,
+    cycle_id: i64,
+) -> Result<std::collections::HashMap<i64, Position>> {
+    let sql = format!("SELECT {COLUMNS} FROM export_position WHERE kind = ?1 AND cycle_id = ?2");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params![kind, cycle_id], from_row)?;
+    rows.map(|r| r.map(|p| (p.org_id, p)))
+        .collect::<rusqlite::Result<_>>()
+        .map_err(Into::into)
+}
+
 /// The position with this positionId.
 pub fn by_position_id(conn: &Connection, position_id: &str) -> Result<Option<Position>> {
     let sql = format!("SELECT {COLUMNS} FROM export_position WHERE position_id = ?1");
@@ -135,6 +150,8 @@ pub struct Exported<'a> {
     pub file_sha256: &'a str,
     /// Local time, ISO `YYYY-MM-DDThh:mm:ss`.
     pub at: &'a str,
+    /// Whether the position was exported before (it may then have a receipt to clear).
+    pub known: bool,
 }
 
 /// Records an export: the position (created, or updated with the new version and content), a
@@ -161,8 +178,10 @@ pub fn record_export(conn: &Connection, e: &Exported<'_>) -> Result<()> {
         e.header_id,
         e.file
     ])?;
-    conn.prepare_cached("DELETE FROM export_violation WHERE position_id = ?1")?
-        .execute([e.position_id])?;
+    if e.known {
+        conn.prepare_cached("DELETE FROM export_violation WHERE position_id = ?1")?
+            .execute([e.position_id])?;
+    }
     conn.prepare_cached(
         "INSERT INTO export_log (at, kind, org_id, cycle_id, position_id, version_number, file,
                                  sha256, header_id)
@@ -317,6 +336,7 @@ mod tests {
             file: "f.xml",
             file_sha256: "ff",
             at: "2026-11-22T10:00:00",
+            known: v > 1,
         }
     }
 
@@ -326,6 +346,7 @@ mod tests {
         let pid = "0a4b3c2d-1111-8222-9333-444455556667";
         record_export(&conn, &exported("plan", pid, 1, "aa", "h1")).unwrap();
         let p = get(&conn, "plan", 1, 5).unwrap().unwrap();
+        assert_eq!(of_cycle(&conn, "plan", 5).unwrap()[&1], p);
         assert_eq!((p.version_number, p.receipt), (1, ReceiptStatus::None));
         assert_eq!(by_header_id(&conn, "h1").unwrap().len(), 1);
 

@@ -719,7 +719,8 @@ impl PacketReport {
 
 struct Frame<'s> {
     elem: &'s Elem,
-    path: String,
+    /// Length of the path before this element's name was appended.
+    start: usize,
     /// For a sequence: the item being matched and how often it matched.
     idx: usize,
     count: u32,
@@ -747,9 +748,13 @@ impl Lines<'_> {
     }
 }
 
-fn ns_of(r: &ResolveResult<'_>) -> Option<String> {
+fn ns_of(r: &ResolveResult<'_>) -> Option<std::borrow::Cow<'static, str>> {
     match r {
-        ResolveResult::Bound(ns) => Some(ns.as_ref().to_string()),
+        ResolveResult::Bound(ns) => Some(match ns.as_ref() {
+            TYPES_NS => std::borrow::Cow::Borrowed(TYPES_NS),
+            NOK_NS => std::borrow::Cow::Borrowed(NOK_NS),
+            other => std::borrow::Cow::Owned(other.to_string()),
+        }),
         _ => None,
     }
 }
@@ -791,6 +796,9 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
     };
     let schemas = schemas();
     let mut stack: Vec<Frame<'_>> = Vec::new();
+    // The path of the open element (`nokPlan/body/position/…`), grown and cut as elements open
+    // and close.
+    let mut path = String::with_capacity(128);
     let mut seen_root = false;
     let out = &mut report.violations;
     loop {
@@ -807,7 +815,8 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
         };
         match ev {
             Event::Start(e) => {
-                let local = e.local_name().as_ref().to_string();
+                let local_name = e.local_name();
+                let local: &str = local_name.as_ref();
                 let ns = ns.unwrap_or_default();
                 if stack.is_empty() {
                     if seen_root {
@@ -820,7 +829,7 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                         return report;
                     }
                     seen_root = true;
-                    let kind = Kind::from_root(&local).filter(|_| ns == NOK_NS);
+                    let kind = Kind::from_root(local).filter(|_| ns == NOK_NS);
                     let Some(kind) = kind else {
                         out.push(violation(
                             BAD_ROOT,
@@ -834,9 +843,10 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                     };
                     report.kind = Some(kind);
                     let elem = &schemas[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)];
+                    path.push_str(local);
                     stack.push(Frame {
                         elem,
-                        path: local,
+                        start: 0,
                         idx: 0,
                         count: 0,
                         text: String::new(),
@@ -852,26 +862,27 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                         out.push(violation(
                             MIXED,
                             Level::Error,
-                            format!(
-                                "{}: внутри простого значения элемент <{local}>",
-                                parent.path
-                            ),
+                            format!("{path}: внутри простого значения элемент <{local}>"),
                             Some(line),
                         ));
                         None
                     }
-                    Content::Seq(items) => match_child(items, parent, &local, &ns, line, out),
+                    Content::Seq(items) => match_child(items, parent, &path, local, &ns, line, out),
                 };
-                let path = format!("{}/{local}", stack.last().map_or("", |f| f.path.as_str()));
                 match child {
-                    Some(elem) => stack.push(Frame {
-                        elem,
-                        path,
-                        idx: 0,
-                        count: 0,
-                        text: String::new(),
-                        line,
-                    }),
+                    Some(elem) => {
+                        let start = path.len();
+                        path.push('/');
+                        path.push_str(local);
+                        stack.push(Frame {
+                            elem,
+                            start,
+                            idx: 0,
+                            count: 0,
+                            text: String::new(),
+                            line,
+                        });
+                    }
                     None => {
                         // Skip the unexpected element with everything inside it.
                         if let Err(e) = reader.read_to_end(e.name()) {
@@ -886,8 +897,13 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                 let Some(frame) = stack.pop() else { continue };
                 match &frame.elem.content {
                     Content::Simple(s) => {
-                        check_value(*s, &frame.text, &frame.path, frame.line, out);
-                        remember(&mut report.packet_id, &mut report.position_id, &frame);
+                        check_value(*s, &frame.text, &path, frame.line, out);
+                        remember(
+                            &mut report.packet_id,
+                            &mut report.position_id,
+                            &path,
+                            &frame.text,
+                        );
                     }
                     Content::Seq(items) => {
                         if !frame.text.trim().is_empty() {
@@ -895,16 +911,16 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                                 MIXED,
                                 Level::Error,
                                 format!(
-                                    "{}: текст «{}» между элементами",
-                                    frame.path,
+                                    "{path}: текст «{}» между элементами",
                                     short(frame.text.trim())
                                 ),
                                 Some(frame.line),
                             ));
                         }
-                        missing_from(items, frame.idx, frame.count, &frame.path, None, line, out);
+                        missing_from(items, frame.idx, frame.count, &path, None, line, out);
                     }
                 }
+                path.truncate(frame.start);
             }
             Event::Text(t) => {
                 if let Some(f) = stack.last_mut() {
@@ -914,8 +930,8 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                             CHAR,
                             Level::Error,
                             format!(
-                                "{}: управляющий символ U+{:04X} не допускается в XML",
-                                f.path, bad as u32
+                                "{path}: управляющий символ U+{:04X} не допускается в XML",
+                                bad as u32
                             ),
                             Some(line),
                         ));
@@ -956,8 +972,8 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                                     CHAR,
                                     Level::Error,
                                     format!(
-                                        "{}: символ U+{:04X} не допускается в XML",
-                                        f.path, bad as u32
+                                        "{path}: символ U+{:04X} не допускается в XML",
+                                        bad as u32
                                     ),
                                     Some(line),
                                 ));
@@ -1008,11 +1024,16 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
     }
 }
 
-fn remember(packet_id: &mut Option<String>, position_id: &mut Option<String>, frame: &Frame<'_>) {
-    if frame.path.ends_with("/header/id") {
-        *packet_id = Some(frame.text.trim().to_string());
-    } else if frame.path.ends_with("/position/positionId") {
-        *position_id = Some(frame.text.trim().to_string());
+fn remember(
+    packet_id: &mut Option<String>,
+    position_id: &mut Option<String>,
+    path: &str,
+    text: &str,
+) {
+    if path.ends_with("/header/id") {
+        *packet_id = Some(text.trim().to_string());
+    } else if path.ends_with("/position/positionId") {
+        *position_id = Some(text.trim().to_string());
     }
 }
 
@@ -1025,6 +1046,7 @@ fn matches(e: &Elem, local: &str) -> bool {
 fn match_child<'s>(
     items: &'s [Item],
     parent: &mut Frame<'s>,
+    ppath: &str,
     local: &str,
     ns: &str,
     line: usize,
@@ -1050,10 +1072,10 @@ fn match_child<'s>(
             if earlier {
                 format!(
                     "{}: элемент <{local}> не на своем месте или повторен сверх допустимого",
-                    parent.path
+                    ppath
                 )
             } else {
-                format!("{}: элемент <{local}> здесь не предусмотрен", parent.path)
+                format!("{}: элемент <{local}> здесь не предусмотрен", ppath)
             },
             Some(line),
         ));
@@ -1069,27 +1091,16 @@ fn match_child<'s>(
         match later {
             Some((j, e)) => {
                 // Required items skipped over on the way are missing.
-                missing_until(
-                    items,
-                    target,
-                    target + 1 + j,
-                    &parent.path,
-                    local,
-                    line,
-                    out,
-                );
+                missing_until(items, target, target + 1 + j, ppath, local, line, out);
                 parent.idx = target + 1 + j;
                 parent.count = 1;
-                return check_ns(Some(e), parent, local, ns, line, out);
+                return check_ns(Some(e), ppath, local, ns, line, out);
             }
             None => {
                 out.push(violation(
                     UNEXPECTED,
                     Level::Error,
-                    format!(
-                        "{}: элемент <{local}> повторен сверх допустимого",
-                        parent.path
-                    ),
+                    format!("{}: элемент <{local}> повторен сверх допустимого", ppath),
                     Some(line),
                 ));
                 return None;
@@ -1101,22 +1112,22 @@ fn match_child<'s>(
             items,
             parent.idx,
             parent.count,
-            &parent.path,
+            ppath,
             Some(local),
             line,
             out,
         );
-        missing_until(items, parent.idx, target, &parent.path, local, line, out);
+        missing_until(items, parent.idx, target, ppath, local, line, out);
         parent.idx = target;
         parent.count = 0;
     }
     parent.count += 1;
-    check_ns(Some(elem), parent, local, ns, line, out)
+    check_ns(Some(elem), ppath, local, ns, line, out)
 }
 
 fn check_ns<'s>(
     elem: Option<&'s Elem>,
-    parent: &Frame<'_>,
+    ppath: &str,
     local: &str,
     ns: &str,
     line: usize,
@@ -1129,7 +1140,7 @@ fn check_ns<'s>(
             Level::Error,
             format!(
                 "{}/{local}: пространство имен «{ns}», ожидается «{}»",
-                parent.path,
+                ppath,
                 elem.ns.uri()
             ),
             Some(line),

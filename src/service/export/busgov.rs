@@ -97,18 +97,50 @@ fn party(p: &PartyRow) -> Party {
     }
 }
 
-/// The criterion an indicator belongs to: from the method, else from its first digit (`2.3` → `К2`).
-fn criterion_of(method: Option<&Methodology>, head: &CycleHead, indicator: &str) -> String {
-    method
-        .and_then(|m| m.indicator(head.sector, indicator))
-        .map(|d| d.criterion.clone())
-        .unwrap_or_else(|| format!("К{}", indicator.split('.').next().unwrap_or("")))
+/// What the method says about the cycle's criteria and indicators, looked up once per export.
+struct MethodFacts {
+    /// Criteria (code, name) in the method's order; empty when the method is unknown.
+    criteria: Vec<(String, String)>,
+    /// Indicator code → (criterion code, name).
+    indicators: std::collections::HashMap<String, (String, String)>,
+}
+
+impl MethodFacts {
+    fn new(method: Option<&Methodology>, head: &CycleHead) -> MethodFacts {
+        let criteria = method.map_or_else(Vec::new, |me| {
+            me.criteria
+                .iter()
+                .map(|c| (c.code.clone(), c.name.clone()))
+                .collect()
+        });
+        let indicators = method.map_or_else(Default::default, |me| {
+            me.indicators_for(head.sector)
+                .into_iter()
+                .map(|d| (d.code.clone(), (d.criterion.clone(), d.name.clone())))
+                .collect()
+        });
+        MethodFacts {
+            criteria,
+            indicators,
+        }
+    }
+
+    /// The criterion an indicator belongs to: from the method, else from its first digit
+    /// (`2.3` → `К2`).
+    fn criterion_of(&self, indicator: &str) -> std::borrow::Cow<'_, str> {
+        match self.indicators.get(indicator) {
+            Some((c, _)) => std::borrow::Cow::Borrowed(c),
+            None => {
+                std::borrow::Cow::Owned(format!("К{}", indicator.split('.').next().unwrap_or("")))
+            }
+        }
+    }
 }
 
 /// The results document of one organization, or why there is none.
 fn results_doc(
     head: &CycleHead,
-    method: Option<&Methodology>,
+    facts_of: &MethodFacts,
     m: &ResultsMember,
 ) -> Result<ResultsDoc, String> {
     let Some(score) = m.score else {
@@ -120,18 +152,14 @@ fn results_doc(
             ),
         });
     };
-    let criterion_codes: Vec<(String, String)> = match method {
-        Some(me) => me
-            .criteria
-            .iter()
-            .map(|c| (c.code.clone(), c.name.clone()))
-            .collect(),
-        None => m
-            .parts
+    let criterion_codes: Vec<(String, String)> = if facts_of.criteria.is_empty() {
+        m.parts
             .iter()
             .filter(|p| p.code.starts_with('К'))
             .map(|p| (p.code.clone(), String::new()))
-            .collect(),
+            .collect()
+    } else {
+        facts_of.criteria.clone()
     };
     let mut criteria = Vec::with_capacity(criterion_codes.len());
     for (code, name) in criterion_codes {
@@ -141,26 +169,27 @@ fn results_doc(
         let indicators = m
             .parts
             .iter()
-            .filter(|p| !p.code.starts_with('К') && criterion_of(method, head, &p.code) == code)
-            .map(|p| {
-                let prefix = format!("{}.", p.code);
-                IndicatorValue {
-                    code: p.code.clone(),
-                    name: method
-                        .and_then(|me| me.indicator(head.sector, &p.code))
-                        .map(|d| d.name.clone())
-                        .unwrap_or_default(),
-                    value: p.value,
-                    inputs: m
-                        .inputs
-                        .iter()
-                        .filter(|(k, _)| k.starts_with(&prefix))
-                        .map(|(k, v)| InputValue {
-                            key: k.clone(),
-                            value: *v,
-                        })
-                        .collect(),
-                }
+            .filter(|p| !p.code.starts_with('К') && facts_of.criterion_of(&p.code) == code.as_str())
+            .map(|p| IndicatorValue {
+                code: p.code.clone(),
+                name: facts_of
+                    .indicators
+                    .get(&p.code)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default(),
+                value: p.value,
+                inputs: m
+                    .inputs
+                    .iter()
+                    .filter(|(k, _)| {
+                        k.strip_prefix(p.code.as_str())
+                            .is_some_and(|rest| rest.starts_with('.'))
+                    })
+                    .map(|(k, v)| InputValue {
+                        key: k.clone(),
+                        value: *v,
+                    })
+                    .collect(),
             })
             .collect();
         criteria.push(CriterionValue {
@@ -283,6 +312,8 @@ struct Run<'a> {
     created: String,
     stamp: String,
     buf: Vec<u8>,
+    /// Positions exported before, of the kind being exported, by organization id.
+    known: std::collections::HashMap<i64, exports::Position>,
     outcome: Outcome,
     done: u64,
     total: u64,
@@ -326,7 +357,7 @@ impl Run<'_> {
         doc: &Document,
     ) -> anyhow::Result<()> {
         let kind = doc.kind();
-        let stored = exports::get(self.conn, kind.code(), org_id, self.head.id)?;
+        let stored = self.known.remove(&org_id);
         let position_id = match &stored {
             Some(p) => p.position_id.clone(),
             None => busgov::position_id(
@@ -419,6 +450,7 @@ impl Run<'_> {
                 file: &file_in_package,
                 file_sha256: &file_sha,
                 at: &self.stamp,
+                known: stored.is_some(),
             },
         )?;
         self.outcome.written[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)] += 1;
@@ -461,6 +493,7 @@ pub fn export(
         );
     }
     let method = methods.get(&head.methodology);
+    let facts_of = MethodFacts::new(method, &head);
     let members = export_data::member_count(conn, head.id)?;
     let now = chrono::Local::now();
     let tx = conn.transaction()?;
@@ -481,6 +514,7 @@ pub fn export(
         created: now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
         stamp: session::now_stamp(),
         buf: Vec::with_capacity(64 * 1024),
+        known: Default::default(),
         outcome: Outcome::default(),
         done: 0,
         total: members * opts.kinds.len() as u64,
@@ -495,11 +529,12 @@ pub fn export(
     kinds.sort();
     kinds.dedup();
     for kind in kinds {
+        run.known = exports::of_cycle(run.conn, kind.code(), head.id)?;
         match kind {
             Kind::Results => {
                 export_data::for_each_results::<anyhow::Error>(run.conn, head.id, |m| {
                     run.step()?;
-                    match results_doc(&head, method, m) {
+                    match results_doc(&head, &facts_of, m) {
                         Ok(doc) => run.packet(
                             m.org_id,
                             &m.org,
