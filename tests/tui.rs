@@ -50,7 +50,7 @@ fn summary_goes_through_the_cycles_of_a_year_and_their_figures_add_up() {
     loop {
         let before = app.requests.len();
         press(&mut app, KeyCode::Down);
-        let Some(Request::Summary(scope)) = app.requests.get(before).copied() else {
+        let Some(Request::Summary(scope)) = app.requests.get(before).cloned() else {
             break;
         };
         assert_eq!(scope.year, year);
@@ -77,7 +77,7 @@ fn summary_goes_through_the_cycles_of_a_year_and_their_figures_add_up() {
     ));
     press(&mut app, KeyCode::Left);
     assert_eq!(
-        app.requests.last().copied(),
+        app.requests.last().cloned(),
         Some(Request::Summary(Scope {
             year: year - 1,
             cycle: None
@@ -471,6 +471,7 @@ fn journal_screen_shows_the_audit_log() {
     assert!(s.contains("Записей нет") && s.contains("запись 0/0"), "{s}");
     press(&mut app, KeyCode::Esc);
     assert!(screen(&app, 120, 40).contains("запись 1/1"));
+    insta::assert_snapshot!("journal_120x40", screen(&app, 120, 40));
     insta::assert_snapshot!("journal_80x24", screen(&app, 80, 24));
 }
 

@@ -72,14 +72,18 @@ pub enum Loaded {
     /// Every cycle, oldest first.
     Cycles(Vec<CycleInfo>),
     Summary(Overview),
+    /// How many plan rows a filter lists.
+    PlanCount(crate::store::plan_rows::Filter, usize),
     Orgs(Vec<OrgKey>),
     Failed(String),
 }
 
 /// What the UI asks the worker for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Summary(Scope),
+    /// Count the plan rows of these filters (the one shown first).
+    PlanCounts(Vec<crate::store::plan_rows::Filter>),
 }
 
 /// The whole UI state.
@@ -104,6 +108,10 @@ pub struct App {
     pub requests: Vec<Request>,
     /// Where each tab's title was drawn in the last frame: columns `from..to` of the top line.
     pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
+    /// Requests screens make through their context; moved to `requests` after each intent.
+    outbox: std::cell::RefCell<Vec<Request>>,
+    /// The database file, for background work with its own connection.
+    pub db_path: Option<std::path::PathBuf>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -124,6 +132,7 @@ impl App {
                 Box::new(super::screens::workplans::WorkplansScreen::new()),
                 Box::new(CouncilScreen::new()),
                 Box::new(JournalScreen::new()),
+                Box::new(super::screens::exchange::ExchangeScreen::new()),
             ],
             tab: 0,
             stack: Vec::new(),
@@ -133,6 +142,8 @@ impl App {
             page: Cell::new(20),
             requests: Vec::new(),
             tab_hits: Default::default(),
+            outbox: Default::default(),
+            db_path: None,
         }
     }
 
@@ -163,6 +174,8 @@ impl App {
             today: self.today,
             theme: self.theme,
             page: &self.page,
+            outbox: &self.outbox,
+            db: self.db_path.as_deref(),
         }
     }
 
@@ -188,6 +201,15 @@ impl App {
         }
     }
 
+    /// Lets screens with background work move on; true when something must be drawn again.
+    pub fn tick(&mut self) -> bool {
+        let mut changed = false;
+        for screen in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
+            changed |= screen.tick();
+        }
+        changed
+    }
+
     /// Changes the state for one intent.
     pub fn update(&mut self, action: Action) {
         self.message = None;
@@ -200,6 +222,8 @@ impl App {
             Mode::Command => self.update_command(action),
             Mode::Search | Mode::Normal => self.update_screen(action),
         }
+        let side = self.outbox.take();
+        self.requests.extend(side);
     }
 
     fn update_screen(&mut self, action: Action) {
@@ -258,6 +282,8 @@ impl App {
                 today: self.today,
                 theme: self.theme,
                 page: &self.page,
+                outbox: &self.outbox,
+                db: self.db_path.as_deref(),
             };
             let screen = match self.stack.last_mut() {
                 Some(s) => s,
@@ -439,8 +465,20 @@ impl App {
             today: self.today,
             theme: self.theme,
             page: &self.page,
+            outbox: &self.outbox,
+            db: self.db_path.as_deref(),
         };
         self.tabs[self.tab].activate(&cx);
+    }
+
+    /// The folder the «Обмен» screen publishes into and picks files from (default: the
+    /// current folder).
+    pub fn set_work_dir(&mut self, dir: std::path::PathBuf) {
+        let mut screen = super::screens::exchange::ExchangeScreen::new();
+        screen.set_base(dir);
+        if let Some(i) = self.tabs.iter().position(|t| t.title() == "Обмен") {
+            self.tabs[i] = Box::new(screen);
+        }
     }
 
     /// The organizations tab (tests look at its list).

@@ -3,6 +3,7 @@
 //! first frame comes at once and the screen stays responsive on a 100,000-organization database.
 
 pub mod app;
+pub mod job;
 pub mod keymap;
 pub mod screen;
 pub mod screens;
@@ -51,6 +52,7 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     spawn_watchdog(Arc::clone(&stop));
     let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
+    app.db_path = Some(path.to_path_buf());
     let mut terminal = ratatui::try_init()?;
     if options.mouse {
         // ratatui's panic hook restores raw mode and the screen; mouse capture is ours to undo.
@@ -96,6 +98,9 @@ fn event_loop(
             app.apply(msg);
             dirty = true;
         }
+        if app.tick() {
+            dirty = true;
+        }
         if dirty {
             execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
             terminal.draw(|f| views::draw(app, f))?;
@@ -138,8 +143,8 @@ fn event_loop(
     Ok(())
 }
 
-/// Starts the thread that reads data for the UI: the cycles, the newest year's summary and the
-/// organization index at once, then whatever the UI asks for.
+/// Starts the threads that read data for the UI: the cycles and the newest year's summary on
+/// one, the organization index on another, at once, then whatever the UI asks for.
 fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Loaded>) {
     let (req_tx, req_rx) = channel::<Request>();
     let (tx, rx) = channel::<Loaded>();
@@ -158,6 +163,21 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
             tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
                 .is_ok()
         };
+        // The organization index is the biggest read: its own thread and connection, so that it
+        // loads while the summary does.
+        {
+            let tx = tx.clone();
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let index = store::open_existing(&path)
+                    .and_then(|c| {
+                        store::tune_for_browsing(&c)?;
+                        store::browse::org_index(&c, today)
+                    })
+                    .map_or_else(|e| Loaded::Failed(e.to_string()), Loaded::Orgs);
+                let _ = tx.send(index);
+            });
+        }
         let cycles = store::cycles::list_brief(&conn);
         // The summary opens on the newest year: cycles are listed oldest first.
         let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
@@ -170,14 +190,14 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                 return;
             }
         }
-        if !send(store::browse::org_index(&conn, today).map(Loaded::Orgs)) {
-            return;
-        }
         for r in req_rx {
             let ok = match r {
                 Request::Summary(scope) => {
                     send(store::overview::read(&conn, scope, today).map(Loaded::Summary))
                 }
+                Request::PlanCounts(filters) => filters.into_iter().all(|f| {
+                    send(store::plan_rows::count(&conn, f, today).map(|n| Loaded::PlanCount(f, n)))
+                }),
             };
             if !ok {
                 return;

@@ -20,6 +20,10 @@ pub struct Ctx<'a> {
     pub theme: Theme,
     /// Rows of the list visible in the last frame, set by `draw`, used for PgUp/PgDn.
     pub page: &'a Cell<usize>,
+    /// Requests for the worker a screen makes on the side (a refresh of counts, say).
+    pub outbox: &'a RefCell<Vec<Request>>,
+    /// The database file, for work that runs on its own thread with its own connection.
+    pub db: Option<&'a std::path::Path>,
 }
 
 /// What an intent led to, beyond the screen's own state.
@@ -55,6 +59,11 @@ pub trait Screen {
     fn keys(&self) -> Vec<(&'static str, &'static str)>;
     /// For tests that look inside a screen: `self`.
     fn as_any(&self) -> &dyn std::any::Any;
+    /// Called on every turn of the event loop: true when the screen changed by itself (work
+    /// running in the background moved on or finished) and must be drawn again.
+    fn tick(&mut self) -> bool {
+        false
+    }
     /// `:cycle N`: show cycle `id` where the screen has a cycle of its own. A request for the
     /// worker when the screen needs data for it.
     fn focus_cycle(&mut self, _id: i64) -> Option<Request> {

@@ -66,8 +66,11 @@ pub struct OrgList {
     hay: Vec<String>,
     /// Where each key's regNum starts in `hay` (ИНН and regNum match from their start).
     ids_at: Vec<(u32, u32)>,
-    /// Every key in name order, the base the other sorts keep ties in.
+    /// Every key in name order, and each key's place in it (ties of other sorts go by it).
     by_name: Vec<u32>,
+    name_rank: Vec<u32>,
+    /// Each key's region as its place among the regions in alphabetical order.
+    region_rank: Vec<u32>,
     /// Every key in the current sort and direction.
     sorted: Vec<u32>,
     /// Indices into `keys` of the rows shown, in order.
@@ -82,6 +85,22 @@ pub struct OrgList {
     pub sort: OrgSort,
     pub descending: bool,
     pub filters: OrgFilters,
+}
+
+/// A search text, with its substring finder built once for the whole list.
+struct Needle<'a> {
+    text: &'a str,
+    /// `None` for an empty search: everything matches.
+    finder: Option<memchr::memmem::Finder<'a>>,
+}
+
+impl<'a> Needle<'a> {
+    fn new(text: &'a str) -> Needle<'a> {
+        Needle {
+            text,
+            finder: (!text.is_empty()).then(|| memchr::memmem::Finder::new(text.as_bytes())),
+        }
+    }
 }
 
 impl OrgList {
@@ -107,12 +126,25 @@ impl OrgList {
             let (x, y) = (&hay[*a as usize], &hay[*b as usize]);
             x[..x.find('\n').unwrap_or(x.len())].cmp(&y[..y.find('\n').unwrap_or(y.len())])
         });
+        let mut name_rank = vec![0u32; keys.len()];
+        for (rank, &i) in by_name.iter().enumerate() {
+            name_rank[i as usize] = rank as u32;
+        }
+        let regions: std::collections::BTreeSet<&str> =
+            keys.iter().map(|k| k.region.as_str()).collect();
+        let regions: Vec<&str> = regions.into_iter().collect();
+        let region_rank = keys
+            .iter()
+            .map(|k| regions.binary_search(&k.region.as_str()).unwrap_or(0) as u32)
+            .collect();
         let mut list = OrgList {
             keys,
             hay,
             ids_at,
             sorted: by_name.clone(),
             by_name,
+            name_rank,
+            region_rank,
             view: Vec::new(),
             narrowed: Vec::new(),
             needle: String::new(),
@@ -129,42 +161,47 @@ impl OrgList {
 
     /// Whether key `i` matches the search `needle` (lower case, trimmed): a part of the short
     /// or full name, or the start of the ИНН or regNum.
-    fn found(&self, i: u32, needle: &str) -> bool {
-        if needle.is_empty() {
+    fn found(&self, i: u32, needle: &Needle) -> bool {
+        let Some(finder) = &needle.finder else {
             return true;
-        }
-        let h = &self.hay[i as usize];
+        };
+        let h = self.hay[i as usize].as_bytes();
         let (inn, reg) = self.ids_at[i as usize];
-        h[..inn as usize].contains(needle)
-            || h[inn as usize..].starts_with(needle)
-            || h[reg as usize..].starts_with(needle)
+        let text = needle.text.as_bytes();
+        finder.find(&h[..inn as usize]).is_some()
+            || h[inn as usize..].starts_with(text)
+            || h[reg as usize..].starts_with(text)
     }
 
-    /// Sorts again (the sort or its direction changed), then filters.
+    /// Sorts again (the sort or its direction changed), then filters. Every sort is by a small
+    /// integer key with the name order breaking ties, so it is one unstable sort of integers.
     pub fn resort(&mut self) {
         let keys = &self.keys;
-        let by = |i: &u32| &keys[*i as usize];
-        // Missing values go last whatever the direction of the sort itself.
-        let last = |v: Option<f64>| (v.is_none(), v.unwrap_or(0.0));
+        let rank = &self.name_rank;
+        // Scores have two decimals: hundredths order them exactly. Missing values go last.
+        let hundredths = |v: Option<f64>| v.map_or(i64::MAX, |x| (x * 100.0).round() as i64);
         let mut sorted = self.by_name.clone();
-        // Stable sorts over the name order: ties stay in name order.
+        let key = |i: &u32| &keys[*i as usize];
         match self.sort {
             OrgSort::Name => {}
-            OrgSort::Sector => sorted.sort_by_key(|i| by(i).sector),
-            OrgSort::Region => sorted.sort_by(|a, b| by(a).region.cmp(&by(b).region)),
-            // Best first by default for S.
-            OrgSort::Total => sorted.sort_by(|a, b| {
-                let (x, y) = (last(by(a).latest_total), last(by(b).latest_total));
-                x.0.cmp(&y.0).then(y.1.total_cmp(&x.1))
-            }),
-            OrgSort::Place => {
-                sorted.sort_by_key(|i| (by(i).latest_place.is_none(), by(i).latest_place))
+            OrgSort::Sector => sorted.sort_unstable_by_key(|i| (key(i).sector, rank[*i as usize])),
+            OrgSort::Region => {
+                sorted.sort_unstable_by_key(|i| (self.region_rank[*i as usize], rank[*i as usize]))
             }
-            OrgSort::Completion => sorted.sort_by(|a, b| {
-                let (x, y) = (last(by(a).plan_completion()), last(by(b).plan_completion()));
-                x.0.cmp(&y.0).then(x.1.total_cmp(&y.1))
+            // Best first by default for S.
+            OrgSort::Total => sorted.sort_unstable_by_key(|i| {
+                let t = key(i).latest_total;
+                (t.is_none(), -hundredths(t), rank[*i as usize])
             }),
-            OrgSort::Overdue => sorted.sort_by_key(|i| std::cmp::Reverse(by(i).plan_overdue)),
+            OrgSort::Place => sorted.sort_unstable_by_key(|i| {
+                (key(i).latest_place.unwrap_or(u32::MAX), rank[*i as usize])
+            }),
+            OrgSort::Completion => sorted.sort_unstable_by_key(|i| {
+                (hundredths(key(i).plan_completion()), rank[*i as usize])
+            }),
+            OrgSort::Overdue => sorted.sort_unstable_by_key(|i| {
+                (std::cmp::Reverse(key(i).plan_overdue), rank[*i as usize])
+            }),
         }
         if self.descending {
             sorted.reverse();
@@ -182,11 +219,12 @@ impl OrgList {
     fn refilter(&mut self) {
         let keep = self.selected_key().map(|k| k.id);
         let needle = self.query.trim().to_lowercase();
+        let search = Needle::new(&needle);
         self.view = self
             .sorted
             .iter()
             .copied()
-            .filter(|&i| self.filters.matches(&self.keys[i as usize]) && self.found(i, &needle))
+            .filter(|&i| self.filters.matches(&self.keys[i as usize]) && self.found(i, &search))
             .collect();
         self.narrowed.clear();
         self.needle = needle;
@@ -207,11 +245,12 @@ impl OrgList {
                 self.view = view;
             }
         } else if needle.starts_with(&self.needle) {
+            let search = Needle::new(&needle);
             let narrowed: Vec<u32> = self
                 .view
                 .iter()
                 .copied()
-                .filter(|&i| self.found(i, &needle))
+                .filter(|&i| self.found(i, &search))
                 .collect();
             let before = std::mem::replace(&mut self.view, narrowed);
             self.narrowed
