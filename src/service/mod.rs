@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod demo;
+pub mod export;
 pub mod import;
 pub mod methodology;
 pub mod publish;
