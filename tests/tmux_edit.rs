@@ -123,13 +123,20 @@ fn edit_a_plan_row_in_tmux() {
     t.keys(&["e"]);
     t.wait_for("the form", |s| s.contains("Исполнение строки плана"));
     // «в» steps to выполняется, then выполнено (Cyrillic is text inside the form).
-    let mut s = t.capture();
+    // The status shown between ‹ ›; each «в» is pressed only after the last one shows.
+    let status = |s: &str| -> Option<String> {
+        let from = s.find('‹')? + '‹'.len_utf8();
+        let to = from + s[from..].find('›')?;
+        Some(s[from..to].trim().to_string())
+    };
+    let mut s = t.wait_for("the status", |s| status(s).is_some());
     for _ in 0..2 {
-        if s.contains("‹ выполнено ›") {
+        let before = status(&s);
+        if before.as_deref() == Some("выполнено") {
             break;
         }
         t.keys(&["в"]);
-        s = t.wait_for("the status moved", |now| now != s);
+        s = t.wait_for("the status moved", |now| status(now) != before);
     }
     assert!(s.contains("‹ выполнено ›"), "{s}");
     t.keys(&["Tab"]);
@@ -138,7 +145,9 @@ fn edit_a_plan_row_in_tmux() {
     t.run(&["send-keys", "-t", "nok", "-N", "12", "BSpace"]);
     t.keys(&["20.11.2026"]);
     let s = t.wait_for("the filled form", |s| {
-        s.contains("▶ Фактическая дата:   20.11.2026") && s.contains("Установлен пандус")
+        s.contains("▶ Фактическая дата:   20.11.2026")
+            && s.contains("Установлен пандус")
+            && s.contains("‹ выполнено ›")
     });
     assert!(!s.contains('⚠'), "the form is valid:\n{s}");
     t.keys(&["C-s"]);

@@ -1,13 +1,16 @@
 //! The command line: one file per subcommand; each parses, calls services and prints.
 //! Exit codes: 0 — done, 1 — error, 2 — wrong usage.
 
+mod check;
 mod check_db;
 mod cycles;
 mod deadline;
 mod demo;
+mod export;
 mod import;
 mod plans;
 mod publish;
+mod receipt;
 mod score;
 mod summary;
 
@@ -89,6 +92,15 @@ enum Command {
     /// Проверить целостность и согласованность базы
     #[command(name = "check-db", help_template = LEAF_HELP)]
     CheckDb,
+    /// Выгрузить пакет для bus.gov.ru или таблицу для Excel
+    #[command(help_template = ROOT_HELP, subcommand_help_heading = "Команды")]
+    Export(export::Args),
+    /// Проверить пакет, архив или файл для bus.gov.ru перед загрузкой
+    #[command(help_template = LEAF_HELP)]
+    Check(check::Args),
+    /// Прочитать протокол загрузки с bus.gov.ru и отметить принятые и отклоненные документы
+    #[command(help_template = LEAF_HELP)]
+    Receipt(receipt::Args),
     /// Загрузить организации, исходные данные, планы из CSV, xlsx или таблицы из документа
     #[command(help_template = ROOT_HELP)]
     Import(import::Args),
@@ -158,6 +170,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
+        Some(Command::Export(args)) => export::run(&ctx, &args),
+        Some(Command::Check(args)) => check::run(&ctx, &args),
+        Some(Command::Receipt(args)) => receipt::run(&ctx, &args),
         Some(Command::Import(args)) => import::run(&ctx, &args),
         Some(Command::Publish(args)) => publish::run(&ctx, &args),
         Some(Command::Deadline(args)) => deadline::run(&ctx, &args),

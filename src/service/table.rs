@@ -25,6 +25,33 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// Saves `table` as Excel CSV in `dir` under `<stem>.csv` (`<stem>-2.csv`… when taken): written
+/// under a temporary name and renamed, so a half-written file never carries the final name.
+/// Returns the file written.
+pub fn save_csv(
+    dir: &std::path::Path,
+    stem: &str,
+    table: &Table,
+) -> std::io::Result<std::path::PathBuf> {
+    let mut path = dir.join(format!("{stem}.csv"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{n}.csv"));
+        n += 1;
+    }
+    let tmp = dir.join(format!(".{stem}.csv.tmp-{}", std::process::id()));
+    let written = (|| {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        table.write(Format::Csv, &mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, &path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map(|()| path)
+}
+
 /// Text cells wider than this are cut with «…» in the text form (CSV keeps them whole).
 const MAX_TEXT_WIDTH: usize = 60;
 

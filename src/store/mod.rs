@@ -13,6 +13,8 @@ pub mod edit;
 pub mod edit_draft;
 pub mod edit_inputs;
 pub mod edit_targets;
+pub mod export_data;
+pub mod exports;
 pub mod import;
 pub mod journal;
 pub mod meta;
@@ -40,6 +42,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/001_initial.sql")),
     M::up(include_str!("migrations/002_spot_check.sql")),
+    M::up(include_str!("migrations/003_busgov_export.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

@@ -45,6 +45,8 @@ pub enum Action {
     SortReverse,
     /// Open the screen's filters (`f`).
     Filter,
+    /// Save what the screen lists (as filtered and sorted) to a file (`x`).
+    Export,
     /// A mouse click at this column and row of the terminal.
     Click {
         column: u16,
@@ -127,6 +129,10 @@ pub struct App {
     pub undo: crate::tui::form::undo::UndoStack,
     /// Requests screens make through their context; moved to `requests` after each intent.
     outbox: std::cell::RefCell<Vec<Request>>,
+    /// The database file, for background work with its own connection.
+    pub db_path: Option<std::path::PathBuf>,
+    /// The folder files are saved to and picked from (default: the current folder).
+    pub work_dir: Option<std::path::PathBuf>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -147,6 +153,7 @@ impl App {
                 Box::new(super::screens::workplans::WorkplansScreen::new()),
                 Box::new(CouncilScreen::new()),
                 Box::new(JournalScreen::new()),
+                Box::new(super::screens::exchange::ExchangeScreen::new()),
             ],
             tab: 0,
             stack: Vec::new(),
@@ -158,6 +165,8 @@ impl App {
             tab_hits: Default::default(),
             undo: Default::default(),
             outbox: Default::default(),
+            db_path: None,
+            work_dir: None,
         }
     }
 
@@ -189,6 +198,8 @@ impl App {
             theme: self.theme,
             page: &self.page,
             outbox: &self.outbox,
+            db: self.db_path.as_deref(),
+            work_dir: self.work_dir.as_deref(),
         }
     }
 
@@ -212,6 +223,15 @@ impl App {
         if let Some(Loaded::Failed(e)) = msg {
             self.message = Some(format!("ошибка чтения базы: {e}"));
         }
+    }
+
+    /// Lets screens with background work move on; true when something must be drawn again.
+    pub fn tick(&mut self) -> bool {
+        let mut changed = false;
+        for screen in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
+            changed |= screen.tick();
+        }
+        changed
     }
 
     /// Changes the state for one intent.
@@ -291,6 +311,8 @@ impl App {
                 theme: self.theme,
                 page: &self.page,
                 outbox: &self.outbox,
+                db: self.db_path.as_deref(),
+                work_dir: self.work_dir.as_deref(),
             };
             let screen = match self.stack.last_mut() {
                 Some(s) => s,
@@ -344,6 +366,8 @@ impl App {
             theme: self.theme,
             page: &self.page,
             outbox: &self.outbox,
+            db: self.db_path.as_deref(),
+            work_dir: self.work_dir.as_deref(),
         };
         match self.stack.last_mut() {
             Some(s) => s.activate(&cx),
@@ -508,8 +532,21 @@ impl App {
             theme: self.theme,
             page: &self.page,
             outbox: &self.outbox,
+            db: self.db_path.as_deref(),
+            work_dir: self.work_dir.as_deref(),
         };
         self.tabs[self.tab].activate(&cx);
+    }
+
+    /// The folder the «Обмен» screen publishes into and picks files from (default: the
+    /// current folder).
+    pub fn set_work_dir(&mut self, dir: std::path::PathBuf) {
+        let mut screen = super::screens::exchange::ExchangeScreen::new();
+        screen.set_base(dir.clone());
+        self.work_dir = Some(dir);
+        if let Some(i) = self.tabs.iter().position(|t| t.title() == "Обмен") {
+            self.tabs[i] = Box::new(screen);
+        }
     }
 
     /// The organizations tab (tests look at its list).

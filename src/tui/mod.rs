@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod form;
+pub mod job;
 pub mod keymap;
 pub mod screen;
 pub mod screens;
@@ -52,6 +53,7 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     spawn_watchdog(Arc::clone(&stop));
     let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
+    app.db_path = Some(path.to_path_buf());
     let mut terminal = ratatui::try_init()?;
     if options.mouse {
         // ratatui's panic hook restores raw mode and the screen; mouse capture is ours to undo.
@@ -95,6 +97,9 @@ fn event_loop(
     while !app.quit && !stop.load(Ordering::Relaxed) {
         while let Ok(msg) = loaded.try_recv() {
             app.apply(msg);
+            dirty = true;
+        }
+        if app.tick() {
             dirty = true;
         }
         if dirty {

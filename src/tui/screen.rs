@@ -22,6 +22,20 @@ pub struct Ctx<'a> {
     pub page: &'a Cell<usize>,
     /// Requests for the worker a screen makes on the side (a refresh of counts, say).
     pub outbox: &'a RefCell<Vec<Request>>,
+    /// The database file, for work that runs on its own thread with its own connection.
+    pub db: Option<&'a std::path::Path>,
+    /// The folder files are saved to (default: the current folder).
+    pub work_dir: Option<&'a std::path::Path>,
+}
+
+impl Ctx<'_> {
+    /// Where files are saved: the work folder, else the current folder.
+    pub fn save_dir(&self) -> std::path::PathBuf {
+        self.work_dir
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| std::path::PathBuf::from("."))
+    }
 }
 
 /// What an intent led to, beyond the screen's own state.
@@ -65,6 +79,11 @@ pub trait Screen {
     fn keys(&self) -> Vec<(&'static str, &'static str)>;
     /// For tests that look inside a screen: `self`.
     fn as_any(&self) -> &dyn std::any::Any;
+    /// Called on every turn of the event loop: true when the screen changed by itself (work
+    /// running in the background moved on or finished) and must be drawn again.
+    fn tick(&mut self) -> bool {
+        false
+    }
     /// `:cycle N`: show cycle `id` where the screen has a cycle of its own. A request for the
     /// worker when the screen needs data for it.
     fn focus_cycle(&mut self, _id: i64) -> Option<Request> {

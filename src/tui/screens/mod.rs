@@ -9,6 +9,7 @@ pub mod edit_org;
 pub mod edit_plan_row;
 pub mod edit_targets;
 pub mod edit_workplan_item;
+pub mod exchange;
 pub mod journal;
 pub mod org_card;
 pub mod org_filter;
