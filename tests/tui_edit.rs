@@ -1105,3 +1105,61 @@ fn a_plan_is_drafted_from_the_gaps_edited_accepted_and_undone() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+// ---- shortcomings ----
+
+use nok::tui::screens::edit_shortcomings::ShortcomingsForm;
+
+#[test]
+fn shortcomings_are_edited_together_and_undone_together() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    let card: &OrgCardScreen = app.current().as_any().downcast_ref().unwrap();
+    let c = card.cycle().unwrap().clone();
+    let org = card.identity().id;
+    let texts = |conn: &Connection| -> Vec<(String, i64)> {
+        conn.prepare(
+            "SELECT text, version FROM shortcoming WHERE cycle_id = ?1 AND org_id = ?2
+             ORDER BY criterion, indicator, id",
+        )
+        .unwrap()
+        .query_map([c.cycle_id, org], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let before = texts(&conn);
+    assert!(
+        before.len() >= 2,
+        "the demo records shortcomings: {before:?}"
+    );
+    // «т» is n on the Russian layout.
+    type_keys(&mut app, "т");
+    assert!(app.current().as_any().is::<ShortcomingsForm>());
+    insta::assert_snapshot!("edit_shortcomings_120x40", screen(&app, 120, 40));
+    // Empty text is refused; then the first two are changed.
+    let f: &ShortcomingsForm = app.current().as_any().downcast_ref().unwrap();
+    for _ in 0..f.form.fields[0].text.chars().count() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    assert!(screen(&app, 120, 40).contains("⚠ текст недостатка не может быть пустым"));
+    type_keys(&mut app, "Нет пандуса");
+    press(&mut app, KeyCode::Tab);
+    type_keys(&mut app, " (уточнено)");
+    ctrl(&mut app, 's');
+    assert!(
+        app.current().as_any().is::<OrgCardScreen>(),
+        "{:?}",
+        app.message
+    );
+    let after = texts(&conn);
+    assert_eq!(after[0], ("Нет пандуса".to_string(), before[0].1 + 1));
+    assert_eq!(after[1].0, format!("{} (уточнено)", before[1].0));
+    type_keys(&mut app, "u");
+    let undone = texts(&conn);
+    assert_eq!(undone[0].0, before[0].0);
+    assert_eq!(undone[0].1, before[0].1 + 2);
+    assert_eq!(undone[1].0, before[1].0);
+}

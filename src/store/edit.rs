@@ -13,6 +13,7 @@ use super::audit::{self, Action, Entry};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Table {
     PlanRow,
+    Shortcoming,
     CouncilMeeting,
     WorkplanItem,
     Cycle,
@@ -23,6 +24,7 @@ impl Table {
     pub fn name(self) -> &'static str {
         match self {
             Table::PlanRow => "plan_row",
+            Table::Shortcoming => "shortcoming",
             Table::CouncilMeeting => "council_meeting",
             Table::WorkplanItem => "workplan_item",
             Table::Cycle => "cycle",
@@ -42,6 +44,7 @@ impl Table {
             ],
             Table::WorkplanItem => &["status", "completed_on", "note"],
             Table::CouncilMeeting => &["date", "protocol_number", "agenda", "decisions"],
+            Table::Shortcoming => &["text"],
             Table::Cycle => &["scores_stale"],
             Table::Organization => &[
                 "full_name",
@@ -439,4 +442,59 @@ pub fn restore(
     }
     tx.commit()?;
     Ok(())
+}
+
+/// A shortcoming of an organization in a cycle, as a form edits it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShortcomingText {
+    pub id: i64,
+    pub criterion: String,
+    pub indicator: Option<String>,
+    pub text: String,
+    pub version: i64,
+}
+
+/// The shortcomings of organization `org` in cycle `cycle`, by criterion.
+pub fn shortcomings(
+    conn: &Connection,
+    cycle: i64,
+    org: i64,
+) -> Result<Vec<ShortcomingText>, EditError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, criterion, indicator, text, version FROM shortcoming
+         WHERE cycle_id = ?1 AND org_id = ?2 ORDER BY criterion, indicator, id",
+    )?;
+    let rows = stmt
+        .query_map([cycle, org], |r| {
+            Ok(ShortcomingText {
+                id: r.get(0)?,
+                criterion: r.get(1)?,
+                indicator: r.get(2)?,
+                text: r.get(3)?,
+                version: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Several rows of `table` changed at once: each `(id, version read, edits)` is updated with
+/// [`update_in`] in one transaction; the first conflict refuses them all. Returns the version
+/// of each row after the change.
+pub fn update_many(
+    conn: &Connection,
+    table: Table,
+    rows: &[(i64, i64, Vec<FieldEdit>)],
+    who: Author<'_>,
+    note: &str,
+) -> Result<Vec<i64>, (i64, EditError)> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        .map_err(|e| (0, EditError::from(e)))?;
+    let mut versions = Vec::with_capacity(rows.len());
+    for (id, version, edits) in rows {
+        versions
+            .push(update_in(&tx, table, *id, *version, edits, who, note).map_err(|e| (*id, e))?);
+    }
+    tx.commit().map_err(|e| (0, EditError::from(e)))?;
+    Ok(versions)
 }

@@ -62,6 +62,8 @@ pub enum Action {
     Delete,
     /// Draft an improvement plan from the assessment (`p`, on the card).
     DraftPlan,
+    /// Edit the shortcomings found (`n`, недостатки, on the card).
+    EditShortcomings,
     /// Undo the last change of the session (`u`).
     Undo,
     /// In a form: the next / previous field (Tab / Shift-Tab).

@@ -19,6 +19,11 @@ pub enum Change {
         version: i64,
         fields: Vec<FieldEdit>,
     },
+    /// Fields of several rows of one table, changed together: (id, version after, fields).
+    Rows {
+        table: Table,
+        rows: Vec<(i64, i64, Vec<FieldEdit>)>,
+    },
     /// Inputs of a membership; `version` is the membership version right after the change.
     Inputs {
         membership: i64,
@@ -118,6 +123,25 @@ impl UndoStack {
             }
             Change::Deleted { table, row } => {
                 edit::restore(conn, *table, row, who, &note).map(|_| 0)
+            }
+            Change::Rows { table, rows } => {
+                let back: Vec<(i64, i64, Vec<FieldEdit>)> = rows
+                    .iter()
+                    .map(|(id, v, fields)| {
+                        let f = fields
+                            .iter()
+                            .map(|f| FieldEdit {
+                                column: f.column,
+                                old: f.new.clone(),
+                                new: f.old.clone(),
+                            })
+                            .collect();
+                        (*id, *v, f)
+                    })
+                    .collect();
+                edit::update_many(conn, *table, &back, who, &note)
+                    .map(|_| 0)
+                    .map_err(|(_, e)| e)
             }
             Change::Drafted(made) => {
                 crate::store::edit_draft::withdraw(conn, made, who, &note).map(|_| 0)

@@ -7,6 +7,7 @@ pub mod edit_draft;
 pub mod edit_inputs;
 pub mod edit_org;
 pub mod edit_plan_row;
+pub mod edit_shortcomings;
 pub mod edit_targets;
 pub mod edit_workplan_item;
 pub mod exchange;

@@ -591,6 +591,7 @@ impl Screen for OrgCardScreen {
             ("e", "данные"),
             ("r", "реквизиты"),
             ("p", "план"),
+            ("n", "недостатки"),
             ("Esc", "назад"),
         ]
     }
@@ -631,6 +632,16 @@ impl Screen for OrgCardScreen {
         let height = usize::from(self.body_height.get()).max(1);
         match action {
             Action::EditIdentity => super::edit_org::open(cx, self.ident.id),
+            Action::EditShortcomings => match self.cycle() {
+                Some(c) => super::edit_shortcomings::open(
+                    cx,
+                    c.cycle_id,
+                    c.year,
+                    self.ident.id,
+                    &self.title(),
+                ),
+                None => Outcome::Message("организация не оценивалась: недостатков нет".into()),
+            },
             Action::DraftPlan => match self.cycle() {
                 Some(c) => super::edit_draft::open(cx, self.ident.id, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: проекта плана нет".into()),
