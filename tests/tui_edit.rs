@@ -1163,3 +1163,96 @@ fn shortcomings_are_edited_together_and_undone_together() {
     assert_eq!(undone[0].1, before[0].1 + 2);
     assert_eq!(undone[1].0, before[1].0);
 }
+
+// ---- cycle and membership ----
+
+use nok::tui::screens::edit_cycle::CycleForm;
+
+#[test]
+fn cycle_and_membership_are_saved_together_and_a_changed_membership_is_refused() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    let card: &OrgCardScreen = app.current().as_any().downcast_ref().unwrap();
+    let c = card.cycle().unwrap().clone();
+    // «с» is c on the Russian layout.
+    type_keys(&mut app, "с");
+    assert!(
+        app.current().as_any().is::<CycleForm>(),
+        "{:?}",
+        app.message
+    );
+    fn form(app: &App) -> &CycleForm {
+        app.current().as_any().downcast_ref().unwrap()
+    }
+    insta::assert_snapshot!("edit_cycle_120x40", screen(&app, 120, 40));
+    let state = |conn: &Connection| -> (Option<String>, i64, String, i64, i64) {
+        conn.query_row(
+            "SELECT c.council_protocol_number, c.version, m.grp, m.respondents, m.version
+             FROM cycle c JOIN membership m ON m.cycle_id = c.id WHERE m.id = ?1",
+            [c.membership_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap()
+    };
+    let before = state(&conn);
+    // Protocol number and a future protocol date.
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+    }
+    let n = form(&app).form.fields[5].text.chars().count();
+    for _ in 0..n {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "7-П");
+    press(&mut app, KeyCode::Tab);
+    let n = form(&app).form.fields[6].text.chars().count();
+    for _ in 0..n {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "01.12.2026");
+    assert!(screen(&app, 120, 40).contains("⚠ дата позже сегодняшнего дня (22.11.2026)"));
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "20.11.2026");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    let n = form(&app).form.fields[8].text.chars().count();
+    for _ in 0..n {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "321");
+    // Another session changes the group meanwhile: refused, shown; the group, left alone
+    // here, takes the other change.
+    conn.execute(
+        "UPDATE membership SET grp = 'Другая', version = version + 1 WHERE id = ?1",
+        [c.membership_id],
+    )
+    .unwrap();
+    ctrl(&mut app, 's');
+    let notice = form(&app).form.notice.clone().unwrap();
+    assert!(
+        notice.contains("Группа организации:") && notice.contains("→ «Другая»"),
+        "{notice}"
+    );
+    assert_eq!(state(&conn).0, before.0, "the cycle was not written either");
+    assert_eq!(form(&app).form.fields[7].text, "Другая");
+    ctrl(&mut app, 's');
+    assert!(
+        app.current().as_any().is::<OrgCardScreen>(),
+        "{:?}",
+        app.message
+    );
+    let after = state(&conn);
+    assert_eq!(after.0.as_deref(), Some("7-П"));
+    assert_eq!(after.1, before.1 + 1);
+    assert_eq!(
+        (after.2.as_str(), after.3, after.4),
+        ("Другая", 321, before.4 + 2)
+    );
+    type_keys(&mut app, "u");
+    let undone = state(&conn);
+    assert_eq!((undone.0, undone.3), (before.0, before.3));
+}

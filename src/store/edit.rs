@@ -17,6 +17,7 @@ pub enum Table {
     CouncilMeeting,
     WorkplanItem,
     Cycle,
+    Membership,
     Organization,
 }
 
@@ -28,6 +29,7 @@ impl Table {
             Table::CouncilMeeting => "council_meeting",
             Table::WorkplanItem => "workplan_item",
             Table::Cycle => "cycle",
+            Table::Membership => "membership",
             Table::Organization => "organization",
         }
     }
@@ -45,7 +47,17 @@ impl Table {
             Table::WorkplanItem => &["status", "completed_on", "note"],
             Table::CouncilMeeting => &["date", "protocol_number", "agenda", "decisions"],
             Table::Shortcoming => &["text"],
-            Table::Cycle => &["scores_stale"],
+            Table::Cycle => &[
+                "scores_stale",
+                "status",
+                "operator_name",
+                "operator_inn",
+                "contract_number",
+                "contract_date",
+                "council_protocol_number",
+                "council_protocol_date",
+            ],
+            Table::Membership => &["grp", "respondents"],
             Table::Organization => &[
                 "full_name",
                 "short_name",
@@ -79,7 +91,8 @@ pub struct Author<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     pub version: i64,
-    /// The fields of the edit (columns, or input keys) with their values now.
+    /// The fields (every column a form may write, or the input keys of the edit) with their
+    /// values now.
     pub now: Vec<(String, Value)>,
     /// Who made the last change of the row and when (`YYYY-MM-DDThh:mm:ss`), from the audit log.
     pub by: Option<(String, String)>,
@@ -212,11 +225,14 @@ pub fn update_in(
         tx.execute(&sql, rusqlite::params_from_iter(params))?
     };
     if updated != 1 {
-        return Err(match read(tx, table, id, &columns)? {
+        // Every column a form may write, so that a change of a field this edit left alone
+        // is shown too.
+        let all = table.columns();
+        return Err(match read(tx, table, id, all)? {
             None => EditError::Gone,
             Some((values, now_version)) => EditError::Conflict(Conflict {
                 version: now_version,
-                now: columns.iter().map(|c| c.to_string()).zip(values).collect(),
+                now: all.iter().map(|c| c.to_string()).zip(values).collect(),
                 by: last_change(tx, table.name(), id)?,
             }),
         });
@@ -478,22 +494,24 @@ pub fn shortcomings(
     Ok(rows)
 }
 
-/// Several rows of `table` changed at once: each `(id, version read, edits)` is updated with
+/// One row's edits: table, id, the version read (or, in an undo step, written), the fields.
+pub type RowEdit = (Table, i64, i64, Vec<FieldEdit>);
+
+/// Several rows changed at once: each `(table, id, version read, edits)` is updated with
 /// [`update_in`] in one transaction; the first conflict refuses them all. Returns the version
 /// of each row after the change.
 pub fn update_many(
     conn: &Connection,
-    table: Table,
-    rows: &[(i64, i64, Vec<FieldEdit>)],
+    rows: &[RowEdit],
     who: Author<'_>,
     note: &str,
 ) -> Result<Vec<i64>, (i64, EditError)> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
         .map_err(|e| (0, EditError::from(e)))?;
     let mut versions = Vec::with_capacity(rows.len());
-    for (id, version, edits) in rows {
+    for (table, id, version, edits) in rows {
         versions
-            .push(update_in(&tx, table, *id, *version, edits, who, note).map_err(|e| (*id, e))?);
+            .push(update_in(&tx, *table, *id, *version, edits, who, note).map_err(|e| (*id, e))?);
     }
     tx.commit().map_err(|e| (0, EditError::from(e)))?;
     Ok(versions)

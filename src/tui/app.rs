@@ -64,6 +64,8 @@ pub enum Action {
     DraftPlan,
     /// Edit the shortcomings found (`n`, недостатки, on the card).
     EditShortcomings,
+    /// Edit the cycle and the organization's membership in it (`c`, on the card).
+    EditCycle,
     /// Undo the last change of the session (`u`).
     Undo,
     /// In a form: the next / previous field (Tab / Shift-Tab).

@@ -94,6 +94,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 'd' => Some(Action::Delete),
                 'p' => Some(Action::DraftPlan),
                 'n' => Some(Action::EditShortcomings),
+                'c' => Some(Action::EditCycle),
                 'u' => Some(Action::Undo),
                 'x' => Some(Action::Export),
                 d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),

@@ -19,11 +19,8 @@ pub enum Change {
         version: i64,
         fields: Vec<FieldEdit>,
     },
-    /// Fields of several rows of one table, changed together: (id, version after, fields).
-    Rows {
-        table: Table,
-        rows: Vec<(i64, i64, Vec<FieldEdit>)>,
-    },
+    /// Fields of several rows, changed together: (table, id, version after, fields).
+    Rows(Vec<edit::RowEdit>),
     /// Inputs of a membership; `version` is the membership version right after the change.
     Inputs {
         membership: i64,
@@ -124,10 +121,10 @@ impl UndoStack {
             Change::Deleted { table, row } => {
                 edit::restore(conn, *table, row, who, &note).map(|_| 0)
             }
-            Change::Rows { table, rows } => {
-                let back: Vec<(i64, i64, Vec<FieldEdit>)> = rows
+            Change::Rows(rows) => {
+                let back: Vec<edit::RowEdit> = rows
                     .iter()
-                    .map(|(id, v, fields)| {
+                    .map(|(table, id, v, fields)| {
                         let f = fields
                             .iter()
                             .map(|f| FieldEdit {
@@ -136,10 +133,10 @@ impl UndoStack {
                                 new: f.old.clone(),
                             })
                             .collect();
-                        (*id, *v, f)
+                        (*table, *id, *v, f)
                     })
                     .collect();
-                edit::update_many(conn, *table, &back, who, &note)
+                edit::update_many(conn, &back, who, &note)
                     .map(|_| 0)
                     .map_err(|(_, e)| e)
             }

@@ -10,7 +10,7 @@ use rusqlite::types::Value;
 use crate::domain::text::printable;
 use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
-use crate::store::edit::{self, Author, EditError, FieldEdit, ShortcomingText, Table};
+use crate::store::edit::{self, Author, EditError, FieldEdit, RowEdit, ShortcomingText, Table};
 use crate::tui::app::Action;
 use crate::tui::form::undo::{Change, UndoStep};
 use crate::tui::form::{Field, Form, FormEvent, conflict_notice};
@@ -82,13 +82,14 @@ impl ShortcomingsForm {
         let Some(conn) = cx.conn else {
             return Outcome::Done;
         };
-        let changed: Vec<(i64, i64, Vec<FieldEdit>)> = self
+        let changed: Vec<RowEdit> = self
             .rows
             .iter()
             .zip(&self.form.fields)
             .filter(|(r, f)| r.text != f.trimmed())
             .map(|(r, f)| {
                 (
+                    Table::Shortcoming,
                     r.id,
                     r.version,
                     vec![FieldEdit {
@@ -112,22 +113,19 @@ impl ShortcomingsForm {
             os_user: &user,
             at: &at,
         };
-        match edit::update_many(conn, Table::Shortcoming, &changed, who, &label) {
+        match edit::update_many(conn, &changed, who, &label) {
             Ok(versions) => {
                 let n = changed.len();
                 // One undo step per session change: the rows are put back together.
-                let steps: Vec<(i64, i64, Vec<FieldEdit>)> = changed
+                let steps: Vec<RowEdit> = changed
                     .into_iter()
                     .zip(versions)
-                    .map(|((id, _, edits), v)| (id, v, edits))
+                    .map(|((table, id, _, edits), v)| (table, id, v, edits))
                     .collect();
                 Outcome::Saved {
                     message: format!("сохранено: {label} — изменено: {n}; u — отменить"),
                     undo: Some(UndoStep {
-                        change: Change::Rows {
-                            table: Table::Shortcoming,
-                            rows: steps,
-                        },
+                        change: Change::Rows(steps),
                         label,
                     }),
                 }

@@ -592,6 +592,7 @@ impl Screen for OrgCardScreen {
             ("r", "реквизиты"),
             ("p", "план"),
             ("n", "недостатки"),
+            ("c", "цикл"),
             ("Esc", "назад"),
         ]
     }
@@ -632,6 +633,10 @@ impl Screen for OrgCardScreen {
         let height = usize::from(self.body_height.get()).max(1);
         match action {
             Action::EditIdentity => super::edit_org::open(cx, self.ident.id),
+            Action::EditCycle => match self.cycle() {
+                Some(c) => super::edit_cycle::open(cx, &self.title(), c),
+                None => Outcome::Message("организация не оценивалась: циклов нет".into()),
+            },
             Action::EditShortcomings => match self.cycle() {
                 Some(c) => super::edit_shortcomings::open(
                     cx,
