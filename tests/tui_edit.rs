@@ -335,6 +335,7 @@ fn a_row_changed_by_another_connection_is_not_overwritten() {
     assert!(notice.contains("«Заказан пандус»"), "{notice}");
     assert!(notice.contains("Ничего не сохранено"), "{notice}");
     insta::assert_snapshot!("edit_plan_row_conflict_120x40", s);
+    insta::assert_snapshot!("edit_plan_row_conflict_80x24", screen(&app, 80, 24));
     // Nothing of the form was written over the other change.
     assert_eq!(
         row(&other, id),
@@ -668,6 +669,7 @@ fn workplan_item_form_records_done_with_a_date_audits_and_undoes() {
     let s = screen(&app, 120, 40);
     assert!(s.contains("Дата выполнения"), "{s}");
     insta::assert_snapshot!("edit_workplan_item_120x40", s);
+    insta::assert_snapshot!("edit_workplan_item_80x24", screen(&app, 80, 24));
     // To «выполнено» without a date: flagged, not saved.
     let form = |app: &App| -> &'static str {
         let f: &WorkplanItemForm = app.current().as_any().downcast_ref().unwrap();
@@ -735,8 +737,12 @@ fn target_values_form_saves_actual_values_and_refuses_a_value_changed_meanwhile(
         screen(&app, 120, 40)
     );
     let s = screen(&app, 120, 40);
-    assert!(s.contains("· план ") && s.contains("· факт"), "{s}");
+    assert!(
+        s.contains("· план ") && s.contains("фактические значения"),
+        "{s}"
+    );
     insta::assert_snapshot!("edit_targets_120x40", s);
+    insta::assert_snapshot!("edit_targets_80x24", screen(&app, 80, 24));
     // The first value: which indicator and year it is.
     let f: &TargetsForm = app.current().as_any().downcast_ref().unwrap();
     let (ind, year, v0) = (
@@ -822,6 +828,7 @@ fn identifiers_are_checked_as_typed_and_a_taken_reg_num_is_refused() {
     type_keys(&mut app, "к");
     let _ = org_form(&app);
     insta::assert_snapshot!("edit_org_120x40", screen(&app, 120, 40));
+    insta::assert_snapshot!("edit_org_80x24", screen(&app, 80, 24));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Backspace);
@@ -909,6 +916,7 @@ fn council_meeting_form_edits_the_protocol_and_refuses_a_future_date() {
         screen(&app, 120, 40)
     );
     insta::assert_snapshot!("edit_council_120x40", screen(&app, 120, 40));
+    insta::assert_snapshot!("edit_council_80x24", screen(&app, 80, 24));
     let f: &CouncilForm = app.current().as_any().downcast_ref().unwrap();
     let date = f.form.fields[0].text.clone();
     for _ in 0..10 {
@@ -975,6 +983,7 @@ fn deleting_a_meeting_asks_first_is_audited_and_u_puts_it_back() {
     let s = screen(&app, 80, 24);
     assert!(s.contains("Удалить заседание совета"), "{s}");
     insta::assert_snapshot!("delete_meeting_80x24", s);
+    insta::assert_snapshot!("delete_meeting_120x40", screen(&app, 120, 40));
     type_keys(&mut app, "n");
     assert_eq!(app.current().title(), "Совет");
     assert_eq!(count(&conn), n0);
@@ -1139,6 +1148,7 @@ fn shortcomings_are_edited_together_and_undone_together() {
     type_keys(&mut app, "т");
     assert!(app.current().as_any().is::<ShortcomingsForm>());
     insta::assert_snapshot!("edit_shortcomings_120x40", screen(&app, 120, 40));
+    insta::assert_snapshot!("edit_shortcomings_80x24", screen(&app, 80, 24));
     // Empty text is refused; then the first two are changed.
     let f: &ShortcomingsForm = app.current().as_any().downcast_ref().unwrap();
     for _ in 0..f.form.fields[0].text.chars().count() {
@@ -1187,6 +1197,7 @@ fn cycle_and_membership_are_saved_together_and_a_changed_membership_is_refused()
         app.current().as_any().downcast_ref().unwrap()
     }
     insta::assert_snapshot!("edit_cycle_120x40", screen(&app, 120, 40));
+    insta::assert_snapshot!("edit_cycle_80x24", screen(&app, 80, 24));
     let state = |conn: &Connection| -> (Option<String>, i64, String, i64, i64) {
         conn.query_row(
             "SELECT c.council_protocol_number, c.version, m.grp, m.respondents, m.version

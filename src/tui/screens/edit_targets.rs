@@ -54,12 +54,7 @@ impl TargetsForm {
                     format!(" {}", r.unit)
                 };
                 Field::number(
-                    format!(
-                        "№{} · {} год · план {}{unit} · факт",
-                        r.number,
-                        r.year,
-                        num(r.planned)
-                    ),
+                    format!("№{} · {} · план {}{unit}", r.number, r.year, num(r.planned)),
                     false,
                     r.actual,
                 )
