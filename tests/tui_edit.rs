@@ -1267,3 +1267,42 @@ fn cycle_and_membership_are_saved_together_and_a_changed_membership_is_refused()
     let undone = state(&conn);
     assert_eq!((undone.0, undone.3), (before.0, before.3));
 }
+
+#[test]
+fn saving_over_a_conflict_keeps_the_other_change_to_fields_left_alone() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    let card: &OrgCardScreen = app.current().as_any().downcast_ref().unwrap();
+    let org = card.identity().id;
+    type_keys(&mut app, "r");
+    // Here: the short name. Meanwhile another session: the full name.
+    press(&mut app, KeyCode::Tab);
+    clear_field(&mut app);
+    type_keys(&mut app, "Новое краткое");
+    conn.execute(
+        "UPDATE organization SET full_name = 'Другое полное', version = version + 1 WHERE id = ?1",
+        [org],
+    )
+    .unwrap();
+    ctrl(&mut app, 's');
+    let notice = org_form(&app).form.notice.clone().unwrap();
+    assert!(
+        notice.contains("Полное наименование:") && notice.contains("«Другое полное»"),
+        "{notice}"
+    );
+    assert_eq!(org_form(&app).form.fields[0].text, "Другое полное");
+    ctrl(&mut app, 's');
+    let (full, short): (String, String) = conn
+        .query_row(
+            "SELECT full_name, short_name FROM organization WHERE id = ?1",
+            [org],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (full.as_str(), short.as_str()),
+        ("Другое полное", "Новое краткое")
+    );
+}

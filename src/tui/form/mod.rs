@@ -97,6 +97,20 @@ impl Field {
         (self.text.as_str(), self.choice) != (self.original.0.as_str(), self.original.1)
     }
 
+    /// After a refused save: a field the person left alone takes the value another session
+    /// stored (`text` for text, date and number fields, `choice` for choices and checkboxes), so
+    /// that saving over the other change rewrites only what was changed here. Returns whether
+    /// it took it.
+    pub fn take_other(&mut self, text: String, choice: usize) -> bool {
+        if self.changed() {
+            return false;
+        }
+        self.text = text;
+        self.choice = choice;
+        self.set_original();
+        true
+    }
+
     /// Takes the current value as the one the form opened with (after a reload).
     pub fn set_original(&mut self) {
         self.original = (self.text.clone(), self.choice);

@@ -183,6 +183,15 @@ impl CouncilForm {
                 self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
                 self.version = c.version;
                 self.base = c.now.into_iter().map(|(_, v)| v).collect();
+                for i in 0..self.base.len() {
+                    let other = text(&self.base[i]);
+                    let other = match NaiveDate::parse_from_str(&other, "%Y-%m-%d") {
+                        Ok(d) if i == 0 => d.format("%d.%m.%Y").to_string(),
+                        _ => other,
+                    };
+                    self.form.fields[i].take_other(other, 0);
+                }
+                self.check(cx.today);
                 Outcome::Done
             }
             Err(e) => {

@@ -242,12 +242,27 @@ impl InputsForm {
                 ));
                 self.version = c.version;
                 for (key, now) in c.now {
+                    let now = match now {
+                        Value::Real(r) => Some(r),
+                        Value::Integer(i) => Some(i as f64),
+                        _ => None,
+                    };
+                    if let Some(i) = self.keys.iter().position(|k| *k == key) {
+                        let f = &mut self.form.fields[i];
+                        let check = matches!(f.kind, Kind::Check);
+                        let text = if check {
+                            String::new()
+                        } else {
+                            now.map_or(String::new(), format_number)
+                        };
+                        f.take_other(text, usize::from(check && now == Some(1.0)));
+                    }
                     match now {
-                        Value::Real(r) => self.base.insert(key, r),
-                        Value::Integer(i) => self.base.insert(key, i as f64),
-                        _ => self.base.remove(&key),
+                        Some(v) => self.base.insert(key, v),
+                        None => self.base.remove(&key),
                     };
                 }
+                self.check();
                 Outcome::Done
             }
             Err(e) => {

@@ -223,6 +223,11 @@ impl OrgForm {
                 ));
                 self.version = c.version;
                 self.base = c.now.into_iter().map(|(_, v)| v).collect();
+                for i in 0..self.base.len() {
+                    let other = text(&self.base[i]);
+                    self.form.fields[i].take_other(other, 0);
+                }
+                self.check();
                 Outcome::Done
             }
             Err(e) => {

@@ -326,9 +326,19 @@ impl PlanRowForm {
                         changes.join("; ")
                     }
                 ));
-                // The next save is made knowingly over the values shown.
+                // The next save is made knowingly over the values shown; fields left alone
+                // here take the other change.
                 self.version = c.version;
                 self.base = c.now.into_iter().map(|(_, v)| v).collect();
+                let b = &self.base;
+                self.form.fields[STATUS].take_other(String::new(), status_index(&b[0]));
+                self.form.fields[DATE].take_other(
+                    date(&b[1]).map_or(String::new(), |d| d.format("%d.%m.%Y").to_string()),
+                    0,
+                );
+                self.form.fields[MEASURES].take_other(text(&b[2]), 0);
+                self.form.fields[REASON].take_other(text(&b[3]), 0);
+                self.check(cx.today);
                 Outcome::Done
             }
             Err(EditError::Gone) => {

@@ -144,8 +144,11 @@ impl ShortcomingsForm {
                         cut(&printable(&r.text), 40),
                         cut(&printable(&now), 40)
                     ));
-                    r.text = now;
                     r.version = c.version;
+                    if let Some(i) = self.rows.iter().position(|x| x.id == id) {
+                        self.form.fields[i].take_other(now.clone(), 0);
+                        self.rows[i].text = now;
+                    }
                 }
                 self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
                 Outcome::Done

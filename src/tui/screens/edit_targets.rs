@@ -141,6 +141,13 @@ impl TargetsForm {
                     ));
                     r.actual = now;
                     r.version += 1;
+                    let i = self
+                        .rows
+                        .iter()
+                        .position(|x| format!("{}:{}", x.indicator_id, x.year) == *key);
+                    if let Some(i) = i {
+                        self.form.fields[i].take_other(now.map_or(String::new(), format_number), 0);
+                    }
                 }
                 let by =
                     c.by.as_ref()

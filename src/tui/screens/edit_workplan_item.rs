@@ -241,6 +241,20 @@ impl WorkplanItemForm {
                 ));
                 self.version = c.version;
                 self.base = c.now.into_iter().map(|(_, v)| v).collect();
+                let b = &self.base;
+                let status = match &b[0] {
+                    Value::Text(t) => ItemStatus::from_code(t),
+                    _ => None,
+                }
+                .and_then(|s| ItemStatus::ALL.iter().position(|a| *a == s))
+                .unwrap_or(0);
+                self.form.fields[STATUS].take_other(String::new(), status);
+                self.form.fields[DATE].take_other(
+                    date(&b[1]).map_or(String::new(), |d| d.format("%d.%m.%Y").to_string()),
+                    0,
+                );
+                self.form.fields[NOTE].take_other(text(&b[2]), 0);
+                self.check(cx.today);
                 Outcome::Done
             }
             Err(e) => {
