@@ -494,3 +494,31 @@ fn control_characters_in_the_card_never_reach_the_terminal() {
     }
     assert!(app.breadcrumbs()[1].contains("ААА Красный"));
 }
+
+#[test]
+fn the_rating_of_the_cycle_shown_is_saved_with_x() {
+    let (d, mut app) = app();
+    type_keys(&mut app, "3");
+    let (id, ranked) = {
+        let r = app
+            .current()
+            .as_any()
+            .downcast_ref::<nok::tui::screens::rating::RatingScreen>()
+            .unwrap();
+        (r.current_cycle().unwrap().id, r.ranking().len())
+    };
+    type_keys(&mut app, "x");
+    let started = std::time::Instant::now();
+    while !screen(&app, 120, 40).contains("рейтинг сохранен") {
+        app.tick();
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "{}",
+            screen(&app, 120, 40)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let text = std::fs::read_to_string(d.path().join(format!("rating_cycle{id}.csv"))).unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    assert_eq!(text.lines().count(), ranked + 1, "{text}");
+}
