@@ -61,8 +61,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ДД.ММ.ГГГГ", value_parser = parse_date)]
     today: Option<NaiveDate>,
 
-    /// Включить мышь в интерфейсе (колесо прокручивает); иначе текст можно выделять мышью.
-    /// Также переменная NOK_MOUSE=1
+    /// Включить мышь в интерфейсе (колесо прокручивает, щелчок выбирает); иначе текст можно
+    /// выделять мышью. Также NOK_MOUSE=1 или mouse = true в ~/.config/nok/nok.toml
     #[arg(long, global = true)]
     mouse: bool,
 
@@ -157,11 +157,17 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = match crate::service::config::path() {
+        Some(p) => crate::service::config::load(&p)?,
+        None => crate::service::config::Config::default(),
+    };
     let ctx = Context {
         db: cli.db,
         today: cli.today.unwrap_or_else(crate::service::session::today),
         ui: crate::tui::Options {
-            mouse: cli.mouse || std::env::var("NOK_MOUSE").is_ok_and(|v| v == "1"),
+            mouse: cli.mouse
+                || std::env::var("NOK_MOUSE").is_ok_and(|v| v == "1")
+                || settings.mouse,
         },
     };
     match cli.command {

@@ -2,6 +2,7 @@
 //! and ratings, loading the method.
 
 pub mod check;
+pub mod config;
 pub mod demo;
 pub mod edit;
 pub mod export;

@@ -45,8 +45,11 @@ pub enum Action {
     SortReverse,
     /// Open the screen's filters (`f`).
     Filter,
-    /// Save what the screen lists (as filtered and sorted) to a file (`x`).
-    Export,
+    /// Save what the screen lists (as filtered and sorted) to a file: CSV (`x`) or a workbook
+    /// (`X`).
+    Export {
+        xlsx: bool,
+    },
     /// A mouse click at this column and row of the terminal.
     Click {
         column: u16,

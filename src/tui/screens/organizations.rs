@@ -330,7 +330,7 @@ impl Screen for OrganizationsScreen {
                 ("/", "поиск"),
                 ("s S", "сортировка"),
                 ("f", "фильтры"),
-                ("x", "в файл"),
+                ("x X", "в CSV/xlsx"),
                 ("Esc", "сброс"),
             ]
         }
@@ -478,7 +478,7 @@ impl Screen for OrganizationsScreen {
                     list.resort();
                 }
                 Action::Filter => self.popup = Some(FilterPopup::new()),
-                Action::Export => {
+                Action::Export { xlsx } => {
                     let table = export_table(list);
                     let rows = table.rows.len();
                     let dir = cx.save_dir();
@@ -486,9 +486,13 @@ impl Screen for OrganizationsScreen {
                     let (tx, rx) = std::sync::mpsc::channel();
                     std::thread::spawn(move || {
                         let saved =
-                            crate::service::table::save_csv(&dir, &stem, &table).map_err(|e| {
-                                format!("не удалось сохранить список в {}: {e}", dir.display())
-                            });
+                            crate::service::table::save(&dir, &stem, "Организации", &table, xlsx)
+                                .map_err(|e| {
+                                    format!(
+                                        "не удалось сохранить список в {}: {e:#}",
+                                        dir.display()
+                                    )
+                                });
                         let _ = tx.send(saved);
                     });
                     self.saving = Some(rx);
