@@ -685,6 +685,9 @@ impl Screen for PlansScreen {
 
     fn activate(&mut self, cx: &Ctx) {
         if self.spot.is_none() {
+            // Shown again (or after an edit): the list shown is counted afresh here, the other
+            // filters by the worker.
+            self.counts.remove(&self.query());
             self.recount(cx);
             self.request_counts(cx);
         }
