@@ -13,7 +13,6 @@ use super::screens::journal::JournalScreen;
 use super::screens::organizations::OrganizationsScreen;
 use super::screens::summary::SummaryScreen;
 use super::theme::Theme;
-use crate::store::browse::OrgKey;
 use crate::store::cycles::CycleInfo;
 use crate::store::overview::{Overview, Scope};
 
@@ -98,7 +97,8 @@ pub enum Loaded {
     Summary(Overview),
     /// How many plan rows a filter lists.
     PlanCount(crate::store::plan_rows::Filter, usize),
-    Orgs(Vec<OrgKey>),
+    /// The organization list, built (indexed, sorted) off the UI thread.
+    Orgs(Box<super::screens::organizations::OrgList>),
     Failed(String),
 }
 
