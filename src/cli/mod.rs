@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand; each parses, calls services and prints.
 //! Exit codes: 0 — done, 1 — error, 2 — wrong usage.
 
+mod backup;
 mod check_db;
 mod cycles;
 mod deadline;
@@ -87,6 +88,9 @@ enum Command {
     /// Проверить целостность и согласованность базы
     #[command(name = "check-db", help_template = LEAF_HELP)]
     CheckDb,
+    /// Сделать резервную копию базы (можно, пока другие работают)
+    #[command(help_template = LEAF_HELP)]
+    Backup(backup::Args),
     /// Показать, как прочитан срок исполнения, написанный словами
     #[command(help_template = LEAF_HELP)]
     Deadline(deadline::Args),
@@ -150,6 +154,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
+        Some(Command::Backup(args)) => backup::run(&ctx, &args),
         Some(Command::Deadline(args)) => deadline::run(&ctx, &args),
         Some(Command::Plans(args)) => plans::run(&ctx, &args),
     }
