@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::domain::rating::{places, places_by_group};
 use crate::domain::scoring::score;
 use crate::service::methodology::Methods;
+use crate::service::session;
 use crate::store;
 use crate::store::scores::{MemberResult, Part};
 
@@ -30,12 +31,35 @@ struct Computed {
     indicators: Vec<(String, f64)>,
 }
 
-/// Recomputes the cycle's scores and ratings and stores them, replacing what was there.
+/// Recomputes the cycle's scores and ratings and stores them, replacing what was there; the
+/// audit log records who recomputed the cycle and when.
 pub fn recompute_cycle(
     conn: &mut Connection,
     methods: &Methods,
     cycle_id: i64,
 ) -> anyhow::Result<Recomputed> {
+    recompute(conn, methods, cycle_id, Audit::Record)
+}
+
+/// Whether a recompute writes its own audit entry: a bulk build (the demo) records one entry for
+/// everything it made instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Audit {
+    Record,
+    PartOfBuild,
+}
+
+pub(crate) fn recompute(
+    conn: &mut Connection,
+    methods: &Methods,
+    cycle_id: i64,
+    audit: Audit,
+) -> anyhow::Result<Recomputed> {
+    // Inputs are read and results written in one write transaction: nobody can change the inputs
+    // in between (the cycle would be marked current with results of old inputs). Other writers
+    // wait for it within the busy timeout; readers are not blocked (WAL).
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let conn = &tx;
     let cycle = store::cycles::get(conn, cycle_id)?
         .with_context(|| format!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
     let method = methods.require(&cycle.methodology)?;
@@ -116,8 +140,7 @@ pub fn recompute_cycle(
         })
         .collect();
 
-    let computed_at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
-    let tx = conn.transaction()?;
+    let computed_at = session::now_stamp();
     store::scores::replace_results(
         &tx,
         cycle_id,
@@ -126,6 +149,28 @@ pub fn recompute_cycle(
         &results,
         &failed_ids,
     )?;
+    if audit == Audit::Record {
+        let note = format!(
+            "пересчитаны баллы и места цикла {cycle_id}: рассчитано {}, с ошибками в данных {}; методика {}",
+            results.len(),
+            failed_ids.len(),
+            method.version
+        );
+        store::audit::record(
+            &tx,
+            &store::audit::Entry {
+                at: &computed_at,
+                os_user: &session::os_user(),
+                action: store::audit::Action::Bulk,
+                entity: "cycle",
+                entity_id: Some(cycle_id),
+                field: Some("scores"),
+                old_value: None,
+                new_value: None,
+                note: &note,
+            },
+        )?;
+    }
     tx.commit()?;
     Ok(Recomputed {
         cycle_id,
@@ -138,12 +183,21 @@ pub fn recompute_cycle(
 pub fn recompute_stale(
     conn: &mut Connection,
     methods: &Methods,
+    on_cycle: impl FnMut(usize, usize),
+) -> anyhow::Result<Vec<Recomputed>> {
+    recompute_stale_as(conn, methods, Audit::Record, on_cycle)
+}
+
+pub(crate) fn recompute_stale_as(
+    conn: &mut Connection,
+    methods: &Methods,
+    audit: Audit,
     mut on_cycle: impl FnMut(usize, usize),
 ) -> anyhow::Result<Vec<Recomputed>> {
     let ids = store::cycles::stale_ids(conn)?;
     let mut out = Vec::with_capacity(ids.len());
     for (n, id) in ids.iter().enumerate() {
-        out.push(recompute_cycle(conn, methods, *id)?);
+        out.push(recompute(conn, methods, *id, audit)?);
         on_cycle(n + 1, ids.len());
     }
     Ok(out)
