@@ -202,3 +202,145 @@ pub(crate) fn recompute_stale_as(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::demo::{DemoOptions, open_or_build};
+
+    type Snapshot = Vec<(
+        i64,
+        String,
+        u32,
+        u32,
+        u32,
+        u32,
+        Vec<(String, String, Option<u32>)>,
+    )>;
+
+    /// The cycle's stored results, values as text (exact), without the time they were written.
+    fn snapshot(conn: &Connection, cycle: i64) -> Snapshot {
+        let mut stmt = conn
+            .prepare(
+                "SELECT s.membership_id, s.methodology || ' ' || s.total, s.place, s.ranked,
+                        s.group_place, s.group_ranked
+                 FROM score s JOIN membership m ON m.id = s.membership_id
+                 WHERE m.cycle_id = ?1 ORDER BY s.membership_id",
+            )
+            .unwrap();
+        let mut parts = conn
+            .prepare(
+                "SELECT code, CAST(value AS TEXT), place FROM score_part
+                 WHERE membership_id = ?1 ORDER BY code",
+            )
+            .unwrap();
+        stmt.query_map([cycle], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(id, total, place, ranked, gp, gr)| {
+            let p = parts
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (id, total, place, ranked, gp, gr, p)
+        })
+        .collect()
+    }
+
+    #[test]
+    fn writing_only_the_changes_gives_what_a_full_rewrite_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let methods = Methods::builtin().unwrap();
+        let opts = DemoOptions {
+            orgs: 120,
+            seed: 7,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        };
+        let mut conn = open_or_build(
+            &dir.path().join("d.sqlite"),
+            &opts,
+            false,
+            &methods,
+            &mut |_| {},
+        )
+        .unwrap()
+        .conn;
+        let cycle: i64 = conn
+            .query_row(
+                "SELECT cycle_id FROM membership GROUP BY cycle_id ORDER BY count(*) DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let before = snapshot(&conn, cycle);
+        assert!(before.len() > 10);
+        recompute_cycle(&mut conn, &methods, cycle).unwrap();
+        assert_eq!(
+            snapshot(&conn, cycle),
+            before,
+            "nothing changed, nothing moves"
+        );
+
+        // Make three members unscorable (places move), damage the stored results (a part
+        // missing, a stray part, a wrong total), and make one member unscorable.
+        let members: Vec<i64> = conn
+            .prepare("SELECT id FROM membership WHERE cycle_id = ?1 ORDER BY id")
+            .unwrap()
+            .query_map([cycle], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        conn.execute_batch(&format!(
+            "UPDATE indicator_input SET value = 0 WHERE membership_id IN ({a}, {b});
+             DELETE FROM score_part WHERE membership_id = {c} AND code = 'К2';
+             INSERT INTO score_part (membership_id, code, value, place) VALUES ({c}, 'X.9', 1, NULL);
+             UPDATE score SET total = total / 2 WHERE membership_id = {d};
+             DELETE FROM indicator_input WHERE membership_id = {e};",
+            a = members[0],
+            b = members[1],
+            c = members[2],
+            d = members[3],
+            e = members[4],
+        ))
+        .unwrap();
+        let done = recompute_cycle(&mut conn, &methods, cycle).unwrap();
+        let incremental = snapshot(&conn, cycle);
+        assert_ne!(incremental, before);
+
+        // The same from nothing stored.
+        conn.execute_batch(&format!(
+            "DELETE FROM score_part WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
+             DELETE FROM score WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});"
+        ))
+        .unwrap();
+        let again = recompute_cycle(&mut conn, &methods, cycle).unwrap();
+        assert_eq!(snapshot(&conn, cycle), incremental);
+        assert_eq!(done, again);
+        // Zeroed denominators and missing inputs: three members that had results cannot be
+        // scored now, and keep none; the others' places moved.
+        assert_eq!(done.failed.len(), 3, "{:?}", done.failed);
+        for id in [members[0], members[1], members[4]] {
+            let stored: i64 = conn
+                .query_row(
+                    "SELECT (SELECT count(*) FROM score WHERE membership_id = ?1)
+                          + (SELECT count(*) FROM score_part WHERE membership_id = ?1)",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(stored, 0, "an unscorable member keeps no result");
+        }
+    }
+}
