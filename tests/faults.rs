@@ -281,6 +281,49 @@ fn sigkill_in_the_middle_of_a_demo_build_leaves_no_file_under_the_final_name() {
 }
 
 #[test]
+fn sigkill_in_the_middle_of_a_backup_leaves_no_file_under_the_final_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "work.sqlite", "300");
+    let cycle = scale_support::assemble_cycle(&Connection::open(&db).unwrap(), 20_000).unwrap();
+    let copy = dir.path().join("copy.sqlite");
+    let mut child = command(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "backup",
+            copy.to_str().unwrap(),
+        ],
+        dir.path(),
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let temp = dir
+        .path()
+        .join(format!(".copy.sqlite.backup-{}", child.id()));
+    kill_when(&mut child, "the copy", || size(&temp) > 0);
+    assert!(!copy.exists(), "a partial copy is under the final name");
+    assert_eq!(integrity(&db), ["ok"]);
+    assert_eq!(cycle_state(&db, cycle).1, 20_000);
+
+    // The next backup to the same name works and clears what the killed one left.
+    let out = nok(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "backup",
+            copy.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(integrity(&copy), ["ok"]);
+    assert!(!temp.exists(), "the abandoned copy is left");
+    assert_eq!(leftovers(dir.path(), ".backup-"), Vec::<String>::new());
+}
+
+#[test]
 fn new_database_files_are_private_whatever_the_umask() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();

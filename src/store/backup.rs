@@ -100,6 +100,7 @@ pub fn backup(
         file_name.to_string_lossy(),
         std::process::id()
     ));
+    remove_abandoned(dest, &format!(".{}.backup-", file_name.to_string_lossy()));
     let guard = TempFiles(Some(tmp.clone()));
     let write_err = |error| BackupError::Write {
         path: dest.to_path_buf(),
@@ -152,6 +153,36 @@ pub fn backup(
         bytes,
         elapsed: started.elapsed(),
     })
+}
+
+/// Removes temporary files left beside `path` by a copy or build that was killed (SIGKILL, power
+/// loss): names `PREFIX<pid>` (and their -journal, -wal, -shm) whose process is gone. Only where
+/// `/proc` tells which processes run; elsewhere they stay.
+pub fn remove_abandoned(path: &Path, prefix: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name
+            .to_string_lossy()
+            .strip_prefix(prefix)
+            .map(str::to_owned)
+        else {
+            continue;
+        };
+        let pid = rest.split('-').next().unwrap_or_default();
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Copies every page of `src` into `dst` inside one read transaction on `src`.

@@ -103,7 +103,7 @@ fn build(
         std::process::id()
     ));
     let _ = std::fs::remove_file(&tmp);
-    remove_abandoned_builds(path, &file_name.to_string_lossy());
+    store::backup::remove_abandoned(path, &format!(".{}.building-", file_name.to_string_lossy()));
     let mut guard = TempFile(Some(tmp.clone()));
 
     let mut conn = store::open_scratch(&tmp)?;
@@ -173,35 +173,6 @@ fn build(
     })?;
     guard.0 = None;
     Ok(())
-}
-
-/// Removes half-built files left beside `path` by builds that were killed (SIGKILL, power loss):
-/// `.NAME.building-PID` whose process is gone. Only where `/proc` tells which processes run.
-fn remove_abandoned_builds(path: &Path, file_name: &str) {
-    let proc_fs = Path::new("/proc/self");
-    if !proc_fs.exists() {
-        return;
-    }
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let prefix = format!(".{file_name}.building-");
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let Some(pid) = name.strip_prefix(&prefix) else {
-            continue;
-        };
-        // The file itself, or a -journal beside it.
-        let pid = pid.split('-').next().unwrap_or_default();
-        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
 }
 
 /// Feeds generated values into the store and reports progress.
