@@ -112,10 +112,18 @@ pub(crate) fn recompute(
     for g in &groups {
         *group_sizes.entry(g).or_default() += 1;
     }
+    let group_ranked: Vec<u32> = groups
+        .iter()
+        .map(|g| group_sizes.get(g).copied().unwrap_or(1))
+        .collect();
+    drop(group_sizes);
+    drop(groups);
 
+    // The computed values move into the results (their indicator codes too): at 100,000
+    // members one copy of two million parts is held, not two.
     let ranked = computed.len() as u32;
     let results: Vec<MemberResult> = computed
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let criteria = criteria_codes.iter().enumerate().map(|(k, code)| Part {
@@ -123,9 +131,9 @@ pub(crate) fn recompute(
                 value: c.criteria[k],
                 place: Some(criterion_places[k][i]),
             });
-            let indicators = c.indicators.iter().map(|(code, value)| Part {
-                code: code.clone(),
-                value: *value,
+            let indicators = c.indicators.into_iter().map(|(code, value)| Part {
+                code,
+                value,
                 place: None,
             });
             MemberResult {
@@ -134,7 +142,7 @@ pub(crate) fn recompute(
                 place: overall[i],
                 ranked,
                 group_place: group_places[i],
-                group_ranked: group_sizes.get(groups[i]).copied().unwrap_or(1),
+                group_ranked: group_ranked[i],
                 parts: criteria.chain(indicators).collect(),
             }
         })
