@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod domain;
 pub mod exchange;
+pub mod publish;
 pub mod service;
 pub mod store;
 pub mod tui;

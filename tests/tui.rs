@@ -50,7 +50,7 @@ fn summary_goes_through_the_cycles_of_a_year_and_their_figures_add_up() {
     loop {
         let before = app.requests.len();
         press(&mut app, KeyCode::Down);
-        let Some(Request::Summary(scope)) = app.requests.get(before).copied() else {
+        let Some(Request::Summary(scope)) = app.requests.get(before).cloned() else {
             break;
         };
         assert_eq!(scope.year, year);
@@ -77,7 +77,7 @@ fn summary_goes_through_the_cycles_of_a_year_and_their_figures_add_up() {
     ));
     press(&mut app, KeyCode::Left);
     assert_eq!(
-        app.requests.last().copied(),
+        app.requests.last().cloned(),
         Some(Request::Summary(Scope {
             year: year - 1,
             cycle: None
@@ -471,5 +471,51 @@ fn journal_screen_shows_the_audit_log() {
     assert!(s.contains("Записей нет") && s.contains("запись 0/0"), "{s}");
     press(&mut app, KeyCode::Esc);
     assert!(screen(&app, 120, 40).contains("запись 1/1"));
+    insta::assert_snapshot!("journal_120x40", screen(&app, 120, 40));
     insta::assert_snapshot!("journal_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn mouse_click_selects_a_row_opens_it_on_a_second_click_and_switches_tabs() {
+    use nok::tui::app::Action;
+    let (_d, mut app) = app();
+    type_keys(&mut app, "2");
+    // The frame records where rows and tabs are.
+    let s = screen(&app, 120, 40);
+    let lines: Vec<&str> = s.lines().collect();
+    let third = list(&app).view[2];
+    let name = list(&app).keys[third as usize].name.clone();
+    let y = lines
+        .iter()
+        .position(|l| {
+            l.contains(&name[..name.char_indices().nth(20).map_or(name.len(), |(i, _)| i)])
+        })
+        .expect("the third row on screen") as u16;
+    app.update(Action::Click { column: 10, row: y });
+    assert_eq!(list(&app).selected, 2);
+    assert_eq!(app.breadcrumbs().len(), 1);
+    app.update(Action::Click { column: 10, row: y });
+    assert_eq!(
+        app.breadcrumbs().len(),
+        2,
+        "a click on the selected row opens it"
+    );
+    press(&mut app, KeyCode::Esc);
+    // A click outside the rows does nothing.
+    let _ = screen(&app, 120, 40);
+    app.update(Action::Click {
+        column: 10,
+        row: 39,
+    });
+    assert_eq!(list(&app).selected, 2);
+    // A click on «3 Рейтинг» in the tab bar.
+    let x = lines[0]
+        .find("3 Рейтинг")
+        .map(|b| lines[0][..b].chars().count())
+        .unwrap() as u16;
+    app.update(Action::Click {
+        column: x + 2,
+        row: 0,
+    });
+    assert_eq!(app.current().title(), "Рейтинг");
 }

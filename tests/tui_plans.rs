@@ -583,3 +583,40 @@ fn paging_through_the_whole_list_visits_every_row_once_in_order() {
         assert_eq!(p.selected_row().map(|r| r.id), Some(all[p.selected()].id));
     }
 }
+
+#[test]
+fn counts_come_from_the_worker_after_the_first_and_are_refreshed_on_each_visit() {
+    use nok::tui::app::{Loaded, Request};
+    let (d, mut app) = app();
+    go(&mut app, "Планы");
+    // Shown: counted here once; the worker is asked for every filter, the one shown first.
+    let Some(Request::PlanCounts(filters)) = app.requests.last().cloned() else {
+        panic!("no count request: {:?}", app.requests);
+    };
+    assert_eq!(filters.len(), 5);
+    assert_eq!(filters[0], Filter::Overdue);
+    let conn = sql(&d);
+    let overdue = plan_rows::count(&conn, Filter::Overdue, today()).unwrap();
+    assert_eq!(plans(&app).total(), overdue);
+    // The worker's answers: switching filters then uses them without counting.
+    for f in &filters {
+        let n = plan_rows::count(&conn, *f, today()).unwrap();
+        app.apply(Loaded::PlanCount(*f, n));
+    }
+    // A count that changed meanwhile (another user's edit) is what the screen shows.
+    app.apply(Loaded::PlanCount(Filter::Overdue, overdue - 1));
+    assert_eq!(plans(&app).total(), overdue - 1);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains(&format!("/{}", overdue - 1)), "{s}");
+    type_keys(&mut app, "f");
+    assert_eq!(plans(&app).filter(), PlanFilter::DueSoon);
+    assert_eq!(
+        plans(&app).total(),
+        plan_rows::count(
+            &conn,
+            plans(&app).filter().query(plans(&app).horizon()),
+            today()
+        )
+        .unwrap()
+    );
+}

@@ -6,7 +6,9 @@ mod check_db;
 mod cycles;
 mod deadline;
 mod demo;
+mod import;
 mod plans;
+mod publish;
 mod score;
 mod summary;
 
@@ -91,6 +93,12 @@ enum Command {
     /// Сделать резервную копию базы (можно, пока другие работают)
     #[command(help_template = LEAF_HELP)]
     Backup(backup::Args),
+    /// Загрузить организации, исходные данные, планы из CSV, xlsx или таблицы из документа
+    #[command(help_template = ROOT_HELP)]
+    Import(import::Args),
+    /// Опубликовать результаты цикла: статический сайт для размещения на официальном сайте
+    #[command(help_template = LEAF_HELP)]
+    Publish(publish::Args),
     /// Показать, как прочитан срок исполнения, написанный словами
     #[command(help_template = LEAF_HELP)]
     Deadline(deadline::Args),
@@ -155,6 +163,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
         Some(Command::Backup(args)) => backup::run(&ctx, &args),
+        Some(Command::Import(args)) => import::run(&ctx, &args),
+        Some(Command::Publish(args)) => publish::run(&ctx, &args),
         Some(Command::Deadline(args)) => deadline::run(&ctx, &args),
         Some(Command::Plans(args)) => plans::run(&ctx, &args),
     }

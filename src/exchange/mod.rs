@@ -2,3 +2,4 @@
 //! documents).
 
 pub mod csv;
+pub mod import;

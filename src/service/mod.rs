@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod demo;
+pub mod import;
 pub mod methodology;
+pub mod publish;
 pub mod recompute;
 pub mod session;
 pub mod spot_check;

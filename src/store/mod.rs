@@ -10,12 +10,14 @@ pub mod check;
 mod codec;
 pub mod council;
 pub mod cycles;
+pub mod import;
 pub mod journal;
 pub mod meta;
 pub mod overdue;
 pub mod overview;
 pub mod plan_rows;
 pub mod plan_status;
+pub mod publication;
 pub mod ranking;
 pub mod scores;
 pub mod spot_check;
@@ -192,6 +194,15 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
         error,
     })?;
     prepare(conn, path)
+}
+
+/// Settings for a connection that browses a national-scale database interactively (the UI's
+/// connections): a page cache big enough for the indexes the screens walk (64 MiB) and reads
+/// through a memory map, so moving back and forth does not read the same pages again.
+pub fn tune_for_browsing(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "mmap_size", 1_i64 << 30)?;
+    Ok(())
 }
 
 /// Creates a fresh database for a one-off bulk build (the demo): migrated, with journaling and

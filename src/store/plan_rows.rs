@@ -13,7 +13,7 @@ use super::{Result, codec, iso};
 use crate::domain::plan::{Person, PlanStatus};
 
 /// Which plan rows are listed. Open = planned or in progress.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Filter {
     /// Open rows whose planned date has passed (просрочено).
     Overdue,

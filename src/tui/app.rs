@@ -45,6 +45,13 @@ pub enum Action {
     SortReverse,
     /// Open the screen's filters (`f`).
     Filter,
+    /// A mouse click at this column and row of the terminal.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// Select row N of the current list (what a click on it means).
+    Select(usize),
 }
 
 /// Where keys go.
@@ -65,14 +72,18 @@ pub enum Loaded {
     /// Every cycle, oldest first.
     Cycles(Vec<CycleInfo>),
     Summary(Overview),
+    /// How many plan rows a filter lists.
+    PlanCount(crate::store::plan_rows::Filter, usize),
     Orgs(Vec<OrgKey>),
     Failed(String),
 }
 
 /// What the UI asks the worker for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Summary(Scope),
+    /// Count the plan rows of these filters (the one shown first).
+    PlanCounts(Vec<crate::store::plan_rows::Filter>),
 }
 
 /// The whole UI state.
@@ -95,6 +106,12 @@ pub struct App {
     pub page: Cell<usize>,
     /// Requests for the worker, taken by the event loop.
     pub requests: Vec<Request>,
+    /// Where each tab's title was drawn in the last frame: columns `from..to` of the top line.
+    pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
+    /// Requests screens make through their context; moved to `requests` after each intent.
+    outbox: std::cell::RefCell<Vec<Request>>,
+    /// The database file, for background work with its own connection.
+    pub db_path: Option<std::path::PathBuf>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -115,6 +132,7 @@ impl App {
                 Box::new(super::screens::workplans::WorkplansScreen::new()),
                 Box::new(CouncilScreen::new()),
                 Box::new(JournalScreen::new()),
+                Box::new(super::screens::exchange::ExchangeScreen::new()),
             ],
             tab: 0,
             stack: Vec::new(),
@@ -123,6 +141,9 @@ impl App {
             quit: false,
             page: Cell::new(20),
             requests: Vec::new(),
+            tab_hits: Default::default(),
+            outbox: Default::default(),
+            db_path: None,
         }
     }
 
@@ -153,6 +174,8 @@ impl App {
             today: self.today,
             theme: self.theme,
             page: &self.page,
+            outbox: &self.outbox,
+            db: self.db_path.as_deref(),
         }
     }
 
@@ -178,6 +201,15 @@ impl App {
         }
     }
 
+    /// Lets screens with background work move on; true when something must be drawn again.
+    pub fn tick(&mut self) -> bool {
+        let mut changed = false;
+        for screen in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
+            changed |= screen.tick();
+        }
+        changed
+    }
+
     /// Changes the state for one intent.
     pub fn update(&mut self, action: Action) {
         self.message = None;
@@ -190,9 +222,24 @@ impl App {
             Mode::Command => self.update_command(action),
             Mode::Search | Mode::Normal => self.update_screen(action),
         }
+        let side = self.outbox.take();
+        self.requests.extend(side);
     }
 
     fn update_screen(&mut self, action: Action) {
+        // A click on a tab's title goes to that tab.
+        if let Action::Click { column, row: 0 } = action {
+            let tab = self
+                .tab_hits
+                .borrow()
+                .iter()
+                .find(|(from, to, _)| (*from..*to).contains(&column))
+                .map(|h| h.2);
+            if let Some(i) = tab {
+                self.go(i);
+            }
+            return;
+        }
         let typing = self.current().typing();
         if !typing {
             let handled = match action {
@@ -235,6 +282,8 @@ impl App {
                 today: self.today,
                 theme: self.theme,
                 page: &self.page,
+                outbox: &self.outbox,
+                db: self.db_path.as_deref(),
             };
             let screen = match self.stack.last_mut() {
                 Some(s) => s,
@@ -416,8 +465,20 @@ impl App {
             today: self.today,
             theme: self.theme,
             page: &self.page,
+            outbox: &self.outbox,
+            db: self.db_path.as_deref(),
         };
         self.tabs[self.tab].activate(&cx);
+    }
+
+    /// The folder the «Обмен» screen publishes into and picks files from (default: the
+    /// current folder).
+    pub fn set_work_dir(&mut self, dir: std::path::PathBuf) {
+        let mut screen = super::screens::exchange::ExchangeScreen::new();
+        screen.set_base(dir);
+        if let Some(i) = self.tabs.iter().position(|t| t.title() == "Обмен") {
+            self.tabs[i] = Box::new(screen);
+        }
     }
 
     /// The organizations tab (tests look at its list).

@@ -3,6 +3,7 @@
 //! first frame comes at once and the screen stays responsive on a 100,000-organization database.
 
 pub mod app;
+pub mod job;
 pub mod keymap;
 pub mod screen;
 pub mod screens;
@@ -19,7 +20,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseEventKind,
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -39,6 +40,7 @@ pub struct Options {
 /// SIGTERM, SIGHUP (an SSH drop) or SIGINT, or it panics; the terminal is restored in every case.
 pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()> {
     let conn = store::open_existing(path)?;
+    store::tune_for_browsing(&conn)?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [
         signal_hook::consts::SIGTERM,
@@ -50,6 +52,7 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     spawn_watchdog(Arc::clone(&stop));
     let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
+    app.db_path = Some(path.to_path_buf());
     let mut terminal = ratatui::try_init()?;
     if options.mouse {
         // ratatui's panic hook restores raw mode and the screen; mouse capture is ours to undo.
@@ -95,6 +98,9 @@ fn event_loop(
             app.apply(msg);
             dirty = true;
         }
+        if app.tick() {
+            dirty = true;
+        }
         if dirty {
             execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
             terminal.draw(|f| views::draw(app, f))?;
@@ -114,6 +120,10 @@ fn event_loop(
                     let action = match m.kind {
                         MouseEventKind::ScrollDown => Some(app::Action::Down),
                         MouseEventKind::ScrollUp => Some(app::Action::Up),
+                        MouseEventKind::Down(MouseButton::Left) => Some(app::Action::Click {
+                            column: m.column,
+                            row: m.row,
+                        }),
                         _ => None,
                     };
                     if let Some(a) = action {
@@ -133,13 +143,16 @@ fn event_loop(
     Ok(())
 }
 
-/// Starts the thread that reads data for the UI: the cycles, the newest year's summary and the
-/// organization index at once, then whatever the UI asks for.
+/// Starts the threads that read data for the UI: the cycles and the newest year's summary on
+/// one, the organization index on another, at once, then whatever the UI asks for.
 fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Loaded>) {
     let (req_tx, req_rx) = channel::<Request>();
     let (tx, rx) = channel::<Loaded>();
     std::thread::spawn(move || {
-        let conn = match store::open_existing(&path) {
+        let conn = match store::open_existing(&path).and_then(|c| {
+            store::tune_for_browsing(&c)?;
+            Ok(c)
+        }) {
             Ok(c) => c,
             Err(e) => {
                 let _ = tx.send(Loaded::Failed(e.to_string()));
@@ -150,6 +163,21 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
             tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
                 .is_ok()
         };
+        // The organization index is the biggest read: its own thread and connection, so that it
+        // loads while the summary does.
+        {
+            let tx = tx.clone();
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let index = store::open_existing(&path)
+                    .and_then(|c| {
+                        store::tune_for_browsing(&c)?;
+                        store::browse::org_index(&c, today)
+                    })
+                    .map_or_else(|e| Loaded::Failed(e.to_string()), Loaded::Orgs);
+                let _ = tx.send(index);
+            });
+        }
         let cycles = store::cycles::list_brief(&conn);
         // The summary opens on the newest year: cycles are listed oldest first.
         let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
@@ -162,14 +190,14 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                 return;
             }
         }
-        if !send(store::browse::org_index(&conn, today).map(Loaded::Orgs)) {
-            return;
-        }
         for r in req_rx {
             let ok = match r {
                 Request::Summary(scope) => {
                     send(store::overview::read(&conn, scope, today).map(Loaded::Summary))
                 }
+                Request::PlanCounts(filters) => filters.into_iter().all(|f| {
+                    send(store::plan_rows::count(&conn, f, today).map(|n| Loaded::PlanCount(f, n)))
+                }),
             };
             if !ok {
                 return;

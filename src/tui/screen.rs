@@ -1,7 +1,7 @@
 //! What every screen is: its own state, how an intent changes it, how it is drawn, and the keys
 //! it offers (they feed the bottom bar and the help overlay).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -20,6 +20,10 @@ pub struct Ctx<'a> {
     pub theme: Theme,
     /// Rows of the list visible in the last frame, set by `draw`, used for PgUp/PgDn.
     pub page: &'a Cell<usize>,
+    /// Requests for the worker a screen makes on the side (a refresh of counts, say).
+    pub outbox: &'a RefCell<Vec<Request>>,
+    /// The database file, for work that runs on its own thread with its own connection.
+    pub db: Option<&'a std::path::Path>,
 }
 
 /// What an intent led to, beyond the screen's own state.
@@ -55,6 +59,11 @@ pub trait Screen {
     fn keys(&self) -> Vec<(&'static str, &'static str)>;
     /// For tests that look inside a screen: `self`.
     fn as_any(&self) -> &dyn std::any::Any;
+    /// Called on every turn of the event loop: true when the screen changed by itself (work
+    /// running in the background moved on or finished) and must be drawn again.
+    fn tick(&mut self) -> bool {
+        false
+    }
     /// `:cycle N`: show cycle `id` where the screen has a cycle of its own. A request for the
     /// worker when the screen needs data for it.
     fn focus_cycle(&mut self, _id: i64) -> Option<Request> {
@@ -95,6 +104,7 @@ pub fn navigate(action: Action, selected: usize, len: usize, page: usize) -> Opt
         Action::PageUp => step(selected, len, -page),
         Action::Home => 0,
         Action::End => len.saturating_sub(1),
+        Action::Select(i) if i < len => i,
         _ => return None,
     })
 }
@@ -181,4 +191,41 @@ impl SearchField {
             Line::styled(format!("/ — поиск: {hint}"), theme.dim())
         }
     }
+}
+
+/// Where the rows of a list were drawn in the last frame (screen line → index in the list), so
+/// that a mouse click selects the row under it.
+#[derive(Debug, Default)]
+pub struct RowHits(RefCell<Vec<(u16, usize)>>);
+
+impl RowHits {
+    /// Forgets the last frame's rows (called at the start of drawing a list).
+    pub fn clear(&self) {
+        self.0.borrow_mut().clear();
+    }
+
+    /// Row `index` is drawn on screen line `y`.
+    pub fn add(&self, y: u16, index: usize) {
+        self.0.borrow_mut().push((y, index));
+    }
+
+    /// The row drawn on screen line `y`.
+    pub fn at(&self, y: u16) -> Option<usize> {
+        self.0
+            .borrow()
+            .iter()
+            .find(|(line, _)| *line == y)
+            .map(|(_, i)| *i)
+    }
+}
+
+/// A click on a list: the row under it is selected, and a click on the selected row acts as
+/// Enter. `None` when the click is not on a row.
+pub fn click(hits: &RowHits, row: u16, selected: usize) -> Option<Action> {
+    let i = hits.at(row)?;
+    Some(if i == selected {
+        Action::Accept
+    } else {
+        Action::Select(i)
+    })
 }

@@ -45,6 +45,8 @@ pub fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir
     let summary = overview::read(&conn, scope, today()).unwrap();
     let index = browse::org_index(&conn, today()).unwrap();
     let mut app = App::new(today(), Theme::plain(), Some(conn));
+    app.db_path = Some(path.clone());
+    app.set_work_dir(dir.path().to_path_buf());
     app.apply(Loaded::Cycles(cycles));
     app.apply(Loaded::Summary(summary));
     app.apply(Loaded::Orgs(index));

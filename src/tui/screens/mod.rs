@@ -1,6 +1,7 @@
 //! The screens of the UI, one module each.
 
 pub mod council;
+pub mod exchange;
 pub mod journal;
 pub mod org_card;
 pub mod org_filter;

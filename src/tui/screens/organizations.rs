@@ -12,7 +12,7 @@ use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::browse::OrgKey;
 use crate::tui::app::{Action, Loaded};
-use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
+use crate::tui::screen::{Ctx, Outcome, RowHits, Screen, click, navigate, window};
 use crate::tui::views::dec;
 
 use super::org_filter::{FilterPopup, OrgFilters, PopupEvent};
@@ -54,13 +54,31 @@ impl OrgSort {
 }
 
 /// The organization list: all keys, and the filtered, sorted view as indices into them.
+///
+/// At national scale (100,000 organizations) every keystroke must stay well under a frame's
+/// budget, so the work is split: the sort is applied once to all keys (`sorted`) and filtering
+/// keeps that order, so typing never sorts; a search that extends the previous one narrows the
+/// current view instead of scanning all keys, and Backspace returns to the view it came from.
 #[derive(Debug)]
 pub struct OrgList {
     pub keys: Vec<OrgKey>,
-    /// Lower-case short and full names for searching and sorting, parallel to `keys`.
-    lower: Vec<(String, String)>,
+    /// Lower-case short name, full name, ИНН and regNum of each key, one string to search.
+    hay: Vec<String>,
+    /// Where each key's regNum starts in `hay` (ИНН and regNum match from their start).
+    ids_at: Vec<(u32, u32)>,
+    /// Every key in name order, and each key's place in it (ties of other sorts go by it).
+    by_name: Vec<u32>,
+    name_rank: Vec<u32>,
+    /// Each key's region as its place among the regions in alphabetical order.
+    region_rank: Vec<u32>,
+    /// Every key in the current sort and direction.
+    sorted: Vec<u32>,
     /// Indices into `keys` of the rows shown, in order.
     pub view: Vec<u32>,
+    /// Views of shorter searches, to go back to on Backspace: (needle, view).
+    narrowed: Vec<(String, Vec<u32>)>,
+    /// The needle `view` was filtered with.
+    needle: String,
     pub selected: usize,
     pub offset: usize,
     pub query: String,
@@ -69,16 +87,67 @@ pub struct OrgList {
     pub filters: OrgFilters,
 }
 
+/// A search text, with its substring finder built once for the whole list.
+struct Needle<'a> {
+    text: &'a str,
+    /// `None` for an empty search: everything matches.
+    finder: Option<memchr::memmem::Finder<'a>>,
+}
+
+impl<'a> Needle<'a> {
+    fn new(text: &'a str) -> Needle<'a> {
+        Needle {
+            text,
+            finder: (!text.is_empty()).then(|| memchr::memmem::Finder::new(text.as_bytes())),
+        }
+    }
+}
+
 impl OrgList {
     pub fn new(keys: Vec<OrgKey>) -> OrgList {
-        let lower = keys
+        let mut hay = Vec::with_capacity(keys.len());
+        let mut ids_at = Vec::with_capacity(keys.len());
+        for k in &keys {
+            let mut h = format!(
+                "{}\n{}\n",
+                k.name.to_lowercase(),
+                k.full_name.to_lowercase()
+            );
+            let inn = h.len() as u32;
+            h.push_str(&k.inn);
+            h.push('\n');
+            let reg = h.len() as u32;
+            h.push_str(&k.reg_num.to_lowercase());
+            hay.push(h);
+            ids_at.push((inn, reg));
+        }
+        let mut by_name: Vec<u32> = (0..keys.len() as u32).collect();
+        by_name.sort_by(|a, b| {
+            let (x, y) = (&hay[*a as usize], &hay[*b as usize]);
+            x[..x.find('\n').unwrap_or(x.len())].cmp(&y[..y.find('\n').unwrap_or(y.len())])
+        });
+        let mut name_rank = vec![0u32; keys.len()];
+        for (rank, &i) in by_name.iter().enumerate() {
+            name_rank[i as usize] = rank as u32;
+        }
+        let regions: std::collections::BTreeSet<&str> =
+            keys.iter().map(|k| k.region.as_str()).collect();
+        let regions: Vec<&str> = regions.into_iter().collect();
+        let region_rank = keys
             .iter()
-            .map(|k| (k.name.to_lowercase(), k.full_name.to_lowercase()))
+            .map(|k| regions.binary_search(&k.region.as_str()).unwrap_or(0) as u32)
             .collect();
         let mut list = OrgList {
             keys,
-            lower,
+            hay,
+            ids_at,
+            sorted: by_name.clone(),
+            by_name,
+            name_rank,
+            region_rank,
             view: Vec::new(),
+            narrowed: Vec::new(),
+            needle: String::new(),
             selected: 0,
             offset: 0,
             query: String::new(),
@@ -86,64 +155,115 @@ impl OrgList {
             descending: false,
             filters: OrgFilters::default(),
         };
-        list.refresh();
+        list.refilter();
         list
     }
 
-    /// Rebuilds the view from the query, the filters and the sort; keeps the selected
-    /// organization selected when it is still shown.
-    pub fn refresh(&mut self) {
-        let keep = self.selected_key().map(|k| k.id);
-        let q = self.query.trim().to_lowercase();
-        self.view = (0..self.keys.len() as u32)
-            .filter(|&i| {
-                let k = &self.keys[i as usize];
-                self.filters.matches(k)
-                    && (q.is_empty()
-                        || self.lower[i as usize].0.contains(&q)
-                        || self.lower[i as usize].1.contains(&q)
-                        || k.inn.starts_with(&q)
-                        || k.reg_num.to_lowercase().starts_with(&q))
-            })
-            .collect();
-        let keys = &self.keys;
-        let by = |i: &u32| &keys[*i as usize];
-        let cmp_f = |a: Option<f64>, b: Option<f64>| {
-            // Missing values go last whatever the direction.
-            match (a, b) {
-                (Some(x), Some(y)) => x.total_cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
+    /// Whether key `i` matches the search `needle` (lower case, trimmed): a part of the short
+    /// or full name, or the start of the ИНН or regNum.
+    fn found(&self, i: u32, needle: &Needle) -> bool {
+        let Some(finder) = &needle.finder else {
+            return true;
         };
-        let lower = &self.lower;
+        let h = self.hay[i as usize].as_bytes();
+        let (inn, reg) = self.ids_at[i as usize];
+        let text = needle.text.as_bytes();
+        finder.find(&h[..inn as usize]).is_some()
+            || h[inn as usize..].starts_with(text)
+            || h[reg as usize..].starts_with(text)
+    }
+
+    /// Sorts again (the sort or its direction changed), then filters. Every sort is by a small
+    /// integer key with the name order breaking ties, so it is one unstable sort of integers.
+    pub fn resort(&mut self) {
+        let keys = &self.keys;
+        let rank = &self.name_rank;
+        // Scores have two decimals: hundredths order them exactly. Missing values go last.
+        let hundredths = |v: Option<f64>| v.map_or(i64::MAX, |x| (x * 100.0).round() as i64);
+        let mut sorted = self.by_name.clone();
+        let key = |i: &u32| &keys[*i as usize];
         match self.sort {
-            OrgSort::Name => self
-                .view
-                .sort_by(|a, b| lower[*a as usize].0.cmp(&lower[*b as usize].0)),
-            OrgSort::Sector => self.view.sort_by_key(|i| by(i).sector),
-            OrgSort::Region => self.view.sort_by(|a, b| by(a).region.cmp(&by(b).region)),
+            OrgSort::Name => {}
+            OrgSort::Sector => sorted.sort_unstable_by_key(|i| (key(i).sector, rank[*i as usize])),
+            OrgSort::Region => {
+                sorted.sort_unstable_by_key(|i| (self.region_rank[*i as usize], rank[*i as usize]))
+            }
             // Best first by default for S.
-            OrgSort::Total => self
-                .view
-                .sort_by(|a, b| cmp_f(by(b).latest_total, by(a).latest_total)),
-            OrgSort::Place => self.view.sort_by(|a, b| {
-                cmp_f(
-                    by(a).latest_place.map(f64::from),
-                    by(b).latest_place.map(f64::from),
-                )
+            OrgSort::Total => sorted.sort_unstable_by_key(|i| {
+                let t = key(i).latest_total;
+                (t.is_none(), -hundredths(t), rank[*i as usize])
             }),
-            OrgSort::Completion => self
-                .view
-                .sort_by(|a, b| cmp_f(by(a).plan_completion(), by(b).plan_completion())),
-            OrgSort::Overdue => self
-                .view
-                .sort_by_key(|i| std::cmp::Reverse(by(i).plan_overdue)),
+            OrgSort::Place => sorted.sort_unstable_by_key(|i| {
+                (key(i).latest_place.unwrap_or(u32::MAX), rank[*i as usize])
+            }),
+            OrgSort::Completion => sorted.sort_unstable_by_key(|i| {
+                (hundredths(key(i).plan_completion()), rank[*i as usize])
+            }),
+            OrgSort::Overdue => sorted.sort_unstable_by_key(|i| {
+                (std::cmp::Reverse(key(i).plan_overdue), rank[*i as usize])
+            }),
         }
         if self.descending {
-            self.view.reverse();
+            sorted.reverse();
         }
+        self.sorted = sorted;
+        self.refilter();
+    }
+
+    /// Filters all keys again (filters or search changed other than by typing on); keeps the
+    /// selected organization selected when it is still shown.
+    pub fn refresh(&mut self) {
+        self.refilter();
+    }
+
+    fn refilter(&mut self) {
+        let keep = self.selected_key().map(|k| k.id);
+        let needle = self.query.trim().to_lowercase();
+        let search = Needle::new(&needle);
+        self.view = self
+            .sorted
+            .iter()
+            .copied()
+            .filter(|&i| self.filters.matches(&self.keys[i as usize]) && self.found(i, &search))
+            .collect();
+        self.narrowed.clear();
+        self.needle = needle;
+        self.reselect(keep);
+    }
+
+    /// The search text changed by one character typed or erased: narrow the view, or go back
+    /// to the view of the shorter search.
+    pub fn search_changed(&mut self) {
+        let keep = self.selected_key().map(|k| k.id);
+        let needle = self.query.trim().to_lowercase();
+        if needle == self.needle {
+            return;
+        }
+        if let Some(pos) = self.narrowed.iter().rposition(|(n, _)| *n == needle) {
+            self.narrowed.truncate(pos + 1);
+            if let Some((_, view)) = self.narrowed.pop() {
+                self.view = view;
+            }
+        } else if needle.starts_with(&self.needle) {
+            let search = Needle::new(&needle);
+            let narrowed: Vec<u32> = self
+                .view
+                .iter()
+                .copied()
+                .filter(|&i| self.found(i, &search))
+                .collect();
+            let before = std::mem::replace(&mut self.view, narrowed);
+            self.narrowed
+                .push((std::mem::take(&mut self.needle), before));
+        } else {
+            self.refilter();
+            return;
+        }
+        self.needle = needle;
+        self.reselect(keep);
+    }
+
+    fn reselect(&mut self, keep: Option<i64>) {
         self.selected = keep
             .and_then(|id| {
                 self.view
@@ -168,6 +288,8 @@ pub struct OrganizationsScreen {
     searching: bool,
     /// The filter popup, while open.
     popup: Option<FilterPopup>,
+    /// Where the rows were drawn, for mouse clicks.
+    hits: RowHits,
 }
 
 impl OrganizationsScreen {
@@ -264,11 +386,11 @@ impl Screen for OrganizationsScreen {
             match action {
                 Action::Type(c) => {
                     list.query.push(c);
-                    list.refresh();
+                    list.search_changed();
                 }
                 Action::Backspace => {
                     list.query.pop();
-                    list.refresh();
+                    list.search_changed();
                 }
                 Action::Accept => self.searching = false,
                 Action::Cancel => {
@@ -283,6 +405,11 @@ impl Screen for OrganizationsScreen {
                 _ => {}
             }
             Outcome::Done
+        } else if let Action::Click { row, .. } = action {
+            return match click(&self.hits, row, list.selected) {
+                Some(a) => self.update(a, cx),
+                None => Outcome::Ignored,
+            };
         } else if let Some(sel) = navigate(action, list.selected, list.view.len(), page) {
             list.selected = sel;
             Outcome::Done
@@ -311,11 +438,11 @@ impl Screen for OrganizationsScreen {
                         .unwrap_or(0);
                     list.sort = OrgSort::ALL[(i + 1) % OrgSort::ALL.len()];
                     list.descending = false;
-                    list.refresh();
+                    list.resort();
                 }
                 Action::SortReverse => {
                     list.descending = !list.descending;
-                    list.refresh();
+                    list.resort();
                 }
                 Action::Filter => self.popup = Some(FilterPopup::new()),
                 _ => return Outcome::Ignored,
@@ -338,7 +465,7 @@ impl Screen for OrganizationsScreen {
         ])
         .areas(area);
         draw_search(self.searching, list, frame, search, cx);
-        draw_table(list, frame, table, cx);
+        draw_table(list, &self.hits, frame, table, cx);
         draw_detail(list, frame, detail, cx);
         if let Some(popup) = &self.popup {
             popup.draw(&list.filters, frame, table, cx);
@@ -381,7 +508,7 @@ const COLUMNS: [(&str, Option<u16>, OrgSort); 7] = [
 /// The region column is shown only when the name still gets this much room.
 const MIN_NAME_WITH_REGION: u16 = 36;
 
-fn draw_table(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
+fn draw_table(list: &OrgList, hits: &RowHits, frame: &mut Frame, area: Rect, cx: &Ctx) {
     let t = &cx.theme;
     // Borders take two rows and the header one.
     let height = area.height.saturating_sub(3) as usize;
@@ -404,6 +531,7 @@ fn draw_table(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
         .filter(|c| with_region || c.2 != OrgSort::Region)
         .collect();
 
+    hits.clear();
     let rows: Vec<Row> = list
         .view
         .iter()
@@ -411,6 +539,8 @@ fn draw_table(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
         .skip(offset)
         .take(height)
         .map(|(i, &k)| {
+            // Below the top border and the header.
+            hits.add(area.y + 2 + (i - offset) as u16, i);
             let k = &list.keys[k as usize];
             let cells = shown.iter().map(|c| match c.2 {
                 OrgSort::Name => Cell::from(cut(&printable(&k.name), name_width)),
@@ -501,4 +631,172 @@ fn draw_detail(list: &OrgList, frame: &mut Frame, area: Rect, cx: &Ctx) {
         None => vec![Line::styled("Ничего не найдено", t.dim())],
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sector::Sector;
+    use proptest::prelude::*;
+
+    fn key(id: i64, name: &str, inn: &str, reg: &str, total: Option<f64>) -> OrgKey {
+        OrgKey {
+            id,
+            name: name.to_string(),
+            full_name: format!("Полное {name}"),
+            inn: inn.to_string(),
+            reg_num: reg.to_string(),
+            sector: Sector::ALL[(id % 4) as usize],
+            region: format!("Регион {}", id % 3),
+            latest_year: Some(2025),
+            latest_total: total,
+            latest_place: total.map(|t| (101.0 - t) as u32),
+            latest_ranked: Some(100),
+            plan_rows: (id % 5) as u32,
+            plan_done: (id % 3).min(id % 5) as u32,
+            plan_cancelled: 0,
+            plan_overdue: (id % 2) as u32,
+        }
+    }
+
+    fn keys() -> Vec<OrgKey> {
+        let names = [
+            "Школа № 1",
+            "школа № 12",
+            "Центр соцобслуживания",
+            "Музей",
+            "Библиотека",
+            "ШКОЛА искусств",
+            "Детский сад",
+            "Центр",
+        ];
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let id = i as i64 + 1;
+                let total = (i % 3 != 0).then_some(60.0 + i as f64 * 4.5);
+                key(id, n, &format!("47{i:08}"), &format!("41{i}В{i:04}"), total)
+            })
+            .collect()
+    }
+
+    /// What the view must be, computed the slow, obvious way.
+    fn naive(list: &OrgList) -> Vec<i64> {
+        let needle = list.query.trim().to_lowercase();
+        let mut all = list.sorted.clone();
+        all.retain(|&i| {
+            let k = &list.keys[i as usize];
+            list.filters.matches(k)
+                && (needle.is_empty()
+                    || k.name.to_lowercase().contains(&needle)
+                    || k.full_name.to_lowercase().contains(&needle)
+                    || k.inn.starts_with(&needle)
+                    || k.reg_num.to_lowercase().starts_with(&needle))
+        });
+        all.iter().map(|&i| list.keys[i as usize].id).collect()
+    }
+
+    fn shown(list: &OrgList) -> Vec<i64> {
+        list.view
+            .iter()
+            .map(|&i| list.keys[i as usize].id)
+            .collect()
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Type(char),
+        Backspace,
+        Sort,
+        Reverse,
+        Sector(Option<usize>),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => prop::sample::select(vec!['ш', 'к', 'о', 'л', 'а', ' ', '1', '4', 'ц', 'е']).prop_map(Op::Type),
+            3 => Just(Op::Backspace),
+            1 => Just(Op::Sort),
+            1 => Just(Op::Reverse),
+            1 => prop::option::of(0..4usize).prop_map(Op::Sector),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn narrowing_and_going_back_gives_what_filtering_from_scratch_gives(
+            ops in prop::collection::vec(op(), 0..40)
+        ) {
+            let mut list = OrgList::new(keys());
+            for op in ops {
+                match op {
+                    Op::Type(c) => {
+                        list.query.push(c);
+                        list.search_changed();
+                    }
+                    Op::Backspace => {
+                        list.query.pop();
+                        list.search_changed();
+                    }
+                    Op::Sort => {
+                        let i = OrgSort::ALL.iter().position(|s| *s == list.sort).unwrap_or(0);
+                        list.sort = OrgSort::ALL[(i + 1) % OrgSort::ALL.len()];
+                        list.resort();
+                    }
+                    Op::Reverse => {
+                        list.descending = !list.descending;
+                        list.resort();
+                    }
+                    Op::Sector(s) => {
+                        list.filters.sector = s.map(|i| Sector::ALL[i]);
+                        list.refresh();
+                    }
+                }
+                prop_assert_eq!(shown(&list), naive(&list), "query {:?}", list.query);
+            }
+        }
+    }
+
+    #[test]
+    fn search_matches_names_anywhere_and_identifiers_from_their_start() {
+        let mut list = OrgList::new(keys());
+        for (q, want) in [
+            ("школа", 3),
+            ("ШКОЛА № 1", 2),
+            ("полное музей", 1),
+            ("4700000002", 1),
+            ("00000002", 0),
+            ("41", 8),
+            ("в0002", 0),
+        ] {
+            list.query = q.to_string();
+            list.refresh();
+            assert_eq!(list.view.len(), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn sorts_keep_missing_values_last_and_ties_in_name_order() {
+        let mut list = OrgList::new(keys());
+        list.sort = OrgSort::Total;
+        list.resort();
+        let totals: Vec<Option<f64>> = list
+            .view
+            .iter()
+            .map(|&i| list.keys[i as usize].latest_total)
+            .collect();
+        let known = totals.iter().take_while(|t| t.is_some()).count();
+        assert!(totals[known..].iter().all(Option::is_none));
+        assert!(totals[..known].windows(2).all(|w| w[0] >= w[1]));
+        list.sort = OrgSort::Sector;
+        list.resort();
+        for pair in list.view.windows(2) {
+            let (a, b) = (&list.keys[pair[0] as usize], &list.keys[pair[1] as usize]);
+            assert!(
+                a.sector < b.sector
+                    || (a.sector == b.sector && a.name.to_lowercase() <= b.name.to_lowercase())
+            );
+        }
+    }
 }

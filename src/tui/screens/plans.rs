@@ -24,9 +24,9 @@ use crate::service::spot_check as spot_service;
 use crate::service::table::cut;
 use crate::store::plan_rows::{self, Detail, Filter, ListRow, OrgCounts};
 use crate::store::spot_check::{self as spot_store, Check, Scope, Verdict};
-use crate::tui::app::Action;
+use crate::tui::app::{Action, Loaded, Request};
 use crate::tui::keymap::latin;
-use crate::tui::screen::{Ctx, Outcome, Screen, navigate};
+use crate::tui::screen::{Ctx, Outcome, RowHits, Screen, click, navigate};
 use crate::tui::theme::Theme;
 
 /// Due-soon horizons offered by ←→, in days.
@@ -153,6 +153,10 @@ pub struct PlansScreen {
     groups: HashMap<i64, OrgCounts>,
     error: Option<String>,
     spot: Option<SpotCheck>,
+    /// Rows each filter lists, as last counted (here or by the worker).
+    counts: HashMap<Filter, usize>,
+    /// Where the rows were drawn, for mouse clicks.
+    hits: RowHits,
 }
 
 impl Default for PlansScreen {
@@ -174,6 +178,8 @@ impl PlansScreen {
             groups: HashMap::new(),
             error: None,
             spot: None,
+            counts: HashMap::new(),
+            hits: RowHits::default(),
         }
     }
 
@@ -222,21 +228,47 @@ impl PlansScreen {
         self.filter.query(self.horizon)
     }
 
-    /// Counts again (filter changed, screen shown, a verdict written) and reads the window.
+    /// Counts again (filter changed, screen shown, a verdict written) and reads the window. A
+    /// count the worker has made is used at once (counting a million rows takes longer than a
+    /// frame); otherwise the count is made here.
     fn recount(&mut self, cx: &Ctx) {
         let Some(conn) = cx.conn else { return };
-        match plan_rows::count(conn, self.query(), cx.today) {
+        let query = self.query();
+        let counted = match self.counts.get(&query) {
+            Some(&n) => Ok(n),
+            None => plan_rows::count(conn, query, cx.today),
+        };
+        match counted {
             Ok(n) => {
-                self.total = Some(n);
-                self.selected = self.selected.min(n.saturating_sub(1));
-                self.offset = self.offset.min(self.selected);
-                self.buf.clear();
-                self.buf_start = 0;
-                self.error = None;
-                self.follow(cx);
+                self.counts.insert(query, n);
+                self.set_total(n, cx);
             }
             Err(e) => self.error = Some(e.to_string()),
         }
+    }
+
+    fn set_total(&mut self, n: usize, cx: &Ctx) {
+        self.total = Some(n);
+        self.selected = self.selected.min(n.saturating_sub(1));
+        self.offset = self.offset.min(self.selected);
+        self.buf.clear();
+        self.buf_start = 0;
+        self.error = None;
+        self.follow(cx);
+    }
+
+    /// Asks the worker to count every filter again (the one shown first): the data may have
+    /// changed since the counts were made.
+    fn request_counts(&self, cx: &Ctx) {
+        let current = self.query();
+        let mut filters = vec![current];
+        filters.extend(
+            PlanFilter::ALL
+                .iter()
+                .map(|f| f.query(self.horizon))
+                .filter(|f| *f != current),
+        );
+        cx.outbox.borrow_mut().push(Request::PlanCounts(filters));
     }
 
     /// Makes sure the rows around the selection are held, and keeps the selection on screen
@@ -653,6 +685,23 @@ impl Screen for PlansScreen {
     fn activate(&mut self, cx: &Ctx) {
         if self.spot.is_none() {
             self.recount(cx);
+            self.request_counts(cx);
+        }
+    }
+
+    fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
+        match msg {
+            Loaded::PlanCount(filter, n) => {
+                self.counts.insert(filter, n);
+                // The list shown takes the fresh count; its rows are read again as it moves.
+                if filter == self.query() && self.total.is_some() {
+                    self.total = Some(n);
+                    self.selected = self.selected.min(n.saturating_sub(1));
+                    self.offset = self.offset.min(self.selected);
+                }
+                None
+            }
+            other => Some(other),
         }
     }
 
@@ -664,6 +713,12 @@ impl Screen for PlansScreen {
             self.recount(cx);
         }
         let total = self.total();
+        if let Action::Click { row, .. } = action {
+            return match click(&self.hits, row, self.selected) {
+                Some(a) => self.update(a, cx),
+                None => Outcome::Ignored,
+            };
+        }
         if let Some(sel) = navigate(action, self.selected, total, cx.page.get()) {
             self.selected = sel;
             self.follow(cx);
@@ -874,6 +929,7 @@ impl PlansScreen {
         });
         let mut prev: Option<i64> = None;
         let mut i = start;
+        self.hits.clear();
         while lines.len() <= height {
             let Some(r) = self.row(i) else { break };
             if prev != Some(r.org_id) {
@@ -908,6 +964,7 @@ impl PlansScreen {
                     Span::styled(mark, mark_style),
                 ])
             };
+            self.hits.add(inner.y + lines.len() as u16, i);
             lines.push(line);
             i += 1;
         }

@@ -21,7 +21,9 @@ use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
 use crate::store::ranking::{self, GroupCount, RankRow, Ranked};
 use crate::tui::app::Action;
-use crate::tui::screen::{Ctx, Outcome, Screen, SearchEvent, SearchField, navigate, window};
+use crate::tui::screen::{
+    Ctx, Outcome, RowHits, Screen, SearchEvent, SearchField, click, navigate, window,
+};
 use crate::tui::views::dec;
 
 /// Criteria codes when the cycle's method version is unknown here.
@@ -68,6 +70,8 @@ pub struct RatingScreen {
     loaded: bool,
     /// The cycle asked for by `:cycle N`, shown when the screen is next activated.
     wanted: Option<i64>,
+    /// Where the rows were drawn, for mouse clicks.
+    hits: RowHits,
 }
 
 impl RatingScreen {
@@ -373,6 +377,12 @@ impl Screen for RatingScreen {
         if self.search.active {
             return Outcome::Done;
         }
+        if let Action::Click { row, .. } = action {
+            return match click(&self.hits, row, self.selected) {
+                Some(a) => self.update(a, cx),
+                None => Outcome::Ignored,
+            };
+        }
         let len = self.ranking.list.len();
         if let Some(sel) = navigate(action, self.selected, len, page) {
             self.selected = sel;
@@ -556,6 +566,11 @@ impl RatingScreen {
         let name_width = inner.saturating_sub(fixed + 1).max(10) as usize;
         let value_head = self.column().unwrap_or("S");
 
+        self.hits.clear();
+        for i in offset..self.ranking.list.len().min(offset + height) {
+            // Below the top border and the header.
+            self.hits.add(area.y + 2 + (i - offset) as u16, i);
+        }
         let rows: Vec<Row> = self
             .ranking
             .list

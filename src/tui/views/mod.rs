@@ -58,6 +58,7 @@ fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = vec![Span::styled(" nok ", t.title())];
     let crumbs = app.breadcrumbs();
     if crumbs.len() > 1 {
+        app.tab_hits.borrow_mut().clear();
         spans.push(Span::styled(format!(" {} ", app.tab + 1), t.dim()));
         spans.push(Span::styled(
             printable(&crumbs.join(" › ")).into_owned(),
@@ -69,6 +70,10 @@ fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
         let full: usize = titles.iter().map(|t| t.chars().count() + 4).sum::<usize>() + 5;
         // When every title does not fit, only the current tab keeps its name.
         let compact = full > area.width as usize;
+        // " nok " comes first.
+        let mut x = area.x + 5;
+        let mut hits = app.tab_hits.borrow_mut();
+        hits.clear();
         for (i, title) in titles.iter().enumerate() {
             let current = i == app.tab;
             let style = if current { t.selected() } else { t.dim() };
@@ -77,6 +82,9 @@ fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
             } else {
                 format!(" {} {title} ", i + 1)
             };
+            let w = unicode_width::UnicodeWidthStr::width(label.as_str()) as u16;
+            hits.push((x, x + w, i));
+            x += w;
             spans.push(Span::styled(label, style));
         }
     }

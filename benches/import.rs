@@ -1,0 +1,113 @@
+//! Import of a 100,000-row organizations CSV (the size of a federal upload): read, sniff, match
+//! and write in one transaction into a fresh database; then the same file again (everything
+//! matched, nothing written). Reports the median and worst wall time of each over several runs
+//! and the peak resident memory (VmHWM).
+//!
+//! `cargo bench --bench import`; `NOK_BENCH_ROWS` changes the size, `NOK_BENCH_RUNS` the runs.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
+use nok::service::import::{Kind, apply};
+
+fn env_num(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn with_check(prefix: String, check: impl Fn(&[u8]) -> u8) -> String {
+    let d: Vec<u8> = prefix.bytes().map(|b| b - b'0').collect();
+    format!("{prefix}{}", check(&d))
+}
+
+fn csv(rows: usize) -> Vec<u8> {
+    let sectors = [
+        "культура",
+        "образование",
+        "социальное обслуживание",
+        "охрана здоровья",
+    ];
+    let mut s = String::with_capacity(rows * 200);
+    s.push('\u{feff}');
+    s.push_str("Полное наименование;Сокращенное наименование;ИНН;КПП;ОГРН;Код по Сводному реестру;Сфера;Регион;ОКТМО;Адрес;Сайт\r\n");
+    for i in 0..rows {
+        let inn = with_check(format!("{:09}", 100_000_000 + i), |d| {
+            inn10_check_digit(&d.try_into().unwrap_or([0; 9]))
+        });
+        let ogrn = with_check(format!("10278{:07}", i), |d| {
+            ogrn_check_digit(&d.try_into().unwrap_or([0; 12]))
+        });
+        s.push_str(&format!(
+            "\"Государственное бюджетное учреждение «Организация № {i}»\";ГБУ № {i};{inn};78{:02}01001;{ogrn};{:03}{:05};{};Санкт-Петербург;40{:06};г. Санкт-Петербург, ул. Садовая, д. {};https://org{i}.ru\r\n",
+            i % 100,
+            100 + i / 100_000,
+            i % 100_000,
+            sectors[i % 4],
+            i % 1_000_000,
+            i % 300 + 1,
+        ));
+    }
+    s.into_bytes()
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn stats(mut v: Vec<Duration>) -> (f64, f64) {
+    v.sort();
+    let median = v[v.len() / 2].as_secs_f64();
+    let worst = v[v.len() - 1].as_secs_f64();
+    (median, worst)
+}
+
+fn main() {
+    let rows = env_num("NOK_BENCH_ROWS", 100_000);
+    let runs = env_num("NOK_BENCH_RUNS", 5).max(1);
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("nok-import-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("orgs.csv");
+    std::fs::write(&file, csv(rows)).expect("write CSV");
+    let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    println!("Файл: {rows} строк, {:.1} МБ", size as f64 / 1e6);
+
+    let (mut first, mut again) = (Vec::new(), Vec::new());
+    for run in 0..runs {
+        let db = dir.join(format!("b{run}.sqlite"));
+        let mut conn = nok::store::open(&db).expect("open db");
+        let t = Instant::now();
+        let sheet = nok::service::import::read(&file).expect("read");
+        let p = apply(&mut conn, &sheet, &Kind::Orgs, today, false, &mut |_| {}).expect("import");
+        first.push(t.elapsed());
+        assert_eq!(p.added.len(), rows, "every row added");
+        let t = Instant::now();
+        let sheet = nok::service::import::read(&file).expect("read");
+        let p = apply(&mut conn, &sheet, &Kind::Orgs, today, false, &mut |_| {}).expect("import");
+        again.push(t.elapsed());
+        assert_eq!(p.unchanged, rows, "second import changes nothing");
+        drop(conn);
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+        }
+    }
+    let (m1, w1) = stats(first);
+    let (m2, w2) = stats(again);
+    println!("импорт в пустую базу ({runs} прогонов): медиана {m1:.2} с, худший {w1:.2} с");
+    println!("повторный импорт (все без изменений): медиана {m2:.2} с, худший {w2:.2} с");
+    match peak_rss_kib() {
+        Some(k) => println!("пик памяти (VmHWM): {:.0} МБ", k as f64 / 1024.0),
+        None => println!("пик памяти: /proc/self/status недоступен"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

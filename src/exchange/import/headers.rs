@@ -1,0 +1,317 @@
+//! Finding columns by their Russian headers: synonyms, any case, `ё` = `е`, punctuation ignored,
+//! and the OCR noise of scanned documents tolerated (Latin look-alike letters inside Russian
+//! words, a letter or two wrong). Unknown columns are reported, not fatal.
+
+use super::Row;
+
+/// A column an import understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// Stable id used by the importer, e.g. `inn`.
+    pub id: &'static str,
+    /// The header as shown in messages, e.g. «ИНН».
+    pub title: &'static str,
+    /// Header texts that mean this column, the usual one first.
+    pub synonyms: &'static [&'static str],
+}
+
+/// How the columns of a header row map to fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderMap {
+    /// Line of the header row.
+    pub line: usize,
+    /// For each field (in the order given), its column.
+    pub columns: Vec<Option<usize>>,
+    /// Columns no field claimed: (column, header text).
+    pub unknown: Vec<(usize, String)>,
+}
+
+impl HeaderMap {
+    /// The column of field `i`.
+    pub fn col(&self, i: usize) -> Option<usize> {
+        self.columns.get(i).copied().flatten()
+    }
+
+    /// The cell of field `i` in `row`, "" when the column is absent.
+    pub fn get<'r>(&self, row: &'r Row, i: usize) -> &'r str {
+        self.col(i).map_or("", |c| row.cell(c))
+    }
+
+    /// How many fields were found.
+    pub fn found(&self) -> usize {
+        self.columns.iter().flatten().count()
+    }
+}
+
+/// Header text reduced for comparison: lower case, `ё` → `е`, Latin look-alikes inside words
+/// with Cyrillic letters made Cyrillic, anything but letters and digits a single space.
+pub fn normalize(text: &str) -> String {
+    let lowered = text.to_lowercase().replace('ё', "е");
+    let mut out = String::with_capacity(lowered.len());
+    for word in lowered.split(|c: char| !(c.is_alphanumeric() || c == '№')) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let cyrillic = word.chars().any(|c| matches!(c, 'а'..='я'));
+        // Digits stay digits in a word with a number in it («2015г»).
+        let numeric = word.chars().filter(char::is_ascii_digit).count() > 1;
+        for c in word.chars() {
+            let mapped = if cyrillic { lookalike(c) } else { c };
+            out.push(if numeric && c.is_ascii_digit() {
+                c
+            } else {
+                mapped
+            });
+        }
+    }
+    out
+}
+
+/// The Cyrillic letter an OCR engine most often misreads as this Latin one (or a digit).
+fn lookalike(c: char) -> char {
+    match c {
+        'a' => 'а',
+        'b' => 'в',
+        'c' => 'с',
+        'e' => 'е',
+        'h' => 'н',
+        'k' => 'к',
+        'm' => 'м',
+        'o' | '0' => 'о',
+        'p' => 'р',
+        't' => 'т',
+        'x' => 'х',
+        'y' => 'у',
+        'u' => 'и',
+        'n' => 'п',
+        '3' => 'з',
+        other => other,
+    }
+}
+
+/// Levenshtein distance over chars, stopping early past `limit`.
+fn distance(a: &[char], b: &[char], limit: usize) -> usize {
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        let mut row_min = cur[0];
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
+        }
+        if row_min > limit {
+            return limit + 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// How well a normalised header matches a normalised synonym: higher is better, 0 = no match.
+/// Exact beats "starts with the synonym's words" beats "contains them" beats a fuzzy match.
+fn score(header: &str, synonym: &str) -> usize {
+    if header.is_empty() || synonym.is_empty() {
+        return 0;
+    }
+    let weight = synonym.chars().count();
+    if header == synonym {
+        return 4_000 + weight;
+    }
+    let padded = format!(" {header} ");
+    if header.starts_with(&format!("{synonym} ")) {
+        return 3_000 + weight;
+    }
+    if padded.contains(&format!(" {synonym} ")) && synonym.chars().count() >= 3 {
+        return 2_000 + weight;
+    }
+    // OCR noise: a few letters off over the whole header, or over its start.
+    let h: Vec<char> = header.chars().collect();
+    let s: Vec<char> = synonym.chars().collect();
+    if s.len() >= 5 {
+        let limit = (s.len() / 6).max(1);
+        if distance(&h, &s, limit) <= limit {
+            return 1_000 + weight;
+        }
+        if h.len() > s.len() && h.get(s.len()) == Some(&' ') {
+            let head = &h[..s.len()];
+            if distance(head, &s, limit) <= limit {
+                return 500 + weight;
+            }
+        }
+    }
+    0
+}
+
+/// Maps the cells of `row` to `fields`: each column to at most one field and each field to at
+/// most one column, best matches first.
+pub fn map_row(row: &Row, fields: &[Field]) -> HeaderMap {
+    let normalized: Vec<String> = row.cells.iter().map(|c| normalize(c)).collect();
+    let synonyms: Vec<Vec<String>> = fields
+        .iter()
+        .map(|f| f.synonyms.iter().map(|s| normalize(s)).collect())
+        .collect();
+    let mut candidates = Vec::new(); // (score, column, field)
+    for (col, h) in normalized.iter().enumerate() {
+        for (fi, syns) in synonyms.iter().enumerate() {
+            let best = syns.iter().map(|s| score(h, s)).max().unwrap_or(0);
+            if best > 0 {
+                candidates.push((best, col, fi));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut columns = vec![None; fields.len()];
+    let mut taken = vec![false; row.cells.len()];
+    for (_, col, fi) in candidates {
+        if columns[fi].is_none() && !taken[col] {
+            columns[fi] = Some(col);
+            taken[col] = true;
+        }
+    }
+    let unknown = row
+        .cells
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !taken[*i] && !c.is_empty())
+        .map(|(i, c)| (i, c.clone()))
+        .collect();
+    HeaderMap {
+        line: row.line,
+        columns,
+        unknown,
+    }
+}
+
+/// Whether `row` is a header row for `fields`: at least `min_found` fields matched, and most of
+/// its non-empty cells matched something (a data row that happens to contain «ИНН» is not one).
+pub fn is_header(row: &Row, fields: &[Field], min_found: usize) -> Option<HeaderMap> {
+    let filled = row.filled().count();
+    if filled == 0 {
+        return None;
+    }
+    let map = map_row(row, fields);
+    let found = map.found();
+    (found >= min_found && found * 2 >= filled).then_some(map)
+}
+
+/// The first header row among the first `scan` rows; its index in `rows` and the mapping.
+pub fn find_header(
+    rows: &[Row],
+    fields: &[Field],
+    min_found: usize,
+    scan: usize,
+) -> Option<(usize, HeaderMap)> {
+    rows.iter()
+        .take(scan)
+        .enumerate()
+        .find_map(|(i, r)| is_header(r, fields, min_found).map(|m| (i, m)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: &[Field] = &[
+        Field {
+            id: "number",
+            title: "№",
+            synonyms: &["№ п/п", "№", "номер"],
+        },
+        Field {
+            id: "measure",
+            title: "Мероприятие",
+            synonyms: &["наименование мероприятия", "мероприятие"],
+        },
+        Field {
+            id: "deadline",
+            title: "Срок",
+            synonyms: &[
+                "срок реализации",
+                "срок исполнения",
+                "сроки исполнения",
+                "срок",
+            ],
+        },
+        Field {
+            id: "actual",
+            title: "Фактический срок",
+            synonyms: &["фактический срок реализации"],
+        },
+        Field {
+            id: "inn",
+            title: "ИНН",
+            synonyms: &["инн"],
+        },
+        Field {
+            id: "founder_inn",
+            title: "ИНН учредителя",
+            synonyms: &["инн учредителя"],
+        },
+    ];
+
+    fn row(cells: &[&str]) -> Row {
+        Row {
+            line: 1,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn normalisation_handles_case_yo_punctuation_and_latin_lookalikes() {
+        assert_eq!(normalize("№ п/п"), "№ п п");
+        assert_eq!(normalize("Отчёт"), "отчет");
+        // «Cрок» with a Latin C and «peaлизации» with Latin p, e, a.
+        assert_eq!(normalize("Cрок peaлизации"), "срок реализации");
+        assert_eq!(normalize("2015г. (отчет)"), "2015г отчет");
+    }
+
+    #[test]
+    fn columns_map_to_the_closest_field() {
+        let m = map_row(
+            &row(&[
+                "№ п/п",
+                "Наименование  мероприятия",
+                "Срок реализации",
+                "Фактический срок реализации",
+                "Примечание",
+                "ИНН учредителя",
+                "ИНН",
+            ]),
+            FIELDS,
+        );
+        assert_eq!(
+            m.columns,
+            vec![Some(0), Some(1), Some(2), Some(3), Some(6), Some(5)]
+        );
+        assert_eq!(m.unknown, vec![(4, "Примечание".to_string())]);
+    }
+
+    #[test]
+    fn ocr_noise_is_tolerated() {
+        // «Мероприятне» (и → н), «Cpoк испoлнения» (Latin C, p, o).
+        let m = map_row(&row(&["№", "Мероприятне", "Cpoк испoлнения"]), FIELDS);
+        assert_eq!(m.columns[..3], [Some(0), Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn a_data_row_is_not_a_header() {
+        let r = row(&["1.1", "Совещание", "Постоянно", "Иванова А.П."]);
+        assert!(is_header(&r, FIELDS, 2).is_none());
+        assert!(
+            is_header(
+                &row(&["№ п/п", "Мероприятие", "Срок исполнения"]),
+                FIELDS,
+                2
+            )
+            .is_some()
+        );
+    }
+}

@@ -1,0 +1,347 @@
+//! Text files: encoding (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1251), delimiter
+//! sniffing, and the two shapes — quoted CSV, and tab-separated text pasted from a document.
+
+use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1251};
+
+use super::{Format, ReadError, Row, Sheet, check_cells, clean_cell};
+
+/// How many lines the delimiter sniffer looks at.
+const SNIFF_LINES: usize = 50;
+
+pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
+    let (text, encoding) = decode(source, bytes)?;
+    let delimiter = sniff_delimiter(&text);
+    let (rows, format) = match delimiter {
+        Some(b'\t') | None => (pasted_rows(source, &text)?, Format::Pasted { encoding }),
+        Some(d) => (
+            csv_rows(source, &text, d)?,
+            Format::Csv {
+                delimiter: d as char,
+                encoding,
+            },
+        ),
+    };
+    if rows.iter().all(Row::is_blank) {
+        return Err(ReadError::Empty {
+            file: source.to_string(),
+        });
+    }
+    Ok(Sheet {
+        source: source.to_string(),
+        format,
+        rows,
+    })
+}
+
+/// Decodes the bytes and rejects what is not text. Returns the text and the encoding's name.
+fn decode(source: &str, bytes: &[u8]) -> Result<(String, &'static str), ReadError> {
+    let file = || source.to_string();
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ReadError::Empty { file: file() });
+    }
+    let (text, name) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        (utf8(source, rest)?, "UTF-8")
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (
+            UTF_16LE.decode_without_bom_handling(rest).0.into_owned(),
+            "UTF-16",
+        )
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (
+            UTF_16BE.decode_without_bom_handling(rest).0.into_owned(),
+            "UTF-16",
+        )
+    } else if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(ReadError::Binary {
+            file: file(),
+            offset: at,
+        });
+    } else if std::str::from_utf8(bytes).is_ok() {
+        (utf8(source, bytes)?, "UTF-8")
+    } else if looks_like_utf8(bytes) {
+        // Mostly UTF-8 Cyrillic with a broken sequence: not Windows-1251, a damaged file.
+        let valid = std::str::from_utf8(bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
+        return Err(ReadError::BrokenUtf8 { file: file(), line });
+    } else {
+        let (cow, had_errors) = WINDOWS_1251.decode_without_bom_handling(bytes);
+        if had_errors {
+            // 0x98 is the only byte Windows-1251 leaves undefined.
+            let at = bytes.iter().position(|&b| b == 0x98).unwrap_or(0);
+            let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+            return Err(ReadError::BadSingleByte { file: file(), line });
+        }
+        (cow.into_owned(), "Windows-1251")
+    };
+    // Control characters other than tab and line ends mean binary data, whatever the encoding.
+    if let Some((at, _)) = text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+    {
+        return Err(ReadError::Binary {
+            file: file(),
+            offset: at,
+        });
+    }
+    Ok((text, name))
+}
+
+fn utf8(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            Err(ReadError::BrokenUtf8 {
+                file: source.to_string(),
+                line,
+            })
+        }
+    }
+}
+
+/// Whether invalid UTF-8 is still mostly UTF-8: many well-formed two-byte Cyrillic sequences
+/// (D0/D1 followed by a continuation byte), which Windows-1251 text almost never has.
+fn looks_like_utf8(bytes: &[u8]) -> bool {
+    let pairs = bytes
+        .windows(2)
+        .filter(|w| matches!(w[0], 0xD0 | 0xD1) && (0x80..0xC0).contains(&w[1]))
+        .count();
+    let high = bytes.iter().filter(|&&b| b >= 0x80).count();
+    high > 0 && pairs * 2 * 10 >= high * 8
+}
+
+/// Picks the delimiter that splits the first lines most consistently: tab, `;` or `,` (in that
+/// order of preference on a tie). `None` when no line has any of them (a one-column file).
+fn sniff_delimiter(text: &str) -> Option<u8> {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(SNIFF_LINES)
+        .collect();
+    let mut best: Option<(u8, usize, usize)> = None; // (delimiter, lines with the mode count, mode)
+    for d in [b'\t', b';', b','] {
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
+        let mut freq = std::collections::HashMap::new();
+        for &c in counts.iter().filter(|&&c| c > 0) {
+            *freq.entry(c).or_insert(0usize) += 1;
+        }
+        let Some((&mode, &n)) = freq.iter().max_by_key(|&(c, n)| (*n, *c)) else {
+            continue;
+        };
+        // Tab text pasted from documents has cells with commas: a tab anywhere wins.
+        if d == b'\t' {
+            return Some(d);
+        }
+        if best.is_none_or(|(_, bn, bm)| (n, mode) > (bn, bm)) {
+            best = Some((d, n, mode));
+        }
+    }
+    best.map(|(d, _, _)| d)
+}
+
+fn count_outside_quotes(line: &str, d: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for b in line.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == d && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Quoted CSV: fields may hold the delimiter, quotes and line breaks inside quotes.
+fn csv_rows(source: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, ReadError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    // Line numbers counted here: the csv reader counts a record that follows CRLF as starting on
+    // the line before (it stops after CR).
+    let bytes = text.as_bytes();
+    let (mut cursor, mut line_no) = (0usize, 1usize);
+    loop {
+        let before = reader.position().byte() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let mut start = record.position().map_or(before, |p| p.byte() as usize);
+                while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                    start += 1;
+                }
+                let start = start.max(cursor).min(bytes.len());
+                line_no += bytes[cursor..start].iter().filter(|&&b| b == b'\n').count();
+                cursor = start;
+                let line = line_no;
+                let row = Row {
+                    line,
+                    cells: record.iter().map(clean_cell).collect(),
+                };
+                check_cells(source, &row)?;
+                rows.push(row);
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                return Err(ReadError::Io {
+                    file: format!("{source}, строка {line}"),
+                    detail: e.to_string(),
+                });
+            }
+        }
+    }
+    // The csv reader ends a quoted field at the end of input without complaint: a file cut in
+    // the middle of a quoted cell leaves an odd number of quotes.
+    if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+        let line = rows.last().map_or(1, |r| r.line);
+        return Err(ReadError::Unclosed {
+            file: source.to_string(),
+            line,
+        });
+    }
+    Ok(rows)
+}
+
+/// Tab-separated text as copied from a document: one line, one row; no quoting, except that a
+/// cell wholly in double quotes with doubled quotes inside (as Excel writes tab text) is unquoted.
+fn pasted_rows(source: &str, text: &str) -> Result<Vec<Row>, ReadError> {
+    let mut rows = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let row = Row {
+            line: i + 1,
+            cells: line.split('\t').map(|c| clean_cell(&unquote(c))).collect(),
+        };
+        check_cells(source, &row)?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn unquote(cell: &str) -> std::borrow::Cow<'_, str> {
+    let t = cell.trim();
+    if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
+        let inner = &t[1..t.len() - 1];
+        if !inner.replace("\"\"", "").contains('"') {
+            return std::borrow::Cow::Owned(inner.replace("\"\"", "\""));
+        }
+    }
+    std::borrow::Cow::Borrowed(cell)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(s: &Sheet) -> Vec<Vec<&str>> {
+        s.rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    #[test]
+    fn semicolon_csv_with_bom_and_quotes() {
+        let s = read(
+            "a.csv",
+            "\u{feff}ИНН;Наименование\r\n4703083640;\"ГБУ \"\"Ромашка\"\"; филиал\"\r\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(
+            s.format,
+            Format::Csv {
+                delimiter: ';',
+                encoding: "UTF-8"
+            }
+        );
+        assert_eq!(
+            cells(&s),
+            vec![
+                vec!["ИНН", "Наименование"],
+                vec!["4703083640", "ГБУ \"Ромашка\"; филиал"]
+            ]
+        );
+        assert_eq!(s.rows[1].line, 2);
+    }
+
+    #[test]
+    fn comma_csv_in_windows_1251() {
+        let (bytes, _, _) = WINDOWS_1251.encode("ИНН,Сфера\n4703083640,культура\n");
+        let s = read("a.csv", &bytes).unwrap();
+        assert_eq!(
+            s.format,
+            Format::Csv {
+                delimiter: ',',
+                encoding: "Windows-1251"
+            }
+        );
+        assert_eq!(cells(&s)[1], vec!["4703083640", "культура"]);
+    }
+
+    #[test]
+    fn tab_text_keeps_commas_and_line_numbers() {
+        let s = read(
+            "p.txt",
+            "№\tМероприятие\n\n1.1.\tСовещание, семинар\t\n".as_bytes(),
+        )
+        .unwrap();
+        assert!(matches!(s.format, Format::Pasted { .. }));
+        assert_eq!(s.rows[2].line, 3);
+        assert_eq!(s.rows[2].cells, vec!["1.1.", "Совещание, семинар", ""]);
+    }
+
+    #[test]
+    fn utf16_as_excel_unicode_text() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "ИНН\tКПП\r\n1\t2\r\n".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        let s = read("u.txt", &bytes).unwrap();
+        assert_eq!(cells(&s)[0], vec!["ИНН", "КПП"]);
+    }
+
+    #[test]
+    fn broken_inputs_are_named() {
+        let e = read("b.bin", b"PK\x00\x01\x02garbage").unwrap_err();
+        assert!(matches!(e, ReadError::Binary { .. }), "{e}");
+        let mut broken = "ИНН;Наименование\nкультура;".as_bytes().to_vec();
+        broken.push(0xD0); // a cut two-byte sequence
+        broken.extend("\nещё;строка".as_bytes());
+        let e = read("c.csv", &broken).unwrap_err();
+        assert_eq!(
+            e,
+            ReadError::BrokenUtf8 {
+                file: "c.csv".into(),
+                line: 2
+            }
+        );
+        let e = read("t.csv", "ИНН;Имя\n1;\"обрезано".as_bytes()).unwrap_err();
+        assert!(matches!(e, ReadError::Unclosed { line: 2, .. }), "{e}");
+        assert!(matches!(
+            read("e.csv", b"\r\n  \n").unwrap_err(),
+            ReadError::Empty { .. }
+        ));
+        let long = format!("a;b\n1;{}\n", "я".repeat(super::super::MAX_CELL_CHARS + 1));
+        let e = read("l.csv", long.as_bytes()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ReadError::CellTooLong {
+                    line: 2,
+                    column: 2,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+}

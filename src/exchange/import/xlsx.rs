@@ -1,0 +1,108 @@
+//! Excel workbooks (xlsx, xls) through calamine: the first worksheet that has data. Numbers keep
+//! their digits (a whole number shows no fraction), dates become ДД.ММ.ГГГГ, an error cell shows
+//! its code so the row is rejected with a reason instead of read as empty.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
+
+use super::{Format, ReadError, Row, Sheet, check_cells, clean_cell};
+
+pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
+    let err = |detail: String| ReadError::Workbook {
+        file: source.to_string(),
+        detail,
+    };
+    // calamine reads untrusted archives; a panic inside it must not take the program down.
+    let opened = std::panic::catch_unwind(|| -> Result<Option<(String, Vec<Row>)>, String> {
+        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+            let Some((row0, col0)) = range.start() else {
+                continue;
+            };
+            let mut rows = Vec::with_capacity(range.height());
+            for (i, r) in range.rows().enumerate() {
+                let mut cells = vec![String::new(); col0 as usize];
+                cells.extend(r.iter().map(cell_text));
+                rows.push(Row {
+                    line: row0 as usize + i + 1,
+                    cells,
+                });
+            }
+            if rows.iter().any(|r| !r.is_blank()) {
+                return Ok(Some((name, rows)));
+            }
+        }
+        Ok(None)
+    });
+    let (sheet, rows) = match opened {
+        Ok(Ok(Some(found))) => found,
+        Ok(Ok(None)) => {
+            return Err(ReadError::Empty {
+                file: source.to_string(),
+            });
+        }
+        Ok(Err(detail)) => return Err(err(detail)),
+        Err(_) => return Err(err("файл поврежден".to_string())),
+    };
+    for row in &rows {
+        check_cells(source, row)?;
+    }
+    Ok(Sheet {
+        source: source.to_string(),
+        format: Format::Workbook { sheet },
+        rows,
+    })
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => clean_cell(s),
+        Data::Int(n) => n.to_string(),
+        Data::Float(x) => number_text(*x),
+        Data::Bool(true) => "да".to_string(),
+        Data::Bool(false) => "нет".to_string(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) if dt.is_datetime() => t.date().format("%d.%m.%Y").to_string(),
+            _ => number_text(dt.as_f64()),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            match chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
+                Ok(date) => date.format("%d.%m.%Y").to_string(),
+                Err(_) => clean_cell(s),
+            }
+        }
+        Data::Error(e) => format!("#ОШИБКА {e}"),
+    }
+}
+
+/// A number as a person typed it: whole numbers without a fraction (ИНН, counts), others with a
+/// decimal point as Rust prints them (the value readers accept both point and comma).
+fn number_text(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_digits() {
+        assert_eq!(number_text(4703083640.0), "4703083640");
+        assert_eq!(number_text(12.5), "12.5");
+        assert_eq!(cell_text(&Data::Bool(true)), "да");
+    }
+
+    #[test]
+    fn junk_with_a_zip_signature_is_a_clear_error() {
+        let e = read("x.xlsx", b"PK\x03\x04 not really a zip").unwrap_err();
+        assert!(matches!(e, ReadError::Workbook { .. }), "{e}");
+        assert!(e.to_string().contains("x.xlsx"));
+    }
+}

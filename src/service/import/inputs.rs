@@ -1,0 +1,302 @@
+//! `nok import inputs --cycle ID`: raw indicator inputs (исходные данные) per organization, one
+//! organization per row, one column per input key of the method (`1.1.stand_present`, or the
+//! indicator code with the input's Russian name). Changed inputs mark the cycle's scores stale.
+
+use std::collections::HashMap;
+
+use crate::domain::methodology::InputKind;
+use crate::exchange::import::Sheet;
+use crate::exchange::import::headers::{Field, normalize};
+use crate::exchange::import::values::{parse_decimal, parse_yes_no};
+use crate::service::methodology::Methods;
+use crate::store;
+use crate::store::audit::Action;
+
+use super::{Change, PROGRESS_EVERY, Preview, Progress, Writer, formula_cells};
+
+const ID_FIELDS: &[Field] = &[
+    Field {
+        id: "inn",
+        title: "ИНН",
+        synonyms: &["инн", "инн организации"],
+    },
+    Field {
+        id: "kpp",
+        title: "КПП",
+        synonyms: &["кпп"],
+    },
+    Field {
+        id: "name",
+        title: "Организация",
+        synonyms: &[
+            "наименование",
+            "организация",
+            "наименование организации",
+            "полное наименование",
+        ],
+    },
+];
+
+/// What a value column holds.
+#[derive(Clone)]
+enum Column {
+    Input { key: String, kind: InputKind },
+    Check { key: String },
+}
+
+pub(super) fn run(
+    w: &Writer<'_>,
+    sheet: &Sheet,
+    cycle_id: i64,
+    preview: &mut Preview,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<()> {
+    let conn = w.conn;
+    let cycle = store::cycles::get(conn, cycle_id)?
+        .ok_or_else(|| anyhow::anyhow!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
+    let methods = Methods::load()?;
+    let method = methods.require(&cycle.methodology)?;
+    // Every way a column may name an input: its key, or «код + название».
+    let mut names: HashMap<String, Column> = HashMap::new();
+    for ind in method.indicators_for(cycle.sector) {
+        for i in &ind.inputs {
+            let col = Column::Input {
+                key: i.key.clone(),
+                kind: i.kind,
+            };
+            names.insert(i.key.to_lowercase(), col.clone());
+            names.insert(normalize(&format!("{} {}", ind.code, i.name)), col);
+        }
+        for c in &ind.checklist {
+            let col = Column::Check { key: c.key.clone() };
+            names.insert(c.key.to_lowercase(), col.clone());
+            names.insert(normalize(&format!("{} {}", ind.code, c.name)), col);
+        }
+    }
+    // The header: the first row with an ИНН column and at least one input column.
+    let header_at = sheet.rows.iter().take(200).position(|r| {
+        let m = crate::exchange::import::headers::map_row(r, ID_FIELDS);
+        m.col(0).is_some() && r.cells.iter().any(|c| lookup(&names, c).is_some())
+    });
+    let Some(at) = header_at else {
+        anyhow::bail!(
+            "в файле {} не найдена строка заголовка: нужна колонка «ИНН» и колонки исходных данных по ключам методики {} (например «{}»)",
+            sheet.source,
+            method.version,
+            method
+                .input_keys(cycle.sector)
+                .first()
+                .copied()
+                .unwrap_or("1.1.stand_present")
+        );
+    };
+    let header = &sheet.rows[at];
+    let ids = crate::exchange::import::headers::map_row(header, ID_FIELDS);
+    let mut columns: Vec<(usize, Column)> = Vec::new();
+    for (c, text) in header.cells.iter().enumerate() {
+        if ids.columns.contains(&Some(c)) || text.is_empty() {
+            continue;
+        }
+        match lookup(&names, text) {
+            Some(col) => columns.push((c, col.clone())),
+            None => preview
+                .unknown_columns
+                .push((header.line, c + 1, text.clone())),
+        }
+    }
+    preview.as_read.0 = std::iter::once("ИНН".to_string())
+        .chain(columns.iter().map(|(c, _)| header.cell(*c).to_string()))
+        .collect();
+    let orgs = store::import::organizations(conn)?;
+    let by_key: HashMap<(&str, &str), &store::import::OrgRecord> = orgs
+        .iter()
+        .map(|o| ((o.inn.as_str(), o.kpp.as_str()), o))
+        .collect();
+    let mut by_inn: HashMap<&str, Vec<&store::import::OrgRecord>> = HashMap::new();
+    for o in &orgs {
+        by_inn.entry(o.inn.as_str()).or_default().push(o);
+    }
+    let mut members = store::import::memberships(conn, cycle_id)?;
+    let stored = store::import::cycle_inputs(conn, cycle_id)?;
+    let mut seen: HashMap<i64, usize> = HashMap::new();
+    let mut any_change = false;
+    let rows = &sheet.rows[at + 1..];
+    let total = rows.len() as u64;
+    for (n, row) in rows.iter().enumerate() {
+        if n % PROGRESS_EVERY == 0 {
+            progress(Progress::Checking {
+                done: n as u64,
+                total,
+            });
+        }
+        if row.is_blank() {
+            continue;
+        }
+        let inn = ids.get(row, 0);
+        let kpp = ids.get(row, 1);
+        if !w.write {
+            preview.as_read.1.push(
+                std::iter::once(inn.to_string())
+                    .chain(columns.iter().map(|(c, _)| row.cell(*c).to_string()))
+                    .collect(),
+            );
+        }
+        if let Some((col, text)) = formula_cells(row) {
+            preview.reject(
+                row.line,
+                header.cell(col),
+                format!("ячейка «{text}» похожа на формулу Excel; введите число"),
+            );
+            continue;
+        }
+        let org = if kpp.is_empty() {
+            match by_inn.get(inn).map(Vec::as_slice) {
+                Some([one]) => Some(*one),
+                Some(_) => {
+                    preview.reject(
+                        row.line,
+                        "КПП",
+                        format!("у ИНН {inn} несколько организаций; укажите КПП"),
+                    );
+                    continue;
+                }
+                None => None,
+            }
+        } else {
+            by_key.get(&(inn, kpp)).copied()
+        };
+        let Some(org) = org else {
+            preview.reject(row.line, header.cell(ids.col(0).unwrap_or(0)), format!("организации с ИНН {inn} {kpp} нет в базе; сначала загрузите организации (nok import orgs)"));
+            continue;
+        };
+        if let Some(first) = seen.insert(org.id, row.line) {
+            preview.reject(
+                row.line,
+                "",
+                format!("организация ИНН {inn} уже была в строке {first}"),
+            );
+            continue;
+        }
+        if org.sector != cycle.sector.code() {
+            preview.reject(
+                row.line,
+                "",
+                format!(
+                    "организация ИНН {inn} другой сферы, чем цикл {cycle_id} ({})",
+                    cycle.sector.name_ru()
+                ),
+            );
+            continue;
+        }
+        // Values of the row, checked before anything is written.
+        let mut values = Vec::new();
+        let mut bad = None;
+        for (c, col) in &columns {
+            let text = row.cell(*c);
+            if text.is_empty() {
+                continue;
+            }
+            let (key, value) = match col {
+                Column::Input { key, kind } => {
+                    let v = parse_decimal(text);
+                    let ok = match (v, kind) {
+                        (Some(v), InputKind::Count) => v >= 0.0 && v.fract() == 0.0,
+                        (Some(v), InputKind::Value) => (0.0..=100.0).contains(&v),
+                        (None, _) => false,
+                    };
+                    if !ok {
+                        let want = match kind {
+                            InputKind::Count => "целое число не меньше 0",
+                            InputKind::Value => "число от 0 до 100",
+                        };
+                        bad = Some((*c, format!("«{text}» — нужно {want}")));
+                        break;
+                    }
+                    (key, v.unwrap_or(0.0))
+                }
+                Column::Check { key } => match parse_yes_no(text) {
+                    Some(v) => (key, v),
+                    None => {
+                        bad = Some((*c, format!("«{text}» — нужно 1 или 0 (да или нет)")));
+                        break;
+                    }
+                },
+            };
+            values.push((key.clone(), value));
+        }
+        if let Some((c, why)) = bad {
+            preview.reject(row.line, header.cell(c), why);
+            continue;
+        }
+        let what = format!("ИНН {} «{}»", org.inn, org.full_name);
+        let membership = members.get(&org.id).copied();
+        let mut fields = Vec::new();
+        for (key, value) in &values {
+            let old = membership.and_then(|m| stored.get(&(m, key.clone())).copied());
+            if old != Some(*value) {
+                fields.push((key.clone(), old.map_or(String::new(), num), num(*value)));
+            }
+        }
+        let change = Change {
+            line: row.line,
+            what,
+            fields,
+        };
+        if membership.is_some() && change.fields.is_empty() {
+            preview.unchanged += 1;
+            continue;
+        }
+        if w.write {
+            let m = match membership {
+                Some(m) => m,
+                None => {
+                    let m = store::import::add_membership(conn, cycle_id, org.id)?;
+                    w.audit(
+                        Action::Insert,
+                        "membership",
+                        Some(m),
+                        None,
+                        None,
+                        Some(&change.what),
+                    )?;
+                    members.insert(org.id, m);
+                    m
+                }
+            };
+            for (key, value) in &values {
+                store::import::set_input(conn, m, key, *value)?;
+            }
+            w.audit_change("indicator_input", m, &change)?;
+        }
+        any_change = true;
+        if membership.is_none() {
+            preview.added.push(change);
+        } else {
+            preview.changed.push(change);
+        }
+    }
+    if any_change && w.write {
+        store::import::mark_stale(conn, cycle_id)?;
+    }
+    if any_change {
+        preview.notes.push(format!(
+            "баллы цикла {cycle_id} будут пересчитаны: nok score --cycle {cycle_id}"
+        ));
+    }
+    progress(Progress::Checking { done: total, total });
+    Ok(())
+}
+
+fn lookup<'a>(names: &'a HashMap<String, Column>, header: &str) -> Option<&'a Column> {
+    names
+        .get(&header.trim().to_lowercase())
+        .or_else(|| names.get(&normalize(header)))
+}
+
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}").replace('.', ",")
+    }
+}

@@ -1,0 +1,365 @@
+//! Importing operators' files: organizations, raw indicator inputs of a cycle, improvement plans
+//! and an authority's own plans. Every import first reads the file into a [`Preview`] — what
+//! would be added, changed, left as is and rejected, with reasons — without touching the
+//! database ([`dry_run`]); [`apply`] does the same reading inside one transaction and writes,
+//! with an audit entry per changed row and one `bulk` entry for the import. Importing the same
+//! file twice changes nothing the second time.
+//!
+//! Both take a progress callback, so a worker thread of the terminal UI can show a bar.
+
+mod inputs;
+mod orgs;
+mod plan;
+mod workplan;
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use rusqlite::Connection;
+
+use crate::exchange::import::{self, Sheet};
+use crate::service::session;
+use crate::store::audit::{self, Action, Entry};
+
+/// What a file holds and where it goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Organizations (matched by ИНН+КПП, then by regNum).
+    Orgs,
+    /// Raw indicator inputs of a cycle, one organization per row.
+    Inputs { cycle_id: i64 },
+    /// Improvement plan rows of a cycle; the organization from `--org` or an ИНН column.
+    Plan { cycle_id: i64, org: Option<String> },
+    /// An authority's plan document.
+    Workplan {
+        authority: String,
+        title: Option<String>,
+    },
+}
+
+impl Kind {
+    fn name_ru(&self) -> &'static str {
+        match self {
+            Kind::Orgs => "организации",
+            Kind::Inputs { .. } => "исходные данные",
+            Kind::Plan { .. } => "план по устранению недостатков",
+            Kind::Workplan { .. } => "план уполномоченного органа",
+        }
+    }
+}
+
+/// Where an import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Rows of the file checked against the database.
+    Checking { done: u64, total: u64 },
+    /// Changes written.
+    Writing { done: u64, total: u64 },
+}
+
+/// One added or changed thing: the line it came from, what it is, and the fields that change
+/// (field, old, new; empty for an addition).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub line: usize,
+    pub what: String,
+    pub fields: Vec<(String, String, String)>,
+}
+
+/// A row that cannot be imported: file, line, column and the reason in Russian.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub file: String,
+    pub line: usize,
+    /// The column's header as in the file, or "" when the whole row is meant.
+    pub column: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "{}, строка {}: {}", self.file, self.line, self.reason)
+        } else {
+            write!(
+                f,
+                "{}, строка {}, колонка «{}»: {}",
+                self.file, self.line, self.column, self.reason
+            )
+        }
+    }
+}
+
+/// What an import would do (a dry run) or did (after [`apply`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Preview {
+    pub source: String,
+    /// How the file was read, in Russian.
+    pub format: String,
+    /// What was imported, in Russian.
+    pub kind: String,
+    pub added: Vec<Change>,
+    pub changed: Vec<Change>,
+    pub unchanged: usize,
+    pub rejected: Vec<Rejection>,
+    /// Columns that were not understood: (line, column number, header).
+    pub unknown_columns: Vec<(usize, usize, String)>,
+    /// Other things worth reading (skipped lines, the title found, …).
+    pub notes: Vec<String>,
+    /// The rows as read, for `--format csv`: headers, then rows (organizations and inputs fill
+    /// the rows in a dry run only, to keep a large import small in memory).
+    pub as_read: (Vec<String>, Vec<Vec<String>>),
+    /// Whether the changes were written.
+    pub applied: bool,
+}
+
+impl Preview {
+    fn new(sheet: &Sheet, kind: &Kind) -> Preview {
+        Preview {
+            source: sheet.source.clone(),
+            format: sheet.format.describe(),
+            kind: kind.name_ru().to_string(),
+            ..Preview::default()
+        }
+    }
+
+    fn reject(&mut self, line: usize, column: &str, reason: impl Into<String>) {
+        self.rejected.push(Rejection {
+            file: self.source.clone(),
+            line,
+            column: column.to_string(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Whether the import changes anything.
+    pub fn has_changes(&self) -> bool {
+        !self.added.is_empty() || !self.changed.is_empty()
+    }
+}
+
+/// Reads a file (CSV, xlsx, tab text) into rows.
+pub fn read(path: &Path) -> anyhow::Result<Sheet> {
+    Ok(import::read_file(path)?)
+}
+
+/// Checks a file against the database without changing anything.
+pub fn dry_run(
+    conn: &mut Connection,
+    sheet: &Sheet,
+    kind: &Kind,
+    today: chrono::NaiveDate,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Preview> {
+    let tx = conn.transaction()?;
+    let preview = run(&tx, sheet, kind, today, false, progress)?;
+    tx.rollback()?;
+    Ok(preview)
+}
+
+/// Imports a file in one transaction. With rejected rows nothing is written unless
+/// `skip_rejected` is set (then the other rows are imported and the rejected ones listed).
+pub fn apply(
+    conn: &mut Connection,
+    sheet: &Sheet,
+    kind: &Kind,
+    today: chrono::NaiveDate,
+    skip_rejected: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Preview> {
+    let tx = conn.transaction()?;
+    let mut preview = run(&tx, sheet, kind, today, true, progress)?;
+    if !preview.rejected.is_empty() && !skip_rejected {
+        tx.rollback()?;
+        return Err(rejected_error(&preview));
+    }
+    if preview.has_changes() {
+        let user = session::os_user();
+        let at = session::now_stamp();
+        let note = format!(
+            "импорт ({}) из {}: добавлено {}, изменено {}, без изменений {}, отклонено {}",
+            preview.kind,
+            preview.source,
+            preview.added.len(),
+            preview.changed.len(),
+            preview.unchanged,
+            preview.rejected.len()
+        );
+        audit::record(
+            &tx,
+            &Entry {
+                at: &at,
+                os_user: &user,
+                action: Action::Bulk,
+                entity: "import",
+                entity_id: None,
+                field: None,
+                old_value: None,
+                new_value: None,
+                note: &note,
+            },
+        )?;
+        tx.commit()?;
+        preview.applied = true;
+    } else {
+        tx.rollback()?;
+    }
+    Ok(preview)
+}
+
+/// The error for an import refused because of rejected rows: every row named.
+pub fn rejected_error(p: &Preview) -> anyhow::Error {
+    let mut msg = format!(
+        "в файле {} отклонено строк: {}; ничего не изменено. Исправьте файл и повторите (или --skip-rejected, чтобы загрузить остальные):",
+        p.source,
+        p.rejected.len()
+    );
+    for r in &p.rejected {
+        msg.push_str("\n  ");
+        msg.push_str(&r.to_string());
+    }
+    anyhow::anyhow!(msg)
+}
+
+fn run(
+    conn: &Connection,
+    sheet: &Sheet,
+    kind: &Kind,
+    today: chrono::NaiveDate,
+    write: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Preview> {
+    let mut preview = Preview::new(sheet, kind);
+    let w = Writer::new(conn, write);
+    match kind {
+        Kind::Orgs => orgs::run(&w, sheet, &mut preview, progress)?,
+        Kind::Inputs { cycle_id } => inputs::run(&w, sheet, *cycle_id, &mut preview, progress)?,
+        Kind::Plan { cycle_id, org } => plan::run(
+            &w,
+            sheet,
+            *cycle_id,
+            org.as_deref(),
+            today,
+            &mut preview,
+            progress,
+        )?,
+        Kind::Workplan { authority, title } => workplan::run(
+            &w,
+            sheet,
+            authority,
+            title.as_deref(),
+            today,
+            &mut preview,
+            progress,
+        )?,
+    }
+    Ok(preview)
+}
+
+/// Writes through to the store when applying, and records audit entries; does nothing in a
+/// dry run (the reading and matching are the same in both).
+struct Writer<'c> {
+    conn: &'c Connection,
+    write: bool,
+    user: String,
+    at: String,
+}
+
+impl<'c> Writer<'c> {
+    fn new(conn: &'c Connection, write: bool) -> Writer<'c> {
+        Writer {
+            conn,
+            write,
+            user: session::os_user(),
+            at: session::now_stamp(),
+        }
+    }
+
+    fn audit(
+        &self,
+        action: Action,
+        entity: &str,
+        id: Option<i64>,
+        field: Option<&str>,
+        old: Option<&str>,
+        new: Option<&str>,
+    ) -> anyhow::Result<()> {
+        if !self.write {
+            return Ok(());
+        }
+        audit::record(
+            self.conn,
+            &Entry {
+                at: &self.at,
+                os_user: &self.user,
+                action,
+                entity,
+                entity_id: id,
+                field,
+                old_value: old,
+                new_value: new,
+                note: "импорт",
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Audit entries for a change: one per field.
+    fn audit_change(&self, entity: &str, id: i64, change: &Change) -> anyhow::Result<()> {
+        for (field, old, new) in &change.fields {
+            self.audit(
+                Action::Update,
+                entity,
+                Some(id),
+                Some(field),
+                Some(old),
+                Some(new),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Every cell of a row that looks like a spreadsheet formula: (column, text).
+fn formula_cells(row: &import::Row) -> Option<(usize, String)> {
+    row.cells
+        .iter()
+        .enumerate()
+        .find(|(_, c)| import::values::looks_like_formula(c))
+        .map(|(i, c)| (i, c.chars().take(40).collect()))
+}
+
+/// Reports the header's unknown columns.
+fn note_unknown(preview: &mut Preview, map: &import::headers::HeaderMap) {
+    for (col, text) in &map.unknown {
+        preview
+            .unknown_columns
+            .push((map.line, col + 1, text.clone()));
+    }
+}
+
+/// How often the progress callback is called while checking rows.
+const PROGRESS_EVERY: usize = 1024;
+
+fn need_header(
+    sheet: &Sheet,
+    fields: &[import::headers::Field],
+    min: usize,
+) -> anyhow::Result<(usize, import::headers::HeaderMap)> {
+    import::headers::find_header(&sheet.rows, fields, min, 200)
+        .with_context(|| {
+            let names: Vec<&str> = fields.iter().take(6).map(|f| f.title).collect();
+            format!(
+                "в файле {} не найдена строка заголовка: нужны колонки с названиями вроде «{}» ({})",
+                sheet.source,
+                names.join("», «"),
+                sheet.format.describe()
+            )
+        })
+        .and_then(|found| {
+            if found.1.found() == 0 {
+                bail!("в файле {} нет известных колонок", sheet.source)
+            }
+            Ok(found)
+        })
+}

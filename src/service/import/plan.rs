@@ -1,0 +1,458 @@
+//! `nok import plan`: rows of an improvement plan (план по устранению недостатков) in the columns
+//! of the plan form, matched by number within cycle and organization.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::domain::deadline::{Context, Deadline, Events, Resolution};
+use crate::domain::plan::{Person, PlanRow, PlanStatus};
+use crate::exchange::import::headers::Field;
+use crate::exchange::import::table::{self, Entry};
+use crate::exchange::import::values::{parse_date, roman};
+use crate::exchange::import::{Sheet, executors};
+use crate::store;
+use crate::store::audit::Action;
+use crate::store::bulk::BulkWriter;
+use crate::store::import::PlanRecord;
+
+use super::{Change, Preview, Progress, Writer, formula_cells, need_header, note_unknown};
+
+pub(super) const FIELDS: &[Field] = &[
+    Field {
+        id: "number",
+        title: "№ п/п",
+        synonyms: &["№ п/п", "№", "n п/п", "номер"],
+    },
+    Field {
+        id: "shortcoming",
+        title: "Недостаток",
+        synonyms: &[
+            "недостатки выявленные в ходе независимой оценки качества условий оказания услуг организацией",
+            "недостатки выявленные в ходе независимой оценки",
+            "недостатки",
+            "недостаток",
+            "основание реализации результат независимой оценки качества",
+            "основание реализации",
+        ],
+    },
+    Field {
+        id: "measure",
+        title: "Наименование мероприятия",
+        synonyms: &[
+            "наименование мероприятия по устранению недостатков выявленных в ходе независимой оценки качества условий оказания услуг организацией",
+            "наименование мероприятия по устранению недостатков",
+            "наименование мероприятия",
+            "мероприятие",
+            "мероприятия",
+        ],
+    },
+    Field {
+        id: "deadline",
+        title: "Плановый срок реализации",
+        synonyms: &[
+            "плановый срок реализации мероприятия",
+            "плановый срок реализации",
+            "срок реализации",
+            "срок исполнения",
+            "сроки исполнения",
+            "срок",
+        ],
+    },
+    Field {
+        id: "responsible",
+        title: "Ответственный исполнитель",
+        synonyms: &[
+            "ответственный исполнитель с указанием фамилии имени отчества и должности",
+            "ответственный исполнитель",
+            "ответственные исполнители",
+            "ответственный",
+            "исполнитель",
+        ],
+    },
+    Field {
+        id: "result",
+        title: "Результат",
+        synonyms: &["результат", "ожидаемый результат"],
+    },
+    Field {
+        id: "indicators",
+        title: "Показатели",
+        synonyms: &[
+            "показатели характеризующие результат выполнения мероприятия",
+            "показатели",
+        ],
+    },
+    Field {
+        id: "org_inn",
+        title: "ИНН организации",
+        synonyms: &["инн организации", "инн"],
+    },
+];
+const NUMBER: usize = 0;
+const SHORTCOMING: usize = 1;
+const MEASURE: usize = 2;
+const DEADLINE: usize = 3;
+const RESPONSIBLE: usize = 4;
+const RESULT: usize = 5;
+const INDICATORS: usize = 6;
+const ORG_INN: usize = 7;
+
+/// «Иванова Анна Петровна, заместитель директора», «Иванова А.П., директор», «директор Иванова
+/// А.П.» → a person with position.
+pub fn parse_person(text: &str) -> Person {
+    let first = executors::split(text)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let (name, position) = match text.split_once(',') {
+        Some((n, p)) => (n.trim().to_string(), p.trim().to_string()),
+        None => {
+            // The name is the first executor found; what surrounds it is the position.
+            let rest = text.replacen(&first, "", 1);
+            (
+                first.clone(),
+                rest.trim().trim_matches(',').trim().to_string(),
+            )
+        }
+    };
+    let tokens: Vec<&str> = name.split_whitespace().collect();
+    let mut p = Person {
+        position,
+        ..Person::default()
+    };
+    let is_caps = |t: &&str| t.chars().next().is_some_and(char::is_uppercase);
+    if tokens.len() <= 3 && tokens.iter().all(is_caps) {
+        // Initials written together: «А.П.».
+        let mut parts: Vec<String> = tokens.iter().map(|t| t.to_string()).collect();
+        if parts.len() == 2 && parts[1].matches('.').count() == 2 && parts[1].chars().count() == 4 {
+            let init = parts.remove(1);
+            let mut cs = init.split_inclusive('.');
+            parts.push(cs.next().unwrap_or_default().to_string());
+            parts.push(cs.next().unwrap_or_default().to_string());
+        }
+        let mut it = parts.into_iter();
+        p.last_name = it.next().unwrap_or_default();
+        p.first_name = it.next().unwrap_or_default();
+        p.middle_name = it.next().unwrap_or_default();
+    } else {
+        p.last_name = name;
+    }
+    p
+}
+
+fn criterion_of_section(number: &str) -> Option<String> {
+    let n = roman(number).or_else(|| number.parse().ok())?;
+    (1..=9).contains(&n).then(|| format!("К{n}"))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run(
+    w: &Writer<'_>,
+    sheet: &Sheet,
+    cycle_id: i64,
+    org: Option<&str>,
+    today: NaiveDate,
+    preview: &mut Preview,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<()> {
+    let conn = w.conn;
+    let cycle = store::cycles::get(conn, cycle_id)?
+        .ok_or_else(|| anyhow::anyhow!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
+    let (at, map) = need_header(sheet, FIELDS, 3)?;
+    if map.col(NUMBER).is_none() || map.col(MEASURE).is_none() || map.col(DEADLINE).is_none() {
+        anyhow::bail!(
+            "в файле {} в строке заголовка {} нужны колонки «№ п/п», «Наименование мероприятия» и «Плановый срок реализации»",
+            sheet.source,
+            map.line
+        );
+    }
+    note_unknown(preview, &map);
+    let orgs = store::import::organizations(conn)?;
+    let by_inn: HashMap<&str, &store::import::OrgRecord> =
+        orgs.iter().map(|o| (o.inn.as_str(), o)).collect();
+    let find_org = |key: &str| {
+        by_inn
+            .get(key)
+            .copied()
+            .or_else(|| orgs.iter().find(|o| o.reg_num == key))
+    };
+    let default_org = match org {
+        Some(key) => Some(find_org(key).ok_or_else(|| {
+            anyhow::anyhow!(
+                "организация «{key}» не найдена: укажите ИНН или код по Сводному реестру"
+            )
+        })?),
+        None => None,
+    };
+    if default_org.is_none() && map.col(ORG_INN).is_none() {
+        anyhow::bail!(
+            "укажите организацию: --org ИНН (или колонка «ИНН организации» в файле {})",
+            sheet.source
+        );
+    }
+    let members = store::import::memberships(conn, cycle_id)?;
+    let existing = store::import::plan_rows(conn, cycle_id)?;
+    let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
+    for (line, text) in &t.stray {
+        preview
+            .notes
+            .push(format!("строка {line} пропущена: «{text}»"));
+    }
+    preview.as_read.0 = [
+        "№",
+        "Мероприятие",
+        "Срок как написан",
+        "Срок как прочитан",
+        "Исполнители",
+    ]
+    .map(String::from)
+    .to_vec();
+    let col_title = |f: usize| {
+        map.col(f).map_or(FIELDS[f].title.to_string(), |c| {
+            sheet.rows[at].cell(c).to_string()
+        })
+    };
+    let mut criterion_now: Option<String> = None;
+    let mut seen: HashMap<(i64, String), usize> = HashMap::new();
+    let mut bulk = BulkWriter::new(conn);
+    let total = t.entries.len() as u64;
+    for (n, entry) in t.entries.iter().enumerate() {
+        progress(Progress::Checking {
+            done: n as u64,
+            total,
+        });
+        let item = match entry {
+            Entry::Section { number, .. } => {
+                criterion_now = criterion_of_section(number);
+                continue;
+            }
+            Entry::Item(item) => item,
+        };
+        let cell = |f: usize| item.cells[f].clone();
+        let deadline = cell(DEADLINE);
+        // A date as typed, else a phrase the deadline reader resolves to one date
+        // («IV квартал 2025 г.» → 31.12.2025).
+        let due = parse_date(&deadline).or_else(|| {
+            let events = Events::new();
+            match Deadline::parse(&deadline).resolve(&Context::on(today, &events)) {
+                Resolution::Due {
+                    current,
+                    recurring: false,
+                    awaiting: None,
+                    ..
+                } => Some(current),
+                _ => None,
+            }
+        });
+        preview.as_read.1.push(vec![
+            item.number.clone(),
+            cell(MEASURE),
+            deadline.clone(),
+            due.map_or(String::new(), |d| d.format("%d.%m.%Y").to_string()),
+            executors::split(&cell(RESPONSIBLE)).join("; "),
+        ]);
+        if let Some(row) = sheet.rows.iter().find(|r| r.line == item.line)
+            && let Some((col, text)) = formula_cells(row)
+        {
+            preview.reject(
+                item.line,
+                sheet.rows[at].cell(col),
+                format!("ячейка «{text}» похожа на формулу Excel; уберите знак в начале"),
+            );
+            continue;
+        }
+        let org_rec = match (
+            map.col(ORG_INN)
+                .map(|_| cell(ORG_INN))
+                .filter(|s| !s.is_empty()),
+            default_org,
+        ) {
+            (Some(key), _) => match find_org(&key) {
+                Some(o) => o,
+                None => {
+                    preview.reject(
+                        item.line,
+                        &col_title(ORG_INN),
+                        format!("организации с ИНН {key} нет в базе"),
+                    );
+                    continue;
+                }
+            },
+            (None, Some(o)) => o,
+            (None, None) => {
+                preview.reject(item.line, &col_title(ORG_INN), "не указан ИНН организации");
+                continue;
+            }
+        };
+        if !members.contains_key(&org_rec.id) {
+            preview.reject(item.line, "", format!("организация ИНН {} не участвует в цикле {cycle_id}; добавьте ее в цикл (nok import inputs)", org_rec.inn));
+            continue;
+        }
+        if cell(MEASURE).is_empty() {
+            preview.reject(item.line, &col_title(MEASURE), "не указано мероприятие");
+            continue;
+        }
+        let Some(due) = due else {
+            let why = if deadline.is_empty() {
+                "не указан срок; укажите дату ДД.ММ.ГГГГ".to_string()
+            } else {
+                format!(
+                    "срок «{deadline}» не дает одной даты; укажите дату ДД.ММ.ГГГГ или период вроде «IV квартал 2025 г.»"
+                )
+            };
+            preview.reject(item.line, &col_title(DEADLINE), why);
+            continue;
+        };
+        let criterion = criterion_now.clone().or_else(|| {
+            item.number
+                .split('.')
+                .next()
+                .and_then(criterion_of_section)
+                .filter(|_| item.number.contains('.'))
+        });
+        let Some(criterion) = criterion else {
+            preview.reject(item.line, &col_title(NUMBER), format!("не понятно, к какому критерию относится пункт {}: нужен раздел («I. Открытость…») или номер вида 1.2", item.number));
+            continue;
+        };
+        if let Some(first) = seen.insert((org_rec.id, item.number.clone()), item.line) {
+            preview.reject(
+                item.line,
+                &col_title(NUMBER),
+                format!("пункт {} уже был в строке {first}", item.number),
+            );
+            continue;
+        }
+        let person = parse_person(&cell(RESPONSIBLE));
+        let rec = PlanRecord {
+            id: 0,
+            criterion: criterion.clone(),
+            shortcoming: cell(SHORTCOMING),
+            measure: cell(MEASURE),
+            planned_date: store::iso(due),
+            resp_last_name: person.last_name.clone(),
+            resp_first_name: person.first_name.clone(),
+            resp_middle_name: person.middle_name.clone(),
+            resp_position: person.position.clone(),
+            expected_result: cell(RESULT),
+            result_indicators: cell(INDICATORS),
+        };
+        let what = format!(
+            "ИНН {}, пункт {}: {}",
+            org_rec.inn, item.number, rec.measure
+        );
+        match existing.get(&(org_rec.id, item.number.clone())) {
+            None => {
+                let change = Change {
+                    line: item.line,
+                    what,
+                    fields: Vec::new(),
+                };
+                if w.write {
+                    let id = bulk.plan_row(&PlanRow {
+                        cycle_id,
+                        org_id: org_rec.id,
+                        number: item.number.clone(),
+                        criterion,
+                        shortcoming_id: None,
+                        shortcoming: rec.shortcoming.clone(),
+                        measure: rec.measure.clone(),
+                        planned_date: due,
+                        responsible: person,
+                        expected_result: rec.expected_result.clone(),
+                        result_indicators: rec.result_indicators.clone(),
+                        implemented_measures: String::new(),
+                        actual_date: None,
+                        status: PlanStatus::Planned,
+                        cancel_reason: None,
+                    })?;
+                    w.audit(
+                        Action::Insert,
+                        "plan_row",
+                        Some(id),
+                        None,
+                        None,
+                        Some(&change.what),
+                    )?;
+                }
+                preview.added.push(change);
+            }
+            Some(old) => {
+                let rec = PlanRecord { id: old.id, ..rec };
+                let fields = diff(old, &rec);
+                if fields.is_empty() {
+                    preview.unchanged += 1;
+                    continue;
+                }
+                let change = Change {
+                    line: item.line,
+                    what,
+                    fields,
+                };
+                if w.write {
+                    store::import::update_plan_row(conn, &rec)?;
+                    w.audit_change("plan_row", rec.id, &change)?;
+                }
+                preview.changed.push(change);
+            }
+        }
+    }
+    let _ = cycle;
+    progress(Progress::Checking { done: total, total });
+    if t.items().next().is_none() {
+        preview.notes.push(format!(
+            "в файле {} нет строк плана под заголовком (строка {})",
+            sheet.source, map.line
+        ));
+    }
+    Ok(())
+}
+
+fn diff(a: &PlanRecord, b: &PlanRecord) -> Vec<(String, String, String)> {
+    let pairs: [(&str, &String, &String); 10] = [
+        ("Критерий", &a.criterion, &b.criterion),
+        ("Недостаток", &a.shortcoming, &b.shortcoming),
+        ("Мероприятие", &a.measure, &b.measure),
+        ("Плановый срок", &a.planned_date, &b.planned_date),
+        ("Фамилия", &a.resp_last_name, &b.resp_last_name),
+        ("Имя", &a.resp_first_name, &b.resp_first_name),
+        ("Отчество", &a.resp_middle_name, &b.resp_middle_name),
+        ("Должность", &a.resp_position, &b.resp_position),
+        ("Результат", &a.expected_result, &b.expected_result),
+        ("Показатели", &a.result_indicators, &b.result_indicators),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, x, y)| x != y)
+        .map(|(n, x, y)| (n.to_string(), x.clone(), y.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_and_positions() {
+        let p = parse_person("Иванова Анна Петровна, заместитель директора");
+        assert_eq!(
+            (
+                p.last_name.as_str(),
+                p.first_name.as_str(),
+                p.middle_name.as_str()
+            ),
+            ("Иванова", "Анна", "Петровна")
+        );
+        assert_eq!(p.position, "заместитель директора");
+        let p = parse_person("Петров О.Ю., директор");
+        assert_eq!(
+            (
+                p.last_name.as_str(),
+                p.first_name.as_str(),
+                p.middle_name.as_str()
+            ),
+            ("Петров", "О.", "Ю.")
+        );
+        assert_eq!(p.short(), "Петров О. Ю.");
+    }
+}

@@ -1,0 +1,405 @@
+//! Queries and writes used by imports: indexes of what is already stored (to match rows of a
+//! file against), and the inserts and updates of organizations, inputs, plan rows and authority
+//! plans. The caller owns the transaction.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, iso};
+use crate::domain::sector::Sector;
+
+/// An organization's stored fields, as compared with a row of a file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrgRecord {
+    pub id: i64,
+    pub full_name: String,
+    pub short_name: String,
+    pub inn: String,
+    pub kpp: String,
+    pub ogrn: String,
+    pub reg_num: String,
+    pub sector: String,
+    pub region: String,
+    pub oktmo: String,
+    pub address: String,
+    pub website: String,
+    pub founder_id: Option<i64>,
+}
+
+/// Every organization (for matching by ИНН+КПП and regNum).
+pub fn organizations(conn: &Connection) -> Result<Vec<OrgRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region, oktmo, address,
+                website, founder_id FROM organization",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(OrgRecord {
+            id: r.get(0)?,
+            full_name: r.get(1)?,
+            short_name: r.get(2)?,
+            inn: r.get(3)?,
+            kpp: r.get(4)?,
+            ogrn: r.get(5)?,
+            reg_num: r.get(6)?,
+            sector: r.get(7)?,
+            region: r.get(8)?,
+            oktmo: r.get(9)?,
+            address: r.get(10)?,
+            website: r.get(11)?,
+            founder_id: r.get(12)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Inserts an organization (its `id` is ignored); returns the new id.
+pub fn insert_org(conn: &Connection, o: &OrgRecord) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO organization (full_name, short_name, inn, kpp, ogrn, reg_num, sector, region,
+                                   oktmo, address, website, founder_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        o.full_name,
+        o.short_name,
+        o.inn,
+        o.kpp,
+        o.ogrn,
+        o.reg_num,
+        o.sector,
+        o.region,
+        o.oktmo,
+        o.address,
+        o.website,
+        o.founder_id
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Overwrites an organization's fields and bumps its row version.
+pub fn update_org(conn: &Connection, o: &OrgRecord) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE organization SET full_name = ?2, short_name = ?3, inn = ?4, kpp = ?5, ogrn = ?6,
+             reg_num = ?7, sector = ?8, region = ?9, oktmo = ?10, address = ?11, website = ?12,
+             founder_id = ?13, version = version + 1
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        o.id,
+        o.full_name,
+        o.short_name,
+        o.inn,
+        o.kpp,
+        o.ogrn,
+        o.reg_num,
+        o.sector,
+        o.region,
+        o.oktmo,
+        o.address,
+        o.website,
+        o.founder_id
+    ])?;
+    Ok(())
+}
+
+/// Authorities by ИНН: id and name.
+pub fn authorities_by_inn(conn: &Connection) -> Result<HashMap<String, (i64, String)>> {
+    let mut stmt = conn.prepare("SELECT inn, id, name FROM authority")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An authority named by its number in the database or its ИНН: (id, name).
+pub fn find_authority(conn: &Connection, key: &str) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, name FROM authority WHERE inn = ?1 OR CAST(id AS TEXT) = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Members of a cycle: organization id → membership id.
+pub fn memberships(conn: &Connection, cycle_id: i64) -> Result<HashMap<i64, i64>> {
+    let mut stmt = conn.prepare("SELECT org_id, id FROM membership WHERE cycle_id = ?1")?;
+    let rows = stmt.query_map([cycle_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Adds an organization to a cycle.
+pub fn add_membership(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<i64> {
+    conn.prepare_cached("INSERT INTO membership (cycle_id, org_id) VALUES (?1, ?2)")?
+        .execute([cycle_id, org_id])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Every raw input of a cycle: (membership id, key) → value.
+pub fn cycle_inputs(conn: &Connection, cycle_id: i64) -> Result<HashMap<(i64, String), f64>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.membership_id, k.key, i.value FROM indicator_input i
+         JOIN input_key k ON k.id = i.key_id
+         JOIN membership m ON m.id = i.membership_id WHERE m.cycle_id = ?1",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Sets a raw input, interning the key on first use.
+pub fn set_input(conn: &Connection, membership_id: i64, key: &str, value: f64) -> Result<()> {
+    let key_id: i64 = match conn
+        .prepare_cached("SELECT id FROM input_key WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?
+    {
+        Some(id) => id,
+        None => {
+            conn.prepare_cached("INSERT INTO input_key (key) VALUES (?1)")?
+                .execute([key])?;
+            conn.last_insert_rowid()
+        }
+    };
+    conn.prepare_cached(
+        "INSERT INTO indicator_input (membership_id, key_id, value) VALUES (?1, ?2, ?3)
+         ON CONFLICT (membership_id, key_id) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![membership_id, key_id, value])?;
+    Ok(())
+}
+
+/// Marks the cycle's scores stale (inputs changed since they were computed).
+pub fn mark_stale(conn: &Connection, cycle_id: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE cycle SET scores_stale = 1 WHERE id = ?1")?
+        .execute([cycle_id])?;
+    Ok(())
+}
+
+/// A stored plan row's fields that an import can set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRecord {
+    pub id: i64,
+    pub criterion: String,
+    pub shortcoming: String,
+    pub measure: String,
+    pub planned_date: String,
+    pub resp_last_name: String,
+    pub resp_first_name: String,
+    pub resp_middle_name: String,
+    pub resp_position: String,
+    pub expected_result: String,
+    pub result_indicators: String,
+}
+
+/// The plan rows of a cycle by (organization id, number).
+pub fn plan_rows(conn: &Connection, cycle_id: i64) -> Result<HashMap<(i64, String), PlanRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT org_id, number, id, criterion, shortcoming, measure, planned_date, resp_last_name,
+                resp_first_name, resp_middle_name, resp_position, expected_result, result_indicators
+         FROM plan_row WHERE cycle_id = ?1",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| {
+        Ok((
+            (r.get(0)?, r.get(1)?),
+            PlanRecord {
+                id: r.get(2)?,
+                criterion: r.get(3)?,
+                shortcoming: r.get(4)?,
+                measure: r.get(5)?,
+                planned_date: r.get(6)?,
+                resp_last_name: r.get(7)?,
+                resp_first_name: r.get(8)?,
+                resp_middle_name: r.get(9)?,
+                resp_position: r.get(10)?,
+                expected_result: r.get(11)?,
+                result_indicators: r.get(12)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Overwrites the plan-form fields of a stored plan row and bumps its version.
+pub fn update_plan_row(conn: &Connection, p: &PlanRecord) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE plan_row SET criterion = ?2, shortcoming = ?3, measure = ?4, planned_date = ?5,
+             resp_last_name = ?6, resp_first_name = ?7, resp_middle_name = ?8, resp_position = ?9,
+             expected_result = ?10, result_indicators = ?11, version = version + 1
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        p.id,
+        p.criterion,
+        p.shortcoming,
+        p.measure,
+        p.planned_date,
+        p.resp_last_name,
+        p.resp_first_name,
+        p.resp_middle_name,
+        p.resp_position,
+        p.expected_result,
+        p.result_indicators
+    ])?;
+    Ok(())
+}
+
+/// An authority plan's stored measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkItemRecord {
+    pub id: i64,
+    pub number: String,
+    pub measure: String,
+    pub form: String,
+    pub deadline_text: String,
+    pub deadline_due: Option<String>,
+    pub executors: Vec<String>,
+}
+
+/// A workplan of an authority with this title.
+pub fn find_workplan(conn: &Connection, authority_id: i64, title: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM workplan WHERE authority_id = ?1 AND title = ?2",
+            params![authority_id, title],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The measures of a workplan with their executors.
+pub fn workplan_items(conn: &Connection, workplan_id: i64) -> Result<Vec<WorkItemRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.id, i.number, i.measure, i.form, i.deadline_text, i.deadline_due,
+                (SELECT group_concat(name, char(10)) FROM
+                    (SELECT name FROM workplan_executor e WHERE e.item_id = i.id ORDER BY position))
+         FROM workplan_item i WHERE i.workplan_id = ?1 ORDER BY i.position",
+    )?;
+    let rows = stmt.query_map([workplan_id], |r| {
+        let ex: Option<String> = r.get(6)?;
+        Ok(WorkItemRecord {
+            id: r.get(0)?,
+            number: r.get(1)?,
+            measure: r.get(2)?,
+            form: r.get(3)?,
+            deadline_text: r.get(4)?,
+            deadline_due: r.get(5)?,
+            executors: ex
+                .map(|s| s.split('\n').map(str::to_string).collect())
+                .unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Sections of a workplan: (id, number, title).
+pub fn workplan_sections(
+    conn: &Connection,
+    workplan_id: i64,
+) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, number, title FROM workplan_section WHERE workplan_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([workplan_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The next free position of items in a workplan.
+pub fn next_item_position(conn: &Connection, workplan_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(position), -1) + 1 FROM workplan_item WHERE workplan_id = ?1",
+        [workplan_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Overwrites a measure's text, deadline and executors and bumps its version.
+pub fn update_work_item(
+    conn: &Connection,
+    id: i64,
+    measure: &str,
+    form: &str,
+    deadline_text: &str,
+    deadline_due: Option<NaiveDate>,
+    executors: &[String],
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE workplan_item SET measure = ?2, form = ?3, deadline_text = ?4, deadline_due = ?5,
+             version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        measure,
+        form,
+        deadline_text,
+        deadline_due.map(iso)
+    ])?;
+    conn.prepare_cached("DELETE FROM workplan_executor WHERE item_id = ?1")?
+        .execute([id])?;
+    for (pos, name) in executors.iter().enumerate() {
+        conn.prepare_cached(
+            "INSERT INTO workplan_executor (item_id, position, name) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![id, pos as i64, name])?;
+    }
+    Ok(())
+}
+
+/// A stored target indicator with its values: (id, number, name, unit, [(year, planned, actual)]).
+pub type TargetRecord = (
+    i64,
+    String,
+    String,
+    String,
+    Vec<(i32, Option<f64>, Option<f64>)>,
+);
+
+/// The target indicators of a workplan.
+pub fn targets(conn: &Connection, workplan_id: i64) -> Result<Vec<TargetRecord>> {
+    let mut stmt =
+        conn.prepare("SELECT id, number, name, unit FROM target_indicator WHERE workplan_id = ?1")?;
+    let heads: Vec<(i64, String, String, String)> = stmt
+        .query_map([workplan_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (id, number, name, unit) in heads {
+        let mut vs = conn.prepare_cached(
+            "SELECT year, planned, actual FROM target_value WHERE indicator_id = ?1 ORDER BY year",
+        )?;
+        let values = vs
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push((id, number, name, unit, values));
+    }
+    Ok(out)
+}
+
+/// Overwrites a target indicator's name, unit and values.
+pub fn update_target(
+    conn: &Connection,
+    id: i64,
+    name: &str,
+    unit: &str,
+    values: &[(i32, Option<f64>, Option<f64>)],
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE target_indicator SET name = ?2, unit = ?3, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![id, name, unit])?;
+    conn.prepare_cached("DELETE FROM target_value WHERE indicator_id = ?1")?
+        .execute([id])?;
+    for (year, planned, actual) in values {
+        conn.prepare_cached(
+            "INSERT INTO target_value (indicator_id, year, planned, actual) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![id, year, planned, actual])?;
+    }
+    Ok(())
+}
+
+/// The sector code stored for a sector.
+pub fn sector_code(s: Sector) -> &'static str {
+    s.code()
+}

@@ -1,0 +1,807 @@
+//! «Обмен»: work with files from the UI — publish a cycle on the website (a static HTML site),
+//! and load a file (organizations, a cycle's inputs, an improvement plan, an authority's plan)
+//! with a preview of what it would change before anything is written. Each runs on its own
+//! thread (`tui::job`) with a progress bar; Esc cancels a publication.
+
+use std::path::{Path, PathBuf};
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
+
+use crate::domain::text::printable;
+use crate::service::import::{self, Kind, Preview};
+use crate::service::table::cut;
+use crate::store::cycles::{self, CycleInfo};
+use crate::tui::app::Action;
+use crate::tui::job::Job;
+use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
+
+/// What the screen offers.
+const ACTIONS: [&str; 2] = [
+    "Опубликовать цикл на сайте (HTML, с версией для слабовидящих)",
+    "Загрузить файл: организации, исходные данные, план по устранению недостатков, план органа",
+];
+
+/// What a file is loaded as, before the cycle or authority it needs is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Orgs,
+    Inputs,
+    Plan,
+    Workplan,
+}
+
+const FILE_KINDS: [(FileKind, &str); 4] = [
+    (FileKind::Orgs, "организации"),
+    (
+        FileKind::Inputs,
+        "исходные данные цикла (показатели по организациям)",
+    ),
+    (FileKind::Plan, "план по устранению недостатков (цикл)"),
+    (FileKind::Workplan, "план уполномоченного органа"),
+];
+
+/// A list to choose from.
+#[derive(Debug, Default)]
+struct Choice {
+    items: Vec<String>,
+    selected: usize,
+    offset: usize,
+}
+
+impl Choice {
+    fn new(items: Vec<String>) -> Choice {
+        Choice {
+            items,
+            ..Choice::default()
+        }
+    }
+
+    fn update(&mut self, action: Action, page: usize) -> bool {
+        match navigate(action, self.selected, self.items.len(), page) {
+            Some(sel) => {
+                self.selected = sel;
+                self.offset = window(self.offset, sel, page);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A folder's entries for the file picker: folders first, then files, by name.
+#[derive(Debug)]
+struct Folder {
+    dir: PathBuf,
+    /// Name and whether it is a folder.
+    entries: Vec<(String, bool)>,
+    list: Choice,
+}
+
+impl Folder {
+    fn read(dir: &Path) -> Result<Folder, String> {
+        let dir = dir
+            .canonicalize()
+            .map_err(|e| format!("папка {}: {e}", dir.display()))?;
+        let mut entries: Vec<(String, bool)> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("папка {}: {e}", dir.display()))?
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let is_dir = e.file_type().ok()?.is_dir();
+                // Hidden files and SQLite's own side files are never what one loads.
+                let side = [".sqlite-shm", ".sqlite-wal", ".sqlite-journal"]
+                    .iter()
+                    .any(|s| name.ends_with(s));
+                (!name.starts_with('.') && !side).then_some((name, is_dir))
+            })
+            .collect();
+        entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        if dir.parent().is_some() {
+            entries.insert(0, ("..".to_string(), true));
+        }
+        let items = entries
+            .iter()
+            .map(|(n, d)| if *d { format!("{n}/") } else { n.clone() })
+            .collect();
+        Ok(Folder {
+            dir,
+            entries,
+            list: Choice::new(items),
+        })
+    }
+}
+
+/// Where the screen is.
+#[derive(Debug, Default)]
+enum Stage {
+    #[default]
+    Menu,
+    /// Choosing the cycle to publish.
+    PublishCycle(Vec<CycleInfo>, Choice),
+    Publishing(Job<PathBuf>),
+    /// Choosing the file to load.
+    Files(Folder),
+    /// Choosing what the file holds.
+    Kinds(PathBuf, Choice),
+    /// Choosing the cycle (inputs, plan) or the authority (workplan) the file is for.
+    Target(PathBuf, FileKind, Vec<String>, Choice),
+    /// The file being checked against the database (nothing written).
+    Checking(PathBuf, Kind, Job<Preview>),
+    /// What loading the file would do; Enter writes it.
+    Preview(PathBuf, Kind, Preview, usize),
+    Importing(Job<Preview>),
+}
+
+/// The exchange screen.
+#[derive(Debug, Default)]
+pub struct ExchangeScreen {
+    action: usize,
+    stage: Stage,
+    /// The folder new files go to and the file picker starts in (the current folder).
+    base: Option<PathBuf>,
+    /// The last result: whether it went well, and what to say.
+    result: Option<(bool, Vec<String>)>,
+}
+
+impl ExchangeScreen {
+    pub fn new() -> ExchangeScreen {
+        ExchangeScreen::default()
+    }
+
+    /// Publications go under `dir` and the file picker starts there (default: the current
+    /// folder).
+    pub fn set_base(&mut self, dir: PathBuf) {
+        self.base = Some(dir);
+    }
+
+    /// Whether background work is running (tests wait for it).
+    pub fn busy(&self) -> bool {
+        matches!(
+            self.stage,
+            Stage::Publishing(_) | Stage::Checking(..) | Stage::Importing(_)
+        )
+    }
+
+    /// The last result's lines (tests read them).
+    pub fn result(&self) -> Option<&(bool, Vec<String>)> {
+        self.result.as_ref()
+    }
+
+    fn base(&self) -> PathBuf {
+        self.base
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    fn done(&mut self, ok: bool, lines: Vec<String>) {
+        self.result = Some((ok, lines));
+        self.stage = Stage::Menu;
+    }
+
+    fn start(&mut self, cx: &Ctx) {
+        let Some(conn) = cx.conn else { return };
+        self.result = None;
+        self.stage = if self.action == 0 {
+            match cycles::list_brief(conn) {
+                Ok(mut list) => {
+                    list.reverse();
+                    let items = list.iter().map(cycle_label).collect();
+                    Stage::PublishCycle(list, Choice::new(items))
+                }
+                Err(e) => {
+                    self.result = Some((false, vec![format!("ошибка чтения базы: {e}")]));
+                    Stage::Menu
+                }
+            }
+        } else {
+            match Folder::read(&self.base()) {
+                Ok(f) => Stage::Files(f),
+                Err(e) => {
+                    self.result = Some((false, vec![e]));
+                    Stage::Menu
+                }
+            }
+        };
+    }
+
+    fn publish(&mut self, cycle: &CycleInfo, cx: &Ctx) {
+        let Some(db) = cx.db else {
+            return self.done(
+                false,
+                vec!["база открыта без файла: публикация невозможна".into()],
+            );
+        };
+        let id = cycle.id;
+        let today = cx.today;
+        let out = self
+            .base()
+            .join("publish")
+            .join(crate::publish::format::cycle_slug(
+                cycle.year,
+                cycle.sector,
+                cycle.id,
+            ));
+        let job = Job::start(
+            format!("публикация цикла №{id}"),
+            db,
+            move |conn, report, cancel| {
+                report.stage("страницы организаций");
+                crate::service::publish::publish(
+                    conn,
+                    id,
+                    Some(&out),
+                    today,
+                    &mut |p| report.set(p.done, p.total),
+                    cancel,
+                )
+            },
+        );
+        self.stage = Stage::Publishing(job);
+    }
+
+    fn check_file(&mut self, file: PathBuf, kind: Kind, cx: &Ctx) {
+        let Some(db) = cx.db else { return };
+        let today = cx.today;
+        let (f, k) = (file.clone(), kind.clone());
+        let job = Job::start(
+            format!("проверка файла {}", file.display()),
+            db,
+            move |conn, report, _| {
+                report.stage("чтение файла");
+                let sheet = import::read(&f)?;
+                report.stage("сверка с базой");
+                import::dry_run(conn, &sheet, &k, today, &mut |p| {
+                    let (import::Progress::Checking { done, total }
+                    | import::Progress::Writing { done, total }) = p;
+                    report.set(done, total);
+                })
+            },
+        );
+        self.stage = Stage::Checking(file, kind, job);
+    }
+
+    fn import_file(&mut self, file: PathBuf, kind: Kind, cx: &Ctx) {
+        let Some(db) = cx.db else { return };
+        let today = cx.today;
+        let job = Job::start(
+            format!("загрузка файла {}", file.display()),
+            db,
+            move |conn, report, _| {
+                report.stage("чтение файла");
+                let sheet = import::read(&file)?;
+                report.stage("запись");
+                import::apply(conn, &sheet, &kind, today, false, &mut |p| {
+                    let (import::Progress::Checking { done, total }
+                    | import::Progress::Writing { done, total }) = p;
+                    report.set(done, total);
+                })
+            },
+        );
+        self.stage = Stage::Importing(job);
+    }
+
+    /// The cycles or authorities a file kind needs, as (labels, keys); empty keys when none.
+    fn targets(kind: FileKind, cx: &Ctx) -> Result<(Vec<String>, Vec<String>), String> {
+        let conn = cx.conn.ok_or("нет соединения с базой")?;
+        match kind {
+            FileKind::Inputs | FileKind::Plan => {
+                let mut list = cycles::list_brief(conn).map_err(|e| e.to_string())?;
+                list.reverse();
+                Ok((
+                    list.iter().map(cycle_label).collect(),
+                    list.iter().map(|c| c.id.to_string()).collect(),
+                ))
+            }
+            FileKind::Workplan => {
+                let map =
+                    crate::store::import::authorities_by_inn(conn).map_err(|e| e.to_string())?;
+                let mut list: Vec<(String, i64, String)> = map
+                    .into_iter()
+                    .map(|(inn, (id, name))| (name, id, inn))
+                    .collect();
+                list.sort();
+                Ok((
+                    list.iter()
+                        .map(|(name, _, inn)| format!("{name} · ИНН {inn}"))
+                        .collect(),
+                    list.iter().map(|(_, id, _)| id.to_string()).collect(),
+                ))
+            }
+            FileKind::Orgs => Ok((Vec::new(), Vec::new())),
+        }
+    }
+}
+
+fn cycle_label(c: &CycleInfo) -> String {
+    format!(
+        "№{} · {} · {} · {} · {} · {} орг.{}",
+        c.id,
+        c.year,
+        c.sector,
+        c.region,
+        c.authority,
+        c.orgs,
+        if c.scores_stale {
+            " · баллы устарели"
+        } else {
+            ""
+        }
+    )
+}
+
+fn kind_for(kind: FileKind, key: &str) -> Option<Kind> {
+    Some(match kind {
+        FileKind::Orgs => Kind::Orgs,
+        FileKind::Inputs => Kind::Inputs {
+            cycle_id: key.parse().ok()?,
+        },
+        FileKind::Plan => Kind::Plan {
+            cycle_id: key.parse().ok()?,
+            org: None,
+        },
+        FileKind::Workplan => Kind::Workplan {
+            authority: key.to_string(),
+            title: None,
+        },
+    })
+}
+
+/// The lines of a preview — counts, then what is rejected, added and changed — each with
+/// whether it tells of a problem.
+fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
+    let mut out = vec![
+        (format!("Файл: {} ({})", p.source, p.format), false),
+        (format!("Что: {}", p.kind), false),
+        (
+            format!(
+                "Добавится: {} · изменится: {} · без изменений: {} · отклонено: {}",
+                p.added.len(),
+                p.changed.len(),
+                p.unchanged,
+                p.rejected.len()
+            ),
+            !p.rejected.is_empty(),
+        ),
+    ];
+    for (line, col, header) in &p.unknown_columns {
+        out.push((
+            format!("Неизвестная колонка {col} «{header}» (строка {line}) — пропущена"),
+            false,
+        ));
+    }
+    out.extend(p.notes.iter().map(|n| (format!("Примечание: {n}"), false)));
+    if !p.rejected.is_empty() {
+        out.push((String::new(), false));
+        out.push(("Отклонено:".into(), true));
+        out.extend(p.rejected.iter().map(|r| (format!("  {r}"), true)));
+    }
+    if !p.added.is_empty() {
+        out.push((String::new(), false));
+        out.push(("Добавится:".into(), false));
+        out.extend(
+            p.added
+                .iter()
+                .map(|c| (format!("  строка {}: {}", c.line, c.what), false)),
+        );
+    }
+    if !p.changed.is_empty() {
+        out.push((String::new(), false));
+        out.push(("Изменится:".into(), false));
+        for c in &p.changed {
+            out.push((format!("  строка {}: {}", c.line, c.what), false));
+            out.extend(
+                c.fields
+                    .iter()
+                    .map(|(f, old, new)| (format!("      {f}: {old} → {new}"), false)),
+            );
+        }
+    }
+    out
+}
+
+impl Screen for ExchangeScreen {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn title(&self) -> String {
+        "Обмен".to_string()
+    }
+
+    fn status(&self) -> String {
+        match &self.stage {
+            Stage::Menu => " Обмен: публикация и загрузка файлов".into(),
+            Stage::PublishCycle(..) => " Публикация: выберите цикл".into(),
+            Stage::Files(f) => format!(" Загрузка: выберите файл · {}", f.dir.display()),
+            Stage::Kinds(..) => " Загрузка: что в файле".into(),
+            Stage::Target(_, FileKind::Workplan, ..) => " Загрузка: выберите орган".into(),
+            Stage::Target(..) => " Загрузка: выберите цикл".into(),
+            Stage::Publishing(j) => format!(" {}…", j.what),
+            Stage::Checking(_, _, j) | Stage::Importing(j) => format!(" {}…", j.what),
+            Stage::Preview(..) => " Загрузка: проверьте, что изменится".into(),
+        }
+    }
+
+    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        match &self.stage {
+            Stage::Menu => vec![("↑↓", "действие"), ("Enter", "начать")],
+            Stage::Files(_) => vec![
+                ("↑↓", "файл"),
+                ("Enter", "открыть"),
+                ("Backspace", "папка выше"),
+                ("Esc", "назад"),
+            ],
+            Stage::Publishing(_) => vec![("Esc", "прервать")],
+            Stage::Checking(..) | Stage::Importing(_) => vec![],
+            Stage::Preview(_, _, p, _) if p.has_changes() && p.rejected.is_empty() => {
+                vec![
+                    ("↑↓", "прокрутка"),
+                    ("Enter", "загрузить"),
+                    ("Esc", "отказаться"),
+                ]
+            }
+            Stage::Preview(..) => vec![("↑↓", "прокрутка"), ("Esc", "назад")],
+            _ => vec![("↑↓", "выбор"), ("Enter", "выбрать"), ("Esc", "назад")],
+        }
+    }
+
+    fn tick(&mut self) -> bool {
+        let stage = std::mem::take(&mut self.stage);
+        let (stage, changed) = match stage {
+            Stage::Publishing(mut job) => match job.poll() {
+                Some(Ok(dir)) => {
+                    let secs = job.elapsed().as_secs_f64();
+                    self.done(
+                        true,
+                        vec![
+                            format!("Опубликовано за {secs:.1} с: {}", dir.display()),
+                            format!(
+                                "Откройте {} в браузере; версия для слабовидящих — в папке accessible/.",
+                                dir.join("index.html").display()
+                            ),
+                        ],
+                    );
+                    return true;
+                }
+                Some(Err(e)) => {
+                    self.done(false, vec![e]);
+                    return true;
+                }
+                None => (Stage::Publishing(job), true),
+            },
+            Stage::Checking(file, kind, mut job) => match job.poll() {
+                Some(Ok(preview)) => (Stage::Preview(file, kind, preview, 0), true),
+                Some(Err(e)) => {
+                    self.done(false, vec![e]);
+                    return true;
+                }
+                None => (Stage::Checking(file, kind, job), true),
+            },
+            Stage::Importing(mut job) => match job.poll() {
+                Some(Ok(p)) => {
+                    let mut lines = vec![format!(
+                        "Загружено: добавлено {}, изменено {}, без изменений {}.",
+                        p.added.len(),
+                        p.changed.len(),
+                        p.unchanged
+                    )];
+                    if p.kind.contains("исходные") {
+                        lines.push(
+                            "Баллы цикла устарели: пересчитайте (nok score --cycle N).".into(),
+                        );
+                    }
+                    self.done(true, lines);
+                    return true;
+                }
+                Some(Err(e)) => {
+                    self.done(false, vec![e]);
+                    return true;
+                }
+                None => (Stage::Importing(job), true),
+            },
+            other => (other, false),
+        };
+        self.stage = stage;
+        changed
+    }
+
+    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
+        let page = cx.page.get().max(1);
+        let stage = std::mem::take(&mut self.stage);
+        self.stage = match stage {
+            Stage::Menu => {
+                if let Some(sel) = navigate(action, self.action, ACTIONS.len(), ACTIONS.len()) {
+                    self.action = sel;
+                } else if action == Action::Accept {
+                    self.start(cx);
+                    return Outcome::Done;
+                } else {
+                    return Outcome::Ignored;
+                }
+                Stage::Menu
+            }
+            Stage::PublishCycle(list, mut choice) => {
+                if choice.update(action, page) {
+                    Stage::PublishCycle(list, choice)
+                } else if action == Action::Accept {
+                    if let Some(c) = list.get(choice.selected).cloned() {
+                        self.publish(&c, cx);
+                    }
+                    return Outcome::Done;
+                } else if action == Action::Cancel {
+                    Stage::Menu
+                } else {
+                    Stage::PublishCycle(list, choice)
+                }
+            }
+            Stage::Publishing(job) => {
+                if action == Action::Cancel {
+                    job.cancel();
+                }
+                Stage::Publishing(job)
+            }
+            Stage::Files(mut folder) => {
+                if folder.list.update(action, page) {
+                    Stage::Files(folder)
+                } else {
+                    match action {
+                        Action::Accept => match folder.entries.get(folder.list.selected).cloned() {
+                            Some((name, true)) => match Folder::read(&folder.dir.join(&name)) {
+                                Ok(f) => Stage::Files(f),
+                                Err(e) => {
+                                    self.result = Some((false, vec![e]));
+                                    Stage::Files(folder)
+                                }
+                            },
+                            Some((name, false)) => {
+                                let items = FILE_KINDS.iter().map(|k| k.1.to_string()).collect();
+                                Stage::Kinds(folder.dir.join(name), Choice::new(items))
+                            }
+                            None => Stage::Files(folder),
+                        },
+                        Action::Backspace => match folder.dir.parent().map(Folder::read) {
+                            Some(Ok(f)) => Stage::Files(f),
+                            _ => Stage::Files(folder),
+                        },
+                        Action::Cancel => Stage::Menu,
+                        _ => Stage::Files(folder),
+                    }
+                }
+            }
+            Stage::Kinds(file, mut choice) => {
+                if choice.update(action, page) {
+                    Stage::Kinds(file, choice)
+                } else if action == Action::Accept {
+                    let kind = FILE_KINDS[choice.selected.min(FILE_KINDS.len() - 1)].0;
+                    match Self::targets(kind, cx) {
+                        Ok((_, keys)) if keys.is_empty() => {
+                            if let Some(k) = kind_for(kind, "") {
+                                self.check_file(file, k, cx);
+                            }
+                            return Outcome::Done;
+                        }
+                        Ok((labels, keys)) => {
+                            let list = Choice::new(labels);
+                            Stage::Target(file, kind, keys, list)
+                        }
+                        Err(e) => {
+                            self.result = Some((false, vec![e]));
+                            Stage::Kinds(file, choice)
+                        }
+                    }
+                } else if action == Action::Cancel {
+                    match file.parent().map(Folder::read) {
+                        Some(Ok(f)) => Stage::Files(f),
+                        _ => Stage::Menu,
+                    }
+                } else {
+                    Stage::Kinds(file, choice)
+                }
+            }
+            Stage::Target(file, kind, keys, mut choice) => {
+                if choice.update(action, page) {
+                    Stage::Target(file, kind, keys, choice)
+                } else if action == Action::Accept {
+                    if let Some(k) = keys
+                        .get(choice.selected)
+                        .and_then(|key| kind_for(kind, key))
+                    {
+                        self.check_file(file, k, cx);
+                    }
+                    return Outcome::Done;
+                } else if action == Action::Cancel {
+                    let items = FILE_KINDS.iter().map(|k| k.1.to_string()).collect();
+                    Stage::Kinds(file, Choice::new(items))
+                } else {
+                    Stage::Target(file, kind, keys, choice)
+                }
+            }
+            Stage::Checking(file, kind, job) => Stage::Checking(file, kind, job),
+            Stage::Importing(job) => Stage::Importing(job),
+            Stage::Preview(file, kind, preview, scroll) => match action {
+                Action::Down | Action::PageDown => {
+                    let step = if action == Action::Down { 1 } else { page };
+                    let max = preview_lines(&preview).len().saturating_sub(1);
+                    Stage::Preview(file, kind, preview, (scroll + step).min(max))
+                }
+                Action::Up | Action::PageUp => {
+                    let step = if action == Action::Up { 1 } else { page };
+                    Stage::Preview(file, kind, preview, scroll.saturating_sub(step))
+                }
+                Action::Accept if preview.has_changes() && preview.rejected.is_empty() => {
+                    self.import_file(file, kind, cx);
+                    return Outcome::Done;
+                }
+                Action::Accept if !preview.rejected.is_empty() => {
+                    self.result = Some((
+                        false,
+                        vec![
+                            "В файле есть отклоненные строки: исправьте их и загрузите файл снова \
+                             (или nok import … --skip-rejected)."
+                                .into(),
+                        ],
+                    ));
+                    Stage::Preview(file, kind, preview, scroll)
+                }
+                Action::Cancel => {
+                    self.done(true, vec!["Загрузка отменена: база не изменилась.".into()]);
+                    return Outcome::Done;
+                }
+                _ => Stage::Preview(file, kind, preview, scroll),
+            },
+        };
+        Outcome::Done
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        let t = &cx.theme;
+        let result_h = self
+            .result
+            .as_ref()
+            .map_or(0, |(_, l)| (l.len() as u16 + 2).min(8));
+        let [main, result] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(result_h)]).areas(area);
+        let height = main.height.saturating_sub(2) as usize;
+        cx.page.set(height.max(1));
+        let width = main.width.saturating_sub(2) as usize;
+        let list = |title: String, choice: &Choice, frame: &mut Frame| {
+            let offset = window(choice.offset, choice.selected, height);
+            let lines: Vec<Line> = choice
+                .items
+                .iter()
+                .enumerate()
+                .skip(offset)
+                .take(height)
+                .map(|(i, item)| {
+                    let text = cut(&printable(item), width.saturating_sub(2));
+                    if i == choice.selected {
+                        Line::styled(format!("› {text}"), t.selected())
+                    } else {
+                        Line::raw(format!("  {text}"))
+                    }
+                })
+                .collect();
+            frame.render_widget(
+                Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(title)),
+                main,
+            );
+        };
+        match &self.stage {
+            Stage::Menu => {
+                let choice = Choice {
+                    items: ACTIONS.iter().map(|a| a.to_string()).collect(),
+                    selected: self.action,
+                    offset: 0,
+                };
+                list(" Обмен данными ".into(), &choice, frame);
+            }
+            Stage::PublishCycle(_, c) => list(" Какой цикл опубликовать ".into(), c, frame),
+            Stage::Files(f) => list(
+                format!(" Файл · {} ", printable(&f.dir.display().to_string())),
+                &f.list,
+                frame,
+            ),
+            Stage::Kinds(file, c) => list(
+                format!(" Что в файле {} ", printable(&file_name(file))),
+                c,
+                frame,
+            ),
+            Stage::Target(_, FileKind::Workplan, _, c) => {
+                list(" Чей это план: уполномоченный орган ".into(), c, frame)
+            }
+            Stage::Target(_, _, _, c) => list(" Для какого цикла ".into(), c, frame),
+            Stage::Publishing(job) => draw_job(job, frame, main, cx),
+            Stage::Checking(_, _, job) | Stage::Importing(job) => draw_job(job, frame, main, cx),
+            Stage::Preview(_, _, p, scroll) => {
+                let lines: Vec<Line> = preview_lines(p)
+                    .into_iter()
+                    .skip(*scroll)
+                    .take(height)
+                    .map(|(l, bad)| {
+                        let text = cut(&printable(&l), width);
+                        if bad {
+                            Line::styled(text, t.bad())
+                        } else {
+                            Line::raw(text)
+                        }
+                    })
+                    .collect();
+                let title = if p.has_changes() && p.rejected.is_empty() {
+                    " Что изменит загрузка — Enter: загрузить, Esc: отказаться "
+                } else if p.rejected.is_empty() {
+                    " Загрузка ничего не изменит — Esc: назад "
+                } else {
+                    " Есть отклоненные строки — база не изменится; Esc: назад "
+                };
+                frame.render_widget(
+                    Paragraph::new(lines)
+                        .block(Block::default().borders(Borders::ALL).title(title)),
+                    main,
+                );
+            }
+        }
+        if let Some((ok, lines)) = &self.result {
+            let style = if *ok { t.good() } else { t.bad() };
+            let text: Vec<Line> = lines
+                .iter()
+                .map(|l| Line::styled(printable(l).into_owned(), style))
+                .collect();
+            frame.render_widget(
+                Paragraph::new(text)
+                    .wrap(Wrap { trim: true })
+                    .block(Block::default().borders(Borders::ALL).title(" Итог ")),
+                result,
+            );
+        }
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn draw_job<T: Send + 'static>(job: &Job<T>, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let t = &cx.theme;
+    let (done, total) = job.progress();
+    let ratio = if total > 0 {
+        (done as f64 / total as f64).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let [text, gauge, _] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let stage = job.stage();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(printable(&job.what).into_owned(), t.header()),
+        Span::styled(format!("  {:.1} с", job.elapsed().as_secs_f64()), t.dim()),
+    ])];
+    if job.cancelling() {
+        lines.push(Line::styled("прерывается…", t.bad()));
+    } else if !stage.is_empty() {
+        lines.push(Line::styled(printable(&stage).into_owned(), t.dim()));
+    }
+    frame.render_widget(Paragraph::new(lines), text);
+    let label = if total > 0 {
+        format!("{done} из {total}")
+    } else {
+        "…".to_string()
+    };
+    frame.render_widget(
+        Gauge::default()
+            .block(Block::default().borders(Borders::ALL))
+            .gauge_style(t.accent())
+            .ratio(ratio)
+            .label(label),
+        gauge,
+    );
+}

@@ -1,0 +1,625 @@
+//! Imports end to end over a small demo database: organizations (CSV in UTF-8 and
+//! Windows-1251, xlsx), inputs, an improvement plan and an authority plan from text pasted from
+//! documents, the seed documents of ../shared, and broken files that must change nothing.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
+use nok::exchange::import::read_bytes;
+use nok::service::demo::{DemoOptions, open_or_build};
+use nok::service::import::{Kind, Preview, apply, dry_run};
+use nok::service::methodology::Methods;
+use rusqlite::Connection;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+fn demo() -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = DemoOptions {
+        orgs: 30,
+        seed: 7,
+        today: today(),
+    };
+    let demo = open_or_build(
+        &dir.path().join("d.sqlite"),
+        &opts,
+        false,
+        &Methods::builtin().unwrap(),
+        &mut |_| {},
+    )
+    .unwrap();
+    (dir, demo.conn)
+}
+
+/// A fingerprint of everything an import may touch.
+fn digest(conn: &Connection) -> String {
+    let q = |sql: &str| -> String {
+        conn.query_row(&format!("SELECT CAST(({}) AS TEXT)", sql), [], |r| {
+            r.get::<_, String>(0)
+        })
+        .unwrap()
+    };
+    [
+        "SELECT count(*) || ':' || total(version) || ':' || group_concat(full_name || reg_num, '') FROM organization",
+        "SELECT count(*) || ':' || total(version) FROM plan_row",
+        "SELECT count(*) || ':' || total(value) FROM indicator_input",
+        "SELECT count(*) FROM membership",
+        "SELECT count(*) FROM workplan",
+        "SELECT count(*) || ':' || total(version) FROM workplan_item",
+        "SELECT count(*) FROM target_indicator",
+        "SELECT count(*) FROM audit_log",
+        "SELECT total(scores_stale) FROM cycle",
+    ]
+    .iter()
+    .map(|s| q(s))
+    .collect::<Vec<_>>()
+    .join("|")
+}
+
+fn inn(n: u32) -> String {
+    let s = format!("78{n:07}");
+    let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+    format!("{s}{}", inn10_check_digit(&d.try_into().unwrap()))
+}
+
+fn ogrn(n: u32) -> String {
+    let s = format!("1027800{n:05}");
+    let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+    format!("{s}{}", ogrn_check_digit(&d.try_into().unwrap()))
+}
+
+fn orgs_csv(names: &[&str]) -> String {
+    let mut s = String::from(
+        "\u{feff}Полное наименование;ИНН;КПП;ОГРН;Код по Сводному реестру;Сфера;Регион;Сайт;Лишняя колонка\r\n",
+    );
+    for (i, name) in names.iter().enumerate() {
+        let n = 900 + i as u32;
+        s.push_str(&format!(
+            "\"{name}\";{};781001001;{};780Ж{n:04};культура;Санкт-Петербург;https://x{n}.ru;что-то\r\n",
+            inn(n),
+            ogrn(n)
+        ));
+    }
+    s
+}
+
+fn run(conn: &mut Connection, name: &str, bytes: &[u8], kind: &Kind) -> anyhow::Result<Preview> {
+    let sheet = read_bytes(name, bytes)?;
+    apply(conn, &sheet, kind, today(), false, &mut |_| {})
+}
+
+#[test]
+fn orgs_import_then_reimport_changes_nothing() {
+    let (_d, mut conn) = demo();
+    let csv = orgs_csv(&["ГБУК «Библиотека № 1»", "ГБУК «Музей; история»"]);
+    let p = run(&mut conn, "orgs.csv", csv.as_bytes(), &Kind::Orgs).unwrap();
+    assert_eq!(
+        (p.added.len(), p.changed.len(), p.rejected.len()),
+        (2, 0, 0),
+        "{p:?}"
+    );
+    assert_eq!(
+        p.unknown_columns,
+        vec![(1, 9, "Лишняя колонка".to_string())]
+    );
+    let name: String = conn
+        .query_row(
+            "SELECT full_name FROM organization WHERE inn = ?1",
+            [inn(901)],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "ГБУК «Музей; история»");
+    // One bulk entry plus one per row.
+    let bulk: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'bulk' AND entity = 'import'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(bulk, 1);
+
+    let before = digest(&conn);
+    let p = run(&mut conn, "orgs.csv", csv.as_bytes(), &Kind::Orgs).unwrap();
+    assert_eq!((p.added.len(), p.changed.len(), p.unchanged), (0, 0, 2));
+    assert!(!p.applied);
+    assert_eq!(
+        digest(&conn),
+        before,
+        "the second import must change nothing"
+    );
+
+    // The same file in Windows-1251 with commas and a changed name: one change, field named.
+    let changed = orgs_csv(&["ГБУК «Библиотека № 1 им. Пушкина»", "ГБУК «Музей; история»"])
+        .replace("\u{feff}", "");
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&changed);
+    let p = run(&mut conn, "orgs-1251.csv", &cp1251, &Kind::Orgs).unwrap();
+    assert_eq!(
+        (p.added.len(), p.changed.len(), p.unchanged),
+        (0, 1, 1),
+        "{p:?}"
+    );
+    assert_eq!(p.changed[0].fields[0].0, "Полное наименование");
+    assert_eq!(
+        p.changed[0].fields[0].2,
+        "ГБУК «Библиотека № 1 им. Пушкина»"
+    );
+}
+
+#[test]
+fn dry_run_changes_nothing_and_reports_the_same() {
+    let (_d, mut conn) = demo();
+    let before = digest(&conn);
+    let csv = orgs_csv(&["А", "Б", "В"]);
+    let sheet = read_bytes("o.csv", csv.as_bytes()).unwrap();
+    let p = dry_run(&mut conn, &sheet, &Kind::Orgs, today(), &mut |_| {}).unwrap();
+    assert_eq!(p.added.len(), 3);
+    assert_eq!(p.as_read.1.len(), 3, "a dry run lists the rows as read");
+    assert_eq!(digest(&conn), before);
+}
+
+/// A workbook with one sheet of inline strings, as a minimal xlsx.
+fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut buf);
+    let opt = zip::write::SimpleFileOptions::default();
+    let files = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Организации" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
+    ];
+    for (name, body) in files {
+        z.start_file(name, opt).unwrap();
+        z.write_all(body.as_bytes()).unwrap();
+    }
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!("<row r=\"{}\">", r + 1));
+        for (c, v) in row.iter().enumerate() {
+            let col = (b'A' + c as u8) as char;
+            if !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) && v.len() < 15 {
+                sheet.push_str(&format!("<c r=\"{col}{}\"><v>{v}</v></c>", r + 1));
+            } else {
+                sheet.push_str(&format!(
+                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{v}</t></is></c>",
+                    r + 1
+                ));
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    z.start_file("xl/worksheets/sheet1.xml", opt).unwrap();
+    z.write_all(sheet.as_bytes()).unwrap();
+    z.finish().unwrap();
+    buf.into_inner()
+}
+
+#[test]
+fn orgs_from_xlsx_with_numbers_as_numbers() {
+    let (_d, mut conn) = demo();
+    let rows = vec![
+        vec![
+            "Наименование организации",
+            "ИНН",
+            "КПП",
+            "ОГРН",
+            "regNum",
+            "Сфера",
+            "Субъект РФ",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+        vec![
+            "МБУК ЦБС".to_string(),
+            inn(950),
+            "781001001".into(),
+            ogrn(950),
+            "78012345".into(),
+            "Культура".into(),
+            "Санкт-Петербург".into(),
+        ],
+    ];
+    let bytes = xlsx(&rows);
+    let p = run(&mut conn, "orgs.xlsx", &bytes, &Kind::Orgs).unwrap();
+    assert!(p.format.contains("Организации"), "{}", p.format);
+    assert_eq!(p.added.len(), 1, "{p:?}");
+    let p = run(&mut conn, "orgs.xlsx", &bytes, &Kind::Orgs).unwrap();
+    assert_eq!(p.unchanged, 1);
+}
+
+#[test]
+fn broken_files_give_clear_errors_and_change_nothing() {
+    let (_d, mut conn) = demo();
+    let before = digest(&conn);
+    let good = orgs_csv(&["Первая", "Вторая"]);
+    let mut broken_utf8 = good.as_bytes().to_vec();
+    let at = broken_utf8.len() - 20;
+    broken_utf8.insert(at, 0xD0);
+    let formula = good.replace("\"Вторая\"", "\"=HYPERLINK(\"\"http://x\"\")\"");
+    let duplicate = {
+        let mut s = good.clone();
+        let last = good.lines().last().unwrap().to_string();
+        s.push_str(&last);
+        s.push_str("\r\n");
+        s
+    };
+    let huge = good.replace("Вторая", &"я".repeat(1_000_000));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "truncated.csv",
+            good.as_bytes()[..good.find("\"Вторая").unwrap() + 5].to_vec(),
+            "кавычка",
+        ),
+        (
+            "cut-row.csv",
+            good.as_bytes()[..good.len() - 60].to_vec(),
+            "не хватает",
+        ),
+        ("broken-utf8.csv", broken_utf8, "UTF-8 поврежден"),
+        (
+            "junk.bin",
+            (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect(),
+            "двоичные",
+        ),
+        ("cell.csv", huge.into_bytes(), "ячейка длиной"),
+        ("formula.csv", formula.into_bytes(), "формулу"),
+        (
+            "duplicate.csv",
+            duplicate.into_bytes(),
+            "уже были в строке 3",
+        ),
+        ("empty.csv", Vec::new(), "пуст"),
+        (
+            "no-header.csv",
+            "a;b;c\n1;2;3\n".as_bytes().to_vec(),
+            "строка заголовка",
+        ),
+        (
+            "fake.xlsx",
+            b"PK\x03\x04garbage garbage".to_vec(),
+            "книга Excel",
+        ),
+    ];
+    for (name, bytes, expect) in cases {
+        let err = run(&mut conn, name, &bytes, &Kind::Orgs).expect_err(name);
+        let msg = format!("{err:#}");
+        assert!(msg.contains(expect), "{name}: {msg}");
+        assert!(
+            msg.contains(name),
+            "{name}: the message names the file: {msg}"
+        );
+        assert_eq!(digest(&conn), before, "{name} changed the database");
+    }
+}
+
+fn plan_target(conn: &Connection) -> (i64, String) {
+    let (cycle, org, inn): (i64, i64, String) = conn
+        .query_row(
+            "SELECT m.cycle_id, o.id, o.inn FROM membership m JOIN organization o ON o.id = m.org_id ORDER BY m.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "DELETE FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2",
+        [cycle, org],
+    )
+    .unwrap();
+    (cycle, inn)
+}
+
+#[test]
+fn improvement_plan_from_a_pasted_table() {
+    let (_d, mut conn) = demo();
+    let (cycle, inn) = plan_target(&conn);
+    let kind = Kind::Plan {
+        cycle_id: cycle,
+        org: Some(inn.clone()),
+    };
+    let bytes = std::fs::read(fixture("plan.txt")).unwrap();
+    let p = run(&mut conn, "plan.txt", &bytes, &kind).unwrap();
+    assert_eq!(p.added.len(), 3, "{p:?}");
+    assert!(p.rejected.is_empty());
+    assert!(p.unknown_columns.iter().any(|(_, _, t)| t == "Примечание"));
+    let rows: Vec<(String, String, String, String, String, String, String)> = conn
+        .prepare("SELECT p.number, p.criterion, p.measure, p.planned_date, p.resp_last_name, p.resp_position, p.shortcoming FROM plan_row p JOIN organization o ON o.id = p.org_id WHERE p.cycle_id = ?1 AND o.inn = ?2 ORDER BY p.number")
+        .unwrap()
+        .query_map(rusqlite::params![cycle, inn], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].0, "1.1");
+    assert_eq!(rows[0].1, "К1");
+    assert_eq!(rows[0].3, "2025-03-31");
+    assert_eq!(
+        (rows[0].4.as_str(), rows[0].5.as_str()),
+        ("Иванова", "заместитель директора")
+    );
+    // The wrapped row joined cell by cell.
+    assert_eq!(
+        rows[1].2,
+        "Обеспечить работу раздела «Часто задаваемые вопросы» и формы отзывов"
+    );
+    assert_eq!(rows[1].6, "Нет отзывов на сайте");
+    // After the repeated header with OCR noise: section III → К3, «до 01.09.2025 г.».
+    assert_eq!(
+        (rows[2].0.as_str(), rows[2].1.as_str(), rows[2].3.as_str()),
+        ("3.1", "К3", "2025-09-01")
+    );
+
+    let before = digest(&conn);
+    let p = run(&mut conn, "plan.txt", &bytes, &kind).unwrap();
+    assert_eq!((p.added.len(), p.changed.len(), p.unchanged), (0, 0, 3));
+    assert_eq!(digest(&conn), before);
+}
+
+#[test]
+fn authority_plan_from_a_pasted_document() {
+    let (_d, mut conn) = demo();
+    let authority: String = conn
+        .query_row("SELECT inn FROM authority ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let kind = Kind::Workplan {
+        authority: authority.clone(),
+        title: None,
+    };
+    let bytes = std::fs::read(fixture("workplan.txt")).unwrap();
+    let p = run(&mut conn, "workplan.txt", &bytes, &kind).unwrap();
+    assert!(p.rejected.is_empty(), "{p:?}");
+    // The plan, 2 target indicators, 4 measures.
+    assert_eq!(p.added.len(), 7, "{p:?}");
+    let (title, from, to, approved): (String, i32, i32, Option<String>) = conn
+        .query_row(
+            "SELECT title, year_from, year_to, approved_on FROM workplan ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert!(title.starts_with("План организации проведения"), "{title}");
+    assert_eq!((from, to), (2025, 2026));
+    assert_eq!(approved.as_deref(), Some("2025-01-20"));
+    let items: Vec<(String, String, String, Option<String>, String)> = conn
+        .prepare(
+            "SELECT i.number, i.measure, i.deadline_text, p.number,
+                    (SELECT group_concat(name, '|') FROM (SELECT name FROM workplan_executor e WHERE e.item_id = i.id ORDER BY position))
+             FROM workplan_item i LEFT JOIN workplan_item p ON p.id = i.parent_id
+             WHERE i.workplan_id = (SELECT max(id) FROM workplan) ORDER BY i.position",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let numbers: Vec<&str> = items.iter().map(|i| i.0.as_str()).collect();
+    assert_eq!(numbers, ["1", "1.1", "1.2", "2"]);
+    assert_eq!(items[1].1, "утверждение перечня организаций культуры");
+    assert_eq!(items[1].3.as_deref(), Some("1"));
+    assert_eq!(items[1].4, "Орлова Т.С.|Общественный совет");
+    assert_eq!(items[3].4, "Орлова Т.С.|Лебедев И.И.|Организации культуры");
+    assert_eq!(items[2].2, "до 01.03.2025");
+    // The deadline reader fills the due date; the text stays as written.
+    let due: Vec<Option<String>> = conn
+        .prepare("SELECT deadline_due FROM workplan_item WHERE workplan_id = (SELECT max(id) FROM workplan) ORDER BY position")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(due[0].as_deref(), Some("2025-03-31"), "I квартал 2025 г.");
+    assert_eq!(due[1].as_deref(), Some("2025-02-28"), "февраль 2025");
+    assert_eq!(due[2].as_deref(), Some("2025-03-01"), "до 01.03.2025");
+    assert_eq!(due[3], None, "a term from an event has no date yet");
+    let values: Vec<(i32, Option<f64>, Option<f64>)> = conn
+        .prepare("SELECT v.year, v.planned, v.actual FROM target_value v JOIN target_indicator t ON t.id = v.indicator_id WHERE t.number = '2' AND t.workplan_id = (SELECT max(id) FROM workplan) ORDER BY v.year")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            (2024, None, Some(4.0)),
+            (2025, None, None),
+            (2026, Some(3.0), None)
+        ]
+    );
+
+    let before = digest(&conn);
+    let p = run(&mut conn, "workplan.txt", &bytes, &kind).unwrap();
+    assert!(!p.has_changes(), "{p:?}");
+    assert_eq!(digest(&conn), before);
+}
+
+#[test]
+fn inputs_of_a_cycle_mark_scores_stale() {
+    let (_d, mut conn) = demo();
+    let (cycle, org_id, inn, kpp): (i64, i64, String, String) = conn
+        .query_row("SELECT m.cycle_id, o.id, o.inn, o.kpp FROM membership m JOIN organization o ON o.id = m.org_id ORDER BY m.id LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap();
+    conn.execute("UPDATE cycle SET scores_stale = 0 WHERE id = ?1", [cycle])
+        .unwrap();
+    let csv = format!("ИНН;КПП;1.1.stand_present;1.2.phone;Непонятно\n{inn};{kpp};7;да;x\n");
+    let p = run(
+        &mut conn,
+        "inputs.csv",
+        csv.as_bytes(),
+        &Kind::Inputs { cycle_id: cycle },
+    )
+    .unwrap();
+    assert!(p.rejected.is_empty(), "{p:?}");
+    assert_eq!(p.unknown_columns.len(), 1);
+    let stale: i64 = conn
+        .query_row(
+            "SELECT scores_stale FROM cycle WHERE id = ?1",
+            [cycle],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let v: f64 = conn
+        .query_row("SELECT i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id JOIN membership m ON m.id = i.membership_id WHERE m.cycle_id = ?1 AND m.org_id = ?2 AND k.key = '1.1.stand_present'", [cycle, org_id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 7.0);
+    if !p.changed.is_empty() {
+        assert_eq!(stale, 1);
+    }
+    // A negative count and a checklist value that is not yes/no are rejected, nothing written.
+    let before = digest(&conn);
+    let bad = format!("ИНН;КПП;1.1.stand_present;1.2.phone\n{inn};{kpp};2,5;может быть\n");
+    let err = run(
+        &mut conn,
+        "bad.csv",
+        bad.as_bytes(),
+        &Kind::Inputs { cycle_id: cycle },
+    )
+    .unwrap_err();
+    assert!(format!("{err}").contains("целое число"), "{err}");
+    assert_eq!(digest(&conn), before);
+}
+
+/// The seed documents of ../shared: each authority plan imports with the right items.
+#[test]
+fn seed_documents_import() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !seeds.is_dir() {
+        if std::env::var_os("CI").is_some() {
+            panic!("../shared/seeds is missing; CI must have ../shared");
+        }
+        eprintln!("пропущено: нет папки {} (../shared)", seeds.display());
+        return;
+    }
+    let (_d, mut conn) = demo();
+    let authority: String = conn
+        .query_row("SELECT inn FROM authority ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let kind = Kind::Workplan {
+        authority,
+        title: None,
+    };
+    let mut found = 0;
+    for entry in std::fs::read_dir(&seeds).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let name = path.display().to_string();
+        if text.contains("План информационно-разъяснительной работы")
+        {
+            found += 1;
+            let p = run(&mut conn, &name, &bytes, &kind).unwrap();
+            let numbers: Vec<String> = p.as_read.1.iter().map(|r| r[0].clone()).collect();
+            assert_eq!(
+                numbers,
+                [
+                    "1", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2", "2.1", "2.2", "2.3", "2.4",
+                    "2.5"
+                ]
+            );
+            let r14 = &p.as_read.1[4];
+            assert_eq!(r14[2], "Постоянно");
+            assert_eq!(
+                r14[4],
+                "Комитет по здравоохранению Ленинградской области; Управление прес-службы Губернатора и Правительства Ленинградской области; Медицинские организации Ленинградской области"
+            );
+            assert_eq!(p.as_read.1[5][2], "февраль 2024");
+        } else if text.contains("План\nорганизации проведения") {
+            found += 1;
+            let p = run(&mut conn, &name, &bytes, &kind).unwrap();
+            let numbers: Vec<&str> = p.as_read.1.iter().map(|r| r[0].as_str()).collect();
+            assert_eq!(
+                numbers,
+                [
+                    "1", "1.1", "1.2", "1.3", "2", "3", "4", "4.1", "4.2", "4.3", "4.4", "4.5",
+                    "5", "6", "7", "8", "9", "10"
+                ]
+            );
+            // 1.2 wraps over a blank line: measure and executors continue.
+            assert!(
+                p.as_read.1[2][1].ends_with("с приглашением руководителей организаций"),
+                "{:?}",
+                p.as_read.1[2]
+            );
+            assert_eq!(
+                p.as_read.1[2][4],
+                "Запара О.С.; Стукова О.В.; Рыбалко Е.В.; Кондренко А.Н.; Общественный совет"
+            );
+            assert_eq!(
+                p.as_read.1[12][2],
+                "IV квартал 2017 г. в течение 5 рабочих дней после поступления информации о результатах независимой оценки от Общественного совета"
+            );
+            let targets: i64 = conn.query_row("SELECT count(*) FROM target_indicator WHERE workplan_id = (SELECT max(id) FROM workplan)", [], |r| r.get(0)).unwrap();
+            assert_eq!(targets, 3);
+            let r41 = &p.as_read.1[7];
+            assert_eq!(
+                (r41[0].as_str(), r41[2].as_str()),
+                ("4.1", "I квартал 2017г.")
+            );
+            assert!(r41[3].contains("31.03.2017"), "{r41:?}");
+            let due: Option<String> = conn.query_row("SELECT deadline_due FROM workplan_item WHERE number = '4.1' AND workplan_id = (SELECT max(id) FROM workplan)", [], |r| r.get(0)).unwrap();
+            assert_eq!(due.as_deref(), Some("2017-03-31"));
+            let (from, to): (i32, i32) = conn
+                .query_row(
+                    "SELECT year_from, year_to FROM workplan ORDER BY id DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!((from, to), (2016, 2018));
+        } else {
+            // The letter with an empty plan form: no table of measures, a clear error, nothing changed.
+            let before = digest(&conn);
+            let err = run(&mut conn, &name, &bytes, &kind).unwrap_err();
+            assert!(
+                format!("{err}").contains("не найдена таблица мероприятий"),
+                "{err}"
+            );
+            assert_eq!(digest(&conn), before);
+        }
+    }
+    assert_eq!(found, 2, "two seed plans expected in {}", seeds.display());
+}
+
+#[test]
+fn readers_never_panic_on_random_bytes() {
+    use proptest::prelude::*;
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 400,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&proptest::collection::vec(any::<u8>(), 0..2048), |bytes| {
+            let _ = read_bytes("random", &bytes);
+            let mut zipped = b"PK\x03\x04".to_vec();
+            zipped.extend(&bytes);
+            let _ = read_bytes("random.xlsx", &zipped);
+            let text: String = bytes
+                .iter()
+                .map(|&b| ["\t", ";", "1.", "\n", "\"", "А", "=", " "][(b % 8) as usize])
+                .collect();
+            if let Ok(sheet) = read_bytes("random.txt", text.as_bytes()) {
+                let _ = nok::exchange::import::workplan::read(&sheet);
+            }
+            Ok(())
+        })
+        .unwrap();
+}

@@ -1,0 +1,140 @@
+//! «Обмен»: publishing a cycle and loading a file from the UI, with the work on its own thread,
+//! a progress bar and a preview before anything is written.
+
+mod common;
+
+use common::*;
+use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
+use nok::tui::app::App;
+use nok::tui::screens::exchange::ExchangeScreen;
+use ratatui::crossterm::event::KeyCode;
+
+fn exchange(app: &App) -> &ExchangeScreen {
+    app.current().as_any().downcast_ref().unwrap()
+}
+
+/// Lets the background work finish, as the event loop would.
+fn wait(app: &mut App) {
+    let started = std::time::Instant::now();
+    while exchange(app).busy() {
+        app.tick();
+        assert!(started.elapsed().as_secs() < 120, "work did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    app.tick();
+}
+
+#[test]
+fn publishing_a_cycle_from_the_ui_writes_the_site_and_says_where() {
+    let (d, mut app) = app();
+    type_keys(&mut app, "8");
+    assert_eq!(app.current().title(), "Обмен");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Опубликовать цикл на сайте"), "{s}");
+    insta::assert_snapshot!("exchange_120x40", s);
+    insta::assert_snapshot!("exchange_80x24", screen(&app, 80, 24));
+    // Enter: the cycles, newest first; Enter again publishes the first.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Какой цикл опубликовать"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("публикация цикла"), "{s}");
+    wait(&mut app);
+    let (ok, lines) = exchange(&app).result().cloned().expect("a result");
+    assert!(ok, "{lines:?}");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Опубликовано"), "{s}");
+    let site = std::fs::read_dir(d.path().join("publish"))
+        .unwrap()
+        .next()
+        .expect("a site folder")
+        .unwrap()
+        .path();
+    assert!(site.join("index.html").is_file());
+    assert!(site.join("accessible").join("index.html").is_file());
+    assert!(lines[0].contains(&site.display().to_string()), "{lines:?}");
+}
+
+#[test]
+fn loading_a_file_shows_what_it_would_change_and_writes_only_on_enter() {
+    let (d, mut app) = app();
+    let conn = rusqlite::Connection::open(d.path().join("demo.sqlite")).unwrap();
+    let orgs = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM organization", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = orgs(&conn);
+    // A file as an operator sends it: BOM, «;», a column nobody knows.
+    let inn = {
+        let d: [u8; 9] = [7, 8, 0, 1, 2, 3, 4, 5, 6];
+        format!("780123456{}", inn10_check_digit(&d))
+    };
+    let ogrn = {
+        let d: [u8; 12] = [1, 0, 2, 7, 8, 0, 0, 0, 0, 0, 0, 1];
+        format!("102780000001{}", ogrn_check_digit(&d))
+    };
+    std::fs::write(
+        d.path().join("организации.csv"),
+        format!(
+            "\u{feff}Полное наименование;ИНН;КПП;ОГРН;Код по Сводному реестру;Сфера;Регион;Лишняя\r\n\
+             \"ГБУК «Музей; история»\";{inn};781001001;{ogrn};780Ж0901;культура;Санкт-Петербург;x\r\n"
+        ),
+    )
+    .unwrap();
+    type_keys(&mut app, "8");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    // The file picker lists the work folder: folders first, then files.
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("организации.csv"), "{s}");
+    insta::assert_snapshot!(
+        "exchange_files_80x24",
+        screen(&app, 80, 24).replace(&d.path().display().to_string(), "ПАПКА")
+    );
+    while !screen(&app, 120, 40).contains("› организации.csv") {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 120, 40).contains("Что в файле"));
+    press(&mut app, KeyCode::Enter); // организации
+    wait(&mut app);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Добавится: 1"), "{s}");
+    assert!(s.contains("Неизвестная колонка"), "{s}");
+    assert!(s.contains("Enter: загрузить"), "{s}");
+    assert_eq!(orgs(&conn), before, "a preview writes nothing");
+    press(&mut app, KeyCode::Enter);
+    wait(&mut app);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Загружено: добавлено 1"), "{s}");
+    assert_eq!(orgs(&conn), before + 1);
+    let name: String = conn
+        .query_row(
+            "SELECT full_name FROM organization WHERE inn = ?1",
+            [&inn],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "ГБУК «Музей; история»");
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_reported_and_changes_nothing() {
+    let (d, mut app) = app();
+    std::fs::write(d.path().join("мусор.xlsx"), [0u8, 159, 146, 150, 1, 2, 3]).unwrap();
+    type_keys(&mut app, "8");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    while !screen(&app, 120, 40).contains("› мусор.xlsx") {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    wait(&mut app);
+    let (ok, lines) = exchange(&app).result().cloned().expect("a result");
+    assert!(!ok);
+    assert!(lines.join(" ").contains("мусор.xlsx"), "{lines:?}");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Итог"), "{s}");
+}
