@@ -2,7 +2,7 @@
 //! a missing, corrupt or newer database. Each ends with a clear Russian error (exit 1) or, for a
 //! kill, a database that passes `PRAGMA integrity_check` and holds all or none of the work.
 //!
-//! Extension point: a new long-running command (an import, an export) gets a kill test by calling
+//! Extension point: a new long-running command (`nok export` once it lands) gets a kill test by calling
 //! [`kill_when`] with a condition that shows the work has visibly started (a growing -wal, a
 //! temporary file in the target folder), then checking all-or-nothing like the tests below; and a
 //! full-disk test by running it through [`nok_limited`].
@@ -323,6 +323,65 @@ fn sigkill_in_the_middle_of_a_backup_leaves_no_file_under_the_final_name() {
     assert_eq!(leftovers(dir.path(), ".backup-"), Vec::<String>::new());
 }
 
+fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn sigkill_in_the_middle_of_an_import_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "work.sqlite", "300");
+    let rows = 30_000;
+    let file = dir.path().join("orgs.csv");
+    std::fs::write(&file, scale_support::orgs_csv(1, rows)).unwrap();
+    let orgs = "SELECT count(*) FROM organization";
+    let imports = "SELECT count(*) FROM audit_log WHERE entity = 'import'";
+    let (orgs_before, imports_before) = (count(&db, orgs), count(&db, imports));
+    let wal = side(&db, "-wal");
+    assert_eq!(size(&wal), 0);
+
+    let args = [
+        "--db",
+        db.to_str().unwrap(),
+        "import",
+        "orgs",
+        file.to_str().unwrap(),
+    ];
+    let mut child = command(&args, dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    kill_when(&mut child, "writing the organizations", || {
+        size(&wal) > 256 * 1024
+    });
+
+    assert_eq!(integrity(&db), ["ok"]);
+    let added = count(&db, orgs) - orgs_before;
+    let audited = count(&db, imports) - imports_before;
+    eprintln!(
+        "killed {} the commit",
+        if added == 0 { "before" } else { "after" }
+    );
+    assert!(
+        (added, audited) == (0, 0) || (added, audited) == (i64::from(rows), 1),
+        "half an import is stored: {added} organizations, {audited} audit entries"
+    );
+
+    // Run again, it completes; once more, nothing changes.
+    let out = nok(&args, dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(count(&db, orgs) - orgs_before, i64::from(rows));
+    let out = nok(&args, dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(count(&db, orgs) - orgs_before, i64::from(rows));
+    let check = nok(&["--db", db.to_str().unwrap(), "check-db"], dir.path());
+    assert!(check.status.success(), "{}", text(&check.stdout));
+}
+
 #[test]
 fn new_database_files_are_private_whatever_the_umask() {
     let dir = tempfile::tempdir().unwrap();
@@ -415,6 +474,19 @@ fn a_full_disk_is_a_clear_error_and_loses_nothing() {
     assert_error(&out, "диск");
     assert!(!fresh.exists());
     assert_eq!(leftovers(dir.path(), "building"), Vec::<String>::new());
+
+    // Nor does an import: no organization of the file is stored.
+    let file = dir.path().join("orgs.csv");
+    std::fs::write(&file, scale_support::orgs_csv(1, 5_000)).unwrap();
+    let orgs = count(&db, "SELECT count(*) FROM organization");
+    let out = nok_limited(
+        &["--db", db_s, "import", "orgs", file.to_str().unwrap()],
+        dir.path(),
+        limit,
+    );
+    assert_error(&out, "диск");
+    assert_eq!(integrity(&db), ["ok"]);
+    assert_eq!(count(&db, "SELECT count(*) FROM organization"), orgs);
 
     // With room again everything works on the same database.
     let out = nok(&["--db", db_s, "score", "--cycle", &id], dir.path());

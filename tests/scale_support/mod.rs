@@ -116,3 +116,31 @@ pub fn clear_results(conn: &Connection, cycle: i64) -> rusqlite::Result<()> {
          COMMIT;"
     ))
 }
+
+/// An organizations file as operators send it (Excel CSV: BOM, `;`, CRLF), `rows` organizations
+/// with valid identifiers numbered from `first` — distinct numbers give distinct organizations.
+pub fn orgs_csv(first: u32, rows: u32) -> Vec<u8> {
+    let sectors = [
+        "культура",
+        "образование",
+        "социальное обслуживание",
+        "охрана здоровья",
+    ];
+    let mut s = String::with_capacity(rows as usize * 220);
+    s.push('\u{feff}');
+    s.push_str(
+        "Полное наименование;Сокращенное наименование;ИНН;КПП;ОГРН;Код по Сводному реестру;Сфера;Регион;Адрес\r\n",
+    );
+    for i in first..first + rows {
+        let inn9 = format!("8{i:08}");
+        let ogrn12 = format!("2{i:011}");
+        let inn = format!("{inn9}{}", inn10_check_digit(&digits(&inn9)));
+        let ogrn = format!("{ogrn12}{}", ogrn_check_digit(&digits(&ogrn12)));
+        s.push_str(&format!(
+            "\"Государственное бюджетное учреждение «Организация для проверки № {i}»\";ГБУ № {i};{inn};780101001;{ogrn};8{i:012};{};Санкт-Петербург;г. Санкт-Петербург, ул. Садовая, д. {}\r\n",
+            sectors[i as usize % 4],
+            i % 300 + 1,
+        ));
+    }
+    s.into_bytes()
+}
