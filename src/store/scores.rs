@@ -30,10 +30,21 @@ pub fn for_each_member_inputs(
     cycle_id: i64,
     mut f: impl FnMut(MemberInputs) -> Result<()>,
 ) -> Result<()> {
-    let keys: HashMap<i64, String> = conn
-        .prepare("SELECT id, key FROM input_key")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    // Key names by id: a small dense table, looked up once for each of millions of values.
+    let mut keys: Vec<Option<String>> = Vec::new();
+    {
+        let mut stmt = conn.prepare("SELECT id, key FROM input_key")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Ok(id) = usize::try_from(r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            if id >= keys.len() {
+                keys.resize(id + 1, None);
+            }
+            keys[id] = Some(r.get(1)?);
+        }
+    }
     let mut members = conn.prepare(
         "SELECT m.id, m.org_id,
                 CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END, m.grp
@@ -70,7 +81,7 @@ pub fn for_each_member_inputs(
                 break;
             }
             if membership_id == member.membership_id
-                && let Some(key) = keys.get(&key_id)
+                && let Some(Some(key)) = usize::try_from(key_id).ok().and_then(|k| keys.get(k))
             {
                 member.inputs.set(key.as_str(), value);
             }
@@ -168,6 +179,23 @@ pub fn replace_results(
              ORDER BY p.membership_id",
         )?;
         let mut rows = stmt.query([cycle_id])?;
+        // Stored parts come by code within a member; the computed ones are in the method's order,
+        // the same for every member. One ordering by code, checked per member, lets each stored
+        // row find its computed part at the next place instead of searching.
+        let by_code = |i: usize| -> Vec<usize> {
+            let mut ks: Vec<usize> = (0..results[i].parts.len()).collect();
+            ks.sort_by(|&a, &b| results[i].parts[a].code.cmp(&results[i].parts[b].code));
+            ks
+        };
+        let template: Vec<usize> = order.first().map(|&i| by_code(i)).unwrap_or_default();
+        let fits = |i: usize| {
+            let parts = &results[i].parts;
+            let first = order.first().map_or(&[][..], |&f| &results[f].parts[..]);
+            parts.len() == first.len() && parts.iter().zip(first).all(|(a, b)| a.code == b.code)
+        };
+        let mut cursor = 0; // into `order`, which is by membership id like the rows
+        let mut sorted: Vec<usize> = Vec::new();
+        let mut next = 0; // into `sorted`
         let mut current: Option<(i64, usize, Vec<bool>)> = None;
         let finish = |done: Option<(i64, usize, Vec<bool>)>, out: &mut Vec<(usize, usize)>| {
             if let Some((_, i, found)) = done {
@@ -182,19 +210,39 @@ pub fn replace_results(
         };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            let Some(&i) = wanted.get(&id) else {
+            while cursor < order.len() && results[order[cursor]].membership_id < id {
+                cursor += 1;
+            }
+            let Some(&i) = order
+                .get(cursor)
+                .filter(|&&i| results[i].membership_id == id)
+            else {
                 continue; // the member's score is gone: all its parts go below
             };
             if current.as_ref().map(|c| c.0) != Some(id) {
                 finish(current.take(), &mut part_writes);
                 appeared[i] = true;
                 current = Some((id, i, vec![false; results[i].parts.len()]));
+                sorted = if fits(i) {
+                    template.clone()
+                } else {
+                    by_code(i)
+                };
+                next = 0;
             }
             let Some((_, _, found)) = current.as_mut() else {
                 continue;
             };
             let code = r.get_ref(1)?.as_str().unwrap_or_default();
-            match results[i].parts.iter().position(|p| p.code == code) {
+            let parts = &results[i].parts;
+            let at = match sorted.get(next) {
+                Some(&k) if parts[k].code == code => {
+                    next += 1;
+                    Some(k)
+                }
+                _ => parts.iter().position(|p| p.code == code),
+            };
+            match at {
                 Some(k) => {
                     found[k] = true;
                     let p = &results[i].parts[k];
