@@ -519,3 +519,65 @@ fn mouse_click_selects_a_row_opens_it_on_a_second_click_and_switches_tabs() {
     });
     assert_eq!(app.current().title(), "Рейтинг");
 }
+
+#[test]
+fn the_filtered_list_is_saved_as_excel_csv_with_x() {
+    let (d, mut app) = app();
+    type_keys(&mut app, "2/школ");
+    press(&mut app, KeyCode::Enter);
+    let shown = list(&app).view.len();
+    assert!(shown > 0 && shown < 60);
+    type_keys(&mut app, "x");
+    let started = std::time::Instant::now();
+    while !screen(&app, 120, 40).contains("список сохранен") {
+        app.tick();
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "{}",
+            screen(&app, 120, 40)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let file = d.path().join("организации-22.11.2026.csv");
+    let bytes = std::fs::read(&file).unwrap();
+    // As Excel with a Russian locale reads it: BOM, «;», CRLF, Cyrillic intact, decimal comma.
+    assert!(bytes.starts_with("\u{feff}".as_bytes()));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), shown + 1, "{text}");
+    assert!(lines[0].starts_with("Организация;Краткое наименование;ИНН;"));
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    for row in r.records() {
+        let row = row.unwrap();
+        assert!(row[1].to_lowercase().contains("школ") || row[0].to_lowercase().contains("школ"));
+        if !row[7].is_empty() {
+            assert!(
+                row[7].contains(',') && !row[7].contains('.'),
+                "{:?}",
+                &row[7]
+            );
+        }
+    }
+    // A second save does not overwrite the first.
+    type_keys(&mut app, "x");
+    while !screen(&app, 120, 40).contains("-2.csv") {
+        app.tick();
+        assert!(started.elapsed().as_secs() < 30);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(d.path().join("организации-22.11.2026-2.csv").is_file());
+    // X: the same list as a workbook, numbers as numbers.
+    type_keys(&mut app, "X");
+    while !screen(&app, 120, 40).contains(".xlsx") {
+        app.tick();
+        assert!(started.elapsed().as_secs() < 30);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(d.path().join("организации-22.11.2026.xlsx")).unwrap();
+    let range = book.worksheet_range("Организации").unwrap();
+    assert_eq!(range.height(), shown + 1);
+    assert!(range.rows().skip(1).any(|r| matches!(r[7], Data::Float(_))));
+}

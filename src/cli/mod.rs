@@ -2,13 +2,16 @@
 //! Exit codes: 0 — done, 1 — error, 2 — wrong usage.
 
 mod backup;
+mod check;
 mod check_db;
 mod cycles;
 mod deadline;
 mod demo;
+mod export;
 mod import;
 mod plans;
 mod publish;
+mod receipt;
 mod score;
 mod summary;
 
@@ -59,8 +62,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ДД.ММ.ГГГГ", value_parser = parse_date)]
     today: Option<NaiveDate>,
 
-    /// Включить мышь в интерфейсе (колесо прокручивает); иначе текст можно выделять мышью.
-    /// Также переменная NOK_MOUSE=1
+    /// Включить мышь в интерфейсе (колесо прокручивает, щелчок выбирает); иначе текст можно
+    /// выделять мышью. Также NOK_MOUSE=1 или mouse = true в ~/.config/nok/nok.toml
     #[arg(long, global = true)]
     mouse: bool,
 
@@ -93,6 +96,15 @@ enum Command {
     /// Сделать резервную копию базы (можно, пока другие работают)
     #[command(help_template = LEAF_HELP)]
     Backup(backup::Args),
+    /// Выгрузить пакет для bus.gov.ru или таблицу для Excel
+    #[command(help_template = ROOT_HELP, subcommand_help_heading = "Команды")]
+    Export(export::Args),
+    /// Проверить пакет, архив или файл для bus.gov.ru перед загрузкой
+    #[command(help_template = LEAF_HELP)]
+    Check(check::Args),
+    /// Прочитать протокол загрузки с bus.gov.ru и отметить принятые и отклоненные документы
+    #[command(help_template = LEAF_HELP)]
+    Receipt(receipt::Args),
     /// Загрузить организации, исходные данные, планы из CSV, xlsx или таблицы из документа
     #[command(help_template = ROOT_HELP)]
     Import(import::Args),
@@ -149,11 +161,17 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = match crate::service::config::path() {
+        Some(p) => crate::service::config::load(&p)?,
+        None => crate::service::config::Config::default(),
+    };
     let ctx = Context {
         db: cli.db,
         today: cli.today.unwrap_or_else(crate::service::session::today),
         ui: crate::tui::Options {
-            mouse: cli.mouse || std::env::var("NOK_MOUSE").is_ok_and(|v| v == "1"),
+            mouse: cli.mouse
+                || std::env::var("NOK_MOUSE").is_ok_and(|v| v == "1")
+                || settings.mouse,
         },
     };
     match cli.command {
@@ -163,6 +181,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
         Some(Command::Backup(args)) => backup::run(&ctx, &args),
+        Some(Command::Export(args)) => export::run(&ctx, &args),
+        Some(Command::Check(args)) => check::run(&ctx, &args),
+        Some(Command::Receipt(args)) => receipt::run(&ctx, &args),
         Some(Command::Import(args)) => import::run(&ctx, &args),
         Some(Command::Publish(args)) => publish::run(&ctx, &args),
         Some(Command::Deadline(args)) => deadline::run(&ctx, &args),

@@ -10,6 +10,8 @@ pub mod check;
 mod codec;
 pub mod council;
 pub mod cycles;
+pub mod export_data;
+pub mod exports;
 pub mod import;
 pub mod journal;
 pub mod meta;
@@ -37,6 +39,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/001_initial.sql")),
     M::up(include_str!("migrations/002_spot_check.sql")),
+    M::up(include_str!("migrations/003_busgov_export.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

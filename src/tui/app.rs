@@ -45,6 +45,11 @@ pub enum Action {
     SortReverse,
     /// Open the screen's filters (`f`).
     Filter,
+    /// Save what the screen lists (as filtered and sorted) to a file: CSV (`x`) or a workbook
+    /// (`X`).
+    Export {
+        xlsx: bool,
+    },
     /// A mouse click at this column and row of the terminal.
     Click {
         column: u16,
@@ -112,6 +117,8 @@ pub struct App {
     outbox: std::cell::RefCell<Vec<Request>>,
     /// The database file, for background work with its own connection.
     pub db_path: Option<std::path::PathBuf>,
+    /// The folder files are saved to and picked from (default: the current folder).
+    pub work_dir: Option<std::path::PathBuf>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -144,6 +151,7 @@ impl App {
             tab_hits: Default::default(),
             outbox: Default::default(),
             db_path: None,
+            work_dir: None,
         }
     }
 
@@ -176,6 +184,7 @@ impl App {
             page: &self.page,
             outbox: &self.outbox,
             db: self.db_path.as_deref(),
+            work_dir: self.work_dir.as_deref(),
         }
     }
 
@@ -284,6 +293,7 @@ impl App {
                 page: &self.page,
                 outbox: &self.outbox,
                 db: self.db_path.as_deref(),
+                work_dir: self.work_dir.as_deref(),
             };
             let screen = match self.stack.last_mut() {
                 Some(s) => s,
@@ -467,6 +477,7 @@ impl App {
             page: &self.page,
             outbox: &self.outbox,
             db: self.db_path.as_deref(),
+            work_dir: self.work_dir.as_deref(),
         };
         self.tabs[self.tab].activate(&cx);
     }
@@ -475,7 +486,8 @@ impl App {
     /// current folder).
     pub fn set_work_dir(&mut self, dir: std::path::PathBuf) {
         let mut screen = super::screens::exchange::ExchangeScreen::new();
-        screen.set_base(dir);
+        screen.set_base(dir.clone());
+        self.work_dir = Some(dir);
         if let Some(i) = self.tabs.iter().position(|t| t.title() == "Обмен") {
             self.tabs[i] = Box::new(screen);
         }

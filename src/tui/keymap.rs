@@ -86,6 +86,8 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 's' => Some(Action::SortNext),
                 'S' => Some(Action::SortReverse),
                 'f' => Some(Action::Filter),
+                'x' => Some(Action::Export { xlsx: false }),
+                'X' => Some(Action::Export { xlsx: true }),
                 d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),
                 _ => None,
             },

@@ -24,6 +24,18 @@ pub struct Ctx<'a> {
     pub outbox: &'a RefCell<Vec<Request>>,
     /// The database file, for work that runs on its own thread with its own connection.
     pub db: Option<&'a std::path::Path>,
+    /// The folder files are saved to (default: the current folder).
+    pub work_dir: Option<&'a std::path::Path>,
+}
+
+impl Ctx<'_> {
+    /// Where files are saved: the work folder, else the current folder.
+    pub fn save_dir(&self) -> std::path::PathBuf {
+        self.work_dir
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| std::path::PathBuf::from("."))
+    }
 }
 
 /// What an intent led to, beyond the screen's own state.

@@ -46,7 +46,13 @@ pub(crate) fn methods() -> Option<&'static Methods> {
 }
 
 /// The sections of the body, in order; `s`/`S` jump between them.
-const SECTIONS: [&str; 4] = ["Реквизиты", "Результаты", "Недостатки", "План"];
+const SECTIONS: [&str; 5] = [
+    "Реквизиты",
+    "Результаты",
+    "Недостатки",
+    "План",
+    "bus.gov.ru",
+];
 
 /// The card of one organization.
 #[derive(Debug)]
@@ -65,6 +71,8 @@ pub struct OrgCardScreen {
     body_height: Cell<u16>,
     /// Lines of the body in the last frame (for the status line).
     body_lines: Cell<usize>,
+    /// Documents of the organization exported to bus.gov.ru (all cycles) and the portal's answers.
+    exports: Vec<crate::store::exports::OrgExport>,
 }
 
 impl OrgCardScreen {
@@ -99,6 +107,7 @@ impl OrgCardScreen {
             body_width: Cell::new(78),
             body_height: Cell::new(12),
             body_lines: Cell::new(0),
+            exports: crate::store::exports::for_org(conn, org_id)?,
         };
         screen.load_detail(conn);
         Ok(screen)
@@ -151,7 +160,76 @@ impl OrgCardScreen {
         self.results_section(&mut b, t);
         self.shortcomings_section(&mut b, t);
         self.plan_section(&mut b, today, t);
+        self.busgov_section(&mut b, t);
         b
+    }
+
+    /// The cycle's documents sent to bus.gov.ru: version, when, and what the portal answered.
+    fn busgov_section(&self, b: &mut Body, t: &Theme) {
+        use crate::store::exports::ReceiptStatus;
+        let cycle = self.cycle().map(|c| c.cycle_id);
+        let docs: Vec<_> = self
+            .exports
+            .iter()
+            .filter(|e| Some(e.position.cycle_id) == cycle)
+            .collect();
+        b.section(&format!("{} — выгрузка документов цикла", SECTIONS[4]), t);
+        if docs.is_empty() {
+            b.plain(Line::styled(
+                "  Не выгружались (Обмен → Выгрузить пакет для bus.gov.ru).",
+                t.dim(),
+            ));
+        }
+        for e in docs {
+            let p = &e.position;
+            let kind = match p.kind.as_str() {
+                "results" => "результаты оценки",
+                "plan" => "план по устранению недостатков",
+                _ => "отчет о выполнении плана",
+            };
+            let (answer, style) = match p.receipt {
+                ReceiptStatus::Accepted => ("принят порталом".to_string(), t.good()),
+                ReceiptStatus::Rejected => (
+                    format!(
+                        "отклонен порталом ({})",
+                        crate::domain::text::plural(
+                            e.violations.len() as u64,
+                            "замечание",
+                            "замечания",
+                            "замечаний"
+                        )
+                    ),
+                    t.bad(),
+                ),
+                ReceiptStatus::None => ("ответа портала нет".to_string(), t.dim()),
+            };
+            // Stored as ISO date and time; people read ДД.ММ.ГГГГ.
+            let when = p
+                .exported_at
+                .as_deref()
+                .and_then(|at| chrono::NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d").ok())
+                .map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or_default();
+            b.plain(Line::from(vec![
+                Span::raw(format!(
+                    "  {kind}: версия {}, выгружен {when} · ",
+                    p.version_number
+                )),
+                Span::styled(answer, style),
+            ]));
+            for v in &e.violations {
+                let style = if v.level == "warning" {
+                    t.dim()
+                } else {
+                    t.bad()
+                };
+                b.wrapped(
+                    vec![Span::styled(format!("    {} ", v.code), style)],
+                    &format!("{}: {}", v.name, v.description),
+                    style,
+                );
+            }
+        }
     }
 
     fn identity_section(&self, b: &mut Body, t: &Theme) {

@@ -290,6 +290,10 @@ pub struct OrganizationsScreen {
     popup: Option<FilterPopup>,
     /// Where the rows were drawn, for mouse clicks.
     hits: RowHits,
+    /// A list being saved to a file on its own thread.
+    saving: Option<std::sync::mpsc::Receiver<Result<std::path::PathBuf, String>>>,
+    /// What happened to the last save, for the status line.
+    notice: Option<String>,
 }
 
 impl OrganizationsScreen {
@@ -326,12 +330,38 @@ impl Screen for OrganizationsScreen {
                 ("/", "поиск"),
                 ("s S", "сортировка"),
                 ("f", "фильтры"),
+                ("x X", "в CSV/xlsx"),
                 ("Esc", "сброс"),
             ]
         }
     }
 
+    fn tick(&mut self) -> bool {
+        let Some(rx) = &self.saving else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok(saved) => {
+                self.notice = Some(match saved {
+                    Ok(path) => format!("список сохранен: {}", path.display()),
+                    Err(e) => e,
+                });
+                self.saving = None;
+                true
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => false,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.saving = None;
+                self.notice = Some("сохранение прервано сбоем".into());
+                true
+            }
+        }
+    }
+
     fn status(&self) -> String {
+        if let Some(n) = &self.notice {
+            return format!(" {}", printable(n));
+        }
         let Some(list) = self.list.as_ref() else {
             return " Организации: загрузка…".to_string();
         };
@@ -370,6 +400,9 @@ impl Screen for OrganizationsScreen {
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
         let page = cx.page.get();
+        if self.saving.is_none() {
+            self.notice = None;
+        }
         let Some(list) = self.list.as_mut() else {
             return Outcome::Ignored;
         };
@@ -445,6 +478,26 @@ impl Screen for OrganizationsScreen {
                     list.resort();
                 }
                 Action::Filter => self.popup = Some(FilterPopup::new()),
+                Action::Export { xlsx } => {
+                    let table = export_table(list);
+                    let rows = table.rows.len();
+                    let dir = cx.save_dir();
+                    let stem = format!("организации-{}", cx.today.format("%d.%m.%Y"));
+                    let (tx, rx) = std::sync::mpsc::channel();
+                    std::thread::spawn(move || {
+                        let saved =
+                            crate::service::table::save(&dir, &stem, "Организации", &table, xlsx)
+                                .map_err(|e| {
+                                    format!(
+                                        "не удалось сохранить список в {}: {e:#}",
+                                        dir.display()
+                                    )
+                                });
+                        let _ = tx.send(saved);
+                    });
+                    self.saving = Some(rx);
+                    self.notice = Some(format!("сохраняю {rows} строк…"));
+                }
                 _ => return Outcome::Ignored,
             }
             Outcome::Done
@@ -591,6 +644,48 @@ fn draw_table(list: &OrgList, hits: &RowHits, frame: &mut Frame, area: Rect, cx:
             .block(Block::default().borders(Borders::ALL)),
         area,
     );
+}
+
+/// The list as shown (filtered, sorted), whole, for a file: full names and every column.
+fn export_table(list: &OrgList) -> crate::service::table::Table {
+    use crate::service::table::{Cell as C, Table};
+    let mut t = Table::new(&[
+        "Организация",
+        "Краткое наименование",
+        "ИНН",
+        "regNum",
+        "Сфера",
+        "Регион",
+        "Год оценки",
+        "S",
+        "Место",
+        "Из",
+        "Строк плана",
+        "Выполнено",
+        "Выполнение плана, %",
+        "Просрочено",
+    ]);
+    let opt_int = |v: Option<u32>| v.map_or(C::Empty, |n| C::Int(i64::from(n)));
+    for &i in &list.view {
+        let k = &list.keys[i as usize];
+        t.push(vec![
+            C::Text(printable(&k.full_name).into_owned()),
+            C::Text(printable(&k.name).into_owned()),
+            C::Text(k.inn.clone()),
+            C::Text(printable(&k.reg_num).into_owned()),
+            C::Text(k.sector.to_string()),
+            C::Text(printable(&k.region).into_owned()),
+            k.latest_year.map_or(C::Empty, |y| C::Int(i64::from(y))),
+            k.latest_total.map_or(C::Empty, |v| C::Dec(v, 2)),
+            opt_int(k.latest_place),
+            opt_int(k.latest_ranked),
+            C::Int(i64::from(k.plan_rows)),
+            C::Int(i64::from(k.plan_done)),
+            k.plan_completion().map_or(C::Empty, |v| C::Dec(v, 1)),
+            C::Int(i64::from(k.plan_overdue)),
+        ]);
+    }
+    t
 }
 
 /// A number, aligned right in its column.

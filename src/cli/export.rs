@@ -1,0 +1,226 @@
+//! `nok export busgov …` (a package for bus.gov.ru) and `nok export table …` (a table for Excel).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::Context;
+use crate::exchange::busgov::Kind;
+use crate::service::export::busgov::{self, Options, Progress};
+use crate::service::export::table::{self, FileFormat, TableKind};
+use crate::service::methodology::Methods;
+
+/// The folder packages and tables go into by default.
+pub const DEFAULT_DIR: &str = "exports";
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum What {
+    /// Пакет для bus.gov.ru: по файлу XML на организацию и вид документа, манифест и zip-архив
+    #[command(help_template = super::LEAF_HELP)]
+    Busgov(BusgovArgs),
+    /// Таблица для Excel: рейтинг, показатели, планы, просроченные строки планов
+    #[command(help_template = super::LEAF_HELP)]
+    Table(TableArgs),
+}
+
+/// Which documents go into the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum KindArg {
+    /// Результаты независимой оценки
+    Results,
+    /// Планы по устранению недостатков
+    Plan,
+    /// Сведения о ходе реализации планов
+    Report,
+    /// Все три вида
+    All,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BusgovArgs {
+    /// Номер цикла (первая колонка nok cycles)
+    #[arg(long, value_name = "ID")]
+    cycle: i64,
+    /// Какие документы: results, plan, report или all
+    #[arg(long, value_enum, default_value_t = KindArg::All, value_name = "ВИД", hide_possible_values = true)]
+    kind: KindArg,
+    /// Папка, в которой создается пакет (по умолчанию exports)
+    #[arg(long, value_name = "ПАПКА")]
+    out: Option<PathBuf>,
+    /// Только документы, изменившиеся с прошлой выгрузки
+    #[arg(long)]
+    changed_only: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TableArgs {
+    /// Таблица: rating, indicators, plans или overdue
+    #[arg(value_enum, value_name = "ТАБЛИЦА", hide_possible_values = true)]
+    table: TableKind,
+    /// Номер цикла (первая колонка nok cycles)
+    #[arg(long, value_name = "ID")]
+    cycle: i64,
+    /// Формат: csv (для Excel) или xlsx
+    #[arg(long, value_enum, default_value_t = FileFormat::Csv, value_name = "ФОРМАТ", hide_possible_values = true)]
+    format: FileFormat,
+    /// Файл (по умолчанию exports/ТАБЛИЦА_cycleID.csv или .xlsx; «-» — вывести CSV на экран)
+    #[arg(long, value_name = "ФАЙЛ")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
+    match &args.what {
+        What::Busgov(a) => run_busgov(ctx, a),
+        What::Table(a) => run_table(ctx, a),
+    }
+}
+
+fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
+    let (_, mut conn) = super::open_work_db(ctx)?;
+    let methods = Methods::load()?;
+    let kinds = match args.kind {
+        KindArg::Results => vec![Kind::Results],
+        KindArg::Plan => vec![Kind::Plan],
+        KindArg::Report => vec![Kind::Report],
+        KindArg::All => Kind::ALL.to_vec(),
+    };
+    let opts = Options {
+        cycle_id: args.cycle,
+        kinds,
+        out_dir: args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR)),
+        changed_only: args.changed_only,
+    };
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("Выгрузка для bus.gov.ru [{bar:40}] {pos}/{len} ({eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar
+    });
+    let mut on_progress = |p: Progress| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        }
+    };
+    let never = AtomicBool::new(false);
+    let outcome = busgov::export(&mut conn, &methods, &opts, &never, &mut on_progress)?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let mut out = std::io::stdout().lock();
+    let [r, p, rep] = outcome.written;
+    match &outcome.paths {
+        Some(paths) => {
+            writeln!(out, "Пакет: {}", paths.dir.display())?;
+            writeln!(out, "Архив: {}", paths.zip.display())?;
+            writeln!(
+                out,
+                "Документов: {} (результаты {r}, планы {p}, отчеты {rep}); впервые {}, новых версий {}",
+                r + p + rep,
+                outcome.first_time,
+                outcome.new_versions
+            )?;
+        }
+        None => writeln!(out, "Пакет не создан: нечего выгружать")?,
+    }
+    if outcome.unchanged > 0 {
+        writeln!(
+            out,
+            "Без изменений с прошлой выгрузки, пропущено: {}",
+            outcome.unchanged
+        )?;
+    }
+    let mut err = std::io::stderr().lock();
+    if outcome.skipped_total > 0 {
+        writeln!(
+            err,
+            "Не выгружено (нет данных), документов: {}",
+            outcome.skipped_total
+        )?;
+        for s in &outcome.skipped {
+            writeln!(
+                err,
+                "  {} — {} (ИНН {}): {}",
+                s.kind.name_ru(),
+                crate::domain::text::printable(&s.organization),
+                s.inn,
+                s.why
+            )?;
+        }
+        if outcome.skipped_total > outcome.skipped.len() as u64 {
+            writeln!(
+                err,
+                "  … и еще {}",
+                outcome.skipped_total - outcome.skipped.len() as u64
+            )?;
+        }
+    }
+    if outcome.invalid_total > 0 {
+        writeln!(
+            err,
+            "Не прошли проверку правил портала и не включены в пакет: {}",
+            outcome.invalid_total
+        )?;
+        for i in &outcome.invalid {
+            writeln!(
+                err,
+                "  {} ({})",
+                i.file,
+                crate::domain::text::printable(&i.organization)
+            )?;
+            for v in &i.violations {
+                super::check::print_violation(&mut err, "    ", v)?;
+            }
+        }
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_table(ctx: &Context, args: &TableArgs) -> anyhow::Result<ExitCode> {
+    let (_, conn) = super::open_work_db(ctx)?;
+    let methods = Methods::load()?;
+    let path = match &args.out {
+        Some(p) if p.as_os_str() == "-" => None,
+        Some(p) => Some(p.clone()),
+        None => {
+            let dir = PathBuf::from(DEFAULT_DIR);
+            std::fs::create_dir_all(&dir)?;
+            Some(table::default_path(
+                &dir,
+                args.table,
+                args.cycle,
+                args.format,
+            ))
+        }
+    };
+    let written = table::write(
+        &conn,
+        &methods,
+        args.table,
+        args.cycle,
+        ctx.today,
+        args.format,
+        path.as_deref(),
+    )?;
+    if let Some(p) = written.path {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{} — строк: {}", p.display(), written.rows)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,343 @@
+//! Packages for bus.gov.ru (официальный сайт ГМУ): the НОК documents nok publishes there, on the
+//! portal's envelope, the checker that applies the portal's rules before upload, and the portal's
+//! receipt (`confirmation`).
+//!
+//! The documents are defined by the project's own XSD (`data/xsd/nok-busgov.xsd`, namespace
+//! [`NOK_NS`]), which imports the project's restatement of the envelope types
+//! (`data/xsd/busgov-types.xsd`, namespace [`TYPES_NS`]). Both are built into the binary.
+
+pub mod check;
+pub mod model;
+pub mod package;
+pub mod receipt;
+pub mod writer;
+
+use std::borrow::Cow;
+
+use sha2::{Digest, Sha256};
+
+/// The portal's envelope types (Types.xsd); the default namespace of every packet.
+pub const TYPES_NS: &str = "http://bus.gov.ru/types/1";
+/// nok's НОК documents; the prefix `ns2` in every packet.
+pub const NOK_NS: &str = "urn:nok:busgov:1";
+/// The portal's root elements (External.xsd), where `confirmation` lives.
+pub const EXTERNAL_NS: &str = "http://bus.gov.ru/external/1";
+
+/// The project's XSD of the НОК documents (imports [`TYPES_XSD`] as `busgov-types.xsd`).
+pub const NOK_XSD: &str = include_str!("../../../data/xsd/nok-busgov.xsd");
+/// The project's restatement of the portal's envelope types.
+pub const TYPES_XSD: &str = include_str!("../../../data/xsd/busgov-types.xsd");
+/// File names of the two schemas, as the import in [`NOK_XSD`] names them.
+pub const NOK_XSD_FILE: &str = "nok-busgov.xsd";
+pub const TYPES_XSD_FILE: &str = "busgov-types.xsd";
+
+/// A kind of НОК document published on bus.gov.ru.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// Результаты независимой оценки.
+    Results,
+    /// План по устранению недостатков.
+    Plan,
+    /// Сведения о ходе реализации плана.
+    Report,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Results, Kind::Plan, Kind::Report];
+
+    /// Stable code used in file names, the database and the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Results => "results",
+            Kind::Plan => "plan",
+            Kind::Report => "report",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The root element (in [`NOK_NS`]).
+    pub fn root(self) -> &'static str {
+        match self {
+            Kind::Results => "nokResults",
+            Kind::Plan => "nokPlan",
+            Kind::Report => "nokReport",
+        }
+    }
+
+    pub fn from_root(root: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.root() == root)
+    }
+
+    /// Russian name as shown to users.
+    pub fn name_ru(self) -> &'static str {
+        match self {
+            Kind::Results => "результаты оценки",
+            Kind::Plan => "план по устранению недостатков",
+            Kind::Report => "отчет о выполнении плана",
+        }
+    }
+}
+
+/// Whether XML 1.0 allows this character in text (`Char` production), and it is not a C1 control.
+fn xml_char(c: char) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => true,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => false,
+        _ => true,
+    }
+}
+
+/// Text as it may go into a packet: characters XML 1.0 forbids (control characters other than
+/// tab and line breaks, U+FFFE/U+FFFF) and C1 controls are removed. Escaping of `<`, `&` is the
+/// writer's job.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if text.chars().all(xml_char) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.chars().filter(|&c| xml_char(c)).collect())
+    }
+}
+
+/// A decimal as the portal takes it: a dot, at most 2 fraction digits, no trailing zeros
+/// (`92.5`, `100`, `0.07`). Rounds half away from zero to hundredths.
+pub fn decimal(x: f64) -> String {
+    let cents = crate::domain::rounding::to_hundredths(x);
+    let (sign, abs) = if cents < 0 {
+        ("-", cents.unsigned_abs())
+    } else {
+        ("", cents.unsigned_abs())
+    };
+    let (int, frac) = (abs / 100, abs % 100);
+    match frac {
+        0 => format!("{sign}{int}"),
+        f if f % 10 == 0 => format!("{sign}{int}.{}", f / 10),
+        f => format!("{sign}{int}.{f:02}"),
+    }
+}
+
+/// A GUID (RFC 9562 version 8, name-based on SHA-256): lowercase, 36 characters.
+pub fn guid_from(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80; // version 8
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC variant
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// The stable positionId of a document: the same kind, organization (regNum, ИНН) and cycle
+/// (year, sector, authority ИНН) always give the same id, in any database. The store keeps the id
+/// once minted, so it never changes even if those details are corrected later.
+pub fn position_id(
+    kind: Kind,
+    org_reg_num: &str,
+    org_inn: &str,
+    year: i32,
+    sector: &str,
+    authority_inn: &str,
+) -> String {
+    guid_from(&[
+        "nok busgov position",
+        kind.code(),
+        org_reg_num,
+        org_inn,
+        &year.to_string(),
+        sector,
+        authority_inn,
+    ])
+}
+
+/// A new packet id (header id): different for every packet written.
+pub fn new_packet_id(position_id: &str, version: i64) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    guid_from(&[
+        "nok busgov packet",
+        position_id,
+        &version.to_string(),
+        &nanos.to_string(),
+        &std::process::id().to_string(),
+        &n.to_string(),
+    ])
+}
+
+/// Lowercase hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// A piece of a file name: letters (Latin or Cyrillic) and digits kept, anything else becomes `_`,
+/// at most 40 characters. It can never contain a path separator or `..`.
+pub fn file_part(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric()
+                && (c.is_ascii() || ('А'..='я').contains(&c) || c == 'Ё' || c == 'ё')
+            {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
+}
+
+/// A package name: like [`file_part`] but `-` and `_` are kept, at most 80 characters.
+pub fn file_part_keep(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| {
+            if c == '-' || c == '_' {
+                c
+            } else {
+                file_part(&c.to_string()).chars().next().unwrap_or('_')
+            }
+        })
+        .take(80)
+        .collect();
+    if out.is_empty() {
+        out.push('_');
+    }
+    out
+}
+
+/// The file name of a packet: kind, year, regNum (ИНН when there is none) and ИНН, e.g.
+/// `results_2025_41493880_4710156419.xml`.
+pub fn file_name(kind: Kind, year: i32, reg_num: &str, inn: &str) -> String {
+    let id = if reg_num.trim().is_empty() {
+        inn
+    } else {
+        reg_num
+    };
+    format!(
+        "{}_{}_{}_{}.xml",
+        kind.code(),
+        year,
+        file_part(id),
+        file_part(inn)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_have_a_dot_and_at_most_two_digits() {
+        assert_eq!(decimal(92.456), "92.46");
+        assert_eq!(decimal(92.5), "92.5");
+        assert_eq!(decimal(100.0), "100");
+        assert_eq!(decimal(0.07), "0.07");
+        assert_eq!(decimal(0.005), "0.01");
+        assert_eq!(decimal(-1.25), "-1.25");
+    }
+
+    #[test]
+    fn guids_are_lowercase_stable_and_distinct() {
+        let a = position_id(
+            Kind::Results,
+            "41493880",
+            "4710156419",
+            2025,
+            "social",
+            "7701234567",
+        );
+        assert_eq!(a.len(), 36);
+        assert_eq!(a, a.to_lowercase());
+        assert_eq!(&a[14..15], "8");
+        assert_eq!(
+            a,
+            position_id(
+                Kind::Results,
+                "41493880",
+                "4710156419",
+                2025,
+                "social",
+                "7701234567"
+            )
+        );
+        assert_ne!(
+            a,
+            position_id(
+                Kind::Plan,
+                "41493880",
+                "4710156419",
+                2025,
+                "social",
+                "7701234567"
+            )
+        );
+        assert_ne!(
+            a,
+            position_id(
+                Kind::Results,
+                "41493880",
+                "4710156419",
+                2024,
+                "social",
+                "7701234567"
+            )
+        );
+        assert_ne!(new_packet_id(&a, 1), new_packet_id(&a, 1));
+    }
+
+    #[test]
+    fn control_characters_are_removed() {
+        assert_eq!(clean("ГБУ\u{1}\u{1b} «Ромашка»\t\n"), "ГБУ «Ромашка»\t\n");
+        assert!(matches!(
+            clean("обычный <текст> & «кавычки»"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(clean("a\u{85}b\u{ffff}"), "ab");
+    }
+
+    #[test]
+    fn file_names_cannot_escape_the_folder() {
+        assert_eq!(
+            file_name(Kind::Plan, 2025, "414Ж5506", "4710156419"),
+            "plan_2025_414Ж5506_4710156419.xml"
+        );
+        let evil = file_name(Kind::Report, 2025, "../../etc/passwd", "4710156419");
+        assert!(!evil.contains('/') && !evil.contains(".."), "{evil}");
+        assert_eq!(
+            file_name(Kind::Results, 2025, "", "4710156419"),
+            "results_2025_4710156419_4710156419.xml"
+        );
+    }
+}

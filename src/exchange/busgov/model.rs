@@ -1,0 +1,170 @@
+//! The content of the НОК documents as they are written into packets. Texts are stored text;
+//! the writer removes characters XML forbids and escapes the rest.
+
+use chrono::NaiveDate;
+
+use crate::domain::plan::{Person, PlanStatus};
+
+/// A party of the envelope (`placer` — кем сформировано, `initiator` — для кого сформировано).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Party {
+    /// Код по Сводному реестру / ПГМУ.
+    pub reg_num: String,
+    pub full_name: String,
+    pub inn: String,
+    pub kpp: String,
+}
+
+/// The envelope of one packet besides its document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// The packet's id (header id): new for every packet.
+    pub packet_id: String,
+    /// `YYYY-MM-DDThh:mm:ss+03:00`.
+    pub created: String,
+    /// The position's id: stable per kind, organization and cycle.
+    pub position_id: String,
+    /// `YYYY-MM-DDThh:mm:ss+03:00`.
+    pub change_date: String,
+    pub version: i64,
+}
+
+/// What every НОК document says about its cycle.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CycleFacts {
+    pub year: i32,
+    /// `social`, `health`, `culture`, `education`.
+    pub sector: String,
+}
+
+/// An attached document (`document`): a link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocLink {
+    pub name: String,
+    pub date: NaiveDate,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InputValue {
+    pub key: String,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IndicatorValue {
+    pub code: String,
+    pub name: String,
+    pub value: f64,
+    pub inputs: Vec<InputValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CriterionValue {
+    pub code: String,
+    pub name: String,
+    pub value: f64,
+    pub place: Option<u32>,
+    pub indicators: Vec<IndicatorValue>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rating {
+    pub place: u32,
+    pub ranked: u32,
+    pub group_place: u32,
+    pub group_ranked: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShortcomingOut {
+    pub criterion: String,
+    pub indicator: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OperatorOut {
+    pub name: String,
+    pub inn: String,
+    pub contract_number: String,
+    pub contract_date: Option<NaiveDate>,
+}
+
+/// Results of the assessment of one organization in one cycle.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResultsDoc {
+    pub cycle: CycleFacts,
+    pub methodology: String,
+    pub group: String,
+    pub respondents: u32,
+    pub criteria: Vec<CriterionValue>,
+    pub total: f64,
+    pub rating: Rating,
+    pub shortcomings: Vec<ShortcomingOut>,
+    pub operator: Option<OperatorOut>,
+    /// Council protocol (number, date) that approved the results.
+    pub approval: Option<(String, NaiveDate)>,
+    pub documents: Vec<DocLink>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRowOut {
+    pub number: String,
+    pub shortcoming: String,
+    pub measure: String,
+    pub planned_date: NaiveDate,
+    pub responsible: Person,
+    pub expected_result: String,
+    pub result_indicators: String,
+}
+
+/// A section of the plan: the rows of one criterion (раздел I–V).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlanSection {
+    pub criterion: String,
+    pub name: String,
+    pub rows: Vec<PlanRowOut>,
+}
+
+/// The improvement plan of one organization for one cycle.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlanDoc {
+    pub cycle: CycleFacts,
+    pub sections: Vec<PlanSection>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRowOut {
+    /// The row's number in the plan.
+    pub number: String,
+    pub implemented_measures: String,
+    pub actual_date: Option<NaiveDate>,
+    pub status: PlanStatus,
+    pub cancel_reason: String,
+}
+
+/// The plan execution report of one organization for one cycle.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportDoc {
+    pub cycle: CycleFacts,
+    pub rows: Vec<ReportRowOut>,
+}
+
+/// One of the three documents.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Document {
+    Results(Box<ResultsDoc>),
+    Plan(PlanDoc),
+    Report(ReportDoc),
+}
+
+impl Document {
+    pub fn kind(&self) -> super::Kind {
+        match self {
+            Document::Results(_) => super::Kind::Results,
+            Document::Plan(_) => super::Kind::Plan,
+            Document::Report(_) => super::Kind::Report,
+        }
+    }
+}

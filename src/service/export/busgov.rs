@@ -1,0 +1,602 @@
+//! Exporting a cycle to bus.gov.ru: one packet per organization and document kind, into a package
+//! (folder, manifest, zip). positionIds are kept in the store; a changed document gets the next
+//! versionNumber; with `changed_only` unchanged documents are left out. Every packet is checked
+//! with the portal's rules before it goes into the package.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, bail};
+use rusqlite::Connection;
+
+use crate::domain::methodology::Methodology;
+use crate::exchange::busgov::check::{Violation, check_packet};
+use crate::exchange::busgov::model::{
+    CriterionValue, CycleFacts, Document, Envelope, IndicatorValue, InputValue, OperatorOut, Party,
+    PlanDoc, PlanRowOut, PlanSection, Rating, ReportDoc, ReportRowOut, ResultsDoc, ShortcomingOut,
+};
+use crate::exchange::busgov::package::{Entry, PackageWriter, Paths};
+use crate::exchange::busgov::writer::write_packet;
+use crate::exchange::busgov::{self, Kind};
+use crate::service::methodology::Methods;
+use crate::service::session;
+use crate::store::audit::{self, Action};
+use crate::store::export_data::{self, CycleHead, PartyRow, PlanMember, ResultsMember};
+use crate::store::exports::{self, Exported};
+
+/// What to export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub cycle_id: i64,
+    pub kinds: Vec<Kind>,
+    /// The folder the package goes into (`exports/` by default).
+    pub out_dir: PathBuf,
+    /// Leave out documents that have not changed since their last export.
+    pub changed_only: bool,
+}
+
+/// How far the export is: documents handled of the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// A document that was not exported, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub kind: Kind,
+    pub organization: String,
+    pub inn: String,
+    pub why: String,
+}
+
+/// A packet that failed the portal's rules (not put into the package).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    pub file: String,
+    pub organization: String,
+    pub violations: Vec<Violation>,
+}
+
+/// What an export did.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Outcome {
+    /// The package, unless nothing was written.
+    pub paths: Option<Paths>,
+    /// Documents written, per kind (results, plan, report).
+    pub written: [u64; 3],
+    /// Of those, written with a raised versionNumber (changed since their last export).
+    pub new_versions: u64,
+    /// Written for the first time.
+    pub first_time: u64,
+    /// Left out as unchanged (`changed_only`).
+    pub unchanged: u64,
+    /// Not exported: no results (not scored). At most [`MAX_LISTED`] kept; `skipped_total` counts all.
+    pub skipped: Vec<Skipped>,
+    pub skipped_total: u64,
+    /// Failed the rules. At most [`MAX_LISTED`] kept; `invalid_total` counts all.
+    pub invalid: Vec<Invalid>,
+    pub invalid_total: u64,
+}
+
+/// How many skipped or invalid documents are kept in detail (the rest are counted).
+pub const MAX_LISTED: usize = 100;
+
+/// The export was cancelled; nothing was written and nothing recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("выгрузка отменена; пакет не создан, в базе ничего не изменено")]
+pub struct Cancelled;
+
+fn party(p: &PartyRow) -> Party {
+    Party {
+        reg_num: p.reg_num.clone(),
+        full_name: p.full_name.clone(),
+        inn: p.inn.clone(),
+        kpp: p.kpp.clone(),
+    }
+}
+
+/// What the method says about the cycle's criteria and indicators, looked up once per export.
+struct MethodFacts {
+    /// Criteria (code, name) in the method's order; empty when the method is unknown.
+    criteria: Vec<(String, String)>,
+    /// Indicator code → (criterion code, name).
+    indicators: std::collections::HashMap<String, (String, String)>,
+}
+
+impl MethodFacts {
+    fn new(method: Option<&Methodology>, head: &CycleHead) -> MethodFacts {
+        let criteria = method.map_or_else(Vec::new, |me| {
+            me.criteria
+                .iter()
+                .map(|c| (c.code.clone(), c.name.clone()))
+                .collect()
+        });
+        let indicators = method.map_or_else(Default::default, |me| {
+            me.indicators_for(head.sector)
+                .into_iter()
+                .map(|d| (d.code.clone(), (d.criterion.clone(), d.name.clone())))
+                .collect()
+        });
+        MethodFacts {
+            criteria,
+            indicators,
+        }
+    }
+
+    /// The criterion an indicator belongs to: from the method, else from its first digit
+    /// (`2.3` → `К2`).
+    fn criterion_of(&self, indicator: &str) -> std::borrow::Cow<'_, str> {
+        match self.indicators.get(indicator) {
+            Some((c, _)) => std::borrow::Cow::Borrowed(c),
+            None => {
+                std::borrow::Cow::Owned(format!("К{}", indicator.split('.').next().unwrap_or("")))
+            }
+        }
+    }
+}
+
+/// The results document of one organization, or why there is none.
+fn results_doc(
+    head: &CycleHead,
+    facts_of: &MethodFacts,
+    m: &ResultsMember,
+) -> Result<ResultsDoc, String> {
+    let Some(score) = m.score else {
+        return Err(match &m.score_error {
+            Some(e) => format!("баллы не рассчитаны: {e}"),
+            None => format!(
+                "баллы не рассчитаны (выполните nok score --cycle {})",
+                head.id
+            ),
+        });
+    };
+    let criterion_codes: Vec<(String, String)> = if facts_of.criteria.is_empty() {
+        m.parts
+            .iter()
+            .filter(|p| p.code.starts_with('К'))
+            .map(|p| (p.code.clone(), String::new()))
+            .collect()
+    } else {
+        facts_of.criteria.clone()
+    };
+    let mut criteria = Vec::with_capacity(criterion_codes.len());
+    for (code, name) in criterion_codes {
+        let Some(part) = m.parts.iter().find(|p| p.code == code) else {
+            continue;
+        };
+        let indicators = m
+            .parts
+            .iter()
+            .filter(|p| !p.code.starts_with('К') && facts_of.criterion_of(&p.code) == code.as_str())
+            .map(|p| IndicatorValue {
+                code: p.code.clone(),
+                name: facts_of
+                    .indicators
+                    .get(&p.code)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default(),
+                value: p.value,
+                inputs: m
+                    .inputs
+                    .iter()
+                    .filter(|(k, _)| {
+                        k.strip_prefix(p.code.as_str())
+                            .is_some_and(|rest| rest.starts_with('.'))
+                    })
+                    .map(|(k, v)| InputValue {
+                        key: k.clone(),
+                        value: *v,
+                    })
+                    .collect(),
+            })
+            .collect();
+        criteria.push(CriterionValue {
+            code,
+            name,
+            value: part.value,
+            place: part.place,
+            indicators,
+        });
+    }
+    if criteria.is_empty() {
+        return Err("нет значений критериев (пересчитайте баллы: nok score)".into());
+    }
+    let operator = match (&head.operator_name, &head.operator_inn) {
+        (Some(name), Some(inn)) if !name.trim().is_empty() => Some(OperatorOut {
+            name: name.clone(),
+            inn: inn.clone(),
+            contract_number: head.contract_number.clone().unwrap_or_default(),
+            contract_date: head.contract_date,
+        }),
+        _ => None,
+    };
+    let approval = match (&head.council_protocol_number, head.council_protocol_date) {
+        (Some(n), Some(d)) if !n.trim().is_empty() => Some((n.clone(), d)),
+        _ => None,
+    };
+    Ok(ResultsDoc {
+        cycle: facts(head),
+        methodology: head.methodology.clone(),
+        group: m.group.clone(),
+        respondents: m.respondents,
+        criteria,
+        total: score.total,
+        rating: Rating {
+            place: score.place,
+            ranked: score.ranked,
+            group_place: score.group_place,
+            group_ranked: score.group_ranked,
+        },
+        shortcomings: m
+            .shortcomings
+            .iter()
+            .map(|s| ShortcomingOut {
+                criterion: s.criterion.clone(),
+                indicator: s.indicator.clone(),
+                text: s.text.clone(),
+            })
+            .collect(),
+        operator,
+        approval,
+        documents: Vec::new(),
+    })
+}
+
+fn facts(head: &CycleHead) -> CycleFacts {
+    CycleFacts {
+        year: head.year,
+        sector: head.sector.code().to_string(),
+    }
+}
+
+fn plan_doc(head: &CycleHead, method: Option<&Methodology>, m: &PlanMember) -> PlanDoc {
+    let mut sections: Vec<PlanSection> = Vec::new();
+    for r in &m.rows {
+        if sections.last().is_none_or(|s| s.criterion != r.criterion) {
+            sections.push(PlanSection {
+                criterion: r.criterion.clone(),
+                name: method
+                    .and_then(|me| me.criterion(&r.criterion))
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                rows: Vec::new(),
+            });
+        }
+        if let Some(s) = sections.last_mut() {
+            s.rows.push(PlanRowOut {
+                number: r.number.clone(),
+                shortcoming: r.shortcoming.clone(),
+                measure: r.measure.clone(),
+                planned_date: r.planned_date,
+                responsible: r.responsible.clone(),
+                expected_result: r.expected_result.clone(),
+                result_indicators: r.result_indicators.clone(),
+            });
+        }
+    }
+    PlanDoc {
+        cycle: facts(head),
+        sections,
+    }
+}
+
+fn report_doc(head: &CycleHead, m: &PlanMember) -> ReportDoc {
+    ReportDoc {
+        cycle: facts(head),
+        rows: m
+            .rows
+            .iter()
+            .map(|r| ReportRowOut {
+                number: r.number.clone(),
+                implemented_measures: r.implemented_measures.clone(),
+                actual_date: r.actual_date,
+                status: r.status,
+                cancel_reason: r.cancel_reason.clone().unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+/// The state shared by the packets of one export.
+struct Run<'a> {
+    conn: &'a Connection,
+    head: &'a CycleHead,
+    placer: Party,
+    package: Option<PackageWriter>,
+    out_dir: PathBuf,
+    package_name: String,
+    changed_only: bool,
+    /// `YYYY-MM-DDThh:mm:ss+03:00` of this export, and the local stamp stored.
+    created: String,
+    stamp: String,
+    buf: Vec<u8>,
+    /// Positions exported before, of the kind being exported, by organization id.
+    known: std::collections::HashMap<i64, exports::Position>,
+    outcome: Outcome,
+    done: u64,
+    total: u64,
+    cancel: &'a AtomicBool,
+    progress: &'a mut dyn FnMut(Progress),
+}
+
+impl Run<'_> {
+    fn step(&mut self) -> anyhow::Result<()> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(Cancelled.into());
+        }
+        self.done += 1;
+        if self.done.is_multiple_of(64) || self.done == self.total {
+            (self.progress)(Progress {
+                done: self.done,
+                total: self.total,
+            });
+        }
+        Ok(())
+    }
+
+    fn skip(&mut self, kind: Kind, org: &PartyRow, name: &str, why: String) {
+        self.outcome.skipped_total += 1;
+        if self.outcome.skipped.len() < MAX_LISTED {
+            self.outcome.skipped.push(Skipped {
+                kind,
+                organization: name.to_string(),
+                inn: org.inn.clone(),
+                why,
+            });
+        }
+    }
+
+    /// Writes one packet: decides its version, checks it, adds it to the package and records it.
+    fn packet(
+        &mut self,
+        org_id: i64,
+        org: &PartyRow,
+        name: &str,
+        doc: &Document,
+    ) -> anyhow::Result<()> {
+        let kind = doc.kind();
+        let stored = self.known.remove(&org_id);
+        let position_id = match &stored {
+            Some(p) => p.position_id.clone(),
+            None => busgov::position_id(
+                kind,
+                &org.reg_num,
+                &org.inn,
+                self.head.year,
+                self.head.sector.code(),
+                &self.head.authority.inn,
+            ),
+        };
+        let initiator = party(org);
+        let mut env = Envelope {
+            packet_id: busgov::new_packet_id(&position_id, 0),
+            created: self.created.clone(),
+            position_id: position_id.clone(),
+            change_date: self.created.clone(),
+            version: stored.as_ref().map_or(1, |p| p.version_number),
+        };
+        let content = write_packet(&mut self.buf, &env, &self.placer, &initiator, doc)?;
+        // 0 unchanged, 1 first export, 2 a new version.
+        let change = match &stored {
+            Some(p) if p.content_sha256.as_deref() == Some(content.as_str()) => {
+                if self.changed_only {
+                    self.outcome.unchanged += 1;
+                    return Ok(());
+                }
+                0
+            }
+            Some(p) => {
+                env.version = p.version_number + 1;
+                env.packet_id = busgov::new_packet_id(&position_id, env.version);
+                write_packet(&mut self.buf, &env, &self.placer, &initiator, doc)?;
+                2
+            }
+            None => 1,
+        };
+        let file = busgov::file_name(kind, self.head.year, &org.reg_num, &org.inn);
+        let report = check_packet(&self.buf);
+        if report.errors() > 0 {
+            self.outcome.invalid_total += 1;
+            if self.outcome.invalid.len() < MAX_LISTED {
+                self.outcome.invalid.push(Invalid {
+                    file,
+                    organization: name.to_string(),
+                    violations: report.violations,
+                });
+            }
+            return Ok(());
+        }
+        if self.package.is_none() {
+            self.package = Some(
+                PackageWriter::create(&self.out_dir, &self.package_name).with_context(|| {
+                    format!(
+                        "не удалось создать пакет в папке {}",
+                        self.out_dir.display()
+                    )
+                })?,
+            );
+        }
+        let Some(package) = self.package.as_mut() else {
+            bail!("пакет не создан");
+        };
+        let bytes = std::mem::take(&mut self.buf);
+        let (file, file_sha) = package
+            .add(
+                &file,
+                bytes,
+                &Entry {
+                    kind,
+                    organization: name,
+                    inn: &org.inn,
+                    reg_num: &org.reg_num,
+                    position_id: &position_id,
+                    version: env.version,
+                },
+            )
+            .with_context(|| format!("не удалось записать {file} в пакет"))?;
+        let file_in_package = format!("{}/{file}", package.name());
+        exports::record_export(
+            self.conn,
+            &Exported {
+                kind: kind.code(),
+                org_id,
+                cycle_id: self.head.id,
+                position_id: &position_id,
+                version_number: env.version,
+                content_sha256: &content,
+                header_id: &env.packet_id,
+                file: &file_in_package,
+                file_sha256: &file_sha,
+                at: &self.stamp,
+                known: stored.is_some(),
+            },
+        )?;
+        self.outcome.written[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)] += 1;
+        match change {
+            1 => self.outcome.first_time += 1,
+            2 => self.outcome.new_versions += 1,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Exports the cycle's documents of the chosen kinds into a new package under `opts.out_dir`.
+/// The database records (positions, versions, export log, audit) are committed only once the
+/// package is complete; an error or a cancel leaves neither a package nor a change.
+pub fn export(
+    conn: &mut Connection,
+    methods: &Methods,
+    opts: &Options,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Outcome> {
+    let head = export_data::cycle_head(conn, opts.cycle_id)?.with_context(|| {
+        format!(
+            "цикл {} не найден; список циклов: nok cycles",
+            opts.cycle_id
+        )
+    })?;
+    if opts.kinds.contains(&Kind::Results) && head.scores_stale {
+        bail!(
+            "баллы цикла {} устарели (исходные данные менялись после расчета); пересчитайте: nok score --cycle {}",
+            head.id,
+            head.id
+        );
+    }
+    if head.authority.reg_num.trim().is_empty() {
+        bail!(
+            "у уполномоченного органа «{}» не указан код по Сводному реестру (regNum): он нужен в пакете как «кем сформировано» (placer)",
+            head.authority.full_name
+        );
+    }
+    let method = methods.get(&head.methodology);
+    let facts_of = MethodFacts::new(method, &head);
+    let members = export_data::member_count(conn, head.id)?;
+    let now = chrono::Local::now();
+    let tx = conn.transaction()?;
+    let mut run = Run {
+        conn: &tx,
+        head: &head,
+        placer: party(&head.authority),
+        package: None,
+        out_dir: opts.out_dir.clone(),
+        package_name: format!(
+            "busgov_{}_{}_cycle{}_{}",
+            head.year,
+            head.sector.code(),
+            head.id,
+            now.format("%Y%m%d-%H%M%S")
+        ),
+        changed_only: opts.changed_only,
+        created: now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        stamp: session::now_stamp(),
+        buf: Vec::with_capacity(64 * 1024),
+        known: Default::default(),
+        outcome: Outcome::default(),
+        done: 0,
+        total: members * opts.kinds.len() as u64,
+        cancel,
+        progress,
+    };
+    (run.progress)(Progress {
+        done: 0,
+        total: run.total,
+    });
+    let mut kinds = opts.kinds.clone();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        run.known = exports::of_cycle(run.conn, kind.code(), head.id)?;
+        match kind {
+            Kind::Results => {
+                export_data::for_each_results::<anyhow::Error>(run.conn, head.id, |m| {
+                    run.step()?;
+                    match results_doc(&head, &facts_of, m) {
+                        Ok(doc) => run.packet(
+                            m.org_id,
+                            &m.org,
+                            &m.display_name,
+                            &Document::Results(Box::new(doc)),
+                        ),
+                        Err(why) => {
+                            run.skip(Kind::Results, &m.org, &m.display_name, why);
+                            Ok(())
+                        }
+                    }
+                })?;
+            }
+            Kind::Plan | Kind::Report => {
+                let mut seen = 0u64;
+                export_data::for_each_plan::<anyhow::Error>(run.conn, head.id, |m| {
+                    seen += 1;
+                    run.step()?;
+                    let doc = if kind == Kind::Plan {
+                        Document::Plan(plan_doc(&head, method, m))
+                    } else {
+                        Document::Report(report_doc(&head, m))
+                    };
+                    run.packet(m.org_id, &m.org, &m.display_name, &doc)
+                })?;
+                // Members without plan rows have nothing to publish; count them as handled.
+                run.done += members.saturating_sub(seen);
+            }
+        }
+    }
+    (run.progress)(Progress {
+        done: run.total,
+        total: run.total,
+    });
+    let written: u64 = run.outcome.written.iter().sum();
+    let package = run.package.take();
+    let mut outcome = std::mem::take(&mut run.outcome);
+    drop(run);
+    if let Some(package) = package {
+        let name = package.name().to_string();
+        let paths = package
+            .finish()
+            .with_context(|| format!("не удалось завершить пакет {name}"))?;
+        audit::record(
+            &tx,
+            &audit::Entry {
+                at: &session::now_stamp(),
+                os_user: &session::os_user(),
+                action: Action::Bulk,
+                entity: "export_position",
+                entity_id: None,
+                field: None,
+                old_value: None,
+                new_value: None,
+                note: &format!(
+                    "выгрузка bus.gov.ru: цикл {}, пакет {name}, документов {written} (впервые {}, новых версий {})",
+                    head.id, outcome.first_time, outcome.new_versions
+                ),
+            },
+        )?;
+        tx.commit()?;
+        outcome.paths = Some(paths);
+    }
+    Ok(outcome)
+}
