@@ -3,7 +3,7 @@
 //! UI loads, and an online backup, for a bounded time. No «database is locked» reaches anyone, no update is lost
 //! (row versions and the audit log account for every change), and the database checks clean.
 //!
-//! Extension point: another writer (`nok export` marking positions, once it lands) is one more entry in
+//! Extension point: another writer is one more entry in
 //! `writers` with its own [`Writer`] variant, its successful runs counted the same way.
 
 use std::collections::BTreeMap;
