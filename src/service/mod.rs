@@ -4,6 +4,7 @@
 pub mod check;
 pub mod config;
 pub mod demo;
+pub mod edit;
 pub mod export;
 pub mod import;
 pub mod methodology;

@@ -3,6 +3,7 @@
 //! first frame comes at once and the screen stays responsive on a 100,000-organization database.
 
 pub mod app;
+pub mod form;
 pub mod job;
 pub mod keymap;
 pub mod screen;

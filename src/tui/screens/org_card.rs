@@ -666,8 +666,29 @@ impl Screen for OrgCardScreen {
             ("←→", "цикл"),
             ("↑↓ PgDn", "листать"),
             ("s S", "раздел"),
+            ("e", "данные"),
+            ("r", "реквизиты"),
+            ("p", "план"),
+            ("n", "недостатки"),
+            ("c", "цикл"),
             ("Esc", "назад"),
         ]
+    }
+
+    /// Reads the card again (after a change saved from a form opened on it).
+    fn activate(&mut self, cx: &Ctx) {
+        let Some(conn) = cx.conn else { return };
+        if let Ok(Some(ident)) = card::identity(conn, self.ident.id) {
+            self.ident = ident;
+        }
+        match card::history(conn, self.ident.id) {
+            Ok(h) => {
+                self.history = h;
+                self.selected = self.selected.min(self.history.len().saturating_sub(1));
+                self.load_detail(conn);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
     }
 
     fn status(&self) -> String {
@@ -689,6 +710,29 @@ impl Screen for OrgCardScreen {
         let width = usize::from(self.body_width.get());
         let height = usize::from(self.body_height.get()).max(1);
         match action {
+            Action::EditIdentity => super::edit_org::open(cx, self.ident.id),
+            Action::EditCycle => match self.cycle() {
+                Some(c) => super::edit_cycle::open(cx, &self.title(), c),
+                None => Outcome::Message("организация не оценивалась: циклов нет".into()),
+            },
+            Action::EditShortcomings => match self.cycle() {
+                Some(c) => super::edit_shortcomings::open(
+                    cx,
+                    c.cycle_id,
+                    c.year,
+                    self.ident.id,
+                    &self.title(),
+                ),
+                None => Outcome::Message("организация не оценивалась: недостатков нет".into()),
+            },
+            Action::DraftPlan => match self.cycle() {
+                Some(c) => super::edit_draft::open(cx, self.ident.id, &self.title(), c),
+                None => Outcome::Message("организация не оценивалась: проекта плана нет".into()),
+            },
+            Action::Edit => match self.cycle() {
+                Some(c) => super::edit_inputs::open(cx, &self.title(), c),
+                None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),
+            },
             Action::Left | Action::Right => {
                 let next = match action {
                     // The history is newest first: Left goes back in time.
