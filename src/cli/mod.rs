@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand; each parses, calls services and prints.
 //! Exit codes: 0 — done, 1 — error, 2 — wrong usage.
 
+mod backup;
 mod check;
 mod check_db;
 mod cycles;
@@ -92,6 +93,9 @@ enum Command {
     /// Проверить целостность и согласованность базы
     #[command(name = "check-db", help_template = LEAF_HELP)]
     CheckDb,
+    /// Сделать резервную копию базы (можно, пока другие работают)
+    #[command(help_template = LEAF_HELP)]
+    Backup(backup::Args),
     /// Выгрузить пакет для bus.gov.ru или таблицу для Excel
     #[command(help_template = ROOT_HELP, subcommand_help_heading = "Команды")]
     Export(export::Args),
@@ -176,6 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
+        Some(Command::Backup(args)) => backup::run(&ctx, &args),
         Some(Command::Export(args)) => export::run(&ctx, &args),
         Some(Command::Check(args)) => check::run(&ctx, &args),
         Some(Command::Receipt(args)) => receipt::run(&ctx, &args),
