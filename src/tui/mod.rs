@@ -109,8 +109,18 @@ fn event_loop(
             std::io::stdout().flush()?;
             dirty = false;
         }
-        if event::poll(Duration::from_millis(50))? {
-            match event::read()? {
+        // A signal arriving while we wait interrupts the wait (EINTR): not an error, just a
+        // turn of the loop, which then sees the stop flag.
+        let ready = match event::poll(Duration::from_millis(50)) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => false,
+            other => other?,
+        };
+        if ready {
+            let read = match event::read() {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => other?,
+            };
+            match read {
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
                     if let Some(action) = keymap::action(app.key_mode(), key) {
                         app.update(action);
