@@ -370,6 +370,111 @@ fn improvement_plan_from_a_pasted_table() {
     assert_eq!(digest(&conn), before);
 }
 
+/// A plan form pasted from Word one cell per line (a tab opens a cell, a cell's text goes on over
+/// lines without a tab, rows parted by blank lines), with two filled rows and an empty one.
+#[test]
+fn improvement_plan_pasted_one_cell_per_line() {
+    let (_d, mut conn) = demo();
+    let (cycle, inn) = plan_target(&conn);
+    let kind = Kind::Plan {
+        cycle_id: cycle,
+        org: Some(inn.clone()),
+    };
+    let bytes = std::fs::read(fixture("plan_cells.txt")).unwrap();
+    let p = run(&mut conn, "plan_cells.txt", &bytes, &kind).unwrap();
+    assert!(p.rejected.is_empty(), "{p:?}");
+    assert!(p.unknown_columns.is_empty(), "{:?}", p.unknown_columns);
+    assert_eq!(p.added.len(), 2, "{p:?}");
+    assert_eq!(
+        p.added.iter().map(|c| c.line).collect::<Vec<_>>(),
+        [22, 33],
+        "each row on the line of its first cell"
+    );
+    // The signature under the table is not a plan row (its text after a blank line joins its
+    // short row): it is named in the notes, not imported.
+    assert_eq!(
+        p.notes,
+        ["строка 50 пропущена: «Директор | А.А. Смирнова Исп. Кузнецова»"]
+    );
+    let as_read: Vec<Vec<&str>> = p
+        .as_read
+        .1
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(
+        as_read,
+        [
+            vec![
+                "1.1",
+                "Разместить на сайте часы приема граждан",
+                "31.03.2025",
+                "31.03.2025",
+                "Иванова Анна Петровна, заместитель директора"
+            ],
+            vec![
+                "2.3",
+                "Установить поручни у входа",
+                "IV квартал 2025 г.",
+                "31.12.2025",
+                "Петров О.Ю.; инженер"
+            ],
+        ]
+    );
+    type Stored = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
+    let rows: Vec<Stored> = conn
+        .prepare("SELECT p.number, p.criterion, p.measure, p.planned_date, p.resp_last_name, p.resp_first_name, p.resp_position, p.shortcoming, p.expected_result, p.result_indicators FROM plan_row p JOIN organization o ON o.id = p.org_id WHERE p.cycle_id = ?1 AND o.inn = ?2 ORDER BY p.number")
+        .unwrap()
+        .query_map(rusqlite::params![cycle, inn], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 2);
+    let r = &rows[0];
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.3.as_str()),
+        ("1.1", "К1", "2025-03-31")
+    );
+    assert_eq!(
+        (r.4.as_str(), r.5.as_str(), r.6.as_str()),
+        ("Иванова", "Анна", "заместитель директора")
+    );
+    // A blank line inside a cell is a paragraph break, not the end of the row.
+    assert_eq!(r.7, "Нет сведений о часах приема на сайте");
+    assert_eq!(
+        (r.8.as_str(), r.9.as_str()),
+        ("Часы приема размещены", "Доля сведений на сайте, %")
+    );
+    let r = &rows[1];
+    assert_eq!(
+        (r.0.as_str(), r.1.as_str(), r.2.as_str(), r.3.as_str()),
+        ("2.3", "К2", "Установить поручни у входа", "2025-12-31")
+    );
+    assert_eq!((r.4.as_str(), r.6.as_str()), ("Петров", "инженер"));
+    assert_eq!(
+        (r.7.as_str(), r.8.as_str(), r.9.as_str()),
+        ("Нет поручней", "Поручни установлены", "")
+    );
+
+    let before = digest(&conn);
+    let p = run(&mut conn, "plan_cells.txt", &bytes, &kind).unwrap();
+    assert_eq!((p.added.len(), p.changed.len(), p.unchanged), (0, 0, 2));
+    assert_eq!(digest(&conn), before);
+}
+
 #[test]
 fn authority_plan_from_a_pasted_document() {
     let (_d, mut conn) = demo();
@@ -517,7 +622,7 @@ fn seed_documents_import() {
         authority,
         title: None,
     };
-    let mut found = 0;
+    let (mut found, mut empty_forms) = (0, 0);
     for entry in std::fs::read_dir(&seeds).unwrap() {
         let path = entry.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
@@ -585,8 +690,49 @@ fn seed_documents_import() {
                 )
                 .unwrap();
             assert_eq!((from, to), (2016, 2018));
+        } else if text.contains("\nмероприятий по улучшению деятельности")
+        {
+            // The letter with an empty plan form pasted one cell per line: the form is found
+            // with every column of the plan matched, and it is reported empty; nothing changes.
+            empty_forms += 1;
+            let sheet = read_bytes(&name, &bytes).unwrap();
+            let header = sheet.rows.iter().find(|r| r.cell(0) == "№ п/п").unwrap();
+            assert_eq!(header.line, 69);
+            assert_eq!(
+                header.cells,
+                [
+                    "№ п/п",
+                    "Наименование мероприятия",
+                    "Основание реализации (результат независимой оценки качества)",
+                    "Срок реализации",
+                    "Ответственный исполнитель",
+                    "Результат",
+                    "Показатели, характеризующие результат выполнения мероприятия"
+                ]
+            );
+            let empty = format!(
+                "в файле {name}: таблица мероприятий (заголовок в строке 69) пуста — добавлять нечего"
+            );
+            let (cycle, inn) = plan_target(&conn);
+            let before = digest(&conn);
+            let plan = Kind::Plan {
+                cycle_id: cycle,
+                org: Some(inn),
+            };
+            for kind in [&plan, &kind] {
+                let p = run(&mut conn, &name, &bytes, kind).unwrap();
+                assert!(p.notes.contains(&empty), "{:?}", p.notes);
+                assert!(
+                    !p.has_changes() && p.rejected.is_empty() && !p.applied,
+                    "{p:?}"
+                );
+                assert_eq!(digest(&conn), before);
+            }
+            // Every column matched by the plan import; the authority plan has no place for two.
+            let sheet_plan = run(&mut conn, &name, &bytes, &plan).unwrap();
+            assert!(sheet_plan.unknown_columns.is_empty(), "{sheet_plan:?}");
         } else {
-            // The letter with an empty plan form: no table of measures, a clear error, nothing changed.
+            // Any other document: no table of measures, a clear error, nothing changed.
             let before = digest(&conn);
             let err = run(&mut conn, &name, &bytes, &kind).unwrap_err();
             assert!(
@@ -596,6 +742,12 @@ fn seed_documents_import() {
             assert_eq!(digest(&conn), before);
         }
     }
+    assert_eq!(
+        empty_forms,
+        1,
+        "one empty plan form expected in {}",
+        seeds.display()
+    );
     assert_eq!(found, 2, "two seed plans expected in {}", seeds.display());
 }
 

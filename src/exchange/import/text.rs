@@ -213,18 +213,143 @@ fn csv_rows(source: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, ReadErr
 
 /// Tab-separated text as copied from a document: one line, one row; no quoting, except that a
 /// cell wholly in double quotes with doubled quotes inside (as Excel writes tab text) is unquoted.
+///
+/// Word also pastes a table one cell per line: each cell opens with a tab, its text may go on
+/// over lines without a tab (and over blank lines), and rows are parted by a blank line. Such
+/// a run of lines is rebuilt into rows (see [`cell_block`]), each row on the line of its first
+/// cell.
 fn pasted_rows(source: &str, text: &str) -> Result<Vec<Row>, ReadError> {
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+        .collect();
     let mut rows = Vec::new();
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut i = 0;
+    while i < lines.len() {
+        if opens_cell(lines[i].1)
+            && let Some((block, next)) = cell_block(&lines, i)
+        {
+            for (line, cells) in block {
+                let row = Row {
+                    line,
+                    cells: cells.iter().map(|c| clean_cell(&unquote(c))).collect(),
+                };
+                check_cells(source, &row)?;
+                rows.push(row);
+            }
+            i = next;
+            continue;
+        }
+        let (line, text) = lines[i];
         let row = Row {
-            line: i + 1,
-            cells: line.split('\t').map(|c| clean_cell(&unquote(c))).collect(),
+            line,
+            cells: text.split('\t').map(|c| clean_cell(&unquote(c))).collect(),
         };
         check_cells(source, &row)?;
         rows.push(row);
+        i += 1;
     }
     Ok(rows)
+}
+
+/// A line that opens a cell in the one-cell-per-line layout: a tab first and no other tab.
+fn opens_cell(line: &str) -> bool {
+    line.strip_prefix('\t')
+        .is_some_and(|rest| !rest.contains('\t'))
+}
+
+/// A line with nothing but spaces (a line holding a tab is an empty cell, not a blank line).
+fn blank_line(line: &str) -> bool {
+    !line.contains('\t') && line.trim().is_empty()
+}
+
+/// Fewest cells in the first row of a table pasted one cell per line.
+const MIN_CELL_COLUMNS: usize = 3;
+
+/// Rows rebuilt from a table pasted one cell per line: (line of the first cell, raw cell texts).
+type CellRows = Vec<(usize, Vec<String>)>;
+
+/// A table pasted one cell per line, from `lines[start]` (a line that opens a cell): the rows
+/// rebuilt as (line of the first cell, raw cell texts), and the index of the first line after
+/// the table. A line with a leading tab opens a cell; a line without a tab continues the cell
+/// above (after a blank line too, while the row is short of the width of the first row); a
+/// row ends at a blank line followed by a cell, or when a cell would exceed the first row's
+/// width. The table ends at a line with several tabs, or at text after a complete row. `None`
+/// when the first row (the header) has fewer than [`MIN_CELL_COLUMNS`] cells: a lone line with
+/// a leading tab is not such a table.
+fn cell_block(lines: &[(usize, &str)], start: usize) -> Option<(CellRows, usize)> {
+    let mut rows: CellRows = Vec::new();
+    let mut row: Vec<String> = Vec::new();
+    let mut row_line = lines[start].0;
+    let mut width: Option<usize> = None;
+    let mut i = start;
+    while i < lines.len() {
+        let (line, text) = lines[i];
+        if opens_cell(text) {
+            if width.is_some_and(|w| row.len() >= w) {
+                rows.push((row_line, std::mem::take(&mut row)));
+            }
+            if row.is_empty() {
+                row_line = line;
+            }
+            row.push(text[1..].to_string());
+            i += 1;
+        } else if blank_line(text) {
+            let Some(k) = (i..lines.len()).find(|&k| !blank_line(lines[k].1)) else {
+                break;
+            };
+            let next = lines[k].1;
+            if opens_cell(next) {
+                // Rows are parted by blank lines; the first row sets the width. A first row of
+                // fewer than three cells is no table header: stop early (this keeps the reading
+                // linear on files full of lines with a leading tab).
+                if rows.is_empty() && row.len() < MIN_CELL_COLUMNS {
+                    return None;
+                }
+                width.get_or_insert(row.len());
+                rows.push((row_line, std::mem::take(&mut row)));
+                i = k;
+            } else if !next.contains('\t') {
+                // Text after a blank line: a paragraph break inside a cell of a row still short
+                // of the width, or (before the width is known) when a cell opens right after the
+                // text; otherwise the text after the table (a signature, the next paragraph).
+                let end = (k..lines.len())
+                    .find(|&m| blank_line(lines[m].1) || lines[m].1.contains('\t'))
+                    .unwrap_or(lines.len());
+                let inside = match width {
+                    Some(w) => row.len() < w,
+                    None => end < lines.len() && opens_cell(lines[end].1),
+                };
+                if !inside {
+                    break;
+                }
+                if let Some(cell) = row.last_mut() {
+                    for &(_, more) in &lines[k..end] {
+                        cell.push('\n');
+                        cell.push_str(more);
+                    }
+                }
+                i = end;
+            } else {
+                break;
+            }
+        } else if !text.contains('\t') {
+            if let Some(cell) = row.last_mut() {
+                cell.push('\n');
+                cell.push_str(text);
+            }
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if !row.is_empty() {
+        rows.push((row_line, row));
+    }
+    rows.first()
+        .is_some_and(|(_, cells)| cells.len() >= MIN_CELL_COLUMNS)
+        .then_some((rows, i))
 }
 
 fn unquote(cell: &str) -> std::borrow::Cow<'_, str> {
@@ -297,6 +422,69 @@ mod tests {
         assert!(matches!(s.format, Format::Pasted { .. }));
         assert_eq!(s.rows[2].line, 3);
         assert_eq!(s.rows[2].cells, vec!["1.1.", "Совещание, семинар", ""]);
+    }
+
+    #[test]
+    fn a_table_pasted_one_cell_per_line_is_rebuilt_into_rows() {
+        let text = "План\n\n\t№\n\nп/п\n\tНаименование мероприятия\n\tОснование реализации\n\n(результат оценки)\n\tСрок\n\n\t1.1.\n\tРазместить\nчасы приема\n\tНет часов\n\t31.03.2025\n\t2.1\n\tПоручни\n\nв холле\n\tНет поручней\n\t\n\n\t\n\t\n\t\n\t\n\nПодпись\tдата\n";
+        let s = read("p.txt", text.as_bytes()).unwrap();
+        let rows: Vec<(usize, Vec<&str>)> = s
+            .rows
+            .iter()
+            .map(|r| (r.line, r.cells.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (1, vec!["План"]),
+                (2, vec![""]),
+                (
+                    3,
+                    vec![
+                        "№ п/п",
+                        "Наименование мероприятия",
+                        "Основание реализации (результат оценки)",
+                        "Срок"
+                    ]
+                ),
+                (
+                    12,
+                    vec!["1.1.", "Разместить часы приема", "Нет часов", "31.03.2025"]
+                ),
+                // The width of the header ends the row; a blank line in a short row is a
+                // paragraph break inside the cell.
+                (17, vec!["2.1", "Поручни в холле", "Нет поручней", ""]),
+                (24, vec!["", "", "", ""]),
+                (28, vec![""]),
+                (29, vec!["Подпись", "дата"]),
+                (30, vec![""]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_line_with_a_leading_tab_stays_a_row() {
+        let s = read(
+            "p.txt",
+            "№\tМероприятие\n1.\tСовет\n\tи съезд\nдалее\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(s.rows[2].cells, vec!["", "и съезд"]);
+        assert_eq!(s.rows[3].cells, vec!["далее"]);
+        // Cells parted by blank lines one by one: no header of three cells, ordinary rows.
+        let s = read("p.txt", "\tа\n\n\tб\n\n\tв\n".as_bytes()).unwrap();
+        let cells: Vec<Vec<&str>> = cells(&s);
+        assert_eq!(
+            cells,
+            vec![
+                vec!["", "а"],
+                vec![""],
+                vec!["", "б"],
+                vec![""],
+                vec!["", "в"],
+                vec![""]
+            ]
+        );
     }
 
     #[test]

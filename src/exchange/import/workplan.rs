@@ -132,6 +132,8 @@ pub type Problem = (usize, String, String);
 pub struct WorkplanDoc {
     pub title: String,
     pub title_line: usize,
+    /// Line of the (first) header of the table of measures.
+    pub plan_header_line: usize,
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
     pub approved_by: String,
@@ -216,6 +218,13 @@ pub fn read(sheet: &Sheet) -> Result<WorkplanDoc, String> {
             sheet.source
         ));
     }
+    doc.plan_header_line = starts
+        .iter()
+        .find_map(|(_, s)| match s {
+            Segment::Plan(map) => Some(map.line),
+            Segment::Targets(..) => None,
+        })
+        .unwrap_or_default();
     read_preamble(&rows[..starts[0].0], &mut doc);
     let mut current_section: Option<(usize, String, String)> = None;
     for (k, (start, seg)) in starts.iter().enumerate() {

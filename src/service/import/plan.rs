@@ -185,6 +185,20 @@ pub(super) fn run(
         })?),
         None => None,
     };
+    let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
+    if t.items().next().is_none() {
+        // An empty form (the plan's blank as sent with a letter): nothing to add, not an error.
+        for (line, text) in &t.stray {
+            preview
+                .notes
+                .push(format!("строка {line} пропущена: «{text}»"));
+        }
+        preview.notes.push(format!(
+            "в файле {}: таблица мероприятий (заголовок в строке {}) пуста — добавлять нечего",
+            sheet.source, map.line
+        ));
+        return Ok(());
+    }
     if default_org.is_none() && map.col(ORG_INN).is_none() {
         anyhow::bail!(
             "укажите организацию: --org ИНН (или колонка «ИНН организации» в файле {})",
@@ -193,7 +207,6 @@ pub(super) fn run(
     }
     let members = store::import::memberships(conn, cycle_id)?;
     let existing = store::import::plan_rows(conn, cycle_id)?;
-    let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
     for (line, text) in &t.stray {
         preview
             .notes
@@ -399,12 +412,6 @@ pub(super) fn run(
     }
     let _ = cycle;
     progress(Progress::Checking { done: total, total });
-    if t.items().next().is_none() {
-        preview.notes.push(format!(
-            "в файле {} нет строк плана под заголовком (строка {})",
-            sheet.source, map.line
-        ));
-    }
     Ok(())
 }
 

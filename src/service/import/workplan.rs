@@ -33,6 +33,23 @@ pub(super) fn run(
             )
         })?;
     let doc = doc_reader::read(sheet).map_err(anyhow::Error::msg)?;
+    if doc.items.is_empty() && doc.targets.is_empty() {
+        // An empty form (a plan's blank as sent with a letter): nothing to add, not an error,
+        // and no plan without measures is created.
+        preview
+            .unknown_columns
+            .extend(doc.unknown_columns.iter().cloned());
+        for (line, text) in &doc.stray {
+            preview
+                .notes
+                .push(format!("строка {line} пропущена: «{text}»"));
+        }
+        preview.notes.push(format!(
+            "в файле {}: таблица мероприятий (заголовок в строке {}) пуста — добавлять нечего",
+            sheet.source, doc.plan_header_line
+        ));
+        return Ok(());
+    }
     let title = match title {
         Some(t) => t.to_string(),
         None if !doc.title.is_empty() => doc.title.clone(),
