@@ -785,6 +785,12 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
             return report;
         }
     };
+    check_packet_str(text)
+}
+
+/// Checks one packet already known to be text (as the export writes it).
+pub fn check_packet_str(text: &str) -> PacketReport {
+    let mut report = PacketReport::default();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = NsReader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
