@@ -802,6 +802,8 @@ pub fn check_packet_str(text: &str) -> PacketReport {
     };
     let schemas = schemas();
     let mut stack: Vec<Frame<'_>> = Vec::new();
+    // Text buffers of closed elements, reused by the next ones (no allocation per element).
+    let mut spare: Vec<String> = Vec::new();
     // The path of the open element (`nokPlan/body/position/…`), grown and cut as elements open
     // and close.
     let mut path = String::with_capacity(128);
@@ -855,7 +857,7 @@ pub fn check_packet_str(text: &str) -> PacketReport {
                         start: 0,
                         idx: 0,
                         count: 0,
-                        text: String::new(),
+                        text: spare.pop().unwrap_or_default(),
                         line,
                     });
                     continue;
@@ -885,7 +887,7 @@ pub fn check_packet_str(text: &str) -> PacketReport {
                             start,
                             idx: 0,
                             count: 0,
-                            text: String::new(),
+                            text: spare.pop().unwrap_or_default(),
                             line,
                         });
                     }
@@ -927,6 +929,9 @@ pub fn check_packet_str(text: &str) -> PacketReport {
                     }
                 }
                 path.truncate(frame.start);
+                let mut text = frame.text;
+                text.clear();
+                spare.push(text);
             }
             Event::Text(t) => {
                 if let Some(f) = stack.last_mut() {

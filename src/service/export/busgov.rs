@@ -421,7 +421,10 @@ impl Run<'_> {
         let Some(package) = self.package.as_mut() else {
             bail!("пакет не создан");
         };
-        let bytes = std::mem::take(&mut self.buf).into_bytes();
+        // The next packet of the kind is about as long: give its buffer room for it at once
+        // rather than growing it step by step.
+        let room = self.buf.len() + self.buf.len() / 4;
+        let bytes = std::mem::replace(&mut self.buf, String::with_capacity(room)).into_bytes();
         let (file, file_sha) = package
             .add(
                 &file,
