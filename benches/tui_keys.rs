@@ -68,9 +68,11 @@ fn main() -> anyhow::Result<()> {
     let summary_ready = started.elapsed();
     let index_started = Instant::now();
     let index = browse::org_index(&worker, today)?;
-    let index_load = index_started.elapsed();
     let orgs = index.len();
-    app.apply(Loaded::Orgs(index));
+    // As the worker does: the list is indexed for search and sort before it reaches the UI.
+    let list = nok::tui::screens::organizations::OrgList::new(index);
+    let index_load = index_started.elapsed();
+    app.apply(Loaded::Orgs(Box::new(list)));
     let data_ready = started.elapsed();
     println!("организаций: {orgs}");
     println!("первый кадр: {:.1} мс", ms(first_frame));

@@ -10,6 +10,8 @@ fn nok(args: &[&str], home: &Path) -> Output {
         .args(args)
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("NOK_CONFIG")
         .env_remove("NOK_DB")
         .env_remove("NOK_METHODOLOGY_DIR")
         .output()
@@ -355,4 +357,31 @@ fn help_is_in_russian() {
     );
     let out = nok(&["score", "--help"], dir.path());
     assert!(text(&out.stdout).contains("Номер цикла"));
+}
+
+#[test]
+fn a_settings_file_with_a_mistake_is_named_and_nothing_runs() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join("nok.toml");
+    std::fs::write(&cfg, "mouse = yes\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nok"))
+        .args(["cycles", "--db", "/nonexistent.sqlite"])
+        .env("HOME", home.path())
+        .env("NOK_CONFIG", &cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nok.toml") && err.contains("mouse = true"),
+        "{err}"
+    );
+    // A correct file is read without a word.
+    std::fs::write(&cfg, "mouse = true\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nok"))
+        .args(["--help"])
+        .env("NOK_CONFIG", &cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -568,4 +568,16 @@ fn the_filtered_list_is_saved_as_excel_csv_with_x() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     assert!(d.path().join("организации-22.11.2026-2.csv").is_file());
+    // X: the same list as a workbook, numbers as numbers.
+    type_keys(&mut app, "X");
+    while !screen(&app, 120, 40).contains(".xlsx") {
+        app.tick();
+        assert!(started.elapsed().as_secs() < 30);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(d.path().join("организации-22.11.2026.xlsx")).unwrap();
+    let range = book.worksheet_range("Организации").unwrap();
+    assert_eq!(range.height(), shown + 1);
+    assert!(range.rows().skip(1).any(|r| matches!(r[7], Data::Float(_))));
 }

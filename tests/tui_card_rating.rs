@@ -494,3 +494,104 @@ fn control_characters_in_the_card_never_reach_the_terminal() {
     }
     assert!(app.breadcrumbs()[1].contains("ААА Красный"));
 }
+
+#[test]
+fn the_rating_of_the_cycle_shown_is_saved_with_x() {
+    let (d, mut app) = app();
+    type_keys(&mut app, "3");
+    let (id, ranked) = {
+        let r = app
+            .current()
+            .as_any()
+            .downcast_ref::<nok::tui::screens::rating::RatingScreen>()
+            .unwrap();
+        (r.current_cycle().unwrap().id, r.ranking().len())
+    };
+    type_keys(&mut app, "x");
+    let started = std::time::Instant::now();
+    while !screen(&app, 120, 40).contains("рейтинг сохранен") {
+        app.tick();
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "{}",
+            screen(&app, 120, 40)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let text = std::fs::read_to_string(d.path().join(format!("rating_cycle{id}.csv"))).unwrap();
+    assert!(text.starts_with('\u{feff}'));
+    assert_eq!(text.lines().count(), ranked + 1, "{text}");
+}
+
+#[test]
+fn the_card_shows_what_was_sent_to_bus_gov_ru_and_what_the_portal_answered() {
+    use nok::exchange::busgov::Kind;
+    use nok::service::export::busgov::{Options, export};
+    use nok::store::exports::{self, StoredViolation};
+    let (d, mut app) = app();
+    let mut conn = Connection::open(d.path().join("demo.sqlite")).unwrap();
+    let (org, cycle): (i64, i64) = conn
+        .query_row(
+            "SELECT m.org_id, m.cycle_id FROM membership m JOIN score s ON s.membership_id = m.id
+             JOIN cycle c ON c.id = m.cycle_id WHERE c.scores_stale = 0 ORDER BY c.year DESC, m.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let opts = Options {
+        cycle_id: cycle,
+        kinds: vec![Kind::Results],
+        out_dir: d.path().join("exports"),
+        changed_only: false,
+    };
+    let never = std::sync::atomic::AtomicBool::new(false);
+    export(
+        &mut conn,
+        &Methods::builtin().unwrap(),
+        &opts,
+        &never,
+        &mut |_| {},
+    )
+    .unwrap();
+    let pos = exports::get(&conn, "results", org, cycle)
+        .unwrap()
+        .expect("exported");
+    exports::record_receipt(
+        &conn,
+        &pos.position_id,
+        false,
+        &[StoredViolation {
+            code: "E-017".into(),
+            level: "error".into(),
+            name: "Неверный ИНН".into(),
+            description: "ИНН учреждения не найден в реестре".into(),
+        }],
+        None,
+        "2026-11-23T10:00:00",
+    )
+    .unwrap();
+    let inn: String = conn
+        .query_row("SELECT inn FROM organization WHERE id = ?1", [org], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    type_keys(&mut app, &format!(":org {inn}"));
+    press(&mut app, KeyCode::Enter);
+    // The card opens on the latest cycle; step to the exported one if needed.
+    for _ in 0..5 {
+        if screen(&app, 120, 40).contains("bus.gov.ru")
+            && card(&app).cycle().map(|c| c.cycle_id) == Some(cycle)
+        {
+            break;
+        }
+        press(&mut app, KeyCode::Right);
+    }
+    // Jump to the last section.
+    for _ in 0..5 {
+        type_keys(&mut app, "s");
+    }
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("результаты оценки: версия 1"), "{s}");
+    assert!(s.contains("отклонен порталом (1 замечание)"), "{s}");
+    assert!(s.contains("E-017") && s.contains("Неверный ИНН"), "{s}");
+}

@@ -84,6 +84,7 @@ fn loading_a_file_shows_what_it_would_change_and_writes_only_on_enter() {
     .unwrap();
     type_keys(&mut app, "8");
     press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     // The file picker lists the work folder: folders first, then files.
     let s = screen(&app, 120, 40);
@@ -125,6 +126,7 @@ fn a_file_that_cannot_be_read_is_reported_and_changes_nothing() {
     std::fs::write(d.path().join("мусор.xlsx"), [0u8, 159, 146, 150, 1, 2, 3]).unwrap();
     type_keys(&mut app, "8");
     press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     while !screen(&app, 120, 40).contains("› мусор.xlsx") {
         press(&mut app, KeyCode::Down);
@@ -137,4 +139,53 @@ fn a_file_that_cannot_be_read_is_reported_and_changes_nothing() {
     assert!(lines.join(" ").contains("мусор.xlsx"), "{lines:?}");
     let s = screen(&app, 120, 40);
     assert!(s.contains("Итог"), "{s}");
+}
+
+#[test]
+fn a_bus_gov_ru_package_is_written_from_the_ui_with_its_zip_and_manifest() {
+    let (d, mut app) = app();
+    type_keys(&mut app, "8");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert!(screen(&app, 120, 40).contains("Какой цикл выгрузить для bus.gov.ru"));
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("все три вида документов"), "{s}");
+    insta::assert_snapshot!("exchange_busgov_kinds_80x24", screen(&app, 80, 24));
+    press(&mut app, KeyCode::Enter);
+    wait(&mut app);
+    let (ok, lines) = exchange(&app).result().cloned().expect("a result");
+    assert!(ok, "{lines:?}");
+    let text = lines.join("\n");
+    assert!(text.contains("Архив для загрузки"), "{text}");
+    let exports = d.path().join("exports");
+    let mut zips = 0;
+    let mut xml = 0;
+    for e in std::fs::read_dir(&exports).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "zip") {
+            zips += 1;
+        } else if p.is_dir() {
+            for f in std::fs::read_dir(&p).unwrap() {
+                let f = f.unwrap().path();
+                xml += usize::from(f.extension().is_some_and(|x| x == "xml"));
+            }
+            assert!(std::fs::read_dir(&p).unwrap().any(|f| {
+                f.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains("manifest")
+            }));
+        }
+    }
+    assert_eq!(zips, 1);
+    assert!(xml > 0);
+    // Only what changed since: nothing, so no package this time.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    wait(&mut app);
+    let (_, lines) = exchange(&app).result().cloned().expect("a result");
+    assert!(lines.join(" ").contains("Нечего выгружать"), "{lines:?}");
 }

@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand; each parses, calls services and prints.
 //! Exit codes: 0 — done, 1 — error, 2 — wrong usage.
 
+mod backup;
 mod check;
 mod check_db;
 mod cycles;
@@ -61,8 +62,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ДД.ММ.ГГГГ", value_parser = parse_date)]
     today: Option<NaiveDate>,
 
-    /// Включить мышь в интерфейсе (колесо прокручивает); иначе текст можно выделять мышью.
-    /// Также переменная NOK_MOUSE=1
+    /// Включить мышь в интерфейсе (колесо прокручивает, щелчок выбирает); иначе текст можно
+    /// выделять мышью. Также NOK_MOUSE=1 или mouse = true в ~/.config/nok/nok.toml
     #[arg(long, global = true)]
     mouse: bool,
 
@@ -92,6 +93,9 @@ enum Command {
     /// Проверить целостность и согласованность базы
     #[command(name = "check-db", help_template = LEAF_HELP)]
     CheckDb,
+    /// Сделать резервную копию базы (можно, пока другие работают)
+    #[command(help_template = LEAF_HELP)]
+    Backup(backup::Args),
     /// Выгрузить пакет для bus.gov.ru или таблицу для Excel
     #[command(help_template = ROOT_HELP, subcommand_help_heading = "Команды")]
     Export(export::Args),
@@ -157,11 +161,17 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = match crate::service::config::path() {
+        Some(p) => crate::service::config::load(&p)?,
+        None => crate::service::config::Config::default(),
+    };
     let ctx = Context {
         db: cli.db,
         today: cli.today.unwrap_or_else(crate::service::session::today),
         ui: crate::tui::Options {
-            mouse: cli.mouse || std::env::var("NOK_MOUSE").is_ok_and(|v| v == "1"),
+            mouse: cli.mouse
+                || std::env::var("NOK_MOUSE").is_ok_and(|v| v == "1")
+                || settings.mouse,
         },
     };
     match cli.command {
@@ -170,6 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
         Some(Command::Score(args)) => score::run(&ctx, &args),
         Some(Command::CheckDb) => check_db::run(&ctx),
+        Some(Command::Backup(args)) => backup::run(&ctx, &args),
         Some(Command::Export(args)) => export::run(&ctx, &args),
         Some(Command::Check(args)) => check::run(&ctx, &args),
         Some(Command::Receipt(args)) => receipt::run(&ctx, &args),

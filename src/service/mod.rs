@@ -2,7 +2,9 @@
 //! and ratings, loading the method.
 
 pub mod check;
+pub mod config;
 pub mod demo;
+pub mod edit;
 pub mod export;
 pub mod import;
 pub mod methodology;

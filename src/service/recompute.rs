@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::domain::rating::{places, places_by_group};
 use crate::domain::scoring::score;
 use crate::service::methodology::Methods;
+use crate::service::session;
 use crate::store;
 use crate::store::scores::{MemberResult, Part};
 
@@ -30,12 +31,35 @@ struct Computed {
     indicators: Vec<(String, f64)>,
 }
 
-/// Recomputes the cycle's scores and ratings and stores them, replacing what was there.
+/// Recomputes the cycle's scores and ratings and stores them, replacing what was there; the
+/// audit log records who recomputed the cycle and when.
 pub fn recompute_cycle(
     conn: &mut Connection,
     methods: &Methods,
     cycle_id: i64,
 ) -> anyhow::Result<Recomputed> {
+    recompute(conn, methods, cycle_id, Audit::Record)
+}
+
+/// Whether a recompute writes its own audit entry: a bulk build (the demo) records one entry for
+/// everything it made instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Audit {
+    Record,
+    PartOfBuild,
+}
+
+pub(crate) fn recompute(
+    conn: &mut Connection,
+    methods: &Methods,
+    cycle_id: i64,
+    audit: Audit,
+) -> anyhow::Result<Recomputed> {
+    // Inputs are read and results written in one write transaction: nobody can change the inputs
+    // in between (the cycle would be marked current with results of old inputs). Other writers
+    // wait for it within the busy timeout; readers are not blocked (WAL).
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let conn = &tx;
     let cycle = store::cycles::get(conn, cycle_id)?
         .with_context(|| format!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
     let method = methods.require(&cycle.methodology)?;
@@ -88,10 +112,18 @@ pub fn recompute_cycle(
     for g in &groups {
         *group_sizes.entry(g).or_default() += 1;
     }
+    let group_ranked: Vec<u32> = groups
+        .iter()
+        .map(|g| group_sizes.get(g).copied().unwrap_or(1))
+        .collect();
+    drop(group_sizes);
+    drop(groups);
 
+    // The computed values move into the results (their indicator codes too): at 100,000
+    // members one copy of two million parts is held, not two.
     let ranked = computed.len() as u32;
     let results: Vec<MemberResult> = computed
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, c)| {
             let criteria = criteria_codes.iter().enumerate().map(|(k, code)| Part {
@@ -99,9 +131,9 @@ pub fn recompute_cycle(
                 value: c.criteria[k],
                 place: Some(criterion_places[k][i]),
             });
-            let indicators = c.indicators.iter().map(|(code, value)| Part {
-                code: code.clone(),
-                value: *value,
+            let indicators = c.indicators.into_iter().map(|(code, value)| Part {
+                code,
+                value,
                 place: None,
             });
             MemberResult {
@@ -110,14 +142,13 @@ pub fn recompute_cycle(
                 place: overall[i],
                 ranked,
                 group_place: group_places[i],
-                group_ranked: group_sizes.get(groups[i]).copied().unwrap_or(1),
+                group_ranked: group_ranked[i],
                 parts: criteria.chain(indicators).collect(),
             }
         })
         .collect();
 
-    let computed_at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
-    let tx = conn.transaction()?;
+    let computed_at = session::now_stamp();
     store::scores::replace_results(
         &tx,
         cycle_id,
@@ -126,6 +157,28 @@ pub fn recompute_cycle(
         &results,
         &failed_ids,
     )?;
+    if audit == Audit::Record {
+        let note = format!(
+            "пересчитаны баллы и места цикла {cycle_id}: рассчитано {}, с ошибками в данных {}; методика {}",
+            results.len(),
+            failed_ids.len(),
+            method.version
+        );
+        store::audit::record(
+            &tx,
+            &store::audit::Entry {
+                at: &computed_at,
+                os_user: &session::os_user(),
+                action: store::audit::Action::Bulk,
+                entity: "cycle",
+                entity_id: Some(cycle_id),
+                field: Some("scores"),
+                old_value: None,
+                new_value: None,
+                note: &note,
+            },
+        )?;
+    }
     tx.commit()?;
     Ok(Recomputed {
         cycle_id,
@@ -138,13 +191,164 @@ pub fn recompute_cycle(
 pub fn recompute_stale(
     conn: &mut Connection,
     methods: &Methods,
+    on_cycle: impl FnMut(usize, usize),
+) -> anyhow::Result<Vec<Recomputed>> {
+    recompute_stale_as(conn, methods, Audit::Record, on_cycle)
+}
+
+pub(crate) fn recompute_stale_as(
+    conn: &mut Connection,
+    methods: &Methods,
+    audit: Audit,
     mut on_cycle: impl FnMut(usize, usize),
 ) -> anyhow::Result<Vec<Recomputed>> {
     let ids = store::cycles::stale_ids(conn)?;
     let mut out = Vec::with_capacity(ids.len());
     for (n, id) in ids.iter().enumerate() {
-        out.push(recompute_cycle(conn, methods, *id)?);
+        out.push(recompute(conn, methods, *id, audit)?);
         on_cycle(n + 1, ids.len());
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::demo::{DemoOptions, open_or_build};
+
+    type Snapshot = Vec<(
+        i64,
+        String,
+        u32,
+        u32,
+        u32,
+        u32,
+        Vec<(String, String, Option<u32>)>,
+    )>;
+
+    /// The cycle's stored results, values as text (exact), without the time they were written.
+    fn snapshot(conn: &Connection, cycle: i64) -> Snapshot {
+        let mut stmt = conn
+            .prepare(
+                "SELECT s.membership_id, s.methodology || ' ' || s.total, s.place, s.ranked,
+                        s.group_place, s.group_ranked
+                 FROM score s JOIN membership m ON m.id = s.membership_id
+                 WHERE m.cycle_id = ?1 ORDER BY s.membership_id",
+            )
+            .unwrap();
+        let mut parts = conn
+            .prepare(
+                "SELECT code, CAST(value AS TEXT), place FROM score_part
+                 WHERE membership_id = ?1 ORDER BY code",
+            )
+            .unwrap();
+        stmt.query_map([cycle], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(id, total, place, ranked, gp, gr)| {
+            let p = parts
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (id, total, place, ranked, gp, gr, p)
+        })
+        .collect()
+    }
+
+    #[test]
+    fn writing_only_the_changes_gives_what_a_full_rewrite_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let methods = Methods::builtin().unwrap();
+        let opts = DemoOptions {
+            orgs: 120,
+            seed: 7,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        };
+        let mut conn = open_or_build(
+            &dir.path().join("d.sqlite"),
+            &opts,
+            false,
+            &methods,
+            &mut |_| {},
+        )
+        .unwrap()
+        .conn;
+        let cycle: i64 = conn
+            .query_row(
+                "SELECT cycle_id FROM membership GROUP BY cycle_id ORDER BY count(*) DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let before = snapshot(&conn, cycle);
+        assert!(before.len() > 10);
+        recompute_cycle(&mut conn, &methods, cycle).unwrap();
+        assert_eq!(
+            snapshot(&conn, cycle),
+            before,
+            "nothing changed, nothing moves"
+        );
+
+        // Make three members unscorable (places move), damage the stored results (a part
+        // missing, a stray part, a wrong total), and make one member unscorable.
+        let members: Vec<i64> = conn
+            .prepare("SELECT id FROM membership WHERE cycle_id = ?1 ORDER BY id")
+            .unwrap()
+            .query_map([cycle], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        conn.execute_batch(&format!(
+            "UPDATE indicator_input SET value = 0 WHERE membership_id IN ({a}, {b});
+             DELETE FROM score_part WHERE membership_id = {c} AND code = 'К2';
+             INSERT INTO score_part (membership_id, code, value, place) VALUES ({c}, 'X.9', 1, NULL);
+             UPDATE score SET total = total / 2 WHERE membership_id = {d};
+             DELETE FROM indicator_input WHERE membership_id = {e};",
+            a = members[0],
+            b = members[1],
+            c = members[2],
+            d = members[3],
+            e = members[4],
+        ))
+        .unwrap();
+        let done = recompute_cycle(&mut conn, &methods, cycle).unwrap();
+        let incremental = snapshot(&conn, cycle);
+        assert_ne!(incremental, before);
+
+        // The same from nothing stored.
+        conn.execute_batch(&format!(
+            "DELETE FROM score_part WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
+             DELETE FROM score WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});"
+        ))
+        .unwrap();
+        let again = recompute_cycle(&mut conn, &methods, cycle).unwrap();
+        assert_eq!(snapshot(&conn, cycle), incremental);
+        assert_eq!(done, again);
+        // Zeroed denominators and missing inputs: three members that had results cannot be
+        // scored now, and keep none; the others' places moved.
+        assert_eq!(done.failed.len(), 3, "{:?}", done.failed);
+        for id in [members[0], members[1], members[4]] {
+            let stored: i64 = conn
+                .query_row(
+                    "SELECT (SELECT count(*) FROM score WHERE membership_id = ?1)
+                          + (SELECT count(*) FROM score_part WHERE membership_id = ?1)",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(stored, 0, "an unscorable member keeps no result");
+        }
+    }
 }

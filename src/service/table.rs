@@ -25,26 +25,38 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-/// Saves `table` as Excel CSV in `dir` under `<stem>.csv` (`<stem>-2.csv`… when taken): written
-/// under a temporary name and renamed, so a half-written file never carries the final name.
-/// Returns the file written.
-pub fn save_csv(
+/// Saves `table` in `dir` as Excel CSV (`<stem>.csv`) or as a workbook (`<stem>.xlsx`; then
+/// `sheet` names its sheet), `<stem>-2…` when the name is taken: written under a temporary name
+/// and renamed, so a half-written file never carries the final name. Returns the file written.
+pub fn save(
     dir: &std::path::Path,
     stem: &str,
+    sheet: &str,
     table: &Table,
-) -> std::io::Result<std::path::PathBuf> {
-    let mut path = dir.join(format!("{stem}.csv"));
+    xlsx: bool,
+) -> anyhow::Result<std::path::PathBuf> {
+    let ext = if xlsx { "xlsx" } else { "csv" };
+    let mut path = dir.join(format!("{stem}.{ext}"));
     let mut n = 2;
     while path.exists() {
-        path = dir.join(format!("{stem}-{n}.csv"));
+        path = dir.join(format!("{stem}-{n}.{ext}"));
         n += 1;
     }
-    let tmp = dir.join(format!(".{stem}.csv.tmp-{}", std::process::id()));
-    let written = (|| {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        table.write(Format::Csv, &mut out)?;
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, &path)
+    let tmp = dir.join(format!(".{stem}.{ext}.tmp-{}", std::process::id()));
+    let written = (|| -> anyhow::Result<()> {
+        if xlsx {
+            let mut book = crate::exchange::xlsx::XlsxTable::new(sheet, &table.headers)?;
+            for row in &table.rows {
+                book.push(row)?;
+            }
+            book.save(&tmp)?;
+        } else {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            table.write(Format::Csv, &mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        }
+        std::fs::rename(&tmp, &path)?;
+        Ok(())
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);

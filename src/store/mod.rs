@@ -2,6 +2,7 @@
 //! returns domain values.
 
 pub mod audit;
+pub mod backup;
 pub mod browse;
 pub mod bulk;
 pub mod card;
@@ -9,6 +10,10 @@ pub mod check;
 mod codec;
 pub mod council;
 pub mod cycles;
+pub mod edit;
+pub mod edit_draft;
+pub mod edit_inputs;
+pub mod edit_targets;
 pub mod export_data;
 pub mod exports;
 pub mod import;
@@ -48,19 +53,28 @@ pub fn schema_version() -> i64 {
 }
 
 /// A storage failure, with a Russian message that says what happened and what to do.
+///
+/// SQLite's own (English) text is kept once, in parentheses, for whoever supports the system; the
+/// errors carry no `source` so `{:#}` does not print it a second time.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("не удалось открыть базу данных {path}: {source}")]
+    #[error("не удалось открыть базу данных {path}: {}", explain(error))]
     Open {
         path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
-    #[error("не удалось создать папку {path} для базы данных: {source}")]
+    #[error(
+        "не удалось создать файл базы данных {path}: {}. Проверьте, что в папке можно писать и на диске есть место",
+        io_ru(error)
+    )]
+    Create {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("не удалось создать папку {path} для базы данных: {}", io_ru(error))]
     CreateDir {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error(
         "база данных {path} создана более новой версией nok (версия схемы {found}, эта программа знает {known}); обновите nok"
@@ -72,16 +86,70 @@ pub enum StoreError {
     },
     #[error("файл {path} не является базой данных nok: {detail}")]
     NotNok { path: PathBuf, detail: String },
-    #[error("не удалось обновить схему базы данных {path}: {source}")]
+    #[error("не удалось обновить схему базы данных {path}: {}", migrate_ru(error))]
     Migrate {
         path: PathBuf,
-        #[source]
-        source: rusqlite_migration::Error,
+        error: rusqlite_migration::Error,
     },
-    #[error("ошибка базы данных: {0}")]
-    Sql(#[from] rusqlite::Error),
+    #[error("ошибка базы данных: {}", explain(.0))]
+    Sql(rusqlite::Error),
     #[error("{0}")]
     Invalid(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(e)
+    }
+}
+
+/// SQLite's failure in words a person can act on, SQLite's text in parentheses. Errors that are
+/// not about the file, the disk or other sessions are shown as SQLite words them.
+pub fn explain(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    let what = match e.sqlite_error_code() {
+        Some(C::DiskFull) => "на диске нет места; освободите место и повторите, база не изменена",
+        Some(C::SystemIoFailure) => {
+            "ошибка записи или чтения файла (диск полон, недоступен или превышен предел размера файла); база не изменена"
+        }
+        Some(C::ReadOnly) => {
+            "нет права записи в файл базы или в его папку (рядом с базой nok создает файлы -wal и -shm); \
+             попросите администратора дать права или скопируйте базу в свою папку"
+        }
+        Some(C::CannotOpen) => {
+            "файл не открывается: нет файла или папки, нет прав на них, или в папке нельзя создать файлы -wal и -shm"
+        }
+        Some(C::PermissionDenied) => "нет прав доступа к файлу базы",
+        Some(C::DatabaseBusy | C::DatabaseLocked) => {
+            "база занята другим пользователем дольше допустимого ожидания; повторите позже"
+        }
+        Some(C::DatabaseCorrupt) => {
+            "файл базы поврежден; восстановите его из резервной копии (nok backup делает копии)"
+        }
+        Some(C::NotADatabase) => "файл не является базой данных SQLite",
+        Some(C::TooBig) => "значение слишком велико для базы",
+        _ => return e.to_string(),
+    };
+    format!("{what} (SQLite: {e})")
+}
+
+pub(crate) fn io_ru(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::PermissionDenied => "нет прав на запись в папку",
+        K::NotFound => "нет такой папки",
+        K::StorageFull => "на диске нет места",
+        K::ReadOnlyFilesystem => "диск доступен только для чтения",
+        _ => return e.to_string(),
+    };
+    format!("{what} ({e})")
+}
+
+fn migrate_ru(e: &rusqlite_migration::Error) -> String {
+    match e {
+        rusqlite_migration::Error::RusqliteError { err, .. } => explain(err),
+        other => other.to_string(),
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -90,16 +158,37 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// current schema.
 pub fn open(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+        std::fs::create_dir_all(dir).map_err(|error| StoreError::CreateDir {
             path: dir.to_path_buf(),
-            source,
+            error,
         })?;
     }
-    let conn = Connection::open(path).map_err(|source| StoreError::Open {
+    if !path.exists() {
+        create_private(path).map_err(|error| StoreError::Create {
+            path: path.to_path_buf(),
+            error,
+        })?;
+    }
+    let conn = Connection::open(path).map_err(|error| StoreError::Open {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     prepare(conn, path)
+}
+
+/// Creates an empty file readable and writable by its owner only (0600), unless it already
+/// exists. SQLite gives the -wal, -shm and -journal files it later creates beside a database the
+/// same permissions, so the whole database stays private.
+pub(crate) fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Opens an existing database without creating it; fails if the file does not exist.
@@ -107,9 +196,9 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+    let conn = Connection::open_with_flags(path, flags).map_err(|error| StoreError::Open {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     prepare(conn, path)
 }
@@ -168,9 +257,17 @@ fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
     // A file that is not SQLite fails on the first read, here, with a clear message.
     let found: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|e| StoreError::NotNok {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
+        .map_err(|error| match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotNok {
+                path: path.to_path_buf(),
+                detail:
+                    "это не файл SQLite (или он поврежден с самого начала); укажите файл базы nok"
+                        .into(),
+            },
+            _ => StoreError::Open {
+                path: path.to_path_buf(),
+                error,
+            },
         })?;
     if found > schema_version() {
         return Err(StoreError::TooNew {
@@ -185,14 +282,21 @@ fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
             detail: "в файле есть чужие таблицы".into(),
         });
     }
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
+    let opened = |error| StoreError::Open {
+        path: path.to_path_buf(),
+        error,
+    };
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(opened)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(opened)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(opened)?;
     MIGRATIONS
         .to_latest(&mut conn)
-        .map_err(|source| StoreError::Migrate {
+        .map_err(|error| StoreError::Migrate {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
     Ok(conn)
 }

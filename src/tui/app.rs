@@ -13,7 +13,6 @@ use super::screens::journal::JournalScreen;
 use super::screens::organizations::OrganizationsScreen;
 use super::screens::summary::SummaryScreen;
 use super::theme::Theme;
-use crate::store::browse::OrgKey;
 use crate::store::cycles::CycleInfo;
 use crate::store::overview::{Overview, Scope};
 
@@ -45,8 +44,11 @@ pub enum Action {
     SortReverse,
     /// Open the screen's filters (`f`).
     Filter,
-    /// Save what the screen lists (as filtered and sorted) to a file (`x`).
-    Export,
+    /// Save what the screen lists (as filtered and sorted) to a file: CSV (`x`) or a workbook
+    /// (`X`).
+    Export {
+        xlsx: bool,
+    },
     /// A mouse click at this column and row of the terminal.
     Click {
         column: u16,
@@ -54,6 +56,25 @@ pub enum Action {
     },
     /// Select row N of the current list (what a click on it means).
     Select(usize),
+    /// Edit the selected row (`e`): opens its form.
+    Edit,
+    /// Edit the organization's identifiers (`r`, реквизиты) on its card.
+    EditIdentity,
+    /// Delete the selected record (`d`), after a question.
+    Delete,
+    /// Draft an improvement plan from the assessment (`p`, on the card).
+    DraftPlan,
+    /// Edit the shortcomings found (`n`, недостатки, on the card).
+    EditShortcomings,
+    /// Edit the cycle and the organization's membership in it (`c`, on the card).
+    EditCycle,
+    /// Undo the last change of the session (`u`).
+    Undo,
+    /// In a form: the next / previous field (Tab / Shift-Tab).
+    NextField,
+    PrevField,
+    /// In a form: save (Ctrl-S).
+    Save,
 }
 
 /// Where keys go.
@@ -76,7 +97,8 @@ pub enum Loaded {
     Summary(Overview),
     /// How many plan rows a filter lists.
     PlanCount(crate::store::plan_rows::Filter, usize),
-    Orgs(Vec<OrgKey>),
+    /// The organization list, built (indexed, sorted) off the UI thread.
+    Orgs(Box<super::screens::organizations::OrgList>),
     Failed(String),
 }
 
@@ -110,6 +132,8 @@ pub struct App {
     pub requests: Vec<Request>,
     /// Where each tab's title was drawn in the last frame: columns `from..to` of the top line.
     pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
+    /// Changes saved in this session, newest last (`u` undoes the last one).
+    pub undo: crate::tui::form::undo::UndoStack,
     /// Requests screens make through their context; moved to `requests` after each intent.
     outbox: std::cell::RefCell<Vec<Request>>,
     /// The database file, for background work with its own connection.
@@ -146,6 +170,7 @@ impl App {
             page: Cell::new(20),
             requests: Vec::new(),
             tab_hits: Default::default(),
+            undo: Default::default(),
             outbox: Default::default(),
             db_path: None,
             work_dir: None,
@@ -274,6 +299,10 @@ impl App {
                     self.go(n);
                     true
                 }
+                Action::Undo => {
+                    self.undo_last();
+                    true
+                }
                 _ => false,
             };
             if handled {
@@ -313,6 +342,43 @@ impl App {
             Outcome::Open(screen) => self.stack.push(screen),
             Outcome::Request(r) => self.requests.push(r),
             Outcome::Message(m) => self.message = Some(m),
+            Outcome::Close => {
+                self.stack.pop();
+            }
+            Outcome::Saved { undo, message } => {
+                self.stack.pop();
+                if let Some(step) = undo {
+                    self.undo.push(step);
+                }
+                self.message = Some(message);
+                self.refresh_current();
+            }
+        }
+    }
+
+    /// `u`: undoes the last change of the session (itself an audited, version-checked change).
+    fn undo_last(&mut self) {
+        let Some(conn) = self.conn.as_ref() else {
+            return;
+        };
+        self.message = Some(self.undo.undo_last(conn));
+        self.refresh_current();
+    }
+
+    /// Reads the screen on top again after a change of the data.
+    fn refresh_current(&mut self) {
+        let cx = Ctx {
+            conn: self.conn.as_ref(),
+            today: self.today,
+            theme: self.theme,
+            page: &self.page,
+            outbox: &self.outbox,
+            db: self.db_path.as_deref(),
+            work_dir: self.work_dir.as_deref(),
+        };
+        match self.stack.last_mut() {
+            Some(s) => s.activate(&cx),
+            None => self.tabs[self.tab].activate(&cx),
         }
     }
 

@@ -3,6 +3,7 @@
 //! first frame comes at once and the screen stays responsive on a 100,000-organization database.
 
 pub mod app;
+pub mod form;
 pub mod job;
 pub mod keymap;
 pub mod screen;
@@ -108,8 +109,18 @@ fn event_loop(
             std::io::stdout().flush()?;
             dirty = false;
         }
-        if event::poll(Duration::from_millis(50))? {
-            match event::read()? {
+        // A signal arriving while we wait interrupts the wait (EINTR): not an error, just a
+        // turn of the loop, which then sees the stop flag.
+        let ready = match event::poll(Duration::from_millis(50)) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => false,
+            other => other?,
+        };
+        if ready {
+            let read = match event::read() {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => other?,
+            };
+            match read {
                 Event::Key(key) if key.kind != KeyEventKind::Release => {
                     if let Some(action) = keymap::action(app.key_mode(), key) {
                         app.update(action);
@@ -174,7 +185,12 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                         store::tune_for_browsing(&c)?;
                         store::browse::org_index(&c, today)
                     })
-                    .map_or_else(|e| Loaded::Failed(e.to_string()), Loaded::Orgs);
+                    // Indexing 100,000 names for search and sort takes a third of a second:
+                    // here, not on the UI thread.
+                    .map_or_else(
+                        |e| Loaded::Failed(e.to_string()),
+                        |keys| Loaded::Orgs(Box::new(screens::organizations::OrgList::new(keys))),
+                    );
                 let _ = tx.send(index);
             });
         }

@@ -50,6 +50,14 @@ pub enum Outcome {
     Request(Request),
     /// Show a message in the status line.
     Message(String),
+    /// Close this screen (a form left without saving).
+    Close,
+    /// A form saved a change: close it, remember how to undo the change, show `message`, and
+    /// read the screen below again.
+    Saved {
+        undo: Option<crate::tui::form::undo::UndoStep>,
+        message: String,
+    },
 }
 
 /// A screen of the UI.

@@ -49,7 +49,9 @@ pub fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir
     app.set_work_dir(dir.path().to_path_buf());
     app.apply(Loaded::Cycles(cycles));
     app.apply(Loaded::Summary(summary));
-    app.apply(Loaded::Orgs(index));
+    app.apply(Loaded::Orgs(Box::new(
+        nok::tui::screens::organizations::OrgList::new(index),
+    )));
     (dir, app)
 }
 

@@ -39,13 +39,7 @@ const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
 
 /// «1 день», «2 дня», «5 дней».
 pub(crate) fn plural(n: u32, one: &str, few: &str, many: &str) -> String {
-    let word = match (n % 10, n % 100) {
-        (_, 11..=14) => many,
-        (1, _) => one,
-        (2..=4, _) => few,
-        _ => many,
-    };
-    format!("{n} {word}")
+    crate::domain::text::plural(u64::from(n), one, few, many)
 }
 
 fn ru(d: NaiveDate) -> String {

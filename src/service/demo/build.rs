@@ -15,7 +15,7 @@ use crate::domain::scoring::Inputs;
 use crate::domain::shortcoming::Shortcoming;
 use crate::domain::workplan::{TargetIndicator, Workplan, WorkplanItem, WorkplanSection};
 use crate::service::methodology::Methods;
-use crate::service::recompute::recompute_stale;
+use crate::service::recompute::{Audit, recompute_stale_as};
 use crate::service::session;
 use crate::store::bulk::BulkWriter;
 use crate::store::{self, audit, meta};
@@ -103,6 +103,7 @@ fn build(
         std::process::id()
     ));
     let _ = std::fs::remove_file(&tmp);
+    store::backup::remove_abandoned(path, &format!(".{}.building-", file_name.to_string_lossy()));
     let mut guard = TempFile(Some(tmp.clone()));
 
     let mut conn = store::open_scratch(&tmp)?;
@@ -147,7 +148,8 @@ fn build(
         }
         tx.commit()?;
     }
-    recompute_stale(&mut conn, methods, |done, total| {
+    // The build's one audit entry covers the scores it computes.
+    recompute_stale_as(&mut conn, methods, Audit::PartOfBuild, |done, total| {
         progress(Progress::Scoring {
             done: done as u64,
             total: total as u64,

@@ -167,7 +167,10 @@ pub fn apply(
     skip_rejected: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
-    let tx = conn.transaction()?;
+    // The write lock from the start: a deferred transaction that reads and then writes fails at
+    // once with «database is locked» when another session committed in between (SQLite cannot
+    // wait for a newer snapshot); BEGIN IMMEDIATE waits its turn within the busy timeout.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut preview = run(&tx, sheet, kind, today, true, progress)?;
     if !preview.rejected.is_empty() && !skip_rejected {
         tx.rollback()?;

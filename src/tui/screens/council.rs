@@ -57,7 +57,12 @@ impl Screen for CouncilScreen {
         if self.search.active {
             vec![("Enter", "готово"), ("Esc", "сбросить поиск")]
         } else {
-            vec![("↑↓", "заседание"), ("/", "поиск")]
+            vec![
+                ("↑↓", "заседание"),
+                ("/", "поиск"),
+                ("e", "правка"),
+                ("d", "удалить"),
+            ]
         }
     }
 
@@ -83,6 +88,28 @@ impl Screen for CouncilScreen {
             }
             SearchEvent::Closed => return Outcome::Done,
             SearchEvent::NotMine => {}
+        }
+        if action == Action::Delete {
+            return match self.rows.as_ref().and_then(|r| r.get(self.selected)) {
+                Some(m) => super::edit_delete::ask(
+                    cx,
+                    crate::store::edit::Table::CouncilMeeting,
+                    m.id,
+                    &format!(
+                        "заседание совета ({}) {}, протокол № {}",
+                        m.authority,
+                        m.date.format("%d.%m.%Y"),
+                        m.protocol_number
+                    ),
+                ),
+                None => Outcome::Done,
+            };
+        }
+        if action == Action::Edit {
+            return match self.rows.as_ref().and_then(|r| r.get(self.selected)) {
+                Some(m) => super::edit_council::open(cx, m.id, &m.authority),
+                None => Outcome::Done,
+            };
         }
         let len = self.rows.as_ref().map_or(0, Vec::len);
         let page = cx.page.get();

@@ -1,5 +1,5 @@
 //! «Обмен»: work with files from the UI — publish a cycle on the website (a static HTML site),
-//! and load a file (organizations, a cycle's inputs, an improvement plan, an authority's plan)
+//! write a cycle's package for bus.gov.ru, and load a file (organizations, a cycle's inputs, an improvement plan, an authority's plan)
 //! with a preview of what it would change before anything is written. Each runs on its own
 //! thread (`tui::job`) with a progress bar; Esc cancels a publication.
 
@@ -11,6 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 
 use crate::domain::text::printable;
+use crate::exchange::busgov::Kind as BusKind;
+use crate::service::export::busgov::{self as busgov_export, Outcome as BusOutcome};
 use crate::service::import::{self, Kind, Preview};
 use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
@@ -18,10 +20,26 @@ use crate::tui::app::Action;
 use crate::tui::job::Job;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
 
-/// What the screen offers.
-const ACTIONS: [&str; 2] = [
+/// What the screen offers, in this order.
+const ACTIONS: [&str; 3] = [
     "Опубликовать цикл на сайте (HTML, с версией для слабовидящих)",
+    "Выгрузить пакет для bus.gov.ru (результаты, план, отчет о выполнении)",
     "Загрузить файл: организации, исходные данные, план по устранению недостатков, план органа",
+];
+const PUBLISH: usize = 0;
+const BUSGOV: usize = 1;
+
+/// What goes into a bus.gov.ru package: kinds, and whether unchanged documents are left out.
+const BUSGOV_CHOICES: [(&str, &[BusKind], bool); 5] = [
+    ("все три вида документов", &BusKind::ALL, false),
+    (
+        "только изменившиеся с прошлой выгрузки (все три вида)",
+        &BusKind::ALL,
+        true,
+    ),
+    ("результаты оценки", &[BusKind::Results], false),
+    ("планы по устранению недостатков", &[BusKind::Plan], false),
+    ("отчеты о выполнении планов", &[BusKind::Report], false),
 ];
 
 /// What a file is loaded as, before the cycle or authority it needs is chosen.
@@ -119,9 +137,12 @@ impl Folder {
 enum Stage {
     #[default]
     Menu,
-    /// Choosing the cycle to publish.
+    /// Choosing the cycle to publish (action `PUBLISH`) or to export (`BUSGOV`).
     PublishCycle(Vec<CycleInfo>, Choice),
     Publishing(Job<PathBuf>),
+    /// Choosing what goes into the bus.gov.ru package of the cycle.
+    BusgovKinds(CycleInfo, Choice),
+    Exporting(Job<BusOutcome>),
     /// Choosing the file to load.
     Files(Folder),
     /// Choosing what the file holds.
@@ -161,7 +182,7 @@ impl ExchangeScreen {
     pub fn busy(&self) -> bool {
         matches!(
             self.stage,
-            Stage::Publishing(_) | Stage::Checking(..) | Stage::Importing(_)
+            Stage::Publishing(_) | Stage::Exporting(_) | Stage::Checking(..) | Stage::Importing(_)
         )
     }
 
@@ -185,7 +206,7 @@ impl ExchangeScreen {
     fn start(&mut self, cx: &Ctx) {
         let Some(conn) = cx.conn else { return };
         self.result = None;
-        self.stage = if self.action == 0 {
+        self.stage = if self.action == PUBLISH || self.action == BUSGOV {
             match cycles::list_brief(conn) {
                 Ok(mut list) => {
                     list.reverse();
@@ -241,6 +262,29 @@ impl ExchangeScreen {
             },
         );
         self.stage = Stage::Publishing(job);
+    }
+
+    fn export_busgov(&mut self, cycle: &CycleInfo, choice: usize, cx: &Ctx) {
+        let Some(db) = cx.db else { return };
+        let (_, kinds, changed_only) = BUSGOV_CHOICES[choice.min(BUSGOV_CHOICES.len() - 1)];
+        let opts = busgov_export::Options {
+            cycle_id: cycle.id,
+            kinds: kinds.to_vec(),
+            out_dir: self.base().join("exports"),
+            changed_only,
+        };
+        let job = Job::start(
+            format!("выгрузка цикла №{} для bus.gov.ru", cycle.id),
+            db,
+            move |conn, report, cancel| {
+                report.stage("документы организаций");
+                let methods = crate::service::methodology::Methods::load()?;
+                busgov_export::export(conn, &methods, &opts, cancel, &mut |p| {
+                    report.set(p.done, p.total)
+                })
+            },
+        );
+        self.stage = Stage::Exporting(job);
     }
 
     fn check_file(&mut self, file: PathBuf, kind: Kind, cx: &Ctx) {
@@ -415,7 +459,12 @@ impl Screen for ExchangeScreen {
     fn status(&self) -> String {
         match &self.stage {
             Stage::Menu => " Обмен: публикация и загрузка файлов".into(),
+            Stage::PublishCycle(..) if self.action == BUSGOV => {
+                " Выгрузка для bus.gov.ru: выберите цикл".into()
+            }
             Stage::PublishCycle(..) => " Публикация: выберите цикл".into(),
+            Stage::BusgovKinds(c, _) => format!(" Выгрузка цикла №{}: что выгрузить", c.id),
+            Stage::Exporting(j) => format!(" {}…", j.what),
             Stage::Files(f) => format!(" Загрузка: выберите файл · {}", f.dir.display()),
             Stage::Kinds(..) => " Загрузка: что в файле".into(),
             Stage::Target(_, FileKind::Workplan, ..) => " Загрузка: выберите орган".into(),
@@ -435,7 +484,7 @@ impl Screen for ExchangeScreen {
                 ("Backspace", "папка выше"),
                 ("Esc", "назад"),
             ],
-            Stage::Publishing(_) => vec![("Esc", "прервать")],
+            Stage::Publishing(_) | Stage::Exporting(_) => vec![("Esc", "прервать")],
             Stage::Checking(..) | Stage::Importing(_) => vec![],
             Stage::Preview(_, _, p, _) if p.has_changes() && p.rejected.is_empty() => {
                 vec![
@@ -472,6 +521,42 @@ impl Screen for ExchangeScreen {
                     return true;
                 }
                 None => (Stage::Publishing(job), true),
+            },
+            Stage::Exporting(mut job) => match job.poll() {
+                Some(Ok(o)) => {
+                    let secs = job.elapsed().as_secs_f64();
+                    let [r, p, x] = o.written;
+                    let mut lines = vec![format!(
+                        "Выгружено за {secs:.1} с: результатов {r}, планов {p}, отчетов {x} (новых {}, новых версий {}, без изменений пропущено {}).",
+                        o.first_time, o.new_versions, o.unchanged
+                    )];
+                    match &o.paths {
+                        Some(paths) => {
+                            lines.push(format!("Папка: {}", paths.dir.display()));
+                            lines.push(format!("Архив для загрузки: {}", paths.zip.display()));
+                        }
+                        None => lines.push("Нечего выгружать: пакет не создан.".into()),
+                    }
+                    if o.skipped_total > 0 {
+                        lines.push(format!(
+                            "Не выгружено (нет рассчитанных баллов): {}.",
+                            o.skipped_total
+                        ));
+                    }
+                    if o.invalid_total > 0 {
+                        lines.push(format!(
+                            "Не прошли проверку правил портала: {} — см. nok check.",
+                            o.invalid_total
+                        ));
+                    }
+                    self.done(o.invalid_total == 0, lines);
+                    return true;
+                }
+                Some(Err(e)) => {
+                    self.done(false, vec![e]);
+                    return true;
+                }
+                None => (Stage::Exporting(job), true),
             },
             Stage::Checking(file, kind, mut job) => match job.poll() {
                 Some(Ok(preview)) => (Stage::Preview(file, kind, preview, 0), true),
@@ -528,15 +613,40 @@ impl Screen for ExchangeScreen {
                 if choice.update(action, page) {
                     Stage::PublishCycle(list, choice)
                 } else if action == Action::Accept {
-                    if let Some(c) = list.get(choice.selected).cloned() {
-                        self.publish(&c, cx);
+                    match list.get(choice.selected).cloned() {
+                        Some(c) if self.action == BUSGOV => {
+                            let items = BUSGOV_CHOICES.iter().map(|c| c.0.to_string()).collect();
+                            Stage::BusgovKinds(c, Choice::new(items))
+                        }
+                        Some(c) => {
+                            self.publish(&c, cx);
+                            return Outcome::Done;
+                        }
+                        None => Stage::PublishCycle(list, choice),
                     }
-                    return Outcome::Done;
                 } else if action == Action::Cancel {
                     Stage::Menu
                 } else {
                     Stage::PublishCycle(list, choice)
                 }
+            }
+            Stage::BusgovKinds(cycle, mut choice) => {
+                if choice.update(action, page) {
+                    Stage::BusgovKinds(cycle, choice)
+                } else if action == Action::Accept {
+                    self.export_busgov(&cycle, choice.selected, cx);
+                    return Outcome::Done;
+                } else if action == Action::Cancel {
+                    Stage::Menu
+                } else {
+                    Stage::BusgovKinds(cycle, choice)
+                }
+            }
+            Stage::Exporting(job) => {
+                if action == Action::Cancel {
+                    job.cancel();
+                }
+                Stage::Exporting(job)
             }
             Stage::Publishing(job) => {
                 if action == Action::Cancel {
@@ -699,7 +809,14 @@ impl Screen for ExchangeScreen {
                 };
                 list(" Обмен данными ".into(), &choice, frame);
             }
+            Stage::PublishCycle(_, c) if self.action == BUSGOV => {
+                list(" Какой цикл выгрузить для bus.gov.ru ".into(), c, frame)
+            }
             Stage::PublishCycle(_, c) => list(" Какой цикл опубликовать ".into(), c, frame),
+            Stage::BusgovKinds(cycle, c) => {
+                list(format!(" Что выгрузить: цикл №{} ", cycle.id), c, frame)
+            }
+            Stage::Exporting(job) => draw_job(job, frame, main, cx),
             Stage::Files(f) => list(
                 format!(" Файл · {} ", printable(&f.dir.display().to_string())),
                 &f.list,

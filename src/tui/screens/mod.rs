@@ -1,6 +1,16 @@
 //! The screens of the UI, one module each.
 
 pub mod council;
+pub mod edit_council;
+pub mod edit_cycle;
+pub mod edit_delete;
+pub mod edit_draft;
+pub mod edit_inputs;
+pub mod edit_org;
+pub mod edit_plan_row;
+pub mod edit_shortcomings;
+pub mod edit_targets;
+pub mod edit_workplan_item;
 pub mod exchange;
 pub mod journal;
 pub mod org_card;

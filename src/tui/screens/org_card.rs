@@ -46,7 +46,13 @@ pub(crate) fn methods() -> Option<&'static Methods> {
 }
 
 /// The sections of the body, in order; `s`/`S` jump between them.
-const SECTIONS: [&str; 4] = ["Реквизиты", "Результаты", "Недостатки", "План"];
+const SECTIONS: [&str; 5] = [
+    "Реквизиты",
+    "Результаты",
+    "Недостатки",
+    "План",
+    "bus.gov.ru",
+];
 
 /// The card of one organization.
 #[derive(Debug)]
@@ -65,6 +71,8 @@ pub struct OrgCardScreen {
     body_height: Cell<u16>,
     /// Lines of the body in the last frame (for the status line).
     body_lines: Cell<usize>,
+    /// Documents of the organization exported to bus.gov.ru (all cycles) and the portal's answers.
+    exports: Vec<crate::store::exports::OrgExport>,
 }
 
 impl OrgCardScreen {
@@ -99,6 +107,7 @@ impl OrgCardScreen {
             body_width: Cell::new(78),
             body_height: Cell::new(12),
             body_lines: Cell::new(0),
+            exports: crate::store::exports::for_org(conn, org_id)?,
         };
         screen.load_detail(conn);
         Ok(screen)
@@ -151,7 +160,76 @@ impl OrgCardScreen {
         self.results_section(&mut b, t);
         self.shortcomings_section(&mut b, t);
         self.plan_section(&mut b, today, t);
+        self.busgov_section(&mut b, t);
         b
+    }
+
+    /// The cycle's documents sent to bus.gov.ru: version, when, and what the portal answered.
+    fn busgov_section(&self, b: &mut Body, t: &Theme) {
+        use crate::store::exports::ReceiptStatus;
+        let cycle = self.cycle().map(|c| c.cycle_id);
+        let docs: Vec<_> = self
+            .exports
+            .iter()
+            .filter(|e| Some(e.position.cycle_id) == cycle)
+            .collect();
+        b.section(&format!("{} — выгрузка документов цикла", SECTIONS[4]), t);
+        if docs.is_empty() {
+            b.plain(Line::styled(
+                "  Не выгружались (Обмен → Выгрузить пакет для bus.gov.ru).",
+                t.dim(),
+            ));
+        }
+        for e in docs {
+            let p = &e.position;
+            let kind = match p.kind.as_str() {
+                "results" => "результаты оценки",
+                "plan" => "план по устранению недостатков",
+                _ => "отчет о выполнении плана",
+            };
+            let (answer, style) = match p.receipt {
+                ReceiptStatus::Accepted => ("принят порталом".to_string(), t.good()),
+                ReceiptStatus::Rejected => (
+                    format!(
+                        "отклонен порталом ({})",
+                        crate::domain::text::plural(
+                            e.violations.len() as u64,
+                            "замечание",
+                            "замечания",
+                            "замечаний"
+                        )
+                    ),
+                    t.bad(),
+                ),
+                ReceiptStatus::None => ("ответа портала нет".to_string(), t.dim()),
+            };
+            // Stored as ISO date and time; people read ДД.ММ.ГГГГ.
+            let when = p
+                .exported_at
+                .as_deref()
+                .and_then(|at| chrono::NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d").ok())
+                .map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or_default();
+            b.plain(Line::from(vec![
+                Span::raw(format!(
+                    "  {kind}: версия {}, выгружен {when} · ",
+                    p.version_number
+                )),
+                Span::styled(answer, style),
+            ]));
+            for v in &e.violations {
+                let style = if v.level == "warning" {
+                    t.dim()
+                } else {
+                    t.bad()
+                };
+                b.wrapped(
+                    vec![Span::styled(format!("    {} ", v.code), style)],
+                    &format!("{}: {}", v.name, v.description),
+                    style,
+                );
+            }
+        }
     }
 
     fn identity_section(&self, b: &mut Body, t: &Theme) {
@@ -588,8 +666,29 @@ impl Screen for OrgCardScreen {
             ("←→", "цикл"),
             ("↑↓ PgDn", "листать"),
             ("s S", "раздел"),
+            ("e", "данные"),
+            ("r", "реквизиты"),
+            ("p", "план"),
+            ("n", "недостатки"),
+            ("c", "цикл"),
             ("Esc", "назад"),
         ]
+    }
+
+    /// Reads the card again (after a change saved from a form opened on it).
+    fn activate(&mut self, cx: &Ctx) {
+        let Some(conn) = cx.conn else { return };
+        if let Ok(Some(ident)) = card::identity(conn, self.ident.id) {
+            self.ident = ident;
+        }
+        match card::history(conn, self.ident.id) {
+            Ok(h) => {
+                self.history = h;
+                self.selected = self.selected.min(self.history.len().saturating_sub(1));
+                self.load_detail(conn);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
     }
 
     fn status(&self) -> String {
@@ -611,6 +710,29 @@ impl Screen for OrgCardScreen {
         let width = usize::from(self.body_width.get());
         let height = usize::from(self.body_height.get()).max(1);
         match action {
+            Action::EditIdentity => super::edit_org::open(cx, self.ident.id),
+            Action::EditCycle => match self.cycle() {
+                Some(c) => super::edit_cycle::open(cx, &self.title(), c),
+                None => Outcome::Message("организация не оценивалась: циклов нет".into()),
+            },
+            Action::EditShortcomings => match self.cycle() {
+                Some(c) => super::edit_shortcomings::open(
+                    cx,
+                    c.cycle_id,
+                    c.year,
+                    self.ident.id,
+                    &self.title(),
+                ),
+                None => Outcome::Message("организация не оценивалась: недостатков нет".into()),
+            },
+            Action::DraftPlan => match self.cycle() {
+                Some(c) => super::edit_draft::open(cx, self.ident.id, &self.title(), c),
+                None => Outcome::Message("организация не оценивалась: проекта плана нет".into()),
+            },
+            Action::Edit => match self.cycle() {
+                Some(c) => super::edit_inputs::open(cx, &self.title(), c),
+                None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),
+            },
             Action::Left | Action::Right => {
                 let next = match action {
                     // The history is newest first: Left goes back in time.

@@ -638,6 +638,7 @@ impl Screen for PlansScreen {
                 ("←→", "дни"),
                 ("s", "выборка"),
                 ("Enter", "проверить"),
+                ("e", "правка"),
             ],
             Some(Stage::Setup) => vec![
                 ("0-9 + -", "размер"),
@@ -684,6 +685,9 @@ impl Screen for PlansScreen {
 
     fn activate(&mut self, cx: &Ctx) {
         if self.spot.is_none() {
+            // Shown again (or after an edit): the list shown is counted afresh here, the other
+            // filters by the worker.
+            self.counts.remove(&self.query());
             self.recount(cx);
             self.request_counts(cx);
         }
@@ -742,6 +746,10 @@ impl Screen for PlansScreen {
                 Outcome::Done
             }
             Action::SortNext => self.open_setup(cx),
+            Action::Edit => match self.selected_row() {
+                Some(r) => super::edit_plan_row::open(r.id, cx),
+                None => Outcome::Done,
+            },
             Action::Accept => match self.selected_row() {
                 Some(r) if r.status == PlanStatus::Done => self.open_single(r.id, cx),
                 Some(_) => Outcome::Message(

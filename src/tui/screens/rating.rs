@@ -17,10 +17,12 @@ use rusqlite::Connection;
 use super::org_card::{OrgCardScreen, methods};
 use crate::domain::rating::{Stats, places, stats};
 use crate::domain::text::printable;
+use crate::service::export::table::{self as table_export, FileFormat, TableKind};
 use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
 use crate::store::ranking::{self, GroupCount, RankRow, Ranked};
 use crate::tui::app::Action;
+use crate::tui::job::Job;
 use crate::tui::screen::{
     Ctx, Outcome, RowHits, Screen, SearchEvent, SearchField, click, navigate, window,
 };
@@ -72,6 +74,10 @@ pub struct RatingScreen {
     wanted: Option<i64>,
     /// Where the rows were drawn, for mouse clicks.
     hits: RowHits,
+    /// The rating being saved to a file.
+    saving: Option<Job<table_export::Written>>,
+    /// What happened to the last save, for the status line.
+    notice: Option<String>,
 }
 
 impl RatingScreen {
@@ -309,13 +315,36 @@ impl Screen for RatingScreen {
                 ("←→", "цикл"),
                 ("s S", "критерий"),
                 ("f", "группа"),
+                ("x X", "в CSV/xlsx"),
                 ("/", "поиск цикла"),
                 ("Enter", "карточка"),
             ]
         }
     }
 
+    fn tick(&mut self) -> bool {
+        let Some(job) = self.saving.as_mut() else {
+            return false;
+        };
+        let Some(result) = job.poll() else {
+            return false;
+        };
+        self.notice = Some(match result {
+            Ok(w) => format!(
+                "рейтинг сохранен: {} ({} строк)",
+                w.path.map(|p| p.display().to_string()).unwrap_or_default(),
+                w.rows
+            ),
+            Err(e) => format!("не удалось сохранить рейтинг: {e}"),
+        });
+        self.saving = None;
+        true
+    }
+
     fn status(&self) -> String {
+        if let Some(n) = &self.notice {
+            return format!(" {}", crate::domain::text::printable(n));
+        }
         let n = self.ranking.list.len();
         let pos = if n == 0 { 0 } else { self.selected + 1 };
         let cpos = self
@@ -360,6 +389,9 @@ impl Screen for RatingScreen {
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
         let page = cx.page.get();
+        if self.saving.is_none() {
+            self.notice = None;
+        }
         let Some(conn) = cx.conn else {
             return Outcome::Ignored;
         };
@@ -411,6 +443,42 @@ impl Screen for RatingScreen {
                         _ => None,
                     };
                     self.load_ranking(conn);
+                }
+                Action::Export { xlsx } => {
+                    let (Some(c), Some(db)) = (self.current_cycle(), cx.db) else {
+                        return Outcome::Done;
+                    };
+                    let (id, today) = (c.id, cx.today);
+                    let format = if xlsx {
+                        FileFormat::Xlsx
+                    } else {
+                        FileFormat::Csv
+                    };
+                    let mut path =
+                        table_export::default_path(&cx.save_dir(), TableKind::Rating, id, format);
+                    let mut n = 2;
+                    while path.exists() {
+                        path =
+                            path.with_file_name(format!("rating_cycle{id}-{n}.{}", format.ext()));
+                        n += 1;
+                    }
+                    self.saving = Some(Job::start(
+                        format!("рейтинг цикла №{id} в файл"),
+                        db,
+                        move |conn, _, _| {
+                            let methods = crate::service::methodology::Methods::load()?;
+                            table_export::write(
+                                conn,
+                                &methods,
+                                TableKind::Rating,
+                                id,
+                                today,
+                                format,
+                                Some(&path),
+                            )
+                        },
+                    ));
+                    self.notice = Some("сохраняю рейтинг цикла…".into());
                 }
                 Action::Accept => {
                     let (Some(r), Some(c)) =

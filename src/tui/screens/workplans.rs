@@ -195,6 +195,51 @@ impl WorkplansScreen {
         }
     }
 
+    /// Reads the open plan's items again (after a change saved from a form), keeping what is
+    /// collapsed and the selected line.
+    fn reload_open(&mut self, cx: &Ctx) {
+        let Some(conn) = cx.conn else { return };
+        let Some(index) = self.open.as_ref().map(|o| o.index) else {
+            return;
+        };
+        let Some(id) = self.plan(index).map(|p| p.id) else {
+            return;
+        };
+        let loaded = workplans::tree(conn, id)
+            .and_then(|tree| Ok((tree, crate::store::overdue::workplan_events(conn, id)?)));
+        match loaded {
+            Ok((tree, events)) => self.open = Some(OpenPlan::new(index, tree, events)),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        self.rebuild();
+    }
+
+    /// `e` on an item: its form.
+    fn edit_selected(&self, cx: &Ctx) -> Outcome {
+        let item = match self.nodes.get(self.selected).map(|n| n.key) {
+            Some(NodeKey::Item(id)) => self
+                .open
+                .as_ref()
+                .and_then(|o| o.items.get(&id))
+                .map(|i| (id, i)),
+            _ => None,
+        };
+        match item {
+            Some((id, i)) => {
+                super::edit_workplan_item::open(cx, id, &i.number, &i.measure, &i.deadline_text)
+            }
+            None => match self.nodes.get(self.selected).map(|n| n.key) {
+                Some(NodeKey::Plan(i)) => match self.plan(i) {
+                    Some(p) => super::edit_targets::open(cx, p.id, &p.title),
+                    None => Outcome::Done,
+                },
+                _ => Outcome::Message(
+                    "e на мероприятии — его исполнение, на плане — целевые показатели".into(),
+                ),
+            },
+        }
+    }
+
     fn plan(&self, index: usize) -> Option<&PlanHead> {
         self.plans.as_ref().and_then(|p| p.get(index))
     }
@@ -330,7 +375,11 @@ impl Screen for WorkplansScreen {
     }
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        vec![("↑↓", "строка"), ("Enter ←→", "раскрыть/свернуть")]
+        vec![
+            ("↑↓", "строка"),
+            ("Enter ←→", "раскрыть/свернуть"),
+            ("e", "правка"),
+        ]
     }
 
     fn status(&self) -> String {
@@ -351,6 +400,7 @@ impl Screen for WorkplansScreen {
 
     fn activate(&mut self, cx: &Ctx) {
         self.load_plans(cx);
+        self.reload_open(cx);
         self.follow_targets(cx);
     }
 
@@ -366,6 +416,7 @@ impl Screen for WorkplansScreen {
                 Action::Accept => self.expand(true, cx),
                 Action::Right => self.expand(false, cx),
                 Action::Left => self.collapse(),
+                Action::Edit => return self.edit_selected(cx),
                 _ => return Outcome::Ignored,
             }
         }

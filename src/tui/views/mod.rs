@@ -138,8 +138,31 @@ fn keys_now(app: &App) -> Vec<(&'static str, &'static str)> {
 }
 
 fn draw_keys(app: &App, frame: &mut Frame, area: Rect) {
+    let width = |k: &(&str, &str)| {
+        unicode_width::UnicodeWidthStr::width(k.0) + unicode_width::UnicodeWidthStr::width(k.1) + 3
+    };
+    let mut keys = keys_now(app);
+    let room = area.width as usize;
+    if app.key_mode() == Mode::Normal && keys.iter().map(width).sum::<usize>() > room {
+        // Too many for the line: the screen's first keys, then always the way to all of them
+        // (?) and out (q).
+        let tail = [("?", "все клавиши"), ("q", "выход")];
+        let mut left = room.saturating_sub(tail.iter().map(width).sum());
+        keys = app
+            .current()
+            .keys()
+            .into_iter()
+            .take_while(|k| {
+                let w = width(k);
+                let fits = w <= left;
+                left = left.saturating_sub(w);
+                fits
+            })
+            .collect();
+        keys.extend(tail);
+    }
     let mut spans = Vec::new();
-    for (key, what) in keys_now(app) {
+    for (key, what) in keys {
         spans.push(Span::styled(key, app.theme.key()));
         spans.push(Span::raw(format!(" {what}  ")));
     }
@@ -179,6 +202,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         ("Enter / Esc", "подробнее / назад"),
         ("Tab 1…9", "другой экран"),
         (":", "команда: имя экрана, org ИНН; Tab дополняет"),
+        ("u", "отменить последнее изменение сеанса"),
         ("?", "эта справка"),
         ("q", "выход"),
     ] {

@@ -1,0 +1,273 @@
+//! National scale: building the 100,000-organization demo database, recomputing one cycle of
+//! 100,000 organizations, and an online backup of the result — wall time (median and p99 where
+//! there are several runs) and peak memory.
+//!
+//! `cargo bench --bench scale`. Settings (environment):
+//! - `NOK_BENCH_ORGS` — organizations in the demo database (100000);
+//! - `NOK_BENCH_MEMBERS` — members of the assembled cycle (100000);
+//! - `NOK_BENCH_RUNS` — recompute runs (7);
+//! - `NOK_BENCH_DB` — an existing demo database to copy instead of building one (the build is
+//!   then not measured).
+//!
+//! The real binary does the build, `nok score` and `nok backup` (peak memory from `wait4`, the
+//! child's own maximum resident set); the recompute is also timed in-process, through the same
+//! service the CLI calls, for the median and p99 (peak memory from `VmHWM`, reset before), both
+//! as a first computation (nothing stored) and as a re-run over stored results, with the CPU time
+//! beside the wall time (the machine may be shared).
+//!
+//! Why a bench and not `nok bench`: the figures need an optimized build and a 2.6 GB scratch
+//! database, and nothing a user does calls for them; a bench keeps that out of the binary.
+//!
+//! Extension point: an import or export figure is one more step at the end of `main`: run the
+//! command on the database through [`measure_child`] (wall time and peak memory of the child),
+//! or several times in-process for a median and p99 with [`median_p99`], and print a line.
+
+#[path = "../tests/scale_support/mod.rs"]
+mod scale_support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use nok::service::methodology::Methods;
+use nok::service::recompute::recompute_cycle;
+
+const TODAY: &str = "22.11.2026";
+
+fn env_num(name: &str, default: u32) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A child's wall time and peak resident memory.
+struct Measured {
+    wall: Duration,
+    peak_kib: u64,
+}
+
+/// Runs `cmd` to its end; its wall time and its own peak resident set (`ru_maxrss` from `wait4`).
+fn measure_child(cmd: &mut Command) -> anyhow::Result<Measured> {
+    let started = Instant::now();
+    let child = cmd.spawn().context("run nok")?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: plain FFI call with valid pointers; the child is ours and not yet reaped.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    if reaped != pid {
+        bail!("wait4: {}", std::io::Error::last_os_error());
+    }
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        bail!("{cmd:?} failed (status {status})");
+    }
+    Ok(Measured {
+        wall,
+        peak_kib: usage.ru_maxrss as u64,
+    })
+}
+
+fn nok() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_nok"));
+    c.env_remove("NOK_DB")
+        .env_remove("NOK_METHODOLOGY_DIR")
+        .stdout(std::process::Stdio::null());
+    c
+}
+
+/// Peak resident memory of this process since the last [`reset_peak`], in KiB.
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Resets the peak to the current resident set (Linux ≥ 4.0), so a phase's peak is its own.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.0} МБ", kib as f64 / 1024.0)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} с", d.as_secs_f64()).replace('.', ",")
+}
+
+/// CPU time (user + system) of this process so far: on a shared machine the wall time also
+/// holds the waits for a core.
+fn cpu_time() -> Duration {
+    // SAFETY: plain FFI call with a valid pointer.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// Median and p99 (nearest rank) of `times`.
+fn median_p99(times: &mut [Duration]) -> (Duration, Duration) {
+    times.sort_unstable();
+    let n = times.len();
+    let rank = ((n as f64) * 0.99).ceil() as usize;
+    (times[n / 2], times[rank.clamp(1, n) - 1])
+}
+
+fn gb(bytes: u64) -> String {
+    format!("{:.2} ГБ", bytes as f64 / 1e9).replace('.', ",")
+}
+
+fn file_size(p: &Path) -> u64 {
+    std::fs::metadata(p).map_or(0, |m| m.len())
+}
+
+fn remove_db(p: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut s = p.as_os_str().to_owned();
+        s.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(s));
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let orgs = env_num("NOK_BENCH_ORGS", 100_000);
+    let members = env_num("NOK_BENCH_MEMBERS", 100_000);
+    let runs = env_num("NOK_BENCH_RUNS", 7).max(1);
+    let work = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench-scale");
+    std::fs::create_dir_all(&work)?;
+    let db = work.join(format!("scale-{orgs}.sqlite"));
+    remove_db(&db);
+
+    println!("== nok: замер на национальном масштабе ==");
+    // 1. The demo database.
+    match std::env::var_os("NOK_BENCH_DB") {
+        Some(src) => {
+            std::fs::copy(&src, &db).with_context(|| format!("copy {src:?}"))?;
+            println!(
+                "база: копия {} (построение не замерялось)",
+                PathBuf::from(src).display()
+            );
+        }
+        None => {
+            let m = measure_child(nok().args([
+                "demo",
+                "--db",
+                db.to_str().context("path")?,
+                "--orgs",
+                &orgs.to_string(),
+                "--today",
+                TODAY,
+            ]))?;
+            println!(
+                "построение демонстрационной базы ({orgs} организаций): {}, пик памяти {}, файл {}",
+                secs(m.wall),
+                mib(m.peak_kib),
+                gb(file_size(&db))
+            );
+        }
+    }
+
+    // 2. One cycle of `members` organizations.
+    let started = Instant::now();
+    let cycle = {
+        let conn = nok::store::open_existing(&db)?;
+        scale_support::assemble_cycle(&conn, members)?
+    };
+    println!(
+        "цикл {cycle} из {members} организаций собран за {} (подготовка, не замер)",
+        secs(started.elapsed())
+    );
+
+    // 3. Recompute in-process, through the service the CLI and the UI call. Two cases: the first
+    // computation (nothing stored: every score and part is written) and a recompute over stored
+    // results (only what changed is written; here nothing changes, the usual re-run).
+    let methods = Methods::builtin()?;
+    let mut conn = nok::store::open_existing(&db)?;
+    for (case, fresh) in [
+        ("первый расчет, результатов еще нет", true),
+        ("повторный пересчет, результаты уже есть", false),
+    ] {
+        let mut times = Vec::new();
+        let mut cpu = Vec::new();
+        let mut peak = 0;
+        let n = if fresh { runs.div_ceil(2) } else { runs };
+        for run in 0..n {
+            if fresh {
+                scale_support::clear_results(&conn, cycle)?;
+            }
+            reset_peak();
+            let cpu_before = cpu_time();
+            let t = Instant::now();
+            let done = recompute_cycle(&mut conn, &methods, cycle)?;
+            let took = t.elapsed();
+            cpu.push(cpu_time().saturating_sub(cpu_before));
+            peak = peak.max(peak_kib().unwrap_or(0));
+            if done.scored + done.failed.len() != members as usize {
+                bail!(
+                    "recompute scored {} of {members}",
+                    done.scored + done.failed.len()
+                );
+            }
+            eprintln!("  {case}, прогон {}: {}", run + 1, secs(took));
+            times.push(took);
+        }
+        let (median, p99) = median_p99(&mut times);
+        let (cpu_median, _) = median_p99(&mut cpu);
+        println!(
+            "пересчет цикла из {members} организаций ({case}; {n} прогонов): медиана {}, p99 {}, \
+             процессорное время (медиана) {}, пик памяти процесса {}",
+            secs(median),
+            secs(p99),
+            secs(cpu_median),
+            mib(peak)
+        );
+    }
+    drop(conn);
+
+    // 4. The same through the CLI, with the rating printed (CSV to /dev/null).
+    scale_support::clear_results(&nok::store::open_existing(&db)?, cycle)?;
+    let m = measure_child(nok().args([
+        "--db",
+        db.to_str().context("path")?,
+        "score",
+        "--cycle",
+        &cycle.to_string(),
+        "--format",
+        "csv",
+    ]))?;
+    println!(
+        "nok score --cycle {cycle} (первый расчет и рейтинг {members} строк в CSV): {}, пик памяти {}",
+        secs(m.wall),
+        mib(m.peak_kib)
+    );
+
+    // 5. An online backup of the whole database, checked.
+    let copy = work.join("backup.sqlite");
+    remove_db(&copy);
+    let m = measure_child(nok().args([
+        "--db",
+        db.to_str().context("path")?,
+        "backup",
+        copy.to_str().context("path")?,
+    ]))?;
+    println!(
+        "nok backup ({}, с проверкой целостности копии): {}, пик памяти {}",
+        gb(file_size(&copy)),
+        secs(m.wall),
+        mib(m.peak_kib)
+    );
+    remove_db(&copy);
+
+    // Import and export figures are added here when `nok import` and `nok export` land.
+    if std::env::var_os("NOK_BENCH_KEEP").is_none() {
+        remove_db(&db);
+    } else {
+        println!("база оставлена: {}", db.display());
+    }
+    Ok(())
+}

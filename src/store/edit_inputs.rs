@@ -1,0 +1,162 @@
+//! Editing the raw indicator inputs of an organization in a cycle. The inputs have no version
+//! of their own: the membership row's version stands for them (read with the inputs, named by
+//! the save, bumped by it). Saving writes each changed input to the audit log and marks the
+//! cycle's scores stale, all in one transaction.
+
+use std::collections::BTreeMap;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::audit::{self, Action, Entry};
+use super::edit::{Author, Conflict, EditError, last_change};
+
+/// The audit log's name for an input (`entity_id` is the membership).
+pub const ENTITY: &str = "indicator_input";
+
+/// One input to change: `None` = not entered (no row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputEdit {
+    pub key: String,
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+}
+
+/// Stored inputs by key.
+pub type Values = BTreeMap<String, f64>;
+
+/// The inputs of membership `id` by key, with the membership version; `None` when there is no
+/// such membership.
+pub fn read(conn: &Connection, id: i64) -> Result<Option<(Values, i64)>, EditError> {
+    let Some(version) = conn
+        .query_row("SELECT version FROM membership WHERE id = ?1", [id], |r| {
+            r.get::<_, i64>(0)
+        })
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.key, i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
+         WHERE i.membership_id = ?1",
+    )?;
+    let values = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some((values, version)))
+}
+
+fn text(v: Option<f64>) -> Option<String> {
+    v.map(|v| v.to_string())
+}
+
+/// Writes the inputs of membership `membership` (of cycle `cycle`) read at `version`; returns
+/// the membership version after the change (`version` when nothing differed).
+pub fn save(
+    conn: &Connection,
+    membership: i64,
+    cycle: i64,
+    version: i64,
+    edits: &[InputEdit],
+    who: Author<'_>,
+    note: &str,
+) -> Result<i64, EditError> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let changed: Vec<&InputEdit> = edits.iter().filter(|e| e.old != e.new).collect();
+    let bumped = if changed.is_empty() {
+        tx.query_row(
+            "SELECT count(*) FROM membership WHERE id = ?1 AND version = ?2",
+            [membership, version],
+            |r| r.get::<_, i64>(0),
+        )?
+    } else {
+        tx.execute(
+            "UPDATE membership SET version = version + 1 WHERE id = ?1 AND version = ?2",
+            [membership, version],
+        )? as i64
+    };
+    if bumped != 1 {
+        let Some((now, now_version)) = read(&tx, membership)? else {
+            return Err(EditError::Gone);
+        };
+        return Err(EditError::Conflict(Conflict {
+            version: now_version,
+            now: edits
+                .iter()
+                .map(|e| {
+                    let v = now.get(&e.key).map_or(Value::Null, |v| Value::Real(*v));
+                    (e.key.clone(), v)
+                })
+                .collect(),
+            by: last_change(&tx, ENTITY, membership)?.or(last_change(
+                &tx,
+                "membership",
+                membership,
+            )?),
+        }));
+    }
+    if changed.is_empty() {
+        return Ok(version);
+    }
+    for e in &changed {
+        match e.new {
+            Some(v) => {
+                tx.execute(
+                    "INSERT OR IGNORE INTO input_key (key) VALUES (?1)",
+                    [&e.key],
+                )?;
+                tx.execute(
+                    "INSERT OR REPLACE INTO indicator_input (membership_id, key_id, value)
+                     SELECT ?1, id, ?3 FROM input_key WHERE key = ?2",
+                    params![membership, e.key, v],
+                )?;
+            }
+            None => {
+                tx.execute(
+                    "DELETE FROM indicator_input WHERE membership_id = ?1
+                     AND key_id = (SELECT id FROM input_key WHERE key = ?2)",
+                    params![membership, e.key],
+                )?;
+            }
+        }
+        let (old, new) = (text(e.old), text(e.new));
+        audit::record(
+            &tx,
+            &Entry {
+                at: who.at,
+                os_user: who.os_user,
+                action: Action::Update,
+                entity: ENTITY,
+                entity_id: Some(membership),
+                field: Some(&e.key),
+                old_value: old.as_deref(),
+                new_value: new.as_deref(),
+                note,
+            },
+        )?;
+    }
+    // The stored scores no longer follow from the inputs.
+    let stale = tx.execute(
+        "UPDATE cycle SET scores_stale = 1, version = version + 1
+         WHERE id = ?1 AND scores_stale = 0",
+        [cycle],
+    )?;
+    if stale == 1 {
+        audit::record(
+            &tx,
+            &Entry {
+                at: who.at,
+                os_user: who.os_user,
+                action: Action::Update,
+                entity: "cycle",
+                entity_id: Some(cycle),
+                field: Some("scores_stale"),
+                old_value: Some("0"),
+                new_value: Some("1"),
+                note: "исходные данные изменены — баллы нужно пересчитать",
+            },
+        )?;
+    }
+    tx.commit()?;
+    Ok(version + 1)
+}

@@ -1,0 +1,165 @@
+//! The session's undo stack: every change saved from a form, newest last. `u` undoes the last
+//! one by writing the old values back — itself an audited change that names the version the
+//! change left, so a row changed since by someone else is not overwritten.
+
+use rusqlite::Connection;
+
+use crate::service::session::{now_stamp, os_user};
+use crate::store::edit::{self, Author, EditError, FieldEdit, Table};
+use crate::store::edit_inputs::{self, InputEdit};
+use crate::store::edit_targets::{self, ActualEdit};
+
+/// What a saved change wrote, as saved: `old` is what was there before, `new` what was written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Fields of one row; `version` is the row version right after the change.
+    Row {
+        table: Table,
+        id: i64,
+        version: i64,
+        fields: Vec<FieldEdit>,
+    },
+    /// Fields of several rows, changed together: (table, id, version after, fields).
+    Rows(Vec<edit::RowEdit>),
+    /// Inputs of a membership; `version` is the membership version right after the change.
+    Inputs {
+        membership: i64,
+        cycle: i64,
+        version: i64,
+        values: Vec<InputEdit>,
+    },
+    /// Actual values of target indicators, each with the version it was written at.
+    Targets(Vec<ActualEdit>),
+    /// A deleted row, as it was.
+    Deleted { table: Table, row: edit::StoredRow },
+    /// Plan rows added from a draft: (shortcoming id, plan row id, number) of each.
+    Drafted(Vec<(i64, i64, String)>),
+}
+
+/// One saved change and what it was, for messages: «строка плана 1.2 (…)».
+#[derive(Debug, Clone, PartialEq)]
+pub struct UndoStep {
+    pub change: Change,
+    pub label: String,
+}
+
+/// Changes saved in this session.
+#[derive(Debug, Default)]
+pub struct UndoStack {
+    steps: Vec<UndoStep>,
+}
+
+impl UndoStack {
+    pub fn push(&mut self, step: UndoStep) {
+        self.steps.push(step);
+    }
+
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Undoes the last change; returns the message for the status line.
+    pub fn undo_last(&mut self, conn: &Connection) -> String {
+        let Some(step) = self.steps.pop() else {
+            return "отменять нечего: в этом сеансе изменений не было".to_string();
+        };
+        let user = os_user();
+        let at = now_stamp();
+        let who = Author {
+            os_user: &user,
+            at: &at,
+        };
+        let note = format!("отмена изменения: {}", step.label);
+        let result = match &step.change {
+            Change::Row {
+                table,
+                id,
+                version,
+                fields,
+            } => {
+                let back: Vec<FieldEdit> = fields
+                    .iter()
+                    .map(|f| FieldEdit {
+                        column: f.column,
+                        old: f.new.clone(),
+                        new: f.old.clone(),
+                    })
+                    .collect();
+                edit::update(conn, *table, *id, *version, &back, who, &note)
+            }
+            Change::Inputs {
+                membership,
+                cycle,
+                version,
+                values,
+            } => {
+                let back: Vec<InputEdit> = values
+                    .iter()
+                    .map(|v| InputEdit {
+                        key: v.key.clone(),
+                        old: v.new,
+                        new: v.old,
+                    })
+                    .collect();
+                edit_inputs::save(conn, *membership, *cycle, *version, &back, who, &note)
+            }
+            Change::Targets(values) => {
+                let back: Vec<ActualEdit> = values
+                    .iter()
+                    .map(|v| ActualEdit {
+                        old: v.new,
+                        new: v.old,
+                        ..v.clone()
+                    })
+                    .collect();
+                edit_targets::save(conn, &back, who, &note).map(|_| 0)
+            }
+            Change::Deleted { table, row } => {
+                edit::restore(conn, *table, row, who, &note).map(|_| 0)
+            }
+            Change::Rows(rows) => {
+                let back: Vec<edit::RowEdit> = rows
+                    .iter()
+                    .map(|(table, id, v, fields)| {
+                        let f = fields
+                            .iter()
+                            .map(|f| FieldEdit {
+                                column: f.column,
+                                old: f.new.clone(),
+                                new: f.old.clone(),
+                            })
+                            .collect();
+                        (*table, *id, *v, f)
+                    })
+                    .collect();
+                edit::update_many(conn, &back, who, &note)
+                    .map(|_| 0)
+                    .map_err(|(_, e)| e)
+            }
+            Change::Drafted(made) => {
+                crate::store::edit_draft::withdraw(conn, made, who, &note).map(|_| 0)
+            }
+        };
+        match result {
+            Ok(_) => format!(
+                "отменено: {} (осталось отменить: {})",
+                step.label,
+                self.steps.len()
+            ),
+            Err(EditError::Conflict(c)) => {
+                let by =
+                    c.by.map(|(u, at)| format!(" ({u}, {})", super::ru_stamp(&at)))
+                        .unwrap_or_default();
+                format!(
+                    "нельзя отменить «{}»: запись изменена другим пользователем{by}",
+                    step.label
+                )
+            }
+            Err(e) => format!("нельзя отменить «{}»: {e}", step.label),
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! The cycle and membership form (цикл оценки и участие организации в нем), from the card: the
+//! cycle's status, operator, contract and council protocol (its date is the event some plan
+//! deadlines count from), and the organization's group and number of respondents. Both rows are
+//! saved in one transaction, each naming the version it read.
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use rusqlite::types::Value;
+
+use crate::domain::cycle::CycleStatus;
+use crate::domain::ids;
+use crate::domain::text::printable;
+use crate::service::session::{now_stamp, os_user};
+use crate::service::table::cut;
+use crate::store::card::CardCycle;
+use crate::store::edit::{self, Author, EditError, FieldEdit, RowEdit, Table};
+use crate::store::iso;
+use crate::tui::app::Action;
+use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::{Field, Form, FormEvent, conflict_notice};
+use crate::tui::screen::{Ctx, Outcome, Screen};
+
+const CYCLE: [&str; 7] = [
+    "status",
+    "operator_name",
+    "operator_inn",
+    "contract_number",
+    "contract_date",
+    "council_protocol_number",
+    "council_protocol_date",
+];
+const MEMBER: [&str; 2] = ["grp", "respondents"];
+const LABELS: [&str; 9] = [
+    "Статус цикла",
+    "Оператор",
+    "ИНН оператора",
+    "Номер договора",
+    "Дата договора",
+    "Протокол совета №",
+    "Дата протокола",
+    "Группа организации",
+    "Число опрошенных",
+];
+
+/// The cycle and membership form.
+#[derive(Debug)]
+pub struct CycleForm {
+    cycle: i64,
+    membership: i64,
+    year: i32,
+    org: String,
+    cycle_version: i64,
+    member_version: i64,
+    /// Stored values of [`CYCLE`] then [`MEMBER`].
+    base: Vec<Value>,
+    pub form: Form,
+}
+
+/// Opens the form for the card's cycle `c` of organization `org`.
+pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
+    let Some(conn) = cx.conn else {
+        return Outcome::Done;
+    };
+    let read = edit::read(conn, Table::Cycle, c.cycle_id, &CYCLE).and_then(|cy| {
+        Ok((
+            cy,
+            edit::read(conn, Table::Membership, c.membership_id, &MEMBER)?,
+        ))
+    });
+    match read {
+        Ok((Some((mut base, cv)), Some((member, mv)))) => {
+            base.extend(member);
+            Outcome::Open(Box::new(CycleForm::new(c, org, base, cv, mv, cx.today)))
+        }
+        Ok(_) => Outcome::Message("цикла или участия организации в нем больше нет".into()),
+        Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
+    }
+}
+
+fn text(v: &Value) -> String {
+    edit::audit_text(v).unwrap_or_default()
+}
+
+fn date(v: &Value) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&text(v), "%Y-%m-%d").ok()
+}
+
+fn opt_text(t: &str) -> Value {
+    if t.is_empty() {
+        Value::Null
+    } else {
+        Value::Text(t.to_string())
+    }
+}
+
+impl CycleForm {
+    pub fn new(
+        c: &CardCycle,
+        org: &str,
+        base: Vec<Value>,
+        cycle_version: i64,
+        member_version: i64,
+        today: NaiveDate,
+    ) -> CycleForm {
+        let status = CycleStatus::from_code(&text(&base[0]))
+            .and_then(|s| CycleStatus::ALL.iter().position(|a| *a == s))
+            .unwrap_or(0);
+        let respondents = match base[8] {
+            Value::Integer(i) => Some(i as f64),
+            Value::Real(r) => Some(r),
+            _ => None,
+        };
+        let fields = vec![
+            Field::choice(
+                LABELS[0],
+                CycleStatus::ALL.iter().map(|s| s.name_ru()).collect(),
+                status,
+            ),
+            Field::text(LABELS[1], 300, &text(&base[1])),
+            Field::text(LABELS[2], 12, &text(&base[2])),
+            Field::text(LABELS[3], 100, &text(&base[3])),
+            Field::date(LABELS[4], date(&base[4])),
+            Field::text(LABELS[5], 50, &text(&base[5])),
+            Field::date(LABELS[6], date(&base[6])),
+            Field::text(LABELS[7], 100, &text(&base[7])),
+            Field::number(LABELS[8], true, respondents),
+        ];
+        let mut f = CycleForm {
+            cycle: c.cycle_id,
+            membership: c.membership_id,
+            year: c.year,
+            org: org.to_string(),
+            cycle_version,
+            member_version,
+            base,
+            form: Form::new(format!("Цикл {} года и участие в нем", c.year), fields),
+        };
+        f.check(today);
+        f
+    }
+
+    fn check(&mut self, today: NaiveDate) {
+        self.form.check_formats();
+        let inn = self.form.fields[2].trimmed().to_string();
+        if !inn.is_empty()
+            && let Err(e) = ids::validate_inn(&inn)
+        {
+            self.form.flag(2, e.to_string());
+        }
+        for i in [4, 6] {
+            if let Ok(Some(d)) = self.form.fields[i].date_value()
+                && d > today
+            {
+                self.form.flag(
+                    i,
+                    format!("дата позже сегодняшнего дня ({})", today.format("%d.%m.%Y")),
+                );
+            }
+        }
+        match self.form.fields[8].number_value() {
+            Ok(None) => self
+                .form
+                .flag(8, "укажите число опрошенных (0, если опроса не было)"),
+            Ok(Some(n)) if n < 0.0 => self.form.flag(8, "число не может быть меньше нуля"),
+            _ => {}
+        }
+    }
+
+    /// Puts stored value `v` into field `i` as the value it opened with.
+    fn show(&mut self, i: usize, v: &Value) {
+        let f = &mut self.form.fields[i];
+        match i {
+            0 => {
+                f.choice = CycleStatus::from_code(&text(v))
+                    .and_then(|s| CycleStatus::ALL.iter().position(|a| *a == s))
+                    .unwrap_or(f.choice);
+            }
+            4 | 6 => f.text = date(v).map_or(String::new(), |d| d.format("%d.%m.%Y").to_string()),
+            _ => f.text = text(v),
+        }
+        f.set_original();
+    }
+
+    fn values(&self) -> Vec<Value> {
+        let f = &self.form.fields;
+        let status = CycleStatus::ALL
+            .get(f[0].choice)
+            .copied()
+            .unwrap_or(CycleStatus::Planned);
+        let d = |i: usize| {
+            f[i].date_value()
+                .ok()
+                .flatten()
+                .map_or(Value::Null, |d| Value::Text(iso(d)))
+        };
+        vec![
+            Value::Text(status.code().to_string()),
+            opt_text(f[1].trimmed()),
+            opt_text(f[2].trimmed()),
+            opt_text(f[3].trimmed()),
+            d(4),
+            opt_text(f[5].trimmed()),
+            d(6),
+            Value::Text(f[7].trimmed().to_string()),
+            Value::Integer(f[8].number_value().ok().flatten().unwrap_or(0.0) as i64),
+        ]
+    }
+
+    fn save(&mut self, cx: &Ctx) -> Outcome {
+        self.check(cx.today);
+        if !self.form.valid() {
+            self.form.focus_first_error();
+            self.form.notice = Some("не сохранено: исправьте поля с ⚠".to_string());
+            return Outcome::Done;
+        }
+        let Some(conn) = cx.conn else {
+            return Outcome::Done;
+        };
+        let values = self.values();
+        let edits = |cols: &[&'static str], from: usize| -> Vec<FieldEdit> {
+            cols.iter()
+                .enumerate()
+                .map(|(k, c)| FieldEdit {
+                    column: c,
+                    old: self.base[from + k].clone(),
+                    new: values[from + k].clone(),
+                })
+                .filter(|e| e.old != e.new)
+                .collect()
+        };
+        let mut rows: Vec<RowEdit> = Vec::new();
+        let cycle_edits = edits(&CYCLE, 0);
+        if !cycle_edits.is_empty() {
+            rows.push((Table::Cycle, self.cycle, self.cycle_version, cycle_edits));
+        }
+        let member_edits = edits(&MEMBER, CYCLE.len());
+        if !member_edits.is_empty() {
+            rows.push((
+                Table::Membership,
+                self.membership,
+                self.member_version,
+                member_edits,
+            ));
+        }
+        let label = format!("цикл {} года, участие «{}»", self.year, self.org);
+        if rows.is_empty() {
+            return Outcome::Saved {
+                undo: None,
+                message: format!("{label}: изменений нет"),
+            };
+        }
+        let user = os_user();
+        let at = now_stamp();
+        let who = Author {
+            os_user: &user,
+            at: &at,
+        };
+        match edit::update_many(conn, &rows, who, &label) {
+            Ok(versions) => Outcome::Saved {
+                message: format!("сохранено: {label}; u — отменить"),
+                undo: Some(UndoStep {
+                    change: Change::Rows(
+                        rows.into_iter()
+                            .zip(versions)
+                            .map(|((t, id, _, e), v)| (t, id, v, e))
+                            .collect(),
+                    ),
+                    label,
+                }),
+            },
+            Err((id, EditError::Conflict(c))) => {
+                let (cols, from): (&[&str], usize) = if id == self.cycle {
+                    (&CYCLE, 0)
+                } else {
+                    (&MEMBER, CYCLE.len())
+                };
+                let changes: Vec<String> = c
+                    .now
+                    .iter()
+                    .filter_map(|(col, now)| {
+                        let k = cols.iter().position(|c| c == col)?;
+                        let was = &self.base[from + k];
+                        (was != now).then(|| {
+                            format!(
+                                "{}: «{}» → «{}»",
+                                LABELS[from + k],
+                                cut(&printable(&text(was)), 30),
+                                cut(&printable(&text(now)), 30)
+                            )
+                        })
+                    })
+                    .collect();
+                for (col, now) in c.now {
+                    if let Some(k) = cols.iter().position(|c| *c == col) {
+                        // A field left alone here takes the other change.
+                        if !self.form.fields[from + k].changed() {
+                            self.show(from + k, &now);
+                        }
+                        self.base[from + k] = now;
+                    }
+                }
+                self.check(cx.today);
+                if id == self.cycle {
+                    self.cycle_version = c.version;
+                } else {
+                    self.member_version = c.version;
+                }
+                self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
+                Outcome::Done
+            }
+            Err((_, e)) => {
+                self.form.notice = Some(format!("не сохранено: {e}"));
+                Outcome::Done
+            }
+        }
+    }
+}
+
+impl Screen for CycleForm {
+    fn title(&self) -> String {
+        format!("Цикл {}", self.year)
+    }
+
+    fn typing(&self) -> bool {
+        true
+    }
+
+    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
+        match self.form.handle(action) {
+            FormEvent::Changed => {
+                self.check(cx.today);
+                Outcome::Done
+            }
+            FormEvent::Submit => self.save(cx),
+            FormEvent::Close => Outcome::Close,
+            FormEvent::Moved | FormEvent::None => Outcome::Done,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        let t = &cx.theme;
+        let header = vec![Line::from(vec![
+            Span::styled(printable(&self.org).into_owned(), t.title()),
+            Span::styled(
+                format!(
+                    " · цикл №{} (его поля общие для всех организаций цикла)",
+                    self.cycle
+                ),
+                t.dim(),
+            ),
+        ])];
+        self.form.draw(frame, area, t, header, Vec::new());
+    }
+
+    fn status(&self) -> String {
+        format!(
+            " форма: цикл и участие · версии записей {} / {}",
+            self.cycle_version, self.member_version
+        )
+    }
+
+    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        self.form.keys()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

@@ -1,0 +1,277 @@
+//! «Проект плана из оценки»: for an organization's cycle, the gaps of its assessment (absent
+//! checklist items, shares of satisfied respondents below the threshold) proposed as plan rows
+//! grouped by criterion — each with a suggested measure the person may edit or leave out; one
+//! planned date and responsible for all. Accepting adds the shortcomings and the plan rows
+//! (audited; `u` takes them back while nobody has changed them).
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::domain::scoring::Inputs;
+use crate::domain::text::printable;
+use crate::service::edit::{Proposal, SHARE_THRESHOLD, draft};
+use crate::service::session::{now_stamp, os_user};
+use crate::store::card::CardCycle;
+use crate::store::edit::Author;
+use crate::store::edit_draft::{self, NewRow};
+use crate::store::edit_inputs;
+use crate::tui::app::Action;
+use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::{Field, Form, FormEvent};
+use crate::tui::screen::{Ctx, Outcome, Screen};
+
+const DATE: usize = 0;
+const RESPONSIBLE: usize = 1;
+/// Fields before the proposals; each proposal has two (include it, its measure).
+const FIRST: usize = 2;
+
+/// The draft of one organization's plan for one cycle.
+#[derive(Debug)]
+pub struct DraftForm {
+    cycle: i64,
+    org_id: i64,
+    org: String,
+    year: i32,
+    proposals: Vec<Proposal>,
+    pub form: Form,
+}
+
+/// Opens the draft for organization `org_id` (`org` its name) in cycle `c`.
+pub fn open(cx: &Ctx, org_id: i64, org: &str, c: &CardCycle) -> Outcome {
+    let Some(conn) = cx.conn else {
+        return Outcome::Done;
+    };
+    let Some(method) = super::org_card::methods().and_then(|m| m.get(&c.methodology)) else {
+        return Outcome::Message(format!("методика «{}» цикла не найдена", c.methodology));
+    };
+    let read = edit_inputs::read(conn, c.membership_id)
+        .and_then(|r| Ok((r, edit_draft::recorded_keys(conn, c.cycle_id, org_id)?)));
+    let (values, recorded) = match read {
+        Ok((Some((values, _)), recorded)) => (values, recorded),
+        Ok((None, _)) => return Outcome::Message("организация больше не входит в цикл".into()),
+        Err(e) => return Outcome::Message(format!("ошибка чтения базы: {e}")),
+    };
+    let inputs: Inputs = values.into_iter().collect();
+    let proposals: Vec<Proposal> = draft(method, c.sector, &inputs, SHARE_THRESHOLD)
+        .into_iter()
+        .filter(|p| !recorded.contains(&p.input_key))
+        .collect();
+    if proposals.is_empty() {
+        return Outcome::Message(format!(
+            "новых недостатков по оценке {} года нет: все пункты есть, доли удовлетворенных не ниже {} %",
+            c.year, SHARE_THRESHOLD
+        ));
+    }
+    Outcome::Open(Box::new(DraftForm::new(
+        c.cycle_id, org_id, org, c.year, proposals, cx.today,
+    )))
+}
+
+impl DraftForm {
+    pub fn new(
+        cycle: i64,
+        org_id: i64,
+        org: &str,
+        year: i32,
+        proposals: Vec<Proposal>,
+        today: NaiveDate,
+    ) -> DraftForm {
+        let mut fields = vec![
+            Field::date("Плановый срок (для всех)", None),
+            Field::text("Ответственный (фамилия)", 100, ""),
+        ];
+        for p in &proposals {
+            fields.push(Field::check(
+                format!("{} · {}", p.criterion, p.shortcoming),
+                true,
+            ));
+            fields.push(Field::text("    мера", 1000, &p.measure));
+        }
+        let mut f = DraftForm {
+            cycle,
+            org_id,
+            org: org.to_string(),
+            year,
+            proposals,
+            form: Form::new(format!("Проект плана из оценки {year} года"), fields),
+        };
+        f.check(today);
+        f
+    }
+
+    /// The proposals kept (checked), with the measures as edited.
+    pub fn accepted(&self) -> Vec<(usize, String)> {
+        (0..self.proposals.len())
+            .filter(|i| self.form.fields[FIRST + 2 * i].checked())
+            .map(|i| (i, self.form.fields[FIRST + 2 * i + 1].trimmed().to_string()))
+            .collect()
+    }
+
+    fn check(&mut self, today: NaiveDate) {
+        self.form.check_formats();
+        match self.form.fields[DATE].date_value() {
+            Ok(None) => self.form.flag(DATE, "укажите плановый срок строк"),
+            Ok(Some(d)) if d < today => self.form.flag(
+                DATE,
+                format!("срок уже прошел (сегодня {})", today.format("%d.%m.%Y")),
+            ),
+            _ => {}
+        }
+        for (i, measure) in self.accepted() {
+            if measure.is_empty() {
+                self.form.flag(
+                    FIRST + 2 * i + 1,
+                    "опишите меру или снимите отметку со строки",
+                );
+            }
+        }
+    }
+
+    fn save(&mut self, cx: &Ctx) -> Outcome {
+        self.check(cx.today);
+        let accepted = self.accepted();
+        if accepted.is_empty() {
+            self.form.notice = Some("не отмечено ни одной строки: добавлять нечего".into());
+            return Outcome::Done;
+        }
+        if !self.form.valid() {
+            self.form.focus_first_error();
+            self.form.notice = Some("не сохранено: исправьте поля с ⚠".to_string());
+            return Outcome::Done;
+        }
+        let (Some(conn), Ok(Some(date))) = (cx.conn, self.form.fields[DATE].date_value()) else {
+            return Outcome::Done;
+        };
+        let rows: Vec<NewRow> = accepted
+            .into_iter()
+            .map(|(i, measure)| {
+                let p = &self.proposals[i];
+                NewRow {
+                    criterion: p.criterion.clone(),
+                    indicator: p.indicator.clone(),
+                    input_key: p.input_key.clone(),
+                    shortcoming: p.shortcoming.clone(),
+                    measure,
+                    planned_date: date,
+                    responsible: self.form.fields[RESPONSIBLE].trimmed().to_string(),
+                }
+            })
+            .collect();
+        let user = os_user();
+        let at = now_stamp();
+        let who = Author {
+            os_user: &user,
+            at: &at,
+        };
+        let label = format!("проект плана «{}», {} год", self.org, self.year);
+        match edit_draft::accept(conn, self.cycle, self.org_id, &rows, who, &label) {
+            Ok(made) => Outcome::Saved {
+                message: format!(
+                    "добавлено строк плана: {} ({}); u — отменить",
+                    made.len(),
+                    made.iter()
+                        .map(|m| m.2.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                undo: Some(UndoStep {
+                    change: Change::Drafted(made),
+                    label,
+                }),
+            },
+            Err(e) => {
+                self.form.notice = Some(format!("не сохранено: {e}"));
+                Outcome::Done
+            }
+        }
+    }
+}
+
+impl Screen for DraftForm {
+    fn title(&self) -> String {
+        "Проект плана".to_string()
+    }
+
+    fn typing(&self) -> bool {
+        true
+    }
+
+    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
+        match self.form.handle(action) {
+            FormEvent::Changed => {
+                self.check(cx.today);
+                Outcome::Done
+            }
+            FormEvent::Submit => self.save(cx),
+            FormEvent::Close => Outcome::Close,
+            FormEvent::Moved | FormEvent::None => Outcome::Done,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        let t = &cx.theme;
+        let header = vec![Line::from(vec![
+            Span::styled(printable(&self.org).into_owned(), t.title()),
+            Span::styled(
+                format!(
+                    " · недостатков по оценке: {} (пункты перечней, доли ниже {} %)",
+                    self.proposals.len(),
+                    SHARE_THRESHOLD
+                ),
+                t.dim(),
+            ),
+        ])];
+        let accepted = self.accepted();
+        let mut by: Vec<(String, usize)> = Vec::new();
+        for (i, _) in &accepted {
+            let c = &self.proposals[*i].criterion;
+            match by.iter_mut().find(|(k, _)| k == c) {
+                Some((_, n)) => *n += 1,
+                None => by.push((c.clone(), 1)),
+            }
+        }
+        let focused = self
+            .form
+            .focus
+            .checked_sub(FIRST)
+            .and_then(|i| self.proposals.get(i / 2));
+        let mut footer: Vec<Line<'static>> = focused
+            .map(|p| {
+                vec![Line::from(vec![
+                    Span::styled(format!("{} {}: ", p.criterion, p.indicator), t.key()),
+                    Span::styled(printable(&p.shortcoming).into_owned(), t.dim()),
+                ])]
+            })
+            .unwrap_or_default();
+        footer.push(Line::styled(
+            format!(
+                "Будет добавлено строк: {} ({})",
+                accepted.len(),
+                by.iter()
+                    .map(|(c, n)| format!("{c}: {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            t.header(),
+        ));
+        self.form.draw(frame, area, t, header, footer);
+    }
+
+    fn status(&self) -> String {
+        format!(
+            " форма: проект плана · поле {}/{}",
+            self.form.focus + 1,
+            self.form.fields.len()
+        )
+    }
+
+    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        self.form.keys()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

@@ -1,0 +1,383 @@
+//! The indicator-inputs form of an organization's cycle (исходные данные): raw counts, entered
+//! values and checklist items, with the indicator values, the criteria and S recomputed by
+//! [`score`] on screen as they are typed. Saving names the membership version the form read,
+//! audits each changed input and marks the cycle's scores stale (they are recomputed by
+//! `nok score`); places in the rating depend on every organization and are not shown here.
+
+use std::collections::BTreeMap;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use rusqlite::types::Value;
+
+use crate::domain::methodology::{InputKind, Methodology};
+use crate::domain::scoring::{InputProblem, Inputs, ScoreCard, score};
+use crate::domain::sector::Sector;
+use crate::domain::text::printable;
+use crate::service::session::{now_stamp, os_user};
+use crate::store::card::CardCycle;
+use crate::store::edit::{Author, EditError};
+use crate::store::edit_inputs::{self, InputEdit};
+use crate::tui::app::Action;
+use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::{Field, Form, FormEvent, Kind, format_number, ru_stamp};
+use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::tui::views::dec;
+
+/// The inputs form of one organization in one cycle.
+#[derive(Debug)]
+pub struct InputsForm {
+    membership: i64,
+    cycle: i64,
+    year: i32,
+    /// The membership version the form's values are based on.
+    version: i64,
+    /// The stored inputs at that version.
+    base: BTreeMap<String, f64>,
+    /// The input key of each field.
+    keys: Vec<String>,
+    /// The full name of each field (labels are cut to fit).
+    names: Vec<String>,
+    method: &'static Methodology,
+    sector: Sector,
+    org: String,
+    /// S as stored before this form (`None` when not scored).
+    stored_total: Option<f64>,
+    pub form: Form,
+    /// The result of the values on screen, or why there is none.
+    live: Result<ScoreCard, String>,
+}
+
+/// Opens the inputs form of `org` in cycle `c` (as `e` on the card does).
+pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
+    let Some(conn) = cx.conn else {
+        return Outcome::Done;
+    };
+    let Some(method) = super::org_card::methods().and_then(|m| m.get(&c.methodology)) else {
+        return Outcome::Message(format!(
+            "методика «{}» цикла не найдена; исходные данные изменить нельзя",
+            c.methodology
+        ));
+    };
+    match edit_inputs::read(conn, c.membership_id) {
+        Ok(Some((base, version))) => {
+            Outcome::Open(Box::new(InputsForm::new(method, org, c, base, version)))
+        }
+        Ok(None) => Outcome::Message("организация больше не входит в цикл".to_string()),
+        Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
+    }
+}
+
+impl InputsForm {
+    pub fn new(
+        method: &'static Methodology,
+        org: &str,
+        c: &CardCycle,
+        base: BTreeMap<String, f64>,
+        version: i64,
+    ) -> InputsForm {
+        let mut fields = Vec::new();
+        let mut keys = Vec::new();
+        let mut names = Vec::new();
+        for def in method.indicators_for(c.sector) {
+            for input in &def.inputs {
+                let integer = input.kind == InputKind::Count;
+                fields.push(Field::number(
+                    format!("{} {}", def.code, input.name),
+                    integer,
+                    base.get(&input.key).copied(),
+                ));
+                keys.push(input.key.clone());
+                names.push(input.name.clone());
+            }
+            for item in &def.checklist {
+                fields.push(Field::check(
+                    format!("{} {}", def.code, item.name),
+                    base.get(&item.key) == Some(&1.0),
+                ));
+                keys.push(item.key.clone());
+                names.push(format!("пункт «{}»: есть (Пробел) или нет", item.name));
+            }
+        }
+        let mut f = InputsForm {
+            membership: c.membership_id,
+            cycle: c.cycle_id,
+            year: c.year,
+            version,
+            base,
+            keys,
+            names,
+            method,
+            sector: c.sector,
+            org: org.to_string(),
+            stored_total: c.score.as_ref().map(|s| s.total),
+            form: Form::new(format!("Исходные данные · {} год", c.year), fields),
+            live: Err(String::new()),
+        };
+        f.check();
+        f
+    }
+
+    /// The result on screen: S, the criteria and the indicators, or why there is none.
+    pub fn live(&self) -> Result<&ScoreCard, &str> {
+        self.live.as_ref().map_err(String::as_str)
+    }
+
+    /// The value of field `i` to store: `None` = not entered. A checkbox left as it was keeps
+    /// a missing item missing.
+    fn value(&self, i: usize) -> Option<f64> {
+        let f = &self.form.fields[i];
+        match f.kind {
+            Kind::Check if !f.changed() => self.base.get(&self.keys[i]).copied(),
+            Kind::Check => Some(if f.checked() { 1.0 } else { 0.0 }),
+            _ => f.number_value().ok().flatten(),
+        }
+    }
+
+    /// Checks the formats and scores the values on screen; a problem of an input shows under
+    /// its field (a value not yet entered only below the form).
+    fn check(&mut self) {
+        self.form.check_formats();
+        let inputs: Inputs = (0..self.keys.len())
+            .filter_map(|i| self.value(i).map(|v| (self.keys[i].clone(), v)))
+            .collect();
+        match score(self.method, self.sector, &self.org, &inputs) {
+            Ok(card) => self.live = Ok(card),
+            Err(e) => {
+                let field = self.keys.iter().position(|k| *k == e.key);
+                self.live = Err(format!(
+                    "показатель {}, поле «{}»: {}",
+                    e.indicator, e.name, e.problem
+                ));
+                if let Some(i) = field
+                    && *e.problem != InputProblem::Missing
+                {
+                    self.form.flag(i, e.problem.to_string());
+                }
+            }
+        }
+    }
+
+    fn save(&mut self, cx: &Ctx) -> Outcome {
+        self.check();
+        if !self.form.valid() {
+            self.form.focus_first_error();
+            self.form.notice = Some("не сохранено: исправьте поля с ⚠".to_string());
+            return Outcome::Done;
+        }
+        let Some(conn) = cx.conn else {
+            return Outcome::Done;
+        };
+        let edits: Vec<InputEdit> = (0..self.keys.len())
+            .filter(|&i| self.form.fields[i].changed())
+            .map(|i| InputEdit {
+                key: self.keys[i].clone(),
+                old: self.base.get(&self.keys[i]).copied(),
+                new: self.value(i),
+            })
+            .filter(|e| e.old != e.new)
+            .collect();
+        let user = os_user();
+        let at = now_stamp();
+        let who = Author {
+            os_user: &user,
+            at: &at,
+        };
+        let label = format!("исходные данные «{}», {} год", self.org, self.year);
+        match edit_inputs::save(
+            conn,
+            self.membership,
+            self.cycle,
+            self.version,
+            &edits,
+            who,
+            &label,
+        ) {
+            Ok(v) if v == self.version => Outcome::Saved {
+                undo: None,
+                message: format!("{label}: изменений нет"),
+            },
+            Ok(version) => Outcome::Saved {
+                message: format!(
+                    "сохранено: {label} — полей: {}; баллы цикла нужно пересчитать (nok score); u — отменить",
+                    edits.len()
+                ),
+                undo: Some(UndoStep {
+                    change: Change::Inputs {
+                        membership: self.membership,
+                        cycle: self.cycle,
+                        version,
+                        values: edits,
+                    },
+                    label,
+                }),
+            },
+            Err(EditError::Conflict(c)) => {
+                let shown = |v: &Value| match v {
+                    Value::Real(r) => format_number(*r),
+                    Value::Integer(i) => i.to_string(),
+                    _ => "—".to_string(),
+                };
+                let changes: Vec<String> = c
+                    .now
+                    .iter()
+                    .filter_map(|(key, now)| {
+                        let was = self.base.get(key).map_or(Value::Null, |v| Value::Real(*v));
+                        (was != *now).then(|| format!("{key}: {} → {}", shown(&was), shown(now)))
+                    })
+                    .collect();
+                let by =
+                    c.by.as_ref()
+                        .map(|(u, at)| format!(" ({u}, {})", ru_stamp(at)))
+                        .unwrap_or_default();
+                self.form.notice = Some(format!(
+                    "запись изменена другим пользователем{by}: {}. Ничего не сохранено. \
+                     Ctrl-S — записать ваши значения поверх, Esc — закрыть",
+                    if changes.is_empty() {
+                        "другие поля".to_string()
+                    } else {
+                        changes.join("; ")
+                    }
+                ));
+                self.version = c.version;
+                for (key, now) in c.now {
+                    let now = match now {
+                        Value::Real(r) => Some(r),
+                        Value::Integer(i) => Some(i as f64),
+                        _ => None,
+                    };
+                    if let Some(i) = self.keys.iter().position(|k| *k == key) {
+                        let f = &mut self.form.fields[i];
+                        let check = matches!(f.kind, Kind::Check);
+                        let text = if check {
+                            String::new()
+                        } else {
+                            now.map_or(String::new(), format_number)
+                        };
+                        f.take_other(text, usize::from(check && now == Some(1.0)));
+                    }
+                    match now {
+                        Some(v) => self.base.insert(key, v),
+                        None => self.base.remove(&key),
+                    };
+                }
+                self.check();
+                Outcome::Done
+            }
+            Err(e) => {
+                self.form.notice = Some(format!("не сохранено: {e}"));
+                Outcome::Done
+            }
+        }
+    }
+
+    fn footer(&self, cx: &Ctx) -> Vec<Line<'static>> {
+        let t = &cx.theme;
+        let focus = self.form.focus;
+        let about = Line::from(vec![
+            Span::styled(
+                format!("{}: ", self.keys.get(focus).map_or("", String::as_str)),
+                t.key(),
+            ),
+            Span::styled(
+                printable(self.names.get(focus).map_or("", String::as_str)).into_owned(),
+                t.dim(),
+            ),
+        ]);
+        let mut lines = vec![about];
+        lines.extend(self.result_lines(cx));
+        lines
+    }
+
+    fn result_lines(&self, cx: &Ctx) -> Vec<Line<'static>> {
+        let t = &cx.theme;
+        match &self.live {
+            Ok(card) => {
+                let mut s = vec![
+                    Span::styled("S = ", t.header()),
+                    Span::styled(dec(card.total), t.title()),
+                ];
+                if let Some(old) = self.stored_total {
+                    s.push(Span::styled(format!("  (сохранено {})", dec(old)), t.dim()));
+                }
+                let criteria = card
+                    .criteria
+                    .iter()
+                    .map(|c| format!("{} {}", c.code, dec(c.value)))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                let indicators = card
+                    .indicators
+                    .iter()
+                    .map(|i| format!("{} {}", i.code, dec(i.value)))
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                vec![
+                    Line::from(s),
+                    Line::styled(format!("Критерии: {criteria}"), t.header()),
+                    Line::styled(format!("Показатели: {indicators}"), t.dim()),
+                ]
+            }
+            Err(e) => vec![Line::styled(
+                format!("S не рассчитан: {}", printable(e)),
+                t.dim(),
+            )],
+        }
+    }
+}
+
+impl Screen for InputsForm {
+    fn title(&self) -> String {
+        format!("Исходные данные {}", self.year)
+    }
+
+    fn typing(&self) -> bool {
+        true
+    }
+
+    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
+        match self.form.handle(action) {
+            FormEvent::Changed => {
+                self.check();
+                Outcome::Done
+            }
+            FormEvent::Submit => self.save(cx),
+            FormEvent::Close => Outcome::Close,
+            FormEvent::Moved | FormEvent::None => Outcome::Done,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        let t = &cx.theme;
+        let header = vec![Line::from(vec![
+            Span::styled(printable(&self.org).into_owned(), t.title()),
+            Span::styled(
+                format!(
+                    " · {} · методика {}",
+                    self.sector.name_ru(),
+                    self.method.version
+                ),
+                t.dim(),
+            ),
+        ])];
+        self.form.draw(frame, area, t, header, self.footer(cx));
+    }
+
+    fn status(&self) -> String {
+        format!(
+            " форма: исходные данные · поле {}/{} · версия записи {}",
+            self.form.focus + 1,
+            self.form.fields.len(),
+            self.version
+        )
+    }
+
+    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        self.form.keys()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

@@ -1,0 +1,212 @@
+//! The shortcomings of an organization in a cycle (недостатки, выявленные в ходе оценки), one
+//! text field each, grouped by criterion. Each shortcoming keeps its own version; a save writes
+//! the changed ones in one transaction and is refused whole when any was changed meanwhile.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use rusqlite::types::Value;
+
+use crate::domain::text::printable;
+use crate::service::session::{now_stamp, os_user};
+use crate::service::table::cut;
+use crate::store::edit::{self, Author, EditError, FieldEdit, RowEdit, ShortcomingText, Table};
+use crate::tui::app::Action;
+use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::{Field, Form, FormEvent, conflict_notice};
+use crate::tui::screen::{Ctx, Outcome, Screen};
+
+/// The shortcomings form of one organization's cycle.
+#[derive(Debug)]
+pub struct ShortcomingsForm {
+    cycle: i64,
+    org: String,
+    year: i32,
+    rows: Vec<ShortcomingText>,
+    pub form: Form,
+}
+
+/// Opens the form for organization `org_id` (named `org`) in cycle `cycle` of `year`.
+pub fn open(cx: &Ctx, cycle: i64, year: i32, org_id: i64, org: &str) -> Outcome {
+    let Some(conn) = cx.conn else {
+        return Outcome::Done;
+    };
+    match edit::shortcomings(conn, cycle, org_id) {
+        Ok(rows) if rows.is_empty() => Outcome::Message(format!(
+            "недостатков за {year} год не записано; p — проект плана из оценки"
+        )),
+        Ok(rows) => Outcome::Open(Box::new(ShortcomingsForm::new(cycle, year, org, rows))),
+        Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
+    }
+}
+
+impl ShortcomingsForm {
+    pub fn new(cycle: i64, year: i32, org: &str, rows: Vec<ShortcomingText>) -> ShortcomingsForm {
+        let fields = rows
+            .iter()
+            .map(|r| {
+                let label = match &r.indicator {
+                    Some(i) => format!("{} · {i}", r.criterion),
+                    None => r.criterion.clone(),
+                };
+                Field::multiline(label, 2000, &r.text)
+            })
+            .collect();
+        let mut f = ShortcomingsForm {
+            cycle,
+            org: org.to_string(),
+            year,
+            rows,
+            form: Form::new(format!("Недостатки по оценке {year} года"), fields),
+        };
+        f.check();
+        f
+    }
+
+    fn check(&mut self) {
+        self.form.check_formats();
+        for i in 0..self.form.fields.len() {
+            if self.form.fields[i].trimmed().is_empty() {
+                self.form.flag(i, "текст недостатка не может быть пустым");
+            }
+        }
+    }
+
+    fn save(&mut self, cx: &Ctx) -> Outcome {
+        self.check();
+        if !self.form.valid() {
+            self.form.focus_first_error();
+            self.form.notice = Some("не сохранено: исправьте поля с ⚠".to_string());
+            return Outcome::Done;
+        }
+        let Some(conn) = cx.conn else {
+            return Outcome::Done;
+        };
+        let changed: Vec<RowEdit> = self
+            .rows
+            .iter()
+            .zip(&self.form.fields)
+            .filter(|(r, f)| r.text != f.trimmed())
+            .map(|(r, f)| {
+                (
+                    Table::Shortcoming,
+                    r.id,
+                    r.version,
+                    vec![FieldEdit {
+                        column: "text",
+                        old: Value::Text(r.text.clone()),
+                        new: Value::Text(f.trimmed().to_string()),
+                    }],
+                )
+            })
+            .collect();
+        let label = format!("недостатки «{}», {} год", self.org, self.year);
+        if changed.is_empty() {
+            return Outcome::Saved {
+                undo: None,
+                message: format!("{label}: изменений нет"),
+            };
+        }
+        let user = os_user();
+        let at = now_stamp();
+        let who = Author {
+            os_user: &user,
+            at: &at,
+        };
+        match edit::update_many(conn, &changed, who, &label) {
+            Ok(versions) => {
+                let n = changed.len();
+                // One undo step per session change: the rows are put back together.
+                let steps: Vec<RowEdit> = changed
+                    .into_iter()
+                    .zip(versions)
+                    .map(|((table, id, _, edits), v)| (table, id, v, edits))
+                    .collect();
+                Outcome::Saved {
+                    message: format!("сохранено: {label} — изменено: {n}; u — отменить"),
+                    undo: Some(UndoStep {
+                        change: Change::Rows(steps),
+                        label,
+                    }),
+                }
+            }
+            Err((id, EditError::Conflict(c))) => {
+                let mut changes = Vec::new();
+                if let Some(r) = self.rows.iter_mut().find(|r| r.id == id) {
+                    let now = c
+                        .now
+                        .first()
+                        .and_then(|(_, v)| edit::audit_text(v))
+                        .unwrap_or_default();
+                    changes.push(format!(
+                        "{}: «{}» → «{}»",
+                        r.criterion,
+                        cut(&printable(&r.text), 40),
+                        cut(&printable(&now), 40)
+                    ));
+                    r.version = c.version;
+                    if let Some(i) = self.rows.iter().position(|x| x.id == id) {
+                        self.form.fields[i].take_other(now.clone(), 0);
+                        self.rows[i].text = now;
+                    }
+                }
+                self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
+                Outcome::Done
+            }
+            Err((_, e)) => {
+                self.form.notice = Some(format!("не сохранено: {e}"));
+                Outcome::Done
+            }
+        }
+    }
+}
+
+impl Screen for ShortcomingsForm {
+    fn title(&self) -> String {
+        "Недостатки".to_string()
+    }
+
+    fn typing(&self) -> bool {
+        true
+    }
+
+    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
+        match self.form.handle(action) {
+            FormEvent::Changed => {
+                self.check();
+                Outcome::Done
+            }
+            FormEvent::Submit => self.save(cx),
+            FormEvent::Close => Outcome::Close,
+            FormEvent::Moved | FormEvent::None => Outcome::Done,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        let t = &cx.theme;
+        let header = vec![Line::from(vec![
+            Span::styled(printable(&self.org).into_owned(), t.title()),
+            Span::styled(
+                format!(" · цикл №{} · {} год", self.cycle, self.year),
+                t.dim(),
+            ),
+        ])];
+        self.form.draw(frame, area, t, header, Vec::new());
+    }
+
+    fn status(&self) -> String {
+        format!(
+            " форма: недостатки · {}/{}",
+            self.form.focus + 1,
+            self.form.fields.len()
+        )
+    }
+
+    fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        self.form.keys()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}

@@ -1,0 +1,201 @@
+//! An edit session in a real terminal (tmux): the real binary on a demo database, a plan row
+//! opened with `e` in «Планы», its status changed to «выполнено» with a date and measures, saved
+//! with Ctrl-S; then the screen and the database are checked.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// tmux with a private server, so tests never touch a user's sessions.
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    fn capture(&self) -> String {
+        let out = self.run(&["capture-pane", "-p", "-t", &self.session]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.session.as_str()];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Polls the screen until `pred` holds or 15 s pass.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.capture();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {what}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs `cmd` in a private tmux server (`tag` names its socket) sized `width`×`height`, with
+/// HOME in `home`. `None`, with the reason printed, when tmux is missing outside CI.
+fn start(tag: &str, home: &Path, width: u16, height: u16, cmd: &[&str]) -> Option<Tmux> {
+    if !tmux_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have tmux (.ci/run installs it)"
+        );
+        eprintln!("пропущено: tmux не установлен (apt-get install tmux)");
+        return None;
+    }
+    let t = Tmux {
+        socket: format!("nok-{tag}-{}", std::process::id()),
+        session: "nok".into(),
+    };
+    let (w, h) = (width.to_string(), height.to_string());
+    let home = format!("HOME={}", home.display());
+    let mut args = vec![
+        "new-session",
+        "-d",
+        "-s",
+        "nok",
+        "-x",
+        &w,
+        "-y",
+        &h,
+        "-e",
+        &home,
+        "-e",
+        "LANG=C.UTF-8",
+        "-e",
+        "USER=redaktor",
+    ];
+    args.extend_from_slice(cmd);
+    let out = t.run(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(t)
+}
+
+#[test]
+fn edit_a_plan_row_in_tmux() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let bin = env!("CARGO_BIN_EXE_nok");
+    let cmd = format!(
+        "{bin} demo --db {} --orgs 80 --today 22.11.2026; echo ВЫХОД-$?; sleep 30",
+        db.display()
+    );
+    let Some(t) = start("edit", dir.path(), 120, 40, &[&cmd]) else {
+        return;
+    };
+    t.wait_for("the summary", |s| s.contains("Оценено организаций"));
+    t.keys(&["4"]);
+    t.wait_for("the plans", |s| s.contains("строка 1/"));
+    t.keys(&["e"]);
+    t.wait_for("the form", |s| s.contains("Исполнение строки плана"));
+    // «в» steps to выполняется, then выполнено (Cyrillic is text inside the form).
+    // The status shown between ‹ ›; each «в» is pressed only after the last one shows.
+    let status = |s: &str| -> Option<String> {
+        let from = s.find('‹')? + '‹'.len_utf8();
+        let to = from + s[from..].find('›')?;
+        Some(s[from..to].trim().to_string())
+    };
+    let mut s = t.wait_for("the status", |s| status(s).is_some());
+    for _ in 0..2 {
+        let before = status(&s);
+        if before.as_deref() == Some("выполнено") {
+            break;
+        }
+        t.keys(&["в"]);
+        s = t.wait_for("the status moved", |now| status(now) != before);
+    }
+    assert!(s.contains("‹ выполнено ›"), "{s}");
+    t.keys(&["Tab"]);
+    t.run(&["send-keys", "-t", "nok", "-N", "300", "BSpace"]);
+    t.keys(&["Установлен пандус", "Tab"]);
+    t.run(&["send-keys", "-t", "nok", "-N", "12", "BSpace"]);
+    t.keys(&["20.11.2026"]);
+    let s = t.wait_for("the filled form", |s| {
+        s.contains("▶ Фактическая дата:   20.11.2026")
+            && s.contains("Установлен пандус")
+            && s.contains("‹ выполнено ›")
+    });
+    assert!(!s.contains('⚠'), "the form is valid:\n{s}");
+    t.keys(&["C-s"]);
+    let s = t.wait_for("the save", |s| s.contains("сохранено: строка плана"));
+    assert!(
+        !s.contains("Исполнение строки плана"),
+        "the form closed:\n{s}"
+    );
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (id, status, date, version): (i64, String, Option<String>, i64) = conn
+        .query_row(
+            "SELECT id, status, actual_date, version FROM plan_row
+             WHERE implemented_measures = 'Установлен пандус'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(status, "done");
+    assert_eq!(date.as_deref(), Some("2026-11-20"));
+    assert_eq!(version, 2);
+    let audited: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT os_user, field FROM audit_log WHERE entity = 'plan_row' AND entity_id = ?1
+             ORDER BY field",
+        )
+        .unwrap()
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        audited.iter().any(|(_, f)| f == "implemented_measures"),
+        "{audited:?}"
+    );
+    assert!(audited.iter().all(|(u, _)| u == "redaktor"), "{audited:?}");
+
+    // u undoes it in the same session.
+    t.keys(&["u"]);
+    t.wait_for("the undo", |s| s.contains("отменено: строка плана"));
+    let measures: String = conn
+        .query_row(
+            "SELECT implemented_measures FROM plan_row WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(measures, "Установлен пандус");
+    t.keys(&["q"]);
+    t.wait_for("exit", |s| s.contains("ВЫХОД-0"));
+}
