@@ -8,7 +8,10 @@
 //! taken in id order until `NOK_BENCH_EXPORT_ORGS` (default 50,000) organizations are covered.
 //! Earlier exports of those cycles are cleared first, so each run measures a first export.
 //! The packages are written under `target/` (or `NOK_BENCH_OUT`, e.g. /dev/shm to leave the
-//! disk out) and removed at the end.
+//! disk out) and removed at the end. On ext4 without a journal, files created within minutes after
+//! many were deleted (the previous run's packages) are slow to create: the kernel skips inodes
+//! freed recently (`recently_deleted`), which shows as system time; /dev/shm measures the export
+//! itself. The load average before and after is printed with the figures.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -38,6 +41,15 @@ fn peak_rss_mb() -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// The machine's load average (1, 5, 15 minutes), as /proc/loadavg gives it: the figures mean
+/// little on a busy machine without it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// CPU time of the process (all threads), user and system, in seconds.
@@ -121,6 +133,7 @@ fn main() -> anyhow::Result<()> {
     );
 
     let cancel = AtomicBool::new(false);
+    let load_before = load_average();
     let (user0, sys0) = cpu_seconds();
     let started = Instant::now();
     let mut packets = 0u64;
@@ -169,6 +182,10 @@ fn main() -> anyhow::Result<()> {
     println!("per cycle: median {:.3} s, p99 {:.3} s", median, p99);
     println!("zips: {:.1} MB", bytes as f64 / 1e6);
     println!("peak RSS (VmHWM): {:.1} MB", peak_rss_mb());
+    println!(
+        "load average: {load_before} before, {} after",
+        load_average()
+    );
     let _ = std::fs::remove_dir_all(&out);
     Ok(())
 }

@@ -839,3 +839,96 @@ fn bad_requests_are_refused_clearly() {
     );
     assert!(!db.out_dir().exists() || std::fs::read_dir(db.out_dir()).unwrap().next().is_none());
 }
+
+#[test]
+fn packets_that_break_the_rules_are_listed_and_left_out() {
+    use nok::service::export::busgov::{Options, export};
+    let db = Db::new("40");
+    let mut conn = db.conn();
+    let cycle = busy_cycle(&conn);
+    // Two organizations of the cycle get a full name longer than the portal takes (2,000).
+    let bad: Vec<i64> = {
+        let mut s = conn
+            .prepare("SELECT org_id FROM membership WHERE cycle_id = ?1 ORDER BY org_id LIMIT 2")
+            .unwrap();
+        s.query_map([cycle], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    for id in &bad {
+        conn.execute(
+            "UPDATE organization SET full_name = full_name || ?2 WHERE id = ?1",
+            rusqlite::params![id, "я".repeat(2001)],
+        )
+        .unwrap();
+    }
+    let members: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM membership WHERE cycle_id = ?1",
+            [cycle],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let out = db.out_dir();
+    let outcome = export(
+        &mut conn,
+        &nok::service::methodology::Methods::builtin().unwrap(),
+        &Options {
+            cycle_id: cycle,
+            kinds: vec![nok::exchange::busgov::Kind::Results],
+            out_dir: out.clone(),
+            changed_only: false,
+        },
+        &std::sync::atomic::AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(outcome.invalid_total, 2, "{:?}", outcome.invalid);
+    let bad_inns: Vec<String> = bad
+        .iter()
+        .map(|id| {
+            conn.query_row("SELECT inn FROM organization WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        })
+        .collect();
+    for i in &outcome.invalid {
+        assert!(
+            bad_inns.iter().any(|inn| i.file.contains(inn.as_str())),
+            "{}",
+            i.file
+        );
+        assert!(!i.violations.is_empty());
+    }
+    let written = outcome.written[0] as i64;
+    assert_eq!(written + 2 + outcome.skipped_total as i64, members);
+    let paths = outcome.paths.unwrap();
+    let files = xml_files(&paths.dir);
+    assert_eq!(files.len() as i64, written);
+    assert!(files.iter().all(|f| {
+        bad_inns
+            .iter()
+            .all(|inn| !f.to_string_lossy().contains(inn.as_str()))
+    }));
+    // Only what went into the package is recorded.
+    let recorded: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM export_position WHERE cycle_id = ?1",
+            [cycle],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(recorded, written);
+    for id in &bad {
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM export_position WHERE org_id = ?1 AND cycle_id = ?2",
+                [*id, cycle],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}

@@ -785,6 +785,12 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
             return report;
         }
     };
+    check_packet_str(text)
+}
+
+/// Checks one packet already known to be text (as the export writes it).
+pub fn check_packet_str(text: &str) -> PacketReport {
+    let mut report = PacketReport::default();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = NsReader::from_str(text);
     reader.config_mut().expand_empty_elements = true;
@@ -796,6 +802,8 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
     };
     let schemas = schemas();
     let mut stack: Vec<Frame<'_>> = Vec::new();
+    // Text buffers of closed elements, reused by the next ones (no allocation per element).
+    let mut spare: Vec<String> = Vec::new();
     // The path of the open element (`nokPlan/body/position/…`), grown and cut as elements open
     // and close.
     let mut path = String::with_capacity(128);
@@ -849,7 +857,7 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                         start: 0,
                         idx: 0,
                         count: 0,
-                        text: String::new(),
+                        text: spare.pop().unwrap_or_default(),
                         line,
                     });
                     continue;
@@ -879,7 +887,7 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                             start,
                             idx: 0,
                             count: 0,
-                            text: String::new(),
+                            text: spare.pop().unwrap_or_default(),
                             line,
                         });
                     }
@@ -921,6 +929,9 @@ pub fn check_packet(bytes: &[u8]) -> PacketReport {
                     }
                 }
                 path.truncate(frame.start);
+                let mut text = frame.text;
+                text.clear();
+                spare.push(text);
             }
             Event::Text(t) => {
                 if let Some(f) = stack.last_mut() {

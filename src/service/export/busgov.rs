@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use rusqlite::Connection;
 
 use crate::domain::methodology::Methodology;
-use crate::exchange::busgov::check::{Violation, check_packet};
+use crate::exchange::busgov::check::{Violation, check_packet_str};
 use crate::exchange::busgov::model::{
     CriterionValue, CycleFacts, Document, Envelope, IndicatorValue, InputValue, OperatorOut, Party,
     PlanDoc, PlanRowOut, PlanSection, Rating, ReportDoc, ReportRowOut, ResultsDoc, ShortcomingOut,
@@ -311,7 +311,7 @@ struct Run<'a> {
     /// `YYYY-MM-DDThh:mm:ss+03:00` of this export, and the local stamp stored.
     created: String,
     stamp: String,
-    buf: Vec<u8>,
+    buf: String,
     /// Positions exported before, of the kind being exported, by organization id.
     known: std::collections::HashMap<i64, exports::Position>,
     outcome: Outcome,
@@ -377,7 +377,7 @@ impl Run<'_> {
             change_date: self.created.clone(),
             version: stored.as_ref().map_or(1, |p| p.version_number),
         };
-        let content = write_packet(&mut self.buf, &env, &self.placer, &initiator, doc)?;
+        let content = write_packet(&mut self.buf, &env, &self.placer, &initiator, doc);
         // 0 unchanged, 1 first export, 2 a new version.
         let change = match &stored {
             Some(p) if p.content_sha256.as_deref() == Some(content.as_str()) => {
@@ -390,13 +390,13 @@ impl Run<'_> {
             Some(p) => {
                 env.version = p.version_number + 1;
                 env.packet_id = busgov::new_packet_id(&position_id, env.version);
-                write_packet(&mut self.buf, &env, &self.placer, &initiator, doc)?;
+                write_packet(&mut self.buf, &env, &self.placer, &initiator, doc);
                 2
             }
             None => 1,
         };
         let file = busgov::file_name(kind, self.head.year, &org.reg_num, &org.inn);
-        let report = check_packet(&self.buf);
+        let report = check_packet_str(&self.buf);
         if report.errors() > 0 {
             self.outcome.invalid_total += 1;
             if self.outcome.invalid.len() < MAX_LISTED {
@@ -421,7 +421,10 @@ impl Run<'_> {
         let Some(package) = self.package.as_mut() else {
             bail!("пакет не создан");
         };
-        let bytes = std::mem::take(&mut self.buf);
+        // The next packet of the kind is about as long: give its buffer room for it at once
+        // rather than growing it step by step.
+        let room = self.buf.len() + self.buf.len() / 4;
+        let bytes = std::mem::replace(&mut self.buf, String::with_capacity(room)).into_bytes();
         let (file, file_sha) = package
             .add(
                 &file,
@@ -513,7 +516,7 @@ pub fn export(
         changed_only: opts.changed_only,
         created: now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
         stamp: session::now_stamp(),
-        buf: Vec::with_capacity(64 * 1024),
+        buf: String::with_capacity(64 * 1024),
         known: Default::default(),
         outcome: Outcome::default(),
         done: 0,
