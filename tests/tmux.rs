@@ -1,106 +1,12 @@
 //! The real binary in a real terminal (tmux): start on a demo database, switch screens, search in
 //! Cyrillic, quit with the Russian layout, and check the terminal is given back.
 
-use std::path::Path;
+mod tmux_support;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// tmux with a private server, so tests never touch a user's sessions.
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("run tmux")
-    }
-
-    fn capture(&self) -> String {
-        let out = self.run(&["capture-pane", "-p", "-t", &self.session]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", self.session.as_str()];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    /// Polls the screen until `pred` holds or 15 s pass.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let started = Instant::now();
-        loop {
-            let screen = self.capture();
-            if pred(&screen) {
-                return screen;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(15),
-                "timed out waiting for {what}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Runs `cmd` in a private tmux server (`tag` names its socket) sized `width`×`height`, with
-/// HOME in `home`. `None`, with the reason printed, when tmux is missing outside CI.
-fn start(tag: &str, home: &Path, width: u16, height: u16, cmd: &[&str]) -> Option<Tmux> {
-    if !tmux_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have tmux (.ci/run installs it)"
-        );
-        eprintln!("пропущено: tmux не установлен (apt-get install tmux)");
-        return None;
-    }
-    let t = Tmux {
-        socket: format!("nok-{tag}-{}", std::process::id()),
-        session: "nok".into(),
-    };
-    let (w, h) = (width.to_string(), height.to_string());
-    let home = format!("HOME={}", home.display());
-    let mut args = vec![
-        "new-session",
-        "-d",
-        "-s",
-        "nok",
-        "-x",
-        &w,
-        "-y",
-        &h,
-        "-e",
-        &home,
-        "-e",
-        "LANG=C.UTF-8",
-    ];
-    args.extend_from_slice(cmd);
-    let out = t.run(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(t)
-}
+use tmux_support::start;
 
 #[test]
 fn browse_search_in_cyrillic_and_quit_in_tmux() {
