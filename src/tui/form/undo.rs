@@ -163,3 +163,43 @@ impl UndoStack {
         }
     }
 }
+
+/// Saves the fields of one row as the OS user, now: version-checked and audited by
+/// [`edit::update`]. The screen's outcome — «изменений нет», or saved with its undo step — or the
+/// store's refusal (a conflict with another session's change, for the form to show).
+pub fn save_row(
+    conn: &Connection,
+    table: Table,
+    id: i64,
+    version: i64,
+    edits: Vec<FieldEdit>,
+    what: String,
+) -> Result<crate::tui::screen::Outcome, EditError> {
+    use crate::tui::screen::Outcome;
+    let user = os_user();
+    let at = now_stamp();
+    let who = Author {
+        os_user: &user,
+        at: &at,
+    };
+    let saved = edit::update(conn, table, id, version, &edits, who, &what)?;
+    if saved == version {
+        return Ok(Outcome::Saved {
+            undo: None,
+            message: format!("{what}: изменений нет"),
+        });
+    }
+    let fields: Vec<FieldEdit> = edits.into_iter().filter(|e| e.old != e.new).collect();
+    Ok(Outcome::Saved {
+        message: format!("сохранено: {what}; u — отменить"),
+        undo: Some(UndoStep {
+            change: Change::Row {
+                table,
+                id,
+                version: saved,
+                fields,
+            },
+            label: what,
+        }),
+    })
+}

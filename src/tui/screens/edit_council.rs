@@ -9,12 +9,11 @@ use ratatui::text::{Line, Span};
 use rusqlite::types::Value;
 
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
-use crate::store::edit::{self, Author, EditError, FieldEdit, Table};
+use crate::store::edit::{self, EditError, FieldEdit, Table};
 use crate::store::iso;
 use crate::tui::app::Action;
-use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::undo::save_row;
 use crate::tui::form::{Field, Form, FormEvent, conflict_notice};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
@@ -130,45 +129,20 @@ impl CouncilForm {
                 new,
             })
             .collect();
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let what = format!(
             "заседание совета {}, протокол № {}",
             self.form.fields[0].trimmed(),
             self.form.fields[1].trimmed()
         );
-        match edit::update(
+        match save_row(
             conn,
             Table::CouncilMeeting,
             self.id,
             self.version,
-            &edits,
-            who,
-            &what,
+            edits,
+            what,
         ) {
-            Ok(v) if v == self.version => Outcome::Saved {
-                undo: None,
-                message: format!("{what}: изменений нет"),
-            },
-            Ok(version) => {
-                let fields: Vec<FieldEdit> = edits.into_iter().filter(|e| e.old != e.new).collect();
-                Outcome::Saved {
-                    message: format!("сохранено: {what}; u — отменить"),
-                    undo: Some(UndoStep {
-                        change: Change::Row {
-                            table: Table::CouncilMeeting,
-                            id: self.id,
-                            version,
-                            fields,
-                        },
-                        label: what,
-                    }),
-                }
-            }
+            Ok(saved) => saved,
             Err(EditError::Conflict(c)) => {
                 let changes: Vec<String> = c
                     .now
