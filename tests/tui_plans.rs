@@ -620,3 +620,58 @@ fn counts_come_from_the_worker_after_the_first_and_are_refreshed_on_each_visit()
         .unwrap()
     );
 }
+
+#[test]
+fn a_plan_row_is_deleted_after_a_question_and_put_back_with_u_but_not_once_spot_checked() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    go(&mut app, "Планы");
+    let rows = || count(&sql(&d), "SELECT count(*) FROM plan_row");
+    let n0 = rows();
+    let id = plans(&app).selected_row().expect("a row").id;
+    type_keys(&mut app, "d");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Удалить мероприятие плана №"), "{s}");
+    type_keys(&mut app, "y");
+    assert_eq!(rows(), n0 - 1);
+    assert!(
+        app.message
+            .clone()
+            .unwrap_or_default()
+            .starts_with("удалено: мероприятие плана")
+    );
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'plan_row' AND entity_id = ?1
+             AND action = 'delete'",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(audited >= 10, "every column of the row: {audited}");
+    // The list no longer shows it.
+    assert_ne!(plans(&app).selected_row().map(|r| r.id), Some(id));
+    type_keys(&mut app, "u");
+    assert_eq!(rows(), n0);
+    let back: i64 = conn
+        .query_row("SELECT count(*) FROM plan_row WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(back, 1);
+
+    // A row someone has spot-checked stays: the check would go with it.
+    conn.execute(
+        "INSERT INTO spot_check (plan_row_id, checked_at, os_user, verdict) VALUES (?1, '2026-11-20T10:00:00', 'ivanova', 'confirmed')",
+        [id],
+    )
+    .unwrap();
+    let _ = screen(&app, 120, 40);
+    let sel = plans(&app).selected_row().map(|r| r.id);
+    assert_eq!(sel, Some(id), "the restored row is selected again");
+    type_keys(&mut app, "d");
+    type_keys(&mut app, "y");
+    assert_eq!(rows(), n0);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("проверяли выборочно"), "{s}");
+}

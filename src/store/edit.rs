@@ -107,6 +107,9 @@ pub enum EditError {
     Gone,
     #[error("поле «{0}» нельзя изменить в этой таблице")]
     Column(&'static str),
+    /// The change breaks a rule; the message says which and what to do instead.
+    #[error("{0}")]
+    Refused(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -310,7 +313,7 @@ impl Table {
     /// Whether a form may delete rows of the table: nothing else refers to them, so putting the
     /// row back (undo) restores everything the delete removed.
     pub fn deletable(self) -> bool {
-        matches!(self, Table::CouncilMeeting)
+        matches!(self, Table::CouncilMeeting | Table::PlanRow)
     }
 }
 
@@ -329,6 +332,22 @@ pub fn delete(
         return Err(EditError::Column("строка целиком"));
     }
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    // A plan row someone has spot-checked carries that check: deleting it would take the check
+    // with it (and an undo could not bring it back).
+    if table == Table::PlanRow {
+        let checks: i64 = tx.query_row(
+            "SELECT count(*) FROM spot_check WHERE plan_row_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if checks > 0 {
+            return Err(EditError::Refused(
+                "строку уже проверяли выборочно, удалить ее нельзя; если мероприятие не нужно, \
+                 отмените его (статус «отменено» с причиной)"
+                    .into(),
+            ));
+        }
+    }
     let row = {
         let mut stmt = tx.prepare(&format!("SELECT * FROM {} WHERE id = ?1", table.name()))?;
         let names: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();

@@ -639,6 +639,7 @@ impl Screen for PlansScreen {
                 ("s", "выборка"),
                 ("Enter", "проверить"),
                 ("e", "правка"),
+                ("d", "удалить"),
             ],
             Some(Stage::Setup) => vec![
                 ("0-9 + -", "размер"),
@@ -748,6 +749,21 @@ impl Screen for PlansScreen {
             Action::SortNext => self.open_setup(cx),
             Action::Edit => match self.selected_row() {
                 Some(r) => super::edit_plan_row::open(r.id, cx),
+                None => Outcome::Done,
+            },
+            Action::Delete => match self.selected_row() {
+                Some(r) => super::edit_delete::ask(
+                    cx,
+                    crate::store::edit::Table::PlanRow,
+                    r.id,
+                    &format!(
+                        "мероприятие плана № {} ({}, {} год): {}",
+                        r.number,
+                        r.org_name,
+                        r.year,
+                        crate::service::table::cut(&r.measure, 60)
+                    ),
+                ),
                 None => Outcome::Done,
             },
             Action::Accept => match self.selected_row() {
