@@ -32,8 +32,13 @@ fn esc(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// A `confirmation` as the portal writes it: positions of (id, accepted, violations).
-fn receipt(ref_id: &str, positions: &[(String, bool, Vec<(String, String, String)>)]) -> String {
+/// A violation: code, name, description.
+type Violation = (String, String, String);
+/// A position's answer: id, accepted, violations.
+type Answer = (String, bool, Vec<Violation>);
+
+/// A `confirmation` as the portal writes it.
+fn receipt(ref_id: &str, positions: &[Answer]) -> String {
     let mut body = String::new();
     for (pid, ok, violations) in positions {
         body.push_str(&format!(
@@ -78,7 +83,7 @@ fn text() -> impl Strategy<Value = String> {
     .prop_filter("not empty", |s| !s.is_empty())
 }
 
-fn position() -> impl Strategy<Value = (String, bool, Vec<(String, String, String)>)> {
+fn position() -> impl Strategy<Value = Answer> {
     (
         "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
         any::<bool>(),
