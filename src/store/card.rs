@@ -151,42 +151,58 @@ pub fn cycle_detail(
     cycle_id: i64,
     org_id: i64,
 ) -> Result<CycleDetail> {
-    let mut stmt = conn.prepare(
-        "SELECT code, value, place FROM score_part WHERE membership_id = ?1 ORDER BY code",
-    )?;
-    let parts = stmt
-        .query_map([membership_id], |r| {
-            Ok(Part {
-                code: r.get(0)?,
-                value: r.get(1)?,
-                place: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT k.key, i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
          WHERE i.membership_id = ?1 ORDER BY k.key",
     )?;
     let inputs = stmt
         .query_map([membership_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(
+    Ok(CycleDetail {
+        parts: parts(conn, membership_id)?,
+        inputs,
+        shortcomings: shortcomings(conn, cycle_id, org_id)?,
+        plan: plan(conn, cycle_id, org_id)?,
+    })
+}
+
+/// A membership's stored criteria and indicators, by code.
+pub fn parts(conn: &Connection, membership_id: i64) -> Result<Vec<Part>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, value, place FROM score_part WHERE membership_id = ?1 ORDER BY code",
+    )?;
+    let rows = stmt.query_map([membership_id], |r| {
+        Ok(Part {
+            code: r.get(0)?,
+            value: r.get(1)?,
+            place: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The organization's shortcomings found in the cycle, by criterion and indicator.
+pub fn shortcomings(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<Vec<Shortcoming>> {
+    let mut stmt = conn.prepare_cached(
         "SELECT criterion, indicator, input_key, text FROM shortcoming
          WHERE cycle_id = ?1 AND org_id = ?2 ORDER BY criterion, indicator, id",
     )?;
-    let shortcomings = stmt
-        .query_map([cycle_id, org_id], |r| {
-            Ok(Shortcoming {
-                cycle_id,
-                org_id,
-                criterion: r.get(0)?,
-                indicator: r.get(1)?,
-                input_key: r.get(2)?,
-                text: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(
+    let rows = stmt.query_map([cycle_id, org_id], |r| {
+        Ok(Shortcoming {
+            cycle_id,
+            org_id,
+            criterion: r.get(0)?,
+            indicator: r.get(1)?,
+            input_key: r.get(2)?,
+            text: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The organization's improvement-plan rows of the cycle, in plan order (section, then row).
+pub fn plan(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<Vec<PlanRow>> {
+    let mut stmt = conn.prepare_cached(
         "SELECT number, criterion, shortcoming_id, shortcoming, measure, planned_date,
                 resp_last_name, resp_first_name, resp_middle_name, resp_position,
                 expected_result, result_indicators, implemented_measures, actual_date, status,
@@ -194,38 +210,31 @@ pub fn cycle_detail(
          FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2
          ORDER BY criterion, id",
     )?;
-    let plan = stmt
-        .query_map([cycle_id, org_id], |r| {
-            Ok(PlanRow {
-                cycle_id,
-                org_id,
-                number: r.get(0)?,
-                criterion: r.get(1)?,
-                shortcoming_id: r.get(2)?,
-                shortcoming: r.get(3)?,
-                measure: r.get(4)?,
-                planned_date: codec::date(r, 5)?,
-                responsible: Person {
-                    last_name: r.get(6)?,
-                    first_name: r.get(7)?,
-                    middle_name: r.get(8)?,
-                    position: r.get(9)?,
-                },
-                expected_result: r.get(10)?,
-                result_indicators: r.get(11)?,
-                implemented_measures: r.get(12)?,
-                actual_date: codec::opt_date(r, 13)?,
-                status: codec::plan_status(r, 14)?,
-                cancel_reason: r.get(15)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(CycleDetail {
-        parts,
-        inputs,
-        shortcomings,
-        plan,
-    })
+    let rows = stmt.query_map([cycle_id, org_id], |r| {
+        Ok(PlanRow {
+            cycle_id,
+            org_id,
+            number: r.get(0)?,
+            criterion: r.get(1)?,
+            shortcoming_id: r.get(2)?,
+            shortcoming: r.get(3)?,
+            measure: r.get(4)?,
+            planned_date: codec::date(r, 5)?,
+            responsible: Person {
+                last_name: r.get(6)?,
+                first_name: r.get(7)?,
+                middle_name: r.get(8)?,
+                position: r.get(9)?,
+            },
+            expected_result: r.get(10)?,
+            result_indicators: r.get(11)?,
+            implemented_measures: r.get(12)?,
+            actual_date: codec::opt_date(r, 13)?,
+            status: codec::plan_status(r, 14)?,
+            cancel_reason: r.get(15)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

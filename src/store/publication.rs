@@ -15,7 +15,7 @@ use super::{Result, codec};
 use crate::domain::council::CouncilMeeting;
 use crate::domain::cycle::CycleStatus;
 use crate::domain::org::Organization;
-use crate::domain::plan::{Person, PlanRow};
+use crate::domain::plan::PlanRow;
 use crate::domain::sector::Sector;
 use crate::domain::shortcoming::Shortcoming;
 
@@ -285,68 +285,9 @@ fn org_page(
     let Some(mut page) = head else {
         return Ok(None);
     };
-    page.parts = conn
-        .prepare_cached(
-            "SELECT code, value, place FROM score_part WHERE membership_id = ?1 ORDER BY code",
-        )?
-        .query_map([membership_id], |r| {
-            Ok(Part {
-                code: r.get(0)?,
-                value: r.get(1)?,
-                place: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    page.shortcomings = conn
-        .prepare_cached(
-            "SELECT criterion, indicator, input_key, text FROM shortcoming
-             WHERE cycle_id = ?1 AND org_id = ?2 ORDER BY criterion, indicator, id",
-        )?
-        .query_map([cycle_id, org_id], |r| {
-            Ok(Shortcoming {
-                cycle_id,
-                org_id,
-                criterion: r.get(0)?,
-                indicator: r.get(1)?,
-                input_key: r.get(2)?,
-                text: r.get(3)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    page.plan = conn
-        .prepare_cached(
-            "SELECT number, criterion, shortcoming_id, shortcoming, measure, planned_date,
-                    resp_last_name, resp_first_name, resp_middle_name, resp_position,
-                    expected_result, result_indicators, implemented_measures, actual_date,
-                    status, cancel_reason
-             FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2
-             ORDER BY criterion, id",
-        )?
-        .query_map([cycle_id, org_id], |r| {
-            Ok(PlanRow {
-                cycle_id,
-                org_id,
-                number: r.get(0)?,
-                criterion: r.get(1)?,
-                shortcoming_id: r.get(2)?,
-                shortcoming: r.get(3)?,
-                measure: r.get(4)?,
-                planned_date: codec::date(r, 5)?,
-                responsible: Person {
-                    last_name: r.get(6)?,
-                    first_name: r.get(7)?,
-                    middle_name: r.get(8)?,
-                    position: r.get(9)?,
-                },
-                expected_result: r.get(10)?,
-                result_indicators: r.get(11)?,
-                implemented_measures: r.get(12)?,
-                actual_date: codec::opt_date(r, 13)?,
-                status: codec::plan_status(r, 14)?,
-                cancel_reason: r.get(15)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    page.parts = super::card::parts(conn, membership_id)?;
+    page.shortcomings = super::card::shortcomings(conn, cycle_id, org_id)?;
+    page.plan = super::card::plan(conn, cycle_id, org_id)?;
     Ok(Some(page))
 }
 
