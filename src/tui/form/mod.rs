@@ -379,6 +379,17 @@ impl Form {
         }
     }
 
+    /// Before a save: when a field has a message, points at the first such field, says why
+    /// nothing was saved and returns true (the save stops there).
+    pub fn refuse_invalid(&mut self) -> bool {
+        if self.valid() {
+            return false;
+        }
+        self.focus_first_error();
+        self.notice = Some("не сохранено: исправьте поля с ⚠".to_string());
+        true
+    }
+
     /// Handles one intent.
     pub fn handle(&mut self, action: Action) -> FormEvent {
         if self.confirm_close {

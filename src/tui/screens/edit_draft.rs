@@ -136,9 +136,7 @@ impl DraftForm {
             self.form.notice = Some("не отмечено ни одной строки: добавлять нечего".into());
             return Outcome::Done;
         }
-        if !self.form.valid() {
-            self.form.focus_first_error();
-            self.form.notice = Some("не сохранено: исправьте поля с ⚠".to_string());
+        if self.form.refuse_invalid() {
             return Outcome::Done;
         }
         let (Some(conn), Ok(Some(date))) = (cx.conn, self.form.fields[DATE].date_value()) else {

@@ -148,9 +148,7 @@ impl OrgForm {
                 }
             }
         }
-        if !self.form.valid() {
-            self.form.focus_first_error();
-            self.form.notice = Some("не сохранено: исправьте поля с ⚠".to_string());
+        if self.form.refuse_invalid() {
             return Outcome::Done;
         }
         let edits: Vec<FieldEdit> = COLUMNS

@@ -74,9 +74,7 @@ impl ShortcomingsForm {
 
     fn save(&mut self, cx: &Ctx) -> Outcome {
         self.check();
-        if !self.form.valid() {
-            self.form.focus_first_error();
-            self.form.notice = Some("не сохранено: исправьте поля с ⚠".to_string());
+        if self.form.refuse_invalid() {
             return Outcome::Done;
         }
         let Some(conn) = cx.conn else {

@@ -74,9 +74,7 @@ impl TargetsForm {
 
     fn save(&mut self, cx: &Ctx) -> Outcome {
         self.form.check_formats();
-        if !self.form.valid() {
-            self.form.focus_first_error();
-            self.form.notice = Some("не сохранено: исправьте поля с ⚠".to_string());
+        if self.form.refuse_invalid() {
             return Outcome::Done;
         }
         let Some(conn) = cx.conn else {
