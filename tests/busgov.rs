@@ -4,6 +4,10 @@
 //! envelope; files parsed back and compared with the database; hostile names; versions and
 //! positionIds across re-exports; `--changed-only`; receipts.
 
+mod cli_support;
+
+use cli_support::nok;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -13,17 +17,6 @@ use quick_xml::events::Event;
 use rusqlite::Connection;
 
 const TODAY: &str = "22.11.2026";
-
-fn nok(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nok"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("NOK_DB")
-        .env_remove("NOK_METHODOLOGY_DIR")
-        .output()
-        .expect("run nok")
-}
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

@@ -1,22 +1,13 @@
 //! The `nok` binary end to end: demo build, cycles, score, check-db, and bad input.
 
+mod cli_support;
+
+use cli_support::nok;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 const TODAY: &str = "22.11.2026";
-
-fn nok(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nok"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("NOK_CONFIG")
-        .env_remove("NOK_DB")
-        .env_remove("NOK_METHODOLOGY_DIR")
-        .output()
-        .expect("run nok")
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")

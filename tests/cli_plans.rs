@@ -1,20 +1,17 @@
 //! `nok plans overdue`, `nok plans status` and `nok deadline` end to end on a demo database.
 
+mod cli_support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use rusqlite::Connection;
 
 const TODAY: &str = "22.11.2026";
 
 fn nok(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nok"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
+    cli_support::command(args, home)
         .env("USER", "inspector")
-        .env_remove("NOK_DB")
-        .env_remove("NOK_METHODOLOGY_DIR")
         .output()
         .expect("run nok")
 }

@@ -2,24 +2,17 @@
 //! Cyrillic intact, formulas neutralised) and xlsx read back with calamine (numbers as numbers,
 //! dates as dates), compared with the database.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cli_support;
+
+use cli_support::nok;
+
+use std::path::PathBuf;
+use std::process::Output;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use rusqlite::Connection;
 
 const TODAY: &str = "22.11.2026";
-
-fn nok(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nok"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("NOK_DB")
-        .env_remove("NOK_METHODOLOGY_DIR")
-        .output()
-        .expect("run nok")
-}
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
