@@ -108,7 +108,7 @@ impl Ns {
 
 /// A simple (text) type.
 #[derive(Debug, Clone, Copy)]
-enum Simple {
+pub(crate) enum Simple {
     Guid,
     DateTime,
     Date,
@@ -175,14 +175,22 @@ fn nseq(name: &'static str, items: Vec<Item>, min: u32, max: u32) -> Item {
     el(Ns::Nok, name, Content::Seq(items), min, max)
 }
 
-const SCORE: Simple = Simple::Dec(Some(0.0), Some(100.0));
-const AMOUNT: Simple = Simple::Dec(Some(0.0), None);
-const SHORT: Simple = Simple::Str(1, 500);
-const TEXT: Simple = Simple::Str(1, 4000);
-const PERSON_NAME: Simple = Simple::Str(1, 100);
-const POSITIVE: Simple = Simple::Int(1, i64::MAX);
-const SECTORS: &[&str] = &["social", "health", "culture", "education"];
-const STATUSES: &[&str] = &["planned", "in_progress", "done", "cancelled"];
+// The types the writer checks its values against as it writes them (see `writer`).
+pub(crate) const SCORE: Simple = Simple::Dec(Some(0.0), Some(100.0));
+pub(crate) const AMOUNT: Simple = Simple::Dec(Some(0.0), None);
+pub(crate) const SHORT: Simple = Simple::Str(1, 500);
+pub(crate) const TEXT: Simple = Simple::Str(1, 4000);
+pub(crate) const PERSON_NAME: Simple = Simple::Str(1, 100);
+pub(crate) const POSITIVE: Simple = Simple::Int(1, i64::MAX);
+pub(crate) const FULL_NAME: Simple = Simple::Str(1, 2000);
+pub(crate) const DOC_NAME: Simple = Simple::Str(1, 128);
+pub(crate) const URL: Simple = Simple::Str(1, 1024);
+pub(crate) const INPUT_KEY: Simple = Simple::Str(1, 100);
+pub(crate) const YEAR: Simple = Simple::Int(2013, 2100);
+pub(crate) const VERSION: Simple = Simple::Int(i32::MIN as i64, i32::MAX as i64);
+pub(crate) const COUNT: Simple = Simple::Int(0, i64::MAX);
+pub(crate) const SECTORS: &[&str] = &["social", "health", "culture", "education"];
+pub(crate) const STATUSES: &[&str] = &["planned", "in_progress", "done", "cancelled"];
 
 fn party(name: &'static str) -> Item {
     el(
@@ -190,7 +198,7 @@ fn party(name: &'static str) -> Item {
         name,
         Content::Seq(vec![
             t1("regNum", Simple::RegNum),
-            t0("fullName", Simple::Str(1, 2000)),
+            t0("fullName", FULL_NAME),
             t0("inn", Simple::Inn10),
             t0("kpp", Simple::Kpp),
         ]),
@@ -204,14 +212,14 @@ fn document() -> Item {
         Ns::Nok,
         "document",
         Content::Seq(vec![
-            t1("name", Simple::Str(1, 128)),
+            t1("name", DOC_NAME),
             t1("date", Simple::Date),
             Item {
                 alts: vec![
                     Elem {
                         ns: Ns::Types,
                         name: "url",
-                        content: Content::Simple(Simple::Str(1, 1024)),
+                        content: Content::Simple(URL),
                     },
                     Elem {
                         ns: Ns::Types,
@@ -234,10 +242,7 @@ fn document() -> Item {
 }
 
 fn year_sector() -> [Item; 2] {
-    [
-        n1("year", Simple::Int(2013, 2100)),
-        n1("sector", Simple::Enum(SECTORS)),
-    ]
+    [n1("year", YEAR), n1("sector", Simple::Enum(SECTORS))]
 }
 
 fn own_items(kind: Kind) -> Vec<Item> {
@@ -246,7 +251,7 @@ fn own_items(kind: Kind) -> Vec<Item> {
         Kind::Results => {
             v.push(n1("methodology", SHORT));
             v.push(n0("group", SHORT));
-            v.push(n1("respondents", Simple::Int(0, i64::MAX)));
+            v.push(n1("respondents", COUNT));
             v.push(nseq(
                 "criterion",
                 vec![
@@ -262,7 +267,7 @@ fn own_items(kind: Kind) -> Vec<Item> {
                             n1("value", SCORE),
                             nseq(
                                 "input",
-                                vec![n1("key", Simple::Str(1, 100)), n1("value", AMOUNT)],
+                                vec![n1("key", INPUT_KEY), n1("value", AMOUNT)],
                                 0,
                                 MANY,
                             ),
@@ -378,10 +383,7 @@ fn packet(kind: Kind) -> Elem {
         t1("changeDate", Simple::DateTime),
         party("placer"),
         party("initiator"),
-        t0(
-            "versionNumber",
-            Simple::Int(i32::MIN as i64, i32::MAX as i64),
-        ),
+        t0("versionNumber", VERSION),
     ];
     position.extend(own_items(kind));
     Elem {
@@ -419,20 +421,38 @@ fn is_guid_shape(s: &str) -> bool {
 }
 
 fn is_reg_num(s: &str) -> bool {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() == 13 {
-        return all_digits(s);
+    if s.len() == 13 && all_digits(s) {
+        return true;
     }
-    chars.len() == 8
-        && chars[..3].iter().all(|c| c.is_ascii_digit())
-        && chars[3..]
-            .iter()
-            .all(|&c| c.is_ascii_alphanumeric() || ('А'..='я').contains(&c))
+    let mut n = 0;
+    for (i, c) in s.chars().enumerate() {
+        let ok = if i < 3 {
+            c.is_ascii_digit()
+        } else {
+            c.is_ascii_alphanumeric() || ('А'..='я').contains(&c)
+        };
+        if !ok || i >= 8 {
+            return false;
+        }
+        n = i + 1;
+    }
+    n == 8
 }
 
 fn is_date(s: &str) -> bool {
     let (date, tz) = split_tz(s);
-    tz.is_some() && chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok() && date.len() == 10
+    if tz.is_none() || date.len() != 10 {
+        return false;
+    }
+    // `YYYY-MM-DD` in digits: a calendar check is enough (what chrono's parser does with it).
+    let b = date.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10) {
+        let num =
+            |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        return chrono::NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10)).is_some();
+    }
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok()
 }
 
 /// Splits an optional time zone (`Z`, `+03:00`) off the end; `None` when it is malformed.
@@ -440,7 +460,7 @@ fn split_tz(s: &str) -> (&str, Option<()>) {
     if let Some(rest) = s.strip_suffix('Z') {
         return (rest, Some(()));
     }
-    if s.len() > 6 {
+    if s.len() > 6 && s.is_char_boundary(s.len() - 6) {
         let (head, tz) = s.split_at(s.len() - 6);
         let b = tz.as_bytes();
         if (b[0] == b'+' || b[0] == b'-') && b[3] == b':' {
@@ -486,8 +506,63 @@ fn parse_decimal(s: &str) -> Option<(f64, usize, usize)> {
     Some((s.parse().ok()?, frac_sig, total))
 }
 
+/// Whether a value (the element's text as the checker reads it) is of type `s`: what
+/// [`check_value`] reports no error for. Allocates nothing; the writer calls it on every value it
+/// writes.
+pub(crate) fn value_ok(s: Simple, raw: &str) -> bool {
+    // Whitespace is collapsed for everything but strings, as the XSD types do.
+    let v = raw.trim();
+    match s {
+        Simple::Guid => is_guid_shape(v),
+        Simple::DateTime => is_date_time(v),
+        Simple::Date => is_date(v),
+        Simple::Int(lo, hi) => v
+            .strip_prefix('+')
+            .unwrap_or(v)
+            .parse::<i64>()
+            .is_ok_and(|n| (lo..=hi).contains(&n)),
+        Simple::Dec(lo, hi) => parse_decimal(v).is_some_and(|(x, frac, total)| {
+            frac <= 2 && total <= 20 && !lo.is_some_and(|lo| x < lo) && !hi.is_some_and(|hi| x > hi)
+        }),
+        Simple::Str(min, max) => {
+            // A character takes at least one byte: most values need no counting.
+            if min <= 1 && raw.len() <= max {
+                return raw.len() >= min;
+            }
+            let n = raw.chars().count();
+            n >= min && n <= max
+        }
+        Simple::RegNum => is_reg_num(v),
+        Simple::Inn10 => v.len() == 10 && all_digits(v),
+        Simple::InnAny => (v.len() == 10 || v.len() == 12) && all_digits(v),
+        Simple::Kpp => v.len() == 9 && all_digits(v),
+        Simple::Criterion => {
+            let mut c = v.chars();
+            c.next() == Some('К')
+                && c.next().is_some_and(|d| ('1'..='9').contains(&d))
+                && c.next().is_none()
+        }
+        Simple::Indicator => v
+            .split_once('.')
+            .is_some_and(|(a, b)| all_digits(a) && all_digits(b) && a.len() <= 2 && b.len() <= 2),
+        Simple::Enum(values) => values.contains(&v),
+    }
+}
+
 fn check_value(s: Simple, raw: &str, path: &str, line: usize, out: &mut Vec<Violation>) {
     let at = Some(line);
+    if value_ok(s, raw) {
+        let v = raw.trim();
+        if matches!(s, Simple::Guid) && v.bytes().any(|b| b.is_ascii_uppercase()) {
+            out.push(violation(
+                GUID_CASE,
+                Level::Warning,
+                format!("{path}: «{v}» — портал ожидает GUID строчными буквами"),
+                at,
+            ));
+        }
+        return;
+    }
     let err = |k, d: String, out: &mut Vec<Violation>| out.push(violation(k, Level::Error, d, at));
     // Whitespace is collapsed for everything but strings, as the XSD types do.
     let v = raw.trim();
