@@ -201,6 +201,16 @@ pub fn record_export(conn: &Connection, e: &Exported<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Whether the export log names files of the package (folder) `name`: its export was committed.
+pub fn package_recorded(conn: &Connection, name: &str) -> Result<bool> {
+    // `NAME/` ≤ file < `NAME0` ('0' follows '/'): the files inside that folder.
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM export_log WHERE file >= ?1 || '/' AND file < ?1 || '0')",
+        )?
+        .query_row([name], |r| r.get(0))?)
+}
+
 /// Records the portal's answer about a position: accepted or rejected, with its violations
 /// (replacing those of an earlier receipt).
 pub fn record_receipt(

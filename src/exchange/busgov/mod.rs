@@ -11,6 +11,7 @@ pub mod model;
 pub mod package;
 pub mod receipt;
 pub mod writer;
+pub mod zipfile;
 
 use std::borrow::Cow;
 

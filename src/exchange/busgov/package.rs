@@ -2,21 +2,25 @@
 //! manifest (CSV for Excel: file, organization, ИНН, positionId, versionNumber, sha256) and a zip
 //! of the folder beside it.
 //!
-//! Everything is written under temporary names (`.NAME.partial`, `.NAME.zip.partial`) and renamed
-//! when complete; dropped unfinished (an error, a cancel), it removes what it wrote. The zip is
-//! written, and the zip compressed, on a second thread while the next packets are built.
+//! Everything is written under temporary names (`.NAME.partial`, `.NAME.zip.partial`). Worker
+//! threads write each packet's file, hash it and deflate it; the caller's thread takes the
+//! results back in the order the packets were added and appends them to the zip and the manifest
+//! (so both are the same whatever the timing). [`PackageWriter::finish`] completes and syncs the
+//! files but leaves them under their temporary names; [`Finished::publish`] renames them into
+//! place — the export does that only after its database records are committed. Dropped before
+//! that (an error, a cancel, a failed commit), it removes what it wrote.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
-
 use super::sha256_hex;
+use super::zipfile::{Deflated, ZipOut, deflate};
 use crate::exchange::csv::neutralise;
 
 /// The manifest's file name inside the package.
@@ -34,6 +38,9 @@ const HEADERS: [&str; 8] = [
     "versionNumber",
     COL_SHA,
 ];
+
+/// Deflate level of the zip: the fastest; the XML packets still shrink about threefold.
+const LEVEL: u32 = 1;
 
 /// A manifest line besides the file name and checksum.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,32 +60,165 @@ pub struct Paths {
     pub zip: PathBuf,
 }
 
-type ZipJob = (String, Vec<u8>);
+/// Writing the package failed: which file, and what to do (in Russian, without the English text
+/// of the system's message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("не удалось записать {}: {why}", path.display())]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub why: String,
+}
 
-/// A package being written.
-pub struct PackageWriter {
+impl WriteError {
+    pub fn new(path: &Path, e: &io::Error) -> WriteError {
+        use io::ErrorKind as K;
+        let code = e
+            .raw_os_error()
+            .map(|c| format!(" (код ошибки системы {c})"))
+            .unwrap_or_default();
+        let why = match e.kind() {
+            K::StorageFull | K::QuotaExceeded => format!(
+                "на диске нет места{code}; освободите место или укажите другую папку (--out) и повторите выгрузку"
+            ),
+            K::FileTooLarge => format!(
+                "файл больше, чем разрешено записать (на диске нет места или действует ограничение размера файлов){code}; освободите место или укажите другую папку (--out) и повторите выгрузку"
+            ),
+            K::PermissionDenied => {
+                format!("нет прав на запись{code}; укажите папку, куда можно писать (--out)")
+            }
+            K::ReadOnlyFilesystem => {
+                format!("диск доступен только для чтения{code}; укажите другую папку (--out)")
+            }
+            K::AlreadyExists => format!("файл с таким именем уже есть{code}; повторите выгрузку"),
+            K::NotFound => {
+                format!("папка пакета исчезла во время записи{code}; повторите выгрузку")
+            }
+            _ => format!("ошибка ввода-вывода{code}; проверьте диск и повторите выгрузку"),
+        };
+        WriteError {
+            path: path.to_path_buf(),
+            why,
+        }
+    }
+}
+
+fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |e| WriteError::new(path, &e)
+}
+
+/// A packet handed to a worker.
+struct Job<T> {
+    seq: u64,
+    name: String,
+    xml: String,
+    packed: Vec<u8>,
+    line: Line,
+    tag: T,
+}
+
+/// The manifest line of a packet, besides the file name and checksum.
+struct Line {
+    kind: super::Kind,
+    organization: String,
+    inn: String,
+    reg_num: String,
+    position_id: String,
+    version: i64,
+}
+
+/// A packet written, hashed and deflated by a worker.
+struct Ready<T> {
+    job: Job<T>,
+    sha256: String,
+    crc32: u32,
+}
+
+type Outcome<T> = Result<Ready<T>, WriteError>;
+
+/// A packet written into the package, as the caller learns of it (in the order added).
+pub struct Done<'a, T> {
+    /// The name used in the package (a name already used gets a suffix).
+    pub file: &'a str,
+    pub sha256: &'a str,
+    pub tag: T,
+}
+
+/// At most this many packets per worker are on their way at once (memory stays flat).
+const IN_FLIGHT_PER_WORKER: usize = 16;
+
+/// A package being written. `T` travels with each packet and comes back in [`Done`].
+pub struct PackageWriter<T: Send + 'static> {
     name: String,
     final_dir: PathBuf,
     tmp_dir: PathBuf,
     final_zip: PathBuf,
     tmp_zip: PathBuf,
     manifest: ::csv::Writer<BufWriter<File>>,
-    zip_tx: Option<SyncSender<ZipJob>>,
-    zip_thread: Option<JoinHandle<io::Result<()>>>,
+    zip: Option<ZipOut<BufWriter<File>>>,
+    jobs: Option<Sender<Job<T>>>,
+    results: Receiver<Outcome<T>>,
+    workers: Vec<JoinHandle<()>>,
+    stop: Arc<AtomicBool>,
+    /// Sequence number of the next packet added, and of the next one to take back.
+    added: u64,
+    next: u64,
+    /// Results come back from the workers out of order.
+    waiting: BTreeMap<u64, Ready<T>>,
+    max_in_flight: usize,
+    /// Buffers back from the workers, for the next packets.
+    spare_xml: Vec<String>,
+    spare_packed: Vec<Vec<u8>>,
     /// File names used so far (a name is never written twice).
     names: HashSet<String>,
-    done: bool,
+    published: bool,
 }
 
-fn zip_err(e: zip::result::ZipError) -> io::Error {
-    io::Error::other(e.to_string())
+fn worker<T: Send + 'static>(
+    folder: PathBuf,
+    jobs: Arc<Mutex<Receiver<Job<T>>>>,
+    results: Sender<Outcome<T>>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut z = flate2::Compress::new(flate2::Compression::new(LEVEL), false);
+    let mut path = folder.clone();
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(mut job) = job else { return };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        path.push(&job.name);
+        let written = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(job.xml.as_bytes()));
+        let outcome = match written {
+            Err(e) => Err(WriteError::new(&path, &e)),
+            Ok(()) => {
+                let sha256 = sha256_hex(job.xml.as_bytes());
+                match deflate(&mut z, job.xml.as_bytes(), &mut job.packed) {
+                    Ok(crc32) => Ok(Ready { job, sha256, crc32 }),
+                    Err(e) => Err(WriteError::new(&path, &e)),
+                }
+            }
+        };
+        path.pop();
+        let failed = outcome.is_err();
+        if results.send(outcome).is_err() || failed {
+            return;
+        }
+    }
 }
 
-impl PackageWriter {
+impl<T: Send + 'static> PackageWriter<T> {
     /// Starts a package named `name` (a folder and `name.zip`) inside `parent`, which is created
     /// if needed. A name already taken gets `-2`, `-3`… appended.
-    pub fn create(parent: &Path, name: &str) -> io::Result<PackageWriter> {
-        std::fs::create_dir_all(parent)?;
+    pub fn create(parent: &Path, name: &str) -> Result<PackageWriter<T>, WriteError> {
+        std::fs::create_dir_all(parent).map_err(at(parent))?;
         let base = super::file_part_keep(name);
         let mut name = base.clone();
         let mut n = 1;
@@ -91,57 +231,68 @@ impl PackageWriter {
         let final_zip = parent.join(format!("{name}.zip"));
         let tmp_zip = parent.join(format!(".{name}.zip.partial"));
         if tmp_dir.exists() {
-            std::fs::remove_dir_all(&tmp_dir)?;
+            std::fs::remove_dir_all(&tmp_dir).map_err(at(&tmp_dir))?;
         }
-        std::fs::create_dir(&tmp_dir)?;
-        let manifest_file = File::create(tmp_dir.join(MANIFEST))?;
+        std::fs::create_dir(&tmp_dir).map_err(at(&tmp_dir))?;
+        let manifest_path = tmp_dir.join(MANIFEST);
+        let manifest_file = File::create(&manifest_path).map_err(at(&manifest_path))?;
         let mut out = BufWriter::new(manifest_file);
-        out.write_all("\u{feff}".as_bytes())?;
+        out.write_all("\u{feff}".as_bytes())
+            .map_err(at(&manifest_path))?;
         let mut manifest = ::csv::WriterBuilder::new()
             .delimiter(b';')
             .terminator(::csv::Terminator::CRLF)
             .from_writer(out);
-        manifest.write_record(HEADERS).map_err(io::Error::other)?;
-        let zip_file = File::create(&tmp_zip)?;
-        let (tx, rx) = sync_channel::<ZipJob>(256);
-        let prefix = name.clone();
-        let folder = tmp_dir.clone();
-        // The second thread writes the files and the zip while the first builds the next packets.
-        let zip_thread = std::thread::Builder::new()
-            .name("nok-package".into())
-            .spawn(move || -> io::Result<()> {
-                let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, zip_file));
-                let opts = SimpleFileOptions::default()
-                    .compression_method(CompressionMethod::Deflated)
-                    .compression_level(Some(1));
-                for (file, bytes) in rx {
-                    if file != MANIFEST {
-                        let mut f = OpenOptions::new()
-                            .write(true)
-                            .create_new(true)
-                            .open(folder.join(&file))?;
-                        f.write_all(&bytes)?;
-                    }
-                    zip.start_file(format!("{prefix}/{file}"), opts)
-                        .map_err(zip_err)?;
-                    zip.write_all(&bytes)?;
-                }
-                let out = zip.finish().map_err(zip_err)?;
-                let file = out.into_inner().map_err(|e| e.into_error())?;
-                file.sync_all()
-            })?;
-        Ok(PackageWriter {
+        manifest
+            .write_record(HEADERS)
+            .map_err(|e| WriteError::new(&manifest_path, &io::Error::other(e)))?;
+        let zip_file = File::create(&tmp_zip).map_err(at(&tmp_zip))?;
+        let zip = ZipOut::new(
+            BufWriter::with_capacity(1 << 20, zip_file),
+            chrono::Local::now().naive_local(),
+        );
+        let (jobs_tx, jobs_rx) = channel::<Job<T>>();
+        let (results_tx, results_rx) = channel::<Outcome<T>>();
+        let jobs_rx = Arc::new(Mutex::new(jobs_rx));
+        let stop = Arc::new(AtomicBool::new(false));
+        let count = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let mut writer = PackageWriter {
             name,
             final_dir,
-            tmp_dir,
+            tmp_dir: tmp_dir.clone(),
             final_zip,
             tmp_zip,
             manifest,
-            zip_tx: Some(tx),
-            zip_thread: Some(zip_thread),
+            zip: Some(zip),
+            jobs: Some(jobs_tx),
+            results: results_rx,
+            workers: Vec::with_capacity(count),
+            stop: stop.clone(),
+            added: 0,
+            next: 0,
+            waiting: BTreeMap::new(),
+            max_in_flight: count * IN_FLIGHT_PER_WORKER,
+            spare_xml: Vec::new(),
+            spare_packed: Vec::new(),
             names: HashSet::new(),
-            done: false,
-        })
+            published: false,
+        };
+        for i in 0..count {
+            let (folder, jobs, results, stop) = (
+                tmp_dir.clone(),
+                jobs_rx.clone(),
+                results_tx.clone(),
+                stop.clone(),
+            );
+            let handle = std::thread::Builder::new()
+                .name(format!("nok-package-{i}"))
+                .spawn(move || worker(folder, jobs, results, stop))
+                .map_err(|e| WriteError::new(&writer.tmp_dir, &e))?;
+            writer.workers.push(handle);
+        }
+        Ok(writer)
     }
 
     /// The package's name (its folder name).
@@ -149,70 +300,245 @@ impl PackageWriter {
         &self.name
     }
 
+    /// An empty buffer for the next packet (one that came back from a worker, when there is).
+    pub fn buffer(&mut self) -> String {
+        self.spare_xml.pop().unwrap_or_default()
+    }
+
     /// Adds a packet under `file` (a name from [`super::file_name`]); a name already used in the
-    /// package gets a suffix. Returns the name used and the file's SHA-256.
+    /// package gets a suffix. Packets written meanwhile are passed to `done`, in the order they
+    /// were added; an error of `done` stops the package.
     pub fn add(
         &mut self,
         file: &str,
-        bytes: Vec<u8>,
+        xml: String,
         entry: &Entry<'_>,
-    ) -> io::Result<(String, String)> {
+        tag: T,
+        done: &mut dyn FnMut(Done<'_, T>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
         let mut name = file.to_string();
         let mut n = 1;
         while name == MANIFEST || !self.names.insert(name.clone()) {
             n += 1;
             name = format!("{}-{n}.xml", file.trim_end_matches(".xml"));
         }
-        let sha = sha256_hex(&bytes);
-        self.manifest
-            .write_record([
-                name.as_str(),
-                entry.kind.name_ru(),
-                &neutralise(entry.organization),
-                entry.inn,
-                entry.reg_num,
-                entry.position_id,
-                &entry.version.to_string(),
-                &sha,
-            ])
-            .map_err(io::Error::other)?;
-        self.send_to_zip(name.clone(), bytes)?;
-        Ok((name, sha))
-    }
-
-    fn send_to_zip(&mut self, name: String, bytes: Vec<u8>) -> io::Result<()> {
-        let sent = self.zip_tx.as_ref().map(|tx| tx.send((name, bytes)));
-        if let Some(Err(_)) = sent {
-            // The zip thread stopped: its error says why.
-            self.zip_tx = None;
-            return Err(self
-                .join_zip()
-                .err()
-                .unwrap_or_else(|| io::Error::other("архив остановился")));
+        let job = Job {
+            seq: self.added,
+            name,
+            xml,
+            packed: self.spare_packed.pop().unwrap_or_default(),
+            line: Line {
+                kind: entry.kind,
+                organization: entry.organization.to_string(),
+                inn: entry.inn.to_string(),
+                reg_num: entry.reg_num.to_string(),
+                position_id: entry.position_id.to_string(),
+                version: entry.version,
+            },
+            tag,
+        };
+        let sent = self.jobs.as_ref().map(|tx| tx.send(job).is_ok());
+        if sent != Some(true) {
+            // Every worker stopped: one of them sent the error why.
+            self.take(true, done)?;
+            anyhow::bail!("не удалось записать пакет {}", self.name);
+        }
+        self.added += 1;
+        // Take back what is ready; wait when too much is on its way.
+        self.take(false, done)?;
+        while (self.added - self.next) as usize > self.max_in_flight {
+            self.take(true, done)?;
         }
         Ok(())
     }
 
-    fn join_zip(&mut self) -> io::Result<()> {
-        self.zip_tx = None;
-        match self.zip_thread.take() {
-            Some(h) => h
-                .join()
-                .map_err(|_| io::Error::other("сбой потока записи архива"))?,
-            None => Ok(()),
+    /// Takes back results: all that are ready, or (with `wait`) at least one.
+    fn take(
+        &mut self,
+        wait: bool,
+        done: &mut dyn FnMut(Done<'_, T>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut first = wait;
+        loop {
+            let got = if first {
+                first = false;
+                match self.results.recv() {
+                    Ok(r) => r,
+                    Err(_) => return Ok(()),
+                }
+            } else {
+                match self.results.try_recv() {
+                    Ok(r) => r,
+                    Err(_) => break,
+                }
+            };
+            let ready = got?;
+            self.waiting.insert(ready.job.seq, ready);
+        }
+        while let Some(ready) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            self.append(ready, done)?;
+        }
+        Ok(())
+    }
+
+    /// The next packet in order: into the zip and the manifest, then to `done`.
+    fn append(
+        &mut self,
+        ready: Ready<T>,
+        done: &mut dyn FnMut(Done<'_, T>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let Ready { job, sha256, crc32 } = ready;
+        let inner = format!("{}/{}", self.name, job.name);
+        if let Some(zip) = self.zip.as_mut() {
+            zip.add(
+                &inner,
+                Deflated {
+                    data: &job.packed,
+                    crc32,
+                    size: job.xml.len() as u64,
+                },
+            )
+            .map_err(at(&self.tmp_zip))?;
+        }
+        let l = &job.line;
+        self.manifest
+            .write_record([
+                job.name.as_str(),
+                l.kind.name_ru(),
+                &neutralise(&l.organization),
+                &l.inn,
+                &l.reg_num,
+                &l.position_id,
+                &l.version.to_string(),
+                &sha256,
+            ])
+            .map_err(|e| WriteError::new(&self.tmp_dir.join(MANIFEST), &io::Error::other(e)))?;
+        done(Done {
+            file: &job.name,
+            sha256: &sha256,
+            tag: job.tag,
+        })?;
+        let mut xml = job.xml;
+        xml.clear();
+        self.spare_xml.push(xml);
+        self.spare_packed.push(job.packed);
+        Ok(())
+    }
+
+    fn stop_workers(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.jobs = None;
+        for h in self.workers.drain(..) {
+            let _ = h.join();
         }
     }
 
-    /// Completes the package: manifest, zip, fsync, and both renamed into place.
-    pub fn finish(mut self) -> io::Result<Paths> {
-        self.manifest.flush()?;
-        let manifest = std::fs::read(self.tmp_dir.join(MANIFEST))?;
-        self.send_to_zip(MANIFEST.to_string(), manifest)?;
-        self.join_zip()?;
-        File::open(&self.tmp_dir)?.sync_all()?;
-        std::fs::rename(&self.tmp_dir, &self.final_dir)?;
-        std::fs::rename(&self.tmp_zip, &self.final_zip)?;
-        self.done = true;
+    /// Completes the package: the rest of the packets (passed to `done`), the manifest, the zip,
+    /// all synced to disk — still under the temporary names; [`Finished::publish`] puts them in
+    /// place.
+    pub fn finish(
+        mut self,
+        done: &mut dyn FnMut(Done<'_, T>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<Finished> {
+        // No more jobs: the workers end once the queue is empty.
+        self.jobs = None;
+        while self.next < self.added {
+            let before = self.next;
+            self.take(true, done)?;
+            if self.next == before && self.waiting.is_empty() {
+                anyhow::bail!(
+                    "не удалось записать пакет {}: поток записи остановился",
+                    self.name
+                );
+            }
+        }
+        self.stop_workers();
+        let manifest_path = self.tmp_dir.join(MANIFEST);
+        self.manifest.flush().map_err(at(&manifest_path))?;
+        let manifest = std::fs::read(&manifest_path).map_err(at(&manifest_path))?;
+        let mut z = flate2::Compress::new(flate2::Compression::new(LEVEL), false);
+        let mut packed = Vec::new();
+        let crc32 = deflate(&mut z, &manifest, &mut packed).map_err(at(&self.tmp_zip))?;
+        let Some(mut zip) = self.zip.take() else {
+            anyhow::bail!("архив пакета {} уже закрыт", self.name);
+        };
+        zip.add(
+            &format!("{}/{MANIFEST}", self.name),
+            Deflated {
+                data: &packed,
+                crc32,
+                size: manifest.len() as u64,
+            },
+        )
+        .map_err(at(&self.tmp_zip))?;
+        let out = zip.finish().map_err(at(&self.tmp_zip))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| WriteError::new(&self.tmp_zip, e.error()))?;
+        file.sync_all().map_err(at(&self.tmp_zip))?;
+        File::open(&self.tmp_dir)
+            .and_then(|d| d.sync_all())
+            .map_err(at(&self.tmp_dir))?;
+        // From here on `Finished` owns the temporary files.
+        self.published = true;
+        Ok(Finished {
+            name: self.name.clone(),
+            final_dir: self.final_dir.clone(),
+            tmp_dir: self.tmp_dir.clone(),
+            final_zip: self.final_zip.clone(),
+            tmp_zip: self.tmp_zip.clone(),
+            published: false,
+        })
+    }
+}
+
+impl<T: Send + 'static> Drop for PackageWriter<T> {
+    fn drop(&mut self) {
+        self.stop_workers();
+        if self.published {
+            return;
+        }
+        let _ = std::fs::remove_dir_all(&self.tmp_dir);
+        let _ = std::fs::remove_file(&self.tmp_zip);
+    }
+}
+
+/// A complete package under its temporary names.
+#[derive(Debug)]
+pub struct Finished {
+    name: String,
+    final_dir: PathBuf,
+    tmp_dir: PathBuf,
+    final_zip: PathBuf,
+    tmp_zip: PathBuf,
+    published: bool,
+}
+
+impl Finished {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Renames the folder and the zip into place.
+    pub fn publish(mut self) -> Result<Paths, WriteError> {
+        for (tmp, target) in [
+            (&self.tmp_dir, &self.final_dir),
+            (&self.tmp_zip, &self.final_zip),
+        ] {
+            if let Err(e) = std::fs::rename(tmp, target) {
+                // Another export into the folder may have completed it already
+                // ([`complete_committed`]).
+                if tmp.exists() || !target.exists() {
+                    return Err(WriteError::new(target, &e));
+                }
+            }
+        }
+        self.published = true;
+        if let Some(parent) = self.final_dir.parent() {
+            // The renames themselves reach the disk.
+            let _ = File::open(parent).and_then(|d| d.sync_all());
+        }
         Ok(Paths {
             dir: self.final_dir.clone(),
             zip: self.final_zip.clone(),
@@ -220,15 +546,56 @@ impl PackageWriter {
     }
 }
 
-impl Drop for PackageWriter {
+impl Drop for Finished {
     fn drop(&mut self) {
-        if self.done {
-            return;
+        if !self.published {
+            let _ = std::fs::remove_dir_all(&self.tmp_dir);
+            let _ = std::fs::remove_file(&self.tmp_zip);
         }
-        let _ = self.join_zip();
-        let _ = std::fs::remove_dir_all(&self.tmp_dir);
-        let _ = std::fs::remove_file(&self.tmp_zip);
     }
+}
+
+/// Completes what an export killed between its commit and its renames left behind: a package
+/// `.NAME.partial` (and its zip) whose name `recorded` says the database holds is renamed into
+/// place. Others (an export that never committed, or one still running) are left alone. Returns
+/// the names completed.
+pub fn complete_committed(
+    parent: &Path,
+    recorded: &mut dyn FnMut(&str) -> anyhow::Result<bool>,
+) -> anyhow::Result<Vec<String>> {
+    let mut completed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(completed);
+    };
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(name) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix('.'))
+            .and_then(|n| n.strip_suffix(".partial"))
+        else {
+            continue;
+        };
+        let (name, is_zip) = match name.strip_suffix(".zip") {
+            Some(n) => (n, true),
+            None => (name, false),
+        };
+        if !recorded(name)? {
+            continue;
+        }
+        let target = if is_zip {
+            parent.join(format!("{name}.zip"))
+        } else {
+            parent.join(name)
+        };
+        if !target.exists() {
+            std::fs::rename(e.path(), &target).map_err(at(&target))?;
+            if !is_zip {
+                completed.push(name.to_string());
+            }
+        }
+    }
+    Ok(completed)
 }
 
 #[cfg(test)]
@@ -247,35 +614,134 @@ mod tests {
         }
     }
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
     #[test]
     fn a_package_appears_whole_or_not_at_all() {
         let dir = tempfile::tempdir().unwrap();
         let mut p = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
-        let (a, _) = p.add("plan_1.xml", b"<a/>".to_vec(), &entry()).unwrap();
-        let (b, sha) = p.add("plan_1.xml", b"<b/>".to_vec(), &entry()).unwrap();
-        assert_eq!((a.as_str(), b.as_str()), ("plan_1.xml", "plan_1-2.xml"));
-        assert_eq!(sha, sha256_hex(b"<b/>"));
-        // Nothing under the final names until finished.
-        assert!(!dir.path().join("busgov_2025_x").exists());
-        let paths = p.finish().unwrap();
+        let mut seen = Vec::new();
+        let mut done = |d: Done<'_, u32>| {
+            seen.push((d.tag, d.file.to_string(), d.sha256.to_string()));
+            Ok(())
+        };
+        // Many packets, so that the workers finish them out of order.
+        for i in 0..200u32 {
+            let xml = format!("<a>{}</a>", "x".repeat(i as usize * 37 % 5000));
+            p.add("plan_1.xml", xml, &entry(), i, &mut done).unwrap();
+        }
+        let finished = p.finish(&mut done).unwrap();
+        // In the order added, a suffix for a name already used.
+        assert_eq!(seen.len(), 200);
+        assert!(seen.iter().enumerate().all(|(i, s)| s.0 == i as u32));
         assert_eq!(
-            std::fs::read(paths.dir.join("plan_1-2.xml")).unwrap(),
-            b"<b/>"
+            (seen[0].1.as_str(), seen[1].1.as_str()),
+            ("plan_1.xml", "plan_1-2.xml")
+        );
+        let second = format!("<a>{}</a>", "x".repeat(37));
+        assert_eq!(seen[1].2, sha256_hex(second.as_bytes()));
+        // Nothing under the final names until published.
+        assert_eq!(
+            names(dir.path()),
+            [".busgov_2025_x.partial", ".busgov_2025_x.zip.partial"]
+        );
+        let paths = finished.publish().unwrap();
+        assert_eq!(names(dir.path()), ["busgov_2025_x", "busgov_2025_x.zip"]);
+        assert_eq!(
+            std::fs::read_to_string(paths.dir.join("plan_1-2.xml")).unwrap(),
+            second
         );
         let manifest = std::fs::read_to_string(paths.dir.join(MANIFEST)).unwrap();
         assert!(manifest.starts_with('\u{feff}'));
         assert!(manifest.contains(";'=ГБУ «Ромашка»;"), "{manifest}");
-        let zip = zip::ZipArchive::new(File::open(&paths.zip).unwrap()).unwrap();
-        assert_eq!(zip.len(), 3);
+        let lines: Vec<&str> = manifest.lines().skip(1).collect();
+        assert_eq!(lines.len(), 200);
+        assert!(lines[1].starts_with("plan_1-2.xml;") && lines[1].ends_with(&seen[1].2));
+        let mut zip = zip::ZipArchive::new(File::open(&paths.zip).unwrap()).unwrap();
+        assert_eq!(zip.len(), 201);
+        let mut inner = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("busgov_2025_x/plan_1-2.xml").unwrap(),
+            &mut inner,
+        )
+        .unwrap();
+        assert_eq!(inner, second);
 
-        // The same name again gets a suffix; a dropped package leaves nothing behind.
-        let p = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
+        // The same name again gets a suffix; a dropped package, finished or not, leaves nothing.
+        let p: PackageWriter<u32> = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
         assert_eq!(p.name(), "busgov_2025_x-2");
         drop(p);
-        let left: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(left.len(), 2, "{left:?}");
+        let mut p = PackageWriter::create(dir.path(), "busgov_2025_y").unwrap();
+        p.add("a.xml", "<a/>".into(), &entry(), 0u32, &mut |_| Ok(()))
+            .unwrap();
+        drop(p.finish(&mut |_| Ok(())).unwrap());
+        assert_eq!(names(dir.path()), ["busgov_2025_x", "busgov_2025_x.zip"]);
+    }
+
+    #[test]
+    fn an_error_of_the_caller_stops_the_package_and_removes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
+        let mut failing = |d: Done<'_, u32>| {
+            if d.tag == 3 {
+                anyhow::bail!("база недоступна")
+            }
+            Ok(())
+        };
+        let mut result = Ok(());
+        for i in 0..100u32 {
+            result = p.add("a.xml", "<a/>".into(), &entry(), i, &mut failing);
+            if result.is_err() {
+                break;
+            }
+        }
+        let err = match result {
+            Err(e) => {
+                drop(p);
+                e
+            }
+            Ok(()) => p.finish(&mut failing).unwrap_err(),
+        };
+        assert_eq!(err.to_string(), "база недоступна");
+        assert_eq!(names(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_package_committed_but_not_renamed_is_completed_later() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["done", "undone"] {
+            let mut p = PackageWriter::create(dir.path(), name).unwrap();
+            p.add("a.xml", "<a/>".into(), &entry(), 0u32, &mut |_| Ok(()))
+                .unwrap();
+            // As if killed after finishing, before the renames.
+            std::mem::forget(p.finish(&mut |_| Ok(())).unwrap());
+        }
+        let completed = complete_committed(dir.path(), &mut |name| Ok(name == "done")).unwrap();
+        assert_eq!(completed, ["done"]);
+        assert_eq!(
+            names(dir.path()),
+            [".undone.partial", ".undone.zip.partial", "done", "done.zip"]
+        );
+    }
+
+    #[test]
+    fn io_errors_are_explained_in_russian() {
+        let e = WriteError::new(
+            Path::new("/x/a.zip"),
+            &io::Error::from_raw_os_error(27), // EFBIG
+        );
+        let text = e.to_string();
+        assert!(text.starts_with("не удалось записать /x/a.zip: "), "{text}");
+        assert!(text.contains("освободите место"), "{text}");
+        assert!(!text.contains("too large"), "{text}");
+        let e = WriteError::new(Path::new("/x"), &io::Error::from_raw_os_error(28)); // ENOSPC
+        assert!(e.to_string().contains("на диске нет места"));
     }
 }

@@ -1,7 +1,8 @@
 //! Exporting a cycle to bus.gov.ru: one packet per organization and document kind, into a package
 //! (folder, manifest, zip). positionIds are kept in the store; a changed document gets the next
 //! versionNumber; with `changed_only` unchanged documents are left out. Every packet is checked
-//! with the portal's rules before it goes into the package.
+//! with the portal's rules before it goes into the package: each value as it is written, and a
+//! packet with a doubtful value by the full checker (`nok check` reads every file in full).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,7 +16,7 @@ use crate::exchange::busgov::model::{
     CriterionValue, CycleFacts, Document, Envelope, IndicatorValue, InputValue, OperatorOut, Party,
     PlanDoc, PlanRowOut, PlanSection, Rating, ReportDoc, ReportRowOut, ResultsDoc, ShortcomingOut,
 };
-use crate::exchange::busgov::package::{Entry, PackageWriter, Paths};
+use crate::exchange::busgov::package::{self, Done, Entry, PackageWriter, Paths};
 use crate::exchange::busgov::writer::write_packet;
 use crate::exchange::busgov::{self, Kind};
 use crate::service::methodology::Methods;
@@ -299,12 +300,61 @@ fn report_doc(head: &CycleHead, m: &PlanMember) -> ReportDoc {
     }
 }
 
+/// What the database is told about a packet once it is in the package.
+struct Pending {
+    kind: Kind,
+    org_id: i64,
+    position_id: String,
+    version: i64,
+    content_sha256: String,
+    header_id: String,
+    /// Exported before (a receipt may have to be cleared).
+    known: bool,
+    /// 0 unchanged, 1 first export, 2 a new version.
+    change: u8,
+}
+
+/// Records a packet written into the package (`package` is the package's folder name).
+fn record(
+    conn: &Connection,
+    cycle_id: i64,
+    stamp: &str,
+    package: &str,
+    outcome: &mut Outcome,
+    done: Done<'_, Pending>,
+) -> anyhow::Result<()> {
+    let p = done.tag;
+    exports::record_export(
+        conn,
+        &Exported {
+            kind: p.kind.code(),
+            org_id: p.org_id,
+            cycle_id,
+            position_id: &p.position_id,
+            version_number: p.version,
+            content_sha256: &p.content_sha256,
+            header_id: &p.header_id,
+            file: &format!("{package}/{}", done.file),
+            file_sha256: done.sha256,
+            at: stamp,
+            known: p.known,
+        },
+    )?;
+    outcome.written[Kind::ALL.iter().position(|k| *k == p.kind).unwrap_or(0)] += 1;
+    match p.change {
+        1 => outcome.first_time += 1,
+        2 => outcome.new_versions += 1,
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The state shared by the packets of one export.
 struct Run<'a> {
     conn: &'a Connection,
     head: &'a CycleHead,
     placer: Party,
-    package: Option<PackageWriter>,
+    package: Option<PackageWriter<Pending>>,
     out_dir: PathBuf,
     package_name: String,
     changed_only: bool,
@@ -348,7 +398,8 @@ impl Run<'_> {
         }
     }
 
-    /// Writes one packet: decides its version, checks it, adds it to the package and records it.
+    /// Writes one packet: decides its version, checks it and hands it to the package; it is
+    /// recorded in the database once the package has it (see [`record`]).
     fn packet(
         &mut self,
         org_id: i64,
@@ -380,7 +431,6 @@ impl Run<'_> {
         let written = write_packet(&mut self.buf, &env, &self.placer, &initiator, doc);
         let content = written.content_sha256;
         let mut suspect = written.suspect;
-        // 0 unchanged, 1 first export, 2 a new version.
         let change = match &stored {
             Some(p) if p.content_sha256.as_deref() == Some(content.as_str()) => {
                 if self.changed_only {
@@ -416,60 +466,36 @@ impl Run<'_> {
             return Ok(());
         }
         if self.package.is_none() {
-            self.package = Some(
-                PackageWriter::create(&self.out_dir, &self.package_name).with_context(|| {
-                    format!(
-                        "не удалось создать пакет в папке {}",
-                        self.out_dir.display()
-                    )
-                })?,
-            );
+            self.package = Some(PackageWriter::create(&self.out_dir, &self.package_name)?);
         }
         let Some(package) = self.package.as_mut() else {
             bail!("пакет не создан");
         };
-        // The next packet of the kind is about as long: give its buffer room for it at once
-        // rather than growing it step by step.
-        let room = self.buf.len() + self.buf.len() / 4;
-        let bytes = std::mem::replace(&mut self.buf, String::with_capacity(room)).into_bytes();
-        let (file, file_sha) = package
-            .add(
-                &file,
-                bytes,
-                &Entry {
-                    kind,
-                    organization: name,
-                    inn: &org.inn,
-                    reg_num: &org.reg_num,
-                    position_id: &position_id,
-                    version: env.version,
-                },
-            )
-            .with_context(|| format!("не удалось записать {file} в пакет"))?;
-        let file_in_package = format!("{}/{file}", package.name());
-        exports::record_export(
-            self.conn,
-            &Exported {
-                kind: kind.code(),
-                org_id,
-                cycle_id: self.head.id,
-                position_id: &position_id,
-                version_number: env.version,
-                content_sha256: &content,
-                header_id: &env.packet_id,
-                file: &file_in_package,
-                file_sha256: &file_sha,
-                at: &self.stamp,
-                known: stored.is_some(),
-            },
-        )?;
-        self.outcome.written[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)] += 1;
-        match change {
-            1 => self.outcome.first_time += 1,
-            2 => self.outcome.new_versions += 1,
-            _ => {}
-        }
-        Ok(())
+        let xml = std::mem::replace(&mut self.buf, package.buffer());
+        let entry = Entry {
+            kind,
+            organization: name,
+            inn: &org.inn,
+            reg_num: &org.reg_num,
+            position_id: &position_id,
+            version: env.version,
+        };
+        let pending = Pending {
+            kind,
+            org_id,
+            version: env.version,
+            content_sha256: content,
+            header_id: env.packet_id,
+            known: stored.is_some(),
+            change,
+            position_id: position_id.clone(),
+        };
+        let (conn, cycle_id, stamp) = (self.conn, self.head.id, &self.stamp);
+        let outcome = &mut self.outcome;
+        let package_name = package.name().to_string();
+        package.add(&file, xml, &entry, pending, &mut |done| {
+            record(conn, cycle_id, stamp, &package_name, outcome, done)
+        })
     }
 }
 
@@ -505,8 +531,15 @@ pub fn export(
     let method = methods.get(&head.methodology);
     let facts_of = MethodFacts::new(method, &head);
     let members = export_data::member_count(conn, head.id)?;
+    export_data::tune_for_export(conn)?;
     let now = chrono::Local::now();
-    let tx = conn.transaction()?;
+    // Put in place what an export killed right after its commit left under a temporary name.
+    package::complete_committed(&opts.out_dir, &mut |name| {
+        Ok(exports::package_recorded(conn, name)?)
+    })?;
+    // IMMEDIATE: the write lock is taken now, not at the first record, so another writer cannot
+    // slip in between the reads and the writes of this export.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut run = Run {
         conn: &tx,
         head: &head,
@@ -579,15 +612,15 @@ pub fn export(
         done: run.total,
         total: run.total,
     });
-    let written: u64 = run.outcome.written.iter().sum();
     let package = run.package.take();
     let mut outcome = std::mem::take(&mut run.outcome);
+    let stamp = run.stamp.clone();
     drop(run);
     if let Some(package) = package {
         let name = package.name().to_string();
-        let paths = package
-            .finish()
-            .with_context(|| format!("не удалось завершить пакет {name}"))?;
+        let finished =
+            package.finish(&mut |done| record(&tx, head.id, &stamp, &name, &mut outcome, done))?;
+        let written: u64 = outcome.written.iter().sum();
         audit::record(
             &tx,
             &audit::Entry {
@@ -605,8 +638,11 @@ pub fn export(
                 ),
             },
         )?;
+        // Committed first, renamed into place after: a failed commit drops (removes) the
+        // package; a kill between the two leaves it under its temporary name, and the next
+        // export into the folder finds it recorded and puts it in place.
         tx.commit()?;
-        outcome.paths = Some(paths);
+        outcome.paths = Some(finished.publish()?);
     }
     Ok(outcome)
 }
