@@ -44,12 +44,12 @@ const LEVEL: u32 = 1;
 
 /// A manifest line besides the file name and checksum.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry<'a> {
+pub struct Line {
     pub kind: super::Kind,
-    pub organization: &'a str,
-    pub inn: &'a str,
-    pub reg_num: &'a str,
-    pub position_id: &'a str,
+    pub organization: String,
+    pub inn: String,
+    pub reg_num: String,
+    pub position_id: String,
     pub version: i64,
 }
 
@@ -106,48 +106,54 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |e| WriteError::new(path, &e)
 }
 
+/// A packet as the caller hands it over: a worker writes its XML (and may decide to leave it
+/// out), then the package writes, hashes and deflates it on the same worker.
+pub trait Render: Send + 'static {
+    /// What comes back to the caller with the packet ([`Done::note`]).
+    type Note: Send + 'static;
+    /// Writes the packet into `xml` (empty) and gives its manifest line; `None` leaves it out of
+    /// the package.
+    fn render(self, xml: &mut String) -> (Option<Line>, Self::Note);
+}
+
 /// A packet handed to a worker.
-struct Job<T> {
+struct Job<R: Render> {
     seq: u64,
     name: String,
     xml: String,
     packed: Vec<u8>,
-    line: Line,
-    tag: T,
+    packet: R,
 }
 
-/// The manifest line of a packet, besides the file name and checksum.
-struct Line {
-    kind: super::Kind,
-    organization: String,
-    inn: String,
-    reg_num: String,
-    position_id: String,
-    version: i64,
+/// A packet rendered, and unless left out written, hashed and deflated by a worker.
+struct Ready<N> {
+    seq: u64,
+    name: String,
+    xml: String,
+    packed: Vec<u8>,
+    note: N,
+    /// The manifest line, SHA-256 and CRC-32 of the file; `None` when the packet was left out.
+    sums: Option<(Line, String, u32)>,
 }
 
-/// A packet written, hashed and deflated by a worker.
-struct Ready<T> {
-    job: Job<T>,
-    sha256: String,
-    crc32: u32,
+type Outcome<N> = Result<Ready<N>, WriteError>;
+
+/// A packet handled, as the caller learns of it (in the order added).
+pub struct Done<'a, N> {
+    /// The name used in the package (a name already used gets a suffix) and the file's SHA-256;
+    /// `None` when the packet was left out.
+    pub file: Option<(&'a str, &'a str)>,
+    pub note: N,
 }
 
-type Outcome<T> = Result<Ready<T>, WriteError>;
-
-/// A packet written into the package, as the caller learns of it (in the order added).
-pub struct Done<'a, T> {
-    /// The name used in the package (a name already used gets a suffix).
-    pub file: &'a str,
-    pub sha256: &'a str,
-    pub tag: T,
-}
+/// The caller's handler of packets done.
+pub type OnDone<'f, N> = dyn FnMut(Done<'_, N>) -> anyhow::Result<()> + 'f;
 
 /// At most this many packets per worker are on their way at once (memory stays flat).
 const IN_FLIGHT_PER_WORKER: usize = 16;
 
-/// A package being written. `T` travels with each packet and comes back in [`Done`].
-pub struct PackageWriter<T: Send + 'static> {
+/// A package being written: packets of type `R`.
+pub struct PackageWriter<R: Render> {
     name: String,
     final_dir: PathBuf,
     tmp_dir: PathBuf,
@@ -155,15 +161,15 @@ pub struct PackageWriter<T: Send + 'static> {
     tmp_zip: PathBuf,
     manifest: ::csv::Writer<BufWriter<File>>,
     zip: Option<ZipOut<BufWriter<File>>>,
-    jobs: Option<Sender<Job<T>>>,
-    results: Receiver<Outcome<T>>,
+    jobs: Option<Sender<Job<R>>>,
+    results: Receiver<Outcome<R::Note>>,
     workers: Vec<JoinHandle<()>>,
     stop: Arc<AtomicBool>,
     /// Sequence number of the next packet added, and of the next one to take back.
     added: u64,
     next: u64,
     /// Results come back from the workers out of order.
-    waiting: BTreeMap<u64, Ready<T>>,
+    waiting: BTreeMap<u64, Ready<R::Note>>,
     max_in_flight: usize,
     /// Buffers back from the workers, for the next packets.
     spare_xml: Vec<String>,
@@ -173,10 +179,10 @@ pub struct PackageWriter<T: Send + 'static> {
     published: bool,
 }
 
-fn worker<T: Send + 'static>(
+fn worker<R: Render>(
     folder: PathBuf,
-    jobs: Arc<Mutex<Receiver<Job<T>>>>,
-    results: Sender<Outcome<T>>,
+    jobs: Arc<Mutex<Receiver<Job<R>>>>,
+    results: Sender<Outcome<R::Note>>,
     stop: Arc<AtomicBool>,
 ) {
     let mut z = flate2::Compress::new(flate2::Compression::new(LEVEL), false);
@@ -186,25 +192,43 @@ fn worker<T: Send + 'static>(
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
-        let Ok(mut job) = job else { return };
+        let Ok(job) = job else { return };
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        path.push(&job.name);
-        let written = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .and_then(|mut f| f.write_all(job.xml.as_bytes()));
-        let outcome = match written {
+        let Job {
+            seq,
+            name,
+            mut xml,
+            mut packed,
+            packet,
+        } = job;
+        xml.clear();
+        let (line, note) = packet.render(&mut xml);
+        path.push(&name);
+        let sums = match line {
+            Some(line) => OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(xml.as_bytes()))
+                .and_then(|()| {
+                    let sha256 = sha256_hex(xml.as_bytes());
+                    let crc32 = deflate(&mut z, xml.as_bytes(), &mut packed)?;
+                    Ok(Some((line, sha256, crc32)))
+                }),
+            None => Ok(None),
+        };
+        let outcome = match sums {
             Err(e) => Err(WriteError::new(&path, &e)),
-            Ok(()) => {
-                let sha256 = sha256_hex(job.xml.as_bytes());
-                match deflate(&mut z, job.xml.as_bytes(), &mut job.packed) {
-                    Ok(crc32) => Ok(Ready { job, sha256, crc32 }),
-                    Err(e) => Err(WriteError::new(&path, &e)),
-                }
-            }
+            Ok(sums) => Ok(Ready {
+                seq,
+                name,
+                xml,
+                packed,
+                note,
+                sums,
+            }),
         };
         path.pop();
         let failed = outcome.is_err();
@@ -214,10 +238,10 @@ fn worker<T: Send + 'static>(
     }
 }
 
-impl<T: Send + 'static> PackageWriter<T> {
+impl<R: Render> PackageWriter<R> {
     /// Starts a package named `name` (a folder and `name.zip`) inside `parent`, which is created
     /// if needed. A name already taken gets `-2`, `-3`… appended.
-    pub fn create(parent: &Path, name: &str) -> Result<PackageWriter<T>, WriteError> {
+    pub fn create(parent: &Path, name: &str) -> Result<PackageWriter<R>, WriteError> {
         std::fs::create_dir_all(parent).map_err(at(parent))?;
         let base = super::file_part_keep(name);
         let mut name = base.clone();
@@ -251,8 +275,8 @@ impl<T: Send + 'static> PackageWriter<T> {
             BufWriter::with_capacity(1 << 20, zip_file),
             chrono::Local::now().naive_local(),
         );
-        let (jobs_tx, jobs_rx) = channel::<Job<T>>();
-        let (results_tx, results_rx) = channel::<Outcome<T>>();
+        let (jobs_tx, jobs_rx) = channel::<Job<R>>();
+        let (results_tx, results_rx) = channel::<Outcome<R::Note>>();
         let jobs_rx = Arc::new(Mutex::new(jobs_rx));
         let stop = Arc::new(AtomicBool::new(false));
         let count = std::thread::available_parallelism()
@@ -300,21 +324,15 @@ impl<T: Send + 'static> PackageWriter<T> {
         &self.name
     }
 
-    /// An empty buffer for the next packet (one that came back from a worker, when there is).
-    pub fn buffer(&mut self) -> String {
-        self.spare_xml.pop().unwrap_or_default()
-    }
-
     /// Adds a packet under `file` (a name from [`super::file_name`]); a name already used in the
-    /// package gets a suffix. Packets written meanwhile are passed to `done`, in the order they
-    /// were added; an error of `done` stops the package.
+    /// package gets a suffix (decided here, in the order of adding, even if the packet is then
+    /// left out). Packets handled meanwhile are passed to `done`, in the order they were added;
+    /// an error of `done` stops the package.
     pub fn add(
         &mut self,
         file: &str,
-        xml: String,
-        entry: &Entry<'_>,
-        tag: T,
-        done: &mut dyn FnMut(Done<'_, T>) -> anyhow::Result<()>,
+        packet: R,
+        done: &mut OnDone<'_, R::Note>,
     ) -> anyhow::Result<()> {
         let mut name = file.to_string();
         let mut n = 1;
@@ -325,17 +343,9 @@ impl<T: Send + 'static> PackageWriter<T> {
         let job = Job {
             seq: self.added,
             name,
-            xml,
+            xml: self.spare_xml.pop().unwrap_or_default(),
             packed: self.spare_packed.pop().unwrap_or_default(),
-            line: Line {
-                kind: entry.kind,
-                organization: entry.organization.to_string(),
-                inn: entry.inn.to_string(),
-                reg_num: entry.reg_num.to_string(),
-                position_id: entry.position_id.to_string(),
-                version: entry.version,
-            },
-            tag,
+            packet,
         };
         let sent = self.jobs.as_ref().map(|tx| tx.send(job).is_ok());
         if sent != Some(true) {
@@ -353,11 +363,7 @@ impl<T: Send + 'static> PackageWriter<T> {
     }
 
     /// Takes back results: all that are ready, or (with `wait`) at least one.
-    fn take(
-        &mut self,
-        wait: bool,
-        done: &mut dyn FnMut(Done<'_, T>) -> anyhow::Result<()>,
-    ) -> anyhow::Result<()> {
+    fn take(&mut self, wait: bool, done: &mut OnDone<'_, R::Note>) -> anyhow::Result<()> {
         let mut first = wait;
         loop {
             let got = if first {
@@ -373,7 +379,7 @@ impl<T: Send + 'static> PackageWriter<T> {
                 }
             };
             let ready = got?;
-            self.waiting.insert(ready.job.seq, ready);
+            self.waiting.insert(ready.seq, ready);
         }
         while let Some(ready) = self.waiting.remove(&self.next) {
             self.next += 1;
@@ -385,26 +391,38 @@ impl<T: Send + 'static> PackageWriter<T> {
     /// The next packet in order: into the zip and the manifest, then to `done`.
     fn append(
         &mut self,
-        ready: Ready<T>,
-        done: &mut dyn FnMut(Done<'_, T>) -> anyhow::Result<()>,
+        ready: Ready<R::Note>,
+        done: &mut OnDone<'_, R::Note>,
     ) -> anyhow::Result<()> {
-        let Ready { job, sha256, crc32 } = ready;
-        let inner = format!("{}/{}", self.name, job.name);
+        let Ready {
+            name,
+            xml,
+            packed,
+            note,
+            sums,
+            ..
+        } = ready;
+        let Some((l, sha256, crc32)) = sums else {
+            done(Done { file: None, note })?;
+            self.spare_xml.push(xml);
+            self.spare_packed.push(packed);
+            return Ok(());
+        };
+        let inner = format!("{}/{}", self.name, name);
         if let Some(zip) = self.zip.as_mut() {
             zip.add(
                 &inner,
                 Deflated {
-                    data: &job.packed,
+                    data: &packed,
                     crc32,
-                    size: job.xml.len() as u64,
+                    size: xml.len() as u64,
                 },
             )
             .map_err(at(&self.tmp_zip))?;
         }
-        let l = &job.line;
         self.manifest
             .write_record([
-                job.name.as_str(),
+                name.as_str(),
                 l.kind.name_ru(),
                 &neutralise(&l.organization),
                 &l.inn,
@@ -415,14 +433,11 @@ impl<T: Send + 'static> PackageWriter<T> {
             ])
             .map_err(|e| WriteError::new(&self.tmp_dir.join(MANIFEST), &io::Error::other(e)))?;
         done(Done {
-            file: &job.name,
-            sha256: &sha256,
-            tag: job.tag,
+            file: Some((&name, &sha256)),
+            note,
         })?;
-        let mut xml = job.xml;
-        xml.clear();
         self.spare_xml.push(xml);
-        self.spare_packed.push(job.packed);
+        self.spare_packed.push(packed);
         Ok(())
     }
 
@@ -437,10 +452,7 @@ impl<T: Send + 'static> PackageWriter<T> {
     /// Completes the package: the rest of the packets (passed to `done`), the manifest, the zip,
     /// all synced to disk — still under the temporary names; [`Finished::publish`] puts them in
     /// place.
-    pub fn finish(
-        mut self,
-        done: &mut dyn FnMut(Done<'_, T>) -> anyhow::Result<()>,
-    ) -> anyhow::Result<Finished> {
+    pub fn finish(mut self, done: &mut OnDone<'_, R::Note>) -> anyhow::Result<Finished> {
         // No more jobs: the workers end once the queue is empty.
         self.jobs = None;
         while self.next < self.added {
@@ -493,7 +505,7 @@ impl<T: Send + 'static> PackageWriter<T> {
     }
 }
 
-impl<T: Send + 'static> Drop for PackageWriter<T> {
+impl<R: Render> Drop for PackageWriter<R> {
     fn drop(&mut self) {
         self.stop_workers();
         if self.published {
@@ -603,15 +615,31 @@ mod tests {
     use super::*;
     use crate::exchange::busgov::Kind;
 
-    fn entry() -> Entry<'static> {
-        Entry {
-            kind: Kind::Plan,
-            organization: "=ГБУ «Ромашка»",
-            inn: "4710156419",
-            reg_num: "41493880",
-            position_id: "0a4b3c2d-1111-8222-9333-444455556667",
-            version: 1,
+    /// A packet of fixed text; `None` is left out.
+    struct Text(Option<String>, u32);
+
+    impl Render for Text {
+        type Note = u32;
+
+        fn render(self, xml: &mut String) -> (Option<Line>, u32) {
+            let Some(text) = self.0 else {
+                return (None, self.1);
+            };
+            xml.push_str(&text);
+            let line = Line {
+                kind: Kind::Plan,
+                organization: "=ГБУ «Ромашка»".into(),
+                inn: "4710156419".into(),
+                reg_num: "41493880".into(),
+                position_id: "0a4b3c2d-1111-8222-9333-444455556667".into(),
+                version: 1,
+            };
+            (Some(line), self.1)
         }
+    }
+
+    fn text(s: &str, n: u32) -> Text {
+        Text(Some(s.to_string()), n)
     }
 
     fn names(dir: &Path) -> Vec<String> {
@@ -628,16 +656,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut p = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
         let mut seen = Vec::new();
+        let mut left_out = Vec::new();
         let mut done = |d: Done<'_, u32>| {
-            seen.push((d.tag, d.file.to_string(), d.sha256.to_string()));
+            match d.file {
+                Some((file, sha)) => seen.push((d.note, file.to_string(), sha.to_string())),
+                None => left_out.push(d.note),
+            }
             Ok(())
         };
-        // Many packets, so that the workers finish them out of order.
-        for i in 0..200u32 {
+        // Many packets, so that the workers finish them out of order; one left out.
+        for i in 0..201u32 {
             let xml = format!("<a>{}</a>", "x".repeat(i as usize * 37 % 5000));
-            p.add("plan_1.xml", xml, &entry(), i, &mut done).unwrap();
+            let packet = if i == 200 {
+                Text(None, i)
+            } else {
+                Text(Some(xml), i)
+            };
+            p.add("plan_1.xml", packet, &mut done).unwrap();
         }
         let finished = p.finish(&mut done).unwrap();
+        assert_eq!(left_out, [200]);
         // In the order added, a suffix for a name already used.
         assert_eq!(seen.len(), 200);
         assert!(seen.iter().enumerate().all(|(i, s)| s.0 == i as u32));
@@ -675,12 +713,11 @@ mod tests {
         assert_eq!(inner, second);
 
         // The same name again gets a suffix; a dropped package, finished or not, leaves nothing.
-        let p: PackageWriter<u32> = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
+        let p: PackageWriter<Text> = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
         assert_eq!(p.name(), "busgov_2025_x-2");
         drop(p);
         let mut p = PackageWriter::create(dir.path(), "busgov_2025_y").unwrap();
-        p.add("a.xml", "<a/>".into(), &entry(), 0u32, &mut |_| Ok(()))
-            .unwrap();
+        p.add("a.xml", text("<a/>", 0), &mut |_| Ok(())).unwrap();
         drop(p.finish(&mut |_| Ok(())).unwrap());
         assert_eq!(names(dir.path()), ["busgov_2025_x", "busgov_2025_x.zip"]);
     }
@@ -690,14 +727,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut p = PackageWriter::create(dir.path(), "busgov_2025_x").unwrap();
         let mut failing = |d: Done<'_, u32>| {
-            if d.tag == 3 {
+            if d.note == 3 {
                 anyhow::bail!("база недоступна")
             }
             Ok(())
         };
         let mut result = Ok(());
         for i in 0..100u32 {
-            result = p.add("a.xml", "<a/>".into(), &entry(), i, &mut failing);
+            result = p.add("a.xml", text("<a/>", i), &mut failing);
             if result.is_err() {
                 break;
             }
@@ -718,8 +755,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for name in ["done", "undone"] {
             let mut p = PackageWriter::create(dir.path(), name).unwrap();
-            p.add("a.xml", "<a/>".into(), &entry(), 0u32, &mut |_| Ok(()))
-                .unwrap();
+            p.add("a.xml", text("<a/>", 0), &mut |_| Ok(())).unwrap();
             // As if killed after finishing, before the renames.
             std::mem::forget(p.finish(&mut |_| Ok(())).unwrap());
         }

@@ -5,6 +5,7 @@
 //! packet with a doubtful value by the full checker (`nok check` reads every file in full).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, bail};
@@ -16,7 +17,7 @@ use crate::exchange::busgov::model::{
     CriterionValue, CycleFacts, Document, Envelope, IndicatorValue, InputValue, OperatorOut, Party,
     PlanDoc, PlanRowOut, PlanSection, Rating, ReportDoc, ReportRowOut, ResultsDoc, ShortcomingOut,
 };
-use crate::exchange::busgov::package::{self, Done, Entry, PackageWriter, Paths};
+use crate::exchange::busgov::package::{self, Done, Line, PackageWriter, Paths};
 use crate::exchange::busgov::writer::write_packet;
 use crate::exchange::busgov::{self, Kind};
 use crate::service::methodology::Methods;
@@ -314,16 +315,129 @@ struct Pending {
     change: u8,
 }
 
-/// Records a packet written into the package (`package` is the package's folder name).
+/// What became of a packet a worker rendered.
+enum Note {
+    /// In the package; to be recorded.
+    Written(Pending),
+    /// The same as last exported; left out (`changed_only`).
+    Unchanged,
+    /// Breaks the portal's rules; left out.
+    Invalid(Invalid),
+}
+
+/// One packet as a worker renders it: everything needed to write it, decide its version and
+/// check it.
+struct PacketJob {
+    doc: Document,
+    placer: Arc<Party>,
+    initiator: Party,
+    created: Arc<str>,
+    org_id: i64,
+    position_id: String,
+    /// The version and content checksum last exported, when it was.
+    stored: Option<(i64, Option<String>)>,
+    changed_only: bool,
+    /// For the list of invalid packets.
+    file: String,
+    organization: String,
+}
+
+impl package::Render for PacketJob {
+    type Note = Note;
+
+    /// Writes the packet, decides its version (a new one when the content changed), and checks
+    /// it: each value as it is written, and a doubtful packet in full.
+    fn render(self, xml: &mut String) -> (Option<Line>, Note) {
+        let kind = self.doc.kind();
+        let mut env = Envelope {
+            packet_id: busgov::new_packet_id(&self.position_id, 0),
+            created: self.created.to_string(),
+            position_id: self.position_id.clone(),
+            change_date: self.created.to_string(),
+            version: self.stored.as_ref().map_or(1, |s| s.0),
+        };
+        let written = write_packet(xml, &env, &self.placer, &self.initiator, &self.doc);
+        let content = written.content_sha256;
+        let mut suspect = written.suspect;
+        let change = match &self.stored {
+            Some((_, sha)) if sha.as_deref() == Some(content.as_str()) => {
+                if self.changed_only {
+                    return (None, Note::Unchanged);
+                }
+                0
+            }
+            Some((version, _)) => {
+                env.version = version + 1;
+                env.packet_id = busgov::new_packet_id(&self.position_id, env.version);
+                suspect = write_packet(xml, &env, &self.placer, &self.initiator, &self.doc).suspect;
+                2
+            }
+            None => 1,
+        };
+        if suspect {
+            let report = check_packet_str(xml);
+            if report.errors() > 0 {
+                return (
+                    None,
+                    Note::Invalid(Invalid {
+                        file: self.file,
+                        organization: self.organization,
+                        violations: report.violations,
+                    }),
+                );
+            }
+        }
+        let line = Line {
+            kind,
+            organization: self.organization,
+            inn: self.initiator.inn,
+            reg_num: self.initiator.reg_num,
+            position_id: self.position_id.clone(),
+            version: env.version,
+        };
+        (
+            Some(line),
+            Note::Written(Pending {
+                kind,
+                org_id: self.org_id,
+                position_id: self.position_id,
+                version: env.version,
+                content_sha256: content,
+                header_id: env.packet_id,
+                known: self.stored.is_some(),
+                change,
+            }),
+        )
+    }
+}
+
+/// Takes in a packet handled (`package` is the package's folder name): records one written,
+/// counts one left out.
 fn record(
     conn: &Connection,
     cycle_id: i64,
     stamp: &str,
     package: &str,
     outcome: &mut Outcome,
-    done: Done<'_, Pending>,
+    done: Done<'_, Note>,
 ) -> anyhow::Result<()> {
-    let p = done.tag;
+    let p = match done.note {
+        Note::Written(p) => p,
+        Note::Unchanged => {
+            outcome.unchanged += 1;
+            return Ok(());
+        }
+        Note::Invalid(invalid) => {
+            outcome.invalid_total += 1;
+            if outcome.invalid.len() < MAX_LISTED {
+                outcome.invalid.push(invalid);
+            }
+            return Ok(());
+        }
+    };
+    let Some((file, file_sha256)) = done.file else {
+        bail!("пакет {package}: документ записан без имени файла");
+    };
     exports::record_export(
         conn,
         &Exported {
@@ -334,8 +448,8 @@ fn record(
             version_number: p.version,
             content_sha256: &p.content_sha256,
             header_id: &p.header_id,
-            file: &format!("{package}/{}", done.file),
-            file_sha256: done.sha256,
+            file: &format!("{package}/{file}"),
+            file_sha256,
             at: stamp,
             known: p.known,
         },
@@ -353,17 +467,16 @@ fn record(
 struct Run<'a> {
     conn: &'a Connection,
     head: &'a CycleHead,
-    placer: Party,
-    package: Option<PackageWriter<Pending>>,
+    placer: Arc<Party>,
+    package: Option<PackageWriter<PacketJob>>,
     out_dir: PathBuf,
     package_name: String,
     changed_only: bool,
     /// `YYYY-MM-DDThh:mm:ss+03:00` of this export, and the local stamp stored.
-    created: String,
+    created: Arc<str>,
     stamp: String,
-    buf: String,
-    /// Positions exported before, of the kind being exported, by organization id.
-    known: std::collections::HashMap<i64, exports::Position>,
+    /// Positions exported before, by kind (results, plan, report) and organization id.
+    known: [std::collections::HashMap<i64, exports::Position>; 3],
     outcome: Outcome,
     done: u64,
     total: u64,
@@ -398,17 +511,18 @@ impl Run<'_> {
         }
     }
 
-    /// Writes one packet: decides its version, checks it and hands it to the package; it is
-    /// recorded in the database once the package has it (see [`record`]).
+    /// Hands one packet to the package: a worker writes it, decides its version and checks it;
+    /// it is recorded in the database once the package has it (see [`record`]).
     fn packet(
         &mut self,
         org_id: i64,
         org: &PartyRow,
         name: &str,
-        doc: &Document,
+        doc: Document,
     ) -> anyhow::Result<()> {
         let kind = doc.kind();
-        let stored = self.known.remove(&org_id);
+        let at = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        let stored = self.known[at].remove(&org_id);
         let position_id = match &stored {
             Some(p) => p.position_id.clone(),
             None => busgov::position_id(
@@ -420,80 +534,29 @@ impl Run<'_> {
                 &self.head.authority.inn,
             ),
         };
-        let initiator = party(org);
-        let mut env = Envelope {
-            packet_id: busgov::new_packet_id(&position_id, 0),
-            created: self.created.clone(),
-            position_id: position_id.clone(),
-            change_date: self.created.clone(),
-            version: stored.as_ref().map_or(1, |p| p.version_number),
-        };
-        let written = write_packet(&mut self.buf, &env, &self.placer, &initiator, doc);
-        let content = written.content_sha256;
-        let mut suspect = written.suspect;
-        let change = match &stored {
-            Some(p) if p.content_sha256.as_deref() == Some(content.as_str()) => {
-                if self.changed_only {
-                    self.outcome.unchanged += 1;
-                    return Ok(());
-                }
-                0
-            }
-            Some(p) => {
-                env.version = p.version_number + 1;
-                env.packet_id = busgov::new_packet_id(&position_id, env.version);
-                suspect = write_packet(&mut self.buf, &env, &self.placer, &initiator, doc).suspect;
-                2
-            }
-            None => 1,
-        };
         let file = busgov::file_name(kind, self.head.year, &org.reg_num, &org.inn);
-        // Values were checked as they were written; only a doubtful packet is read back whole.
-        let report = if suspect {
-            check_packet_str(&self.buf)
-        } else {
-            Default::default()
-        };
-        if report.errors() > 0 {
-            self.outcome.invalid_total += 1;
-            if self.outcome.invalid.len() < MAX_LISTED {
-                self.outcome.invalid.push(Invalid {
-                    file,
-                    organization: name.to_string(),
-                    violations: report.violations,
-                });
-            }
-            return Ok(());
-        }
         if self.package.is_none() {
             self.package = Some(PackageWriter::create(&self.out_dir, &self.package_name)?);
         }
         let Some(package) = self.package.as_mut() else {
             bail!("пакет не создан");
         };
-        let xml = std::mem::replace(&mut self.buf, package.buffer());
-        let entry = Entry {
-            kind,
-            organization: name,
-            inn: &org.inn,
-            reg_num: &org.reg_num,
-            position_id: &position_id,
-            version: env.version,
-        };
-        let pending = Pending {
-            kind,
+        let job = PacketJob {
+            doc,
+            placer: self.placer.clone(),
+            initiator: party(org),
+            created: self.created.clone(),
             org_id,
-            version: env.version,
-            content_sha256: content,
-            header_id: env.packet_id,
-            known: stored.is_some(),
-            change,
-            position_id: position_id.clone(),
+            position_id,
+            stored: stored.map(|p| (p.version_number, p.content_sha256)),
+            changed_only: self.changed_only,
+            file: file.clone(),
+            organization: name.to_string(),
         };
         let (conn, cycle_id, stamp) = (self.conn, self.head.id, &self.stamp);
         let outcome = &mut self.outcome;
         let package_name = package.name().to_string();
-        package.add(&file, xml, &entry, pending, &mut |done| {
+        package.add(&file, job, &mut |done| {
             record(conn, cycle_id, stamp, &package_name, outcome, done)
         })
     }
@@ -543,7 +606,7 @@ pub fn export(
     let mut run = Run {
         conn: &tx,
         head: &head,
-        placer: party(&head.authority),
+        placer: Arc::new(party(&head.authority)),
         package: None,
         out_dir: opts.out_dir.clone(),
         package_name: format!(
@@ -554,59 +617,69 @@ pub fn export(
             now.format("%Y%m%d-%H%M%S")
         ),
         changed_only: opts.changed_only,
-        created: now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        created: now.format("%Y-%m-%dT%H:%M:%S%:z").to_string().into(),
         stamp: session::now_stamp(),
-        buf: String::with_capacity(64 * 1024),
         known: Default::default(),
         outcome: Outcome::default(),
         done: 0,
-        total: members * opts.kinds.len() as u64,
+        total: 0,
         cancel,
         progress,
     };
+    let mut kinds = opts.kinds.clone();
+    kinds.sort();
+    kinds.dedup();
+    run.total = members * kinds.len() as u64;
     (run.progress)(Progress {
         done: 0,
         total: run.total,
     });
-    let mut kinds = opts.kinds.clone();
-    kinds.sort();
-    kinds.dedup();
-    for kind in kinds {
-        run.known = exports::of_cycle(run.conn, kind.code(), head.id)?;
-        match kind {
-            Kind::Results => {
-                export_data::for_each_results::<anyhow::Error>(run.conn, head.id, |m| {
-                    run.step()?;
-                    match results_doc(&head, &facts_of, m) {
-                        Ok(doc) => run.packet(
-                            m.org_id,
-                            &m.org,
-                            &m.display_name,
-                            &Document::Results(Box::new(doc)),
-                        ),
-                        Err(why) => {
-                            run.skip(Kind::Results, &m.org, &m.display_name, why);
-                            Ok(())
-                        }
-                    }
-                })?;
-            }
-            Kind::Plan | Kind::Report => {
-                let mut seen = 0u64;
-                export_data::for_each_plan::<anyhow::Error>(run.conn, head.id, |m| {
-                    seen += 1;
-                    run.step()?;
-                    let doc = if kind == Kind::Plan {
-                        Document::Plan(plan_doc(&head, method, m))
-                    } else {
-                        Document::Report(report_doc(&head, m))
-                    };
-                    run.packet(m.org_id, &m.org, &m.display_name, &doc)
-                })?;
-                // Members without plan rows have nothing to publish; count them as handled.
-                run.done += members.saturating_sub(seen);
-            }
+    for (at, kind) in Kind::ALL.into_iter().enumerate() {
+        if kinds.contains(&kind) {
+            run.known[at] = exports::of_cycle(run.conn, kind.code(), head.id)?;
         }
+    }
+    if kinds.contains(&Kind::Results) {
+        export_data::for_each_results::<anyhow::Error>(run.conn, head.id, |m| {
+            run.step()?;
+            match results_doc(&head, &facts_of, m) {
+                Ok(doc) => run.packet(
+                    m.org_id,
+                    &m.org,
+                    &m.display_name,
+                    Document::Results(Box::new(doc)),
+                ),
+                Err(why) => {
+                    run.skip(Kind::Results, &m.org, &m.display_name, why);
+                    Ok(())
+                }
+            }
+        })?;
+    }
+    // The plan and the report come from the same rows: one walk gives both, an organization's
+    // plan then its report.
+    let plan_kinds: Vec<Kind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| *k != Kind::Results)
+        .collect();
+    if !plan_kinds.is_empty() {
+        let mut seen = 0u64;
+        export_data::for_each_plan::<anyhow::Error>(run.conn, head.id, |m| {
+            seen += 1;
+            for &kind in &plan_kinds {
+                run.step()?;
+                let doc = if kind == Kind::Plan {
+                    Document::Plan(plan_doc(&head, method, m))
+                } else {
+                    Document::Report(report_doc(&head, m))
+                };
+                run.packet(m.org_id, &m.org, &m.display_name, doc)?;
+            }
+            Ok(())
+        })?;
+        // Members without plan rows have nothing to publish; count them as handled.
+        run.done += members.saturating_sub(seen) * plan_kinds.len() as u64;
     }
     (run.progress)(Progress {
         done: run.total,
@@ -621,6 +694,11 @@ pub fn export(
         let finished =
             package.finish(&mut |done| record(&tx, head.id, &stamp, &name, &mut outcome, done))?;
         let written: u64 = outcome.written.iter().sum();
+        if written == 0 {
+            // Every packet was left out (unchanged or invalid): no package, nothing recorded
+            // (dropping `finished` removes it).
+            return Ok(outcome);
+        }
         audit::record(
             &tx,
             &audit::Entry {
