@@ -105,14 +105,6 @@ pub struct PlanMember {
     pub rows: Vec<PlanRow>,
 }
 
-/// Settings for a connection about to read a whole cycle for an export: pages read through a
-/// memory map rather than copied in by a system call each (a cycle's data are spread over much
-/// of the file).
-pub fn tune_for_export(conn: &Connection) -> Result<()> {
-    conn.pragma_update(None, "mmap_size", 1_i64 << 31)?;
-    Ok(())
-}
-
 /// How many organizations the cycle has.
 pub fn member_count(conn: &Connection, cycle_id: i64) -> Result<u64> {
     let n: i64 = conn.query_row(

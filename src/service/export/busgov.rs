@@ -594,7 +594,6 @@ pub fn export(
     let method = methods.get(&head.methodology);
     let facts_of = MethodFacts::new(method, &head);
     let members = export_data::member_count(conn, head.id)?;
-    export_data::tune_for_export(conn)?;
     let now = chrono::Local::now();
     // Put in place what an export killed right after its commit left under a temporary name.
     package::complete_committed(&opts.out_dir, &mut |name| {
