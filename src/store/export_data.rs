@@ -105,6 +105,20 @@ pub struct PlanMember {
     pub rows: Vec<PlanRow>,
 }
 
+/// A second, read-only connection to the database file `path`, for reading an export's data on
+/// another thread while the export's own connection writes. Opened after the export took the
+/// write lock, it reads what that connection's transaction reads: no one else can commit
+/// meanwhile.
+pub fn open_reader(path: &std::path::Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(super::BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
 /// How many organizations the cycle has.
 pub fn member_count(conn: &Connection, cycle_id: i64) -> Result<u64> {
     let n: i64 = conn.query_row(

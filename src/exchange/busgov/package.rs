@@ -136,7 +136,8 @@ struct Ready<N> {
     sums: Option<(Line, String, u32)>,
 }
 
-type Outcome<N> = Result<Ready<N>, WriteError>;
+/// A batch of packets done by a worker, or why it stopped.
+type Outcome<N> = Result<Vec<Ready<N>>, WriteError>;
 
 /// A packet handled, as the caller learns of it (in the order added).
 pub struct Done<'a, N> {
@@ -150,7 +151,10 @@ pub struct Done<'a, N> {
 pub type OnDone<'f, N> = dyn FnMut(Done<'_, N>) -> anyhow::Result<()> + 'f;
 
 /// At most this many packets per worker are on their way at once (memory stays flat).
-const IN_FLIGHT_PER_WORKER: usize = 16;
+const IN_FLIGHT_PER_WORKER: usize = 32;
+/// Packets go to the workers and come back in batches: one wake-up of a thread per batch, not
+/// per packet.
+const BATCH: usize = 8;
 
 /// A package being written: packets of type `R`.
 pub struct PackageWriter<R: Render> {
@@ -161,7 +165,9 @@ pub struct PackageWriter<R: Render> {
     tmp_zip: PathBuf,
     manifest: ::csv::Writer<BufWriter<File>>,
     zip: Option<ZipOut<BufWriter<File>>>,
-    jobs: Option<Sender<Job<R>>>,
+    jobs: Option<Sender<Vec<Job<R>>>>,
+    /// Packets added and not yet sent to the workers.
+    batch: Vec<Job<R>>,
     results: Receiver<Outcome<R::Note>>,
     workers: Vec<JoinHandle<()>>,
     stop: Arc<AtomicBool>,
@@ -181,21 +187,46 @@ pub struct PackageWriter<R: Render> {
 
 fn worker<R: Render>(
     folder: PathBuf,
-    jobs: Arc<Mutex<Receiver<Job<R>>>>,
+    jobs: Arc<Mutex<Receiver<Vec<Job<R>>>>>,
     results: Sender<Outcome<R::Note>>,
     stop: Arc<AtomicBool>,
 ) {
     let mut z = flate2::Compress::new(flate2::Compression::new(LEVEL), false);
     let mut path = folder.clone();
     loop {
-        let job = match jobs.lock() {
+        let batch = match jobs.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
-        let Ok(job) = job else { return };
+        let Ok(batch) = batch else { return };
         if stop.load(Ordering::Relaxed) {
             return;
         }
+        let mut done = Vec::with_capacity(batch.len());
+        let mut failed = None;
+        for job in batch {
+            match one(job, &mut z, &mut path) {
+                Ok(ready) => done.push(ready),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let stop_here = failed.is_some();
+        if results.send(failed.map_or(Ok(done), Err)).is_err() || stop_here {
+            return;
+        }
+    }
+}
+
+/// One packet on a worker: rendered, and unless left out, written, hashed and deflated.
+fn one<R: Render>(
+    job: Job<R>,
+    z: &mut flate2::Compress,
+    path: &mut PathBuf,
+) -> Result<Ready<R::Note>, WriteError> {
+    {
         let Job {
             seq,
             name,
@@ -214,13 +245,13 @@ fn worker<R: Render>(
                 .and_then(|mut f| f.write_all(xml.as_bytes()))
                 .and_then(|()| {
                     let sha256 = sha256_hex(xml.as_bytes());
-                    let crc32 = deflate(&mut z, xml.as_bytes(), &mut packed)?;
+                    let crc32 = deflate(z, xml.as_bytes(), &mut packed)?;
                     Ok(Some((line, sha256, crc32)))
                 }),
             None => Ok(None),
         };
         let outcome = match sums {
-            Err(e) => Err(WriteError::new(&path, &e)),
+            Err(e) => Err(WriteError::new(path, &e)),
             Ok(sums) => Ok(Ready {
                 seq,
                 name,
@@ -231,10 +262,7 @@ fn worker<R: Render>(
             }),
         };
         path.pop();
-        let failed = outcome.is_err();
-        if results.send(outcome).is_err() || failed {
-            return;
-        }
+        outcome
     }
 }
 
@@ -275,7 +303,7 @@ impl<R: Render> PackageWriter<R> {
             BufWriter::with_capacity(1 << 20, zip_file),
             chrono::Local::now().naive_local(),
         );
-        let (jobs_tx, jobs_rx) = channel::<Job<R>>();
+        let (jobs_tx, jobs_rx) = channel::<Vec<Job<R>>>();
         let (results_tx, results_rx) = channel::<Outcome<R::Note>>();
         let jobs_rx = Arc::new(Mutex::new(jobs_rx));
         let stop = Arc::new(AtomicBool::new(false));
@@ -291,6 +319,7 @@ impl<R: Render> PackageWriter<R> {
             manifest,
             zip: Some(zip),
             jobs: Some(jobs_tx),
+            batch: Vec::with_capacity(BATCH),
             results: results_rx,
             workers: Vec::with_capacity(count),
             stop: stop.clone(),
@@ -347,13 +376,11 @@ impl<R: Render> PackageWriter<R> {
             packed: self.spare_packed.pop().unwrap_or_default(),
             packet,
         };
-        let sent = self.jobs.as_ref().map(|tx| tx.send(job).is_ok());
-        if sent != Some(true) {
-            // Every worker stopped: one of them sent the error why.
-            self.take(true, done)?;
-            anyhow::bail!("не удалось записать пакет {}", self.name);
-        }
+        self.batch.push(job);
         self.added += 1;
+        if self.batch.len() >= BATCH {
+            self.flush(done)?;
+        }
         // Take back what is ready; wait when too much is on its way.
         self.take(false, done)?;
         while (self.added - self.next) as usize > self.max_in_flight {
@@ -362,8 +389,27 @@ impl<R: Render> PackageWriter<R> {
         Ok(())
     }
 
+    /// Sends the packets added so far to the workers.
+    fn flush(&mut self, done: &mut OnDone<'_, R::Note>) -> anyhow::Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        let sent = self.jobs.as_ref().map(|tx| tx.send(batch).is_ok());
+        if sent != Some(true) {
+            // Every worker stopped: one of them sent the error why.
+            self.take(true, done)?;
+            anyhow::bail!("не удалось записать пакет {}", self.name);
+        }
+        Ok(())
+    }
+
     /// Takes back results: all that are ready, or (with `wait`) at least one.
     fn take(&mut self, wait: bool, done: &mut OnDone<'_, R::Note>) -> anyhow::Result<()> {
+        if wait {
+            // What is waited for may still be here.
+            self.flush(done)?;
+        }
         let mut first = wait;
         loop {
             let got = if first {
@@ -378,8 +424,9 @@ impl<R: Render> PackageWriter<R> {
                     Err(_) => break,
                 }
             };
-            let ready = got?;
-            self.waiting.insert(ready.seq, ready);
+            for ready in got? {
+                self.waiting.insert(ready.seq, ready);
+            }
         }
         while let Some(ready) = self.waiting.remove(&self.next) {
             self.next += 1;
@@ -454,6 +501,7 @@ impl<R: Render> PackageWriter<R> {
     /// place.
     pub fn finish(mut self, done: &mut OnDone<'_, R::Note>) -> anyhow::Result<Finished> {
         // No more jobs: the workers end once the queue is empty.
+        self.flush(done)?;
         self.jobs = None;
         while self.next < self.added {
             let before = self.next;

@@ -562,6 +562,123 @@ impl Run<'_> {
     }
 }
 
+/// What the reading of a cycle hands to the export, organization by organization, in order.
+enum Item {
+    /// A document to export.
+    Packet {
+        org_id: i64,
+        org: PartyRow,
+        name: String,
+        doc: Document,
+    },
+    /// A results document that cannot be made (not scored).
+    Skip {
+        org: PartyRow,
+        name: String,
+        why: String,
+    },
+    /// Documents of these many organization-kind pairs are not there (no plan rows).
+    Nothing(u64),
+}
+
+/// What the reading needs to know about the export.
+struct ReadPlan<'a> {
+    head: &'a CycleHead,
+    method: Option<&'a Methodology>,
+    facts_of: &'a MethodFacts,
+    kinds: &'a [Kind],
+    members: u64,
+}
+
+/// Reads the cycle's data and makes the documents: results of every organization, then each
+/// organization's plan and report (one walk over the plan rows gives both), passed to `sink` in
+/// that order. Runs on its own thread with its own connection when the database is a file.
+fn read_documents(
+    conn: &Connection,
+    r: &ReadPlan<'_>,
+    sink: &mut dyn FnMut(Item) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let head = r.head;
+    if r.kinds.contains(&Kind::Results) {
+        export_data::for_each_results::<anyhow::Error>(conn, head.id, |m| {
+            sink(match results_doc(head, r.facts_of, m) {
+                Ok(doc) => Item::Packet {
+                    org_id: m.org_id,
+                    org: m.org.clone(),
+                    name: m.display_name.clone(),
+                    doc: Document::Results(Box::new(doc)),
+                },
+                Err(why) => Item::Skip {
+                    org: m.org.clone(),
+                    name: m.display_name.clone(),
+                    why,
+                },
+            })
+        })?;
+    }
+    let plan_kinds: Vec<Kind> = r
+        .kinds
+        .iter()
+        .copied()
+        .filter(|k| *k != Kind::Results)
+        .collect();
+    if !plan_kinds.is_empty() {
+        let mut seen = 0u64;
+        export_data::for_each_plan::<anyhow::Error>(conn, head.id, |m| {
+            seen += 1;
+            for &kind in &plan_kinds {
+                let doc = if kind == Kind::Plan {
+                    Document::Plan(plan_doc(head, r.method, m))
+                } else {
+                    Document::Report(report_doc(head, m))
+                };
+                sink(Item::Packet {
+                    org_id: m.org_id,
+                    org: m.org.clone(),
+                    name: m.display_name.clone(),
+                    doc,
+                })?;
+            }
+            Ok(())
+        })?;
+        // Members without plan rows have nothing to publish; count them as handled.
+        sink(Item::Nothing(
+            r.members.saturating_sub(seen) * plan_kinds.len() as u64,
+        ))?;
+    }
+    Ok(())
+}
+
+impl Run<'_> {
+    fn take(&mut self, item: Item) -> anyhow::Result<()> {
+        match item {
+            Item::Packet {
+                org_id,
+                org,
+                name,
+                doc,
+            } => {
+                self.step()?;
+                self.packet(org_id, &org, &name, doc)
+            }
+            Item::Skip { org, name, why } => {
+                self.step()?;
+                self.skip(Kind::Results, &org, &name, why);
+                Ok(())
+            }
+            Item::Nothing(n) => {
+                self.done += n;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Items on their way from the reading thread (memory stays flat), in batches of
+/// [`READ_BATCH`] (one wake-up of a thread per batch).
+const READ_AHEAD: usize = 64;
+const READ_BATCH: usize = 16;
+
 /// Exports the cycle's documents of the chosen kinds into a new package under `opts.out_dir`.
 /// The database records (positions, versions, export log, audit) are committed only once the
 /// package is complete; an error or a cancel leaves neither a package nor a change.
@@ -638,47 +755,60 @@ pub fn export(
             run.known[at] = exports::of_cycle(run.conn, kind.code(), head.id)?;
         }
     }
-    if kinds.contains(&Kind::Results) {
-        export_data::for_each_results::<anyhow::Error>(run.conn, head.id, |m| {
-            run.step()?;
-            match results_doc(&head, &facts_of, m) {
-                Ok(doc) => run.packet(
-                    m.org_id,
-                    &m.org,
-                    &m.display_name,
-                    Document::Results(Box::new(doc)),
-                ),
-                Err(why) => {
-                    run.skip(Kind::Results, &m.org, &m.display_name, why);
-                    Ok(())
+    let read = ReadPlan {
+        head: &head,
+        method,
+        facts_of: &facts_of,
+        kinds: &kinds,
+        members,
+    };
+    // The file's path, unless the database lives in memory.
+    let path = run.conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
+    match path {
+        Some(path) => {
+            // Reading and making the documents on a thread of its own; this thread hands them
+            // to the package and records what the package wrote.
+            std::thread::scope(|scope| -> anyhow::Result<()> {
+                let (tx_items, rx_items) =
+                    std::sync::mpsc::sync_channel::<Vec<Item>>(READ_AHEAD / READ_BATCH);
+                let read = &read;
+                let reader = std::thread::Builder::new()
+                    .name("nok-export-read".into())
+                    .spawn_scoped(scope, move || -> anyhow::Result<()> {
+                        let conn = export_data::open_reader(&path)?;
+                        // The receiver gone means the export stopped; its error says why.
+                        let stopped = |_| anyhow::Error::new(Cancelled);
+                        let mut batch = Vec::with_capacity(READ_BATCH);
+                        read_documents(&conn, read, &mut |item| {
+                            batch.push(item);
+                            if batch.len() >= READ_BATCH {
+                                let full =
+                                    std::mem::replace(&mut batch, Vec::with_capacity(READ_BATCH));
+                                tx_items.send(full).map_err(stopped)?;
+                            }
+                            Ok(())
+                        })?;
+                        tx_items.send(batch).map_err(stopped)
+                    })?;
+                let mut taken = Ok(());
+                'items: for batch in rx_items {
+                    for item in batch {
+                        taken = run.take(item);
+                        if taken.is_err() {
+                            break 'items;
+                        }
+                    }
                 }
-            }
-        })?;
-    }
-    // The plan and the report come from the same rows: one walk gives both, an organization's
-    // plan then its report.
-    let plan_kinds: Vec<Kind> = kinds
-        .iter()
-        .copied()
-        .filter(|k| *k != Kind::Results)
-        .collect();
-    if !plan_kinds.is_empty() {
-        let mut seen = 0u64;
-        export_data::for_each_plan::<anyhow::Error>(run.conn, head.id, |m| {
-            seen += 1;
-            for &kind in &plan_kinds {
-                run.step()?;
-                let doc = if kind == Kind::Plan {
-                    Document::Plan(plan_doc(&head, method, m))
-                } else {
-                    Document::Report(report_doc(&head, m))
+                let read = match reader.join() {
+                    Ok(r) => r,
+                    Err(_) => Err(anyhow::anyhow!("сбой потока чтения данных выгрузки")),
                 };
-                run.packet(m.org_id, &m.org, &m.display_name, doc)?;
-            }
-            Ok(())
-        })?;
-        // Members without plan rows have nothing to publish; count them as handled.
-        run.done += members.saturating_sub(seen) * plan_kinds.len() as u64;
+                // This thread's error first: the reader then only saw the channel close.
+                taken?;
+                read
+            })?;
+        }
+        None => read_documents(run.conn, &read, &mut |item| run.take(item))?,
     }
     (run.progress)(Progress {
         done: run.total,
