@@ -3,6 +3,8 @@
 //! queries side by side, all ordered by organization id through the `(cycle_id, org_id)` indexes,
 //! and hands one organization at a time to the caller, reusing the same buffers.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
 use rusqlite::{Connection, OptionalExtension, Row, Rows};
@@ -92,7 +94,7 @@ pub struct ResultsMember {
     /// Criteria (`К1`…) and indicators (`1.1`…), by code.
     pub parts: Vec<Part>,
     /// Raw inputs by key (`1.2.phone`), sorted by key.
-    pub inputs: Vec<(String, f64)>,
+    pub inputs: Vec<(Arc<str>, f64)>,
     pub shortcomings: Vec<Shortcoming>,
 }
 
@@ -117,6 +119,14 @@ pub fn open_reader(path: &std::path::Path) -> Result<Connection> {
     )?;
     conn.busy_timeout(super::BUSY_TIMEOUT)?;
     Ok(conn)
+}
+
+/// Sets the connection's page cache (as `PRAGMA cache_size` takes it: negative KiB, or
+/// positive pages) and returns the previous setting.
+pub fn set_cache_size(conn: &Connection, value: i64) -> Result<i64> {
+    let before: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", value)?;
+    Ok(before)
 }
 
 /// How many organizations the cycle has.
@@ -193,6 +203,15 @@ impl<'s> Cursor<'s> {
     }
 }
 
+/// The input keys by id.
+fn input_keys(conn: &Connection) -> Result<std::collections::HashMap<i64, Arc<str>>> {
+    let mut stmt = conn.prepare("SELECT id, key FROM input_key")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, i64>(0)?, Arc::from(r.get::<_, String>(1)?)))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Calls `each` with every organization of the cycle (by id), with its results, inputs and
 /// shortcomings. The member passed is reused between calls. Stops at the first error of `each`.
 pub fn for_each_results<E: From<StoreError>>(
@@ -208,12 +227,14 @@ pub fn for_each_results<E: From<StoreError>>(
              WHERE m.cycle_id = ?1 ORDER BY m.org_id, p.code",
         )
         .map_err(StoreError::from)?;
+    // The input keys (a few dozen) by id, and each key's place in key order: the inputs are
+    // read by key id and sorted by that place, without a join per value.
+    let keys = input_keys(conn)?;
     let mut inputs = conn
         .prepare(
-            "SELECT m.org_id, k.key, i.value
+            "SELECT m.org_id, i.key_id, i.value
              FROM membership m
              JOIN indicator_input i ON i.membership_id = m.id
-             JOIN input_key k ON k.id = i.key_id
              WHERE m.cycle_id = ?1 ORDER BY m.org_id, i.key_id",
         )
         .map_err(StoreError::from)?;
@@ -261,10 +282,21 @@ pub fn for_each_results<E: From<StoreError>>(
             });
             Ok(())
         })?;
+        let mut unknown = None;
         inputs.take_org(org_id, |r| {
-            m.inputs.push((r.get(1)?, r.get(2)?));
+            let id: i64 = r.get(1)?;
+            match keys.get(&id) {
+                Some(key) => m.inputs.push((key.clone(), r.get(2)?)),
+                None => unknown = Some(id),
+            }
             Ok(())
         })?;
+        if let Some(id) = unknown {
+            return Err(StoreError::Invalid(format!(
+                "значение исходных данных ссылается на ключ {id}, которого нет в таблице input_key; проверьте базу: nok check-db"
+            ))
+            .into());
+        }
         m.inputs.sort_by(|a, b| a.0.cmp(&b.0));
         shortcomings.take_org(org_id, |r| {
             m.shortcomings.push(Shortcoming {
@@ -327,23 +359,38 @@ pub fn for_each_plan<E: From<StoreError>>(
             "SELECT org_id, number, criterion, shortcoming_id, shortcoming, measure, planned_date,
                     resp_last_name, resp_first_name, resp_middle_name, resp_position,
                     expected_result, result_indicators, implemented_measures, actual_date, status,
-                    cancel_reason
-             FROM plan_row WHERE cycle_id = ?1 ORDER BY org_id, criterion, id",
+                    cancel_reason, id
+             FROM plan_row WHERE cycle_id = ?1 ORDER BY org_id",
         )
         .map_err(StoreError::from)?;
     let mut plan = Cursor::new(plan.query([cycle_id]).map_err(StoreError::from)?)?;
     let mut rows = members.query([cycle_id]).map_err(StoreError::from)?;
     let mut m = PlanMember::default();
+    let mut ids: Vec<i64> = Vec::new();
     while let Some(r) = rows.next().map_err(StoreError::from)? {
         m.org_id = r.get(0).map_err(StoreError::from)?;
         m.org = party(r, 1).map_err(StoreError::from)?;
         m.display_name = r.get(5).map_err(StoreError::from)?;
         m.rows.clear();
         let org_id = m.org_id;
+        // In the order of the unique index; sorted here by criterion and row id (SQLite would
+        // copy every row, long texts and all, into a sorter for that).
+        ids.clear();
         plan.take_org(org_id, |r| {
+            ids.push(r.get(17)?);
             m.rows.push(plan_row(r, cycle_id, org_id)?);
             Ok(())
         })?;
+        let key = |rows: &[PlanRow], i: usize| (rows[i].criterion.clone(), ids[i]);
+        let sorted = (1..m.rows.len())
+            .all(|i| (&m.rows[i - 1].criterion, ids[i - 1]) <= (&m.rows[i].criterion, ids[i]));
+        if !sorted {
+            let mut order: Vec<usize> = (0..m.rows.len()).collect();
+            order.sort_by_cached_key(|&i| key(&m.rows, i));
+            let mut old: Vec<Option<PlanRow>> =
+                std::mem::take(&mut m.rows).into_iter().map(Some).collect();
+            m.rows = order.into_iter().filter_map(|i| old[i].take()).collect();
+        }
         if !m.rows.is_empty() {
             each(&m)?;
         }
@@ -477,7 +524,9 @@ mod tests {
              INSERT INTO plan_row (cycle_id, org_id, number, criterion, measure, planned_date, status)
                  VALUES (5, 3, '2', 'К2', 'второе', '2025-03-01', 'planned'),
                         (5, 3, '1', 'К1', 'первое', '2025-05-01', 'in_progress'),
-                        (5, 1, '1', 'К1', 'одно', '2026-03-01', 'planned');",
+                        (5, 1, '1', 'К1', 'одно', '2026-03-01', 'planned'),
+                        (5, 1, '2', 'К2', 'второе', '2026-03-01', 'planned'),
+                        (5, 1, '3', 'К1', 'третье', '2026-03-01', 'planned');",
         )
         .unwrap();
         let head = cycle_head(&conn, 5).unwrap().unwrap();
@@ -491,7 +540,7 @@ mod tests {
                 m.org_id,
                 m.score.map(|s| s.total),
                 m.parts.len(),
-                m.inputs.iter().map(|i| i.0.clone()).collect::<Vec<_>>(),
+                m.inputs.iter().map(|i| i.0.to_string()).collect::<Vec<_>>(),
                 m.shortcomings.len(),
             ));
             Ok(())
@@ -523,7 +572,8 @@ mod tests {
         assert_eq!(
             plans,
             vec![
-                (1, vec!["1".to_string()]),
+                // By criterion, then as entered (not by number).
+                (1, vec!["1".to_string(), "3".into(), "2".into()]),
                 (3, vec!["1".into(), "2".into()])
             ]
         );

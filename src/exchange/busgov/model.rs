@@ -47,7 +47,8 @@ pub struct DocLink {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InputValue {
-    pub key: String,
+    /// Shared with every other value of the key (no copy per organization).
+    pub key: std::sync::Arc<str>,
     pub value: f64,
 }
 

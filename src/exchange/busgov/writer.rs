@@ -657,7 +657,10 @@ mod tests {
                     value,
                     inputs: inputs
                         .into_iter()
-                        .map(|(key, value)| InputValue { key, value })
+                        .map(|(key, value)| InputValue {
+                            key: key.into(),
+                            value,
+                        })
                         .collect(),
                 });
             let criterion = (

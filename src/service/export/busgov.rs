@@ -689,6 +689,26 @@ pub fn export(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Outcome> {
+    let cache = export_data::set_cache_size(conn, -EXPORT_CACHE_KIB)?;
+    let result = export_cycle(conn, methods, opts, cancel, progress);
+    export_data::set_cache_size(conn, cache)?;
+    result
+}
+
+/// The page cache of the export's connection while it exports, KiB. Each packet adds entries
+/// to six indexes, three of them on random GUIDs: with SQLite's default 2 MiB the same index
+/// pages are read again and again and spilled to the journal before the commit (measured on
+/// 15,000 organizations: 780,000 page reads and 594,000 page writes; with 64 MiB 594,000 and
+/// 469,000, and 10–25 % less system time).
+const EXPORT_CACHE_KIB: i64 = 64 * 1024;
+
+fn export_cycle(
+    conn: &mut Connection,
+    methods: &Methods,
+    opts: &Options,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Outcome> {
     let head = export_data::cycle_head(conn, opts.cycle_id)?.with_context(|| {
         format!(
             "цикл {} не найден; список циклов: nok cycles",
