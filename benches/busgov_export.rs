@@ -1,7 +1,7 @@
 //! bus.gov.ru export at national scale: all three document kinds for 50,000 organizations
-//! (organization-cycle pairs), written into packages with manifests and zips, every packet checked
-//! against the portal's rules on the way. Prints wall time, packets per second and peak memory
-//! (VmHWM).
+//! (organization-cycle pairs), written into packages with manifests and zips, every value checked
+//! against the portal's rules as it is written (a doubtful packet in full). Prints wall time, CPU
+//! time of all threads, packets per second and peak memory (VmHWM).
 //!
 //! `cargo bench --bench busgov_export` — uses `NOK_BENCH_DB` if set, else builds (once) a demo
 //! database of `NOK_BENCH_ORGS` organizations (default 50,000) under `target/`. The cycles are
@@ -175,7 +175,7 @@ fn main() -> anyhow::Result<()> {
         packets as f64 / wall
     );
     println!(
-        "CPU time: user {:.2} s, system {:.2} s (both threads)",
+        "CPU time: user {:.2} s, system {:.2} s (all threads)",
         user1 - user0,
         sys1 - sys0
     );
