@@ -799,7 +799,7 @@ fn target_values_form_saves_actual_values_and_refuses_a_value_changed_meanwhile(
 
 // ---- organization identifiers, from its card ----
 
-use nok::tui::screens::edit_org::OrgForm;
+use nok::tui::form::record::RecordForm as OrgForm;
 
 fn org_form(app: &App) -> &OrgForm {
     app.current()
@@ -863,8 +863,16 @@ fn identifiers_are_checked_as_typed_and_a_taken_reg_num_is_refused() {
     clear_field(&mut app);
     type_keys(&mut app, &other);
     ctrl(&mut app, 's');
-    let notice = org_form(&app).form.notice.clone().unwrap();
-    assert!(notice.contains("уже у организации"), "{notice}");
+    let f = &org_form(&app).form;
+    let taken = f.fields[5].error.clone().unwrap_or_default();
+    assert!(taken.contains("уже у организации"), "{taken}");
+    assert_eq!(f.focus, 5, "the refused save points at the field");
+    assert!(
+        f.notice
+            .clone()
+            .unwrap_or_default()
+            .contains("не сохранено")
+    );
     // Back to its own regNum, a new short name: saved and audited.
     clear_field(&mut app);
     type_keys(&mut app, &own);
@@ -901,7 +909,7 @@ fn identifiers_are_checked_as_typed_and_a_taken_reg_num_is_refused() {
 
 // ---- council meetings ----
 
-use nok::tui::screens::edit_council::CouncilForm;
+use nok::tui::form::record::RecordForm as CouncilForm;
 
 #[test]
 fn council_meeting_form_edits_the_protocol_and_refuses_a_future_date() {

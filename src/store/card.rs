@@ -183,56 +183,82 @@ pub fn parts(conn: &Connection, membership_id: i64) -> Result<Vec<Part>> {
 
 /// The organization's shortcomings found in the cycle, by criterion and indicator.
 pub fn shortcomings(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<Vec<Shortcoming>> {
+    Ok(shortcomings_with_ids(conn, cycle_id, org_id)?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
+}
+
+/// [`shortcomings`], each with its row id (for forms opened on one of them).
+pub fn shortcomings_with_ids(
+    conn: &Connection,
+    cycle_id: i64,
+    org_id: i64,
+) -> Result<Vec<(i64, Shortcoming)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT criterion, indicator, input_key, text FROM shortcoming
+        "SELECT criterion, indicator, input_key, text, id FROM shortcoming
          WHERE cycle_id = ?1 AND org_id = ?2 ORDER BY criterion, indicator, id",
     )?;
     let rows = stmt.query_map([cycle_id, org_id], |r| {
-        Ok(Shortcoming {
-            cycle_id,
-            org_id,
-            criterion: r.get(0)?,
-            indicator: r.get(1)?,
-            input_key: r.get(2)?,
-            text: r.get(3)?,
-        })
+        Ok((
+            r.get(4)?,
+            Shortcoming {
+                cycle_id,
+                org_id,
+                criterion: r.get(0)?,
+                indicator: r.get(1)?,
+                input_key: r.get(2)?,
+                text: r.get(3)?,
+            },
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The organization's improvement-plan rows of the cycle, in plan order (section, then row).
 pub fn plan(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<Vec<PlanRow>> {
+    Ok(plan_with_ids(conn, cycle_id, org_id)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
+}
+
+/// [`plan`], each row with its id (for forms opened on one of them).
+pub fn plan_with_ids(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<Vec<(i64, PlanRow)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT number, criterion, shortcoming_id, shortcoming, measure, planned_date,
                 resp_last_name, resp_first_name, resp_middle_name, resp_position,
                 expected_result, result_indicators, implemented_measures, actual_date, status,
-                cancel_reason
+                cancel_reason, id
          FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2
          ORDER BY criterion, id",
     )?;
     let rows = stmt.query_map([cycle_id, org_id], |r| {
-        Ok(PlanRow {
-            cycle_id,
-            org_id,
-            number: r.get(0)?,
-            criterion: r.get(1)?,
-            shortcoming_id: r.get(2)?,
-            shortcoming: r.get(3)?,
-            measure: r.get(4)?,
-            planned_date: codec::date(r, 5)?,
-            responsible: Person {
-                last_name: r.get(6)?,
-                first_name: r.get(7)?,
-                middle_name: r.get(8)?,
-                position: r.get(9)?,
+        Ok((
+            r.get(16)?,
+            PlanRow {
+                cycle_id,
+                org_id,
+                number: r.get(0)?,
+                criterion: r.get(1)?,
+                shortcoming_id: r.get(2)?,
+                shortcoming: r.get(3)?,
+                measure: r.get(4)?,
+                planned_date: codec::date(r, 5)?,
+                responsible: Person {
+                    last_name: r.get(6)?,
+                    first_name: r.get(7)?,
+                    middle_name: r.get(8)?,
+                    position: r.get(9)?,
+                },
+                expected_result: r.get(10)?,
+                result_indicators: r.get(11)?,
+                implemented_measures: r.get(12)?,
+                actual_date: codec::opt_date(r, 13)?,
+                status: codec::plan_status(r, 14)?,
+                cancel_reason: r.get(15)?,
             },
-            expected_result: r.get(10)?,
-            result_indicators: r.get(11)?,
-            implemented_measures: r.get(12)?,
-            actual_date: codec::opt_date(r, 13)?,
-            status: codec::plan_status(r, 14)?,
-            cancel_reason: r.get(15)?,
-        })
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

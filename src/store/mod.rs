@@ -11,6 +11,7 @@ mod codec;
 pub mod council;
 pub mod cycles;
 pub mod edit;
+pub mod edit_create;
 pub mod edit_draft;
 pub mod edit_inputs;
 pub mod edit_targets;

@@ -62,6 +62,8 @@ pub enum Action {
     EditIdentity,
     /// Delete the selected record (`d`), after a question.
     Delete,
+    /// Add a new record to what the screen lists (`a`, добавить).
+    Add,
     /// Draft an improvement plan from the assessment (`p`, on the card).
     DraftPlan,
     /// Edit the shortcomings found (`n`, недостатки, on the card).
@@ -106,6 +108,8 @@ pub enum Loaded {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Summary(Scope),
+    /// Read the organization list again (after a change).
+    Orgs,
     /// Count the plan rows of these filters (the one shown first).
     PlanCounts(Vec<crate::store::plan_rows::Filter>),
 }
@@ -140,6 +144,10 @@ pub struct App {
     pub db_path: Option<std::path::PathBuf>,
     /// The folder files are saved to and picked from (default: the current folder).
     pub work_dir: Option<std::path::PathBuf>,
+    /// Counts the changes of the data saved or undone in this session.
+    generation: u64,
+    /// The value of `generation` when each screen of `stack` was opened.
+    opened_at: Vec<u64>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -174,6 +182,8 @@ impl App {
             outbox: Default::default(),
             db_path: None,
             work_dir: None,
+            generation: 0,
+            opened_at: Vec::new(),
         }
     }
 
@@ -336,20 +346,23 @@ impl App {
             Outcome::Done => {}
             Outcome::Ignored => {
                 if action == Action::Cancel {
-                    self.stack.pop();
+                    self.pop();
                 }
             }
-            Outcome::Open(screen) => self.stack.push(screen),
+            Outcome::Open(screen) => {
+                self.stack.push(screen);
+                self.opened_at.push(self.generation);
+            }
             Outcome::Request(r) => self.requests.push(r),
             Outcome::Message(m) => self.message = Some(m),
-            Outcome::Close => {
-                self.stack.pop();
-            }
+            Outcome::Close => self.pop(),
             Outcome::Saved { undo, message } => {
-                self.stack.pop();
                 if let Some(step) = undo {
                     self.undo.push(step);
+                    self.data_changed();
                 }
+                self.stack.pop();
+                self.opened_at.pop();
                 self.message = Some(message);
                 self.refresh_current();
             }
@@ -362,7 +375,25 @@ impl App {
             return;
         };
         self.message = Some(self.undo.undo_last(conn));
+        self.data_changed();
         self.refresh_current();
+    }
+
+    /// The data changed: every screen may hold what is out of date.
+    fn data_changed(&mut self) {
+        self.generation += 1;
+        for s in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
+            s.data_changed();
+        }
+    }
+
+    /// Closes the screen on top; the one under it reads its data again when the data changed
+    /// while the closed one was open.
+    fn pop(&mut self) {
+        self.stack.pop();
+        if self.opened_at.pop().is_some_and(|at| at != self.generation) {
+            self.refresh_current();
+        }
     }
 
     /// Reads the screen on top again after a change of the data.
@@ -531,6 +562,7 @@ impl App {
 
     fn go(&mut self, index: usize) {
         self.stack.clear();
+        self.opened_at.clear();
         self.tab = index % self.tabs.len();
         self.mode = Mode::Normal;
         let cx = Ctx {

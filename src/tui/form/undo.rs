@@ -30,8 +30,10 @@ pub enum Change {
     },
     /// Actual values of target indicators, each with the version it was written at.
     Targets(Vec<ActualEdit>),
-    /// A deleted row, as it was.
-    Deleted { table: Table, row: edit::StoredRow },
+    /// A deleted record, as it was.
+    Deleted { table: Table, row: edit::Removed },
+    /// A record made in a form: its id and the version it was made at.
+    Created { table: Table, id: i64, version: i64 },
     /// Plan rows added from a draft: (shortcoming id, plan row id, number) of each.
     Drafted(Vec<(i64, i64, String)>),
 }
@@ -120,6 +122,10 @@ impl UndoStack {
             }
             Change::Deleted { table, row } => {
                 edit::restore(conn, *table, row, who, &note).map(|_| 0)
+            }
+            Change::Created { table, id, version } => {
+                crate::store::edit_create::withdraw(conn, *table, *id, *version, who, &note)
+                    .map(|_| 0)
             }
             Change::Rows(rows) => {
                 let back: Vec<edit::RowEdit> = rows

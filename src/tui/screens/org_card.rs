@@ -671,6 +671,8 @@ impl Screen for OrgCardScreen {
             ("p", "план"),
             ("n", "недостатки"),
             ("c", "цикл"),
+            ("Enter", "план и недостатки"),
+            ("a", "в цикл"),
             ("Esc", "назад"),
         ]
     }
@@ -729,6 +731,17 @@ impl Screen for OrgCardScreen {
                 Some(c) => super::edit_draft::open(cx, self.ident.id, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: проекта плана нет".into()),
             },
+            Action::Accept => match self.cycle() {
+                Some(c) => Outcome::Open(Box::new(super::org_plan::OrgPlanScreen::open(
+                    cx,
+                    c.cycle_id,
+                    c.year,
+                    self.ident.id,
+                    &self.title(),
+                ))),
+                None => Outcome::Message("организация не оценивалась: плана нет".into()),
+            },
+            Action::Add => super::edit_membership::join(cx, self.ident.id, &self.title()),
             Action::Edit => match self.cycle() {
                 Some(c) => super::edit_inputs::open(cx, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),
