@@ -10,26 +10,9 @@ use nok::store::edit::{self, Author, FieldEdit, Table};
 use nok::tui::app::App;
 use nok::tui::screens::edit_plan_row::PlanRowForm;
 use nok::tui::screens::plans::PlansScreen;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use rusqlite::Connection;
 use rusqlite::types::Value;
-
-fn go(app: &mut App, title: &str) {
-    let i = app.tab_titles().iter().position(|t| t == title).unwrap();
-    type_keys(app, &(i + 1).to_string());
-    assert_eq!(app.current().title(), title);
-}
-
-fn ctrl(app: &mut App, c: char) {
-    let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-    if let Some(a) = nok::tui::keymap::action(app.key_mode(), key) {
-        app.update(a);
-    }
-}
-
-fn sql(dir: &tempfile::TempDir) -> Connection {
-    Connection::open(dir.path().join("demo.sqlite")).unwrap()
-}
 
 fn form(app: &App) -> &PlanRowForm {
     app.current()
@@ -525,15 +508,28 @@ fn inputs_form_recomputes_s_as_typed_and_saving_marks_the_cycle_stale() {
     assert!(msg.starts_with("сохранено: исходные данные"), "{msg}");
     assert!(app.current().as_any().is::<OrgCardScreen>());
     assert_eq!(stored_inputs(&conn, c.membership_id).get(&key), Some(0.0));
-    let (v1, stale): (i64, i64) = conn
+    let v1: i64 = conn
         .query_row(
-            "SELECT m.version, c.scores_stale FROM membership m JOIN cycle c ON c.id = m.cycle_id
-             WHERE m.id = ?1",
+            "SELECT version FROM membership WHERE id = ?1",
             [c.membership_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )
         .unwrap();
-    assert_eq!((v1, stale), (v0 + 1, 1));
+    assert_eq!(v1, v0 + 1);
+    // The save marked the scores stale and started recomputing the cycle in the background.
+    assert_eq!(app.recomputing(), Some(c.cycle_id));
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains(&format!("пересчет цикла {}…", c.cycle_id)),
+        "{s}"
+    );
+    finish_recompute(&mut app);
+    let msg = app.message.clone().unwrap();
+    assert!(
+        msg.contains(&format!("цикл {} пересчитан", c.cycle_id)),
+        "{msg}"
+    );
+    assert_eq!(stored_score(&conn, c.membership_id), (expected.total, 0));
     let (field, old, new, user): (String, Option<String>, Option<String>, String) = conn
         .query_row(
             "SELECT field, old_value, new_value, os_user FROM audit_log
@@ -565,6 +561,34 @@ fn inputs_form_recomputes_s_as_typed_and_saving_marks_the_cycle_stale() {
             .starts_with("отменено: исходные данные")
     );
     assert_eq!(stored_inputs(&conn, c.membership_id), stored);
+    // The undo recomputes the cycle again: S is back to what the stored inputs give.
+    assert_eq!(app.recomputing(), Some(c.cycle_id));
+    finish_recompute(&mut app);
+    let back = score(m, c.sector, "x", &stored).unwrap().total;
+    assert_eq!(stored_score(&conn, c.membership_id), (back, 0));
+}
+
+/// Lets the background recompute finish (the event loop's ticks), with a guard against a hang.
+fn finish_recompute(app: &mut App) {
+    for _ in 0..6000 {
+        app.tick();
+        if app.recomputing().is_none() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the recompute did not finish");
+}
+
+/// The stored S of membership `id` and its cycle's stale flag.
+fn stored_score(conn: &Connection, id: i64) -> (f64, i64) {
+    conn.query_row(
+        "SELECT s.total, c.scores_stale FROM score s JOIN membership m ON m.id = s.membership_id
+         JOIN cycle c ON c.id = m.cycle_id WHERE s.membership_id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
 }
 
 #[test]

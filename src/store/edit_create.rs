@@ -193,32 +193,55 @@ pub fn plan_number_taken(
     )?)
 }
 
-/// The number a new plan row of organization `org` in cycle `cycle` gets unless the person
-/// types another: one more than the highest whole number in use («7» after «6» or «6.2»).
-pub fn next_plan_number(conn: &Connection, cycle: i64, org: i64) -> Result<String, EditError> {
+/// The number a new plan row of organization `org` in cycle `cycle` under criterion `Кk` gets
+/// unless the person types another. Plans numbered by section («1.1», «3.2») get the next row of
+/// section k («1.2»); plans numbered straight through get one more than the highest («7»).
+pub fn next_plan_number(
+    conn: &Connection,
+    cycle: i64,
+    org: i64,
+    criterion: &str,
+) -> Result<String, EditError> {
     let mut stmt =
         conn.prepare_cached("SELECT number FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2")?;
-    let numbers = stmt.query_map([cycle, org], |r| r.get::<_, String>(0))?;
-    let mut top = 0u32;
-    for n in numbers {
-        let n = n?;
-        let head: String = n.chars().take_while(char::is_ascii_digit).collect();
-        top = top.max(head.parse().unwrap_or(0));
+    let numbers: Vec<String> = stmt
+        .query_map([cycle, org], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let lead = |n: &str| -> u32 {
+        n.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0)
+    };
+    let section: String = criterion.chars().filter(char::is_ascii_digit).collect();
+    if !section.is_empty() && numbers.iter().any(|n| n.contains('.')) {
+        let prefix = format!("{section}.");
+        let top = numbers
+            .iter()
+            .filter_map(|n| n.strip_prefix(&prefix))
+            .map(lead)
+            .max()
+            .unwrap_or(0);
+        return Ok(format!("{prefix}{}", top + 1));
     }
+    let top = numbers.iter().map(|n| lead(n)).max().unwrap_or(0);
     Ok((top + 1).to_string())
 }
 
-/// Authorities as (id, «short name — region»), for a choice in a form.
-pub fn authority_choices(conn: &Connection) -> Result<Vec<(i64, String)>, EditError> {
+/// Authorities as (id, «short name — region», region), for a choice in a form.
+pub fn authority_choices(conn: &Connection) -> Result<Vec<(i64, String, String)>, EditError> {
     let mut stmt = conn.prepare(
         "SELECT id, CASE WHEN short_name = '' THEN name ELSE short_name END, region
          FROM authority ORDER BY region, 2",
     )?;
     let rows = stmt
         .query_map([], |r| {
+            let region: String = r.get(2)?;
             Ok((
                 r.get::<_, i64>(0)?,
-                format!("{} — {}", r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                format!("{} — {region}", r.get::<_, String>(1)?),
+                region,
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -344,6 +367,49 @@ mod tests {
             .query_row("SELECT count(*) FROM council_meeting", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn a_new_plan_row_is_numbered_in_its_section_or_straight_through() {
+        let conn = db();
+        create(
+            &conn,
+            Table::Membership,
+            &[
+                ("cycle_id", Value::Integer(1)),
+                ("org_id", Value::Integer(1)),
+            ],
+            who(),
+            "",
+        )
+        .unwrap();
+        assert_eq!(next_plan_number(&conn, 1, 1, "К2").unwrap(), "1");
+        let row = |number: &str| {
+            create(
+                &conn,
+                Table::PlanRow,
+                &[
+                    ("cycle_id", Value::Integer(1)),
+                    ("org_id", Value::Integer(1)),
+                    ("number", Value::Text(number.into())),
+                    ("criterion", Value::Text("К1".into())),
+                    ("measure", Value::Text("мера".into())),
+                    ("planned_date", Value::Text("2026-12-01".into())),
+                    ("status", Value::Text("planned".into())),
+                ],
+                who(),
+                "",
+            )
+            .unwrap()
+        };
+        row("7");
+        assert_eq!(next_plan_number(&conn, 1, 1, "К2").unwrap(), "8");
+        row("1.1");
+        row("1.2");
+        assert_eq!(next_plan_number(&conn, 1, 1, "К1").unwrap(), "1.3");
+        assert_eq!(next_plan_number(&conn, 1, 1, "К3").unwrap(), "3.1");
+        assert!(plan_number_taken(&conn, 1, 1, "1.2", None).unwrap());
+        assert!(!plan_number_taken(&conn, 1, 1, "1.3", None).unwrap());
     }
 
     #[test]

@@ -110,6 +110,8 @@ pub enum Request {
     Summary(Scope),
     /// Read the organization list again (after a change).
     Orgs,
+    /// Read the list of cycles again (after a change).
+    Cycles,
     /// Count the plan rows of these filters (the one shown first).
     PlanCounts(Vec<crate::store::plan_rows::Filter>),
 }
@@ -146,6 +148,10 @@ pub struct App {
     pub work_dir: Option<std::path::PathBuf>,
     /// Counts the changes of the data saved or undone in this session.
     generation: u64,
+    /// A cycle being recomputed on its own thread after its inputs changed, and the cycles
+    /// whose inputs changed meanwhile (recomputed next).
+    recompute: Option<(i64, super::job::Job<crate::service::recompute::Recomputed>)>,
+    recompute_next: Vec<i64>,
     /// The value of `generation` when each screen of `stack` was opened.
     opened_at: Vec<u64>,
 }
@@ -184,6 +190,8 @@ impl App {
             work_dir: None,
             generation: 0,
             opened_at: Vec::new(),
+            recompute: None,
+            recompute_next: Vec::new(),
         }
     }
 
@@ -244,7 +252,7 @@ impl App {
 
     /// Lets screens with background work move on; true when something must be drawn again.
     pub fn tick(&mut self) -> bool {
-        let mut changed = false;
+        let mut changed = self.tick_recompute();
         for screen in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
             changed |= screen.tick();
         }
@@ -358,6 +366,9 @@ impl App {
             Outcome::Close => self.pop(),
             Outcome::Saved { undo, message } => {
                 if let Some(step) = undo {
+                    if let Some(cycle) = step.change.inputs_of() {
+                        self.schedule_recompute(cycle);
+                    }
                     self.undo.push(step);
                     self.data_changed();
                 }
@@ -374,9 +385,92 @@ impl App {
         let Some(conn) = self.conn.as_ref() else {
             return;
         };
+        let inputs_of = self.undo.last().and_then(|s| s.change.inputs_of());
+        let before = self.undo.len();
         self.message = Some(self.undo.undo_last(conn));
+        if let Some(cycle) = inputs_of.filter(|_| self.undo.len() < before) {
+            self.schedule_recompute(cycle);
+        }
         self.data_changed();
         self.refresh_current();
+    }
+
+    /// Recomputes cycle `cycle` on its own thread (its inputs changed), after the one running.
+    fn schedule_recompute(&mut self, cycle: i64) {
+        let Some(db) = self.db_path.clone() else {
+            return;
+        };
+        if self.recompute.as_ref().is_some_and(|(c, _)| *c == cycle) {
+            if !self.recompute_next.contains(&cycle) {
+                self.recompute_next.push(cycle);
+            }
+            return;
+        }
+        if self.recompute.is_some() {
+            if !self.recompute_next.contains(&cycle) {
+                self.recompute_next.push(cycle);
+            }
+            return;
+        }
+        let job = super::job::Job::start(
+            format!("пересчет цикла {cycle}"),
+            &db,
+            move |conn, _, _| {
+                let methods = crate::service::methodology::Methods::load()?;
+                crate::service::recompute::recompute_cycle(conn, &methods, cycle)
+            },
+        );
+        self.recompute = Some((cycle, job));
+    }
+
+    /// Whether a recompute finished: its result goes to the status line and the screens read
+    /// their data again.
+    fn tick_recompute(&mut self) -> bool {
+        let Some((cycle, job)) = self.recompute.as_mut() else {
+            return false;
+        };
+        let cycle = *cycle;
+        let Some(result) = job.poll() else {
+            return false;
+        };
+        let secs = job.elapsed().as_secs_f64();
+        self.recompute = None;
+        self.message = Some(match result {
+            Ok(r) if r.failed.is_empty() => format!(
+                "цикл {cycle} пересчитан после изменения данных: {} за {secs:.1} с",
+                crate::domain::text::plural(
+                    r.scored as u64,
+                    "организация",
+                    "организации",
+                    "организаций"
+                )
+            ),
+            Ok(r) => format!(
+                "цикл {cycle} пересчитан: {}, не рассчитано {} (причины — на карточках)",
+                crate::domain::text::plural(
+                    r.scored as u64,
+                    "организация",
+                    "организации",
+                    "организаций"
+                ),
+                r.failed.len()
+            ),
+            Err(e) => {
+                format!("цикл {cycle} не пересчитан: {e}; пересчет: nok score --cycle {cycle}")
+            }
+        });
+        if !self.recompute_next.is_empty() {
+            let next = self.recompute_next.remove(0);
+            self.schedule_recompute(next);
+        }
+        self.data_changed();
+        self.refresh_current();
+        true
+    }
+
+    /// The cycle being recomputed in the background, if any.
+    pub fn recomputing(&self) -> Option<i64> {
+        self.recompute.as_ref().map(|(c, _)| *c)
     }
 
     /// The data changed: every screen may hold what is out of date.

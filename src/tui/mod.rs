@@ -211,6 +211,7 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                 Request::Summary(scope) => {
                     send(store::overview::read(&conn, scope, today).map(Loaded::Summary))
                 }
+                Request::Cycles => send(store::cycles::list_brief(&conn).map(Loaded::Cycles)),
                 Request::Orgs => send(store::browse::org_index(&conn, today).map(|keys| {
                     Loaded::Orgs(Box::new(screens::organizations::OrgList::new(keys)))
                 })),

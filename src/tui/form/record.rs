@@ -272,6 +272,15 @@ impl RecordForm {
         f
     }
 
+    /// The value field `label` would store now (`None` when there is no such field).
+    pub fn value_of(&self, label: &str) -> Option<Value> {
+        self.cols
+            .iter()
+            .zip(&self.form.fields)
+            .find(|(c, _)| c.label == label)
+            .map(|(c, f)| c.value(f))
+    }
+
     /// Whether the form makes a new record.
     pub fn is_new(&self) -> bool {
         matches!(self.target, Target::New)

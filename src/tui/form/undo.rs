@@ -38,6 +38,16 @@ pub enum Change {
     Drafted(Vec<(i64, i64, String)>),
 }
 
+impl Change {
+    /// The cycle whose inputs the change wrote (its scores are to be recomputed).
+    pub fn inputs_of(&self) -> Option<i64> {
+        match self {
+            Change::Inputs { cycle, .. } => Some(*cycle),
+            _ => None,
+        }
+    }
+}
+
 /// One saved change and what it was, for messages: «строка плана 1.2 (…)».
 #[derive(Debug, Clone, PartialEq)]
 pub struct UndoStep {
@@ -62,6 +72,11 @@ impl UndoStack {
 
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// The change `u` would undo.
+    pub fn last(&self) -> Option<&UndoStep> {
+        self.steps.last()
     }
 
     /// Undoes the last change; returns the message for the status line.

@@ -114,8 +114,8 @@ pub fn new_meeting(cx: &Ctx, like: Option<&str>) -> Outcome {
     let chosen = like.and_then(|name| {
         authorities
             .iter()
-            .find(|(_, label)| label.starts_with(&format!("{name} — ")))
-            .map(|(id, _)| *id)
+            .find(|(_, label, _)| label.starts_with(&format!("{name} — ")))
+            .map(|(id, _, _)| *id)
     });
     let mut cycle_options = vec![(Value::Null, "— не указан".to_string())];
     let mut cycle_authority = vec![None];
@@ -130,7 +130,7 @@ pub fn new_meeting(cx: &Ctx, like: Option<&str>) -> Outcome {
             Input::Choice(
                 authorities
                     .iter()
-                    .map(|(id, label)| (Value::Integer(*id), label.clone()))
+                    .map(|(id, label, _)| (Value::Integer(*id), label.clone()))
                     .collect(),
             ),
         ),
@@ -144,7 +144,7 @@ pub fn new_meeting(cx: &Ctx, like: Option<&str>) -> Outcome {
     let rules = MeetingRules {
         first: 2,
         cycle_authority: Some((
-            authorities.iter().map(|(id, _)| *id).collect(),
+            authorities.iter().map(|(id, _, _)| *id).collect(),
             cycle_authority,
         )),
     };

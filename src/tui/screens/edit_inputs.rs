@@ -198,7 +198,7 @@ impl InputsForm {
             },
             Ok(version) => Outcome::Saved {
                 message: format!(
-                    "сохранено: {label} — полей: {}; баллы цикла нужно пересчитать (nok score); u — отменить",
+                    "сохранено: {label} — полей: {}; баллы цикла пересчитываются; u — отменить",
                     edits.len()
                 ),
                 undo: Some(UndoStep {

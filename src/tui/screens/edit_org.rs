@@ -159,7 +159,7 @@ pub fn new_org(cx: &Ctx, like: Option<(Sector, &str)>) -> Outcome {
     founders.extend(
         authorities
             .into_iter()
-            .map(|(id, name)| (Value::Integer(id), name)),
+            .map(|(id, name, _)| (Value::Integer(id), name)),
     );
     let mut cols = identity_cols();
     cols.extend([

@@ -152,7 +152,8 @@ pub fn new_row(
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
-    let number = match edit_create::next_plan_number(conn, cycle, org_id) {
+    let number = match edit_create::next_plan_number(conn, cycle, org_id, criterion.unwrap_or("К1"))
+    {
         Ok(n) => n,
         Err(e) => return Outcome::Message(format!("ошибка чтения базы: {e}")),
     };

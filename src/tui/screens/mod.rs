@@ -3,6 +3,7 @@
 pub mod council;
 pub mod edit_council;
 pub mod edit_cycle;
+pub mod edit_cycle_new;
 pub mod edit_delete;
 pub mod edit_draft;
 pub mod edit_inputs;

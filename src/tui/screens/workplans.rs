@@ -240,6 +240,31 @@ impl WorkplansScreen {
         }
     }
 
+    /// `d` on an item: asks, then deletes it with its executors (`u` puts them back).
+    fn delete_selected(&self, cx: &Ctx) -> Outcome {
+        let item = match self.nodes.get(self.selected).map(|n| n.key) {
+            Some(NodeKey::Item(id)) => self
+                .open
+                .as_ref()
+                .and_then(|o| o.items.get(&id))
+                .map(|i| (id, i)),
+            _ => None,
+        };
+        match item {
+            Some((id, i)) => super::edit_delete::ask(
+                cx,
+                crate::store::edit::Table::WorkplanItem,
+                id,
+                &format!(
+                    "мероприятие {} «{}»",
+                    i.number,
+                    crate::service::table::cut(&i.measure, 60)
+                ),
+            ),
+            None => Outcome::Message("d удаляет мероприятие плана: выберите его строку".into()),
+        }
+    }
+
     fn plan(&self, index: usize) -> Option<&PlanHead> {
         self.plans.as_ref().and_then(|p| p.get(index))
     }
@@ -379,6 +404,7 @@ impl Screen for WorkplansScreen {
             ("↑↓", "строка"),
             ("Enter ←→", "раскрыть/свернуть"),
             ("e", "правка"),
+            ("d", "удалить"),
         ]
     }
 
@@ -417,6 +443,7 @@ impl Screen for WorkplansScreen {
                 Action::Right => self.expand(false, cx),
                 Action::Left => self.collapse(),
                 Action::Edit => return self.edit_selected(cx),
+                Action::Delete => return self.delete_selected(cx),
                 _ => return Outcome::Ignored,
             }
         }
