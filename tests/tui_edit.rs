@@ -495,6 +495,21 @@ fn inputs_form_recomputes_s_as_typed_and_saving_marks_the_cycle_stale() {
     let s = screen(&app, 120, 40);
     let shown = format!("S = {:.2}", expected.total).replace('.', ",");
     assert!(s.contains(&shown), "{shown}\n{s}");
+    // The place it would take among the others' stored results, as the rating counts places.
+    let mut totals: Vec<f64> = conn
+        .prepare(
+            "SELECT s.total FROM score s JOIN membership m ON m.id = s.membership_id
+             WHERE m.cycle_id = ?1 AND m.id <> ?2",
+        )
+        .unwrap()
+        .query_map([c.cycle_id, c.membership_id], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    totals.push(expected.total);
+    let place = nok::domain::rating::places(&totals, 2)[totals.len() - 1];
+    let shown = format!("место {place} из {}", totals.len());
+    assert!(s.contains(&shown), "{shown}\n{s}");
 
     let v0: i64 = conn
         .query_row(
