@@ -8,7 +8,7 @@ use common::*;
 use nok::service::session::os_user;
 use nok::store::edit::{self, Author, FieldEdit, Table};
 use nok::tui::app::App;
-use nok::tui::screens::edit_plan_row::PlanRowForm;
+use nok::tui::form::record::RecordForm as PlanRowForm;
 use nok::tui::screens::plans::PlansScreen;
 use ratatui::crossterm::event::KeyCode;
 use rusqlite::Connection;
@@ -76,11 +76,16 @@ fn open_first(app: &mut App) -> i64 {
 /// «в» steps through the options starting with в (выполняется, выполнено) until «выполнено».
 fn to_done(app: &mut App) {
     for _ in 0..2 {
-        if form(app).status() != nok::domain::plan::PlanStatus::Done {
+        if nok::tui::screens::edit_plan_row::status(&form(app).form)
+            != nok::domain::plan::PlanStatus::Done
+        {
             type_keys(app, "в");
         }
     }
-    assert_eq!(form(app).status(), nok::domain::plan::PlanStatus::Done);
+    assert_eq!(
+        nok::tui::screens::edit_plan_row::status(&form(app).form),
+        nok::domain::plan::PlanStatus::Done
+    );
 }
 
 /// Status → «выполнено», measures, date; the keys a person presses.
@@ -313,7 +318,7 @@ fn a_row_changed_by_another_connection_is_not_overwritten() {
         "{s}"
     );
     let notice = form(&app).form.notice.clone().unwrap();
-    assert!(notice.contains("статус: "), "{notice}");
+    assert!(notice.contains("Статус: "), "{notice}");
     assert!(notice.contains(&format!("→ {other_ru}")), "{notice}");
     assert!(notice.contains("«Заказан пандус»"), "{notice}");
     assert!(notice.contains("Ничего не сохранено"), "{notice}");
@@ -673,7 +678,7 @@ fn inputs_changed_by_another_connection_are_not_overwritten() {
 
 // ---- authority plan items, from «Планы органа» ----
 
-use nok::tui::screens::edit_workplan_item::WorkplanItemForm;
+use nok::tui::form::record::RecordForm as WorkplanItemForm;
 use nok::tui::screens::workplans::{NodeKey, WorkplansScreen};
 
 /// Moves down «Планы органа» to the first item and opens its form; returns the item id.
@@ -712,7 +717,7 @@ fn workplan_item_form_records_done_with_a_date_audits_and_undoes() {
     // To «выполнено» without a date: flagged, not saved.
     let form = |app: &App| -> &'static str {
         let f: &WorkplanItemForm = app.current().as_any().downcast_ref().unwrap();
-        f.status().name_ru()
+        nok::tui::screens::edit_workplan_item::status(&f.form).name_ru()
     };
     for _ in 0..2 {
         if form(&app) != "выполнено" {

@@ -159,6 +159,9 @@ pub trait Rules: std::fmt::Debug {
     ) -> Vec<(usize, String)> {
         Vec::new()
     }
+    /// Values to store that depend on other fields (a reason kept only for a cancelled row);
+    /// `values` are in the order of the columns.
+    fn adjust(&self, _form: &Form, _values: &mut [Value]) {}
     /// Values stored with a new record besides the fields (its cycle and organization).
     fn fixed(&self, _form: &Form) -> Vec<(&'static str, Value)> {
         Vec::new()
@@ -302,11 +305,14 @@ impl RecordForm {
     }
 
     fn values(&self) -> Vec<Value> {
-        self.cols
+        let mut values: Vec<Value> = self
+            .cols
             .iter()
             .zip(&self.form.fields)
             .map(|(c, f)| c.value(f))
-            .collect()
+            .collect();
+        self.rules.adjust(&self.form, &mut values);
+        values
     }
 
     fn save(&mut self, cx: &Ctx) -> Outcome {
