@@ -4,21 +4,14 @@
 
 mod tmux_support;
 
-use tmux_support::start;
+use tmux_support::demo_session;
 
 #[test]
 fn edit_a_plan_row_in_tmux() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let bin = env!("CARGO_BIN_EXE_nok");
-    let cmd = format!(
-        "{bin} demo --db {} --orgs 80 --today 22.11.2026; echo ВЫХОД-$?; sleep 30",
-        db.display()
-    );
-    let Some(t) = start("edit", dir.path(), 120, 40, &[&cmd]) else {
+    let Some((t, db)) = demo_session("edit", dir.path(), 80) else {
         return;
     };
-    t.wait_for("the summary", |s| s.contains("Оценено организаций"));
     t.keys(&["4"]);
     t.wait_for("the plans", |s| s.contains("строка 1/"));
     t.keys(&["e"]);
@@ -106,16 +99,9 @@ fn edit_a_plan_row_in_tmux() {
 #[test]
 fn add_a_plan_row_and_recompute_after_an_inputs_change_in_tmux() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let bin = env!("CARGO_BIN_EXE_nok");
-    let cmd = format!(
-        "{bin} demo --db {} --orgs 80 --today 22.11.2026; echo ВЫХОД-$?; sleep 30",
-        db.display()
-    );
-    let Some(t) = start("records", dir.path(), 120, 40, &[&cmd]) else {
+    let Some((t, db)) = demo_session("records", dir.path(), 80) else {
         return;
     };
-    t.wait_for("the summary", |s| s.contains("Оценено организаций"));
     t.keys(&["2"]);
     t.wait_for("the list", |s| s.contains("строка 1/80"));
     t.keys(&["Enter"]);

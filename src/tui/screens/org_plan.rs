@@ -181,63 +181,49 @@ impl OrgPlanScreen {
     }
 
     fn draw_shortcomings(&self, frame: &mut Frame, area: Rect, cx: &Ctx, focused: bool) {
-        let t = &cx.theme;
-        let height = usize::from(area.height.saturating_sub(3)).max(1);
-        let (sel, off) = self.at[0];
-        let off = window(off, sel, height);
+        let shown = window_of(area, self.at[0]);
+        let selected = self.at[0].0.checked_sub(shown.start);
         let rows: Vec<Row> = self
             .shortcomings
             .iter()
-            .enumerate()
-            .skip(off)
-            .take(height)
-            .map(|(i, (_, s))| {
-                let row = Row::new(vec![
+            .skip(shown.start)
+            .take(shown.len())
+            .map(|(_, s)| {
+                Row::new(vec![
                     TableCell::from(printable(&s.criterion).into_owned()),
                     TableCell::from(printable(s.indicator.as_deref().unwrap_or("")).into_owned()),
                     TableCell::from(printable(&s.text).replace('\n', " ")),
-                ]);
-                if focused && i == sel {
-                    row.style(t.selected())
-                } else {
-                    row
-                }
+                ])
             })
             .collect();
-        let title = format!(" Недостатки ({}) ", self.shortcomings.len());
-        let widget = TableWidget::new(
+        draw_list(
+            frame,
+            area,
+            &cx.theme,
             rows,
-            [
+            selected,
+            Row::new(vec!["Кр.", "Пок.", "Недостаток"]),
+            &[
                 Constraint::Length(3),
                 Constraint::Length(5),
                 Constraint::Fill(1),
             ],
-        )
-        .header(Row::new(vec!["Кр.", "Пок.", "Недостаток"]).style(t.header()))
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(title)
-                .title_style(if focused { t.key() } else { t.dim() }),
+            format!(" Недостатки ({}) ", self.shortcomings.len()),
+            focused,
+            "Недостатков не записано; a — добавить",
         );
-        frame.render_widget(widget, area);
-        if self.shortcomings.is_empty() {
-            empty_note(frame, area, "Недостатков не записано; a — добавить", t);
-        }
     }
 
     fn draw_plan(&self, frame: &mut Frame, area: Rect, cx: &Ctx, focused: bool) {
         let t = &cx.theme;
-        let height = usize::from(area.height.saturating_sub(3)).max(1);
-        let (sel, off) = self.at[1];
-        let off = window(off, sel, height);
+        let shown = window_of(area, self.at[1]);
+        let selected = self.at[1].0.checked_sub(shown.start);
         let rows: Vec<Row> = self
             .plan
             .iter()
-            .enumerate()
-            .skip(off)
-            .take(height)
-            .map(|(i, (_, r))| {
+            .skip(shown.start)
+            .take(shown.len())
+            .map(|(_, r)| {
                 let state = row_state(r.status, r.planned_date, cx.today, HORIZON_DAYS);
                 let style = match state {
                     RowState::Done => t.good(),
@@ -245,34 +231,22 @@ impl OrgPlanScreen {
                     RowState::DueSoon { .. } => t.accent(),
                     _ => ratatui::style::Style::default(),
                 };
-                let row = Row::new(vec![
+                Row::new(vec![
                     TableCell::from(printable(&r.number).into_owned()),
                     TableCell::from(printable(&r.criterion).into_owned()),
                     TableCell::from(ru(r.planned_date)),
                     TableCell::from(Span::styled(state.label_ru(), style)),
                     TableCell::from(printable(&r.measure).replace('\n', " ")),
                     TableCell::from(printable(&r.responsible.short()).into_owned()),
-                ]);
-                if focused && i == sel {
-                    row.style(t.selected())
-                } else {
-                    row
-                }
+                ])
             })
             .collect();
-        let title = format!(" План по устранению недостатков ({}) ", self.plan.len());
-        let widget = TableWidget::new(
+        draw_list(
+            frame,
+            area,
+            t,
             rows,
-            [
-                Constraint::Length(6),
-                Constraint::Length(3),
-                Constraint::Length(10),
-                Constraint::Length(22),
-                Constraint::Fill(2),
-                Constraint::Fill(1),
-            ],
-        )
-        .header(
+            selected,
             Row::new(vec![
                 "№",
                 "Кр.",
@@ -280,44 +254,82 @@ impl OrgPlanScreen {
                 "Состояние",
                 "Мероприятие",
                 "Ответственный",
-            ])
-            .style(t.header()),
-        )
+            ]),
+            &[
+                Constraint::Length(6),
+                Constraint::Length(3),
+                Constraint::Length(10),
+                Constraint::Length(22),
+                Constraint::Fill(2),
+                Constraint::Fill(1),
+            ],
+            format!(" План по устранению недостатков ({}) ", self.plan.len()),
+            focused,
+            "Строк плана нет; a — добавить, p на карточке — проект из оценки",
+        );
+    }
+}
+
+/// Rows of a list that fit in `area`, and the first of them: the window that keeps the
+/// selection `(selected, offset)` in view.
+fn window_of(area: Rect, (selected, offset): (usize, usize)) -> std::ops::Range<usize> {
+    let height = usize::from(area.height.saturating_sub(3)).max(1);
+    let first = window(offset, selected, height);
+    first..first + height
+}
+
+/// One list of the screen: the `rows` of the window shown, framed with `title`; the row at
+/// `selected` (within the window) highlighted when the list has the cursor; `empty` said when
+/// the list has no rows at all.
+#[allow(clippy::too_many_arguments)]
+fn draw_list(
+    frame: &mut Frame,
+    area: Rect,
+    t: &crate::tui::theme::Theme,
+    rows: Vec<Row<'static>>,
+    selected: Option<usize>,
+    header: Row<'static>,
+    widths: &[Constraint],
+    title: String,
+    focused: bool,
+    empty: &str,
+) {
+    let none = rows.is_empty();
+    let shown: Vec<Row> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            if focused && Some(i) == selected {
+                row.style(t.selected())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let widget = TableWidget::new(shown, widths.to_vec())
+        .header(header.style(t.header()))
         .block(
             Block::default()
                 .borders(Borders::ALL)
                 .title(title)
                 .title_style(if focused { t.key() } else { t.dim() }),
         );
-        frame.render_widget(widget, area);
-        if self.plan.is_empty() {
-            empty_note(
-                frame,
-                area,
-                "Строк плана нет; a — добавить, p на карточке — проект из оценки",
-                t,
-            );
-        }
+    frame.render_widget(widget, area);
+    if none && area.height >= 4 {
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {empty}"), t.dim())),
+            Rect {
+                x: area.x + 1,
+                y: area.y + 2,
+                width: area.width.saturating_sub(2),
+                height: 1,
+            },
+        );
     }
 }
 
 fn ru(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
-}
-
-fn empty_note(frame: &mut Frame, area: Rect, text: &str, t: &crate::tui::theme::Theme) {
-    if area.height < 4 {
-        return;
-    }
-    frame.render_widget(
-        Paragraph::new(Line::styled(format!(" {text}"), t.dim())),
-        Rect {
-            x: area.x + 1,
-            y: area.y + 2,
-            width: area.width.saturating_sub(2),
-            height: 1,
-        },
-    );
 }
 
 impl Screen for OrgPlanScreen {
