@@ -418,6 +418,29 @@ fn deadline_prints_the_reading() {
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("Срок: 29.02.2024"));
 
+    // A term from an event, with the event's date given: counted in working days over the New
+    // Year holidays (31.12.2026 is a day off by the 2026 decree, 01–08.01 are holidays, 09–10.01
+    // a weekend); 2027 has no transfer decree in the data yet, and the output says so.
+    let term = "в течение 5 рабочих дней после поступления информации";
+    let out = nok(
+        &["--today", TODAY, "deadline", term, "--event", "25.12.2026"],
+        dir.path(),
+    );
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(s.contains("Срок: 12.01.2027"), "{s}");
+    assert!(s.contains("календарь 2027 года предварительный"), "{s}");
+    let out = nok(
+        &["--today", TODAY, "deadline", term, "--event", "20.04.2026"],
+        dir.path(),
+    );
+    let s = text(&out.stdout);
+    assert!(s.contains("Срок: 27.04.2026"), "{s}");
+    assert!(!s.contains("предварительный"), "2026 is in the data: {s}");
+    let out = nok(&["deadline", term, "--event", "31.02.2026"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("не дата"));
+
     // Not recognised: still exit 0, and it says so.
     let out = nok(&["deadline", "по мере необходимости"], dir.path());
     assert_eq!(out.status.code(), Some(0));

@@ -84,6 +84,8 @@ fn constraint_message(e: &rusqlite::Error) -> Option<String> {
     Some(if msg.contains("UNIQUE") {
         "такая запись уже есть (совпадает ключ: номер, ИНН/КПП, regNum или год, сфера и орган)"
             .to_string()
+    } else if let Some(column) = msg.strip_prefix("NOT NULL constraint failed: ") {
+        format!("не заполнено обязательное значение ({column}): заполните поле формы")
     } else if msg.contains("FOREIGN KEY") {
         "запись ссылается на то, чего больше нет (организацию, цикл, орган)".to_string()
     } else {
