@@ -84,6 +84,8 @@ pub struct CardCycle {
     /// `None` when not scored (yet, or because of `score_error`).
     pub score: Option<MemberScore>,
     pub score_error: Option<String>,
+    /// When the organization's improvement plan for the cycle was approved.
+    pub plan_approved_on: Option<chrono::NaiveDate>,
 }
 
 /// Every cycle of the organization, newest first.
@@ -92,7 +94,7 @@ pub fn history(conn: &Connection, org_id: i64) -> Result<Vec<CardCycle>> {
         "SELECT c.id, m.id, c.year, c.sector, c.region,
                 CASE WHEN a.short_name = '' THEN a.name ELSE a.short_name END,
                 c.status, c.methodology, c.scores_stale, m.grp, m.respondents, m.score_error,
-                s.total, s.place, s.ranked, s.group_place, s.group_ranked
+                s.total, s.place, s.ranked, s.group_place, s.group_ranked, m.plan_approved_on
          FROM membership m
          JOIN cycle c ON c.id = m.cycle_id
          JOIN authority a ON a.id = c.authority_id
@@ -126,6 +128,7 @@ pub fn history(conn: &Connection, org_id: i64) -> Result<Vec<CardCycle>> {
             respondents: r.get(10)?,
             score_error: r.get(11)?,
             score,
+            plan_approved_on: codec::opt_date(r, 17)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

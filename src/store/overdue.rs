@@ -76,7 +76,8 @@ fn item_status(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<ItemStatus
 }
 
 /// The recorded event dates for a plan of authority `authority_id` covering the years `period`,
-/// with `approved_on` the plan's own approval date. The council hands over the results and its
+/// with `approved_on` the plan's own approval date; the organizations' improvement plans of its
+/// cycles are approved on the days recorded with their membership. The council hands over the results and its
 /// proposals at a meeting on a cycle: the protocol date recorded on the cycle, and the date of
 /// every meeting of the authority's council recorded with a cycle. They count only within the
 /// plan's years (a 2026 plan does not count from the 2024 results).
@@ -106,6 +107,19 @@ fn authority_events(
         let d = d?;
         events.record(Event::ResultsReceived, d);
         events.record(Event::ProposalsReceived, d);
+    }
+    // The organizations' improvement plans of the authority's cycles, approved within the plan's
+    // years.
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT m.plan_approved_on FROM membership m JOIN cycle c ON c.id = m.cycle_id
+         WHERE c.authority_id = ?1 AND m.plan_approved_on IS NOT NULL
+           AND CAST(substr(m.plan_approved_on, 1, 4) AS INTEGER) BETWEEN ?2 AND ?3",
+    )?;
+    let dates = stmt.query_map(params![authority_id, period.0, period.1], |r| {
+        codec::date(r, 0)
+    })?;
+    for d in dates {
+        events.record(Event::PlanApproved, d?);
     }
     Ok(events)
 }
@@ -326,6 +340,18 @@ mod tests {
         assert_eq!(
             events.latest(Event::PlanApproved, today),
             Some(d(2026, 2, 1))
+        );
+        // An organization's improvement plan approved later is the latest approval.
+        conn.execute_batch(
+            "INSERT INTO organization (id, full_name, inn, kpp, ogrn, reg_num, sector, region)
+               VALUES (1, 'Музей', '6900000002', '690001001', '1026900000002', '12345678', 'culture', 'Тверская область');
+             INSERT INTO membership (cycle_id, org_id, plan_approved_on) VALUES (1, 1, '2026-10-20');",
+        )
+        .unwrap();
+        let events = workplan_events(&conn, 1).unwrap();
+        assert_eq!(
+            events.latest(Event::PlanApproved, today),
+            Some(d(2026, 10, 20))
         );
         // Before the meeting the results were not yet received.
         assert_eq!(events.latest(Event::ResultsReceived, d(2026, 9, 1)), None);

@@ -484,9 +484,14 @@ impl OrgCardScreen {
             .map(|r| row_state(r.status, r.planned_date, today, HORIZON_DAYS))
             .collect();
         let count = |f: fn(&RowState) -> bool| states.iter().filter(|s| f(s)).count();
+        let approved = self
+            .cycle()
+            .and_then(|c| c.plan_approved_on)
+            .map(|d| format!(", утвержден {}", d.format("%d.%m.%Y")))
+            .unwrap_or_default();
         b.section(
             &format!(
-                "{} по устранению недостатков ({}: выполнено {}, просрочено {}, отменено {})",
+                "{} по устранению недостатков{approved} ({}: выполнено {}, просрочено {}, отменено {})",
                 SECTIONS[3],
                 rows.len(),
                 count(|s| *s == RowState::Done),
