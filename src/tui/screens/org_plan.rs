@@ -270,6 +270,83 @@ impl OrgPlanScreen {
     }
 }
 
+impl OrgPlanScreen {
+    /// The selected record in full: every field of a plan row, the whole text of a shortcoming.
+    fn draw_detail(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        if area.height < 3 {
+            return;
+        }
+        let t = &cx.theme;
+        let field = |label: &str, text: &str| -> Option<Line<'static>> {
+            let text = text.trim();
+            (!text.is_empty()).then(|| {
+                Line::from(vec![
+                    Span::styled(format!("{label}: "), t.dim()),
+                    Span::raw(printable(text).replace('\n', " ")),
+                ])
+            })
+        };
+        let lines: Vec<Line> = match self.pane {
+            Pane::Shortcomings => match self.shortcomings.get(self.selected()) {
+                Some((_, s)) => [
+                    field(
+                        "Критерий, показатель",
+                        &format!("{} {}", s.criterion, s.indicator.as_deref().unwrap_or("")),
+                    ),
+                    field("Недостаток", &s.text),
+                    field("Из пункта методики", s.input_key.as_deref().unwrap_or("")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+                None => Vec::new(),
+            },
+            Pane::Plan => match self.plan.get(self.selected()) {
+                Some((_, r)) => {
+                    let p = &r.responsible;
+                    let who = [
+                        p.last_name.as_str(),
+                        p.first_name.as_str(),
+                        p.middle_name.as_str(),
+                    ]
+                    .join(" ");
+                    let who = match p.position.trim() {
+                        "" => who,
+                        pos => format!("{}, {pos}", who.trim()),
+                    };
+                    [
+                        field("Недостаток", &r.shortcoming),
+                        field("Мероприятие", &r.measure),
+                        field("Ответственный", &who),
+                        field("Результат", &r.expected_result),
+                        field("Показатели результата", &r.result_indicators),
+                        field("Реализовано", &r.implemented_measures),
+                        field(
+                            "Фактическая дата",
+                            &r.actual_date.map(ru).unwrap_or_default(),
+                        ),
+                        field("Причина отмены", r.cancel_reason.as_deref().unwrap_or("")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+                }
+                None => Vec::new(),
+            },
+        };
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .block(
+                    Block::default()
+                        .borders(Borders::TOP)
+                        .title(Span::styled(" Выбранная запись ", t.dim())),
+                ),
+            area,
+        );
+    }
+}
+
 /// Rows of a list that fit in `area`, and the first of them: the window that keeps the
 /// selection `(selected, offset)` in view.
 fn window_of(area: Rect, (selected, offset): (usize, usize)) -> std::ops::Range<usize> {
@@ -388,9 +465,15 @@ impl Screen for OrgPlanScreen {
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
         let t = &cx.theme;
-        let [head, top, bottom] = Layout::vertical([
+        // Lists as tall as their rows (within a share of the height); what is left shows the
+        // selected record in full.
+        let rows_h = |n: usize, share: u16| -> u16 {
+            (n as u16 + 3).clamp(5, (area.height.saturating_sub(1) * share / 100).max(5))
+        };
+        let [head, top, bottom, detail] = Layout::vertical([
             Constraint::Length(1),
-            Constraint::Percentage(35),
+            Constraint::Length(rows_h(self.shortcomings.len(), 30)),
+            Constraint::Length(rows_h(self.plan.len(), 45)),
             Constraint::Fill(1),
         ])
         .areas(area);
@@ -411,6 +494,7 @@ impl Screen for OrgPlanScreen {
         ]);
         self.draw_shortcomings(frame, top, cx, self.pane == Pane::Shortcomings);
         self.draw_plan(frame, bottom, cx, self.pane == Pane::Plan);
+        self.draw_detail(frame, detail, cx);
     }
 
     fn status(&self) -> String {
