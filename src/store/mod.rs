@@ -11,6 +11,7 @@ mod codec;
 pub mod council;
 pub mod cycles;
 pub mod edit;
+pub mod edit_create;
 pub mod edit_draft;
 pub mod edit_inputs;
 pub mod edit_targets;
@@ -44,6 +45,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/001_initial.sql")),
     M::up(include_str!("migrations/002_spot_check.sql")),
     M::up(include_str!("migrations/003_busgov_export.sql")),
+    M::up(include_str!("migrations/005_plan_approval.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
