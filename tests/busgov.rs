@@ -925,3 +925,38 @@ fn packets_that_break_the_rules_are_listed_and_left_out() {
         assert_eq!(n, 0);
     }
 }
+
+/// An export killed after its commit and before its renames leaves the package under its
+/// temporary names (nothing under the final ones); the next export into the folder finds it
+/// recorded in the database and puts it in place, whole.
+#[test]
+fn a_package_committed_but_not_renamed_is_put_in_place_by_the_next_export() {
+    let db = Db::new("40");
+    let conn = db.conn();
+    let cycle = busy_cycle(&conn).to_string();
+    let (first, _) = db.export(&["--cycle", &cycle, "--kind", "plan"]);
+    let name = first.file_name().unwrap().to_string_lossy().into_owned();
+    let parent = first.parent().unwrap().to_path_buf();
+    let files = xml_files(&first).len();
+    assert!(files > 0);
+    // As the kill would leave it.
+    let hidden_dir = parent.join(format!(".{name}.partial"));
+    let hidden_zip = parent.join(format!(".{name}.zip.partial"));
+    std::fs::rename(&first, &hidden_dir).unwrap();
+    std::fs::rename(parent.join(format!("{name}.zip")), &hidden_zip).unwrap();
+    // A package that was never committed (an export killed earlier) is left alone.
+    let stray = parent.join(".busgov_1999_social_cycle1_19990101-000000.partial");
+    std::fs::create_dir(&stray).unwrap();
+
+    let (second, _) = db.export(&["--cycle", &cycle, "--kind", "report"]);
+    assert_ne!(second, first);
+    assert_eq!(xml_files(&first).len(), files);
+    assert!(parent.join(format!("{name}.zip")).is_file());
+    assert!(!hidden_dir.exists() && !hidden_zip.exists());
+    assert!(stray.is_dir());
+    let check = db.run(&["check", first.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", text(&check.stdout));
+    let zip = parent.join(format!("{name}.zip"));
+    let check = db.run(&["check", zip.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", text(&check.stdout));
+}
