@@ -340,11 +340,12 @@ fn plan_row(r: &Row<'_>, cycle_id: i64, org_id: i64) -> rusqlite::Result<PlanRow
 }
 
 /// Calls `each` with every organization of the cycle that has improvement-plan rows, by id, its
-/// rows in plan order (criterion, then row id). The member passed is reused between calls.
+/// rows in plan order (criterion, then row id). The member passed is reused between calls (its
+/// rows are read anew each time, so `each` may move their texts out).
 pub fn for_each_plan<E: From<StoreError>>(
     conn: &Connection,
     cycle_id: i64,
-    mut each: impl FnMut(&PlanMember) -> std::result::Result<(), E>,
+    mut each: impl FnMut(&mut PlanMember) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     let mut members = conn
         .prepare(
@@ -392,7 +393,7 @@ pub fn for_each_plan<E: From<StoreError>>(
             m.rows = order.into_iter().filter_map(|i| old[i].take()).collect();
         }
         if !m.rows.is_empty() {
-            each(&m)?;
+            each(&mut m)?;
         }
     }
     Ok(())

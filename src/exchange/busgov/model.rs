@@ -55,7 +55,8 @@ pub struct InputValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorValue {
     pub code: String,
-    pub name: String,
+    /// The method's name of the indicator, shared by every document.
+    pub name: std::sync::Arc<str>,
     pub value: f64,
     pub inputs: Vec<InputValue>,
 }
@@ -63,7 +64,8 @@ pub struct IndicatorValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CriterionValue {
     pub code: String,
-    pub name: String,
+    /// The method's name of the criterion, shared by every document.
+    pub name: std::sync::Arc<str>,
     pub value: f64,
     pub place: Option<u32>,
     pub indicators: Vec<IndicatorValue>,

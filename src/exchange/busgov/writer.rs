@@ -653,7 +653,7 @@ mod tests {
             )
                 .prop_map(|(code, name, value, inputs)| IndicatorValue {
                     code,
-                    name,
+                    name: name.into(),
                     value,
                     inputs: inputs
                         .into_iter()
@@ -672,7 +672,7 @@ mod tests {
             )
                 .prop_map(|(code, name, value, place, indicators)| CriterionValue {
                     code,
-                    name,
+                    name: name.into(),
                     value,
                     place,
                     indicators,

@@ -101,10 +101,11 @@ fn party(p: &PartyRow) -> Party {
 
 /// What the method says about the cycle's criteria and indicators, looked up once per export.
 struct MethodFacts {
-    /// Criteria (code, name) in the method's order; empty when the method is unknown.
-    criteria: Vec<(String, String)>,
+    /// Criteria (code, name) in the method's order; empty when the method is unknown. Names are
+    /// shared by every document (no copy per organization).
+    criteria: Vec<(String, Arc<str>)>,
     /// Indicator code → (criterion code, name).
-    indicators: std::collections::HashMap<String, (String, String)>,
+    indicators: std::collections::HashMap<String, (String, Arc<str>)>,
 }
 
 impl MethodFacts {
@@ -112,13 +113,18 @@ impl MethodFacts {
         let criteria = method.map_or_else(Vec::new, |me| {
             me.criteria
                 .iter()
-                .map(|c| (c.code.clone(), c.name.clone()))
+                .map(|c| (c.code.clone(), Arc::from(c.name.as_str())))
                 .collect()
         });
         let indicators = method.map_or_else(Default::default, |me| {
             me.indicators_for(head.sector)
                 .into_iter()
-                .map(|d| (d.code.clone(), (d.criterion.clone(), d.name.clone())))
+                .map(|d| {
+                    (
+                        d.code.clone(),
+                        (d.criterion.clone(), Arc::from(d.name.as_str())),
+                    )
+                })
                 .collect()
         });
         MethodFacts {
@@ -154,18 +160,23 @@ fn results_doc(
             ),
         });
     };
-    let criterion_codes: Vec<(String, String)> = if facts_of.criteria.is_empty() {
+    let criterion_codes: Vec<(String, Arc<str>)> = if facts_of.criteria.is_empty() {
         m.parts
             .iter()
             .filter(|p| p.code.starts_with('К'))
-            .map(|p| (p.code.clone(), String::new()))
+            .map(|p| (p.code.clone(), Arc::from("")))
             .collect()
     } else {
-        facts_of.criteria.clone()
+        Vec::new()
+    };
+    let criterion_codes = if facts_of.criteria.is_empty() {
+        &criterion_codes
+    } else {
+        &facts_of.criteria
     };
     let mut criteria = Vec::with_capacity(criterion_codes.len());
     for (code, name) in criterion_codes {
-        let Some(part) = m.parts.iter().find(|p| p.code == code) else {
+        let Some(part) = m.parts.iter().find(|p| &p.code == code) else {
             continue;
         };
         let indicators = m
@@ -177,8 +188,7 @@ fn results_doc(
                 name: facts_of
                     .indicators
                     .get(&p.code)
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_default(),
+                    .map_or_else(|| Arc::from(""), |(_, n)| n.clone()),
                 value: p.value,
                 inputs: m
                     .inputs
@@ -195,8 +205,8 @@ fn results_doc(
             })
             .collect();
         criteria.push(CriterionValue {
-            code,
-            name,
+            code: code.clone(),
+            name: name.clone(),
             value: part.value,
             place: part.place,
             indicators,
@@ -253,9 +263,12 @@ fn facts(head: &CycleHead) -> CycleFacts {
     }
 }
 
-fn plan_doc(head: &CycleHead, method: Option<&Methodology>, m: &PlanMember) -> PlanDoc {
+/// The plan document of an organization. The texts only the plan shows are moved out of `m`
+/// (the report, made after it, needs the others).
+fn plan_doc(head: &CycleHead, method: Option<&Methodology>, m: &mut PlanMember) -> PlanDoc {
+    let take = std::mem::take::<String>;
     let mut sections: Vec<PlanSection> = Vec::new();
-    for r in &m.rows {
+    for r in &mut m.rows {
         if sections.last().is_none_or(|s| s.criterion != r.criterion) {
             sections.push(PlanSection {
                 criterion: r.criterion.clone(),
@@ -269,12 +282,12 @@ fn plan_doc(head: &CycleHead, method: Option<&Methodology>, m: &PlanMember) -> P
         if let Some(s) = sections.last_mut() {
             s.rows.push(PlanRowOut {
                 number: r.number.clone(),
-                shortcoming: r.shortcoming.clone(),
-                measure: r.measure.clone(),
+                shortcoming: take(&mut r.shortcoming),
+                measure: take(&mut r.measure),
                 planned_date: r.planned_date,
-                responsible: r.responsible.clone(),
-                expected_result: r.expected_result.clone(),
-                result_indicators: r.result_indicators.clone(),
+                responsible: std::mem::take(&mut r.responsible),
+                expected_result: take(&mut r.expected_result),
+                result_indicators: take(&mut r.result_indicators),
             });
         }
     }
@@ -284,18 +297,19 @@ fn plan_doc(head: &CycleHead, method: Option<&Methodology>, m: &PlanMember) -> P
     }
 }
 
-fn report_doc(head: &CycleHead, m: &PlanMember) -> ReportDoc {
+/// The report document of an organization; its texts are moved out of `m` (made last).
+fn report_doc(head: &CycleHead, m: &mut PlanMember) -> ReportDoc {
     ReportDoc {
         cycle: facts(head),
         rows: m
             .rows
-            .iter()
+            .iter_mut()
             .map(|r| ReportRowOut {
-                number: r.number.clone(),
-                implemented_measures: r.implemented_measures.clone(),
+                number: std::mem::take(&mut r.number),
+                implemented_measures: std::mem::take(&mut r.implemented_measures),
                 actual_date: r.actual_date,
                 status: r.status,
-                cancel_reason: r.cancel_reason.clone().unwrap_or_default(),
+                cancel_reason: r.cancel_reason.take().unwrap_or_default(),
             })
             .collect(),
     }
@@ -626,6 +640,7 @@ fn read_documents(
         let mut seen = 0u64;
         export_data::for_each_plan::<anyhow::Error>(conn, head.id, |m| {
             seen += 1;
+            // `plan_kinds` is sorted: the plan (which leaves the report's texts) comes first.
             for &kind in &plan_kinds {
                 let doc = if kind == Kind::Plan {
                     Document::Plan(plan_doc(head, r.method, m))
