@@ -22,6 +22,7 @@ use crate::exchange::busgov::writer::write_packet;
 use crate::exchange::busgov::{self, Kind};
 use crate::service::methodology::Methods;
 use crate::service::session;
+use crate::store::StoreError;
 use crate::store::audit::{self, Action};
 use crate::store::export_data::{self, CycleHead, PartyRow, PlanMember, ResultsMember};
 use crate::store::exports::{self, Exported};
@@ -753,7 +754,9 @@ fn export_cycle(
     })?;
     // IMMEDIATE: the write lock is taken now, not at the first record, so another writer cannot
     // slip in between the reads and the writes of this export.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(StoreError::from)?;
     let mut run = Run {
         conn: &tx,
         head: &head,
@@ -883,7 +886,7 @@ fn export_cycle(
         // Committed first, renamed into place after: a failed commit drops (removes) the
         // package; a kill between the two leaves it under its temporary name, and the next
         // export into the folder finds it recorded and puts it in place.
-        tx.commit()?;
+        tx.commit().map_err(StoreError::from)?;
         outcome.paths = Some(finished.publish()?);
     }
     Ok(outcome)
