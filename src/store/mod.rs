@@ -44,6 +44,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/001_initial.sql")),
     M::up(include_str!("migrations/002_spot_check.sql")),
     M::up(include_str!("migrations/003_busgov_export.sql")),
+    M::up(include_str!("migrations/004_score_parts_packed.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
 use super::Result;
@@ -168,166 +167,92 @@ pub fn replace_results(
     }
     score_writes.extend(order.iter().copied().filter(|&i| !seen[i]));
 
-    // Parts: merge the stored ones (by membership, then code) with the computed ones.
-    let mut part_writes: Vec<(usize, usize)> = Vec::new();
-    let mut part_deletes: Vec<(i64, String)> = Vec::new();
-    let mut appeared = vec![false; results.len()];
+    // Parts: one JSON object a member (see migration 004). The stored text is compared with
+    // the text the computed parts make, so an unchanged member costs one formatting and one
+    // comparison, and only members whose text differs are written.
+    let mut part_writes: Vec<usize> = Vec::new();
+    let mut stray: Vec<i64> = Vec::new();
+    let mut text = String::new();
     {
         let mut stmt = conn.prepare(
-            "SELECT p.membership_id, p.code, p.value, p.place FROM score_part p
+            "SELECT p.membership_id, p.parts FROM score_parts p
              WHERE p.membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1)
              ORDER BY p.membership_id",
         )?;
         let mut rows = stmt.query([cycle_id])?;
-        // Stored parts come by code within a member; the computed ones are in the method's order,
-        // the same for every member. One ordering by code, checked per member, lets each stored
-        // row find its computed part at the next place instead of searching.
-        let by_code = |i: usize| -> Vec<usize> {
-            let mut ks: Vec<usize> = (0..results[i].parts.len()).collect();
-            ks.sort_by(|&a, &b| results[i].parts[a].code.cmp(&results[i].parts[b].code));
-            ks
-        };
-        let template: Vec<usize> = order.first().map(|&i| by_code(i)).unwrap_or_default();
-        let fits = |i: usize| {
-            let parts = &results[i].parts;
-            let first = order.first().map_or(&[][..], |&f| &results[f].parts[..]);
-            parts.len() == first.len() && parts.iter().zip(first).all(|(a, b)| a.code == b.code)
-        };
         let mut cursor = 0; // into `order`, which is by membership id like the rows
-        let mut sorted: Vec<usize> = Vec::new();
-        let mut next = 0; // into `sorted`
-        let mut current: Option<(i64, usize, Vec<bool>)> = None;
-        let finish = |done: Option<(i64, usize, Vec<bool>)>, out: &mut Vec<(usize, usize)>| {
-            if let Some((_, i, found)) = done {
-                out.extend(
-                    found
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, f)| !**f)
-                        .map(|(k, _)| (i, k)),
-                );
-            }
-        };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             while cursor < order.len() && results[order[cursor]].membership_id < id {
+                part_writes.push(order[cursor]);
                 cursor += 1;
             }
             let Some(&i) = order
                 .get(cursor)
                 .filter(|&&i| results[i].membership_id == id)
             else {
-                continue; // the member's score is gone: all its parts go below
-            };
-            if current.as_ref().map(|c| c.0) != Some(id) {
-                finish(current.take(), &mut part_writes);
-                appeared[i] = true;
-                current = Some((id, i, vec![false; results[i].parts.len()]));
-                sorted = if fits(i) {
-                    template.clone()
-                } else {
-                    by_code(i)
-                };
-                next = 0;
-            }
-            let Some((_, _, found)) = current.as_mut() else {
+                stray.push(id); // no result now: its parts go below
                 continue;
             };
-            let code = r.get_ref(1)?.as_str().unwrap_or_default();
-            let parts = &results[i].parts;
-            let at = match sorted.get(next) {
-                Some(&k) if parts[k].code == code => {
-                    next += 1;
-                    Some(k)
-                }
-                _ => parts.iter().position(|p| p.code == code),
-            };
-            match at {
-                Some(k) => {
-                    found[k] = true;
-                    let p = &results[i].parts[k];
-                    let same =
-                        r.get::<_, f64>(2)? == p.value && r.get::<_, Option<u32>>(3)? == p.place;
-                    if !same {
-                        part_writes.push((i, k));
-                    }
-                }
-                None => part_deletes.push((id, code.to_string())),
+            cursor += 1;
+            encode_parts(&results[i].parts, &mut text)?;
+            if r.get_ref(1)?.as_str().ok() != Some(text.as_str()) {
+                part_writes.push(i);
             }
         }
-        finish(current.take(), &mut part_writes);
-    }
-    // Members with a result but no stored part at all: every part is new.
-    for &i in &order {
-        if !appeared[i] {
-            part_writes.extend((0..results[i].parts.len()).map(|k| (i, k)));
-        }
+        part_writes.extend(order[cursor.min(order.len())..].iter().copied());
     }
 
     // Now write: nothing is being read any more.
-    let mut drop_part = conn.prepare_cached("DELETE FROM score_part WHERE membership_id = ?1")?;
+    let mut drop_parts = conn.prepare_cached("DELETE FROM score_parts WHERE membership_id = ?1")?;
     let mut drop_score = conn.prepare_cached("DELETE FROM score WHERE membership_id = ?1")?;
     for id in &gone {
-        drop_part.execute([id])?;
+        drop_parts.execute([id])?;
         drop_score.execute([id])?;
     }
     // Failed members never keep a score or parts.
     for (id, _) in failed {
-        drop_part.execute([id])?;
+        drop_parts.execute([id])?;
         drop_score.execute([id])?;
     }
-    let mut drop_one =
-        conn.prepare_cached("DELETE FROM score_part WHERE membership_id = ?1 AND code = ?2")?;
-    for (id, code) in &part_deletes {
-        drop_one.execute(params![id, code])?;
+    for id in &stray {
+        drop_parts.execute([id])?;
     }
 
+    // One row a statement: a multi-row statement needs a statement journal (it could fail
+    // half-way), which SQLite spills to a temporary file; 200,000 single-row steps cost less.
     score_writes.sort_unstable_by_key(|&i| results[i].membership_id);
-    write_batched(
-        conn,
+    let mut put_score = conn.prepare_cached(
         "INSERT INTO score (membership_id, methodology, total, place, ranked, group_place,
-                            group_ranked, computed_at) VALUES ",
-        "(?,?,?,?,?,?,?,?)",
-        " ON CONFLICT (membership_id) DO UPDATE SET methodology = excluded.methodology,
+                            group_ranked, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (membership_id) DO UPDATE SET methodology = excluded.methodology,
             total = excluded.total, place = excluded.place, ranked = excluded.ranked,
             group_place = excluded.group_place, group_ranked = excluded.group_ranked,
             computed_at = excluded.computed_at",
-        &score_writes,
-        |&i, out| {
-            let r = &results[i];
-            out.extend([
-                Value::Integer(r.membership_id),
-                Value::Text(methodology.to_string()),
-                Value::Real(r.total),
-                Value::Integer(r.place.into()),
-                Value::Integer(r.ranked.into()),
-                Value::Integer(r.group_place.into()),
-                Value::Integer(r.group_ranked.into()),
-                Value::Text(computed_at.to_string()),
-            ]);
-        },
     )?;
-    part_writes.sort_unstable_by(|a, b| {
-        (results[a.0].membership_id, &results[a.0].parts[a.1].code)
-            .cmp(&(results[b.0].membership_id, &results[b.0].parts[b.1].code))
-    });
-    write_batched(
-        conn,
-        "INSERT INTO score_part (membership_id, code, value, place) VALUES ",
-        "(?,?,?,?)",
-        " ON CONFLICT (membership_id, code) DO UPDATE SET value = excluded.value,
-            place = excluded.place",
-        &part_writes,
-        |&(i, k), out| {
-            let p = &results[i].parts[k];
-            out.extend([
-                Value::Integer(results[i].membership_id),
-                Value::Text(p.code.clone()),
-                Value::Real(p.value),
-                p.place.map_or(Value::Null, |v| Value::Integer(v.into())),
-            ]);
-        },
+    for &i in &score_writes {
+        let r = &results[i];
+        put_score.execute(params![
+            r.membership_id,
+            methodology,
+            r.total,
+            r.place,
+            r.ranked,
+            r.group_place,
+            r.group_ranked,
+            computed_at
+        ])?;
+    }
+    // `part_writes` is in membership order: appended to the end of the table's B-tree when the
+    // members are new, as a first computation's are.
+    let mut put_parts = conn.prepare_cached(
+        "INSERT INTO score_parts (membership_id, parts) VALUES (?1, ?2)
+         ON CONFLICT (membership_id) DO UPDATE SET parts = excluded.parts",
     )?;
+    for &i in &part_writes {
+        encode_parts(&results[i].parts, &mut text)?;
+        put_parts.execute(params![results[i].membership_id, text])?;
+    }
 
     conn.execute(
         "UPDATE membership SET score_error = NULL WHERE cycle_id = ?1 AND score_error IS NOT NULL",
@@ -344,35 +269,66 @@ pub fn replace_results(
     Ok(())
 }
 
-/// Rows per multi-row statement: fewer statements to run for a big write.
-const BATCH: usize = 64;
-
-/// Runs `head` + `row` × n + `tail` over `items` in batches of [`BATCH`] rows, `bind` giving each
-/// item's values in column order.
-fn write_batched<T>(
-    conn: &Connection,
-    head: &str,
-    row: &str,
-    tail: &str,
-    items: &[T],
-    mut bind: impl FnMut(&T, &mut Vec<Value>),
-) -> Result<()> {
-    let sql = |n: usize| format!("{head}{}{tail}", vec![row; n].join(","));
-    let full = sql(BATCH);
-    let mut values = Vec::new();
-    for chunk in items.chunks(BATCH) {
-        values.clear();
-        for item in chunk {
-            bind(item, &mut values);
-        }
-        let text = if chunk.len() == BATCH {
-            full.clone()
-        } else {
-            sql(chunk.len())
-        };
-        conn.prepare_cached(&text)?
-            .execute(params_from_iter(values.iter()))?;
+/// Writes `parts` as stored in `score_parts.parts` into `out` (cleared first): a JSON object
+/// code → `[value, place]`, codes in byte order (SQLite's `BINARY` order, the order the old
+/// table's key gave), values in the shortest text that reads back as the same number, always
+/// with a decimal point (so SQLite reads them as REAL). The same parts always give the same
+/// text, which is how a recompute sees that nothing changed.
+pub fn encode_parts(parts: &[Part], out: &mut String) -> Result<()> {
+    use std::fmt::Write as _;
+    out.clear();
+    let mut order: Vec<&Part> = parts.iter().collect();
+    if !order.is_sorted_by(|a, b| a.code <= b.code) {
+        order.sort_unstable_by(|a, b| a.code.cmp(&b.code));
     }
+    out.push('{');
+    for (n, p) in order.iter().enumerate() {
+        if n > 0 && order[n - 1].code == p.code {
+            return Err(super::StoreError::Invalid(format!(
+                "в результате участника показатель {} встречается дважды",
+                p.code
+            )));
+        }
+        if !(0.0..=100.0).contains(&p.value) {
+            return Err(super::StoreError::Invalid(format!(
+                "значение показателя {} вне пределов 0–100: {}",
+                p.code, p.value
+            )));
+        }
+        if n > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        for c in p.code.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c < ' ' => {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push_str("\":[");
+        let start = out.len();
+        let _ = write!(out, "{}", p.value);
+        if !out[start..].contains(['.', 'e', 'E']) {
+            out.push_str(".0");
+        }
+        match p.place {
+            Some(place) if place >= 1 => {
+                let _ = write!(out, ",{place}]");
+            }
+            Some(_) => {
+                return Err(super::StoreError::Invalid(format!(
+                    "место по показателю {} должно быть не меньше 1",
+                    p.code
+                )));
+            }
+            None => out.push_str(",null]"),
+        }
+    }
+    out.push('}');
     Ok(())
 }
 
@@ -394,13 +350,9 @@ pub struct RatingRow {
 
 /// The cycle's rating, best first (then by name), with the values of `criteria` codes.
 pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec<RatingRow>> {
+    // Each criterion's value straight from the member's packed parts (migration 004).
     let pivot: String = (0..criteria.len())
-        .map(|i| {
-            format!(
-                ", (SELECT p.value FROM score_part p WHERE p.membership_id = m.id AND p.code = ?{})",
-                i + 2
-            )
-        })
+        .map(|i| format!(", CAST(json_extract(sp.parts, ?{}) AS REAL)", i + 2))
         .collect();
     let sql = format!(
         "SELECT m.org_id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
@@ -408,6 +360,7 @@ pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec
          FROM membership m
          JOIN score s ON s.membership_id = m.id
          JOIN organization o ON o.id = m.org_id
+         LEFT JOIN score_parts sp ON sp.membership_id = m.id
          WHERE m.cycle_id = ?1
          ORDER BY s.place, o.short_name, o.id"
     );
@@ -415,7 +368,7 @@ pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec
     let bind = std::iter::once(rusqlite::types::Value::Integer(cycle_id)).chain(
         criteria
             .iter()
-            .map(|c| rusqlite::types::Value::Text((*c).to_string())),
+            .map(|c| rusqlite::types::Value::Text(part_value_path(c))),
     );
     let rows = stmt.query_map(params_from_iter(bind), |r| {
         let criteria = (0..criteria.len())
@@ -437,6 +390,18 @@ pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The JSON path of a part's value in `score_parts.parts`.
+fn part_value_path(code: &str) -> String {
+    let mut quoted = String::new();
+    for c in code.chars() {
+        if c == '"' || c == '\\' {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    format!("$.\"{quoted}\"[0]")
+}
+
 /// Members of the cycle whose inputs could not be scored: (organization, ИНН, reason).
 pub fn errors(conn: &Connection, cycle_id: i64) -> Result<Vec<(String, String, String)>> {
     let mut stmt = conn.prepare(
@@ -446,4 +411,213 @@ pub fn errors(conn: &Connection, cycle_id: i64) -> Result<Vec<(String, String, S
     )?;
     let rows = stmt.query_map([cycle_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = "
+        INSERT INTO authority (id, name, short_name, region, inn, kpp, ogrn)
+            VALUES (1, 'Комитет полностью', 'Комитет', 'Область', '7701234567', '770101001', '1027700132195');
+        INSERT INTO cycle (id, year, sector, authority_id, region, status, methodology)
+            VALUES (5, 2024, 'social', 1, 'Область', 'published', '2018');
+        INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region)
+            VALUES (1, 'Первое', 'Первое', '7701234568', '770101001', '1027700132196', '12345678', 'social', 'Область'),
+                   (2, 'Второе', '', '7701234569', '770101001', '1027700132197', '12345679', 'social', 'Область');
+        INSERT INTO membership (id, cycle_id, org_id, grp) VALUES (10, 5, 1, 'x'), (11, 5, 2, 'x');
+        INSERT INTO score VALUES (10, '2018', 90, 1, 2, 1, 2, 't'), (11, '2018', 80, 2, 2, 2, 2, 't');";
+
+    type Row = (i64, String, u64, Option<u32>);
+
+    /// Every stored part through the `score_part` view, values as their bits (exact).
+    fn all_parts(conn: &Connection) -> Vec<Row> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT membership_id, code, value, place, typeof(value) FROM score_part
+                 ORDER BY membership_id, code",
+            )
+            .unwrap();
+        stmt.query_map([], |r| {
+            assert_eq!(r.get::<_, String>(4)?, "real", "values read as REAL");
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, f64>(2)?.to_bits(),
+                r.get(3)?,
+            ))
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+    }
+
+    #[test]
+    fn version_3_parts_are_converted_in_place_with_exact_values() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        rusqlite_migration::Migrations::from_slice(&crate::store::MIGRATION_SLICE[..3])
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute_batch(FIXTURE).unwrap();
+        // Values that need all seventeen digits to read back, and whole ones.
+        let values: [f64; 7] = [
+            70.0,
+            100.0 / 3.0,
+            0.1 + 0.2,
+            87.45,
+            0.0,
+            100.0,
+            99.999_999_999_999_99,
+        ];
+        let mut old = Vec::new();
+        for (k, v) in values.iter().enumerate() {
+            for (id, code, place) in [
+                (10, format!("К{k}"), Some(k as u32 + 1)),
+                (11, format!("{k}.1"), None),
+            ] {
+                conn.execute(
+                    "INSERT INTO score_part (membership_id, code, value, place) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, code, v, place],
+                )
+                .unwrap();
+                old.push((id, code, v.to_bits(), place));
+            }
+        }
+        old.sort();
+        assert_eq!(all_parts(&conn), old);
+        crate::store::MIGRATIONS.to_latest(&mut conn).unwrap();
+        let kind: String = conn
+            .query_row(
+                "SELECT type FROM sqlite_schema WHERE name = 'score_part'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kind, "view");
+        assert_eq!(
+            all_parts(&conn),
+            old,
+            "the view gives back exactly what the table held"
+        );
+        // The rating reads the packed parts directly.
+        let rows = rating(&conn, 5, &["К1", "К6", "К9"]).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].criteria, [Some(100.0 / 3.0), Some(values[6]), None]);
+        assert_eq!(rows[1].criteria, [None, None, None]);
+    }
+
+    #[test]
+    fn the_view_takes_inserts_updates_and_deletes_with_the_tables_rules() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(FIXTURE).unwrap();
+        conn.execute_batch(
+            "INSERT INTO score_part VALUES (10, 'К1', 70, 2), (10, '1.1', 50.5, NULL), (11, 'К1', 75, 1);",
+        )
+        .unwrap();
+        let bits = |v: f64| v.to_bits();
+        assert_eq!(
+            all_parts(&conn),
+            [
+                (10, "1.1".to_string(), bits(50.5), None),
+                (10, "К1".to_string(), bits(70.0), Some(2)),
+                (11, "К1".to_string(), bits(75.0), Some(1)),
+            ]
+        );
+        for bad in [
+            "INSERT INTO score_part VALUES (10, 'К1', 71, 2)", // the same code twice
+            "INSERT INTO score_part VALUES (10, 'К2', 101, 2)", // out of range
+            "INSERT INTO score_part VALUES (10, 'К2', NULL, 2)", // no value
+            "INSERT INTO score_part VALUES (10, 'К2', 50, 0)", // place below 1
+            "INSERT INTO score_part VALUES (99, 'К2', 50, 1)", // no such member
+        ] {
+            assert!(conn.execute(bad, []).is_err(), "{bad}");
+        }
+        conn.execute(
+            "UPDATE score_part SET value = 60, place = 3 WHERE membership_id = 10 AND code = 'К1'",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "DELETE FROM score_part WHERE membership_id = 10 AND code = '1.1'",
+            [],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM score_part WHERE membership_id = 11", [])
+            .unwrap();
+        assert_eq!(
+            all_parts(&conn),
+            [(10, "К1".to_string(), bits(60.0), Some(3))]
+        );
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM score_parts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1, "a member left with no parts keeps no row");
+        // A member's parts go with the member.
+        conn.execute("DELETE FROM score WHERE membership_id = 10", [])
+            .unwrap();
+        conn.execute("DELETE FROM membership WHERE id = 10", [])
+            .unwrap();
+        assert!(all_parts(&conn).is_empty());
+    }
+
+    #[test]
+    fn encoded_parts_read_back_through_the_view_bit_for_bit() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(FIXTURE).unwrap();
+        // A fixed pseudo-random walk over 0–100 (xorshift), plus the edges and two-digit values.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut values: Vec<f64> = (0..2000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 11) as f64 / (1u64 << 53) as f64 * 100.0
+            })
+            .collect();
+        values.extend((0..=10_000).map(|n| f64::from(n) / 100.0));
+        values.extend([0.0, 100.0, f64::MIN_POSITIVE, 1e-300, 5e-324]);
+        let mut text = String::new();
+        for chunk in values.chunks(97) {
+            let parts: Vec<Part> = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, &value)| Part {
+                    code: format!("{k:03}"),
+                    value,
+                    place: (k % 2 == 0).then_some(k as u32 + 1),
+                })
+                .collect();
+            encode_parts(&parts, &mut text).unwrap();
+            conn.execute(
+                "INSERT OR REPLACE INTO score_parts (membership_id, parts) VALUES (10, ?1)",
+                [&text],
+            )
+            .unwrap();
+            let back: Vec<Row> = all_parts(&conn);
+            let want: Vec<Row> = parts
+                .iter()
+                .map(|p| (10, p.code.clone(), p.value.to_bits(), p.place))
+                .collect();
+            assert_eq!(back, want);
+        }
+        // Codes in byte order whatever the order given; a code twice or a value out of range is
+        // refused rather than stored.
+        let part = |code: &str, value| Part {
+            code: code.into(),
+            value,
+            place: None,
+        };
+        encode_parts(
+            &[part("К1", 1.0), part("1.1", 2.0), part("\"", 3.0)],
+            &mut text,
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            r#"{"\"":[3.0,null],"1.1":[2.0,null],"К1":[1.0,null]}"#
+        );
+        assert!(encode_parts(&[part("1.1", 1.0), part("1.1", 2.0)], &mut text).is_err());
+        assert!(encode_parts(&[part("1.1", f64::NAN)], &mut text).is_err());
+        assert!(encode_parts(&[part("1.1", 100.5)], &mut text).is_err());
+    }
 }
