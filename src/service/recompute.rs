@@ -2,6 +2,7 @@
 //! version, then places overall, per group and per criterion, stored in one transaction.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::Context;
 use rusqlite::{Connection, TransactionBehavior};
@@ -11,7 +12,7 @@ use crate::domain::scoring::score;
 use crate::service::methodology::Methods;
 use crate::service::session;
 use crate::store;
-use crate::store::scores::{MemberResult, Part};
+use crate::store::scores::MemberResult;
 
 /// What a recompute did.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,13 +23,14 @@ pub struct Recomputed {
     pub failed: Vec<(String, String)>,
 }
 
-/// One member's computed values, compact: criteria and indicators in the method's order.
+/// One member's computed values, compact: criteria then indicators in the method's order, their
+/// codes in a list shared by the members scored alike.
 struct Computed {
     membership_id: i64,
     group: String,
     total: f64,
-    criteria: Vec<f64>,
-    indicators: Vec<(String, f64)>,
+    codes: Arc<[String]>,
+    values: Vec<f64>,
 }
 
 /// Recomputes the cycle's scores and ratings and stores them, replacing what was there; the
@@ -69,27 +71,48 @@ pub(crate) fn recompute(
     let mut computed = Vec::new();
     let mut failed = Vec::new();
     let mut failed_ids = Vec::new();
+    // Criteria codes then indicator codes: the members of a cycle share one sector, so one list.
+    let mut shared: Option<Arc<[String]>> = None;
+    let ncrit = criteria_codes.len();
     store::scores::for_each_member_inputs(conn, cycle_id, |m| {
         match score(method, cycle.sector, &m.org_name, &m.inputs) {
-            Ok(card) => computed.push(Computed {
-                membership_id: m.membership_id,
-                group: m.group,
-                total: card.total,
-                criteria: criteria_codes
-                    .iter()
-                    .map(|code| {
-                        card.criteria
+            Ok(card) => {
+                let fits = |codes: &[String]| {
+                    codes.len() == ncrit + card.indicators.len()
+                        && codes[ncrit..]
                             .iter()
-                            .find(|c| c.code == *code)
-                            .map_or(0.0, |c| c.value)
-                    })
-                    .collect(),
-                indicators: card
-                    .indicators
-                    .into_iter()
-                    .map(|i| (i.code, i.value))
-                    .collect(),
-            }),
+                            .zip(&card.indicators)
+                            .all(|(c, i)| *c == i.code)
+                };
+                let codes = match &shared {
+                    Some(codes) if fits(codes) => Arc::clone(codes),
+                    _ => {
+                        let codes: Arc<[String]> = criteria_codes
+                            .iter()
+                            .map(|c| (*c).to_string())
+                            .chain(card.indicators.iter().map(|i| i.code.clone()))
+                            .collect();
+                        shared.get_or_insert_with(|| Arc::clone(&codes));
+                        codes
+                    }
+                };
+                let criteria = criteria_codes.iter().map(|code| {
+                    card.criteria
+                        .iter()
+                        .find(|c| c.code == *code)
+                        .map_or(0.0, |c| c.value)
+                });
+                let values = criteria
+                    .chain(card.indicators.iter().map(|i| i.value))
+                    .collect();
+                computed.push(Computed {
+                    membership_id: m.membership_id,
+                    group: m.group,
+                    total: card.total,
+                    codes,
+                    values,
+                });
+            }
             Err(e) => {
                 failed_ids.push((m.membership_id, e.to_string()));
                 failed.push((m.org_name, e.to_string()));
@@ -102,7 +125,7 @@ pub(crate) fn recompute(
     let overall = places(&totals, digits);
     let criterion_places: Vec<Vec<u32>> = (0..criteria_codes.len())
         .map(|k| {
-            let values: Vec<f64> = computed.iter().map(|c| c.criteria[k]).collect();
+            let values: Vec<f64> = computed.iter().map(|c| c.values[k]).collect();
             places(&values, digits)
         })
         .collect();
@@ -119,23 +142,18 @@ pub(crate) fn recompute(
     drop(group_sizes);
     drop(groups);
 
-    // The computed values move into the results (their indicator codes too): at 100,000
-    // members one copy of two million parts is held, not two.
+    // The computed values move into the results, the codes stay shared.
     let ranked = computed.len() as u32;
     let results: Vec<MemberResult> = computed
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let criteria = criteria_codes.iter().enumerate().map(|(k, code)| Part {
-                code: (*code).to_string(),
-                value: c.criteria[k],
-                place: Some(criterion_places[k][i]),
-            });
-            let indicators = c.indicators.into_iter().map(|(code, value)| Part {
-                code,
-                value,
-                place: None,
-            });
+            let values = c
+                .values
+                .iter()
+                .enumerate()
+                .map(|(k, &v)| (v, criterion_places.get(k).map(|p| p[i])))
+                .collect();
             MemberResult {
                 membership_id: c.membership_id,
                 total: c.total,
@@ -143,7 +161,8 @@ pub(crate) fn recompute(
                 ranked,
                 group_place: group_places[i],
                 group_ranked: group_ranked[i],
-                parts: criteria.chain(indicators).collect(),
+                codes: c.codes,
+                values,
             }
         })
         .collect();

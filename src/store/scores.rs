@@ -1,6 +1,7 @@
 //! Indicator inputs of a cycle in, computed results out, and the rating as stored.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rusqlite::{Connection, params, params_from_iter};
 
@@ -29,8 +30,9 @@ pub fn for_each_member_inputs(
     cycle_id: i64,
     mut f: impl FnMut(MemberInputs) -> Result<()>,
 ) -> Result<()> {
-    // Key names by id: a small dense table, looked up once for each of millions of values.
-    let mut keys: Vec<Option<String>> = Vec::new();
+    // Key names by id: a small dense table, looked up once for each of millions of values; each
+    // value takes a clone of the shared name, not a new string.
+    let mut keys: Vec<Option<Arc<str>>> = Vec::new();
     {
         let mut stmt = conn.prepare("SELECT id, key FROM input_key")?;
         let mut rows = stmt.query([])?;
@@ -41,7 +43,7 @@ pub fn for_each_member_inputs(
             if id >= keys.len() {
                 keys.resize(id + 1, None);
             }
-            keys[id] = Some(r.get(1)?);
+            keys[id] = Some(Arc::from(r.get::<_, String>(1)?));
         }
     }
     let mut members = conn.prepare(
@@ -82,7 +84,7 @@ pub fn for_each_member_inputs(
             if membership_id == member.membership_id
                 && let Some(Some(key)) = usize::try_from(key_id).ok().and_then(|k| keys.get(k))
             {
-                member.inputs.set(key.as_str(), value);
+                member.inputs.set_shared(Arc::clone(key), value);
             }
             pending = next_input(&mut inputs)?;
         }
@@ -108,7 +110,11 @@ pub struct MemberResult {
     pub ranked: u32,
     pub group_place: u32,
     pub group_ranked: u32,
-    pub parts: Vec<Part>,
+    /// Codes of the parts, in the order of `values`: one list shared by every member a method
+    /// scored alike, not two million strings.
+    pub codes: Arc<[String]>,
+    /// Each part's value and place (a criterion has a place, an indicator none).
+    pub values: Vec<(f64, Option<u32>)>,
 }
 
 /// Replaces the cycle's stored results with `results` (computed by `methodology` at
@@ -172,6 +178,7 @@ pub fn replace_results(
     // comparison, and only members whose text differs are written.
     let mut part_writes: Vec<usize> = Vec::new();
     let mut stray: Vec<i64> = Vec::new();
+    let mut encoder = PartsEncoder::default();
     let mut text = String::new();
     {
         let mut stmt = conn.prepare(
@@ -195,7 +202,7 @@ pub fn replace_results(
                 continue;
             };
             cursor += 1;
-            encode_parts(&results[i].parts, &mut text)?;
+            encoder.encode(&results[i].codes, &results[i].values, &mut text)?;
             if r.get_ref(1)?.as_str().ok() != Some(text.as_str()) {
                 part_writes.push(i);
             }
@@ -250,7 +257,7 @@ pub fn replace_results(
          ON CONFLICT (membership_id) DO UPDATE SET parts = excluded.parts",
     )?;
     for &i in &part_writes {
-        encode_parts(&results[i].parts, &mut text)?;
+        encoder.encode(&results[i].codes, &results[i].values, &mut text)?;
         put_parts.execute(params![results[i].membership_id, text])?;
     }
 
@@ -269,67 +276,154 @@ pub fn replace_results(
     Ok(())
 }
 
-/// Writes `parts` as stored in `score_parts.parts` into `out` (cleared first): a JSON object
-/// code → `[value, place]`, codes in byte order (SQLite's `BINARY` order, the order the old
-/// table's key gave), values in the shortest text that reads back as the same number, always
-/// with a decimal point (so SQLite reads them as REAL). The same parts always give the same
-/// text, which is how a recompute sees that nothing changed.
-pub fn encode_parts(parts: &[Part], out: &mut String) -> Result<()> {
-    use std::fmt::Write as _;
-    out.clear();
-    let mut order: Vec<&Part> = parts.iter().collect();
-    if !order.is_sorted_by(|a, b| a.code <= b.code) {
-        order.sort_unstable_by(|a, b| a.code.cmp(&b.code));
-    }
-    out.push('{');
-    for (n, p) in order.iter().enumerate() {
-        if n > 0 && order[n - 1].code == p.code {
-            return Err(super::StoreError::Invalid(format!(
-                "в результате участника показатель {} встречается дважды",
-                p.code
+/// Writes a member's parts as stored in `score_parts.parts`: a JSON object code →
+/// `[value, place]`, codes in byte order (SQLite's `BINARY` order, the order the old table's key
+/// gave), each value in the shortest text that reads back as the same number, always with a
+/// decimal point (so SQLite reads it as REAL). The same parts always give the same text, which
+/// is how a recompute sees that nothing changed.
+///
+/// The order of a code list is worked out once and kept while the next member has the same list.
+#[derive(Default)]
+pub struct PartsEncoder {
+    codes: Option<Arc<[String]>>,
+    /// Indices into `codes` in byte order of the code, each with its JSON key and `:[`.
+    order: Vec<(usize, String)>,
+}
+
+impl PartsEncoder {
+    /// Writes the parts `codes` × `values` into `out` (cleared first). Refuses a code given
+    /// twice, a value outside 0–100 (or not a number) and a place below 1.
+    pub fn encode(
+        &mut self,
+        codes: &Arc<[String]>,
+        values: &[(f64, Option<u32>)],
+        out: &mut String,
+    ) -> Result<()> {
+        let invalid = |text: String| super::StoreError::Invalid(text);
+        if codes.len() != values.len() {
+            return Err(invalid(format!(
+                "в результате участника {} кодов показателей и {} значений",
+                codes.len(),
+                values.len()
             )));
         }
-        if !(0.0..=100.0).contains(&p.value) {
-            return Err(super::StoreError::Invalid(format!(
-                "значение показателя {} вне пределов 0–100: {}",
-                p.code, p.value
-            )));
-        }
-        if n > 0 {
-            out.push(',');
-        }
-        out.push('"');
-        for c in p.code.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c if c < ' ' => {
-                    let _ = write!(out, "\\u{:04x}", c as u32);
-                }
-                c => out.push(c),
-            }
-        }
-        out.push_str("\":[");
-        let start = out.len();
-        let _ = write!(out, "{}", p.value);
-        if !out[start..].contains(['.', 'e', 'E']) {
-            out.push_str(".0");
-        }
-        match p.place {
-            Some(place) if place >= 1 => {
-                let _ = write!(out, ",{place}]");
-            }
-            Some(_) => {
-                return Err(super::StoreError::Invalid(format!(
-                    "место по показателю {} должно быть не меньше 1",
-                    p.code
+        if !self.codes.as_ref().is_some_and(|c| Arc::ptr_eq(c, codes)) {
+            let mut order: Vec<usize> = (0..codes.len()).collect();
+            order.sort_by(|&a, &b| codes[a].cmp(&codes[b]));
+            if let Some(w) = order.windows(2).find(|w| codes[w[0]] == codes[w[1]]) {
+                return Err(invalid(format!(
+                    "в результате участника показатель {} встречается дважды",
+                    codes[w[0]]
                 )));
             }
-            None => out.push_str(",null]"),
+            self.order = order
+                .into_iter()
+                .map(|k| (k, json_key(&codes[k])))
+                .collect();
+            self.codes = Some(Arc::clone(codes));
+        }
+        out.clear();
+        out.push('{');
+        for (n, (k, key)) in self.order.iter().enumerate() {
+            let (value, place) = values[*k];
+            if !(0.0..=100.0).contains(&value) {
+                return Err(invalid(format!(
+                    "значение показателя {} вне пределов 0–100: {value}",
+                    codes[*k]
+                )));
+            }
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(key);
+            push_value(out, value);
+            match place {
+                Some(0) => {
+                    return Err(invalid(format!(
+                        "место по показателю {} должно быть не меньше 1",
+                        codes[*k]
+                    )));
+                }
+                Some(place) => {
+                    out.push(',');
+                    push_u32(out, place);
+                    out.push(']');
+                }
+                None => out.push_str(",null]"),
+            }
+        }
+        out.push('}');
+        Ok(())
+    }
+}
+
+/// `"code":[` with the code escaped for JSON.
+fn json_key(code: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(code.len() + 4);
+    out.push('"');
+    for c in code.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c < ' ' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
         }
     }
-    out.push('}');
-    Ok(())
+    out.push_str("\":[");
+    out
+}
+
+/// A value 0–100 in the shortest text that reads back as the same number, with a decimal point.
+///
+/// Results are rounded to hundredths, so nearly every value is some n / 100: then the text is
+/// n's digits with the point put in (`94.77`, `94.7`, `94.0`) — the shortest text for that
+/// number, and exactly what general float formatting gives for it, several times faster. Any
+/// other value goes through the general formatting.
+fn push_value(out: &mut String, value: f64) {
+    let n = (value * 100.0).round();
+    if (0.0..=10_000.0).contains(&n) && n / 100.0 == value {
+        let n = n as u32;
+        push_u32(out, n / 100);
+        out.push('.');
+        let frac = n % 100;
+        out.push(char::from(b'0' + (frac / 10) as u8));
+        if !frac.is_multiple_of(10) {
+            out.push(char::from(b'0' + (frac % 10) as u8));
+        }
+        return;
+    }
+    use std::fmt::Write as _;
+    let start = out.len();
+    let _ = write!(out, "{value}");
+    if !out[start..].contains(['.', 'e', 'E']) {
+        out.push_str(".0");
+    }
+}
+
+fn push_u32(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// [`PartsEncoder::encode`] for a list of parts (tests and one-off writes).
+pub fn encode_parts(parts: &[Part], out: &mut String) -> Result<()> {
+    let codes: Arc<[String]> = parts.iter().map(|p| p.code.clone()).collect();
+    let values: Vec<(f64, Option<u32>)> = parts.iter().map(|p| (p.value, p.place)).collect();
+    PartsEncoder::default().encode(&codes, &values, out)
 }
 
 /// A row of a cycle's rating as stored.
@@ -599,6 +693,19 @@ mod tests {
                 .map(|p| (10, p.code.clone(), p.value.to_bits(), p.place))
                 .collect();
             assert_eq!(back, want);
+        }
+        // The quick text for hundredths is the text general formatting gives.
+        for n in 0..=10_000 {
+            let v = f64::from(n) / 100.0;
+            let mut quick = String::new();
+            push_value(&mut quick, v);
+            let general = format!("{v}");
+            let general = if general.contains('.') {
+                general
+            } else {
+                format!("{general}.0")
+            };
+            assert_eq!(quick, general);
         }
         // Codes in byte order whatever the order given; a code twice or a value out of range is
         // refused rather than stored.
