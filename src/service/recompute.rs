@@ -12,7 +12,9 @@ use crate::domain::scoring::score;
 use crate::service::methodology::Methods;
 use crate::service::session;
 use crate::store;
-use crate::store::scores::MemberResult;
+use crate::domain::methodology::Methodology;
+use crate::domain::sector::Sector;
+use crate::store::scores::{MemberInputs, MemberResult};
 
 /// What a recompute did.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +33,69 @@ struct Computed {
     total: f64,
     codes: Arc<[String]>,
     values: Vec<f64>,
+}
+
+/// Members sent to the scoring worker at a time.
+const SCORING_BATCH: usize = 256;
+
+/// What the scoring worker made of the members it was given.
+#[derive(Default)]
+struct Scored {
+    computed: Vec<Computed>,
+    /// (organization, reason) for the caller, (membership, reason) for the store.
+    failed: Vec<(String, String)>,
+    failed_ids: Vec<(i64, String)>,
+    /// Criteria codes then indicator codes: the members of a cycle share one sector, so one list.
+    shared: Option<Arc<[String]>>,
+}
+
+impl Scored {
+    fn add(&mut self, method: &Methodology, sector: Sector, criteria_codes: &[&str], m: MemberInputs) {
+        let card = match score(method, sector, &m.org_name, &m.inputs) {
+            Ok(card) => card,
+            Err(e) => {
+                self.failed_ids.push((m.membership_id, e.to_string()));
+                self.failed.push((m.org_name, e.to_string()));
+                return;
+            }
+        };
+        let ncrit = criteria_codes.len();
+        let fits = |codes: &[String]| {
+            codes.len() == ncrit + card.indicators.len()
+                && codes[ncrit..]
+                    .iter()
+                    .zip(&card.indicators)
+                    .all(|(c, i)| *c == i.code)
+        };
+        let codes = match &self.shared {
+            Some(codes) if fits(codes) => Arc::clone(codes),
+            _ => {
+                let codes: Arc<[String]> = criteria_codes
+                    .iter()
+                    .map(|c| (*c).to_string())
+                    .chain(card.indicators.iter().map(|i| i.code.clone()))
+                    .collect();
+                self.shared.get_or_insert_with(|| Arc::clone(&codes));
+                codes
+            }
+        };
+        let criteria = criteria_codes.iter().map(|code| {
+            card.criteria
+                .iter()
+                .find(|c| c.code == *code)
+                .map_or(0.0, |c| c.value)
+        });
+        let values = criteria
+            .chain(card.indicators.iter().map(|i| i.value))
+            .collect();
+        self.computed.push(Computed {
+            membership_id: m.membership_id,
+            group: m.group,
+            total: card.total,
+            codes,
+            values,
+        });
+    }
 }
 
 /// Recomputes the cycle's scores and ratings and stores them, replacing what was there; the
@@ -68,58 +133,48 @@ pub(crate) fn recompute(
     let digits = method.rounding.digits;
     let criteria_codes: Vec<&str> = method.criteria.iter().map(|c| c.code.as_str()).collect();
 
-    let mut computed = Vec::new();
-    let mut failed = Vec::new();
-    let mut failed_ids = Vec::new();
-    // Criteria codes then indicator codes: the members of a cycle share one sector, so one list.
-    let mut shared: Option<Arc<[String]>> = None;
-    let ncrit = criteria_codes.len();
-    store::scores::for_each_member_inputs(conn, cycle_id, |m| {
-        match score(method, cycle.sector, &m.org_name, &m.inputs) {
-            Ok(card) => {
-                let fits = |codes: &[String]| {
-                    codes.len() == ncrit + card.indicators.len()
-                        && codes[ncrit..]
-                            .iter()
-                            .zip(&card.indicators)
-                            .all(|(c, i)| *c == i.code)
-                };
-                let codes = match &shared {
-                    Some(codes) if fits(codes) => Arc::clone(codes),
-                    _ => {
-                        let codes: Arc<[String]> = criteria_codes
-                            .iter()
-                            .map(|c| (*c).to_string())
-                            .chain(card.indicators.iter().map(|i| i.code.clone()))
-                            .collect();
-                        shared.get_or_insert_with(|| Arc::clone(&codes));
-                        codes
-                    }
-                };
-                let criteria = criteria_codes.iter().map(|code| {
-                    card.criteria
-                        .iter()
-                        .find(|c| c.code == *code)
-                        .map_or(0.0, |c| c.value)
-                });
-                let values = criteria
-                    .chain(card.indicators.iter().map(|i| i.value))
-                    .collect();
-                computed.push(Computed {
-                    membership_id: m.membership_id,
-                    group: m.group,
-                    total: card.total,
-                    codes,
-                    values,
-                });
+    // Reading (SQLite, on this thread: the transaction's connection) and scoring (pure, on a
+    // worker) overlap: members go to the worker in batches while the next ones are read. On a
+    // machine shared with other work the two threads also get two shares of it.
+    let scored = std::thread::scope(|s| -> anyhow::Result<Scored> {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<MemberInputs>>(8);
+        let criteria_codes = &criteria_codes;
+        let sector = cycle.sector;
+        let worker = s.spawn(move || {
+            let mut out = Scored::default();
+            for batch in receive {
+                for m in batch {
+                    out.add(method, sector, criteria_codes, m);
+                }
             }
-            Err(e) => {
-                failed_ids.push((m.membership_id, e.to_string()));
-                failed.push((m.org_name, e.to_string()));
+            out
+        });
+        let mut batch = Vec::with_capacity(SCORING_BATCH);
+        let read = store::scores::for_each_member_inputs(conn, cycle_id, |m| {
+            batch.push(m);
+            if batch.len() == SCORING_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(SCORING_BATCH));
+                // The worker only stops receiving if it panicked: its join says so below.
+                let _ = send.send(full);
             }
+            Ok(())
+        });
+        if read.is_ok() && !batch.is_empty() {
+            let _ = send.send(batch);
         }
-        Ok(())
+        drop(send);
+        let scored = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("внутренняя ошибка: расчет баллов прерван"))?;
+        read?;
+        Ok(scored)
     })?;
+    let Scored {
+        computed,
+        failed,
+        failed_ids,
+        ..
+    } = scored;
 
     let totals: Vec<f64> = computed.iter().map(|c| c.total).collect();
     let overall = places(&totals, digits);
