@@ -7,13 +7,13 @@ use std::sync::Arc;
 use anyhow::Context;
 use rusqlite::{Connection, TransactionBehavior};
 
+use crate::domain::methodology::Methodology;
 use crate::domain::rating::{places, places_by_group};
 use crate::domain::scoring::score;
+use crate::domain::sector::Sector;
 use crate::service::methodology::Methods;
 use crate::service::session;
 use crate::store;
-use crate::domain::methodology::Methodology;
-use crate::domain::sector::Sector;
 use crate::store::scores::{MemberInputs, MemberResult};
 
 /// What a recompute did.
@@ -50,7 +50,13 @@ struct Scored {
 }
 
 impl Scored {
-    fn add(&mut self, method: &Methodology, sector: Sector, criteria_codes: &[&str], m: MemberInputs) {
+    fn add(
+        &mut self,
+        method: &Methodology,
+        sector: Sector,
+        criteria_codes: &[&str],
+        m: MemberInputs,
+    ) {
         let card = match score(method, sector, &m.org_name, &m.inputs) {
             Ok(card) => card,
             Err(e) => {
@@ -499,6 +505,7 @@ mod tests {
                  PRIMARY KEY (membership_id, code)
              ) WITHOUT ROWID;
              INSERT INTO score_part SELECT * FROM parts_v3;
+             CREATE INDEX score_total ON score (total DESC);
              DROP TABLE parts_v3;
              PRAGMA user_version = 3;
              COMMIT;",

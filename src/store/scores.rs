@@ -173,16 +173,16 @@ pub fn replace_results(
     }
     score_writes.extend(order.iter().copied().filter(|&i| !seen[i]));
 
-    // Parts: one JSON object a member (see migration 004). The stored text is compared with
-    // the text the computed parts make, so an unchanged member costs one formatting and one
-    // comparison, and only members whose text differs are written.
+    // Parts: one row a member, two JSONB objects (see migration 004). The stored bytes are
+    // compared with those the computed parts make, so an unchanged member costs one encoding
+    // and one comparison, and only members whose parts differ are written.
     let mut part_writes: Vec<usize> = Vec::new();
     let mut stray: Vec<i64> = Vec::new();
     let mut encoder = PartsEncoder::default();
-    let mut text = String::new();
+    let mut packed = Packed::default();
     {
         let mut stmt = conn.prepare(
-            "SELECT p.membership_id, p.parts FROM score_parts p
+            "SELECT p.membership_id, p.vals, p.places FROM score_parts p
              WHERE p.membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1)
              ORDER BY p.membership_id",
         )?;
@@ -202,8 +202,10 @@ pub fn replace_results(
                 continue;
             };
             cursor += 1;
-            encoder.encode(&results[i].codes, &results[i].values, &mut text)?;
-            if r.get_ref(1)?.as_str().ok() != Some(text.as_str()) {
+            encoder.encode(&results[i].codes, &results[i].values, &mut packed)?;
+            let same = r.get_ref(1)?.as_blob().ok() == Some(packed.vals.as_slice())
+                && r.get_ref(2)?.as_blob().ok() == Some(packed.places.as_slice());
+            if !same {
                 part_writes.push(i);
             }
         }
@@ -253,12 +255,16 @@ pub fn replace_results(
     // `part_writes` is in membership order: appended to the end of the table's B-tree when the
     // members are new, as a first computation's are.
     let mut put_parts = conn.prepare_cached(
-        "INSERT INTO score_parts (membership_id, parts) VALUES (?1, ?2)
-         ON CONFLICT (membership_id) DO UPDATE SET parts = excluded.parts",
+        "INSERT INTO score_parts (membership_id, vals, places) VALUES (?1, ?2, ?3)
+         ON CONFLICT (membership_id) DO UPDATE SET vals = excluded.vals, places = excluded.places",
     )?;
     for &i in &part_writes {
-        encoder.encode(&results[i].codes, &results[i].values, &mut text)?;
-        put_parts.execute(params![results[i].membership_id, text])?;
+        encoder.encode(&results[i].codes, &results[i].values, &mut packed)?;
+        put_parts.execute(params![
+            results[i].membership_id,
+            packed.vals,
+            packed.places
+        ])?;
     }
 
     conn.execute(
@@ -276,28 +282,65 @@ pub fn replace_results(
     Ok(())
 }
 
-/// Writes a member's parts as stored in `score_parts.parts`: a JSON object code →
-/// `[value, place]`, codes in byte order (SQLite's `BINARY` order, the order the old table's key
-/// gave), each value in the shortest text that reads back as the same number, always with a
-/// decimal point (so SQLite reads it as REAL). The same parts always give the same text, which
-/// is how a recompute sees that nothing changed.
+/// A member's parts as stored in `score_parts` (migration 004): SQLite JSONB objects, `vals`
+/// code → value for every part, `places` code → place for the criteria.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Packed {
+    pub vals: Vec<u8>,
+    pub places: Vec<u8>,
+}
+
+/// Writes members' parts as stored: codes in byte order (SQLite's `BINARY` order, the order the
+/// old table's key gave), each value as the shortest text that reads back as the same number,
+/// always with a decimal point (a JSON float, read as REAL). The same parts always give the
+/// same bytes, which is how a recompute sees that nothing changed.
 ///
 /// The order of a code list is worked out once and kept while the next member has the same list.
 #[derive(Default)]
 pub struct PartsEncoder {
     codes: Option<Arc<[String]>>,
-    /// Indices into `codes` in byte order of the code, each with its JSON key and `:[`.
-    order: Vec<(usize, String)>,
+    /// Indices into `codes` in byte order of the code, each with its JSONB key element.
+    order: Vec<(usize, Vec<u8>)>,
+    vals: Vec<u8>,
+    places: Vec<u8>,
+    number: String,
+}
+
+/// SQLite JSONB element types (https://sqlite.org/jsonb.html).
+const JSONB_INT: u8 = 3;
+const JSONB_FLOAT: u8 = 5;
+const JSONB_TEXT: u8 = 7;
+const JSONB_TEXTRAW: u8 = 10;
+const JSONB_OBJECT: u8 = 12;
+
+/// A JSONB element header: the type, and the payload size in the smallest form.
+fn jsonb_header(out: &mut Vec<u8>, kind: u8, size: usize) {
+    if size <= 11 {
+        out.push(((size as u8) << 4) | kind);
+    } else if let Ok(n) = u8::try_from(size) {
+        out.extend([0xC0 | kind, n]);
+    } else if let Ok(n) = u16::try_from(size) {
+        out.push(0xD0 | kind);
+        out.extend(n.to_be_bytes());
+    } else {
+        out.push(0xE0 | kind);
+        out.extend((size as u32).to_be_bytes());
+    }
+}
+
+fn jsonb_element(out: &mut Vec<u8>, kind: u8, payload: &[u8]) {
+    jsonb_header(out, kind, payload.len());
+    out.extend_from_slice(payload);
 }
 
 impl PartsEncoder {
-    /// Writes the parts `codes` × `values` into `out` (cleared first). Refuses a code given
-    /// twice, a value outside 0–100 (or not a number) and a place below 1.
+    /// Encodes the parts `codes` × `values` into `out`. Refuses a code given twice, a value
+    /// outside 0–100 (or not a number) and a place below 1.
     pub fn encode(
         &mut self,
         codes: &Arc<[String]>,
         values: &[(f64, Option<u32>)],
-        out: &mut String,
+        out: &mut Packed,
     ) -> Result<()> {
         let invalid = |text: String| super::StoreError::Invalid(text);
         if codes.len() != values.len() {
@@ -318,13 +361,21 @@ impl PartsEncoder {
             }
             self.order = order
                 .into_iter()
-                .map(|k| (k, json_key(&codes[k])))
+                .map(|k| {
+                    let code = &codes[k];
+                    // TEXT needs no escapes inside; anything else goes as TEXTRAW.
+                    let plain = !code.chars().any(|c| c == '"' || c == '\\' || c < ' ');
+                    let kind = if plain { JSONB_TEXT } else { JSONB_TEXTRAW };
+                    let mut key = Vec::with_capacity(code.len() + 2);
+                    jsonb_element(&mut key, kind, code.as_bytes());
+                    (k, key)
+                })
                 .collect();
             self.codes = Some(Arc::clone(codes));
         }
-        out.clear();
-        out.push('{');
-        for (n, (k, key)) in self.order.iter().enumerate() {
+        self.vals.clear();
+        self.places.clear();
+        for (k, key) in &self.order {
             let (value, place) = values[*k];
             if !(0.0..=100.0).contains(&value) {
                 return Err(invalid(format!(
@@ -332,11 +383,10 @@ impl PartsEncoder {
                     codes[*k]
                 )));
             }
-            if n > 0 {
-                out.push(',');
-            }
-            out.push_str(key);
-            push_value(out, value);
+            self.vals.extend_from_slice(key);
+            self.number.clear();
+            push_value(&mut self.number, value);
+            jsonb_element(&mut self.vals, JSONB_FLOAT, self.number.as_bytes());
             match place {
                 Some(0) => {
                     return Err(invalid(format!(
@@ -345,35 +395,20 @@ impl PartsEncoder {
                     )));
                 }
                 Some(place) => {
-                    out.push(',');
-                    push_u32(out, place);
-                    out.push(']');
+                    self.places.extend_from_slice(key);
+                    self.number.clear();
+                    push_u32(&mut self.number, place);
+                    jsonb_element(&mut self.places, JSONB_INT, self.number.as_bytes());
                 }
-                None => out.push_str(",null]"),
+                None => {}
             }
         }
-        out.push('}');
+        out.vals.clear();
+        jsonb_element(&mut out.vals, JSONB_OBJECT, &self.vals);
+        out.places.clear();
+        jsonb_element(&mut out.places, JSONB_OBJECT, &self.places);
         Ok(())
     }
-}
-
-/// `"code":[` with the code escaped for JSON.
-fn json_key(code: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(code.len() + 4);
-    out.push('"');
-    for c in code.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c < ' ' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push_str("\":[");
-    out
 }
 
 /// A value 0–100 in the shortest text that reads back as the same number, with a decimal point.
@@ -420,10 +455,12 @@ fn push_u32(out: &mut String, mut n: u32) {
 }
 
 /// [`PartsEncoder::encode`] for a list of parts (tests and one-off writes).
-pub fn encode_parts(parts: &[Part], out: &mut String) -> Result<()> {
+pub fn encode_parts(parts: &[Part]) -> Result<Packed> {
     let codes: Arc<[String]> = parts.iter().map(|p| p.code.clone()).collect();
     let values: Vec<(f64, Option<u32>)> = parts.iter().map(|p| (p.value, p.place)).collect();
-    PartsEncoder::default().encode(&codes, &values, out)
+    let mut out = Packed::default();
+    PartsEncoder::default().encode(&codes, &values, &mut out)?;
+    Ok(out)
 }
 
 /// A row of a cycle's rating as stored.
@@ -446,7 +483,7 @@ pub struct RatingRow {
 pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec<RatingRow>> {
     // Each criterion's value straight from the member's packed parts (migration 004).
     let pivot: String = (0..criteria.len())
-        .map(|i| format!(", CAST(json_extract(sp.parts, ?{}) AS REAL)", i + 2))
+        .map(|i| format!(", CAST(sp.vals ->> ?{} AS REAL)", i + 2))
         .collect();
     let sql = format!(
         "SELECT m.org_id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
@@ -484,7 +521,7 @@ pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The JSON path of a part's value in `score_parts.parts`.
+/// The JSON path of a part's value in `score_parts.vals`.
 fn part_value_path(code: &str) -> String {
     let mut quoted = String::new();
     for c in code.chars() {
@@ -493,7 +530,7 @@ fn part_value_path(code: &str) -> String {
         }
         quoted.push(c);
     }
-    format!("$.\"{quoted}\"[0]")
+    format!("$.\"{quoted}\"")
 }
 
 /// Members of the cycle whose inputs could not be scored: (organization, ИНН, reason).
@@ -670,7 +707,6 @@ mod tests {
             .collect();
         values.extend((0..=10_000).map(|n| f64::from(n) / 100.0));
         values.extend([0.0, 100.0, f64::MIN_POSITIVE, 1e-300, 5e-324]);
-        let mut text = String::new();
         for chunk in values.chunks(97) {
             let parts: Vec<Part> = chunk
                 .iter()
@@ -681,12 +717,22 @@ mod tests {
                     place: (k % 2 == 0).then_some(k as u32 + 1),
                 })
                 .collect();
-            encode_parts(&parts, &mut text).unwrap();
+            let packed = encode_parts(&parts).unwrap();
             conn.execute(
-                "INSERT OR REPLACE INTO score_parts (membership_id, parts) VALUES (10, ?1)",
-                [&text],
+                "INSERT OR REPLACE INTO score_parts (membership_id, vals, places) VALUES (10, ?1, ?2)",
+                [&packed.vals, &packed.places],
             )
             .unwrap();
+            // Well-formed JSONB, byte for byte what SQLite itself makes of the same JSON.
+            let (valid, same): (bool, bool) = conn
+                .query_row(
+                    "SELECT json_valid(?1, 8) AND json_valid(?2, 8),
+                            jsonb(json(?1)) = ?1 AND jsonb(json(?2)) = ?2",
+                    [&packed.vals, &packed.places],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert!(valid && same);
             let back: Vec<Row> = all_parts(&conn);
             let want: Vec<Row> = parts
                 .iter()
@@ -714,17 +760,26 @@ mod tests {
             value,
             place: None,
         };
-        encode_parts(
-            &[part("К1", 1.0), part("1.1", 2.0), part("\"", 3.0)],
-            &mut text,
-        )
+        let mut with_place = part("К2", 4.5);
+        with_place.place = Some(12);
+        let packed = encode_parts(&[
+            part("К1", 1.0),
+            part("1.1", 2.0),
+            part("\"", 3.0),
+            with_place,
+        ])
         .unwrap();
-        assert_eq!(
-            text,
-            r#"{"\"":[3.0,null],"1.1":[2.0,null],"К1":[1.0,null]}"#
-        );
-        assert!(encode_parts(&[part("1.1", 1.0), part("1.1", 2.0)], &mut text).is_err());
-        assert!(encode_parts(&[part("1.1", f64::NAN)], &mut text).is_err());
-        assert!(encode_parts(&[part("1.1", 100.5)], &mut text).is_err());
+        let (vals, places): (String, String) = conn
+            .query_row(
+                "SELECT json(?1), json(?2)",
+                [&packed.vals, &packed.places],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(vals, r#"{"\"":3.0,"1.1":2.0,"К1":1.0,"К2":4.5}"#);
+        assert_eq!(places, r#"{"К2":12}"#);
+        assert!(encode_parts(&[part("1.1", 1.0), part("1.1", 2.0)]).is_err());
+        assert!(encode_parts(&[part("1.1", f64::NAN)]).is_err());
+        assert!(encode_parts(&[part("1.1", 100.5)]).is_err());
     }
 }
