@@ -738,3 +738,55 @@ fn missing_corrupt_and_newer_databases_are_clear_errors_and_are_left_as_they_wer
     }
     assert_eq!(integrity(&newer), ["ok"]);
 }
+
+#[test]
+fn an_empty_file_is_not_taken_for_a_new_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.sqlite");
+    std::fs::write(&empty, b"").unwrap();
+    let path = empty.to_str().unwrap();
+    for args in [
+        &["--db", path, "check-db"][..],
+        &["--db", path, "cycles"],
+        &["--db", path, "score", "--cycle", "1"],
+        &[
+            "--db",
+            path,
+            "backup",
+            dir.path().join("copy.sqlite").to_str().unwrap(),
+        ],
+        &["demo", "--db", path, "--orgs", "5", "--today", TODAY],
+    ] {
+        let out = nok(args, dir.path());
+        assert_error(&out, "empty.sqlite не является базой данных nok");
+        assert_error(&out, "файл пустой (0 байт)");
+        assert_eq!(size(&empty), 0, "{args:?} wrote into the file");
+        assert!(!side(&empty, "-wal").exists() && !side(&empty, "-shm").exists());
+        assert!(!dir.path().join("copy.sqlite").exists());
+    }
+    // The demo builds over an empty file when asked to (it holds nothing to lose) ...
+    let out = nok(
+        &[
+            "demo", "--db", path, "--orgs", "5", "--today", TODAY, "--force",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(integrity(&empty), ["ok"]);
+    // ... and a path that does not exist is still created.
+    let fresh = dir.path().join("fresh.sqlite");
+    let out = nok(
+        &[
+            "demo",
+            "--db",
+            fresh.to_str().unwrap(),
+            "--orgs",
+            "5",
+            "--today",
+            TODAY,
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(size(&fresh) > 0);
+}

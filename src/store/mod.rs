@@ -164,6 +164,7 @@ pub fn open(path: &Path) -> Result<Connection> {
             error,
         })?;
     }
+    refuse_empty(path)?;
     if !path.exists() {
         create_private(path).map_err(|error| StoreError::Create {
             path: path.to_path_buf(),
@@ -194,6 +195,7 @@ pub(crate) fn create_private(path: &Path) -> std::io::Result<()> {
 
 /// Opens an existing database without creating it; fails if the file does not exist.
 pub fn open_existing(path: &Path) -> Result<Connection> {
+    refuse_empty(path)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -300,6 +302,22 @@ fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
             error,
         })?;
     Ok(conn)
+}
+
+/// An existing empty file (0 bytes) is not a nok database: SQLite would take it as a new, empty
+/// one and nok would quietly turn it into a database, though the person named a file they
+/// already had (a wrong path, a file emptied by a failed copy). Only a path that does not exist
+/// is created.
+fn refuse_empty(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == 0 => Err(StoreError::NotNok {
+            path: path.to_path_buf(),
+            detail: "файл пустой (0 байт). Проверьте путь; если нужна новая база, удалите пустой \
+                     файл или укажите путь к несуществующему файлу — nok создаст его"
+                .into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn has_foreign_tables(conn: &Connection) -> Result<bool> {
