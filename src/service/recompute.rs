@@ -131,7 +131,9 @@ pub(crate) fn recompute(
     // Inputs are read and results written in one write transaction: nobody can change the inputs
     // in between (the cycle would be marked current with results of old inputs). Other writers
     // wait for it within the busy timeout; readers are not blocked (WAL).
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(store::StoreError::from)?;
     let conn = &tx;
     let cycle = store::cycles::get(conn, cycle_id)?
         .with_context(|| format!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
@@ -259,7 +261,8 @@ pub(crate) fn recompute(
             },
         )?;
     }
-    tx.commit()?;
+    // Through StoreError: a full disk usually shows at the commit (the WAL is written then).
+    tx.commit().map_err(store::StoreError::from)?;
     Ok(Recomputed {
         cycle_id,
         scored: results.len(),

@@ -257,34 +257,7 @@ pub fn open_in_memory() -> Result<Connection> {
 
 fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    // A file that is not SQLite fails on the first read, here, with a clear message.
-    let found: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|error| match error.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotNok {
-                path: path.to_path_buf(),
-                detail:
-                    "это не файл SQLite (или он поврежден с самого начала); укажите файл базы nok"
-                        .into(),
-            },
-            _ => StoreError::Open {
-                path: path.to_path_buf(),
-                error,
-            },
-        })?;
-    if found > schema_version() {
-        return Err(StoreError::TooNew {
-            path: path.to_path_buf(),
-            found,
-            known: schema_version(),
-        });
-    }
-    if found == 0 && has_foreign_tables(&conn)? {
-        return Err(StoreError::NotNok {
-            path: path.to_path_buf(),
-            detail: "в файле есть чужие таблицы".into(),
-        });
-    }
+    check_version(&conn, path)?;
     let opened = |error| StoreError::Open {
         path: path.to_path_buf(),
         error,
@@ -318,6 +291,40 @@ fn refuse_empty(path: &Path) -> Result<()> {
         }),
         _ => Ok(()),
     }
+}
+
+/// Refuses a file that is not SQLite, a database of a newer nok, and an SQLite database of
+/// something else. Reads only.
+fn check_version(conn: &Connection, path: &Path) -> Result<()> {
+    // A file that is not SQLite fails on the first read, here, with a clear message.
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|error| match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotNok {
+                path: path.to_path_buf(),
+                detail:
+                    "это не файл SQLite (или он поврежден с самого начала); укажите файл базы nok"
+                        .into(),
+            },
+            _ => StoreError::Open {
+                path: path.to_path_buf(),
+                error,
+            },
+        })?;
+    if found > schema_version() {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known: schema_version(),
+        });
+    }
+    if found == 0 && has_foreign_tables(conn)? {
+        return Err(StoreError::NotNok {
+            path: path.to_path_buf(),
+            detail: "в файле есть чужие таблицы".into(),
+        });
+    }
+    Ok(())
 }
 
 fn has_foreign_tables(conn: &Connection) -> Result<bool> {
