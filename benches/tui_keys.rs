@@ -96,6 +96,14 @@ fn main() -> anyhow::Result<()> {
                 Request::Summary(scope) => {
                     app.apply(Loaded::Summary(overview::read(&worker, scope, today)?))
                 }
+                Request::Cycles => {
+                    app.apply(Loaded::Cycles(nok::store::cycles::list_brief(&worker)?))
+                }
+                Request::Orgs => app.apply(Loaded::Orgs(Box::new(
+                    nok::tui::screens::organizations::OrgList::new(nok::store::browse::org_index(
+                        &worker, today,
+                    )?),
+                ))),
                 Request::PlanCounts(filters) => {
                     for f in filters {
                         app.apply(Loaded::PlanCount(f, plan_rows::count(&worker, f, today)?));

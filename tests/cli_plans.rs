@@ -418,6 +418,29 @@ fn deadline_prints_the_reading() {
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("Срок: 29.02.2024"));
 
+    // A term from an event, with the event's date given: counted in working days over the New
+    // Year holidays (31.12.2026 is a day off by the 2026 decree, 01–08.01 are holidays, 09–10.01
+    // a weekend); 2027 has no transfer decree in the data yet, and the output says so.
+    let term = "в течение 5 рабочих дней после поступления информации";
+    let out = nok(
+        &["--today", TODAY, "deadline", term, "--event", "25.12.2026"],
+        dir.path(),
+    );
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(s.contains("Срок: 12.01.2027"), "{s}");
+    assert!(s.contains("календарь 2027 года предварительный"), "{s}");
+    let out = nok(
+        &["--today", TODAY, "deadline", term, "--event", "20.04.2026"],
+        dir.path(),
+    );
+    let s = text(&out.stdout);
+    assert!(s.contains("Срок: 27.04.2026"), "{s}");
+    assert!(!s.contains("предварительный"), "2026 is in the data: {s}");
+    let out = nok(&["deadline", term, "--event", "31.02.2026"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("не дата"));
+
     // Not recognised: still exit 0, and it says so.
     let out = nok(&["deadline", "по мере необходимости"], dir.path());
     assert_eq!(out.status.code(), Some(0));
@@ -431,4 +454,102 @@ fn deadline_prints_the_reading() {
     assert!(text(&out.stderr).contains("не год"));
     let out = nok(&["plans"], dir.path());
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_organizations_plan_approval_is_recorded_audited_and_counted_from() {
+    let (dir, db) = demo_db();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    // A member of the 2025 cycle of an authority with a plan for 2026.
+    let (cycle, inn, workplan): (i64, String, i64) = conn
+        .query_row(
+            "SELECT m.cycle_id, o.inn, w.id FROM membership m
+             JOIN organization o ON o.id = m.org_id JOIN cycle c ON c.id = m.cycle_id
+             JOIN workplan w ON w.authority_id = c.authority_id
+               AND 2026 BETWEEN w.year_from AND w.year_to
+             WHERE c.year = 2025 ORDER BY m.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let cycle_s = cycle.to_string();
+    let out = run(
+        &db,
+        dir.path(),
+        &[
+            "plans",
+            "approved",
+            "--cycle",
+            &cycle_s,
+            "--org",
+            &inn,
+            "--date",
+            "10.11.2026",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("утвержден 10.11.2026 (было: —)"), "{s}");
+    let (stored, audited): (String, i64) = conn
+        .query_row(
+            "SELECT m.plan_approved_on,
+                    (SELECT count(*) FROM audit_log WHERE entity = 'membership'
+                     AND entity_id = m.id AND field = 'plan_approved_on'
+                     AND new_value = '2026-11-10')
+             FROM membership m JOIN organization o ON o.id = m.org_id
+             WHERE m.cycle_id = ?1 AND o.inn = ?2",
+            rusqlite::params![cycle, inn],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((stored.as_str(), audited), ("2026-11-10", 1));
+    // The authority's plan items counted from the approval of plans resolve from it.
+    let events = nok::store::overdue::workplan_events(&conn, workplan).unwrap();
+    let day = |d: u32, m: u32| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    assert_eq!(
+        events.latest(nok::domain::deadline::Event::PlanApproved, day(22, 11)),
+        Some(day(10, 11))
+    );
+    // A future date, an organization outside the cycle, a cycle that does not exist: exit 1.
+    for (args, says) in [
+        (
+            vec![
+                "--date",
+                "01.01.2027",
+                "--org",
+                inn.as_str(),
+                "--cycle",
+                cycle_s.as_str(),
+            ],
+            "позже сегодняшнего",
+        ),
+        (
+            vec![
+                "--date",
+                "01.11.2026",
+                "--org",
+                "7700000000",
+                "--cycle",
+                cycle_s.as_str(),
+            ],
+            "нет",
+        ),
+        (
+            vec![
+                "--date",
+                "01.11.2026",
+                "--org",
+                inn.as_str(),
+                "--cycle",
+                "99999",
+            ],
+            "не найден",
+        ),
+    ] {
+        let mut all = vec!["plans", "approved"];
+        all.extend(args);
+        let out = run(&db, dir.path(), &all);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(text(&out.stderr).contains(says), "{}", text(&out.stderr));
+    }
 }

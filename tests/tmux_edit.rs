@@ -4,21 +4,14 @@
 
 mod tmux_support;
 
-use tmux_support::start;
+use tmux_support::demo_session;
 
 #[test]
 fn edit_a_plan_row_in_tmux() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite");
-    let bin = env!("CARGO_BIN_EXE_nok");
-    let cmd = format!(
-        "{bin} demo --db {} --orgs 80 --today 22.11.2026; echo ВЫХОД-$?; sleep 30",
-        db.display()
-    );
-    let Some(t) = start("edit", dir.path(), 120, 40, &[&cmd]) else {
+    let Some((t, db)) = demo_session("edit", dir.path(), 80) else {
         return;
     };
-    t.wait_for("the summary", |s| s.contains("Оценено организаций"));
     t.keys(&["4"]);
     t.wait_for("the plans", |s| s.contains("строка 1/"));
     t.keys(&["e"]);
@@ -97,6 +90,71 @@ fn edit_a_plan_row_in_tmux() {
         )
         .unwrap();
     assert_ne!(measures, "Установлен пандус");
+    t.keys(&["q"]);
+    t.wait_for("exit", |s| s.contains("ВЫХОД-0"));
+}
+
+/// A new plan row from an organization's card (Enter → its plan, `a`), then a change of its
+/// inputs, after which the cycle is recomputed in the background while the UI keeps answering.
+#[test]
+fn add_a_plan_row_and_recompute_after_an_inputs_change_in_tmux() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((t, db)) = demo_session("records", dir.path(), 80) else {
+        return;
+    };
+    t.keys(&["2"]);
+    t.wait_for("the list", |s| s.contains("строка 1/80"));
+    t.keys(&["Enter"]);
+    t.wait_for("the card", |s| s.contains("карточка · цикл"));
+    t.keys(&["Enter"]);
+    t.wait_for("the plan lists", |s| {
+        s.contains("План по устранению недостатков (")
+    });
+    t.keys(&["a"]);
+    t.wait_for("the new row form", |s| s.contains("Новая строка плана"));
+    t.keys(&["Tab", "Tab", "Tab"]);
+    t.wait_for("the measure field", |s| s.contains("▶ Мероприятие:"));
+    t.keys(&["Провести опрос получателей услуг", "Tab", "15.12.2026"]);
+    t.wait_for("the filled form", |s| {
+        s.contains("15.12.2026") && !s.contains('⚠')
+    });
+    t.keys(&["C-s"]);
+    t.wait_for("the save", |s| s.contains("добавлено: строка плана"));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (status, planned): (String, String) = conn
+        .query_row(
+            "SELECT status, planned_date FROM plan_row
+             WHERE measure = 'Провести опрос получателей услуг'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), planned.as_str()),
+        ("planned", "2026-12-15")
+    );
+
+    // Back to the card; its inputs: the first count set to 0 and saved.
+    t.keys(&["Escape"]);
+    t.wait_for("the card again", |s| s.contains("карточка · цикл"));
+    t.keys(&["e"]);
+    t.wait_for("the inputs form", |s| s.contains("S = "));
+    t.run(&["send-keys", "-t", "nok", "-N", "12", "BSpace"]);
+    t.keys(&["0"]);
+    t.wait_for("the value typed", |s| s.contains("▶") && s.contains(" 0▏"));
+    t.keys(&["C-s"]);
+    let s = t.wait_for("the recompute done", |s| s.contains("пересчитан"));
+    assert!(
+        s.contains("карточка · цикл") || s.contains("пересчитан"),
+        "{s}"
+    );
+    let stale: i64 = conn
+        .query_row("SELECT max(scores_stale) FROM cycle", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        stale, 0,
+        "every cycle is current after the background recompute"
+    );
     t.keys(&["q"]);
     t.wait_for("exit", |s| s.contains("ВЫХОД-0"));
 }

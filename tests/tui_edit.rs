@@ -8,28 +8,11 @@ use common::*;
 use nok::service::session::os_user;
 use nok::store::edit::{self, Author, FieldEdit, Table};
 use nok::tui::app::App;
-use nok::tui::screens::edit_plan_row::PlanRowForm;
+use nok::tui::form::record::RecordForm as PlanRowForm;
 use nok::tui::screens::plans::PlansScreen;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use rusqlite::Connection;
 use rusqlite::types::Value;
-
-fn go(app: &mut App, title: &str) {
-    let i = app.tab_titles().iter().position(|t| t == title).unwrap();
-    type_keys(app, &(i + 1).to_string());
-    assert_eq!(app.current().title(), title);
-}
-
-fn ctrl(app: &mut App, c: char) {
-    let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-    if let Some(a) = nok::tui::keymap::action(app.key_mode(), key) {
-        app.update(a);
-    }
-}
-
-fn sql(dir: &tempfile::TempDir) -> Connection {
-    Connection::open(dir.path().join("demo.sqlite")).unwrap()
-}
 
 fn form(app: &App) -> &PlanRowForm {
     app.current()
@@ -93,11 +76,16 @@ fn open_first(app: &mut App) -> i64 {
 /// «в» steps through the options starting with в (выполняется, выполнено) until «выполнено».
 fn to_done(app: &mut App) {
     for _ in 0..2 {
-        if form(app).status() != nok::domain::plan::PlanStatus::Done {
+        if nok::tui::screens::edit_plan_row::status(&form(app).form)
+            != nok::domain::plan::PlanStatus::Done
+        {
             type_keys(app, "в");
         }
     }
-    assert_eq!(form(app).status(), nok::domain::plan::PlanStatus::Done);
+    assert_eq!(
+        nok::tui::screens::edit_plan_row::status(&form(app).form),
+        nok::domain::plan::PlanStatus::Done
+    );
 }
 
 /// Status → «выполнено», measures, date; the keys a person presses.
@@ -330,7 +318,7 @@ fn a_row_changed_by_another_connection_is_not_overwritten() {
         "{s}"
     );
     let notice = form(&app).form.notice.clone().unwrap();
-    assert!(notice.contains("статус: "), "{notice}");
+    assert!(notice.contains("Статус: "), "{notice}");
     assert!(notice.contains(&format!("→ {other_ru}")), "{notice}");
     assert!(notice.contains("«Заказан пандус»"), "{notice}");
     assert!(notice.contains("Ничего не сохранено"), "{notice}");
@@ -512,6 +500,21 @@ fn inputs_form_recomputes_s_as_typed_and_saving_marks_the_cycle_stale() {
     let s = screen(&app, 120, 40);
     let shown = format!("S = {:.2}", expected.total).replace('.', ",");
     assert!(s.contains(&shown), "{shown}\n{s}");
+    // The place it would take among the others' stored results, as the rating counts places.
+    let mut totals: Vec<f64> = conn
+        .prepare(
+            "SELECT s.total FROM score s JOIN membership m ON m.id = s.membership_id
+             WHERE m.cycle_id = ?1 AND m.id <> ?2",
+        )
+        .unwrap()
+        .query_map([c.cycle_id, c.membership_id], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    totals.push(expected.total);
+    let place = nok::domain::rating::places(&totals, 2)[totals.len() - 1];
+    let shown = format!("место {place} из {}", totals.len());
+    assert!(s.contains(&shown), "{shown}\n{s}");
 
     let v0: i64 = conn
         .query_row(
@@ -525,15 +528,28 @@ fn inputs_form_recomputes_s_as_typed_and_saving_marks_the_cycle_stale() {
     assert!(msg.starts_with("сохранено: исходные данные"), "{msg}");
     assert!(app.current().as_any().is::<OrgCardScreen>());
     assert_eq!(stored_inputs(&conn, c.membership_id).get(&key), Some(0.0));
-    let (v1, stale): (i64, i64) = conn
+    let v1: i64 = conn
         .query_row(
-            "SELECT m.version, c.scores_stale FROM membership m JOIN cycle c ON c.id = m.cycle_id
-             WHERE m.id = ?1",
+            "SELECT version FROM membership WHERE id = ?1",
             [c.membership_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )
         .unwrap();
-    assert_eq!((v1, stale), (v0 + 1, 1));
+    assert_eq!(v1, v0 + 1);
+    // The save marked the scores stale and started recomputing the cycle in the background.
+    assert_eq!(app.recomputing(), Some(c.cycle_id));
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains(&format!("пересчет цикла {}…", c.cycle_id)),
+        "{s}"
+    );
+    finish_recompute(&mut app);
+    let msg = app.message.clone().unwrap();
+    assert!(
+        msg.contains(&format!("цикл {} пересчитан", c.cycle_id)),
+        "{msg}"
+    );
+    assert_eq!(stored_score(&conn, c.membership_id), (expected.total, 0));
     let (field, old, new, user): (String, Option<String>, Option<String>, String) = conn
         .query_row(
             "SELECT field, old_value, new_value, os_user FROM audit_log
@@ -565,6 +581,34 @@ fn inputs_form_recomputes_s_as_typed_and_saving_marks_the_cycle_stale() {
             .starts_with("отменено: исходные данные")
     );
     assert_eq!(stored_inputs(&conn, c.membership_id), stored);
+    // The undo recomputes the cycle again: S is back to what the stored inputs give.
+    assert_eq!(app.recomputing(), Some(c.cycle_id));
+    finish_recompute(&mut app);
+    let back = score(m, c.sector, "x", &stored).unwrap().total;
+    assert_eq!(stored_score(&conn, c.membership_id), (back, 0));
+}
+
+/// Lets the background recompute finish (the event loop's ticks), with a guard against a hang.
+fn finish_recompute(app: &mut App) {
+    for _ in 0..6000 {
+        app.tick();
+        if app.recomputing().is_none() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the recompute did not finish");
+}
+
+/// The stored S of membership `id` and its cycle's stale flag.
+fn stored_score(conn: &Connection, id: i64) -> (f64, i64) {
+    conn.query_row(
+        "SELECT s.total, c.scores_stale FROM score s JOIN membership m ON m.id = s.membership_id
+         JOIN cycle c ON c.id = m.cycle_id WHERE s.membership_id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -634,7 +678,7 @@ fn inputs_changed_by_another_connection_are_not_overwritten() {
 
 // ---- authority plan items, from «Планы органа» ----
 
-use nok::tui::screens::edit_workplan_item::WorkplanItemForm;
+use nok::tui::form::record::RecordForm as WorkplanItemForm;
 use nok::tui::screens::workplans::{NodeKey, WorkplansScreen};
 
 /// Moves down «Планы органа» to the first item and opens its form; returns the item id.
@@ -673,7 +717,7 @@ fn workplan_item_form_records_done_with_a_date_audits_and_undoes() {
     // To «выполнено» without a date: flagged, not saved.
     let form = |app: &App| -> &'static str {
         let f: &WorkplanItemForm = app.current().as_any().downcast_ref().unwrap();
-        f.status().name_ru()
+        nok::tui::screens::edit_workplan_item::status(&f.form).name_ru()
     };
     for _ in 0..2 {
         if form(&app) != "выполнено" {
@@ -799,7 +843,7 @@ fn target_values_form_saves_actual_values_and_refuses_a_value_changed_meanwhile(
 
 // ---- organization identifiers, from its card ----
 
-use nok::tui::screens::edit_org::OrgForm;
+use nok::tui::form::record::RecordForm as OrgForm;
 
 fn org_form(app: &App) -> &OrgForm {
     app.current()
@@ -863,8 +907,16 @@ fn identifiers_are_checked_as_typed_and_a_taken_reg_num_is_refused() {
     clear_field(&mut app);
     type_keys(&mut app, &other);
     ctrl(&mut app, 's');
-    let notice = org_form(&app).form.notice.clone().unwrap();
-    assert!(notice.contains("уже у организации"), "{notice}");
+    let f = &org_form(&app).form;
+    let taken = f.fields[5].error.clone().unwrap_or_default();
+    assert!(taken.contains("уже у организации"), "{taken}");
+    assert_eq!(f.focus, 5, "the refused save points at the field");
+    assert!(
+        f.notice
+            .clone()
+            .unwrap_or_default()
+            .contains("не сохранено")
+    );
     // Back to its own regNum, a new short name: saved and audited.
     clear_field(&mut app);
     type_keys(&mut app, &own);
@@ -901,7 +953,7 @@ fn identifiers_are_checked_as_typed_and_a_taken_reg_num_is_refused() {
 
 // ---- council meetings ----
 
-use nok::tui::screens::edit_council::CouncilForm;
+use nok::tui::form::record::RecordForm as CouncilForm;
 
 #[test]
 fn council_meeting_form_edits_the_protocol_and_refuses_a_future_date() {

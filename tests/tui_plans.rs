@@ -12,28 +12,12 @@ use nok::tui::theme::Theme;
 use ratatui::crossterm::event::KeyCode;
 use rusqlite::Connection;
 
-/// Goes to the tab titled `title` with its digit key.
-fn go(app: &mut App, title: &str) {
-    let i = app
-        .tab_titles()
-        .iter()
-        .position(|t| t == title)
-        .unwrap_or_else(|| panic!("no tab {title}: {:?}", app.tab_titles()));
-    type_keys(app, &(i + 1).to_string());
-    assert_eq!(app.current().title(), title);
-}
-
 fn plans(app: &App) -> &PlansScreen {
     app.current().as_any().downcast_ref().unwrap()
 }
 
 fn workplans(app: &App) -> &WorkplansScreen {
     app.current().as_any().downcast_ref().unwrap()
-}
-
-/// A second connection to the test database, for independent SQL.
-fn sql(dir: &tempfile::TempDir) -> Connection {
-    Connection::open(dir.path().join("demo.sqlite")).unwrap()
 }
 
 fn count(conn: &Connection, sql: &str) -> usize {

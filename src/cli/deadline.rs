@@ -1,10 +1,14 @@
-//! `nok deadline "TEXT" [--year YYYY]`: how a deadline phrase is read.
+//! `nok deadline "TEXT" [--year YYYY] [--event ДД.ММ.ГГГГ]`: how a deadline phrase is read, and
+//! what it comes to when the event a term counts from happened on a given day.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use super::Context;
-use crate::domain::deadline::{Context as DueContext, Deadline, Events, Resolution};
+use crate::domain::calendar::Calendar;
+use crate::domain::deadline::{
+    Context as DueContext, Deadline, Events, Part, Resolution, TermUnit,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,6 +18,10 @@ pub struct Args {
     /// Год плана: им заполняется год, не указанный в тексте (иначе год не подставляется)
     #[arg(long, value_name = "ГГГГ", value_parser = parse_year)]
     year: Option<i32>,
+    /// Дата события, от которого считается срок («после поступления информации…»): что будет,
+    /// если оно произошло в этот день
+    #[arg(long, value_name = "ДД.ММ.ГГГГ", value_parser = super::parse_date)]
+    event: Option<chrono::NaiveDate>,
 }
 
 fn parse_year(text: &str) -> Result<i32, String> {
@@ -31,9 +39,18 @@ fn ru(d: chrono::NaiveDate) -> String {
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let dl = Deadline::parse(&args.text);
     let period = args.year.map(|y| (y, y));
-    let events = Events::new();
+    let mut events = Events::new();
+    if let Some(date) = args.event {
+        for part in &dl.parts {
+            if let Part::AfterEvent { event, .. } = part {
+                events.record(*event, date);
+            }
+        }
+    }
+    // An event given for a later day is a what-if: the term is counted as on that day.
+    let today = args.event.map_or(ctx.today, |e| e.max(ctx.today));
     let due_ctx = DueContext {
-        today: ctx.today,
+        today,
         period,
         events: &events,
         calendar: None,
@@ -90,5 +107,38 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         Resolution::Empty => "Срок: не указан".to_string(),
     };
     writeln!(out, "{line}")?;
+    if let Some(note) = provisional_note(&dl, &due_ctx) {
+        writeln!(out, "{note}")?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A warning when working days were counted through a year whose transfers of days off are
+/// not in the calendar yet: the date may still move.
+fn provisional_note(dl: &Deadline, ctx: &DueContext) -> Option<String> {
+    let counts_working_days = dl.parts.iter().any(|p| {
+        matches!(
+            p,
+            Part::AfterEvent {
+                unit: TermUnit::WorkingDays,
+                ..
+            }
+        )
+    });
+    if !counts_working_days {
+        return None;
+    }
+    let Resolution::Due { all, .. } = dl.resolve(ctx) else {
+        return None;
+    };
+    let calendar = Calendar::russia().ok()?;
+    let year = all
+        .iter()
+        .map(chrono::Datelike::year)
+        .find(|y| calendar.year(*y).is_some_and(|c| c.provisional))?;
+    Some(format!(
+        "Внимание: производственный календарь {year} года предварительный — постановления о \
+         переносе выходных на {year} год в данных нет (data/calendar/ru.toml); рабочие дни \
+         посчитаны по ст. 112 ТК РФ, дата может сдвинуться"
+    ))
 }

@@ -1,5 +1,5 @@
-//! `nok plans overdue` and `nok plans status`: what is overdue, and recording a plan row's
-//! execution.
+//! `nok plans overdue`, `nok plans status` and `nok plans approved`: what is overdue, recording
+//! a plan row's execution, and the day an organization's plan was approved.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,6 +25,23 @@ enum Command {
     /// Записать статус исполнения строки плана
     #[command(help_template = super::LEAF_HELP)]
     Status(StatusArgs),
+    /// Записать дату утверждения плана организации по циклу (от нее считаются сроки «после
+    /// утверждения плана»)
+    #[command(help_template = super::LEAF_HELP)]
+    Approved(ApprovedArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ApprovedArgs {
+    /// Цикл (номер — первая колонка nok cycles)
+    #[arg(long, value_name = "ID")]
+    cycle: i64,
+    /// ИНН организации
+    #[arg(long, value_name = "ИНН")]
+    org: String,
+    /// Дата утверждения плана (ДД.ММ.ГГГГ), не позже сегодняшней
+    #[arg(long, value_name = "ДД.ММ.ГГГГ", value_parser = super::parse_date)]
+    date: chrono::NaiveDate,
 }
 
 #[derive(Debug, clap::Args)]
@@ -73,7 +90,75 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
         Command::Overdue(a) => overdue(ctx, a),
         Command::Status(a) => status(ctx, a),
+        Command::Approved(a) => approved(ctx, a),
     }
+}
+
+fn approved(ctx: &Context, args: &ApprovedArgs) -> anyhow::Result<ExitCode> {
+    use crate::store::edit::{self, FieldEdit, Table};
+    use rusqlite::types::Value;
+    if args.date > ctx.today {
+        anyhow::bail!(
+            "дата {} позже сегодняшнего дня ({}); запишите утверждение, когда оно состоится",
+            args.date.format("%d.%m.%Y"),
+            ctx.today.format("%d.%m.%Y")
+        );
+    }
+    let (_, conn) = super::open_work_db(ctx)?;
+    if crate::store::cycles::get(&conn, args.cycle)?.is_none() {
+        anyhow::bail!(
+            "цикл {} не найден; номера циклов — в первой колонке nok cycles",
+            args.cycle
+        );
+    }
+    let Some((membership, org)) =
+        crate::store::cycles::membership_by_inn(&conn, args.cycle, args.org.trim())?
+    else {
+        anyhow::bail!(
+            "организации с ИНН {} в цикле {} нет; список — nok export table rating --cycle {}",
+            args.org.trim(),
+            args.cycle,
+            args.cycle
+        );
+    };
+    let Some((old, version)) =
+        edit::read(&conn, Table::Membership, membership, &["plan_approved_on"])?
+    else {
+        anyhow::bail!("организация выбыла из цикла, пока шла запись; повторите команду");
+    };
+    let new = Value::Text(crate::store::iso(args.date));
+    let user = session::os_user();
+    let at = session::now_stamp();
+    let shown = |v: &Value| match v {
+        Value::Text(t) => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map_or(t.clone(), |d| d.format("%d.%m.%Y").to_string()),
+        _ => "—".to_string(),
+    };
+    let before = shown(&old[0]);
+    edit::update(
+        &conn,
+        Table::Membership,
+        membership,
+        version,
+        &[FieldEdit {
+            column: "plan_approved_on",
+            old: old[0].clone(),
+            new,
+        }],
+        edit::Author {
+            os_user: &user,
+            at: &at,
+        },
+        &format!("план «{org}» по циклу {} утвержден", args.cycle),
+    )?;
+    writeln!(
+        std::io::stdout().lock(),
+        "План «{}» по циклу {}: утвержден {} (было: {before})",
+        crate::domain::text::printable(&org),
+        args.cycle,
+        args.date.format("%d.%m.%Y")
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn overdue(ctx: &Context, args: &OverdueArgs) -> anyhow::Result<ExitCode> {

@@ -93,6 +93,31 @@ pub fn stats(values: &[f64]) -> Option<Stats> {
 }
 
 /// The exact comparison key of each value: whole units of the last kept decimal; NaN lowest.
+/// Where one value would stand among fixed others (the place an organization would take with
+/// the inputs on screen, the rest of the cycle as stored): places as in [`places`], ties shared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    /// The others' keys, best first.
+    keys: Vec<i64>,
+    digits: u32,
+}
+
+impl Standing {
+    pub fn new(others: &[f64], digits: u32) -> Standing {
+        let mut keys = rating_keys(others, digits);
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        Standing { keys, digits }
+    }
+
+    /// The place `value` would take, and of how many (the others and itself).
+    pub fn place(&self, value: f64) -> (u32, u32) {
+        let key = rating_keys(&[value], self.digits)[0];
+        let better = self.keys.partition_point(|&k| k > key);
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        (n(better + 1), n(self.keys.len() + 1))
+    }
+}
+
 fn rating_keys(values: &[f64], digits: u32) -> Vec<i64> {
     values
         .iter()
@@ -123,6 +148,25 @@ fn assign_places(ranked: &[usize], keys: &[i64], result: &mut [u32]) {
             place = u32::try_from(position + 1).unwrap_or(u32::MAX);
         }
         result[i] = place;
+    }
+}
+
+#[cfg(test)]
+mod standing_tests {
+    use super::*;
+
+    #[test]
+    fn a_value_takes_the_place_after_the_better_ones_and_shares_a_tie() {
+        let s = Standing::new(&[90.0, 80.0, 95.0, 80.0], 2);
+        assert_eq!(s.place(99.0), (1, 5));
+        assert_eq!(s.place(95.0), (1, 5), "a tie shares the place");
+        assert_eq!(s.place(85.0), (3, 5));
+        assert_eq!(s.place(80.004), (3, 5), "equal to the 80s at two decimals");
+        assert_eq!(s.place(10.0), (5, 5));
+        assert_eq!(Standing::new(&[], 2).place(50.0), (1, 1));
+        // The same places as ranking everything together.
+        let all = [90.0, 80.0, 95.0, 80.0, 85.0];
+        assert_eq!(places(&all, 2)[4], s.place(85.0).0);
     }
 }
 

@@ -84,6 +84,8 @@ pub struct CardCycle {
     /// `None` when not scored (yet, or because of `score_error`).
     pub score: Option<MemberScore>,
     pub score_error: Option<String>,
+    /// When the organization's improvement plan for the cycle was approved.
+    pub plan_approved_on: Option<chrono::NaiveDate>,
 }
 
 /// Every cycle of the organization, newest first.
@@ -92,7 +94,7 @@ pub fn history(conn: &Connection, org_id: i64) -> Result<Vec<CardCycle>> {
         "SELECT c.id, m.id, c.year, c.sector, c.region,
                 CASE WHEN a.short_name = '' THEN a.name ELSE a.short_name END,
                 c.status, c.methodology, c.scores_stale, m.grp, m.respondents, m.score_error,
-                s.total, s.place, s.ranked, s.group_place, s.group_ranked
+                s.total, s.place, s.ranked, s.group_place, s.group_ranked, m.plan_approved_on
          FROM membership m
          JOIN cycle c ON c.id = m.cycle_id
          JOIN authority a ON a.id = c.authority_id
@@ -126,6 +128,7 @@ pub fn history(conn: &Connection, org_id: i64) -> Result<Vec<CardCycle>> {
             respondents: r.get(10)?,
             score_error: r.get(11)?,
             score,
+            plan_approved_on: codec::opt_date(r, 17)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -183,56 +186,82 @@ pub fn parts(conn: &Connection, membership_id: i64) -> Result<Vec<Part>> {
 
 /// The organization's shortcomings found in the cycle, by criterion and indicator.
 pub fn shortcomings(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<Vec<Shortcoming>> {
+    Ok(shortcomings_with_ids(conn, cycle_id, org_id)?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
+}
+
+/// [`shortcomings`], each with its row id (for forms opened on one of them).
+pub fn shortcomings_with_ids(
+    conn: &Connection,
+    cycle_id: i64,
+    org_id: i64,
+) -> Result<Vec<(i64, Shortcoming)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT criterion, indicator, input_key, text FROM shortcoming
+        "SELECT criterion, indicator, input_key, text, id FROM shortcoming
          WHERE cycle_id = ?1 AND org_id = ?2 ORDER BY criterion, indicator, id",
     )?;
     let rows = stmt.query_map([cycle_id, org_id], |r| {
-        Ok(Shortcoming {
-            cycle_id,
-            org_id,
-            criterion: r.get(0)?,
-            indicator: r.get(1)?,
-            input_key: r.get(2)?,
-            text: r.get(3)?,
-        })
+        Ok((
+            r.get(4)?,
+            Shortcoming {
+                cycle_id,
+                org_id,
+                criterion: r.get(0)?,
+                indicator: r.get(1)?,
+                input_key: r.get(2)?,
+                text: r.get(3)?,
+            },
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The organization's improvement-plan rows of the cycle, in plan order (section, then row).
 pub fn plan(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<Vec<PlanRow>> {
+    Ok(plan_with_ids(conn, cycle_id, org_id)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect())
+}
+
+/// [`plan`], each row with its id (for forms opened on one of them).
+pub fn plan_with_ids(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<Vec<(i64, PlanRow)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT number, criterion, shortcoming_id, shortcoming, measure, planned_date,
                 resp_last_name, resp_first_name, resp_middle_name, resp_position,
                 expected_result, result_indicators, implemented_measures, actual_date, status,
-                cancel_reason
+                cancel_reason, id
          FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2
          ORDER BY criterion, id",
     )?;
     let rows = stmt.query_map([cycle_id, org_id], |r| {
-        Ok(PlanRow {
-            cycle_id,
-            org_id,
-            number: r.get(0)?,
-            criterion: r.get(1)?,
-            shortcoming_id: r.get(2)?,
-            shortcoming: r.get(3)?,
-            measure: r.get(4)?,
-            planned_date: codec::date(r, 5)?,
-            responsible: Person {
-                last_name: r.get(6)?,
-                first_name: r.get(7)?,
-                middle_name: r.get(8)?,
-                position: r.get(9)?,
+        Ok((
+            r.get(16)?,
+            PlanRow {
+                cycle_id,
+                org_id,
+                number: r.get(0)?,
+                criterion: r.get(1)?,
+                shortcoming_id: r.get(2)?,
+                shortcoming: r.get(3)?,
+                measure: r.get(4)?,
+                planned_date: codec::date(r, 5)?,
+                responsible: Person {
+                    last_name: r.get(6)?,
+                    first_name: r.get(7)?,
+                    middle_name: r.get(8)?,
+                    position: r.get(9)?,
+                },
+                expected_result: r.get(10)?,
+                result_indicators: r.get(11)?,
+                implemented_measures: r.get(12)?,
+                actual_date: codec::opt_date(r, 13)?,
+                status: codec::plan_status(r, 14)?,
+                cancel_reason: r.get(15)?,
             },
-            expected_result: r.get(10)?,
-            result_indicators: r.get(11)?,
-            implemented_measures: r.get(12)?,
-            actual_date: codec::opt_date(r, 13)?,
-            status: codec::plan_status(r, 14)?,
-            cancel_reason: r.get(15)?,
-        })
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -92,3 +92,22 @@ pub fn stale_ids(conn: &Connection) -> Result<Vec<i64>> {
     let ids = stmt.query_map([], |r| r.get(0))?;
     Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The membership of the organization with ИНН `inn` in cycle `cycle_id`: (membership id, the
+/// organization's short name or full name); `None` when it is not in the cycle. Several
+/// organizations may share an ИНН (branches, by КПП): the first by name is taken.
+pub fn membership_by_inn(
+    conn: &Connection,
+    cycle_id: i64,
+    inn: &str,
+) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT m.id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END
+             FROM membership m JOIN organization o ON o.id = m.org_id
+             WHERE m.cycle_id = ?1 AND o.inn = ?2 ORDER BY 2 LIMIT 1",
+            rusqlite::params![cycle_id, inn],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}

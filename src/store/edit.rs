@@ -43,10 +43,21 @@ impl Table {
                 "actual_date",
                 "implemented_measures",
                 "cancel_reason",
+                "number",
+                "criterion",
+                "shortcoming",
+                "measure",
+                "planned_date",
+                "resp_last_name",
+                "resp_first_name",
+                "resp_middle_name",
+                "resp_position",
+                "expected_result",
+                "result_indicators",
             ],
             Table::WorkplanItem => &["status", "completed_on", "note"],
             Table::CouncilMeeting => &["date", "protocol_number", "agenda", "decisions"],
-            Table::Shortcoming => &["text"],
+            Table::Shortcoming => &["text", "criterion", "indicator"],
             Table::Cycle => &[
                 "scores_stale",
                 "status",
@@ -57,7 +68,7 @@ impl Table {
                 "council_protocol_number",
                 "council_protocol_date",
             ],
-            Table::Membership => &["grp", "respondents"],
+            Table::Membership => &["grp", "respondents", "plan_approved_on"],
             Table::Organization => &[
                 "full_name",
                 "short_name",
@@ -66,6 +77,9 @@ impl Table {
                 "ogrn",
                 "reg_num",
                 "oktmo",
+                "address",
+                "website",
+                "active",
             ],
         }
     }
@@ -309,17 +323,163 @@ pub fn org_taken(
 /// A whole row as stored: each column with its value (for a delete and its undo).
 pub type StoredRow = Vec<(String, Value)>;
 
+/// A deleted record as it was: its row, and the rows that belong to it and went with it (the
+/// executors of an authority-plan item), so that an undo puts all of it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removed {
+    pub row: StoredRow,
+    /// (table, row) of each dependent row deleted with it.
+    pub dependents: Vec<(&'static str, StoredRow)>,
+}
+
 impl Table {
-    /// Whether a form may delete rows of the table: nothing else refers to them, so putting the
-    /// row back (undo) restores everything the delete removed.
+    /// Whether a form may delete rows of the table. What refers to a row either goes with it
+    /// and comes back with an undo (the executors of an authority-plan item), or refuses the
+    /// delete with a message ([`refusal`]).
     pub fn deletable(self) -> bool {
-        matches!(self, Table::CouncilMeeting | Table::PlanRow)
+        matches!(
+            self,
+            Table::CouncilMeeting
+                | Table::PlanRow
+                | Table::Shortcoming
+                | Table::Organization
+                | Table::WorkplanItem
+        )
     }
+
+    /// Tables whose rows belong to a row of this one and are deleted with it.
+    fn dependents(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Table::WorkplanItem => &[("workplan_executor", "item_id")],
+            _ => &[],
+        }
+    }
+}
+
+fn count(tx: &Connection, sql: &str, id: i64) -> Result<i64, EditError> {
+    Ok(tx.query_row(sql, [id], |r| r.get(0))?)
+}
+
+/// Why row `id` of `table` may not be deleted (Russian, says what to do instead); `None` when
+/// it may.
+pub(crate) fn refusal(tx: &Connection, table: Table, id: i64) -> Result<Option<String>, EditError> {
+    let msg = match table {
+        // A plan row someone has spot-checked carries that check: deleting it would take the
+        // check with it (and an undo could not bring it back).
+        Table::PlanRow
+            if count(
+                tx,
+                "SELECT count(*) FROM spot_check WHERE plan_row_id = ?1",
+                id,
+            )? > 0 =>
+        {
+            "строку уже проверяли выборочно, удалить ее нельзя; если мероприятие не нужно, \
+             отмените его (статус «отменено» с причиной)"
+                .to_string()
+        }
+        Table::Shortcoming => {
+            let n = count(
+                tx,
+                "SELECT count(*) FROM plan_row WHERE shortcoming_id = ?1",
+                id,
+            )?;
+            if n == 0 {
+                return Ok(None);
+            }
+            format!(
+                "на недостаток ссылаются строки плана ({n}); сначала удалите их или измените \
+                 текст недостатка"
+            )
+        }
+        Table::Organization => {
+            let cycles = count(tx, "SELECT count(*) FROM membership WHERE org_id = ?1", id)?;
+            let exported = count(
+                tx,
+                "SELECT count(*) FROM export_position WHERE org_id = ?1",
+                id,
+            )?;
+            if cycles == 0 && exported == 0 {
+                return Ok(None);
+            }
+            format!(
+                "организация входит в циклы оценки ({cycles}) или ее документы выгружались на \
+                 bus.gov.ru; удалить ее нельзя — снимите отметку «действует» в реквизитах (r)"
+            )
+        }
+        Table::WorkplanItem
+            if count(
+                tx,
+                "SELECT count(*) FROM workplan_item WHERE parent_id = ?1",
+                id,
+            )? > 0 =>
+        {
+            "у мероприятия есть подпункты; сначала удалите их".to_string()
+        }
+        Table::Cycle
+            if count(
+                tx,
+                "SELECT count(*) FROM membership WHERE cycle_id = ?1",
+                id,
+            )? > 0 =>
+        {
+            "в цикле уже есть организации; удалить его нельзя".to_string()
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(msg))
+}
+
+fn read_rows(tx: &Connection, sql: &str, id: i64) -> Result<Vec<StoredRow>, EditError> {
+    let mut stmt = tx.prepare(sql)?;
+    let names: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+    let rows = stmt
+        .query_map([id], |r| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| Ok((n.clone(), r.get::<_, Value>(i)?)))
+                .collect::<rusqlite::Result<StoredRow>>()
+        })?
+        .collect::<rusqlite::Result<Vec<StoredRow>>>()?;
+    Ok(rows)
+}
+
+fn audit_row(
+    tx: &Connection,
+    entity: &str,
+    id: Option<i64>,
+    row: &StoredRow,
+    action: Action,
+    who: Author<'_>,
+    note: &str,
+) -> Result<(), EditError> {
+    for (column, value) in row.iter().filter(|(n, _)| n != "id") {
+        let value = audit_text(value);
+        let (old, new) = match action {
+            Action::Delete => (value.as_deref(), None),
+            _ => (None, value.as_deref()),
+        };
+        audit::record(
+            tx,
+            &Entry {
+                at: who.at,
+                os_user: who.os_user,
+                action,
+                entity,
+                entity_id: id,
+                field: Some(column),
+                old_value: old,
+                new_value: new,
+                note,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Deletes row `id` of `table` read at `version`, writing each of its values to the audit log
 /// (old → NULL); returns the row as it was, for an undo. A row changed or deleted meanwhile is
-/// not deleted.
+/// not deleted; nor is one something else still needs ([`refusal`]).
 pub fn delete(
     conn: &Connection,
     table: Table,
@@ -327,40 +487,29 @@ pub fn delete(
     version: i64,
     who: Author<'_>,
     note: &str,
-) -> Result<StoredRow, EditError> {
+) -> Result<Removed, EditError> {
     if !table.deletable() {
         return Err(EditError::Column("строка целиком"));
     }
+    delete_row(conn, table, id, version, who, note)
+}
+
+/// [`delete`] for any table a form writes (also the undo of a record made in a form).
+pub(crate) fn delete_row(
+    conn: &Connection,
+    table: Table,
+    id: i64,
+    version: i64,
+    who: Author<'_>,
+    note: &str,
+) -> Result<Removed, EditError> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    // A plan row someone has spot-checked carries that check: deleting it would take the check
-    // with it (and an undo could not bring it back).
-    if table == Table::PlanRow {
-        let checks: i64 = tx.query_row(
-            "SELECT count(*) FROM spot_check WHERE plan_row_id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        if checks > 0 {
-            return Err(EditError::Refused(
-                "строку уже проверяли выборочно, удалить ее нельзя; если мероприятие не нужно, \
-                 отмените его (статус «отменено» с причиной)"
-                    .into(),
-            ));
-        }
-    }
-    let row = {
-        let mut stmt = tx.prepare(&format!("SELECT * FROM {} WHERE id = ?1", table.name()))?;
-        let names: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
-        stmt.query_row([id], |r| {
-            names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| Ok((n.clone(), r.get::<_, Value>(i)?)))
-                .collect::<rusqlite::Result<StoredRow>>()
-        })
-        .optional()?
-    };
-    let Some(row) = row else {
+    let Some(row) = read_rows(
+        &tx,
+        &format!("SELECT * FROM {} WHERE id = ?1", table.name()),
+        id,
+    )?
+    .pop() else {
         return Err(EditError::Gone);
     };
     let now_version = row
@@ -378,6 +527,17 @@ pub fn delete(
             by: last_change(&tx, table.name(), id)?,
         }));
     }
+    if let Some(why) = refusal(&tx, table, id)? {
+        return Err(EditError::Refused(why));
+    }
+    let mut dependents = Vec::new();
+    for (dep, key) in table.dependents() {
+        for r in read_rows(&tx, &format!("SELECT * FROM {dep} WHERE {key} = ?1"), id)? {
+            audit_row(&tx, dep, Some(id), &r, Action::Delete, who, note)?;
+            dependents.push((*dep, r));
+        }
+        tx.execute(&format!("DELETE FROM {dep} WHERE {key} = ?1"), [id])?;
+    }
     tx.execute(
         &format!(
             "DELETE FROM {} WHERE id = ?1 AND version = ?2",
@@ -385,33 +545,45 @@ pub fn delete(
         ),
         [id, version],
     )?;
-    for (column, value) in row.iter().filter(|(n, _)| n != "id") {
-        let old = audit_text(value);
-        audit::record(
-            &tx,
-            &Entry {
-                at: who.at,
-                os_user: who.os_user,
-                action: Action::Delete,
-                entity: table.name(),
-                entity_id: Some(id),
-                field: Some(column),
-                old_value: old.as_deref(),
-                new_value: None,
-                note,
-            },
-        )?;
-    }
+    audit_row(&tx, table.name(), Some(id), &row, Action::Delete, who, note)?;
     tx.commit()?;
-    Ok(row)
+    Ok(Removed { row, dependents })
 }
 
-/// Puts a deleted row back as it was (the undo of [`delete`]), writing each value to the audit
-/// log (NULL → value).
+/// Column names of `table` as the database has them.
+fn table_columns(tx: &Connection, table: &str) -> Result<Vec<String>, EditError> {
+    let stmt = tx.prepare(&format!("SELECT * FROM {table} LIMIT 0"))?;
+    Ok(stmt.column_names().iter().map(|c| c.to_string()).collect())
+}
+
+/// Inserts `row` into `table` as it is (columns checked against the table's own); returns
+/// whether a row was inserted (not when its key is taken).
+fn insert_stored(tx: &Connection, table: &str, row: &StoredRow) -> Result<bool, EditError> {
+    let known = table_columns(tx, table)?;
+    if let Some((bad, _)) = row.iter().find(|(n, _)| !known.contains(n)) {
+        return Err(EditError::Store(StoreError::Invalid(format!(
+            "в таблице {table} нет колонки {bad}"
+        ))));
+    }
+    let names: Vec<&str> = row.iter().map(|(n, _)| n.as_str()).collect();
+    let marks: Vec<String> = (1..=row.len()).map(|i| format!("?{i}")).collect();
+    let inserted = tx.execute(
+        &format!(
+            "INSERT OR IGNORE INTO {table} ({}) VALUES ({})",
+            names.join(", "),
+            marks.join(", ")
+        ),
+        rusqlite::params_from_iter(row.iter().map(|(_, v)| v)),
+    )?;
+    Ok(inserted == 1)
+}
+
+/// Puts a deleted record back as it was (the undo of [`delete`]), with the rows that went with
+/// it, writing each value to the audit log (NULL → value).
 pub fn restore(
     conn: &Connection,
     table: Table,
-    row: &StoredRow,
+    removed: &Removed,
     who: Author<'_>,
     note: &str,
 ) -> Result<(), EditError> {
@@ -419,28 +591,7 @@ pub fn restore(
         return Err(EditError::Column("строка целиком"));
     }
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    // The column names come from the table itself (read by `delete`); check them again.
-    let known: Vec<String> = {
-        let stmt = tx.prepare(&format!("SELECT * FROM {} LIMIT 0", table.name()))?;
-        stmt.column_names().iter().map(|c| c.to_string()).collect()
-    };
-    if let Some((bad, _)) = row.iter().find(|(n, _)| !known.contains(n)) {
-        return Err(EditError::Store(StoreError::Invalid(format!(
-            "в таблице {} нет колонки {bad}",
-            table.name()
-        ))));
-    }
-    let names: Vec<&str> = row.iter().map(|(n, _)| n.as_str()).collect();
-    let marks: Vec<String> = (1..=row.len()).map(|i| format!("?{i}")).collect();
-    let inserted = tx.execute(
-        &format!(
-            "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
-            table.name(),
-            names.join(", "),
-            marks.join(", ")
-        ),
-        rusqlite::params_from_iter(row.iter().map(|(_, v)| v)),
-    )?;
+    let row = &removed.row;
     let id = row
         .iter()
         .find(|(n, _)| n == "id")
@@ -448,7 +599,7 @@ pub fn restore(
             Value::Integer(i) => Some(*i),
             _ => None,
         });
-    if inserted != 1 {
+    if !insert_stored(&tx, table.name(), row)? {
         return Err(EditError::Conflict(Conflict {
             version: 0,
             now: Vec::new(),
@@ -458,22 +609,16 @@ pub fn restore(
             },
         }));
     }
-    for (column, value) in row.iter().filter(|(n, _)| n != "id") {
-        let new = audit_text(value);
-        audit::record(
-            &tx,
-            &Entry {
-                at: who.at,
-                os_user: who.os_user,
-                action: Action::Insert,
-                entity: table.name(),
-                entity_id: id,
-                field: Some(column),
-                old_value: None,
-                new_value: new.as_deref(),
-                note,
-            },
-        )?;
+    audit_row(&tx, table.name(), id, row, Action::Insert, who, note)?;
+    for (dep, r) in &removed.dependents {
+        if !table.dependents().iter().any(|(d, _)| d == dep) {
+            return Err(EditError::Store(StoreError::Invalid(format!(
+                "таблица {dep} не относится к {}",
+                table.name()
+            ))));
+        }
+        insert_stored(&tx, dep, r)?;
+        audit_row(&tx, dep, id, r, Action::Insert, who, note)?;
     }
     tx.commit()?;
     Ok(())

@@ -76,7 +76,10 @@ fn item_status(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<ItemStatus
 }
 
 /// The recorded event dates for a plan of authority `authority_id` covering the years `period`,
-/// with `approved_on` the plan's own approval date. Results count only when approved within the
+/// with `approved_on` the plan's own approval date; the organizations' improvement plans of its
+/// cycles are approved on the days recorded with their membership. The council hands over the results and its
+/// proposals at a meeting on a cycle: the protocol date recorded on the cycle, and the date of
+/// every meeting of the authority's council recorded with a cycle. They count only within the
 /// plan's years (a 2026 plan does not count from the 2024 results).
 fn authority_events(
     conn: &Connection,
@@ -91,7 +94,11 @@ fn authority_events(
     let mut stmt = conn.prepare_cached(
         "SELECT council_protocol_date FROM cycle
          WHERE authority_id = ?1 AND council_protocol_date IS NOT NULL
-           AND CAST(substr(council_protocol_date, 1, 4) AS INTEGER) BETWEEN ?2 AND ?3",
+           AND CAST(substr(council_protocol_date, 1, 4) AS INTEGER) BETWEEN ?2 AND ?3
+         UNION
+         SELECT date FROM council_meeting
+         WHERE authority_id = ?1 AND cycle_id IS NOT NULL
+           AND CAST(substr(date, 1, 4) AS INTEGER) BETWEEN ?2 AND ?3",
     )?;
     let dates = stmt.query_map(params![authority_id, period.0, period.1], |r| {
         codec::date(r, 0)
@@ -100,6 +107,19 @@ fn authority_events(
         let d = d?;
         events.record(Event::ResultsReceived, d);
         events.record(Event::ProposalsReceived, d);
+    }
+    // The organizations' improvement plans of the authority's cycles, approved within the plan's
+    // years.
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT m.plan_approved_on FROM membership m JOIN cycle c ON c.id = m.cycle_id
+         WHERE c.authority_id = ?1 AND m.plan_approved_on IS NOT NULL
+           AND CAST(substr(m.plan_approved_on, 1, 4) AS INTEGER) BETWEEN ?2 AND ?3",
+    )?;
+    let dates = stmt.query_map(params![authority_id, period.0, period.1], |r| {
+        codec::date(r, 0)
+    })?;
+    for d in dates {
+        events.record(Event::PlanApproved, d?);
     }
     Ok(events)
 }
@@ -280,4 +300,60 @@ fn authority_items(conn: &Connection, filter: &Filter, today: NaiveDate) -> Resu
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_council_meeting_on_a_cycle_is_when_the_results_were_received() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO authority (id, name, region, inn, kpp, ogrn)
+               VALUES (1, 'Минкультуры', 'Тверская область', '6900000001', '690001001', '1026900000001');
+             INSERT INTO cycle (id, year, sector, authority_id, region, status, methodology)
+               VALUES (1, 2026, 'culture', 1, 'Тверская область', 'approved', 'm');
+             INSERT INTO workplan (id, authority_id, title, year_from, year_to, approved_on)
+               VALUES (1, 1, 'План', 2026, 2027, '2026-02-01');
+             INSERT INTO council_meeting (authority_id, cycle_id, date, protocol_number)
+               VALUES (1, NULL, '2026-10-01', 'без цикла'),
+                      (1, 1, '2026-09-15', '3'),
+                      (1, 1, '2025-12-20', 'прошлый год');",
+        )
+        .unwrap();
+        let events = workplan_events(&conn, 1).unwrap();
+        let today = d(2026, 11, 22);
+        assert_eq!(
+            events.latest(Event::ResultsReceived, today),
+            Some(d(2026, 9, 15)),
+            "the meeting on the cycle, within the plan's years"
+        );
+        assert_eq!(
+            events.latest(Event::ProposalsReceived, today),
+            Some(d(2026, 9, 15))
+        );
+        assert_eq!(
+            events.latest(Event::PlanApproved, today),
+            Some(d(2026, 2, 1))
+        );
+        // An organization's improvement plan approved later is the latest approval.
+        conn.execute_batch(
+            "INSERT INTO organization (id, full_name, inn, kpp, ogrn, reg_num, sector, region)
+               VALUES (1, 'Музей', '6900000002', '690001001', '1026900000002', '12345678', 'culture', 'Тверская область');
+             INSERT INTO membership (cycle_id, org_id, plan_approved_on) VALUES (1, 1, '2026-10-20');",
+        )
+        .unwrap();
+        let events = workplan_events(&conn, 1).unwrap();
+        assert_eq!(
+            events.latest(Event::PlanApproved, today),
+            Some(d(2026, 10, 20))
+        );
+        // Before the meeting the results were not yet received.
+        assert_eq!(events.latest(Event::ResultsReceived, d(2026, 9, 1)), None);
+    }
 }

@@ -149,6 +149,43 @@ pub fn rows(conn: &Connection, membership_ids: &[i64]) -> Result<Vec<RankRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The stored results of the other members of a cycle: what one member's place is counted
+/// against while its inputs change on screen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Others {
+    /// Each other scored member's S and group.
+    pub totals: Vec<(f64, String)>,
+    /// The others' criterion values (`К1` …), by code.
+    pub criteria: std::collections::BTreeMap<String, Vec<f64>>,
+}
+
+/// The stored results of the members of cycle `cycle_id` other than `membership_id`.
+pub fn others(conn: &Connection, cycle_id: i64, membership_id: i64) -> Result<Others> {
+    let mut out = Others::default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.total, m.grp FROM membership m JOIN score s ON s.membership_id = m.id
+         WHERE m.cycle_id = ?1 AND m.id <> ?2",
+    )?;
+    let rows = stmt.query_map(params![cycle_id, membership_id], |r| {
+        Ok((r.get::<_, f64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for r in rows {
+        out.totals.push(r?);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.code, p.value FROM membership m JOIN score_part p ON p.membership_id = m.id
+         WHERE m.cycle_id = ?1 AND m.id <> ?2 AND p.place IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(params![cycle_id, membership_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
+    })?;
+    for r in rows {
+        let (code, value) = r?;
+        out.criteria.entry(code).or_default().push(value);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

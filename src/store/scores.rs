@@ -584,9 +584,17 @@ mod tests {
     }
 
     #[test]
-    fn version_3_parts_are_converted_in_place_with_exact_values() {
+    fn parts_as_rows_are_converted_in_place_with_exact_values() {
+        // From version 3 (before plan approvals, 005) and from the version just before 004.
+        let slice = crate::store::MIGRATION_SLICE;
+        for before in [3, slice.len() - 1] {
+            converted_from(before);
+        }
+    }
+
+    fn converted_from(version: usize) {
         let mut conn = Connection::open_in_memory().unwrap();
-        rusqlite_migration::Migrations::from_slice(&crate::store::MIGRATION_SLICE[..3])
+        rusqlite_migration::Migrations::from_slice(&crate::store::MIGRATION_SLICE[..version])
             .to_latest(&mut conn)
             .unwrap();
         conn.execute_batch(FIXTURE).unwrap();

@@ -62,6 +62,8 @@ pub enum Action {
     EditIdentity,
     /// Delete the selected record (`d`), after a question.
     Delete,
+    /// Add a new record to what the screen lists (`a`, добавить).
+    Add,
     /// Draft an improvement plan from the assessment (`p`, on the card).
     DraftPlan,
     /// Edit the shortcomings found (`n`, недостатки, on the card).
@@ -106,6 +108,10 @@ pub enum Loaded {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Summary(Scope),
+    /// Read the organization list again (after a change).
+    Orgs,
+    /// Read the list of cycles again (after a change).
+    Cycles,
     /// Count the plan rows of these filters (the one shown first).
     PlanCounts(Vec<crate::store::plan_rows::Filter>),
 }
@@ -140,6 +146,14 @@ pub struct App {
     pub db_path: Option<std::path::PathBuf>,
     /// The folder files are saved to and picked from (default: the current folder).
     pub work_dir: Option<std::path::PathBuf>,
+    /// Counts the changes of the data saved or undone in this session.
+    generation: u64,
+    /// A cycle being recomputed on its own thread after its inputs changed, and the cycles
+    /// whose inputs changed meanwhile (recomputed next).
+    recompute: Option<(i64, super::job::Job<crate::service::recompute::Recomputed>)>,
+    recompute_next: Vec<i64>,
+    /// The value of `generation` when each screen of `stack` was opened.
+    opened_at: Vec<u64>,
 }
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
@@ -174,6 +188,10 @@ impl App {
             outbox: Default::default(),
             db_path: None,
             work_dir: None,
+            generation: 0,
+            opened_at: Vec::new(),
+            recompute: None,
+            recompute_next: Vec::new(),
         }
     }
 
@@ -234,7 +252,7 @@ impl App {
 
     /// Lets screens with background work move on; true when something must be drawn again.
     pub fn tick(&mut self) -> bool {
-        let mut changed = false;
+        let mut changed = self.tick_recompute();
         for screen in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
             changed |= screen.tick();
         }
@@ -336,20 +354,26 @@ impl App {
             Outcome::Done => {}
             Outcome::Ignored => {
                 if action == Action::Cancel {
-                    self.stack.pop();
+                    self.pop();
                 }
             }
-            Outcome::Open(screen) => self.stack.push(screen),
+            Outcome::Open(screen) => {
+                self.stack.push(screen);
+                self.opened_at.push(self.generation);
+            }
             Outcome::Request(r) => self.requests.push(r),
             Outcome::Message(m) => self.message = Some(m),
-            Outcome::Close => {
-                self.stack.pop();
-            }
+            Outcome::Close => self.pop(),
             Outcome::Saved { undo, message } => {
-                self.stack.pop();
                 if let Some(step) = undo {
+                    if let Some(cycle) = step.change.inputs_of() {
+                        self.schedule_recompute(cycle);
+                    }
                     self.undo.push(step);
+                    self.data_changed();
                 }
+                self.stack.pop();
+                self.opened_at.pop();
                 self.message = Some(message);
                 self.refresh_current();
             }
@@ -361,8 +385,109 @@ impl App {
         let Some(conn) = self.conn.as_ref() else {
             return;
         };
+        let inputs_of = self.undo.last().and_then(|s| s.change.inputs_of());
+        let before = self.undo.len();
         self.message = Some(self.undo.undo_last(conn));
+        if let Some(cycle) = inputs_of.filter(|_| self.undo.len() < before) {
+            self.schedule_recompute(cycle);
+        }
+        self.data_changed();
         self.refresh_current();
+    }
+
+    /// Recomputes cycle `cycle` on its own thread (its inputs changed), after the one running.
+    fn schedule_recompute(&mut self, cycle: i64) {
+        let Some(db) = self.db_path.clone() else {
+            return;
+        };
+        if self.recompute.as_ref().is_some_and(|(c, _)| *c == cycle) {
+            if !self.recompute_next.contains(&cycle) {
+                self.recompute_next.push(cycle);
+            }
+            return;
+        }
+        if self.recompute.is_some() {
+            if !self.recompute_next.contains(&cycle) {
+                self.recompute_next.push(cycle);
+            }
+            return;
+        }
+        let job = super::job::Job::start(
+            format!("пересчет цикла {cycle}"),
+            &db,
+            move |conn, _, _| {
+                let methods = crate::service::methodology::Methods::load()?;
+                crate::service::recompute::recompute_cycle(conn, &methods, cycle)
+            },
+        );
+        self.recompute = Some((cycle, job));
+    }
+
+    /// Whether a recompute finished: its result goes to the status line and the screens read
+    /// their data again.
+    fn tick_recompute(&mut self) -> bool {
+        let Some((cycle, job)) = self.recompute.as_mut() else {
+            return false;
+        };
+        let cycle = *cycle;
+        let Some(result) = job.poll() else {
+            return false;
+        };
+        let secs = job.elapsed().as_secs_f64();
+        self.recompute = None;
+        self.message = Some(match result {
+            Ok(r) if r.failed.is_empty() => format!(
+                "цикл {cycle} пересчитан после изменения данных: {} за {secs:.1} с",
+                crate::domain::text::plural(
+                    r.scored as u64,
+                    "организация",
+                    "организации",
+                    "организаций"
+                )
+            ),
+            Ok(r) => format!(
+                "цикл {cycle} пересчитан: {}, не рассчитано {} (причины — на карточках)",
+                crate::domain::text::plural(
+                    r.scored as u64,
+                    "организация",
+                    "организации",
+                    "организаций"
+                ),
+                r.failed.len()
+            ),
+            Err(e) => {
+                format!("цикл {cycle} не пересчитан: {e}; пересчет: nok score --cycle {cycle}")
+            }
+        });
+        if !self.recompute_next.is_empty() {
+            let next = self.recompute_next.remove(0);
+            self.schedule_recompute(next);
+        }
+        self.data_changed();
+        self.refresh_current();
+        true
+    }
+
+    /// The cycle being recomputed in the background, if any.
+    pub fn recomputing(&self) -> Option<i64> {
+        self.recompute.as_ref().map(|(c, _)| *c)
+    }
+
+    /// The data changed: every screen may hold what is out of date.
+    fn data_changed(&mut self) {
+        self.generation += 1;
+        for s in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
+            s.data_changed();
+        }
+    }
+
+    /// Closes the screen on top; the one under it reads its data again when the data changed
+    /// while the closed one was open.
+    fn pop(&mut self) {
+        self.stack.pop();
+        if self.opened_at.pop().is_some_and(|at| at != self.generation) {
+            self.refresh_current();
+        }
     }
 
     /// Reads the screen on top again after a change of the data.
@@ -531,6 +656,7 @@ impl App {
 
     fn go(&mut self, index: usize) {
         self.stack.clear();
+        self.opened_at.clear();
         self.tab = index % self.tabs.len();
         self.mode = Mode::Normal;
         let cx = Ctx {

@@ -92,6 +92,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 'e' => Some(Action::Edit),
                 'r' => Some(Action::EditIdentity),
                 'd' => Some(Action::Delete),
+                'a' => Some(Action::Add),
                 'p' => Some(Action::DraftPlan),
                 'n' => Some(Action::EditShortcomings),
                 'c' => Some(Action::EditCycle),

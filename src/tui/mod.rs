@@ -211,6 +211,10 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                 Request::Summary(scope) => {
                     send(store::overview::read(&conn, scope, today).map(Loaded::Summary))
                 }
+                Request::Cycles => send(store::cycles::list_brief(&conn).map(Loaded::Cycles)),
+                Request::Orgs => send(store::browse::org_index(&conn, today).map(|keys| {
+                    Loaded::Orgs(Box::new(screens::organizations::OrgList::new(keys)))
+                })),
                 Request::PlanCounts(filters) => filters.into_iter().all(|f| {
                     send(store::plan_rows::count(&conn, f, today).map(|n| Loaded::PlanCount(f, n)))
                 }),

@@ -89,6 +89,9 @@ pub trait Screen {
     fn focus_cycle(&mut self, _id: i64) -> Option<Request> {
         None
     }
+    /// The data changed (a change was saved or undone): what the screen holds may be out of
+    /// date; read it again when it is next shown ([`Screen::activate`]).
+    fn data_changed(&mut self) {}
     /// Data from the worker: take what is yours, give the rest back.
     fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
         Some(msg)

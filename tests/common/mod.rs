@@ -97,3 +97,53 @@ pub fn assert_no_control_chars(t: &Terminal<TestBackend>) {
         );
     }
 }
+
+/// Goes to the tab titled `title` with its digit key.
+pub fn go(app: &mut App, title: &str) {
+    let i = app
+        .tab_titles()
+        .iter()
+        .position(|t| t == title)
+        .unwrap_or_else(|| panic!("no tab {title}: {:?}", app.tab_titles()));
+    type_keys(app, &(i + 1).to_string());
+    assert_eq!(app.current().title(), title);
+}
+
+/// Ctrl and a key (Ctrl-S saves a form).
+pub fn ctrl(app: &mut App, c: char) {
+    let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    if let Some(a) = keymap::action(app.key_mode(), key) {
+        app.update(a);
+    }
+}
+
+/// A second connection to the test database, for independent SQL.
+pub fn sql(dir: &tempfile::TempDir) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.path().join("demo.sqlite")).unwrap()
+}
+
+/// Does the worker thread's part: answers what the screens asked for, as the event loop would.
+pub fn serve(app: &mut App, conn: &rusqlite::Connection) {
+    use nok::tui::app::Request;
+    for r in std::mem::take(&mut app.requests) {
+        let loaded = match r {
+            Request::Summary(scope) => {
+                Loaded::Summary(overview::read(conn, scope, today()).unwrap())
+            }
+            Request::Orgs => {
+                Loaded::Orgs(Box::new(nok::tui::screens::organizations::OrgList::new(
+                    browse::org_index(conn, today()).unwrap(),
+                )))
+            }
+            Request::Cycles => Loaded::Cycles(cycles::list_brief(conn).unwrap()),
+            Request::PlanCounts(filters) => {
+                for f in filters {
+                    let n = nok::store::plan_rows::count(conn, f, today()).unwrap();
+                    app.apply(Loaded::PlanCount(f, n));
+                }
+                continue;
+            }
+        };
+        app.apply(loaded);
+    }
+}

@@ -104,3 +104,18 @@ pub fn start(tag: &str, home: &Path, width: u16, height: u16, cmd: &[&str]) -> O
     );
     Some(t)
 }
+
+/// The real binary on a new demo database of `orgs` organizations in `dir` (today 22.11.2026),
+/// 120×40, shown once its summary is on screen; the shell prints «ВЫХОД-код» when it ends.
+/// Returns the session and the database file; `None` as [`start`].
+pub fn demo_session(tag: &str, dir: &Path, orgs: u32) -> Option<(Tmux, std::path::PathBuf)> {
+    let db = dir.join("demo.sqlite");
+    let bin = env!("CARGO_BIN_EXE_nok");
+    let cmd = format!(
+        "{bin} demo --db {} --orgs {orgs} --today 22.11.2026; echo ВЫХОД-$?; sleep 30",
+        db.display()
+    );
+    let t = start(tag, dir, 120, 40, &[&cmd])?;
+    t.wait_for("the summary", |s| s.contains("Оценено организаций"));
+    Some((t, db))
+}

@@ -6,6 +6,7 @@
 //! open, so letters are text in the fields (Cyrillic from the Russian layout included). The
 //! screen turns a [`FormEvent::Submit`] into checks of its own and a store write.
 
+pub mod record;
 pub mod undo;
 
 use chrono::NaiveDate;
@@ -32,7 +33,7 @@ pub enum Kind {
     Number { integer: bool },
     /// One of the options (Space — next, Backspace — previous, a letter — the next option
     /// starting with it).
-    Choice(Vec<&'static str>),
+    Choice(Vec<String>),
     /// Yes or no (Space toggles).
     Check,
 }
@@ -84,7 +85,12 @@ impl Field {
         Field::new(label, Kind::Number { integer }, text, 0)
     }
 
-    pub fn choice(label: impl Into<String>, options: Vec<&'static str>, chosen: usize) -> Field {
+    pub fn choice<S: Into<String>>(
+        label: impl Into<String>,
+        options: Vec<S>,
+        chosen: usize,
+    ) -> Field {
+        let options = options.into_iter().map(Into::into).collect();
         Field::new(label, Kind::Choice(options), String::new(), chosen)
     }
 
@@ -163,7 +169,10 @@ impl Field {
     fn shown(&self) -> String {
         match &self.kind {
             Kind::Choice(options) => {
-                format!("‹ {} ›", options.get(self.choice).copied().unwrap_or("—"))
+                format!(
+                    "‹ {} ›",
+                    options.get(self.choice).map_or("—", String::as_str)
+                )
             }
             Kind::Check => if self.checked() { "[x]" } else { "[ ]" }.to_string(),
             _ => printable(&self.text).into_owned(),

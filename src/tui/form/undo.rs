@@ -30,10 +30,22 @@ pub enum Change {
     },
     /// Actual values of target indicators, each with the version it was written at.
     Targets(Vec<ActualEdit>),
-    /// A deleted row, as it was.
-    Deleted { table: Table, row: edit::StoredRow },
+    /// A deleted record, as it was.
+    Deleted { table: Table, row: edit::Removed },
+    /// A record made in a form: its id and the version it was made at.
+    Created { table: Table, id: i64, version: i64 },
     /// Plan rows added from a draft: (shortcoming id, plan row id, number) of each.
     Drafted(Vec<(i64, i64, String)>),
+}
+
+impl Change {
+    /// The cycle whose inputs the change wrote (its scores are to be recomputed).
+    pub fn inputs_of(&self) -> Option<i64> {
+        match self {
+            Change::Inputs { cycle, .. } => Some(*cycle),
+            _ => None,
+        }
+    }
 }
 
 /// One saved change and what it was, for messages: «строка плана 1.2 (…)».
@@ -60,6 +72,11 @@ impl UndoStack {
 
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// The change `u` would undo.
+    pub fn last(&self) -> Option<&UndoStep> {
+        self.steps.last()
     }
 
     /// Undoes the last change; returns the message for the status line.
@@ -120,6 +137,10 @@ impl UndoStack {
             }
             Change::Deleted { table, row } => {
                 edit::restore(conn, *table, row, who, &note).map(|_| 0)
+            }
+            Change::Created { table, id, version } => {
+                crate::store::edit_create::withdraw(conn, *table, *id, *version, who, &note)
+                    .map(|_| 0)
             }
             Change::Rows(rows) => {
                 let back: Vec<edit::RowEdit> = rows

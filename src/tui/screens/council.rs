@@ -61,6 +61,7 @@ impl Screen for CouncilScreen {
                 ("↑↓", "заседание"),
                 ("/", "поиск"),
                 ("e", "правка"),
+                ("a", "добавить"),
                 ("d", "удалить"),
             ]
         }
@@ -104,6 +105,14 @@ impl Screen for CouncilScreen {
                 ),
                 None => Outcome::Done,
             };
+        }
+        if action == Action::Add {
+            let like = self
+                .rows
+                .as_ref()
+                .and_then(|r| r.get(self.selected))
+                .map(|m| m.authority.clone());
+            return super::edit_council::new_meeting(cx, like.as_deref());
         }
         if action == Action::Edit {
             return match self.rows.as_ref().and_then(|r| r.get(self.selected)) {

@@ -1,7 +1,8 @@
 //! The cycle and membership form (цикл оценки и участие организации в нем), from the card: the
 //! cycle's status, operator, contract and council protocol (its date is the event some plan
-//! deadlines count from), and the organization's group and number of respondents. Both rows are
-//! saved in one transaction, each naming the version it read.
+//! deadlines count from), and the organization's group, number of respondents and the day its
+//! improvement plan was approved (the event «после утверждения плана» counts from). Both rows
+//! are saved in one transaction, each naming the version it read.
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -31,8 +32,8 @@ const CYCLE: [&str; 7] = [
     "council_protocol_number",
     "council_protocol_date",
 ];
-const MEMBER: [&str; 2] = ["grp", "respondents"];
-const LABELS: [&str; 9] = [
+const MEMBER: [&str; 3] = ["grp", "respondents", "plan_approved_on"];
+const LABELS: [&str; 10] = [
     "Статус цикла",
     "Оператор",
     "ИНН оператора",
@@ -42,6 +43,7 @@ const LABELS: [&str; 9] = [
     "Дата протокола",
     "Группа организации",
     "Число опрошенных",
+    "План утвержден",
 ];
 
 /// The cycle and membership form.
@@ -126,6 +128,7 @@ impl CycleForm {
             Field::date(LABELS[6], date(&base[6])),
             Field::text(LABELS[7], 100, &text(&base[7])),
             Field::number(LABELS[8], true, respondents),
+            Field::date(LABELS[9], date(&base[9])),
         ];
         let mut f = CycleForm {
             cycle: c.cycle_id,
@@ -149,7 +152,7 @@ impl CycleForm {
         {
             self.form.flag(2, e.to_string());
         }
-        for i in [4, 6] {
+        for i in [4, 6, 9] {
             if let Ok(Some(d)) = self.form.fields[i].date_value()
                 && d > today
             {
@@ -177,7 +180,9 @@ impl CycleForm {
                     .and_then(|s| CycleStatus::ALL.iter().position(|a| *a == s))
                     .unwrap_or(f.choice);
             }
-            4 | 6 => f.text = date(v).map_or(String::new(), |d| d.format("%d.%m.%Y").to_string()),
+            4 | 6 | 9 => {
+                f.text = date(v).map_or(String::new(), |d| d.format("%d.%m.%Y").to_string())
+            }
             _ => f.text = text(v),
         }
         f.set_original();
@@ -205,6 +210,7 @@ impl CycleForm {
             d(6),
             Value::Text(f[7].trimmed().to_string()),
             Value::Integer(f[8].number_value().ok().flatten().unwrap_or(0.0) as i64),
+            d(9),
         ]
     }
 

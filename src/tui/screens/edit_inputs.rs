@@ -1,8 +1,9 @@
 //! The indicator-inputs form of an organization's cycle (исходные данные): raw counts, entered
 //! values and checklist items, with the indicator values, the criteria and S recomputed by
 //! [`score`] on screen as they are typed. Saving names the membership version the form read,
-//! audits each changed input and marks the cycle's scores stale (they are recomputed by
-//! `nok score`); places in the rating depend on every organization and are not shown here.
+//! audits each changed input and marks the cycle's scores stale; the UI then recomputes the
+//! cycle in the background. The places shown as typed are those the organization would take
+//! against the other members' stored results.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use ratatui::text::{Line, Span};
 use rusqlite::types::Value;
 
 use crate::domain::methodology::{InputKind, Methodology};
+use crate::domain::rating::Standing;
 use crate::domain::scoring::{InputProblem, Inputs, ScoreCard, score};
 use crate::domain::sector::Sector;
 use crate::domain::text::printable;
@@ -44,9 +46,47 @@ pub struct InputsForm {
     org: String,
     /// S as stored before this form (`None` when not scored).
     stored_total: Option<f64>,
+    /// The stored place in the cycle and in the group («4 из 25, в группе 2 из 7»).
+    stored_place: Option<String>,
     pub form: Form,
     /// The result of the values on screen, or why there is none.
     live: Result<ScoreCard, String>,
+    /// What the places on screen are counted against (`None` when it could not be read).
+    standing: Option<Standings>,
+}
+
+/// The other members' stored results: where S, S in the group and each criterion would stand.
+#[derive(Debug)]
+struct Standings {
+    total: Standing,
+    group: Standing,
+    criteria: BTreeMap<String, Standing>,
+}
+
+impl Standings {
+    fn read(
+        conn: &rusqlite::Connection,
+        c: &CardCycle,
+        digits: u32,
+    ) -> Result<Standings, crate::store::StoreError> {
+        let others = crate::store::ranking::others(conn, c.cycle_id, c.membership_id)?;
+        let totals: Vec<f64> = others.totals.iter().map(|(t, _)| *t).collect();
+        let group: Vec<f64> = others
+            .totals
+            .iter()
+            .filter(|(_, g)| *g == c.group)
+            .map(|(t, _)| *t)
+            .collect();
+        Ok(Standings {
+            total: Standing::new(&totals, digits),
+            group: Standing::new(&group, digits),
+            criteria: others
+                .criteria
+                .iter()
+                .map(|(code, values)| (code.clone(), Standing::new(values, digits)))
+                .collect(),
+        })
+    }
 }
 
 /// Opens the inputs form of `org` in cycle `c` (as `e` on the card does).
@@ -62,7 +102,9 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     };
     match edit_inputs::read(conn, c.membership_id) {
         Ok(Some((base, version))) => {
-            Outcome::Open(Box::new(InputsForm::new(method, org, c, base, version)))
+            let mut form = InputsForm::new(method, org, c, base, version);
+            form.standing = Standings::read(conn, c, method.rounding.digits).ok();
+            Outcome::Open(Box::new(form))
         }
         Ok(None) => Outcome::Message("организация больше не входит в цикл".to_string()),
         Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
@@ -112,8 +154,15 @@ impl InputsForm {
             sector: c.sector,
             org: org.to_string(),
             stored_total: c.score.as_ref().map(|s| s.total),
+            stored_place: c.score.as_ref().map(|s| {
+                format!(
+                    "{} из {}, в группе {} из {}",
+                    s.place, s.ranked, s.group_place, s.group_ranked
+                )
+            }),
             form: Form::new(format!("Исходные данные · {} год", c.year), fields),
             live: Err(String::new()),
+            standing: None,
         };
         f.check();
         f
@@ -198,7 +247,7 @@ impl InputsForm {
             },
             Ok(version) => Outcome::Saved {
                 message: format!(
-                    "сохранено: {label} — полей: {}; баллы цикла нужно пересчитать (nok score); u — отменить",
+                    "сохранено: {label} — полей: {}; баллы цикла пересчитываются; u — отменить",
                     edits.len()
                 ),
                 undo: Some(UndoStep {
@@ -299,10 +348,29 @@ impl InputsForm {
                 if let Some(old) = self.stored_total {
                     s.push(Span::styled(format!("  (сохранено {})", dec(old)), t.dim()));
                 }
+                if let Some(st) = &self.standing {
+                    let (place, of) = st.total.place(card.total);
+                    let (gp, gof) = st.group.place(card.total);
+                    s.push(Span::styled(
+                        format!(" · место {place} из {of} · в группе {gp} из {gof}"),
+                        t.header(),
+                    ));
+                    if let Some(was) = &self.stored_place {
+                        s.push(Span::styled(format!(" (было {was})"), t.dim()));
+                    }
+                }
                 let criteria = card
                     .criteria
                     .iter()
-                    .map(|c| format!("{} {}", c.code, dec(c.value)))
+                    .map(|c| {
+                        let place = self
+                            .standing
+                            .as_ref()
+                            .and_then(|st| st.criteria.get(&c.code))
+                            .map(|st| format!(" (место {})", st.place(c.value).0))
+                            .unwrap_or_default();
+                        format!("{} {}{place}", c.code, dec(c.value))
+                    })
                     .collect::<Vec<_>>()
                     .join(" · ");
                 let indicators = card

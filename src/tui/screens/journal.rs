@@ -144,6 +144,8 @@ impl Screen for JournalScreen {
         }
         let height = list.height.saturating_sub(3) as usize;
         cx.page.set(height.max(1));
+        // What was changed, in words: narrower on a small terminal.
+        let object_w: usize = if list.width >= 100 { 22 } else { 15 };
         let rows: Vec<Row> = self
             .rows
             .iter()
@@ -162,10 +164,13 @@ impl Screen for JournalScreen {
                     ru_stamp(&e.at),
                     cut(&printable(&e.os_user), 12),
                     action_ru(&e.action).to_string(),
-                    format!(
-                        "{}{}",
-                        printable(&e.entity),
-                        e.entity_id.map(|id| format!(" {id}")).unwrap_or_default()
+                    cut(
+                        &format!(
+                            "{}{}",
+                            entity_ru(&e.entity),
+                            e.entity_id.map(|id| format!(" {id}")).unwrap_or_default()
+                        ),
+                        object_w,
                     ),
                     cut(&printable(&change), 200),
                 ]);
@@ -183,7 +188,7 @@ impl Screen for JournalScreen {
                     Constraint::Length(19),
                     Constraint::Length(12),
                     Constraint::Length(10),
-                    Constraint::Length(16),
+                    Constraint::Length(object_w as u16),
                     Constraint::Fill(1),
                 ],
             )
@@ -207,4 +212,27 @@ impl Screen for JournalScreen {
         };
         frame.render_widget(Paragraph::new(body).wrap(Wrap { trim: true }), detail);
     }
+}
+
+/// What a changed record is, in words («строка плана» for `plan_row`); the table name itself
+/// when it has none.
+fn entity_ru(entity: &str) -> std::borrow::Cow<'_, str> {
+    let name = match entity {
+        "plan_row" => "строка плана",
+        "shortcoming" => "недостаток",
+        "council_meeting" => "заседание",
+        "workplan_item" => "мероприятие",
+        "workplan_executor" => "исполнитель",
+        "target_indicator" | "target_value" => "целевой показ.",
+        "cycle" => "цикл",
+        "membership" => "участие в цикле",
+        "organization" => "организация",
+        "indicator_input" => "исх. данные",
+        "spot_check" => "проверка",
+        "export_position" => "выгрузка",
+        "import" => "загрузка",
+        "database" => "база",
+        other => return printable(other),
+    };
+    std::borrow::Cow::Borrowed(name)
 }

@@ -484,9 +484,14 @@ impl OrgCardScreen {
             .map(|r| row_state(r.status, r.planned_date, today, HORIZON_DAYS))
             .collect();
         let count = |f: fn(&RowState) -> bool| states.iter().filter(|s| f(s)).count();
+        let approved = self
+            .cycle()
+            .and_then(|c| c.plan_approved_on)
+            .map(|d| format!(", утвержден {}", d.format("%d.%m.%Y")))
+            .unwrap_or_default();
         b.section(
             &format!(
-                "{} по устранению недостатков ({}: выполнено {}, просрочено {}, отменено {})",
+                "{} по устранению недостатков{approved} ({}: выполнено {}, просрочено {}, отменено {})",
                 SECTIONS[3],
                 rows.len(),
                 count(|s| *s == RowState::Done),
@@ -671,6 +676,8 @@ impl Screen for OrgCardScreen {
             ("p", "план"),
             ("n", "недостатки"),
             ("c", "цикл"),
+            ("Enter", "план и недостатки"),
+            ("a", "в цикл"),
             ("Esc", "назад"),
         ]
     }
@@ -729,6 +736,17 @@ impl Screen for OrgCardScreen {
                 Some(c) => super::edit_draft::open(cx, self.ident.id, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: проекта плана нет".into()),
             },
+            Action::Accept => match self.cycle() {
+                Some(c) => Outcome::Open(Box::new(super::org_plan::OrgPlanScreen::open(
+                    cx,
+                    c.cycle_id,
+                    c.year,
+                    self.ident.id,
+                    &self.title(),
+                ))),
+                None => Outcome::Message("организация не оценивалась: плана нет".into()),
+            },
+            Action::Add => super::edit_membership::join(cx, self.ident.id, &self.title()),
             Action::Edit => match self.cycle() {
                 Some(c) => super::edit_inputs::open(cx, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),

@@ -273,6 +273,18 @@ impl OrgList {
         self.offset = self.offset.min(self.selected);
     }
 
+    /// Takes the search, filters, sort and selection of `old` (a list read again after a change).
+    pub fn carry_over(&mut self, old: &OrgList) {
+        self.query.clone_from(&old.query);
+        self.filters = old.filters.clone();
+        self.sort = old.sort;
+        self.descending = old.descending;
+        let keep = old.selected_key().map(|k| k.id);
+        self.resort();
+        self.reselect(keep);
+        self.offset = old.offset.min(self.selected);
+    }
+
     pub fn selected_key(&self) -> Option<&OrgKey> {
         self.view
             .get(self.selected)
@@ -293,6 +305,8 @@ pub struct OrganizationsScreen {
     saving: Option<std::sync::mpsc::Receiver<Result<std::path::PathBuf, String>>>,
     /// What happened to the last save, for the status line.
     notice: Option<String>,
+    /// The data changed since the list was read (it is read again when shown).
+    stale: bool,
 }
 
 impl OrganizationsScreen {
@@ -330,8 +344,23 @@ impl Screen for OrganizationsScreen {
                 ("s S", "сортировка"),
                 ("f", "фильтры"),
                 ("x X", "в CSV/xlsx"),
+                ("a", "добавить"),
+                ("d", "удалить"),
                 ("Esc", "сброс"),
             ]
+        }
+    }
+
+    fn data_changed(&mut self) {
+        self.stale = true;
+    }
+
+    /// Shown again after a change of the data: the list is read again on the worker (it keeps
+    /// its search, filters, sort and selection).
+    fn activate(&mut self, cx: &Ctx) {
+        if self.stale && self.list.is_some() {
+            self.stale = false;
+            cx.outbox.borrow_mut().push(crate::tui::app::Request::Orgs);
         }
     }
 
@@ -390,7 +419,11 @@ impl Screen for OrganizationsScreen {
     fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
         match msg {
             Loaded::Orgs(list) => {
-                self.list = Some(*list);
+                let mut list = *list;
+                if let Some(old) = &self.list {
+                    list.carry_over(old);
+                }
+                self.list = Some(list);
                 None
             }
             other => Some(other),
@@ -456,6 +489,24 @@ impl Screen for OrganizationsScreen {
                             )),
                         };
                     }
+                }
+                Action::Add => {
+                    let like = list.selected_key().map(|k| (k.sector, k.region.clone()));
+                    return super::edit_org::new_org(
+                        cx,
+                        like.as_ref().map(|(s, r)| (*s, r.as_str())),
+                    );
+                }
+                Action::Delete => {
+                    return match list.selected_key() {
+                        Some(k) => super::edit_delete::ask(
+                            cx,
+                            crate::store::edit::Table::Organization,
+                            k.id,
+                            &format!("организацию «{}» (ИНН {})", k.name, k.inn),
+                        ),
+                        None => Outcome::Done,
+                    };
                 }
                 Action::StartSearch => self.searching = true,
                 Action::Cancel if !list.query.is_empty() || !list.filters.is_empty() => {

@@ -27,6 +27,8 @@ pub struct SummaryScreen {
     overview: Option<Overview>,
     no_cycles: bool,
     error: Option<String>,
+    /// The data changed since the cycles and the summary were read.
+    stale: bool,
 }
 
 impl SummaryScreen {
@@ -89,7 +91,24 @@ impl Screen for SummaryScreen {
     }
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        vec![("←→", "год"), ("↑↓", "цикл года")]
+        vec![("←→", "год"), ("↑↓", "цикл года"), ("a", "новый цикл")]
+    }
+
+    fn data_changed(&mut self) {
+        self.stale = true;
+    }
+
+    /// Shown again after a change: the cycles and the summary shown are read again (worker).
+    fn activate(&mut self, cx: &Ctx) {
+        if !self.stale {
+            return;
+        }
+        self.stale = false;
+        let mut out = cx.outbox.borrow_mut();
+        out.push(Request::Cycles);
+        if let Some(scope) = self.scope {
+            out.push(Request::Summary(scope));
+        }
     }
 
     fn focus_cycle(&mut self, id: i64) -> Option<Request> {
@@ -127,7 +146,10 @@ impl Screen for SummaryScreen {
         None
     }
 
-    fn update(&mut self, action: Action, _cx: &Ctx) -> Outcome {
+    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
+        if action == Action::Add {
+            return super::edit_cycle_new::new_cycle(cx, self.scope.map(|s| s.year));
+        }
         let Some(scope) = self.scope else {
             return Outcome::Ignored;
         };

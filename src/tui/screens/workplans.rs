@@ -214,17 +214,21 @@ impl WorkplansScreen {
         self.rebuild();
     }
 
-    /// `e` on an item: its form.
-    fn edit_selected(&self, cx: &Ctx) -> Outcome {
-        let item = match self.nodes.get(self.selected).map(|n| n.key) {
+    /// The item on the selected line (with its id), if the line is an item.
+    fn selected_item(&self) -> Option<(i64, &WorkplanItem)> {
+        match self.nodes.get(self.selected).map(|n| n.key) {
             Some(NodeKey::Item(id)) => self
                 .open
                 .as_ref()
                 .and_then(|o| o.items.get(&id))
                 .map(|i| (id, i)),
             _ => None,
-        };
-        match item {
+        }
+    }
+
+    /// `e` on an item: its form.
+    fn edit_selected(&self, cx: &Ctx) -> Outcome {
+        match self.selected_item() {
             Some((id, i)) => {
                 super::edit_workplan_item::open(cx, id, &i.number, &i.measure, &i.deadline_text)
             }
@@ -237,6 +241,23 @@ impl WorkplansScreen {
                     "e на мероприятии — его исполнение, на плане — целевые показатели".into(),
                 ),
             },
+        }
+    }
+
+    /// `d` on an item: asks, then deletes it with its executors (`u` puts them back).
+    fn delete_selected(&self, cx: &Ctx) -> Outcome {
+        match self.selected_item() {
+            Some((id, i)) => super::edit_delete::ask(
+                cx,
+                crate::store::edit::Table::WorkplanItem,
+                id,
+                &format!(
+                    "мероприятие {} «{}»",
+                    i.number,
+                    crate::service::table::cut(&i.measure, 60)
+                ),
+            ),
+            None => Outcome::Message("d удаляет мероприятие плана: выберите его строку".into()),
         }
     }
 
@@ -379,6 +400,7 @@ impl Screen for WorkplansScreen {
             ("↑↓", "строка"),
             ("Enter ←→", "раскрыть/свернуть"),
             ("e", "правка"),
+            ("d", "удалить"),
         ]
     }
 
@@ -417,6 +439,7 @@ impl Screen for WorkplansScreen {
                 Action::Right => self.expand(false, cx),
                 Action::Left => self.collapse(),
                 Action::Edit => return self.edit_selected(cx),
+                Action::Delete => return self.delete_selected(cx),
                 _ => return Outcome::Ignored,
             }
         }

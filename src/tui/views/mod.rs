@@ -93,6 +93,11 @@ fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
+    // Work running in the background for the whole app.
+    let busy = app
+        .recomputing()
+        .map(|c| format!(" · пересчет цикла {c}…"))
+        .unwrap_or_default();
     let line = if app.mode == Mode::Command {
         let mut spans = vec![
             Span::styled(":", t.key()),
@@ -105,11 +110,18 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         }
         Line::from(spans)
     } else if let Some(m) = &app.message {
-        Line::styled(format!(" {}", printable(m)), t.accent())
+        // The background work first: a long message must not hide it.
+        let busy = busy.trim_start_matches(" · ");
+        let mut spans = Vec::new();
+        if !busy.is_empty() {
+            spans.push(Span::styled(format!(" {busy} ·"), t.dim()));
+        }
+        spans.push(Span::styled(format!(" {}", printable(m)), t.accent()));
+        Line::from(spans)
     } else {
         Line::styled(
             format!(
-                "{} · сегодня {}",
+                "{}{busy} · сегодня {}",
                 app.current().status(),
                 app.today.format("%d.%m.%Y")
             ),

@@ -1,0 +1,153 @@
+//! A new assessment cycle (`a` in «Сводка»): year, sphere, authority (the cycle takes its
+//! region), status, method version, and the operator and contract when they are known. A year,
+//! sphere and authority that already have a cycle are refused. Organizations join it from their
+//! cards (`a`).
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::types::Value;
+
+use crate::domain::cycle::CycleStatus;
+use crate::domain::ids;
+use crate::domain::sector::Sector;
+use crate::store::edit::Table;
+use crate::store::edit_create;
+use crate::tui::form::Form;
+use crate::tui::form::record::{Col, Input, RecordForm, Rules};
+use crate::tui::screen::{Ctx, Outcome};
+
+const YEAR: usize = 0;
+const SECTOR: usize = 1;
+const AUTHORITY: usize = 2;
+const OPERATOR_INN: usize = 6;
+
+#[derive(Debug)]
+struct NewCycleRules {
+    /// (id, region) of each authority option.
+    authorities: Vec<(i64, String)>,
+}
+
+impl Rules for NewCycleRules {
+    fn check(&self, form: &mut Form, today: NaiveDate) {
+        if let Ok(Some(y)) = form.fields[YEAR].number_value() {
+            let latest = f64::from(today.year() + 2);
+            if !(2013.0..=latest).contains(&y) {
+                form.flag(
+                    YEAR,
+                    format!("год оценки — от 2013 до {latest}: проверьте год"),
+                );
+            }
+        }
+        let inn = form.fields[OPERATOR_INN].trimmed().to_string();
+        if !inn.is_empty()
+            && let Err(e) = ids::validate_inn(&inn)
+        {
+            form.flag(OPERATOR_INN, e.to_string());
+        }
+    }
+
+    fn fixed(&self, form: &Form) -> Vec<(&'static str, Value)> {
+        self.authorities
+            .get(form.fields[AUTHORITY].choice)
+            .map(|(_, region)| vec![("region", Value::Text(region.clone()))])
+            .unwrap_or_default()
+    }
+
+    fn label(&self, form: &Form) -> String {
+        let sector = Sector::ALL
+            .get(form.fields[SECTOR].choice)
+            .map_or("", |s| s.name_ru());
+        format!(
+            "цикл оценки {} года ({sector})",
+            form.fields[YEAR].trimmed()
+        )
+    }
+}
+
+/// A form for a new cycle; the year shown starts at `year` (the one the summary shows).
+pub fn new_cycle(cx: &Ctx, year: Option<i32>) -> Outcome {
+    let Some(conn) = cx.conn else {
+        return Outcome::Done;
+    };
+    let authorities = match edit_create::authority_choices(conn) {
+        Ok(a) if a.is_empty() => {
+            return Outcome::Message(
+                "уполномоченных органов в базе нет: загрузите их сначала".into(),
+            );
+        }
+        Ok(a) => a,
+        Err(e) => return Outcome::Message(format!("ошибка чтения базы: {e}")),
+    };
+    let methods: Vec<(Value, String)> = super::org_card::methods()
+        .map(|m| {
+            m.codes()
+                .into_iter()
+                .map(|c| (Value::Text(c.to_string()), format!("методика {c}")))
+                .collect()
+        })
+        .unwrap_or_default();
+    if methods.is_empty() {
+        return Outcome::Message("не найдено ни одной версии методики расчета".into());
+    }
+    let text = |max| Input::Text { max, null: true };
+    let cols = vec![
+        Col::new("year", "Год оценки", Input::Int).required(),
+        Col::new(
+            "sector",
+            "Сфера",
+            Input::Choice(
+                Sector::ALL
+                    .iter()
+                    .map(|s| (Value::Text(s.code().into()), s.name_ru().into()))
+                    .collect(),
+            ),
+        ),
+        Col::new(
+            "authority_id",
+            "Уполномоченный орган",
+            Input::Choice(
+                authorities
+                    .iter()
+                    .map(|(id, label, _)| (Value::Integer(*id), label.clone()))
+                    .collect(),
+            ),
+        ),
+        Col::new(
+            "status",
+            "Статус",
+            Input::Choice(
+                CycleStatus::ALL
+                    .iter()
+                    .map(|s| (Value::Text(s.code().into()), s.name_ru().into()))
+                    .collect(),
+            ),
+        ),
+        Col::new("methodology", "Методика", Input::Choice(methods.clone())),
+        Col::new("operator_name", "Оператор", text(500)),
+        Col::new("operator_inn", "ИНН оператора", text(12)),
+        Col::new("contract_number", "Номер договора", text(100)),
+        Col::new("contract_date", "Дата договора", Input::Date),
+    ];
+    // The newest method version by default.
+    let mut initial = vec![(
+        "year",
+        Value::Integer(i64::from(year.unwrap_or(cx.today.year()))),
+    )];
+    if let Some((v, _)) = methods.last() {
+        initial.push(("methodology", v.clone()));
+    }
+    let rules = NewCycleRules {
+        authorities: authorities
+            .into_iter()
+            .map(|(id, _, region)| (id, region))
+            .collect(),
+    };
+    Outcome::Open(Box::new(RecordForm::new_record(
+        Table::Cycle,
+        "Новый цикл оценки",
+        cols,
+        &initial,
+        Box::new(rules),
+        Vec::new(),
+        cx.today,
+    )))
+}
