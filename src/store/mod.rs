@@ -45,10 +45,8 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/001_initial.sql")),
     M::up(include_str!("migrations/002_spot_check.sql")),
     M::up(include_str!("migrations/003_busgov_export.sql")),
-    M::up(include_str!("migrations/005_plan_approval.sql")),
-    // 004 runs after 005: databases made while 005 was the fourth migration are at version 4
-    // with plan approvals and must get the packed score parts next, not 005 a second time.
     M::up(include_str!("migrations/004_score_parts_packed.sql")),
+    M::up(include_str!("migrations/005_plan_approval.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
