@@ -7,7 +7,10 @@
 //! - `NOK_BENCH_MEMBERS` — members of the assembled cycle (100000);
 //! - `NOK_BENCH_RUNS` — recompute runs (7);
 //! - `NOK_BENCH_DB` — an existing demo database to copy instead of building one (the build is
-//!   then not measured).
+//!   then not measured);
+//! - `NOK_BENCH_WORK` — the folder for the scratch databases (`target/bench-scale`); a tmpfs such
+//!   as `/dev/shm` keeps 5 GB of copies off a tight disk;
+//! - `NOK_BENCH_ONLY=recompute` — stop after the in-process recompute (no `nok score`, no backup).
 //!
 //! The real binary does the build, `nok score` and `nok backup` (peak memory from `wait4`, the
 //! child's own maximum resident set); the recompute is also timed in-process, through the same
@@ -116,6 +119,14 @@ fn median_p99(times: &mut [Duration]) -> (Duration, Duration) {
     (times[n / 2], times[rank.clamp(1, n) - 1])
 }
 
+/// The machine's load average (1, 5, 15 minutes): on a shared machine the figures mean little
+/// without it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
 fn gb(bytes: u64) -> String {
     format!("{:.2} ГБ", bytes as f64 / 1e9).replace('.', ",")
 }
@@ -136,9 +147,15 @@ fn main() -> anyhow::Result<()> {
     let orgs = env_num("NOK_BENCH_ORGS", 100_000);
     let members = env_num("NOK_BENCH_MEMBERS", 100_000);
     let runs = env_num("NOK_BENCH_RUNS", 7).max(1);
-    let work = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target")
-        .join("bench-scale");
+    let work = std::env::var_os("NOK_BENCH_WORK").map_or_else(
+        || {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target")
+                .join("bench-scale")
+        },
+        PathBuf::from,
+    );
+    let only_recompute = std::env::var("NOK_BENCH_ONLY").is_ok_and(|v| v == "recompute");
     std::fs::create_dir_all(&work)?;
     let db = work.join(format!("scale-{orgs}.sqlite"));
     remove_db(&db);
@@ -220,14 +237,19 @@ fn main() -> anyhow::Result<()> {
         let (cpu_median, _) = median_p99(&mut cpu);
         println!(
             "пересчет цикла из {members} организаций ({case}; {n} прогонов): медиана {}, p99 {}, \
-             процессорное время (медиана) {}, пик памяти процесса {}",
+             процессорное время (медиана) {}, пик памяти процесса {}; load average {}",
             secs(median),
             secs(p99),
             secs(cpu_median),
-            mib(peak)
+            mib(peak),
+            load_average()
         );
     }
     drop(conn);
+    if only_recompute {
+        remove_db(&db);
+        return Ok(());
+    }
 
     // 4. The same through the CLI, with the rating printed (CSV to /dev/null).
     scale_support::clear_results(&nok::store::open_existing(&db)?, cycle)?;

@@ -655,6 +655,8 @@ fn a_read_only_folder_is_a_clear_error_and_loses_nothing() {
         dir.path(),
     );
     assert_error(&out, "нет прав на запись в папку");
+    // A copy needs only to read the database: into the read-only folder it cannot be written,
+    // elsewhere it is made.
     let out = nok_unprivileged(
         &[
             "--db",
@@ -664,7 +666,22 @@ fn a_read_only_folder_is_a_clear_error_and_loses_nothing() {
         ],
         dir.path(),
     );
-    assert_error(&out, "нет права записи");
+    assert_error(&out, "не удалось записать копию");
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let copy = out_dir.join("copy.sqlite");
+    let out = nok_unprivileged(
+        &[
+            "--db",
+            ro_db.to_str().unwrap(),
+            "backup",
+            copy.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(integrity(&copy), ["ok"]);
 
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(
@@ -737,4 +754,134 @@ fn missing_corrupt_and_newer_databases_are_clear_errors_and_are_left_as_they_wer
         assert_eq!(std::fs::read(&newer).unwrap(), before);
     }
     assert_eq!(integrity(&newer), ["ok"]);
+}
+
+#[test]
+fn an_empty_file_is_not_taken_for_a_new_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.sqlite");
+    std::fs::write(&empty, b"").unwrap();
+    let path = empty.to_str().unwrap();
+    for args in [
+        &["--db", path, "check-db"][..],
+        &["--db", path, "cycles"],
+        &["--db", path, "score", "--cycle", "1"],
+        &[
+            "--db",
+            path,
+            "backup",
+            dir.path().join("copy.sqlite").to_str().unwrap(),
+        ],
+        &["demo", "--db", path, "--orgs", "5", "--today", TODAY],
+    ] {
+        let out = nok(args, dir.path());
+        assert_error(&out, "empty.sqlite не является базой данных nok");
+        assert_error(&out, "файл пустой (0 байт)");
+        assert_eq!(size(&empty), 0, "{args:?} wrote into the file");
+        assert!(!side(&empty, "-wal").exists() && !side(&empty, "-shm").exists());
+        assert!(!dir.path().join("copy.sqlite").exists());
+    }
+    // The demo builds over an empty file when asked to (it holds nothing to lose) ...
+    let out = nok(
+        &[
+            "demo", "--db", path, "--orgs", "5", "--today", TODAY, "--force",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(integrity(&empty), ["ok"]);
+    // ... and a path that does not exist is still created.
+    let fresh = dir.path().join("fresh.sqlite");
+    let out = nok(
+        &[
+            "demo",
+            "--db",
+            fresh.to_str().unwrap(),
+            "--orgs",
+            "5",
+            "--today",
+            TODAY,
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(size(&fresh) > 0);
+}
+
+#[test]
+fn backup_needs_only_read_access_to_the_database_and_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db = demo(dir.path(), "work.sqlite", "30");
+    // Used once by nok: the file is in WAL mode now (a demo is sealed in rollback mode).
+    assert!(
+        nok(&["--db", db.to_str().unwrap(), "check-db"], dir.path())
+            .status
+            .success()
+    );
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let orgs = count(&db, "SELECT count(*) FROM organization");
+    let read_only = |folder: &Path, mode: u32| {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let p = entry.unwrap().path();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    };
+    let copy_as_nobody = |src: &Path, name: &str| {
+        let copy = out_dir.join(name);
+        let out = nok_unprivileged(
+            &[
+                "--db",
+                src.to_str().unwrap(),
+                "backup",
+                copy.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(integrity(&copy), ["ok"]);
+        copy
+    };
+
+    // 1. Nobody has it open (no -wal, no -shm) and none can be made beside it.
+    let quiet = dir.path().join("quiet");
+    std::fs::create_dir(&quiet).unwrap();
+    std::fs::copy(&db, quiet.join("work.sqlite")).unwrap();
+    read_only(&quiet, 0o444);
+    let before = std::fs::read(quiet.join("work.sqlite")).unwrap();
+    let copy = copy_as_nobody(&quiet.join("work.sqlite"), "quiet.sqlite");
+    assert_eq!(count(&copy, "SELECT count(*) FROM organization"), orgs);
+    assert_eq!(std::fs::read(quiet.join("work.sqlite")).unwrap(), before);
+    assert_eq!(leftovers(&quiet, ""), ["work.sqlite"]);
+
+    // 2. Someone with the right to write has it open, with changes still in the -wal: the copy
+    // reads them through the existing -shm and -wal, which it may only read.
+    let busy = dir.path().join("busy");
+    std::fs::create_dir(&busy).unwrap();
+    let busy_db = busy.join("work.sqlite");
+    std::fs::copy(&db, &busy_db).unwrap();
+    let writer = Connection::open(&busy_db).unwrap();
+    writer
+        .execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+             INSERT INTO meta (key, value) VALUES ('only-in-the-wal', 'yes');",
+        )
+        .unwrap();
+    assert!(side(&busy_db, "-wal").exists() && side(&busy_db, "-shm").exists());
+    read_only(&busy, 0o644);
+    let copy = copy_as_nobody(&busy_db, "busy.sqlite");
+    assert_eq!(
+        count(
+            &copy,
+            "SELECT count(*) FROM meta WHERE key = 'only-in-the-wal'"
+        ),
+        1
+    );
+    drop(writer);
+    for folder in [&quiet, &busy] {
+        std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Context;
-use crate::store::backup::{Progress, backup};
+use crate::store::backup::{Progress, backup_source, open_source};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,7 +21,16 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
-    let (path, conn) = super::open_work_db(ctx)?;
+    // Read-only access to the database and its folder is enough for a copy (open_source).
+    let path = crate::service::session::work_db(ctx.db.clone())?;
+    if !path.exists() {
+        anyhow::bail!(
+            "база данных {} не найдена. Укажите файл: --db ПУТЬ или переменная NOK_DB; \
+             демонстрационная база: nok demo",
+            path.display()
+        );
+    }
+    let source = open_source(&path)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -31,7 +40,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         );
         bar
     });
-    let copied = backup(&conn, &path, &args.dest, args.force, &mut |p| {
+    let copied = backup_source(&source, &path, &args.dest, args.force, &mut |p| {
         if let Some(bar) = &bar {
             match p {
                 Progress::Copying { done, total } => {

@@ -6,6 +6,7 @@
 //! the field, never a panic or NaN.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::domain::methodology::{
     ChecklistItem, Formula, IndicatorDef, InputDef, InputKind, Methodology,
@@ -14,9 +15,12 @@ use crate::domain::sector::Sector;
 
 /// Raw inputs of one organization (исходные данные для расчета): input key → number, e.g.
 /// `1.3.asked_site` → 40, `1.2.phone` → 1. Keys are those of [`Methodology::input_keys`].
+///
+/// Keys are shared strings: a reader of millions of values hands out clones of one `Arc` a key
+/// instead of allocating a string for each value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Inputs {
-    values: BTreeMap<String, f64>,
+    values: BTreeMap<Arc<str>, f64>,
 }
 
 impl Inputs {
@@ -32,7 +36,12 @@ impl Inputs {
 
     /// Sets `key` to `value`, replacing any earlier value.
     pub fn set(&mut self, key: impl Into<String>, value: f64) {
-        self.values.insert(key.into(), value);
+        self.values.insert(Arc::from(key.into()), value);
+    }
+
+    /// Sets `key` to `value` with a name the caller shares between many inputs (no allocation).
+    pub fn set_shared(&mut self, key: Arc<str>, value: f64) {
+        self.values.insert(key, value);
     }
 
     /// The value of `key`, if entered.
@@ -64,13 +73,13 @@ impl Inputs {
 impl<'a> IntoIterator for &'a Inputs {
     type Item = (&'a str, f64);
     type IntoIter = std::iter::Map<
-        std::collections::btree_map::Iter<'a, String, f64>,
-        fn((&'a String, &'a f64)) -> (&'a str, f64),
+        std::collections::btree_map::Iter<'a, Arc<str>, f64>,
+        fn((&'a Arc<str>, &'a f64)) -> (&'a str, f64),
     >;
 
     /// Same as [`Inputs::iter`].
     fn into_iter(self) -> Self::IntoIter {
-        self.values.iter().map(|(k, &v)| (k.as_str(), v))
+        self.values.iter().map(|(k, &v)| (&**k, v))
     }
 }
 

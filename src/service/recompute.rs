@@ -2,16 +2,19 @@
 //! version, then places overall, per group and per criterion, stored in one transaction.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::Context;
 use rusqlite::{Connection, TransactionBehavior};
 
+use crate::domain::methodology::Methodology;
 use crate::domain::rating::{places, places_by_group};
 use crate::domain::scoring::score;
+use crate::domain::sector::Sector;
 use crate::service::methodology::Methods;
 use crate::service::session;
 use crate::store;
-use crate::store::scores::{MemberResult, Part};
+use crate::store::scores::{MemberInputs, MemberResult};
 
 /// What a recompute did.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,13 +25,83 @@ pub struct Recomputed {
     pub failed: Vec<(String, String)>,
 }
 
-/// One member's computed values, compact: criteria and indicators in the method's order.
+/// One member's computed values, compact: criteria then indicators in the method's order, their
+/// codes in a list shared by the members scored alike.
 struct Computed {
     membership_id: i64,
     group: String,
     total: f64,
-    criteria: Vec<f64>,
-    indicators: Vec<(String, f64)>,
+    codes: Arc<[String]>,
+    values: Vec<f64>,
+}
+
+/// Members sent to the scoring worker at a time.
+const SCORING_BATCH: usize = 256;
+
+/// What the scoring worker made of the members it was given.
+#[derive(Default)]
+struct Scored {
+    computed: Vec<Computed>,
+    /// (organization, reason) for the caller, (membership, reason) for the store.
+    failed: Vec<(String, String)>,
+    failed_ids: Vec<(i64, String)>,
+    /// Criteria codes then indicator codes: the members of a cycle share one sector, so one list.
+    shared: Option<Arc<[String]>>,
+}
+
+impl Scored {
+    fn add(
+        &mut self,
+        method: &Methodology,
+        sector: Sector,
+        criteria_codes: &[&str],
+        m: MemberInputs,
+    ) {
+        let card = match score(method, sector, &m.org_name, &m.inputs) {
+            Ok(card) => card,
+            Err(e) => {
+                self.failed_ids.push((m.membership_id, e.to_string()));
+                self.failed.push((m.org_name, e.to_string()));
+                return;
+            }
+        };
+        let ncrit = criteria_codes.len();
+        let fits = |codes: &[String]| {
+            codes.len() == ncrit + card.indicators.len()
+                && codes[ncrit..]
+                    .iter()
+                    .zip(&card.indicators)
+                    .all(|(c, i)| *c == i.code)
+        };
+        let codes = match &self.shared {
+            Some(codes) if fits(codes) => Arc::clone(codes),
+            _ => {
+                let codes: Arc<[String]> = criteria_codes
+                    .iter()
+                    .map(|c| (*c).to_string())
+                    .chain(card.indicators.iter().map(|i| i.code.clone()))
+                    .collect();
+                self.shared.get_or_insert_with(|| Arc::clone(&codes));
+                codes
+            }
+        };
+        let criteria = criteria_codes.iter().map(|code| {
+            card.criteria
+                .iter()
+                .find(|c| c.code == *code)
+                .map_or(0.0, |c| c.value)
+        });
+        let values = criteria
+            .chain(card.indicators.iter().map(|i| i.value))
+            .collect();
+        self.computed.push(Computed {
+            membership_id: m.membership_id,
+            group: m.group,
+            total: card.total,
+            codes,
+            values,
+        });
+    }
 }
 
 /// Recomputes the cycle's scores and ratings and stores them, replacing what was there; the
@@ -58,7 +131,9 @@ pub(crate) fn recompute(
     // Inputs are read and results written in one write transaction: nobody can change the inputs
     // in between (the cycle would be marked current with results of old inputs). Other writers
     // wait for it within the busy timeout; readers are not blocked (WAL).
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(store::StoreError::from)?;
     let conn = &tx;
     let cycle = store::cycles::get(conn, cycle_id)?
         .with_context(|| format!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
@@ -66,43 +141,54 @@ pub(crate) fn recompute(
     let digits = method.rounding.digits;
     let criteria_codes: Vec<&str> = method.criteria.iter().map(|c| c.code.as_str()).collect();
 
-    let mut computed = Vec::new();
-    let mut failed = Vec::new();
-    let mut failed_ids = Vec::new();
-    store::scores::for_each_member_inputs(conn, cycle_id, |m| {
-        match score(method, cycle.sector, &m.org_name, &m.inputs) {
-            Ok(card) => computed.push(Computed {
-                membership_id: m.membership_id,
-                group: m.group,
-                total: card.total,
-                criteria: criteria_codes
-                    .iter()
-                    .map(|code| {
-                        card.criteria
-                            .iter()
-                            .find(|c| c.code == *code)
-                            .map_or(0.0, |c| c.value)
-                    })
-                    .collect(),
-                indicators: card
-                    .indicators
-                    .into_iter()
-                    .map(|i| (i.code, i.value))
-                    .collect(),
-            }),
-            Err(e) => {
-                failed_ids.push((m.membership_id, e.to_string()));
-                failed.push((m.org_name, e.to_string()));
+    // Reading (SQLite, on this thread: the transaction's connection) and scoring (pure, on a
+    // worker) overlap: members go to the worker in batches while the next ones are read. On a
+    // machine shared with other work the two threads also get two shares of it.
+    let scored = std::thread::scope(|s| -> anyhow::Result<Scored> {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<MemberInputs>>(8);
+        let criteria_codes = &criteria_codes;
+        let sector = cycle.sector;
+        let worker = s.spawn(move || {
+            let mut out = Scored::default();
+            for batch in receive {
+                for m in batch {
+                    out.add(method, sector, criteria_codes, m);
+                }
             }
+            out
+        });
+        let mut batch = Vec::with_capacity(SCORING_BATCH);
+        let read = store::scores::for_each_member_inputs(conn, cycle_id, |m| {
+            batch.push(m);
+            if batch.len() == SCORING_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(SCORING_BATCH));
+                // The worker only stops receiving if it panicked: its join says so below.
+                let _ = send.send(full);
+            }
+            Ok(())
+        });
+        if read.is_ok() && !batch.is_empty() {
+            let _ = send.send(batch);
         }
-        Ok(())
+        drop(send);
+        let scored = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("внутренняя ошибка: расчет баллов прерван"))?;
+        read?;
+        Ok(scored)
     })?;
+    let Scored {
+        computed,
+        failed,
+        failed_ids,
+        ..
+    } = scored;
 
     let totals: Vec<f64> = computed.iter().map(|c| c.total).collect();
     let overall = places(&totals, digits);
     let criterion_places: Vec<Vec<u32>> = (0..criteria_codes.len())
         .map(|k| {
-            let values: Vec<f64> = computed.iter().map(|c| c.criteria[k]).collect();
+            let values: Vec<f64> = computed.iter().map(|c| c.values[k]).collect();
             places(&values, digits)
         })
         .collect();
@@ -119,23 +205,18 @@ pub(crate) fn recompute(
     drop(group_sizes);
     drop(groups);
 
-    // The computed values move into the results (their indicator codes too): at 100,000
-    // members one copy of two million parts is held, not two.
+    // The computed values move into the results, the codes stay shared.
     let ranked = computed.len() as u32;
     let results: Vec<MemberResult> = computed
         .into_iter()
         .enumerate()
         .map(|(i, c)| {
-            let criteria = criteria_codes.iter().enumerate().map(|(k, code)| Part {
-                code: (*code).to_string(),
-                value: c.criteria[k],
-                place: Some(criterion_places[k][i]),
-            });
-            let indicators = c.indicators.into_iter().map(|(code, value)| Part {
-                code,
-                value,
-                place: None,
-            });
+            let values = c
+                .values
+                .iter()
+                .enumerate()
+                .map(|(k, &v)| (v, criterion_places.get(k).map(|p| p[i])))
+                .collect();
             MemberResult {
                 membership_id: c.membership_id,
                 total: c.total,
@@ -143,7 +224,8 @@ pub(crate) fn recompute(
                 ranked,
                 group_place: group_places[i],
                 group_ranked: group_ranked[i],
-                parts: criteria.chain(indicators).collect(),
+                codes: c.codes,
+                values,
             }
         })
         .collect();
@@ -179,7 +261,8 @@ pub(crate) fn recompute(
             },
         )?;
     }
-    tx.commit()?;
+    // Through StoreError: a full disk usually shows at the commit (the WAL is written then).
+    tx.commit().map_err(store::StoreError::from)?;
     Ok(Recomputed {
         cycle_id,
         scored: results.len(),
@@ -350,5 +433,116 @@ mod tests {
                 .unwrap();
             assert_eq!(stored, 0, "an unscorable member keeps no result");
         }
+    }
+
+    /// Parts (member, code, value bits, place) and each member's score row as text.
+    type Everything = (Vec<(i64, String, u64, Option<u32>)>, Vec<Vec<String>>);
+
+    /// Every stored result of the database, values as their bits (exact).
+    fn everything(conn: &Connection) -> Everything {
+        let parts = conn
+            .prepare("SELECT membership_id, code, value, place FROM score_part ORDER BY 1, 2")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get::<_, f64>(2)?.to_bits(),
+                    r.get(3)?,
+                ))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let scores = conn
+            .prepare(
+                "SELECT s.membership_id, s.methodology, s.total, s.place, s.ranked, s.group_place,
+                        s.group_ranked, m.score_error
+                 FROM membership m LEFT JOIN score s ON s.membership_id = m.id ORDER BY m.id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                (0..8)
+                    .map(|k| {
+                        Ok(match r.get_ref(k)? {
+                            rusqlite::types::ValueRef::Real(v) => v.to_bits().to_string(),
+                            v => format!("{v:?}"),
+                        })
+                    })
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        (parts, scores)
+    }
+
+    /// A demo database as the schema before migration 004 kept it (one `score_part` row a part)
+    /// is converted with the same results, and recomputing every cycle with the packed storage
+    /// gives them again, bit for bit; a second recompute writes nothing.
+    #[test]
+    fn packed_parts_give_the_results_the_table_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.sqlite");
+        let methods = Methods::builtin().unwrap();
+        let opts = DemoOptions {
+            orgs: 200,
+            seed: 11,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        };
+        drop(open_or_build(&path, &opts, false, &methods, &mut |_| {}).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let built = everything(&conn);
+        assert!(built.0.len() > 1000, "{}", built.0.len());
+        // Back to version 3, before migration 004: the parts as rows of a table, the packed
+        // table gone, and no plan approvals yet (005).
+        conn.execute_batch(
+            "BEGIN;
+             CREATE TABLE parts_v3 AS SELECT * FROM score_part;
+             DROP VIEW score_part;
+             DROP TABLE score_parts;
+             CREATE TABLE score_part (
+                 membership_id INTEGER NOT NULL REFERENCES membership (id) ON DELETE CASCADE,
+                 code          TEXT NOT NULL,
+                 value         REAL NOT NULL CHECK (value BETWEEN 0 AND 100),
+                 place         INTEGER CHECK (place IS NULL OR place >= 1),
+                 PRIMARY KEY (membership_id, code)
+             ) WITHOUT ROWID;
+             INSERT INTO score_part SELECT * FROM parts_v3;
+             CREATE INDEX score_total ON score (total DESC);
+             DROP TABLE parts_v3;
+             ALTER TABLE membership DROP COLUMN plan_approved_on;
+             PRAGMA user_version = 3;
+             COMMIT;",
+        )
+        .unwrap();
+        assert_eq!(everything(&conn), built);
+        drop(conn);
+
+        let mut conn = crate::store::open_existing(&path).unwrap();
+        assert_eq!(everything(&conn), built, "converted in place");
+        let cycles: Vec<i64> = conn
+            .prepare("SELECT id FROM cycle ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for &c in &cycles {
+            recompute_cycle(&mut conn, &methods, c).unwrap();
+        }
+        assert_eq!(everything(&conn), built, "recomputed");
+        let before = conn.total_changes();
+        for &c in &cycles {
+            recompute_cycle(&mut conn, &methods, c).unwrap();
+        }
+        // Per cycle: the audit entry, clearing no error, marking the cycle current — no result.
+        let writes = conn.total_changes() - before;
+        assert!(
+            writes <= 3 * cycles.len() as u64,
+            "{writes} rows written for {} cycles",
+            cycles.len()
+        );
+        assert_eq!(everything(&conn), built);
     }
 }

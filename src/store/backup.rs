@@ -62,6 +62,158 @@ pub enum BackupError {
     },
     #[error("копия {path} не прошла проверку целостности ({detail}); файл не сохранен")]
     Broken { path: PathBuf, detail: String },
+    #[error(
+        "база {0} изменилась, пока копировалась (ее папка только для чтения, поэтому копия шла \
+         без блокировок); копия не сохранена — повторите, когда с базой никто не работает"
+    )]
+    Changed(PathBuf),
+}
+
+/// Opens the database at `path` to copy it, without writing to it or beside it: it may sit in a
+/// folder the person can only read (an archive, another user's share).
+///
+/// Read-write first, as every other command (that also brings an older schema up to date, so
+/// the copy opens in this version without changes). Where the file or its folder cannot be
+/// written, read-only: `mode=ro`, which reads a WAL database through its existing `-shm` and
+/// `-wal` files, or a database in rollback mode as it is. When a WAL database has no `-shm`
+/// and the folder allows none to be made, nobody is writing it (a writer would need them), so
+/// it is opened as `immutable` (no locks, no `-shm`) and the copy is refused afterwards if a
+/// `-wal` appeared or the file changed meanwhile.
+pub fn open_source(path: &Path) -> Result<Source, super::StoreError> {
+    use super::StoreError;
+    let refused = |e: &StoreError| {
+        matches!(e, StoreError::Open { error, .. } | StoreError::Migrate {
+            error: rusqlite_migration::Error::RusqliteError { err: error, .. }, ..
+        } if matches!(
+            error.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::PermissionDenied)
+        ))
+    };
+    let first = match super::open_existing(path) {
+        Ok(conn) => {
+            return Ok(Source {
+                conn,
+                immutable: None,
+            });
+        }
+        Err(e) if refused(&e) => e,
+        Err(e) => return Err(e),
+    };
+    let uri = |query: &str| -> Option<String> {
+        let abs = std::path::absolute(path).ok()?;
+        let text = abs.to_str()?;
+        // URI path: percent-encode what would end the path or start a query.
+        let mut out = String::from("file:");
+        for b in text.bytes() {
+            match b {
+                b'%' | b'?' | b'#' => out.push_str(&format!("%{b:02X}")),
+                _ => out.push(char::from(b)),
+            }
+        }
+        Some(format!("{out}?{query}"))
+    };
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let checked = |conn: Connection| -> Result<Connection, StoreError> {
+        conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        super::check_version(&conn, path)?;
+        Ok(conn)
+    };
+    let Some(ro) = uri("mode=ro") else {
+        return Err(first);
+    };
+    match Connection::open_with_flags(&ro, flags)
+        .map_err(StoreError::from)
+        .and_then(checked)
+    {
+        Ok(conn) => {
+            return Ok(Source {
+                conn,
+                immutable: None,
+            });
+        }
+        // No -shm to read through and none can be made (SQLite says it cannot open the file,
+        // or that it would have to write): below.
+        Err(StoreError::Sql(error) | StoreError::Open { error, .. })
+            if matches!(
+                error.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+            ) => {}
+        Err(e) => return Err(e),
+    }
+    if side(path, "-wal").exists() || side(path, "-shm").exists() {
+        return Err(first);
+    }
+    let Some(fixed) = uri("immutable=1") else {
+        return Err(first);
+    };
+    let stamp = FileStamp::of(path);
+    let conn = Connection::open_with_flags(&fixed, flags)
+        .map_err(StoreError::from)
+        .and_then(checked)?;
+    Ok(Source {
+        conn,
+        immutable: Some(stamp),
+    })
+}
+
+/// A database opened to be copied, see [`open_source`].
+pub struct Source {
+    pub conn: Connection,
+    /// Opened `immutable`: the file as it was when opened, to see that nobody wrote it meanwhile.
+    immutable: Option<Option<FileStamp>>,
+}
+
+impl Source {
+    /// Whether the file could have changed while it was read without locks.
+    fn changed(&self, path: &Path) -> bool {
+        match &self.immutable {
+            None => false,
+            Some(before) => {
+                side(path, "-wal").exists() || before.is_none() || FileStamp::of(path) != *before
+            }
+        }
+    }
+}
+
+/// Size and modification time of a file.
+#[derive(Debug, Clone, PartialEq)]
+struct FileStamp(u64, std::time::SystemTime);
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileStamp(m.len(), m.modified().ok()?))
+    }
+}
+
+fn side(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// [`backup`] of a database opened with [`open_source`]: also refuses the copy when the source,
+/// read without locks, changed meanwhile.
+pub fn backup_source(
+    src: &Source,
+    src_path: &Path,
+    dest: &Path,
+    force: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Copied, BackupError> {
+    if src.immutable.is_none() {
+        return backup(&src.conn, src_path, dest, force, progress);
+    }
+    let copied = backup(&src.conn, src_path, dest, force, progress)?;
+    if src.changed(src_path) {
+        let _ = std::fs::remove_file(&copied.dest);
+        return Err(BackupError::Changed(src_path.to_path_buf()));
+    }
+    Ok(copied)
 }
 
 /// Copies the database open on `src` (stored at `src_path`) to `dest`. Refuses to replace an

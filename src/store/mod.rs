@@ -45,6 +45,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/001_initial.sql")),
     M::up(include_str!("migrations/002_spot_check.sql")),
     M::up(include_str!("migrations/003_busgov_export.sql")),
+    M::up(include_str!("migrations/004_score_parts_packed.sql")),
     M::up(include_str!("migrations/005_plan_approval.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
@@ -165,6 +166,7 @@ pub fn open(path: &Path) -> Result<Connection> {
             error,
         })?;
     }
+    refuse_empty(path)?;
     if !path.exists() {
         create_private(path).map_err(|error| StoreError::Create {
             path: path.to_path_buf(),
@@ -195,6 +197,7 @@ pub(crate) fn create_private(path: &Path) -> std::io::Result<()> {
 
 /// Opens an existing database without creating it; fails if the file does not exist.
 pub fn open_existing(path: &Path) -> Result<Connection> {
+    refuse_empty(path)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -256,6 +259,45 @@ pub fn open_in_memory() -> Result<Connection> {
 
 fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    check_version(&conn, path)?;
+    let opened = |error| StoreError::Open {
+        path: path.to_path_buf(),
+        error,
+    };
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(opened)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(opened)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(opened)?;
+    MIGRATIONS
+        .to_latest(&mut conn)
+        .map_err(|error| StoreError::Migrate {
+            path: path.to_path_buf(),
+            error,
+        })?;
+    Ok(conn)
+}
+
+/// An existing empty file (0 bytes) is not a nok database: SQLite would take it as a new, empty
+/// one and nok would quietly turn it into a database, though the person named a file they
+/// already had (a wrong path, a file emptied by a failed copy). Only a path that does not exist
+/// is created.
+fn refuse_empty(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == 0 => Err(StoreError::NotNok {
+            path: path.to_path_buf(),
+            detail: "файл пустой (0 байт). Проверьте путь; если нужна новая база, удалите пустой \
+                     файл или укажите путь к несуществующему файлу — nok создаст его"
+                .into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a file that is not SQLite, a database of a newer nok, and an SQLite database of
+/// something else. Reads only.
+fn check_version(conn: &Connection, path: &Path) -> Result<()> {
     // A file that is not SQLite fails on the first read, here, with a clear message.
     let found: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -278,29 +320,13 @@ fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
             known: schema_version(),
         });
     }
-    if found == 0 && has_foreign_tables(&conn)? {
+    if found == 0 && has_foreign_tables(conn)? {
         return Err(StoreError::NotNok {
             path: path.to_path_buf(),
             detail: "в файле есть чужие таблицы".into(),
         });
     }
-    let opened = |error| StoreError::Open {
-        path: path.to_path_buf(),
-        error,
-    };
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(opened)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")
-        .map_err(opened)?;
-    conn.pragma_update(None, "foreign_keys", "ON")
-        .map_err(opened)?;
-    MIGRATIONS
-        .to_latest(&mut conn)
-        .map_err(|error| StoreError::Migrate {
-            path: path.to_path_buf(),
-            error,
-        })?;
-    Ok(conn)
+    Ok(())
 }
 
 fn has_foreign_tables(conn: &Connection) -> Result<bool> {

@@ -1,8 +1,8 @@
 //! Indicator inputs of a cycle in, computed results out, and the rating as stored.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
 use super::Result;
@@ -30,8 +30,9 @@ pub fn for_each_member_inputs(
     cycle_id: i64,
     mut f: impl FnMut(MemberInputs) -> Result<()>,
 ) -> Result<()> {
-    // Key names by id: a small dense table, looked up once for each of millions of values.
-    let mut keys: Vec<Option<String>> = Vec::new();
+    // Key names by id: a small dense table, looked up once for each of millions of values; each
+    // value takes a clone of the shared name, not a new string.
+    let mut keys: Vec<Option<Arc<str>>> = Vec::new();
     {
         let mut stmt = conn.prepare("SELECT id, key FROM input_key")?;
         let mut rows = stmt.query([])?;
@@ -42,7 +43,7 @@ pub fn for_each_member_inputs(
             if id >= keys.len() {
                 keys.resize(id + 1, None);
             }
-            keys[id] = Some(r.get(1)?);
+            keys[id] = Some(Arc::from(r.get::<_, String>(1)?));
         }
     }
     let mut members = conn.prepare(
@@ -83,7 +84,7 @@ pub fn for_each_member_inputs(
             if membership_id == member.membership_id
                 && let Some(Some(key)) = usize::try_from(key_id).ok().and_then(|k| keys.get(k))
             {
-                member.inputs.set(key.as_str(), value);
+                member.inputs.set_shared(Arc::clone(key), value);
             }
             pending = next_input(&mut inputs)?;
         }
@@ -109,7 +110,11 @@ pub struct MemberResult {
     pub ranked: u32,
     pub group_place: u32,
     pub group_ranked: u32,
-    pub parts: Vec<Part>,
+    /// Codes of the parts, in the order of `values`: one list shared by every member a method
+    /// scored alike, not two million strings.
+    pub codes: Arc<[String]>,
+    /// Each part's value and place (a criterion has a place, an indicator none).
+    pub values: Vec<(f64, Option<u32>)>,
 }
 
 /// Replaces the cycle's stored results with `results` (computed by `methodology` at
@@ -168,166 +173,99 @@ pub fn replace_results(
     }
     score_writes.extend(order.iter().copied().filter(|&i| !seen[i]));
 
-    // Parts: merge the stored ones (by membership, then code) with the computed ones.
-    let mut part_writes: Vec<(usize, usize)> = Vec::new();
-    let mut part_deletes: Vec<(i64, String)> = Vec::new();
-    let mut appeared = vec![false; results.len()];
+    // Parts: one row a member, two JSONB objects (see migration 004). The stored bytes are
+    // compared with those the computed parts make, so an unchanged member costs one encoding
+    // and one comparison, and only members whose parts differ are written.
+    let mut part_writes: Vec<usize> = Vec::new();
+    let mut stray: Vec<i64> = Vec::new();
+    let mut encoder = PartsEncoder::default();
+    let mut packed = Packed::default();
     {
         let mut stmt = conn.prepare(
-            "SELECT p.membership_id, p.code, p.value, p.place FROM score_part p
+            "SELECT p.membership_id, p.vals, p.places FROM score_parts p
              WHERE p.membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1)
              ORDER BY p.membership_id",
         )?;
         let mut rows = stmt.query([cycle_id])?;
-        // Stored parts come by code within a member; the computed ones are in the method's order,
-        // the same for every member. One ordering by code, checked per member, lets each stored
-        // row find its computed part at the next place instead of searching.
-        let by_code = |i: usize| -> Vec<usize> {
-            let mut ks: Vec<usize> = (0..results[i].parts.len()).collect();
-            ks.sort_by(|&a, &b| results[i].parts[a].code.cmp(&results[i].parts[b].code));
-            ks
-        };
-        let template: Vec<usize> = order.first().map(|&i| by_code(i)).unwrap_or_default();
-        let fits = |i: usize| {
-            let parts = &results[i].parts;
-            let first = order.first().map_or(&[][..], |&f| &results[f].parts[..]);
-            parts.len() == first.len() && parts.iter().zip(first).all(|(a, b)| a.code == b.code)
-        };
         let mut cursor = 0; // into `order`, which is by membership id like the rows
-        let mut sorted: Vec<usize> = Vec::new();
-        let mut next = 0; // into `sorted`
-        let mut current: Option<(i64, usize, Vec<bool>)> = None;
-        let finish = |done: Option<(i64, usize, Vec<bool>)>, out: &mut Vec<(usize, usize)>| {
-            if let Some((_, i, found)) = done {
-                out.extend(
-                    found
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, f)| !**f)
-                        .map(|(k, _)| (i, k)),
-                );
-            }
-        };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             while cursor < order.len() && results[order[cursor]].membership_id < id {
+                part_writes.push(order[cursor]);
                 cursor += 1;
             }
             let Some(&i) = order
                 .get(cursor)
                 .filter(|&&i| results[i].membership_id == id)
             else {
-                continue; // the member's score is gone: all its parts go below
-            };
-            if current.as_ref().map(|c| c.0) != Some(id) {
-                finish(current.take(), &mut part_writes);
-                appeared[i] = true;
-                current = Some((id, i, vec![false; results[i].parts.len()]));
-                sorted = if fits(i) {
-                    template.clone()
-                } else {
-                    by_code(i)
-                };
-                next = 0;
-            }
-            let Some((_, _, found)) = current.as_mut() else {
+                stray.push(id); // no result now: its parts go below
                 continue;
             };
-            let code = r.get_ref(1)?.as_str().unwrap_or_default();
-            let parts = &results[i].parts;
-            let at = match sorted.get(next) {
-                Some(&k) if parts[k].code == code => {
-                    next += 1;
-                    Some(k)
-                }
-                _ => parts.iter().position(|p| p.code == code),
-            };
-            match at {
-                Some(k) => {
-                    found[k] = true;
-                    let p = &results[i].parts[k];
-                    let same =
-                        r.get::<_, f64>(2)? == p.value && r.get::<_, Option<u32>>(3)? == p.place;
-                    if !same {
-                        part_writes.push((i, k));
-                    }
-                }
-                None => part_deletes.push((id, code.to_string())),
+            cursor += 1;
+            encoder.encode(&results[i].codes, &results[i].values, &mut packed)?;
+            let same = r.get_ref(1)?.as_blob().ok() == Some(packed.vals.as_slice())
+                && r.get_ref(2)?.as_blob().ok() == Some(packed.places.as_slice());
+            if !same {
+                part_writes.push(i);
             }
         }
-        finish(current.take(), &mut part_writes);
-    }
-    // Members with a result but no stored part at all: every part is new.
-    for &i in &order {
-        if !appeared[i] {
-            part_writes.extend((0..results[i].parts.len()).map(|k| (i, k)));
-        }
+        part_writes.extend(order[cursor.min(order.len())..].iter().copied());
     }
 
     // Now write: nothing is being read any more.
-    let mut drop_part = conn.prepare_cached("DELETE FROM score_part WHERE membership_id = ?1")?;
+    let mut drop_parts = conn.prepare_cached("DELETE FROM score_parts WHERE membership_id = ?1")?;
     let mut drop_score = conn.prepare_cached("DELETE FROM score WHERE membership_id = ?1")?;
     for id in &gone {
-        drop_part.execute([id])?;
+        drop_parts.execute([id])?;
         drop_score.execute([id])?;
     }
     // Failed members never keep a score or parts.
     for (id, _) in failed {
-        drop_part.execute([id])?;
+        drop_parts.execute([id])?;
         drop_score.execute([id])?;
     }
-    let mut drop_one =
-        conn.prepare_cached("DELETE FROM score_part WHERE membership_id = ?1 AND code = ?2")?;
-    for (id, code) in &part_deletes {
-        drop_one.execute(params![id, code])?;
+    for id in &stray {
+        drop_parts.execute([id])?;
     }
 
+    // One row a statement: a multi-row statement needs a statement journal (it could fail
+    // half-way), which SQLite spills to a temporary file; 200,000 single-row steps cost less.
     score_writes.sort_unstable_by_key(|&i| results[i].membership_id);
-    write_batched(
-        conn,
+    let mut put_score = conn.prepare_cached(
         "INSERT INTO score (membership_id, methodology, total, place, ranked, group_place,
-                            group_ranked, computed_at) VALUES ",
-        "(?,?,?,?,?,?,?,?)",
-        " ON CONFLICT (membership_id) DO UPDATE SET methodology = excluded.methodology,
+                            group_ranked, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (membership_id) DO UPDATE SET methodology = excluded.methodology,
             total = excluded.total, place = excluded.place, ranked = excluded.ranked,
             group_place = excluded.group_place, group_ranked = excluded.group_ranked,
             computed_at = excluded.computed_at",
-        &score_writes,
-        |&i, out| {
-            let r = &results[i];
-            out.extend([
-                Value::Integer(r.membership_id),
-                Value::Text(methodology.to_string()),
-                Value::Real(r.total),
-                Value::Integer(r.place.into()),
-                Value::Integer(r.ranked.into()),
-                Value::Integer(r.group_place.into()),
-                Value::Integer(r.group_ranked.into()),
-                Value::Text(computed_at.to_string()),
-            ]);
-        },
     )?;
-    part_writes.sort_unstable_by(|a, b| {
-        (results[a.0].membership_id, &results[a.0].parts[a.1].code)
-            .cmp(&(results[b.0].membership_id, &results[b.0].parts[b.1].code))
-    });
-    write_batched(
-        conn,
-        "INSERT INTO score_part (membership_id, code, value, place) VALUES ",
-        "(?,?,?,?)",
-        " ON CONFLICT (membership_id, code) DO UPDATE SET value = excluded.value,
-            place = excluded.place",
-        &part_writes,
-        |&(i, k), out| {
-            let p = &results[i].parts[k];
-            out.extend([
-                Value::Integer(results[i].membership_id),
-                Value::Text(p.code.clone()),
-                Value::Real(p.value),
-                p.place.map_or(Value::Null, |v| Value::Integer(v.into())),
-            ]);
-        },
+    for &i in &score_writes {
+        let r = &results[i];
+        put_score.execute(params![
+            r.membership_id,
+            methodology,
+            r.total,
+            r.place,
+            r.ranked,
+            r.group_place,
+            r.group_ranked,
+            computed_at
+        ])?;
+    }
+    // `part_writes` is in membership order: appended to the end of the table's B-tree when the
+    // members are new, as a first computation's are.
+    let mut put_parts = conn.prepare_cached(
+        "INSERT INTO score_parts (membership_id, vals, places) VALUES (?1, ?2, ?3)
+         ON CONFLICT (membership_id) DO UPDATE SET vals = excluded.vals, places = excluded.places",
     )?;
+    for &i in &part_writes {
+        encoder.encode(&results[i].codes, &results[i].values, &mut packed)?;
+        put_parts.execute(params![
+            results[i].membership_id,
+            packed.vals,
+            packed.places
+        ])?;
+    }
 
     conn.execute(
         "UPDATE membership SET score_error = NULL WHERE cycle_id = ?1 AND score_error IS NOT NULL",
@@ -344,36 +282,185 @@ pub fn replace_results(
     Ok(())
 }
 
-/// Rows per multi-row statement: fewer statements to run for a big write.
-const BATCH: usize = 64;
+/// A member's parts as stored in `score_parts` (migration 004): SQLite JSONB objects, `vals`
+/// code → value for every part, `places` code → place for the criteria.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Packed {
+    pub vals: Vec<u8>,
+    pub places: Vec<u8>,
+}
 
-/// Runs `head` + `row` × n + `tail` over `items` in batches of [`BATCH`] rows, `bind` giving each
-/// item's values in column order.
-fn write_batched<T>(
-    conn: &Connection,
-    head: &str,
-    row: &str,
-    tail: &str,
-    items: &[T],
-    mut bind: impl FnMut(&T, &mut Vec<Value>),
-) -> Result<()> {
-    let sql = |n: usize| format!("{head}{}{tail}", vec![row; n].join(","));
-    let full = sql(BATCH);
-    let mut values = Vec::new();
-    for chunk in items.chunks(BATCH) {
-        values.clear();
-        for item in chunk {
-            bind(item, &mut values);
-        }
-        let text = if chunk.len() == BATCH {
-            full.clone()
-        } else {
-            sql(chunk.len())
-        };
-        conn.prepare_cached(&text)?
-            .execute(params_from_iter(values.iter()))?;
+/// Writes members' parts as stored: codes in byte order (SQLite's `BINARY` order, the order the
+/// old table's key gave), each value as the shortest text that reads back as the same number,
+/// always with a decimal point (a JSON float, read as REAL). The same parts always give the
+/// same bytes, which is how a recompute sees that nothing changed.
+///
+/// The order of a code list is worked out once and kept while the next member has the same list.
+#[derive(Default)]
+pub struct PartsEncoder {
+    codes: Option<Arc<[String]>>,
+    /// Indices into `codes` in byte order of the code, each with its JSONB key element.
+    order: Vec<(usize, Vec<u8>)>,
+    vals: Vec<u8>,
+    places: Vec<u8>,
+    number: String,
+}
+
+/// SQLite JSONB element types (https://sqlite.org/jsonb.html).
+const JSONB_INT: u8 = 3;
+const JSONB_FLOAT: u8 = 5;
+const JSONB_TEXT: u8 = 7;
+const JSONB_TEXTRAW: u8 = 10;
+const JSONB_OBJECT: u8 = 12;
+
+/// A JSONB element header: the type, and the payload size in the smallest form.
+fn jsonb_header(out: &mut Vec<u8>, kind: u8, size: usize) {
+    if size <= 11 {
+        out.push(((size as u8) << 4) | kind);
+    } else if let Ok(n) = u8::try_from(size) {
+        out.extend([0xC0 | kind, n]);
+    } else if let Ok(n) = u16::try_from(size) {
+        out.push(0xD0 | kind);
+        out.extend(n.to_be_bytes());
+    } else {
+        out.push(0xE0 | kind);
+        out.extend((size as u32).to_be_bytes());
     }
-    Ok(())
+}
+
+fn jsonb_element(out: &mut Vec<u8>, kind: u8, payload: &[u8]) {
+    jsonb_header(out, kind, payload.len());
+    out.extend_from_slice(payload);
+}
+
+impl PartsEncoder {
+    /// Encodes the parts `codes` × `values` into `out`. Refuses a code given twice, a value
+    /// outside 0–100 (or not a number) and a place below 1.
+    pub fn encode(
+        &mut self,
+        codes: &Arc<[String]>,
+        values: &[(f64, Option<u32>)],
+        out: &mut Packed,
+    ) -> Result<()> {
+        let invalid = |text: String| super::StoreError::Invalid(text);
+        if codes.len() != values.len() {
+            return Err(invalid(format!(
+                "в результате участника {} кодов показателей и {} значений",
+                codes.len(),
+                values.len()
+            )));
+        }
+        if !self.codes.as_ref().is_some_and(|c| Arc::ptr_eq(c, codes)) {
+            let mut order: Vec<usize> = (0..codes.len()).collect();
+            order.sort_by(|&a, &b| codes[a].cmp(&codes[b]));
+            if let Some(w) = order.windows(2).find(|w| codes[w[0]] == codes[w[1]]) {
+                return Err(invalid(format!(
+                    "в результате участника показатель {} встречается дважды",
+                    codes[w[0]]
+                )));
+            }
+            self.order = order
+                .into_iter()
+                .map(|k| {
+                    let code = &codes[k];
+                    // TEXT needs no escapes inside; anything else goes as TEXTRAW.
+                    let plain = !code.chars().any(|c| c == '"' || c == '\\' || c < ' ');
+                    let kind = if plain { JSONB_TEXT } else { JSONB_TEXTRAW };
+                    let mut key = Vec::with_capacity(code.len() + 2);
+                    jsonb_element(&mut key, kind, code.as_bytes());
+                    (k, key)
+                })
+                .collect();
+            self.codes = Some(Arc::clone(codes));
+        }
+        self.vals.clear();
+        self.places.clear();
+        for (k, key) in &self.order {
+            let (value, place) = values[*k];
+            if !(0.0..=100.0).contains(&value) {
+                return Err(invalid(format!(
+                    "значение показателя {} вне пределов 0–100: {value}",
+                    codes[*k]
+                )));
+            }
+            self.vals.extend_from_slice(key);
+            self.number.clear();
+            push_value(&mut self.number, value);
+            jsonb_element(&mut self.vals, JSONB_FLOAT, self.number.as_bytes());
+            match place {
+                Some(0) => {
+                    return Err(invalid(format!(
+                        "место по показателю {} должно быть не меньше 1",
+                        codes[*k]
+                    )));
+                }
+                Some(place) => {
+                    self.places.extend_from_slice(key);
+                    self.number.clear();
+                    push_u32(&mut self.number, place);
+                    jsonb_element(&mut self.places, JSONB_INT, self.number.as_bytes());
+                }
+                None => {}
+            }
+        }
+        out.vals.clear();
+        jsonb_element(&mut out.vals, JSONB_OBJECT, &self.vals);
+        out.places.clear();
+        jsonb_element(&mut out.places, JSONB_OBJECT, &self.places);
+        Ok(())
+    }
+}
+
+/// A value 0–100 in the shortest text that reads back as the same number, with a decimal point.
+///
+/// Results are rounded to hundredths, so nearly every value is some n / 100: then the text is
+/// n's digits with the point put in (`94.77`, `94.7`, `94.0`) — the shortest text for that
+/// number, and exactly what general float formatting gives for it, several times faster. Any
+/// other value goes through the general formatting.
+fn push_value(out: &mut String, value: f64) {
+    let n = (value * 100.0).round();
+    if (0.0..=10_000.0).contains(&n) && n / 100.0 == value {
+        let n = n as u32;
+        push_u32(out, n / 100);
+        out.push('.');
+        let frac = n % 100;
+        out.push(char::from(b'0' + (frac / 10) as u8));
+        if !frac.is_multiple_of(10) {
+            out.push(char::from(b'0' + (frac % 10) as u8));
+        }
+        return;
+    }
+    use std::fmt::Write as _;
+    let start = out.len();
+    let _ = write!(out, "{value}");
+    if !out[start..].contains(['.', 'e', 'E']) {
+        out.push_str(".0");
+    }
+}
+
+fn push_u32(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// [`PartsEncoder::encode`] for a list of parts (tests and one-off writes).
+pub fn encode_parts(parts: &[Part]) -> Result<Packed> {
+    let codes: Arc<[String]> = parts.iter().map(|p| p.code.clone()).collect();
+    let values: Vec<(f64, Option<u32>)> = parts.iter().map(|p| (p.value, p.place)).collect();
+    let mut out = Packed::default();
+    PartsEncoder::default().encode(&codes, &values, &mut out)?;
+    Ok(out)
 }
 
 /// A row of a cycle's rating as stored.
@@ -394,13 +481,9 @@ pub struct RatingRow {
 
 /// The cycle's rating, best first (then by name), with the values of `criteria` codes.
 pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec<RatingRow>> {
+    // Each criterion's value straight from the member's packed parts (migration 004).
     let pivot: String = (0..criteria.len())
-        .map(|i| {
-            format!(
-                ", (SELECT p.value FROM score_part p WHERE p.membership_id = m.id AND p.code = ?{})",
-                i + 2
-            )
-        })
+        .map(|i| format!(", CAST(sp.vals ->> ?{} AS REAL)", i + 2))
         .collect();
     let sql = format!(
         "SELECT m.org_id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
@@ -408,6 +491,7 @@ pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec
          FROM membership m
          JOIN score s ON s.membership_id = m.id
          JOIN organization o ON o.id = m.org_id
+         LEFT JOIN score_parts sp ON sp.membership_id = m.id
          WHERE m.cycle_id = ?1
          ORDER BY s.place, o.short_name, o.id"
     );
@@ -415,7 +499,7 @@ pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec
     let bind = std::iter::once(rusqlite::types::Value::Integer(cycle_id)).chain(
         criteria
             .iter()
-            .map(|c| rusqlite::types::Value::Text((*c).to_string())),
+            .map(|c| rusqlite::types::Value::Text(part_value_path(c))),
     );
     let rows = stmt.query_map(params_from_iter(bind), |r| {
         let criteria = (0..criteria.len())
@@ -437,6 +521,18 @@ pub fn rating(conn: &Connection, cycle_id: i64, criteria: &[&str]) -> Result<Vec
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The JSON path of a part's value in `score_parts.vals`.
+fn part_value_path(code: &str) -> String {
+    let mut quoted = String::new();
+    for c in code.chars() {
+        if c == '"' || c == '\\' {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    format!("$.\"{quoted}\"")
+}
+
 /// Members of the cycle whose inputs could not be scored: (organization, ИНН, reason).
 pub fn errors(conn: &Connection, cycle_id: i64) -> Result<Vec<(String, String, String)>> {
     let mut stmt = conn.prepare(
@@ -446,4 +542,249 @@ pub fn errors(conn: &Connection, cycle_id: i64) -> Result<Vec<(String, String, S
     )?;
     let rows = stmt.query_map([cycle_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = "
+        INSERT INTO authority (id, name, short_name, region, inn, kpp, ogrn)
+            VALUES (1, 'Комитет полностью', 'Комитет', 'Область', '7701234567', '770101001', '1027700132195');
+        INSERT INTO cycle (id, year, sector, authority_id, region, status, methodology)
+            VALUES (5, 2024, 'social', 1, 'Область', 'published', '2018');
+        INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region)
+            VALUES (1, 'Первое', 'Первое', '7701234568', '770101001', '1027700132196', '12345678', 'social', 'Область'),
+                   (2, 'Второе', '', '7701234569', '770101001', '1027700132197', '12345679', 'social', 'Область');
+        INSERT INTO membership (id, cycle_id, org_id, grp) VALUES (10, 5, 1, 'x'), (11, 5, 2, 'x');
+        INSERT INTO score VALUES (10, '2018', 90, 1, 2, 1, 2, 't'), (11, '2018', 80, 2, 2, 2, 2, 't');";
+
+    type Row = (i64, String, u64, Option<u32>);
+
+    /// Every stored part through the `score_part` view, values as their bits (exact).
+    fn all_parts(conn: &Connection) -> Vec<Row> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT membership_id, code, value, place, typeof(value) FROM score_part
+                 ORDER BY membership_id, code",
+            )
+            .unwrap();
+        stmt.query_map([], |r| {
+            assert_eq!(r.get::<_, String>(4)?, "real", "values read as REAL");
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, f64>(2)?.to_bits(),
+                r.get(3)?,
+            ))
+        })
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+    }
+
+    #[test]
+    fn parts_as_rows_are_converted_in_place_with_exact_values() {
+        // From version 3, the schema just before 004.
+        converted_from(3);
+    }
+
+    fn converted_from(version: usize) {
+        let mut conn = Connection::open_in_memory().unwrap();
+        rusqlite_migration::Migrations::from_slice(&crate::store::MIGRATION_SLICE[..version])
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute_batch(FIXTURE).unwrap();
+        // Values that need all seventeen digits to read back, and whole ones.
+        let values: [f64; 7] = [
+            70.0,
+            100.0 / 3.0,
+            0.1 + 0.2,
+            87.45,
+            0.0,
+            100.0,
+            99.999_999_999_999_99,
+        ];
+        let mut old = Vec::new();
+        for (k, v) in values.iter().enumerate() {
+            for (id, code, place) in [
+                (10, format!("К{k}"), Some(k as u32 + 1)),
+                (11, format!("{k}.1"), None),
+            ] {
+                conn.execute(
+                    "INSERT INTO score_part (membership_id, code, value, place) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, code, v, place],
+                )
+                .unwrap();
+                old.push((id, code, v.to_bits(), place));
+            }
+        }
+        old.sort();
+        assert_eq!(all_parts(&conn), old);
+        crate::store::MIGRATIONS.to_latest(&mut conn).unwrap();
+        let kind: String = conn
+            .query_row(
+                "SELECT type FROM sqlite_schema WHERE name = 'score_part'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kind, "view");
+        assert_eq!(
+            all_parts(&conn),
+            old,
+            "the view gives back exactly what the table held"
+        );
+        // The rating reads the packed parts directly.
+        let rows = rating(&conn, 5, &["К1", "К6", "К9"]).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].criteria, [Some(100.0 / 3.0), Some(values[6]), None]);
+        assert_eq!(rows[1].criteria, [None, None, None]);
+    }
+
+    #[test]
+    fn the_view_takes_inserts_updates_and_deletes_with_the_tables_rules() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(FIXTURE).unwrap();
+        conn.execute_batch(
+            "INSERT INTO score_part VALUES (10, 'К1', 70, 2), (10, '1.1', 50.5, NULL), (11, 'К1', 75, 1);",
+        )
+        .unwrap();
+        let bits = |v: f64| v.to_bits();
+        assert_eq!(
+            all_parts(&conn),
+            [
+                (10, "1.1".to_string(), bits(50.5), None),
+                (10, "К1".to_string(), bits(70.0), Some(2)),
+                (11, "К1".to_string(), bits(75.0), Some(1)),
+            ]
+        );
+        for bad in [
+            "INSERT INTO score_part VALUES (10, 'К1', 71, 2)", // the same code twice
+            "INSERT INTO score_part VALUES (10, 'К2', 101, 2)", // out of range
+            "INSERT INTO score_part VALUES (10, 'К2', NULL, 2)", // no value
+            "INSERT INTO score_part VALUES (10, 'К2', 50, 0)", // place below 1
+            "INSERT INTO score_part VALUES (99, 'К2', 50, 1)", // no such member
+        ] {
+            assert!(conn.execute(bad, []).is_err(), "{bad}");
+        }
+        conn.execute(
+            "UPDATE score_part SET value = 60, place = 3 WHERE membership_id = 10 AND code = 'К1'",
+            [],
+        )
+        .unwrap();
+        conn.execute(
+            "DELETE FROM score_part WHERE membership_id = 10 AND code = '1.1'",
+            [],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM score_part WHERE membership_id = 11", [])
+            .unwrap();
+        assert_eq!(
+            all_parts(&conn),
+            [(10, "К1".to_string(), bits(60.0), Some(3))]
+        );
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM score_parts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1, "a member left with no parts keeps no row");
+        // A member's parts go with the member.
+        conn.execute("DELETE FROM score WHERE membership_id = 10", [])
+            .unwrap();
+        conn.execute("DELETE FROM membership WHERE id = 10", [])
+            .unwrap();
+        assert!(all_parts(&conn).is_empty());
+    }
+
+    #[test]
+    fn encoded_parts_read_back_through_the_view_bit_for_bit() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(FIXTURE).unwrap();
+        // A fixed pseudo-random walk over 0–100 (xorshift), plus the edges and two-digit values.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut values: Vec<f64> = (0..2000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 11) as f64 / (1u64 << 53) as f64 * 100.0
+            })
+            .collect();
+        values.extend((0..=10_000).map(|n| f64::from(n) / 100.0));
+        values.extend([0.0, 100.0, f64::MIN_POSITIVE, 1e-300, 5e-324]);
+        for chunk in values.chunks(97) {
+            let parts: Vec<Part> = chunk
+                .iter()
+                .enumerate()
+                .map(|(k, &value)| Part {
+                    code: format!("{k:03}"),
+                    value,
+                    place: (k % 2 == 0).then_some(k as u32 + 1),
+                })
+                .collect();
+            let packed = encode_parts(&parts).unwrap();
+            conn.execute(
+                "INSERT OR REPLACE INTO score_parts (membership_id, vals, places) VALUES (10, ?1, ?2)",
+                [&packed.vals, &packed.places],
+            )
+            .unwrap();
+            // Well-formed JSONB, byte for byte what SQLite itself makes of the same JSON.
+            let (valid, same): (bool, bool) = conn
+                .query_row(
+                    "SELECT json_valid(?1, 8) AND json_valid(?2, 8),
+                            jsonb(json(?1)) = ?1 AND jsonb(json(?2)) = ?2",
+                    [&packed.vals, &packed.places],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert!(valid && same);
+            let back: Vec<Row> = all_parts(&conn);
+            let want: Vec<Row> = parts
+                .iter()
+                .map(|p| (10, p.code.clone(), p.value.to_bits(), p.place))
+                .collect();
+            assert_eq!(back, want);
+        }
+        // The quick text for hundredths is the text general formatting gives.
+        for n in 0..=10_000 {
+            let v = f64::from(n) / 100.0;
+            let mut quick = String::new();
+            push_value(&mut quick, v);
+            let general = format!("{v}");
+            let general = if general.contains('.') {
+                general
+            } else {
+                format!("{general}.0")
+            };
+            assert_eq!(quick, general);
+        }
+        // Codes in byte order whatever the order given; a code twice or a value out of range is
+        // refused rather than stored.
+        let part = |code: &str, value| Part {
+            code: code.into(),
+            value,
+            place: None,
+        };
+        let mut with_place = part("К2", 4.5);
+        with_place.place = Some(12);
+        let packed = encode_parts(&[
+            part("К1", 1.0),
+            part("1.1", 2.0),
+            part("\"", 3.0),
+            with_place,
+        ])
+        .unwrap();
+        let (vals, places): (String, String) = conn
+            .query_row(
+                "SELECT json(?1), json(?2)",
+                [&packed.vals, &packed.places],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(vals, r#"{"\"":3.0,"1.1":2.0,"К1":1.0,"К2":4.5}"#);
+        assert_eq!(places, r#"{"К2":12}"#);
+        assert!(encode_parts(&[part("1.1", 1.0), part("1.1", 2.0)]).is_err());
+        assert!(encode_parts(&[part("1.1", f64::NAN)]).is_err());
+        assert!(encode_parts(&[part("1.1", 100.5)]).is_err());
+    }
 }

@@ -110,7 +110,7 @@ pub fn assemble_cycle(conn: &Connection, members: u32) -> rusqlite::Result<i64> 
 pub fn clear_results(conn: &Connection, cycle: i64) -> rusqlite::Result<()> {
     conn.execute_batch(&format!(
         "BEGIN IMMEDIATE;
-         DELETE FROM score_part WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
+         DELETE FROM score_parts WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
          DELETE FROM score WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
          UPDATE cycle SET scores_stale = 1 WHERE id = {cycle};
          COMMIT;"

@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, DataRef, Reader, Sheets, open_workbook_auto_from_rs};
 
 use super::{Format, ReadError, Row, Sheet, check_cells, clean_cell};
 
@@ -17,6 +17,9 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
     let opened = std::panic::catch_unwind(|| -> Result<Option<(String, Vec<Row>)>, String> {
         let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
         for name in book.sheet_names() {
+            if let Sheets::Xlsx(xlsx) = &mut book {
+                refuse_huge_grid(xlsx, &name)?;
+            }
             let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
             let Some((row0, col0)) = range.start() else {
                 continue;
@@ -54,6 +57,62 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
         format: Format::Workbook { sheet },
         rows,
     })
+}
+
+/// Cells a sheet's table may span (rows × columns from its first to its last filled cell).
+/// calamine lays the whole span out in memory (~32 bytes a cell): one stray value in Excel's
+/// last cell, XFD1048576, would ask for 550 GB and end the program. Five million cells hold
+/// 100,000 rows of 50 columns.
+const MAX_GRID_CELLS: u64 = 5_000_000;
+
+/// Walks the sheet's filled cells without laying them out, and refuses a span too big to lay
+/// out, naming the farthest cell.
+fn refuse_huge_grid<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<RS>,
+    name: &str,
+) -> Result<(), String> {
+    let mut cells = match book.worksheet_cells_reader(name) {
+        Ok(cells) => cells,
+        // Not a worksheet (a chart sheet): calamine gives an empty range for it below.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let (mut row0, mut row1, mut col0, mut col1) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    while let Some(cell) = cells.next_cell().map_err(|e| e.to_string())? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        row0 = row0.min(r);
+        row1 = row1.max(r);
+        col0 = col0.min(c);
+        col1 = col1.max(c);
+        let span = u64::from(row1 - row0 + 1) * u64::from(col1 - col0 + 1);
+        if span > MAX_GRID_CELLS {
+            return Err(format!(
+                "на листе «{name}» заполненные ячейки разбросаны слишком широко (до ячейки {}{}: \
+                 больше {MAX_GRID_CELLS} ячеек от первой до последней); удалите лишние значения \
+                 далеко от таблицы или скопируйте таблицу в новую книгу",
+                column_name(c),
+                r + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Excel's letters of a 0-based column number (A … Z, AA …).
+fn column_name(mut n: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (n % 26) as u8);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn cell_text(d: &Data) -> String {

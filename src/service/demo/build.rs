@@ -49,7 +49,10 @@ pub fn open_or_build(
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<DemoDb> {
     let started = Instant::now();
-    if path.exists() {
+    // An empty file (0 bytes) is refused like any file that is not a nok database, but --force
+    // may build over it: it holds nothing to lose.
+    let empty = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0);
+    if path.exists() && !(force && empty) {
         let conn = store::open_existing(path)?;
         if meta::get(&conn, meta::KIND)?.as_deref() != Some(meta::KIND_DEMO) {
             bail!(
