@@ -222,9 +222,12 @@ pub fn for_each_results<E: From<StoreError>>(
     let mut members = conn.prepare(MEMBERS).map_err(StoreError::from)?;
     let mut parts = conn
         .prepare(
+            // By member only: the members' index gives that order, with no sorter over the
+            // whole cycle (score_part is a view over one packed row per member); a member's
+            // parts are put in code order below.
             "SELECT m.org_id, p.code, p.value, p.place
              FROM membership m JOIN score_part p ON p.membership_id = m.id
-             WHERE m.cycle_id = ?1 ORDER BY m.org_id, p.code",
+             WHERE m.cycle_id = ?1 ORDER BY m.org_id",
         )
         .map_err(StoreError::from)?;
     // The input keys (a few dozen) by id, and each key's place in key order: the inputs are
@@ -282,6 +285,9 @@ pub fn for_each_results<E: From<StoreError>>(
             });
             Ok(())
         })?;
+        if !m.parts.is_sorted_by(|a, b| a.code <= b.code) {
+            m.parts.sort_by(|a, b| a.code.cmp(&b.code));
+        }
         let mut unknown = None;
         inputs.take_org(org_id, |r| {
             let id: i64 = r.get(1)?;
@@ -537,6 +543,11 @@ mod tests {
         );
         let mut seen = Vec::new();
         for_each_results::<StoreError>(&conn, 5, |m| {
+            assert!(
+                m.parts.is_sorted_by(|a, b| a.code <= b.code),
+                "{:?}",
+                m.parts
+            );
             seen.push((
                 m.org_id,
                 m.score.map(|s| s.total),
