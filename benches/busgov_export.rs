@@ -7,6 +7,7 @@
 //! database of `NOK_BENCH_ORGS` organizations (default 50,000) under `target/`. The cycles are
 //! taken in id order until `NOK_BENCH_EXPORT_ORGS` (default 50,000) organizations are covered.
 //! Earlier exports of those cycles are cleared first, so each run measures a first export.
+//! The database is migrated (when older) and checkpointed before the clock starts.
 //! The packages are written under `target/` (or `NOK_BENCH_OUT`, e.g. /dev/shm to leave the
 //! disk out) and removed at the end. On ext4 without a journal, files created within minutes after
 //! many were deleted (the previous run's packages) are slow to create: the kernel skips inodes
@@ -116,6 +117,9 @@ fn main() -> anyhow::Result<()> {
     conn.execute_batch(
         "DELETE FROM export_violation; DELETE FROM export_position; DELETE FROM export_log;",
     )?;
+    // Opening migrates an older database; without a checkpoint the timed reads would go through
+    // a write-ahead log as big as the tables rewritten (seen: 17.5 s instead of 14.5 s).
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     // A fresh folder each run; the packages are removed after the measurement. (Removing 150,000
     // files just before writing as many would measure ext4's search for inodes not recently
     // freed, not the export.)
