@@ -1,6 +1,6 @@
-//! Several people at once on one database file: eight CLI writers (`nok plans status` on the same
-//! and on different plan rows, `nok score`, `nok import orgs`), a reader loading what the terminal
-//! UI loads, and an online backup, for a bounded time. No «database is locked» reaches anyone, no update is lost
+//! Several people at once on one database file: nine CLI writers (`nok plans status` on the same
+//! and on different plan rows, `nok score`, `nok import orgs`, `nok export busgov`), a reader
+//! loading what the terminal UI loads, and an online backup, for a bounded time. No «database is locked» reaches anyone, no update is lost
 //! (row versions and the audit log account for every change), and the database checks clean.
 //!
 //! Extension point: another writer is one more entry in
@@ -50,6 +50,8 @@ enum Writer {
     Score { cycle: i64 },
     /// Imports a file of new organizations each run.
     Import,
+    /// Exports the cycle's bus.gov.ru package (all three kinds) into a new folder each run.
+    Export { cycle: i64 },
 }
 
 /// Organizations in each file an import writer loads.
@@ -63,6 +65,7 @@ struct Seen {
     unchanged: usize,
     recomputed: Vec<i64>,
     imported: usize,
+    exported: usize,
 }
 
 /// Runs `writer` again and again until `stop`; every run must succeed.
@@ -133,6 +136,34 @@ fn run_writer(db: &Path, me: usize, writer: Writer, stop: &AtomicBool) -> Seen {
                 );
                 seen.imported += 1;
             }
+            Writer::Export { cycle } => {
+                let out_dir = db.with_file_name(format!("export-{me}-{n}"));
+                let out = nok(
+                    &[
+                        "export",
+                        "busgov",
+                        "--cycle",
+                        &cycle.to_string(),
+                        "--out",
+                        out_dir.to_str().unwrap(),
+                    ],
+                    db,
+                );
+                assert!(
+                    out.status.success(),
+                    "writer {me}: export: {}{}",
+                    text(&out.stderr),
+                    text(&out.stdout)
+                );
+                // The package is there under its final name, whole.
+                let zips: Vec<_> = std::fs::read_dir(&out_dir)
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "zip"))
+                    .collect();
+                assert_eq!(zips.len(), 1, "writer {me}: export: {zips:?}");
+                seen.exported += 1;
+            }
         }
     }
     seen
@@ -143,7 +174,7 @@ fn count(conn: &Connection, sql: &str, id: i64) -> i64 {
 }
 
 #[test]
-fn eight_writers_a_reader_and_a_backup_lose_nothing_and_never_see_a_lock() {
+fn nine_writers_a_reader_and_a_backup_lose_nothing_and_never_see_a_lock() {
     let dir = tempfile::tempdir().unwrap();
     let db: PathBuf = dir.path().join("work.sqlite");
     let out = Command::new(env!("CARGO_BIN_EXE_nok"))
@@ -179,7 +210,8 @@ fn eight_writers_a_reader_and_a_backup_lose_nothing_and_never_see_a_lock() {
         .query_row("SELECT count(*) FROM organization", [], |r| r.get(0))
         .unwrap();
 
-    // Three writers on one row, two on another, one on a third, one recomputing, one importing.
+    // Three writers on one row, two on another, one on a third, one recomputing, one importing,
+    // one exporting the cycle being recomputed.
     let (a, b, c) = (rows[0].0, rows[1].0, rows[2].0);
     let writers = [
         Writer::Status { row: a },
@@ -190,6 +222,7 @@ fn eight_writers_a_reader_and_a_backup_lose_nothing_and_never_see_a_lock() {
         Writer::Status { row: c },
         Writer::Score { cycle },
         Writer::Import,
+        Writer::Export { cycle },
     ];
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
@@ -352,6 +385,24 @@ fn eight_writers_a_reader_and_a_backup_lose_nothing_and_never_see_a_lock() {
         "one audit entry per organization added"
     );
 
+    // Every export is in the audit log, and its positions are recorded.
+    let exports: usize = seen.iter().map(|s| s.exported).sum();
+    assert!(exports > 0);
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'export_position'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited as usize, exports);
+    let positions = count(
+        &conn,
+        "SELECT count(*) FROM export_position WHERE cycle_id = ?1",
+        cycle,
+    );
+    assert!(positions > 0);
+
     // Nothing else was written.
     let audit_after: i64 = conn
         .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
@@ -359,12 +410,12 @@ fn eight_writers_a_reader_and_a_backup_lose_nothing_and_never_see_a_lock() {
     let changed_fields: usize = fields.values().sum();
     assert_eq!(
         audit_after - audit_before,
-        (changed_fields + recomputes + imports) as i64 + inserted
+        (changed_fields + recomputes + imports + exports) as i64 + inserted
     );
     let writes: usize = seen.iter().map(|s| s.written.len()).sum();
     let unchanged: usize = seen.iter().map(|s| s.unchanged).sum();
     eprintln!(
-        "{writes} status changes ({unchanged} without change), {recomputes} recomputes, {imports} imports in {:.1} s",
+        "{writes} status changes ({unchanged} without change), {recomputes} recomputes, {imports} imports, {exports} exports in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     drop(conn);
