@@ -598,14 +598,18 @@ fn a_full_disk_is_a_clear_error_and_loses_nothing() {
         dir.path(),
         limit,
     );
-    // Exit 1 with «ошибка: …». Known and left to the package writer's owner: before it the zip
-    // crate prints «ZipWriter::drop: failed to finalize archive» from its Drop, and the cause
-    // stays in English («File too large (os error 27)»).
+    // Exit 1 with «ошибка: не удалось записать ФАЙЛ: …; освободите место …», in Russian only (the
+    // package has its own zip writer: nothing prints from a Drop).
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
         err.lines()
             .any(|l| l.contains("ошибка: не удалось записать")),
+        "{err}"
+    );
+    assert!(err.contains("освободите место"), "{err}");
+    assert!(
+        !err.contains("ZipWriter") && !err.contains("File too large"),
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
