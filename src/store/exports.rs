@@ -110,7 +110,14 @@ pub fn of_cycle(
     kind: &str,
     cycle_id: i64,
 ) -> Result<std::collections::HashMap<i64, Position>> {
-    let sql = format!("SELECT {COLUMNS} FROM export_position WHERE kind = ?1 AND cycle_id = ?2");
+    // By the cycle's members, each a lookup of the primary key (kind, org_id, cycle_id): a
+    // filter on the cycle alone would walk every position of the kind, of every cycle ever
+    // exported.
+    let sql = format!(
+        "SELECT {COLUMNS} FROM export_position
+         WHERE kind = ?1 AND cycle_id = ?2
+           AND org_id IN (SELECT org_id FROM membership WHERE cycle_id = ?2)"
+    );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![kind, cycle_id], from_row)?;
     rows.map(|r| r.map(|p| (p.org_id, p)))
