@@ -329,7 +329,8 @@ mod tests {
              INSERT INTO cycle (id, year, sector, authority_id, region, status, methodology)
                  VALUES (5, 2025, 'social', 1, 'Область', 'approved', '2018');
              INSERT INTO organization (id, full_name, inn, kpp, ogrn, reg_num, sector, region)
-                 VALUES (1, 'Полное А', '7701234568', '770101001', '1027700132196', '12345678', 'social', 'Область');",
+                 VALUES (1, 'Полное А', '7701234568', '770101001', '1027700132196', '12345678', 'social', 'Область');
+             INSERT INTO membership (cycle_id, org_id) VALUES (5, 1);",
         )
         .unwrap();
         conn
