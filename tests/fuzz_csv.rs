@@ -7,25 +7,14 @@
 //! the field, never a panic). Budget: `PROPTEST_CASES`; `fuzz/run.sh` reruns with a bigger one;
 //! failing cases are kept in `fuzz/regressions/fuzz_csv.txt`.
 
+mod fuzz_support;
+
 use chrono::NaiveDate;
 use nok::exchange::csv::{Cell, neutralise, write_excel_csv};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
-    ProptestConfig {
-        cases,
-        // Failing cases are kept here and replayed first on every run (commit them).
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fuzz/regressions/fuzz_csv.txt"
-        )))),
-        ..ProptestConfig::default()
-    }
+    fuzz_support::config("fuzz_csv", 300)
 }
 
 fn text() -> impl Strategy<Value = String> {

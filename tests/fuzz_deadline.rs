@@ -6,26 +6,15 @@
 //! with a bigger one. Failing cases are kept in `fuzz/regressions/fuzz_deadline.txt` and
 //! replayed first on every run.
 
+mod fuzz_support;
+
 use chrono::NaiveDate;
 use nok::domain::deadline::{Context, Deadline, Event, Events, ItemState, Resolution, item_state};
 use nok::domain::workplan::ItemStatus;
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1500);
-    ProptestConfig {
-        cases,
-        // Failing cases are kept here and replayed first on every run (commit them).
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fuzz/regressions/fuzz_deadline.txt"
-        )))),
-        ..ProptestConfig::default()
-    }
+    fuzz_support::config("fuzz_deadline", 1500)
 }
 
 /// Words and pieces the parser keys on, with the noise real documents carry.

@@ -8,26 +8,15 @@
 //! Budget: `PROPTEST_CASES`; `fuzz/run.sh` reruns with a bigger one; failing cases are kept in
 //! `fuzz/regressions/fuzz_import.txt`.
 
+mod fuzz_support;
+
 use chrono::NaiveDate;
 use nok::exchange::import::{MAX_CELL_CHARS, Row, Sheet, read_bytes};
 use nok::service::import::{Kind, dry_run};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 
 fn config(default: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default);
-    ProptestConfig {
-        cases,
-        // Failing cases are kept here and replayed first on every run (commit them).
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fuzz/regressions/fuzz_import.txt"
-        )))),
-        ..ProptestConfig::default()
-    }
+    fuzz_support::config("fuzz_import", default)
 }
 
 const SOURCE: &str = "проверка.csv";

@@ -6,23 +6,13 @@
 //! The budget is `PROPTEST_CASES` (default below, a few seconds in CI); `fuzz/run.sh receipt`
 //! reruns it with a bigger one. Failing cases are kept in `fuzz/regressions/fuzz_receipt.txt`.
 
+mod fuzz_support;
+
 use nok::exchange::busgov::receipt::{Outcome, parse};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(800);
-    ProptestConfig {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fuzz/regressions/fuzz_receipt.txt"
-        )))),
-        ..ProptestConfig::default()
-    }
+    fuzz_support::config("fuzz_receipt", 800)
 }
 
 /// Text escaped for an XML element.

@@ -9,27 +9,17 @@
 //! Budget: `PROPTEST_CASES`; `fuzz/run.sh` reruns with a bigger one (`fuzz/run.sh 5000 xlsx`);
 //! failing cases are kept in `fuzz/regressions/fuzz_xlsx.txt`.
 
+mod fuzz_support;
+
 use std::io::{Cursor, Read, Write};
 
 use nok::exchange::import::{MAX_CELL_CHARS, Sheet, read_bytes};
 use nok::exchange::xlsx::{Cell, XlsxTable};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
 use zip::write::SimpleFileOptions;
 
 fn config(default: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default);
-    ProptestConfig {
-        cases,
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fuzz/regressions/fuzz_xlsx.txt"
-        )))),
-        ..ProptestConfig::default()
-    }
+    fuzz_support::config("fuzz_xlsx", default)
 }
 
 const SOURCE: &str = "проверка.xlsx";
