@@ -164,23 +164,46 @@ pub fn position_id(
     ])
 }
 
-/// A new packet id (header id): different for every packet written.
+/// A new packet id (header id): different for every packet written, and in the order written
+/// (RFC 9562 version 7: the time in milliseconds, then a counter, then bits of a hash of the
+/// position, version, process and counter). Ids in time order go into the index of packets one
+/// after another instead of at random places.
 pub fn new_packet_id(position_id: &str, version: i64) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
+    let millis = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
+        .map(|d| d.as_millis() as u64)
         .unwrap_or_default();
-    guid_from(&[
-        "nok busgov packet",
+    let mut h = Sha256::new();
+    for p in [
         position_id,
         &version.to_string(),
-        &nanos.to_string(),
         &std::process::id().to_string(),
         &n.to_string(),
-    ])
+    ] {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p.as_bytes());
+    }
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    b[..6].copy_from_slice(&millis.to_be_bytes()[2..]);
+    // Version 7, then 12 bits of the counter; 14 more of it after the variant.
+    b[6] = 0x70 | ((n >> 22) & 0x0f) as u8;
+    b[7] = (n >> 14) as u8;
+    b[8] = 0x80 | ((n >> 8) & 0x3f) as u8;
+    b[9] = n as u8;
+    b[10..].copy_from_slice(&d[..6]);
+    let hex = hex(&b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// Lowercase hex SHA-256 of bytes.
@@ -316,6 +339,27 @@ mod tests {
             )
         );
         assert_ne!(new_packet_id(&a, 1), new_packet_id(&a, 1));
+    }
+
+    #[test]
+    fn packet_ids_are_version_7_and_sort_in_the_order_written() {
+        let ids: Vec<String> = (0..5000)
+            .map(|i| new_packet_id("0a4b3c2d-1111-8222-9333-444455556667", i % 3))
+            .collect();
+        for id in &ids {
+            assert_eq!(id.len(), 36);
+            assert_eq!(id, &id.to_lowercase());
+            assert_eq!(&id[14..15], "7", "{id}");
+            assert!(
+                matches!(&id[19..20], "8" | "9" | "a" | "b"),
+                "RFC variant: {id}"
+            );
+        }
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(sorted, ids, "written order is sorted order");
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len(), "all different");
     }
 
     #[test]
