@@ -405,36 +405,34 @@ fn a_new_organization_is_checked_listed_joins_a_cycle_and_then_cannot_be_deleted
     type_keys(&mut app, "a");
     let s = screen(&app, 120, 40);
     assert!(s.contains("Включить в цикл оценки"), "{s}");
-    {
-        focus(&mut app, "Группа для рейтинга");
-        type_keys(&mut app, "музеи");
-        ctrl(&mut app, 's');
-        let msg = app.message.clone().unwrap_or_default();
-        assert!(msg.starts_with("добавлено: участие в цикле"), "{msg}");
-        assert_eq!(
-            count(
-                &conn,
-                &format!("SELECT count(*) FROM membership WHERE org_id = {org}")
-            ),
-            1
-        );
-        let stale = count(
+    focus(&mut app, "Группа для рейтинга");
+    type_keys(&mut app, "музеи");
+    ctrl(&mut app, 's');
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.starts_with("добавлено: участие в цикле"), "{msg}");
+    assert_eq!(
+        count(
             &conn,
-            &format!(
-                "SELECT scores_stale FROM cycle c JOIN membership m ON m.cycle_id = c.id WHERE m.org_id = {org}"
-            ),
-        );
-        assert_eq!(stale, 1, "the cycle's scores no longer cover every member");
-        // Now in a cycle: the delete is refused with what to do instead.
-        press(&mut app, KeyCode::Esc);
-        type_keys(&mut app, "d");
-        type_keys(&mut app, "y");
-        let s = screen(&app, 120, 40);
-        assert!(s.contains("снимите отметку «действует»"), "{s}");
-        press(&mut app, KeyCode::Esc);
-        // Undo the membership: then the organization can be deleted, and brought back.
-        type_keys(&mut app, "u");
-    }
+            &format!("SELECT count(*) FROM membership WHERE org_id = {org}")
+        ),
+        1
+    );
+    let stale = count(
+        &conn,
+        &format!(
+            "SELECT scores_stale FROM cycle c JOIN membership m ON m.cycle_id = c.id WHERE m.org_id = {org}"
+        ),
+    );
+    assert_eq!(stale, 1, "the cycle's scores no longer cover every member");
+    // Now in a cycle: the delete is refused with what to do instead.
+    press(&mut app, KeyCode::Esc);
+    type_keys(&mut app, "d");
+    type_keys(&mut app, "y");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("снимите отметку «действует»"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    // Undo the membership: then the organization can be deleted, and brought back.
+    type_keys(&mut app, "u");
     type_keys(&mut app, "d");
     type_keys(&mut app, "y");
     assert_eq!(count(&conn, "SELECT count(*) FROM organization"), n0);
