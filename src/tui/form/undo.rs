@@ -224,3 +224,45 @@ pub fn save_row(
         }),
     })
 }
+
+/// Saves several rows together as the OS user, now ([`edit::update_many`]: one transaction, the
+/// first conflict refuses them all). The outcome — «изменений нет» when `rows` is empty, or saved
+/// with one undo step that puts them all back — or the id of the refused row and why.
+pub fn save_rows(
+    conn: &Connection,
+    rows: Vec<edit::RowEdit>,
+    what: String,
+) -> Result<crate::tui::screen::Outcome, (i64, EditError)> {
+    use crate::tui::screen::Outcome;
+    if rows.is_empty() {
+        return Ok(Outcome::Saved {
+            undo: None,
+            message: format!("{what}: изменений нет"),
+        });
+    }
+    let user = os_user();
+    let at = now_stamp();
+    let who = Author {
+        os_user: &user,
+        at: &at,
+    };
+    let versions = edit::update_many(conn, &rows, who, &what)?;
+    let n = rows.len();
+    let steps: Vec<edit::RowEdit> = rows
+        .into_iter()
+        .zip(versions)
+        .map(|((table, id, _, edits), v)| (table, id, v, edits))
+        .collect();
+    let count = if n > 1 {
+        format!(" — записей: {n}")
+    } else {
+        String::new()
+    };
+    Ok(Outcome::Saved {
+        message: format!("сохранено: {what}{count}; u — отменить"),
+        undo: Some(UndoStep {
+            change: Change::Rows(steps),
+            label: what,
+        }),
+    })
+}

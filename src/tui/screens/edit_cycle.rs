@@ -13,13 +13,12 @@ use rusqlite::types::Value;
 use crate::domain::cycle::CycleStatus;
 use crate::domain::ids;
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
 use crate::store::card::CardCycle;
-use crate::store::edit::{self, Author, EditError, FieldEdit, RowEdit, Table};
+use crate::store::edit::{self, EditError, FieldEdit, RowEdit, Table};
 use crate::store::iso;
 use crate::tui::app::Action;
-use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::undo::save_rows;
 use crate::tui::form::{Field, Form, FormEvent, conflict_notice};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
@@ -249,31 +248,8 @@ impl CycleForm {
             ));
         }
         let label = format!("цикл {} года, участие «{}»", self.year, self.org);
-        if rows.is_empty() {
-            return Outcome::Saved {
-                undo: None,
-                message: format!("{label}: изменений нет"),
-            };
-        }
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
-        match edit::update_many(conn, &rows, who, &label) {
-            Ok(versions) => Outcome::Saved {
-                message: format!("сохранено: {label}; u — отменить"),
-                undo: Some(UndoStep {
-                    change: Change::Rows(
-                        rows.into_iter()
-                            .zip(versions)
-                            .map(|((t, id, _, e), v)| (t, id, v, e))
-                            .collect(),
-                    ),
-                    label,
-                }),
-            },
+        match save_rows(conn, rows, label) {
+            Ok(saved) => saved,
             Err((id, EditError::Conflict(c))) => {
                 let (cols, from): (&[&str], usize) = if id == self.cycle {
                     (&CYCLE, 0)

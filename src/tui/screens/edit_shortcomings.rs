@@ -8,11 +8,10 @@ use ratatui::text::{Line, Span};
 use rusqlite::types::Value;
 
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
-use crate::store::edit::{self, Author, EditError, FieldEdit, RowEdit, ShortcomingText, Table};
+use crate::store::edit::{self, EditError, FieldEdit, RowEdit, ShortcomingText, Table};
 use crate::tui::app::Action;
-use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::undo::save_rows;
 use crate::tui::form::{Field, Form, FormEvent, conflict_notice};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
@@ -99,35 +98,8 @@ impl ShortcomingsForm {
             })
             .collect();
         let label = format!("недостатки «{}», {} год", self.org, self.year);
-        if changed.is_empty() {
-            return Outcome::Saved {
-                undo: None,
-                message: format!("{label}: изменений нет"),
-            };
-        }
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
-        match edit::update_many(conn, &changed, who, &label) {
-            Ok(versions) => {
-                let n = changed.len();
-                // One undo step per session change: the rows are put back together.
-                let steps: Vec<RowEdit> = changed
-                    .into_iter()
-                    .zip(versions)
-                    .map(|((table, id, _, edits), v)| (table, id, v, edits))
-                    .collect();
-                Outcome::Saved {
-                    message: format!("сохранено: {label} — изменено: {n}; u — отменить"),
-                    undo: Some(UndoStep {
-                        change: Change::Rows(steps),
-                        label,
-                    }),
-                }
-            }
+        match save_rows(conn, changed, label) {
+            Ok(saved) => saved,
             Err((id, EditError::Conflict(c))) => {
                 let mut changes = Vec::new();
                 if let Some(r) = self.rows.iter_mut().find(|r| r.id == id) {
