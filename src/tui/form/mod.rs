@@ -314,6 +314,34 @@ pub enum FormEvent {
     Close,
 }
 
+/// A screen that is one form: what a change is checked against and how it saves.
+pub trait FormScreen {
+    fn form_mut(&mut self) -> &mut Form;
+    /// Checks the form again after a value changed (live results are recomputed here).
+    fn recheck(&mut self, today: NaiveDate);
+    /// Enter or Ctrl-S: checks and saves.
+    fn submit(&mut self, cx: &crate::tui::screen::Ctx) -> crate::tui::screen::Outcome;
+}
+
+/// One intent given to a form screen: a change is checked again, a submit saves, Esc (after the
+/// question about unsaved changes) closes the form.
+pub fn route(
+    screen: &mut impl FormScreen,
+    action: Action,
+    cx: &crate::tui::screen::Ctx,
+) -> crate::tui::screen::Outcome {
+    use crate::tui::screen::Outcome;
+    match screen.form_mut().handle(action) {
+        FormEvent::Changed => {
+            screen.recheck(cx.today);
+            Outcome::Done
+        }
+        FormEvent::Submit => screen.submit(cx),
+        FormEvent::Close => Outcome::Close,
+        FormEvent::Moved | FormEvent::None => Outcome::Done,
+    }
+}
+
 /// A form: its fields, which has the keys, and what it tells the person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {

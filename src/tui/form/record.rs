@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use super::undo::{Change, UndoStep, save_row};
-use super::{Field, Form, FormEvent, conflict_notice};
+use super::{Field, Form, FormScreen, conflict_notice, route};
 use crate::domain::text::printable;
 use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
@@ -433,6 +433,20 @@ impl RecordForm {
     }
 }
 
+impl FormScreen for RecordForm {
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+
+    fn recheck(&mut self, today: NaiveDate) {
+        self.check(today)
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
+        self.save(cx)
+    }
+}
+
 impl Screen for RecordForm {
     fn title(&self) -> String {
         self.form.title.clone()
@@ -443,15 +457,7 @@ impl Screen for RecordForm {
     }
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        match self.form.handle(action) {
-            FormEvent::Changed => {
-                self.check(cx.today);
-                Outcome::Done
-            }
-            FormEvent::Submit => self.save(cx),
-            FormEvent::Close => Outcome::Close,
-            FormEvent::Moved | FormEvent::None => Outcome::Done,
-        }
+        route(self, action, cx)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {

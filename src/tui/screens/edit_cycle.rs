@@ -19,7 +19,7 @@ use crate::store::edit::{self, EditError, FieldEdit, RowEdit, Table};
 use crate::store::iso;
 use crate::tui::app::Action;
 use crate::tui::form::undo::save_rows;
-use crate::tui::form::{Field, Form, FormEvent, conflict_notice};
+use crate::tui::form::{Field, Form, FormScreen, conflict_notice, route};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 const CYCLE: [&str; 7] = [
@@ -298,6 +298,20 @@ impl CycleForm {
     }
 }
 
+impl FormScreen for CycleForm {
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+
+    fn recheck(&mut self, today: NaiveDate) {
+        self.check(today)
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
+        self.save(cx)
+    }
+}
+
 impl Screen for CycleForm {
     fn title(&self) -> String {
         format!("Цикл {}", self.year)
@@ -308,15 +322,7 @@ impl Screen for CycleForm {
     }
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        match self.form.handle(action) {
-            FormEvent::Changed => {
-                self.check(cx.today);
-                Outcome::Done
-            }
-            FormEvent::Submit => self.save(cx),
-            FormEvent::Close => Outcome::Close,
-            FormEvent::Moved | FormEvent::None => Outcome::Done,
-        }
+        route(self, action, cx)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {

@@ -19,7 +19,7 @@ use crate::store::edit_draft::{self, NewRow};
 use crate::store::edit_inputs;
 use crate::tui::app::Action;
 use crate::tui::form::undo::{Change, UndoStep};
-use crate::tui::form::{Field, Form, FormEvent};
+use crate::tui::form::{Field, Form, FormScreen, route};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 const DATE: usize = 0;
@@ -187,6 +187,20 @@ impl DraftForm {
     }
 }
 
+impl FormScreen for DraftForm {
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+
+    fn recheck(&mut self, today: NaiveDate) {
+        self.check(today)
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
+        self.save(cx)
+    }
+}
+
 impl Screen for DraftForm {
     fn title(&self) -> String {
         "Проект плана".to_string()
@@ -197,15 +211,7 @@ impl Screen for DraftForm {
     }
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        match self.form.handle(action) {
-            FormEvent::Changed => {
-                self.check(cx.today);
-                Outcome::Done
-            }
-            FormEvent::Submit => self.save(cx),
-            FormEvent::Close => Outcome::Close,
-            FormEvent::Moved | FormEvent::None => Outcome::Done,
-        }
+        route(self, action, cx)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {

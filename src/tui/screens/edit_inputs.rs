@@ -23,7 +23,7 @@ use crate::store::edit::{Author, EditError};
 use crate::store::edit_inputs::{self, InputEdit};
 use crate::tui::app::Action;
 use crate::tui::form::undo::{Change, UndoStep};
-use crate::tui::form::{Field, Form, FormEvent, Kind, format_number, ru_stamp};
+use crate::tui::form::{Field, Form, FormScreen, Kind, format_number, route, ru_stamp};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 use crate::tui::views::dec;
 
@@ -393,6 +393,20 @@ impl InputsForm {
     }
 }
 
+impl FormScreen for InputsForm {
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+
+    fn recheck(&mut self, _today: chrono::NaiveDate) {
+        self.check()
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
+        self.save(cx)
+    }
+}
+
 impl Screen for InputsForm {
     fn title(&self) -> String {
         format!("Исходные данные {}", self.year)
@@ -403,15 +417,7 @@ impl Screen for InputsForm {
     }
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        match self.form.handle(action) {
-            FormEvent::Changed => {
-                self.check();
-                Outcome::Done
-            }
-            FormEvent::Submit => self.save(cx),
-            FormEvent::Close => Outcome::Close,
-            FormEvent::Moved | FormEvent::None => Outcome::Done,
-        }
+        route(self, action, cx)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {

@@ -12,7 +12,7 @@ use crate::service::table::cut;
 use crate::store::edit::{self, EditError, FieldEdit, RowEdit, ShortcomingText, Table};
 use crate::tui::app::Action;
 use crate::tui::form::undo::save_rows;
-use crate::tui::form::{Field, Form, FormEvent, conflict_notice};
+use crate::tui::form::{Field, Form, FormScreen, conflict_notice, route};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 /// The shortcomings form of one organization's cycle.
@@ -131,6 +131,20 @@ impl ShortcomingsForm {
     }
 }
 
+impl FormScreen for ShortcomingsForm {
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+
+    fn recheck(&mut self, _today: chrono::NaiveDate) {
+        self.check()
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
+        self.save(cx)
+    }
+}
+
 impl Screen for ShortcomingsForm {
     fn title(&self) -> String {
         "Недостатки".to_string()
@@ -141,15 +155,7 @@ impl Screen for ShortcomingsForm {
     }
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        match self.form.handle(action) {
-            FormEvent::Changed => {
-                self.check();
-                Outcome::Done
-            }
-            FormEvent::Submit => self.save(cx),
-            FormEvent::Close => Outcome::Close,
-            FormEvent::Moved | FormEvent::None => Outcome::Done,
-        }
+        route(self, action, cx)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {

@@ -14,7 +14,7 @@ use crate::store::edit::{Author, EditError};
 use crate::store::edit_targets::{self, ActualEdit, TargetRow};
 use crate::tui::app::Action;
 use crate::tui::form::undo::{Change, UndoStep};
-use crate::tui::form::{Field, Form, FormEvent, format_number, ru_stamp};
+use crate::tui::form::{Field, Form, FormScreen, format_number, route, ru_stamp};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 /// The target-values form of one plan.
@@ -166,6 +166,20 @@ impl TargetsForm {
     }
 }
 
+impl FormScreen for TargetsForm {
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+
+    fn recheck(&mut self, _today: chrono::NaiveDate) {
+        // The form itself checks each number as it is typed; there is no other rule.
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
+        self.save(cx)
+    }
+}
+
 impl Screen for TargetsForm {
     fn title(&self) -> String {
         "Целевые показатели".to_string()
@@ -176,11 +190,7 @@ impl Screen for TargetsForm {
     }
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        match self.form.handle(action) {
-            FormEvent::Submit => self.save(cx),
-            FormEvent::Close => Outcome::Close,
-            _ => Outcome::Done,
-        }
+        route(self, action, cx)
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
