@@ -131,7 +131,12 @@ pub fn guid_from(parts: &[&str]) -> String {
     b.copy_from_slice(&d[..16]);
     b[6] = (b[6] & 0x0f) | 0x80; // version 8
     b[8] = (b[8] & 0x3f) | 0x80; // RFC variant
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    guid_text(&b)
+}
+
+/// 16 bytes as a GUID: lowercase hex in groups of 8-4-4-4-12.
+fn guid_text(b: &[u8; 16]) -> String {
+    let hex = hex(b);
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
@@ -195,15 +200,7 @@ pub fn new_packet_id(position_id: &str, version: i64) -> String {
     b[8] = 0x80 | ((n >> 8) & 0x3f) as u8;
     b[9] = n as u8;
     b[10..].copy_from_slice(&d[..6]);
-    let hex = hex(&b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    guid_text(&b)
 }
 
 /// Lowercase hex SHA-256 of bytes.
