@@ -100,11 +100,11 @@ fn a_plan_row_is_added_from_the_card_checked_audited_and_undone() {
         Some("обязательное поле: заполните его")
     );
     assert!(error_of(&app, "Плановый срок").is_some());
-    // A number the plan already has is refused at save.
-    if let Some((_, taken)) = lists_of(&conn, org, cycle).first() {
-        focus(&mut app, "Номер");
-        retype(&mut app, taken);
-    }
+    // A number the plan already has is refused at save (the demo organization has a plan).
+    let existing = lists_of(&conn, org, cycle);
+    assert!(!existing.is_empty(), "the organization has plan rows");
+    focus(&mut app, "Номер");
+    retype(&mut app, &existing[0].1);
     focus(&mut app, "Мероприятие");
     type_keys(
         &mut app,
@@ -115,14 +115,12 @@ fn a_plan_row_is_added_from_the_card_checked_audited_and_undone() {
     focus(&mut app, "Ответственный: фамилия");
     type_keys(&mut app, "Петрова");
     ctrl(&mut app, 's');
-    if n0 > 0 {
-        let taken = error_of(&app, "Номер").unwrap_or_default();
-        assert!(taken.contains("уже есть"), "{taken}");
-        assert_eq!(count(&conn, &rows_sql), n0, "nothing written");
-        focus(&mut app, "Номер");
-        retype(&mut app, &number);
-        ctrl(&mut app, 's');
-    }
+    let taken = error_of(&app, "Номер").unwrap_or_default();
+    assert!(taken.contains("уже есть"), "{taken}");
+    assert_eq!(count(&conn, &rows_sql), n0, "nothing written");
+    focus(&mut app, "Номер");
+    retype(&mut app, &number);
+    ctrl(&mut app, 's');
     let msg = app.message.clone().unwrap_or_default();
     assert!(msg.starts_with("добавлено: строка плана"), "{msg}");
     assert_eq!(lists(&app).plan().len() as i64, n0 + 1, "the list shows it");
@@ -183,15 +181,10 @@ fn a_plan_rows_content_is_edited_and_a_change_made_meanwhile_is_shown_not_overwr
     let (d, mut app) = app();
     let conn = sql(&d);
     let (org, cycle) = open_lists(&mut app);
-    if lists(&app).plan().is_empty() {
-        // Add one through the form first.
-        type_keys(&mut app, "a");
-        focus(&mut app, "Мероприятие");
-        type_keys(&mut app, "мера");
-        focus(&mut app, "Плановый срок");
-        type_keys(&mut app, "01.12.2026");
-        ctrl(&mut app, 's');
-    }
+    assert!(
+        !lists(&app).plan().is_empty(),
+        "the organization has plan rows"
+    );
     let (id, _) = lists_of(&conn, org, cycle)[0];
     press(&mut app, KeyCode::Home);
     type_keys(&mut app, "e");
