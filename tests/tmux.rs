@@ -51,7 +51,7 @@ fn sigterm_restores_the_terminal() {
     let bin = env!("CARGO_BIN_EXE_nok");
     // `stty -a` after the UI shows whether the terminal is back in cooked mode (icanon, echo).
     let cmd = format!(
-        "{bin} demo --db {} --orgs 30 --today 22.11.2026; echo КОД-$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo; sleep 30",
+        "{bin} demo --db {} --orgs 30 --today 22.11.2026; echo КОД-$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo; echo КОНЕЦ; sleep 30",
         db.display()
     );
     let Some(t) = start("term", dir.path(), 100, 30, &["sh", "-c", &cmd]) else {
@@ -70,7 +70,8 @@ fn sigterm_restores_the_terminal() {
         .to_string();
     assert!(!pid.is_empty(), "nok is running");
     Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    let s = t.wait_for("exit after SIGTERM", |s| s.contains("КОД-"));
+    // «КОНЕЦ» follows the `stty` lines, so the screen is read only once they are all printed.
+    let s = t.wait_for("exit after SIGTERM", |s| s.contains("КОНЕЦ"));
     assert!(s.contains("КОД-0"), "a clean exit:\n{s}");
     assert!(
         s.contains("icanon") && s.contains("echo"),
