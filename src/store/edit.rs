@@ -393,11 +393,17 @@ pub(crate) fn refusal(tx: &Connection, table: Table, id: i64) -> Result<Option<S
         }
         Table::Organization => {
             let cycles = count(tx, "SELECT count(*) FROM membership WHERE org_id = ?1", id)?;
-            let exported = count(
-                tx,
-                "SELECT count(*) FROM export_position WHERE org_id = ?1",
-                id,
-            )?;
+            // Positions are keyed by cycle: without a membership this reads them all, which an
+            // organization in no cycle (the only one that can be deleted) makes rare.
+            let exported = if cycles == 0 {
+                count(
+                    tx,
+                    "SELECT count(*) FROM export_position WHERE org_id = ?1",
+                    id,
+                )?
+            } else {
+                0
+            };
             if cycles == 0 && exported == 0 {
                 return Ok(None);
             }

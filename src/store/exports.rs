@@ -103,23 +103,15 @@ pub fn get(conn: &Connection, kind: &str, org_id: i64, cycle_id: i64) -> Result<
         .optional()?)
 }
 
-/// Every position of a document kind in a cycle, by organization id (a cycle has at most a few
-/// thousand organizations).
+/// Every position of a document kind in a cycle, by organization id (one range of the key).
 pub fn of_cycle(
     conn: &Connection,
     kind: &str,
     cycle_id: i64,
 ) -> Result<std::collections::HashMap<i64, Position>> {
-    // By the cycle's members, each a lookup of the primary key (kind, org_id, cycle_id): a
-    // filter on the cycle alone would walk every position of the kind, of every cycle ever
-    // exported.
-    let sql = format!(
-        "SELECT {COLUMNS} FROM export_position
-         WHERE kind = ?1 AND cycle_id = ?2
-           AND org_id IN (SELECT org_id FROM membership WHERE cycle_id = ?2)"
-    );
+    let sql = format!("SELECT {COLUMNS} FROM export_position WHERE cycle_id = ?1 AND kind = ?2");
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params![kind, cycle_id], from_row)?;
+    let rows = stmt.query_map(params![cycle_id, kind], from_row)?;
     rows.map(|r| r.map(|p| (p.org_id, p)))
         .collect::<rusqlite::Result<_>>()
         .map_err(Into::into)
@@ -288,11 +280,17 @@ pub struct OrgExport {
 }
 
 /// Every document of the organization exported to bus.gov.ru, newest cycle first, then by kind
-/// (results, plan, report), with the receipt state and the portal's violations.
+/// (results, plan, report), with the receipt state and the portal's violations. Found through
+/// the organization's memberships (positions are keyed by cycle; an organization is exported
+/// only as a member of the cycle, and memberships are never deleted).
 pub fn for_org(conn: &Connection, org_id: i64) -> Result<Vec<OrgExport>> {
     let sql = format!(
-        "SELECT {cols}, c.year FROM export_position e JOIN cycle c ON c.id = e.cycle_id
-         WHERE e.org_id = ?1
+        "SELECT {cols}, c.year FROM membership m
+         JOIN cycle c ON c.id = m.cycle_id
+         JOIN export_position e ON e.cycle_id = m.cycle_id
+                               AND e.kind IN ('results', 'plan', 'report')
+                               AND e.org_id = m.org_id
+         WHERE m.org_id = ?1
          ORDER BY c.year DESC, e.cycle_id DESC,
                   CASE e.kind WHEN 'results' THEN 0 WHEN 'plan' THEN 1 ELSE 2 END",
         cols = COLUMNS

@@ -47,6 +47,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/003_busgov_export.sql")),
     M::up(include_str!("migrations/004_score_parts_packed.sql")),
     M::up(include_str!("migrations/005_plan_approval.sql")),
+    M::up(include_str!("migrations/006_export_positions_by_cycle.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
@@ -407,5 +408,77 @@ mod tests {
             [],
         );
         assert!(bad.is_err(), "short ИНН must be refused");
+    }
+
+    #[test]
+    fn version_6_keys_positions_by_cycle_and_keeps_the_receipts() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        MIGRATIONS.to_version(&mut conn, 5).unwrap();
+        let pid = "0a4b3c2d-1111-8222-9333-444455556667";
+        conn.execute_batch(&format!(
+            "INSERT INTO authority (id, name, region, inn, kpp, ogrn)
+                 VALUES (1, 'Комитет', 'Область', '7701234567', '770101001', '1027700132195');
+             INSERT INTO cycle (id, year, sector, authority_id, region, status, methodology)
+                 VALUES (5, 2025, 'social', 1, 'Область', 'approved', '2018');
+             INSERT INTO organization (id, full_name, inn, kpp, ogrn, reg_num, sector, region)
+                 VALUES (1, 'Полное А', '7701234568', '770101001', '1027700132196', '12345678',
+                         'social', 'Область');
+             INSERT INTO membership (cycle_id, org_id) VALUES (5, 1);
+             INSERT INTO export_position (kind, org_id, cycle_id, position_id, version_number,
+                                          content_sha256, exported_at, receipt_status, header_id,
+                                          file, receipt_at, receipt_url)
+                 VALUES ('plan', 1, 5, '{pid}', 2, 'abc', '2025-03-01T10:00:00', 'rejected',
+                         'h1', 'p/plan.xml', '2025-03-02T09:00:00', NULL);
+             INSERT INTO export_violation (position_id, seq, code, level, name, description)
+                 VALUES ('{pid}', 1, 'E-17', 'error', 'Неверная дата', 'Дата позже сегодняшней');"
+        ))
+        .unwrap();
+        let dump = |conn: &Connection| -> Vec<String> {
+            let mut out = Vec::new();
+            for sql in [
+                "SELECT kind, org_id, cycle_id, position_id, version_number, content_sha256,
+                        exported_at, receipt_status, header_id, file, receipt_at, receipt_url
+                 FROM export_position",
+                "SELECT position_id, seq, code, level, name, description FROM export_violation",
+            ] {
+                let mut stmt = conn.prepare(sql).unwrap();
+                let n = stmt.column_count();
+                let rows = stmt
+                    .query_map([], |r| {
+                        (0..n)
+                            .map(|i| {
+                                r.get::<_, rusqlite::types::Value>(i)
+                                    .map(|v| format!("{v:?}"))
+                            })
+                            .collect::<rusqlite::Result<Vec<_>>>()
+                    })
+                    .unwrap();
+                out.extend(rows.map(|r| r.unwrap().join("|")));
+            }
+            out
+        };
+        let before = dump(&conn);
+        assert_eq!(before.len(), 2);
+        MIGRATIONS.to_latest(&mut conn).unwrap();
+        assert_eq!(dump(&conn), before, "positions and violations kept");
+        let key: Vec<String> = conn
+            .prepare(
+                "SELECT i.name FROM pragma_index_list('export_position') l,
+                        pragma_index_info(l.name) i
+                 WHERE l.origin = 'pk' ORDER BY i.seqno",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(key, ["cycle_id", "kind", "org_id"]);
+        // The violations still belong to the position: deleting it deletes them.
+        conn.execute("DELETE FROM export_position", []).unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM export_violation", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
     }
 }
