@@ -495,7 +495,8 @@ mod tests {
         let built = everything(&conn);
         assert!(built.0.len() > 1000, "{}", built.0.len());
         // Back to version 3, before migration 004: the parts as rows of a table, the packed
-        // table gone, and no plan approvals yet (005).
+        // table gone, no plan approvals yet (005), and the export positions as they were
+        // before 006 (the demo exported nothing).
         conn.execute_batch(
             "BEGIN;
              CREATE TABLE parts_v3 AS SELECT * FROM score_part;
@@ -512,6 +513,25 @@ mod tests {
              CREATE INDEX score_total ON score (total DESC);
              DROP TABLE parts_v3;
              ALTER TABLE membership DROP COLUMN plan_approved_on;
+             DROP TABLE export_position;
+             CREATE TABLE export_position (
+                 kind           TEXT NOT NULL CHECK (kind IN ('results', 'plan', 'report')),
+                 org_id         INTEGER NOT NULL REFERENCES organization (id),
+                 cycle_id       INTEGER NOT NULL REFERENCES cycle (id),
+                 position_id    TEXT NOT NULL UNIQUE CHECK (length(position_id) = 36),
+                 version_number INTEGER NOT NULL CHECK (version_number >= 1),
+                 content_sha256 TEXT,
+                 exported_at    TEXT,
+                 receipt_status TEXT,
+                 header_id      TEXT,
+                 file           TEXT,
+                 receipt_at     TEXT,
+                 receipt_url    TEXT,
+                 PRIMARY KEY (kind, org_id, cycle_id)
+             ) WITHOUT ROWID;
+             CREATE INDEX export_position_org ON export_position (org_id);
+             CREATE INDEX export_position_header ON export_position (header_id);
+             CREATE INDEX export_log_position ON export_log (position_id);
              PRAGMA user_version = 3;
              COMMIT;",
         )

@@ -15,7 +15,7 @@ pub struct Position {
     pub cycle_id: i64,
     pub position_id: String,
     pub version_number: i64,
-    pub content_sha256: Option<String>,
+    pub content_hash: Option<String>,
     pub exported_at: Option<String>,
     pub header_id: Option<String>,
     pub file: Option<String>,
@@ -72,7 +72,7 @@ pub struct StoredViolation {
 }
 
 const COLUMNS: &str =
-    "kind, org_id, cycle_id, position_id, version_number, content_sha256, exported_at,
+    "kind, org_id, cycle_id, position_id, version_number, content_hash, exported_at,
      header_id, file, receipt_status, receipt_at, receipt_url";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Position> {
@@ -82,7 +82,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Position> {
         cycle_id: r.get(2)?,
         position_id: r.get(3)?,
         version_number: r.get(4)?,
-        content_sha256: r.get(5)?,
+        content_hash: r.get(5)?,
         exported_at: r.get(6)?,
         header_id: r.get(7)?,
         file: r.get(8)?,
@@ -142,7 +142,7 @@ pub struct Exported<'a> {
     pub cycle_id: i64,
     pub position_id: &'a str,
     pub version_number: i64,
-    pub content_sha256: &'a str,
+    pub content_hash: &'a str,
     pub header_id: &'a str,
     /// The file's name inside the package, and the package.
     pub file: &'a str,
@@ -158,11 +158,11 @@ pub struct Exported<'a> {
 pub fn record_export(conn: &Connection, e: &Exported<'_>) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO export_position (kind, org_id, cycle_id, position_id, version_number,
-                                      content_sha256, exported_at, header_id, file,
+                                      content_hash, exported_at, header_id, file,
                                       receipt_status, receipt_at, receipt_url)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, NULL, NULL)
          ON CONFLICT (kind, org_id, cycle_id) DO UPDATE SET
-             version_number = excluded.version_number, content_sha256 = excluded.content_sha256,
+             version_number = excluded.version_number, content_hash = excluded.content_hash,
              exported_at = excluded.exported_at, header_id = excluded.header_id,
              file = excluded.file, receipt_status = NULL, receipt_at = NULL, receipt_url = NULL",
     )?
@@ -172,7 +172,7 @@ pub fn record_export(conn: &Connection, e: &Exported<'_>) -> Result<()> {
         e.cycle_id,
         e.position_id,
         e.version_number,
-        e.content_sha256,
+        e.content_hash,
         e.at,
         e.header_id,
         e.file
@@ -347,7 +347,7 @@ mod tests {
             cycle_id: 5,
             position_id: pid,
             version_number: v,
-            content_sha256: sha,
+            content_hash: sha,
             header_id: header,
             file: "f.xml",
             file_sha256: "ff",

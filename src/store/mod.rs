@@ -434,15 +434,19 @@ mod tests {
                  VALUES ('{pid}', 1, 'E-17', 'error', 'Неверная дата', 'Дата позже сегодняшней');"
         ))
         .unwrap();
-        let dump = |conn: &Connection| -> Vec<String> {
+        // The content's fingerprint column is renamed by the migration.
+        let dump = |conn: &Connection, content: &str| -> Vec<String> {
             let mut out = Vec::new();
             for sql in [
-                "SELECT kind, org_id, cycle_id, position_id, version_number, content_sha256,
-                        exported_at, receipt_status, header_id, file, receipt_at, receipt_url
-                 FROM export_position",
-                "SELECT position_id, seq, code, level, name, description FROM export_violation",
+                format!(
+                    "SELECT kind, org_id, cycle_id, position_id, version_number, {content},
+                            exported_at, receipt_status, header_id, file, receipt_at, receipt_url
+                     FROM export_position"
+                ),
+                "SELECT position_id, seq, code, level, name, description FROM export_violation"
+                    .to_string(),
             ] {
-                let mut stmt = conn.prepare(sql).unwrap();
+                let mut stmt = conn.prepare(&sql).unwrap();
                 let n = stmt.column_count();
                 let rows = stmt
                     .query_map([], |r| {
@@ -458,10 +462,25 @@ mod tests {
             }
             out
         };
-        let before = dump(&conn);
+        let before = dump(&conn, "content_sha256");
         assert_eq!(before.len(), 2);
         MIGRATIONS.to_latest(&mut conn).unwrap();
-        assert_eq!(dump(&conn), before, "positions and violations kept");
+        assert_eq!(
+            dump(&conn, "content_hash"),
+            before,
+            "positions and violations kept"
+        );
+        let log_indexes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_index_list('export_log')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            log_indexes, 0,
+            "the export log is not indexed by positionId"
+        );
         let key: Vec<String> = conn
             .prepare(
                 "SELECT i.name FROM pragma_index_list('export_position') l,

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use super::sha256_hex;
-use super::zipfile::{Deflated, ZipOut, deflate};
+use super::zipfile::{Deflated, Deflater, ZipOut};
 use crate::exchange::csv::neutralise;
 
 /// The manifest's file name inside the package.
@@ -38,9 +38,6 @@ const HEADERS: [&str; 8] = [
     "versionNumber",
     COL_SHA,
 ];
-
-/// Deflate level of the zip: the fastest; the XML packets still shrink about threefold.
-const LEVEL: u32 = 1;
 
 /// A manifest line besides the file name and checksum.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,7 +188,7 @@ fn worker<R: Render>(
     results: Sender<Outcome<R::Note>>,
     stop: Arc<AtomicBool>,
 ) {
-    let mut z = flate2::Compress::new(flate2::Compression::new(LEVEL), false);
+    let mut z = Deflater::new();
     let mut path = folder.clone();
     loop {
         let batch = match jobs.lock() {
@@ -223,7 +220,7 @@ fn worker<R: Render>(
 /// One packet on a worker: rendered, and unless left out, written, hashed and deflated.
 fn one<R: Render>(
     job: Job<R>,
-    z: &mut flate2::Compress,
+    z: &mut Deflater,
     path: &mut PathBuf,
 ) -> Result<Ready<R::Note>, WriteError> {
     {
@@ -245,7 +242,7 @@ fn one<R: Render>(
                 .and_then(|mut f| f.write_all(xml.as_bytes()))
                 .and_then(|()| {
                     let sha256 = sha256_hex(xml.as_bytes());
-                    let crc32 = deflate(z, xml.as_bytes(), &mut packed)?;
+                    let crc32 = z.deflate(xml.as_bytes(), &mut packed)?;
                     Ok(Some((line, sha256, crc32)))
                 }),
             None => Ok(None),
@@ -517,9 +514,10 @@ impl<R: Render> PackageWriter<R> {
         let manifest_path = self.tmp_dir.join(MANIFEST);
         self.manifest.flush().map_err(at(&manifest_path))?;
         let manifest = std::fs::read(&manifest_path).map_err(at(&manifest_path))?;
-        let mut z = flate2::Compress::new(flate2::Compression::new(LEVEL), false);
         let mut packed = Vec::new();
-        let crc32 = deflate(&mut z, &manifest, &mut packed).map_err(at(&self.tmp_zip))?;
+        let crc32 = Deflater::new()
+            .deflate(&manifest, &mut packed)
+            .map_err(at(&self.tmp_zip))?;
         let Some(mut zip) = self.zip.take() else {
             anyhow::bail!("архив пакета {} уже закрыт", self.name);
         };

@@ -18,7 +18,7 @@ use crate::exchange::busgov::model::{
     PlanDoc, PlanRowOut, PlanSection, Rating, ReportDoc, ReportRowOut, ResultsDoc, ShortcomingOut,
 };
 use crate::exchange::busgov::package::{self, Done, Line, PackageWriter, Paths};
-use crate::exchange::busgov::writer::write_packet;
+use crate::exchange::busgov::writer::{same_content, write_packet};
 use crate::exchange::busgov::{self, Kind};
 use crate::service::methodology::Methods;
 use crate::service::session;
@@ -322,7 +322,7 @@ struct Pending {
     org_id: i64,
     position_id: String,
     version: i64,
-    content_sha256: String,
+    content_hash: String,
     header_id: String,
     /// Exported before (a receipt may have to be cleared).
     known: bool,
@@ -372,10 +372,14 @@ impl package::Render for PacketJob {
             version: self.stored.as_ref().map_or(1, |s| s.0),
         };
         let written = write_packet(xml, &env, &self.placer, &self.initiator, &self.doc);
-        let content = written.content_sha256;
         let mut suspect = written.suspect;
+        let same = |stored: &Option<String>| {
+            stored
+                .as_deref()
+                .is_some_and(|s| same_content(s, &self.doc, xml, &written))
+        };
         let change = match &self.stored {
-            Some((_, sha)) if sha.as_deref() == Some(content.as_str()) => {
+            Some((_, stored)) if same(stored) => {
                 if self.changed_only {
                     return (None, Note::Unchanged);
                 }
@@ -417,7 +421,7 @@ impl package::Render for PacketJob {
                 org_id: self.org_id,
                 position_id: self.position_id,
                 version: env.version,
-                content_sha256: content,
+                content_hash: written.content_hash,
                 header_id: env.packet_id,
                 known: self.stored.is_some(),
                 change,
@@ -461,7 +465,7 @@ fn record(
             cycle_id,
             position_id: &p.position_id,
             version_number: p.version,
-            content_sha256: &p.content_sha256,
+            content_hash: &p.content_hash,
             header_id: &p.header_id,
             file: &format!("{package}/{file}"),
             file_sha256,
@@ -563,7 +567,7 @@ impl Run<'_> {
             created: self.created.clone(),
             org_id,
             position_id,
-            stored: stored.map(|p| (p.version_number, p.content_sha256)),
+            stored: stored.map(|p| (p.version_number, p.content_hash)),
             changed_only: self.changed_only,
             file: file.clone(),
             organization: name.to_string(),
