@@ -121,14 +121,6 @@ pub fn open_reader(path: &std::path::Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Sets the connection's page cache (as `PRAGMA cache_size` takes it: negative KiB, or
-/// positive pages) and returns the previous setting.
-pub fn set_cache_size(conn: &Connection, value: i64) -> Result<i64> {
-    let before: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    conn.pragma_update(None, "cache_size", value)?;
-    Ok(before)
-}
-
 /// How many organizations the cycle has.
 pub fn member_count(conn: &Connection, cycle_id: i64) -> Result<u64> {
     let n: i64 = conn.query_row(
