@@ -349,7 +349,7 @@ struct PacketJob {
     created: Arc<str>,
     org_id: i64,
     position_id: String,
-    /// The version and content checksum last exported, when it was.
+    /// The version and content fingerprint last exported, when it was.
     stored: Option<(i64, Option<String>)>,
     changed_only: bool,
     /// For the list of invalid packets.
