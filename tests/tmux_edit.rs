@@ -92,6 +92,32 @@ fn edit_a_plan_row_in_tmux() {
     assert_ne!(measures, "Установлен пандус");
     t.keys(&["q"]);
     t.wait_for("exit", |s| s.contains("ВЫХОД-0"));
+
+    // What the session wrote is in the database file itself, not only in its write-ahead log:
+    // a copy of the file alone (as people back up) holds the same row and audit.
+    let state = |c: &rusqlite::Connection| -> (i64, String, i64) {
+        c.query_row(
+            "SELECT p.version, p.implemented_measures,
+                    (SELECT count(*) FROM audit_log WHERE entity = 'plan_row' AND entity_id = p.id)
+             FROM plan_row p WHERE p.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    let live = state(&conn);
+    assert_eq!(live.0, 3, "saved, then undone: {live:?}");
+    // Copied while this connection is still open: closing it, as the last one, would move the
+    // log into the file itself and hide whether the UI did.
+    let copy = dir.path().join("copy.sqlite");
+    std::fs::copy(&db, &copy).unwrap();
+    drop(conn);
+    let copied = rusqlite::Connection::open(&copy).unwrap();
+    assert_eq!(
+        state(&copied),
+        live,
+        "the database file alone has the session's changes"
+    );
 }
 
 /// A new plan row from an organization's card (Enter → its plan, `a`), then a change of its

@@ -218,6 +218,16 @@ pub fn tune_for_browsing(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Moves everything committed from the write-ahead log into the database file and empties the
+/// log, when no other session is reading it (then it is left for the last connection to close).
+/// The UI does it as it quits: its background readers may outlive it by a moment, and until the
+/// last connection closes SQLite leaves the newest changes only in `-wal` — a copy of the
+/// database file alone, as people back up, would miss them.
+pub fn checkpoint(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
 /// Creates a fresh database for a one-off bulk build (the demo): migrated, with journaling and
 /// syncing off for speed. The caller builds it under a temporary name, calls [`seal_scratch`],
 /// closes it and renames it into place, so a crash never leaves a half-built file under the

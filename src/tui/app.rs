@@ -160,6 +160,15 @@ pub struct App {
 const COMMANDS: [&str; 3] = ["org", "cycle", "q"];
 
 impl App {
+    /// Closes the UI's connection, first moving what this session wrote into the database
+    /// file ([`crate::store::checkpoint`]). A failure (another session is reading) changes
+    /// nothing: the changes stay in the write-ahead log, as safe, for the next one to move.
+    pub fn close(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = crate::store::checkpoint(&conn);
+        }
+    }
+
     pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> App {
         App {
             mode: Mode::Normal,

@@ -65,6 +65,7 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
         execute!(std::io::stdout(), EnableMouseCapture)?;
     }
     let result = event_loop(&mut terminal, &mut app, &requests, &loaded, &stop);
+    app.close();
     if options.mouse {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
     }
