@@ -1,4 +1,5 @@
-//! Text as it may be shown on a terminal.
+//! Text as it may be shown on a terminal, Russian counts, and numbers written without a
+//! formatter (the export and the packed scores write millions of them).
 
 use std::borrow::Cow;
 
@@ -61,9 +62,35 @@ pub fn plural(n: u64, one: &str, few: &str, many: &str) -> String {
     format!("{n} {word}")
 }
 
+/// Appends the decimal digits of `n`, as `write!(out, "{n}")` would, without a formatter.
+pub fn push_uint(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsigned_integers_are_written_as_the_formatter_writes_them() {
+        for n in [0, 7, 10, 99, 100, 4_294_967_295, u64::MAX] {
+            let mut out = String::from("x");
+            push_uint(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
+    }
 
     #[test]
     fn escape_sequences_are_removed_whole() {

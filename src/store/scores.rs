@@ -7,6 +7,7 @@ use rusqlite::{Connection, params, params_from_iter};
 
 use super::Result;
 use crate::domain::scoring::Inputs;
+use crate::domain::text::push_uint;
 
 /// An organization's raw inputs in a cycle, as the scoring engine takes them.
 #[derive(Debug, Clone)]
@@ -397,7 +398,7 @@ impl PartsEncoder {
                 Some(place) => {
                     self.places.extend_from_slice(key);
                     self.number.clear();
-                    push_u32(&mut self.number, place);
+                    push_uint(&mut self.number, u64::from(place));
                     jsonb_element(&mut self.places, JSONB_INT, self.number.as_bytes());
                 }
                 None => {}
@@ -421,7 +422,7 @@ fn push_value(out: &mut String, value: f64) {
     let n = (value * 100.0).round();
     if (0.0..=10_000.0).contains(&n) && n / 100.0 == value {
         let n = n as u32;
-        push_u32(out, n / 100);
+        push_uint(out, u64::from(n / 100));
         out.push('.');
         let frac = n % 100;
         out.push(char::from(b'0' + (frac / 10) as u8));
@@ -435,22 +436,6 @@ fn push_value(out: &mut String, value: f64) {
     let _ = write!(out, "{value}");
     if !out[start..].contains(['.', 'e', 'E']) {
         out.push_str(".0");
-    }
-}
-
-fn push_u32(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
     }
 }
 

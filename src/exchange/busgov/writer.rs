@@ -25,6 +25,7 @@ use super::check::{
 };
 use super::model::{Document, Envelope, Party, PlanDoc, ReportDoc, ResultsDoc};
 use super::{NOK_NS, TYPES_NS, clean, hex, xml_char};
+use crate::domain::text::push_uint;
 
 /// Appends `text` to `out` without the characters XML forbids, escaped for element content.
 pub(crate) fn push_text(out: &mut String, text: &str) {
@@ -86,22 +87,6 @@ pub(crate) fn push_decimal(out: &mut String, x: f64) {
         if frac % 10 != 0 {
             out.push(char::from(b'0' + (frac % 10) as u8));
         }
-    }
-}
-
-fn push_uint(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
     }
 }
 
