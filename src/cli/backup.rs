@@ -24,11 +24,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     // Read-only access to the database and its folder is enough for a copy (open_source).
     let path = crate::service::session::work_db(ctx.db.clone())?;
     if !path.exists() {
-        anyhow::bail!(
-            "база данных {} не найдена. Укажите файл: --db ПУТЬ или переменная NOK_DB; \
-             демонстрационная база: nok demo",
-            path.display()
-        );
+        anyhow::bail!("{}", super::missing_db_message(&path, ctx.db.is_some()));
     }
     let source = open_source(&path)?;
     let bar = std::io::stderr().is_terminal().then(|| {

@@ -9,6 +9,7 @@ mod deadline;
 mod demo;
 mod export;
 mod import;
+mod init;
 mod plans;
 mod publish;
 mod receipt;
@@ -81,6 +82,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Создать рабочую базу уполномоченного органа (пустую, с его реквизитами)
+    #[command(help_template = LEAF_HELP)]
+    Init(init::Args),
     /// Открыть демонстрационную базу, построив ее при первом запуске
     #[command(help_template = LEAF_HELP)]
     Demo(demo::Args),
@@ -176,6 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         None => summary::run_default(&ctx),
+        Some(Command::Init(args)) => init::run(&ctx, &args),
         Some(Command::Demo(args)) => demo::run(&ctx, &args),
         Some(Command::Cycles(args)) => cycles::run(&ctx, &args),
         Some(Command::Score(args)) => score::run(&ctx, &args),
@@ -256,14 +261,25 @@ pub(crate) fn on_terminal() -> bool {
 pub(crate) fn open_work_db(ctx: &Context) -> anyhow::Result<(PathBuf, rusqlite::Connection)> {
     let path = crate::service::session::work_db(ctx.db.clone())?;
     if !path.exists() {
-        anyhow::bail!(
-            "база данных {} не найдена. Укажите файл: --db ПУТЬ или переменная NOK_DB; \
-             демонстрационная база: nok demo",
-            path.display()
-        );
+        anyhow::bail!("{}", missing_db_message(&path, ctx.db.is_some()));
     }
     let conn = crate::store::open_existing(&path)?;
     Ok((path, conn))
+}
+
+/// What to say when the working database is not there: how to make one, or try the demo.
+pub(crate) fn missing_db_message(path: &std::path::Path, explicit: bool) -> String {
+    let db = if explicit {
+        format!(" --db {}", path.display())
+    } else {
+        String::new()
+    };
+    format!(
+        "база данных {} не найдена. Новая рабочая база: nok init{db} (спросит реквизиты \
+         органа); или в терминале просто nok{db} — откроется форма. Другая база: --db ПУТЬ \
+         или переменная NOK_DB. Посмотреть, как все устроено: nok demo",
+        path.display()
+    )
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod edit;
 pub mod export;
 pub mod import;
+pub mod init;
 pub mod methodology;
 pub mod publish;
 pub mod recompute;

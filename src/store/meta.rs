@@ -7,6 +7,8 @@ use super::Result;
 /// `kind` = `demo` marks a demo database, which `nok demo --force` may rebuild.
 pub const KIND: &str = "kind";
 pub const KIND_DEMO: &str = "demo";
+/// `kind` = `work` marks a working database made by `nok init` (or the first start of the UI).
+pub const KIND_WORK: &str = "work";
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn

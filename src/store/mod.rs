@@ -2,6 +2,7 @@
 //! returns domain values.
 
 pub mod audit;
+pub mod authority;
 pub mod backup;
 pub mod browse;
 pub mod bulk;
@@ -17,6 +18,7 @@ pub mod edit_inputs;
 pub mod edit_targets;
 pub mod export_data;
 pub mod exports;
+pub mod first_steps;
 pub mod import;
 pub mod journal;
 pub mod meta;

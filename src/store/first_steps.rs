@@ -1,0 +1,64 @@
+//! How far a database has come from empty to its first rating, for the «Начало работы» guide.
+//! Counted only while nothing is scored yet (a database on its first day).
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::Result;
+
+/// What is in the database, step by step.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FirstSteps {
+    /// The first authority's short name (its full name when it has none).
+    pub authority: Option<String>,
+    /// Its sector code, if it has one.
+    pub sector: Option<String>,
+    /// Organizations stored.
+    pub orgs: i64,
+    /// The newest cycle: (id, year).
+    pub cycle: Option<(i64, i32)>,
+    /// Organizations in any cycle.
+    pub members: i64,
+    /// Members with at least one input value.
+    pub with_inputs: i64,
+    /// Whether any organization has a computed score.
+    pub scored: bool,
+}
+
+/// Reads the steps. Once any organization is scored the guide is not needed: then only
+/// `scored` is read (a national database is not counted).
+pub fn read(conn: &Connection) -> Result<FirstSteps> {
+    let one = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    if one("SELECT EXISTS (SELECT 1 FROM score)")? == 1 {
+        return Ok(FirstSteps {
+            scored: true,
+            ..FirstSteps::default()
+        });
+    }
+    let authority: Option<(String, Option<String>)> = conn
+        .query_row(
+            "SELECT CASE WHEN short_name <> '' THEN short_name ELSE name END, sector
+             FROM authority ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let cycle = conn
+        .query_row(
+            "SELECT id, year FROM cycle ORDER BY year DESC, id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(FirstSteps {
+        sector: authority.as_ref().and_then(|a| a.1.clone()),
+        authority: authority.map(|a| a.0),
+        orgs: one("SELECT count(*) FROM organization")?,
+        cycle,
+        members: one("SELECT count(*) FROM membership")?,
+        with_inputs: one(
+            "SELECT count(*) FROM membership m
+             WHERE EXISTS (SELECT 1 FROM indicator_input i WHERE i.membership_id = m.id)",
+        )?,
+        scored: false,
+    })
+}
