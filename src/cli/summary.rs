@@ -11,6 +11,14 @@ use crate::store;
 
 /// `nok` without a command: the terminal UI on a terminal, else a summary.
 pub fn run_default(ctx: &Context) -> anyhow::Result<ExitCode> {
+    // No database yet and a person at the terminal: the UI's first start makes one.
+    if super::on_terminal() {
+        let path = crate::service::session::work_db(ctx.db.clone())?;
+        if std::fs::symlink_metadata(&path).is_err() {
+            crate::tui::run(&path, ctx.today, ctx.ui)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     let (path, conn) = super::open_work_db(ctx)?;
     if super::on_terminal() {
         drop(conn);

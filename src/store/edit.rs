@@ -128,6 +128,13 @@ pub enum EditError {
     Store(#[from] StoreError),
 }
 
+impl EditError {
+    /// Whether the change was not made because another session held the database's lock.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, EditError::Store(e) if e.is_busy())
+    }
+}
+
 impl From<rusqlite::Error> for EditError {
     fn from(e: rusqlite::Error) -> Self {
         EditError::Store(StoreError::Sql(e))

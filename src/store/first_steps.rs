@@ -22,15 +22,21 @@ pub struct FirstSteps {
     pub with_inputs: i64,
     /// Whether any organization has a computed score.
     pub scored: bool,
+    /// Whether the database was made as a working database (`nok init`); a demo, or a
+    /// database made otherwise, gets no guide.
+    pub working: bool,
 }
 
-/// Reads the steps. Once any organization is scored the guide is not needed: then only
-/// `scored` is read (a national database is not counted).
+/// Reads the steps. Once any organization is scored, or when the database is not a working
+/// one, the guide is not needed: then nothing is counted (a national database included).
 pub fn read(conn: &Connection) -> Result<FirstSteps> {
     let one = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
-    if one("SELECT EXISTS (SELECT 1 FROM score)")? == 1 {
+    let working = super::meta::get(conn, super::meta::KIND)?.as_deref() == Some(super::meta::KIND_WORK);
+    let scored = one("SELECT EXISTS (SELECT 1 FROM score)")? == 1;
+    if scored || !working {
         return Ok(FirstSteps {
-            scored: true,
+            scored,
+            working,
             ..FirstSteps::default()
         });
     }
@@ -60,5 +66,6 @@ pub fn read(conn: &Connection) -> Result<FirstSteps> {
              WHERE EXISTS (SELECT 1 FROM indicator_input i WHERE i.membership_id = m.id)",
         )?,
         scored: false,
+        working,
     })
 }

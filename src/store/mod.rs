@@ -43,6 +43,17 @@ use rusqlite_migration::{M, Migrations};
 /// share one database file).
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a save from the UI waits for another session's lock: short, so that the screen
+/// keeps answering keys; the form then says the database is busy and keeps what was typed.
+pub const UI_BUSY_TIMEOUT: Duration = Duration::from_millis(400);
+
+/// Makes `conn` wait only [`UI_BUSY_TIMEOUT`] for another session's lock (the UI's own
+/// connection, on which forms save).
+pub fn wait_briefly(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(UI_BUSY_TIMEOUT)?;
+    Ok(())
+}
+
 const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/001_initial.sql")),
     M::up(include_str!("migrations/002_spot_check.sql")),
@@ -101,6 +112,20 @@ pub enum StoreError {
     Sql(rusqlite::Error),
     #[error("{0}")]
     Invalid(String),
+}
+
+impl StoreError {
+    /// Whether another session held the lock longer than this connection waits.
+    pub fn is_busy(&self) -> bool {
+        let e = match self {
+            StoreError::Sql(e) | StoreError::Open { error: e, .. } => e,
+            _ => return false,
+        };
+        matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {

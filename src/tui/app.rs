@@ -101,6 +101,9 @@ pub enum Loaded {
     PlanCount(crate::store::plan_rows::Filter, usize),
     /// The organization list, built (indexed, sorted) off the UI thread.
     Orgs(Box<super::screens::organizations::OrgList>),
+    /// How far the database is from empty to its first rating (the «Начало работы» guide);
+    /// read with the cycles.
+    FirstSteps(crate::store::first_steps::FirstSteps),
     Failed(String),
 }
 
@@ -262,8 +265,19 @@ impl App {
     /// Lets screens with background work move on; true when something must be drawn again.
     pub fn tick(&mut self) -> bool {
         let mut changed = self.tick_recompute();
+        let mut wrote: Option<Vec<i64>> = None;
         for screen in self.tabs.iter_mut().chain(self.stack.iter_mut()) {
             changed |= screen.tick();
+            if let Some(cycles) = screen.take_changes() {
+                wrote.get_or_insert_with(Vec::new).extend(cycles);
+            }
+        }
+        if let Some(cycles) = wrote {
+            self.data_changed();
+            for cycle in cycles {
+                self.schedule_recompute(cycle);
+            }
+            changed = true;
         }
         changed
     }

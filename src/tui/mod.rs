@@ -3,6 +3,7 @@
 //! first frame comes at once and the screen stays responsive on a 100,000-organization database.
 
 pub mod app;
+pub mod first_start;
 pub mod form;
 pub mod job;
 pub mod keymap;
@@ -39,9 +40,10 @@ pub struct Options {
 
 /// Opens the UI on the database at `path` and runs it until the user quits, the process gets
 /// SIGTERM, SIGHUP (an SSH drop) or SIGINT, or it panics; the terminal is restored in every case.
+///
+/// Where there is no database at all (nothing at `path`), a form asks for the authority's
+/// details first and creates the working database ([`first_start`]).
 pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()> {
-    let conn = store::open_existing(path)?;
-    store::tune_for_browsing(&conn)?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [
         signal_hook::consts::SIGTERM,
@@ -50,10 +52,38 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     ] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
+    let mut created = None;
+    if std::fs::symlink_metadata(path).is_err() {
+        let mut terminal = ratatui::try_init()?;
+        let asked = first_start::ask(&mut terminal, path, Theme::from_env(), &stop);
+        ratatui::try_restore()?;
+        match asked? {
+            Some(c) => created = Some(c),
+            None => {
+                println!(
+                    "База не создана. Создать позже: nok --db {} init (или снова nok в \
+                     терминале); демонстрационная база: nok demo",
+                    path.display()
+                );
+                return Ok(());
+            }
+        }
+    }
+    let conn = store::open_existing(path)?;
+    store::tune_for_browsing(&conn)?;
+    // Forms save on this connection, on the UI thread: a lock held elsewhere is waited for
+    // briefly, then the form says «база занята» and the screen goes on answering keys.
+    store::wait_briefly(&conn)?;
     spawn_watchdog(Arc::clone(&stop));
     let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
     app.db_path = Some(path.to_path_buf());
+    if let Some(c) = created {
+        app.message = Some(format!(
+            "рабочая база создана: {}. Дальше — «Начало работы» на «Сводке»: Enter — следующий шаг",
+            c.path.display()
+        ));
+    }
     let mut terminal = ratatui::try_init()?;
     if options.mouse {
         // ratatui's panic hook restores raw mode and the screen; mouse capture is ours to undo.
@@ -198,7 +228,9 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
         let cycles = store::cycles::list_brief(&conn);
         // The summary opens on the newest year: cycles are listed oldest first.
         let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
-        if !send(cycles.map(Loaded::Cycles)) {
+        if !send(cycles.map(Loaded::Cycles))
+            || !send(store::first_steps::read(&conn).map(Loaded::FirstSteps))
+        {
             return;
         }
         if let Some(year) = newest {
@@ -212,7 +244,10 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                 Request::Summary(scope) => {
                     send(store::overview::read(&conn, scope, today).map(Loaded::Summary))
                 }
-                Request::Cycles => send(store::cycles::list_brief(&conn).map(Loaded::Cycles)),
+                Request::Cycles => {
+                    send(store::cycles::list_brief(&conn).map(Loaded::Cycles))
+                        && send(store::first_steps::read(&conn).map(Loaded::FirstSteps))
+                }
                 Request::Orgs => send(store::browse::org_index(&conn, today).map(|keys| {
                     Loaded::Orgs(Box::new(screens::organizations::OrgList::new(keys)))
                 })),

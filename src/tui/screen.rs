@@ -92,6 +92,12 @@ pub trait Screen {
     /// The data changed (a change was saved or undone): what the screen holds may be out of
     /// date; read it again when it is next shown ([`Screen::activate`]).
     fn data_changed(&mut self) {}
+    /// Whether the screen wrote to the database by itself since last asked (a file loaded
+    /// in the background): then `Some` with the cycles whose inputs changed (to recompute),
+    /// and every screen reads its data again.
+    fn take_changes(&mut self) -> Option<Vec<i64>> {
+        None
+    }
     /// Data from the worker: take what is yours, give the rest back.
     fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
         Some(msg)

@@ -299,6 +299,18 @@ pub fn conflict_notice(by: Option<&(String, String)>, changes: &[String]) -> Str
     )
 }
 
+/// The notice of a save that failed: a busy database is said so, with what to do (the form
+/// stays open with what was typed); anything else as «не сохранено: …».
+pub fn not_saved(e: &crate::store::edit::EditError) -> String {
+    if e.is_busy() {
+        "база занята: сейчас в нее пишет другой пользователь или фоновая работа (загрузка, \
+         пересчет). Не сохранено, введенное не потеряно: Ctrl-S — повторить через несколько секунд"
+            .to_string()
+    } else {
+        format!("не сохранено: {e}")
+    }
+}
+
 /// What a key did to a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormEvent {

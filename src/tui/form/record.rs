@@ -365,7 +365,7 @@ impl RecordForm {
                 Outcome::Done
             }
             Err(e) => {
-                self.form.notice = Some(format!("не сохранено: {e}"));
+                self.form.notice = Some(super::not_saved(&e));
                 Outcome::Done
             }
         }

@@ -291,7 +291,7 @@ impl CycleForm {
                 Outcome::Done
             }
             Err((_, e)) => {
-                self.form.notice = Some(format!("не сохранено: {e}"));
+                self.form.notice = Some(crate::tui::form::not_saved(&e));
                 Outcome::Done
             }
         }

@@ -65,6 +65,11 @@ impl Rules for NewCycleRules {
 
 /// A form for a new cycle; the year shown starts at `year` (the one the summary shows).
 pub fn new_cycle(cx: &Ctx, year: Option<i32>) -> Outcome {
+    new_cycle_in(cx, year, None)
+}
+
+/// A form for a new cycle, its sector starting at `sector` (the authority's, on the first day).
+pub fn new_cycle_in(cx: &Ctx, year: Option<i32>, sector: Option<Sector>) -> Outcome {
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
@@ -134,6 +139,9 @@ pub fn new_cycle(cx: &Ctx, year: Option<i32>) -> Outcome {
     )];
     if let Some((v, _)) = methods.last() {
         initial.push(("methodology", v.clone()));
+    }
+    if let Some(s) = sector {
+        initial.push(("sector", Value::Text(s.code().into())));
     }
     let rules = NewCycleRules {
         authorities: authorities

@@ -180,7 +180,7 @@ impl DraftForm {
                 }),
             },
             Err(e) => {
-                self.form.notice = Some(format!("не сохранено: {e}"));
+                self.form.notice = Some(crate::tui::form::not_saved(&e));
                 Outcome::Done
             }
         }

@@ -313,7 +313,7 @@ impl InputsForm {
                 Outcome::Done
             }
             Err(e) => {
-                self.form.notice = Some(format!("не сохранено: {e}"));
+                self.form.notice = Some(crate::tui::form::not_saved(&e));
                 Outcome::Done
             }
         }

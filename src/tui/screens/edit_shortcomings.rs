@@ -124,7 +124,7 @@ impl ShortcomingsForm {
                 Outcome::Done
             }
             Err((_, e)) => {
-                self.form.notice = Some(format!("не сохранено: {e}"));
+                self.form.notice = Some(crate::tui::form::not_saved(&e));
                 Outcome::Done
             }
         }

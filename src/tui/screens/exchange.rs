@@ -165,11 +165,28 @@ pub struct ExchangeScreen {
     base: Option<PathBuf>,
     /// The last result: whether it went well, and what to say.
     result: Option<(bool, Vec<String>)>,
+    /// The cycle whose inputs the running load writes, if it does.
+    loading_inputs_of: Option<i64>,
+    /// A load finished since the app last asked: the cycles whose inputs it changed.
+    changes: Option<Vec<i64>>,
 }
 
 impl ExchangeScreen {
     pub fn new() -> ExchangeScreen {
         ExchangeScreen::default()
+    }
+
+    /// The screen opened at its file picker in `dir` (the «Начало работы» guide's next step:
+    /// load the organizations, a cycle's inputs).
+    pub fn picking_file(dir: PathBuf) -> ExchangeScreen {
+        let mut screen = ExchangeScreen::new();
+        screen.action = ACTIONS.len() - 1;
+        match Folder::read(&dir) {
+            Ok(f) => screen.stage = Stage::Files(f),
+            Err(e) => screen.result = Some((false, vec![e])),
+        }
+        screen.base = Some(dir);
+        screen
     }
 
     /// Publications go under `dir` and the file picker starts there (default: the current
@@ -310,6 +327,10 @@ impl ExchangeScreen {
 
     fn import_file(&mut self, file: PathBuf, kind: Kind, cx: &Ctx) {
         let Some(db) = cx.db else { return };
+        self.loading_inputs_of = match kind {
+            Kind::Inputs { cycle_id } => Some(cycle_id),
+            _ => None,
+        };
         let today = cx.today;
         let job = Job::start(
             format!("загрузка файла {}", file.display()),
@@ -498,6 +519,10 @@ impl Screen for ExchangeScreen {
         }
     }
 
+    fn take_changes(&mut self) -> Option<Vec<i64>> {
+        self.changes.take()
+    }
+
     fn tick(&mut self) -> bool {
         let stage = std::mem::take(&mut self.stage);
         let (stage, changed) = match stage {
@@ -574,11 +599,13 @@ impl Screen for ExchangeScreen {
                         p.changed.len(),
                         p.unchanged
                     )];
-                    if p.kind.contains("исходные") {
-                        lines.push(
-                            "Баллы цикла устарели: пересчитайте (nok score --cycle N).".into(),
-                        );
+                    if let Some(cycle) = self.loading_inputs_of {
+                        lines.push(format!(
+                            "Баллы цикла №{cycle} пересчитываются в фоне (ход — в строке состояния); \
+                             рейтинг — на экране «Рейтинг»."
+                        ));
                     }
+                    self.changes = Some(self.loading_inputs_of.take().into_iter().collect());
                     self.done(true, lines);
                     return true;
                 }

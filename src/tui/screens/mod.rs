@@ -16,6 +16,7 @@ pub mod edit_shortcomings;
 pub mod edit_targets;
 pub mod edit_workplan_item;
 pub mod exchange;
+pub mod first_steps;
 pub mod journal;
 pub mod org_card;
 pub mod org_filter;

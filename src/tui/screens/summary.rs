@@ -29,11 +29,19 @@ pub struct SummaryScreen {
     error: Option<String>,
     /// The data changed since the cycles and the summary were read.
     stale: bool,
+    /// How far the database is on its first day; the «Начало работы» guide is shown until
+    /// something is scored.
+    steps: Option<crate::store::first_steps::FirstSteps>,
 }
 
 impl SummaryScreen {
     pub fn new() -> SummaryScreen {
         SummaryScreen::default()
+    }
+
+    /// The first-day steps while nothing is scored (the guide is shown), else `None`.
+    fn guide(&self) -> Option<&crate::store::first_steps::FirstSteps> {
+        self.steps.as_ref().filter(|s| s.working && !s.scored)
     }
 
     /// What the screen covers now.
@@ -91,6 +99,12 @@ impl Screen for SummaryScreen {
     }
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
+        if let Some(s) = self.guide() {
+            return vec![
+                ("Enter", super::first_steps::enter_key(s)),
+                ("a", "новый цикл"),
+            ];
+        }
         vec![("←→", "год"), ("↑↓", "цикл года"), ("a", "новый цикл")]
     }
 
@@ -132,6 +146,7 @@ impl Screen for SummaryScreen {
                 self.years = years;
                 self.cycles = cycles;
             }
+            Loaded::FirstSteps(s) => self.steps = Some(s),
             Loaded::Summary(s) => {
                 if Some(s.scope) == self.scope {
                     self.overview = Some(s);
@@ -149,6 +164,12 @@ impl Screen for SummaryScreen {
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
         if action == Action::Add {
             return super::edit_cycle_new::new_cycle(cx, self.scope.map(|s| s.year));
+        }
+        if let Some(steps) = self.guide() {
+            return match action {
+                Action::Accept => super::first_steps::enter(steps, cx),
+                _ => Outcome::Ignored,
+            };
         }
         let Some(scope) = self.scope else {
             return Outcome::Ignored;
@@ -194,6 +215,9 @@ impl Screen for SummaryScreen {
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+        if let Some(steps) = self.guide() {
+            return super::first_steps::draw(steps, frame, area, cx);
+        }
         let Some(s) = self.overview.as_ref() else {
             let text = match (&self.error, self.scope) {
                 (Some(e), _) => format!("Ошибка: {}", printable(e)),

@@ -1,0 +1,192 @@
+//! «Начало работы»: the guide the summary shows on a database that has no rating yet — the steps
+//! from an empty working database to the first rating, each ticked when the database shows it
+//! done, and Enter taking the next one (the file picker of «Обмен», the new-cycle form).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::domain::sector::Sector;
+use crate::domain::text::printable;
+use crate::store::first_steps::FirstSteps;
+use crate::tui::screen::{Ctx, Outcome};
+
+/// The step Enter takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    LoadOrgs,
+    NewCycle,
+    LoadInputs,
+    /// Inputs are in; the scores come by themselves (or the cards say why not).
+    SeeRating,
+}
+
+/// The step to take now.
+pub fn next(s: &FirstSteps) -> Next {
+    if s.orgs == 0 {
+        Next::LoadOrgs
+    } else if s.cycle.is_none() {
+        Next::NewCycle
+    } else if s.with_inputs == 0 {
+        Next::LoadInputs
+    } else {
+        Next::SeeRating
+    }
+}
+
+/// What Enter does on the guide.
+pub fn enter(s: &FirstSteps, cx: &Ctx) -> Outcome {
+    match next(s) {
+        Next::LoadOrgs | Next::LoadInputs => Outcome::Open(Box::new(
+            super::exchange::ExchangeScreen::picking_file(cx.save_dir()),
+        )),
+        Next::NewCycle => super::edit_cycle_new::new_cycle_in(
+            cx,
+            None,
+            s.sector.as_deref().and_then(Sector::parse),
+        ),
+        Next::SeeRating => Outcome::Message(
+            "баллы рассчитываются после загрузки исходных данных; если расчета нет — причины на \
+             карточках организаций (экран «Организации», Enter)"
+                .into(),
+        ),
+    }
+}
+
+/// What Enter does, for the bottom bar.
+pub fn enter_key(s: &FirstSteps) -> &'static str {
+    match next(s) {
+        Next::LoadOrgs => "загрузить организации",
+        Next::NewCycle => "новый цикл",
+        Next::LoadInputs => "загрузить исходные данные",
+        Next::SeeRating => "что дальше",
+    }
+}
+
+pub fn draw(s: &FirstSteps, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let t = &cx.theme;
+    let now = next(s);
+    let mut lines: Vec<Line> = vec![
+        Line::styled(
+            "Начало работы: от пустой базы до рейтинга. Шаги отмечаются сами, когда сделаны.",
+            t.title(),
+        ),
+        Line::from(""),
+    ];
+    let mut step = |done: bool, current: bool, title: String, how: &[&str]| {
+        let (mark, style) = if done {
+            ("[✓] ", t.good())
+        } else if current {
+            ("[ ] ", t.accent())
+        } else {
+            ("[ ] ", t.dim())
+        };
+        let mut head = vec![Span::styled(mark, style), Span::styled(title, style)];
+        if current {
+            head.push(Span::styled("   ← Enter", t.key()));
+        }
+        lines.push(Line::from(head));
+        if !done {
+            for h in how {
+                lines.push(Line::styled(format!("      {h}"), t.dim()));
+            }
+        }
+    };
+    step(
+        true,
+        false,
+        format!(
+            "Рабочая база создана{}",
+            s.authority
+                .as_deref()
+                .map(|a| format!(": {}", printable(a)))
+                .unwrap_or_default()
+        ),
+        &[],
+    );
+    step(
+        s.orgs > 0,
+        now == Next::LoadOrgs,
+        if s.orgs > 0 {
+            format!("Организации загружены: {}", s.orgs)
+        } else {
+            "Загрузить организации из файла".into()
+        },
+        &[
+            "CSV или Excel, строка заголовка с колонками: Полное наименование, ИНН, КПП, ОГРН,",
+            "Код по Сводному реестру, Сфера, Регион (еще можно: ОКТМО, Адрес, Сайт, ИНН учредителя).",
+            "Перед записью показано, что добавится и что отклонено. Одну организацию — a на «Организациях».",
+        ],
+    );
+    step(
+        s.cycle.is_some(),
+        now == Next::NewCycle,
+        match s.cycle {
+            Some((id, year)) => format!("Цикл оценки создан: №{id}, {year} год"),
+            None => "Создать цикл оценки: год, сфера, уполномоченный орган".into(),
+        },
+        &["Потом — клавиша a на «Сводке»."],
+    );
+    step(
+        s.with_inputs > 0,
+        now == Next::LoadInputs,
+        if s.with_inputs > 0 {
+            format!(
+                "Исходные данные есть: организаций в циклах {}, с данными {}",
+                s.members, s.with_inputs
+            )
+        } else {
+            "Загрузить исходные данные цикла (показатели по организациям)".into()
+        },
+        &[
+            "Файл: колонки ИНН, КПП и показатели методики (например 1.1.stand_present, 5.3.yes).",
+            "Организации из файла входят в цикл сами. По одной: карточка организации (Enter на",
+            "«Организациях»), a — включить в цикл, e — ввести исходные данные.",
+        ],
+    );
+    step(
+        s.scored,
+        now == Next::SeeRating,
+        "Баллы и рейтинг".into(),
+        &[
+            "Считаются сами после загрузки или ввода данных (строка состояния: «пересчет цикла…»).",
+            "Рейтинг — экран «Рейтинг» (3), карточки — «Организации» (2).",
+        ],
+    );
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "Дальше: выгрузка для bus.gov.ru и публикация на сайте — «Обмен» (8); планы по устранению \
+         недостатков — карточка организации (p — проект плана) и «Планы» (4). Справка — ?",
+        t.dim(),
+    ));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(" Начало работы "),
+            ),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_step_follows_what_is_in_the_database() {
+        let mut s = FirstSteps::default();
+        assert_eq!(next(&s), Next::LoadOrgs);
+        s.orgs = 3;
+        assert_eq!(next(&s), Next::NewCycle);
+        s.cycle = Some((1, 2026));
+        assert_eq!(next(&s), Next::LoadInputs);
+        s.members = 3;
+        assert_eq!(next(&s), Next::LoadInputs, "members without inputs");
+        s.with_inputs = 2;
+        assert_eq!(next(&s), Next::SeeRating);
+    }
+}
