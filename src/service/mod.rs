@@ -8,6 +8,7 @@ pub mod edit;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod inputs_template;
 pub mod methodology;
 pub mod publish;
 pub mod recompute;

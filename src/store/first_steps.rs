@@ -69,3 +69,33 @@ pub fn read(conn: &Connection) -> Result<FirstSteps> {
         working,
     })
 }
+
+/// The organizations a cycle's inputs template lists, as (ИНН, КПП, full name) by name: the
+/// cycle's members; without members, the active organizations of its sector and region; when
+/// none has its region, those of its sector.
+pub fn template_orgs(conn: &Connection, cycle_id: i64) -> Result<Vec<(String, String, String)>> {
+    let read = |sql: &str| -> Result<Vec<(String, String, String)>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([cycle_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let members = read(
+        "SELECT o.inn, o.kpp, o.full_name FROM membership m JOIN organization o ON o.id = m.org_id
+         WHERE m.cycle_id = ?1 ORDER BY o.full_name, o.id",
+    )?;
+    if !members.is_empty() {
+        return Ok(members);
+    }
+    let regional = read(
+        "SELECT o.inn, o.kpp, o.full_name FROM organization o JOIN cycle c ON c.id = ?1
+         WHERE o.sector = c.sector AND o.region = c.region AND o.active = 1
+         ORDER BY o.full_name, o.id",
+    )?;
+    if !regional.is_empty() {
+        return Ok(regional);
+    }
+    read(
+        "SELECT o.inn, o.kpp, o.full_name FROM organization o JOIN cycle c ON c.id = ?1
+         WHERE o.sector = c.sector AND o.active = 1 ORDER BY o.full_name, o.id",
+    )
+}

@@ -92,11 +92,19 @@ impl FirstStart {
         }
     }
 
-    /// Whether a text field has the keys (always: the form is all there is).
+    /// Changes the form for one intent (every key goes to the form: it is all there is).
     pub fn update(&mut self, action: Action) -> Step {
         if action == Action::Quit {
             return Step::Left;
         }
+        // Enter goes on to the next field, as one fills a paper form; on the last it creates.
+        let last = self.form.fields.len() - 1;
+        let action = match action {
+            Action::Accept if self.form.focus < last && !self.form.confirm_close => {
+                Action::NextField
+            }
+            a => a,
+        };
         match self.form.handle(action) {
             FormEvent::Changed => {
                 self.recheck();
@@ -128,7 +136,7 @@ impl FirstStart {
 
     pub fn draw(&self, frame: &mut Frame, theme: &Theme) {
         let t = theme;
-        let [top, body, keys] = Layout::vertical([
+        let [top, body, bottom] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
             Constraint::Length(1),
@@ -154,12 +162,20 @@ impl FirstStart {
             ),
         ];
         self.form.draw(frame, body, t, header, Vec::new());
+        let mut keys = self.form.keys();
+        for k in &mut keys {
+            if k.0 == "Enter" && self.form.focus + 1 < self.form.fields.len() {
+                k.1 = "следующее поле";
+            } else if k.0 == "Enter" || k.0 == "Ctrl-S" {
+                k.1 = "создать базу";
+            }
+        }
         let mut spans = Vec::new();
-        for (k, what) in self.form.keys() {
+        for (k, what) in keys {
             spans.push(Span::styled(format!(" {k} "), t.key()));
             spans.push(Span::styled(format!("{what} "), t.dim()));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), keys);
+        frame.render_widget(Paragraph::new(Line::from(spans)), bottom);
     }
 }
 

@@ -182,7 +182,13 @@ impl ExchangeScreen {
         let mut screen = ExchangeScreen::new();
         screen.action = ACTIONS.len() - 1;
         match Folder::read(&dir) {
-            Ok(f) => screen.stage = Stage::Files(f),
+            Ok(mut f) => {
+                // The first file, rather than the folder above.
+                if let Some(i) = f.entries.iter().position(|(_, is_dir)| !is_dir) {
+                    f.list.selected = i;
+                }
+                screen.stage = Stage::Files(f);
+            }
             Err(e) => screen.result = Some((false, vec![e])),
         }
         screen.base = Some(dir);

@@ -54,6 +54,33 @@ pub fn enter(s: &FirstSteps, cx: &Ctx) -> Outcome {
     }
 }
 
+/// `x` / `X` on the guide once a cycle exists: saves the template of the newest cycle's inputs
+/// (CSV for Excel / a workbook) in the work folder.
+pub fn save_template(s: &FirstSteps, cx: &Ctx, xlsx: bool) -> Outcome {
+    let (Some((cycle, _)), Some(conn)) = (s.cycle, cx.conn) else {
+        return Outcome::Message("шаблон исходных данных — после создания цикла".into());
+    };
+    let saved = crate::service::methodology::Methods::load()
+        .and_then(|m| crate::service::inputs_template::build(conn, &m, cycle))
+        .and_then(|table| {
+            crate::service::table::save(
+                &cx.save_dir(),
+                &format!("исходные-данные-цикл-{cycle}"),
+                "Исходные данные",
+                &table,
+                xlsx,
+            )
+            .map(|path| (path, table.rows.len()))
+        });
+    Outcome::Message(match saved {
+        Ok((path, rows)) => format!(
+            "шаблон сохранен: {} (организаций: {rows}); заполните в Excel и загрузите: Enter",
+            path.display()
+        ),
+        Err(e) => format!("шаблон не сохранен: {e:#}"),
+    })
+}
+
 /// What Enter does, for the bottom bar.
 pub fn enter_key(s: &FirstSteps) -> &'static str {
     match next(s) {
@@ -126,7 +153,7 @@ pub fn draw(s: &FirstSteps, frame: &mut Frame, area: Rect, cx: &Ctx) {
             Some((id, year)) => format!("Цикл оценки создан: №{id}, {year} год"),
             None => "Создать цикл оценки: год, сфера, уполномоченный орган".into(),
         },
-        &["Потом — клавиша a на «Сводке»."],
+        &["Форма нового цикла — Enter или a на «Сводке»."],
     );
     step(
         s.with_inputs > 0,
@@ -140,7 +167,8 @@ pub fn draw(s: &FirstSteps, frame: &mut Frame, area: Rect, cx: &Ctx) {
             "Загрузить исходные данные цикла (показатели по организациям)".into()
         },
         &[
-            "Файл: колонки ИНН, КПП и показатели методики (например 1.1.stand_present, 5.3.yes).",
+            "x — шаблон файла для Excel (CSV), X — шаблон xlsx: строка на организацию, колонка на",
+            "показатель методики; счетчики — целые числа, пункты перечней — 1 или 0 (да/нет).",
             "Организации из файла входят в цикл сами. По одной: карточка организации (Enter на",
             "«Организациях»), a — включить в цикл, e — ввести исходные данные.",
         ],

@@ -100,10 +100,14 @@ impl Screen for SummaryScreen {
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
         if let Some(s) = self.guide() {
-            return vec![
+            let mut keys = vec![
                 ("Enter", super::first_steps::enter_key(s)),
                 ("a", "новый цикл"),
             ];
+            if s.cycle.is_some() {
+                keys.push(("x X", "шаблон исходных данных"));
+            }
+            return keys;
         }
         vec![("←→", "год"), ("↑↓", "цикл года"), ("a", "новый цикл")]
     }
@@ -168,6 +172,7 @@ impl Screen for SummaryScreen {
         if let Some(steps) = self.guide() {
             return match action {
                 Action::Accept => super::first_steps::enter(steps, cx),
+                Action::Export { xlsx } => super::first_steps::save_template(steps, cx, xlsx),
                 _ => Outcome::Ignored,
             };
         }
