@@ -1,0 +1,256 @@
+//! Day one in a real terminal, as a new user: an empty folder with a file of organizations,
+//! `nok --db работа.sqlite` → the form asks for the authority's details (a wrong ИНН is refused
+//! with the reason) → the database is made → «Начало работы» leads: Enter opens the file picker,
+//! the organizations load → Enter opens the new-cycle form → `x` saves the inputs template,
+//! which is filled in as a person would in Excel → Enter loads it → the cycle is recomputed by
+//! itself → «Рейтинг» shows the rating. Scores are checked by plain SQL against values worked out
+//! on paper: every input at its best gives every indicator 100, so S = 100,00; every numerator,
+//! checklist item and waiting score at zero gives S = 0,00.
+
+mod tmux_support;
+
+use nok::domain::methodology::InputKind;
+use nok::domain::sector::Sector;
+use nok::service::methodology::Methods;
+use tmux_support::start;
+
+/// ИНН and ОГРН with their check digits worked out by hand (Python, outside nok):
+/// ИНН 470000100d: Σ dᵢ·(2 4 10 3 5 9 4 6 8) mod 11 mod 10; ОГРН: the first 12 digits mod 11 mod 10.
+const ORGS: [(&str, &str, &str); 3] = [
+    (
+        "ГБУ СО ЛО «Дом-интернат для престарелых № 1»",
+        "4700001007",
+        "1024700001006",
+    ),
+    (
+        "ГАУ СО ЛО «Центр социального обслуживания Надежда»",
+        "4700001014",
+        "1024700001017",
+    ),
+    (
+        "ЛОГБУ «Комплексный центр социального обслуживания населения»",
+        "4700001021",
+        "1024700001028",
+    ),
+];
+
+fn orgs_csv() -> String {
+    let mut s = String::from(
+        "\u{feff}Полное наименование;ИНН;КПП;ОГРН;Код по Сводному реестру;Сфера;Регион\r\n",
+    );
+    for (i, (name, inn, ogrn)) in ORGS.iter().enumerate() {
+        s.push_str(&format!(
+            "\"{name}\";{inn};470101001;{ogrn};412Ж000{i};социальное обслуживание;Ленинградская область\r\n"
+        ));
+    }
+    s
+}
+
+/// Fills the template the UI saved, as a person would: the organization named `low` gets zero
+/// for every numerator, checklist item and waiting score; the others the best values.
+fn fill_template(path: &std::path::Path, low: &str) {
+    let methods = Methods::builtin().unwrap();
+    let method = methods.latest();
+    // Header «код название» → what a best / a worst cell holds.
+    let mut cells = std::collections::HashMap::new();
+    for ind in method.indicators_for(Sector::Social) {
+        for i in &ind.inputs {
+            let short = i.key.rsplit('.').next().unwrap();
+            let denominator = short.contains("required") || short.starts_with("asked");
+            let (best, worst) = match i.kind {
+                InputKind::Value => ("100", "0"),
+                InputKind::Count if denominator => ("12", "12"),
+                InputKind::Count => ("12", "0"),
+            };
+            cells.insert(format!("{} {}", ind.code, i.name), (best, worst));
+        }
+        for c in &ind.checklist {
+            cells.insert(format!("{} {}", ind.code, c.name), ("да", "нет"));
+        }
+    }
+    let text = std::fs::read_to_string(path).unwrap();
+    let body = text.strip_prefix('\u{feff}').expect("the template has a BOM");
+    let mut rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(body.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let header = rows[0].clone();
+    assert_eq!(&header[..3], ["ИНН", "КПП", "Организация"]);
+    assert_eq!(
+        header.len() - 3,
+        cells.len(),
+        "a column for every input of the method: {header:?}"
+    );
+    assert_eq!(rows.len(), 4, "a row per organization: {rows:?}");
+    for row in rows.iter_mut().skip(1) {
+        let worst = row[2] == low;
+        for (i, h) in header.iter().enumerate().skip(3) {
+            let (b, w) = cells
+                .get(h)
+                .unwrap_or_else(|| panic!("column «{h}» is no input"));
+            row[i] = (if worst { *w } else { *b }).to_string();
+        }
+    }
+    let mut out = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for r in &rows {
+        out.write_record(r).unwrap();
+    }
+    std::fs::write(path, out.into_inner().unwrap()).unwrap();
+}
+
+#[test]
+fn from_an_empty_folder_to_the_first_rating() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("организации.csv"), orgs_csv()).unwrap();
+    let bin = env!("CARGO_BIN_EXE_nok");
+    let cmd = format!(
+        "cd {} && {bin} --db работа.sqlite --today 22.11.2026; echo ВЫХОД-$?; sleep 60",
+        dir.path().display()
+    );
+    let Some(t) = start("firstday", dir.path(), 120, 40, &["sh", "-c", &cmd]) else {
+        return;
+    };
+    let s = t.wait_for("the first-start form", |s| {
+        s.contains("реквизиты уполномоченного органа")
+    });
+    assert!(s.contains("Базы данных работа.sqlite еще нет"), "{s}");
+
+    // The details, Enter from field to field; a wrong check digit is refused with the reason.
+    for text in [
+        "Комитет по социальной защите населения Ленинградской области",
+        "Комитет соцзащиты ЛО",
+        "Ленинградская область",
+    ] {
+        t.keys(&["-l", text]);
+        t.keys(&["Enter"]);
+    }
+    t.keys(&["Enter"]); // the sector: социальное обслуживание, the first
+    t.keys(&["-l", "7707083894"]);
+    t.wait_for("the check digit refused", |s| {
+        s.contains("ИНН 7707083894: неверная контрольная цифра (ожидается 3)")
+    });
+    t.keys(&["BSpace", "3", "Enter"]);
+    for text in ["773601001", "1027700132195"] {
+        t.keys(&["-l", text]);
+        t.keys(&["Enter"]);
+    }
+    t.keys(&["-l", "41200013"]);
+    t.wait_for("the last field", |s| s.contains("Enter создать базу"));
+    assert!(!dir.path().join("работа.sqlite").exists(), "nothing yet");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the guide", |s| s.contains("Начало работы"));
+    assert!(
+        s.contains("[✓] Рабочая база создана: Комитет соцзащиты ЛО"),
+        "{s}"
+    );
+    assert!(
+        s.contains("[ ] Загрузить организации из файла   ← Enter"),
+        "{s}"
+    );
+
+    // Enter: the file picker on the first file, what it holds, the preview, the load.
+    t.keys(&["Enter"]);
+    t.wait_for("the picker", |s| s.contains("› организации.csv"));
+    t.keys(&["Enter"]);
+    t.wait_for("what the file holds", |s| s.contains("› организации"));
+    t.keys(&["Enter"]);
+    t.wait_for("the preview", |s| {
+        s.contains("Добавится: 3 · изменится: 0 · без изменений: 0 · отклонено: 0")
+    });
+    t.keys(&["Enter"]);
+    t.wait_for("loaded", |s| s.contains("Загружено: добавлено 3"));
+    t.keys(&["Escape"]);
+    t.wait_for("organizations ticked", |s| {
+        s.contains("[✓] Организации загружены: 3")
+            && s.contains("[ ] Создать цикл оценки: год, сфера, уполномоченный орган   ← Enter")
+    });
+
+    // Enter: the new-cycle form, with the authority's sector; Ctrl-S.
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the new-cycle form", |s| s.contains("Новый цикл оценки"));
+    assert!(s.contains("‹ социальное обслуживание ›"), "{s}");
+    assert!(
+        s.contains("‹ Комитет соцзащиты ЛО — Ленинградская область ›"),
+        "{s}"
+    );
+    t.keys(&["C-s"]);
+    t.wait_for("the cycle ticked", |s| {
+        s.contains("[✓] Цикл оценки создан: №1, 2026 год")
+    });
+
+    // x: the inputs template, filled in «Excel», loaded back through the picker.
+    t.keys(&["x"]);
+    let s = t.wait_for("the template saved", |s| s.contains("шаблон сохранен"));
+    assert!(s.contains("исходные-данные-цикл-1.csv (организаций: 3)"), "{s}");
+    fill_template(
+        &dir.path().join("исходные-данные-цикл-1.csv"),
+        "ГБУ СО ЛО «Дом-интернат для престарелых № 1»",
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("the picker", |s| s.contains("› исходные-данные-цикл-1.csv"));
+    t.keys(&["Enter"]);
+    t.wait_for("what the file holds", |s| s.contains("› организации"));
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("which cycle", |s| s.contains("Для какого цикла"));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the preview", |s| s.contains("Что изменит загрузка"));
+    assert!(
+        s.contains("Добавится: 3 · изменится: 0 · без изменений: 0 · отклонено: 0"),
+        "{s}"
+    );
+    assert!(!s.contains("Неизвестная колонка"), "{s}");
+    t.keys(&["Enter"]);
+    t.wait_for("recomputed", |s| {
+        s.contains("цикл 1 пересчитан после изменения данных: 3 организации")
+    });
+
+    // The summary now has figures; the rating ranks the three.
+    t.keys(&["Escape"]);
+    t.wait_for("the summary with figures", |s| {
+        s.contains("Оценено организаций: 3") && !s.contains("Начало работы")
+    });
+    t.keys(&["3"]);
+    let s = t.wait_for("the rating", |s| s.contains("в рейтинге 3"));
+    assert!(s.contains("S: мин 0,00 · среднее 66,67 · макс 100,00"), "{s}");
+    assert!(
+        s.contains("3 ГБУ СО ЛО «Дом-интернат для престарелых № 1»"),
+        "{s}"
+    );
+    t.keys(&["q"]);
+    t.wait_for("exit", |s| s.contains("ВЫХОД-0"));
+
+    // By plain SQL: the rating as worked out above, and nothing but what was done today.
+    let conn = rusqlite::Connection::open(dir.path().join("работа.sqlite")).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT o.inn, s.total, s.place FROM score s
+             JOIN membership m ON m.id = s.membership_id JOIN organization o ON o.id = m.org_id
+             ORDER BY o.inn",
+        )
+        .unwrap();
+    let scores: Vec<(String, f64, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        scores,
+        [
+            ("4700001007".to_string(), 0.0, 3),
+            ("4700001014".to_string(), 100.0, 1),
+            ("4700001021".to_string(), 100.0, 1),
+        ]
+    );
+    let counts: (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM authority), (SELECT count(*) FROM organization),
+                    (SELECT count(*) FROM cycle)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(counts, (1, 3, 1));
+}
