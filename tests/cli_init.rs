@@ -57,7 +57,10 @@ fn init_makes_a_private_empty_database_with_the_authority_only() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
     assert!(said.contains("Рабочая база создана"), "{said}");
-    assert!(said.contains("import orgs"), "the next step is named: {said}");
+    assert!(
+        said.contains("import orgs"),
+        "the next step is named: {said}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -69,7 +72,16 @@ fn init_makes_a_private_empty_database_with_the_authority_only() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, nok::store::schema_version());
-    let a: (String, String, String, String, String, String, String, String) = conn
+    let a: (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = conn
         .query_row(
             "SELECT name, short_name, region, sector, inn, kpp, ogrn, reg_num FROM authority",
             [],
@@ -115,7 +127,9 @@ fn init_makes_a_private_empty_database_with_the_authority_only() {
         assert_eq!(count(&conn, table), 0, "no demo rows in {table}");
     }
     let kind: String = conn
-        .query_row("SELECT value FROM meta WHERE key = 'kind'", [], |r| r.get(0))
+        .query_row("SELECT value FROM meta WHERE key = 'kind'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(kind, "work");
     // Each detail in the audit log, NULL → value, under the OS user.
@@ -200,9 +214,7 @@ fn a_bad_detail_is_refused_with_its_reason_and_nothing_is_made() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert!(
-        !left
-            .iter()
-            .any(|n| n.to_string_lossy().contains("sqlite")),
+        !left.iter().any(|n| n.to_string_lossy().contains("sqlite")),
         "{left:?}"
     );
 }

@@ -69,7 +69,9 @@ fn fill_template(path: &std::path::Path, low: &str) {
         }
     }
     let text = std::fs::read_to_string(path).unwrap();
-    let body = text.strip_prefix('\u{feff}').expect("the template has a BOM");
+    let body = text
+        .strip_prefix('\u{feff}')
+        .expect("the template has a BOM");
     let mut rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
         .delimiter(b';')
         .has_headers(false)
@@ -94,7 +96,9 @@ fn fill_template(path: &std::path::Path, low: &str) {
             row[i] = (if worst { *w } else { *b }).to_string();
         }
     }
-    let mut out = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
     for r in &rows {
         out.write_record(r).unwrap();
     }
@@ -184,7 +188,10 @@ fn from_an_empty_folder_to_the_first_rating() {
     // x: the inputs template, filled in «Excel», loaded back through the picker.
     t.keys(&["x"]);
     let s = t.wait_for("the template saved", |s| s.contains("шаблон сохранен"));
-    assert!(s.contains("исходные-данные-цикл-1.csv (организаций: 3)"), "{s}");
+    assert!(
+        s.contains("исходные-данные-цикл-1.csv (организаций: 3)"),
+        "{s}"
+    );
     fill_template(
         &dir.path().join("исходные-данные-цикл-1.csv"),
         "ГБУ СО ЛО «Дом-интернат для престарелых № 1»",
@@ -214,7 +221,10 @@ fn from_an_empty_folder_to_the_first_rating() {
     });
     t.keys(&["3"]);
     let s = t.wait_for("the rating", |s| s.contains("в рейтинге 3"));
-    assert!(s.contains("S: мин 0,00 · среднее 66,67 · макс 100,00"), "{s}");
+    assert!(
+        s.contains("S: мин 0,00 · среднее 66,67 · макс 100,00"),
+        "{s}"
+    );
     assert!(
         s.contains("3 ГБУ СО ЛО «Дом-интернат для престарелых № 1»"),
         "{s}"
@@ -253,4 +263,63 @@ fn from_an_empty_folder_to_the_first_rating() {
         )
         .unwrap();
     assert_eq!(counts, (1, 3, 1));
+}
+
+#[test]
+fn init_at_a_terminal_asks_again_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_nok");
+    let cmd = format!(
+        "cd {} && {bin} init --db база.sqlite --name 'Министерство культуры Тверской области' \
+         --region 'Тверская область'; echo ВЫХОД-$?; sleep 60",
+        dir.path().display()
+    );
+    let Some(t) = start("initask", dir.path(), 120, 40, &["sh", "-c", &cmd]) else {
+        return;
+    };
+    // Given flags are not asked again; the first missing detail is.
+    let s = t.wait_for("the first question", |s| {
+        s.contains("Сокращенное наименование (")
+    });
+    assert!(s.contains("Новая рабочая база: база.sqlite"), "{s}");
+    assert!(!s.contains("Полное наименование органа ("), "{s}");
+    t.keys(&["-l", "Минкультуры ТО"]);
+    t.keys(&["Enter"]);
+    t.wait_for("the sector", |s| s.contains("Сфера ("));
+    t.keys(&["-l", "спорт"]);
+    t.keys(&["Enter"]);
+    t.wait_for("the sector refused", |s| {
+        s.contains("✗ сфера «спорт» неизвестна") && s.matches("Сфера (").count() == 2
+    });
+    t.keys(&["-l", "культура"]);
+    t.keys(&["Enter"]);
+    t.wait_for("the ИНН", |s| s.contains("ИНН (10 цифр)"));
+    t.keys(&["-l", "7707083894"]);
+    t.keys(&["Enter"]);
+    t.wait_for("the ИНН refused", |s| {
+        s.contains("✗ ИНН 7707083894: неверная контрольная цифра (ожидается 3). Введите еще раз.")
+    });
+    for v in ["7707083893", "773601001", "1027700132195", "41200013"] {
+        t.keys(&["-l", v]);
+        t.keys(&["Enter"]);
+    }
+    let s = t.wait_for("made", |s| s.contains("ВЫХОД-0"));
+    assert!(s.contains("Рабочая база создана: база.sqlite"), "{s}");
+    let conn = rusqlite::Connection::open(dir.path().join("база.sqlite")).unwrap();
+    let got: (String, String, String, String) = conn
+        .query_row(
+            "SELECT name, short_name, sector, inn FROM authority",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        got,
+        (
+            "Министерство культуры Тверской области".to_string(),
+            "Минкультуры ТО".to_string(),
+            "culture".to_string(),
+            "7707083893".to_string()
+        )
+    );
 }

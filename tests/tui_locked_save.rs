@@ -78,7 +78,11 @@ fn a_locked_database_is_said_busy_and_the_form_keeps_working() {
     type_keys(&mut app, "!");
     assert_eq!(form(&app).form.fields[1].text, "Пандус установлен!");
     other.execute_batch("ROLLBACK").unwrap();
-    assert_eq!(status_of(&sql(&d), id), before, "nothing written while locked");
+    assert_eq!(
+        status_of(&sql(&d), id),
+        before,
+        "nothing written while locked"
+    );
 
     // The lock is gone: the same Ctrl-S saves.
     ctrl(&mut app, 's');

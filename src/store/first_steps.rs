@@ -31,7 +31,8 @@ pub struct FirstSteps {
 /// one, the guide is not needed: then nothing is counted (a national database included).
 pub fn read(conn: &Connection) -> Result<FirstSteps> {
     let one = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
-    let working = super::meta::get(conn, super::meta::KIND)?.as_deref() == Some(super::meta::KIND_WORK);
+    let working =
+        super::meta::get(conn, super::meta::KIND)?.as_deref() == Some(super::meta::KIND_WORK);
     let scored = one("SELECT EXISTS (SELECT 1 FROM score)")? == 1;
     if scored || !working {
         return Ok(FirstSteps {
@@ -61,10 +62,8 @@ pub fn read(conn: &Connection) -> Result<FirstSteps> {
         orgs: one("SELECT count(*) FROM organization")?,
         cycle,
         members: one("SELECT count(*) FROM membership")?,
-        with_inputs: one(
-            "SELECT count(*) FROM membership m
-             WHERE EXISTS (SELECT 1 FROM indicator_input i WHERE i.membership_id = m.id)",
-        )?,
+        with_inputs: one("SELECT count(*) FROM membership m
+             WHERE EXISTS (SELECT 1 FROM indicator_input i WHERE i.membership_id = m.id)")?,
         scored: false,
         working,
     })

@@ -56,7 +56,10 @@ impl FirstStart {
             })
             .collect();
         FirstStart {
-            form: Form::new("Новая рабочая база: реквизиты уполномоченного органа", fields),
+            form: Form::new(
+                "Новая рабочая база: реквизиты уполномоченного органа",
+                fields,
+            ),
             path: path.to_path_buf(),
             tried: false,
         }

@@ -189,13 +189,11 @@ pub fn draw(s: &FirstSteps, frame: &mut Frame, area: Rect, cx: &Ctx) {
         t.dim(),
     ));
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(" Начало работы "),
-            ),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Начало работы "),
+        ),
         area,
     );
 }
