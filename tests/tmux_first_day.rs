@@ -145,11 +145,11 @@ fn from_an_empty_folder_to_the_first_rating() {
     t.wait_for("the last field", |s| s.contains("Enter создать базу"));
     assert!(!dir.path().join("работа.sqlite").exists(), "nothing yet");
     t.keys(&["Enter"]);
-    let s = t.wait_for("the guide", |s| s.contains("Начало работы"));
-    assert!(
-        s.contains("[✓] Рабочая база создана: Комитет соцзащиты ЛО"),
-        "{s}"
-    );
+    // The status line names the guide at once; the guide itself comes with the data.
+    let s = t.wait_for("the guide", |s| {
+        s.contains("[✓] Рабочая база создана: Комитет соцзащиты ЛО")
+    });
+    assert!(s.contains("┌ Начало работы"), "{s}");
     assert!(
         s.contains("[ ] Загрузить организации из файла   ← Enter"),
         "{s}"
@@ -322,4 +322,35 @@ fn init_at_a_terminal_asks_again_with_the_reason() {
             "7707083893".to_string()
         )
     );
+}
+
+#[test]
+fn leaving_the_first_form_makes_nothing_and_says_how_to_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_nok");
+    let cmd = format!(
+        "cd {} && {bin} --db новая.sqlite; echo ВЫХОД-$?; sleep 60",
+        dir.path().display()
+    );
+    let Some(t) = start("firstleave", dir.path(), 100, 30, &["sh", "-c", &cmd]) else {
+        return;
+    };
+    t.wait_for("the first-start form", |s| {
+        s.contains("реквизиты уполномоченного органа")
+    });
+    // Something typed: Esc asks first; «д» leaves.
+    t.keys(&["-l", "Комитет"]);
+    t.keys(&["Escape"]);
+    t.wait_for("the question", |s| s.contains("Закрыть без сохранения?"));
+    t.keys(&["д"]);
+    let s = t.wait_for("exit", |s| s.contains("ВЫХОД-0"));
+    assert!(
+        s.contains("База не создана. Создать позже: nok --db новая.sqlite init"),
+        "{s}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

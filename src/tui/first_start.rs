@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{Action, Mode};
 use super::form::{Field, Form, FormEvent};
@@ -139,6 +139,22 @@ impl FirstStart {
 
     pub fn draw(&self, frame: &mut Frame, theme: &Theme) {
         let t = theme;
+        let area = frame.area();
+        if area.width < super::views::MIN_WIDTH || area.height < super::views::MIN_HEIGHT {
+            let text = vec![
+                Line::from("Терминал слишком мал"),
+                Line::from(format!(
+                    "нужно не меньше {}×{}, сейчас {}×{}",
+                    super::views::MIN_WIDTH,
+                    super::views::MIN_HEIGHT,
+                    area.width,
+                    area.height
+                )),
+                Line::from("увеличьте окно; Esc — выход"),
+            ];
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+            return;
+        }
         let [top, body, bottom] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
@@ -229,6 +245,32 @@ pub fn ask(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn drawn(s: &FirstStart, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| s.draw(f, &Theme::plain())).unwrap();
+        t.backend().to_string()
+    }
+
+    #[test]
+    fn the_form_fits_the_smallest_terminal_and_smaller_ones_are_told() {
+        let s = FirstStart::new(Path::new("работа.sqlite"));
+        let screen = drawn(&s, 80, 24);
+        for label in [
+            "Полное наименование органа",
+            "Код по Сводному реестру",
+            "Esc отмена",
+        ] {
+            assert!(screen.contains(label), "{screen}");
+        }
+        // 1×1 only must not panic; from 20 columns the message is readable.
+        drawn(&s, 1, 1);
+        for (w, h) in [(20, 5), (79, 40), (120, 23)] {
+            assert!(drawn(&s, w, h).contains("Терминал"), "{w}×{h}");
+        }
+    }
 
     fn type_text(s: &mut FirstStart, text: &str) {
         for c in text.chars() {

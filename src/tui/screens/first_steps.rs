@@ -201,6 +201,40 @@ pub fn draw(s: &FirstSteps, frame: &mut Frame, area: Rect, cx: &Ctx) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    #[test]
+    fn the_current_step_shows_in_the_smallest_terminal() {
+        let s = FirstSteps {
+            authority: Some("Комитет соцзащиты ЛО".into()),
+            orgs: 3,
+            cycle: Some((1, 2026)),
+            working: true,
+            ..FirstSteps::default()
+        };
+        let page = std::cell::Cell::new(1);
+        let outbox = std::cell::RefCell::new(Vec::new());
+        let cx = Ctx {
+            conn: None,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            theme: crate::tui::theme::Theme::plain(),
+            page: &page,
+            outbox: &outbox,
+            db: None,
+            work_dir: None,
+        };
+        // The screen's area in an 80×24 terminal: all but the tab, status and key lines.
+        let mut t = Terminal::new(TestBackend::new(80, 21)).unwrap();
+        t.draw(|f| draw(&s, f, f.area(), &cx)).unwrap();
+        let screen = t.backend().to_string();
+        assert!(
+            screen.contains("[✓] Цикл оценки создан: №1, 2026 год"),
+            "{screen}"
+        );
+        assert!(screen.contains("← Enter"), "{screen}");
+        assert!(screen.contains("x — шаблон файла"), "{screen}");
+    }
 
     #[test]
     fn the_next_step_follows_what_is_in_the_database() {
