@@ -12,29 +12,29 @@ use crate::service::session;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Полное наименование уполномоченного органа
-    #[arg(long, value_name = "НАИМЕНОВАНИЕ")]
+    #[arg(long, value_name = "НАИМЕНОВАНИЕ", display_order = 11)]
     name: Option<String>,
     /// Сокращенное наименование органа
-    #[arg(long, value_name = "НАИМЕНОВАНИЕ")]
+    #[arg(long, value_name = "НАИМЕНОВАНИЕ", display_order = 12)]
     short_name: Option<String>,
     /// Регион (субъект РФ), например «Ленинградская область»
-    #[arg(long, value_name = "РЕГИОН")]
+    #[arg(long, value_name = "РЕГИОН", display_order = 13)]
     region: Option<String>,
     /// Сфера: social (социальное обслуживание), health (охрана здоровья), culture (культура),
     /// education (образование)
-    #[arg(long, value_name = "СФЕРА")]
+    #[arg(long, value_name = "СФЕРА", display_order = 14)]
     sector: Option<String>,
     /// ИНН органа (10 цифр, проверяется контрольная цифра)
-    #[arg(long, value_name = "ИНН")]
+    #[arg(long, value_name = "ИНН", display_order = 15)]
     inn: Option<String>,
     /// КПП органа (9 знаков)
-    #[arg(long, value_name = "КПП")]
+    #[arg(long, value_name = "КПП", display_order = 16)]
     kpp: Option<String>,
     /// ОГРН органа (13 цифр, проверяется контрольная цифра)
-    #[arg(long, value_name = "ОГРН")]
+    #[arg(long, value_name = "ОГРН", display_order = 17)]
     ogrn: Option<String>,
     /// Код органа по Сводному реестру (regNum: 8 знаков или 13 цифр)
-    #[arg(long, value_name = "КОД")]
+    #[arg(long, value_name = "КОД", display_order = 18)]
     reg_num: Option<String>,
 }
 

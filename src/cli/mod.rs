@@ -83,7 +83,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Создать рабочую базу уполномоченного органа (пустую, с его реквизитами)
-    #[command(help_template = LEAF_HELP)]
+    #[command(
+        help_template = LEAF_HELP,
+        after_help = "В терминале недостающие реквизиты спрашиваются по одному (неверные — еще \
+раз, с причиной); без терминала нужны все параметры. Существующий файл не трогается. Дальше: \
+nok import orgs ФАЙЛ, затем nok в терминале — «Сводка» ведет по шагам."
+    )]
     Init(init::Args),
     /// Открыть демонстрационную базу, построив ее при первом запуске
     #[command(help_template = LEAF_HELP)]
