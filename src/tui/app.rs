@@ -157,7 +157,12 @@ pub struct App {
     recompute_next: Vec<i64>,
     /// The value of `generation` when each screen of `stack` was opened.
     opened_at: Vec<u64>,
+    /// When the form on top last tried to save into a locked database.
+    save_tried: Option<std::time::Instant>,
 }
+
+/// How often a form's save refused as busy is repeated.
+const SAVE_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Names the command line knows besides the tab titles: `org ИНН`, `cycle N`, `q`.
 const COMMANDS: [&str; 3] = ["org", "cycle", "q"];
@@ -204,6 +209,7 @@ impl App {
             opened_at: Vec::new(),
             recompute: None,
             recompute_next: Vec::new(),
+            save_tried: None,
         }
     }
 
@@ -279,7 +285,7 @@ impl App {
             }
             changed = true;
         }
-        changed
+        changed | self.retry_busy_save()
     }
 
     /// Changes the state for one intent.
@@ -399,6 +405,29 @@ impl App {
                 self.opened_at.pop();
                 self.message = Some(message);
                 self.refresh_current();
+            }
+        }
+    }
+
+    /// Repeats, once a second, the save of the form on top that found the database locked
+    /// (the form keeps answering keys meanwhile; a change of a field stops the repeats).
+    fn retry_busy_save(&mut self) -> bool {
+        if !self.current().retry_save() {
+            self.save_tried = None;
+            return false;
+        }
+        match self.save_tried {
+            Some(at) if at.elapsed() < SAVE_RETRY => false,
+            None => {
+                self.save_tried = Some(std::time::Instant::now());
+                false
+            }
+            Some(_) => {
+                self.save_tried = Some(std::time::Instant::now());
+                if self.mode == Mode::Normal {
+                    self.update(Action::Save);
+                }
+                true
             }
         }
     }

@@ -92,6 +92,11 @@ pub trait Screen {
     /// The data changed (a change was saved or undone): what the screen holds may be out of
     /// date; read it again when it is next shown ([`Screen::activate`]).
     fn data_changed(&mut self) {}
+    /// A form whose save found the database locked by another session, untouched since:
+    /// the app repeats the save now and then.
+    fn retry_save(&self) -> bool {
+        false
+    }
     /// Whether the screen wrote to the database by itself since last asked (a file loaded
     /// in the background): then `Some` with the cycles whose inputs changed (to recompute),
     /// and every screen reads its data again.

@@ -304,7 +304,8 @@ pub fn conflict_notice(by: Option<&(String, String)>, changes: &[String]) -> Str
 pub fn not_saved(e: &crate::store::edit::EditError) -> String {
     if e.is_busy() {
         "база занята: сейчас в нее пишет другой пользователь или фоновая работа (загрузка, \
-         пересчет). Не сохранено, введенное не потеряно: Ctrl-S — повторить через несколько секунд"
+         пересчет). Не сохранено, введенное не потеряно; сохранение повторяется само каждую \
+         секунду (Ctrl-S — сразу; изменение поля отменяет повтор)"
             .to_string()
     } else {
         format!("не сохранено: {e}")
@@ -348,7 +349,12 @@ pub fn route(
             screen.recheck(cx.today);
             Outcome::Done
         }
-        FormEvent::Submit => screen.submit(cx),
+        FormEvent::Submit => {
+            // A repeat is only for a save refused as busy; whatever this one meets (a conflict
+            // with another session's change, say) is the person's to decide.
+            screen.form_mut().busy = false;
+            screen.submit(cx)
+        }
         FormEvent::Close => Outcome::Close,
         FormEvent::Moved | FormEvent::None => Outcome::Done,
     }
@@ -364,6 +370,9 @@ pub struct Form {
     pub confirm_close: bool,
     /// A message over the whole form (a refused save, a conflict).
     pub notice: Option<String>,
+    /// The last save found the database locked by another session and nothing was changed
+    /// since: the app repeats the save ([`crate::tui::screen::Screen::retry_save`]).
+    pub busy: bool,
 }
 
 impl Form {
@@ -374,6 +383,7 @@ impl Form {
             focus: 0,
             confirm_close: false,
             notice: None,
+            busy: false,
         };
         f.check_formats();
         f
@@ -502,8 +512,16 @@ impl Form {
         }
     }
 
+    /// After a failed save: says why (see [`not_saved`]) and, when the database was only
+    /// busy, lets the app repeat the save.
+    pub fn save_failed(&mut self, e: &crate::store::edit::EditError) {
+        self.notice = Some(not_saved(e));
+        self.busy = e.is_busy();
+    }
+
     fn changed(&mut self) -> FormEvent {
         self.notice = None;
+        self.busy = false;
         self.check_formats();
         FormEvent::Changed
     }

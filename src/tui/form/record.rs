@@ -365,7 +365,7 @@ impl RecordForm {
                 Outcome::Done
             }
             Err(e) => {
-                self.form.notice = Some(super::not_saved(&e));
+                self.form.save_failed(&e);
                 Outcome::Done
             }
         }
@@ -448,6 +448,10 @@ impl FormScreen for RecordForm {
 }
 
 impl Screen for RecordForm {
+    fn retry_save(&self) -> bool {
+        self.form.busy
+    }
+
     fn title(&self) -> String {
         self.form.title.clone()
     }

@@ -291,7 +291,7 @@ impl CycleForm {
                 Outcome::Done
             }
             Err((_, e)) => {
-                self.form.notice = Some(crate::tui::form::not_saved(&e));
+                self.form.save_failed(&e);
                 Outcome::Done
             }
         }
@@ -313,6 +313,10 @@ impl FormScreen for CycleForm {
 }
 
 impl Screen for CycleForm {
+    fn retry_save(&self) -> bool {
+        self.form.busy
+    }
+
     fn title(&self) -> String {
         format!("Цикл {}", self.year)
     }

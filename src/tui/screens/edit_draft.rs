@@ -180,7 +180,7 @@ impl DraftForm {
                 }),
             },
             Err(e) => {
-                self.form.notice = Some(crate::tui::form::not_saved(&e));
+                self.form.save_failed(&e);
                 Outcome::Done
             }
         }
@@ -202,6 +202,10 @@ impl FormScreen for DraftForm {
 }
 
 impl Screen for DraftForm {
+    fn retry_save(&self) -> bool {
+        self.form.busy
+    }
+
     fn title(&self) -> String {
         "Проект плана".to_string()
     }

@@ -313,7 +313,7 @@ impl InputsForm {
                 Outcome::Done
             }
             Err(e) => {
-                self.form.notice = Some(crate::tui::form::not_saved(&e));
+                self.form.save_failed(&e);
                 Outcome::Done
             }
         }
@@ -408,6 +408,10 @@ impl FormScreen for InputsForm {
 }
 
 impl Screen for InputsForm {
+    fn retry_save(&self) -> bool {
+        self.form.busy
+    }
+
     fn title(&self) -> String {
         format!("Исходные данные {}", self.year)
     }

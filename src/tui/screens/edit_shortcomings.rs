@@ -124,7 +124,7 @@ impl ShortcomingsForm {
                 Outcome::Done
             }
             Err((_, e)) => {
-                self.form.notice = Some(crate::tui::form::not_saved(&e));
+                self.form.save_failed(&e);
                 Outcome::Done
             }
         }
@@ -146,6 +146,10 @@ impl FormScreen for ShortcomingsForm {
 }
 
 impl Screen for ShortcomingsForm {
+    fn retry_save(&self) -> bool {
+        self.form.busy
+    }
+
     fn title(&self) -> String {
         "Недостатки".to_string()
     }
