@@ -529,3 +529,95 @@ fn empty_version() {
         &["version: пустое значение: укажите версию методики"],
     );
 }
+
+#[test]
+fn rounding_order() {
+    assert_eq!(
+        shipped().rounding.order,
+        nok::domain::methodology::RoundingOrder::FromRounded
+    );
+    assert_rejected(
+        "\norder = \"from_rounded\"\n",
+        "\norder = \"from_nowhere\"\n",
+        &[
+            "rounding.order: неизвестный порядок округления «from_nowhere»; допустимы: from_raw, from_rounded",
+        ],
+    );
+    // A file without the key computes from unrounded values, as before the key existed.
+    let m = Methodology::from_toml(
+        FILE,
+        &BUILTIN_2018.replace("order = \"from_rounded\"\n", ""),
+    )
+    .unwrap();
+    assert_eq!(
+        m.rounding.order,
+        nok::domain::methodology::RoundingOrder::FromRaw
+    );
+}
+
+#[test]
+fn empty_group_rules() {
+    assert_rejected(
+        "when_empty = \"exclude\"\n",
+        "when_empty = \"skip\"\n",
+        &[
+            "indicators[2].when_empty: неизвестное правило пустой группы «skip»; допустимы: zero, hundred, exclude, error",
+        ],
+    );
+    assert_rejected(
+        "when_empty = \"error\"\n",
+        "",
+        &["indicators[0].when_empty: укажите, что значит пустая группа (0 ответивших)"],
+    );
+    assert_rejected(
+        "formula = \"points\"\npoints = 30",
+        "formula = \"points\"\nwhen_empty = \"zero\"\npoints = 30",
+        &["indicators[1].when_empty: ключ when_empty не допустим для формулы points"],
+    );
+    let basis = BUILTIN_2018
+        .lines()
+        .find(|l| l.starts_with("when_empty_basis"))
+        .unwrap();
+    assert_rejected(
+        &format!("{basis}\n"),
+        "",
+        &[
+            "indicators[0].when_empty_basis: пустое значение: укажите основание правила пустой группы",
+        ],
+    );
+}
+
+#[test]
+fn method_status() {
+    let m = shipped();
+    assert!(m.status.act.contains("№ 344н"));
+    assert_eq!(
+        m.status.act_date,
+        chrono::NaiveDate::from_ymd_opt(2018, 5, 31).unwrap()
+    );
+    assert_eq!(m.status.applies_from, None);
+    assert_rejected(
+        "act_date = \"2018-05-31\"",
+        "act_date = \"31.05.2018\"",
+        &["status.act_date: дата «31.05.2018» не в формате ГГГГ-ММ-ДД"],
+    );
+    assert_rejected(
+        "act_date = \"2018-05-31\"",
+        "act_date = \"2018-05-31\"\napplies_from = \"2026-01-01\"\napplies_until = \"2025-12-31\"",
+        &["status.applies_until: дата окончания 2025-12-31 раньше даты начала 2026-01-01"],
+    );
+    // A later method is data: its own file with its own status.
+    let later = BUILTIN_2018
+        .replace("version = \"2018\"", "version = \"2026\"")
+        .replace(
+            "act_date = \"2018-05-31\"",
+            "act_date = \"2025-06-11\"\napplies_from = \"2025-06-15\"\napplies_until = \"2026-12-31\"",
+        );
+    let m = Methodology::from_toml("2026.toml", &later).unwrap();
+    assert_eq!(m.version, "2026");
+    assert!(
+        m.status
+            .describe_ru()
+            .ends_with("; применяется с 15.06.2025 по 31.12.2026")
+    );
+}
