@@ -302,8 +302,13 @@ impl RoundingOrder {
 impl Status {
     /// One line in Russian: «приказ … ; применяется с ДД.ММ.ГГГГ по ДД.ММ.ГГГГ».
     pub fn describe_ru(&self) -> String {
+        format!("{}{}", self.act, self.period_ru())
+    }
+
+    /// «; применяется с ДД.ММ.ГГГГ по ДД.ММ.ГГГГ», or nothing when no period is recorded.
+    pub fn period_ru(&self) -> String {
         let date = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
-        let mut text = self.act.clone();
+        let mut text = String::new();
         match (self.applies_from, self.applies_until) {
             (Some(from), Some(until)) => text.push_str(&format!(
                 "; применяется с {} по {}",

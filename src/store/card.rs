@@ -145,6 +145,9 @@ pub struct CycleDetail {
     pub shortcomings: Vec<Shortcoming>,
     /// Improvement-plan rows, in plan order (section, then row number).
     pub plan: Vec<PlanRow>,
+    /// Empty groups in the inputs and the rule applied to each (filled by the card from the
+    /// inputs and the method; the store leaves it empty).
+    pub empty_groups: Vec<crate::domain::scoring::EmptyGroup>,
 }
 
 /// The stored results, inputs, shortcomings and plan rows of the organization in the cycle.
@@ -166,6 +169,7 @@ pub fn cycle_detail(
         inputs,
         shortcomings: shortcomings(conn, cycle_id, org_id)?,
         plan: plan(conn, cycle_id, org_id)?,
+        empty_groups: Vec::new(),
     })
 }
 

@@ -18,6 +18,7 @@ pub mod edit_workplan_item;
 pub mod exchange;
 pub mod journal;
 pub mod org_card;
+pub mod org_card_method;
 pub mod org_filter;
 pub mod org_plan;
 pub mod organizations;
