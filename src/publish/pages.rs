@@ -185,6 +185,8 @@ pub fn index(site: &Site<'_>, o: &Overview, up: &str) -> Markup {
                 }
             }
             dt { "Методика" } dd { (clean(&site.method.title)) }
+            dt { "Нормативный акт" } dd { (clean(&site.method.status.describe_ru())) }
+            dt { "Округление" } dd { (site.method.rounding.order.describe_ru()) }
             dt { "Оценено организаций" }
             dd {
                 (o.members)
@@ -636,6 +638,10 @@ fn indicators(site: &Site<'_>, p: &OrgPage) -> Markup {
                 @let of_c: Vec<_> = all.iter().filter(|x| {
                     site.method.indicator(sector, &x.code).is_some_and(|d| d.criterion == c.code)
                 }).collect();
+                // Indicators of the criterion without a value were left out for an empty group.
+                @let left_out: Vec<_> = site.method.indicators_for(sector).into_iter().filter(|d| {
+                    d.criterion == c.code && !all.iter().any(|x| x.code == d.code)
+                }).collect();
                 @if !of_c.is_empty() {
                     tbody {
                         tr { th colspan="3" scope="rowgroup" { (c.code) " " (c.name) } }
@@ -644,6 +650,13 @@ fn indicators(site: &Site<'_>, p: &OrgPage) -> Markup {
                                 th scope="row" { (clean(&x.code)) }
                                 td { (site.method.indicator(sector, &x.code).map_or("", |d| d.name.as_str())) }
                                 td.num { (dec(x.value, digits)) }
+                            }
+                        }
+                        @for d in left_out {
+                            tr {
+                                th scope="row" { (d.code) }
+                                td { (d.name) " (не учитывается: нет ответивших, вес распределен между остальными показателями критерия)" }
+                                td.num { "—" }
                             }
                         }
                     }
