@@ -17,7 +17,7 @@
 //! ```
 
 use nok::domain::methodology::{BUILTIN_2018, Methodology, WhenEmpty};
-use nok::domain::scoring::{InputProblem, Inputs, ScoreCard, score};
+use nok::domain::scoring::{InputProblem, Inputs, ScoreCard, combine_parts, score};
 use nok::domain::sector::Sector;
 
 fn method() -> Methodology {
@@ -537,4 +537,37 @@ fn every_survey_indicator_declares_its_rule_and_basis() {
     for code in ["2.2", "2.3", "4.1", "4.2", "5.1", "5.2", "5.3"] {
         assert_eq!(rule(code), WhenEmpty::Zero, "{code}");
     }
+}
+
+/// A mixed health organization, outpatient and inpatient care surveyed apart (parts): the
+/// organization's indicators are the means of the parts'.
+///
+/// ```text
+/// Outpatient: the health base, 2.2 = 83.35, К2 = 90.34, S = 79.88
+/// Inpatient: waiting points 60: 2.2 = (60 + 86.6)/2 = 73.3; К2 = 30 + 29.32 + 27 = 86.32;
+///            S = (83.25 + 86.32 + 62 + 76.8 + 87)/5 = 395.37/5 = 79.074 → 79.07
+/// Organization: 2.2 = (83.35 + 73.3)/2 = 78.325 → 78.33; К2 = 30 + 31.332 + 27 = 88.332 → 88.33
+///               S = (83.25 + 88.33 + 62 + 76.8 + 87)/5 = 397.38/5 = 79.476 → 79.48
+/// ```
+#[test]
+fn a_mixed_health_organization_is_the_mean_of_its_outpatient_and_inpatient_parts() {
+    let m = method();
+    let outpatient = score(&m, Sector::Health, "амбулаторно", &health()).unwrap();
+    let mut inputs = health();
+    inputs.set("2.2.waiting_points", 60.0);
+    let inpatient = score(&m, Sector::Health, "стационарно", &inputs).unwrap();
+    assert_eq!(outpatient.total, 79.88);
+    assert_eq!(inpatient.total, 79.07);
+    assert_eq!(inpatient.criterion("К2"), Some(86.32));
+    let org = combine_parts(
+        &m,
+        Sector::Health,
+        "ГБУЗ",
+        &[("амбулаторно", &outpatient), ("стационарно", &inpatient)],
+    )
+    .unwrap();
+    assert_eq!(org.indicator("2.2"), Some(78.33));
+    let criteria: Vec<f64> = org.criteria.iter().map(|c| c.value).collect();
+    assert_eq!(criteria, [83.25, 88.33, 62.0, 76.8, 87.0]);
+    assert_eq!(org.total, 79.48);
 }

@@ -60,3 +60,57 @@ fn card_shows_the_empty_group_rule_and_the_method_act() {
         assert!(flat.contains(needle), "{needle}\n{s}");
     }
 }
+
+#[test]
+fn card_lists_the_parts_of_an_organization_assessed_in_parts() {
+    let mut inn = String::new();
+    let (_d, mut app) = app_with(|conn| {
+        let (membership, cycle, org_inn): (i64, i64, String) = conn
+            .query_row(
+                "SELECT m.id, m.cycle_id, o.inn FROM membership m
+                 JOIN organization o ON o.id = m.org_id
+                 JOIN cycle c ON c.id = m.cycle_id
+                 ORDER BY c.year DESC, m.id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        // Two parts with the member's own inputs; the branch has no disabled respondents.
+        for (id, name) in [(1, "Головное учреждение"), (2, "Филиал № 1")]
+        {
+            conn.execute(
+                "INSERT INTO org_part (id, membership_id, name) VALUES (?1, ?2, ?3)",
+                rusqlite::params![id, membership, name],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO org_part_input (part_id, key_id, value)
+                 SELECT ?1, key_id, value FROM indicator_input WHERE membership_id = ?2",
+                rusqlite::params![id, membership],
+            )
+            .unwrap();
+        }
+        conn.execute(
+            "UPDATE org_part_input SET value = 0 WHERE part_id = 2
+             AND key_id IN (SELECT id FROM input_key WHERE key IN ('3.3.yes', '3.3.asked'))",
+            [],
+        )
+        .unwrap();
+        let mut own = Connection::open(conn.path().unwrap()).unwrap();
+        let done = recompute_cycle(&mut own, &Methods::builtin().unwrap(), cycle).unwrap();
+        assert!(done.failed.is_empty(), "{:?}", done.failed);
+        inn = org_inn;
+    });
+    type_keys(&mut app, &format!(":org {inn}"));
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 200, 400);
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Оценка по частям (2): показатели организации — среднее значений частей",
+        "Головное учреждение: S =",
+        "Филиал № 1: S =",
+        "Филиал № 1: нет опрошенных инвалидов — показатель не учитывается",
+    ] {
+        assert!(flat.contains(needle), "{needle}\n{s}");
+    }
+}

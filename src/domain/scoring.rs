@@ -317,6 +317,26 @@ fn compute<'m>(
             reader.value(&mut empty).map(|v| (def, v.map(|v| level(v))))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let (criteria, total) = criteria_and_total(m, sector, org, &indicators)?;
+    Ok(Unrounded {
+        indicators,
+        criteria,
+        total,
+        empty,
+    })
+}
+
+/// Each criterion from its counted indicators (the weights of those left out spread over the
+/// rest), then S, each level rounded first when the method computes from rounded values.
+#[allow(clippy::type_complexity)]
+fn criteria_and_total<'m>(
+    m: &'m Methodology,
+    sector: Sector,
+    org: &str,
+    indicators: &[(&'m IndicatorDef, Option<f64>)],
+) -> Result<(Vec<(&'m str, f64)>, f64), ScoreError> {
+    let from_rounded = m.rounding.order == RoundingOrder::FromRounded;
+    let level = |v: f64| if from_rounded { m.rounding.round(v) } else { v };
     let profile = m.profile(sector);
     let mut criteria: Vec<(&str, f64)> = Vec::with_capacity(m.criteria.len());
     for c in &m.criteria {
@@ -357,11 +377,68 @@ fn compute<'m>(
     } else {
         criteria.iter().map(|(_, v)| v).sum::<f64>() / criteria.len() as f64
     };
-    Ok(Unrounded {
-        indicators,
-        criteria,
-        total,
-        empty,
+    Ok((criteria, total))
+}
+
+/// The organization's result from the results of its parts (части организации: филиалы;
+/// амбулаторная и стационарная помощь), each scored from its own inputs by [`score`].
+///
+/// Each indicator is the mean of the parts' values of it, over the parts where it is counted
+/// (left out in every part: left out); under `FromRounded` the parts' values are the rounded ones
+/// and the mean is rounded. Criteria and S follow from these indicators by the method, as for an
+/// organization scored whole. The parts' empty groups are kept, each note led by the part's name.
+///
+/// No official text on combining parts was found; the mean of the parts is operators' practice
+/// (docs/METHODOLOGY.md). With no parts, the card is empty (no indicators, criteria of 0).
+pub fn combine_parts(
+    m: &Methodology,
+    sector: Sector,
+    org: &str,
+    parts: &[(&str, &ScoreCard)],
+) -> Result<ScoreCard, ScoreError> {
+    let from_rounded = m.rounding.order == RoundingOrder::FromRounded;
+    let level = |v: f64| if from_rounded { m.rounding.round(v) } else { v };
+    let indicators: Vec<(&IndicatorDef, Option<f64>)> = m
+        .indicators_for(sector)
+        .into_iter()
+        .map(|def| {
+            let values = parts
+                .iter()
+                .filter_map(|(_, card)| card.indicator(&def.code));
+            (def, mean(values).map(level))
+        })
+        .collect();
+    let (criteria, total) = criteria_and_total(m, sector, org, &indicators)?;
+    let round = |v: f64| m.rounding.round(v);
+    Ok(ScoreCard {
+        methodology: m.version.clone(),
+        indicators: indicators
+            .iter()
+            .filter_map(|(def, v)| {
+                v.map(|v| IndicatorScore {
+                    code: def.code.clone(),
+                    criterion: def.criterion.clone(),
+                    value: round(v),
+                })
+            })
+            .collect(),
+        criteria: criteria
+            .iter()
+            .map(|(code, v)| CriterionScore {
+                code: (*code).to_string(),
+                value: round(*v),
+            })
+            .collect(),
+        total: round(total),
+        empty: parts
+            .iter()
+            .flat_map(|(name, card)| {
+                card.empty.iter().map(move |e| EmptyGroup {
+                    note: format!("{name}: {}", e.note),
+                    ..e.clone()
+                })
+            })
+            .collect(),
     })
 }
 

@@ -587,6 +587,7 @@ pub fn org(site: &Site<'_>, p: &OrgPage, means: &Means, up: &str) -> Markup {
                 }
             }))
             (indicators(site, p))
+            (org_parts(site, p))
         }
         h2 id="shortcomings" { "Выявленные недостатки" }
         @if p.shortcomings.is_empty() {
@@ -618,6 +619,35 @@ pub fn org(site: &Site<'_>, p: &OrgPage, means: &Means, up: &str) -> Markup {
             (plan_table(site, &p.plan))
         }
         p { a href=(format!("{up}rating.html")) { "Рейтинг всех организаций" } }
+    }
+}
+
+/// The parts of an organization assessed separately, with their S and criteria; nothing for an
+/// organization assessed whole.
+fn org_parts(site: &Site<'_>, p: &OrgPage) -> Markup {
+    let digits = site.digits();
+    html! {
+        @if !p.org_parts.is_empty() {
+            (table_box("org-parts", "Оценка по частям организации: показатели организации — среднее значений частей", html! {
+                tr {
+                    th scope="col" { "Часть" }
+                    th.num scope="col" { "S" }
+                    @for c in &site.method.criteria {
+                        th.num scope="col" { (c.code) }
+                    }
+                }
+            }, html! {
+                @for part in &p.org_parts {
+                    tr {
+                        th scope="row" { (clean(&part.name)) }
+                        td.num { (part.value("S").map_or("—".to_string(), |v| dec(v, digits))) }
+                        @for c in &site.method.criteria {
+                            td.num { (part.value(&c.code).map_or("—".to_string(), |v| dec(v, digits))) }
+                        }
+                    }
+                }
+            }))
+        }
     }
 }
 

@@ -20,6 +20,7 @@ pub mod exports;
 pub mod import;
 pub mod journal;
 pub mod meta;
+pub mod org_parts;
 pub mod overdue;
 pub mod overview;
 pub mod plan_rows;
@@ -48,6 +49,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/004_score_parts_packed.sql")),
     M::up(include_str!("migrations/005_plan_approval.sql")),
     M::up(include_str!("migrations/006_export_positions_by_cycle.sql")),
+    M::up(include_str!("migrations/008_org_parts.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

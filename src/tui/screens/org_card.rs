@@ -122,7 +122,11 @@ impl OrgCardScreen {
         match card::cycle_detail(conn, c.membership_id, c.cycle_id, self.ident.id) {
             Ok(mut d) => {
                 if let Some(m) = methods().and_then(|m| m.get(&c.methodology)) {
-                    d.empty_groups = super::org_card_method::empty_groups(m, c.sector, &d.inputs);
+                    d.empty_groups = if d.org_parts.is_empty() {
+                        super::org_card_method::empty_groups(m, c.sector, &d.inputs)
+                    } else {
+                        super::org_card_method::empty_groups_of_parts(m, c.sector, &d.org_parts)
+                    };
                 }
                 self.detail = Some(d)
             }
@@ -340,6 +344,17 @@ impl OrgCardScreen {
                 &super::org_card_method::method_line(m),
                 t.dim(),
             );
+            for (i, line) in super::org_card_method::parts_lines(m, &d.org_parts)
+                .iter()
+                .enumerate()
+            {
+                let (lead, style) = if i == 0 {
+                    ("  ", t.header())
+                } else {
+                    ("    ", Style::default())
+                };
+                b.wrapped(vec![Span::raw(lead)], line, style);
+            }
         }
         match method {
             Some(m) => self.breakdown(b, c, d, m, t),
