@@ -621,3 +621,48 @@ fn method_status() {
             .ends_with("; применяется с 15.06.2025 по 31.12.2026")
     );
 }
+
+/// A sector's own list behind 2.1 is data: a second definition of 2.1 restricted to culture and
+/// education, with its own checklist, is what the input keys (forms, import, card) and the plan
+/// draft of a culture organization follow, while social services keep theirs. The items here are
+/// placeholders for the mechanism, not the sector order's wording (its text was not found; see
+/// docs/METHODOLOGY.md).
+#[test]
+fn a_sector_list_is_data_that_forms_and_the_plan_draft_follow() {
+    let start = BUILTIN_2018.find("[[indicators]]\ncode = \"2.1\"").unwrap();
+    let end = start + 1 + BUILTIN_2018[start + 1..].find("[[indicators]]").unwrap();
+    let social = BUILTIN_2018[start..end].replacen(
+        "formula = \"points\"",
+        "formula = \"points\"\nsectors = [\"social\", \"health\"]",
+        1,
+    );
+    let culture = "[[indicators]]\ncode = \"2.1\"\ncriterion = \"К2\"\n\
+        name = \"Обеспечение комфортных условий (список сферы)\"\nformula = \"points\"\n\
+        sectors = [\"culture\", \"education\"]\npoints = 20\ncap = 100\nchecklist = [\n    \
+        { key = \"item_a\", name = \"пункт А списка сферы\" },\n    \
+        { key = \"item_b\", name = \"пункт Б списка сферы\" },\n]\n\n";
+    let text = format!(
+        "{}{social}{culture}{}",
+        &BUILTIN_2018[..start],
+        &BUILTIN_2018[end..]
+    );
+    let m = Methodology::from_toml("sector-lists.toml", &text).unwrap();
+    let keys = m.input_keys(Sector::Culture);
+    assert!(keys.contains(&"2.1.item_a") && keys.contains(&"2.1.item_b"));
+    assert!(!keys.contains(&"2.1.booking"));
+    assert!(m.input_keys(Sector::Social).contains(&"2.1.booking"));
+    assert!(!m.input_keys(Sector::Education).contains(&"2.1.rest_zone"));
+    // The plan draft of a culture organization names the sector's items.
+    let inputs =
+        nok::domain::scoring::Inputs::from_pairs([("2.1.item_a", 1.0), ("2.1.item_b", 0.0)]);
+    let draft = nok::service::edit::draft(&m, Sector::Culture, &inputs, 90.0);
+    let of_2_1: Vec<&str> = draft
+        .iter()
+        .filter(|p| p.indicator == "2.1")
+        .map(|p| p.shortcoming.as_str())
+        .collect();
+    assert_eq!(
+        of_2_1,
+        ["Отсутствует: пункт Б списка сферы (показатель 2.1)"]
+    );
+}

@@ -314,7 +314,7 @@ fn compute<'m>(
                 indicator: def,
                 inputs,
             };
-            reader.value(&mut empty).map(|v| (def, v.map(|v| level(v))))
+            reader.value(&mut empty).map(|v| (def, v.map(level)))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let (criteria, total) = criteria_and_total(m, sector, org, &indicators)?;
