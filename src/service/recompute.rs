@@ -545,8 +545,8 @@ mod tests {
         let built = everything(&conn);
         assert!(built.0.len() > 1000, "{}", built.0.len());
         // Back to version 3, before migration 004: the parts as rows of a table, the packed
-        // table gone, no plan approvals yet (005), and the export positions as they were
-        // before 006 (the demo exported nothing).
+        // table gone, no plan approvals yet (005), the export positions as they were
+        // before 006 (the demo exported nothing), and no parts of organizations (008).
         conn.execute_batch(
             "BEGIN;
              CREATE TABLE parts_v3 AS SELECT * FROM score_part;
@@ -582,6 +582,9 @@ mod tests {
              CREATE INDEX export_position_org ON export_position (org_id);
              CREATE INDEX export_position_header ON export_position (header_id);
              CREATE INDEX export_log_position ON export_log (position_id);
+             DROP TABLE org_part_result;
+             DROP TABLE org_part_input;
+             DROP TABLE org_part;
              PRAGMA user_version = 3;
              COMMIT;",
         )
