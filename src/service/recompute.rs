@@ -1,5 +1,8 @@
 //! Recomputing a cycle: every member's inputs → indicators → criteria → S by the cycle's method
-//! version, then places overall, per group and per criterion, stored in one transaction.
+//! version, then places overall, per group and per criterion, stored in one transaction. A member
+//! assessed in parts (филиалы; амбулаторно и стационарно) is scored part by part from the parts'
+//! inputs, its result formed from theirs (`scoring::combine_parts`); the parts' values are stored
+//! beside it, and only members are ranked.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -416,6 +416,10 @@ impl OrgCardScreen {
     }
 
     fn inputs(&self, b: &mut Body, d: &CycleDetail, ind: &IndicatorDef, t: &Theme) {
+        // Assessed in parts: the inputs are the parts' (listed with the parts above).
+        if !d.org_parts.is_empty() {
+            return;
+        }
         let value = |key: &str| d.inputs.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
         for input in &ind.inputs {
             b.wrapped(

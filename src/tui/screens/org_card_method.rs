@@ -54,7 +54,8 @@ pub(crate) fn parts_lines(m: &Methodology, parts: &[PartResult]) -> Vec<String> 
         return Vec::new();
     }
     let mut lines = vec![format!(
-        "Оценка по частям ({}): показатели организации — среднее значений частей, К и S — по ним",
+        "Оценка по частям ({}): показатели организации — среднее значений частей, К и S — по ним; \
+         исходные данные — у частей",
         parts.len()
     )];
     for p in parts {
