@@ -1294,5 +1294,75 @@ mod tests {
                 prop_assert_eq!(c.value, round_half_away(*raw_value, 2));
             }
         }
+
+        /// Empty groups anywhere a survey denominator may be 0: scoring never stops or yields NaN,
+        /// every value stays in 0–100, each empty group is reported, and S is the rounded mean of
+        /// the rounded criteria (the 2018 rounding order).
+        #[test]
+        fn empty_groups_never_stop_scoring_or_leave_the_range(
+            sector in prop::sample::select(Sector::ALL.to_vec()),
+            seeds in prop::collection::vec((0u32..=30, 0u32..=30, 0.0f64..=100.0, any::<bool>()), 1..40),
+        ) {
+            let m = method();
+            let mut inputs = valid_inputs_from_zero(&m, sector, &seeds);
+            // The required lists of 1.1 are never empty (rule "error").
+            for k in ["1.1.stand_required", "1.1.site_required"] {
+                let v = inputs.get(k).unwrap_or(0.0);
+                inputs.set(k, v.max(1.0));
+            }
+            let card = score(&m, sector, "А", &inputs).unwrap();
+            let in_range = |v: f64| (0.0..=100.0).contains(&v);
+            prop_assert!(card.indicators.iter().all(|i| in_range(i.value)), "{:?}", card);
+            prop_assert!(card.criteria.iter().all(|c| in_range(c.value)), "{:?}", card);
+            // The denominators: the second count of each (numerator, denominator) pair.
+            let zero_denominators = m
+                .indicators_for(sector)
+                .iter()
+                .flat_map(|d| {
+                    d.inputs
+                        .iter()
+                        .filter(|i| i.kind == InputKind::Count)
+                        .skip(1)
+                        .step_by(2)
+                        .map(|i| i.key.clone())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|k| !k.starts_with("1.1.") && inputs.get(k) == Some(0.0))
+                .count();
+            prop_assert_eq!(card.empty.len(), zero_denominators);
+            let mean = card.criteria.iter().map(|c| c.value).sum::<f64>() / card.criteria.len() as f64;
+            prop_assert_eq!(card.total, round_half_away(mean, 2));
+        }
+    }
+
+    /// As [`valid_inputs`], but a denominator may be 0 (with its numerator then 0).
+    fn valid_inputs_from_zero(
+        m: &Methodology,
+        sector: Sector,
+        seeds: &[(u32, u32, f64, bool)],
+    ) -> Inputs {
+        let mut seeds = seeds.iter().cycle();
+        let mut inputs = Inputs::new();
+        for def in m.indicators_for(sector) {
+            for d in def.inputs.iter().filter(|d| d.kind == InputKind::Value) {
+                let &(_, _, value, _) = seeds.next().unwrap();
+                inputs.set(&d.key, value);
+            }
+            let counts: Vec<&InputDef> = def
+                .inputs
+                .iter()
+                .filter(|d| d.kind == InputKind::Count)
+                .collect();
+            for pair in counts.chunks(2) {
+                let &(den, num, _, _) = seeds.next().unwrap();
+                inputs.set(&pair[0].key, f64::from(num % (den + 1)));
+                inputs.set(&pair[1].key, f64::from(den));
+            }
+            for item in &def.checklist {
+                let &(_, _, _, present) = seeds.next().unwrap();
+                inputs.set(&item.key, if present { 1.0 } else { 0.0 });
+            }
+        }
+        inputs
     }
 }
