@@ -529,3 +529,140 @@ fn empty_version() {
         &["version: пустое значение: укажите версию методики"],
     );
 }
+
+#[test]
+fn rounding_order() {
+    assert_eq!(
+        shipped().rounding.order,
+        nok::domain::methodology::RoundingOrder::FromRounded
+    );
+    assert_rejected(
+        "\norder = \"from_rounded\"\n",
+        "\norder = \"from_nowhere\"\n",
+        &[
+            "rounding.order: неизвестный порядок округления «from_nowhere»; допустимы: from_raw, from_rounded",
+        ],
+    );
+    // A file without the key computes from unrounded values, as before the key existed.
+    let m = Methodology::from_toml(
+        FILE,
+        &BUILTIN_2018.replace("order = \"from_rounded\"\n", ""),
+    )
+    .unwrap();
+    assert_eq!(
+        m.rounding.order,
+        nok::domain::methodology::RoundingOrder::FromRaw
+    );
+}
+
+#[test]
+fn empty_group_rules() {
+    assert_rejected(
+        "when_empty = \"exclude\"\n",
+        "when_empty = \"skip\"\n",
+        &[
+            "indicators[2].when_empty: неизвестное правило пустой группы «skip»; допустимы: zero, hundred, exclude, error",
+        ],
+    );
+    assert_rejected(
+        "when_empty = \"error\"\n",
+        "",
+        &["indicators[0].when_empty: укажите, что значит пустая группа (0 ответивших)"],
+    );
+    assert_rejected(
+        "formula = \"points\"\npoints = 30",
+        "formula = \"points\"\nwhen_empty = \"zero\"\npoints = 30",
+        &["indicators[1].when_empty: ключ when_empty не допустим для формулы points"],
+    );
+    let basis = BUILTIN_2018
+        .lines()
+        .find(|l| l.starts_with("when_empty_basis"))
+        .unwrap();
+    assert_rejected(
+        &format!("{basis}\n"),
+        "",
+        &[
+            "indicators[0].when_empty_basis: пустое значение: укажите основание правила пустой группы",
+        ],
+    );
+}
+
+#[test]
+fn method_status() {
+    let m = shipped();
+    assert!(m.status.act.contains("№ 344н"));
+    assert_eq!(
+        m.status.act_date,
+        chrono::NaiveDate::from_ymd_opt(2018, 5, 31).unwrap()
+    );
+    assert_eq!(m.status.applies_from, None);
+    assert_rejected(
+        "act_date = \"2018-05-31\"",
+        "act_date = \"31.05.2018\"",
+        &["status.act_date: дата «31.05.2018» не в формате ГГГГ-ММ-ДД"],
+    );
+    assert_rejected(
+        "act_date = \"2018-05-31\"",
+        "act_date = \"2018-05-31\"\napplies_from = \"2026-01-01\"\napplies_until = \"2025-12-31\"",
+        &["status.applies_until: дата окончания 2025-12-31 раньше даты начала 2026-01-01"],
+    );
+    // A later method is data: its own file with its own status.
+    let later = BUILTIN_2018
+        .replace("version = \"2018\"", "version = \"2026\"")
+        .replace(
+            "act_date = \"2018-05-31\"",
+            "act_date = \"2025-06-11\"\napplies_from = \"2025-06-15\"\napplies_until = \"2026-12-31\"",
+        );
+    let m = Methodology::from_toml("2026.toml", &later).unwrap();
+    assert_eq!(m.version, "2026");
+    assert!(
+        m.status
+            .describe_ru()
+            .ends_with("; применяется с 15.06.2025 по 31.12.2026")
+    );
+}
+
+/// A sector's own list behind 2.1 is data: a second definition of 2.1 restricted to culture and
+/// education, with its own checklist, is what the input keys (forms, import, card) and the plan
+/// draft of a culture organization follow, while social services keep theirs. The items here are
+/// placeholders for the mechanism, not the sector order's wording (its text was not found; see
+/// docs/METHODOLOGY.md).
+#[test]
+fn a_sector_list_is_data_that_forms_and_the_plan_draft_follow() {
+    let start = BUILTIN_2018.find("[[indicators]]\ncode = \"2.1\"").unwrap();
+    let end = start + 1 + BUILTIN_2018[start + 1..].find("[[indicators]]").unwrap();
+    let social = BUILTIN_2018[start..end].replacen(
+        "formula = \"points\"",
+        "formula = \"points\"\nsectors = [\"social\", \"health\"]",
+        1,
+    );
+    let culture = "[[indicators]]\ncode = \"2.1\"\ncriterion = \"К2\"\n\
+        name = \"Обеспечение комфортных условий (список сферы)\"\nformula = \"points\"\n\
+        sectors = [\"culture\", \"education\"]\npoints = 20\ncap = 100\nchecklist = [\n    \
+        { key = \"item_a\", name = \"пункт А списка сферы\" },\n    \
+        { key = \"item_b\", name = \"пункт Б списка сферы\" },\n]\n\n";
+    let text = format!(
+        "{}{social}{culture}{}",
+        &BUILTIN_2018[..start],
+        &BUILTIN_2018[end..]
+    );
+    let m = Methodology::from_toml("sector-lists.toml", &text).unwrap();
+    let keys = m.input_keys(Sector::Culture);
+    assert!(keys.contains(&"2.1.item_a") && keys.contains(&"2.1.item_b"));
+    assert!(!keys.contains(&"2.1.booking"));
+    assert!(m.input_keys(Sector::Social).contains(&"2.1.booking"));
+    assert!(!m.input_keys(Sector::Education).contains(&"2.1.rest_zone"));
+    // The plan draft of a culture organization names the sector's items.
+    let inputs =
+        nok::domain::scoring::Inputs::from_pairs([("2.1.item_a", 1.0), ("2.1.item_b", 0.0)]);
+    let draft = nok::service::edit::draft(&m, Sector::Culture, &inputs, 90.0);
+    let of_2_1: Vec<&str> = draft
+        .iter()
+        .filter(|p| p.indicator == "2.1")
+        .map(|p| p.shortcoming.as_str())
+        .collect();
+    assert_eq!(
+        of_2_1,
+        ["Отсутствует: пункт Б списка сферы (показатель 2.1)"]
+    );
+}

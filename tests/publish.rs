@@ -436,6 +436,14 @@ fn nok_publish_from_the_command_line() {
     assert!(f.dir.path().join(folder).join("index.html").is_file());
     let index = std::fs::read_to_string(f.dir.path().join(folder).join("index.html")).unwrap();
     assert!(index.contains("Данные по состоянию на 22.11.2026"));
+    // The publication names the act the method follows and its rounding order.
+    assert!(
+        index.contains(
+            "приказ Минтруда России от 31.05.2018 № 344н «Об утверждении Единого порядка"
+        ),
+        "{index}"
+    );
+    assert!(index.contains("критерии рассчитываются по округленным показателям"));
 
     let out = nok(&["--db", db, "publish", "--cycle", &cycle, "--out", "site"]);
     assert!(out.status.success());

@@ -14,6 +14,8 @@ pub struct Methodology {
     pub title: String,
     /// The legal act that establishes it.
     pub basis: String,
+    /// Which normative act the version follows and from when (статус методики).
+    pub status: Status,
     /// How indicators, criteria and the total are rounded.
     pub rounding: Rounding,
     /// Criteria (критерии) К1…К5 in order.
@@ -25,11 +27,59 @@ pub struct Methodology {
     pub profiles: Vec<Profile>,
 }
 
-/// Rounding rule of a method version: `digits` decimals, half away from zero.
+/// Rounding rule of a method version: `digits` decimals, half away from zero, and whether each
+/// level is computed from the rounded values of the level below.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rounding {
     /// Decimals kept (знаков после запятой), 0–6; 2 in the 2018 method.
     pub digits: u32,
+    /// From which values criteria and the total are computed.
+    pub order: RoundingOrder,
+}
+
+/// The order of rounding (порядок округления) of a method version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoundingOrder {
+    /// Criteria from unrounded indicators, the total from unrounded criteria; only the values
+    /// shown are rounded (`from_raw`).
+    FromRaw,
+    /// Each indicator rounded, each criterion computed from the rounded indicators and rounded,
+    /// the total computed from the rounded criteria and rounded (`from_rounded`): how operators
+    /// publish their cards.
+    FromRounded,
+}
+
+/// The legal standing of a method version (статус методики): the normative act it follows and
+/// the period it applies to, as recorded in the method file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    /// The act, e.g. «приказ Минтруда России от 31.05.2018 № 344н».
+    pub act: String,
+    /// The date of the act.
+    pub act_date: chrono::NaiveDate,
+    /// From when the version is applied (the first day), if recorded.
+    pub applies_from: Option<chrono::NaiveDate>,
+    /// The last day the version is applied, if it has been replaced.
+    pub applies_until: Option<chrono::NaiveDate>,
+    /// What is known or uncertain about the standing, in Russian (may be empty).
+    pub note: String,
+}
+
+/// What an indicator counts when nobody was in the group asked (пустая группа: 0 ответивших),
+/// e.g. no disabled respondents for 3.3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenEmpty {
+    /// The empty share counts as 0 points (`zero`).
+    Zero,
+    /// The empty share counts as 100 points (`hundred`).
+    Hundred,
+    /// The empty share is left out (`exclude`): of a pair, the other share alone counts; an
+    /// indicator left with nothing is not counted and its weight is spread over the criterion's
+    /// other indicators in proportion to their weights.
+    Exclude,
+    /// A zero denominator is an error in the inputs (`error`): e.g. a required list of
+    /// information items is never empty.
+    Error,
 }
 
 /// A criterion (критерий), e.g. К1 «Открытость и доступность информации об организации».
@@ -57,6 +107,10 @@ pub struct IndicatorDef {
     pub checklist: Vec<ChecklistItem>,
     /// Sectors this definition applies to; `None` means every sector.
     pub sectors: Option<Vec<Sector>>,
+    /// What a zero denominator means (`Error` for checklists, which have none).
+    pub when_empty: WhenEmpty,
+    /// Whether `when_empty` is a regional setting (no official text settles it), and why.
+    pub when_empty_basis: String,
 }
 
 /// How an indicator's value (0–100 points) is computed from its inputs.
@@ -91,6 +145,9 @@ pub struct InputDef {
     /// Russian name shown next to the field, e.g. «Число ответивших о сайте».
     pub name: String,
     pub kind: InputKind,
+    /// For a denominator: the group in words when it is empty, e.g. «нет опрошенных инвалидов»
+    /// (empty when not given).
+    pub empty: String,
 }
 
 /// A checklist item (yes/no), e.g. 1.2 «телефон». `key` is prefixed with the indicator code:
@@ -205,6 +262,90 @@ impl Rounding {
     /// Rounds a score by this rule: `digits` decimals, half away from zero.
     pub fn round(self, x: f64) -> f64 {
         round_half_away(x, self.digits)
+    }
+}
+
+impl RoundingOrder {
+    /// All codes as written in method files.
+    pub const CODES: [&'static str; 2] = ["from_raw", "from_rounded"];
+
+    /// The code as written in method files.
+    pub fn code(self) -> &'static str {
+        match self {
+            RoundingOrder::FromRaw => "from_raw",
+            RoundingOrder::FromRounded => "from_rounded",
+        }
+    }
+
+    /// Parses a code of [`RoundingOrder::CODES`].
+    pub fn from_code(code: &str) -> Option<RoundingOrder> {
+        match code {
+            "from_raw" => Some(RoundingOrder::FromRaw),
+            "from_rounded" => Some(RoundingOrder::FromRounded),
+            _ => None,
+        }
+    }
+
+    /// In Russian, for the card and the publication.
+    pub fn describe_ru(self) -> &'static str {
+        match self {
+            RoundingOrder::FromRaw => {
+                "критерии и итог рассчитываются по неокругленным значениям, округляются только показанные"
+            }
+            RoundingOrder::FromRounded => {
+                "показатели округляются, критерии рассчитываются по округленным показателям, итог — по округленным критериям"
+            }
+        }
+    }
+}
+
+impl Status {
+    /// One line in Russian: «приказ … ; применяется с ДД.ММ.ГГГГ по ДД.ММ.ГГГГ».
+    pub fn describe_ru(&self) -> String {
+        format!("{}{}", self.act, self.period_ru())
+    }
+
+    /// «; применяется с ДД.ММ.ГГГГ по ДД.ММ.ГГГГ», or nothing when no period is recorded.
+    pub fn period_ru(&self) -> String {
+        let date = |d: chrono::NaiveDate| d.format("%d.%m.%Y").to_string();
+        let mut text = String::new();
+        match (self.applies_from, self.applies_until) {
+            (Some(from), Some(until)) => text.push_str(&format!(
+                "; применяется с {} по {}",
+                date(from),
+                date(until)
+            )),
+            (Some(from), None) => text.push_str(&format!("; применяется с {}", date(from))),
+            (None, Some(until)) => text.push_str(&format!("; применяется по {}", date(until))),
+            (None, None) => {}
+        }
+        text
+    }
+}
+
+impl WhenEmpty {
+    /// All codes as written in method files.
+    pub const CODES: [&'static str; 4] = ["zero", "hundred", "exclude", "error"];
+
+    /// The code as written in method files.
+    pub fn code(self) -> &'static str {
+        match self {
+            WhenEmpty::Zero => "zero",
+            WhenEmpty::Hundred => "hundred",
+            WhenEmpty::Exclude => "exclude",
+            WhenEmpty::Error => "error",
+        }
+    }
+
+    /// Parses a code of [`WhenEmpty::CODES`].
+    pub fn from_code(code: &str) -> Option<WhenEmpty> {
+        match code {
+            "zero" => Some(WhenEmpty::Zero),
+            "hundred" => Some(WhenEmpty::Hundred),
+            "exclude" => Some(WhenEmpty::Exclude),
+            "error" => Some(WhenEmpty::Error),
+            _ => None,
+        }
     }
 }
 
@@ -527,6 +668,7 @@ mod raw {
         pub version: String,
         pub title: String,
         pub basis: String,
+        pub status: Status,
         pub rounding: Rounding,
         #[serde(default)]
         pub criteria: Vec<Criterion>,
@@ -541,6 +683,18 @@ mod raw {
     pub struct Rounding {
         pub digits: i64,
         pub mode: String,
+        pub order: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Status {
+        pub act: String,
+        pub act_date: String,
+        pub applies_from: Option<String>,
+        pub applies_until: Option<String>,
+        #[serde(default)]
+        pub note: String,
     }
 
     #[derive(Deserialize)]
@@ -564,6 +718,8 @@ mod raw {
         #[serde(default)]
         pub checklist: Vec<Item>,
         pub sectors: Option<Vec<String>>,
+        pub when_empty: Option<String>,
+        pub when_empty_basis: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -572,6 +728,8 @@ mod raw {
         pub key: String,
         pub name: String,
         pub kind: String,
+        #[serde(default)]
+        pub empty: String,
     }
 
     #[derive(Deserialize)]
@@ -611,6 +769,7 @@ impl Checker<'_> {
         let version = self.non_empty("version", raw.version, "версию методики")?;
         let title = self.non_empty("title", raw.title, "название методики")?;
         let basis = self.non_empty("basis", raw.basis, "нормативный акт")?;
+        let status = self.status(raw.status)?;
         let rounding = self.rounding(raw.rounding)?;
         let criteria = self.criteria(raw.criteria)?;
         let indicators = self.indicators(raw.indicators, &criteria)?;
@@ -621,6 +780,7 @@ impl Checker<'_> {
             version,
             title,
             basis,
+            status,
             rounding,
             criteria,
             indicators,
@@ -645,7 +805,61 @@ impl Checker<'_> {
         Ok(value)
     }
 
+    fn status(&self, raw: raw::Status) -> Checked<Status> {
+        let act = self.non_empty(
+            "status.act",
+            raw.act,
+            "нормативный акт, которому следует версия",
+        )?;
+        let act_date = self.date("status.act_date", &raw.act_date)?;
+        let applies_from = match raw.applies_from {
+            Some(d) => Some(self.date("status.applies_from", &d)?),
+            None => None,
+        };
+        let applies_until = match raw.applies_until {
+            Some(d) => Some(self.date("status.applies_until", &d)?),
+            None => None,
+        };
+        if let (Some(from), Some(until)) = (applies_from, applies_until)
+            && until < from
+        {
+            return self.fail(
+                "status.applies_until",
+                format!("дата окончания {until} раньше даты начала {from}"),
+            );
+        }
+        Ok(Status {
+            act,
+            act_date,
+            applies_from,
+            applies_until,
+            note: raw.note.trim().to_string(),
+        })
+    }
+
+    /// A date written `ГГГГ-ММ-ДД`.
+    fn date(&self, path: &str, text: &str) -> Checked<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").or_else(|_| {
+            self.fail(
+                path,
+                format!("дата «{text}» не в формате ГГГГ-ММ-ДД (например, 2018-05-31)"),
+            )
+        })
+    }
+
     fn rounding(&self, raw: raw::Rounding) -> Checked<Rounding> {
+        let order = match raw.order.as_deref() {
+            None => RoundingOrder::FromRaw,
+            Some(code) => RoundingOrder::from_code(code).ok_or_else(|| {
+                self.invalid(
+                    "rounding.order".into(),
+                    format!(
+                        "неизвестный порядок округления «{code}»; допустимы: {}",
+                        RoundingOrder::CODES.join(", ")
+                    ),
+                )
+            })?,
+        };
         if raw.mode != ROUNDING_MODE {
             return self.fail(
                 "rounding.mode",
@@ -656,7 +870,7 @@ impl Checker<'_> {
             );
         }
         match u32::try_from(raw.digits) {
-            Ok(digits) if digits <= MAX_ROUNDING_DIGITS => Ok(Rounding { digits }),
+            Ok(digits) if digits <= MAX_ROUNDING_DIGITS => Ok(Rounding { digits, order }),
             _ => self.fail(
                 "rounding.digits",
                 format!(
@@ -729,6 +943,8 @@ impl Checker<'_> {
         let formula = self.formula(at, &raw.formula, raw.points, raw.cap)?;
         let inputs = self.inputs(at, &code, formula, raw.inputs)?;
         let checklist = self.checklist(at, &code, formula, raw.checklist, &inputs)?;
+        let (when_empty, when_empty_basis) =
+            self.when_empty(at, formula, raw.when_empty, raw.when_empty_basis)?;
         let sectors = match raw.sectors {
             Some(list) => Some(self.sectors(
                 &format!("{at}.sectors"),
@@ -745,7 +961,57 @@ impl Checker<'_> {
             inputs,
             checklist,
             sectors,
+            when_empty,
+            when_empty_basis,
         })
+    }
+
+    /// The empty-group rule: required (with its basis) for a formula with denominators, not
+    /// allowed for a checklist.
+    fn when_empty(
+        &self,
+        at: &str,
+        formula: Formula,
+        rule: Option<String>,
+        basis: Option<String>,
+    ) -> Checked<(WhenEmpty, String)> {
+        if matches!(formula, Formula::Points { .. }) {
+            for (key, value) in [("when_empty", &rule), ("when_empty_basis", &basis)] {
+                if value.is_some() {
+                    return self.fail(
+                        format!("{at}.{key}"),
+                        format!(
+                            "ключ {key} не допустим для формулы points: у чек-листа нет знаменателя"
+                        ),
+                    );
+                }
+            }
+            return Ok((WhenEmpty::Error, String::new()));
+        }
+        let Some(code) = rule else {
+            return self.fail(
+                format!("{at}.when_empty"),
+                format!(
+                    "укажите, что значит пустая группа (0 ответивших): when_empty = один из {}",
+                    WhenEmpty::CODES.join(", ")
+                ),
+            );
+        };
+        let rule = WhenEmpty::from_code(code.trim()).ok_or_else(|| {
+            self.invalid(
+                format!("{at}.when_empty"),
+                format!(
+                    "неизвестное правило пустой группы «{code}»; допустимы: {}",
+                    WhenEmpty::CODES.join(", ")
+                ),
+            )
+        })?;
+        let basis = self.non_empty(
+            &format!("{at}.when_empty_basis"),
+            basis.unwrap_or_default(),
+            "основание правила пустой группы (акт или «региональная настройка»)",
+        )?;
+        Ok((rule, basis))
     }
 
     fn formula(
@@ -857,7 +1123,13 @@ impl Checker<'_> {
             }
             let key = self.key(&here, indicator, &input.key, inputs.iter().map(|d| &d.key))?;
             let name = self.non_empty(&format!("{here}.name"), input.name, "название входа")?;
-            inputs.push(InputDef { key, name, kind });
+            let empty = input.empty.trim().to_string();
+            inputs.push(InputDef {
+                key,
+                name,
+                kind,
+                empty,
+            });
         }
         Ok(inputs)
     }
@@ -1184,7 +1456,19 @@ mod tests {
         let m = method();
         assert_eq!(m.version, "2018");
         assert!(m.basis.contains("344н"));
-        assert_eq!(m.rounding, Rounding { digits: 2 });
+        assert_eq!(
+            m.rounding,
+            Rounding {
+                digits: 2,
+                order: RoundingOrder::FromRounded
+            }
+        );
+        assert_eq!(m.status.act_date.to_string(), "2018-05-31");
+        assert!(
+            m.status
+                .act
+                .starts_with("приказ Минтруда России от 31.05.2018 № 344н")
+        );
         assert_eq!(m.rounding.round(2.675), 2.68);
     }
 

@@ -1,15 +1,18 @@
 //! Scoring (расчет значений показателей): an organization's raw inputs → indicators (0–100) →
 //! criteria К1…К5 (weighted sums of their indicators) → the total S (mean of the criteria).
 //!
-//! Everything is computed from unrounded values; only the values written to the [`ScoreCard`] are
-//! rounded, each by the method's rule. An invalid input is an error naming the organization and
-//! the field, never a panic or NaN.
+//! The method's rounding order says whether each level is computed from the rounded values of
+//! the level below (how operators publish) or from unrounded values; the values written to the
+//! [`ScoreCard`] are rounded by the method's rule either way. An empty group (0 answered) is
+//! valued by the indicator's `when_empty` rule and reported on the card. An invalid input is an
+//! error naming the organization and the field, never a panic or NaN.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::domain::methodology::{
-    ChecklistItem, Formula, IndicatorDef, InputDef, InputKind, Methodology,
+    ChecklistItem, Formula, IndicatorDef, InputDef, InputKind, Methodology, RoundingOrder,
+    WhenEmpty,
 };
 use crate::domain::sector::Sector;
 
@@ -99,22 +102,42 @@ impl<K: Into<String>> Extend<(K, f64)> for Inputs {
     }
 }
 
-/// An organization's result (результаты независимой оценки): every indicator, every criterion and
-/// the total S, each rounded by the method's rule but computed from unrounded values.
+/// An organization's result (результаты независимой оценки): every counted indicator, every
+/// criterion and the total S, each rounded by the method's rule, computed from rounded or
+/// unrounded values as the method's rounding order says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreCard {
     /// Version of the method used, e.g. `2018`.
     pub methodology: String,
-    /// Indicators (показатели) of the sector, in the method's order.
+    /// Counted indicators (показатели) of the sector, in the method's order. An indicator left
+    /// out for an empty group (see `empty`) is not here.
     pub indicators: Vec<IndicatorScore>,
     /// Criteria (критерии) К1…К5, in the method's order.
     pub criteria: Vec<CriterionScore>,
     /// The total (итоговый показатель) S = (К1 + … + К5) / 5.
     pub total: f64,
+    /// The empty groups met (0 answered) and the rule applied to each, in the method's order.
+    pub empty: Vec<EmptyGroup>,
+}
+
+/// An empty group (пустая группа: nobody answered) met while scoring, and what was done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmptyGroup {
+    /// The indicator, e.g. `3.3`.
+    pub indicator: String,
+    /// The denominator input that was 0, e.g. `3.3.asked`.
+    pub key: String,
+    /// The rule applied.
+    pub rule: WhenEmpty,
+    /// Whether the whole indicator was left out (its weight spread over the criterion's others);
+    /// false when only one share of a pair was left out, or the share counted as 0 or 100.
+    pub indicator_left_out: bool,
+    /// In Russian, for the card: «нет опрошенных инвалидов — показатель не учитывается».
+    pub note: String,
 }
 
 impl ScoreCard {
-    /// The value of indicator `code`, if it counts for the sector.
+    /// The value of indicator `code`, if it counts for the sector (and was not left out).
     pub fn indicator(&self, code: &str) -> Option<f64> {
         self.indicators
             .iter()
@@ -206,6 +229,13 @@ pub enum InputProblem {
         denominator_name: String,
         denominator: f64,
     },
+    /// Every indicator of a criterion was left out for empty groups: nothing to compute the
+    /// criterion from (no survey at all).
+    #[error(
+        "все показатели критерия не учитываются (нет ответивших ни в одной группе); \
+         введите результаты опроса"
+    )]
+    CriterionEmpty,
     /// The indicator's definition does not fit its formula (only for a hand-built method;
     /// `Methodology::from_toml` rejects such files).
     #[error("определение показателя не соответствует формуле {0}; проверьте файл методики")]
@@ -215,9 +245,13 @@ pub enum InputProblem {
 /// Scores organization `org` of `sector` by method `m` (расчет показателей, критериев и
 /// итогового показателя). `org` is used only in error messages.
 ///
-/// Indicator values are computed from the inputs; each criterion is the weighted sum of its
-/// unrounded indicators; S is the mean of the unrounded criteria. The card holds every value
-/// rounded by `m.rounding`. The first invalid input met, in the method's order, is the error.
+/// Indicator values are computed from the inputs, an empty group (a denominator of 0 with a
+/// numerator of 0) by the indicator's `when_empty` rule. Each criterion is the weighted sum of its
+/// counted indicators; when an indicator is left out, the sum is divided by the weights of those
+/// counted (its weight is spread over them in proportion). S is the mean of the criteria. With
+/// `RoundingOrder::FromRounded` each level is computed from the rounded values of the level
+/// below; with `FromRaw` from unrounded values. The card holds every value rounded by
+/// `m.rounding`. The first invalid input met, in the method's order, is the error.
 pub fn score(
     m: &Methodology,
     sector: Sector,
@@ -231,10 +265,12 @@ pub fn score(
         indicators: raw
             .indicators
             .iter()
-            .map(|(def, v)| IndicatorScore {
-                code: def.code.clone(),
-                criterion: def.criterion.clone(),
-                value: round(*v),
+            .filter_map(|(def, v)| {
+                v.map(|v| IndicatorScore {
+                    code: def.code.clone(),
+                    criterion: def.criterion.clone(),
+                    value: round(v),
+                })
             })
             .collect(),
         criteria: raw
@@ -246,14 +282,18 @@ pub fn score(
             })
             .collect(),
         total: round(raw.total),
+        empty: raw.empty,
     })
 }
 
-/// Unrounded values of one organization.
+/// Values of one organization before the final rounding: with `FromRounded` the indicators and
+/// criteria are already rounded (and the total is computed from them).
 struct Unrounded<'m> {
-    indicators: Vec<(&'m IndicatorDef, f64)>,
+    /// `None` for an indicator left out for an empty group.
+    indicators: Vec<(&'m IndicatorDef, Option<f64>)>,
     criteria: Vec<(&'m str, f64)>,
     total: f64,
+    empty: Vec<EmptyGroup>,
 }
 
 fn compute<'m>(
@@ -262,6 +302,9 @@ fn compute<'m>(
     org: &str,
     inputs: &Inputs,
 ) -> Result<Unrounded<'m>, ScoreError> {
+    let from_rounded = m.rounding.order == RoundingOrder::FromRounded;
+    let level = |v: f64| if from_rounded { m.rounding.round(v) } else { v };
+    let mut empty = Vec::new();
     let indicators = m
         .indicators_for(sector)
         .into_iter()
@@ -271,31 +314,131 @@ fn compute<'m>(
                 indicator: def,
                 inputs,
             };
-            reader.value().map(|v| (def, v))
+            reader.value(&mut empty).map(|v| (def, v.map(level)))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let (criteria, total) = criteria_and_total(m, sector, org, &indicators)?;
+    Ok(Unrounded {
+        indicators,
+        criteria,
+        total,
+        empty,
+    })
+}
+
+/// Each criterion from its counted indicators (the weights of those left out spread over the
+/// rest), then S, each level rounded first when the method computes from rounded values.
+#[allow(clippy::type_complexity)]
+fn criteria_and_total<'m>(
+    m: &'m Methodology,
+    sector: Sector,
+    org: &str,
+    indicators: &[(&'m IndicatorDef, Option<f64>)],
+) -> Result<(Vec<(&'m str, f64)>, f64), ScoreError> {
+    let from_rounded = m.rounding.order == RoundingOrder::FromRounded;
+    let level = |v: f64| if from_rounded { m.rounding.round(v) } else { v };
     let profile = m.profile(sector);
-    let criteria: Vec<(&str, f64)> = m
-        .criteria
-        .iter()
-        .map(|c| {
-            let value = indicators
-                .iter()
-                .filter(|(def, _)| def.criterion == c.code)
-                .map(|(def, v)| profile.weight(&def.code).unwrap_or(0.0) * v)
-                .sum();
-            (c.code.as_str(), value)
-        })
-        .collect();
+    let mut criteria: Vec<(&str, f64)> = Vec::with_capacity(m.criteria.len());
+    for c in &m.criteria {
+        let mut sum = 0.0;
+        let mut counted_weight = 0.0;
+        let mut left_out = false;
+        let mut any = false;
+        for (def, v) in indicators.iter().filter(|(def, _)| def.criterion == c.code) {
+            let w = profile.weight(&def.code).unwrap_or(0.0);
+            any = true;
+            match v {
+                Some(v) => {
+                    sum += w * v;
+                    counted_weight += w;
+                }
+                None => left_out = true,
+            }
+        }
+        let value = if !left_out {
+            sum
+        } else if counted_weight > 0.0 {
+            sum / counted_weight
+        } else if any {
+            return Err(ScoreError {
+                org: org.to_string(),
+                indicator: c.code.clone(),
+                key: c.code.clone(),
+                name: c.name.clone(),
+                problem: Box::new(InputProblem::CriterionEmpty),
+            });
+        } else {
+            0.0
+        };
+        criteria.push((c.code.as_str(), level(value)));
+    }
     let total = if criteria.is_empty() {
         0.0
     } else {
         criteria.iter().map(|(_, v)| v).sum::<f64>() / criteria.len() as f64
     };
-    Ok(Unrounded {
-        indicators,
-        criteria,
-        total,
+    Ok((criteria, total))
+}
+
+/// The organization's result from the results of its parts (части организации: филиалы;
+/// амбулаторная и стационарная помощь), each scored from its own inputs by [`score`].
+///
+/// Each indicator is the mean of the parts' values of it, over the parts where it is counted
+/// (left out in every part: left out); under `FromRounded` the parts' values are the rounded ones
+/// and the mean is rounded. Criteria and S follow from these indicators by the method, as for an
+/// organization scored whole. The parts' empty groups are kept, each note led by the part's name.
+///
+/// No official text on combining parts was found; the mean of the parts is operators' practice
+/// (docs/METHODOLOGY.md). With no parts, the card is empty (no indicators, criteria of 0).
+pub fn combine_parts(
+    m: &Methodology,
+    sector: Sector,
+    org: &str,
+    parts: &[(&str, &ScoreCard)],
+) -> Result<ScoreCard, ScoreError> {
+    let from_rounded = m.rounding.order == RoundingOrder::FromRounded;
+    let level = |v: f64| if from_rounded { m.rounding.round(v) } else { v };
+    let indicators: Vec<(&IndicatorDef, Option<f64>)> = m
+        .indicators_for(sector)
+        .into_iter()
+        .map(|def| {
+            let values = parts
+                .iter()
+                .filter_map(|(_, card)| card.indicator(&def.code));
+            (def, mean(values).map(level))
+        })
+        .collect();
+    let (criteria, total) = criteria_and_total(m, sector, org, &indicators)?;
+    let round = |v: f64| m.rounding.round(v);
+    Ok(ScoreCard {
+        methodology: m.version.clone(),
+        indicators: indicators
+            .iter()
+            .filter_map(|(def, v)| {
+                v.map(|v| IndicatorScore {
+                    code: def.code.clone(),
+                    criterion: def.criterion.clone(),
+                    value: round(v),
+                })
+            })
+            .collect(),
+        criteria: criteria
+            .iter()
+            .map(|(code, v)| CriterionScore {
+                code: (*code).to_string(),
+                value: round(*v),
+            })
+            .collect(),
+        total: round(total),
+        empty: parts
+            .iter()
+            .flat_map(|(name, card)| {
+                card.empty.iter().map(move |e| EmptyGroup {
+                    note: format!("{name}: {}", e.note),
+                    ..e.clone()
+                })
+            })
+            .collect(),
     })
 }
 
@@ -313,9 +456,45 @@ struct Field<'a> {
     value: f64,
 }
 
+/// The mean of the values, `None` when there are none.
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / f64::from(n))
+}
+
+/// The card's words for an empty group: «нет опрошенных инвалидов — показатель не учитывается, …».
+/// `part` says whether the share is one part of the indicator (of a pair, or beside an entered
+/// value) rather than the whole of it.
+fn note(e: &EmptyGroup, inputs: &[InputDef], part: bool) -> String {
+    let group = inputs
+        .iter()
+        .find(|d| d.key == e.key)
+        .map(|d| {
+            if d.empty.is_empty() {
+                format!("нет ответивших («{}» = 0)", d.name)
+            } else {
+                d.empty.clone()
+            }
+        })
+        .unwrap_or_else(|| format!("нет ответивших ({} = 0)", e.key));
+    let rule = match (e.rule, part) {
+        (WhenEmpty::Zero, false) => "показатель считается равным 0",
+        (WhenEmpty::Zero, true) => "эта доля считается равной 0",
+        (WhenEmpty::Hundred, false) => "показатель считается равным 100",
+        (WhenEmpty::Hundred, true) => "эта доля считается равной 100",
+        (WhenEmpty::Exclude, _) if e.indicator_left_out => {
+            "показатель не учитывается, его вес распределен между остальными показателями критерия"
+        }
+        (WhenEmpty::Exclude, _) => "эта доля не учитывается, показатель рассчитан по остальным",
+        (WhenEmpty::Error, _) => "ошибка в данных",
+    };
+    format!("{group} — {rule}")
+}
+
 impl<'a> Reader<'a> {
-    /// The unrounded value of the indicator, 0–100.
-    fn value(&self) -> Result<f64, ScoreError> {
+    /// The unrounded value of the indicator, 0–100, or `None` when it is left out for an empty
+    /// group; every empty group met is added to `empty`.
+    fn value(&self, empty: &mut Vec<EmptyGroup>) -> Result<Option<f64>, ScoreError> {
         let def = self.indicator;
         let fields = def
             .inputs
@@ -326,13 +505,16 @@ impl<'a> Reader<'a> {
         if !kinds.eq(def.formula.input_kinds().iter().copied()) {
             return Err(self.bad_definition());
         }
-        match (def.formula, fields.as_slice()) {
+        let start = empty.len();
+        let value = match (def.formula, fields.as_slice()) {
             (Formula::RatioPair, &[n1, d1, n2, d2]) => {
-                Ok((self.percent(n1, d1)? + self.percent(n2, d2)?) / 2.0)
+                let shares = [self.share(n1, d1, empty)?, self.share(n2, d2, empty)?];
+                mean(shares.into_iter().flatten())
             }
-            (Formula::Share, &[yes, asked]) => self.percent(yes, asked),
+            (Formula::Share, &[yes, asked]) => self.share(yes, asked, empty)?,
             (Formula::MeanValueShare, &[value, yes, asked]) => {
-                Ok((value.value + self.percent(yes, asked)?) / 2.0)
+                let share = self.share(yes, asked, empty)?;
+                mean([Some(value.value), share].into_iter().flatten())
             }
             (Formula::Points { points, cap }, &[]) => {
                 if def.checklist.is_empty() {
@@ -342,18 +524,28 @@ impl<'a> Reader<'a> {
                 for item in &def.checklist {
                     present += self.mark(item)?;
                 }
-                Ok((points * present).min(cap))
+                Some((points * present).min(cap))
             }
-            _ => Err(self.bad_definition()),
+            _ => return Err(self.bad_definition()),
+        };
+        let left_out = value.is_none();
+        let part = def.formula != Formula::Share;
+        for e in &mut empty[start..] {
+            e.indicator_left_out = left_out;
+            e.note = note(e, &def.inputs, part);
         }
+        Ok(value)
     }
 
-    /// `numerator / denominator × 100`, with the denominator non-zero and not below the
-    /// numerator. The multiplication comes first so that exact percentages (95.125) stay exact.
-    fn percent(&self, numerator: Field<'_>, denominator: Field<'_>) -> Result<f64, ScoreError> {
-        if denominator.value == 0.0 {
-            return Err(self.error(denominator.def, InputProblem::ZeroDenominator));
-        }
+    /// `numerator / denominator × 100`, the numerator not above the denominator; a denominator
+    /// of 0 (with a numerator of 0) is an empty group, valued by the indicator's rule: 0, 100,
+    /// `None` (left out) or the error of a zero denominator.
+    fn share(
+        &self,
+        numerator: Field<'_>,
+        denominator: Field<'_>,
+        empty: &mut Vec<EmptyGroup>,
+    ) -> Result<Option<f64>, ScoreError> {
         if numerator.value > denominator.value {
             return Err(self.error(
                 numerator.def,
@@ -365,7 +557,32 @@ impl<'a> Reader<'a> {
                 },
             ));
         }
-        Ok(numerator.value * 100.0 / denominator.value)
+        if denominator.value != 0.0 {
+            return Ok(Some(self.percent(numerator, denominator)));
+        }
+        let rule = self.indicator.when_empty;
+        let value = match rule {
+            WhenEmpty::Error => {
+                return Err(self.error(denominator.def, InputProblem::ZeroDenominator));
+            }
+            WhenEmpty::Zero => Some(0.0),
+            WhenEmpty::Hundred => Some(100.0),
+            WhenEmpty::Exclude => None,
+        };
+        empty.push(EmptyGroup {
+            indicator: self.indicator.code.clone(),
+            key: denominator.def.key.clone(),
+            rule,
+            indicator_left_out: false,
+            note: String::new(),
+        });
+        Ok(value)
+    }
+
+    /// `numerator / denominator × 100` for a non-zero denominator. The multiplication comes
+    /// first so that exact percentages (95.125) stay exact.
+    fn percent(&self, numerator: Field<'_>, denominator: Field<'_>) -> f64 {
+        numerator.value * 100.0 / denominator.value
     }
 
     /// A raw input, checked for its kind: a count is a whole number ≥ 0, a value is 0–100.
@@ -518,10 +735,11 @@ mod tests {
     /// К3  = 0.3×40 + 0.4×60 + 0.3×37.5        = 12 + 24 + 11.25     = 47.25
     /// 4.1 = 19/20 → 95;  4.2 = 39/40 → 97.5;  4.3 = 9/10 → 90
     /// К4  = 0.4×95 + 0.4×97.5 + 0.2×90        = 38 + 39 + 18        = 95
-    /// 5.1 = 17/20 → 85;  5.2 = 9/10 → 90;  5.3 = 761/800 → 95.125, shown 95.13
-    ///       (half away from zero; half-to-even would show 95.12)
-    /// К5  = 0.3×85 + 0.2×90 + 0.5×95.125      = 25.5 + 18 + 47.5625 = 91.0625, shown 91.06
-    /// S   = (90.5 + 83.75 + 47.25 + 95 + 91.0625) / 5 = 407.5625 / 5 = 81.5125, shown 81.51
+    /// 5.1 = 17/20 → 85;  5.2 = 9/10 → 90;  5.3 = 761/800 → 95.125, rounded 95.13
+    ///       (half away from zero; half-to-even would give 95.12)
+    /// К5  = 0.3×85 + 0.2×90 + 0.5×95.13       = 25.5 + 18 + 47.565  = 91.065, rounded 91.07
+    ///       (from the unrounded 95.125 it would be 91.0625 → 91.06)
+    /// S   = (90.5 + 83.75 + 47.25 + 95 + 91.07) / 5 = 407.57 / 5    = 81.514, rounded 81.51
     /// ```
     fn social_example() -> Inputs {
         inputs(
@@ -568,17 +786,17 @@ mod tests {
     /// 1.3 = 0.5 × (30/40 + 18/24) × 100       = 0.5 × (75 + 75)     = 75
     /// К1  = 0.3×77.5 + 0.3×100 + 0.4×75       = 23.25 + 30 + 30     = 83.25
     /// 2.1 = min(20 × 7, 100) = min(140, 100)                         = 100
-    /// 2.2 = (80.09 + 433/500 × 100) / 2       = (80.09 + 86.6) / 2  = 83.345, shown 83.35
-    ///       (in f64 the sum is 83.344999…: naive rounding would show 83.34)
+    /// 2.2 = (80.09 + 433/500 × 100) / 2       = (80.09 + 86.6) / 2  = 83.345, rounded 83.35
+    ///       (in f64 the sum is 83.344999…: naive rounding would give 83.34)
     /// 2.3 = 45/50 × 100                                              = 90
-    /// К2  = 0.3×100 + 0.4×83.345 + 0.3×90     = 30 + 33.338 + 27    = 90.338, shown 90.34
+    /// К2  = 0.3×100 + 0.4×83.35 + 0.3×90      = 30 + 33.34 + 27     = 90.34
     /// 3.1 = 20 × 5 = 100;  3.2 = 20 × 1 = 20;  3.3 = 4/5 × 100      = 80
     /// К3  = 0.3×100 + 0.4×20 + 0.3×80         = 30 + 8 + 24         = 62
     /// 4.1 = 49/50 → 98;  4.2 = 47/50 → 94;  4.3 = 0/10 → 0
     /// К4  = 0.4×98 + 0.4×94 + 0.2×0           = 39.2 + 37.6 + 0     = 76.8
     /// 5.1 = 45/50 → 90;  5.2 = 40/50 → 80;  5.3 = 44/50 → 88
     /// К5  = 0.3×90 + 0.2×80 + 0.5×88          = 27 + 16 + 44        = 87
-    /// S   = (83.25 + 90.338 + 62 + 76.8 + 87) / 5 = 399.388 / 5     = 79.8776, shown 79.88
+    /// S   = (83.25 + 90.34 + 62 + 76.8 + 87) / 5 = 399.39 / 5       = 79.878, rounded 79.88
     /// ```
     fn health_example() -> Inputs {
         inputs(
@@ -619,13 +837,14 @@ mod tests {
     }
 
     /// Culture and education (profile without_waiting: no 2.2, К2 = 0.5 × 2.1 + 0.5 × 2.3).
-    /// Here S differs from the mean of the rounded criteria.
+    /// Here the two rounding orders give different totals.
     ///
     /// ```text
     /// 1.1 = 0.5 × (9/10 + 18/20) × 100        = 0.5 × (90 + 90)       = 90
     /// 1.2 = min(30 × 3, 100)                                           = 90
-    /// 1.3 = 0.5 × (147/160 + 40/40) × 100     = 0.5 × (91.875 + 100)  = 95.9375, shown 95.94
-    /// К1  = 0.3×90 + 0.3×90 + 0.4×95.9375     = 27 + 27 + 38.375      = 92.375, shown 92.38
+    /// 1.3 = 0.5 × (147/160 + 40/40) × 100     = 0.5 × (91.875 + 100)  = 95.9375, rounded 95.94
+    /// К1  = 0.3×90 + 0.3×90 + 0.4×95.9375     = 27 + 27 + 38.375      = 92.375, rounded 92.38
+    ///       (from the rounded 95.94: 27 + 27 + 38.376 = 92.376 → 92.38 as well)
     /// 2.1 = min(20 × 4, 100)                                           = 80
     /// 2.3 = 369/400 × 100                                              = 92.25
     /// К2  = 0.5×80 + 0.5×92.25                = 40 + 46.125           = 86.125, shown 86.13
@@ -635,8 +854,8 @@ mod tests {
     /// К4  = 0.4×90 + 0.4×95 + 0.2×80          = 36 + 38 + 16          = 90
     /// 5.1 = 4/5 → 80;  5.2 = 9/10 → 90;  5.3 = 544/625 → 87.04
     /// К5  = 0.3×80 + 0.2×90 + 0.5×87.04       = 24 + 18 + 43.52       = 85.52
-    /// S   = (92.375 + 86.125 + 46 + 90 + 85.52) / 5 = 400.02 / 5      = 80.004, shown 80.00
-    ///       (from the rounded criteria it would be 400.03 / 5 = 80.006 → 80.01: wrong)
+    /// from_raw:     S = (92.375 + 86.125 + 46 + 90 + 85.52) / 5 = 400.02 / 5 = 80.004 → 80.00
+    /// from_rounded: S = (92.38 + 86.13 + 46 + 90 + 85.52) / 5    = 400.03 / 5 = 80.006 → 80.01
     /// ```
     fn culture_example() -> Inputs {
         inputs(
@@ -710,9 +929,10 @@ mod tests {
                 ("5.2", 90.0),
                 ("5.3", 95.13),
             ],
-            [90.5, 83.75, 47.25, 95.0, 91.06],
+            [90.5, 83.75, 47.25, 95.0, 91.07],
             81.51,
         );
+        assert!(card.empty.is_empty());
         assert_eq!(card.indicator("2.2"), Some(87.5));
         assert_eq!(card.criterion("К3"), Some(47.25));
         assert_eq!(card.indicators[4].criterion, "К2");
@@ -745,9 +965,44 @@ mod tests {
         );
     }
 
+    /// The 2018 method with criteria and S computed from unrounded values.
+    fn method_from_raw() -> Methodology {
+        let mut m = method();
+        m.rounding.order = RoundingOrder::FromRaw;
+        m
+    }
+
     #[test]
-    fn culture_example_total_comes_from_unrounded_criteria() {
+    fn culture_example_total_from_rounded_criteria() {
         let card = score(&method(), Sector::Culture, "ГБУК", &culture_example()).unwrap();
+        assert_eq!(card.total, 80.01);
+        assert_eq!(card.criterion("К1"), Some(92.38));
+        let mean_of_rounded: f64 = card.criteria.iter().map(|c| c.value).sum::<f64>() / 5.0;
+        assert_eq!(round_half_away(mean_of_rounded, 2), card.total);
+    }
+
+    #[test]
+    fn social_example_from_raw_keeps_the_unrounded_5_3() {
+        let card = score(
+            &method_from_raw(),
+            Sector::Social,
+            "КЦСОН",
+            &social_example(),
+        )
+        .unwrap();
+        assert_eq!(card.criterion("К5"), Some(91.06));
+        assert_eq!(card.total, 81.51);
+    }
+
+    #[test]
+    fn culture_example_total_from_unrounded_criteria() {
+        let card = score(
+            &method_from_raw(),
+            Sector::Culture,
+            "ГБУК",
+            &culture_example(),
+        )
+        .unwrap();
         assert_card(
             &card,
             &[
@@ -790,7 +1045,7 @@ mod tests {
         inputs.set("2.2.yes", 1.0);
         inputs.set("2.2.asked", 0.0);
         let card = score(&m, Sector::Culture, "ГБУК", &inputs).unwrap();
-        assert_eq!(card.total, 80.0);
+        assert_eq!(card.total, 80.01);
         assert_eq!(card.indicator("2.2"), None);
     }
 
@@ -825,20 +1080,42 @@ mod tests {
 
     #[test]
     fn zero_denominator() {
-        let e = error_with("1.3.asked_site", Some(0.0));
+        // 1.1's denominators are the required lists (rule "error"): zero is an input error.
+        let mut inputs = social_example();
+        inputs.set("1.1.site_present", 0.0);
+        inputs.set("1.1.site_required", 0.0);
+        let e = score(&method(), Sector::Social, "ГБУ СО «КЦСОН»", &inputs).unwrap_err();
         assert_eq!(*e.problem, InputProblem::ZeroDenominator);
         assert_eq!(
             e.to_string(),
-            "«ГБУ СО «КЦСОН»», показатель 1.3, поле 1.3.asked_site («Число ответивших о сайте»): \
+            "«ГБУ СО «КЦСОН»», показатель 1.1, поле 1.1.site_required («Число материалов, \
+             размещение которых на сайте установлено нормативными актами»): \
              значение равно нулю — знаменатель не может быть нулевым; проверьте ввод"
         );
-        // Also when the numerator is zero too.
+        // A survey group of 0 with satisfied respondents in it is impossible whatever the rule.
+        let e = error_with("1.3.asked_site", Some(0.0));
+        assert_eq!(e.key, "1.3.yes_site");
+        assert!(matches!(
+            *e.problem,
+            InputProblem::ExceedsDenominator {
+                value: 37.0,
+                denominator: 0.0,
+                ..
+            }
+        ));
+        // A rule "error" on a survey indicator (a region's choice) gives today's message.
+        let mut m = method();
+        for d in m.indicators.iter_mut().filter(|d| d.code == "3.3") {
+            d.when_empty = WhenEmpty::Error;
+        }
         let mut inputs = social_example();
-        inputs.set("1.1.stand_present", 0.0);
-        inputs.set("1.1.stand_required", 0.0);
-        let e = score(&method(), Sector::Social, "А", &inputs).unwrap_err();
-        assert_eq!(e.key, "1.1.stand_required");
-        assert_eq!(*e.problem, InputProblem::ZeroDenominator);
+        inputs.set("3.3.yes", 0.0);
+        inputs.set("3.3.asked", 0.0);
+        let e = score(&m, Sector::Social, "А", &inputs).unwrap_err();
+        assert_eq!(
+            (e.key.as_str(), &*e.problem),
+            ("3.3.asked", &InputProblem::ZeroDenominator)
+        );
     }
 
     #[test]
@@ -1017,5 +1294,75 @@ mod tests {
                 prop_assert_eq!(c.value, round_half_away(*raw_value, 2));
             }
         }
+
+        /// Empty groups anywhere a survey denominator may be 0: scoring never stops or yields NaN,
+        /// every value stays in 0–100, each empty group is reported, and S is the rounded mean of
+        /// the rounded criteria (the 2018 rounding order).
+        #[test]
+        fn empty_groups_never_stop_scoring_or_leave_the_range(
+            sector in prop::sample::select(Sector::ALL.to_vec()),
+            seeds in prop::collection::vec((0u32..=30, 0u32..=30, 0.0f64..=100.0, any::<bool>()), 1..40),
+        ) {
+            let m = method();
+            let mut inputs = valid_inputs_from_zero(&m, sector, &seeds);
+            // The required lists of 1.1 are never empty (rule "error").
+            for k in ["1.1.stand_required", "1.1.site_required"] {
+                let v = inputs.get(k).unwrap_or(0.0);
+                inputs.set(k, v.max(1.0));
+            }
+            let card = score(&m, sector, "А", &inputs).unwrap();
+            let in_range = |v: f64| (0.0..=100.0).contains(&v);
+            prop_assert!(card.indicators.iter().all(|i| in_range(i.value)), "{:?}", card);
+            prop_assert!(card.criteria.iter().all(|c| in_range(c.value)), "{:?}", card);
+            // The denominators: the second count of each (numerator, denominator) pair.
+            let zero_denominators = m
+                .indicators_for(sector)
+                .iter()
+                .flat_map(|d| {
+                    d.inputs
+                        .iter()
+                        .filter(|i| i.kind == InputKind::Count)
+                        .skip(1)
+                        .step_by(2)
+                        .map(|i| i.key.clone())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|k| !k.starts_with("1.1.") && inputs.get(k) == Some(0.0))
+                .count();
+            prop_assert_eq!(card.empty.len(), zero_denominators);
+            let mean = card.criteria.iter().map(|c| c.value).sum::<f64>() / card.criteria.len() as f64;
+            prop_assert_eq!(card.total, round_half_away(mean, 2));
+        }
+    }
+
+    /// As [`valid_inputs`], but a denominator may be 0 (with its numerator then 0).
+    fn valid_inputs_from_zero(
+        m: &Methodology,
+        sector: Sector,
+        seeds: &[(u32, u32, f64, bool)],
+    ) -> Inputs {
+        let mut seeds = seeds.iter().cycle();
+        let mut inputs = Inputs::new();
+        for def in m.indicators_for(sector) {
+            for d in def.inputs.iter().filter(|d| d.kind == InputKind::Value) {
+                let &(_, _, value, _) = seeds.next().unwrap();
+                inputs.set(&d.key, value);
+            }
+            let counts: Vec<&InputDef> = def
+                .inputs
+                .iter()
+                .filter(|d| d.kind == InputKind::Count)
+                .collect();
+            for pair in counts.chunks(2) {
+                let &(den, num, _, _) = seeds.next().unwrap();
+                inputs.set(&pair[0].key, f64::from(num % (den + 1)));
+                inputs.set(&pair[1].key, f64::from(den));
+            }
+            for item in &def.checklist {
+                let &(_, _, _, present) = seeds.next().unwrap();
+                inputs.set(&item.key, if present { 1.0 } else { 0.0 });
+            }
+        }
+        inputs
     }
 }

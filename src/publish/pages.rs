@@ -185,6 +185,8 @@ pub fn index(site: &Site<'_>, o: &Overview, up: &str) -> Markup {
                 }
             }
             dt { "Методика" } dd { (clean(&site.method.title)) }
+            dt { "Нормативный акт" } dd { (clean(&site.method.status.describe_ru())) }
+            dt { "Округление" } dd { (site.method.rounding.order.describe_ru()) }
             dt { "Оценено организаций" }
             dd {
                 (o.members)
@@ -585,6 +587,7 @@ pub fn org(site: &Site<'_>, p: &OrgPage, means: &Means, up: &str) -> Markup {
                 }
             }))
             (indicators(site, p))
+            (org_parts(site, p))
         }
         h2 id="shortcomings" { "Выявленные недостатки" }
         @if p.shortcomings.is_empty() {
@@ -619,6 +622,35 @@ pub fn org(site: &Site<'_>, p: &OrgPage, means: &Means, up: &str) -> Markup {
     }
 }
 
+/// The parts of an organization assessed separately, with their S and criteria; nothing for an
+/// organization assessed whole.
+fn org_parts(site: &Site<'_>, p: &OrgPage) -> Markup {
+    let digits = site.digits();
+    html! {
+        @if !p.org_parts.is_empty() {
+            (table_box("org-parts", "Оценка по частям организации: показатели организации — среднее значений частей", html! {
+                tr {
+                    th scope="col" { "Часть" }
+                    th.num scope="col" { "S" }
+                    @for c in &site.method.criteria {
+                        th.num scope="col" { (c.code) }
+                    }
+                }
+            }, html! {
+                @for part in &p.org_parts {
+                    tr {
+                        th scope="row" { (clean(&part.name)) }
+                        td.num { (part.value("S").map_or("—".to_string(), |v| dec(v, digits))) }
+                        @for c in &site.method.criteria {
+                            td.num { (part.value(&c.code).map_or("—".to_string(), |v| dec(v, digits))) }
+                        }
+                    }
+                }
+            }))
+        }
+    }
+}
+
 /// Indicator values grouped by criterion, with the method's names.
 fn indicators(site: &Site<'_>, p: &OrgPage) -> Markup {
     let digits = site.digits();
@@ -636,6 +668,10 @@ fn indicators(site: &Site<'_>, p: &OrgPage) -> Markup {
                 @let of_c: Vec<_> = all.iter().filter(|x| {
                     site.method.indicator(sector, &x.code).is_some_and(|d| d.criterion == c.code)
                 }).collect();
+                // Indicators of the criterion without a value were left out for an empty group.
+                @let left_out: Vec<_> = site.method.indicators_for(sector).into_iter().filter(|d| {
+                    d.criterion == c.code && !all.iter().any(|x| x.code == d.code)
+                }).collect();
                 @if !of_c.is_empty() {
                     tbody {
                         tr { th colspan="3" scope="rowgroup" { (c.code) " " (c.name) } }
@@ -644,6 +680,13 @@ fn indicators(site: &Site<'_>, p: &OrgPage) -> Markup {
                                 th scope="row" { (clean(&x.code)) }
                                 td { (site.method.indicator(sector, &x.code).map_or("", |d| d.name.as_str())) }
                                 td.num { (dec(x.value, digits)) }
+                            }
+                        }
+                        @for d in left_out {
+                            tr {
+                                th scope="row" { (d.code) }
+                                td { (d.name) " (не учитывается: нет ответивших, вес распределен между остальными показателями критерия)" }
+                                td.num { "—" }
                             }
                         }
                     }

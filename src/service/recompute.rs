@@ -1,5 +1,8 @@
 //! Recomputing a cycle: every member's inputs → indicators → criteria → S by the cycle's method
-//! version, then places overall, per group and per criterion, stored in one transaction.
+//! version, then places overall, per group and per criterion, stored in one transaction. A member
+//! assessed in parts (филиалы; амбулаторно и стационарно) is scored part by part from the parts'
+//! inputs, its result formed from theirs (`scoring::combine_parts`); the parts' values are stored
+//! beside it, and only members are ranked.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,11 +12,12 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use crate::domain::methodology::Methodology;
 use crate::domain::rating::{places, places_by_group};
-use crate::domain::scoring::score;
+use crate::domain::scoring::{ScoreCard, ScoreError, combine_parts, score};
 use crate::domain::sector::Sector;
 use crate::service::methodology::Methods;
 use crate::service::session;
 use crate::store;
+use crate::store::org_parts::PartInputs;
 use crate::store::scores::{MemberInputs, MemberResult};
 
 /// What a recompute did.
@@ -47,6 +51,42 @@ struct Scored {
     failed_ids: Vec<(i64, String)>,
     /// Criteria codes then indicator codes: the members of a cycle share one sector, so one list.
     shared: Option<Arc<[String]>>,
+    /// Values of the parts of members assessed in parts: (part id, [(code, value)]), with the
+    /// part's total under `S`.
+    part_results: Vec<(i64, Vec<(String, f64)>)>,
+}
+
+/// A member assessed in parts: each part scored from its own inputs, the member's result formed
+/// from the parts' (the member's own inputs are not used). The first part that cannot be scored
+/// is the member's error, naming the part.
+fn score_in_parts(
+    method: &Methodology,
+    sector: Sector,
+    org: &str,
+    parts: &[PartInputs],
+    part_results: &mut Vec<(i64, Vec<(String, f64)>)>,
+) -> Result<ScoreCard, ScoreError> {
+    let mut cards = Vec::with_capacity(parts.len());
+    for p in parts {
+        let who = format!("{org}» — часть «{}", p.name);
+        cards.push(score(method, sector, &who, &p.inputs)?);
+    }
+    for (p, card) in parts.iter().zip(&cards) {
+        let values = card
+            .indicators
+            .iter()
+            .map(|i| (i.code.clone(), i.value))
+            .chain(card.criteria.iter().map(|c| (c.code.clone(), c.value)))
+            .chain(std::iter::once(("S".to_string(), card.total)))
+            .collect();
+        part_results.push((p.part_id, values));
+    }
+    let named: Vec<(&str, &ScoreCard)> = parts
+        .iter()
+        .map(|p| p.name.as_str())
+        .zip(cards.iter())
+        .collect();
+    combine_parts(method, sector, org, &named)
 }
 
 impl Scored {
@@ -56,8 +96,15 @@ impl Scored {
         sector: Sector,
         criteria_codes: &[&str],
         m: MemberInputs,
+        parts: Option<Vec<PartInputs>>,
     ) {
-        let card = match score(method, sector, &m.org_name, &m.inputs) {
+        let scored = match &parts {
+            Some(parts) => {
+                score_in_parts(method, sector, &m.org_name, parts, &mut self.part_results)
+            }
+            None => score(method, sector, &m.org_name, &m.inputs),
+        };
+        let card = match scored {
             Ok(card) => card,
             Err(e) => {
                 self.failed_ids.push((m.membership_id, e.to_string()));
@@ -140,26 +187,30 @@ pub(crate) fn recompute(
     let method = methods.require(&cycle.methodology)?;
     let digits = method.rounding.digits;
     let criteria_codes: Vec<&str> = method.criteria.iter().map(|c| c.code.as_str()).collect();
+    // Members assessed in parts (филиалы; амбулаторно и стационарно): their parts' inputs.
+    let mut parts = store::org_parts::cycle_parts(conn, cycle_id)?;
 
     // Reading (SQLite, on this thread: the transaction's connection) and scoring (pure, on a
     // worker) overlap: members go to the worker in batches while the next ones are read. On a
     // machine shared with other work the two threads also get two shares of it.
     let scored = std::thread::scope(|s| -> anyhow::Result<Scored> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<MemberInputs>>(8);
+        let (send, receive) =
+            std::sync::mpsc::sync_channel::<Vec<(MemberInputs, Option<Vec<PartInputs>>)>>(8);
         let criteria_codes = &criteria_codes;
         let sector = cycle.sector;
         let worker = s.spawn(move || {
             let mut out = Scored::default();
             for batch in receive {
-                for m in batch {
-                    out.add(method, sector, criteria_codes, m);
+                for (m, parts) in batch {
+                    out.add(method, sector, criteria_codes, m, parts);
                 }
             }
             out
         });
         let mut batch = Vec::with_capacity(SCORING_BATCH);
         let read = store::scores::for_each_member_inputs(conn, cycle_id, |m| {
-            batch.push(m);
+            let parts = parts.remove(&m.membership_id);
+            batch.push((m, parts));
             if batch.len() == SCORING_BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(SCORING_BATCH));
                 // The worker only stops receiving if it panicked: its join says so below.
@@ -181,6 +232,7 @@ pub(crate) fn recompute(
         computed,
         failed,
         failed_ids,
+        part_results,
         ..
     } = scored;
 
@@ -239,6 +291,7 @@ pub(crate) fn recompute(
         &results,
         &failed_ids,
     )?;
+    store::org_parts::replace_results(&tx, cycle_id, &part_results)?;
     if audit == Audit::Record {
         let note = format!(
             "пересчитаны баллы и места цикла {cycle_id}: рассчитано {}, с ошибками в данных {}; методика {}",
@@ -495,8 +548,8 @@ mod tests {
         let built = everything(&conn);
         assert!(built.0.len() > 1000, "{}", built.0.len());
         // Back to version 3, before migration 004: the parts as rows of a table, the packed
-        // table gone, no plan approvals yet (005), and the export positions as they were
-        // before 006 (the demo exported nothing).
+        // table gone, no plan approvals yet (005), the export positions as they were
+        // before 006 (the demo exported nothing), and no parts of organizations (008).
         conn.execute_batch(
             "BEGIN;
              CREATE TABLE parts_v3 AS SELECT * FROM score_part;
@@ -532,6 +585,9 @@ mod tests {
              CREATE INDEX export_position_org ON export_position (org_id);
              CREATE INDEX export_position_header ON export_position (header_id);
              CREATE INDEX export_log_position ON export_log (position_id);
+             DROP TABLE org_part_result;
+             DROP TABLE org_part_input;
+             DROP TABLE org_part;
              PRAGMA user_version = 3;
              COMMIT;",
         )

@@ -145,6 +145,12 @@ pub struct CycleDetail {
     pub shortcomings: Vec<Shortcoming>,
     /// Improvement-plan rows, in plan order (section, then row number).
     pub plan: Vec<PlanRow>,
+    /// Empty groups in the inputs and the rule applied to each (filled by the card from the
+    /// inputs and the method; the store leaves it empty).
+    pub empty_groups: Vec<crate::domain::scoring::EmptyGroup>,
+    /// The parts of the organization assessed separately (филиалы; амбулаторно и стационарно),
+    /// with their values; empty when it was assessed whole.
+    pub org_parts: Vec<super::org_parts::PartResult>,
 }
 
 /// The stored results, inputs, shortcomings and plan rows of the organization in the cycle.
@@ -166,6 +172,8 @@ pub fn cycle_detail(
         inputs,
         shortcomings: shortcomings(conn, cycle_id, org_id)?,
         plan: plan(conn, cycle_id, org_id)?,
+        empty_groups: Vec::new(),
+        org_parts: super::org_parts::for_membership(conn, membership_id)?,
     })
 }
 

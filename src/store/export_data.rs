@@ -400,6 +400,7 @@ pub fn for_each_plan<E: From<StoreError>>(
 /// A row of the indicator table: an organization and its stored values by code.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorRow {
+    pub membership_id: i64,
     pub org_name: String,
     pub inn: String,
     pub group: String,
@@ -434,6 +435,7 @@ pub fn for_each_indicator_row<E: From<StoreError>>(
                 .query_map([mid], |p| Ok((p.get(0)?, p.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             Ok(IndicatorRow {
+                membership_id: mid,
                 org_name: r.get(1)?,
                 inn: r.get(2)?,
                 group: r.get(3)?,

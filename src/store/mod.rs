@@ -22,6 +22,7 @@ pub mod first_steps;
 pub mod import;
 pub mod journal;
 pub mod meta;
+pub mod org_parts;
 pub mod overdue;
 pub mod overview;
 pub mod plan_rows;
@@ -61,6 +62,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/004_score_parts_packed.sql")),
     M::up(include_str!("migrations/005_plan_approval.sql")),
     M::up(include_str!("migrations/006_export_positions_by_cycle.sql")),
+    M::up(include_str!("migrations/008_org_parts.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

@@ -197,6 +197,8 @@ pub struct OrgPage {
     pub shortcomings: Vec<Shortcoming>,
     /// Improvement-plan rows in plan order (criterion, then as entered).
     pub plan: Vec<PlanRow>,
+    /// Parts assessed separately (филиалы; амбулаторно и стационарно) with their values.
+    pub org_parts: Vec<super::org_parts::PartResult>,
 }
 
 /// Calls `f` with each member's page data, in membership order, reading one organization at a
@@ -279,6 +281,7 @@ fn org_page(
                 parts: Vec::new(),
                 shortcomings: Vec::new(),
                 plan: Vec::new(),
+                org_parts: Vec::new(),
             })
         })
         .optional()?;
@@ -288,6 +291,7 @@ fn org_page(
     page.parts = super::card::parts(conn, membership_id)?;
     page.shortcomings = super::card::shortcomings(conn, cycle_id, org_id)?;
     page.plan = super::card::plan(conn, cycle_id, org_id)?;
+    page.org_parts = super::org_parts::for_membership(conn, membership_id)?;
     Ok(Some(page))
 }
 

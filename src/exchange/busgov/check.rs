@@ -292,6 +292,27 @@ fn own_items(kind: Kind) -> Vec<Item> {
                 1,
             ));
             v.push(nseq(
+                "part",
+                vec![
+                    n1("name", SHORT),
+                    nseq(
+                        "criterion",
+                        vec![n1("code", Simple::Criterion), n1("value", SCORE)],
+                        0,
+                        MANY,
+                    ),
+                    nseq(
+                        "indicator",
+                        vec![n1("code", Simple::Indicator), n1("value", SCORE)],
+                        0,
+                        MANY,
+                    ),
+                    n0("total", SCORE),
+                ],
+                0,
+                MANY,
+            ));
+            v.push(nseq(
                 "shortcoming",
                 vec![
                     n1("criterion", Simple::Criterion),

@@ -79,6 +79,16 @@ pub struct Rating {
     pub group_ranked: u32,
 }
 
+/// A part of the organization assessed separately and its values: criteria (`К1`…) and
+/// indicators (`1.1`…) by code, and its total.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrgPartOut {
+    pub name: String,
+    pub criteria: Vec<(String, f64)>,
+    pub indicators: Vec<(String, f64)>,
+    pub total: Option<f64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShortcomingOut {
     pub criterion: String,
@@ -104,6 +114,9 @@ pub struct ResultsDoc {
     pub criteria: Vec<CriterionValue>,
     pub total: f64,
     pub rating: Rating,
+    /// Parts of the organization assessed separately (филиалы; амбулаторно и стационарно), with
+    /// their values; empty for an organization assessed whole.
+    pub parts: Vec<OrgPartOut>,
     pub shortcomings: Vec<ShortcomingOut>,
     pub operator: Option<OperatorOut>,
     /// Council protocol (number, date) that approved the results.

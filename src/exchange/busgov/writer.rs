@@ -385,6 +385,26 @@ fn results(x: &mut Xml<'_>, d: &ResultsDoc) {
     x.int("ns2:groupPlace", d.rating.group_place, POSITIVE);
     x.int("ns2:groupRanked", d.rating.group_ranked, POSITIVE);
     x.close("ns2:rating");
+    for p in &d.parts {
+        x.open("ns2:part");
+        x.leaf("ns2:name", &p.name, SHORT);
+        for (code, value) in &p.criteria {
+            x.open("ns2:criterion");
+            x.leaf("ns2:code", code, Simple::Criterion);
+            x.num("ns2:value", *value, SCORE);
+            x.close("ns2:criterion");
+        }
+        for (code, value) in &p.indicators {
+            x.open("ns2:indicator");
+            x.leaf("ns2:code", code, Simple::Indicator);
+            x.num("ns2:value", *value, SCORE);
+            x.close("ns2:indicator");
+        }
+        if let Some(t) = p.total {
+            x.num("ns2:total", t, SCORE);
+        }
+        x.close("ns2:part");
+    }
     for s in &d.shortcomings {
         x.open("ns2:shortcoming");
         x.leaf("ns2:criterion", &s.criterion, Simple::Criterion);
@@ -746,6 +766,7 @@ mod tests {
                                 group_place: p,
                                 group_ranked: r,
                             },
+                            parts: Vec::new(),
                             shortcomings: sh
                                 .into_iter()
                                 .map(|(criterion, indicator, text)| ShortcomingOut {

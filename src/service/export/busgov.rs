@@ -151,6 +151,7 @@ fn results_doc(
     head: &CycleHead,
     facts_of: &MethodFacts,
     m: &ResultsMember,
+    parts: &[crate::store::org_parts::PartResult],
 ) -> Result<ResultsDoc, String> {
     let Some(score) = m.score else {
         return Err(match &m.score_error {
@@ -242,6 +243,23 @@ fn results_doc(
             group_place: score.group_place,
             group_ranked: score.group_ranked,
         },
+        parts: parts
+            .iter()
+            .map(|p| {
+                let (criteria, indicators): (Vec<_>, Vec<_>) = p
+                    .values
+                    .iter()
+                    .filter(|(c, _)| c != "S")
+                    .cloned()
+                    .partition(|(c, _)| c.starts_with('К'));
+                crate::exchange::busgov::model::OrgPartOut {
+                    name: p.name.clone(),
+                    criteria,
+                    indicators,
+                    total: p.value("S"),
+                }
+            })
+            .collect(),
         shortcomings: m
             .shortcomings
             .iter()
@@ -619,8 +637,11 @@ fn read_documents(
 ) -> anyhow::Result<()> {
     let head = r.head;
     if r.kinds.contains(&Kind::Results) {
+        // Members assessed in parts, by organization (one query; nothing for a cycle without).
+        let parts = crate::store::org_parts::cycle_results_by_org(conn, head.id)?;
         export_data::for_each_results::<anyhow::Error>(conn, head.id, |m| {
-            sink(match results_doc(head, r.facts_of, m) {
+            let of_org = parts.get(&m.org_id).map_or(&[][..], Vec::as_slice);
+            sink(match results_doc(head, r.facts_of, m, of_org) {
                 Ok(doc) => Item::Packet {
                     org_id: m.org_id,
                     org: m.org.clone(),

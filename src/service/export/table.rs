@@ -195,6 +195,7 @@ pub fn write(
             h.extend(indicators.iter().cloned());
             h.extend(criteria.iter().cloned());
             h.push("S".into());
+            h.push("Часть".into());
             h
         }
         TableKind::Plans | TableKind::Overdue => {
@@ -316,7 +317,13 @@ fn fill(
             }
         }
         TableKind::Indicators => {
-            export_data::for_each_indicator_row::<anyhow::Error>(conn, head.id, |r| {
+            // Members assessed in parts: a row for the organization (its result formed from the
+            // parts), then a row for each part, named in the last column.
+            let parts = crate::store::org_parts::cycle_results(conn, head.id)?;
+            let values_row = |r: &export_data::IndicatorRow,
+                              values: &[(String, f64)],
+                              total: Option<f64>,
+                              part: &str| {
                 let mut row = vec![
                     Cell::Text(r.org_name.clone()),
                     Cell::Text(r.inn.clone()),
@@ -324,15 +331,33 @@ fn fill(
                 ];
                 for code in indicators.iter().chain(criteria) {
                     row.push(
-                        r.values
+                        values
                             .iter()
                             .find(|(c, _)| c == code)
                             .map_or(Cell::Empty, |(_, v)| Cell::Dec(*v, 2)),
                     );
                 }
-                row.push(r.total.map_or(Cell::Empty, |t| Cell::Dec(t, 2)));
-                sink.push(&row)?;
+                row.push(total.map_or(Cell::Empty, |t| Cell::Dec(t, 2)));
+                row.push(if part.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(part.to_string())
+                });
+                row
+            };
+            export_data::for_each_indicator_row::<anyhow::Error>(conn, head.id, |r| {
+                let of_member = parts.get(&r.membership_id);
+                let label = if of_member.is_some() {
+                    "организация в целом (среднее частей)"
+                } else {
+                    ""
+                };
+                sink.push(&values_row(r, &r.values, r.total, label))?;
                 n += 1;
+                for p in of_member.into_iter().flatten() {
+                    sink.push(&values_row(r, &p.values, p.value("S"), &p.name))?;
+                    n += 1;
+                }
                 Ok(())
             })?;
         }

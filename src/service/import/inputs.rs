@@ -1,6 +1,10 @@
 //! `nok import inputs --cycle ID`: raw indicator inputs (исходные данные) per organization, one
 //! organization per row, one column per input key of the method (`1.1.stand_present`, or the
 //! indicator code with the input's Russian name). Changed inputs mark the cycle's scores stale.
+//!
+//! An optional column «Часть» (филиал, подразделение, условия оказания) names a part of the
+//! organization assessed separately: that row's inputs are the part's, one row per organization
+//! and part; a part named for the first time is added to the organization's membership.
 
 use std::collections::HashMap;
 
@@ -24,6 +28,18 @@ const ID_FIELDS: &[Field] = &[
         id: "kpp",
         title: "КПП",
         synonyms: &["кпп"],
+    },
+    Field {
+        id: "part",
+        title: "Часть",
+        synonyms: &[
+            "часть",
+            "часть организации",
+            "филиал",
+            "подразделение",
+            "условия оказания",
+            "условия оказания помощи",
+        ],
     },
     Field {
         id: "name",
@@ -118,7 +134,7 @@ pub(super) fn run(
     }
     let mut members = store::import::memberships(conn, cycle_id)?;
     let stored = store::import::cycle_inputs(conn, cycle_id)?;
-    let mut seen: HashMap<i64, usize> = HashMap::new();
+    let mut seen: HashMap<(i64, String), usize> = HashMap::new();
     let mut any_change = false;
     let rows = &sheet.rows[at + 1..];
     let total = rows.len() as u64;
@@ -134,6 +150,7 @@ pub(super) fn run(
         }
         let inn = ids.get(row, 0);
         let kpp = ids.get(row, 1);
+        let part = ids.get(row, 2).trim();
         if !w.write {
             preview.as_read.1.push(
                 std::iter::once(inn.to_string())
@@ -169,11 +186,16 @@ pub(super) fn run(
             preview.reject(row.line, header.cell(ids.col(0).unwrap_or(0)), format!("организации с ИНН {inn} {kpp} нет в базе; сначала загрузите организации (nok import orgs)"));
             continue;
         };
-        if let Some(first) = seen.insert(org.id, row.line) {
+        if let Some(first) = seen.insert((org.id, part.to_string()), row.line) {
+            let what = if part.is_empty() {
+                String::new()
+            } else {
+                format!(", часть «{part}»,")
+            };
             preview.reject(
                 row.line,
                 "",
-                format!("организация ИНН {inn} уже была в строке {first}"),
+                format!("организация ИНН {inn}{what} уже была в строке {first}"),
             );
             continue;
         }
@@ -228,11 +250,27 @@ pub(super) fn run(
             preview.reject(row.line, header.cell(c), why);
             continue;
         }
-        let what = format!("ИНН {} «{}»", org.inn, org.full_name);
+        let mut what = format!("ИНН {} «{}»", org.inn, org.full_name);
         let membership = members.get(&org.id).copied();
+        // A part's row compares with the part's stored inputs (none for a part not yet known).
+        let part_id = match (part.is_empty(), membership) {
+            (false, Some(m)) => store::org_parts::find(conn, m, part)?,
+            _ => None,
+        };
+        let part_stored = match part_id {
+            Some(p) => store::org_parts::inputs(conn, p)?,
+            None => HashMap::new(),
+        };
+        if !part.is_empty() {
+            what.push_str(&format!(", часть «{part}»"));
+        }
         let mut fields = Vec::new();
         for (key, value) in &values {
-            let old = membership.and_then(|m| stored.get(&(m, key.clone())).copied());
+            let old = if part.is_empty() {
+                membership.and_then(|m| stored.get(&(m, key.clone())).copied())
+            } else {
+                part_stored.get(key).copied()
+            };
             if old != Some(*value) {
                 fields.push((key.clone(), old.map_or(String::new(), num), num(*value)));
             }
@@ -242,7 +280,10 @@ pub(super) fn run(
             what,
             fields,
         };
-        if membership.is_some() && change.fields.is_empty() {
+        if membership.is_some()
+            && (part.is_empty() || part_id.is_some())
+            && change.fields.is_empty()
+        {
             preview.unchanged += 1;
             continue;
         }
@@ -263,10 +304,32 @@ pub(super) fn run(
                     m
                 }
             };
-            for (key, value) in &values {
-                store::import::set_input(conn, m, key, *value)?;
+            if part.is_empty() {
+                for (key, value) in &values {
+                    store::import::set_input(conn, m, key, *value)?;
+                }
+                w.audit_change("indicator_input", m, &change)?;
+            } else {
+                let p = match part_id {
+                    Some(p) => p,
+                    None => {
+                        let p = store::org_parts::add(conn, m, part)?;
+                        w.audit(
+                            Action::Insert,
+                            "org_part",
+                            Some(p),
+                            Some("name"),
+                            None,
+                            Some(part),
+                        )?;
+                        p
+                    }
+                };
+                for (key, value) in &values {
+                    store::org_parts::set_input(conn, p, key, *value)?;
+                }
+                w.audit_change("org_part_input", p, &change)?;
             }
-            w.audit_change("indicator_input", m, &change)?;
         }
         any_change = true;
         if membership.is_none() {

@@ -19,6 +19,7 @@ pub mod exchange;
 pub mod first_steps;
 pub mod journal;
 pub mod org_card;
+pub mod org_card_method;
 pub mod org_filter;
 pub mod org_plan;
 pub mod organizations;

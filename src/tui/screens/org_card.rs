@@ -120,7 +120,16 @@ impl OrgCardScreen {
             return;
         };
         match card::cycle_detail(conn, c.membership_id, c.cycle_id, self.ident.id) {
-            Ok(d) => self.detail = Some(d),
+            Ok(mut d) => {
+                if let Some(m) = methods().and_then(|m| m.get(&c.methodology)) {
+                    d.empty_groups = if d.org_parts.is_empty() {
+                        super::org_card_method::empty_groups(m, c.sector, &d.inputs)
+                    } else {
+                        super::org_card_method::empty_groups_of_parts(m, c.sector, &d.org_parts)
+                    };
+                }
+                self.detail = Some(d)
+            }
             Err(e) => self.error = Some(e.to_string()),
         }
     }
@@ -329,6 +338,24 @@ impl OrgCardScreen {
         }
         let Some(d) = &self.detail else { return };
         let method = methods().and_then(|m| m.get(&c.methodology));
+        if let Some(m) = method {
+            b.wrapped(
+                vec![Span::raw("  ")],
+                &super::org_card_method::method_line(m),
+                t.dim(),
+            );
+            for (i, line) in super::org_card_method::parts_lines(m, &d.org_parts)
+                .iter()
+                .enumerate()
+            {
+                let (lead, style) = if i == 0 {
+                    ("  ", t.header())
+                } else {
+                    ("    ", Style::default())
+                };
+                b.wrapped(vec![Span::raw(lead)], line, style);
+            }
+        }
         match method {
             Some(m) => self.breakdown(b, c, d, m, t),
             None => self.breakdown_codes(b, c, d, t),
@@ -338,6 +365,7 @@ impl OrgCardScreen {
     /// Criterion → indicator → inputs and checklist items, named by the method.
     fn breakdown(&self, b: &mut Body, c: &CardCycle, d: &CycleDetail, m: &Methodology, t: &Theme) {
         let ranked = c.score.map(|s| s.ranked);
+        let empty = &d.empty_groups;
         for k in &m.criteria {
             let part = d.parts.iter().find(|p| p.code == k.code);
             b.blank();
@@ -375,12 +403,23 @@ impl OrgCardScreen {
                     &ind.name,
                     Style::default(),
                 );
+                for e in empty.iter().filter(|e| e.indicator == ind.code) {
+                    b.wrapped(
+                        vec![Span::styled("      ! ", t.accent())],
+                        &e.note,
+                        t.accent(),
+                    );
+                }
                 self.inputs(b, d, ind, t);
             }
         }
     }
 
     fn inputs(&self, b: &mut Body, d: &CycleDetail, ind: &IndicatorDef, t: &Theme) {
+        // Assessed in parts: the inputs are the parts' (listed with the parts above).
+        if !d.org_parts.is_empty() {
+            return;
+        }
         let value = |key: &str| d.inputs.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
         for input in &ind.inputs {
             b.wrapped(
