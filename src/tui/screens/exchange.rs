@@ -440,7 +440,10 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
             out.extend(
                 c.fields
                     .iter()
-                    .map(|(f, old, new)| (format!("      {f}: {old} → {new}"), false)),
+                    .map(|(f, old, new)| {
+                        let (old, new) = (import::shown_value(old), import::shown_value(new));
+                        (format!("      {f}: {old} → {new}"), false)
+                    }),
             );
         }
     }
