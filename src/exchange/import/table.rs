@@ -38,9 +38,10 @@ pub struct Table {
     pub entries: Vec<Entry>,
     /// Lines that are neither items, continuations nor sections: (line, text) — reported.
     pub stray: Vec<(usize, String)>,
-    /// Those of [`Table::stray`] that look like items with a wrong number: the number cell holds
+    /// Those of [`Table::stray`] that may be items with a wrong number: the number cell holds
     /// something else than a number (`abc`, `1.а`) and another cell is filled too — (line, the
-    /// number cell). A lone word in the number column («Итого», a signature) is not one.
+    /// number cell). A lone word in the number column («Итого») is not one; whether the others
+    /// are (a signature «Директор | Смирнова» is not) the caller decides by their cells.
     pub bad_numbers: Vec<(usize, String)>,
     /// Header rows met again (page breaks) and skipped.
     pub repeated_headers: usize,

@@ -200,10 +200,23 @@ pub(super) fn run(
         None => None,
     };
     let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
-    // A row with a filled number cell that is no number, and more text: a rejected row, not a
-    // line to skip. Other stray lines («Итого», a signature) are noted.
+    // A row with a number cell that is no number, and a measure and a deadline: a plan row with
+    // a wrong number, rejected. Other stray lines («Итого», a signature) are noted.
     let number_title = col_title(&sheet.rows[at], &map, NUMBER);
-    for (line, number) in &t.bad_numbers {
+    let bad_numbers: Vec<&(usize, String)> = t
+        .bad_numbers
+        .iter()
+        .filter(|(line, _)| {
+            let body = &sheet.rows[at + 1..];
+            body.binary_search_by_key(line, |r| r.line)
+                .ok()
+                .is_some_and(|i| {
+                    !map.get(&body[i], MEASURE).is_empty()
+                        && !map.get(&body[i], DEADLINE).is_empty()
+                })
+        })
+        .collect();
+    for (line, number) in &bad_numbers {
         preview.reject(
             *line,
             &number_title,
@@ -215,7 +228,7 @@ pub(super) fn run(
     let stray: Vec<&(usize, String)> = t
         .stray
         .iter()
-        .filter(|(line, _)| !t.bad_numbers.iter().any(|(l, _)| l == line))
+        .filter(|(line, _)| !bad_numbers.iter().any(|(l, _)| l == line))
         .collect();
     if t.items().next().is_none() {
         // An empty form (the plan's blank as sent with a letter): nothing to add, not an error.
