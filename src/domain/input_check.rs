@@ -20,7 +20,10 @@ pub enum ValueProblem {
     Negative(String),
     #[error("«{0}» — не целое число; здесь количество, нужно целое число")]
     NotWhole(String),
-    #[error("«{0}» — больше {max}; такого количества не бывает, проверьте ввод", max = "10 000 000")]
+    #[error(
+        "«{0}» — больше {max}; такого количества не бывает, проверьте ввод",
+        max = "10 000 000"
+    )]
     TooLarge(String),
     #[error("«{0}» — вне диапазона 0–100 баллов")]
     OutOfRange(String),
@@ -138,10 +141,7 @@ mod tests {
     fn values_are_checked_by_kind() {
         use InputKind::{Count, Value};
         assert_eq!(check_value(Count, "40", Some(40.0)), Ok(40.0));
-        assert_eq!(
-            check_value(Count, "10000000", Some(1e7)),
-            Ok(10_000_000.0)
-        );
+        assert_eq!(check_value(Count, "10000000", Some(1e7)), Ok(10_000_000.0));
         assert_eq!(
             check_value(Count, "10000001", Some(10_000_001.0)),
             Err(ValueProblem::TooLarge("10000001".into()))

@@ -8,17 +8,27 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CriterionError {
     /// A section heading whose number is not a criterion of the method.
-    #[error("раздел {section}: критерия К{n} в методике нет (критерии: {list}); разделы плана — по одному на критерий")]
+    #[error(
+        "раздел {section}: критерия К{n} в методике нет (критерии: {list}); разделы плана — по одному на критерий"
+    )]
     NoSuchSection {
         section: String,
         n: u32,
         list: String,
     },
     /// A row number whose first part is not a criterion of the method.
-    #[error("пункт {number}: критерия К{n} в методике нет (критерии: {list}); номер пункта начинается с номера критерия, например 1.2 — пункт критерия К1")]
-    NoSuchCriterion { number: String, n: u32, list: String },
+    #[error(
+        "пункт {number}: критерия К{n} в методике нет (критерии: {list}); номер пункта начинается с номера критерия, например 1.2 — пункт критерия К1"
+    )]
+    NoSuchCriterion {
+        number: String,
+        n: u32,
+        list: String,
+    },
     /// No section above the row and no criterion in its number.
-    #[error("не понятно, к какому критерию относится пункт {number}: нужен раздел («I. Открытость…») или номер вида 1.2")]
+    #[error(
+        "не понятно, к какому критерию относится пункт {number}: нужен раздел («I. Открытость…») или номер вида 1.2"
+    )]
     Unknown { number: String },
 }
 

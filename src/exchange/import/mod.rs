@@ -275,7 +275,10 @@ mod tests {
     #[test]
     fn control_characters_are_named() {
         assert_eq!(forbidden_char("ГБУ «Ромашка»\tцентр\r\n"), None);
-        assert_eq!(forbidden_char("a\u{1b}]0;x\u{7}").map(|c| c.0), Some('\u{1b}'));
+        assert_eq!(
+            forbidden_char("a\u{1b}]0;x\u{7}").map(|c| c.0),
+            Some('\u{1b}')
+        );
         assert_eq!(forbidden_char("a\u{7}").map(|c| c.0), Some('\u{7}'));
         assert_eq!(forbidden_char("a\u{9b}b").map(|c| c.0), Some('\u{9b}'));
         assert_eq!(forbidden_char("a\u{7f}").map(|c| c.0), Some('\u{7f}'));
