@@ -1026,7 +1026,7 @@ fn the_cli_names_unknown_columns_in_the_dry_run_and_the_summary() {
                 "780Ж0999",
                 "культура"
             ),
-            vec![""; 9].join(";")
+            [""; 9].join(";")
         ),
     )
     .unwrap();

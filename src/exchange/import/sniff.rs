@@ -110,7 +110,7 @@ fn utf16(source: &str, encoding: &'static Encoding, bytes: &[u8]) -> Result<Stri
 /// among them (the pattern of digits, delimiters and line ends). LE when the high byte comes
 /// second, BE when first.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
