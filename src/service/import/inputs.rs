@@ -1,6 +1,8 @@
 //! `nok import inputs --cycle ID`: raw indicator inputs (исходные данные) per organization, one
 //! organization per row, one column per input key of the method (`1.1.stand_present`, or the
-//! indicator code with the input's Russian name). Changed inputs mark the cycle's scores stale.
+//! indicator code with the input's Russian name). Values are checked before anything is written
+//! ([`input_check`]: kind, range, numerator not above its denominator with the stored values).
+//! Changed inputs mark the cycle's scores stale.
 
 use std::collections::HashMap;
 

@@ -1,4 +1,7 @@
-//! `nok import orgs`: organizations matched by ИНН+КПП, then by regNum.
+//! `nok import orgs`: organizations matched by ИНН+КПП, then by regNum. A row whose identifiers
+//! point at different stored organizations (ИНН+КПП at one and regNum at another, a regNum or an
+//! ОГРН of another ИНН) is rejected naming both; the sector of an organization already in cycles
+//! is not changed.
 
 use std::collections::HashMap;
 
