@@ -133,7 +133,10 @@ fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
         sheet.push_str(&format!("<row r=\"{}\">", r + 1));
         for (c, v) in row.iter().enumerate() {
             let col = (b'A' + c as u8) as char;
-            if !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) && v.len() < 15 {
+            if let Some(number) = v.strip_prefix("число:") {
+                // A numeric cell as Excel stores it, e.g. 1E+308.
+                sheet.push_str(&format!("<c r=\"{col}{}\"><v>{number}</v></c>", r + 1));
+            } else if !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) && v.len() < 15 {
                 sheet.push_str(&format!("<c r=\"{col}{}\"><v>{v}</v></c>", r + 1));
             } else {
                 sheet.push_str(&format!(
@@ -536,6 +539,23 @@ fn absurd_and_impossible_inputs_are_rejected_rows_naming_the_field() {
         );
         assert_eq!(digest(&conn), before, "{value}");
     }
+    // The same from a workbook: a numeric cell 1E+308 (all its 309 digits), and the text 1E+308.
+    for (cell, file) in [("число:1E+308", "num.xlsx"), ("1E+308", "text.xlsx")] {
+        let book = xlsx(&[
+            vec!["ИНН".into(), "КПП".into(), "4.1.asked".into()],
+            vec![inn.clone(), kpp.clone(), cell.into()],
+        ]);
+        let err = run(&mut conn, file, &book, &kind)
+            .expect_err(file)
+            .to_string();
+        assert!(
+            err.contains(&format!("{file}, строка 2, колонка «4.1.asked»"))
+                && err.contains("больше 10 000 000"),
+            "{err}"
+        );
+        assert!(err.chars().count() < 600, "the value is shortened: {err}");
+    }
+    assert_eq!(digest(&conn), before);
     // An entered value (points, health only) above 100.
     let (health_cycle, h_inn, h_kpp): (i64, String, String) = conn
         .query_row(

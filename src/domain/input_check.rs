@@ -40,17 +40,30 @@ pub fn wanted(kind: InputKind) -> &'static str {
 /// Checks a value `parsed` from `text` (`None`: the text is not a finite number) for an input of
 /// `kind`.
 pub fn check_value(kind: InputKind, text: &str, parsed: Option<f64>) -> Result<f64, ValueProblem> {
+    let shown = quoted(text);
     let Some(v) = parsed.filter(|v| v.is_finite()) else {
-        return Err(ValueProblem::NotNumber(text.to_string(), wanted(kind)));
+        // A run of digits too long to be read (an xlsx cell holding 1e308 shows all its digits).
+        let digits = text.trim().chars().all(|c| c.is_ascii_digit() || c == ' ');
+        if digits && text.trim().len() > 8 {
+            return Err(ValueProblem::TooLarge(shown));
+        }
+        return Err(ValueProblem::NotNumber(shown, wanted(kind)));
     };
     match kind {
-        InputKind::Count if v < 0.0 => Err(ValueProblem::Negative(text.to_string())),
-        InputKind::Count if v > MAX_COUNT => Err(ValueProblem::TooLarge(text.to_string())),
-        InputKind::Count if v.fract() != 0.0 => Err(ValueProblem::NotWhole(text.to_string())),
-        InputKind::Value if !(0.0..=100.0).contains(&v) => {
-            Err(ValueProblem::OutOfRange(text.to_string()))
-        }
+        InputKind::Count if v < 0.0 => Err(ValueProblem::Negative(shown)),
+        InputKind::Count if v > MAX_COUNT => Err(ValueProblem::TooLarge(shown)),
+        InputKind::Count if v.fract() != 0.0 => Err(ValueProblem::NotWhole(shown)),
+        InputKind::Value if !(0.0..=100.0).contains(&v) => Err(ValueProblem::OutOfRange(shown)),
         _ => Ok(v),
+    }
+}
+
+/// A cell's text as quoted in a message: at most 20 characters, then «…».
+fn quoted(text: &str) -> String {
+    let t = text.trim();
+    match t.char_indices().nth(20) {
+        Some((at, _)) => format!("{}…", &t[..at]),
+        None => t.to_string(),
     }
 }
 
@@ -166,6 +179,12 @@ mod tests {
             check_value(Value, "NaN", Some(f64::NAN)),
             Err(ValueProblem::NotNumber(..))
         ));
+        // 1e308 from a workbook cell: 309 digits, shortened in the message.
+        let long = format!("1{}", "0".repeat(308));
+        assert_eq!(
+            check_value(Count, &long, None),
+            Err(ValueProblem::TooLarge(format!("1{}…", "0".repeat(19))))
+        );
         assert_eq!(check_value(Value, "87,5", Some(87.5)), Ok(87.5));
         assert_eq!(
             check_value(Value, "100,01", Some(100.01)),
