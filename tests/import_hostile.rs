@@ -451,6 +451,19 @@ fn the_sector_of_an_organization_in_cycles_is_not_changed_by_an_import() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("колонка «Сфера»"), "{err}");
+    let (first_cycle, year): (i64, i64) = conn
+        .query_row(
+            "SELECT c.id, c.year FROM membership m JOIN cycle c ON c.id = m.cycle_id
+             WHERE m.org_id = ?1 ORDER BY c.year, c.id LIMIT 1",
+            [a.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        err.contains(&format!("циклах {first_cycle} ({year})")),
+        "{err}"
+    );
+    assert!(err.contains(&a.name), "{err}");
     assert!(
         err.contains(sector_ru(&a.sector)) && err.contains(other),
         "{err}"
