@@ -452,7 +452,8 @@ pub(super) fn run(
             }
         }
     }
-    let _ = cycle;
+    // Rows with a wrong number were named first: list every rejection in the file's order.
+    preview.rejected.sort_by_key(|r| r.line);
     progress(Progress::Checking { done: total, total });
     Ok(())
 }
