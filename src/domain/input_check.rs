@@ -112,7 +112,9 @@ impl std::fmt::Display for Exceeds<'_> {
     }
 }
 
-fn number(v: f64) -> String {
+/// An input's value as a person writes it: a whole number without a fraction, else with a
+/// decimal comma.
+pub fn number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::input_check;
+use crate::domain::input_check::{self, number as num};
 use crate::domain::methodology::{IndicatorDef, InputKind};
 use crate::exchange::import::Sheet;
 use crate::exchange::import::headers::{Field, normalize};
@@ -328,12 +328,4 @@ fn lookup<'a>(names: &'a HashMap<String, Column>, header: &str) -> Option<&'a Co
     names
         .get(&header.trim().to_lowercase())
         .or_else(|| names.get(&normalize(header)))
-}
-
-fn num(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}").replace('.', ",")
-    }
 }
