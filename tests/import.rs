@@ -2,43 +2,19 @@
 //! Windows-1251, xlsx), inputs, an improvement plan and an authority plan from text pasted from
 //! documents, the seed documents of ../shared, and broken files that must change nothing.
 
-use std::io::Write;
+mod import_support;
+
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
-use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
+use import_support::{demo, inn, ogrn, today, xlsx};
 use nok::exchange::import::read_bytes;
-use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::import::{Kind, Preview, apply, dry_run};
-use nok::service::methodology::Methods;
 use rusqlite::Connection;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/import")
         .join(name)
-}
-
-fn demo() -> (tempfile::TempDir, Connection) {
-    let dir = tempfile::tempdir().unwrap();
-    let opts = DemoOptions {
-        orgs: 30,
-        seed: 7,
-        today: today(),
-    };
-    let demo = open_or_build(
-        &dir.path().join("d.sqlite"),
-        &opts,
-        false,
-        &Methods::builtin().unwrap(),
-        &mut |_| {},
-    )
-    .unwrap();
-    (dir, demo.conn)
 }
 
 /// A fingerprint of everything an import may touch.
@@ -64,18 +40,6 @@ fn digest(conn: &Connection) -> String {
     .map(|s| q(s))
     .collect::<Vec<_>>()
     .join("|")
-}
-
-fn inn(n: u32) -> String {
-    let s = format!("78{n:07}");
-    let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
-    format!("{s}{}", inn10_check_digit(&d.try_into().unwrap()))
-}
-
-fn ogrn(n: u32) -> String {
-    let s = format!("1027800{n:05}");
-    let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
-    format!("{s}{}", ogrn_check_digit(&d.try_into().unwrap()))
 }
 
 fn orgs_csv(names: &[&str]) -> String {
@@ -167,46 +131,6 @@ fn dry_run_changes_nothing_and_reports_the_same() {
     assert_eq!(p.added.len(), 3);
     assert_eq!(p.as_read.1.len(), 3, "a dry run lists the rows as read");
     assert_eq!(digest(&conn), before);
-}
-
-/// A workbook with one sheet of inline strings, as a minimal xlsx.
-fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut z = zip::ZipWriter::new(&mut buf);
-    let opt = zip::write::SimpleFileOptions::default();
-    let files = [
-        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
-        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
-        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Организации" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
-        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
-    ];
-    for (name, body) in files {
-        z.start_file(name, opt).unwrap();
-        z.write_all(body.as_bytes()).unwrap();
-    }
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for (r, row) in rows.iter().enumerate() {
-        sheet.push_str(&format!("<row r=\"{}\">", r + 1));
-        for (c, v) in row.iter().enumerate() {
-            let col = (b'A' + c as u8) as char;
-            if !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) && v.len() < 15 {
-                sheet.push_str(&format!("<c r=\"{col}{}\"><v>{v}</v></c>", r + 1));
-            } else {
-                sheet.push_str(&format!(
-                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{v}</t></is></c>",
-                    r + 1
-                ));
-            }
-        }
-        sheet.push_str("</row>");
-    }
-    sheet.push_str("</sheetData></worksheet>");
-    z.start_file("xl/worksheets/sheet1.xml", opt).unwrap();
-    z.write_all(sheet.as_bytes()).unwrap();
-    z.finish().unwrap();
-    buf.into_inner()
 }
 
 #[test]

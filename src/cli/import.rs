@@ -19,7 +19,7 @@ pub struct Args {
 
 #[derive(Debug, clap::Args)]
 struct Common {
-    /// Файл: CSV (UTF-8 или Windows-1251; «;», «,» или табуляция), xlsx или текст таблицы из документа
+    /// Файл: CSV (UTF-8, UTF-16 или Windows-1251; «;», «,», «|» или табуляция), xlsx или текст таблицы из документа
     #[arg(value_name = "ФАЙЛ")]
     file: PathBuf,
     /// Только показать, что будет добавлено, изменено и отклонено; базу не менять
@@ -100,6 +100,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         ),
     };
     let (_, mut conn) = super::open_work_db(ctx)?;
+    // An import waits longer than other commands for another writer, and says so.
+    conn.busy_handler(Some(wait_for_writer))?;
     let sheet = svc::read(&common.file)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(sheet.rows.len() as u64);
@@ -160,6 +162,31 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How long an import waits for another session that is writing to the database.
+const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+/// One step of that wait.
+const WAIT_STEP: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// SQLite's busy handler for imports: after a second of waiting, a note on stderr (once per run);
+/// then waits up to [`WRITER_WAIT`] in all before giving up («база занята…»).
+fn wait_for_writer(attempt: i32) -> bool {
+    static NOTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let waited = WAIT_STEP * u32::try_from(attempt).unwrap_or(u32::MAX / 2);
+    if waited >= WRITER_WAIT {
+        return false;
+    }
+    if waited >= std::time::Duration::from_secs(1)
+        && !NOTED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        eprintln!(
+            "база занята: в нее пишет другой пользователь; жду до {} с…",
+            WRITER_WAIT.as_secs()
+        );
+    }
+    std::thread::sleep(WAIT_STEP);
+    true
+}
+
 /// How many added/changed rows are listed one by one.
 const LIST_LIMIT: usize = 50;
 
@@ -209,7 +236,12 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
         for ch in p.changed.iter().take(LIST_LIMIT) {
             writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
             for (f, old, new) in &ch.fields {
-                writeln!(out, "    {f}: «{}» → «{}»", clean(old), clean(new))?;
+                writeln!(
+                    out,
+                    "    {f}: «{}» → «{}»",
+                    clean(&svc::shown_value(old)),
+                    clean(&svc::shown_value(new))
+                )?;
             }
         }
         if p.changed.len() > LIST_LIMIT {

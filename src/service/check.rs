@@ -3,7 +3,8 @@
 
 use rusqlite::Connection;
 
-use crate::domain::ids;
+use crate::domain::{ids, plan_criterion};
+use crate::service::methodology::Methods;
 use crate::store;
 
 /// How serious a finding is.
@@ -39,6 +40,36 @@ fn push_limited(out: &mut Vec<Finding>, level: Level, items: Vec<String>, what: 
             text: format!("… и ещё {} ({what})", n - LIST_LIMIT),
         });
     }
+}
+
+/// Plan rows whose criterion (or the criterion their number starts with) is not one of their
+/// cycle's method, by the rule of the plan form ([`plan_criterion`]): one finding per kind of
+/// mistake, with its first row and the number of rows like it.
+fn plan_criteria(conn: &Connection) -> anyhow::Result<Vec<String>> {
+    let methods = Methods::load()?;
+    let mut out = Vec::new();
+    for g in store::check::plan_criterion_groups(conn)? {
+        let Ok(method) = methods.require(&g.methodology) else {
+            out.push(format!(
+                "цикл {}: методика «{}» неизвестна — строки его плана не проверены",
+                g.cycle_id, g.methodology
+            ));
+            continue;
+        };
+        let criteria: Vec<&str> = method.criteria.iter().map(|c| c.code.as_str()).collect();
+        if let Err(why) = plan_criterion::check_stored(&g.number, &g.criterion, &criteria) {
+            let more = if g.rows > 1 {
+                format!(" (и еще строк с тем же: {})", g.rows - 1)
+            } else {
+                String::new()
+            };
+            out.push(format!(
+                "цикл {}, «{}», строка плана {} (критерий {}): {why}{more}; исправьте номер или критерий строки",
+                g.cycle_id, g.org, g.number, g.criterion
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Runs every check. An empty list means the database is sound.
@@ -77,6 +108,12 @@ pub fn check(conn: &Connection) -> anyhow::Result<Vec<Finding>> {
             })
             .collect(),
         "несовпадения сферы",
+    );
+    push_limited(
+        &mut out,
+        Level::Error,
+        plan_criteria(conn)?,
+        "строки планов с несуществующим критерием",
     );
     let mut bad_ids = Vec::new();
     store::check::for_each_identifiers(conn, |h| {

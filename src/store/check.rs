@@ -30,6 +30,43 @@ pub fn sector_mismatches(conn: &Connection) -> Result<Vec<(i64, String)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Plan rows grouped by what decides their criterion: the cycle's method, the stored criterion
+/// and the number's first part (before the first dot, `None` without a dot). Each group with its
+/// number of rows and its first row: (cycle id, organization, number).
+pub struct PlanCriterionGroup {
+    pub methodology: String,
+    pub criterion: String,
+    pub head: Option<String>,
+    pub rows: i64,
+    pub cycle_id: i64,
+    pub org: String,
+    pub number: String,
+}
+
+/// Every [`PlanCriterionGroup`] of the stored plan rows (a few dozen groups however many rows).
+pub fn plan_criterion_groups(conn: &Connection) -> Result<Vec<PlanCriterionGroup>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.methodology, p.criterion,
+                CASE WHEN instr(p.number, '.') > 0
+                     THEN substr(p.number, 1, instr(p.number, '.') - 1) END AS head,
+                count(*), min(p.id), p.cycle_id, o.full_name, p.number
+         FROM plan_row p JOIN cycle c ON c.id = p.cycle_id JOIN organization o ON o.id = p.org_id
+         GROUP BY c.methodology, p.criterion, head ORDER BY min(p.id)",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(PlanCriterionGroup {
+            methodology: r.get(0)?,
+            criterion: r.get(1)?,
+            head: r.get(2)?,
+            rows: r.get(3)?,
+            cycle_id: r.get(5)?,
+            org: r.get(6)?,
+            number: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Stored results whose total is not the mean of the stored criteria within `tolerance`:
 /// (cycle id, organization, total, mean of criteria).
 pub fn totals_off_mean(conn: &Connection, tolerance: f64) -> Result<Vec<(i64, String, f64, f64)>> {

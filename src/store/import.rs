@@ -104,6 +104,16 @@ pub fn update_org(conn: &Connection, o: &OrgRecord) -> Result<()> {
     Ok(())
 }
 
+/// The cycles an organization takes part in: (cycle id, year), oldest first.
+pub fn org_cycles(conn: &Connection, org_id: i64) -> Result<Vec<(i64, i32)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.year FROM membership m JOIN cycle c ON c.id = m.cycle_id
+         WHERE m.org_id = ?1 ORDER BY c.year, c.id",
+    )?;
+    let rows = stmt.query_map([org_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Authorities by ИНН: id and name.
 pub fn authorities_by_inn(conn: &Connection) -> Result<HashMap<String, (i64, String)>> {
     let mut stmt = conn.prepare("SELECT inn, id, name FROM authority")?;

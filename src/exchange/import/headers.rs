@@ -190,8 +190,11 @@ pub fn map_row(row: &Row, fields: &[Field]) -> HeaderMap {
     }
 }
 
-/// Whether `row` is a header row for `fields`: at least `min_found` fields matched, and most of
-/// its non-empty cells matched something (a data row that happens to contain «ИНН» is not one).
+/// Whether `row` is a header row for `fields`: at least `min_found` fields matched, and either
+/// most of its non-empty cells matched something (a data row that happens to contain «ИНН» is
+/// not one), or at least [`MIN_FOUND_AMONG_UNKNOWN`] fields matched and no cell holds a value (a
+/// number, a date, an item number): a header with many columns the import does not know, which
+/// are reported, not fatal.
 pub fn is_header(row: &Row, fields: &[Field], min_found: usize) -> Option<HeaderMap> {
     let filled = row.filled().count();
     if filled == 0 {
@@ -199,7 +202,24 @@ pub fn is_header(row: &Row, fields: &[Field], min_found: usize) -> Option<Header
     }
     let map = map_row(row, fields);
     let found = map.found();
-    (found >= min_found && found * 2 >= filled).then_some(map)
+    if found < min_found {
+        return None;
+    }
+    let mostly_known = found * 2 >= filled;
+    let known_among_unknown = found >= min_found.max(MIN_FOUND_AMONG_UNKNOWN)
+        && !row.cells.iter().any(|c| holds_value(c));
+    (mostly_known || known_among_unknown).then_some(map)
+}
+
+/// Fewest fields matched in a header row where most columns are unknown.
+pub const MIN_FOUND_AMONG_UNKNOWN: usize = 3;
+
+/// Whether a cell holds a value rather than a header: it has digits, and no fewer digits than
+/// letters (`4703083640`, `1.1`, `31.12.2025`, but not «2015г. (отчет)» or «Код по ОКТМО»).
+fn holds_value(cell: &str) -> bool {
+    let digits = cell.chars().filter(char::is_ascii_digit).count();
+    let letters = cell.chars().filter(|c| c.is_alphabetic()).count();
+    digits > 0 && digits >= letters
 }
 
 /// The first header row among the first `scan` rows; its index in `rows` and the mapping.
@@ -299,6 +319,35 @@ mod tests {
         // «Мероприятне» (и → н), «Cpoк испoлнения» (Latin C, p, o).
         let m = map_row(&row(&["№", "Мероприятне", "Cpoк испoлнения"]), FIELDS);
         assert_eq!(m.columns[..3], [Some(0), Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn many_unknown_columns_do_not_hide_the_header() {
+        // Four known columns and nine unknown ones: the header, the unknown named.
+        let mut cells = vec!["№ п/п", "Мероприятие", "Срок исполнения", "ИНН"];
+        let extra = [
+            "Примечание",
+            "Статус",
+            "Куратор",
+            "Источник",
+            "Комментарий",
+            "Отметка",
+            "Итог",
+            "Замечания",
+            "Поле",
+        ];
+        cells.extend(extra);
+        let m = is_header(&row(&cells), FIELDS, 2).expect("a header");
+        assert_eq!(m.unknown.len(), 9);
+        assert_eq!(m.unknown[0], (4, "Примечание".to_string()));
+        // The same with a value among the cells is a data row.
+        let mut data = cells.clone();
+        data[3] = "4703083640";
+        assert!(is_header(&row(&data), FIELDS, 2).is_none());
+        // Two known fields among many unknown ones are not enough.
+        let mut two = vec!["Мероприятие", "Срок исполнения"];
+        two.extend(extra);
+        assert!(is_header(&row(&two), FIELDS, 2).is_none());
     }
 
     #[test]

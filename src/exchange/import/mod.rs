@@ -1,13 +1,19 @@
-//! Reading operators' files for import: CSV (UTF-8 with or without BOM, UTF-16 as Excel saves
-//! «Unicode text», or Windows-1251; `;`, `,` or tab sniffed), xlsx/xls (calamine) and
+//! Reading operators' files for import: CSV (UTF-8 with or without BOM, UTF-16 LE or BE with or
+//! without BOM, or Windows-1251; tab, `;`, `,` or `|` sniffed), xlsx/xls (calamine) and
 //! tab-separated text copied from a Word or PDF table. Every reader yields a [`Sheet`]: rows of
 //! trimmed text cells, each row with its line number in the file, so an error can name the place.
+//!
+//! Every reader applies the same rule to the text of its cells ([`check_cells`]): a control
+//! character ([`forbidden_char`]: ESC, BEL, the rest of C0 and C1, DEL, and the bidirectional
+//! overrides that reorder what a terminal shows) refuses the file, naming line, column and
+//! character; white space (tabs, line breaks) is made a plain space ([`clean_cell`]).
 //!
 //! What the rows mean is decided elsewhere: [`headers`] finds columns by their Russian headers,
 //! [`table`] reads numbered plan tables, [`workplan`] an authority's plan document.
 
 pub mod executors;
 pub mod headers;
+mod sniff;
 pub mod table;
 mod text;
 pub mod values;
@@ -123,6 +129,20 @@ pub enum ReadError {
     )]
     BrokenUtf8 { file: String, line: usize },
     #[error(
+        "файл {file}, строка {line}: текст в UTF-16 поврежден (непарный суррогат или лишний байт в конце); сохраните файл заново"
+    )]
+    BrokenUtf16 { file: String, line: usize },
+    #[error(
+        "файл {file}, строка {line}, колонка {column}: управляющий символ {code} ({what}); такие символы могут менять вывод терминала и в таблицах не нужны — удалите его и сохраните файл заново"
+    )]
+    ControlChar {
+        file: String,
+        line: usize,
+        column: usize,
+        code: String,
+        what: &'static str,
+    },
+    #[error(
         "файл {file}, строка {line}: символы, которых нет в Windows-1251; сохраните файл в UTF-8"
     )]
     BadSingleByte { file: String, line: usize },
@@ -189,9 +209,39 @@ pub(crate) fn clean_cell(raw: &str) -> String {
     out
 }
 
-/// Checks every cell of a row against [`MAX_CELL_CHARS`].
+/// The first character of `text` that no imported text may hold, with its Russian description:
+/// control characters (C0 but tab and line ends, DEL, C1) and the invisible marks that reorder
+/// text on screen (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). The one rule of every reader
+/// of imported files; a reader of another kind of text calls it too.
+pub fn forbidden_char(text: &str) -> Option<(char, &'static str)> {
+    text.chars().find_map(|c| {
+        let what = match c {
+            '\t' | '\n' | '\r' => return None,
+            '\u{1b}' => "ESC, начало управляющей последовательности",
+            '\u{7}' => "BEL, звонок",
+            '\u{0}' => "NUL",
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                "невидимый знак направления текста"
+            }
+            c if c.is_control() => "невидимый управляющий символ",
+            _ => return None,
+        };
+        Some((c, what))
+    })
+}
+
+/// Checks every cell of a row against [`MAX_CELL_CHARS`] and [`forbidden_char`].
 pub(crate) fn check_cells(source: &str, row: &Row) -> Result<(), ReadError> {
     for (i, c) in row.cells.iter().enumerate() {
+        if let Some((ch, what)) = forbidden_char(c) {
+            return Err(ReadError::ControlChar {
+                file: source.to_string(),
+                line: row.line,
+                column: i + 1,
+                code: format!("U+{:04X}", u32::from(ch)),
+                what,
+            });
+        }
         if c.len() > MAX_CELL_CHARS {
             let chars = c.chars().count();
             if chars > MAX_CELL_CHARS {
@@ -220,5 +270,33 @@ mod tests {
         );
         assert_eq!(clean_cell("\u{feff}ИНН"), "ИНН");
         assert_eq!(clean_cell(""), "");
+    }
+
+    #[test]
+    fn control_characters_are_named() {
+        assert_eq!(forbidden_char("ГБУ «Ромашка»\tцентр\r\n"), None);
+        assert_eq!(
+            forbidden_char("a\u{1b}]0;x\u{7}").map(|c| c.0),
+            Some('\u{1b}')
+        );
+        assert_eq!(forbidden_char("a\u{7}").map(|c| c.0), Some('\u{7}'));
+        assert_eq!(forbidden_char("a\u{9b}b").map(|c| c.0), Some('\u{9b}'));
+        assert_eq!(forbidden_char("a\u{7f}").map(|c| c.0), Some('\u{7f}'));
+        assert_eq!(forbidden_char("a\u{202e}b").map(|c| c.0), Some('\u{202e}'));
+        let row = Row {
+            line: 7,
+            cells: vec!["4703083640".into(), "ГБУ\u{1b}[2J".into()],
+        };
+        let e = check_cells("o.xlsx", &row).unwrap_err();
+        assert_eq!(
+            e,
+            ReadError::ControlChar {
+                file: "o.xlsx".into(),
+                line: 7,
+                column: 2,
+                code: "U+001B".into(),
+                what: "ESC, начало управляющей последовательности",
+            }
+        );
     }
 }

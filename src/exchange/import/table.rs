@@ -38,6 +38,11 @@ pub struct Table {
     pub entries: Vec<Entry>,
     /// Lines that are neither items, continuations nor sections: (line, text) — reported.
     pub stray: Vec<(usize, String)>,
+    /// Those of [`Table::stray`] that may be items with a wrong number: the number cell holds
+    /// something else than a number (`abc`, `1.а`) and another cell is filled too — (line, the
+    /// number cell). A lone word in the number column («Итого») is not one; whether the others
+    /// are (a signature «Директор | Смирнова» is not) the caller decides by their cells.
+    pub bad_numbers: Vec<(usize, String)>,
     /// Header rows met again (page breaks) and skipped.
     pub repeated_headers: usize,
 }
@@ -103,6 +108,9 @@ pub fn read(
             } else {
                 let text: Vec<&str> = filled.iter().map(|(_, t)| *t).collect();
                 table.stray.push((row.line, text.join(" | ")));
+                if filled.len() > 1 {
+                    table.bad_numbers.push((row.line, number_text.to_string()));
+                }
             }
             continue;
         }
@@ -182,7 +190,8 @@ mod tests {
              \tи предложениях\tIV квартал 2017 г.\tОбщественный совет\n\
              №\tМероприятие\tСрок исполнения\tОтветственный исполнитель\n\
              2.\tАнкета на сайте\tПостоянно\tПетров О.Ю.\n\
-             Итого\t\t\t",
+             Итого\t\t\t\n\
+             abc\tСовещание\t31.12.2025\t",
         );
         let header = map_row(&all[0], FIELDS);
         let t = read(&all[1..], &header, FIELDS, 0, 2);
@@ -204,6 +213,13 @@ mod tests {
         assert_eq!(items[1].cells[3], "Запара О.С. Общественный совет");
         assert_eq!((items[1].line, items[1].last_line), (4, 6));
         assert_eq!(items[2].number, "2");
-        assert_eq!(t.stray, vec![(9, "Итого".to_string())]);
+        assert_eq!(
+            t.stray,
+            vec![
+                (9, "Итого".to_string()),
+                (10, "abc | Совещание | 31.12.2025".to_string())
+            ]
+        );
+        assert_eq!(t.bad_numbers, vec![(10, "abc".to_string())]);
     }
 }

@@ -1,12 +1,8 @@
-//! Text files: encoding (UTF-8 with or without BOM, UTF-16 with BOM, Windows-1251), delimiter
-//! sniffing, and the two shapes — quoted CSV, and tab-separated text pasted from a document.
+//! Text files in their two shapes — quoted CSV, and tab-separated text pasted from a document.
+//! The encoding and the delimiter are found by [`super::sniff`].
 
-use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1251};
-
+use super::sniff::{decode, delimiter as sniff_delimiter};
 use super::{Format, ReadError, Row, Sheet, check_cells, clean_cell};
-
-/// How many lines the delimiter sniffer looks at.
-const SNIFF_LINES: usize = 50;
 
 pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
     let (text, encoding) = decode(source, bytes)?;
@@ -31,130 +27,6 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
         format,
         rows,
     })
-}
-
-/// Decodes the bytes and rejects what is not text. Returns the text and the encoding's name.
-fn decode(source: &str, bytes: &[u8]) -> Result<(String, &'static str), ReadError> {
-    let file = || source.to_string();
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ReadError::Empty { file: file() });
-    }
-    let (text, name) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        (utf8(source, rest)?, "UTF-8")
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        (
-            UTF_16LE.decode_without_bom_handling(rest).0.into_owned(),
-            "UTF-16",
-        )
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        (
-            UTF_16BE.decode_without_bom_handling(rest).0.into_owned(),
-            "UTF-16",
-        )
-    } else if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Err(ReadError::Binary {
-            file: file(),
-            offset: at,
-        });
-    } else if std::str::from_utf8(bytes).is_ok() {
-        (utf8(source, bytes)?, "UTF-8")
-    } else if looks_like_utf8(bytes) {
-        // Mostly UTF-8 Cyrillic with a broken sequence: not Windows-1251, a damaged file.
-        let valid = std::str::from_utf8(bytes)
-            .err()
-            .map_or(0, |e| e.valid_up_to());
-        let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
-        return Err(ReadError::BrokenUtf8 { file: file(), line });
-    } else {
-        let (cow, had_errors) = WINDOWS_1251.decode_without_bom_handling(bytes);
-        if had_errors {
-            // 0x98 is the only byte Windows-1251 leaves undefined.
-            let at = bytes.iter().position(|&b| b == 0x98).unwrap_or(0);
-            let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
-            return Err(ReadError::BadSingleByte { file: file(), line });
-        }
-        (cow.into_owned(), "Windows-1251")
-    };
-    // Control characters other than tab and line ends mean binary data, whatever the encoding.
-    if let Some((at, _)) = text
-        .char_indices()
-        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
-    {
-        return Err(ReadError::Binary {
-            file: file(),
-            offset: at,
-        });
-    }
-    Ok((text, name))
-}
-
-fn utf8(source: &str, bytes: &[u8]) -> Result<String, ReadError> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            Err(ReadError::BrokenUtf8 {
-                file: source.to_string(),
-                line,
-            })
-        }
-    }
-}
-
-/// Whether invalid UTF-8 is still mostly UTF-8: many well-formed two-byte Cyrillic sequences
-/// (D0/D1 followed by a continuation byte), which Windows-1251 text almost never has.
-fn looks_like_utf8(bytes: &[u8]) -> bool {
-    let pairs = bytes
-        .windows(2)
-        .filter(|w| matches!(w[0], 0xD0 | 0xD1) && (0x80..0xC0).contains(&w[1]))
-        .count();
-    let high = bytes.iter().filter(|&&b| b >= 0x80).count();
-    high > 0 && pairs * 2 * 10 >= high * 8
-}
-
-/// Picks the delimiter that splits the first lines most consistently: tab, `;` or `,` (in that
-/// order of preference on a tie). `None` when no line has any of them (a one-column file).
-fn sniff_delimiter(text: &str) -> Option<u8> {
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(SNIFF_LINES)
-        .collect();
-    let mut best: Option<(u8, usize, usize)> = None; // (delimiter, lines with the mode count, mode)
-    for d in [b'\t', b';', b','] {
-        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
-        let mut freq = std::collections::HashMap::new();
-        for &c in counts.iter().filter(|&&c| c > 0) {
-            *freq.entry(c).or_insert(0usize) += 1;
-        }
-        let Some((&mode, &n)) = freq.iter().max_by_key(|&(c, n)| (*n, *c)) else {
-            continue;
-        };
-        // Tab text pasted from documents has cells with commas: a tab anywhere wins.
-        if d == b'\t' {
-            return Some(d);
-        }
-        if best.is_none_or(|(_, bn, bm)| (n, mode) > (bn, bm)) {
-            best = Some((d, n, mode));
-        }
-    }
-    best.map(|(d, _, _)| d)
-}
-
-fn count_outside_quotes(line: &str, d: u8) -> usize {
-    let mut quoted = false;
-    let mut n = 0;
-    for b in line.bytes() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if b == d && !quoted {
-            n += 1;
-        }
-    }
-    n
 }
 
 /// Quoted CSV: fields may hold the delimiter, quotes and line breaks inside quotes.
@@ -366,6 +238,7 @@ fn unquote(cell: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::WINDOWS_1251;
 
     fn cells(s: &Sheet) -> Vec<Vec<&str>> {
         s.rows

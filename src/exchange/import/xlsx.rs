@@ -54,7 +54,10 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
     }
     Ok(Sheet {
         source: source.to_string(),
-        format: Format::Workbook { sheet },
+        // The sheet's name is shown in messages: no escape sequence from a file reaches a terminal.
+        format: Format::Workbook {
+            sheet: crate::domain::text::printable(&sheet).into_owned(),
+        },
         rows,
     })
 }

@@ -1,6 +1,8 @@
 //! `nok import inputs --cycle ID`: raw indicator inputs (исходные данные) per organization, one
 //! organization per row, one column per input key of the method (`1.1.stand_present`, or the
-//! indicator code with the input's Russian name). Changed inputs mark the cycle's scores stale.
+//! indicator code with the input's Russian name). Values are checked before anything is written
+//! ([`input_check`]: kind, range, numerator not above its denominator with the stored values).
+//! Changed inputs mark the cycle's scores stale.
 //!
 //! An optional column «Часть» (филиал, подразделение, условия оказания) names a part of the
 //! organization assessed separately: that row's inputs are the part's, one row per organization
@@ -8,7 +10,8 @@
 
 use std::collections::HashMap;
 
-use crate::domain::methodology::InputKind;
+use crate::domain::input_check::{self, number as num};
+use crate::domain::methodology::{IndicatorDef, InputKind};
 use crate::exchange::import::Sheet;
 use crate::exchange::import::headers::{Field, normalize};
 use crate::exchange::import::values::{parse_decimal, parse_yes_no};
@@ -107,6 +110,7 @@ pub(super) fn run(
         );
     };
     let header = &sheet.rows[at];
+    let indicators = method.indicators_for(cycle.sector);
     let ids = crate::exchange::import::headers::map_row(header, ID_FIELDS);
     let mut columns: Vec<(usize, Column)> = Vec::new();
     for (c, text) in header.cells.iter().enumerate() {
@@ -220,21 +224,13 @@ pub(super) fn run(
             }
             let (key, value) = match col {
                 Column::Input { key, kind } => {
-                    let v = parse_decimal(text);
-                    let ok = match (v, kind) {
-                        (Some(v), InputKind::Count) => v >= 0.0 && v.fract() == 0.0,
-                        (Some(v), InputKind::Value) => (0.0..=100.0).contains(&v),
-                        (None, _) => false,
-                    };
-                    if !ok {
-                        let want = match kind {
-                            InputKind::Count => "целое число не меньше 0",
-                            InputKind::Value => "число от 0 до 100",
-                        };
-                        bad = Some((*c, format!("«{text}» — нужно {want}")));
-                        break;
+                    match input_check::check_value(*kind, text, parse_decimal(text)) {
+                        Ok(v) => (key, v),
+                        Err(e) => {
+                            bad = Some((*c, e.to_string()));
+                            break;
+                        }
                     }
-                    (key, v.unwrap_or(0.0))
                 }
                 Column::Check { key } => match parse_yes_no(text) {
                     Some(v) => (key, v),
@@ -261,6 +257,17 @@ pub(super) fn run(
             Some(p) => store::org_parts::inputs(conn, p)?,
             None => HashMap::new(),
         };
+        if let Some((c, why)) = exceeding(&indicators, &columns, &values, |key| {
+            if part.is_empty() {
+                membership.and_then(|m| stored.get(&(m, key.to_string())).copied())
+            } else {
+                part_stored.get(key).copied()
+            }
+        }) {
+            let column = c.map_or(String::new(), |c| header.cell(c).to_string());
+            preview.reject(row.line, &column, why);
+            continue;
+        }
         if !part.is_empty() {
             what.push_str(&format!(", часть «{part}»"));
         }
@@ -350,16 +357,42 @@ pub(super) fn run(
     Ok(())
 }
 
+/// The first numerator of the row above its denominator (the row's values over the stored ones):
+/// the column of the row's side of the pair (the numerator's when both are in the row), and why.
+fn exceeding(
+    indicators: &[&IndicatorDef],
+    columns: &[(usize, Column)],
+    values: &[(String, f64)],
+    stored: impl Fn(&str) -> Option<f64>,
+) -> Option<(Option<usize>, String)> {
+    let in_row = |key: &str| values.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+    let found = input_check::exceeding(indicators, |key| in_row(key).or_else(|| stored(key)));
+    // A pair already wrong in the database and untouched by this row is not the row's fault.
+    let e = found
+        .into_iter()
+        .find(|e| in_row(&e.numerator.key).is_some() || in_row(&e.denominator.key).is_some())?;
+    let column_of = |key: &str| {
+        columns.iter().find_map(|(c, col)| match col {
+            Column::Input { key: k, .. } if k == key => Some(*c),
+            _ => None,
+        })
+    };
+    let column = in_row(&e.numerator.key)
+        .and(column_of(&e.numerator.key))
+        .or_else(|| column_of(&e.denominator.key));
+    let stored_note = match (
+        in_row(&e.numerator.key).is_none(),
+        in_row(&e.denominator.key).is_none(),
+    ) {
+        (true, _) => format!(" (значение {} — из базы)", e.numerator.key),
+        (_, true) => format!(" (значение {} — из базы)", e.denominator.key),
+        _ => String::new(),
+    };
+    Some((column, format!("{e}{stored_note}")))
+}
+
 fn lookup<'a>(names: &'a HashMap<String, Column>, header: &str) -> Option<&'a Column> {
     names
         .get(&header.trim().to_lowercase())
         .or_else(|| names.get(&normalize(header)))
-}
-
-fn num(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}").replace('.', ",")
-    }
 }

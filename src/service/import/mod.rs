@@ -19,6 +19,7 @@ use rusqlite::Connection;
 
 use crate::exchange::import::{self, Sheet};
 use crate::service::session;
+use crate::store;
 use crate::store::audit::{self, Action, Entry};
 
 /// What a file holds and where it goes.
@@ -64,6 +65,15 @@ pub struct Change {
     pub line: usize,
     pub what: String,
     pub fields: Vec<(String, String, String)>,
+}
+
+/// A field's value in a [`Change`] as a person reads it: a stored date (`2026-12-21`) as
+/// ДД.ММ.ГГГГ, anything else as it is. Changes keep stored values (the audit log records them).
+pub fn shown_value(value: &str) -> std::borrow::Cow<'_, str> {
+    match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(d) if value.len() == 10 => std::borrow::Cow::Owned(d.format("%d.%m.%Y").to_string()),
+        _ => std::borrow::Cow::Borrowed(value),
+    }
 }
 
 /// A row that cannot be imported: file, line, column and the reason in Russian.
@@ -143,6 +153,43 @@ pub fn read(path: &Path) -> anyhow::Result<Sheet> {
     Ok(import::read_file(path)?)
 }
 
+/// Why an import did not happen when another session held the database past the wait.
+pub const BUSY_RU: &str = "база занята: в нее сейчас пишет другой пользователь (другая команда nok или интерфейс), \
+     и ожидание истекло; база не изменена — подождите, пока он закончит, и повторите загрузку";
+
+/// SQLite's errors in Russian: «database is locked» (another writer held the database past the
+/// wait) as [`BUSY_RU`], others as [`store::explain`] words them.
+fn sqlite_ru(e: anyhow::Error) -> anyhow::Error {
+    use rusqlite::ErrorCode as C;
+    let busy = |r: &rusqlite::Error| {
+        matches!(
+            r.sqlite_error_code(),
+            Some(C::DatabaseBusy | C::DatabaseLocked)
+        )
+    };
+    let mut plain = None;
+    for cause in e.chain() {
+        let sql = cause.downcast_ref::<rusqlite::Error>().or_else(|| {
+            match cause.downcast_ref::<store::StoreError>() {
+                Some(store::StoreError::Sql(r)) => Some(r),
+                _ => None,
+            }
+        });
+        if let Some(r) = sql {
+            if busy(r) {
+                return anyhow::anyhow!(BUSY_RU);
+            }
+            if cause.downcast_ref::<rusqlite::Error>().is_some() {
+                plain = Some(format!("ошибка базы данных: {}", store::explain(r)));
+            }
+        }
+    }
+    match plain {
+        Some(msg) => anyhow::anyhow!(msg),
+        None => e,
+    }
+}
+
 /// Checks a file against the database without changing anything.
 pub fn dry_run(
     conn: &mut Connection,
@@ -151,15 +198,29 @@ pub fn dry_run(
     today: chrono::NaiveDate,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
-    let tx = conn.transaction()?;
-    let preview = run(&tx, sheet, kind, today, false, progress)?;
-    tx.rollback()?;
-    Ok(preview)
+    let mut go = || -> anyhow::Result<Preview> {
+        let tx = conn.transaction()?;
+        let preview = run(&tx, sheet, kind, today, false, progress)?;
+        tx.rollback()?;
+        Ok(preview)
+    };
+    go().map_err(sqlite_ru)
 }
 
 /// Imports a file in one transaction. With rejected rows nothing is written unless
 /// `skip_rejected` is set (then the other rows are imported and the rejected ones listed).
 pub fn apply(
+    conn: &mut Connection,
+    sheet: &Sheet,
+    kind: &Kind,
+    today: chrono::NaiveDate,
+    skip_rejected: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Preview> {
+    apply_in_one_transaction(conn, sheet, kind, today, skip_rejected, progress).map_err(sqlite_ru)
+}
+
+fn apply_in_one_transaction(
     conn: &mut Connection,
     sheet: &Sheet,
     kind: &Kind,
@@ -365,4 +426,36 @@ fn need_header(
             }
             Ok(found)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_dates_are_shown_as_people_write_them() {
+        assert_eq!(shown_value("2026-12-21"), "21.12.2026");
+        assert_eq!(shown_value("2026-12-21T10:00"), "2026-12-21T10:00");
+        assert_eq!(shown_value("Иванова"), "Иванова");
+        assert_eq!(shown_value("2026-13-01"), "2026-13-01");
+    }
+
+    #[test]
+    fn database_is_locked_is_said_in_russian() {
+        let locked = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            Some("database is locked".into()),
+        );
+        let e = sqlite_ru(anyhow::Error::from(locked));
+        assert_eq!(e.to_string(), BUSY_RU);
+        let wrapped = sqlite_ru(anyhow::Error::from(store::StoreError::Sql(
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_LOCKED),
+                None,
+            ),
+        )));
+        assert_eq!(wrapped.to_string(), BUSY_RU);
+        let other = sqlite_ru(anyhow::anyhow!("в файле нет колонки"));
+        assert_eq!(other.to_string(), "в файле нет колонки");
+    }
 }

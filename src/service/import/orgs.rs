@@ -1,4 +1,7 @@
-//! `nok import orgs`: organizations matched by ИНН+КПП, then by regNum.
+//! `nok import orgs`: organizations matched by ИНН+КПП, then by regNum. A row whose identifiers
+//! point at different stored organizations (ИНН+КПП at one and regNum at another, a regNum or an
+//! ОГРН of another ИНН) is rejected naming both; the sector of an organization already in cycles
+//! is not changed.
 
 use std::collections::HashMap;
 
@@ -161,10 +164,15 @@ pub(super) fn run(
     let mut existing = store::import::organizations(conn)?;
     let mut by_inn_kpp: HashMap<(String, String), usize> = HashMap::new();
     let mut by_reg: HashMap<String, usize> = HashMap::new();
+    let mut by_ogrn: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, o) in existing.iter().enumerate() {
         by_inn_kpp.insert((o.inn.clone(), o.kpp.clone()), i);
         by_reg.insert(o.reg_num.clone(), i);
+        if !o.ogrn.is_empty() {
+            by_ogrn.entry(o.ogrn.clone()).or_default().push(i);
+        }
     }
+    let mut seen_ogrn: HashMap<String, (usize, String)> = HashMap::new();
     let founders = store::import::authorities_by_inn(conn)?;
     let mut seen_key: HashMap<(String, String), usize> = HashMap::new();
     let mut seen_reg: HashMap<String, usize> = HashMap::new();
@@ -243,14 +251,41 @@ pub(super) fn run(
             );
             continue;
         }
-        let found = (!kpp.is_empty())
+        // Each identifier of the row may point at a stored organization; they must agree.
+        let by_key = (!kpp.is_empty())
             .then(|| by_inn_kpp.get(&key).copied())
-            .flatten()
-            .or_else(|| {
-                (!reg_in.is_empty())
-                    .then(|| by_reg.get(&reg_in).copied())
-                    .flatten()
-            });
+            .flatten();
+        let by_code = (!reg_in.is_empty())
+            .then(|| by_reg.get(&reg_in).copied())
+            .flatten();
+        if let Some(why) = identifier_conflict(&existing, &inn, &kpp, &reg_in, by_key, by_code) {
+            preview.reject(row.line, "", why);
+            continue;
+        }
+        let ogrn_in = get(OGRN);
+        if let Some(why) = ogrn_conflict(&existing, &by_ogrn, &inn, &ogrn_in) {
+            preview.reject(row.line, &col_title(OGRN), why);
+            continue;
+        }
+        if !ogrn_in.is_empty() {
+            match seen_ogrn.get(&ogrn_in) {
+                Some((first, other)) if *other != inn => {
+                    preview.reject(
+                        row.line,
+                        &col_title(OGRN),
+                        format!(
+                            "ОГРН {ogrn_in} уже был в строке {first} у ИНН {other}: один ОГРН — одно юридическое лицо с одним ИНН"
+                        ),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    seen_ogrn.insert(ogrn_in.clone(), (row.line, inn.clone()));
+                }
+            }
+        }
+        let found = by_key.or(by_code);
         let mut rec = match found {
             Some(i) => existing[i].clone(),
             None => OrgRecord {
@@ -318,6 +353,31 @@ pub(super) fn run(
             preview.reject(row.line, &col_title(f), why);
             continue;
         }
+        // The sector of an organization already assessed stays: its cycles are of that sector.
+        if let Some(i) = found
+            && !before.sector.is_empty()
+            && rec.sector != before.sector
+        {
+            let cycles = store::import::org_cycles(conn, before.id)?;
+            if !cycles.is_empty() {
+                let list: Vec<String> = cycles
+                    .iter()
+                    .map(|(id, year)| format!("{id} ({year})"))
+                    .collect();
+                preview.reject(
+                    row.line,
+                    &col_title(SECTOR),
+                    format!(
+                        "сфера организации {} — {}, в файле — {}: организация уже участвует в циклах {} этой сферы, и ее сфера не меняется загрузкой; если это другая организация, дайте ей свои ИНН, КПП и код по Сводному реестру",
+                        org_label(&existing[i]),
+                        sector_name(&before.sector),
+                        sector_name(&rec.sector),
+                        list.join(", ")
+                    ),
+                );
+                continue;
+            }
+        }
         if found.is_none() {
             let missing: Vec<&str> = [
                 (FULL_NAME, &rec.full_name),
@@ -343,7 +403,7 @@ pub(super) fn run(
                 continue;
             }
         }
-        // regNum must stay unique.
+        // regNum must stay unique (checked above; kept as the last guard before writing).
         if let Some(&other) = by_reg.get(&rec.reg_num)
             && Some(other) != found
         {
@@ -351,8 +411,9 @@ pub(super) fn run(
                 row.line,
                 &col_title(REG_NUM),
                 format!(
-                    "код {} уже у другой организации (ИНН {})",
-                    rec.reg_num, existing[other].inn
+                    "код {} уже у другой организации: {}",
+                    rec.reg_num,
+                    org_label(&existing[other])
                 ),
             );
             continue;
@@ -380,6 +441,7 @@ pub(super) fn run(
                 let idx = existing.len();
                 by_inn_kpp.insert((rec.inn.clone(), rec.kpp.clone()), idx);
                 by_reg.insert(rec.reg_num.clone(), idx);
+                by_ogrn.entry(rec.ogrn.clone()).or_default().push(idx);
                 existing.push(rec);
                 preview.added.push(change);
             }
@@ -398,6 +460,17 @@ pub(super) fn run(
                     store::import::update_org(conn, &rec)?;
                     w.audit_change("organization", rec.id, &change)?;
                 }
+                // Keep the indexes true to the organization as it is now.
+                by_inn_kpp.remove(&(before.inn.clone(), before.kpp.clone()));
+                by_inn_kpp.insert((rec.inn.clone(), rec.kpp.clone()), i);
+                by_reg.remove(&before.reg_num);
+                by_reg.insert(rec.reg_num.clone(), i);
+                if before.ogrn != rec.ogrn {
+                    if let Some(v) = by_ogrn.get_mut(&before.ogrn) {
+                        v.retain(|&x| x != i);
+                    }
+                    by_ogrn.entry(rec.ogrn.clone()).or_default().push(i);
+                }
                 existing[i] = rec;
                 preview.changed.push(change);
             }
@@ -405,6 +478,70 @@ pub(super) fn run(
     }
     progress(Progress::Checking { done: total, total });
     Ok(())
+}
+
+/// An organization as named in a conflict: «full name» (ИНН, КПП, код по Сводному реестру).
+fn org_label(o: &OrgRecord) -> String {
+    format!(
+        "«{}» (ИНН {}, КПП {}, код {})",
+        o.full_name, o.inn, o.kpp, o.reg_num
+    )
+}
+
+fn sector_name(code: &str) -> String {
+    Sector::parse(code).map_or_else(|| code.to_string(), |s| s.name_ru().to_string())
+}
+
+/// Why the row's ИНН+КПП and regNum cannot be one organization, if they cannot: they point at two
+/// different stored organizations, or the regNum belongs to an organization with another ИНН (an
+/// organization's ИНН does not change; a new ИНН is another organization).
+fn identifier_conflict(
+    existing: &[OrgRecord],
+    inn: &str,
+    kpp: &str,
+    reg_num: &str,
+    by_key: Option<usize>,
+    by_code: Option<usize>,
+) -> Option<String> {
+    match (by_key, by_code) {
+        (Some(a), Some(b)) if a != b => Some(format!(
+            "ИНН {inn} и КПП {kpp} — организация {}, а код по Сводному реестру {reg_num} — другая организация, {}; одна строка не может менять две организации: исправьте ИНН, КПП или код",
+            org_label(&existing[a]),
+            org_label(&existing[b])
+        )),
+        (None, Some(b)) if existing[b].inn != inn => Some(format!(
+            "код по Сводному реестру {reg_num} принадлежит организации {}, а в строке ИНН {inn}{}: ИНН организации не меняется, строка с другим ИНН — другая организация; исправьте код или ИНН",
+            org_label(&existing[b]),
+            if kpp.is_empty() {
+                String::new()
+            } else {
+                format!(" и КПП {kpp}")
+            }
+        )),
+        _ => None,
+    }
+}
+
+/// Why the row's ОГРН cannot be its: it is stored for an organization with another ИНН (ОГРН and
+/// ИНН name the same legal entity; branches share both).
+fn ogrn_conflict(
+    existing: &[OrgRecord],
+    by_ogrn: &HashMap<String, Vec<usize>>,
+    inn: &str,
+    ogrn: &str,
+) -> Option<String> {
+    if ogrn.is_empty() {
+        return None;
+    }
+    let other = by_ogrn
+        .get(ogrn)?
+        .iter()
+        .map(|&i| &existing[i])
+        .find(|o| o.inn != inn)?;
+    Some(format!(
+        "ОГРН {ogrn} принадлежит организации {}, а в строке ИНН {inn}: один ОГРН — одно юридическое лицо с одним ИНН; исправьте ОГРН или ИНН",
+        org_label(other)
+    ))
 }
 
 fn diff(a: &OrgRecord, b: &OrgRecord) -> Vec<(String, String, String)> {

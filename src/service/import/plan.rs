@@ -7,10 +7,12 @@ use chrono::NaiveDate;
 
 use crate::domain::deadline::{Context, Deadline, Events, Resolution};
 use crate::domain::plan::{Person, PlanRow, PlanStatus};
-use crate::exchange::import::headers::Field;
+use crate::domain::plan_criterion::{self, CriterionError};
+use crate::exchange::import::headers::{Field, HeaderMap};
 use crate::exchange::import::table::{self, Entry};
 use crate::exchange::import::values::{parse_date, roman};
 use crate::exchange::import::{Sheet, executors};
+use crate::service::methodology::Methods;
 use crate::store;
 use crate::store::audit::Action;
 use crate::store::bulk::BulkWriter;
@@ -141,9 +143,14 @@ pub fn parse_person(text: &str) -> Person {
     p
 }
 
-fn criterion_of_section(number: &str) -> Option<String> {
-    let n = roman(number).or_else(|| number.parse().ok())?;
-    (1..=9).contains(&n).then(|| format!("К{n}"))
+/// The criterion of a section heading numbered `number` (`II`, `2`), by the method's criteria.
+fn criterion_of_section(number: &str, criteria: &[String]) -> Result<String, CriterionError> {
+    match roman(number).or_else(|| number.parse().ok()) {
+        Some(n) => plan_criterion::of_section(number, n, criteria),
+        None => Err(CriterionError::Unknown {
+            number: number.to_string(),
+        }),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -159,6 +166,13 @@ pub(super) fn run(
     let conn = w.conn;
     let cycle = store::cycles::get(conn, cycle_id)?
         .ok_or_else(|| anyhow::anyhow!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
+    let methods = Methods::load()?;
+    let criteria: Vec<String> = methods
+        .require(&cycle.methodology)?
+        .criteria
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
     let (at, map) = need_header(sheet, FIELDS, 3)?;
     if map.col(NUMBER).is_none() || map.col(MEASURE).is_none() || map.col(DEADLINE).is_none() {
         anyhow::bail!(
@@ -186,9 +200,39 @@ pub(super) fn run(
         None => None,
     };
     let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
+    // A row with a number cell that is no number, and a measure and a deadline: a plan row with
+    // a wrong number, rejected. Other stray lines («Итого», a signature) are noted.
+    let number_title = col_title(&sheet.rows[at], &map, NUMBER);
+    let bad_numbers: Vec<&(usize, String)> = t
+        .bad_numbers
+        .iter()
+        .filter(|(line, _)| {
+            let body = &sheet.rows[at + 1..];
+            body.binary_search_by_key(line, |r| r.line)
+                .ok()
+                .is_some_and(|i| {
+                    !map.get(&body[i], MEASURE).is_empty()
+                        && !map.get(&body[i], DEADLINE).is_empty()
+                })
+        })
+        .collect();
+    for (line, number) in &bad_numbers {
+        preview.reject(
+            *line,
+            &number_title,
+            format!(
+                "«{number}» — не номер пункта; нужен номер вида 1, 1.2 или 1.2.3 (номер пункта начинается с номера критерия)"
+            ),
+        );
+    }
+    let stray: Vec<&(usize, String)> = t
+        .stray
+        .iter()
+        .filter(|(line, _)| !bad_numbers.iter().any(|(l, _)| l == line))
+        .collect();
     if t.items().next().is_none() {
         // An empty form (the plan's blank as sent with a letter): nothing to add, not an error.
-        for (line, text) in &t.stray {
+        for (line, text) in &stray {
             preview
                 .notes
                 .push(format!("строка {line} пропущена: «{text}»"));
@@ -207,7 +251,7 @@ pub(super) fn run(
     }
     let members = store::import::memberships(conn, cycle_id)?;
     let existing = store::import::plan_rows(conn, cycle_id)?;
-    for (line, text) in &t.stray {
+    for (line, text) in &stray {
         preview
             .notes
             .push(format!("строка {line} пропущена: «{text}»"));
@@ -221,12 +265,8 @@ pub(super) fn run(
     ]
     .map(String::from)
     .to_vec();
-    let col_title = |f: usize| {
-        map.col(f).map_or(FIELDS[f].title.to_string(), |c| {
-            sheet.rows[at].cell(c).to_string()
-        })
-    };
-    let mut criterion_now: Option<String> = None;
+    let col_title = |f: usize| col_title(&sheet.rows[at], &map, f);
+    let mut criterion_now: Option<Result<String, CriterionError>> = None;
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
     let mut bulk = BulkWriter::new(conn);
     let total = t.entries.len() as u64;
@@ -237,7 +277,7 @@ pub(super) fn run(
         });
         let item = match entry {
             Entry::Section { number, .. } => {
-                criterion_now = criterion_of_section(number);
+                criterion_now = Some(criterion_of_section(number, &criteria));
                 continue;
             }
             Entry::Item(item) => item,
@@ -317,16 +357,18 @@ pub(super) fn run(
             preview.reject(item.line, &col_title(DEADLINE), why);
             continue;
         };
-        let criterion = criterion_now.clone().or_else(|| {
-            item.number
-                .split('.')
-                .next()
-                .and_then(criterion_of_section)
-                .filter(|_| item.number.contains('.'))
-        });
-        let Some(criterion) = criterion else {
-            preview.reject(item.line, &col_title(NUMBER), format!("не понятно, к какому критерию относится пункт {}: нужен раздел («I. Открытость…») или номер вида 1.2", item.number));
-            continue;
+        let criterion = match &criterion_now {
+            // Rows under a section that is no criterion of the method go with it.
+            Some(Err(e)) => Err(e.clone()),
+            Some(Ok(section)) => plan_criterion::of_row(&item.number, Some(section), &criteria),
+            None => plan_criterion::of_row(&item.number, None, &criteria),
+        };
+        let criterion = match criterion {
+            Ok(c) => c,
+            Err(e) => {
+                preview.reject(item.line, &col_title(NUMBER), e.to_string());
+                continue;
+            }
         };
         if let Some(first) = seen.insert((org_rec.id, item.number.clone()), item.line) {
             preview.reject(
@@ -410,9 +452,16 @@ pub(super) fn run(
             }
         }
     }
-    let _ = cycle;
+    // Rows with a wrong number were named first: list every rejection in the file's order.
+    preview.rejected.sort_by_key(|r| r.line);
     progress(Progress::Checking { done: total, total });
     Ok(())
+}
+
+/// The header of field `f` as written in the file, or its usual title when the column is absent.
+fn col_title(header: &crate::exchange::import::Row, map: &HeaderMap, f: usize) -> String {
+    map.col(f)
+        .map_or(FIELDS[f].title.to_string(), |c| header.cell(c).to_string())
 }
 
 fn diff(a: &PlanRecord, b: &PlanRecord) -> Vec<(String, String, String)> {

@@ -464,11 +464,10 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
         out.push(("Изменится:".into(), false));
         for c in &p.changed {
             out.push((format!("  строка {}: {}", c.line, c.what), false));
-            out.extend(
-                c.fields
-                    .iter()
-                    .map(|(f, old, new)| (format!("      {f}: {old} → {new}"), false)),
-            );
+            out.extend(c.fields.iter().map(|(f, old, new)| {
+                let (old, new) = (import::shown_value(old), import::shown_value(new));
+                (format!("      {f}: {old} → {new}"), false)
+            }));
         }
     }
     out

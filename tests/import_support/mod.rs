@@ -1,0 +1,104 @@
+//! Helpers shared by the import tests: a small deterministic demo database, valid ИНН and ОГРН
+//! made up by number, and a minimal xlsx workbook built by hand.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
+use nok::service::demo::{DemoOptions, open_or_build};
+use nok::service::methodology::Methods;
+use rusqlite::Connection;
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+/// A demo database of 30 organizations (seed 7) in a fresh folder.
+pub fn demo() -> (tempfile::TempDir, Connection) {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = DemoOptions {
+        orgs: 30,
+        seed: 7,
+        today: today(),
+    };
+    let demo = open_or_build(
+        &dir.path().join("d.sqlite"),
+        &opts,
+        false,
+        &Methods::builtin().unwrap(),
+        &mut |_| {},
+    )
+    .unwrap();
+    (dir, demo.conn)
+}
+
+/// A valid ИНН of an organization, 78…, made from `n`.
+pub fn inn(n: u32) -> String {
+    let s = format!("78{n:07}");
+    let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+    format!("{s}{}", inn10_check_digit(&d.try_into().unwrap()))
+}
+
+/// A valid ОГРН, 1027800…, made from `n`.
+pub fn ogrn(n: u32) -> String {
+    let s = format!("1027800{n:05}");
+    let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+    format!("{s}{}", ogrn_check_digit(&d.try_into().unwrap()))
+}
+
+/// A workbook with one sheet «Организации» of inline strings, as a minimal xlsx. Cells of digits only
+/// (shorter than 15) are numbers, and so is a cell written `число:1E+308`.
+pub fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut buf);
+    let opt = zip::write::SimpleFileOptions::default();
+    let files = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Организации" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ];
+    for (name, body) in files {
+        z.start_file(name, opt).unwrap();
+        z.write_all(body.as_bytes()).unwrap();
+    }
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!("<row r=\"{}\">", r + 1));
+        for (c, v) in row.iter().enumerate() {
+            let col = (b'A' + c as u8) as char;
+            if let Some(number) = v.strip_prefix("число:") {
+                // A numeric cell as Excel stores it, e.g. 1E+308.
+                sheet.push_str(&format!("<c r=\"{col}{}\"><v>{number}</v></c>", r + 1));
+            } else if !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) && v.len() < 15 {
+                sheet.push_str(&format!("<c r=\"{col}{}\"><v>{v}</v></c>", r + 1));
+            } else {
+                sheet.push_str(&format!(
+                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{v}</t></is></c>",
+                    r + 1
+                ));
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    z.start_file("xl/worksheets/sheet1.xml", opt).unwrap();
+    z.write_all(sheet.as_bytes()).unwrap();
+    z.finish().unwrap();
+    buf.into_inner()
+}
