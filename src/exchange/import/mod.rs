@@ -8,6 +8,7 @@
 
 pub mod executors;
 pub mod headers;
+pub mod layout;
 pub mod table;
 mod text;
 pub mod values;
@@ -32,6 +33,9 @@ pub enum Format {
     },
     /// Tab-separated text as copied from a Word or PDF table (no quoting).
     Pasted { encoding: &'static str },
+    /// Text whose columns are parted by runs of spaces (a table extracted from a PDF or a
+    /// scan): cells are cut at the positions where the lines' columns start.
+    Spaced { encoding: &'static str },
     /// A worksheet of an Excel workbook.
     Workbook { sheet: String },
 }
@@ -53,6 +57,9 @@ impl Format {
             Format::Pasted { encoding } => {
                 format!("текст с табуляцией (таблица из документа), кодировка {encoding}")
             }
+            Format::Spaced { encoding } => format!(
+                "текст с колонками из пробелов (таблица из PDF или скана), кодировка {encoding}"
+            ),
             Format::Workbook { sheet } => format!("книга Excel, лист «{sheet}»"),
         }
     }
