@@ -495,7 +495,9 @@ fn row_key(row: &Row) -> String {
 
 /// Whether a row is a numbered item: an item number in the number column and some text beside.
 fn is_item_row(row: &Row, number_column: usize) -> bool {
-    number_in(row.cell(number_column)).is_some() && row.filled().any(|(c, _)| c != number_column)
+    let cell = row.cell(number_column);
+    (number_in(cell).is_some() || glued_section(cell).is_some())
+        && row.filled().any(|(c, _)| c != number_column)
 }
 
 /// The column where item numbers stand: the one with the most rows that hold an item number and

@@ -247,7 +247,20 @@ fn spaced_rows(source: &str, text: &str) -> Result<Vec<Row>, ReadError> {
             edges.push(col);
         }
     }
-    let aligned = edges.len() >= 3;
+    // Aligned when the pieces of most lines start on the edges (pieces parted by random runs
+    // of spaces start anywhere, and only a few land on a shared position by chance).
+    let (mut pieces, mut on_edge) = (0usize, 0usize);
+    for (_, segs) in &lines {
+        if segs.len() >= 2 {
+            for (col, _) in segs.iter().skip(1) {
+                pieces += 1;
+                if edges.iter().any(|e| e.abs_diff(*col) <= 1) {
+                    on_edge += 1;
+                }
+            }
+        }
+    }
+    let aligned = edges.len() >= 3 && on_edge * 10 >= pieces * 8;
     let mut rows = Vec::new();
     for (line, segs) in lines {
         let cells: Vec<String> = if aligned {
