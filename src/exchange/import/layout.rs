@@ -316,7 +316,7 @@ fn near(a: &[char], b: &[char]) -> bool {
 /// Whether a row looks like a header of the table: two or more short cells naming roles, no
 /// item number.
 pub fn header_like(row: &Row, number_column: usize) -> bool {
-    if number_in(row.cell(number_column)).is_some() {
+    if is_item_row(row, number_column) {
         return false;
     }
     let filled: Vec<&str> = row.filled().map(|(_, t)| t).collect();
@@ -327,7 +327,7 @@ pub fn header_like(row: &Row, number_column: usize) -> bool {
         .iter()
         .filter(|t| Role::ALL.iter().any(|r| header_score(t, *r) > 0.0))
         .count();
-    named >= 2 && named * 2 >= filled.len()
+    named >= 2 && named * 3 >= filled.len() * 2
 }
 
 /// Words that begin the name of a body or a position (executors), lower case.
@@ -702,7 +702,7 @@ fn infer_roles(table: &Table, header: &[String], width: usize) -> (Vec<ColumnRol
         .filter(|(c, _)| *c != table.number_column)
         .map(|(_, e)| e.mean_len)
         .fold(0.0, f64::max);
-    // Score of (column, role): header words count double.
+    // Score of (column, role): header words count one and a half times the content.
     let content = |c: usize, role: Role| -> f64 {
         let e = &ev[c];
         if e.filled == 0 {
@@ -714,8 +714,10 @@ fn infer_roles(table: &Table, header: &[String], width: usize) -> (Vec<ColumnRol
                 let long = if longest > 0.0 { e.mean_len / longest } else { 0.0 };
                 (0.6 * long + 0.4 * e.imperative) * fill.min(1.0) - 0.3 * e.executors
             }
-            Role::Deadline => e.deadline - 0.3 * (e.mean_len / 200.0).min(1.0),
-            Role::Executors => e.executors - 0.2 * e.deadline,
+            Role::Deadline => {
+                e.deadline - 0.3 * (e.mean_len / 200.0).min(1.0) - 0.6 * e.executors
+            }
+            Role::Executors => e.executors - 0.6 * e.deadline,
             Role::Indicators => 0.5 * e.percent,
             _ => 0.0,
         }
@@ -731,7 +733,7 @@ fn infer_roles(table: &Table, header: &[String], width: usize) -> (Vec<ColumnRol
             }
             let h = header.get(c).map_or(0.0, |t| header_score(t, role));
             let k = content(c, role);
-            let total = 2.0 * h + k;
+            let total = 1.5 * h + k;
             if total > 0.25 {
                 candidates.push((total, c, role, h, k));
             }
@@ -804,6 +806,28 @@ fn infer_roles(table: &Table, header: &[String], width: usize) -> (Vec<ColumnRol
                 "колонка {} («{}») выбрана по содержанию неуверенно",
                 chosen.column + 1,
                 role.name_ru()
+            ));
+        }
+    }
+    // A header word that the column's content contradicts (a blanked header cell shifts the
+    // others in text parted by spaces).
+    for r in &roles {
+        if matches!(r.role, Role::Number | Role::Other) || header_score(&r.header, r.role) == 0.0 {
+            continue;
+        }
+        let own = content(r.column, r.role);
+        let other = [Role::Measure, Role::Deadline, Role::Executors]
+            .into_iter()
+            .filter(|o| *o != r.role)
+            .find(|o| content(r.column, *o) >= 0.6);
+        if own < 0.1
+            && let Some(o) = other
+        {
+            doubts.push(format!(
+                "заголовок «{}» колонки {} не сходится с ее содержанием (похоже на «{}»)",
+                r.header,
+                r.column + 1,
+                o.name_ru()
             ));
         }
     }

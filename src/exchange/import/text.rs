@@ -229,22 +229,16 @@ fn spaced_rows(source: &str, text: &str) -> Result<Vec<Row>, ReadError> {
             }
         }
     }
-    let need = (multi / 8).max(2);
-    let mut edges: Vec<usize> = Vec::new();
-    // Edges one or two characters apart are one edge (ragged extraction).
-    let counted: Vec<(usize, usize)> = starts.into_iter().collect();
-    for (k, &(col, _)) in counted.iter().enumerate() {
-        let near: usize = counted
-            .iter()
-            .filter(|(c, _)| c.abs_diff(col) <= 1)
-            .map(|(_, n)| n)
-            .sum();
-        let best_here = counted
-            .iter()
-            .filter(|(c, _)| c.abs_diff(col) <= 1)
-            .all(|&(c, n)| n < counted[k].1 || (n == counted[k].1 && c >= col));
-        if near >= need && best_here && edges.last().is_none_or(|&e| col > e + 2) {
-            edges.push(col);
+    let need = 2.max(multi / 20);
+    // Edges one character apart are one edge (ragged extraction): (first, last) position.
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for (&col, &n) in &starts {
+        if n < need {
+            continue;
+        }
+        match edges.last_mut() {
+            Some(e) if col <= e.1 + 1 => e.1 = col,
+            _ => edges.push((col, col)),
         }
     }
     // Aligned when the pieces of most lines start on the edges (pieces parted by random runs
@@ -254,7 +248,7 @@ fn spaced_rows(source: &str, text: &str) -> Result<Vec<Row>, ReadError> {
         if segs.len() >= 2 {
             for (col, _) in segs.iter().skip(1) {
                 pieces += 1;
-                if edges.iter().any(|e| e.abs_diff(*col) <= 1) {
+                if edges.iter().any(|e| e.0 <= col + 1 && *col <= e.1 + 1) {
                     on_edge += 1;
                 }
             }
@@ -266,7 +260,7 @@ fn spaced_rows(source: &str, text: &str) -> Result<Vec<Row>, ReadError> {
         let cells: Vec<String> = if aligned {
             let mut cells: Vec<String> = Vec::new();
             for (col, piece) in segs {
-                let at = edges.iter().rposition(|&e| e <= col + 1).unwrap_or(0);
+                let at = edges.iter().rposition(|e| e.0 <= col + 1).unwrap_or(0);
                 if cells.len() <= at {
                     cells.resize(at + 1, String::new());
                 }
