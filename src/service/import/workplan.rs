@@ -242,11 +242,12 @@ pub(super) fn run(
             }
         }
     };
-    let (old_items, old_sections, old_targets) = if existing.is_some() {
+    let (old_items, old_sections, old_targets, old_fields) = if existing.is_some() {
         (
             store::import::workplan_items(conn, workplan_id)?,
             store::import::workplan_sections(conn, workplan_id)?,
             store::import::targets(conn, workplan_id)?,
+            store::import::work_item_fields(conn, workplan_id)?,
         )
     } else {
         Default::default()
@@ -310,6 +311,20 @@ pub(super) fn run(
                         it.executors.join("; "),
                     ));
                 }
+                let old_extra = old_fields.get(&old.id).cloned().unwrap_or_default();
+                if old_extra != it.extra {
+                    let show = |f: &[(String, String)]| {
+                        f.iter()
+                            .map(|(t, v)| format!("{t}: {v}"))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    };
+                    fields.push((
+                        "Другие колонки".to_string(),
+                        show(&old_extra),
+                        show(&it.extra),
+                    ));
+                }
                 if fields.is_empty() {
                     preview.unchanged += 1;
                     continue;
@@ -326,9 +341,10 @@ pub(super) fn run(
                         &it.measure,
                         &it.form,
                         &it.deadline_text,
-                        None,
+                        due,
                         &it.executors,
                     )?;
+                    store::import::set_work_item_fields(conn, old.id, &it.extra)?;
                     w.audit_change("workplan_item", old.id, &change)?;
                 }
                 preview.changed.push(change);
@@ -358,6 +374,9 @@ pub(super) fn run(
                         completed_on: None,
                         note: String::new(),
                     })?;
+                    if !it.extra.is_empty() {
+                        store::import::set_work_item_fields(conn, id, &it.extra)?;
+                    }
                     w.audit(
                         Action::Insert,
                         "workplan_item",
