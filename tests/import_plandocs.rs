@@ -270,3 +270,78 @@ fn formula_cells_are_rejected_and_a_given_title_brings_its_year() {
     assert!(p.rejected[0].reason.contains("формул"));
     assert!(run(&mut conn, "f.txt", bad.as_bytes(), &kind, &none, true).is_err());
 }
+
+fn plan_target(conn: &Connection) -> (i64, String) {
+    let (cycle, org, inn): (i64, i64, String) = conn
+        .query_row(
+            "SELECT m.cycle_id, o.id, o.inn FROM membership m JOIN organization o ON o.id = m.org_id ORDER BY m.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "DELETE FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2",
+        [cycle, org],
+    )
+    .unwrap();
+    (cycle, inn)
+}
+
+/// An improvement plan pasted without its header: the table is found by its rows; an
+/// impossible date and a criterion that does not exist are named rejections.
+#[test]
+fn an_improvement_plan_without_header() {
+    let (_d, mut conn) = demo();
+    let (cycle, inn) = plan_target(&conn);
+    let kind = Kind::Plan {
+        cycle_id: cycle,
+        org: Some(inn.clone()),
+    };
+    let bytes = std::fs::read(fixture("plan_noheader.txt")).unwrap();
+    let none = Options::default();
+    let p = run(&mut conn, "plan_noheader.txt", &bytes, &kind, &none, false).unwrap();
+    assert!(p.columns_uncertain.is_none(), "{:?}", p.columns_uncertain);
+    let roles: Vec<&str> = p.columns.iter().map(|(_, r, _, _)| r.as_str()).collect();
+    assert_eq!(roles[0], "№", "{:?}", p.columns);
+    assert!(roles.contains(&"срок") && roles.contains(&"исполнители"), "{:?}", p.columns);
+    assert_eq!(p.added.len(), 2, "{p:?}");
+    let rejected: Vec<(usize, &str)> = p
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    assert_eq!(rejected.len(), 2, "{rejected:?}");
+    assert_eq!(rejected[0].0, 11);
+    assert!(rejected[0].1.contains("31.02.2026"), "{rejected:?}");
+    assert_eq!(rejected[1].0, 13);
+    assert!(rejected[1].1.contains("К6"), "{rejected:?}");
+    // Nothing is written while rows are rejected; with --skip-rejected the two good ones are.
+    let sheet = read_bytes("plan_noheader.txt", &bytes).unwrap();
+    assert!(apply_with(&mut conn, &sheet, &kind, &none, today(), false, &mut |_| {}).is_err());
+    let p = apply_with(&mut conn, &sheet, &kind, &none, today(), true, &mut |_| {}).unwrap();
+    assert!(p.applied);
+    let rows: Vec<(String, String, String, String)> = conn
+        .prepare("SELECT p.number, p.criterion, p.planned_date, p.measure FROM plan_row p JOIN organization o ON o.id = p.org_id WHERE p.cycle_id = ?1 AND o.inn = ?2 ORDER BY p.number")
+        .unwrap()
+        .query_map(rusqlite::params![cycle, inn], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "1.1".to_string(),
+                "К1".to_string(),
+                "2026-03-01".to_string(),
+                "Разместить на сайте график приема граждан".to_string()
+            ),
+            (
+                "1.2".to_string(),
+                "К1".to_string(),
+                "2026-03-31".to_string(),
+                "Создать раздел «Часто задаваемые вопросы»".to_string()
+            ),
+        ]
+    );
+}

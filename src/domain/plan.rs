@@ -134,6 +134,13 @@ impl Person {
     }
 }
 
+/// The criterion code («К3») of a plan section or row number's first part: the methodology has
+/// criteria К1–К5 only, so 6 or 9 give none.
+// NOTE for the lead: helper `imports` adds the same rule on its side; merge the two into one.
+pub fn criterion_code(n: u32) -> Option<String> {
+    (1..=5).contains(&n).then(|| format!("К{n}"))
+}
+
 /// A row of an organization's improvement plan for a cycle.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanRow {
@@ -230,6 +237,15 @@ impl PlanRow {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn criteria_are_one_to_five() {
+        assert_eq!(super::criterion_code(1).as_deref(), Some("К1"));
+        assert_eq!(super::criterion_code(5).as_deref(), Some("К5"));
+        assert_eq!(super::criterion_code(0), None);
+        assert_eq!(super::criterion_code(6), None);
+        assert_eq!(super::criterion_code(9), None);
+    }
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

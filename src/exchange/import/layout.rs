@@ -387,7 +387,61 @@ fn executor_like(text: &str) -> bool {
     });
     let first = words[0].to_lowercase();
     let body = BODY_WORDS.iter().any(|b| first.starts_with(b));
-    (initials || body) && words.len() <= 40
+    // «Иванова Анна Петровна, заместитель директора», «Петров Олег Юрьевич, инженер».
+    let patronymic = words.iter().any(|w| {
+        let w = w.trim_end_matches([',', ';']);
+        w.chars().next().is_some_and(char::is_uppercase)
+            && ["вна", "вич", "ична", "ьич"].iter().any(|e| w.ends_with(e))
+    });
+    let position = words.len() <= 12
+        && words.iter().any(|w| {
+            let w = w.to_lowercase();
+            POSITION_WORDS.iter().any(|p| w.starts_with(p))
+        });
+    (initials || body || patronymic || position) && words.len() <= 40
+}
+
+/// Words that name a position anywhere in an executor's cell, lower case.
+const POSITION_WORDS: &[&str] = &[
+    "директор",
+    "заместител",
+    "руководител",
+    "начальник",
+    "инженер",
+    "специалист",
+    "заведующ",
+    "бухгалтер",
+    "методист",
+    "врач",
+    "администратор",
+    "секретар",
+    "председател",
+];
+
+/// Whether a cell names a shortcoming (the basis of a measure): «Нет …», «Отсутствует …».
+fn basis_like(text: &str) -> bool {
+    let first = text
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(first.as_str(), "нет" | "не" | "недостаточно" | "низкая" | "низкий")
+        || first.starts_with("отсутств")
+        || first.starts_with("недостат")
+}
+
+/// Whether a cell states a result: a short past participle («График размещен», «Поручни
+/// установлены»).
+fn result_like(text: &str) -> bool {
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    words.len() <= 8
+        && words.iter().any(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphabetic());
+            w.chars().count() >= 6
+                && ["ен", "ена", "ено", "ены", "ан", "ана", "ано", "аны", "ят", "ют"]
+                    .iter()
+                    .any(|e| w.ends_with(e))
+        })
 }
 
 /// Whether a text opens like a measure: a verbal noun or an infinitive («Размещение»,
@@ -666,6 +720,8 @@ struct Evidence {
     imperative: f64,
     mean_len: f64,
     percent: f64,
+    basis: f64,
+    result: f64,
 }
 
 fn evidence(table: &Table, c: usize) -> Evidence {
@@ -688,6 +744,8 @@ fn evidence(table: &Table, c: usize) -> Evidence {
             let l = t.to_lowercase();
             l.contains('%') || l.starts_with("доля") || l.starts_with("количеств")
         }),
+        basis: share(&basis_like),
+        result: share(&result_like),
     }
 }
 
@@ -719,6 +777,8 @@ fn infer_roles(table: &Table, header: &[String], width: usize) -> (Vec<ColumnRol
             }
             Role::Executors => e.executors - 0.6 * e.deadline,
             Role::Indicators => 0.5 * e.percent,
+            Role::Basis => 0.6 * e.basis - 0.3 * e.imperative,
+            Role::Result => 0.5 * e.result - 0.3 * e.deadline,
             _ => 0.0,
         }
     };
@@ -849,6 +909,8 @@ fn content_note(e: &Evidence, role: Role, n_items: usize) -> String {
             of(e.executors)
         ),
         Role::Indicators => format!("{} ячеек — доли и количества", of(e.percent)),
+        Role::Basis => format!("{} ячеек называют недостаток («Нет…», «Отсутствует…»)", of(e.basis)),
+        Role::Result => format!("{} ячеек — достигнутый результат («… размещен»)", of(e.result)),
         _ => format!("заполнено {} из {n_items}", e.filled),
     }
 }

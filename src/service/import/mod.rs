@@ -288,6 +288,7 @@ fn run(
             sheet,
             *cycle_id,
             org.as_deref(),
+            options.columns.as_deref(),
             today,
             &mut preview,
             progress,

@@ -8,7 +8,10 @@ use chrono::NaiveDate;
 use crate::domain::deadline::{Context, Deadline, Events, Resolution};
 use crate::domain::plan::{Person, PlanRow, PlanStatus};
 use crate::exchange::import::headers::Field;
-use crate::exchange::import::table::{self, Entry};
+use crate::exchange::import::headers::HeaderMap;
+use crate::exchange::import::layout::{self, Role};
+use crate::exchange::import::table::{self, Entry, Item};
+use crate::exchange::import::Format;
 use crate::exchange::import::values::{parse_date, roman};
 use crate::exchange::import::{Sheet, executors};
 use crate::store;
@@ -143,7 +146,132 @@ pub fn parse_person(text: &str) -> Person {
 
 fn criterion_of_section(number: &str) -> Option<String> {
     let n = roman(number).or_else(|| number.parse().ok())?;
-    (1..=9).contains(&n).then(|| format!("К{n}"))
+    crate::domain::plan::criterion_code(n)
+}
+
+/// Never reached: a header search that failed returns its error first.
+fn unreachable_table(sheet: &Sheet) -> anyhow::Result<(Vec<String>, HeaderMap, table::Table)> {
+    anyhow::bail!(
+        "в файле {} не найдена таблица плана: нет строки заголовка и нет строк с номерами пунктов",
+        sheet.source
+    )
+}
+
+/// The plan's table found by what its rows hold (a text document whose header is garbled or
+/// missing), or as a person confirmed it (`--columns`): field titles, the columns as a header
+/// map, and the entries. `None` when no run of numbered rows is found.
+fn by_content(
+    sheet: &Sheet,
+    columns: Option<&[Role]>,
+    preview: &mut Preview,
+) -> anyhow::Result<Option<(Vec<String>, HeaderMap, table::Table)>> {
+    let Some(found) = layout::find(&sheet.rows, 0, sheet.rows.len(), columns) else {
+        return Ok(None);
+    };
+    let field_of = |role: Role| match role {
+        Role::Number => Some(NUMBER),
+        Role::Basis => Some(SHORTCOMING),
+        Role::Measure => Some(MEASURE),
+        Role::Deadline => Some(DEADLINE),
+        Role::Executors => Some(RESPONSIBLE),
+        Role::Result => Some(RESULT),
+        Role::Indicators => Some(INDICATORS),
+        Role::Note | Role::Other => None,
+    };
+    let mut map = HeaderMap {
+        line: found.header_line,
+        columns: vec![None; FIELDS.len()],
+        unknown: Vec::new(),
+    };
+    let mut titles: Vec<String> = FIELDS.iter().map(|f| f.title.to_string()).collect();
+    for r in &found.roles {
+        preview.columns.push((
+            r.column + 1,
+            r.role.name_ru().to_string(),
+            r.header.clone(),
+            r.why.clone(),
+        ));
+        match field_of(r.role) {
+            Some(f) => {
+                map.columns[f] = Some(r.column);
+                if !r.header.is_empty() {
+                    titles[f] = r.header.clone();
+                }
+            }
+            None => map.unknown.push((r.column, r.header.clone())),
+        }
+    }
+    if let Some(why) = &found.uncertain {
+        let suggested: Vec<&str> = {
+            let width = found.roles.iter().map(|r| r.column + 1).max().unwrap_or(0);
+            (0..width)
+                .map(|c| {
+                    found
+                        .roles
+                        .iter()
+                        .find(|r| r.column == c)
+                        .map_or("-", |r| r.role.name_ru())
+                })
+                .collect()
+        };
+        preview.columns_uncertain = Some(format!(
+            "в файле {}: колонки таблицы плана определены неуверенно: {why}. Проверьте (--dry-run) и подтвердите роли колонок слева направо: --columns \"{}\"",
+            sheet.source,
+            suggested.join(",")
+        ));
+    }
+    if map.col(DEADLINE).is_none() {
+        anyhow::bail!(
+            "в файле {}: в таблице плана (строка {}) не найдена колонка сроков; укажите роли колонок: --columns \"№,недостаток,мероприятие,срок,исполнители,результат,показатели\"",
+            sheet.source,
+            found.header_line
+        );
+    }
+    // Sections and items in the order of the document.
+    let mut entries: Vec<(usize, Entry)> = found
+        .sections
+        .iter()
+        .map(|(line, number, title)| {
+            (
+                *line,
+                Entry::Section {
+                    line: *line,
+                    number: number.clone(),
+                    title: title.clone(),
+                },
+            )
+        })
+        .collect();
+    for it in &found.items {
+        let cells = (0..FIELDS.len())
+            .map(|f| match map.col(f) {
+                _ if f == NUMBER => it.number.clone(),
+                Some(c) => it.cells.get(c).cloned().unwrap_or_default(),
+                None => String::new(),
+            })
+            .collect();
+        entries.push((
+            it.line,
+            Entry::Item(Item {
+                line: it.line,
+                last_line: it.last_line,
+                number: it.number.clone(),
+                cells,
+            }),
+        ));
+    }
+    entries.sort_by_key(|(line, e)| (*line, matches!(e, Entry::Item(_))));
+    for (line, text) in &found.dropped {
+        preview
+            .notes
+            .push(format!("строка {line} пропущена (мусор переноса страницы или повтор заголовка): «{text}»"));
+    }
+    let t = table::Table {
+        entries: entries.into_iter().map(|(_, e)| e).collect(),
+        stray: found.stray.clone(),
+        repeated_headers: 0,
+    };
+    Ok(Some((titles, map, t)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -152,6 +280,7 @@ pub(super) fn run(
     sheet: &Sheet,
     cycle_id: i64,
     org: Option<&str>,
+    columns: Option<&[Role]>,
     today: NaiveDate,
     preview: &mut Preview,
     progress: &mut dyn FnMut(Progress),
@@ -159,15 +288,50 @@ pub(super) fn run(
     let conn = w.conn;
     let cycle = store::cycles::get(conn, cycle_id)?
         .ok_or_else(|| anyhow::anyhow!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
-    let (at, map) = need_header(sheet, FIELDS, 3)?;
-    if map.col(NUMBER).is_none() || map.col(MEASURE).is_none() || map.col(DEADLINE).is_none() {
-        anyhow::bail!(
-            "в файле {} в строке заголовка {} нужны колонки «№ п/п», «Наименование мероприятия» и «Плановый срок реализации»",
-            sheet.source,
-            map.line
-        );
+    let (titles, map, t) = match (need_header(sheet, FIELDS, 3), columns) {
+        (Ok((at, map)), None) => {
+            if map.col(NUMBER).is_none()
+                || map.col(MEASURE).is_none()
+                || map.col(DEADLINE).is_none()
+            {
+                anyhow::bail!(
+                    "в файле {} в строке заголовка {} нужны колонки «№ п/п», «Наименование мероприятия» и «Плановый срок реализации»",
+                    sheet.source,
+                    map.line
+                );
+            }
+            note_unknown(preview, &map);
+            let titles: Vec<String> = (0..FIELDS.len())
+                .map(|f| {
+                    map.col(f).map_or(FIELDS[f].title.to_string(), |c| {
+                        sheet.rows[at].cell(c).to_string()
+                    })
+                })
+                .collect();
+            let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
+            (titles, map, t)
+        }
+        // A document whose header is garbled or missing, or whose columns a person
+        // confirmed: the table found by what its rows hold.
+        (found, columns) if columns.is_some() || !matches!(sheet.format, Format::Csv { .. } | Format::Workbook { .. }) => {
+            match by_content(sheet, columns, preview)? {
+                Some(read) => read,
+                None => {
+                    found?;
+                    unreachable_table(sheet)?
+                }
+            }
+        }
+        (found, _) => {
+            found?;
+            unreachable_table(sheet)?
+        }
+    };
+    if let Some(why) = &preview.columns_uncertain
+        && w.write
+    {
+        anyhow::bail!(why.clone());
     }
-    note_unknown(preview, &map);
     let orgs = store::import::organizations(conn)?;
     let by_inn: HashMap<&str, &store::import::OrgRecord> =
         orgs.iter().map(|o| (o.inn.as_str(), o)).collect();
@@ -185,7 +349,6 @@ pub(super) fn run(
         })?),
         None => None,
     };
-    let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
     if t.items().next().is_none() {
         // An empty form (the plan's blank as sent with a letter): nothing to add, not an error.
         for (line, text) in &t.stray {
@@ -221,11 +384,7 @@ pub(super) fn run(
     ]
     .map(String::from)
     .to_vec();
-    let col_title = |f: usize| {
-        map.col(f).map_or(FIELDS[f].title.to_string(), |c| {
-            sheet.rows[at].cell(c).to_string()
-        })
-    };
+    let col_title = |f: usize| titles[f].clone();
     let mut criterion_now: Option<String> = None;
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
     let mut bulk = BulkWriter::new(conn);
@@ -268,9 +427,12 @@ pub(super) fn run(
         if let Some(row) = sheet.rows.iter().find(|r| r.line == item.line)
             && let Some((col, text)) = formula_cells(row)
         {
+            let title = (0..FIELDS.len())
+                .find(|&f| map.col(f) == Some(col))
+                .map_or_else(|| format!("колонка {}", col + 1), |f| titles[f].clone());
             preview.reject(
                 item.line,
-                sheet.rows[at].cell(col),
+                &title,
                 format!("ячейка «{text}» похожа на формулу Excel; уберите знак в начале"),
             );
             continue;
@@ -325,7 +487,18 @@ pub(super) fn run(
                 .filter(|_| item.number.contains('.'))
         });
         let Some(criterion) = criterion else {
-            preview.reject(item.line, &col_title(NUMBER), format!("не понятно, к какому критерию относится пункт {}: нужен раздел («I. Открытость…») или номер вида 1.2", item.number));
+            let head: Option<u32> = item.number.split('.').next().and_then(|h| h.parse().ok());
+            let why = match head {
+                Some(n) if item.number.contains('.') && n > 5 => format!(
+                    "пункт {} относится к критерию К{n}, а критериев пять (К1–К5); исправьте номер",
+                    item.number
+                ),
+                _ => format!(
+                    "не понятно, к какому критерию относится пункт {}: нужен раздел («I. Открытость…») или номер вида 1.2",
+                    item.number
+                ),
+            };
+            preview.reject(item.line, &col_title(NUMBER), why);
             continue;
         };
         if let Some(first) = seen.insert((org_rec.id, item.number.clone()), item.line) {
