@@ -155,8 +155,14 @@ fn corpus(work: &WorkDays) -> Vec<(String, Want, &'static str)> {
     let leads = ["до", "не позднее", "в срок до"];
     let tails: [(&str, Option<Option<Per>>); 6] = [
         ("месяца, следующего за отчетным", Some(None)),
-        ("месяца, следующего за отчетным кварталом", Some(Some(Per::Quarter))),
-        ("месяца, следующего за отчетным месяцем", Some(Some(Per::Month))),
+        (
+            "месяца, следующего за отчетным кварталом",
+            Some(Some(Per::Quarter)),
+        ),
+        (
+            "месяца, следующего за отчетным месяцем",
+            Some(Some(Per::Month)),
+        ),
         ("месяца, следующего за отчетным периодом", Some(None)),
         ("месяца после отчетного квартала", Some(Some(Per::Quarter))),
         ("", None),
@@ -215,26 +221,26 @@ fn corpus(work: &WorkDays) -> Vec<(String, Want, &'static str)> {
             let valid = NaiveDate::from_ymd_opt(YEAR, m, day);
             let want = valid.map_or(Want::Unread, |x| Want::Dates(vec![x]));
             out.push((format!("до {day} {name} {YEAR} года"), want.clone(), "дата"));
-            out.push((
-                format!("до {day:02}.{m:02}.{YEAR}"),
-                want.clone(),
-                "дата",
-            ));
-            out.push((
-                format!("не позднее {day} {name} {YEAR} г."),
-                want,
-                "дата",
-            ));
+            out.push((format!("до {day:02}.{m:02}.{YEAR}"), want.clone(), "дата"));
+            out.push((format!("не позднее {day} {name} {YEAR} г."), want, "дата"));
         }
     }
-    for text in ["до 32.01.2025", "до 15.13.2025", "00.05.2025", "до 31.02.2025"] {
+    for text in [
+        "до 32.01.2025",
+        "до 15.13.2025",
+        "00.05.2025",
+        "до 31.02.2025",
+    ] {
         out.push((text.to_string(), Want::Unread, "дата"));
     }
     // 4. Quarters, half-years, months, years; ranges; impossible numbers.
     for a in 1..=4u32 {
         for b in a..=4u32 {
             for (na, nb) in [
-                (ROMAN[a as usize - 1].to_string(), ROMAN[b as usize - 1].to_string()),
+                (
+                    ROMAN[a as usize - 1].to_string(),
+                    ROMAN[b as usize - 1].to_string(),
+                ),
                 (a.to_string(), b.to_string()),
             ] {
                 let text = if a == b {
@@ -246,7 +252,12 @@ fn corpus(work: &WorkDays) -> Vec<(String, Want, &'static str)> {
             }
         }
     }
-    for bad in ["V квартал 2025", "0 квартал 2025 г.", "5 квартал 2025 года", "III полугодие 2025 г."] {
+    for bad in [
+        "V квартал 2025",
+        "0 квартал 2025 г.",
+        "5 квартал 2025 года",
+        "III полугодие 2025 г.",
+    ] {
         out.push((bad.to_string(), Want::Unread, "квартал"));
     }
     for h in 1..=2u32 {
@@ -265,7 +276,11 @@ fn corpus(work: &WorkDays) -> Vec<(String, Want, &'static str)> {
         for b in (a + 1)..=12u32 {
             if (b - a) % 4 == 1 {
                 out.push((
-                    format!("{} – {} {YEAR} года", MONTHS_NOM[a as usize - 1], MONTHS_NOM[b as usize - 1]),
+                    format!(
+                        "{} – {} {YEAR} года",
+                        MONTHS_NOM[a as usize - 1],
+                        MONTHS_NOM[b as usize - 1]
+                    ),
                     Want::Dates(vec![last_day(YEAR, b)]),
                     "месяц",
                 ));
@@ -274,11 +289,24 @@ fn corpus(work: &WorkDays) -> Vec<(String, Want, &'static str)> {
     }
     out.push(("февраль 1800".into(), Want::Unread, "месяц"));
     for (a, b) in [(2024, 2025), (2025, 2026), (2025, 2027)] {
-        out.push((format!("{a}-{b} гг."), Want::Dates(vec![d(b, 12, 31)]), "годы"));
-        out.push((format!("в течение {a} - {b} г.г."), Want::Dates(vec![d(b, 12, 31)]), "годы"));
+        out.push((
+            format!("{a}-{b} гг."),
+            Want::Dates(vec![d(b, 12, 31)]),
+            "годы",
+        ));
+        out.push((
+            format!("в течение {a} - {b} г.г."),
+            Want::Dates(vec![d(b, 12, 31)]),
+            "годы",
+        ));
     }
     // Ranges of dates.
-    for (d1, m1, d2, m2) in [(1, 3, 30, 4), (10, 1, 20, 2), (1, 9, 31, 12), (15, 6, 15, 7)] {
+    for (d1, m1, d2, m2) in [
+        (1, 3, 30, 4),
+        (10, 1, 20, 2),
+        (1, 9, 31, 12),
+        (15, 6, 15, 7),
+    ] {
         let end = d(YEAR, m2, d2);
         out.push((
             format!(
@@ -306,7 +334,9 @@ fn corpus(work: &WorkDays) -> Vec<(String, Want, &'static str)> {
         for k in [3u32, 5, 10, 30] {
             out.push((
                 format!("в течение {k} дней после {dd:02}.{mm:02}.{yy}"),
-                Want::Dates(vec![from.checked_add_days(Days::new(u64::from(k))).unwrap()]),
+                Want::Dates(vec![
+                    from.checked_add_days(Days::new(u64::from(k))).unwrap(),
+                ]),
                 "после даты",
             ));
             out.push((
@@ -354,7 +384,12 @@ fn corpus(work: &WorkDays) -> Vec<(String, Want, &'static str)> {
         ));
     }
     // 7. Kinds without a date.
-    for t in ["по мере необходимости", "При необходимости", "постоянно", "на постоянной основе"] {
+    for t in [
+        "по мере необходимости",
+        "При необходимости",
+        "постоянно",
+        "на постоянной основе",
+    ] {
         let want = if t.contains("необходимости") {
             Want::AsNeeded
         } else {
@@ -428,6 +463,9 @@ fn grammar_of_deadline_phrases() {
     for m in misread.iter().take(20) {
         println!("  ошибка: {m}");
     }
-    assert!(total >= 300, "the grammar gives hundreds of phrases: {total}");
+    assert!(
+        total >= 300,
+        "the grammar gives hundreds of phrases: {total}"
+    );
     assert!(misread.is_empty(), "{} phrases read wrong", misread.len());
 }

@@ -760,7 +760,8 @@ fn impossible_dates_are_not_guessed() {
         assert!(dl.problem.is_some(), "«{text}» names why: {dl:?}");
         assert_eq!(dl.kind_ru(), "не распознан", "«{text}»");
         assert!(
-            dl.describe(Some((2025, 2025))).starts_with("срок не распознан"),
+            dl.describe(Some((2025, 2025)))
+                .starts_with("срок не распознан"),
             "«{text}»"
         );
         let ctx = ctx_for(d(2025, 6, 1), (2025, 2025), &events);
@@ -788,7 +789,12 @@ fn following_periods_days_of_month_and_dates_after() {
         ),
         (
             "не позднее 20 числа месяца, следующего за отчетным кварталом",
-            vec![d(2025, 4, 20), d(2025, 7, 20), d(2025, 10, 20), d(2026, 1, 20)],
+            vec![
+                d(2025, 4, 20),
+                d(2025, 7, 20),
+                d(2025, 10, 20),
+                d(2026, 1, 20),
+            ],
         ),
         ("после 25.12.2024", vec![d(2024, 12, 25)]),
         ("в течение 10 дней после 25.12.2024", vec![d(2025, 1, 4)]),

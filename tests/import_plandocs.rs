@@ -88,9 +88,7 @@ fn a_table_without_header_laid_out_with_spaces() {
     assert!(roles.contains(&(1, "№")), "{roles:?}");
     assert!(roles.contains(&(2, "мероприятие")), "{roles:?}");
     assert!(
-        p.columns
-            .iter()
-            .all(|(_, _, _, why)| !why.is_empty()),
+        p.columns.iter().all(|(_, _, _, why)| !why.is_empty()),
         "{:?}",
         p.columns
     );
@@ -303,7 +301,11 @@ fn an_improvement_plan_without_header() {
     assert!(p.columns_uncertain.is_none(), "{:?}", p.columns_uncertain);
     let roles: Vec<&str> = p.columns.iter().map(|(_, r, _, _)| r.as_str()).collect();
     assert_eq!(roles[0], "№", "{:?}", p.columns);
-    assert!(roles.contains(&"срок") && roles.contains(&"исполнители"), "{:?}", p.columns);
+    assert!(
+        roles.contains(&"срок") && roles.contains(&"исполнители"),
+        "{:?}",
+        p.columns
+    );
     assert_eq!(p.added.len(), 2, "{p:?}");
     let rejected: Vec<(usize, &str)> = p
         .rejected

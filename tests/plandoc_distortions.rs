@@ -23,10 +23,16 @@ fn check(plan: &Plan, doc: &workplan::WorkplanDoc) -> (usize, usize, Vec<String>
         };
         let mut diffs = Vec::new();
         if got.measure != it.measure {
-            diffs.push(format!("мероприятие «{}» вместо «{}»", got.measure, it.measure));
+            diffs.push(format!(
+                "мероприятие «{}» вместо «{}»",
+                got.measure, it.measure
+            ));
         }
         if got.deadline_text != it.deadline {
-            diffs.push(format!("срок «{}» вместо «{}»", got.deadline_text, it.deadline));
+            diffs.push(format!(
+                "срок «{}» вместо «{}»",
+                got.deadline_text, it.deadline
+            ));
         }
         if got.executors != it.executors {
             diffs.push(format!(

@@ -326,7 +326,11 @@ pub fn work_item_fields(
     )?;
     let mut out: std::collections::HashMap<i64, Vec<(String, String)>> = Default::default();
     let rows = stmt.query_map([workplan_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     for row in rows {
         let (id, title, value) = row?;
@@ -336,7 +340,11 @@ pub fn work_item_fields(
 }
 
 /// Replaces the extra columns of a workplan item.
-pub fn set_work_item_fields(conn: &Connection, item_id: i64, fields: &[(String, String)]) -> Result<()> {
+pub fn set_work_item_fields(
+    conn: &Connection,
+    item_id: i64,
+    fields: &[(String, String)],
+) -> Result<()> {
     conn.prepare_cached("DELETE FROM workplan_item_field WHERE item_id = ?1")?
         .execute([item_id])?;
     for (pos, (title, value)) in fields.iter().enumerate() {

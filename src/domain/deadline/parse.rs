@@ -385,8 +385,10 @@ impl Parser {
 
     /// Where a part found at `i` begins: the count of «2-х раз в год» stands before «раз».
     fn count_start(&self, i: usize, part: &Part) -> usize {
-        if !matches!(part, Part::Recurring(Recurrence::Every(_) | Recurrence::AtLeast { .. }))
-            || !self.word(i).is_some_and(|w| w.starts_with("раз"))
+        if !matches!(
+            part,
+            Part::Recurring(Recurrence::Every(_) | Recurrence::AtLeast { .. })
+        ) || !self.word(i).is_some_and(|w| w.starts_with("раз"))
         {
             return i;
         }
@@ -409,12 +411,12 @@ impl Parser {
 
     /// «по мере необходимости», «при необходимости», «по необходимости».
     fn as_needed(&self, i: usize) -> Option<(Part, usize)> {
-        if self.word_is(i, &["мере"])
-            && self.word_starts(i + 1, &["необходим", "потребност"])
+        if self.word_is(i, &["мере"]) && self.word_starts(i + 1, &["необходим", "потребност"])
         {
             return Some((Part::AsNeeded, i + 2));
         }
-        if self.word_is(i, &["при", "по"]) && self.word_starts(i + 1, &["необходим"]) {
+        if self.word_is(i, &["при", "по"]) && self.word_starts(i + 1, &["необходим"])
+        {
             return Some((Part::AsNeeded, i + 2));
         }
         None
@@ -426,7 +428,8 @@ impl Parser {
             return None;
         };
         let mut j = i + 1;
-        if matches!(self.tok(j), Some(Tok::Dash)) && self.word_is(j + 1, &["го", "е", "ого"]) {
+        if matches!(self.tok(j), Some(Tok::Dash)) && self.word_is(j + 1, &["го", "е", "ого"])
+        {
             j += 2;
         } else if self.word_is(j, &["го", "ого"]) {
             j += 1;
@@ -477,7 +480,8 @@ impl Parser {
         j = self.skip_word(j, &["срок"]);
         if self.word_is(j, &["до", "к"]) {
             j += 1;
-        } else if self.word_is(j, &["не"]) && self.word_is(j + 1, &["позднее", "позже"]) {
+        } else if self.word_is(j, &["не"]) && self.word_is(j + 1, &["позднее", "позже"])
+        {
             j += 2;
         }
         let (day, mut j) = self.day_of_month(j)?;
@@ -897,7 +901,10 @@ impl Parser {
                 if !(1..=31).contains(day)
                     || NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, *day).is_none()
                 {
-                    self.impossible(format!("{day} {} — такой даты нет", self.written(&self.toks[i + 1])));
+                    self.impossible(format!(
+                        "{day} {} — такой даты нет",
+                        self.written(&self.toks[i + 1])
+                    ));
                     return None;
                 }
                 Some((*day, month, year, next))

@@ -139,14 +139,14 @@ pub(super) fn recurrence_dates(r: Recurrence, year: i32) -> Vec<NaiveDate> {
             .into_iter()
             .collect(),
         Recurrence::YearlyQuarter(q) => span_end(Span::Quarters(q, q), year).into_iter().collect(),
-        Recurrence::MonthlyOn { day } => (1..=12)
-            .filter_map(|m| on_day(year, m, day))
-            .collect(),
+        Recurrence::MonthlyOn { day } => (1..=12).filter_map(|m| on_day(year, m, day)).collect(),
         Recurrence::Following {
             per: Per::Year,
             month,
             day,
-        } => on_day(year + 1, month.unwrap_or(1), day).into_iter().collect(),
+        } => on_day(year + 1, month.unwrap_or(1), day)
+            .into_iter()
+            .collect(),
         Recurrence::Following { per, day, .. } => period_ends(per, year)
             .into_iter()
             .filter_map(|end| {

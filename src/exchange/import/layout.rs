@@ -198,7 +198,11 @@ pub fn number_in(cell: &str) -> Option<String> {
     if t.is_empty() || t.chars().count() > 12 {
         return None;
     }
-    if !t.chars().next().is_some_and(|c| c.is_ascii_digit() || matches!(c, 'l' | 'I' | 'І')) {
+    if !t
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, 'l' | 'I' | 'І'))
+    {
         return None;
     }
     let mended: String = t
@@ -420,13 +424,11 @@ const POSITION_WORDS: &[&str] = &[
 
 /// Whether a cell names a shortcoming (the basis of a measure): «Нет …», «Отсутствует …».
 fn basis_like(text: &str) -> bool {
-    let first = text
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    matches!(first.as_str(), "нет" | "не" | "недостаточно" | "низкая" | "низкий")
-        || first.starts_with("отсутств")
+    let first = text.split_whitespace().next().unwrap_or("").to_lowercase();
+    matches!(
+        first.as_str(),
+        "нет" | "не" | "недостаточно" | "низкая" | "низкий"
+    ) || first.starts_with("отсутств")
         || first.starts_with("недостат")
 }
 
@@ -438,9 +440,11 @@ fn result_like(text: &str) -> bool {
         && words.iter().any(|w| {
             let w = w.trim_matches(|c: char| !c.is_alphabetic());
             w.chars().count() >= 6
-                && ["ен", "ена", "ено", "ены", "ан", "ана", "ано", "аны", "ят", "ют"]
-                    .iter()
-                    .any(|e| w.ends_with(e))
+                && [
+                    "ен", "ена", "ено", "ены", "ан", "ана", "ано", "аны", "ят", "ют",
+                ]
+                .iter()
+                .any(|e| w.ends_with(e))
         })
 }
 
@@ -515,10 +519,7 @@ pub fn find(rows: &[Row], from: usize, to: usize, given: Option<&[Role]>) -> Opt
                 .join(" ")
         })
         .collect();
-    let header_keys: Vec<String> = header_rows
-        .iter()
-        .map(|&h| row_key(&body[h]))
-        .collect();
+    let header_keys: Vec<String> = header_rows.iter().map(|&h| row_key(&body[h])).collect();
     let mut table = Table {
         start: from + header_rows.first().copied().unwrap_or(first_item),
         header_line: header_rows
@@ -581,11 +582,7 @@ fn assemble(rows: &[Row], number_column: usize, header_keys: &[String], table: &
             continue;
         }
         let filled: Vec<(usize, &str)> = row.filled().collect();
-        let joined = filled
-            .iter()
-            .map(|(_, t)| *t)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let joined = filled.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(" ");
         for (c, t) in &filled {
             if looks_like_formula(t) {
                 table
@@ -600,10 +597,13 @@ fn assemble(rows: &[Row], number_column: usize, header_keys: &[String], table: &
             continue;
         }
         let number_cell = row.cell(number_column);
-        if filled.len() == 1 && is_junk(&joined) && number_in(&joined).is_none_or(|_| {
-            // A bare number alone on its line is a page number; «3.» is an item.
-            !joined.trim().ends_with('.')
-        }) {
+        if filled.len() == 1
+            && is_junk(&joined)
+            && number_in(&joined).is_none_or(|_| {
+                // A bare number alone on its line is a page number; «3.» is an item.
+                !joined.trim().ends_with('.')
+            })
+        {
             table.dropped.push((row.line, joined));
             continue;
         }
@@ -751,7 +751,11 @@ fn evidence(table: &Table, c: usize) -> Evidence {
 
 /// Roles from header words and content, weighted together; with the reason the roles need a
 /// person's confirmation when the evidence does not settle them.
-fn infer_roles(table: &Table, header: &[String], width: usize) -> (Vec<ColumnRole>, Option<String>) {
+fn infer_roles(
+    table: &Table,
+    header: &[String],
+    width: usize,
+) -> (Vec<ColumnRole>, Option<String>) {
     let n_items = table.items.len().max(1);
     let ev: Vec<Evidence> = (0..width).map(|c| evidence(table, c)).collect();
     let longest = ev
@@ -769,12 +773,14 @@ fn infer_roles(table: &Table, header: &[String], width: usize) -> (Vec<ColumnRol
         let fill = e.filled as f64 / n_items as f64;
         match role {
             Role::Measure => {
-                let long = if longest > 0.0 { e.mean_len / longest } else { 0.0 };
+                let long = if longest > 0.0 {
+                    e.mean_len / longest
+                } else {
+                    0.0
+                };
                 (0.6 * long + 0.4 * e.imperative) * fill.min(1.0) - 0.3 * e.executors
             }
-            Role::Deadline => {
-                e.deadline - 0.3 * (e.mean_len / 200.0).min(1.0) - 0.6 * e.executors
-            }
+            Role::Deadline => e.deadline - 0.3 * (e.mean_len / 200.0).min(1.0) - 0.6 * e.executors,
             Role::Executors => e.executors - 0.6 * e.deadline,
             Role::Indicators => 0.5 * e.percent,
             Role::Basis => 0.6 * e.basis - 0.3 * e.imperative,
@@ -811,7 +817,10 @@ fn infer_roles(table: &Table, header: &[String], width: usize) -> (Vec<ColumnRol
         used.push(role);
         let head = header.get(c).cloned().unwrap_or_default();
         let why = if h > 0.0 && k > 0.3 {
-            format!("по заголовку «{head}» и по содержанию ({})", content_note(&ev[c], role, n_items))
+            format!(
+                "по заголовку «{head}» и по содержанию ({})",
+                content_note(&ev[c], role, n_items)
+            )
         } else if h > 0.0 {
             format!("по заголовку «{head}»")
         } else {
@@ -896,7 +905,13 @@ fn infer_roles(table: &Table, header: &[String], width: usize) -> (Vec<ColumnRol
 }
 
 fn content_note(e: &Evidence, role: Role, n_items: usize) -> String {
-    let of = |share: f64| format!("{} из {}", (share * e.filled as f64).round() as usize, e.filled);
+    let of = |share: f64| {
+        format!(
+            "{} из {}",
+            (share * e.filled as f64).round() as usize,
+            e.filled
+        )
+    };
     match role {
         Role::Measure => format!(
             "самый длинный текст (в среднем {} знаков), {} начинаются как мероприятие",
@@ -909,8 +924,14 @@ fn content_note(e: &Evidence, role: Role, n_items: usize) -> String {
             of(e.executors)
         ),
         Role::Indicators => format!("{} ячеек — доли и количества", of(e.percent)),
-        Role::Basis => format!("{} ячеек называют недостаток («Нет…», «Отсутствует…»)", of(e.basis)),
-        Role::Result => format!("{} ячеек — достигнутый результат («… размещен»)", of(e.result)),
+        Role::Basis => format!(
+            "{} ячеек называют недостаток («Нет…», «Отсутствует…»)",
+            of(e.basis)
+        ),
+        Role::Result => format!(
+            "{} ячеек — достигнутый результат («… размещен»)",
+            of(e.result)
+        ),
         _ => format!("заполнено {} из {n_items}", e.filled),
     }
 }
@@ -921,10 +942,20 @@ mod tests {
 
     #[test]
     fn junk_lines() {
-        for t in ["** **", ".", "—", "- 3 -", "3", "стр. 3", "Страница 3 из 10", "* * *"] {
+        for t in [
+            "** **",
+            ".",
+            "—",
+            "- 3 -",
+            "3",
+            "стр. 3",
+            "Страница 3 из 10",
+            "* * *",
+        ] {
             assert!(is_junk(t), "{t}");
         }
-        for t in ["1.1. Размещение", "Постоянно", "2024 год", "Иванов И.И."] {
+        for t in ["1.1. Размещение", "Постоянно", "2024 год", "Иванов И.И."]
+        {
             assert!(!is_junk(t), "{t}");
         }
     }
@@ -943,7 +974,10 @@ mod tests {
         assert!(header_score("Cpoк испoлнения", Role::Deadline) > 0.0);
         assert!(header_score("Ответственный", Role::Executors) > 0.0);
         assert!(header_score("№ п/п", Role::Number) > 0.0);
-        assert_eq!(header_score("Основание реализации (результат)", Role::Basis), 1.0);
+        assert_eq!(
+            header_score("Основание реализации (результат)", Role::Basis),
+            1.0
+        );
         assert!(header_score("Основание реализации (результат)", Role::Result) < 1.0);
         assert_eq!(header_score("qwzx", Role::Measure), 0.0);
     }

@@ -163,7 +163,10 @@ const SPACE_GAP: usize = 2;
 
 /// The pieces of a line parted by runs of at least [`SPACE_GAP`] spaces: (char column, text).
 fn space_segments(line: &str) -> Vec<(usize, String)> {
-    let chars: Vec<char> = line.chars().map(|c| if c == '\u{a0}' { ' ' } else { c }).collect();
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\u{a0}' { ' ' } else { c })
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {

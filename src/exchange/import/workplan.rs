@@ -244,7 +244,9 @@ pub fn read_with(sheet: &Sheet, columns: Option<&[Role]>) -> Result<WorkplanDoc,
         }
     };
     doc.plan_header_line = table.header_line;
-    let preamble_end = targets.as_ref().map_or(table.start, |t| t.0.min(table.start));
+    let preamble_end = targets
+        .as_ref()
+        .map_or(table.start, |t| t.0.min(table.start));
     read_preamble(&rows[..preamble_end], &mut doc);
     let mut current_section: Option<(usize, String, String)> = None;
     if let (Some((at, map, years)), Some(end)) = (&targets, targets_end) {

@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 
 use crate::domain::deadline::{Context, Deadline, Events, Resolution};
 use crate::domain::plan::{Person, PlanRow, PlanStatus};
+use crate::exchange::import::Format;
 use crate::exchange::import::headers::Field;
 use crate::exchange::import::headers::HeaderMap;
 use crate::exchange::import::layout::{self, Role};
 use crate::exchange::import::table::{self, Entry, Item};
-use crate::exchange::import::Format;
 use crate::exchange::import::values::{parse_date, roman};
 use crate::exchange::import::{Sheet, executors};
 use crate::store;
@@ -262,9 +262,9 @@ fn by_content(
     }
     entries.sort_by_key(|(line, e)| (*line, matches!(e, Entry::Item(_))));
     for (line, text) in &found.dropped {
-        preview
-            .notes
-            .push(format!("строка {line} пропущена (мусор переноса страницы или повтор заголовка): «{text}»"));
+        preview.notes.push(format!(
+            "строка {line} пропущена (мусор переноса страницы или повтор заголовка): «{text}»"
+        ));
     }
     let t = table::Table {
         entries: entries.into_iter().map(|(_, e)| e).collect(),
@@ -313,7 +313,10 @@ pub(super) fn run(
         }
         // A document whose header is garbled or missing, or whose columns a person
         // confirmed: the table found by what its rows hold.
-        (found, columns) if columns.is_some() || !matches!(sheet.format, Format::Csv { .. } | Format::Workbook { .. }) => {
+        (found, columns)
+            if columns.is_some()
+                || !matches!(sheet.format, Format::Csv { .. } | Format::Workbook { .. }) =>
+        {
             match by_content(sheet, columns, preview)? {
                 Some(read) => read,
                 None => {
