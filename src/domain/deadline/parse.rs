@@ -869,19 +869,19 @@ impl Parser {
             }
         }
         // A range: the end date (its year fills the start's, and the other way round).
-        if matches!(self.tok(next), Some(Tok::Dash)) || self.word_is(next, &["по", "до"]) {
-            if let Some((d2, m2, y2, end)) = self.one_date(next + 1) {
-                let y2 = y2.or(year);
-                if y2.is_none() || NaiveDate::from_ymd_opt(y2.unwrap_or(2000), m2, d2).is_some() {
-                    return Some((
-                        Part::Date {
-                            day: d2,
-                            month: m2,
-                            year: y2,
-                        },
-                        end,
-                    ));
-                }
+        if (matches!(self.tok(next), Some(Tok::Dash)) || self.word_is(next, &["по", "до"]))
+            && let Some((d2, m2, y2, end)) = self.one_date(next + 1)
+        {
+            let y2 = y2.or(year);
+            if y2.is_none() || NaiveDate::from_ymd_opt(y2.unwrap_or(2000), m2, d2).is_some() {
+                return Some((
+                    Part::Date {
+                        day: d2,
+                        month: m2,
+                        year: y2,
+                    },
+                    end,
+                ));
             }
         }
         Some((Part::Date { day, month, year }, next))

@@ -64,6 +64,7 @@ pub(super) fn describe_columns(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     w: &Writer<'_>,
     sheet: &Sheet,

@@ -135,6 +135,8 @@ impl Folder {
 
 /// Where the screen is.
 #[derive(Debug, Default)]
+// A preview is the largest stage and there is one stage at a time: no box needed.
+#[allow(clippy::large_enum_variant)]
 enum Stage {
     #[default]
     Menu,
