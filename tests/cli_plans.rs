@@ -442,9 +442,20 @@ fn deadline_prints_the_reading() {
     assert!(text(&out.stderr).contains("не дата"));
 
     // Not recognised: still exit 0, and it says so.
-    let out = nok(&["deadline", "по мере необходимости"], dir.path());
+    let out = nok(&["deadline", "уточняется позднее"], dir.path());
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("срок не распознан"));
+    // An impossible date is not recognised either, with the reason; «по мере необходимости» is
+    // a kind of its own.
+    let out = nok(&["deadline", "до 31.02.2025"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).contains("даты 31.02.2025 нет"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = nok(&["deadline", "по мере необходимости"], dir.path());
+    assert!(text(&out.stdout).contains("Вид: по мере необходимости"));
 
     // Usage errors: exit 2.
     let out = nok(&["deadline"], dir.path());

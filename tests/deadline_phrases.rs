@@ -379,7 +379,8 @@ fn variant_table() -> Vec<(&'static str, Vec<Part>)> {
         // OCR artefacts around the deadline words do no harm.
         ("офицнальном IV квартал 2017 г. саите", vec![q(4, 4, 2017)]),
         // Not deadlines: kept as text, nothing read.
-        ("по мере необходимости", vec![]),
+        // A kind of its own, like «постоянно».
+        ("по мере необходимости", vec![Part::AsNeeded]),
         ("уточняется", vec![]),
         ("", vec![]),
     ]
@@ -418,14 +419,11 @@ fn seed_phrases_are_in_the_seed_files() {
 
 #[test]
 fn unrecognised_text_is_kept_and_flagged() {
-    let dl = Deadline::parse("по мере необходимости");
+    let dl = Deadline::parse("уточняется позднее");
     assert!(!dl.is_recognised());
-    assert_eq!(dl.text, "по мере необходимости");
+    assert_eq!(dl.text, "уточняется позднее");
     assert_eq!(dl.kind_ru(), "не распознан");
-    assert_eq!(
-        dl.describe(None),
-        "срок не распознан: «по мере необходимости»"
-    );
+    assert_eq!(dl.describe(None), "срок не распознан: «уточняется позднее»");
     let events = Events::new();
     let ctx = Context::on(d(2024, 5, 1), &events);
     assert_eq!(dl.resolve(&ctx), Resolution::Unrecognised);
@@ -739,4 +737,110 @@ fn descriptions_in_russian() {
         Deadline::parse("Постоянно").describe(None),
         "постоянно: единого срока нет, мероприятие текущее"
     );
+}
+
+/// Impossible dates and implausible years are «срок не распознан», never a guess (issue 13).
+#[test]
+fn impossible_dates_are_not_guessed() {
+    let events = Events::new();
+    for text in [
+        "до 31.02.2025",
+        "32.13.2025",
+        "V квартал 2025",
+        "0 квартал 2025",
+        "5 квартал 2025 г.",
+        "III полугодие 2025",
+        "февраль 1800",
+        "до 01.12.1800",
+        "31 апреля 2025 года",
+        "до 32 числа месяца, следующего за отчетным кварталом",
+    ] {
+        let dl = Deadline::parse(text);
+        assert!(!dl.is_recognised(), "«{text}»: {dl:?}");
+        assert!(dl.problem.is_some(), "«{text}» names why: {dl:?}");
+        assert_eq!(dl.kind_ru(), "не распознан", "«{text}»");
+        assert!(
+            dl.describe(Some((2025, 2025)))
+                .starts_with("срок не распознан"),
+            "«{text}»"
+        );
+        let ctx = ctx_for(d(2025, 6, 1), (2025, 2025), &events);
+        assert_eq!(dl.resolve(&ctx), Resolution::Unrecognised, "«{text}»");
+    }
+}
+
+/// Phrases common in regional plans but absent from the seeds (issue 17), with dates worked out
+/// by hand for a plan of 2025.
+#[test]
+fn following_periods_days_of_month_and_dates_after() {
+    let events = Events::new();
+    let cases: Vec<(&str, Vec<NaiveDate>)> = vec![
+        (
+            "ежеквартально, до 5 числа месяца, следующего за отчетным",
+            vec![d(2025, 4, 5), d(2025, 7, 5), d(2025, 10, 5), d(2026, 1, 5)],
+        ),
+        (
+            "до 15 января года, следующего за отчетным",
+            vec![d(2026, 1, 15)],
+        ),
+        (
+            "ежемесячно до 10 числа",
+            (1..=12).map(|m| d(2025, m, 10)).collect(),
+        ),
+        (
+            "не позднее 20 числа месяца, следующего за отчетным кварталом",
+            vec![
+                d(2025, 4, 20),
+                d(2025, 7, 20),
+                d(2025, 10, 20),
+                d(2026, 1, 20),
+            ],
+        ),
+        ("после 25.12.2024", vec![d(2024, 12, 25)]),
+        ("в течение 10 дней после 25.12.2024", vec![d(2025, 1, 4)]),
+        ("с 1 марта по 30 апреля 2025 года", vec![d(2025, 4, 30)]),
+        ("01.02.2025 – 31.03.2025", vec![d(2025, 3, 31)]),
+    ];
+    for (text, want) in cases {
+        let dl = Deadline::parse(text);
+        assert!(dl.is_recognised(), "«{text}»: {dl:?}");
+        let ctx = ctx_for(d(2025, 1, 1), (2025, 2025), &events);
+        match dl.resolve(&ctx) {
+            Resolution::Due { all, .. } => assert_eq!(all, want, "«{text}»"),
+            other => panic!("«{text}»: {other:?}"),
+        }
+    }
+    let dl = Deadline::parse("по мере необходимости");
+    assert_eq!(dl.kind_ru(), "по мере необходимости");
+    let ctx = ctx_for(d(2025, 1, 1), (2025, 2025), &events);
+    assert_eq!(dl.resolve(&ctx), Resolution::AsNeeded);
+    assert_eq!(
+        item_state(ItemStatus::Planned, None, &dl, &ctx, 30).label_ru(),
+        "по мере необходимости"
+    );
+    // «после 25.12.2024» is a date, not the name of an event.
+    assert!(
+        !Deadline::parse("в течение 5 дней после 25.12.2024")
+            .parts
+            .iter()
+            .any(|p| matches!(p, Part::AfterEvent { .. }))
+    );
+}
+
+/// A clause nobody reads is never dropped: the reading is flagged and gives no date.
+#[test]
+fn unread_clauses_flag_the_reading() {
+    let events = Events::new();
+    for text in [
+        "ежеквартально до 10 числа последнего месяца квартала",
+        "до 01.03.2025 (приказ № 15)",
+        "IV квартал 2025 г., 3 декада",
+    ] {
+        let dl = Deadline::parse(text);
+        assert!(!dl.is_recognised(), "«{text}»: {dl:?}");
+        assert!(!dl.unread.is_empty(), "«{text}»");
+        assert!(dl.describe(None).contains("не понято"), "«{text}»");
+        let ctx = ctx_for(d(2025, 1, 1), (2025, 2025), &events);
+        assert_eq!(dl.resolve(&ctx), Resolution::Unrecognised, "«{text}»");
+    }
 }

@@ -100,6 +100,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             event.name_ru()
         ),
         Resolution::Continuous => "Срок: нет, мероприятие текущее".to_string(),
+        Resolution::AsNeeded => "Срок: нет, по мере необходимости".to_string(),
         Resolution::Delegated => "Срок: по другому документу".to_string(),
         Resolution::NeedsYear => "Срок: год не указан; укажите год плана: --year ГГГГ".to_string(),
         Resolution::CalendarError(e) => format!("Срок: не вычислен — {e}"),

@@ -61,6 +61,10 @@ enum What {
         /// Организация (ИНН или код по Сводному реестру), если в файле нет колонки ИНН
         #[arg(long, value_name = "ИНН")]
         org: Option<String>,
+        /// Роли колонок таблицы слева направо, если они определены неуверенно: «№», «мероприятие»,
+        /// «срок», «исполнители», «результат», «основание», «показатели», «примечание», «-»
+        #[arg(long, value_name = "РОЛИ")]
+        columns: Option<String>,
     },
     /// План уполномоченного органа (разделы, мероприятия, исполнители, целевые показатели)
     #[command(help_template = LEAF_HELP)]
@@ -73,31 +77,50 @@ enum What {
         /// Название плана, если в файле его нет
         #[arg(long, value_name = "ТЕКСТ")]
         title: Option<String>,
+        /// Роли колонок таблицы мероприятий слева направо, если они определены неуверенно:
+        /// «№», «мероприятие», «срок», «исполнители», «результат», «основание», «показатели»,
+        /// «примечание», «-» (пропустить), например "№,мероприятие,срок,исполнители,результат"
+        #[arg(long, value_name = "РОЛИ")]
+        columns: Option<String>,
     },
 }
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
-    let (common, kind) = match &args.what {
-        What::Orgs { common } => (common, Kind::Orgs),
-        What::Inputs { common, cycle } => (common, Kind::Inputs { cycle_id: *cycle }),
-        What::Plan { common, cycle, org } => (
+    let (common, kind, columns) = match &args.what {
+        What::Orgs { common } => (common, Kind::Orgs, None),
+        What::Inputs { common, cycle } => (common, Kind::Inputs { cycle_id: *cycle }, None),
+        What::Plan {
+            common,
+            cycle,
+            org,
+            columns,
+        } => (
             common,
             Kind::Plan {
                 cycle_id: *cycle,
                 org: org.clone(),
             },
+            columns.as_deref(),
         ),
         What::Workplan {
             common,
             authority,
             title,
+            columns,
         } => (
             common,
             Kind::Workplan {
                 authority: authority.clone(),
                 title: title.clone(),
             },
+            columns.as_deref(),
         ),
+    };
+    let options = svc::Options {
+        columns: columns
+            .map(crate::exchange::import::layout::parse_columns)
+            .transpose()
+            .map_err(anyhow::Error::msg)?,
     };
     let (_, mut conn) = super::open_work_db(ctx)?;
     // An import waits longer than other commands for another writer, and says so.
@@ -124,12 +147,20 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         }
     };
     let result = if common.dry_run {
-        svc::dry_run(&mut conn, &sheet, &kind, ctx.today, &mut on_progress)
-    } else {
-        svc::apply(
+        svc::dry_run_with(
             &mut conn,
             &sheet,
             &kind,
+            &options,
+            ctx.today,
+            &mut on_progress,
+        )
+    } else {
+        svc::apply_with(
+            &mut conn,
+            &sheet,
+            &kind,
+            &options,
             ctx.today,
             common.skip_rejected,
             &mut on_progress,
@@ -156,7 +187,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         print_preview(&mut out, &preview, common.dry_run)?;
     }
-    if common.dry_run && !preview.rejected.is_empty() {
+    if common.dry_run && (!preview.rejected.is_empty() || preview.columns_uncertain.is_some()) {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -212,6 +243,20 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
         p.unchanged,
         p.rejected.len()
     )?;
+    if !p.columns.is_empty() {
+        writeln!(out, "Колонки таблицы мероприятий:")?;
+        for (col, role, header, why) in &p.columns {
+            let header = if header.is_empty() {
+                "без заголовка".to_string()
+            } else {
+                format!("«{}»", clean(header))
+            };
+            writeln!(out, "  {col}: {role} — {header}; {}", clean(why))?;
+        }
+    }
+    if let Some(why) = &p.columns_uncertain {
+        writeln!(out, "  Нужно подтверждение: {}", clean(why))?;
+    }
     for note in &p.notes {
         writeln!(out, "  {}", clean(note))?;
     }

@@ -230,6 +230,7 @@ impl PlanRow {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -324,6 +324,48 @@ pub fn next_item_position(conn: &Connection, workplan_id: i64) -> Result<i64> {
 }
 
 /// Overwrites a measure's text, deadline and executors and bumps its version.
+/// The extra columns of the items of a workplan: item id → (column header, text), in order.
+pub fn work_item_fields(
+    conn: &Connection,
+    workplan_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<(String, String)>>> {
+    let mut stmt = conn.prepare(
+        "SELECT f.item_id, f.title, f.value FROM workplan_item_field f
+         JOIN workplan_item i ON i.id = f.item_id
+         WHERE i.workplan_id = ?1 ORDER BY f.item_id, f.position",
+    )?;
+    let mut out: std::collections::HashMap<i64, Vec<(String, String)>> = Default::default();
+    let rows = stmt.query_map([workplan_id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, title, value) = row?;
+        out.entry(id).or_default().push((title, value));
+    }
+    Ok(out)
+}
+
+/// Replaces the extra columns of a workplan item.
+pub fn set_work_item_fields(
+    conn: &Connection,
+    item_id: i64,
+    fields: &[(String, String)],
+) -> Result<()> {
+    conn.prepare_cached("DELETE FROM workplan_item_field WHERE item_id = ?1")?
+        .execute([item_id])?;
+    for (pos, (title, value)) in fields.iter().enumerate() {
+        conn.prepare_cached(
+            "INSERT INTO workplan_item_field (item_id, position, title, value) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![item_id, pos as i64, title, value])?;
+    }
+    Ok(())
+}
+
 pub fn update_work_item(
     conn: &Connection,
     id: i64,

@@ -62,7 +62,9 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/004_score_parts_packed.sql")),
     M::up(include_str!("migrations/005_plan_approval.sql")),
     M::up(include_str!("migrations/006_export_positions_by_cycle.sql")),
+    // 007 and 009 are merged from other branches.
     M::up(include_str!("migrations/008_org_parts.sql")),
+    M::up(include_str!("migrations/010_workplan_item_fields.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

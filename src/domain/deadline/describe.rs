@@ -126,6 +126,25 @@ fn unit_text(amount: u32, unit: TermUnit) -> String {
 fn part_text(part: &Part, period: Option<(i32, i32)>) -> String {
     match part {
         Part::Continuous => "постоянно: единого срока нет, мероприятие текущее".to_string(),
+        Part::AsNeeded => "по мере необходимости: срока нет".to_string(),
+        Part::AfterDate {
+            amount,
+            unit,
+            day,
+            month,
+            year,
+        } => {
+            let (y, note) = year_note(*year, period);
+            let from = match y.and_then(|y| NaiveDate::from_ymd_opt(y, *month, *day)) {
+                Some(d) => format!("{}{note}", ru(d)),
+                None => format!("{day} {}{note}", month_gen(*month)),
+            };
+            if *amount == 0 {
+                format!("после {from}: срок считается с этой даты")
+            } else {
+                format!("{} после {from}", unit_text(*amount, *unit))
+            }
+        }
         Part::Date { day, month, year } => match year_note(*year, period) {
             (Some(y), note) => match NaiveDate::from_ymd_opt(y, *month, *day) {
                 Some(d) => format!("к дате {}{note}", ru(d)),
@@ -209,6 +228,24 @@ fn recurring_text(r: Recurrence, period: Option<(i32, i32)>) -> String {
             "ежегодно в {} квартале: срок — последний день квартала",
             roman(q)
         ),
+        Recurrence::MonthlyOn { day } => format!("ежемесячно до {day} числа каждого месяца"),
+        Recurrence::Following {
+            per: Per::Year,
+            month,
+            day,
+        } => format!(
+            "до {day} {} года, следующего за отчетным (за каждый год плана)",
+            month_gen(month.unwrap_or(1))
+        ),
+        Recurrence::Following { per, day, .. } => format!(
+            "до {day} числа месяца, следующего за каждым отчетным {}",
+            match per {
+                Per::Month => "месяцем",
+                Per::Quarter => "кварталом",
+                Per::HalfYear => "полугодием",
+                Per::Year => "годом",
+            }
+        ),
     };
     match period {
         Some((a, b)) => {
@@ -229,7 +266,8 @@ fn recurring_text(r: Recurrence, period: Option<(i32, i32)>) -> String {
 fn part_kind(part: &Part) -> &'static str {
     match part {
         Part::Continuous => "постоянно",
-        Part::Date { .. } => "дата",
+        Part::AsNeeded => "по мере необходимости",
+        Part::Date { .. } | Part::AfterDate { .. } => "дата",
         Part::Within { .. } | Part::Years { .. } => "период",
         Part::Recurring(_) => "периодически",
         Part::AfterEvent { .. } => "от события",
@@ -238,7 +276,7 @@ fn part_kind(part: &Part) -> &'static str {
 }
 
 pub(super) fn kind_ru(d: &Deadline) -> String {
-    if d.parts.is_empty() {
+    if !d.is_recognised() {
         return if d.is_empty() {
             "не указан".into()
         } else {
@@ -259,12 +297,28 @@ pub(super) fn kind_ru(d: &Deadline) -> String {
 }
 
 pub(super) fn describe(d: &Deadline, period: Option<(i32, i32)>) -> String {
+    if let Some(why) = &d.problem {
+        return format!("срок не распознан: «{}» — {why}", d.text.trim());
+    }
     if d.parts.is_empty() {
         return if d.is_empty() {
             "срок не указан".to_string()
         } else {
             format!("срок не распознан: «{}»", d.text.trim())
         };
+    }
+    if !d.unread.is_empty() {
+        let read = d
+            .parts
+            .iter()
+            .map(|p| part_text(p, period))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return format!(
+            "срок не распознан: «{}» — не понято: «{}» (прочитано только: {read})",
+            d.text.trim(),
+            d.unread.join(" ")
+        );
     }
     d.parts
         .iter()

@@ -57,6 +57,17 @@ pub enum Recurrence {
     YearlyOn { month: u32, day: u32 },
     /// «IV квартал ежегодно»: by the end of this quarter every year.
     YearlyQuarter(u32),
+    /// «ежемесячно до 10 числа»: on this day of every month (the month's last day when it has
+    /// fewer days).
+    MonthlyOn { day: u32 },
+    /// «до 5 числа месяца, следующего за отчетным (кварталом)», «до 15 января года, следующего за
+    /// отчетным»: after every reporting `per`, on `day` of the month that follows it — or, for a
+    /// year with `month` given, on that day and month of the next year.
+    Following {
+        per: Per,
+        month: Option<u32>,
+        day: u32,
+    },
 }
 
 /// The unit of a term counted from an event.
@@ -124,6 +135,17 @@ impl Event {
 pub enum Part {
     /// «Постоянно», «в течение года»: ongoing, no single due date.
     Continuous,
+    /// «По мере необходимости»: done when needed, no due date (a kind of its own).
+    AsNeeded,
+    /// «после 25.12.2024», «в течение 5 дней после 25.12.2024»: a term from a date written in
+    /// the text (`amount` 0: the date itself); the year may be missing.
+    AfterDate {
+        amount: u32,
+        unit: TermUnit,
+        day: u32,
+        month: u32,
+        year: Option<i32>,
+    },
     /// «до 01.12.2019», «в срок до 10 февраля 2019 года»: a date; the year may be missing.
     Date {
         day: u32,
@@ -153,22 +175,38 @@ pub enum Part {
 pub struct Deadline {
     /// The text as written (kept whole).
     pub text: String,
-    /// What was read, in the order of the text; empty when nothing was.
+    /// What was read, in the order of the text; empty when nothing was (or when the text names
+    /// an impossible deadline, see `problem`).
     pub parts: Vec<Part>,
+    /// Words with deadline meaning (numbers, months, «числа», «отчетным», …) that no form
+    /// read: the reading is incomplete, so it gives no date («срок не распознан»).
+    pub unread: Vec<String>,
+    /// Why the text names an impossible deadline («даты 31.02.2025 нет в календаре», «квартала
+    /// с номером 5 нет», «год 1800 вне допустимого»): nothing is read from it, nothing guessed.
+    pub problem: Option<String>,
 }
 
 impl Deadline {
     /// Reads `text`. Never fails: text that does not read gives no parts.
     pub fn parse(text: &str) -> Deadline {
+        let r = parse::parts(text);
+        let parts = if r.problem.is_some() {
+            Vec::new()
+        } else {
+            r.parts
+        };
         Deadline {
             text: text.to_string(),
-            parts: parse::parts(text),
+            parts,
+            unread: r.unread,
+            problem: r.problem,
         }
     }
 
-    /// Whether anything was read (empty text is not «recognised» either).
+    /// Whether the whole text was read (empty text is not «recognised» either): something was
+    /// read, nothing impossible was named, and no word with deadline meaning was left over.
     pub fn is_recognised(&self) -> bool {
-        !self.parts.is_empty()
+        !self.parts.is_empty() && self.unread.is_empty() && self.problem.is_none()
     }
 
     /// Whether the cell is empty (no deadline written).

@@ -15,6 +15,9 @@ enum Tok {
     Roman(u32),
     /// `ДД.ММ.ГГГГ` (or `ДД.ММ.ГГ`).
     Date(u32, u32, i32),
+    /// Something written as `ДД.ММ.ГГГГ` that is no date (`31.02.2025`, `32.13.2025`) or whose
+    /// year is implausible (`01.12.1800`): the text as written.
+    BadDate(String),
     /// A word, lowercased, with Latin look-alikes in Cyrillic words made Cyrillic.
     Word(String),
     Dash,
@@ -68,6 +71,12 @@ fn roman(word: &str) -> Option<u32> {
         "ii" => Some(2),
         "iii" => Some(3),
         "iv" | "iy" => Some(4),
+        // Past IV only to tell an impossible quarter («V квартал») from noise.
+        "v" => Some(5),
+        "vi" => Some(6),
+        "vii" => Some(7),
+        "viii" => Some(8),
+        "ix" => Some(9),
         _ => None,
     }
 }
@@ -107,13 +116,19 @@ fn tokenize(text: &str) -> Vec<Token> {
                     return None;
                 }
                 let y = num(&mut j);
+                if a.len() > 2 || b.len() > 2 {
+                    return None;
+                }
                 let (d, m): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
                 let y: i32 = match y.len() {
                     2 => 2000 + y.parse::<i32>().ok()?,
                     4 => y.parse().ok()?,
                     _ => return None,
                 };
-                NaiveDate::from_ymd_opt(y, m, d)?;
+                let written: String = chars[start..j].iter().collect();
+                if NaiveDate::from_ymd_opt(y, m, d).is_none() || valid_year(y as u32).is_none() {
+                    return Some((Tok::BadDate(written), j));
+                }
                 Some((Tok::Date(d, m, y), j))
             })();
             match date {
@@ -168,20 +183,34 @@ fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
+/// What was read from a text: the parts, the meaningful words left unread, and why the text
+/// names an impossible deadline (when it does).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Reading {
+    pub parts: Vec<Part>,
+    pub unread: Vec<String>,
+    pub problem: Option<String>,
+}
+
 /// Reads every part of `text`.
-pub(super) fn parts(text: &str) -> Vec<Part> {
+pub(super) fn parts(text: &str) -> Reading {
     let p = Parser {
         chars: text.chars().collect(),
         toks: tokenize(text),
+        problem: std::cell::RefCell::new(None),
     };
     let mut out = Vec::new();
+    let mut used = vec![false; p.toks.len()];
     let mut i = 0;
     while i < p.toks.len() {
         let found = p
             .delegated(i)
             .or_else(|| p.after_event(i))
+            .or_else(|| p.after_date(i))
             .or_else(|| p.continuous(i))
+            .or_else(|| p.as_needed(i))
             .or_else(|| p.recurring(i))
+            .or_else(|| p.day_of(i))
             .or_else(|| p.date(i))
             .or_else(|| p.numbered(i))
             .or_else(|| p.months(i))
@@ -189,6 +218,10 @@ pub(super) fn parts(text: &str) -> Vec<Part> {
             .or_else(|| p.year_end(i));
         match found {
             Some((part, next)) => {
+                let from = p.count_start(i, &part);
+                for u in used.iter_mut().take(next.min(p.toks.len())).skip(from) {
+                    *u = true;
+                }
                 if !out.contains(&part) {
                     out.push(part);
                 }
@@ -197,12 +230,60 @@ pub(super) fn parts(text: &str) -> Vec<Part> {
             None => i += 1,
         }
     }
-    out
+    // A bad date is never read as something else.
+    for t in &p.toks {
+        if let Tok::BadDate(written) = &t.tok {
+            p.impossible(format!("даты {written} нет в календаре"));
+        }
+    }
+    let unread = p
+        .toks
+        .iter()
+        .zip(&used)
+        .filter(|(t, used)| !**used && meaningful(&t.tok))
+        .map(|(t, _)| p.written(t))
+        .collect();
+    let problem = p.problem.into_inner();
+    Reading {
+        parts: out,
+        unread,
+        problem,
+    }
+}
+
+/// A token that carries deadline meaning: left unread, it makes the reading incomplete.
+fn meaningful(tok: &Tok) -> bool {
+    match tok {
+        Tok::Num(_) | Tok::Date(..) | Tok::BadDate(_) | Tok::Roman(_) => true,
+        Tok::Word(w) => {
+            month_of(w).is_some()
+                || w == "кв"
+                || [
+                    "квартал",
+                    "полугод",
+                    "числ",
+                    "рабоч",
+                    "недел",
+                    "месяц",
+                    "следующ",
+                    "отчетн",
+                    "ежемесячн",
+                    "ежекварт",
+                    "ежегодн",
+                    "декад",
+                ]
+                .iter()
+                .any(|stem| w.starts_with(stem))
+        }
+        Tok::Dash => false,
+    }
 }
 
 struct Parser {
     chars: Vec<char>,
     toks: Vec<Token>,
+    /// Why the text names an impossible deadline (the first reason found).
+    problem: std::cell::RefCell<Option<String>>,
 }
 
 /// Month stems: nominative, genitive and prepositional forms all start with these.
@@ -281,6 +362,183 @@ impl Parser {
         self.toks.get(i).map(|t| &t.tok)
     }
 
+    /// Notes that the text names an impossible deadline (the first reason is kept).
+    fn impossible(&self, why: String) {
+        let mut p = self.problem.borrow_mut();
+        if p.is_none() {
+            *p = Some(why);
+        }
+    }
+
+    /// A token as written in the text.
+    fn written(&self, t: &Token) -> String {
+        let end = self
+            .toks
+            .iter()
+            .map(|u| u.start)
+            .find(|&s| s > t.start)
+            .unwrap_or(self.chars.len());
+        let s: String = self.chars[t.start..end].iter().collect();
+        s.trim_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | '(' | ')'))
+            .to_string()
+    }
+
+    /// Where a part found at `i` begins: the count of «2-х раз в год» stands before «раз».
+    fn count_start(&self, i: usize, part: &Part) -> usize {
+        if !matches!(
+            part,
+            Part::Recurring(Recurrence::Every(_) | Recurrence::AtLeast { .. })
+        ) || !self.word(i).is_some_and(|w| w.starts_with("раз"))
+        {
+            return i;
+        }
+        let mut k = i;
+        while k > 0 && i - k < 3 {
+            let counts = match self.tok(k - 1) {
+                Some(Tok::Num(_) | Tok::Dash) => true,
+                Some(Tok::Word(w)) => {
+                    matches!(w.as_str(), "х" | "ух" | "ех" | "x") || number_word(w).is_some()
+                }
+                _ => false,
+            };
+            if !counts {
+                break;
+            }
+            k -= 1;
+        }
+        k
+    }
+
+    /// «по мере необходимости», «при необходимости», «по необходимости».
+    fn as_needed(&self, i: usize) -> Option<(Part, usize)> {
+        if self.word_is(i, &["мере"]) && self.word_starts(i + 1, &["необходим", "потребност"])
+        {
+            return Some((Part::AsNeeded, i + 2));
+        }
+        if self.word_is(i, &["при", "по"]) && self.word_starts(i + 1, &["необходим"])
+        {
+            return Some((Part::AsNeeded, i + 2));
+        }
+        None
+    }
+
+    /// «5 числа», «5-го числа» at `i`: (day, next index). A day past 31 is impossible.
+    fn day_of_month(&self, i: usize) -> Option<(u32, usize)> {
+        let Some(Tok::Num(day)) = self.tok(i) else {
+            return None;
+        };
+        let mut j = i + 1;
+        if matches!(self.tok(j), Some(Tok::Dash)) && self.word_is(j + 1, &["го", "е", "ого"])
+        {
+            j += 2;
+        } else if self.word_is(j, &["го", "ого"]) {
+            j += 1;
+        }
+        if !self.word_starts(j, &["числ"]) {
+            return None;
+        }
+        if !(1..=31).contains(day) {
+            self.impossible(format!("{day} числа не бывает"));
+            return None;
+        }
+        Some((*day, j + 1))
+    }
+
+    /// The reporting period a clause follows: «, следующего за отчетным [кварталом]», «после
+    /// отчетного квартала». Returns (the period if named, next index).
+    fn following_reported(&self, j: usize) -> Option<(Option<Per>, usize)> {
+        let mut k = j;
+        if self.word_starts(k, &["следующ"]) && self.word_is(k + 1, &["за"]) {
+            k += 2;
+        } else if self.word_is(k, &["после"]) {
+            k += 1;
+        } else {
+            return None;
+        }
+        if !self.word_starts(k, &["отчетн"]) {
+            return None;
+        }
+        k += 1;
+        let per = match self.word(k) {
+            Some(w) if w.starts_with("месяц") => Some(Per::Month),
+            Some(w) if w.starts_with("квартал") => Some(Per::Quarter),
+            Some(w) if w.starts_with("полугод") => Some(Per::HalfYear),
+            Some(w) if w.starts_with("год") => Some(Per::Year),
+            _ => None,
+        };
+        if per.is_some() || self.word_starts(k, &["период"]) {
+            k += 1;
+        }
+        Some((per, k))
+    }
+
+    /// A day-of-month clause at `i`: «до 5 числа месяца, следующего за отчетным (кварталом)»,
+    /// «не позднее 20 числа», «до 10-го числа каждого месяца». `every` is the periodicity
+    /// written before it («ежеквартально»), if any.
+    fn day_clause(&self, i: usize, every: Option<Per>) -> Option<(Recurrence, usize)> {
+        let mut j = self.skip_word(i, &["в"]);
+        j = self.skip_word(j, &["срок"]);
+        if self.word_is(j, &["до", "к"]) {
+            j += 1;
+        } else if self.word_is(j, &["не"]) && self.word_is(j + 1, &["позднее", "позже"])
+        {
+            j += 2;
+        }
+        let (day, mut j) = self.day_of_month(j)?;
+        let each = self.word_is(j, &["каждого"]);
+        if each {
+            j += 1;
+        }
+        if self.word_starts(j, &["месяц"]) {
+            j += 1;
+        }
+        if let Some((named, k)) = self.following_reported(j) {
+            let per = named.or(every).unwrap_or(Per::Month);
+            return Some((
+                Recurrence::Following {
+                    per,
+                    month: None,
+                    day,
+                },
+                k,
+            ));
+        }
+        if every == Some(Per::Month) || (each && every.is_none()) {
+            return Some((Recurrence::MonthlyOn { day }, j));
+        }
+        None
+    }
+
+    /// A day-of-month clause with no periodicity word before it.
+    fn day_of(&self, i: usize) -> Option<(Part, usize)> {
+        if !matches!(self.tok(i), Some(Tok::Num(_))) && !self.word_is(i, &["до", "не", "в", "к"])
+        {
+            return None;
+        }
+        let (r, next) = self.day_clause(i, None)?;
+        Some((Part::Recurring(r), next))
+    }
+
+    /// «после 25.12.2024»: a date (the day from which the item runs), not an event.
+    fn after_date(&self, i: usize) -> Option<(Part, usize)> {
+        if !self.word_is(i, &["после"]) {
+            return None;
+        }
+        let (Part::Date { day, month, year }, next) = self.date(i + 1)? else {
+            return None;
+        };
+        Some((
+            Part::AfterDate {
+                amount: 0,
+                unit: TermUnit::Days,
+                day,
+                month,
+                year,
+            },
+            next,
+        ))
+    }
+
     fn word(&self, i: usize) -> Option<&str> {
         match self.tok(i)? {
             Tok::Word(w) => Some(w.as_str()),
@@ -310,7 +568,12 @@ impl Parser {
         let Some(Tok::Num(n)) = self.tok(i) else {
             return None;
         };
-        let y = valid_year(*n)?;
+        let Some(y) = valid_year(*n) else {
+            if (1000..=9999).contains(n) {
+                self.impossible(format!("год {n} вне допустимого (1990–2100)"));
+            }
+            return None;
+        };
         Some((y, self.skip_year_words(i + 1)))
     }
 
@@ -378,6 +641,19 @@ impl Parser {
         };
         if !anchored {
             return None;
+        }
+        // «в течение 5 дней после 25.12.2024»: a term from a date, not from an event.
+        if let Some((Part::Date { day, month, year }, next)) = self.date(j) {
+            return Some((
+                Part::AfterDate {
+                    amount,
+                    unit,
+                    day,
+                    month,
+                    year,
+                },
+                next,
+            ));
         }
         let phrase = self.rest_from(j);
         Some((
@@ -485,18 +761,34 @@ impl Parser {
     /// «ежеквартально», «ежемесячно», «ежегодно (до 1 марта)», «не реже 2-х раз в год».
     fn recurring(&self, i: usize) -> Option<(Part, usize)> {
         let w = self.word(i)?;
-        if w.starts_with("ежеквартальн") {
-            return Some((Part::Recurring(Recurrence::Every(Per::Quarter)), i + 1));
-        }
-        if w.starts_with("ежемесячн") {
-            return Some((Part::Recurring(Recurrence::Every(Per::Month)), i + 1));
+        let every = if w.starts_with("ежеквартальн") {
+            Some(Per::Quarter)
+        } else if w.starts_with("ежемесячн") {
+            Some(Per::Month)
+        } else {
+            None
+        };
+        if let Some(per) = every {
+            // «ежеквартально, до 5 числа месяца, следующего за отчетным».
+            if let Some((r, next)) = self.day_clause(i + 1, Some(per)) {
+                return Some((Part::Recurring(r), next));
+            }
+            return Some((Part::Recurring(Recurrence::Every(per)), i + 1));
         }
         if w.starts_with("ежегодн") {
-            // «ежегодно до 1 марта», «ежегодно в IV квартале».
+            // «ежегодно до 1 марта», «ежегодно в IV квартале», «ежегодно до 15 января года,
+            // следующего за отчетным».
             let j = self.skip_word(i + 1, &["до", "в", "не", "срок"]);
             let j = self.skip_word(j, &["позднее", "срок", "до"]);
-            if let Some((Part::Date { day, month, .. }, next)) = self.date(j) {
-                return Some((Part::Recurring(Recurrence::YearlyOn { month, day }), next));
+            match self.date(j) {
+                Some((Part::Date { day, month, .. }, next)) => {
+                    return Some((Part::Recurring(Recurrence::YearlyOn { month, day }), next));
+                }
+                Some((Part::Recurring(r), next)) => return Some((Part::Recurring(r), next)),
+                _ => {}
+            }
+            if let Some((r, next)) = self.day_clause(i + 1, Some(Per::Year)) {
+                return Some((Part::Recurring(r), next));
             }
             if let Some((
                 Part::Within {
@@ -540,6 +832,11 @@ impl Parser {
             } else {
                 Recurrence::AtLeast { times, per }
             };
+            if let Recurrence::Every(per) = rec
+                && let Some((r, next)) = self.day_clause(i + 3, Some(per))
+            {
+                return Some((Part::Recurring(r), next));
+            }
             return Some((Part::Recurring(rec), i + 3));
         }
         None
@@ -550,33 +847,67 @@ impl Parser {
         (k.saturating_sub(3)..k).any(|j| self.word_is(j, &["реже", "менее"]))
     }
 
-    /// `01.12.2019`; «1 декабря 2019 года»; «10 февраля» (year from the plan).
+    /// `01.12.2019`; «1 декабря 2019 года»; «10 февраля» (year from the plan); a range of dates
+    /// («с 1 марта по 30 апреля 2025 года», «01.02.2025 – 31.03.2025») is due on its last day;
+    /// «до 15 января года, следующего за отчетным» recurs after every reporting year.
     fn date(&self, i: usize) -> Option<(Part, usize)> {
+        let (day, month, year, next) = self.one_date(i)?;
+        // «…, следующего за отчетным (годом)»: after every reporting year.
+        if year.is_none() {
+            let j = self.skip_word(next, &["года", "г"]);
+            if let Some((per, k)) = self.following_reported(j)
+                && matches!(per, None | Some(Per::Year))
+            {
+                return Some((
+                    Part::Recurring(Recurrence::Following {
+                        per: Per::Year,
+                        month: Some(month),
+                        day,
+                    }),
+                    k,
+                ));
+            }
+        }
+        // A range: the end date (its year fills the start's, and the other way round).
+        if (matches!(self.tok(next), Some(Tok::Dash)) || self.word_is(next, &["по", "до"]))
+            && let Some((d2, m2, y2, end)) = self.one_date(next + 1)
+        {
+            let y2 = y2.or(year);
+            if y2.is_none() || NaiveDate::from_ymd_opt(y2.unwrap_or(2000), m2, d2).is_some() {
+                return Some((
+                    Part::Date {
+                        day: d2,
+                        month: m2,
+                        year: y2,
+                    },
+                    end,
+                ));
+            }
+        }
+        Some((Part::Date { day, month, year }, next))
+    }
+
+    /// One date at `i`: (day, month, year if written, next index).
+    fn one_date(&self, i: usize) -> Option<(u32, u32, Option<i32>, usize)> {
         match self.tok(i)? {
-            Tok::Date(d, m, y) => Some((
-                Part::Date {
-                    day: *d,
-                    month: *m,
-                    year: Some(*y),
-                },
-                i + 1,
-            )),
-            Tok::Num(day) if (1..=31).contains(day) => {
+            Tok::Date(d, m, y) => Some((*d, *m, Some(*y), i + 1)),
+            Tok::Num(day) if *day < 100 => {
                 let month = month_of(self.word(i + 1)?)?;
                 let (year, next) = match self.year_at(i + 2) {
                     Some((y, next)) => (Some(y), next),
                     None => (None, i + 2),
                 };
                 // 31 апреля is no date; 29 февраля only in a leap year (2000 if no year yet).
-                NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, *day)?;
-                Some((
-                    Part::Date {
-                        day: *day,
-                        month,
-                        year,
-                    },
-                    next,
-                ))
+                if !(1..=31).contains(day)
+                    || NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, *day).is_none()
+                {
+                    self.impossible(format!(
+                        "{day} {} — такой даты нет",
+                        self.written(&self.toks[i + 1])
+                    ));
+                    return None;
+                }
+                Some((*day, month, year, next))
             }
             _ => None,
         }
@@ -586,7 +917,7 @@ impl Parser {
     fn ordinal_at(&self, i: usize) -> Option<u32> {
         match self.tok(i)? {
             Tok::Roman(n) => Some(*n),
-            Tok::Num(n) if (1..=4).contains(n) => Some(*n),
+            Tok::Num(n) if *n <= 12 => Some(*n),
             Tok::Word(w) => ordinal_word(w),
             _ => None,
         }
@@ -612,7 +943,14 @@ impl Parser {
             return None;
         };
         let max = if per == Per::Quarter { 4 } else { 2 };
-        if from > to || to > max {
+        if from == 0 || from > to || to > max {
+            let what = if per == Per::Quarter {
+                "квартала"
+            } else {
+                "полугодия"
+            };
+            let n = if from == 0 || from > max { from } else { to };
+            self.impossible(format!("{what} с номером {n} нет"));
             return None;
         }
         j += 1;

@@ -81,6 +81,8 @@ pub enum Resolution {
     },
     /// Ongoing, no single due date («постоянно»).
     Continuous,
+    /// Done when needed, no due date («по мере необходимости»).
+    AsNeeded,
     /// A term from an event whose date is not recorded yet.
     AwaitingEvent { event: Event, phrase: String },
     /// The dates are set by another plan.
@@ -137,7 +139,28 @@ pub(super) fn recurrence_dates(r: Recurrence, year: i32) -> Vec<NaiveDate> {
             .into_iter()
             .collect(),
         Recurrence::YearlyQuarter(q) => span_end(Span::Quarters(q, q), year).into_iter().collect(),
+        Recurrence::MonthlyOn { day } => (1..=12).filter_map(|m| on_day(year, m, day)).collect(),
+        Recurrence::Following {
+            per: Per::Year,
+            month,
+            day,
+        } => on_day(year + 1, month.unwrap_or(1), day)
+            .into_iter()
+            .collect(),
+        Recurrence::Following { per, day, .. } => period_ends(per, year)
+            .into_iter()
+            .filter_map(|end| {
+                let next = end.succ_opt()?;
+                on_day(next.year(), next.month(), day)
+            })
+            .collect(),
     }
+}
+
+/// `day` of a month, or the month's last day when it has fewer days («до 30 числа» in
+/// February).
+fn on_day(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day).or_else(|| last_day_of_month(year, month))
 }
 
 /// The date `amount` units after `from`.
@@ -170,6 +193,14 @@ pub(super) fn add_term(
 }
 
 pub(super) fn resolve(d: &Deadline, ctx: &Context<'_>) -> Resolution {
+    // An incomplete or impossible reading gives no date: never a guess.
+    if !d.is_recognised() {
+        return if d.is_empty() {
+            Resolution::Empty
+        } else {
+            Resolution::Unrecognised
+        };
+    }
     let fill = |year: Option<i32>| year.or(ctx.period.map(|p| p.0));
     let (first, last) = ctx.period.unwrap_or((ctx.today.year(), ctx.today.year()));
     let mut dates = Vec::new();
@@ -177,9 +208,24 @@ pub(super) fn resolve(d: &Deadline, ctx: &Context<'_>) -> Resolution {
     let mut recurring = false;
     let mut awaiting: Option<(Event, String)> = None;
     let (mut continuous, mut delegated, mut needs_year) = (false, false, false);
+    let mut as_needed = false;
     for part in &d.parts {
         match part {
             Part::Continuous => continuous = true,
+            Part::AsNeeded => as_needed = true,
+            Part::AfterDate {
+                amount,
+                unit,
+                day,
+                month,
+                year,
+            } => match fill(*year).and_then(|y| NaiveDate::from_ymd_opt(y, *month, *day)) {
+                Some(from) => match add_term(from, *amount, *unit, ctx.calendar) {
+                    Ok(due) => dates.push(due),
+                    Err(e) => return Resolution::CalendarError(e),
+                },
+                None => needs_year = true,
+            },
             Part::Delegated { .. } => delegated = true,
             Part::Date { day, month, year } => match fill(*year) {
                 Some(y) => dates.extend(
@@ -245,6 +291,8 @@ pub(super) fn resolve(d: &Deadline, ctx: &Context<'_>) -> Resolution {
         Resolution::Delegated
     } else if continuous {
         Resolution::Continuous
+    } else if as_needed {
+        Resolution::AsNeeded
     } else if d.is_empty() {
         Resolution::Empty
     } else {

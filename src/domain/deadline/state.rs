@@ -29,6 +29,8 @@ pub enum ItemState {
     AwaitingEvent(Event),
     /// Ongoing work with no single due date («постоянно»).
     Continuous,
+    /// Done when needed, no due date («по мере необходимости»).
+    AsNeeded,
     /// The dates are set by another plan («в сроки, установленные планом»).
     Delegated,
     /// The deadline text could not be read («срок не распознан»), or names no year and the plan
@@ -51,6 +53,7 @@ impl ItemState {
             ItemState::Overdue { days, .. } => format!("просрочено на {days} дн."),
             ItemState::AwaitingEvent(_) => "ждет события".into(),
             ItemState::Continuous => "постоянно".into(),
+            ItemState::AsNeeded => "по мере необходимости".into(),
             ItemState::Delegated => "по срокам другого плана".into(),
             ItemState::Unrecognised => "срок не распознан".into(),
             ItemState::NoDeadline => "срок не указан".into(),
@@ -99,6 +102,7 @@ pub fn item_state(
         Resolution::Due { current, .. } => timing(current, ctx.today, horizon_days),
         Resolution::AwaitingEvent { event, .. } => ItemState::AwaitingEvent(event),
         Resolution::Continuous => ItemState::Continuous,
+        Resolution::AsNeeded => ItemState::AsNeeded,
         Resolution::Delegated => ItemState::Delegated,
         Resolution::NeedsYear | Resolution::CalendarError(_) | Resolution::Unrecognised => {
             ItemState::Unrecognised

@@ -13,6 +13,7 @@
 
 pub mod executors;
 pub mod headers;
+pub mod layout;
 mod sniff;
 pub mod table;
 mod text;
@@ -38,6 +39,9 @@ pub enum Format {
     },
     /// Tab-separated text as copied from a Word or PDF table (no quoting).
     Pasted { encoding: &'static str },
+    /// Text whose columns are parted by runs of spaces (a table extracted from a PDF or a
+    /// scan): cells are cut at the positions where the lines' columns start.
+    Spaced { encoding: &'static str },
     /// A worksheet of an Excel workbook.
     Workbook { sheet: String },
 }
@@ -59,6 +63,9 @@ impl Format {
             Format::Pasted { encoding } => {
                 format!("текст с табуляцией (таблица из документа), кодировка {encoding}")
             }
+            Format::Spaced { encoding } => format!(
+                "текст с колонками из пробелов (таблица из PDF или скана), кодировка {encoding}"
+            ),
             Format::Workbook { sheet } => format!("книга Excel, лист «{sheet}»"),
         }
     }

@@ -8,6 +8,7 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
     let (text, encoding) = decode(source, bytes)?;
     let delimiter = sniff_delimiter(&text);
     let (rows, format) = match delimiter {
+        _ if looks_spaced(&text) => (spaced_rows(source, &text)?, Format::Spaced { encoding }),
         Some(b'\t') | None => (pasted_rows(source, &text)?, Format::Pasted { encoding }),
         Some(d) => (
             csv_rows(source, &text, d)?,
@@ -27,6 +28,135 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
         format,
         rows,
     })
+}
+
+/// Fewest spaces that part two cells of a table laid out with spaces.
+const SPACE_GAP: usize = 2;
+
+/// The pieces of a line parted by runs of at least [`SPACE_GAP`] spaces: (char column, text).
+fn space_segments(line: &str) -> Vec<(usize, String)> {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\u{a0}' { ' ' } else { c })
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == ' ' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while i < chars.len() {
+            if chars[i] == ' ' {
+                let run = chars[i..].iter().take_while(|&&c| c == ' ').count();
+                if run >= SPACE_GAP {
+                    break;
+                }
+                i += run;
+            } else {
+                i += 1;
+                end = i;
+            }
+        }
+        out.push((start, chars[start..end].iter().collect()));
+    }
+    out
+}
+
+/// Whether text without tabs is a table laid out with runs of spaces: at least three lines,
+/// and a fifth of the non-blank ones, have text, a gap of three or more spaces, and more text
+/// (or start indented that far, as a wrapped cell does). CSV does not look like that.
+fn looks_spaced(text: &str) -> bool {
+    if text.contains('\t') {
+        return false;
+    }
+    let (mut lines, mut gapped) = (0usize, 0usize);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        lines += 1;
+        let trimmed = line.trim_end();
+        let indented = trimmed.starts_with("   ");
+        if indented || trimmed.trim_start().contains("   ") {
+            gapped += 1;
+        }
+    }
+    gapped >= 3 && gapped * 5 >= lines
+}
+
+/// A table laid out with spaces: the columns start where many lines have a piece start (the
+/// left edges of a PDF table's columns); each piece goes to the column it starts in. When no
+/// such edges stand out, each piece of a line is the next cell.
+fn spaced_rows(source: &str, text: &str) -> Result<Vec<Row>, ReadError> {
+    let lines: Vec<(usize, Vec<(usize, String)>)> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, space_segments(l.strip_suffix('\r').unwrap_or(l))))
+        .collect();
+    // Left edges shared by lines of several pieces (and the indented pieces of wrapped cells).
+    let mut starts: std::collections::BTreeMap<usize, usize> = Default::default();
+    let mut multi = 0usize;
+    for (_, segs) in &lines {
+        if segs.len() >= 2 || segs.first().is_some_and(|s| s.0 > 0) {
+            multi += 1;
+            for (col, _) in segs {
+                *starts.entry(*col).or_default() += 1;
+            }
+        }
+    }
+    let need = 2.max(multi / 20);
+    // Edges one character apart are one edge (ragged extraction): (first, last) position.
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for (&col, &n) in &starts {
+        if n < need {
+            continue;
+        }
+        match edges.last_mut() {
+            Some(e) if col <= e.1 + 1 => e.1 = col,
+            _ => edges.push((col, col)),
+        }
+    }
+    // Aligned when the pieces of most lines start on the edges (pieces parted by random runs
+    // of spaces start anywhere, and only a few land on a shared position by chance).
+    let (mut pieces, mut on_edge) = (0usize, 0usize);
+    for (_, segs) in &lines {
+        if segs.len() >= 2 {
+            for (col, _) in segs.iter().skip(1) {
+                pieces += 1;
+                if edges.iter().any(|e| e.0 <= col + 1 && *col <= e.1 + 1) {
+                    on_edge += 1;
+                }
+            }
+        }
+    }
+    let aligned = edges.len() >= 3 && on_edge * 10 >= pieces * 8;
+    let mut rows = Vec::new();
+    for (line, segs) in lines {
+        let cells: Vec<String> = if aligned {
+            let mut cells: Vec<String> = Vec::new();
+            for (col, piece) in segs {
+                let at = edges.iter().rposition(|e| e.0 <= col + 1).unwrap_or(0);
+                if cells.len() <= at {
+                    cells.resize(at + 1, String::new());
+                }
+                let cell = &mut cells[at];
+                if !cell.is_empty() {
+                    cell.push(' ');
+                }
+                cell.push_str(&piece);
+            }
+            cells
+        } else {
+            segs.into_iter().map(|(_, p)| p).collect()
+        };
+        let row = Row {
+            line,
+            cells: cells.iter().map(|c| clean_cell(c)).collect(),
+        };
+        check_cells(source, &row)?;
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// Quoted CSV: fields may hold the delimiter, quotes and line breaks inside quotes.

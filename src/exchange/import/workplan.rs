@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use super::headers::{Field, HeaderMap, is_header, map_row, normalize};
-use super::table::{self, Entry};
+use super::layout::{self, ColumnRole, Role};
 use super::values::{item_number, parse_date, parse_decimal, section_heading};
 use super::{Row, Sheet, executors};
 
@@ -63,9 +63,6 @@ pub const PLAN_FIELDS: &[Field] = &[
 ];
 const P_NUMBER: usize = 0;
 const P_MEASURE: usize = 1;
-const P_FORM: usize = 2;
-const P_DEADLINE: usize = 3;
-const P_EXECUTORS: usize = 4;
 
 /// Columns of the table of target indicators (besides the year columns).
 pub const TARGET_FIELDS: &[Field] = &[
@@ -103,6 +100,9 @@ pub struct DocItem {
     pub form: String,
     pub deadline_text: String,
     pub executors: Vec<String>,
+    /// The other columns of the row (основание, показатели, примечание, unknown ones):
+    /// (column header, text), non-empty ones only.
+    pub extra: Vec<(String, String)>,
 }
 
 /// A target indicator with its values by year (a dash = no value).
@@ -146,11 +146,12 @@ pub struct WorkplanDoc {
     pub problems: Vec<Problem>,
     /// Lines inside the tables that were not understood, reported as they are.
     pub stray: Vec<(usize, String)>,
-}
-
-enum Segment {
-    Plan(HeaderMap),
-    Targets(HeaderMap, Vec<(usize, i32, bool)>),
+    /// Lines dropped as page-break and scan junk or repeated headers: (line, text).
+    pub dropped: Vec<(usize, String)>,
+    /// The role of each column of the table of measures and why.
+    pub roles: Vec<ColumnRole>,
+    /// Why the column roles need a person's confirmation (`--columns`), when they do.
+    pub uncertain: Option<String>,
 }
 
 /// Year columns of a target header: (column, year, is an actual value «отчет/факт»).
@@ -196,96 +197,161 @@ fn plan_header(row: &Row) -> Option<HeaderMap> {
 
 /// Reads a plan document. Fails only when there is no table of measures at all.
 pub fn read(sheet: &Sheet) -> Result<WorkplanDoc, String> {
+    read_with(sheet, None)
+}
+
+/// Reads a plan document; `columns` are the column roles a person confirmed (`--columns`).
+/// The table of measures is found by what its rows hold (see [`layout`]); a table of target
+/// indicators by its header with year columns.
+pub fn read_with(sheet: &Sheet, columns: Option<&[Role]>) -> Result<WorkplanDoc, String> {
     let rows = &sheet.rows;
     let mut doc = WorkplanDoc::default();
-    // Where each table starts.
-    let mut starts: Vec<(usize, Segment)> = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        if let Some(m) = plan_header(row) {
-            // A repeated header of the same table is the table reader's business.
-            if !matches!(starts.last(), Some((_, Segment::Plan(_)))) {
-                starts.push((i, Segment::Plan(m)));
+    // The table of target indicators: its header, and where it ends (the header of the plan,
+    // a section heading, or a row whose year cells hold words).
+    let plan_at = rows.iter().position(|r| plan_header(r).is_some());
+    let targets = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| plan_at.is_none_or(|p| *i < p))
+        .find_map(|(i, r)| target_header(r).map(|(m, y)| (i, m, y)));
+    let targets_end = targets.as_ref().map(|(at, _, years)| {
+        (at + 1..rows.len())
+            .find(|&k| ends_targets(&rows[k], years) || plan_at == Some(k))
+            .unwrap_or(rows.len())
+    });
+    let from = match (plan_at, targets_end) {
+        (Some(p), _) => p,
+        (None, Some(e)) => e,
+        (None, None) => 0,
+    };
+    let table = layout::find(rows, from, rows.len(), columns);
+    let table = match (table, plan_at) {
+        (Some(t), _) => t,
+        (None, Some(p)) => {
+            // A header and no numbered rows: an empty form.
+            doc.plan_header_line = rows[p].line;
+            if let Some(m) = plan_header(&rows[p]) {
+                note_unknown(&mut doc, &m);
             }
-        } else if let Some((m, years)) = target_header(row)
-            && !matches!(starts.last(), Some((_, Segment::Targets(..))))
-        {
-            starts.push((i, Segment::Targets(m, years)));
+            read_preamble(&rows[..targets.as_ref().map_or(p, |t| t.0)], &mut doc);
+            return Ok(doc);
         }
+        (None, None) => {
+            return Err(format!(
+                "в файле {} не найдена таблица мероприятий: нет ни строки заголовка с колонками «№ п/п», «Наименование мероприятия», «Срок исполнения», «Ответственные исполнители», ни строк, начинающихся с номера пункта (1, 1.1, 2.) с текстом рядом",
+                sheet.source
+            ));
+        }
+    };
+    doc.plan_header_line = table.header_line;
+    let preamble_end = targets
+        .as_ref()
+        .map_or(table.start, |t| t.0.min(table.start));
+    read_preamble(&rows[..preamble_end], &mut doc);
+    let mut current_section: Option<(usize, String, String)> = None;
+    if let (Some((at, map, years)), Some(end)) = (&targets, targets_end) {
+        note_unknown(&mut doc, map);
+        read_targets(
+            &rows[at + 1..end.min(table.start).max(at + 1)],
+            map,
+            years,
+            &mut doc,
+            &mut current_section,
+        );
     }
-    if !starts.iter().any(|(_, s)| matches!(s, Segment::Plan(_))) {
-        return Err(format!(
-            "в файле {} не найдена таблица мероприятий: нужна строка заголовка с колонками «№ п/п», «Наименование мероприятия», «Срок исполнения», «Ответственные исполнители»",
-            sheet.source
+    let title_of = |role: Role, c: usize| -> String {
+        let header = table
+            .roles
+            .iter()
+            .find(|r| r.column == c)
+            .map(|r| r.header.clone())
+            .unwrap_or_default();
+        if header.is_empty() {
+            match role {
+                Role::Other => format!("колонка {}", c + 1),
+                r => capitalised(r.name_ru()),
+            }
+        } else {
+            header
+        }
+    };
+    for (line, col, text) in &table.formulas {
+        let role = table
+            .roles
+            .iter()
+            .find(|r| r.column == *col)
+            .map_or(Role::Other, |r| r.role);
+        doc.problems.push((
+            *line,
+            title_of(role, *col),
+            format!("ячейка «{text}» похожа на формулу Excel; уберите знак в начале"),
         ));
     }
-    doc.plan_header_line = starts
-        .iter()
-        .find_map(|(_, s)| match s {
-            Segment::Plan(map) => Some(map.line),
-            Segment::Targets(..) => None,
-        })
-        .unwrap_or_default();
-    read_preamble(&rows[..starts[0].0], &mut doc);
-    let mut current_section: Option<(usize, String, String)> = None;
-    for (k, (start, seg)) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(rows.len(), |(s, _)| *s);
-        let body = &rows[start + 1..end];
-        match seg {
-            Segment::Targets(map, years) => {
-                note_unknown(&mut doc, map);
-                read_targets(body, map, years, &mut doc, &mut current_section);
-            }
-            Segment::Plan(map) => {
-                note_unknown(&mut doc, map);
-                let t = table::read(body, map, PLAN_FIELDS, P_NUMBER, 3);
-                doc.stray.extend(t.stray.iter().cloned());
-                for entry in t.entries {
-                    match entry {
-                        Entry::Section {
-                            line,
-                            number,
-                            title,
-                        } => {
-                            current_section = Some((line, number, title));
-                        }
-                        Entry::Item(it) => {
-                            let section = current_section.as_ref().map(|(line, number, title)| {
-                                match doc.sections.iter().position(|s| s.line == *line) {
-                                    Some(p) => p,
-                                    None => {
-                                        doc.sections.push(DocSection {
-                                            line: *line,
-                                            number: number.clone(),
-                                            title: title.clone(),
-                                        });
-                                        doc.sections.len() - 1
-                                    }
-                                }
-                            });
-                            let c = |f: usize| it.cells[f].clone();
-                            if c(P_MEASURE).is_empty() {
-                                doc.problems.push((
-                                    it.line,
-                                    PLAN_FIELDS[P_MEASURE].title.to_string(),
-                                    format!("у пункта {} нет наименования мероприятия", it.number),
-                                ));
-                            }
-                            doc.items.push(DocItem {
-                                line: it.line,
-                                last_line: it.last_line,
-                                number: it.number.clone(),
-                                section,
-                                measure: c(P_MEASURE),
-                                form: c(P_FORM),
-                                deadline_text: c(P_DEADLINE),
-                                executors: executors::split(&c(P_EXECUTORS)),
-                            });
-                        }
-                    }
+    // A heading between the tables («II. План мероприятий») holds the items before the first
+    // heading inside the table.
+    let heading_before = rows[preamble_end..table.start].iter().rev().find_map(|r| {
+        let filled: Vec<&str> = r.filled().map(|(_, t)| t).collect();
+        match filled.as_slice() {
+            [only] => section_heading(only).map(|(n, t)| (r.line, n, t)),
+            _ => None,
+        }
+    });
+    for it in &table.items {
+        let found = it
+            .section
+            .map(|s| table.sections[s].clone())
+            .or_else(|| heading_before.clone());
+        let section = found.map(|(line, number, title)| {
+            match doc.sections.iter().position(|d| d.line == line) {
+                Some(p) => p,
+                None => {
+                    doc.sections.push(DocSection {
+                        line,
+                        number,
+                        title,
+                    });
+                    doc.sections.len() - 1
                 }
             }
+        });
+        let measure = table.cell(it, Role::Measure).to_string();
+        if measure.is_empty() {
+            doc.problems.push((
+                it.line,
+                PLAN_FIELDS[P_MEASURE].title.to_string(),
+                format!("у пункта {} нет наименования мероприятия", it.number),
+            ));
         }
+        let extra: Vec<(String, String)> = table
+            .roles
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.role,
+                    Role::Basis | Role::Indicators | Role::Note | Role::Other
+                )
+            })
+            .filter_map(|r| {
+                let v = it.cells.get(r.column).map_or("", String::as_str);
+                (!v.is_empty()).then(|| (title_of(r.role, r.column), v.to_string()))
+            })
+            .collect();
+        doc.items.push(DocItem {
+            line: it.line,
+            last_line: it.last_line,
+            number: it.number.clone(),
+            section,
+            measure,
+            form: table.cell(it, Role::Result).to_string(),
+            deadline_text: table.cell(it, Role::Deadline).to_string(),
+            executors: executors::split(table.cell(it, Role::Executors)),
+            extra,
+        });
     }
+    doc.stray.extend(table.stray.iter().cloned());
+    doc.dropped = table.dropped.clone();
+    doc.uncertain = table.uncertain.clone();
+    doc.roles = table.roles.clone();
     check_numbers(&mut doc);
     if doc.year_from.is_none() {
         let years: Vec<i32> = doc
@@ -297,6 +363,32 @@ pub fn read(sheet: &Sheet) -> Result<WorkplanDoc, String> {
         doc.year_to = years.iter().max().copied();
     }
     Ok(doc)
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Whether a row ends the table of target indicators: a section heading, a header of the plan
+/// (even a garbled one), or a row whose year cells hold words rather than numbers.
+fn ends_targets(row: &Row, years: &[YearColumn]) -> bool {
+    let filled: Vec<&str> = row.filled().map(|(_, t)| t).collect();
+    if let [only] = filled.as_slice()
+        && section_heading(only).is_some()
+    {
+        return true;
+    }
+    if layout::header_like(row, 0) {
+        return true;
+    }
+    years.iter().any(|&(c, _, _)| {
+        let t = row.cell(c);
+        t.chars().filter(|c| c.is_alphabetic()).count() > 3
+    })
 }
 
 fn note_unknown(doc: &mut WorkplanDoc, map: &HeaderMap) {
@@ -372,7 +464,7 @@ fn read_preamble(rows: &[Row], doc: &mut WorkplanDoc) {
 }
 
 /// «на период 2016-2018 годов» → (2016, 2018); «в 2024 году» → (2024, 2024).
-fn years_in(text: &str) -> (Option<i32>, Option<i32>) {
+pub fn years_in(text: &str) -> (Option<i32>, Option<i32>) {
     let mut years = Vec::new();
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;

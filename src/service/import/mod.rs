@@ -49,6 +49,14 @@ impl Kind {
     }
 }
 
+/// What a person confirmed about a file before importing it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Options {
+    /// The roles of the columns of a plan document's table of measures, left to right
+    /// (`--columns "№,мероприятие,срок,исполнители,результат"`); `None`: inferred.
+    pub columns: Option<Vec<import::layout::Role>>,
+}
+
 /// Where an import is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
@@ -116,6 +124,10 @@ pub struct Preview {
     pub unknown_columns: Vec<(usize, usize, String)>,
     /// Other things worth reading (skipped lines, the title found, …).
     pub notes: Vec<String>,
+    /// How the columns of a plan document were read: (column 1-based, role, header, why).
+    pub columns: Vec<(usize, String, String, String)>,
+    /// Why the column roles need confirmation (`--columns`), when they do.
+    pub columns_uncertain: Option<String>,
     /// The rows as read, for `--format csv`: headers, then rows (organizations and inputs fill
     /// the rows in a dry run only, to keep a large import small in memory).
     pub as_read: (Vec<String>, Vec<Vec<String>>),
@@ -198,9 +210,21 @@ pub fn dry_run(
     today: chrono::NaiveDate,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
+    dry_run_with(conn, sheet, kind, &Options::default(), today, progress)
+}
+
+/// [`dry_run`] with what a person confirmed.
+pub fn dry_run_with(
+    conn: &mut Connection,
+    sheet: &Sheet,
+    kind: &Kind,
+    options: &Options,
+    today: chrono::NaiveDate,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Preview> {
     let mut go = || -> anyhow::Result<Preview> {
         let tx = conn.transaction()?;
-        let preview = run(&tx, sheet, kind, today, false, progress)?;
+        let preview = run(&tx, sheet, kind, options, today, false, progress)?;
         tx.rollback()?;
         Ok(preview)
     };
@@ -217,13 +241,36 @@ pub fn apply(
     skip_rejected: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
-    apply_in_one_transaction(conn, sheet, kind, today, skip_rejected, progress).map_err(sqlite_ru)
+    apply_with(
+        conn,
+        sheet,
+        kind,
+        &Options::default(),
+        today,
+        skip_rejected,
+        progress,
+    )
+}
+
+/// [`apply`] with what a person confirmed.
+pub fn apply_with(
+    conn: &mut Connection,
+    sheet: &Sheet,
+    kind: &Kind,
+    options: &Options,
+    today: chrono::NaiveDate,
+    skip_rejected: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Preview> {
+    apply_in_one_transaction(conn, sheet, kind, options, today, skip_rejected, progress)
+        .map_err(sqlite_ru)
 }
 
 fn apply_in_one_transaction(
     conn: &mut Connection,
     sheet: &Sheet,
     kind: &Kind,
+    options: &Options,
     today: chrono::NaiveDate,
     skip_rejected: bool,
     progress: &mut dyn FnMut(Progress),
@@ -232,7 +279,7 @@ fn apply_in_one_transaction(
     // once with «database is locked» when another session committed in between (SQLite cannot
     // wait for a newer snapshot); BEGIN IMMEDIATE waits its turn within the busy timeout.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut preview = run(&tx, sheet, kind, today, true, progress)?;
+    let mut preview = run(&tx, sheet, kind, options, today, true, progress)?;
     if !preview.rejected.is_empty() && !skip_rejected {
         tx.rollback()?;
         return Err(rejected_error(&preview));
@@ -289,6 +336,7 @@ fn run(
     conn: &Connection,
     sheet: &Sheet,
     kind: &Kind,
+    options: &Options,
     today: chrono::NaiveDate,
     write: bool,
     progress: &mut dyn FnMut(Progress),
@@ -303,6 +351,7 @@ fn run(
             sheet,
             *cycle_id,
             org.as_deref(),
+            options.columns.as_deref(),
             today,
             &mut preview,
             progress,
@@ -312,6 +361,7 @@ fn run(
             sheet,
             authority,
             title.as_deref(),
+            options.columns.as_deref(),
             today,
             &mut preview,
             progress,

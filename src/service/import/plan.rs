@@ -8,8 +8,10 @@ use chrono::NaiveDate;
 use crate::domain::deadline::{Context, Deadline, Events, Resolution};
 use crate::domain::plan::{Person, PlanRow, PlanStatus};
 use crate::domain::plan_criterion::{self, CriterionError};
+use crate::exchange::import::Format;
 use crate::exchange::import::headers::{Field, HeaderMap};
-use crate::exchange::import::table::{self, Entry};
+use crate::exchange::import::layout::{self, Role};
+use crate::exchange::import::table::{self, Entry, Item};
 use crate::exchange::import::values::{parse_date, roman};
 use crate::exchange::import::{Sheet, executors};
 use crate::service::methodology::Methods;
@@ -153,12 +155,139 @@ fn criterion_of_section(number: &str, criteria: &[String]) -> Result<String, Cri
     }
 }
 
+/// Never reached: a header search that failed returns its error first.
+fn unreachable_table(sheet: &Sheet) -> anyhow::Result<(Vec<String>, HeaderMap, table::Table)> {
+    anyhow::bail!(
+        "в файле {} не найдена таблица плана: нет строки заголовка и нет строк с номерами пунктов",
+        sheet.source
+    )
+}
+
+/// The plan's table found by what its rows hold (a text document whose header is garbled or
+/// missing), or as a person confirmed it (`--columns`): field titles, the columns as a header
+/// map, and the entries. `None` when no run of numbered rows is found.
+fn by_content(
+    sheet: &Sheet,
+    columns: Option<&[Role]>,
+    preview: &mut Preview,
+) -> anyhow::Result<Option<(Vec<String>, HeaderMap, table::Table)>> {
+    let Some(found) = layout::find(&sheet.rows, 0, sheet.rows.len(), columns) else {
+        return Ok(None);
+    };
+    let field_of = |role: Role| match role {
+        Role::Number => Some(NUMBER),
+        Role::Basis => Some(SHORTCOMING),
+        Role::Measure => Some(MEASURE),
+        Role::Deadline => Some(DEADLINE),
+        Role::Executors => Some(RESPONSIBLE),
+        Role::Result => Some(RESULT),
+        Role::Indicators => Some(INDICATORS),
+        Role::Note | Role::Other => None,
+    };
+    let mut map = HeaderMap {
+        line: found.header_line,
+        columns: vec![None; FIELDS.len()],
+        unknown: Vec::new(),
+    };
+    let mut titles: Vec<String> = FIELDS.iter().map(|f| f.title.to_string()).collect();
+    for r in &found.roles {
+        preview.columns.push((
+            r.column + 1,
+            r.role.name_ru().to_string(),
+            r.header.clone(),
+            r.why.clone(),
+        ));
+        match field_of(r.role) {
+            Some(f) => {
+                map.columns[f] = Some(r.column);
+                if !r.header.is_empty() {
+                    titles[f] = r.header.clone();
+                }
+            }
+            None => map.unknown.push((r.column, r.header.clone())),
+        }
+    }
+    if let Some(why) = &found.uncertain {
+        let suggested: Vec<&str> = {
+            let width = found.roles.iter().map(|r| r.column + 1).max().unwrap_or(0);
+            (0..width)
+                .map(|c| {
+                    found
+                        .roles
+                        .iter()
+                        .find(|r| r.column == c)
+                        .map_or("-", |r| r.role.name_ru())
+                })
+                .collect()
+        };
+        preview.columns_uncertain = Some(format!(
+            "в файле {}: колонки таблицы плана определены неуверенно: {why}. Проверьте (--dry-run) и подтвердите роли колонок слева направо: --columns \"{}\"",
+            sheet.source,
+            suggested.join(",")
+        ));
+    }
+    if map.col(DEADLINE).is_none() {
+        anyhow::bail!(
+            "в файле {}: в таблице плана (строка {}) не найдена колонка сроков; укажите роли колонок: --columns \"№,недостаток,мероприятие,срок,исполнители,результат,показатели\"",
+            sheet.source,
+            found.header_line
+        );
+    }
+    // Sections and items in the order of the document.
+    let mut entries: Vec<(usize, Entry)> = found
+        .sections
+        .iter()
+        .map(|(line, number, title)| {
+            (
+                *line,
+                Entry::Section {
+                    line: *line,
+                    number: number.clone(),
+                    title: title.clone(),
+                },
+            )
+        })
+        .collect();
+    for it in &found.items {
+        let cells = (0..FIELDS.len())
+            .map(|f| match map.col(f) {
+                _ if f == NUMBER => it.number.clone(),
+                Some(c) => it.cells.get(c).cloned().unwrap_or_default(),
+                None => String::new(),
+            })
+            .collect();
+        entries.push((
+            it.line,
+            Entry::Item(Item {
+                line: it.line,
+                last_line: it.last_line,
+                number: it.number.clone(),
+                cells,
+            }),
+        ));
+    }
+    entries.sort_by_key(|(line, e)| (*line, matches!(e, Entry::Item(_))));
+    for (line, text) in &found.dropped {
+        preview.notes.push(format!(
+            "строка {line} пропущена (мусор переноса страницы или повтор заголовка): «{text}»"
+        ));
+    }
+    let t = table::Table {
+        entries: entries.into_iter().map(|(_, e)| e).collect(),
+        stray: found.stray.clone(),
+        bad_numbers: Vec::new(),
+        repeated_headers: 0,
+    };
+    Ok(Some((titles, map, t)))
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     w: &Writer<'_>,
     sheet: &Sheet,
     cycle_id: i64,
     org: Option<&str>,
+    columns: Option<&[Role]>,
     today: NaiveDate,
     preview: &mut Preview,
     progress: &mut dyn FnMut(Progress),
@@ -173,15 +302,53 @@ pub(super) fn run(
         .iter()
         .map(|c| c.code.clone())
         .collect();
-    let (at, map) = need_header(sheet, FIELDS, 3)?;
-    if map.col(NUMBER).is_none() || map.col(MEASURE).is_none() || map.col(DEADLINE).is_none() {
-        anyhow::bail!(
-            "в файле {} в строке заголовка {} нужны колонки «№ п/п», «Наименование мероприятия» и «Плановый срок реализации»",
-            sheet.source,
-            map.line
-        );
+    let (titles, map, t) = match (need_header(sheet, FIELDS, 3), columns) {
+        (Ok((at, map)), None) => {
+            if map.col(NUMBER).is_none()
+                || map.col(MEASURE).is_none()
+                || map.col(DEADLINE).is_none()
+            {
+                anyhow::bail!(
+                    "в файле {} в строке заголовка {} нужны колонки «№ п/п», «Наименование мероприятия» и «Плановый срок реализации»",
+                    sheet.source,
+                    map.line
+                );
+            }
+            note_unknown(preview, &map);
+            let titles: Vec<String> = (0..FIELDS.len())
+                .map(|f| {
+                    map.col(f).map_or(FIELDS[f].title.to_string(), |c| {
+                        sheet.rows[at].cell(c).to_string()
+                    })
+                })
+                .collect();
+            let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
+            (titles, map, t)
+        }
+        // A document whose header is garbled or missing, or whose columns a person
+        // confirmed: the table found by what its rows hold.
+        (found, columns)
+            if columns.is_some()
+                || !matches!(sheet.format, Format::Csv { .. } | Format::Workbook { .. }) =>
+        {
+            match by_content(sheet, columns, preview)? {
+                Some(read) => read,
+                None => {
+                    found?;
+                    unreachable_table(sheet)?
+                }
+            }
+        }
+        (found, _) => {
+            found?;
+            unreachable_table(sheet)?
+        }
+    };
+    if let Some(why) = &preview.columns_uncertain
+        && w.write
+    {
+        anyhow::bail!(why.clone());
     }
-    note_unknown(preview, &map);
     let orgs = store::import::organizations(conn)?;
     let by_inn: HashMap<&str, &store::import::OrgRecord> =
         orgs.iter().map(|o| (o.inn.as_str(), o)).collect();
@@ -199,15 +366,14 @@ pub(super) fn run(
         })?),
         None => None,
     };
-    let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
     // A row with a number cell that is no number, and a measure and a deadline: a plan row with
     // a wrong number, rejected. Other stray lines («Итого», a signature) are noted.
-    let number_title = col_title(&sheet.rows[at], &map, NUMBER);
+    let number_title = titles[NUMBER].clone();
     let bad_numbers: Vec<&(usize, String)> = t
         .bad_numbers
         .iter()
         .filter(|(line, _)| {
-            let body = &sheet.rows[at + 1..];
+            let body = &sheet.rows;
             body.binary_search_by_key(line, |r| r.line)
                 .ok()
                 .is_some_and(|i| {
@@ -265,7 +431,7 @@ pub(super) fn run(
     ]
     .map(String::from)
     .to_vec();
-    let col_title = |f: usize| col_title(&sheet.rows[at], &map, f);
+    let col_title = |f: usize| titles[f].clone();
     let mut criterion_now: Option<Result<String, CriterionError>> = None;
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
     let mut bulk = BulkWriter::new(conn);
@@ -308,9 +474,12 @@ pub(super) fn run(
         if let Some(row) = sheet.rows.iter().find(|r| r.line == item.line)
             && let Some((col, text)) = formula_cells(row)
         {
+            let title = (0..FIELDS.len())
+                .find(|&f| map.col(f) == Some(col))
+                .map_or_else(|| format!("колонка {}", col + 1), |f| titles[f].clone());
             preview.reject(
                 item.line,
-                sheet.rows[at].cell(col),
+                &title,
                 format!("ячейка «{text}» похожа на формулу Excel; уберите знак в начале"),
             );
             continue;
@@ -456,12 +625,6 @@ pub(super) fn run(
     preview.rejected.sort_by_key(|r| r.line);
     progress(Progress::Checking { done: total, total });
     Ok(())
-}
-
-/// The header of field `f` as written in the file, or its usual title when the column is absent.
-fn col_title(header: &crate::exchange::import::Row, map: &HeaderMap, f: usize) -> String {
-    map.col(f)
-        .map_or(FIELDS[f].title.to_string(), |c| header.cell(c).to_string())
 }
 
 fn diff(a: &PlanRecord, b: &PlanRecord) -> Vec<(String, String, String)> {

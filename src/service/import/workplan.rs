@@ -15,12 +15,62 @@ use crate::store::audit::Action;
 use crate::store::bulk::BulkWriter;
 
 use super::{Change, Preview, Progress, Writer};
+use crate::exchange::import::layout::{ColumnRole, Role};
 
+/// The column roles in `--columns` form, left to right («№,мероприятие,срок,исполнители»).
+pub(super) fn suggested_columns(roles: &[ColumnRole]) -> String {
+    let width = roles.iter().map(|r| r.column + 1).max().unwrap_or(0);
+    (0..width)
+        .map(|c| {
+            roles
+                .iter()
+                .find(|r| r.column == c)
+                .map_or("-", |r| r.role.name_ru())
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What the dry run says about the columns: each one's role and why.
+pub(super) fn describe_columns(
+    doc: &doc_reader::WorkplanDoc,
+    confirmed: bool,
+    preview: &mut Preview,
+) {
+    for r in &doc.roles {
+        preview.columns.push((
+            r.column + 1,
+            r.role.name_ru().to_string(),
+            r.header.clone(),
+            r.why.clone(),
+        ));
+    }
+    if !doc.dropped.is_empty() {
+        preview.notes.push(format!(
+            "пропущено строк с мусором переноса страниц и повторами заголовка: {} (строки {})",
+            doc.dropped.len(),
+            doc.dropped
+                .iter()
+                .map(|(l, _)| l.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !confirmed && doc.uncertain.is_none() && !doc.roles.is_empty() {
+        preview.notes.push(format!(
+            "если колонки прочитаны неверно, укажите их роли: --columns \"{}\"",
+            suggested_columns(&doc.roles)
+        ));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     w: &Writer<'_>,
     sheet: &Sheet,
     authority: &str,
     title: Option<&str>,
+    columns: Option<&[Role]>,
     today: chrono::NaiveDate,
     preview: &mut Preview,
     progress: &mut dyn FnMut(Progress),
@@ -32,7 +82,20 @@ pub(super) fn run(
                 "уполномоченный орган «{authority}» не найден: укажите его ИНН или номер"
             )
         })?;
-    let doc = doc_reader::read(sheet).map_err(anyhow::Error::msg)?;
+    let doc = doc_reader::read_with(sheet, columns).map_err(anyhow::Error::msg)?;
+    describe_columns(&doc, columns.is_some(), preview);
+    if let Some(why) = &doc.uncertain {
+        let msg = format!(
+            "в файле {}: колонки таблицы мероприятий (строка {}) определены неуверенно: {why}. Проверьте, как они прочитаны (--dry-run), и подтвердите роли колонок слева направо: --columns \"{}\"",
+            sheet.source,
+            doc.plan_header_line,
+            suggested_columns(&doc.roles)
+        );
+        if w.write {
+            anyhow::bail!(msg);
+        }
+        preview.columns_uncertain = Some(msg);
+    }
     if doc.items.is_empty() && doc.targets.is_empty() {
         // An empty form (a plan's blank as sent with a letter): nothing to add, not an error,
         // and no plan without measures is created.
@@ -58,7 +121,14 @@ pub(super) fn run(
             sheet.source
         ),
     };
-    let (Some(year_from), Some(year_to)) = (doc.year_from, doc.year_to) else {
+    // A title given on the command line names its own years («План на 2026 год»); the
+    // document's years count only when it names none.
+    let (given_from, given_to) = doc_reader::years_in(&title);
+    let (year_from, year_to) = match (given_from, given_to) {
+        (Some(a), Some(b)) => (Some(a), Some(b)),
+        _ => (doc.year_from, doc.year_to),
+    };
+    let (Some(year_from), Some(year_to)) = (year_from, year_to) else {
         anyhow::bail!(
             "в названии плана «{title}» нет года, и в таблице показателей нет колонок по годам; укажите год в названии: --title"
         );
@@ -173,11 +243,12 @@ pub(super) fn run(
             }
         }
     };
-    let (old_items, old_sections, old_targets) = if existing.is_some() {
+    let (old_items, old_sections, old_targets, old_fields) = if existing.is_some() {
         (
             store::import::workplan_items(conn, workplan_id)?,
             store::import::workplan_sections(conn, workplan_id)?,
             store::import::targets(conn, workplan_id)?,
+            store::import::work_item_fields(conn, workplan_id)?,
         )
     } else {
         Default::default()
@@ -241,6 +312,20 @@ pub(super) fn run(
                         it.executors.join("; "),
                     ));
                 }
+                let old_extra = old_fields.get(&old.id).cloned().unwrap_or_default();
+                if old_extra != it.extra {
+                    let show = |f: &[(String, String)]| {
+                        f.iter()
+                            .map(|(t, v)| format!("{t}: {v}"))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    };
+                    fields.push((
+                        "Другие колонки".to_string(),
+                        show(&old_extra),
+                        show(&it.extra),
+                    ));
+                }
                 if fields.is_empty() {
                     preview.unchanged += 1;
                     continue;
@@ -257,9 +342,10 @@ pub(super) fn run(
                         &it.measure,
                         &it.form,
                         &it.deadline_text,
-                        None,
+                        due,
                         &it.executors,
                     )?;
+                    store::import::set_work_item_fields(conn, old.id, &it.extra)?;
                     w.audit_change("workplan_item", old.id, &change)?;
                 }
                 preview.changed.push(change);
@@ -289,6 +375,9 @@ pub(super) fn run(
                         completed_on: None,
                         note: String::new(),
                     })?;
+                    if !it.extra.is_empty() {
+                        store::import::set_work_item_fields(conn, id, &it.extra)?;
+                    }
                     w.audit(
                         Action::Insert,
                         "workplan_item",

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 
 use crate::domain::text::printable;
 use crate::exchange::busgov::Kind as BusKind;
+use crate::exchange::import::layout::Role;
 use crate::service::export::busgov::{self as busgov_export, Outcome as BusOutcome};
 use crate::service::import::{self, Kind, Preview};
 use crate::service::table::cut;
@@ -134,6 +135,8 @@ impl Folder {
 
 /// Where the screen is.
 #[derive(Debug, Default)]
+// A preview is the largest stage and there is one stage at a time: no box needed.
+#[allow(clippy::large_enum_variant)]
 enum Stage {
     #[default]
     Menu,
@@ -169,6 +172,81 @@ pub struct ExchangeScreen {
     loading_inputs_of: Option<i64>,
     /// A load finished since the app last asked: the cycles whose inputs it changed.
     changes: Option<Vec<i64>>,
+    /// The column-role step of a plan document's preview.
+    roles: RoleStep,
+}
+
+/// The column-role step of a plan document's preview: the roles a person set (or confirmed) for
+/// the columns of the table of measures, the column the cursor is on, and whether they were
+/// changed since the last check.
+#[derive(Debug, Default)]
+struct RoleStep {
+    confirmed: Option<Vec<Role>>,
+    edited: Option<Vec<Role>>,
+    at: usize,
+}
+
+impl RoleStep {
+    /// The roles shown: as edited, else as confirmed, else as read.
+    fn current(&self, p: &Preview) -> Vec<Role> {
+        if let Some(e) = &self.edited {
+            return e.clone();
+        }
+        if let Some(c) = &self.confirmed {
+            return c.clone();
+        }
+        let width = p.columns.iter().map(|c| c.0).max().unwrap_or(0);
+        (1..=width)
+            .map(|col| {
+                p.columns
+                    .iter()
+                    .find(|c| c.0 == col)
+                    .and_then(|c| Role::from_name(&c.1))
+                    .unwrap_or(Role::Other)
+            })
+            .collect()
+    }
+
+    /// Whether Enter must confirm the roles (and check the file again) before loading.
+    fn needs_check(&self, p: &Preview) -> bool {
+        self.edited.is_some() || (p.columns_uncertain.is_some() && self.confirmed.is_none())
+    }
+
+    /// The role lines of the preview: each column with its role, the cursor's marked.
+    fn lines(&self, p: &Preview) -> Vec<(String, bool)> {
+        if p.columns.is_empty() {
+            return Vec::new();
+        }
+        let roles = self.current(p);
+        let mut out = vec![(
+            "Колонки таблицы (←→ колонка, e — сменить роль, Enter — подтвердить):".to_string(),
+            false,
+        )];
+        for (k, role) in roles.iter().enumerate() {
+            let col = k + 1;
+            let why = p
+                .columns
+                .iter()
+                .find(|c| c.0 == col)
+                .map(|c| {
+                    let head = if c.2.is_empty() {
+                        "без заголовка".to_string()
+                    } else {
+                        format!("«{}»", c.2)
+                    };
+                    format!("{head}; {}", c.3)
+                })
+                .unwrap_or_default();
+            let mark = if k == self.at { "▶" } else { " " };
+            out.push((format!("{mark} {col}: {} — {why}", role.name_ru()), false));
+        }
+        if let Some(why) = &p.columns_uncertain
+            && self.confirmed.is_none()
+        {
+            out.push((format!("Нужно подтверждение: {why}"), true));
+        }
+        out
+    }
 }
 
 impl ExchangeScreen {
@@ -314,6 +392,9 @@ impl ExchangeScreen {
         let Some(db) = cx.db else { return };
         let today = cx.today;
         let (f, k) = (file.clone(), kind.clone());
+        let options = import::Options {
+            columns: self.roles.confirmed.clone(),
+        };
         let job = Job::start(
             format!("проверка файла {}", file.display()),
             db,
@@ -321,7 +402,7 @@ impl ExchangeScreen {
                 report.stage("чтение файла");
                 let sheet = import::read(&f)?;
                 report.stage("сверка с базой");
-                import::dry_run(conn, &sheet, &k, today, &mut |p| {
+                import::dry_run_with(conn, &sheet, &k, &options, today, &mut |p| {
                     let (import::Progress::Checking { done, total }
                     | import::Progress::Writing { done, total }) = p;
                     report.set(done, total);
@@ -338,6 +419,9 @@ impl ExchangeScreen {
             _ => None,
         };
         let today = cx.today;
+        let options = import::Options {
+            columns: std::mem::take(&mut self.roles).confirmed,
+        };
         let job = Job::start(
             format!("загрузка файла {}", file.display()),
             db,
@@ -345,7 +429,7 @@ impl ExchangeScreen {
                 report.stage("чтение файла");
                 let sheet = import::read(&file)?;
                 report.stage("запись");
-                import::apply(conn, &sheet, &kind, today, false, &mut |p| {
+                import::apply_with(conn, &sheet, &kind, &options, today, false, &mut |p| {
                     let (import::Progress::Checking { done, total }
                     | import::Progress::Writing { done, total }) = p;
                     report.set(done, total);
@@ -512,6 +596,12 @@ impl Screen for ExchangeScreen {
             ],
             Stage::Publishing(_) | Stage::Exporting(_) => vec![("Esc", "прервать")],
             Stage::Checking(..) | Stage::Importing(_) => vec![],
+            Stage::Preview(_, _, p, _) if self.roles.needs_check(p) => vec![
+                ("←→", "колонка"),
+                ("e", "роль"),
+                ("Enter", "подтвердить"),
+                ("Esc", "отказаться"),
+            ],
             Stage::Preview(_, _, p, _) if p.has_changes() && p.rejected.is_empty() => {
                 vec![
                     ("↑↓", "прокрутка"),
@@ -722,6 +812,7 @@ impl Screen for ExchangeScreen {
                     match Self::targets(kind, cx) {
                         Ok((_, keys)) if keys.is_empty() => {
                             if let Some(k) = kind_for(kind, "") {
+                                self.roles = RoleStep::default();
                                 self.check_file(file, k, cx);
                             }
                             return Outcome::Done;
@@ -752,6 +843,7 @@ impl Screen for ExchangeScreen {
                         .get(choice.selected)
                         .and_then(|key| kind_for(kind, key))
                     {
+                        self.roles = RoleStep::default();
                         self.check_file(file, k, cx);
                     }
                     return Outcome::Done;
@@ -765,6 +857,39 @@ impl Screen for ExchangeScreen {
             Stage::Checking(file, kind, job) => Stage::Checking(file, kind, job),
             Stage::Importing(job) => Stage::Importing(job),
             Stage::Preview(file, kind, preview, scroll) => match action {
+                // The column-role step: choose a column, change its role, confirm.
+                Action::Left | Action::Right if !preview.columns.is_empty() => {
+                    let width = self.roles.current(&preview).len();
+                    self.roles.at = if action == Action::Left {
+                        self.roles.at.saturating_sub(1)
+                    } else {
+                        (self.roles.at + 1).min(width.saturating_sub(1))
+                    };
+                    Stage::Preview(file, kind, preview, scroll)
+                }
+                Action::Edit if !preview.columns.is_empty() => {
+                    let mut roles = self.roles.current(&preview);
+                    if let Some(r) = roles.get_mut(self.roles.at) {
+                        let k = Role::ALL.iter().position(|x| x == r).unwrap_or(0);
+                        *r = Role::ALL[(k + 1) % Role::ALL.len()];
+                    }
+                    self.roles.edited = Some(roles);
+                    Stage::Preview(file, kind, preview, scroll)
+                }
+                Action::Accept if self.roles.needs_check(&preview) => {
+                    let roles = self.roles.current(&preview);
+                    if !roles.contains(&Role::Number) || !roles.contains(&Role::Measure) {
+                        self.result = Some((
+                            false,
+                            vec!["Нужны хотя бы колонки «№» и «мероприятие».".into()],
+                        ));
+                        return Outcome::Done;
+                    }
+                    self.roles.confirmed = Some(roles);
+                    self.roles.edited = None;
+                    self.check_file(file, kind, cx);
+                    return Outcome::Done;
+                }
                 Action::Down | Action::PageDown => {
                     let step = if action == Action::Down { 1 } else { page };
                     let max = preview_lines(&preview).len().saturating_sub(1);
@@ -790,6 +915,7 @@ impl Screen for ExchangeScreen {
                     Stage::Preview(file, kind, preview, scroll)
                 }
                 Action::Cancel => {
+                    self.roles = RoleStep::default();
                     self.done(true, vec!["Загрузка отменена: база не изменилась.".into()]);
                     return Outcome::Done;
                 }
@@ -866,7 +992,13 @@ impl Screen for ExchangeScreen {
             Stage::Publishing(job) => draw_job(job, frame, main, cx),
             Stage::Checking(_, _, job) | Stage::Importing(job) => draw_job(job, frame, main, cx),
             Stage::Preview(_, _, p, scroll) => {
-                let lines: Vec<Line> = preview_lines(p)
+                let mut all = preview_lines(p);
+                let roles = self.roles.lines(p);
+                if !roles.is_empty() {
+                    let at = 3.min(all.len());
+                    all.splice(at..at, roles);
+                }
+                let lines: Vec<Line> = all
                     .into_iter()
                     .skip(*scroll)
                     .take(height)
@@ -879,7 +1011,9 @@ impl Screen for ExchangeScreen {
                         }
                     })
                     .collect();
-                let title = if p.has_changes() && p.rejected.is_empty() {
+                let title = if self.roles.needs_check(p) {
+                    " Подтвердите роли колонок — Enter: проверить снова, Esc: отказаться "
+                } else if p.has_changes() && p.rejected.is_empty() {
                     " Что изменит загрузка — Enter: загрузить, Esc: отказаться "
                 } else if p.rejected.is_empty() {
                     " Загрузка ничего не изменит — Esc: назад "

@@ -33,6 +33,7 @@ fn state_style(state: ItemState, t: &Theme) -> Style {
         ItemState::DueSoon { .. } => t.accent(),
         ItemState::Cancelled
         | ItemState::Continuous
+        | ItemState::AsNeeded
         | ItemState::Delegated
         | ItemState::NoDeadline
         | ItemState::AwaitingEvent(_) => t.dim(),
