@@ -55,7 +55,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         events: &events,
         calendar: None,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     writeln!(out, "Текст: {}", crate::domain::text::printable(&args.text))?;
     writeln!(out, "Вид: {}", dl.kind_ru())?;
     writeln!(

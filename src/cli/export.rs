@@ -122,7 +122,7 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     let [r, p, rep] = outcome.written;
     match &outcome.paths {
         Some(paths) => {
@@ -145,7 +145,7 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
             outcome.unchanged
         )?;
     }
-    let mut err = std::io::stderr().lock();
+    let mut err = super::out::stderr();
     if outcome.skipped_total > 0 {
         writeln!(
             err,
@@ -219,7 +219,7 @@ fn run_table(ctx: &Context, args: &TableArgs) -> anyhow::Result<ExitCode> {
         path.as_deref(),
     )?;
     if let Some(p) = written.path {
-        let mut out = std::io::stdout().lock();
+        let mut out = super::out::stdout();
         writeln!(out, "{} — строк: {}", p.display(), written.rows)?;
     }
     Ok(ExitCode::SUCCESS)

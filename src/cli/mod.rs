@@ -2,6 +2,7 @@
 //! Exit codes: 0 — done, 1 — error, 2 — wrong usage.
 
 mod backup;
+mod out;
 mod check;
 mod check_db;
 mod cycles;
@@ -145,7 +146,7 @@ pub fn main() -> ExitCode {
         // The reader went away (`nok cycles | head`): stop quietly, as other tools do.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let mut err = std::io::stderr().lock();
+            let mut err = out::stderr();
             // `{:#}` prints the whole chain: what failed, then why.
             let _ = writeln!(err, "ошибка: {e:#}");
             ExitCode::from(1)
@@ -241,7 +242,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         }
         _ => e.to_string(),
     };
-    let mut err = std::io::stderr().lock();
+    let mut err = out::stderr();
     let _ = writeln!(err, "ошибка: {message}\nСправка: nok --help");
     ExitCode::from(2)
 }

@@ -152,7 +152,7 @@ fn approved(ctx: &Context, args: &ApprovedArgs) -> anyhow::Result<ExitCode> {
         &format!("план «{org}» по циклу {} утвержден", args.cycle),
     )?;
     writeln!(
-        std::io::stdout().lock(),
+        super::out::stdout(),
         "План «{}» по циклу {}: утвержден {} (было: {before})",
         crate::domain::text::printable(&org),
         args.cycle,
@@ -206,7 +206,7 @@ fn overdue(ctx: &Context, args: &OverdueArgs) -> anyhow::Result<ExitCode> {
             Cell::Text(r.responsible.clone()),
         ]);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if args.format == Format::Table {
         let plan_rows = rows
             .iter()
@@ -242,7 +242,7 @@ fn status(ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitCode> {
             today: ctx.today,
         },
     )?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if applied.changes.is_empty() {
         writeln!(
             out,

@@ -56,7 +56,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let dir = result?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     writeln!(
         out,
         "Опубликовано: {} (организаций: {}, данные на {}, за {} с). Откройте index.html; \
