@@ -5,6 +5,7 @@ pub mod council;
 pub mod cycle;
 pub mod deadline;
 pub mod ids;
+pub mod io_error;
 pub mod methodology;
 pub mod org;
 pub mod plan;
