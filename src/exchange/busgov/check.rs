@@ -936,7 +936,12 @@ pub fn check_packet_str(text: &str) -> PacketReport {
             Ok((ns, ev)) => (ns_of(&ns), ev),
             Err(e) => {
                 let line = lines.at(reader.error_position() as usize);
-                out.push(violation(NOT_XML, Level::Error, format!("{e}"), Some(line)));
+                out.push(violation(
+                    NOT_XML,
+                    Level::Error,
+                    crate::exchange::xml_error::describe(&e),
+                    Some(line),
+                ));
                 return report;
             }
         };
@@ -1014,7 +1019,12 @@ pub fn check_packet_str(text: &str) -> PacketReport {
                         // Skip the unexpected element with everything inside it.
                         if let Err(e) = reader.read_to_end(e.name()) {
                             let line = lines.at(reader.error_position() as usize);
-                            out.push(violation(NOT_XML, Level::Error, format!("{e}"), Some(line)));
+                            out.push(violation(
+                    NOT_XML,
+                    Level::Error,
+                    crate::exchange::xml_error::describe(&e),
+                    Some(line),
+                ));
                             return report;
                         }
                     }
