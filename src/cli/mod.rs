@@ -246,10 +246,19 @@ fn cause_ru(cause: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    e.chain().any(is_pipe)
+}
+
+/// Whether `e` is a closed pipe, also when wrapped in an I/O or a CSV error.
+fn is_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return io.kind() == std::io::ErrorKind::BrokenPipe
+            || io.get_ref().is_some_and(|inner| is_pipe(inner));
+    }
+    if let Some(c) = e.downcast_ref::<csv::Error>() {
+        return matches!(c.kind(), csv::ErrorKind::Io(io) if is_pipe(io));
+    }
+    false
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -382,8 +391,31 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         _ => "неверная командная строка".to_string(),
     };
     let mut err = out::stderr();
-    let _ = writeln!(err, "ошибка: {message}\nСправка: nok --help");
+    let _ = writeln!(err, "ошибка: {message}\nСправка: {} --help", command_path());
     ExitCode::from(2)
+}
+
+/// The command typed, as far as it names commands (`nok plans status`), for the help to point to.
+fn command_path() -> String {
+    let mut cmd = with_input_keys(Cli::command());
+    let mut path = String::from("nok");
+    for arg in std::env::args().skip(1) {
+        let Some(sub) = cmd.find_subcommand(&arg).cloned() else {
+            if arg.starts_with('-') {
+                continue;
+            }
+            // An option's value (`--db x`) or a positional argument: go on only while
+            // nothing has been found yet.
+            if path == "nok" {
+                continue;
+            }
+            break;
+        };
+        path.push(' ');
+        path.push_str(sub.get_name());
+        cmd = sub;
+    }
+    path
 }
 
 /// The words clap writes into a help text itself, and their Russian. Only whole markers are
