@@ -258,11 +258,12 @@ fn status(ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitCode> {
         applied.row, applied.version
     )?;
     for (field, old, new) in &applied.changes {
+        use crate::domain::field_names::{field_ru, value_ru};
         let show = |v: &Option<String>| match v.as_deref() {
             None | Some("") => "—".to_string(),
-            Some(s) => crate::domain::text::printable(s).into_owned(),
+            Some(s) => crate::domain::text::printable(&value_ru(field, s)).into_owned(),
         };
-        writeln!(out, "  {field}: {} → {}", show(old), show(new))?;
+        writeln!(out, "  {}: {} → {}", field_ru(field), show(old), show(new))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
+use crate::domain::field_names::{field_ru, value_ru};
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::journal::{self, JournalRow};
@@ -154,9 +155,10 @@ impl Screen for JournalScreen {
             .map(|(i, e)| {
                 let change = match (&e.field, &e.old_value, &e.new_value) {
                     (Some(f), old, new) => format!(
-                        "{f}: {} → {}",
-                        old.as_deref().unwrap_or("—"),
-                        new.as_deref().unwrap_or("—")
+                        "{}: {} → {}",
+                        field_ru(f),
+                        old.as_deref().map_or("—".into(), |v| value_ru(f, v)),
+                        new.as_deref().map_or("—".into(), |v| value_ru(f, v))
                     ),
                     _ => e.note.clone(),
                 };
@@ -201,9 +203,10 @@ impl Screen for JournalScreen {
                 let mut text = printable(&e.note).into_owned();
                 if let Some(f) = &e.field {
                     text = format!(
-                        "{f}: «{}» → «{}». {text}",
-                        printable(e.old_value.as_deref().unwrap_or("")),
-                        printable(e.new_value.as_deref().unwrap_or(""))
+                        "{}: «{}» → «{}». {text}",
+                        printable(&field_ru(f)),
+                        printable(&value_ru(f, e.old_value.as_deref().unwrap_or(""))),
+                        printable(&value_ru(f, e.new_value.as_deref().unwrap_or("")))
                     );
                 }
                 vec![Line::from(text)]
