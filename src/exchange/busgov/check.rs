@@ -1512,8 +1512,9 @@ fn open_regular(path: &Path, shown: &str) -> Result<(std::fs::File, u64), CheckE
     Ok((file, meta.len()))
 }
 
-/// Reads one file of a package (a regular file of at most [`MAX_FILE_BYTES`]).
-fn read_file(path: &Path, shown: &str) -> Result<Vec<u8>, CheckError> {
+/// Reads one file of a package, or a receipt: a regular file (never a device or a pipe) of at
+/// most [`MAX_FILE_BYTES`].
+pub fn read_file(path: &Path, shown: &str) -> Result<Vec<u8>, CheckError> {
     let (file, size) = open_regular(path, shown)?;
     let too_big = |size| CheckError::TooBig {
         path: shown.to_string(),
