@@ -1570,7 +1570,8 @@ pub fn check_path(path: &Path) -> Result<Report, CheckError> {
         check_beside_manifest(path, &bytes, &mut report)?;
         return Ok(report);
     }
-    if report.files.is_empty() {
+    // A zip whose only documents were refused for their names is reported, not «empty».
+    if report.files.is_empty() && report.package.is_empty() {
         return Err(CheckError::Empty(shown));
     }
     match &contents.manifest {
