@@ -20,7 +20,15 @@ fn text(bytes: &[u8]) -> String {
 fn demo_db(dir: &Path) -> PathBuf {
     let db = dir.join("demo.sqlite");
     let out = nok(
-        &["demo", "--db", db.to_str().unwrap(), "--orgs", "20", "--today", TODAY],
+        &[
+            "demo",
+            "--db",
+            db.to_str().unwrap(),
+            "--orgs",
+            "20",
+            "--today",
+            TODAY,
+        ],
         dir,
     );
     assert!(out.status.success(), "demo: {}", text(&out.stderr));
@@ -47,8 +55,14 @@ fn assert_inert(what: &str, bytes: &[u8]) {
         .filter(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
         .collect();
     assert!(bad.is_empty(), "{what}: control characters {bad:?} in\n{s}");
-    assert!(!s.contains("pwned"), "{what}: an OSC payload survived:\n{s}");
-    assert!(!s.contains("[31m") && !s.contains("2J"), "{what}: CSI parameters survived:\n{s}");
+    assert!(
+        !s.contains("pwned"),
+        "{what}: an OSC payload survived:\n{s}"
+    );
+    assert!(
+        !s.contains("[31m") && !s.contains("2J"),
+        "{what}: CSI parameters survived:\n{s}"
+    );
 }
 
 #[test]
@@ -87,8 +101,18 @@ fn stored_escape_sequences_never_reach_the_terminal_or_a_file() {
     let out = run(&db, dir.path(), &["score", "--cycle", &cycle_s]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_inert("score", &out.stdout);
-    assert!(text(&out.stdout).contains("ГБУ «Ромашка»"), "{}", text(&out.stdout));
-    let out = run(&db, dir.path(), &["export", "table", "rating", "--cycle", &cycle_s, "--out", "-"]);
+    assert!(
+        text(&out.stdout).contains("ГБУ «Ромашка»"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(
+        &db,
+        dir.path(),
+        &[
+            "export", "table", "rating", "--cycle", &cycle_s, "--out", "-",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_inert("export table --out -", &out.stdout);
     assert!(text(&out.stdout).contains(CLEAN), "{}", text(&out.stdout));
@@ -97,8 +121,16 @@ fn stored_escape_sequences_never_reach_the_terminal_or_a_file() {
     let out = run(&db, dir.path(), &["plans", "overdue", "--cycle", &cycle_s]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_inert("plans overdue", &out.stdout);
-    assert!(text(&out.stdout).contains("ГБУ «Ромашка»"), "{}", text(&out.stdout));
-    let out = run(&db, dir.path(), &["plans", "overdue", "--cycle", &cycle_s, "--format", "csv"]);
+    assert!(
+        text(&out.stdout).contains("ГБУ «Ромашка»"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(
+        &db,
+        dir.path(),
+        &["plans", "overdue", "--cycle", &cycle_s, "--format", "csv"],
+    );
     assert_inert("plans overdue --format csv", &out.stdout);
     assert!(text(&out.stdout).contains(CLEAN), "{}", text(&out.stdout));
 
@@ -107,7 +139,15 @@ fn stored_escape_sequences_never_reach_the_terminal_or_a_file() {
     let out = run(
         &db,
         dir.path(),
-        &["export", "table", "plans", "--cycle", &cycle_s, "--out", file.to_str().unwrap()],
+        &[
+            "export",
+            "table",
+            "plans",
+            "--cycle",
+            &cycle_s,
+            "--out",
+            file.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_inert("stdout of export table", &out.stdout);
@@ -117,7 +157,14 @@ fn stored_escape_sequences_never_reach_the_terminal_or_a_file() {
     let out = run(
         &db,
         dir.path(),
-        &["export", "busgov", "--cycle", &cycle_s, "--out", dir.path().join("pk").to_str().unwrap()],
+        &[
+            "export",
+            "busgov",
+            "--cycle",
+            &cycle_s,
+            "--out",
+            dir.path().join("pk").to_str().unwrap(),
+        ],
     );
     assert_inert("export busgov stdout", &out.stdout);
     assert_inert("export busgov stderr", &out.stderr);
@@ -143,7 +190,11 @@ fn stored_escape_sequences_never_reach_the_terminal_or_a_file() {
     let out = run(&db, dir.path(), &["score", "--cycle", &cycle_s]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert_inert("score stderr", &out.stderr);
-    assert!(text(&out.stderr).contains("ГБУ «Ромашка»"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ГБУ «Ромашка»"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // The summary, the database check and the cycles list.
     for args in [&[][..], &["check-db"][..], &["cycles"][..]] {
@@ -161,7 +212,14 @@ fn package(db: &Path, dir: &Path) -> PathBuf {
     let out = run(
         db,
         dir,
-        &["export", "busgov", "--cycle", "1", "--out", dir.join("pk").to_str().unwrap()],
+        &[
+            "export",
+            "busgov",
+            "--cycle",
+            "1",
+            "--out",
+            dir.join("pk").to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     std::fs::read_dir(dir.join("pk"))
@@ -246,7 +304,10 @@ fn an_edited_document_fails_however_the_manifest_was_damaged() {
     assert!(out.contains("PKG-06") && out.contains("PKG-03"), "{out}");
     // Its checksum replaced by something that is not one.
     let (head, _) = row.rsplit_once(';').unwrap();
-    let (code, out) = case("bad-sha", Some(manifest.replace(&row, &format!("{head};не-сумма"))));
+    let (code, out) = case(
+        "bad-sha",
+        Some(manifest.replace(&row, &format!("{head};не-сумма"))),
+    );
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("PKG-06"), "{out}");
     // Its row deleted.
@@ -274,13 +335,21 @@ fn an_edited_document_fails_however_the_manifest_was_damaged() {
     let inn = &xml[at..at + 10];
     let last = inn.as_bytes()[9] - b'0';
     let wrong = format!("{}{}", &inn[..9], (last + 1) % 10);
-    let bad_xml = xml.replacen(&format!("<inn>{inn}</inn>"), &format!("<inn>{wrong}</inn>"), 1);
+    let bad_xml = xml.replacen(
+        &format!("<inn>{inn}</inn>"),
+        &format!("<inn>{wrong}</inn>"),
+        1,
+    );
     let copy = dir.path().join("bad-inn");
     copy_dir(&pkg, &copy);
     std::fs::write(copy.join(&name), &bad_xml).unwrap();
     let old_sha = sha256_hex(xml.as_bytes());
     let new_sha = sha256_hex(bad_xml.as_bytes());
-    std::fs::write(copy.join("manifest.csv"), manifest.replace(&old_sha, &new_sha)).unwrap();
+    std::fs::write(
+        copy.join("manifest.csv"),
+        manifest.replace(&old_sha, &new_sha),
+    )
+    .unwrap();
     let (code, out) = check(&copy, dir.path());
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("VAL-09") && out.contains(&wrong), "{out}");
@@ -307,7 +376,13 @@ fn zips_with_names_leaving_the_package_or_too_big_to_unpack_are_refused() {
     let (name, _) = edited_results(&pkg);
     let xml = std::fs::read(pkg.join(&name)).unwrap();
     let manifest = std::fs::read(pkg.join("manifest.csv")).unwrap();
-    for evil in ["../../x.xml", "/abs/x.xml", "C:\\x.xml", "pkg/../../x.xml", "pkg\\..\\x.xml"] {
+    for evil in [
+        "../../x.xml",
+        "/abs/x.xml",
+        "C:\\x.xml",
+        "pkg/../../x.xml",
+        "pkg\\..\\x.xml",
+    ] {
         let zip = dir.path().join("evil.zip");
         zip_of(&zip, &[("pkg/manifest.csv", &manifest), (evil, &xml)]);
         let (code, out) = check(&zip, dir.path());
@@ -358,7 +433,10 @@ fn zips_with_names_leaving_the_package_or_too_big_to_unpack_are_refused() {
     z.finish().unwrap();
     let (code, out) = check(&many, dir.path());
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("содержимое архива") && out.contains("100,0 МБ"), "{out}");
+    assert!(
+        out.contains("содержимое архива") && out.contains("100,0 МБ"),
+        "{out}"
+    );
 
     // Not a zip at all, and not a regular file.
     let fake = dir.path().join("fake.zip");
@@ -391,23 +469,47 @@ fn nothing_but_a_regular_file_is_replaced_and_only_when_asked() {
     let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     // SAFETY: as above.
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    let out = run(&db, dir.path(), &["backup", fifo.to_str().unwrap(), "--force"]);
+    let out = run(
+        &db,
+        dir.path(),
+        &["backup", fifo.to_str().unwrap(), "--force"],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("не обычный файл"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("не обычный файл"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(std::os::unix::fs::FileTypeExt::is_fifo(
         &std::fs::symlink_metadata(&fifo).unwrap().file_type()
     ));
     let out = run(&db, dir.path(), &["backup", "/dev/null", "--force"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("не обычный файл"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("не обычный файл"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // export table over an existing file: asks for --force, keeps the file; then replaces it.
     let file = dir.path().join("mine.csv");
     std::fs::write(&file, "мои данные").unwrap();
-    let args = ["export", "table", "rating", "--cycle", "1", "--out", file.to_str().unwrap()];
+    let args = [
+        "export",
+        "table",
+        "rating",
+        "--cycle",
+        "1",
+        "--out",
+        file.to_str().unwrap(),
+    ];
     let out = run(&db, dir.path(), &args);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("--force"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--force"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "мои данные");
     let mut forced = args.to_vec();
     forced.push("--force");
@@ -420,8 +522,21 @@ fn nothing_but_a_regular_file_is_replaced_and_only_when_asked() {
     let out = run(
         &db,
         dir.path(),
-        &["export", "table", "rating", "--cycle", "1", "--out", link.to_str().unwrap(), "--force"],
+        &[
+            "export",
+            "table",
+            "rating",
+            "--cycle",
+            "1",
+            "--out",
+            link.to_str().unwrap(),
+            "--force",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("символическая ссылка"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("символическая ссылка"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -358,9 +358,15 @@ fn a_new_publication_replaces_the_old_one_whole_and_foreign_folders_are_refused(
     )
     .unwrap_err()
     .to_string();
-    assert!(err.contains("приказ.pdf") && err.contains("docs/a.txt"), "{err}");
+    assert!(
+        err.contains("приказ.pdf") && err.contains("docs/a.txt"),
+        "{err}"
+    );
     assert!(err.contains("--force"), "{err}");
-    assert_eq!(std::fs::read(site.join("index.html")).unwrap(), index_before);
+    assert_eq!(
+        std::fs::read(site.join("index.html")).unwrap(),
+        index_before
+    );
     // With --force (keep_added) they stay at their places in the new publication.
     nok::service::publish::publish_keeping(
         &f.conn(),
@@ -372,11 +378,20 @@ fn a_new_publication_replaces_the_old_one_whole_and_foreign_folders_are_refused(
         true,
     )
     .unwrap();
-    assert_eq!(std::fs::read_to_string(site.join("приказ.pdf")).unwrap(), "мой");
-    assert_eq!(std::fs::read_to_string(site.join("docs/a.txt")).unwrap(), "мой");
+    assert_eq!(
+        std::fs::read_to_string(site.join("приказ.pdf")).unwrap(),
+        "мой"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("docs/a.txt")).unwrap(),
+        "мой"
+    );
     assert!(site.join("index.html").is_file());
     let text = std::fs::read_to_string(&list).unwrap();
-    assert!(!text.contains("приказ.pdf"), "a person's file is never nok's: {text}");
+    assert!(
+        !text.contains("приказ.pdf"),
+        "a person's file is never nok's: {text}"
+    );
 
     let foreign = f.dir.path().join("mine");
     std::fs::create_dir(&foreign).unwrap();

@@ -2,7 +2,6 @@
 //! Exit codes: 0 — done, 1 — error, 2 — wrong usage.
 
 mod backup;
-mod out;
 mod check;
 mod check_db;
 mod cycles;
@@ -10,6 +9,7 @@ mod deadline;
 mod demo;
 mod export;
 mod import;
+mod out;
 mod plans;
 mod publish;
 mod receipt;

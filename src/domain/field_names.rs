@@ -157,7 +157,10 @@ mod tests {
         assert_eq!(field_ru("org_id"), "организация");
         assert_eq!(field_ru("scores_stale"), "баллы устарели");
         assert_eq!(field_ru("actual 2025"), "фактическое значение за 2025");
-        assert_eq!(field_ru("1.1.stand_present"), "исходные данные 1.1.stand_present");
+        assert_eq!(
+            field_ru("1.1.stand_present"),
+            "исходные данные 1.1.stand_present"
+        );
     }
 
     #[test]

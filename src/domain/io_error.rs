@@ -83,7 +83,10 @@ mod tests {
             "на диске нет места (код ошибки системы 28)"
         );
         assert_eq!(
-            describe(&io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8")),
+            describe(&io::Error::new(
+                io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8"
+            )),
             "данные повреждены или в неверной кодировке"
         );
     }

@@ -203,10 +203,6 @@ mod tests {
     fn text_of_several_lines_keeps_its_lines_but_not_a_lone_return() {
         assert_eq!(printable_text("а\nб\tв\r\nг"), "а\nб\tв\r\nг");
         assert_eq!(printable_text("сумма: 10\rсумма: 99"), "сумма: 10сумма: 99");
-        assert_eq!(
-            printable_text("x\u{1b}]0;pwned\u{7}\ny\u{1b}[2J"),
-            "x\ny"
-        );
+        assert_eq!(printable_text("x\u{1b}]0;pwned\u{7}\ny\u{1b}[2J"), "x\ny");
     }
-
 }

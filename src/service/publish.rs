@@ -276,8 +276,8 @@ fn files_under(dir: &Path) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
     while let Some((d, prefix)) = stack.pop() {
-        let entries =
-            fs::read_dir(&d).with_context(|| format!("не удалось прочитать папку {}", d.display()))?;
+        let entries = fs::read_dir(&d)
+            .with_context(|| format!("не удалось прочитать папку {}", d.display()))?;
         for e in entries {
             let e = e.with_context(|| format!("не удалось прочитать папку {}", d.display()))?;
             let name = e.file_name().to_string_lossy().into_owned();

@@ -465,11 +465,21 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         let err = backup(&conn, &path, &fifo, true, &mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("не обычный файл"), "{err}");
-        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
         // A device node (what /dev/full is); /dev/null exists on every Unix.
         let err = backup(&conn, &path, Path::new("/dev/null"), true, &mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("не обычный файл"), "{err}");
-        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+        assert!(
+            std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
         // A link to a regular file stays a link, its target untouched.
         let target = dir.path().join("elsewhere.sqlite");
         std::fs::write(&target, b"keep").unwrap();
@@ -478,7 +488,12 @@ mod tests {
         let err = backup(&conn, &path, &link, true, &mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("символическая ссылка"), "{err}");
         assert_eq!(std::fs::read(&target).unwrap(), b"keep");
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 
     #[test]

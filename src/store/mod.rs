@@ -133,13 +133,17 @@ pub fn explain(e: &rusqlite::Error) -> String {
         }
         Some(C::NotADatabase) => "файл не является базой данных SQLite",
         Some(C::TooBig) => "значение слишком велико для базы",
-        Some(C::ConstraintViolation) => "изменение нарушает правила базы (повтор или ссылка на несуществующее)",
+        Some(C::ConstraintViolation) => {
+            "изменение нарушает правила базы (повтор или ссылка на несуществующее)"
+        }
         Some(C::FileLockingProtocolFailed) => "не удалось заблокировать файл базы (сетевой диск?)",
         Some(C::OutOfMemory) => "не хватило памяти",
         Some(C::OperationInterrupted) => "операция прервана",
         Some(_) => "ошибка базы данных",
         // Not an answer of SQLite: a value that does not fit what the program expects.
-        None => "данные в базе не того вида, что ожидает программа (база изменена вручную?); проверьте ее: nok check-db",
+        None => {
+            "данные в базе не того вида, что ожидает программа (база изменена вручную?); проверьте ее: nok check-db"
+        }
     };
     // The code (never SQLite's English text) lets the case be looked up.
     match e {

@@ -65,11 +65,17 @@ mod tests {
         );
         let link = dir.path().join("link.csv");
         std::os::unix::fs::symlink(&file, &link).unwrap();
-        assert!(matches!(check(&link, true), Err(TargetError::Symlink { .. })));
+        assert!(matches!(
+            check(&link, true),
+            Err(TargetError::Symlink { .. })
+        ));
         // A dangling link is a link too, not a free name.
         let dangling = dir.path().join("dangling.csv");
         std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
-        assert!(matches!(check(&dangling, true), Err(TargetError::Symlink { .. })));
+        assert!(matches!(
+            check(&dangling, true),
+            Err(TargetError::Symlink { .. })
+        ));
         assert_eq!(
             check(Path::new("/dev/null"), true),
             Err(TargetError::NotRegular("/dev/null".into()))

@@ -1020,11 +1020,11 @@ pub fn check_packet_str(text: &str) -> PacketReport {
                         if let Err(e) = reader.read_to_end(e.name()) {
                             let line = lines.at(reader.error_position() as usize);
                             out.push(violation(
-                    NOT_XML,
-                    Level::Error,
-                    crate::exchange::xml_error::describe(&e),
-                    Some(line),
-                ));
+                                NOT_XML,
+                                Level::Error,
+                                crate::exchange::xml_error::describe(&e),
+                                Some(line),
+                            ));
                             return report;
                         }
                     }
@@ -1407,7 +1407,10 @@ impl Report {
 /// A failure to read what was asked to be checked (not a finding in it).
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
-    #[error("не удалось прочитать {path}: {}", crate::domain::io_error::describe(source))]
+    #[error(
+        "не удалось прочитать {path}: {}",
+        crate::domain::io_error::describe(source)
+    )]
     Io {
         path: String,
         #[source]
@@ -1704,7 +1707,9 @@ fn read_zip(
             report.package.push(violation(
                 PKG_NAME,
                 Level::Error,
-                format!("{name}: файл с именем {base} в архиве уже есть; в пакете имена не повторяются"),
+                format!(
+                    "{name}: файл с именем {base} в архиве уже есть; в пакете имена не повторяются"
+                ),
                 None,
             ));
             continue;
@@ -1761,7 +1766,13 @@ fn check_beside_manifest(path: &Path, bytes: &[u8], report: &mut Report) -> Resu
         .unwrap_or_default();
     let manifest = path
         .parent()
-        .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
         .map(|p| p.join(super::package::MANIFEST));
     match manifest {
         Some(m) if m.exists() => {
@@ -1799,13 +1810,22 @@ fn csv_error_ru(e: &::csv::Error) -> String {
 /// listed once with its SHA-256; a row that cannot be read is an error, never skipped. `whole`:
 /// the files found are the whole package (else one file is checked, and rows naming other files
 /// are not looked for).
-fn check_manifest(manifest: &[u8], found: &[(String, String)], whole: bool, out: &mut Vec<Violation>) {
+fn check_manifest(
+    manifest: &[u8],
+    found: &[(String, String)],
+    whole: bool,
+    out: &mut Vec<Violation>,
+) {
     use super::package::{COL_FILE, COL_SHA, MANIFEST};
     let bad = |d: String, line: Option<usize>, out: &mut Vec<Violation>| {
         out.push(violation(PKG_MANIFEST, Level::Error, d, line));
     };
     let Ok(text) = std::str::from_utf8(manifest) else {
-        bad(format!("{MANIFEST} не в кодировке UTF-8: файл поврежден; выгрузите пакет заново"), None, out);
+        bad(
+            format!("{MANIFEST} не в кодировке UTF-8: файл поврежден; выгрузите пакет заново"),
+            None,
+            out,
+        );
         return;
     };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -1816,14 +1836,20 @@ fn check_manifest(manifest: &[u8], found: &[(String, String)], whole: bool, out:
     let headers = match rd.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            bad(format!("{MANIFEST}, заголовок: {}", csv_error_ru(&e)), Some(1), out);
+            bad(
+                format!("{MANIFEST}, заголовок: {}", csv_error_ru(&e)),
+                Some(1),
+                out,
+            );
             return;
         }
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(fcol), Some(scol)) = (col(COL_FILE), col(COL_SHA)) else {
         bad(
-            format!("{MANIFEST}: в заголовке нет колонок «{COL_FILE}» и «{COL_SHA}»; выгрузите пакет заново"),
+            format!(
+                "{MANIFEST}: в заголовке нет колонок «{COL_FILE}» и «{COL_SHA}»; выгрузите пакет заново"
+            ),
             Some(1),
             out,
         );
@@ -1844,7 +1870,11 @@ fn check_manifest(manifest: &[u8], found: &[(String, String)], whole: bool, out:
             Ok(true) => {}
             Err(e) => {
                 let at = e.position().map_or(line, |p| Some(p.line() as usize));
-                bad(format!("{MANIFEST}, запись {}: {}", n - 1, csv_error_ru(&e)), at, out);
+                bad(
+                    format!("{MANIFEST}, запись {}: {}", n - 1, csv_error_ru(&e)),
+                    at,
+                    out,
+                );
                 continue;
             }
         }
@@ -1857,7 +1887,10 @@ fn check_manifest(manifest: &[u8], found: &[(String, String)], whole: bool, out:
         }
         if !(sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit())) {
             bad(
-                format!("{MANIFEST}, файл {file}: «{}» — не контрольная сумма sha256 (64 шестнадцатеричные цифры)", short(sha)),
+                format!(
+                    "{MANIFEST}, файл {file}: «{}» — не контрольная сумма sha256 (64 шестнадцатеричные цифры)",
+                    short(sha)
+                ),
                 line,
                 out,
             );
@@ -1866,7 +1899,11 @@ fn check_manifest(manifest: &[u8], found: &[(String, String)], whole: bool, out:
             continue;
         }
         if !listed.insert(file.to_string()) {
-            bad(format!("{MANIFEST}: файл {file} указан второй раз"), line, out);
+            bad(
+                format!("{MANIFEST}: файл {file} указан второй раз"),
+                line,
+                out,
+            );
             continue;
         }
         match found_map.get(file) {
