@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn values_are_shown_as_people_write_them() {
-        assert_eq!(value_ru("status", "in_progress"), "в работе");
+        assert_eq!(value_ru("status", "in_progress"), "выполняется");
         assert_eq!(value_ru("actual_date", "2026-11-20"), "20.11.2026");
         assert_eq!(value_ru("note", "2026-11-20 и далее"), "2026-11-20 и далее");
         assert_eq!(value_ru("grp", "А"), "А");
