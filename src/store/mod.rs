@@ -152,9 +152,18 @@ pub fn explain(e: &rusqlite::Error) -> String {
     }
 }
 
-/// An I/O error in Russian (the system's text never shown).
+/// An I/O error of creating or writing a file, in Russian (the system's text never shown).
 pub(crate) fn io_ru(e: &std::io::Error) -> String {
-    crate::domain::io_error::describe(e)
+    use std::io::ErrorKind as K;
+    let code = e
+        .raw_os_error()
+        .map(|c| format!(" (код ошибки системы {c})"))
+        .unwrap_or_default();
+    match e.kind() {
+        K::PermissionDenied => format!("нет прав на запись в папку{code}"),
+        K::NotFound => format!("нет такой папки{code}"),
+        _ => crate::domain::io_error::describe(e),
+    }
 }
 
 fn migrate_ru(e: &rusqlite_migration::Error) -> String {
