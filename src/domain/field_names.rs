@@ -139,6 +139,13 @@ pub fn value_ru<'a>(field: &str, value: &'a str) -> Cow<'a, str> {
     {
         return Cow::Borrowed(s.name_ru());
     }
+    if field == "receipt_status" {
+        match value {
+            "accepted" => return Cow::Borrowed("принят порталом"),
+            "rejected" => return Cow::Borrowed("отклонен порталом"),
+            _ => {}
+        }
+    }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
         && value.len() == 10
     {
@@ -169,5 +176,6 @@ mod tests {
         assert_eq!(value_ru("actual_date", "2026-11-20"), "20.11.2026");
         assert_eq!(value_ru("note", "2026-11-20 и далее"), "2026-11-20 и далее");
         assert_eq!(value_ru("grp", "А"), "А");
+        assert_eq!(value_ru("receipt_status", "rejected"), "отклонен порталом");
     }
 }

@@ -157,8 +157,8 @@ impl Screen for JournalScreen {
                     (Some(f), old, new) => format!(
                         "{}: {} → {}",
                         field_ru(f),
-                        old.as_deref().map_or("—".into(), |v| value_ru(f, v)),
-                        new.as_deref().map_or("—".into(), |v| value_ru(f, v))
+                        shown_value(f, old.as_deref()),
+                        shown_value(f, new.as_deref())
                     ),
                     _ => e.note.clone(),
                 };
@@ -219,6 +219,14 @@ impl Screen for JournalScreen {
 
 /// What a changed record is, in words («строка плана» for `plan_row`); the table name itself
 /// when it has none.
+/// A value in the list: «—» when there is none.
+fn shown_value<'a>(field: &str, v: Option<&'a str>) -> std::borrow::Cow<'a, str> {
+    match v {
+        None | Some("") => "—".into(),
+        Some(v) => value_ru(field, v),
+    }
+}
+
 fn entity_ru(entity: &str) -> std::borrow::Cow<'_, str> {
     let name = match entity {
         "plan_row" => "строка плана",
