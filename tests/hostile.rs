@@ -415,6 +415,25 @@ fn zips_with_names_leaving_the_package_or_too_big_to_unpack_are_refused() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("80,0 МБ") && out.contains("64,0 МБ"), "{out}");
 
+    // An archive that lies about the size: 1 KiB declared, 80 MiB inside. Reading stops at the
+    // limit (or at the declared size, where the checksum then fails): never 80 MiB in memory
+    // as a document, never a pass.
+    let liar = dir.path().join("liar.zip");
+    let mut z =
+        nok::exchange::busgov::zipfile::ZipOut::new(std::fs::File::create(&liar).unwrap(), stamp);
+    z.add(
+        "pkg/liar.xml",
+        nok::exchange::busgov::zipfile::Deflated {
+            size: 1024,
+            ..entry
+        },
+    )
+    .unwrap();
+    z.finish().unwrap();
+    let (code, out) = check(&liar, dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("PKG-04") || out.contains("64,0 МБ"), "{out}");
+
     // Entries each under the limit (20 MiB), together far more than a zip this small holds of
     // XML: refused before unpacking too.
     let part = &zeros[..20 << 20];
