@@ -306,7 +306,7 @@ fn status_change_checks_rules_bumps_version_and_audits() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     assert!(s.contains(&format!("версия {}", version + 1)), "{s}");
-    assert!(s.contains("actual_date: — → 2026-11-20"), "{s}");
+    assert!(s.contains("дата выполнения: — → 20.11.2026"), "{s}");
     let (status, actual, m, v): (String, String, String, i64) = conn
         .query_row(
             "SELECT status, actual_date, implemented_measures, version FROM plan_row WHERE id = ?1",

@@ -330,12 +330,69 @@ fn the_rating_matches_the_store_and_statuses_follow_the_given_day() {
 fn a_new_publication_replaces_the_old_one_whole_and_foreign_folders_are_refused() {
     let f = fixture();
     let site = f.publish();
+    // A page an earlier publication wrote and this one does not: listed in its file list.
     std::fs::write(site.join("org").join("stale.html"), "old").unwrap();
+    let list = site.join("nok-files.txt");
+    let mut text = std::fs::read_to_string(&list).unwrap();
+    assert!(text.lines().any(|l| l == "index.html"), "{text}");
+    assert!(text.lines().any(|l| l == "accessible/index.html"), "{text}");
+    text.push_str("org/stale.html\n");
+    std::fs::write(&list, text).unwrap();
     let again = f.publish();
     assert_eq!(again, site);
     assert!(!site.join("org/stale.html").exists(), "replaced whole");
 
+    // Files a person added: the publication is refused, names them, and changes nothing.
+    std::fs::write(site.join("приказ.pdf"), "мой").unwrap();
+    std::fs::create_dir(site.join("docs")).unwrap();
+    std::fs::write(site.join("docs").join("a.txt"), "мой").unwrap();
+    let index_before = std::fs::read(site.join("index.html")).unwrap();
     let never = AtomicBool::new(false);
+    let err = nok::service::publish::publish(
+        &f.conn(),
+        f.cycle_id,
+        Some(&site),
+        today(),
+        &mut |_| {},
+        &never,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("приказ.pdf") && err.contains("docs/a.txt"),
+        "{err}"
+    );
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(
+        std::fs::read(site.join("index.html")).unwrap(),
+        index_before
+    );
+    // With --force (keep_added) they stay at their places in the new publication.
+    nok::service::publish::publish_keeping(
+        &f.conn(),
+        f.cycle_id,
+        Some(&site),
+        today(),
+        &mut |_| {},
+        &never,
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(site.join("приказ.pdf")).unwrap(),
+        "мой"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("docs/a.txt")).unwrap(),
+        "мой"
+    );
+    assert!(site.join("index.html").is_file());
+    let text = std::fs::read_to_string(&list).unwrap();
+    assert!(
+        !text.contains("приказ.pdf"),
+        "a person's file is never nok's: {text}"
+    );
+
     let foreign = f.dir.path().join("mine");
     std::fs::create_dir(&foreign).unwrap();
     std::fs::write(foreign.join("notes.txt"), "важное").unwrap();

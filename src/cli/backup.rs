@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     }
     let copied = copied?;
     writeln!(
-        std::io::stdout().lock(),
+        super::out::stdout(),
         "Резервная копия {} записана: {}, за {} с; проверка целостности пройдена.",
         copied.dest.display(),
         size_ru(copied.bytes),

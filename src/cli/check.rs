@@ -34,7 +34,7 @@ pub(crate) fn print_violation(
 
 pub fn run(_ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let report = check_path(&args.path)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     for f in &report.files {
         if f.packet.violations.is_empty() {
             continue;

@@ -10,7 +10,7 @@ use crate::service::check::{Level, check};
 pub fn run(ctx: &Context) -> anyhow::Result<ExitCode> {
     let (path, conn) = super::open_work_db(ctx)?;
     let findings = check(&conn)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     let errors = findings.iter().filter(|f| f.level == Level::Error).count();
     let warnings = findings.len() - errors;
     for f in &findings {

@@ -46,6 +46,6 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             ),
         ]);
     }
-    table.write(args.format, &mut std::io::stdout().lock())?;
+    table.write(args.format, &mut super::out::stdout())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -55,7 +55,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         events: &events,
         calendar: None,
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     writeln!(out, "Текст: {}", crate::domain::text::printable(&args.text))?;
     writeln!(out, "Вид: {}", dl.kind_ru())?;
     writeln!(
@@ -139,7 +139,7 @@ fn provisional_note(dl: &Deadline, ctx: &DueContext) -> Option<String> {
         .find(|y| calendar.year(*y).is_some_and(|c| c.provisional))?;
     Some(format!(
         "Внимание: производственный календарь {year} года предварительный — постановления о \
-         переносе выходных на {year} год в данных нет (data/calendar/ru.toml); рабочие дни \
+         переносе выходных на {year} год во встроенном календаре nok еще нет; рабочие дни \
          посчитаны по ст. 112 ТК РФ, дата может сдвинуться"
     ))
 }

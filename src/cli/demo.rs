@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         crate::tui::run(&path, ctx.today, ctx.ui)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if demo.built {
         super::summary::line(
             &mut out,

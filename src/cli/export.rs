@@ -75,6 +75,9 @@ pub struct TableArgs {
     /// Файл (по умолчанию exports/ТАБЛИЦА_cycleID.csv или .xlsx; «-» — вывести CSV на экран)
     #[arg(long, value_name = "ФАЙЛ")]
     out: Option<PathBuf>,
+    /// Заменить файл --out, если он уже есть (файл в exports заменяется и без этого)
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
@@ -122,7 +125,7 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     let [r, p, rep] = outcome.written;
     match &outcome.paths {
         Some(paths) => {
@@ -145,7 +148,7 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
             outcome.unchanged
         )?;
     }
-    let mut err = std::io::stderr().lock();
+    let mut err = super::out::stderr();
     if outcome.skipped_total > 0 {
         writeln!(
             err,
@@ -193,6 +196,10 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_table(ctx: &Context, args: &TableArgs) -> anyhow::Result<ExitCode> {
+    // A file the person named is replaced only with --force; nothing but a regular file ever.
+    if let Some(p) = args.out.as_ref().filter(|p| p.as_os_str() != "-") {
+        crate::store::target::check(p, args.force)?;
+    }
     let (_, conn) = super::open_work_db(ctx)?;
     let methods = Methods::load()?;
     let path = match &args.out {
@@ -201,12 +208,9 @@ fn run_table(ctx: &Context, args: &TableArgs) -> anyhow::Result<ExitCode> {
         None => {
             let dir = PathBuf::from(DEFAULT_DIR);
             std::fs::create_dir_all(&dir)?;
-            Some(table::default_path(
-                &dir,
-                args.table,
-                args.cycle,
-                args.format,
-            ))
+            let p = table::default_path(&dir, args.table, args.cycle, args.format);
+            crate::store::target::check(&p, true)?;
+            Some(p)
         }
     };
     let written = table::write(
@@ -219,7 +223,7 @@ fn run_table(ctx: &Context, args: &TableArgs) -> anyhow::Result<ExitCode> {
         path.as_deref(),
     )?;
     if let Some(p) = written.path {
-        let mut out = std::io::stdout().lock();
+        let mut out = super::out::stdout();
         writeln!(out, "{} — строк: {}", p.display(), written.rows)?;
     }
     Ok(ExitCode::SUCCESS)

@@ -170,7 +170,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let preview = result?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if common.dry_run && common.format == Format::Csv {
         let mut t = Table::new(
             &preview

@@ -68,7 +68,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             None if interactive => {
                 if !asked {
                     asked = true;
-                    let mut out = std::io::stdout().lock();
+                    let mut out = super::out::stdout();
                     writeln!(
                         out,
                         "Новая рабочая база: {}\nВведите реквизиты уполномоченного органа \
@@ -89,7 +89,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     }
     let authority = init::authority(&values).map_err(|e| anyhow::anyhow!(e))?;
     let made = init::create(&path, &authority)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     let db = made.path.display().to_string();
     let db_arg = if ctx.db.is_some() {
         format!(" --db {db}")
@@ -125,7 +125,7 @@ fn ask(d: Detail) -> anyhow::Result<String> {
     let mut input = stdin.lock();
     loop {
         {
-            let mut out = std::io::stdout().lock();
+            let mut out = super::out::stdout();
             write!(out, "{} ({}): ", d.label(), d.example())?;
             out.flush()?;
         }
@@ -136,7 +136,7 @@ fn ask(d: Detail) -> anyhow::Result<String> {
         match d.check(&line) {
             Ok(v) => return Ok(v),
             Err(why) => {
-                let mut out = std::io::stdout().lock();
+                let mut out = super::out::stdout();
                 writeln!(out, "  ✗ {why}. Введите еще раз.")?;
             }
         }

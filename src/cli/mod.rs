@@ -10,6 +10,7 @@ mod demo;
 mod export;
 mod import;
 mod init;
+mod out;
 mod plans;
 mod publish;
 mod receipt;
@@ -22,24 +23,18 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::error::{ContextKind, ErrorKind};
-use clap::{ArgAction, Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+/// The help of a command with subcommands; clap's English headings and words are put into
+/// Russian when the help is printed ([`russian_help`]).
 const ROOT_HELP: &str = "\
 {about-with-newline}
 Использование: {usage}
 
-Команды:
-{subcommands}
+{all-args}{after-help}";
 
-Параметры:
-{options}{after-help}";
-
-const LEAF_HELP: &str = "\
-{about-with-newline}
-Использование: {usage}
-
-Параметры:
-{options}{after-help}";
+/// The help of a command without subcommands: arguments, then options.
+const LEAF_HELP: &str = ROOT_HELP;
 
 /// nok — независимая оценка качества условий оказания услуг (НОК УОУ): организации, циклы
 /// оценки, баллы и рейтинги, недостатки и планы по их устранению.
@@ -145,7 +140,10 @@ pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
 
 /// Runs `nok` with the process arguments and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match with_input_keys(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
@@ -154,19 +152,122 @@ pub fn main() -> ExitCode {
         // The reader went away (`nok cycles | head`): stop quietly, as other tools do.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            let mut err = std::io::stderr().lock();
-            // `{:#}` prints the whole chain: what failed, then why.
-            let _ = writeln!(err, "ошибка: {e:#}");
+            let mut err = out::stderr();
+            // The whole chain: what failed, then why.
+            let _ = writeln!(err, "ошибка: {}", error_ru(&e));
             ExitCode::from(1)
         }
     }
 }
 
+/// An error and its causes on one line, each cause in Russian: the errors of the system, of
+/// SQLite, of the zip, CSV, XML and spreadsheet readers are put into words here (their own texts
+/// are English); the project's own errors are Russian already. A cause whose words the line
+/// already holds is not repeated.
+pub(crate) fn error_ru(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause_ru(cause);
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    system_texts_ru(&line)
+}
+
+/// A system error a library put into its own text («No such file or directory (os error 2)»)
+/// is replaced with its Russian description.
+fn system_texts_ru(text: &str) -> String {
+    let mut out = text.to_string();
+    let mut from = 0;
+    while let Some(at) = out[from..].find("(os error ").map(|i| i + from) {
+        let digits: String = out[at + 10..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        from = at + 10;
+        let Ok(code) = digits.parse::<i32>() else {
+            continue;
+        };
+        let e = std::io::Error::from_raw_os_error(code);
+        let english = e.to_string();
+        if let Some(start) = out.find(&english) {
+            let ru = crate::domain::io_error::describe(&e);
+            out.replace_range(start..start + english.len(), &ru);
+            from = start + ru.len();
+        }
+    }
+    out
+}
+
+fn cause_ru(cause: &(dyn std::error::Error + 'static)) -> String {
+    if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+        // An io::Error may only wrap another error (a reader's): say that one.
+        if let Some(inner) = io.get_ref()
+            && io.raw_os_error().is_none()
+            && !inner.is::<std::io::Error>()
+        {
+            let text = cause_ru(inner);
+            if !text.is_empty() {
+                return text;
+            }
+        }
+        return crate::domain::io_error::describe(io);
+    }
+    if let Some(sql) = cause.downcast_ref::<rusqlite::Error>() {
+        return crate::store::explain(sql);
+    }
+    if let Some(z) = cause.downcast_ref::<zip::result::ZipError>() {
+        return crate::exchange::busgov::check::zip_error_ru(z);
+    }
+    if let Some(c) = cause.downcast_ref::<csv::Error>() {
+        return match c.kind() {
+            csv::ErrorKind::Io(io) => crate::domain::io_error::describe(io),
+            csv::ErrorKind::Utf8 { .. } => "текст не в кодировке UTF-8".into(),
+            csv::ErrorKind::UnequalLengths { .. } => "в строках CSV разное число полей".into(),
+            _ => "файл CSV не читается".into(),
+        };
+    }
+    if cause.downcast_ref::<quick_xml::Error>().is_some() {
+        return "файл не является правильным XML".into();
+    }
+    if cause.downcast_ref::<calamine::Error>().is_some()
+        || cause.downcast_ref::<calamine::XlsxError>().is_some()
+    {
+        return "книга Excel не читается (файл поврежден или это не xlsx)".into();
+    }
+    if cause.downcast_ref::<std::num::ParseIntError>().is_some() {
+        return "не целое число".into();
+    }
+    if cause.downcast_ref::<std::num::ParseFloatError>().is_some() {
+        return "не число".into();
+    }
+    if cause.downcast_ref::<std::str::Utf8Error>().is_some()
+        || cause.downcast_ref::<std::string::FromUtf8Error>().is_some()
+    {
+        return "текст не в кодировке UTF-8".into();
+    }
+    cause.to_string()
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    e.chain().any(is_pipe)
+}
+
+/// Whether `e` is a closed pipe, also when wrapped in an I/O or a CSV error.
+fn is_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return io.kind() == std::io::ErrorKind::BrokenPipe
+            || io.get_ref().is_some_and(|inner| is_pipe(inner));
+    }
+    if let Some(c) = e.downcast_ref::<csv::Error>() {
+        return matches!(c.kind(), csv::ErrorKind::Io(io) if is_pipe(io));
+    }
+    false
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -201,21 +302,62 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `nok import inputs --help` lists the input keys (the file's columns) of the built-in
+/// methodology, sector by sector.
+fn with_input_keys(cmd: clap::Command) -> clap::Command {
+    let Ok(methods) = crate::service::methodology::Methods::builtin() else {
+        return cmd;
+    };
+    let m = methods.latest();
+    let mut text = format!(
+        "Колонки файла: ИНН (или КПП, код по Сводному реестру) и ключи исходных данных методики {}:",
+        m.version
+    );
+    for sector in crate::domain::sector::Sector::ALL {
+        text.push_str(&format!("\n\n{} ({}):\n", sector.name_ru(), sector.code()));
+        let mut line = String::from(" ");
+        for key in m.input_keys(sector) {
+            if line.chars().count() + key.len() > 98 {
+                text.push_str(line.trim_end_matches(','));
+                text.push_str(",\n");
+                line = String::from(" ");
+            }
+            line.push(' ');
+            line.push_str(key);
+            line.push(',');
+        }
+        text.push_str(line.trim_end_matches(','));
+    }
+    cmd.mut_subcommand("import", |c| {
+        c.mut_subcommand("inputs", |c| c.after_long_help(text))
+    })
+}
+
 /// Prints a clap error in Russian (help and version are printed as they are) and returns the
 /// exit code: 0 for help and version, 2 for wrong usage.
 fn usage_error(e: &clap::Error) -> ExitCode {
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        let _ = e.print();
+        let text = russian_help(&e.render().to_string());
+        let _ = out::stdout().write_all(text.as_bytes());
         return ExitCode::SUCCESS;
     }
     let ctx = |k| e.get(k).map(|v| v.to_string()).unwrap_or_default();
     let arg = ctx(ContextKind::InvalidArg);
     let value = ctx(ContextKind::InvalidValue);
+    // clap's «did you mean» (a near-miss: `nok cycle` → cycles, `--cycel` → --cycle).
+    let suggestion = |kind| match ctx(kind) {
+        s if s.is_empty() => String::new(),
+        s => format!("; возможно, имелось в виду «{s}»"),
+    };
     let message = match e.kind() {
-        ErrorKind::UnknownArgument => format!("неизвестный параметр {arg}"),
+        ErrorKind::UnknownArgument => format!(
+            "неизвестный параметр {arg}{}",
+            suggestion(ContextKind::SuggestedArg)
+        ),
         ErrorKind::InvalidSubcommand => format!(
-            "неизвестная команда «{}»",
-            ctx(ContextKind::InvalidSubcommand)
+            "неизвестная команда «{}»{}",
+            ctx(ContextKind::InvalidSubcommand),
+            suggestion(ContextKind::SuggestedSubcommand)
         ),
         ErrorKind::InvalidValue => {
             let valid = ctx(ContextKind::ValidValue);
@@ -224,12 +366,15 @@ fn usage_error(e: &clap::Error) -> ExitCode {
             } else if valid.is_empty() {
                 format!("недопустимое значение «{value}» у параметра {arg}")
             } else {
-                format!("недопустимое значение «{value}» у параметра {arg}; допустимы: {valid}")
+                format!(
+                    "недопустимое значение «{value}» у параметра {arg}; допустимы: {valid}{}",
+                    suggestion(ContextKind::SuggestedValue)
+                )
             }
         }
         ErrorKind::ValueValidation => {
             let why = std::error::Error::source(e)
-                .map(|s| s.to_string())
+                .map(|s| value_error_ru(s, &value))
                 .unwrap_or_default();
             format!("параметр {arg}: {why}")
         }
@@ -249,11 +394,104 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
             format!("неверное число значений у параметра {arg}")
         }
-        _ => e.to_string(),
+        ErrorKind::NoEquals => format!("у параметра {arg} значение пишется через «=»"),
+        ErrorKind::InvalidUtf8 => {
+            "в командной строке есть символы не в кодировке UTF-8".to_string()
+        }
+        _ => "неверная командная строка".to_string(),
     };
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "ошибка: {message}\nСправка: nok --help");
+    let mut err = out::stderr();
+    let _ = writeln!(err, "ошибка: {message}\nСправка: {} --help", command_path());
     ExitCode::from(2)
+}
+
+/// The command typed, as far as it names commands (`nok plans status`), for the help to point to.
+fn command_path() -> String {
+    let mut cmd = with_input_keys(Cli::command());
+    let mut path = String::from("nok");
+    for arg in std::env::args().skip(1) {
+        let Some(sub) = cmd.find_subcommand(&arg).cloned() else {
+            if arg.starts_with('-') {
+                continue;
+            }
+            // An option's value (`--db x`) or a positional argument: go on only while
+            // nothing has been found yet.
+            if path == "nok" {
+                continue;
+            }
+            break;
+        };
+        path.push(' ');
+        path.push_str(sub.get_name());
+        cmd = sub;
+    }
+    path
+}
+
+/// The words clap writes into a help text itself, and their Russian. Only whole markers are
+/// replaced (headings at a line's start, bracketed notes), so descriptions are never touched.
+const HELP_WORDS: &[(&str, &str)] = &[
+    ("[OPTIONS]", "[ПАРАМЕТРЫ]"),
+    ("<COMMAND>", "<КОМАНДА>"),
+    ("[COMMAND]", "[КОМАНДА]"),
+    ("[default: ", "[по умолчанию: "),
+    ("[possible values: ", "[допустимые значения: "),
+    ("[aliases: ", "[другие имена: "),
+    ("[alias: ", "[другое имя: "),
+    ("[env: ", "[переменная окружения: "),
+];
+
+const HELP_HEADINGS: &[(&str, &str)] = &[
+    ("Arguments:", "Аргументы:"),
+    ("Options:", "Параметры:"),
+    ("Commands:", "Команды:"),
+    ("Usage:", "Использование:"),
+];
+
+/// A help text rendered by clap, with clap's own English words put into Russian.
+fn russian_help(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let mut line = line.to_string();
+        for (en, ru) in HELP_HEADINGS {
+            if line.trim_end() == *en {
+                line = line.replacen(en, ru, 1);
+            }
+        }
+        if line.trim_start().starts_with("Possible values:") {
+            line = line.replacen("Possible values:", "Допустимые значения:", 1);
+        }
+        for (en, ru) in HELP_WORDS {
+            if line.contains(en) {
+                line = line.replace(en, ru);
+            }
+        }
+        out.push_str(&line);
+    }
+    out
+}
+
+/// Why a value was not accepted, in Russian: the parsers of numbers (and clap's range check) say
+/// it in English; the project's own parsers already speak Russian and pass through.
+fn value_error_ru(source: &(dyn std::error::Error + 'static), value: &str) -> String {
+    use std::num::IntErrorKind as K;
+    if let Some(p) = source.downcast_ref::<std::num::ParseIntError>() {
+        return match p.kind() {
+            K::Empty => "значение не указано; нужно целое число".to_string(),
+            K::PosOverflow | K::NegOverflow => format!("«{value}» — слишком большое число"),
+            _ => format!("«{value}» — не целое число; введите цифры, например 1"),
+        };
+    }
+    if source.downcast_ref::<std::num::ParseFloatError>().is_some() {
+        return format!("«{value}» — не число");
+    }
+    let text = source.to_string();
+    // clap's range check: «0 is not in 1..=1000000».
+    if let Some((n, range)) = text.split_once(" is not in ") {
+        let range = range.replace("..=", "–").replace("..", "–");
+        return format!("{n} — вне допустимого диапазона {range}");
+    }
+    text
 }
 
 /// Whether a person is at a terminal (both input and output), so the UI can open.
@@ -290,7 +528,6 @@ pub(crate) fn missing_db_message(path: &std::path::Path, explicit: bool) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn command_line_definition_is_consistent() {

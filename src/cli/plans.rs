@@ -152,7 +152,7 @@ fn approved(ctx: &Context, args: &ApprovedArgs) -> anyhow::Result<ExitCode> {
         &format!("план «{org}» по циклу {} утвержден", args.cycle),
     )?;
     writeln!(
-        std::io::stdout().lock(),
+        super::out::stdout(),
         "План «{}» по циклу {}: утвержден {} (было: {before})",
         crate::domain::text::printable(&org),
         args.cycle,
@@ -206,7 +206,7 @@ fn overdue(ctx: &Context, args: &OverdueArgs) -> anyhow::Result<ExitCode> {
             Cell::Text(r.responsible.clone()),
         ]);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if args.format == Format::Table {
         let plan_rows = rows
             .iter()
@@ -242,7 +242,7 @@ fn status(ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitCode> {
             today: ctx.today,
         },
     )?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if applied.changes.is_empty() {
         writeln!(
             out,
@@ -258,11 +258,12 @@ fn status(ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitCode> {
         applied.row, applied.version
     )?;
     for (field, old, new) in &applied.changes {
+        use crate::domain::field_names::{field_ru, value_ru};
         let show = |v: &Option<String>| match v.as_deref() {
             None | Some("") => "—".to_string(),
-            Some(s) => crate::domain::text::printable(s).into_owned(),
+            Some(s) => crate::domain::text::printable(&value_ru(field, s)).into_owned(),
         };
-        writeln!(out, "  {field}: {} → {}", show(old), show(new))?;
+        writeln!(out, "  {}: {} → {}", field_ru(field), show(old), show(new))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Context;
-use crate::service::publish::{Progress, publish};
+use crate::service::publish::{Progress, publish_keeping};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,6 +21,10 @@ pub struct Args {
     /// заменяется целиком, чужая папка не трогается
     #[arg(long, value_name = "ПАПКА")]
     out: Option<PathBuf>,
+    /// Опубликовать заново, даже если в папку прежней публикации добавлены файлы вручную
+    /// (они сохраняются на своих местах)
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
@@ -44,19 +48,20 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         }
     };
     let never = AtomicBool::new(false);
-    let result = publish(
+    let result = publish_keeping(
         &conn,
         args.cycle,
         args.out.as_deref(),
         ctx.today,
         &mut on_progress,
         &never,
+        args.force,
     );
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let dir = result?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     writeln!(
         out,
         "Опубликовано: {} (организаций: {}, данные на {}, за {} с). Откройте index.html; \

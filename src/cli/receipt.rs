@@ -20,7 +20,7 @@ pub struct Args {
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let (_, mut conn) = super::open_work_db(ctx)?;
     let s = apply(&mut conn, &args.file)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     let c = &s.confirmation;
     writeln!(
         out,
@@ -66,7 +66,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         )?;
     }
     if !s.unknown.is_empty() {
-        let mut err = std::io::stderr().lock();
+        let mut err = super::out::stderr();
         writeln!(
             err,
             "Неизвестные позиции ({}): в этой базе не выгружались — проверьте, что протокол относится к пакету из этой базы:",

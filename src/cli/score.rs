@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         table.push(row);
     }
 
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     if args.format == Format::Table {
         writeln!(
             out,
@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     if done.failed.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    let mut err = std::io::stderr().lock();
+    let mut err = super::out::stderr();
     writeln!(
         err,
         "Не рассчитаны из-за ошибок в исходных данных ({}), в рейтинг не вошли:",

@@ -25,7 +25,7 @@ pub fn run_default(ctx: &Context) -> anyhow::Result<ExitCode> {
         crate::tui::run(&path, ctx.today, ctx.ui)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     line(&mut out, &format!("База: {}", path.display()))?;
     print(&mut out, &conn, ctx.today)?;
     line(

@@ -11,16 +11,16 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 /// The embedded calendar data.
 const RU_CALENDAR: &str = include_str!("../../data/calendar/ru.toml");
 
-/// Where the calendar data lives in the source tree (named in errors).
-const DATA_PATH: &str = "data/calendar/ru.toml";
-
-/// A failure of the production calendar, in Russian.
+/// A failure of the production calendar, in Russian. The data is inside the program, so the
+/// message says what a person can do: write the date itself, or update nok.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
     /// The date is in a year the calendar does not cover.
     #[error(
-        "дата {} вне производственного календаря ({first}–{last} годы); добавьте {} год в {DATA_PATH}",
+        "дата {} вне производственного календаря nok ({first}–{last} годы): рабочие дни {} года \
+         посчитать нельзя; укажите срок датой (ДД.ММ.ГГГГ) или обновите nok до версии с календарем {} года",
         .date.format("%d.%m.%Y"),
+        .date.year(),
         .date.year()
     )]
     OutOfRange {
@@ -29,7 +29,7 @@ pub enum CalendarError {
         last: i32,
     },
     /// The calendar data is malformed.
-    #[error("производственный календарь {DATA_PATH}: {0}")]
+    #[error("встроенный производственный календарь nok поврежден ({0}); переустановите nok")]
     Data(String),
 }
 

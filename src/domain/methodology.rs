@@ -497,6 +497,21 @@ fn syntax_error(file: &str, text: &str, error: &toml::de::Error) -> MethodologyE
     }
 }
 
+/// A TOML error of any file (the settings file too) in Russian: «строка L, столбец C: …».
+pub fn toml_error_ru(text: &str, error: &toml::de::Error) -> String {
+    let span = error.span();
+    let offset = span.as_ref().map_or(0, |s| s.start.min(text.len()));
+    let (line, column) = line_and_column(text, offset);
+    let snippet = span
+        .as_ref()
+        .and_then(|s| text.get(s.clone()))
+        .unwrap_or("");
+    format!(
+        "строка {line}, столбец {column}: {}",
+        translate_toml_message(error.message(), snippet)
+    )
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);

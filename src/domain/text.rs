@@ -3,47 +3,131 @@
 
 use std::borrow::Cow;
 
-/// Stored text made safe to print on a terminal: escape sequences (CSI `ESC [ … final`, OSC
-/// `ESC ] … BEL/ST`, and two-character `ESC x`) are removed whole, other control characters (C0,
-/// DEL, C1, bidi overrides) are dropped, and line breaks and tabs become spaces. A name containing
-/// ESC must never drive the terminal.
+/// Stored text made safe to print on a terminal, on one line: escape sequences (CSI `ESC [ …
+/// final` and its one-character form U+009B, OSC/DCS/APC/PM/SOS `ESC ] … BEL/ST` and their C1
+/// forms U+009D, U+0090, U+009F, U+009E, U+0098, and two-character `ESC x`) are removed whole,
+/// other control characters (C0, DEL, C1, bidi overrides) are dropped, and line breaks and tabs
+/// become spaces. A name containing ESC must never drive the terminal.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    scrub(text, false)
+}
+
+/// The same cleaning for text of several lines (CLI output, CSV cells): escape sequences and
+/// control characters go as in [`printable`], but `\n`, `\t` and `\r\n` are kept; a lone `\r`
+/// (which would let a line overwrite another on screen) is dropped.
+pub fn printable_text(text: &str) -> Cow<'_, str> {
+    scrub(text, true)
+}
+
+fn scrub(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let safe = |c: char| !is_unsafe(c) || (keep_lines && matches!(c, '\n' | '\t'));
+    if text.chars().all(safe) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut s = Scrubber::new(keep_lines);
+    for c in text.chars() {
+        s.push(c, &mut out);
+    }
+    Cow::Owned(out)
+}
+
+/// What [`Scrubber`] is in the middle of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Text,
+    /// After ESC.
+    Esc,
+    /// Inside a control sequence (CSI), up to its final character.
+    Csi,
+    /// Inside a string (OSC, DCS, APC, PM, SOS), up to BEL or ST.
+    Str,
+    /// ESC seen inside a string: `\` ends it.
+    StrEsc,
+    /// A `\r` waiting to see whether `\n` follows (kept only as `\r\n`).
+    Cr,
+}
+
+/// The terminal-text cleaner as a state machine fed one character at a time, so text that
+/// arrives in pieces (a stream written by a CLI command) is cleaned exactly as the whole text
+/// would be. [`printable`] and [`printable_text`] are this machine run over a string.
+#[derive(Debug, Clone)]
+pub struct Scrubber {
+    state: State,
+    keep_lines: bool,
+}
+
+impl Scrubber {
+    /// `keep_lines`: keep `\n`, `\t` and `\r\n` (else they become spaces).
+    pub fn new(keep_lines: bool) -> Scrubber {
+        Scrubber {
+            state: State::Text,
+            keep_lines,
+        }
+    }
+
+    /// Feeds one character; what is safe to show goes to `out`.
+    pub fn push(&mut self, c: char, out: &mut String) {
+        match self.state {
+            State::Esc => {
+                self.state = match c {
+                    '[' => State::Csi,
+                    ']' | 'P' | '_' | '^' | 'X' => State::Str,
+                    // `ESC x`: the pair is dropped (a stray ESC before ESC starts anew).
+                    '\u{1b}' => State::Esc,
+                    _ => State::Text,
+                };
+                return;
+            }
+            State::Csi => {
+                if ('\u{40}'..='\u{7e}').contains(&c) {
+                    self.state = State::Text;
+                } else if c == '\u{1b}' {
+                    self.state = State::Esc;
+                } else if !(('\u{20}'..='\u{3f}').contains(&c)) {
+                    // Not a parameter or intermediate: the sequence was broken; this character
+                    // is text again.
+                    self.state = State::Text;
+                    self.text(c, out);
+                }
+                return;
+            }
+            State::Str => {
+                match c {
+                    '\u{7}' | '\u{9c}' => self.state = State::Text,
+                    '\u{1b}' => self.state = State::StrEsc,
+                    _ => {}
+                }
+                return;
+            }
+            State::StrEsc => {
+                self.state = if c == '\\' { State::Text } else { State::Str };
+                return;
+            }
+            State::Cr => {
+                self.state = State::Text;
+                if c == '\n' {
+                    out.push_str("\r\n");
+                    return;
+                }
+            }
+            State::Text => {}
+        }
+        self.text(c, out);
+    }
+
+    fn text(&mut self, c: char, out: &mut String) {
         match c {
+            '\u{1b}' => self.state = State::Esc,
+            '\u{9b}' => self.state = State::Csi,
+            '\u{9d}' | '\u{90}' | '\u{9f}' | '\u{9e}' | '\u{98}' => self.state = State::Str,
+            '\n' | '\t' if self.keep_lines => out.push(c),
+            '\r' if self.keep_lines => self.state = State::Cr,
             '\n' | '\r' | '\t' => out.push(' '),
-            '\u{1b}' => match chars.next() {
-                // CSI: parameters and intermediates, then one final byte 0x40–0x7E.
-                Some('[') => {
-                    for c in chars.by_ref() {
-                        if ('\u{40}'..='\u{7e}').contains(&c) {
-                            break;
-                        }
-                    }
-                }
-                // OSC, DCS, APC, PM, SOS: up to BEL or ESC \.
-                Some(']' | 'P' | '_' | '^' | 'X') => {
-                    while let Some(c) = chars.next() {
-                        if c == '\u{7}' {
-                            break;
-                        }
-                        if c == '\u{1b}' && chars.peek() == Some(&'\\') {
-                            chars.next();
-                            break;
-                        }
-                    }
-                }
-                _ => {}
-            },
             c if is_unsafe(c) => {}
             c => out.push(c),
         }
     }
-    Cow::Owned(out)
 }
 
 fn is_unsafe(c: char) -> bool {
@@ -99,8 +183,26 @@ mod tests {
             printable("\u{1b}]0;pwned\u{7}ЦБС\u{1b}]8;;http://x\u{1b}\\"),
             "ЦБС"
         );
-        assert_eq!(printable("a\nb\tc\u{9b}d\u{7f}\u{202e}e"), "a b cde");
+        // U+009B opens a control sequence: «d» is its final character.
+        assert_eq!(printable("a\nb\tc\u{9b}d\u{7f}\u{202e}e"), "a b ce");
+        assert_eq!(printable("a\u{85}b\u{7f}\u{202e}c"), "abc");
         assert_eq!(printable("конец\u{1b}"), "конец");
         assert!(matches!(printable("обычный текст"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn eight_bit_controls_start_sequences_too() {
+        // U+009B is CSI, U+009D is OSC: their parameters go with them.
+        assert_eq!(printable("а\u{9b}31;1mб"), "аб");
+        assert_eq!(printable("а\u{9d}0;title\u{7}б"), "аб");
+        assert_eq!(printable("а\u{9d}0;title\u{9c}б"), "аб");
+        assert_eq!(printable("а\u{0}б\u{7}в"), "абв");
+    }
+
+    #[test]
+    fn text_of_several_lines_keeps_its_lines_but_not_a_lone_return() {
+        assert_eq!(printable_text("а\nб\tв\r\nг"), "а\nб\tв\r\nг");
+        assert_eq!(printable_text("сумма: 10\rсумма: 99"), "сумма: 10сумма: 99");
+        assert_eq!(printable_text("x\u{1b}]0;pwned\u{7}\ny\u{1b}[2J"), "x\ny");
     }
 }

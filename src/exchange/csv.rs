@@ -6,6 +6,8 @@ use std::io::Write;
 
 use chrono::NaiveDate;
 
+use crate::domain::text::printable_text;
+
 /// A cell of a table written for people.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -35,12 +37,15 @@ impl Cell {
     }
 }
 
-/// Text that Excel would take for a formula (`=`, `+`, `-`, `@`, tab, CR at the start) gets a
-/// leading apostrophe, so it is shown as text and never evaluated.
+/// A text cell as written to a file for people: control characters and escape sequences are
+/// removed (the same cleaning as on screen, [`printable_text`]: line breaks and tabs stay), and
+/// text that Excel would take for a formula (`=`, `+`, `-`, `@`, tab at the start) gets a leading
+/// apostrophe, so it is shown as text and never evaluated.
 pub fn neutralise(text: &str) -> Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
-        _ => Cow::Borrowed(text),
+    let clean = printable_text(text);
+    match clean.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{clean}")),
+        _ => clean,
     }
 }
 

@@ -5,3 +5,4 @@ pub mod busgov;
 pub mod csv;
 pub mod import;
 pub mod xlsx;
+pub mod xml_error;

@@ -89,10 +89,11 @@ impl XlsxTable {
             let col = i as u16;
             match cell {
                 Cell::Text(s) => {
-                    // Control characters other than tab and line breaks are not allowed in xlsx.
-                    let clean: String = s
+                    // Escape sequences and control characters go (as in CSV and on screen);
+                    // xlsx keeps tab and line feed only.
+                    let clean: String = crate::domain::text::printable_text(s)
                         .chars()
-                        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+                        .filter(|c| *c != '\r')
                         .take(MAX_CELL_CHARS)
                         .collect();
                     ws.write_string_with_format(row, col, &clean, &self.text)?;

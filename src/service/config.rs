@@ -39,10 +39,11 @@ pub fn load(path: &Path) -> anyhow::Result<Config> {
                 .with_context(|| format!("не удалось прочитать настройки {}", path.display()));
         }
     };
-    toml::from_str(&text).with_context(|| {
-        format!(
-            "файл настроек {} написан с ошибкой; допустимо: mouse = true или false",
-            path.display()
+    toml::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "файл настроек {} написан с ошибкой ({}); допустимо: mouse = true или false",
+            path.display(),
+            crate::domain::methodology::toml_error_ru(&text, &e)
         )
     })
 }

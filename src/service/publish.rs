@@ -42,8 +42,10 @@ pub const CANCELLED: &str = "публикация отменена; папка �
 /// `today`, the date the data is taken. Calls `on_progress` after each organization; checks
 /// `cancel` between organizations. Returns the folder written.
 ///
-/// Refuses a cycle whose scores are stale or were never computed, and a target folder that
-/// exists but is not an earlier publication of `nok` (nothing of a user's is ever deleted).
+/// Refuses a cycle whose scores are stale or were never computed, a target folder that
+/// exists but is not an earlier publication of `nok`, and an earlier publication to which a
+/// person added files (nothing of a user's is ever deleted): [`publish_keeping`] publishes
+/// over it and keeps those files.
 pub fn publish(
     conn: &Connection,
     cycle_id: i64,
@@ -51,6 +53,20 @@ pub fn publish(
     today: NaiveDate,
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
+) -> anyhow::Result<PathBuf> {
+    publish_keeping(conn, cycle_id, out_dir, today, on_progress, cancel, false)
+}
+
+/// [`publish`]; with `keep_added`, files a person added to an earlier publication (not in its
+/// list [`FILE_LIST`]) are moved into the new one instead of refusing.
+pub fn publish_keeping(
+    conn: &Connection,
+    cycle_id: i64,
+    out_dir: Option<&Path>,
+    today: NaiveDate,
+    on_progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+    keep_added: bool,
 ) -> anyhow::Result<PathBuf> {
     let cycle = publication::cycle(conn, cycle_id)?
         .with_context(|| format!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
@@ -70,7 +86,7 @@ pub fn publish(
         );
     }
     let target = out_dir.map_or_else(|| default_dir(&cycle), Path::to_path_buf);
-    let staging = Staging::create(&target)?;
+    let staging = Staging::create(&target, keep_added)?;
     let site = Site {
         cycle: &cycle,
         method,
@@ -162,6 +178,7 @@ pub fn publish(
     if cancel.load(Ordering::Relaxed) {
         bail!(CANCELLED);
     }
+    write_file_list(out)?;
     let dir = staging.commit()?;
     on_progress(Progress { done: total, total });
     Ok(dir)
@@ -250,6 +267,65 @@ fn write(out: &Path, path: &str, text: String) -> anyhow::Result<()> {
     fs::write(&file, text).with_context(|| format!("не удалось записать {}", file.display()))
 }
 
+/// The list of files a publication wrote, kept in its folder: what a later publication may
+/// replace. Anything else in the folder was put there by a person.
+pub const FILE_LIST: &str = "nok-files.txt";
+
+/// Every file under `dir` (links not followed), as `/`-separated paths relative to it, sorted.
+fn files_under(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, prefix)) = stack.pop() {
+        let entries = fs::read_dir(&d)
+            .with_context(|| format!("не удалось прочитать папку {}", d.display()))?;
+        for e in entries {
+            let e = e.with_context(|| format!("не удалось прочитать папку {}", d.display()))?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel = format!("{prefix}{name}");
+            let kind = e
+                .file_type()
+                .with_context(|| format!("не удалось прочитать {}", e.path().display()))?;
+            if kind.is_dir() {
+                stack.push((e.path(), format!("{rel}/")));
+            } else {
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Writes [`FILE_LIST`] into the finished publication: one path a line.
+fn write_file_list(out: &Path) -> anyhow::Result<()> {
+    let mut text = String::from(
+        "# Файлы, записанные nok publish; остальные файлы этой папки добавлены вручную\n",
+    );
+    for f in files_under(out)? {
+        text.push_str(&f);
+        text.push('\n');
+    }
+    text.push_str(FILE_LIST);
+    text.push('\n');
+    write(out, FILE_LIST, text)
+}
+
+/// The files of an earlier publication in `dir` that it did not write itself; empty when it
+/// has no [`FILE_LIST`] (a publication of an earlier nok version: all its files are its own).
+fn added_files(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let Ok(list) = fs::read_to_string(dir.join(FILE_LIST)) else {
+        return Ok(Vec::new());
+    };
+    let own: std::collections::HashSet<&str> = list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    Ok(files_under(dir)?
+        .into_iter()
+        .filter(|f| !own.contains(f.as_str()))
+        .collect())
+}
+
 /// Whether `dir` holds an earlier publication of `nok` (its index names nok as the generator).
 fn is_publication(dir: &Path) -> bool {
     fs::read_to_string(dir.join("index.html"))
@@ -261,11 +337,13 @@ fn is_publication(dir: &Path) -> bool {
 struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// Files a person added to the earlier publication, moved into the new one on commit.
+    added: Vec<String>,
     committed: bool,
 }
 
 impl Staging {
-    fn create(target: &Path) -> anyhow::Result<Staging> {
+    fn create(target: &Path, keep_added: bool) -> anyhow::Result<Staging> {
         let name = target
             .file_name()
             .and_then(|n| n.to_str())
@@ -277,6 +355,7 @@ impl Staging {
                 )
             })?
             .to_string();
+        let mut added = Vec::new();
         if target.exists() {
             if !target.is_dir() {
                 bail!(
@@ -292,6 +371,25 @@ impl Staging {
                 bail!(
                     "папка {} уже есть и не похожа на публикацию nok; укажите пустую или новую \
                      папку (--out) — чужие файлы nok не удаляет",
+                    target.display()
+                );
+            }
+            added = added_files(target)?;
+            if !added.is_empty() && !keep_added {
+                const SHOWN: usize = 10;
+                let mut names = added
+                    .iter()
+                    .take(SHOWN)
+                    .map(|f| format!("  {f}"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                if added.len() > SHOWN {
+                    names.push_str(&format!("\n  … и еще {}", added.len() - SHOWN));
+                }
+                bail!(
+                    "в папке публикации {} есть файлы, которые nok не записывал (добавлены вручную):\n{names}\n\
+                     Публикация не изменена. Чтобы опубликовать заново и сохранить эти файлы на их местах, \
+                     добавьте --force; или уберите их из папки",
                     target.display()
                 );
             }
@@ -312,6 +410,7 @@ impl Staging {
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            added,
             committed: false,
         })
     }
@@ -320,6 +419,34 @@ impl Staging {
     /// replaced whole).
     fn commit(mut self) -> anyhow::Result<PathBuf> {
         let target = self.target.clone();
+        // A person's files go over into the new publication, each at its place (the folder is
+        // beside the target, so a rename moves it; the new publication never has that path,
+        // or it would have been in the earlier one's list).
+        if let Some(f) = self.added.iter().find(|f| self.dir.join(f).exists()) {
+            bail!(
+                "файл {f}, добавленный в {} вручную, совпадает по имени со страницей новой \
+                 публикации; переименуйте или уберите его и опубликуйте снова (публикация не изменена)",
+                target.display()
+            );
+        }
+        let mut moved: Vec<&String> = Vec::new();
+        for f in &self.added {
+            let (from, to) = (target.join(f), self.dir.join(f));
+            let result = to
+                .parent()
+                .map_or(Ok(()), fs::create_dir_all)
+                .and_then(|()| fs::rename(&from, &to));
+            if let Err(e) = result {
+                // Back where they were: the new folder is removed on drop.
+                for m in moved {
+                    let _ = fs::rename(self.dir.join(m), target.join(m));
+                }
+                return Err(e).with_context(|| {
+                    format!("не удалось перенести {} в новую публикацию", from.display())
+                });
+            }
+            moved.push(f);
+        }
         if target.exists() {
             let old = self.dir.with_file_name(format!(
                 "{}.old",
@@ -328,11 +455,21 @@ impl Staging {
                     .and_then(|n| n.to_str())
                     .unwrap_or(".nok")
             ));
-            fs::rename(&target, &old).with_context(|| {
-                format!("не удалось убрать прежнюю публикацию {}", target.display())
-            })?;
+            let put_back = |to: &Path| {
+                for m in &self.added {
+                    let _ = fs::rename(self.dir.join(m), to.join(m));
+                }
+            };
+            if let Err(e) = fs::rename(&target, &old) {
+                put_back(&target);
+                return Err(e).with_context(|| {
+                    format!("не удалось убрать прежнюю публикацию {}", target.display())
+                });
+            }
             if let Err(e) = fs::rename(&self.dir, &target) {
-                // Put the earlier publication back; the new one is removed on drop.
+                // Put the earlier publication back, with the person's files; the new one is
+                // removed on drop.
+                put_back(&old);
                 let _ = fs::rename(&old, &target);
                 return Err(e).with_context(|| {
                     format!("не удалось переименовать папку в {}", target.display())

@@ -7,12 +7,44 @@ use anyhow::Context;
 /// Environment variable naming the working database.
 pub const DB_ENV: &str = "NOK_DB";
 
-/// The OS user name recorded in the audit log.
+/// The OS user name recorded in the audit log: `$USER` (or `LOGNAME`, `USERNAME`), else the name
+/// of the process's user in the system's user database (cron, systemd and `env -i` run without
+/// `$USER`), else «пользователь N» with the numeric id.
 pub fn os_user() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .or_else(uid_name)
         .unwrap_or_else(|| "неизвестный".to_string())
+}
+
+/// The name of the effective user id (`getpwuid_r`), or «пользователь N» when the id has no
+/// entry (a container run with an arbitrary id).
+#[cfg(unix)]
+fn uid_name() -> Option<String> {
+    // SAFETY: geteuid has no preconditions.
+    let uid = unsafe { libc::geteuid() };
+    // SAFETY: passwd is plain data; all-zero is a valid value to be filled in.
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut buf = vec![0 as libc::c_char; 16 * 1024];
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call and `buf.len()` is its true size; the strings
+    // the result points to live in `buf`, read before it is dropped.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found) };
+    if rc == 0 && !found.is_null() && !pwd.pw_name.is_null() {
+        // SAFETY: getpwuid_r succeeded, so pw_name is a NUL-terminated string inside `buf`.
+        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+        let name = name.to_string_lossy().into_owned();
+        if !name.is_empty() {
+            return Some(name);
+        }
+    }
+    Some(format!("пользователь {uid}"))
+}
+
+#[cfg(not(unix))]
+fn uid_name() -> Option<String> {
+    None
 }
 
 /// Local time as stored: `YYYY-MM-DDThh:mm:ss`.

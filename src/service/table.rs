@@ -11,10 +11,10 @@ use crate::exchange::csv::write_excel_csv;
 /// How a table is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// Aligned columns for reading in a terminal.
+    /// Таблица с выровненными колонками для чтения в терминале.
     #[default]
     Table,
-    /// CSV for Excel: UTF-8 with BOM, `;`, decimal comma.
+    /// CSV для Excel: UTF-8 с BOM, «;», десятичная запятая.
     Csv,
 }
 

@@ -36,8 +36,8 @@ pub struct Copied {
 /// Why a backup failed, in Russian, with what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
-    #[error("файл {0} уже существует; чтобы заменить его, добавьте --force")]
-    Exists(PathBuf),
+    #[error(transparent)]
+    Target(#[from] super::target::TargetError),
     #[error("{0} — папка; укажите имя файла копии, например {0}/nok-копия.sqlite")]
     IsDir(PathBuf),
     #[error("{0} — это сама база; укажите для копии другой файл")]
@@ -234,9 +234,8 @@ pub fn backup(
     {
         return Err(BackupError::SameFile(dest.to_path_buf()));
     }
-    if dest.exists() && !force {
-        return Err(BackupError::Exists(dest.to_path_buf()));
-    }
+    // Only a regular file is replaced (never /dev/full, a pipe or a link), and only with --force.
+    super::target::check(dest, force)?;
     let file_name = dest
         .file_name()
         .ok_or_else(|| BackupError::IsDir(dest.to_path_buf()))?;
@@ -430,7 +429,13 @@ mod tests {
         }
 
         let err = backup(&conn, &path, &dest, false, &mut |_| {}).unwrap_err();
-        assert!(matches!(err, BackupError::Exists(_)), "{err}");
+        assert!(
+            matches!(
+                err,
+                BackupError::Target(super::super::target::TargetError::Exists(_))
+            ),
+            "{err}"
+        );
         assert!(err.to_string().contains("--force"));
         backup(&conn, &path, &dest, true, &mut |_| {}).unwrap();
 
@@ -447,6 +452,48 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert!(names.iter().all(|n| !n.contains(".backup-")), "{names:?}");
+    }
+
+    #[test]
+    fn never_replaces_a_device_a_pipe_or_a_link_even_with_force() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (path, conn) = sample(dir.path());
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a node.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let err = backup(&conn, &path, &fifo, true, &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("не обычный файл"), "{err}");
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+        // A device node (what /dev/full is); /dev/null exists on every Unix.
+        let err = backup(&conn, &path, Path::new("/dev/null"), true, &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("не обычный файл"), "{err}");
+        assert!(
+            std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+        // A link to a regular file stays a link, its target untouched.
+        let target = dir.path().join("elsewhere.sqlite");
+        std::fs::write(&target, b"keep").unwrap();
+        let link = dir.path().join("link.sqlite");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let err = backup(&conn, &path, &link, true, &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("символическая ссылка"), "{err}");
+        assert_eq!(std::fs::read(&target).unwrap(), b"keep");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 
     #[test]

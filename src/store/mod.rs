@@ -32,6 +32,7 @@ pub mod ranking;
 pub mod scores;
 pub mod spot_check;
 pub mod summary;
+pub mod target;
 pub mod workplans;
 
 use std::path::{Path, PathBuf};
@@ -75,8 +76,8 @@ pub fn schema_version() -> i64 {
 
 /// A storage failure, with a Russian message that says what happened and what to do.
 ///
-/// SQLite's own (English) text is kept once, in parentheses, for whoever supports the system; the
-/// errors carry no `source` so `{:#}` does not print it a second time.
+/// SQLite's code is kept in parentheses for whoever supports the system (never its English text);
+/// the errors carry no `source` so `{:#}` does not print the failure a second time.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("не удалось открыть базу данных {path}: {}", explain(error))]
@@ -138,8 +139,8 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// SQLite's failure in words a person can act on, SQLite's text in parentheses. Errors that are
-/// not about the file, the disk or other sessions are shown as SQLite words them.
+/// SQLite's failure in words a person can act on, with SQLite's numeric code in parentheses (its
+/// English text is never shown).
 pub fn explain(e: &rusqlite::Error) -> String {
     use rusqlite::ErrorCode as C;
     let what = match e.sqlite_error_code() {
@@ -163,27 +164,43 @@ pub fn explain(e: &rusqlite::Error) -> String {
         }
         Some(C::NotADatabase) => "файл не является базой данных SQLite",
         Some(C::TooBig) => "значение слишком велико для базы",
-        _ => return e.to_string(),
+        Some(C::ConstraintViolation) => {
+            "изменение нарушает правила базы (повтор или ссылка на несуществующее)"
+        }
+        Some(C::FileLockingProtocolFailed) => "не удалось заблокировать файл базы (сетевой диск?)",
+        Some(C::OutOfMemory) => "не хватило памяти",
+        Some(C::OperationInterrupted) => "операция прервана",
+        Some(_) => "ошибка базы данных",
+        // Not an answer of SQLite: a value that does not fit what the program expects.
+        None => {
+            "данные в базе не того вида, что ожидает программа (база изменена вручную?); проверьте ее: nok check-db"
+        }
     };
-    format!("{what} (SQLite: {e})")
+    // The code (never SQLite's English text) lets the case be looked up.
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => format!("{what} (код SQLite {})", f.extended_code),
+        _ => what.to_string(),
+    }
 }
 
+/// An I/O error of creating or writing a file, in Russian (the system's text never shown).
 pub(crate) fn io_ru(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
-    let what = match e.kind() {
-        K::PermissionDenied => "нет прав на запись в папку",
-        K::NotFound => "нет такой папки",
-        K::StorageFull => "на диске нет места",
-        K::ReadOnlyFilesystem => "диск доступен только для чтения",
-        _ => return e.to_string(),
-    };
-    format!("{what} ({e})")
+    let code = e
+        .raw_os_error()
+        .map(|c| format!(" (код ошибки системы {c})"))
+        .unwrap_or_default();
+    match e.kind() {
+        K::PermissionDenied => format!("нет прав на запись в папку{code}"),
+        K::NotFound => format!("нет такой папки{code}"),
+        _ => crate::domain::io_error::describe(e),
+    }
 }
 
 fn migrate_ru(e: &rusqlite_migration::Error) -> String {
     match e {
         rusqlite_migration::Error::RusqliteError { err, .. } => explain(err),
-        other => other.to_string(),
+        _ => "схема базы не соответствует ни одной известной версии nok; восстановите базу из резервной копии".into(),
     }
 }
 

@@ -65,6 +65,7 @@ const DATETIME: (&str, &str) = ("VAL-05", "Неверные дата и врем
 const ENUM: (&str, &str) = ("VAL-06", "Недопустимое значение");
 const CHAR: (&str, &str) = ("VAL-07", "Недопустимый символ");
 const GUID_CASE: (&str, &str) = ("VAL-08", "GUID записан не строчными буквами");
+const CHECK_DIGIT: (&str, &str) = ("VAL-09", "Неверное контрольное число");
 const PKG_MISSING: (&str, &str) = ("PKG-01", "Файл из манифеста отсутствует");
 const PKG_SHA: (&str, &str) = (
     "PKG-02",
@@ -72,6 +73,9 @@ const PKG_SHA: (&str, &str) = (
 );
 const PKG_EXTRA: (&str, &str) = ("PKG-03", "Файл не указан в манифесте");
 const PKG_READ: (&str, &str) = ("PKG-04", "Файл пакета не читается");
+const PKG_NO_MANIFEST: (&str, &str) = ("PKG-05", "Нет манифеста пакета");
+const PKG_MANIFEST: (&str, &str) = ("PKG-06", "Манифест пакета поврежден");
+const PKG_NAME: (&str, &str) = ("PKG-07", "Недопустимое имя файла в архиве");
 
 fn violation(
     (code, name): (&'static str, &'static str),
@@ -554,8 +558,8 @@ pub(crate) fn value_ok(s: Simple, raw: &str) -> bool {
             n >= min && n <= max
         }
         Simple::RegNum => is_reg_num(v),
-        Simple::Inn10 => v.len() == 10 && all_digits(v),
-        Simple::InnAny => (v.len() == 10 || v.len() == 12) && all_digits(v),
+        Simple::Inn10 => v.len() == 10 && all_digits(v) && inn_digits_ok(v),
+        Simple::InnAny => (v.len() == 10 || v.len() == 12) && all_digits(v) && inn_digits_ok(v),
         Simple::Kpp => v.len() == 9 && all_digits(v),
         Simple::Criterion => {
             let mut c = v.chars();
@@ -567,6 +571,42 @@ pub(crate) fn value_ok(s: Simple, raw: &str) -> bool {
             .split_once('.')
             .is_some_and(|(a, b)| all_digits(a) && all_digits(b) && a.len() <= 2 && b.len() <= 2),
         Simple::Enum(values) => values.contains(&v),
+    }
+}
+
+/// An identifier of the right shape whose check digits are wrong (ИНН): the portal refuses it,
+/// and it means the organization was typed or edited wrongly. КПП has no check digit; its
+/// shape (9 digits) is what [`value_ok`] holds it to. ОГРН does not appear in the documents.
+/// Whether the check digits of an ИНН of 10 or 12 digits are right (no allocation: the writer
+/// asks this of every document).
+fn inn_digits_ok(v: &str) -> bool {
+    use crate::domain::ids::{inn10_check_digit, inn12_check_digits};
+    let b = v.as_bytes();
+    let d = |i: usize| b[i].wrapping_sub(b'0');
+    match b.len() {
+        10 => {
+            let first: [u8; 9] = std::array::from_fn(d);
+            inn10_check_digit(&first) == d(9)
+        }
+        12 => {
+            let first: [u8; 10] = std::array::from_fn(d);
+            inn12_check_digits(&first) == (d(10), d(11))
+        }
+        _ => false,
+    }
+}
+
+fn check_id_digits(s: Simple, v: &str, path: &str, line: usize, out: &mut Vec<Violation>) {
+    if !matches!(s, Simple::Inn10 | Simple::InnAny) {
+        return;
+    }
+    if let Err(e) = crate::domain::ids::validate_inn(v) {
+        out.push(violation(
+            CHECK_DIGIT,
+            Level::Error,
+            format!("{path}: {e}"),
+            Some(line),
+        ));
     }
 }
 
@@ -715,6 +755,8 @@ fn check_value(s: Simple, raw: &str, path: &str, line: usize, out: &mut Vec<Viol
                     format!("{path}: «{}» — ИНН должен состоять из 10 цифр", short(v)),
                     out,
                 );
+            } else {
+                check_id_digits(s, v, path, line, out);
             }
         }
         Simple::InnAny => {
@@ -727,6 +769,8 @@ fn check_value(s: Simple, raw: &str, path: &str, line: usize, out: &mut Vec<Viol
                     ),
                     out,
                 );
+            } else {
+                check_id_digits(s, v, path, line, out);
             }
         }
         Simple::Kpp => {
@@ -913,7 +957,12 @@ pub fn check_packet_str(text: &str) -> PacketReport {
             Ok((ns, ev)) => (ns_of(&ns), ev),
             Err(e) => {
                 let line = lines.at(reader.error_position() as usize);
-                out.push(violation(NOT_XML, Level::Error, format!("{e}"), Some(line)));
+                out.push(violation(
+                    NOT_XML,
+                    Level::Error,
+                    crate::exchange::xml_error::describe(&e),
+                    Some(line),
+                ));
                 return report;
             }
         };
@@ -991,7 +1040,12 @@ pub fn check_packet_str(text: &str) -> PacketReport {
                         // Skip the unexpected element with everything inside it.
                         if let Err(e) = reader.read_to_end(e.name()) {
                             let line = lines.at(reader.error_position() as usize);
-                            out.push(violation(NOT_XML, Level::Error, format!("{e}"), Some(line)));
+                            out.push(violation(
+                                NOT_XML,
+                                Level::Error,
+                                crate::exchange::xml_error::describe(&e),
+                                Some(line),
+                            ));
                             return report;
                         }
                     }
@@ -1325,6 +1379,17 @@ fn missing_until(
 // ---------------------------------------------------------------------------------------------
 // Files, folders, zips.
 
+/// The most one file of a package (an XML document, the manifest) may hold, unpacked. A packet
+/// of the largest organization is well under a megabyte; anything near this is not a packet.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+/// The most a whole package may hold, unpacked: a national package (50 000 organizations,
+/// 141 654 documents) is about 4 GiB.
+pub const MAX_TOTAL_BYTES: u64 = 16 << 30;
+/// A zip whose files unpack to more than this many times its own size, and to more than
+/// [`MAX_FILE_BYTES`], is refused before anything is unpacked (the portal's XML packs about 10
+/// times; a «zip bomb» thousands of times).
+pub const MAX_PACK_RATIO: u64 = 200;
+
 /// Findings of one file of a package.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileReport {
@@ -1337,7 +1402,7 @@ pub struct FileReport {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Report {
     pub files: Vec<FileReport>,
-    /// Findings about the package as a whole (manifest).
+    /// Findings about the package as a whole (manifest, names in the archive).
     pub package: Vec<Violation>,
 }
 
@@ -1363,132 +1428,452 @@ impl Report {
 /// A failure to read what was asked to be checked (not a finding in it).
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
-    #[error("не удалось прочитать {path}: {source}")]
+    #[error(
+        "не удалось прочитать {path}: {}",
+        crate::domain::io_error::describe(source)
+    )]
     Io {
         path: String,
         #[source]
         source: std::io::Error,
     },
-    #[error("{path} — не zip-архив: {detail}")]
+    #[error("{path} — не zip-архив или архив поврежден: {detail}")]
     Zip { path: String, detail: String },
     #[error("в {0} нет файлов .xml: укажите папку пакета, его zip-архив или файл .xml")]
     Empty(String),
+    #[error(
+        "{0} — не обычный файл (устройство, канал или сокет); укажите папку пакета, его zip-архив или файл .xml"
+    )]
+    NotRegular(String),
+    #[error(
+        "{path}: {what} — {} при допустимых {}; это не пакет nok (возможно, архив-«бомба»), проверка остановлена",
+        size_ru(*size),
+        size_ru(*limit)
+    )]
+    TooBig {
+        path: String,
+        /// What is too big («файл …», «содержимое архива»).
+        what: String,
+        size: u64,
+        limit: u64,
+    },
 }
 
-/// Checks a package folder, its zip, or a single `.xml` file. Files are read one at a time.
-pub fn check_path(path: &Path) -> Result<Report, CheckError> {
-    let shown = path.display().to_string();
+/// Bytes in the units a person reads: «512 байт», «3,4 МБ», «2,0 ГБ».
+fn size_ru(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("ГБ", 1 << 30), ("МБ", 1 << 20), ("КБ", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            let tenths = (u128::from(bytes) * 10 + u128::from(size) / 2) / u128::from(size);
+            return format!("{},{} {unit}", tenths / 10, tenths % 10);
+        }
+    }
+    format!("{bytes} байт")
+}
+
+/// A zip library error in Russian.
+pub(crate) fn zip_error_ru(e: &zip::result::ZipError) -> String {
+    use zip::result::ZipError as Z;
+    match e {
+        Z::Io(io) => crate::domain::io_error::describe(io),
+        Z::InvalidArchive(_) => {
+            "структура архива нарушена (файл оборван, испорчен или это не zip)".into()
+        }
+        Z::UnsupportedArchive(_) | Z::CompressionMethodNotSupported(_) => {
+            "архив этого вида не поддерживается (шифрование или другой способ сжатия); \
+             упакуйте пакет заново обычным zip"
+                .into()
+        }
+        Z::InvalidPassword => "архив защищен паролем".into(),
+        Z::FileNotFound => "в архиве нет нужного файла".into(),
+        _ => "архив не читается".into(),
+    }
+}
+
+/// What is wrong with a name inside a zip, if anything: a name that would leave the package's
+/// folder when unpacked (`../x.xml`, `/abs/x.xml`, `C:\x.xml`) is never a package's file.
+fn bad_entry_name(name: &str) -> Option<&'static str> {
+    let b = name.as_bytes();
+    if name.starts_with('/') {
+        Some("абсолютный путь")
+    } else if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        Some("путь с именем диска Windows")
+    } else if name.contains('\\') {
+        Some("обратная косая черта в имени (путь Windows)")
+    } else if name.split('/').any(|c| c == "..") {
+        Some("«..» в пути: файл выходит за папку пакета")
+    } else if name.chars().any(char::is_control) {
+        Some("управляющие символы в имени")
+    } else {
+        None
+    }
+}
+
+/// Reads at most `limit` bytes of `r`; `Err(read)` with the bytes read when there are more.
+fn read_limited(r: impl Read, limit: u64, hint: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let mut bytes = Vec::with_capacity(hint.min(limit) as usize);
+    r.take(limit + 1).read_to_end(&mut bytes)?;
+    let n = bytes.len() as u64;
+    Ok(if n > limit { Err(n) } else { Ok(bytes) })
+}
+
+/// Opens `path` only if it is a regular file (after links), with its size.
+fn open_regular(path: &Path, shown: &str) -> Result<(std::fs::File, u64), CheckError> {
     let io = |source| CheckError::Io {
-        path: shown.clone(),
+        path: shown.to_string(),
         source,
     };
-    let mut report = Report::default();
     let meta = std::fs::metadata(path).map_err(io)?;
-    let mut manifest: Option<Vec<u8>> = None;
-    let mut hashes: Vec<(String, String)> = Vec::new();
+    if !meta.is_file() {
+        return Err(CheckError::NotRegular(shown.to_string()));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Checked again on the open file: the name may have been swapped in between.
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(CheckError::NotRegular(shown.to_string()));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Reads one file of a package, or a receipt: a regular file (never a device or a pipe) of at
+/// most [`MAX_FILE_BYTES`].
+pub fn read_file(path: &Path, shown: &str) -> Result<Vec<u8>, CheckError> {
+    let (file, size) = open_regular(path, shown)?;
+    let too_big = |size| CheckError::TooBig {
+        path: shown.to_string(),
+        what: "файл".into(),
+        size,
+        limit: MAX_FILE_BYTES,
+    };
+    if size > MAX_FILE_BYTES {
+        return Err(too_big(size));
+    }
+    read_limited(file, MAX_FILE_BYTES, size)
+        .map_err(|source| CheckError::Io {
+            path: shown.to_string(),
+            source,
+        })?
+        .map_err(too_big)
+}
+
+/// What a folder or a zip holds: the manifest and the XML files, with their checksums.
+#[derive(Default)]
+struct Contents {
+    manifest: Option<Vec<u8>>,
+    /// (name in the manifest, sha256) of every XML file read.
+    hashes: Vec<(String, String)>,
+    total: u64,
+}
+
+/// Checks a package folder, its zip, or a single `.xml` file. Files are read one at a time, each
+/// limited to [`MAX_FILE_BYTES`] and the whole to [`MAX_TOTAL_BYTES`]; devices, pipes and
+/// sockets are refused. A folder or a zip must carry a manifest that lists every XML file with
+/// its checksum; a single file is compared with `manifest.csv` beside it when there is one.
+pub fn check_path(path: &Path) -> Result<Report, CheckError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|source| CheckError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    let mut report = Report::default();
+    let mut contents = Contents::default();
     if meta.is_dir() {
-        let mut names: Vec<String> = std::fs::read_dir(path)
-            .map_err(io)?
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        for name in names {
-            let full = path.join(&name);
-            if name == super::package::MANIFEST {
-                manifest = Some(std::fs::read(&full).map_err(io)?);
-            } else if name.ends_with(".xml") {
-                let bytes = std::fs::read(&full).map_err(io)?;
-                hashes.push((name.clone(), sha256_hex(&bytes)));
-                report.files.push(FileReport {
-                    file: name,
-                    packet: check_packet(&bytes),
-                });
-            }
-        }
+        read_folder(path, &mut contents, &mut report)?;
     } else if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
     {
-        let file = std::fs::File::open(path).map_err(io)?;
-        let mut zip =
-            zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| CheckError::Zip {
-                path: shown.clone(),
-                detail: e.to_string(),
-            })?;
-        for i in 0..zip.len() {
-            let mut entry = zip.by_index(i).map_err(|e| CheckError::Zip {
-                path: shown.clone(),
-                detail: e.to_string(),
-            })?;
-            if entry.is_dir() {
-                continue;
-            }
-            let name = match entry.name() {
-                Ok(n) => n.into_owned(),
-                Err(e) => {
-                    report.package.push(violation(
-                        PKG_READ,
-                        Level::Error,
-                        format!("запись {i}: {e}"),
-                        None,
-                    ));
-                    continue;
-                }
-            };
-            let base = name.rsplit('/').next().unwrap_or(&name).to_string();
-            let mut bytes = Vec::with_capacity(entry.size() as usize);
-            if let Err(e) = entry.read_to_end(&mut bytes) {
-                report.package.push(violation(
-                    PKG_READ,
-                    Level::Error,
-                    format!("{name}: {e}"),
-                    None,
-                ));
-                continue;
-            }
-            if base == super::package::MANIFEST {
-                manifest = Some(bytes);
-            } else if base.ends_with(".xml") {
-                hashes.push((base.clone(), sha256_hex(&bytes)));
-                report.files.push(FileReport {
-                    file: name,
-                    packet: check_packet(&bytes),
-                });
-            }
-        }
+        read_zip(path, &shown, &mut contents, &mut report)?;
     } else {
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = read_file(path, &shown)?;
         report.files.push(FileReport {
             file: shown.clone(),
             packet: check_packet(&bytes),
         });
+        check_beside_manifest(path, &bytes, &mut report)?;
         return Ok(report);
     }
-    if report.files.is_empty() {
+    // A zip whose only documents were refused for their names is reported, not «empty».
+    if report.files.is_empty() && report.package.is_empty() {
         return Err(CheckError::Empty(shown));
     }
-    if let Some(m) = manifest {
-        check_manifest(&m, &hashes, &mut report.package);
+    match &contents.manifest {
+        Some(m) => check_manifest(m, &contents.hashes, true, &mut report.package),
+        None => report.package.push(violation(
+            PKG_NO_MANIFEST,
+            Level::Error,
+            format!(
+                "в пакете нет {}: без него нельзя проверить, что файлы не изменены после \
+                 выгрузки; выгрузите пакет заново (nok export busgov)",
+                super::package::MANIFEST
+            ),
+            None,
+        )),
     }
     Ok(report)
 }
 
-/// Compares the manifest's file names and checksums with the files found.
-fn check_manifest(manifest: &[u8], found: &[(String, String)], out: &mut Vec<Violation>) {
-    let text = String::from_utf8_lossy(manifest);
-    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+fn read_folder(path: &Path, c: &mut Contents, report: &mut Report) -> Result<(), CheckError> {
+    let shown = path.display().to_string();
+    let mut names: Vec<String> = std::fs::read_dir(path)
+        .map_err(|source| CheckError::Io {
+            path: shown.clone(),
+            source,
+        })?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        let is_manifest = name == super::package::MANIFEST;
+        if !is_manifest && !name.ends_with(".xml") {
+            continue;
+        }
+        let full = path.join(&name);
+        let bytes = read_file(&full, &full.display().to_string())?;
+        c.total += bytes.len() as u64;
+        if c.total > MAX_TOTAL_BYTES {
+            return Err(CheckError::TooBig {
+                path: shown,
+                what: "файлы папки".into(),
+                size: c.total,
+                limit: MAX_TOTAL_BYTES,
+            });
+        }
+        if is_manifest {
+            c.manifest = Some(bytes);
+        } else {
+            c.hashes.push((name.clone(), sha256_hex(&bytes)));
+            report.files.push(FileReport {
+                file: name,
+                packet: check_packet(&bytes),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn read_zip(
+    path: &Path,
+    shown: &str,
+    c: &mut Contents,
+    report: &mut Report,
+) -> Result<(), CheckError> {
+    let (file, zip_size) = open_regular(path, shown)?;
+    let zip_err = |e: zip::result::ZipError| CheckError::Zip {
+        path: shown.to_string(),
+        detail: zip_error_ru(&e),
+    };
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(zip_err)?;
+    // What the archive says it unpacks to, before anything is unpacked.
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(zip_err)?;
+        let size = entry.size();
+        if size > MAX_FILE_BYTES {
+            let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
+            return Err(CheckError::TooBig {
+                path: shown.to_string(),
+                what: format!("файл {name} в архиве"),
+                size,
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        declared = declared.saturating_add(size);
+    }
+    let ratio_limit = zip_size.saturating_mul(MAX_PACK_RATIO).max(MAX_FILE_BYTES);
+    let limit = MAX_TOTAL_BYTES.min(ratio_limit);
+    if declared > limit {
+        return Err(CheckError::TooBig {
+            path: shown.to_string(),
+            what: "содержимое архива".into(),
+            size: declared,
+            limit,
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(zip_err)?;
+        let name = match entry.name() {
+            Ok(n) => n.into_owned(),
+            Err(e) => {
+                report.package.push(violation(
+                    PKG_READ,
+                    Level::Error,
+                    format!("запись {}: {}", i + 1, zip_error_ru(&e)),
+                    None,
+                ));
+                continue;
+            }
+        };
+        if let Some(why) = bad_entry_name(&name) {
+            report.package.push(violation(
+                PKG_NAME,
+                Level::Error,
+                format!("«{}»: {why}; такой архив не выгружен nok", short(&name)),
+                None,
+            ));
+            continue;
+        }
+        if entry.is_dir() {
+            continue;
+        }
+        let base = name.rsplit('/').next().unwrap_or(&name).to_string();
+        let is_manifest = base == super::package::MANIFEST;
+        if !is_manifest && !base.ends_with(".xml") {
+            continue;
+        }
+        if !seen.insert(base.clone()) {
+            report.package.push(violation(
+                PKG_NAME,
+                Level::Error,
+                format!(
+                    "{name}: файл с именем {base} в архиве уже есть; в пакете имена не повторяются"
+                ),
+                None,
+            ));
+            continue;
+        }
+        let hint = entry.size();
+        let bytes = match read_limited(&mut entry, MAX_FILE_BYTES, hint) {
+            Ok(Ok(b)) => b,
+            Ok(Err(size)) => {
+                return Err(CheckError::TooBig {
+                    path: shown.to_string(),
+                    what: format!("файл {name} в архиве"),
+                    size,
+                    limit: MAX_FILE_BYTES,
+                });
+            }
+            Err(e) => {
+                report.package.push(violation(
+                    PKG_READ,
+                    Level::Error,
+                    format!("{name}: {}", crate::domain::io_error::describe(&e)),
+                    None,
+                ));
+                continue;
+            }
+        };
+        c.total += bytes.len() as u64;
+        if c.total > limit {
+            return Err(CheckError::TooBig {
+                path: shown.to_string(),
+                what: "содержимое архива".into(),
+                size: c.total,
+                limit,
+            });
+        }
+        if is_manifest {
+            c.manifest = Some(bytes);
+        } else {
+            c.hashes.push((base, sha256_hex(&bytes)));
+            report.files.push(FileReport {
+                file: name,
+                packet: check_packet(&bytes),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A single XML file: compared with the manifest in its folder when there is one (a file of an
+/// exported package); otherwise a warning says its integrity was not checked.
+fn check_beside_manifest(path: &Path, bytes: &[u8], report: &mut Report) -> Result<(), CheckError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let manifest = path
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .map(|p| p.join(super::package::MANIFEST));
+    match manifest {
+        Some(m) if m.exists() => {
+            let text = read_file(&m, &m.display().to_string())?;
+            let found = [(name, sha256_hex(bytes))];
+            check_manifest(&text, &found, false, &mut report.package);
+        }
+        _ => report.package.push(violation(
+            PKG_NO_MANIFEST,
+            Level::Warning,
+            format!(
+                "рядом с файлом нет {}: проверено только содержание, не то, что файл не изменен \
+                 после выгрузки (проверьте папку пакета или его zip)",
+                super::package::MANIFEST
+            ),
+            None,
+        )),
+    }
+    Ok(())
+}
+
+/// A CSV error of the manifest in Russian.
+fn csv_error_ru(e: &::csv::Error) -> String {
+    match e.kind() {
+        ::csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("в строке {len} полей, а в заголовке {expected_len}"),
+        ::csv::ErrorKind::Utf8 { .. } => "строка не в кодировке UTF-8".into(),
+        ::csv::ErrorKind::Io(io) => crate::domain::io_error::describe(io),
+        _ => "строка не читается как CSV".into(),
+    }
+}
+
+/// Compares the manifest's file names and checksums with the files found. Every XML file must be
+/// listed once with its SHA-256; a row that cannot be read is an error, never skipped. `whole`:
+/// the files found are the whole package (else one file is checked, and rows naming other files
+/// are not looked for).
+fn check_manifest(
+    manifest: &[u8],
+    found: &[(String, String)],
+    whole: bool,
+    out: &mut Vec<Violation>,
+) {
+    use super::package::{COL_FILE, COL_SHA, MANIFEST};
+    let bad = |d: String, line: Option<usize>, out: &mut Vec<Violation>| {
+        out.push(violation(PKG_MANIFEST, Level::Error, d, line));
+    };
+    let Ok(text) = std::str::from_utf8(manifest) else {
+        bad(
+            format!("{MANIFEST} не в кодировке UTF-8: файл поврежден; выгрузите пакет заново"),
+            None,
+            out,
+        );
+        return;
+    };
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rd = ::csv::ReaderBuilder::new()
         .delimiter(b';')
         .has_headers(true)
         .from_reader(body.as_bytes());
     let headers = match rd.headers() {
         Ok(h) => h.clone(),
-        Err(_) => return,
+        Err(e) => {
+            bad(
+                format!("{MANIFEST}, заголовок: {}", csv_error_ru(&e)),
+                Some(1),
+                out,
+            );
+            return;
+        }
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(fcol), Some(scol)) = (col(super::package::COL_FILE), col(super::package::COL_SHA))
-    else {
+    let (Some(fcol), Some(scol)) = (col(COL_FILE), col(COL_SHA)) else {
+        bad(
+            format!(
+                "{MANIFEST}: в заголовке нет колонок «{COL_FILE}» и «{COL_SHA}»; выгрузите пакет заново"
+            ),
+            Some(1),
+            out,
+        );
         return;
     };
     let found_map: std::collections::HashMap<&str, &str> = found
@@ -1496,24 +1881,61 @@ fn check_manifest(manifest: &[u8], found: &[(String, String)], out: &mut Vec<Vio
         .map(|(n, h)| (n.as_str(), h.as_str()))
         .collect();
     let mut listed = std::collections::HashSet::new();
-    for (i, rec) in rd.records().enumerate() {
-        let Ok(rec) = rec else { continue };
-        let file = rec.get(fcol).unwrap_or("");
-        let sha = rec.get(scol).unwrap_or("");
-        listed.insert(file.to_string());
-        let line = Some(i + 2);
-        match found_map.get(file) {
-            None => out.push(violation(
-                PKG_MISSING,
-                Level::Error,
+    let mut rec = ::csv::StringRecord::new();
+    let mut n = 1;
+    loop {
+        n += 1;
+        let line = Some(rd.position().line() as usize);
+        match rd.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let at = e.position().map_or(line, |p| Some(p.line() as usize));
+                bad(
+                    format!("{MANIFEST}, запись {}: {}", n - 1, csv_error_ru(&e)),
+                    at,
+                    out,
+                );
+                continue;
+            }
+        }
+        let line = Some(rec.position().map_or(n, |p| p.line() as usize));
+        let file = rec.get(fcol).unwrap_or("").trim();
+        let sha = rec.get(scol).unwrap_or("").trim();
+        if file.is_empty() {
+            bad(format!("{MANIFEST}: в строке не указан файл"), line, out);
+            continue;
+        }
+        if !(sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit())) {
+            bad(
                 format!(
-                    "{} строка {}: файла {file} нет в пакете",
-                    super::package::MANIFEST,
-                    i + 2
+                    "{MANIFEST}, файл {file}: «{}» — не контрольная сумма sha256 (64 шестнадцатеричные цифры)",
+                    short(sha)
                 ),
                 line,
+                out,
+            );
+            // The file counts as listed: its own finding is this one.
+            listed.insert(file.to_string());
+            continue;
+        }
+        if !listed.insert(file.to_string()) {
+            bad(
+                format!("{MANIFEST}: файл {file} указан второй раз"),
+                line,
+                out,
+            );
+            continue;
+        }
+        match found_map.get(file) {
+            None if whole => out.push(violation(
+                PKG_MISSING,
+                Level::Error,
+                format!("{MANIFEST}: файла {file} нет в пакете"),
+                line,
             )),
-            Some(h) if *h != sha => out.push(violation(
+            None => {}
+            Some(h) if !h.eq_ignore_ascii_case(sha) => out.push(violation(
                 PKG_SHA,
                 Level::Error,
                 format!("{file}: файл изменен после выгрузки (sha256 {h}, в манифесте {sha})"),
@@ -1526,8 +1948,8 @@ fn check_manifest(manifest: &[u8], found: &[(String, String)], out: &mut Vec<Vio
         if !listed.contains(name) {
             out.push(violation(
                 PKG_EXTRA,
-                Level::Warning,
-                format!("{name}: файла нет в {}", super::package::MANIFEST),
+                Level::Error,
+                format!("{name}: файла нет в {MANIFEST}, его целостность не подтверждена; выгрузите пакет заново"),
                 None,
             ));
         }

@@ -469,9 +469,9 @@ impl<R: Render> PackageWriter<R> {
                 name.as_str(),
                 l.kind.name_ru(),
                 &neutralise(&l.organization),
-                &l.inn,
-                &l.reg_num,
-                &l.position_id,
+                &neutralise(&l.inn),
+                &neutralise(&l.reg_num),
+                &neutralise(&l.position_id),
                 &l.version.to_string(),
                 &sha256,
             ])

@@ -102,7 +102,10 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Confirmation, ReceiptError> {
         let ev = reader.read_event().map_err(|e| {
             fail(
                 line_at(reader.error_position() as usize),
-                format!("неправильный XML: {e}"),
+                format!(
+                    "неправильный XML: {}",
+                    crate::exchange::xml_error::describe(&e)
+                ),
             )
         })?;
         match ev {

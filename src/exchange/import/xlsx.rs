@@ -8,6 +8,27 @@ use calamine::{Data, DataRef, Reader, Sheets, open_workbook_auto_from_rs};
 
 use super::{Format, ReadError, Row, Sheet, check_cells, clean_cell};
 
+/// What the spreadsheet reader (calamine) found wrong, in Russian (its own text is English).
+fn workbook_error_ru(e: &calamine::Error) -> String {
+    match e {
+        calamine::Error::Io(io) => crate::domain::io_error::describe(io),
+        calamine::Error::Msg(_) => {
+            "это не книга Excel (xlsx, xls, xlsb или ods) или файл поврежден".to_string()
+        }
+        calamine::Error::Xlsx(calamine::XlsxError::Zip(_)) => {
+            "файл поврежден или это не xlsx (внутри не zip-архив книги)".to_string()
+        }
+        calamine::Error::Xlsx(calamine::XlsxError::Xml(_)) => {
+            "XML внутри книги поврежден".to_string()
+        }
+        calamine::Error::Xlsx(calamine::XlsxError::FileNotFound(_)) => {
+            "в книге нет обязательной части (файл поврежден или это не xlsx)".to_string()
+        }
+        _ => "книга повреждена или записана в неподдерживаемом виде; сохраните ее в Excel как xlsx"
+            .to_string(),
+    }
+}
+
 pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
     let err = |detail: String| ReadError::Workbook {
         file: source.to_string(),
@@ -15,12 +36,15 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
     };
     // calamine reads untrusted archives; a panic inside it must not take the program down.
     let opened = std::panic::catch_unwind(|| -> Result<Option<(String, Vec<Row>)>, String> {
-        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+        let mut book =
+            open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| workbook_error_ru(&e))?;
         for name in book.sheet_names() {
             if let Sheets::Xlsx(xlsx) = &mut book {
                 refuse_huge_grid(xlsx, &name)?;
             }
-            let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+            let range = book
+                .worksheet_range(&name)
+                .map_err(|e| workbook_error_ru(&e))?;
             let Some((row0, col0)) = range.start() else {
                 continue;
             };

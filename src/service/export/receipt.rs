@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use rusqlite::Connection;
 
 use crate::exchange::busgov::receipt::{self, Confirmation, Outcome, PortalViolation};
@@ -36,7 +35,7 @@ fn stored(v: &[PortalViolation]) -> Vec<StoredViolation> {
 /// Reads the receipt at `path` and records it, in one transaction with an audit entry.
 pub fn apply(conn: &mut Connection, path: &Path) -> anyhow::Result<Summary> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).with_context(|| format!("не удалось прочитать {shown}"))?;
+    let bytes = crate::exchange::busgov::check::read_file(path, &shown)?;
     let confirmation = receipt::parse(&shown, &bytes)?;
     let at = session::now_stamp();
     let tx = conn.transaction()?;

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 
+use crate::domain::field_names::{field_ru, value_ru};
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::journal::{self, JournalRow};
@@ -154,9 +155,10 @@ impl Screen for JournalScreen {
             .map(|(i, e)| {
                 let change = match (&e.field, &e.old_value, &e.new_value) {
                     (Some(f), old, new) => format!(
-                        "{f}: {} → {}",
-                        old.as_deref().unwrap_or("—"),
-                        new.as_deref().unwrap_or("—")
+                        "{}: {} → {}",
+                        field_ru(f),
+                        shown_value(f, old.as_deref()),
+                        shown_value(f, new.as_deref())
                     ),
                     _ => e.note.clone(),
                 };
@@ -201,9 +203,10 @@ impl Screen for JournalScreen {
                 let mut text = printable(&e.note).into_owned();
                 if let Some(f) = &e.field {
                     text = format!(
-                        "{f}: «{}» → «{}». {text}",
-                        printable(e.old_value.as_deref().unwrap_or("")),
-                        printable(e.new_value.as_deref().unwrap_or(""))
+                        "{}: «{}» → «{}». {text}",
+                        printable(&field_ru(f)),
+                        printable(&value_ru(f, e.old_value.as_deref().unwrap_or(""))),
+                        printable(&value_ru(f, e.new_value.as_deref().unwrap_or("")))
                     );
                 }
                 vec![Line::from(text)]
@@ -216,6 +219,14 @@ impl Screen for JournalScreen {
 
 /// What a changed record is, in words («строка плана» for `plan_row`); the table name itself
 /// when it has none.
+/// A value in the list: «—» when there is none.
+fn shown_value<'a>(field: &str, v: Option<&'a str>) -> std::borrow::Cow<'a, str> {
+    match v {
+        None | Some("") => "—".into(),
+        Some(v) => value_ru(field, v),
+    }
+}
+
 fn entity_ru(entity: &str) -> std::borrow::Cow<'_, str> {
     let name = match entity {
         "plan_row" => "строка плана",
