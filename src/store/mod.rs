@@ -22,6 +22,7 @@ pub mod journal;
 pub mod meta;
 pub mod overdue;
 pub mod overview;
+pub mod plan_header;
 pub mod plan_rows;
 pub mod plan_status;
 pub mod publication;
@@ -48,6 +49,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/004_score_parts_packed.sql")),
     M::up(include_str!("migrations/005_plan_approval.sql")),
     M::up(include_str!("migrations/006_export_positions_by_cycle.sql")),
+    M::up(include_str!("migrations/007_plan_header.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
