@@ -37,12 +37,16 @@ enum What {
 enum KindArg {
     /// Результаты независимой оценки
     Results,
-    /// Планы по устранению недостатков
+    /// Планы по устранению недостатков и их выполнение в формате портала (ТФФ 1.8.3)
     Plan,
-    /// Сведения о ходе реализации планов
-    Report,
-    /// Все три вида
+    /// Результаты и планы (то, что принимает портал)
     All,
+    /// План в собственном формате nok (nokPlan; портал его не читает)
+    #[value(name = "nok-plan")]
+    NokPlan,
+    /// Отчет о выполнении плана в собственном формате nok (nokReport; портал его не читает)
+    #[value(name = "nok-report")]
+    NokReport,
 }
 
 #[derive(Debug, clap::Args)]
@@ -50,7 +54,7 @@ pub struct BusgovArgs {
     /// Номер цикла (первая колонка nok cycles)
     #[arg(long, value_name = "ID")]
     cycle: i64,
-    /// Какие документы: results, plan, report или all
+    /// Какие документы: results, plan (план и его выполнение в формате портала), all (results и plan); nok-plan, nok-report — прежние документы в собственном формате nok
     #[arg(long, value_enum, default_value_t = KindArg::All, value_name = "ВИД", hide_possible_values = true)]
     kind: KindArg,
     /// Папка, в которой создается пакет (по умолчанию exports)
@@ -89,9 +93,10 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
     let methods = Methods::load()?;
     let kinds = match args.kind {
         KindArg::Results => vec![Kind::Results],
-        KindArg::Plan => vec![Kind::Plan],
-        KindArg::Report => vec![Kind::Report],
-        KindArg::All => Kind::ALL.to_vec(),
+        KindArg::Plan => vec![Kind::PortalPlan],
+        KindArg::All => vec![Kind::Results, Kind::PortalPlan],
+        KindArg::NokPlan => vec![Kind::Plan],
+        KindArg::NokReport => vec![Kind::Report],
     };
     let opts = Options {
         cycle_id: args.cycle,
@@ -123,15 +128,21 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let mut out = std::io::stdout().lock();
-    let [r, p, rep] = outcome.written;
+    let [r, nok_plan, nok_report, p] = outcome.written;
     match &outcome.paths {
         Some(paths) => {
             writeln!(out, "Пакет: {}", paths.dir.display())?;
             writeln!(out, "Архив: {}", paths.zip.display())?;
+            let mut kinds = format!("результаты {r}, планы {p}");
+            if nok_plan + nok_report > 0 {
+                kinds.push_str(&format!(
+                    ", планы nokPlan {nok_plan}, отчеты nokReport {nok_report}"
+                ));
+            }
             writeln!(
                 out,
-                "Документов: {} (результаты {r}, планы {p}, отчеты {rep}); впервые {}, новых версий {}",
-                r + p + rep,
+                "Документов: {} ({kinds}); впервые {}, новых версий {}",
+                r + p + nok_plan + nok_report,
                 outcome.first_time,
                 outcome.new_versions
             )?;
@@ -146,6 +157,12 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     let mut err = std::io::stderr().lock();
+    // The portal's plans left out for want of data make the exit code 1: someone has to fill
+    // in what is named.
+    let plans_left_out = outcome
+        .skipped
+        .iter()
+        .any(|s| s.kind == Kind::PortalPlan);
     if outcome.skipped_total > 0 {
         writeln!(
             err,
@@ -187,6 +204,13 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
                 super::check::print_violation(&mut err, "    ", v)?;
             }
         }
+        return Ok(ExitCode::from(1));
+    }
+    if plans_left_out {
+        writeln!(
+            err,
+            "Планы, не попавшие в пакет, выгрузятся, когда будут заполнены названные поля (карточка организации → план → h — заголовок плана)."
+        )?;
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

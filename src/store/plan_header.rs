@@ -247,9 +247,10 @@ pub fn default_council(conn: &Connection, cycle_id: i64) -> Result<Option<String
         .map(|a| council_of(&a)))
 }
 
-/// «Общественный совет при …» for the authority's name.
+/// The council of an authority, named without declining the authority's name (which would
+/// take a dictionary): «Общественный совет при уполномоченном органе (Комитет …)».
 pub fn council_of(authority: &str) -> String {
-    format!("Общественный совет при {authority}")
+    format!("Общественный совет при уполномоченном органе ({authority})")
 }
 
 fn text(v: &Value) -> Option<String> {
@@ -437,6 +438,51 @@ pub fn save_in(
         changed = true;
     }
     Ok(changed)
+}
+
+/// Inserts a header where there is none, without the audit of each field: for a build that
+/// records one audit entry for everything it writes (the demo). An empty `approved_by` becomes
+/// the organization's own full name (its head approves the plan).
+pub fn insert_new(conn: &Connection, cycle_id: i64, org_id: i64, h: &Header) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO plan_header (cycle_id, org_id, social_council, plan_period, approved_by,
+                                  approver_last_name, approver_first_name, approver_middle_name,
+                                  control)
+         SELECT ?1, ?2, ?3, ?4, CASE WHEN ?5 = '' THEN o.full_name ELSE ?5 END, ?6, ?7, ?8, ?9
+         FROM organization o WHERE o.id = ?2",
+    )?
+    .execute(params![
+        cycle_id,
+        org_id,
+        h.social_council,
+        h.plan_period,
+        h.approved_by,
+        h.approver_last_name,
+        h.approver_first_name,
+        h.approver_middle_name,
+        h.control
+    ])?;
+    let iso = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    conn.prepare_cached(
+        "UPDATE membership SET plan_approved_on = ?3 WHERE cycle_id = ?1 AND org_id = ?2",
+    )?
+    .execute(params![cycle_id, org_id, iso(h.approved_on)])?;
+    for (seq, a) in h.acts.iter().enumerate() {
+        conn.prepare_cached(
+            "INSERT INTO plan_act (cycle_id, org_id, seq, name, kind, date, number)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            cycle_id,
+            org_id,
+            seq as i64 + 1,
+            a.name,
+            a.kind,
+            iso(a.date),
+            a.number
+        ])?;
+    }
+    Ok(())
 }
 
 /// [`save_in`] in a transaction of its own.

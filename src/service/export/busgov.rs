@@ -67,8 +67,9 @@ pub struct Invalid {
 pub struct Outcome {
     /// The package, unless nothing was written.
     pub paths: Option<Paths>,
-    /// Documents written, per kind (results, plan, report).
-    pub written: [u64; 3],
+    /// Documents written, per kind (results, nok's plan, nok's report, the portal's plan: the
+    /// order of [`Kind::ALL`]).
+    pub written: [u64; 4],
     /// Of those, written with a raised versionNumber (changed since their last export).
     pub new_versions: u64,
     /// Written for the first time.
@@ -457,6 +458,11 @@ fn record(
     let Some((file, file_sha256)) = done.file else {
         bail!("пакет {package}: документ записан без имени файла");
     };
+    if !p.kind.has_position() {
+        // The portal's plan document: no position to keep.
+        outcome.written[Kind::ALL.iter().position(|k| *k == p.kind).unwrap_or(0)] += 1;
+        return Ok(());
+    }
     exports::record_export(
         conn,
         &Exported {
@@ -494,8 +500,8 @@ struct Run<'a> {
     /// `YYYY-MM-DDThh:mm:ss+03:00` of this export, and the local stamp stored.
     created: Arc<str>,
     stamp: String,
-    /// Positions exported before, by kind (results, plan, report) and organization id.
-    known: [std::collections::HashMap<i64, exports::Position>; 3],
+    /// Positions exported before, by kind (the order of [`Kind::ALL`]) and organization id.
+    known: [std::collections::HashMap<i64, exports::Position>; 4],
     outcome: Outcome,
     done: u64,
     total: u64,
@@ -544,6 +550,7 @@ impl Run<'_> {
         let stored = self.known[at].remove(&org_id);
         let position_id = match &stored {
             Some(p) => p.position_id.clone(),
+            None if !kind.has_position() => String::new(),
             None => busgov::position_id(
                 kind,
                 &org.reg_num,
@@ -590,8 +597,9 @@ enum Item {
         name: String,
         doc: Document,
     },
-    /// A results document that cannot be made (not scored).
+    /// A document that cannot be made (results not scored, the portal's plan lacking data).
     Skip {
+        kind: Kind,
         org: PartyRow,
         name: String,
         why: String,
@@ -607,6 +615,8 @@ struct ReadPlan<'a> {
     facts_of: &'a MethodFacts,
     kinds: &'a [Kind],
     members: u64,
+    /// What the portal's plan documents need besides the rows, when they are exported.
+    portal: Option<&'a super::portal_plan::CycleHeaders>,
 }
 
 /// Reads the cycle's data and makes the documents: results of every organization, then each
@@ -628,6 +638,7 @@ fn read_documents(
                     doc: Document::Results(Box::new(doc)),
                 },
                 Err(why) => Item::Skip {
+                    kind: Kind::Results,
                     org: m.org.clone(),
                     name: m.display_name.clone(),
                     why,
@@ -645,12 +656,32 @@ fn read_documents(
         let mut seen = 0u64;
         export_data::for_each_plan::<anyhow::Error>(conn, head.id, |m| {
             seen += 1;
+            // The portal's plan first: it reads the rows without taking their texts.
+            if let Some(portal) = r.portal {
+                let doc = super::portal_plan::document(head, r.method, portal, m);
+                let problems = crate::exchange::busgov::portal_plan::problems(&doc);
+                sink(if problems.is_empty() {
+                    Item::Packet {
+                        org_id: m.org_id,
+                        org: m.org.clone(),
+                        name: m.display_name.clone(),
+                        doc: Document::PortalPlan(Box::new(doc)),
+                    }
+                } else {
+                    Item::Skip {
+                        kind: Kind::PortalPlan,
+                        org: m.org.clone(),
+                        name: m.display_name.clone(),
+                        why: problems.join("; "),
+                    }
+                })?;
+            }
             // `plan_kinds` is sorted: the plan (which leaves the report's texts) comes first.
             for &kind in &plan_kinds {
-                let doc = if kind == Kind::Plan {
-                    Document::Plan(plan_doc(head, r.method, m))
-                } else {
-                    Document::Report(report_doc(head, m))
+                let doc = match kind {
+                    Kind::Plan => Document::Plan(plan_doc(head, r.method, m)),
+                    Kind::Report => Document::Report(report_doc(head, m)),
+                    _ => continue,
                 };
                 sink(Item::Packet {
                     org_id: m.org_id,
@@ -681,9 +712,14 @@ impl Run<'_> {
                 self.step()?;
                 self.packet(org_id, &org, &name, doc)
             }
-            Item::Skip { org, name, why } => {
+            Item::Skip {
+                kind,
+                org,
+                name,
+                why,
+            } => {
                 self.step()?;
-                self.skip(Kind::Results, &org, &name, why);
+                self.skip(kind, &org, &name, why);
                 Ok(())
             }
             Item::Nothing(n) => {
@@ -777,16 +813,22 @@ pub fn export(
         total: run.total,
     });
     for (at, kind) in Kind::ALL.into_iter().enumerate() {
-        if kinds.contains(&kind) {
+        if kinds.contains(&kind) && kind.has_position() {
             run.known[at] = exports::of_cycle(run.conn, kind.code(), head.id)?;
         }
     }
+    let portal = if kinds.contains(&Kind::PortalPlan) {
+        Some(super::portal_plan::CycleHeaders::read(run.conn, &head)?)
+    } else {
+        None
+    };
     let read = ReadPlan {
         head: &head,
         method,
         facts_of: &facts_of,
         kinds: &kinds,
         members,
+        portal: portal.as_ref(),
     };
     // The file's path, unless the database lives in memory.
     let path = run.conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
