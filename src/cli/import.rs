@@ -100,6 +100,13 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         ),
     };
     let (_, mut conn) = super::open_work_db(ctx)?;
+    // The portal's own plan documents (one XML, a folder or a zip of them) have a reader of
+    // their own.
+    if let Kind::Plan { cycle_id, .. } = &kind
+        && svc::portal_plan::is_source(&common.file)
+    {
+        return run_portal_plan(&mut conn, common, *cycle_id);
+    }
     let sheet = svc::read(&common.file)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(sheet.rows.len() as u64);
@@ -160,6 +167,35 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `nok import plan` of the portal's plan documents (ТФФ 1.8.3).
+fn run_portal_plan(
+    conn: &mut rusqlite::Connection,
+    common: &Common,
+    cycle_id: i64,
+) -> anyhow::Result<ExitCode> {
+    let methods = crate::service::methodology::Methods::load()?;
+    let src = svc::portal_plan::read(&common.file)?;
+    let mut quiet = |_: Progress| {};
+    let preview = if common.dry_run {
+        svc::portal_plan::dry_run(conn, &src, cycle_id, &methods, &mut quiet)?
+    } else {
+        svc::portal_plan::apply(
+            conn,
+            &src,
+            cycle_id,
+            &methods,
+            common.skip_rejected,
+            &mut quiet,
+        )?
+    };
+    let mut out = std::io::stdout().lock();
+    print_preview(&mut out, &preview, common.dry_run)?;
+    if common.dry_run && !preview.rejected.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// How many added/changed rows are listed one by one.
 const LIST_LIMIT: usize = 50;
 
@@ -198,7 +234,12 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
     if !p.added.is_empty() {
         writeln!(out, "Добавляется:")?;
         for ch in p.added.iter().take(LIST_LIMIT) {
-            writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
+            if ch.line == 0 {
+                // A document, not a line of a table: `what` names the file.
+                writeln!(out, "  {}", clean(&ch.what))?;
+            } else {
+                writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
+            }
         }
         if p.added.len() > LIST_LIMIT {
             writeln!(out, "  … и еще {}", p.added.len() - LIST_LIMIT)?;
@@ -207,7 +248,12 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
     if !p.changed.is_empty() {
         writeln!(out, "Изменяется:")?;
         for ch in p.changed.iter().take(LIST_LIMIT) {
-            writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
+            if ch.line == 0 {
+                // A document, not a line of a table: `what` names the file.
+                writeln!(out, "  {}", clean(&ch.what))?;
+            } else {
+                writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
+            }
             for (f, old, new) in &ch.fields {
                 writeln!(out, "    {f}: «{}» → «{}»", clean(old), clean(new))?;
             }

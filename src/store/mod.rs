@@ -23,6 +23,7 @@ pub mod meta;
 pub mod overdue;
 pub mod overview;
 pub mod plan_header;
+pub mod portal_import;
 pub mod plan_rows;
 pub mod plan_status;
 pub mod publication;

@@ -560,6 +560,178 @@ pub fn read(bytes: &[u8]) -> Result<PortalPlan, ReadError> {
     Ok(d)
 }
 
+/// A document found in what was given to import: its name (the file, or the zip entry) and the
+/// document, or why it could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub name: String,
+    pub doc: Result<PortalPlan, ReadError>,
+}
+
+/// At most this many files are taken from a folder or a zip.
+pub const MAX_FILES: usize = 20_000;
+/// At most this many bytes are read from a zip in all (its entries uncompressed).
+pub const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
+
+/// Whether `path` is (or holds) the portal's plan documents: an `.xml` file whose root is
+/// [`ROOT`], a folder with one, or a zip with one. Used to send such files to this reader
+/// rather than to the readers of tables and text.
+pub fn is_source(path: &std::path::Path) -> bool {
+    let ext = |p: &std::path::Path, e: &str| {
+        p.extension()
+            .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case(e))
+    };
+    let head = |p: &std::path::Path| -> bool {
+        use std::io::Read;
+        let mut buf = vec![0u8; 4096];
+        let Ok(mut f) = std::fs::File::open(p) else {
+            return false;
+        };
+        let n = f.read(&mut buf).unwrap_or(0);
+        // The first element may be cut off at 4 KiB: looking for the root's name is enough.
+        let text = String::from_utf8_lossy(&buf[..n]);
+        text.contains(&format!("<{ROOT}")) || text.contains(&format!(":{ROOT}"))
+    };
+    if path.is_dir() {
+        let Ok(entries) = std::fs::read_dir(path) else {
+            return false;
+        };
+        return entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| ext(p, "xml"))
+            .take(MAX_FILES)
+            .any(|p| head(&p));
+    }
+    if ext(path, "zip") {
+        let Ok(f) = std::fs::File::open(path) else {
+            return false;
+        };
+        let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(f)) else {
+            return false;
+        };
+        for i in 0..zip.len().min(MAX_FILES) {
+            let Ok(entry) = zip.by_index(i) else { continue };
+            let name = entry.name().map(|n| n.to_lowercase()).unwrap_or_default();
+            if name.ends_with(".xml") {
+                use std::io::Read;
+                let mut buf = Vec::new();
+                if entry.take(4096).read_to_end(&mut buf).is_ok() {
+                    let text = String::from_utf8_lossy(&buf);
+                    if text.contains(&format!("<{ROOT}")) || text.contains(&format!(":{ROOT}")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+    ext(path, "xml") && head(path)
+}
+
+/// Reads the portal's plan documents from one `.xml` file, the `.xml` files of a folder (not its
+/// subfolders) or of a zip. Other XML files (results, nok's own documents) are left out and
+/// named in the second list. Nothing is extracted to disk; every file is read at most
+/// [`MAX_BYTES`] far, a zip at most [`MAX_TOTAL`] in all and [`MAX_FILES`] files.
+pub fn read_path(path: &std::path::Path) -> Result<(Vec<Found>, Vec<String>), ReadError> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let io = |e: std::io::Error| ReadError(format!("не удалось прочитать {shown}: {e}"));
+    let mut found = Vec::new();
+    let mut other = Vec::new();
+    let mut take = |name: String, bytes: Vec<u8>, found: &mut Vec<Found>| {
+        if bytes.len() > MAX_BYTES {
+            found.push(Found {
+                name,
+                doc: Err(ReadError(format!(
+                    "файл больше {} МБ: это не план одной организации",
+                    MAX_BYTES / 1024 / 1024
+                ))),
+            });
+        } else if is_portal_plan(&bytes) {
+            found.push(Found {
+                doc: read(&bytes),
+                name,
+            });
+        } else {
+            other.push(name);
+        }
+    };
+    let read_file = |p: &std::path::Path| -> Result<Vec<u8>, std::io::Error> {
+        let mut buf = Vec::new();
+        std::fs::File::open(p)?
+            .take(MAX_BYTES as u64 + 1)
+            .read_to_end(&mut buf)?;
+        Ok(buf)
+    };
+    let is_xml = |n: &str| n.to_lowercase().ends_with(".xml");
+    if path.is_dir() {
+        let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(path)
+            .map_err(io)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && is_xml(&p.to_string_lossy()))
+            .collect();
+        names.sort();
+        if names.len() > MAX_FILES {
+            return Err(ReadError(format!(
+                "в папке {shown} больше {MAX_FILES} файлов XML"
+            )));
+        }
+        for p in names {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            take(name, read_file(&p).map_err(io)?, &mut found);
+        }
+    } else if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
+        let f = std::fs::File::open(path).map_err(io)?;
+        let mut zip = zip::ZipArchive::new(std::io::BufReader::new(f))
+            .map_err(|e| ReadError(format!("{shown} — не zip-архив: {e}")))?;
+        if zip.len() > MAX_FILES {
+            return Err(ReadError(format!(
+                "в архиве {shown} больше {MAX_FILES} файлов"
+            )));
+        }
+        let mut total: u64 = 0;
+        for i in 0..zip.len() {
+            let entry = zip
+                .by_index(i)
+                .map_err(|e| ReadError(format!("{shown}: запись {i}: {e}")))?;
+            if entry.is_dir() {
+                continue;
+            }
+            let name = entry
+                .name()
+                .map(|n| n.into_owned())
+                .unwrap_or_else(|_| format!("запись {i}"));
+            if !is_xml(&name) {
+                continue;
+            }
+            let mut bytes = Vec::new();
+            entry
+                .take(MAX_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| ReadError(format!("{shown}: {name}: {e}")))?;
+            total += bytes.len() as u64;
+            if total > MAX_TOTAL {
+                return Err(ReadError(format!(
+                    "архив {shown} распаковывается больше чем в {} ГБ: это не пакет планов",
+                    MAX_TOTAL / 1024 / 1024 / 1024
+                )));
+            }
+            take(name, bytes, &mut found);
+        }
+    } else {
+        take(shown.clone(), read_file(path).map_err(io)?, &mut found);
+    }
+    Ok((found, other))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
