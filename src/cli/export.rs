@@ -159,10 +159,7 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
     let mut err = std::io::stderr().lock();
     // The portal's plans left out for want of data make the exit code 1: someone has to fill
     // in what is named.
-    let plans_left_out = outcome
-        .skipped
-        .iter()
-        .any(|s| s.kind == Kind::PortalPlan);
+    let plans_left_out = outcome.skipped.iter().any(|s| s.kind == Kind::PortalPlan);
     if outcome.skipped_total > 0 {
         writeln!(
             err,

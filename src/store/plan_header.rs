@@ -321,14 +321,7 @@ pub fn save_in(
             )
             .map_err(StoreError::from)?;
             let id = tx.last_insert_rowid();
-            audit(
-                Action::Insert,
-                "plan_header",
-                Some(id),
-                None,
-                None,
-                None,
-            )?;
+            audit(Action::Insert, "plan_header", Some(id), None, None, None)?;
             id
         }
         None => 0,
@@ -527,9 +520,7 @@ mod tests {
 
     fn audit_rows(conn: &Connection) -> Vec<(String, String, Option<String>, Option<String>)> {
         let mut s = conn
-            .prepare(
-                "SELECT action, entity, field, new_value FROM audit_log ORDER BY id",
-            )
+            .prepare("SELECT action, entity, field, new_value FROM audit_log ORDER BY id")
             .unwrap();
         s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .unwrap()
@@ -579,9 +570,11 @@ mod tests {
         );
         assert_eq!(rows.len(), 8, "{rows:?}");
         let date: String = conn
-            .query_row("SELECT plan_approved_on FROM membership WHERE id = 7", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT plan_approved_on FROM membership WHERE id = 7",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(date, "2026-01-15");
         // The same again: nothing.

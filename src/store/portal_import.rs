@@ -44,7 +44,10 @@ pub fn member_by_inn_kpp(
 }
 
 /// The cycle's year and its authority's name.
-pub fn cycle_year_authority(conn: &Connection, cycle_id: i64) -> Result<Option<(i32, String, String)>> {
+pub fn cycle_year_authority(
+    conn: &Connection,
+    cycle_id: i64,
+) -> Result<Option<(i32, String, String)>> {
     Ok(conn
         .query_row(
             "SELECT c.year, a.name, c.methodology FROM cycle c JOIN authority a ON a.id = c.authority_id

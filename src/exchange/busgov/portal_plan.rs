@@ -155,9 +155,9 @@ pub fn execution_of(fact: Option<NaiveDate>, measures: &str) -> Result<Execution
     let m = measures.trim();
     match (fact, m) {
         (None, "") => Ok(Execution::None),
-        (Some(_), "") => Err(
-            "FACT_DATE без MEASURES: укажите принятые меры или уберите фактическую дату".into(),
-        ),
+        (Some(_), "") => {
+            Err("FACT_DATE без MEASURES: укажите принятые меры или уберите фактическую дату".into())
+        }
         (Some(d), m) => Ok(Execution::Done(d, m.to_string())),
         (None, m) => match m.strip_prefix(CANCELLED.trim_end()) {
             Some(reason) if !reason.trim().is_empty() => {
@@ -202,8 +202,7 @@ pub fn problems(d: &PortalPlan) -> Vec<String> {
     );
     need(
         d.plan_period.is_some_and(|y| (2013..=2100).contains(&y)),
-        "не указан период, на который сформирован план (PLAN_PERIOD): год в заголовке плана"
-            .into(),
+        "не указан период, на который сформирован план (PLAN_PERIOD): год в заголовке плана".into(),
     );
     need(
         d.inn.len() == 10 && d.inn.bytes().all(|b| b.is_ascii_digit()),
@@ -214,7 +213,10 @@ pub fn problems(d: &PortalPlan) -> Vec<String> {
     );
     need(
         d.kpp.len() == 9 && d.kpp.bytes().all(|b| b.is_ascii_digit()),
-        format!("КПП «{}» (KPP): нужно 9 цифр (реквизиты организации)", d.kpp),
+        format!(
+            "КПП «{}» (KPP): нужно 9 цифр (реквизиты организации)",
+            d.kpp
+        ),
     );
     need(
         d.approve_date.is_some(),
@@ -385,8 +387,8 @@ pub fn read(bytes: &[u8]) -> Result<PortalPlan, ReadError> {
             MAX_BYTES / 1024 / 1024
         )));
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| ReadError("файл не в кодировке UTF-8".into()))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| ReadError("файл не в кодировке UTF-8".into()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut r = quick_xml::NsReader::from_str(text);
     r.config_mut().expand_empty_elements = true;
@@ -394,11 +396,13 @@ pub fn read(bytes: &[u8]) -> Result<PortalPlan, ReadError> {
     let mut d = PortalPlan::default();
     let mut stack: Vec<String> = Vec::new();
     let mut value = String::new();
-    let line = |pos: u64| text.as_bytes()[..(pos as usize).min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1;
+    let line = |pos: u64| {
+        text.as_bytes()[..(pos as usize).min(text.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    };
     loop {
         let pos = r.buffer_position();
         let (ns, ev) = match r.read_resolved_event() {
@@ -433,7 +437,11 @@ pub fn read(bytes: &[u8]) -> Result<PortalPlan, ReadError> {
                     (p, "SHORTCOMINGS") if p.ends_with("GROUPS_SHORTCOMINGS") => {
                         if let Some(g) = d.groups.last_mut() {
                             g.rows.push(Row {
-                                number: format!("{} (строка файла {})", g.rows.len() + 1, line(pos)),
+                                number: format!(
+                                    "{} (строка файла {})",
+                                    g.rows.len() + 1,
+                                    line(pos)
+                                ),
                                 ..Row::default()
                             });
                         }
@@ -497,7 +505,9 @@ pub fn read(bytes: &[u8]) -> Result<PortalPlan, ReadError> {
                         }
                     }
                     p if p.starts_with("/PLAN_SHORTCOMING_DOCUMENTS/") => {
-                        let Some(a) = d.documents.last_mut() else { continue };
+                        let Some(a) = d.documents.last_mut() else {
+                            continue;
+                        };
                         match &p["/PLAN_SHORTCOMING_DOCUMENTS/".len()..] {
                             "DOC_NAME" => a.name = v,
                             "DOC_TYPE" => a.kind = v,
@@ -510,7 +520,9 @@ pub fn read(bytes: &[u8]) -> Result<PortalPlan, ReadError> {
                             }
                         }
                     }
-                    "" | "/GROUPS_SHORTCOMINGS" | "/GROUPS_SHORTCOMINGS/SHORTCOMINGS"
+                    ""
+                    | "/GROUPS_SHORTCOMINGS"
+                    | "/GROUPS_SHORTCOMINGS/SHORTCOMINGS"
                     | "/PLAN_SHORTCOMING_DOCUMENTS" => {}
                     other => {
                         return Err(ReadError(format!(
@@ -555,7 +567,9 @@ pub fn read(bytes: &[u8]) -> Result<PortalPlan, ReadError> {
         return Err(ReadError("файл оборван: не закрыты элементы".into()));
     }
     if d.rating_year == 0 {
-        return Err(ReadError(format!("нет элемента RATING_YEAR: это не документ {ROOT}")));
+        return Err(ReadError(format!(
+            "нет элемента RATING_YEAR: это не документ {ROOT}"
+        )));
     }
     Ok(d)
 }
@@ -764,8 +778,20 @@ mod tests {
     fn execution_goes_out_and_comes_back() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1);
         let cases = [
-            (PlanStatus::Done, "Пандус", d, None, Execution::Done(d.unwrap(), "Пандус".into())),
-            (PlanStatus::InProgress, "Заказан", None, None, Execution::InProgress("Заказан".into())),
+            (
+                PlanStatus::Done,
+                "Пандус",
+                d,
+                None,
+                Execution::Done(d.unwrap(), "Пандус".into()),
+            ),
+            (
+                PlanStatus::InProgress,
+                "Заказан",
+                None,
+                None,
+                Execution::InProgress("Заказан".into()),
+            ),
             (PlanStatus::InProgress, "", None, None, Execution::None),
             (PlanStatus::Planned, "", None, None, Execution::None),
             (

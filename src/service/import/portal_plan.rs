@@ -234,10 +234,7 @@ fn run(
             &default_council,
         )?;
     }
-    progress(Progress::Checking {
-        done: total,
-        total,
-    });
+    progress(Progress::Checking { done: total, total });
     Ok(preview)
 }
 
@@ -314,13 +311,12 @@ fn header_changes(old: &Header, new: &Header) -> Vec<(String, String, String)> {
         date_text(old.approved_on),
         date_text(new.approved_on),
     );
-    field("контроль исполнения", old.control.clone(), new.control.clone());
-    let acts = |a: &[Act]| {
-        a.iter()
-            .map(Act::describe)
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
+    field(
+        "контроль исполнения",
+        old.control.clone(),
+        new.control.clone(),
+    );
+    let acts = |a: &[Act]| a.iter().map(Act::describe).collect::<Vec<_>>().join("; ");
     field("акты об утверждении", acts(&old.acts), acts(&new.acts));
     out
 }
@@ -488,14 +484,9 @@ fn document(
     let mut bulk = BulkWriter::new(conn);
     for p in planned {
         let r = &p.row;
-        let key = (
-            p.criterion.as_str(),
-            r.name.trim(),
-            r.activity.trim(),
-        );
+        let key = (p.criterion.as_str(), r.name.trim(), r.activity.trim());
         let at = rows.iter().enumerate().position(|(i, s)| {
-            !used[i]
-                && (s.criterion.as_str(), s.shortcoming.trim(), s.measure.trim()) == key
+            !used[i] && (s.criterion.as_str(), s.shortcoming.trim(), s.measure.trim()) == key
         });
         let Some(plan_date) = r.plan_date else {
             continue;
@@ -579,9 +570,13 @@ fn document(
                 preview.changed.push(change);
             }
             None => {
-                let number =
-                    crate::store::edit_create::next_plan_number(conn, cycle_id, org_id, &p.criterion)
-                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let number = crate::store::edit_create::next_plan_number(
+                    conn,
+                    cycle_id,
+                    org_id,
+                    &p.criterion,
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
                 let mut row = PlanRow {
                     cycle_id,
                     org_id,

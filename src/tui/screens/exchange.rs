@@ -34,7 +34,11 @@ const FOR_PORTAL: [BusKind; 2] = [BusKind::Results, BusKind::PortalPlan];
 
 /// What goes into a bus.gov.ru package: kinds, and whether unchanged documents are left out.
 const BUSGOV_CHOICES: [(&str, &[BusKind], bool); 6] = [
-    ("результаты и планы (то, что принимает портал)", &FOR_PORTAL, false),
+    (
+        "результаты и планы (то, что принимает портал)",
+        &FOR_PORTAL,
+        false,
+    ),
     (
         "только изменившиеся с прошлой выгрузки (результаты; планы — все)",
         &FOR_PORTAL,
@@ -46,8 +50,16 @@ const BUSGOV_CHOICES: [(&str, &[BusKind], bool); 6] = [
         &[BusKind::PortalPlan],
         false,
     ),
-    ("план в формате nok (nokPlan, портал не читает)", &[BusKind::Plan], false),
-    ("отчет в формате nok (nokReport, портал не читает)", &[BusKind::Report], false),
+    (
+        "план в формате nok (nokPlan, портал не читает)",
+        &[BusKind::Plan],
+        false,
+    ),
+    (
+        "отчет в формате nok (nokReport, портал не читает)",
+        &[BusKind::Report],
+        false,
+    ),
 ];
 
 /// What a file is loaded as, before the cycle or authority it needs is chosen.
@@ -541,7 +553,9 @@ impl Screen for ExchangeScreen {
                         } else {
                             String::new()
                         },
-                        o.first_time, o.new_versions, o.unchanged
+                        o.first_time,
+                        o.new_versions,
+                        o.unchanged
                     )];
                     match &o.paths {
                         Some(paths) => {
@@ -561,7 +575,9 @@ impl Screen for ExchangeScreen {
                                 .iter()
                                 .filter(|s| s.kind == BusKind::PortalPlan)
                                 .take(5)
-                                .map(|s| format!("  {} (ИНН {}): {}", s.organization, s.inn, s.why)),
+                                .map(|s| {
+                                    format!("  {} (ИНН {}): {}", s.organization, s.inn, s.why)
+                                }),
                         );
                     }
                     if o.invalid_total > 0 {

@@ -4,9 +4,9 @@
 //! whole document is its content (it has no ids or dates of its own), so exporting the same data
 //! twice gives the same bytes.
 
+use super::super::TYPES_NS;
 use super::super::check::{Simple, value_ok};
 use super::super::portal_plan::{MAX_100, MAX_200, MAX_500, MAX_2000, PortalPlan, ROOT};
-use super::super::TYPES_NS;
 use super::{Written, Xml, blank, content_hash};
 
 const S2000: Simple = Simple::Str(1, MAX_2000);
@@ -58,7 +58,11 @@ pub(super) fn write(buf: &mut String, d: &PortalPlan) -> Written {
     for g in &d.groups {
         x.open("GROUPS_SHORTCOMINGS");
         if !blank(&g.criterion_name) {
-            x.leaf("CRITERION_NAME", &g.criterion_name, Simple::Str(0, usize::MAX));
+            x.leaf(
+                "CRITERION_NAME",
+                &g.criterion_name,
+                Simple::Str(0, usize::MAX),
+            );
         }
         for r in &g.rows {
             x.open("SHORTCOMINGS");
