@@ -836,3 +836,63 @@ fn import_refuses_a_document_of_an_unknown_organization_and_changes_nothing() {
     );
     assert_eq!(count(&conn, "SELECT count(*) FROM plan_row"), rows);
 }
+
+#[test]
+fn changed_only_leaves_out_the_plans_that_did_not_change() {
+    let db = Db::new("60");
+    let conn = db.conn();
+    let cycle = planned_cycles(&conn)[0];
+    let (first, out) = db.export_plans(cycle, "out");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = contents(&first.unwrap());
+    let c = cycle.to_string();
+    let out_dir = db.dir.path().join("out");
+    let again = |db: &Db| {
+        db.run(&[
+            "export",
+            "busgov",
+            "--cycle",
+            &c,
+            "--kind",
+            "plan",
+            "--changed-only",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+    };
+    let out = again(&db);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stdout).contains("Пакет не создан"),
+        "{}",
+        text(&out.stdout)
+    );
+    // One organization's row gets done: its plan alone goes out again, with the new execution.
+    let (inn, row): (String, i64) = conn
+        .query_row(
+            "SELECT o.inn, p.id FROM plan_row p JOIN organization o ON o.id = p.org_id
+             WHERE p.cycle_id = ?1 AND p.status IN ('planned', 'in_progress') ORDER BY p.id LIMIT 1",
+            [cycle],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE plan_row SET status = 'done', actual_date = '2026-11-20',
+                implemented_measures = 'Выполнено полностью' WHERE id = ?1",
+        [row],
+    )
+    .unwrap();
+    let out = again(&db);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dir = text(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Пакет: ").map(PathBuf::from))
+        .expect("a package");
+    let now = contents(&dir);
+    assert_eq!(now.len(), 1, "{:?}", now.keys());
+    let (name, xml) = now.iter().next().unwrap();
+    assert!(name.ends_with(&format!("_{inn}.xml")), "{name}");
+    assert_ne!(&first[name], xml);
+    assert!(xml.contains("<FACT_DATE>2026-11-20</FACT_DATE>"));
+    assert!(xml.contains("<MEASURES>Выполнено полностью</MEASURES>"));
+}

@@ -54,9 +54,9 @@ pub struct BusgovArgs {
     /// Номер цикла (первая колонка nok cycles)
     #[arg(long, value_name = "ID")]
     cycle: i64,
-    /// Какие документы: results, plan (план и его выполнение в формате портала), all (results и plan); nok-plan, nok-report — прежние документы в собственном формате nok
-    #[arg(long, value_enum, default_value_t = KindArg::All, value_name = "ВИД", hide_possible_values = true)]
-    kind: KindArg,
+    /// Какие документы: results, plan (план и его выполнение в формате портала), all (results и plan); nok-plan, nok-report — прежние документы в собственном формате nok; несколько — через запятую
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [KindArg::All], value_name = "ВИД", hide_possible_values = true)]
+    kind: Vec<KindArg>,
     /// Папка, в которой создается пакет (по умолчанию exports)
     #[arg(long, value_name = "ПАПКА")]
     out: Option<PathBuf>,
@@ -91,13 +91,19 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
 fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
     let (_, mut conn) = super::open_work_db(ctx)?;
     let methods = Methods::load()?;
-    let kinds = match args.kind {
-        KindArg::Results => vec![Kind::Results],
-        KindArg::Plan => vec![Kind::PortalPlan],
-        KindArg::All => vec![Kind::Results, Kind::PortalPlan],
-        KindArg::NokPlan => vec![Kind::Plan],
-        KindArg::NokReport => vec![Kind::Report],
-    };
+    let mut kinds: Vec<Kind> = args
+        .kind
+        .iter()
+        .flat_map(|k| match k {
+            KindArg::Results => vec![Kind::Results],
+            KindArg::Plan => vec![Kind::PortalPlan],
+            KindArg::All => vec![Kind::Results, Kind::PortalPlan],
+            KindArg::NokPlan => vec![Kind::Plan],
+            KindArg::NokReport => vec![Kind::Report],
+        })
+        .collect();
+    kinds.sort();
+    kinds.dedup();
     let opts = Options {
         cycle_id: args.cycle,
         kinds,

@@ -478,6 +478,33 @@ pub fn insert_new(conn: &Connection, cycle_id: i64, org_id: i64, h: &Header) -> 
     Ok(())
 }
 
+/// The fingerprints of the portal's plan documents last exported for the cycle, by organization.
+pub fn exported_hashes(conn: &Connection, cycle_id: i64) -> Result<HashMap<i64, String>> {
+    let mut stmt = conn.prepare(
+        "SELECT org_id, exported_hash FROM plan_header
+         WHERE cycle_id = ?1 AND exported_hash IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records the fingerprint of the portal's plan document just exported (the header's version
+/// stays: this is not an edit).
+pub fn record_export(
+    conn: &Connection,
+    cycle_id: i64,
+    org_id: i64,
+    hash: &str,
+    at: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE plan_header SET exported_hash = ?3, exported_at = ?4
+         WHERE cycle_id = ?1 AND org_id = ?2",
+    )?
+    .execute(params![cycle_id, org_id, hash, at])?;
+    Ok(())
+}
+
 /// [`save_in`] in a transaction of its own.
 pub fn save(
     conn: &Connection,

@@ -459,8 +459,15 @@ fn record(
         bail!("пакет {package}: документ записан без имени файла");
     };
     if !p.kind.has_position() {
-        // The portal's plan document: no position to keep.
+        // The portal's plan document: no position to keep, only its fingerprint (for
+        // `--changed-only`).
+        crate::store::plan_header::record_export(conn, cycle_id, p.org_id, &p.content_hash, stamp)?;
         outcome.written[Kind::ALL.iter().position(|k| *k == p.kind).unwrap_or(0)] += 1;
+        match p.change {
+            1 => outcome.first_time += 1,
+            2 => outcome.new_versions += 1,
+            _ => {}
+        }
         return Ok(());
     }
     exports::record_export(
@@ -813,9 +820,36 @@ pub fn export(
         total: run.total,
     });
     for (at, kind) in Kind::ALL.into_iter().enumerate() {
-        if kinds.contains(&kind) && kind.has_position() {
-            run.known[at] = exports::of_cycle(run.conn, kind.code(), head.id)?;
+        if !kinds.contains(&kind) {
+            continue;
         }
+        run.known[at] = if kind.has_position() {
+            exports::of_cycle(run.conn, kind.code(), head.id)?
+        } else {
+            // The portal's plan: what was exported before is known by its fingerprint alone.
+            crate::store::plan_header::exported_hashes(run.conn, head.id)?
+                .into_iter()
+                .map(|(org_id, hash)| {
+                    (
+                        org_id,
+                        exports::Position {
+                            kind: kind.code().to_string(),
+                            org_id,
+                            cycle_id: head.id,
+                            position_id: String::new(),
+                            version_number: 1,
+                            content_hash: Some(hash),
+                            exported_at: None,
+                            header_id: None,
+                            file: None,
+                            receipt: exports::ReceiptStatus::None,
+                            receipt_at: None,
+                            receipt_url: None,
+                        },
+                    )
+                })
+                .collect()
+        };
     }
     let portal = if kinds.contains(&Kind::PortalPlan) {
         Some(super::portal_plan::CycleHeaders::read(run.conn, &head)?)

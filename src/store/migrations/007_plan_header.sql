@@ -18,6 +18,11 @@ CREATE TABLE plan_header (
     -- Описание организации контроля (how execution is controlled).
     control              TEXT NOT NULL DEFAULT '',
     version              INTEGER NOT NULL DEFAULT 1,
+    -- The fingerprint of the portal's plan document last exported, and when (local time): the
+    -- document has no positionId or version of its own, so it is not an export_position; this
+    -- lets `--changed-only` leave an unchanged plan out. Not data a form edits (no version bump).
+    exported_hash        TEXT,
+    exported_at          TEXT,
     UNIQUE (cycle_id, org_id),
     FOREIGN KEY (cycle_id, org_id) REFERENCES membership (cycle_id, org_id) ON DELETE CASCADE
 );
