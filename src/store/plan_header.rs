@@ -247,6 +247,24 @@ pub fn default_council(conn: &Connection, cycle_id: i64) -> Result<Option<String
         .map(|a| council_of(&a)))
 }
 
+/// The organization as the portal's plan document names it (regNum, full name, ИНН, КПП).
+pub fn org_party(conn: &Connection, org_id: i64) -> Result<Option<super::export_data::PartyRow>> {
+    Ok(conn
+        .query_row(
+            "SELECT reg_num, full_name, inn, kpp FROM organization WHERE id = ?1",
+            [org_id],
+            |r| {
+                Ok(super::export_data::PartyRow {
+                    reg_num: r.get(0)?,
+                    full_name: r.get(1)?,
+                    inn: r.get(2)?,
+                    kpp: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
 /// The council of an authority, named without declining the authority's name (which would
 /// take a dictionary): «Общественный совет при уполномоченном органе (Комитет …)».
 pub fn council_of(authority: &str) -> String {

@@ -113,3 +113,53 @@ pub fn document(
             .collect(),
     }
 }
+
+/// What keeps the organization's plan in the cycle from going to the portal: each entry names the
+/// field to fill in (empty: nothing; the plan can be exported). For the card's plan view.
+pub fn missing_for_portal(
+    conn: &Connection,
+    methods: &crate::service::methodology::Methods,
+    cycle_id: i64,
+    org_id: i64,
+) -> anyhow::Result<Vec<String>> {
+    use anyhow::Context;
+    let head = crate::store::export_data::cycle_head(conn, cycle_id)?
+        .with_context(|| format!("цикл {cycle_id} не найден"))?;
+    let org = plan_header::org_party(conn, org_id)?
+        .with_context(|| format!("организация {org_id} не найдена"))?;
+    let rows: Vec<_> = crate::store::card::plan_with_ids(conn, cycle_id, org_id)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    let mut headers = HashMap::new();
+    if let Some(stored) = plan_header::get(conn, cycle_id, org_id)? {
+        headers.insert(org_id, stored.header);
+    }
+    let cycle = CycleHeaders {
+        headers,
+        default_council: plan_header::council_of(&head.authority.full_name),
+    };
+    let member = PlanMember {
+        org_id,
+        display_name: org.full_name.clone(),
+        org,
+        rows,
+    };
+    let doc = document(&head, methods.get(&head.methodology), &cycle, &member);
+    Ok(portal_plan::problems(&doc))
+}
+
+/// [`missing_for_portal`] with the methods loaded once per process (for the terminal UI, which
+/// asks each time a card or plan view is read). An error names what could not be read.
+pub fn missing_for_portal_cached(conn: &Connection, cycle_id: i64, org_id: i64) -> Vec<String> {
+    static METHODS: std::sync::OnceLock<Option<crate::service::methodology::Methods>> =
+        std::sync::OnceLock::new();
+    let Some(methods) = METHODS
+        .get_or_init(|| crate::service::methodology::Methods::load().ok())
+        .as_ref()
+    else {
+        return vec!["методика не загружена: наименования критериев неизвестны".into()];
+    };
+    missing_for_portal(conn, methods, cycle_id, org_id)
+        .unwrap_or_else(|e| vec![format!("не удалось проверить: {e}")])
+}
