@@ -586,7 +586,10 @@ impl Screen for ExchangeScreen {
                             o.invalid_total
                         ));
                     }
-                    self.done(o.invalid_total == 0, lines);
+                    // A plan left out for want of data is something to fix, as on the command
+                    // line (exit code 1).
+                    let plans_left_out = o.skipped.iter().any(|s| s.kind == BusKind::PortalPlan);
+                    self.done(o.invalid_total == 0 && !plans_left_out, lines);
                     return true;
                 }
                 Some(Err(e)) => {

@@ -124,3 +124,187 @@ pub(super) fn write(buf: &mut String, d: &PortalPlan) -> Written {
         suspect,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::check::check_packet_str;
+    use super::super::super::portal_plan::{Act, Group, Row, problems};
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    /// Text near the schema's limits, with what XML forbids or escapes, or blank.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            100 => "[a-zА-я][a-zА-я <>&'\"]{0,12}",
+            1 => Just(String::new()),
+            1 => Just(" \u{1}\t".to_string()),
+            1 => Just("a]]>b\u{1}\u{b}\r\n\u{7f}\u{85}\u{fffe}c".to_string()),
+            1 => prop::sample::select(vec![99usize, 100, 101, 199, 200, 201, 499, 500, 501, 1999, 2000, 2001, 3000])
+                .prop_map(|n| "ё".repeat(n)),
+            1 => (90usize..110).prop_map(|n| format!("{}\u{1}", "a".repeat(n))),
+        ]
+    }
+
+    fn date() -> impl Strategy<Value = Option<NaiveDate>> {
+        prop_oneof![
+            12 => (2015i32..2030, 1u32..13, 1u32..29)
+                .prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+            1 => Just(None),
+        ]
+    }
+
+    fn digits(n: usize) -> impl Strategy<Value = String> {
+        prop_oneof![
+            20 => proptest::string::string_regex(&format!("[0-9]{{{n}}}")).unwrap(),
+            1 => Just("47101564191".to_string()),
+            1 => Just(" 4710156419".to_string()),
+        ]
+    }
+
+    fn row() -> impl Strategy<Value = Row> {
+        (
+            (text(), text(), text(), date()),
+            (text(), text(), date(), text()),
+        )
+            .prop_map(
+                |(
+                    (criterion_name, name, activity, plan_date),
+                    (fio, position, fact_date, measures),
+                )| Row {
+                    criterion_name,
+                    name,
+                    activity,
+                    plan_date,
+                    fio,
+                    position,
+                    fact_date,
+                    measures,
+                    number: "1".into(),
+                },
+            )
+    }
+
+    fn doc() -> impl Strategy<Value = PortalPlan> {
+        (
+            (
+                prop_oneof![10 => Just(2025), 1 => Just(2012), 1 => Just(2101)],
+                text(),
+                prop_oneof![10 => Just(Some(2026)), 1 => Just(None)],
+                text(),
+                text(),
+                digits(10),
+                digits(9),
+            ),
+            (text(), text(), text(), text(), date(), text()),
+            prop::collection::vec((text(), prop::collection::vec(row(), 1..3)), 1..3),
+            prop::collection::vec((text(), text(), date(), text()), 0..2),
+        )
+            .prop_map(|(a, b, groups, acts)| PortalPlan {
+                rating_year: a.0,
+                social_council: a.1,
+                plan_period: a.2,
+                destination_organization: a.3,
+                scope_activity: a.4,
+                inn: a.5,
+                kpp: a.6,
+                organization_approved: b.0,
+                last_name: b.1,
+                first_name: b.2,
+                middle_name: b.3,
+                approve_date: b.4,
+                description: b.5,
+                groups: groups
+                    .into_iter()
+                    .map(|(criterion_name, rows)| Group {
+                        criterion_name,
+                        rows,
+                    })
+                    .collect(),
+                documents: acts
+                    .into_iter()
+                    .map(|(name, kind, date, number)| Act {
+                        name,
+                        kind,
+                        date,
+                        number,
+                    })
+                    .collect(),
+            })
+    }
+
+    #[test]
+    fn hostile_but_short_text_is_written_valid() {
+        let nasty = "Пандус ]]> <b>&amp;</b>\u{1}\u{b}\r\n\u{7f}";
+        let row = Row {
+            criterion_name: "Доступность услуг для инвалидов".into(),
+            name: nasty.into(),
+            activity: nasty.into(),
+            plan_date: NaiveDate::from_ymd_opt(2026, 3, 1),
+            fio: "Иванова Анна Петровна".into(),
+            position: "директор".into(),
+            fact_date: None,
+            measures: String::new(),
+            number: "1".into(),
+        };
+        let d = PortalPlan {
+            rating_year: 2025,
+            social_council: nasty.into(),
+            plan_period: Some(2026),
+            destination_organization: "ГБУ".into(),
+            scope_activity: "культура".into(),
+            inn: "4710156419".into(),
+            kpp: "471001001".into(),
+            organization_approved: "ГБУ".into(),
+            last_name: "Иванова".into(),
+            first_name: "Анна".into(),
+            middle_name: "Петровна".into(),
+            approve_date: NaiveDate::from_ymd_opt(2026, 1, 15),
+            description: String::new(),
+            groups: vec![Group {
+                criterion_name: row.criterion_name.clone(),
+                rows: vec![row],
+            }],
+            documents: vec![Act::default()],
+        };
+        assert_eq!(problems(&d), Vec::<String>::new());
+        let mut buf = String::new();
+        let w = write(&mut buf, &d);
+        assert!(!w.suspect);
+        let report = check_packet_str(&buf);
+        assert_eq!(report.errors(), 0, "{:?}", report.violations);
+        assert!(
+            buf.contains("<NAME>Пандус ]]&gt; &lt;b&gt;&amp;amp;&lt;/b&gt;&#13;\n</NAME>"),
+            "{buf}"
+        );
+        // An empty act is written as an empty element (all its parts are optional).
+        assert!(
+            buf.contains("<PLAN_SHORTCOMING_DOCUMENTS>\n  </PLAN_SHORTCOMING_DOCUMENTS>"),
+            "{buf}"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// A document the export lets through (no problems named) is one the full checker finds
+        /// no error in, and the writer does not doubt it; a document the writer does not doubt
+        /// passes the checker too. Never written invalid.
+        #[test]
+        fn what_passes_the_problems_is_valid(d in doc()) {
+            let mut buf = String::new();
+            let written = write(&mut buf, &d);
+            let report = check_packet_str(&buf);
+            let refused = problems(&d);
+            if refused.is_empty() {
+                prop_assert_eq!(report.errors(), 0, "{:?}\n{}", report.violations, buf);
+                prop_assert!(!written.suspect, "{}", buf);
+            }
+            if !written.suspect {
+                prop_assert_eq!(report.errors(), 0, "{:?}\n{}", report.violations, buf);
+            }
+            // Whatever was written is well-formed XML without a forbidden character.
+            prop_assert!(!report.violations.iter().any(|v| v.code == "XML-01" || v.code == "VAL-07"), "{:?}", report.violations);
+        }
+    }
+}
