@@ -102,10 +102,10 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let (_, mut conn) = super::open_work_db(ctx)?;
     // The portal's own plan documents (one XML, a folder or a zip of them) have a reader of
     // their own.
-    if let Kind::Plan { cycle_id, .. } = &kind
+    if let Kind::Plan { cycle_id, org } = &kind
         && svc::portal_plan::is_source(&common.file)
     {
-        return run_portal_plan(&mut conn, common, *cycle_id);
+        return run_portal_plan(&mut conn, common, *cycle_id, org.as_deref());
     }
     let sheet = svc::read(&common.file)?;
     let bar = std::io::stderr().is_terminal().then(|| {
@@ -172,9 +172,14 @@ fn run_portal_plan(
     conn: &mut rusqlite::Connection,
     common: &Common,
     cycle_id: i64,
+    org: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let methods = crate::service::methodology::Methods::load()?;
-    let src = svc::portal_plan::read(&common.file)?;
+    let mut src = svc::portal_plan::read(&common.file)?;
+    if let Some(org) = org {
+        // Only that organization's documents.
+        src.keep_only_inn(org.trim());
+    }
     let mut quiet = |_: Progress| {};
     let preview = if common.dry_run {
         svc::portal_plan::dry_run(conn, &src, cycle_id, &methods, &mut quiet)?

@@ -47,6 +47,22 @@ pub struct Source {
     pub other: Vec<String>,
 }
 
+impl Source {
+    /// Refuses the documents of organizations other than the one with this ИНН (`--org`).
+    pub fn keep_only_inn(&mut self, inn: &str) {
+        for f in &mut self.found {
+            if let Ok(d) = &f.doc
+                && d.inn.trim() != inn
+            {
+                f.doc = Err(portal_plan::ReadError(format!(
+                    "документ организации с ИНН {}, а загружается только --org {inn}",
+                    d.inn.trim()
+                )));
+            }
+        }
+    }
+}
+
 pub fn read(path: &Path) -> anyhow::Result<Source> {
     let (found, other) = portal_plan::read_path(path)?;
     if found.is_empty() {
