@@ -573,6 +573,21 @@ fn documents_lacking_data_or_over_the_limits_are_named_and_not_written() {
     );
     let check = db.run(&["check", dir.to_str().unwrap()]);
     assert!(check.status.success(), "{}", text(&check.stdout));
+    // Loaded back into the same database, the package changes nothing: the hostile row is
+    // found again although the file carries its text without the control characters.
+    let back = db.run(&[
+        "import",
+        "plan",
+        dir.to_str().unwrap(),
+        "--cycle",
+        &cycle.to_string(),
+    ]);
+    assert!(back.status.success(), "{}", text(&back.stderr));
+    assert!(
+        text(&back.stdout).contains("Изменений нет"),
+        "{}",
+        text(&back.stdout)
+    );
 }
 
 #[test]

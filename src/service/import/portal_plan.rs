@@ -21,6 +21,7 @@ use rusqlite::Connection;
 use super::{Change, Preview, Progress, Rejection, Writer};
 use crate::domain::methodology::Methodology;
 use crate::domain::plan::{PlanRow, PlanStatus};
+use crate::exchange::busgov::clean;
 use crate::exchange::busgov::portal_plan::{
     self, Execution, Found, PortalPlan, execution, execution_of, fio, split_fio,
 };
@@ -500,9 +501,18 @@ fn document(
     let mut bulk = BulkWriter::new(conn);
     for p in planned {
         let r = &p.row;
-        let key = (p.criterion.as_str(), r.name.trim(), r.activity.trim());
+        // Texts as a document carries them: without what XML forbids (a stored text with a
+        // control character still matches the row it was exported from).
+        let key = (
+            p.criterion.as_str(),
+            clean(&r.name).trim().to_string(),
+            clean(&r.activity).trim().to_string(),
+        );
         let at = rows.iter().enumerate().position(|(i, s)| {
-            !used[i] && (s.criterion.as_str(), s.shortcoming.trim(), s.measure.trim()) == key
+            !used[i]
+                && s.criterion == key.0
+                && clean(&s.shortcoming).trim() == key.1
+                && clean(&s.measure).trim() == key.2
         });
         let Some(plan_date) = r.plan_date else {
             continue;
