@@ -50,7 +50,7 @@ enum What {
         #[arg(long, value_name = "ID")]
         cycle: i64,
     },
-    /// План по устранению недостатков (колонки формы плана)
+    /// План по устранению недостатков (колонки формы плана) или документы портала planShortcomingInfoType (ТФФ 1.8.3): файл .xml, папка или zip
     #[command(help_template = LEAF_HELP)]
     Plan {
         #[command(flatten)]
