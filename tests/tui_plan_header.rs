@@ -158,3 +158,106 @@ fn the_plan_header_is_shown_edited_checked_and_audited() {
         "{s}"
     );
 }
+
+/// «Обмен» → load a file → the portal's plan document: previewed, then written on Enter.
+#[test]
+fn a_portal_plan_document_is_loaded_from_the_exchange_screen() {
+    use nok::exchange::busgov::Kind;
+    use nok::service::export::busgov::{Options, export};
+    use nok::tui::screens::exchange::ExchangeScreen;
+    let (d, mut app) = app();
+    let mut conn = sql(&d);
+    let (cycle, org, inn): (i64, i64, String) = conn
+        .query_row(
+            "SELECT p.cycle_id, p.org_id, o.inn FROM plan_row p JOIN organization o ON o.id = p.org_id
+             ORDER BY p.cycle_id DESC, p.org_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let methods = nok::service::methodology::Methods::load().unwrap();
+    let out = d.path().join("pkg");
+    let done = export(
+        &mut conn,
+        &methods,
+        &Options {
+            cycle_id: cycle,
+            kinds: vec![Kind::PortalPlan],
+            out_dir: out.clone(),
+            changed_only: false,
+        },
+        &std::sync::atomic::AtomicBool::new(false),
+        &mut |_| {},
+    )
+    .unwrap();
+    let dir = done.paths.unwrap().dir;
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(&format!("_{inn}.xml")))
+        .unwrap();
+    std::fs::copy(&file, d.path().join("план_портала.xml")).unwrap();
+    let rows = |c: &Connection| -> i64 {
+        c.query_row(
+            "SELECT count(*) FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2",
+            [cycle, org],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let had = rows(&conn);
+    assert!(had > 0);
+    conn.execute(
+        "DELETE FROM plan_row WHERE cycle_id = ?1 AND org_id = ?2",
+        [cycle, org],
+    )
+    .unwrap();
+    let exchange = |app: &App| -> bool {
+        app.current()
+            .as_any()
+            .downcast_ref::<ExchangeScreen>()
+            .is_some_and(|e| e.busy())
+    };
+    let wait = |app: &mut App| {
+        let started = std::time::Instant::now();
+        while exchange(app) {
+            app.tick();
+            assert!(started.elapsed().as_secs() < 120, "work did not finish");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        app.tick();
+    };
+    type_keys(&mut app, "8");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    while !screen(&app, 120, 40).contains("› план_портала.xml") {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    while !screen(&app, 120, 40).contains("› план по устранению недостатков (цикл)")
+    {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let mark = format!("› №{cycle} ·");
+    for _ in 0..200 {
+        if screen(&app, 120, 40).contains(&mark) {
+            break;
+        }
+        press(&mut app, KeyCode::Down);
+    }
+    assert!(
+        screen(&app, 120, 40).contains(&mark),
+        "{}",
+        screen(&app, 120, 40)
+    );
+    press(&mut app, KeyCode::Enter);
+    wait(&mut app);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains(&format!("Добавится: {had}")), "{s}");
+    assert_eq!(rows(&conn), 0, "a preview writes nothing");
+    press(&mut app, KeyCode::Enter);
+    wait(&mut app);
+    assert_eq!(rows(&conn), had);
+}

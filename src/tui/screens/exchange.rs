@@ -315,6 +315,26 @@ impl ExchangeScreen {
             format!("проверка файла {}", file.display()),
             db,
             move |conn, report, _| {
+                // The portal's plan documents (one XML, a folder, a zip) have a reader of their own.
+                if let Kind::Plan { cycle_id, .. } = &k
+                    && import::portal_plan::is_source(&f)
+                {
+                    report.stage("чтение документов портала");
+                    let src = import::portal_plan::read(&f)?;
+                    let methods = crate::service::methodology::Methods::load()?;
+                    report.stage("сверка с базой");
+                    return import::portal_plan::dry_run(
+                        conn,
+                        &src,
+                        *cycle_id,
+                        &methods,
+                        &mut |p| {
+                            let (import::Progress::Checking { done, total }
+                            | import::Progress::Writing { done, total }) = p;
+                            report.set(done, total);
+                        },
+                    );
+                }
                 report.stage("чтение файла");
                 let sheet = import::read(&f)?;
                 report.stage("сверка с базой");
@@ -335,6 +355,26 @@ impl ExchangeScreen {
             format!("загрузка файла {}", file.display()),
             db,
             move |conn, report, _| {
+                if let Kind::Plan { cycle_id, .. } = &kind
+                    && import::portal_plan::is_source(&file)
+                {
+                    report.stage("чтение документов портала");
+                    let src = import::portal_plan::read(&file)?;
+                    let methods = crate::service::methodology::Methods::load()?;
+                    report.stage("запись");
+                    return import::portal_plan::apply(
+                        conn,
+                        &src,
+                        *cycle_id,
+                        &methods,
+                        false,
+                        &mut |p| {
+                            let (import::Progress::Checking { done, total }
+                            | import::Progress::Writing { done, total }) = p;
+                            report.set(done, total);
+                        },
+                    );
+                }
                 report.stage("чтение файла");
                 let sheet = import::read(&file)?;
                 report.stage("запись");

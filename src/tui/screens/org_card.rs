@@ -199,8 +199,8 @@ impl OrgCardScreen {
             let p = &e.position;
             let kind = match p.kind.as_str() {
                 "results" => "результаты оценки",
-                "plan" => "план по устранению недостатков",
-                _ => "отчет о выполнении плана",
+                "plan" => "план в формате nok (nokPlan)",
+                _ => "отчет о выполнении плана в формате nok (nokReport)",
             };
             let (answer, style) = match p.receipt {
                 ReceiptStatus::Accepted => ("принят порталом".to_string(), t.good()),
