@@ -2,9 +2,11 @@
 //! portal's envelope, the checker that applies the portal's rules before upload, and the portal's
 //! receipt (`confirmation`).
 //!
-//! The documents are defined by the project's own XSD (`data/xsd/nok-busgov.xsd`, namespace
-//! [`NOK_NS`]), which imports the project's restatement of the envelope types
-//! (`data/xsd/busgov-types.xsd`, namespace [`TYPES_NS`]). Both are built into the binary.
+//! The results (and nok's own plan and report, kept on request) are defined by the project's own
+//! XSD (`data/xsd/nok-busgov.xsd`, namespace [`NOK_NS`]), which imports the project's
+//! restatement of the envelope types (`data/xsd/busgov-types.xsd`, namespace [`TYPES_NS`]). Both
+//! are built into the binary. The improvement plan goes out as the portal's own document
+//! (ТФФ 1.8.3 `planShortcomingInfoType`, [`portal_plan`]), in [`TYPES_NS`] without the envelope.
 
 pub mod check;
 pub mod model;
