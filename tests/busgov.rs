@@ -61,11 +61,16 @@ impl Db {
         self.dir.path().join("exports")
     }
 
-    /// Exports and returns the package folder (asserting success).
+    /// Exports and returns the package folder (asserting success). Without `--kind`: the
+    /// results and nok's own plan and report (the documents on the portal's envelope; the
+    /// portal's own plan document is tested in busgov_portal_plan.rs).
     fn export(&self, extra: &[&str]) -> (PathBuf, Output) {
         let out_dir = self.out_dir();
         let mut args = vec!["export", "busgov", "--out", out_dir.to_str().unwrap()];
         args.extend_from_slice(extra);
+        if !extra.contains(&"--kind") {
+            args.extend_from_slice(&["--kind", "results,nok-plan,nok-report"]);
+        }
         let out = self.run(&args);
         assert!(
             out.status.success(),
@@ -324,7 +329,12 @@ fn package_validates_and_matches_the_database() {
         assert!(position_ids.insert(pid.to_string()), "positionId repeated");
         assert_eq!(one(&l, "versionNumber"), "1");
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
-        let kind = name.split('_').next().unwrap().to_string();
+        let kind = match name.split('_').next().unwrap() {
+            "nokplan" => "plan",
+            "nokreport" => "report",
+            other => other,
+        }
+        .to_string();
         let stored: (String, i64) = conn
             .query_row(
                 "SELECT position_id, version_number FROM export_position WHERE kind = ?1 AND org_id = ?2 AND cycle_id = ?3",
@@ -477,7 +487,7 @@ fn hostile_names_are_escaped_and_control_characters_removed() {
         .iter()
         .find(|f| {
             let n = f.file_name().unwrap().to_string_lossy().into_owned();
-            n.starts_with("plan_") && n.contains(&inn)
+            n.starts_with("nokplan_") && n.contains(&inn)
         })
         .expect("the organization's plan");
     let xml = std::fs::read_to_string(plan).unwrap();
@@ -543,7 +553,7 @@ fn re_export_raises_the_version_of_changed_documents_only() {
         .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
-    assert!(names[0].starts_with("plan_"), "{names:?}");
+    assert!(names[0].starts_with("nokplan_"), "{names:?}");
     let after = positions(&conn);
     for (key, (pid, version)) in &before {
         assert_eq!(*version, 1);
@@ -615,7 +625,7 @@ fn receipt_marks_the_right_positions() {
     let db = Db::new("60");
     let conn = db.conn();
     let cycle = busy_cycle(&conn);
-    let (dir, _) = db.export(&["--cycle", &cycle.to_string(), "--kind", "plan"]);
+    let (dir, _) = db.export(&["--cycle", &cycle.to_string(), "--kind", "nok-plan"]);
     let files = xml_files(&dir);
     assert!(files.len() >= 2);
     let pid =
@@ -934,7 +944,7 @@ fn a_package_committed_but_not_renamed_is_put_in_place_by_the_next_export() {
     let db = Db::new("40");
     let conn = db.conn();
     let cycle = busy_cycle(&conn).to_string();
-    let (first, _) = db.export(&["--cycle", &cycle, "--kind", "plan"]);
+    let (first, _) = db.export(&["--cycle", &cycle, "--kind", "nok-plan"]);
     let name = first.file_name().unwrap().to_string_lossy().into_owned();
     let parent = first.parent().unwrap().to_path_buf();
     let files = xml_files(&first).len();
@@ -948,7 +958,7 @@ fn a_package_committed_but_not_renamed_is_put_in_place_by_the_next_export() {
     let stray = parent.join(".busgov_1999_social_cycle1_19990101-000000.partial");
     std::fs::create_dir(&stray).unwrap();
 
-    let (second, _) = db.export(&["--cycle", &cycle, "--kind", "report"]);
+    let (second, _) = db.export(&["--cycle", &cycle, "--kind", "nok-report"]);
     assert_ne!(second, first);
     assert_eq!(xml_files(&first).len(), files);
     assert!(parent.join(format!("{name}.zip")).is_file());

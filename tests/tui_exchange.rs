@@ -150,7 +150,10 @@ fn a_bus_gov_ru_package_is_written_from_the_ui_with_its_zip_and_manifest() {
     assert!(screen(&app, 120, 40).contains("Какой цикл выгрузить для bus.gov.ru"));
     press(&mut app, KeyCode::Enter);
     let s = screen(&app, 120, 40);
-    assert!(s.contains("все три вида документов"), "{s}");
+    assert!(
+        s.contains("результаты и планы (то, что принимает портал)"),
+        "{s}"
+    );
     insta::assert_snapshot!("exchange_busgov_kinds_80x24", screen(&app, 80, 24));
     press(&mut app, KeyCode::Enter);
     wait(&mut app);

@@ -37,12 +37,16 @@ enum What {
 enum KindArg {
     /// Результаты независимой оценки
     Results,
-    /// Планы по устранению недостатков
+    /// Планы по устранению недостатков и их выполнение в формате портала (ТФФ 1.8.3)
     Plan,
-    /// Сведения о ходе реализации планов
-    Report,
-    /// Все три вида
+    /// Результаты и планы (то, что принимает портал)
     All,
+    /// План в собственном формате nok (nokPlan; портал его не читает)
+    #[value(name = "nok-plan")]
+    NokPlan,
+    /// Отчет о выполнении плана в собственном формате nok (nokReport; портал его не читает)
+    #[value(name = "nok-report")]
+    NokReport,
 }
 
 #[derive(Debug, clap::Args)]
@@ -50,9 +54,9 @@ pub struct BusgovArgs {
     /// Номер цикла (первая колонка nok cycles)
     #[arg(long, value_name = "ID")]
     cycle: i64,
-    /// Какие документы: results, plan, report или all
-    #[arg(long, value_enum, default_value_t = KindArg::All, value_name = "ВИД", hide_possible_values = true)]
-    kind: KindArg,
+    /// Какие документы: results, plan (план и его выполнение в формате портала), all (results и plan); nok-plan, nok-report — прежние документы в собственном формате nok; несколько — через запятую
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [KindArg::All], value_name = "ВИД", hide_possible_values = true)]
+    kind: Vec<KindArg>,
     /// Папка, в которой создается пакет (по умолчанию exports)
     #[arg(long, value_name = "ПАПКА")]
     out: Option<PathBuf>,
@@ -90,12 +94,19 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
 fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
     let (_, mut conn) = super::open_work_db(ctx)?;
     let methods = Methods::load()?;
-    let kinds = match args.kind {
-        KindArg::Results => vec![Kind::Results],
-        KindArg::Plan => vec![Kind::Plan],
-        KindArg::Report => vec![Kind::Report],
-        KindArg::All => Kind::ALL.to_vec(),
-    };
+    let mut kinds: Vec<Kind> = args
+        .kind
+        .iter()
+        .flat_map(|k| match k {
+            KindArg::Results => vec![Kind::Results],
+            KindArg::Plan => vec![Kind::PortalPlan],
+            KindArg::All => vec![Kind::Results, Kind::PortalPlan],
+            KindArg::NokPlan => vec![Kind::Plan],
+            KindArg::NokReport => vec![Kind::Report],
+        })
+        .collect();
+    kinds.sort();
+    kinds.dedup();
     let opts = Options {
         cycle_id: args.cycle,
         kinds,
@@ -126,15 +137,21 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let mut out = super::out::stdout();
-    let [r, p, rep] = outcome.written;
+    let [r, nok_plan, nok_report, p] = outcome.written;
     match &outcome.paths {
         Some(paths) => {
             writeln!(out, "Пакет: {}", paths.dir.display())?;
             writeln!(out, "Архив: {}", paths.zip.display())?;
+            let mut kinds = format!("результаты {r}, планы {p}");
+            if nok_plan + nok_report > 0 {
+                kinds.push_str(&format!(
+                    ", планы nokPlan {nok_plan}, отчеты nokReport {nok_report}"
+                ));
+            }
             writeln!(
                 out,
-                "Документов: {} (результаты {r}, планы {p}, отчеты {rep}); впервые {}, новых версий {}",
-                r + p + rep,
+                "Документов: {} ({kinds}); впервые {}, новых версий {}",
+                r + p + nok_plan + nok_report,
                 outcome.first_time,
                 outcome.new_versions
             )?;
@@ -149,6 +166,9 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     let mut err = super::out::stderr();
+    // The portal's plans left out for want of data make the exit code 1: someone has to fill
+    // in what is named.
+    let plans_left_out = outcome.skipped.iter().any(|s| s.kind == Kind::PortalPlan);
     if outcome.skipped_total > 0 {
         writeln!(
             err,
@@ -190,6 +210,13 @@ fn run_busgov(ctx: &Context, args: &BusgovArgs) -> anyhow::Result<ExitCode> {
                 super::check::print_violation(&mut err, "    ", v)?;
             }
         }
+        return Ok(ExitCode::from(1));
+    }
+    if plans_left_out {
+        writeln!(
+            err,
+            "Планы, не попавшие в пакет, выгрузятся, когда будут заполнены названные поля (карточка организации → Enter — план → r — заголовок плана; строки плана — там же)."
+        )?;
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

@@ -50,7 +50,7 @@ enum What {
         #[arg(long, value_name = "ID")]
         cycle: i64,
     },
-    /// План по устранению недостатков (колонки формы плана)
+    /// План по устранению недостатков (колонки формы плана) или документы портала planShortcomingInfoType (ТФФ 1.8.3): файл .xml, папка или zip
     #[command(help_template = LEAF_HELP)]
     Plan {
         #[command(flatten)]
@@ -125,6 +125,13 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let (_, mut conn) = super::open_work_db(ctx)?;
     // An import waits longer than other commands for another writer, and says so.
     conn.busy_handler(Some(wait_for_writer))?;
+    // The portal's own plan documents (one XML, a folder or a zip of them) have a reader of
+    // their own.
+    if let Kind::Plan { cycle_id, org } = &kind
+        && svc::portal_plan::is_source(&common.file)
+    {
+        return run_portal_plan(&mut conn, common, *cycle_id, org.as_deref());
+    }
     let sheet = svc::read(&common.file)?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(sheet.rows.len() as u64);
@@ -218,6 +225,40 @@ fn wait_for_writer(attempt: i32) -> bool {
     true
 }
 
+/// `nok import plan` of the portal's plan documents (ТФФ 1.8.3).
+fn run_portal_plan(
+    conn: &mut rusqlite::Connection,
+    common: &Common,
+    cycle_id: i64,
+    org: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let methods = crate::service::methodology::Methods::load()?;
+    let mut src = svc::portal_plan::read(&common.file)?;
+    if let Some(org) = org {
+        // Only that organization's documents.
+        src.keep_only_inn(org.trim());
+    }
+    let mut quiet = |_: Progress| {};
+    let preview = if common.dry_run {
+        svc::portal_plan::dry_run(conn, &src, cycle_id, &methods, &mut quiet)?
+    } else {
+        svc::portal_plan::apply(
+            conn,
+            &src,
+            cycle_id,
+            &methods,
+            common.skip_rejected,
+            &mut quiet,
+        )?
+    };
+    let mut out = super::out::stdout();
+    print_preview(&mut out, &preview, common.dry_run)?;
+    if common.dry_run && !preview.rejected.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// How many added/changed rows are listed one by one.
 const LIST_LIMIT: usize = 50;
 
@@ -270,7 +311,12 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
     if !p.added.is_empty() {
         writeln!(out, "Добавляется:")?;
         for ch in p.added.iter().take(LIST_LIMIT) {
-            writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
+            if ch.line == 0 {
+                // A document, not a line of a table: `what` names the file.
+                writeln!(out, "  {}", clean(&ch.what))?;
+            } else {
+                writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
+            }
         }
         if p.added.len() > LIST_LIMIT {
             writeln!(out, "  … и еще {}", p.added.len() - LIST_LIMIT)?;
@@ -279,7 +325,12 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
     if !p.changed.is_empty() {
         writeln!(out, "Изменяется:")?;
         for ch in p.changed.iter().take(LIST_LIMIT) {
-            writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
+            if ch.line == 0 {
+                // A document, not a line of a table: `what` names the file.
+                writeln!(out, "  {}", clean(&ch.what))?;
+            } else {
+                writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
+            }
             for (f, old, new) in &ch.fields {
                 writeln!(
                     out,

@@ -565,6 +565,8 @@ mod tests {
              INSERT INTO score_part SELECT * FROM parts_v3;
              CREATE INDEX score_total ON score (total DESC);
              DROP TABLE parts_v3;
+             DROP TABLE plan_act;
+             DROP TABLE plan_header;
              ALTER TABLE membership DROP COLUMN plan_approved_on;
              DROP TABLE export_position;
              CREATE TABLE export_position (

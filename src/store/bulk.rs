@@ -29,6 +29,11 @@ impl<'c> BulkWriter<'c> {
         }
     }
 
+    /// The connection written to (for writers of other tables in the same transaction).
+    pub fn conn(&self) -> &'c Connection {
+        self.conn
+    }
+
     pub fn authority(&mut self, a: &Authority) -> Result<i64> {
         self.conn
             .prepare_cached(

@@ -25,8 +25,10 @@ pub mod meta;
 pub mod org_parts;
 pub mod overdue;
 pub mod overview;
+pub mod plan_header;
 pub mod plan_rows;
 pub mod plan_status;
+pub mod portal_import;
 pub mod publication;
 pub mod ranking;
 pub mod scores;
@@ -63,8 +65,9 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/004_score_parts_packed.sql")),
     M::up(include_str!("migrations/005_plan_approval.sql")),
     M::up(include_str!("migrations/006_export_positions_by_cycle.sql")),
-    // 007 and 009 are merged from other branches.
+    M::up(include_str!("migrations/007_plan_header.sql")),
     M::up(include_str!("migrations/008_org_parts.sql")),
+    // 009 is merged from another branch.
     M::up(include_str!("migrations/010_workplan_item_fields.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);

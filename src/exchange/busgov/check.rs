@@ -16,6 +16,8 @@ use quick_xml::name::ResolveResult;
 
 use super::{Kind, NOK_NS, TYPES_NS, sha256_hex};
 
+mod portal_plan;
+
 /// How serious a finding is, as the portal grades them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -396,6 +398,8 @@ fn own_items(kind: Kind) -> Vec<Item> {
                 MANY,
             ));
         }
+        // Its own tree, without the envelope: see `packet`.
+        Kind::PortalPlan => {}
     }
     v.push(document());
     v
@@ -403,6 +407,9 @@ fn own_items(kind: Kind) -> Vec<Item> {
 
 /// The element tree of a packet of `kind`, from the root down.
 fn packet(kind: Kind) -> Elem {
+    if kind == Kind::PortalPlan {
+        return portal_plan::schema();
+    }
     let mut position = vec![
         t1("positionId", Simple::Guid),
         t1("changeDate", Simple::DateTime),
@@ -982,13 +989,13 @@ pub fn check_packet_str(text: &str) -> PacketReport {
                         return report;
                     }
                     seen_root = true;
-                    let kind = Kind::from_root(local).filter(|_| ns == NOK_NS);
+                    let kind = Kind::from_root(local).filter(|k| ns == k.root_ns());
                     let Some(kind) = kind else {
                         out.push(violation(
                             BAD_ROOT,
                             Level::Error,
                             format!(
-                                "корневой элемент <{local}> (пространство имен «{ns}»); ожидается nokResults, nokPlan или nokReport в пространстве имен {NOK_NS}"
+                                "корневой элемент <{local}> (пространство имен «{ns}»); ожидается planShortcomingInfoType в пространстве имен {TYPES_NS} или nokResults, nokPlan, nokReport в пространстве имен {NOK_NS}"
                             ),
                             Some(line),
                         ));

@@ -2,13 +2,16 @@
 //! portal's envelope, the checker that applies the portal's rules before upload, and the portal's
 //! receipt (`confirmation`).
 //!
-//! The documents are defined by the project's own XSD (`data/xsd/nok-busgov.xsd`, namespace
-//! [`NOK_NS`]), which imports the project's restatement of the envelope types
-//! (`data/xsd/busgov-types.xsd`, namespace [`TYPES_NS`]). Both are built into the binary.
+//! The results (and nok's own plan and report, kept on request) are defined by the project's own
+//! XSD (`data/xsd/nok-busgov.xsd`, namespace [`NOK_NS`]), which imports the project's
+//! restatement of the envelope types (`data/xsd/busgov-types.xsd`, namespace [`TYPES_NS`]). Both
+//! are built into the binary. The improvement plan goes out as the portal's own document
+//! (ТФФ 1.8.3 `planShortcomingInfoType`, [`portal_plan`]), in [`TYPES_NS`] without the envelope.
 
 pub mod check;
 pub mod model;
 pub mod package;
+pub mod portal_plan;
 pub mod receipt;
 pub mod writer;
 pub mod zipfile;
@@ -35,36 +38,68 @@ pub const TYPES_XSD_FILE: &str = "busgov-types.xsd";
 /// A kind of НОК document published on bus.gov.ru.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
-    /// Результаты независимой оценки.
+    /// Результаты независимой оценки (nok's namespace, on the portal's envelope).
     Results,
-    /// План по устранению недостатков.
+    /// План по устранению недостатков in nok's own namespace (`nokPlan`), which no portal reads:
+    /// kept on request (`--kind nok-plan`).
     Plan,
-    /// Сведения о ходе реализации плана.
+    /// Сведения о ходе реализации плана in nok's own namespace (`nokReport`), kept on request.
     Report,
+    /// The portal's own plan document, ТФФ 1.8.3 `planShortcomingInfoType`: the plan and its
+    /// execution, no envelope ([`portal_plan`]). Not kept as a position (it has no positionId
+    /// or version).
+    PortalPlan,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Results, Kind::Plan, Kind::Report];
+    pub const ALL: [Kind; 4] = [Kind::Results, Kind::Plan, Kind::Report, Kind::PortalPlan];
 
-    /// Stable code used in file names, the database and the command line.
+    /// Stable code used in the database (positions, export log) and in content fingerprints.
     pub fn code(self) -> &'static str {
         match self {
             Kind::Results => "results",
             Kind::Plan => "plan",
             Kind::Report => "report",
+            Kind::PortalPlan => "portal-plan",
         }
+    }
+
+    /// The start of the kind's file names in a package: the portal's plan is `plan_…`, nok's
+    /// own plan and report `nokplan_…`, `nokreport_…`.
+    pub fn file_prefix(self) -> &'static str {
+        match self {
+            Kind::Results => "results",
+            Kind::Plan => "nokplan",
+            Kind::Report => "nokreport",
+            Kind::PortalPlan => "plan",
+        }
+    }
+
+    /// Whether the document carries the portal's envelope (header, positionId, version), so that
+    /// its position is kept in the store.
+    pub fn has_position(self) -> bool {
+        self != Kind::PortalPlan
     }
 
     pub fn from_code(code: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// The root element (in [`NOK_NS`]).
+    /// The root element (in [`NOK_NS`]; the portal's plan in [`TYPES_NS`]).
     pub fn root(self) -> &'static str {
         match self {
             Kind::Results => "nokResults",
             Kind::Plan => "nokPlan",
             Kind::Report => "nokReport",
+            Kind::PortalPlan => portal_plan::ROOT,
+        }
+    }
+
+    /// The namespace of the root element.
+    pub fn root_ns(self) -> &'static str {
+        match self {
+            Kind::PortalPlan => TYPES_NS,
+            _ => NOK_NS,
         }
     }
 
@@ -76,8 +111,9 @@ impl Kind {
     pub fn name_ru(self) -> &'static str {
         match self {
             Kind::Results => "результаты оценки",
-            Kind::Plan => "план по устранению недостатков",
-            Kind::Report => "отчет о выполнении плана",
+            Kind::Plan => "план в формате nok (nokPlan)",
+            Kind::Report => "отчет о выполнении плана в формате nok (nokReport)",
+            Kind::PortalPlan => "план по устранению недостатков (ТФФ 1.8.3)",
         }
     }
 }
@@ -286,7 +322,7 @@ pub fn file_name(kind: Kind, year: i32, reg_num: &str, inn: &str) -> String {
     };
     format!(
         "{}_{}_{}_{}.xml",
-        kind.code(),
+        kind.file_prefix(),
         year,
         file_part(id),
         file_part(inn)
@@ -422,7 +458,7 @@ mod tests {
     #[test]
     fn file_names_cannot_escape_the_folder() {
         assert_eq!(
-            file_name(Kind::Plan, 2025, "414Ж5506", "4710156419"),
+            file_name(Kind::PortalPlan, 2025, "414Ж5506", "4710156419"),
             "plan_2025_414Ж5506_4710156419.xml"
         );
         let evil = file_name(Kind::Report, 2025, "../../etc/passwd", "4710156419");

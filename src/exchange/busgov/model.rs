@@ -167,12 +167,14 @@ pub struct ReportDoc {
     pub rows: Vec<ReportRowOut>,
 }
 
-/// One of the three documents.
+/// One of the documents.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Document {
     Results(Box<ResultsDoc>),
     Plan(PlanDoc),
     Report(ReportDoc),
+    /// The portal's own plan document (ТФФ 1.8.3), written without the envelope.
+    PortalPlan(Box<super::portal_plan::PortalPlan>),
 }
 
 impl Document {
@@ -181,6 +183,7 @@ impl Document {
             Document::Results(_) => super::Kind::Results,
             Document::Plan(_) => super::Kind::Plan,
             Document::Report(_) => super::Kind::Report,
+            Document::PortalPlan(_) => super::Kind::PortalPlan,
         }
     }
 }

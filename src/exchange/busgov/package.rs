@@ -472,7 +472,12 @@ impl<R: Render> PackageWriter<R> {
                 &neutralise(&l.inn),
                 &neutralise(&l.reg_num),
                 &neutralise(&l.position_id),
-                &l.version.to_string(),
+                // The portal's plan document has no positionId or version: both cells empty.
+                &if l.kind.has_position() {
+                    l.version.to_string()
+                } else {
+                    String::new()
+                },
                 &sha256,
             ])
             .map_err(|e| WriteError::new(&self.tmp_dir.join(MANIFEST), &io::Error::other(e)))?;

@@ -27,6 +27,8 @@ use super::model::{Document, Envelope, Party, PlanDoc, ReportDoc, ResultsDoc};
 use super::{NOK_NS, TYPES_NS, clean, hex, xml_char};
 use crate::domain::text::push_uint;
 
+mod portal_plan;
+
 /// Appends `text` to `out` without the characters XML forbids, escaped for element content.
 pub(crate) fn push_text(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
@@ -293,6 +295,9 @@ pub fn write_packet(
     initiator: &Party,
     doc: &Document,
 ) -> Written {
+    if let Document::PortalPlan(d) = doc {
+        return portal_plan::write(buf, d);
+    }
     buf.clear();
     let root = doc.kind().root();
     buf.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ns2:");
@@ -326,6 +331,7 @@ pub fn write_packet(
         Document::Results(d) => results(&mut x, d),
         Document::Plan(d) => plan(&mut x, d),
         Document::Report(d) => report(&mut x, d),
+        Document::PortalPlan(_) => {}
     }
     let own_to = x.len();
     x.close("ns2:position");

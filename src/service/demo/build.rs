@@ -204,6 +204,19 @@ impl DemoSink for StoreSink<'_, '_> {
     fn plan_row(&mut self, r: &PlanRow) -> anyhow::Result<i64> {
         Ok(self.w.plan_row(r)?)
     }
+    fn plan_header(
+        &mut self,
+        cycle_id: i64,
+        org_id: i64,
+        h: &crate::store::plan_header::Header,
+    ) -> anyhow::Result<()> {
+        Ok(crate::store::plan_header::insert_new(
+            self.w.conn(),
+            cycle_id,
+            org_id,
+            h,
+        )?)
+    }
     fn workplan(&mut self, w: &Workplan) -> anyhow::Result<i64> {
         Ok(self.w.workplan(w)?)
     }

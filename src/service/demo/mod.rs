@@ -43,6 +43,16 @@ pub trait DemoSink {
     fn membership(&mut self, m: &Membership, inputs: &Inputs) -> anyhow::Result<()>;
     fn shortcoming(&mut self, s: &Shortcoming) -> anyhow::Result<i64>;
     fn plan_row(&mut self, r: &PlanRow) -> anyhow::Result<i64>;
+    /// The header of an organization's plan in a cycle (after its rows). An empty `approved_by`
+    /// stands for the organization itself.
+    fn plan_header(
+        &mut self,
+        _cycle_id: i64,
+        _org_id: i64,
+        _h: &crate::store::plan_header::Header,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
     fn workplan(&mut self, w: &Workplan) -> anyhow::Result<i64>;
     fn workplan_section(&mut self, s: &WorkplanSection) -> anyhow::Result<i64>;
     fn workplan_item(&mut self, i: &WorkplanItem) -> anyhow::Result<i64>;

@@ -67,8 +67,9 @@ pub struct Invalid {
 pub struct Outcome {
     /// The package, unless nothing was written.
     pub paths: Option<Paths>,
-    /// Documents written, per kind (results, plan, report).
-    pub written: [u64; 3],
+    /// Documents written, per kind (results, nok's plan, nok's report, the portal's plan: the
+    /// order of [`Kind::ALL`]).
+    pub written: [u64; 4],
     /// Of those, written with a raised versionNumber (changed since their last export).
     pub new_versions: u64,
     /// Written for the first time.
@@ -475,6 +476,18 @@ fn record(
     let Some((file, file_sha256)) = done.file else {
         bail!("пакет {package}: документ записан без имени файла");
     };
+    if !p.kind.has_position() {
+        // The portal's plan document: no position to keep, only its fingerprint (for
+        // `--changed-only`).
+        crate::store::plan_header::record_export(conn, cycle_id, p.org_id, &p.content_hash, stamp)?;
+        outcome.written[Kind::ALL.iter().position(|k| *k == p.kind).unwrap_or(0)] += 1;
+        match p.change {
+            1 => outcome.first_time += 1,
+            2 => outcome.new_versions += 1,
+            _ => {}
+        }
+        return Ok(());
+    }
     exports::record_export(
         conn,
         &Exported {
@@ -512,8 +525,8 @@ struct Run<'a> {
     /// `YYYY-MM-DDThh:mm:ss+03:00` of this export, and the local stamp stored.
     created: Arc<str>,
     stamp: String,
-    /// Positions exported before, by kind (results, plan, report) and organization id.
-    known: [std::collections::HashMap<i64, exports::Position>; 3],
+    /// Positions exported before, by kind (the order of [`Kind::ALL`]) and organization id.
+    known: [std::collections::HashMap<i64, exports::Position>; 4],
     outcome: Outcome,
     done: u64,
     total: u64,
@@ -562,6 +575,7 @@ impl Run<'_> {
         let stored = self.known[at].remove(&org_id);
         let position_id = match &stored {
             Some(p) => p.position_id.clone(),
+            None if !kind.has_position() => String::new(),
             None => busgov::position_id(
                 kind,
                 &org.reg_num,
@@ -608,8 +622,9 @@ enum Item {
         name: String,
         doc: Document,
     },
-    /// A results document that cannot be made (not scored).
+    /// A document that cannot be made (results not scored, the portal's plan lacking data).
     Skip {
+        kind: Kind,
         org: PartyRow,
         name: String,
         why: String,
@@ -625,6 +640,8 @@ struct ReadPlan<'a> {
     facts_of: &'a MethodFacts,
     kinds: &'a [Kind],
     members: u64,
+    /// What the portal's plan documents need besides the rows, when they are exported.
+    portal: Option<&'a super::portal_plan::CycleHeaders>,
 }
 
 /// Reads the cycle's data and makes the documents: results of every organization, then each
@@ -649,6 +666,7 @@ fn read_documents(
                     doc: Document::Results(Box::new(doc)),
                 },
                 Err(why) => Item::Skip {
+                    kind: Kind::Results,
                     org: m.org.clone(),
                     name: m.display_name.clone(),
                     why,
@@ -666,12 +684,32 @@ fn read_documents(
         let mut seen = 0u64;
         export_data::for_each_plan::<anyhow::Error>(conn, head.id, |m| {
             seen += 1;
+            // The portal's plan first: it reads the rows without taking their texts.
+            if let Some(portal) = r.portal {
+                let doc = super::portal_plan::document(head, r.method, portal, m);
+                let problems = crate::exchange::busgov::portal_plan::problems(&doc);
+                sink(if problems.is_empty() {
+                    Item::Packet {
+                        org_id: m.org_id,
+                        org: m.org.clone(),
+                        name: m.display_name.clone(),
+                        doc: Document::PortalPlan(Box::new(doc)),
+                    }
+                } else {
+                    Item::Skip {
+                        kind: Kind::PortalPlan,
+                        org: m.org.clone(),
+                        name: m.display_name.clone(),
+                        why: problems.join("; "),
+                    }
+                })?;
+            }
             // `plan_kinds` is sorted: the plan (which leaves the report's texts) comes first.
             for &kind in &plan_kinds {
-                let doc = if kind == Kind::Plan {
-                    Document::Plan(plan_doc(head, r.method, m))
-                } else {
-                    Document::Report(report_doc(head, m))
+                let doc = match kind {
+                    Kind::Plan => Document::Plan(plan_doc(head, r.method, m)),
+                    Kind::Report => Document::Report(report_doc(head, m)),
+                    _ => continue,
                 };
                 sink(Item::Packet {
                     org_id: m.org_id,
@@ -702,9 +740,14 @@ impl Run<'_> {
                 self.step()?;
                 self.packet(org_id, &org, &name, doc)
             }
-            Item::Skip { org, name, why } => {
+            Item::Skip {
+                kind,
+                org,
+                name,
+                why,
+            } => {
                 self.step()?;
-                self.skip(Kind::Results, &org, &name, why);
+                self.skip(kind, &org, &name, why);
                 Ok(())
             }
             Item::Nothing(n) => {
@@ -798,16 +841,49 @@ pub fn export(
         total: run.total,
     });
     for (at, kind) in Kind::ALL.into_iter().enumerate() {
-        if kinds.contains(&kind) {
-            run.known[at] = exports::of_cycle(run.conn, kind.code(), head.id)?;
+        if !kinds.contains(&kind) {
+            continue;
         }
+        run.known[at] = if kind.has_position() {
+            exports::of_cycle(run.conn, kind.code(), head.id)?
+        } else {
+            // The portal's plan: what was exported before is known by its fingerprint alone.
+            crate::store::plan_header::exported_hashes(run.conn, head.id)?
+                .into_iter()
+                .map(|(org_id, hash)| {
+                    (
+                        org_id,
+                        exports::Position {
+                            kind: kind.code().to_string(),
+                            org_id,
+                            cycle_id: head.id,
+                            position_id: String::new(),
+                            version_number: 1,
+                            content_hash: Some(hash),
+                            exported_at: None,
+                            header_id: None,
+                            file: None,
+                            receipt: exports::ReceiptStatus::None,
+                            receipt_at: None,
+                            receipt_url: None,
+                        },
+                    )
+                })
+                .collect()
+        };
     }
+    let portal = if kinds.contains(&Kind::PortalPlan) {
+        Some(super::portal_plan::CycleHeaders::read(run.conn, &head)?)
+    } else {
+        None
+    };
     let read = ReadPlan {
         head: &head,
         method,
         facts_of: &facts_of,
         kinds: &kinds,
         members,
+        portal: portal.as_ref(),
     };
     // The file's path, unless the database lives in memory.
     let path = run.conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);

@@ -2,5 +2,6 @@
 //! for people as Excel CSV or xlsx (`table`).
 
 pub mod busgov;
+pub mod portal_plan;
 pub mod receipt;
 pub mod table;

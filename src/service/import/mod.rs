@@ -10,6 +10,7 @@
 mod inputs;
 mod orgs;
 mod plan;
+pub mod portal_plan;
 mod workplan;
 
 use std::path::Path;
@@ -96,6 +97,14 @@ pub struct Rejection {
 
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Line 0: a whole document (an XML file), the column its element.
+        if self.line == 0 {
+            return if self.column.is_empty() {
+                write!(f, "{}: {}", self.file, self.reason)
+            } else {
+                write!(f, "{}, элемент {}: {}", self.file, self.column, self.reason)
+            };
+        }
         if self.column.is_empty() {
             write!(f, "{}, строка {}: {}", self.file, self.line, self.reason)
         } else {

@@ -24,23 +24,43 @@ use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
 /// What the screen offers, in this order.
 const ACTIONS: [&str; 3] = [
     "Опубликовать цикл на сайте (HTML, с версией для слабовидящих)",
-    "Выгрузить пакет для bus.gov.ru (результаты, план, отчет о выполнении)",
+    "Выгрузить пакет для bus.gov.ru (результаты, план и его выполнение)",
     "Загрузить файл: организации, исходные данные, план по устранению недостатков, план органа",
 ];
 const PUBLISH: usize = 0;
 const BUSGOV: usize = 1;
 
+/// What the portal takes: the results and its own plan document (ТФФ 1.8.3).
+const FOR_PORTAL: [BusKind; 2] = [BusKind::Results, BusKind::PortalPlan];
+
 /// What goes into a bus.gov.ru package: kinds, and whether unchanged documents are left out.
-const BUSGOV_CHOICES: [(&str, &[BusKind], bool); 5] = [
-    ("все три вида документов", &BusKind::ALL, false),
+const BUSGOV_CHOICES: [(&str, &[BusKind], bool); 6] = [
     (
-        "только изменившиеся с прошлой выгрузки (все три вида)",
-        &BusKind::ALL,
+        "результаты и планы (то, что принимает портал)",
+        &FOR_PORTAL,
+        false,
+    ),
+    (
+        "только изменившиеся с прошлой выгрузки (результаты и планы)",
+        &FOR_PORTAL,
         true,
     ),
     ("результаты оценки", &[BusKind::Results], false),
-    ("планы по устранению недостатков", &[BusKind::Plan], false),
-    ("отчеты о выполнении планов", &[BusKind::Report], false),
+    (
+        "планы по устранению недостатков и их выполнение (ТФФ 1.8.3)",
+        &[BusKind::PortalPlan],
+        false,
+    ),
+    (
+        "план в формате nok (nokPlan, портал не читает)",
+        &[BusKind::Plan],
+        false,
+    ),
+    (
+        "отчет в формате nok (nokReport, портал не читает)",
+        &[BusKind::Report],
+        false,
+    ),
 ];
 
 /// What a file is loaded as, before the cycle or authority it needs is chosen.
@@ -399,6 +419,26 @@ impl ExchangeScreen {
             format!("проверка файла {}", file.display()),
             db,
             move |conn, report, _| {
+                // The portal's plan documents (one XML, a folder, a zip) have a reader of their own.
+                if let Kind::Plan { cycle_id, .. } = &k
+                    && import::portal_plan::is_source(&f)
+                {
+                    report.stage("чтение документов портала");
+                    let src = import::portal_plan::read(&f)?;
+                    let methods = crate::service::methodology::Methods::load()?;
+                    report.stage("сверка с базой");
+                    return import::portal_plan::dry_run(
+                        conn,
+                        &src,
+                        *cycle_id,
+                        &methods,
+                        &mut |p| {
+                            let (import::Progress::Checking { done, total }
+                            | import::Progress::Writing { done, total }) = p;
+                            report.set(done, total);
+                        },
+                    );
+                }
                 report.stage("чтение файла");
                 let sheet = import::read(&f)?;
                 report.stage("сверка с базой");
@@ -426,6 +466,26 @@ impl ExchangeScreen {
             format!("загрузка файла {}", file.display()),
             db,
             move |conn, report, _| {
+                if let Kind::Plan { cycle_id, .. } = &kind
+                    && import::portal_plan::is_source(&file)
+                {
+                    report.stage("чтение документов портала");
+                    let src = import::portal_plan::read(&file)?;
+                    let methods = crate::service::methodology::Methods::load()?;
+                    report.stage("запись");
+                    return import::portal_plan::apply(
+                        conn,
+                        &src,
+                        *cycle_id,
+                        &methods,
+                        false,
+                        &mut |p| {
+                            let (import::Progress::Checking { done, total }
+                            | import::Progress::Writing { done, total }) = p;
+                            report.set(done, total);
+                        },
+                    );
+                }
                 report.stage("чтение файла");
                 let sheet = import::read(&file)?;
                 report.stage("запись");
@@ -645,10 +705,17 @@ impl Screen for ExchangeScreen {
             Stage::Exporting(mut job) => match job.poll() {
                 Some(Ok(o)) => {
                     let secs = job.elapsed().as_secs_f64();
-                    let [r, p, x] = o.written;
+                    let [r, np, nr, p] = o.written;
                     let mut lines = vec![format!(
-                        "Выгружено за {secs:.1} с: результатов {r}, планов {p}, отчетов {x} (новых {}, новых версий {}, без изменений пропущено {}).",
-                        o.first_time, o.new_versions, o.unchanged
+                        "Выгружено за {secs:.1} с: результатов {r}, планов {p}{} (новых {}, новых версий {}, без изменений пропущено {}).",
+                        if np + nr > 0 {
+                            format!(", nokPlan {np}, nokReport {nr}")
+                        } else {
+                            String::new()
+                        },
+                        o.first_time,
+                        o.new_versions,
+                        o.unchanged
                     )];
                     match &o.paths {
                         Some(paths) => {
@@ -659,9 +726,19 @@ impl Screen for ExchangeScreen {
                     }
                     if o.skipped_total > 0 {
                         lines.push(format!(
-                            "Не выгружено (нет рассчитанных баллов): {}.",
+                            "Не выгружено (нет рассчитанных баллов или данных плана): {}.",
                             o.skipped_total
                         ));
+                        // The plans left out, each with the fields to fill in.
+                        lines.extend(
+                            o.skipped
+                                .iter()
+                                .filter(|s| s.kind == BusKind::PortalPlan)
+                                .take(5)
+                                .map(|s| {
+                                    format!("  {} (ИНН {}): {}", s.organization, s.inn, s.why)
+                                }),
+                        );
                     }
                     if o.invalid_total > 0 {
                         lines.push(format!(
@@ -669,7 +746,10 @@ impl Screen for ExchangeScreen {
                             o.invalid_total
                         ));
                     }
-                    self.done(o.invalid_total == 0, lines);
+                    // A plan left out for want of data is something to fix, as on the command
+                    // line (exit code 1).
+                    let plans_left_out = o.skipped.iter().any(|s| s.kind == BusKind::PortalPlan);
+                    self.done(o.invalid_total == 0 && !plans_left_out, lines);
                     return true;
                 }
                 Some(Err(e)) => {

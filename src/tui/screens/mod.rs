@@ -10,6 +10,7 @@ pub mod edit_inputs;
 pub mod edit_membership;
 pub mod edit_org;
 pub mod edit_plan_content;
+pub mod edit_plan_header;
 pub mod edit_plan_row;
 pub mod edit_shortcoming;
 pub mod edit_shortcomings;

@@ -73,6 +73,9 @@ pub struct OrgCardScreen {
     body_lines: Cell<usize>,
     /// Documents of the organization exported to bus.gov.ru (all cycles) and the portal's answers.
     exports: Vec<crate::store::exports::OrgExport>,
+    /// What the portal's plan document (ТФФ 1.8.3) of the cycle shown still lacks, each naming
+    /// the field; `None` when the cycle has no plan rows.
+    portal_missing: Option<Vec<String>>,
 }
 
 impl OrgCardScreen {
@@ -108,6 +111,7 @@ impl OrgCardScreen {
             body_height: Cell::new(12),
             body_lines: Cell::new(0),
             exports: crate::store::exports::for_org(conn, org_id)?,
+            portal_missing: None,
         };
         screen.load_detail(conn);
         Ok(screen)
@@ -132,6 +136,17 @@ impl OrgCardScreen {
             }
             Err(e) => self.error = Some(e.to_string()),
         }
+        let (cycle_id, has_plan) = (
+            c.cycle_id,
+            self.detail.as_ref().is_some_and(|d| !d.plan.is_empty()),
+        );
+        self.portal_missing = has_plan.then(|| {
+            crate::service::export::portal_plan::missing_for_portal_cached(
+                conn,
+                cycle_id,
+                self.ident.id,
+            )
+        });
     }
 
     /// The organization shown.
@@ -193,8 +208,8 @@ impl OrgCardScreen {
             let p = &e.position;
             let kind = match p.kind.as_str() {
                 "results" => "результаты оценки",
-                "plan" => "план по устранению недостатков",
-                _ => "отчет о выполнении плана",
+                "plan" => "план в формате nok (nokPlan)",
+                _ => "отчет о выполнении плана в формате nok (nokReport)",
             };
             let (answer, style) = match p.receipt {
                 ReceiptStatus::Accepted => ("принят порталом".to_string(), t.good()),
@@ -541,6 +556,31 @@ impl OrgCardScreen {
         );
         if rows.is_empty() {
             b.plain(Line::styled("  Строк плана нет.", t.dim()));
+        }
+        match &self.portal_missing {
+            Some(m) if m.is_empty() => b.plain(Line::styled(
+                "  Для bus.gov.ru (ТФФ 1.8.3): все обязательное заполнено",
+                t.good(),
+            )),
+            Some(m) => {
+                b.plain(Line::styled(
+                    format!(
+                        "  Для bus.gov.ru не хватает (Enter — план, там r — заголовок плана): {}",
+                        m.len()
+                    ),
+                    t.bad(),
+                ));
+                for what in m.iter().take(5) {
+                    b.plain(Line::styled(format!("    {}", printable(what)), t.bad()));
+                }
+                if m.len() > 5 {
+                    b.plain(Line::styled(
+                        format!("    … и еще {}", m.len() - 5),
+                        t.bad(),
+                    ));
+                }
+            }
+            None => {}
         }
         for (r, state) in rows.iter().zip(states) {
             plan_row(b, r, state, t);

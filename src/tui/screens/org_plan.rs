@@ -2,6 +2,8 @@
 //! one cycle, as two lists with a cursor (opened with Enter on the card). ←→ moves between the
 //! lists; `e` opens the selected record's form (a plan row's content), Enter a plan row's
 //! execution, `a` adds a record to the list, `d` deletes the selected one after a question.
+//! Above the lists: the plan header (who approved the plan and when, the period, the acts) and
+//! what the portal's plan document (ТФФ 1.8.3) still lacks; `r` opens the header's form.
 //!
 //! An organization has tens of rows in a cycle, so both lists are read whole when the screen
 //! opens or comes back into view; drawing never queries.
@@ -46,6 +48,9 @@ pub struct OrgPlanScreen {
     /// Rows shown of each list in the last frame.
     heights: std::cell::Cell<[usize; 2]>,
     error: Option<String>,
+    /// The plan header as read, and what the portal's document still lacks (each names the
+    /// field); `None` until read.
+    header: Option<(crate::store::plan_header::Header, Vec<String>)>,
 }
 
 impl OrgPlanScreen {
@@ -63,6 +68,7 @@ impl OrgPlanScreen {
             at: [(0, 0); 2],
             heights: std::cell::Cell::new([5, 10]),
             error: None,
+            header: None,
         };
         s.activate(cx);
         s
@@ -409,6 +415,75 @@ fn ru(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
+impl OrgPlanScreen {
+    /// The plan header and what the portal's document lacks.
+    fn read_header(
+        &self,
+        conn: &rusqlite::Connection,
+    ) -> Option<(crate::store::plan_header::Header, Vec<String>)> {
+        let stored = crate::store::plan_header::get(conn, self.cycle, self.org_id).ok()??;
+        let missing = crate::service::export::portal_plan::missing_for_portal_cached(
+            conn,
+            self.cycle,
+            self.org_id,
+        );
+        Some((stored.header, missing))
+    }
+
+    /// Two lines about the plan header: who approved the plan and when, the period and the
+    /// acts; then what the portal's document still lacks.
+    fn header_lines(&self, cx: &Ctx) -> [Line<'static>; 2] {
+        let t = &cx.theme;
+        let Some((h, missing)) = &self.header else {
+            return [Line::default(), Line::default()];
+        };
+        let mut about: Vec<String> = Vec::new();
+        match h.approved_on {
+            Some(d) => about.push(format!("утвержден {}", ru(d))),
+            None => about.push("дата утверждения не указана".into()),
+        }
+        let who = format!(
+            "{} {} {}",
+            h.approver_last_name, h.approver_first_name, h.approver_middle_name
+        );
+        if !who.trim().is_empty() {
+            about.push(format!(
+                "утвердил {}",
+                who.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+        if let Some(p) = h.plan_period {
+            about.push(format!("период {p}"));
+        }
+        if let Some(a) = h.acts.first() {
+            about.push(a.describe());
+        }
+        let about = Line::styled(
+            cut(
+                &printable(&format!("Заголовок плана (r): {}", about.join(" · "))),
+                400,
+            ),
+            t.dim(),
+        );
+        let portal = if missing.is_empty() {
+            Line::styled(
+                "Для bus.gov.ru (ТФФ 1.8.3): все обязательное заполнено",
+                t.good(),
+            )
+        } else {
+            Line::styled(
+                format!(
+                    "Для bus.gov.ru не хватает ({}): {}",
+                    missing.len(),
+                    printable(&missing.join("; "))
+                ),
+                t.bad(),
+            )
+        };
+        [about, portal]
+    }
+}
+
 impl Screen for OrgPlanScreen {
     fn title(&self) -> String {
         format!("План {} ({} год)", printable(&self.org), self.year)
@@ -426,6 +501,7 @@ impl Screen for OrgPlanScreen {
             }
             Err(e) => self.error = Some(format!("ошибка чтения базы: {e}")),
         }
+        self.header = self.read_header(conn);
         let lens = [self.shortcomings.len(), self.plan.len()];
         for (at, len) in self.at.iter_mut().zip(lens) {
             at.0 = at.0.min(len.saturating_sub(1));
@@ -444,6 +520,9 @@ impl Screen for OrgPlanScreen {
             Action::Add => self.add(cx),
             Action::Edit => self.edit(cx),
             Action::Delete => self.delete(cx),
+            Action::EditIdentity => {
+                super::edit_plan_header::open(cx, self.cycle, self.year, self.org_id, &self.org)
+            }
             Action::Accept => match (self.pane, self.plan.get(self.selected())) {
                 (Pane::Plan, Some((id, _))) => super::edit_plan_row::open(*id, cx),
                 _ => self.edit(cx),
@@ -470,8 +549,9 @@ impl Screen for OrgPlanScreen {
         let rows_h = |n: usize, share: u16| -> u16 {
             (n as u16 + 3).clamp(5, (area.height.saturating_sub(1) * share / 100).max(5))
         };
-        let [head, top, bottom, detail] = Layout::vertical([
+        let [head, plan_header, top, bottom, detail] = Layout::vertical([
             Constraint::Length(1),
+            Constraint::Length(2),
             Constraint::Length(rows_h(self.shortcomings.len(), 30)),
             Constraint::Length(rows_h(self.plan.len(), 45)),
             Constraint::Fill(1),
@@ -488,6 +568,7 @@ impl Screen for OrgPlanScreen {
             ]),
         };
         frame.render_widget(Paragraph::new(line), head);
+        frame.render_widget(Paragraph::new(self.header_lines(cx).to_vec()), plan_header);
         self.heights.set([
             usize::from(top.height.saturating_sub(3)).max(1),
             usize::from(bottom.height.saturating_sub(3)).max(1),
@@ -514,7 +595,12 @@ impl Screen for OrgPlanScreen {
         } else {
             k.push(("e", "правка"));
         }
-        k.extend([("a", "добавить"), ("d", "удалить"), ("Esc", "назад")]);
+        k.extend([
+            ("a", "добавить"),
+            ("d", "удалить"),
+            ("r", "заголовок плана"),
+            ("Esc", "назад"),
+        ]);
         k
     }
 

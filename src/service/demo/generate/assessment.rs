@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::dates::date;
+use super::dates::{add_days, date};
 use super::indicators::{Ind, Model};
 use super::organizations::OrgCtx;
 use super::plan_rows::RowCycle;
@@ -324,6 +324,50 @@ impl Gen<'_> {
             }
             sink.plan_row(row)?;
         }
+        if section_rows.iter().any(|&n| n > 0) {
+            let head = org.staff(self.lists, self.seed, Area::Head).clone();
+            let h = self.plan_header(&mut plan_rng, &row_cycle, head);
+            sink.plan_header(cycle_id, org.id, &h)?;
+        }
         Ok(())
+    }
+
+    /// The header of a plan: the organization's head approves it (the organization itself is
+    /// the approving organization) some weeks after the council approved the results, by an
+    /// order; a plan whose approval day is still ahead of `today` has no approval date yet (the
+    /// portal's document cannot go out until it has one). The council is the default one.
+    fn plan_header(
+        &self,
+        rng: &mut Rng,
+        cycle: &RowCycle,
+        head: crate::domain::plan::Person,
+    ) -> crate::store::plan_header::Header {
+        use crate::store::plan_header::{Act, Header};
+        let approved = add_days(cycle.approved, 10 + rng.range(0, 25));
+        let approved_on = (approved <= self.today).then_some(approved);
+        let control = [
+            "Ежеквартальный отчет ответственных руководителю организации; сведения о ходе реализации плана направляются в уполномоченный орган",
+            "Контроль осуществляет руководитель организации; ход выполнения рассматривается на совещаниях при руководителе ежемесячно",
+            "",
+        ][rng.index(3)];
+        Header {
+            social_council: String::new(),
+            plan_period: Some(cycle.year + 1),
+            approved_by: String::new(),
+            approver_last_name: head.last_name,
+            approver_first_name: head.first_name,
+            approver_middle_name: head.middle_name,
+            approved_on,
+            control: control.to_string(),
+            acts: approved_on
+                .map(|d| Act {
+                    name: "Об утверждении плана по устранению недостатков, выявленных в ходе независимой оценки качества условий оказания услуг".into(),
+                    kind: "приказ".into(),
+                    date: Some(d),
+                    number: format!("{}-од", 1 + rng.below(180)),
+                })
+                .into_iter()
+                .collect(),
+        }
     }
 }
