@@ -75,6 +75,7 @@ const ALLOWED: &[&str] = &[
     "orgs",
     "inputs",
     "workplan",
+    "init",
     "demo",
     "cycles",
     "score",

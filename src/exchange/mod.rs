@@ -1,5 +1,7 @@
-//! File formats: CSV for Excel (later: bus.gov.ru packages, xlsx, plan tables pasted from
-//! documents).
+//! File formats, read and written without a database: bus.gov.ru packages and the portal's
+//! receipts and checks (`busgov`), CSV and xlsx for Excel (`csv`, `xlsx`), and the readers of
+//! imported files — CSV, xlsx, tab- or space-laid text pasted from documents, with the plan table
+//! found by its content (`import`). Depends on `domain` only.
 
 pub mod busgov;
 pub mod csv;

@@ -1,5 +1,6 @@
-//! Use cases shared by the CLI and the terminal UI: building the demo database, recomputing scores
-//! and ratings, loading the method.
+//! Use cases shared by the CLI and the terminal UI: creating a working database (`init`) and the
+//! demo one, imports and exports, recomputing scores and ratings, checks of the database and of
+//! packages, edits with their audit, publication, and loading the method.
 
 pub mod check;
 pub mod config;

@@ -1,5 +1,5 @@
-//! Inserting many domain values fast inside one caller-owned transaction (the demo database,
-//! later imports). Statements are prepared once and cached.
+//! Inserting many domain values fast inside one caller-owned transaction (the demo database and
+//! the imports). Statements are prepared once and cached.
 
 use std::collections::HashMap;
 
