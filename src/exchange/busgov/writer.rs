@@ -714,7 +714,7 @@ mod tests {
                         .collect(),
                 });
             let criterion = (
-                pattern("К[1-9]"),
+                pattern("К[1-5]"),
                 text(),
                 score(),
                 prop::option::of(positive()),
@@ -734,7 +734,7 @@ mod tests {
                 (score(), positive(), positive()),
                 prop::collection::vec(
                     (
-                        pattern("К[1-9]"),
+                        pattern("К[1-5]"),
                         prop::option::of(pattern("[0-9]{1,2}\\.[0-9]{1,2}")),
                         text(),
                     ),
@@ -825,7 +825,7 @@ mod tests {
                     },
                 );
             let section =
-                (pattern("К[1-9]"), text(), some(row)).prop_map(|(criterion, name, rows)| {
+                (pattern("К[1-5]"), text(), some(row)).prop_map(|(criterion, name, rows)| {
                     PlanSection {
                         criterion,
                         name,
