@@ -354,6 +354,22 @@ fn an_edited_document_fails_however_the_manifest_was_damaged() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("VAL-09") && out.contains(&wrong), "{out}");
     assert!(!out.contains("PKG-02"), "the manifest matches: {out}");
+
+    // A criterion the law does not have (К6), the manifest made to match: an error, not a pass.
+    assert!(xml.contains(">К1<"), "the results name К1");
+    let k6_xml = xml.replacen(">К1<", ">К6<", 1);
+    let copy = dir.path().join("k6");
+    copy_dir(&pkg, &copy);
+    std::fs::write(copy.join(&name), &k6_xml).unwrap();
+    std::fs::write(
+        copy.join("manifest.csv"),
+        manifest.replace(&old_sha, &sha256_hex(k6_xml.as_bytes())),
+    )
+    .unwrap();
+    let (code, out) = check(&copy, dir.path());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("«К6»") && out.contains("К1…К5"), "{out}");
+    assert!(!out.contains("PKG-02"), "the manifest matches: {out}");
 }
 
 /// A zip written by hand: (name, bytes) entries, deflated.

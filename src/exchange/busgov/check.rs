@@ -571,7 +571,7 @@ pub(crate) fn value_ok(s: Simple, raw: &str) -> bool {
         Simple::Criterion => {
             let mut c = v.chars();
             c.next() == Some('К')
-                && c.next().is_some_and(|d| ('1'..='9').contains(&d))
+                && c.next().is_some_and(|d| ('1'..='5').contains(&d))
                 && c.next().is_none()
         }
         Simple::Indicator => v
@@ -792,13 +792,13 @@ fn check_value(s: Simple, raw: &str, path: &str, line: usize, out: &mut Vec<Viol
         Simple::Criterion => {
             let mut c = v.chars();
             let ok = c.next() == Some('К')
-                && c.next().is_some_and(|d| ('1'..='9').contains(&d))
+                && c.next().is_some_and(|d| ('1'..='5').contains(&d))
                 && c.next().is_none();
             if !ok {
                 err(
                     PATTERN,
                     format!(
-                        "{path}: «{}» — ожидается код критерия К1…К9 (буква К — русская)",
+                        "{path}: «{}» — ожидается код критерия К1…К5: общих критериев оценки пять (Федеральный закон от 05.12.2017 № 392-ФЗ; буква К — русская)",
                         short(v)
                     ),
                     out,

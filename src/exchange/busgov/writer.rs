@@ -720,7 +720,7 @@ mod tests {
                         .collect(),
                 });
             let criterion = (
-                pattern("К[1-9]"),
+                pattern("К[1-5]"),
                 text(),
                 score(),
                 prop::option::of(positive()),
@@ -740,7 +740,7 @@ mod tests {
                 (score(), positive(), positive()),
                 prop::collection::vec(
                     (
-                        pattern("К[1-9]"),
+                        pattern("К[1-5]"),
                         prop::option::of(pattern("[0-9]{1,2}\\.[0-9]{1,2}")),
                         text(),
                     ),
@@ -831,7 +831,7 @@ mod tests {
                     },
                 );
             let section =
-                (pattern("К[1-9]"), text(), some(row)).prop_map(|(criterion, name, rows)| {
+                (pattern("К[1-5]"), text(), some(row)).prop_map(|(criterion, name, rows)| {
                     PlanSection {
                         criterion,
                         name,
