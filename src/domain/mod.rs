@@ -8,6 +8,7 @@ pub mod ids;
 pub mod methodology;
 pub mod org;
 pub mod plan;
+pub mod questionnaire;
 pub mod rating;
 pub mod rounding;
 pub mod scoring;
