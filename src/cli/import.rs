@@ -62,6 +62,9 @@ enum What {
         #[arg(long, value_name = "ИНН")]
         org: Option<String>,
     },
+    /// Анкеты получателей услуг: строка — респондент, колонки — вопросы анкеты (приказ № 675н)
+    #[command(help_template = LEAF_HELP)]
+    Survey(super::survey::ImportArgs),
     /// План уполномоченного органа (разделы, мероприятия, исполнители, целевые показатели)
     #[command(help_template = LEAF_HELP)]
     Workplan {
@@ -78,6 +81,7 @@ enum What {
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let (common, kind) = match &args.what {
+        What::Survey(a) => return super::survey::run_import(ctx, a),
         What::Orgs { common } => (common, Kind::Orgs),
         What::Inputs { common, cycle } => (common, Kind::Inputs { cycle_id: *cycle }),
         What::Plan { common, cycle, org } => (

@@ -4,4 +4,5 @@
 pub mod busgov;
 pub mod csv;
 pub mod import;
+pub mod survey;
 pub mod xlsx;

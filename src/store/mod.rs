@@ -29,6 +29,7 @@ pub mod ranking;
 pub mod scores;
 pub mod spot_check;
 pub mod summary;
+pub mod survey;
 pub mod workplans;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +49,8 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/004_score_parts_packed.sql")),
     M::up(include_str!("migrations/005_plan_approval.sql")),
     M::up(include_str!("migrations/006_export_positions_by_cycle.sql")),
+    // 007 and 008 belong to other branches; the lead merges them before this one.
+    M::up(include_str!("migrations/009_survey.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
