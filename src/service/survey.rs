@@ -246,6 +246,9 @@ const SPECIAL: &[(&str, Col, &[&str])] = &[
             "идентификатор",
             "идентификатор ответа",
             "код респондента",
+            "анкеты",
+            "номер",
+            "номер респондента",
             "n анкеты",
             "no анкеты",
         ],
@@ -363,21 +366,32 @@ fn run(
         bail!("файл {} пуст: в нем нет ни одной строки", p.source);
     }
     let mapping = opts.mapping.clone().unwrap_or_default();
+    // Saved headers compared as the matcher compares them (spaces, case, numbering).
+    let mapping_norm: HashMap<String, &String> = mapping
+        .columns
+        .iter()
+        .map(|(k, v)| (normalize_header(k), v))
+        .collect();
+    // A row's score: (cells naming a question, cells naming a question or a known column).
     let count_matches = |r: &Row| {
-        r.cells
+        let questions = r
+            .cells
             .iter()
             .filter(|c| {
                 mapping.columns.contains_key(c.as_str())
-                    || matches!(qn.match_header(c, &candidates), HeaderMatch::Question(_))
+                    || mapping_norm.contains_key(&normalize_header(c))
+                    || !matches!(qn.match_header(c, &candidates), HeaderMatch::None)
             })
-            .count()
+            .count();
+        let known = r.cells.iter().filter(|c| special(c).is_some()).count();
+        (questions, questions + known)
     };
     let Some((at, best)) = head
         .iter()
         .enumerate()
         .map(|(i, r)| (i, count_matches(r)))
         .max_by_key(|&(i, n)| (n, std::cmp::Reverse(i)))
-        .filter(|&(_, n)| n >= 2)
+        .filter(|&(_, (q, all))| q >= 1 && all >= 2)
     else {
         bail!(
             "в файле {} не найдена строка заголовка: ни в одной из первых {HEADER_SEARCH_ROWS} строк нет колонок с вопросами анкеты (например «{}»). Проверьте, что это выгрузка анкет, или сопоставьте колонки файлом --mapping",
@@ -396,6 +410,7 @@ fn run(
         .max()
         .unwrap_or(0);
     let mut cols: Vec<(usize, Col)> = Vec::new();
+    let mut ambiguous: Vec<(usize, String, Vec<usize>)> = Vec::new();
     let mut taken: HashMap<usize, usize> = HashMap::new();
     for c in 0..width {
         let own = header.cell(c).to_string();
@@ -420,7 +435,12 @@ fn run(
             continue;
         }
         // A saved mapping first.
-        if let Some(target) = texts.iter().find_map(|t| mapping.columns.get(t.as_str())) {
+        if let Some(target) = texts.iter().find_map(|t| {
+            mapping
+                .columns
+                .get(t.as_str())
+                .or_else(|| mapping_norm.get(&normalize_header(t)).copied())
+        }) {
             match resolve_target(&qn, &candidates, target) {
                 Some(col) => {
                     push_col(&qn, &mut p, &mut cols, &mut taken, c, &shown, col, "по сопоставлению");
@@ -449,15 +469,20 @@ fn run(
                 push_col(&qn, &mut p, &mut cols, &mut taken, c, &shown, Col::Question(q), "по тексту")
             }
             HeaderMatch::Ambiguous(qs) => {
-                let labels: Vec<String> = qs.iter().map(|&q| qn.questions[q].label()).collect();
-                p.unmatched.push((
-                    c + 1,
-                    shown.clone(),
-                    format!(
-                        "подходит к нескольким вопросам ({}); укажите вопрос в файле сопоставления",
-                        labels.join(", ")
-                    ),
-                ));
+                // The number the header starts with («2)», «В2.») decides, if one fits.
+                let by_number: Vec<usize> = leading_number(&own)
+                    .map(|n| {
+                        qs.iter()
+                            .copied()
+                            .filter(|&q| qn.questions[q].number == n)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let [q] = by_number.as_slice() {
+                    push_col(&qn, &mut p, &mut cols, &mut taken, c, &shown, Col::Question(*q), "по тексту и номеру");
+                } else {
+                    ambiguous.push((c, shown.clone(), qs));
+                }
             }
             HeaderMatch::None => p.unmatched.push((
                 c + 1,
@@ -466,6 +491,46 @@ fn run(
             )),
         }
     }
+    // Still ambiguous: the place of the column among the matched ones decides (questions come
+    // in the form's order), if exactly one candidate fits between its neighbours.
+    for (c, shown, qs) in ambiguous {
+        let order = |q: usize| candidates.iter().position(|&x| x == q).unwrap_or(0);
+        let left = cols
+            .iter()
+            .filter_map(|&(cc, col)| match col {
+                Col::Question(q) if cc < c => Some(order(q)),
+                _ => None,
+            })
+            .max();
+        let right = cols
+            .iter()
+            .filter_map(|&(cc, col)| match col {
+                Col::Question(q) if cc > c => Some(order(q)),
+                _ => None,
+            })
+            .min();
+        let fits: Vec<usize> = qs
+            .iter()
+            .copied()
+            .filter(|&q| !taken.contains_key(&q))
+            .filter(|&q| left.is_none_or(|l| order(q) > l) && right.is_none_or(|r| order(q) < r))
+            .collect();
+        if let [q] = fits.as_slice() {
+            push_col(&qn, &mut p, &mut cols, &mut taken, c, &shown, Col::Question(*q), "по тексту и месту колонки");
+        } else {
+            let labels: Vec<String> = qs.iter().map(|&q| qn.questions[q].label()).collect();
+            p.unmatched.push((
+                c + 1,
+                shown,
+                format!(
+                    "подходит к нескольким вопросам ({}); укажите вопрос в файле сопоставления",
+                    labels.join(", ")
+                ),
+            ));
+        }
+    }
+    cols.sort_by_key(|&(c, _)| c);
+    p.columns.sort_by_key(|c| c.col);
     for &q in &candidates {
         if !cols.iter().any(|&(_, c)| c == Col::Question(q)) {
             let question = &qn.questions[q];
@@ -962,6 +1027,22 @@ fn push_col(
         target,
         how,
     });
+}
+
+/// The number a header starts with: «2)», «2.», «В2», «Вопрос 2:».
+fn leading_number(header: &str) -> Option<u32> {
+    let t = header.trim().to_lowercase();
+    let t = t
+        .strip_prefix("вопрос")
+        .or_else(|| t.strip_prefix('в'))
+        .unwrap_or(&t)
+        .trim_start();
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    let rest = t[digits.len()..].chars().next();
+    if digits.is_empty() || !matches!(rest, Some('.' | ')' | ':' | ' ')) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 fn other_index(c: Col) -> usize {
