@@ -145,7 +145,14 @@ pub struct CycleDetail {
     pub shortcomings: Vec<Shortcoming>,
     /// Improvement-plan rows, in plan order (section, then row number).
     pub plan: Vec<PlanRow>,
+    /// The survey behind the inputs, when one was imported.
+    pub survey: Option<super::survey::Summary>,
+    /// The first of the respondents' proposals (all: `nok survey proposals`).
+    pub proposals: Vec<super::survey::Proposal>,
 }
+
+/// How many proposals the card shows.
+pub const CARD_PROPOSALS: usize = 10;
 
 /// The stored results, inputs, shortcomings and plan rows of the organization in the cycle.
 pub fn cycle_detail(
@@ -166,6 +173,14 @@ pub fn cycle_detail(
         inputs,
         shortcomings: shortcomings(conn, cycle_id, org_id)?,
         plan: plan(conn, cycle_id, org_id)?,
+        survey: super::survey::summary(conn, membership_id)?,
+        proposals: super::survey::proposals(
+            conn,
+            cycle_id,
+            Some(membership_id),
+            "",
+            CARD_PROPOSALS,
+        )?,
     })
 }
 

@@ -272,6 +272,17 @@ pub fn summary(conn: &Connection, membership_id: i64) -> Result<Option<Summary>>
     }))
 }
 
+/// The input keys of a membership computed from survey responses, with the number of
+/// respondents; empty when no survey was imported for it.
+pub fn survey_keys(conn: &Connection, membership_id: i64) -> Result<(Vec<String>, i64)> {
+    let sums = sums(conn, membership_id)?;
+    let respondents = sums.get("respondents").copied().unwrap_or(0);
+    Ok((
+        sums.into_keys().filter(|k| k != "respondents").collect(),
+        respondents,
+    ))
+}
+
 /// Whether the membership's inputs came from a survey (it has survey counts).
 pub fn from_survey(conn: &Connection, membership_id: i64) -> Result<bool> {
     Ok(conn
