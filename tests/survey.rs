@@ -594,3 +594,49 @@ fn a_saved_mapping_resolves_an_ambiguous_cut_header() {
     let a = survey_inputs(&conn, cycle, orgs[0].0);
     assert_eq!((a["1.3.yes_stand"], a["1.3.asked_stand"]), (1.0, 1.0));
 }
+
+#[test]
+fn a_sample_below_the_rule_is_flagged_not_excluded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo(dir.path());
+    let (cycle, orgs) = social_cycle(&conn);
+    let file = write(dir.path(), "google.csv", google_csv(&orgs).as_bytes());
+    import(&mut conn, &file, &opts(cycle));
+    // A has 4 respondents. 20 recipients need 40 % = 8: short; 10 need 4: enough.
+    nok::service::survey::set_recipients(&mut conn, cycle, &orgs[0].1, 20).unwrap();
+    let rows = nok::service::survey::sample_check(&conn, cycle).unwrap();
+    let a = rows.iter().find(|r| r.inn == orgs[0].1).unwrap();
+    assert_eq!((a.respondents, a.required, a.below()), (4, Some(8), true));
+    let findings = nok::service::check::check(&conn).unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.text.contains("выборка мала") && f.text.contains("требуется 8")),
+        "{findings:?}"
+    );
+    // Still ranked: the cycle scores A (a mark, not an exclusion).
+    let methods = Methods::builtin().unwrap();
+    let done = nok::service::recompute::recompute_cycle(&mut conn, &methods, cycle).unwrap();
+    let scored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM score s JOIN membership m ON m.id = s.membership_id
+             WHERE m.cycle_id = ?1 AND m.org_id = ?2",
+            [cycle, orgs[0].0],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(scored, 1, "{:?}", done.failed);
+    nok::service::survey::set_recipients(&mut conn, cycle, &orgs[0].1, 10).unwrap();
+    let rows = nok::service::survey::sample_check(&conn, cycle).unwrap();
+    let a = rows.iter().find(|r| r.inn == orgs[0].1).unwrap();
+    assert_eq!((a.required, a.below()), (Some(4), false));
+    // The audit names the change of recipients.
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE field = 'recipients'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 2);
+}

@@ -264,6 +264,19 @@ impl Questionnaire {
         Questionnaire::from_toml(BUILTIN_2018_FILE, BUILTIN_2018)
     }
 
+    /// The built-in questionnaire, parsed once (`None` if the shipped file were broken, which
+    /// the tests rule out).
+    pub fn builtin_cached() -> Option<&'static Questionnaire> {
+        static CELL: std::sync::OnceLock<Option<Questionnaire>> = std::sync::OnceLock::new();
+        CELL.get_or_init(|| Questionnaire::builtin().ok()).as_ref()
+    }
+
+    /// Whether `respondents` fall short of the sample rule for `recipients` (a mark, never an
+    /// exclusion); `None` when the number of recipients is not known.
+    pub fn sample_short(&self, respondents: i64, recipients: Option<i64>) -> Option<bool> {
+        recipients.map(|r| (respondents.max(0) as u64) < self.sample.required(r.max(0) as u64))
+    }
+
     /// Reads and checks a questionnaire file (format in the header of the built-in file).
     pub fn from_toml(file: &str, text: &str) -> Result<Questionnaire, QuestionnaireError> {
         let err = |path: String, message: String| QuestionnaireError {

@@ -359,3 +359,35 @@ pub fn cycle_samples(
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Every membership with the number of recipients entered: (cycle, organization name,
+/// respondents, recipients).
+pub fn entered_samples(conn: &Connection) -> Result<Vec<(i64, String, i64, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.cycle_id, o.full_name, m.respondents, m.recipients
+         FROM membership m JOIN organization o ON o.id = m.org_id
+         WHERE m.recipients IS NOT NULL ORDER BY m.cycle_id, o.full_name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Inputs that differ from the survey's counts (edited by hand after an import): (cycle,
+/// organization name, key, input, survey count).
+pub fn inputs_off_survey(conn: &Connection) -> Result<Vec<(i64, String, String, f64, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.cycle_id, o.full_name, t.key, i.value, t.total
+         FROM (SELECT membership_id, key, SUM(value) AS total FROM survey_tally
+               WHERE key <> 'respondents' GROUP BY membership_id, key) t
+         JOIN membership m ON m.id = t.membership_id
+         JOIN organization o ON o.id = m.org_id
+         JOIN input_key k ON k.key = t.key
+         JOIN indicator_input i ON i.membership_id = t.membership_id AND i.key_id = k.id
+         WHERE i.value <> t.total
+         ORDER BY m.cycle_id, o.full_name, t.key",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
