@@ -99,7 +99,11 @@ fn main() {
         let mut out = BufWriter::new(std::fs::File::create(&file).expect("file"));
         let mut header = vec!["Отметка времени".to_string(), "ИНН".to_string()];
         header.extend(QUESTIONS.iter().map(|q| format!("\"{q}\"")));
-        header.extend(["Ваши предложения".into(), "Ваш пол".into(), "Ваш возраст".into()]);
+        header.extend([
+            "Ваши предложения".into(),
+            "Ваш пол".into(),
+            "Ваш возраст".into(),
+        ]);
         writeln!(out, "{}", header.join(",")).expect("write");
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for i in 0..rows {
@@ -120,7 +124,11 @@ fn main() {
             let inn = &inns[i % inns.len()];
             let (q1, q3, q7, q11) = (gate(1), gate(3), gate(5), gate(7));
             let cond = |g: &str, k: u32| if g == "Да" { yn(k) } else { "" };
-            let proposal = if i % 20 == 0 { "Больше мест в зоне ожидания" } else { "" };
+            let proposal = if i % 20 == 0 {
+                "Больше мест в зоне ожидания"
+            } else {
+                ""
+            };
             writeln!(
                 out,
                 "{ts},{inn},{q1},{},{q3},{},{},{},{q7},{},{},{},{q11},{},{},{},{},{proposal},{},{}",
@@ -135,7 +143,11 @@ fn main() {
                 yn(33),
                 yn(36),
                 yn(39),
-                if bits >> 42 & 1 == 0 { "Женский" } else { "Мужской" },
+                if bits >> 42 & 1 == 0 {
+                    "Женский"
+                } else {
+                    "Мужской"
+                },
                 18 + (bits >> 43) % 70,
             )
             .expect("write");

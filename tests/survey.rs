@@ -86,14 +86,87 @@ const QUESTIONS: [&str; 18] = [
 /// The responses: organization (0 = A, 1 = B), timestamp, answers to q1 … q15 (Д/Н/З/empty),
 /// proposal, sex, age. Row 4 repeats row 3 (same time, same answers): a duplicate. Row 2
 /// answers q2 after «нет» to q1: a skip-logic violation.
-const ROWS: [(usize, &str, [&str; 15], &str, &str, &str); 7] = [
-    (0, "01.10.2025 10:00:01", ["Д", "Д", "Д", "Н", "Д", "Д", "Н", "", "Д", "Д", "Д", "Д", "Д", "Д", "Д"], "Больше парковочных мест", "Женский", "45"),
-    (0, "01.10.2025 10:05:00", ["Н", "Д", "Н", "", "Н", "Н", "Д", "Н", "Д", "Н", "Н", "", "Н", "Д", "Н"], "нет", "Мужской", "70"),
-    (0, "01.10.2025 10:07:00", ["Д", "Н", "Д", "Д", "Д", "Д", "Д", "Д", "Д", "Д", "Н", "", "Д", "З", "Д"], "", "Женский", "33"),
-    (0, "01.10.2025 10:07:00", ["Д", "Н", "Д", "Д", "Д", "Д", "Д", "Д", "Д", "Д", "Н", "", "Д", "З", "Д"], "", "Женский", "33"),
-    (0, "01.10.2025 10:09:00", ["Д", "Д", "Д", "Д", "Д", "Д", "Н", "", "Д", "Д", "Д", "Н", "Д", "Д", "Д"], "Удобный график; больше кружков", "Женский", "50"),
-    (1, "01.10.2025 10:10:00", ["Д", "Д", "Н", "", "Д", "Д", "Н", "", "Д", "Д", "Н", "", "Д", "Д", "Д"], "", "Мужской", "29"),
-    (1, "01.10.2025 10:11:00", ["Н", "", "Н", "", "Н", "Н", "Н", "", "Н", "Н", "Н", "", "Н", "Н", "Н"], "Отремонтировать крыльцо", "Женский", "61"),
+/// (organization, timestamp, answers, proposal, sex, age).
+type Response = (
+    usize,
+    &'static str,
+    [&'static str; 15],
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const ROWS: [Response; 7] = [
+    (
+        0,
+        "01.10.2025 10:00:01",
+        [
+            "Д", "Д", "Д", "Н", "Д", "Д", "Н", "", "Д", "Д", "Д", "Д", "Д", "Д", "Д",
+        ],
+        "Больше парковочных мест",
+        "Женский",
+        "45",
+    ),
+    (
+        0,
+        "01.10.2025 10:05:00",
+        [
+            "Н", "Д", "Н", "", "Н", "Н", "Д", "Н", "Д", "Н", "Н", "", "Н", "Д", "Н",
+        ],
+        "нет",
+        "Мужской",
+        "70",
+    ),
+    (
+        0,
+        "01.10.2025 10:07:00",
+        [
+            "Д", "Н", "Д", "Д", "Д", "Д", "Д", "Д", "Д", "Д", "Н", "", "Д", "З", "Д",
+        ],
+        "",
+        "Женский",
+        "33",
+    ),
+    (
+        0,
+        "01.10.2025 10:07:00",
+        [
+            "Д", "Н", "Д", "Д", "Д", "Д", "Д", "Д", "Д", "Д", "Н", "", "Д", "З", "Д",
+        ],
+        "",
+        "Женский",
+        "33",
+    ),
+    (
+        0,
+        "01.10.2025 10:09:00",
+        [
+            "Д", "Д", "Д", "Д", "Д", "Д", "Н", "", "Д", "Д", "Д", "Н", "Д", "Д", "Д",
+        ],
+        "Удобный график; больше кружков",
+        "Женский",
+        "50",
+    ),
+    (
+        1,
+        "01.10.2025 10:10:00",
+        [
+            "Д", "Д", "Н", "", "Д", "Д", "Н", "", "Д", "Д", "Н", "", "Д", "Д", "Д",
+        ],
+        "",
+        "Мужской",
+        "29",
+    ),
+    (
+        1,
+        "01.10.2025 10:11:00",
+        [
+            "Н", "", "Н", "", "Н", "Н", "Н", "", "Н", "Н", "Н", "", "Н", "Н", "Н",
+        ],
+        "Отремонтировать крыльцо",
+        "Женский",
+        "61",
+    ),
 ];
 
 /// Counts worked out on paper from ROWS (see the comments): organization A, then B.
@@ -237,7 +310,10 @@ fn csv_field(s: &str, d: char) -> String {
 /// Google Forms: «Отметка времени», the organization chosen from a list (its name, here in
 /// capitals and without quotes), full questions numbered and with «(обязательный)».
 fn google_csv(orgs: &[(i64, String, String)]) -> String {
-    let mut header = vec!["Отметка времени".to_string(), "Выберите организацию".to_string()];
+    let mut header = vec![
+        "Отметка времени".to_string(),
+        "Выберите организацию".to_string(),
+    ];
     for (i, q) in QUESTIONS.iter().enumerate() {
         let mut h = format!("{}. {q}", i + 1);
         if i < 15 {
@@ -333,9 +409,7 @@ fn merged_xlsx(path: &Path, orgs: &[(i64, String, String)]) {
         (15, 17, "О себе"),
     ];
     for (a, b, title) in groups {
-        sheet
-            .merge_range(0, a + 2, 0, b + 2, title, &f)
-            .unwrap();
+        sheet.merge_range(0, a + 2, 0, b + 2, title, &f).unwrap();
     }
     for (i, q) in QUESTIONS.iter().enumerate() {
         sheet.write_string(1, i as u16 + 2, *q).unwrap();
@@ -397,7 +471,10 @@ fn google_forms_csv_counts_equal_the_paper_counts() {
     assert_eq!(p.skip_lines, vec![3]);
     assert!(p.rules.iter().any(|r| r.contains("затрудняюсь")));
     let text = nok::service::survey::preview_lines(&p, true).join("\n");
-    assert!(text.contains("вопрос 2 → 1.3.yes_stand / 1.3.asked_stand"), "{text}");
+    assert!(
+        text.contains("вопрос 2 → 1.3.yes_stand / 1.3.asked_stand"),
+        "{text}"
+    );
     // Applied: the inputs are the counts on paper.
     let p = import(&mut conn, &file, &opts(cycle));
     assert!(p.applied);
@@ -433,7 +510,11 @@ fn windows_1251_semicolon_file_gives_the_same_counts() {
     let (cycle, orgs) = social_cycle(&conn);
     let file = write(dir.path(), "excel.csv", &excel_1251(&orgs));
     let p = import(&mut conn, &file, &opts(cycle));
-    assert!(p.format.contains("Windows-1251") && p.format.contains("«;»"), "{}", p.format);
+    assert!(
+        p.format.contains("Windows-1251") && p.format.contains("«;»"),
+        "{}",
+        p.format
+    );
     assert!(p.unmatched.is_empty(), "{:?}", p.unmatched);
     // Row 4 has the respondent id of row 3.
     assert_eq!((p.duplicates, p.duplicate_lines.clone()), (1, vec![(5, 4)]));
@@ -480,10 +561,7 @@ fn a_corrected_file_replaces_its_source_and_a_second_source_adds() {
         .unwrap();
     assert_eq!(n, 6);
     // A paper source of one more respondent of A adds to the online one.
-    let paper = format!(
-        "ИНН;{}\n{};Да\n",
-        QUESTIONS[14], orgs[0].1
-    );
+    let paper = format!("ИНН;{}\n{};Да\n", QUESTIONS[14], orgs[0].1);
     let file2 = write(dir.path(), "paper.csv", paper.as_bytes());
     import(&mut conn, &file2, &opts(cycle));
     let a = survey_inputs(&conn, cycle, orgs[0].0);
@@ -547,10 +625,17 @@ fn broken_files_are_named_and_change_nothing() {
     assert!(format!("{e:#}").contains("unclosed.csv"), "{e:#}");
     assert_eq!(digest(&conn), before);
     // No question anywhere.
-    let f = write(dir.path(), "other.csv", "Фамилия;Имя\nИванов;Иван\n".as_bytes());
+    let f = write(
+        dir.path(),
+        "other.csv",
+        "Фамилия;Имя\nИванов;Иван\n".as_bytes(),
+    );
     let e = apply(&mut conn, &f, &opts(cycle), &mut |_| {}).unwrap_err();
     let msg = format!("{e:#}");
-    assert!(msg.contains("other.csv") && msg.contains("заголов"), "{msg}");
+    assert!(
+        msg.contains("other.csv") && msg.contains("заголов"),
+        "{msg}"
+    );
     assert_eq!(digest(&conn), before);
     // An organization that is not in the database: listed, nothing written.
     let unknown = good.replacen(
@@ -561,7 +646,10 @@ fn broken_files_are_named_and_change_nothing() {
     let f = write(dir.path(), "unknown.csv", unknown.as_bytes());
     let e = apply(&mut conn, &f, &opts(cycle), &mut |_| {}).unwrap_err();
     let msg = format!("{e:#}");
-    assert!(msg.contains("НЕСУЩЕСТВУЮЩИЙ") && msg.contains("строка 7"), "{msg}");
+    assert!(
+        msg.contains("НЕСУЩЕСТВУЮЩИЙ") && msg.contains("строка 7"),
+        "{msg}"
+    );
     assert_eq!(digest(&conn), before);
     // Not text at all.
     let f = write(dir.path(), "binary.csv", b"\x00\x01\x02garbage");

@@ -286,9 +286,9 @@ impl Questionnaire {
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw: raw::File = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map_or(0, |s| 1 + text[..s.start.min(text.len())].matches('\n').count());
+            let line = e.span().map_or(0, |s| {
+                1 + text[..s.start.min(text.len())].matches('\n').count()
+            });
             err(
                 format!("строка {line}"),
                 format!("ошибка в файле анкеты: {}", e.message()),
@@ -585,7 +585,7 @@ impl Questionnaire {
         let exact: Vec<usize> = candidates
             .iter()
             .copied()
-            .filter(|&i| self.keys[i].iter().any(|k| *k == h))
+            .filter(|&i| self.keys[i].contains(&h))
             .collect();
         if !exact.is_empty() {
             return pick(exact);
@@ -731,7 +731,12 @@ impl Tally {
 pub fn normalize_header(text: &str) -> String {
     let lower = text.to_lowercase().replace('ё', "е");
     let mut s = lower.trim();
-    for mark in ["(обязательный)", "(обязательно)", "(обязательный вопрос)", "*"] {
+    for mark in [
+        "(обязательный)",
+        "(обязательно)",
+        "(обязательный вопрос)",
+        "*",
+    ] {
         if let Some(rest) = s.strip_suffix(mark) {
             s = rest.trim_end();
         }
@@ -808,7 +813,10 @@ fn strip_number(s: &str) -> &str {
             t = rest.trim_start();
         }
     }
-    let digits = t.chars().take_while(|c| c.is_ascii_digit() || *c == '.').count();
+    let digits = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .count();
     if digits == 0 {
         return s;
     }
@@ -926,7 +934,10 @@ mod tests {
         );
         // Cut by the form after 60 characters.
         assert_eq!(
-            qn.match_header("Пользовались ли Вы официальным сайтом организации, чтобы пол", &c),
+            qn.match_header(
+                "Пользовались ли Вы официальным сайтом организации, чтобы пол",
+                &c
+            ),
             id("q3")
         );
         // Cut where stand and website questions still share their start: ambiguous.
@@ -939,7 +950,10 @@ mod tests {
         assert_eq!(qn.match_header("Отметка времени", &c), HeaderMatch::None);
         // A wording that differs in a few words still matches by its words.
         assert_eq!(
-            qn.match_header("Удовлетворены ли вы в целом условиями оказания услуг в учреждении?", &c),
+            qn.match_header(
+                "Удовлетворены ли вы в целом условиями оказания услуг в учреждении?",
+                &c
+            ),
             id("q15")
         );
     }

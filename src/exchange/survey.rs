@@ -182,11 +182,10 @@ fn last_line_end(bytes: &[u8], utf16: bool) -> Option<usize> {
         // A UTF-16 line feed is two bytes; keep the cut on a code unit boundary.
         let mut i = bytes.len().checked_sub(2)?;
         loop {
-            if (bytes[i] == b'\n' && bytes[i + 1] == 0) || (bytes[i] == 0 && bytes[i + 1] == b'\n')
-            {
-                if i % 2 == 0 {
-                    return Some(i + 2);
-                }
+            let lf = (bytes[i] == b'\n' && bytes[i + 1] == 0)
+                || (bytes[i] == 0 && bytes[i + 1] == b'\n');
+            if lf && i % 2 == 0 {
+                return Some(i + 2);
             }
             i = i.checked_sub(1)?;
         }
@@ -234,11 +233,9 @@ impl Read for Decoding {
                 self.end = n;
                 self.eof = n == 0;
             }
-            let (_, read, written, _) = self.decoder.decode_to_utf8(
-                &self.input[self.start..self.end],
-                out,
-                self.eof,
-            );
+            let (_, read, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
             self.start += read;
             if written > 0 || self.eof {
                 return Ok(written);

@@ -404,11 +404,7 @@ fn run(
     p.header_line = header.line;
     let above_rows: Vec<Row> = head[at.saturating_sub(2)..at].to_vec();
     let above: Vec<&Row> = above_rows.iter().collect();
-    let width = head[..=at]
-        .iter()
-        .map(|r| r.cells.len())
-        .max()
-        .unwrap_or(0);
+    let width = head[..=at].iter().map(|r| r.cells.len()).max().unwrap_or(0);
     let mut cols: Vec<(usize, Col)> = Vec::new();
     let mut ambiguous: Vec<(usize, String, Vec<usize>)> = Vec::new();
     let mut taken: HashMap<usize, usize> = HashMap::new();
@@ -443,7 +439,16 @@ fn run(
         }) {
             match resolve_target(&qn, &candidates, target) {
                 Some(col) => {
-                    push_col(&qn, &mut p, &mut cols, &mut taken, c, &shown, col, "по сопоставлению");
+                    push_col(
+                        &qn,
+                        &mut p,
+                        &mut cols,
+                        &mut taken,
+                        c,
+                        &shown,
+                        col,
+                        "по сопоставлению",
+                    );
                 }
                 None => p.unmatched.push((
                     c + 1,
@@ -454,7 +459,16 @@ fn run(
             continue;
         }
         if let Some(col) = texts.iter().find_map(|t| special(t)) {
-            push_col(&qn, &mut p, &mut cols, &mut taken, c, &shown, col, "по тексту");
+            push_col(
+                &qn,
+                &mut p,
+                &mut cols,
+                &mut taken,
+                c,
+                &shown,
+                col,
+                "по тексту",
+            );
             continue;
         }
         let mut found = HeaderMatch::None;
@@ -465,9 +479,16 @@ fn run(
             }
         }
         match found {
-            HeaderMatch::Question(q) => {
-                push_col(&qn, &mut p, &mut cols, &mut taken, c, &shown, Col::Question(q), "по тексту")
-            }
+            HeaderMatch::Question(q) => push_col(
+                &qn,
+                &mut p,
+                &mut cols,
+                &mut taken,
+                c,
+                &shown,
+                Col::Question(q),
+                "по тексту",
+            ),
             HeaderMatch::Ambiguous(qs) => {
                 // The number the header starts with («2)», «В2.») decides, if one fits.
                 let by_number: Vec<usize> = leading_number(&own)
@@ -479,7 +500,16 @@ fn run(
                     })
                     .unwrap_or_default();
                 if let [q] = by_number.as_slice() {
-                    push_col(&qn, &mut p, &mut cols, &mut taken, c, &shown, Col::Question(*q), "по тексту и номеру");
+                    push_col(
+                        &qn,
+                        &mut p,
+                        &mut cols,
+                        &mut taken,
+                        c,
+                        &shown,
+                        Col::Question(*q),
+                        "по тексту и номеру",
+                    );
                 } else {
                     ambiguous.push((c, shown.clone(), qs));
                 }
@@ -516,7 +546,16 @@ fn run(
             .filter(|&q| left.is_none_or(|l| order(q) > l) && right.is_none_or(|r| order(q) < r))
             .collect();
         if let [q] = fits.as_slice() {
-            push_col(&qn, &mut p, &mut cols, &mut taken, c, &shown, Col::Question(*q), "по тексту и месту колонки");
+            push_col(
+                &qn,
+                &mut p,
+                &mut cols,
+                &mut taken,
+                c,
+                &shown,
+                Col::Question(*q),
+                "по тексту и месту колонки",
+            );
         } else {
             let labels: Vec<String> = qs.iter().map(|&q| qn.questions[q].label()).collect();
             p.unmatched.push((
@@ -534,8 +573,11 @@ fn run(
     for &q in &candidates {
         if !cols.iter().any(|&(_, c)| c == Col::Question(q)) {
             let question = &qn.questions[q];
-            p.missing
-                .push(format!("{} «{}»", question.label(), cut(&question.text, 70)));
+            p.missing.push(format!(
+                "{} «{}»",
+                question.label(),
+                cut(&question.text, 70)
+            ));
         }
     }
     if cols.iter().any(|&(_, c)| c == Col::Part) {
@@ -621,7 +663,10 @@ fn run(
     let mut answers = vec![Answer::Empty; qn.questions.len()];
     let mut codes = String::with_capacity(qn.questions.len());
     let ts_col = cols.iter().find(|(_, c)| *c == Col::Timestamp).map(|x| x.0);
-    let id_col = cols.iter().find(|(_, c)| *c == Col::Respondent).map(|x| x.0);
+    let id_col = cols
+        .iter()
+        .find(|(_, c)| *c == Col::Respondent)
+        .map(|x| x.0);
     let q_cols: Vec<(usize, usize)> = cols
         .iter()
         .filter_map(|&(c, col)| match col {
@@ -648,7 +693,7 @@ fn run(
             continue;
         }
         p.rows += 1;
-        if p.rows % 4096 == 0 {
+        if p.rows.is_multiple_of(4096) {
             progress(p.rows);
         }
         // Organization.
@@ -836,7 +881,12 @@ fn run(
         unknown_total as i64,
     )?;
     let mut affected: Vec<i64> = tallies.keys().copied().collect();
-    affected.extend(old_members.iter().copied().filter(|m| !tallies.contains_key(m)));
+    affected.extend(
+        old_members
+            .iter()
+            .copied()
+            .filter(|m| !tallies.contains_key(m)),
+    );
     let stored_inputs = store::import::cycle_inputs(conn, cycle.id)?;
     let fed: Vec<String> = qn
         .fed_keys(cycle.sector, &variant)
@@ -929,10 +979,8 @@ fn run(
         ));
     }
     if !qn.sample.verified {
-        p.notes.push(format!(
-            "правило объема выборки: {}",
-            qn.sample_text
-        ));
+        p.notes
+            .push(format!("правило объема выборки: {}", qn.sample_text));
     }
     p.unverified = cols
         .iter()
@@ -945,9 +993,16 @@ fn run(
     Ok(p)
 }
 
-fn pick_variant(qn: &Questionnaire, sector: Sector, wanted: Option<&str>) -> anyhow::Result<String> {
+fn pick_variant(
+    qn: &Questionnaire,
+    sector: Sector,
+    wanted: Option<&str>,
+) -> anyhow::Result<String> {
     let all = qn.variants_for(sector);
-    let codes: Vec<String> = all.iter().map(|v| format!("{} ({})", v.code, v.name)).collect();
+    let codes: Vec<String> = all
+        .iter()
+        .map(|v| format!("{} ({})", v.code, v.name))
+        .collect();
     match wanted {
         Some(w) => all
             .iter()
@@ -983,8 +1038,11 @@ fn push_col(
     how: &'static str,
 ) {
     if col == Col::Ignore {
-        p.unmatched
-            .push((c + 1, shown.to_string(), "пропущена по сопоставлению".to_string()));
+        p.unmatched.push((
+            c + 1,
+            shown.to_string(),
+            "пропущена по сопоставлению".to_string(),
+        ));
         return;
     }
     let slot = match col {
@@ -1074,7 +1132,12 @@ fn resolve_target(qn: &Questionnaire, candidates: &[usize], target: &str) -> Opt
         .map(Col::Question)
 }
 
-fn saved_mapping(qn: &Questionnaire, cols: &[(usize, Col)], header: &Row, above: &[&Row]) -> SavedMapping {
+fn saved_mapping(
+    qn: &Questionnaire,
+    cols: &[(usize, Col)],
+    header: &Row,
+    above: &[&Row],
+) -> SavedMapping {
     let mut m = SavedMapping::default();
     for &(c, col) in cols {
         let text = if header.cell(c).is_empty() {
@@ -1367,7 +1430,10 @@ pub fn preview_lines(p: &SurveyPreview, dry_run: bool) -> Vec<String> {
     }
     if !p.skip_lines.is_empty() {
         let list: Vec<String> = p.skip_lines.iter().map(usize::to_string).collect();
-        l.push(format!("  нарушения переходов, строки: {}", list.join(", ")));
+        l.push(format!(
+            "  нарушения переходов, строки: {}",
+            list.join(", ")
+        ));
     }
     if !p.unknown_answers.is_empty() {
         let list: Vec<String> = p
@@ -1396,7 +1462,11 @@ pub fn preview_lines(p: &SurveyPreview, dry_run: bool) -> Vec<String> {
             cut(&o.name, 60),
             o.respondents,
             o.total_respondents,
-            if o.new_member { "; включается в цикл" } else { "" },
+            if o.new_member {
+                "; включается в цикл"
+            } else {
+                ""
+            },
             sample
         ));
         for (k, old, new) in &o.changes {
@@ -1434,7 +1504,8 @@ pub fn proposals_table(
         ),
         None => None,
     };
-    let list = store::survey::proposals(conn, cycle_id, membership, search.unwrap_or(""), usize::MAX)?;
+    let list =
+        store::survey::proposals(conn, cycle_id, membership, search.unwrap_or(""), usize::MAX)?;
     let mut t = Table::new(&["ИНН", "Организация", "Источник", "Строка", "Предложение"]);
     for p in list {
         t.push(vec![
@@ -1458,9 +1529,9 @@ pub fn save_table(
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or("предложения".into(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or("предложения".into(), |n| {
+        n.to_string_lossy().into_owned()
+    });
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let written = (|| -> anyhow::Result<()> {
         if xlsx {
@@ -1497,10 +1568,11 @@ pub fn set_recipients(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let (m, name) = store::cycles::membership_by_inn(&tx, cycle_id, inn)?
         .with_context(|| format!("организации с ИНН {inn} нет в цикле {cycle_id}"))?;
-    let old: Option<i64> =
-        tx.query_row("SELECT recipients FROM membership WHERE id = ?1", [m], |r| {
-            r.get(0)
-        })?;
+    let old: Option<i64> = tx.query_row(
+        "SELECT recipients FROM membership WHERE id = ?1",
+        [m],
+        |r| r.get(0),
+    )?;
     if old != Some(count) {
         store::survey::set_recipients(&tx, m, Some(count))?;
         audit::record(

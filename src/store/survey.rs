@@ -81,7 +81,10 @@ pub fn replace_source(conn: &Connection, s: &Source, questions: &str) -> Result<
         .query_map([old.id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for table in ["survey_response", "survey_tally", "survey_proposal"] {
-        conn.execute(&format!("DELETE FROM {table} WHERE source_id = ?1"), [old.id])?;
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE source_id = ?1"),
+            [old.id],
+        )?;
     }
     conn.prepare_cached(
         "UPDATE survey_source SET content_hash = ?2, questionnaire = ?3, variant = ?4,
@@ -157,9 +160,7 @@ pub fn insert_response(conn: &Connection, r: &Response<'_>) -> Result<bool> {
 /// The first stored line with this identity (for naming the original of a duplicate).
 pub fn line_of(conn: &Connection, source_id: i64, dedup_key: i64) -> Result<Option<i64>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT line FROM survey_response WHERE source_id = ?1 AND dedup_key = ?2",
-        )?
+        .prepare_cached("SELECT line FROM survey_response WHERE source_id = ?1 AND dedup_key = ?2")?
         .query_row(params![source_id, dedup_key], |r| r.get(0))
         .optional()?)
 }
@@ -222,8 +223,10 @@ pub fn set_respondents(conn: &Connection, membership_id: i64, n: i64) -> Result<
 
 /// Sets the number of recipients of services of a membership (for the sample rule).
 pub fn set_recipients(conn: &Connection, membership_id: i64, n: Option<i64>) -> Result<()> {
-    conn.prepare_cached("UPDATE membership SET recipients = ?2, version = version + 1 WHERE id = ?1")?
-        .execute(params![membership_id, n])?;
+    conn.prepare_cached(
+        "UPDATE membership SET recipients = ?2, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![membership_id, n])?;
     Ok(())
 }
 
@@ -343,12 +346,12 @@ pub fn proposals(
     Ok(out)
 }
 
+/// (membership id, org ИНН, name, respondents, recipients).
+pub type SampleRecord = (i64, String, String, i64, Option<i64>);
+
 /// Memberships of a cycle with a survey: (membership id, org ИНН, name, respondents,
 /// recipients).
-pub fn cycle_samples(
-    conn: &Connection,
-    cycle_id: i64,
-) -> Result<Vec<(i64, String, String, i64, Option<i64>)>> {
+pub fn cycle_samples(conn: &Connection, cycle_id: i64) -> Result<Vec<SampleRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, o.inn, o.full_name, m.respondents, m.recipients
          FROM membership m JOIN organization o ON o.id = m.org_id
@@ -372,9 +375,12 @@ pub fn entered_samples(conn: &Connection) -> Result<Vec<(i64, String, i64, i64)>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// (cycle, organization name, key, input, survey count).
+pub type OffSurvey = (i64, String, String, f64, i64);
+
 /// Inputs that differ from the survey's counts (edited by hand after an import): (cycle,
 /// organization name, key, input, survey count).
-pub fn inputs_off_survey(conn: &Connection) -> Result<Vec<(i64, String, String, f64, i64)>> {
+pub fn inputs_off_survey(conn: &Connection) -> Result<Vec<OffSurvey>> {
     let mut stmt = conn.prepare(
         "SELECT m.cycle_id, o.full_name, t.key, i.value, t.total
          FROM (SELECT membership_id, key, SUM(value) AS total FROM survey_tally
