@@ -728,3 +728,45 @@ fn a_sample_below_the_rule_is_flagged_not_excluded() {
         .unwrap();
     assert_eq!(n, 2);
 }
+
+#[test]
+fn health_asks_for_the_form_and_keeps_the_waiting_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo(dir.path());
+    let (cycle, org, inn): (i64, i64, String) = conn
+        .query_row(
+            "SELECT c.id, o.id, o.inn FROM cycle c JOIN membership m ON m.cycle_id = c.id
+             JOIN organization o ON o.id = m.org_id
+             WHERE c.sector = 'health'
+               AND (SELECT count(*) FROM organization x WHERE x.inn = o.inn) = 1
+             ORDER BY c.year DESC, o.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let csv = format!(
+        "ИНН;Сколько дней прошло с момента записи на прием к врачу до дня приема?;{};{}\n\
+         {inn};3;Да;Да\n{inn};14 дней;Нет;Да\n{inn};;Да;Нет\n",
+        QUESTIONS[4], QUESTIONS[14]
+    );
+    let file = write(dir.path(), "amb.csv", csv.as_bytes());
+    let before = digest(&conn);
+    let e = apply(&mut conn, &file, &opts(cycle), &mut |_| {}).unwrap_err();
+    assert!(format!("{e:#}").contains("--variant"), "{e:#}");
+    assert_eq!(digest(&conn), before);
+    let o = Options {
+        variant: Some("outpatient".into()),
+        ..opts(cycle)
+    };
+    let p = import(&mut conn, &file, &o);
+    assert!(p.unmatched.is_empty(), "{:?}", p.unmatched);
+    let got = survey_inputs(&conn, cycle, org);
+    assert_eq!((got["2.2.yes"], got["2.2.asked"]), (2.0, 3.0));
+    assert_eq!((got["5.3.yes"], got["5.3.asked"]), (2.0, 3.0));
+    let days: i64 = conn
+        .query_row("SELECT sum(waiting_days) FROM survey_response", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(days, 17);
+}

@@ -800,6 +800,17 @@ pub fn age(cell: &str) -> Option<u8> {
     digits.parse::<u8>().ok().filter(|&a| a <= 130)
 }
 
+/// A number of days from a cell («14», «14 дней», «14 дн.»).
+pub fn days(cell: &str) -> Option<u32> {
+    let t = cell.trim();
+    let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+    let rest = t[digits.len()..].trim().to_lowercase();
+    if !(rest.is_empty() || rest.starts_with("дн") || rest.starts_with("ден")) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 fn strip_number(s: &str) -> &str {
     let mut t = s.trim_start();
     for w in ["вопрос", "в"] {

@@ -761,6 +761,7 @@ fn run(
         answers.iter_mut().for_each(|a| *a = Answer::Empty);
         let mut sex = None;
         let mut age = None;
+        let mut waiting = None;
         let mut proposal: Option<&str> = None;
         for &(c, q) in &q_cols {
             let cell = row.cell(c);
@@ -787,6 +788,7 @@ fn run(
                 QuestionKind::Sex => sex = crate::domain::questionnaire::sex(cell),
                 QuestionKind::Age => age = crate::domain::questionnaire::age(cell),
                 QuestionKind::Text if qn.questions[q].proposals => proposal = Some(cell),
+                QuestionKind::Number => waiting = crate::domain::questionnaire::days(cell),
                 _ => {}
             }
         }
@@ -820,6 +822,7 @@ fn run(
                 answers: &codes,
                 sex: sex.map(|s| if s == 'м' { "м" } else { "ж" }),
                 age: age.map(i64::from),
+                waiting_days: waiting.map(i64::from),
                 dedup_key,
             },
         )?;

@@ -130,6 +130,7 @@ pub struct Response<'a> {
     pub answers: &'a str,
     pub sex: Option<&'a str>,
     pub age: Option<i64>,
+    pub waiting_days: Option<i64>,
     pub dedup_key: i64,
 }
 
@@ -139,8 +140,8 @@ pub fn insert_response(conn: &Connection, r: &Response<'_>) -> Result<bool> {
     let n = conn
         .prepare_cached(
             "INSERT INTO survey_response (source_id, line, membership_id, respondent, answered_at,
-                 answers, sex, age, dedup_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 answers, sex, age, dedup_key, waiting_days)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (source_id, dedup_key) DO NOTHING",
         )?
         .execute(params![
@@ -152,7 +153,8 @@ pub fn insert_response(conn: &Connection, r: &Response<'_>) -> Result<bool> {
             r.answers,
             r.sex,
             r.age,
-            r.dedup_key
+            r.dedup_key,
+            r.waiting_days
         ])?;
     Ok(n == 1)
 }

@@ -41,6 +41,9 @@ CREATE TABLE survey_response (
     answers       TEXT NOT NULL,
     sex           TEXT CHECK (sex IS NULL OR sex IN ('м', 'ж')),
     age           INTEGER CHECK (age IS NULL OR age BETWEEN 0 AND 130),
+    -- Health forms: days waited (for an appointment, or for planned admission), as answered;
+    -- kept for the banded points of 2.2, whose bands are not confirmed.
+    waiting_days  INTEGER CHECK (waiting_days IS NULL OR waiting_days >= 0),
     -- Identity for duplicate detection within the source (respondent id, or timestamp and
     -- answers); a duplicate is not inserted.
     dedup_key     INTEGER NOT NULL,
