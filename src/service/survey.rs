@@ -1249,6 +1249,24 @@ fn match_name<'a>(
             return Some(**one);
         }
     }
+    // The name in quotes («Комплексный центр…») against the stored names' quoted parts: forms
+    // often abbreviate the legal form (ГАУСО МО) and keep the proper name.
+    if let Some(q) = quoted(text)
+        .map(normalize_name)
+        .filter(|q| q.chars().count() >= 4)
+    {
+        let by_quote: Vec<_> = orgs
+            .iter()
+            .filter(|o| {
+                [&o.full_name, &o.short_name]
+                    .iter()
+                    .any(|name| quoted(name).map(normalize_name).as_deref() == Some(q.as_str()))
+            })
+            .collect();
+        if let [one] = by_quote.as_slice() {
+            return Some(**one);
+        }
+    }
     if n.chars().count() < 8 {
         return None;
     }
@@ -1264,6 +1282,20 @@ fn match_name<'a>(
         [one] => Some(**one),
         _ => None,
     }
+}
+
+/// The text between the first opening and the last closing quote mark, if any.
+fn quoted(s: &str) -> Option<&str> {
+    let start = s.find(['«', '"', '“'])?;
+    let open = s[start..].chars().next()?;
+    let close = match open {
+        '«' => '»',
+        '“' => '”',
+        _ => '"',
+    };
+    let from = start + open.len_utf8();
+    let end = s.rfind(close).filter(|&e| e > from)?;
+    Some(&s[from..end])
 }
 
 fn normalize_name(s: &str) -> String {
