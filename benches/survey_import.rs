@@ -33,6 +33,17 @@ fn peak_rss_kib() -> Option<u64> {
         .ok()
 }
 
+/// CPU time of this process so far (user + system), seconds.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage writes into the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return 0.0;
+    }
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
 fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -161,16 +172,18 @@ fn main() {
         ..Options::default()
     };
     let load = load_average();
+    let cpu0 = cpu_seconds();
     let t = Instant::now();
     let p = apply(&mut conn, &file, &opts, &mut |_| {}).expect("import");
     let first = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu0;
     assert_eq!(p.rows as usize, rows);
     let t = Instant::now();
     let again = apply(&mut conn, &file, &opts, &mut |_| {}).expect("import again");
     let second = t.elapsed().as_secs_f64();
     assert!(again.same_file);
     println!(
-        "анкеты: {rows} строк, {:.1} МБ, {} организаций; импорт {first:.2} с, повторный (тот же файл) {second:.2} с; учтено {}, дублей {}; пик памяти {} МБ (до импорта {} МБ); load average {load} → {}",
+        "анкеты: {rows} строк, {:.1} МБ, {} организаций; импорт {first:.2} с (процессор {cpu:.2} с), повторный (тот же файл) {second:.2} с; учтено {}, дублей {}; пик памяти {} МБ (до импорта {} МБ); load average {load} → {}",
         size as f64 / 1e6,
         p.orgs.len(),
         p.counted,
