@@ -100,3 +100,87 @@ fn survey_responses_load_from_the_exchange_screen_after_their_preview() {
         (Some(1.0), Some(2.0))
     );
 }
+
+#[test]
+fn editing_an_input_counted_from_the_survey_asks_first_and_the_audit_says_so() {
+    use nok::tui::screens::edit_inputs::InputsForm;
+    use nok::tui::screens::org_card::OrgCardScreen;
+    let (d, mut app) = app();
+    let mut conn = sql(&d);
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    let card: &OrgCardScreen = app.current().as_any().downcast_ref().unwrap();
+    let c = card.cycle().unwrap().clone();
+    let inn = card.identity().org.inn.clone();
+    // Stand: one satisfied of two.
+    let file = d.path().join("стенд.csv");
+    std::fs::write(
+        &file,
+        "ИНН;При посещении организации обращались ли Вы к информации о ее деятельности, размещенной на информационных стендах в помещениях организации?;Удовлетворены ли Вы открытостью, полнотой и доступностью информации о деятельности организации, размещенной на информационных стендах в помещении организации?\n"
+            .to_string()
+            + &format!("{inn};да;да\n{inn};да;нет\n"),
+    )
+    .unwrap();
+    let variant = nok::domain::questionnaire::Questionnaire::builtin()
+        .unwrap()
+        .variants_for(c.sector)[0]
+        .code
+        .clone();
+    let opts = nok::service::survey::Options {
+        cycle_id: c.cycle_id,
+        variant: Some(variant),
+        ..Default::default()
+    };
+    nok::service::survey::apply(&mut conn, &file, &opts, &mut |_| {}).unwrap();
+    type_keys(&mut app, "e");
+    let form: &InputsForm = app.current().as_any().downcast_ref().unwrap();
+    let at = form
+        .form
+        .fields
+        .iter()
+        .position(|f| f.label.starts_with("1.3") && f.label.contains("стендах"))
+        .expect("the stand's count");
+    assert_eq!(form.form.fields[at].text, "1");
+    for _ in 0..at {
+        press(&mut app, KeyCode::Tab);
+    }
+    press(&mut app, KeyCode::Backspace);
+    type_keys(&mut app, "2");
+    let stored = |conn: &rusqlite::Connection| -> f64 {
+        conn.query_row(
+            "SELECT i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
+             WHERE i.membership_id = ?1 AND k.key = '1.3.yes_stand'",
+            [c.membership_id],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    ctrl(&mut app, 's');
+    let form: &InputsForm = app.current().as_any().downcast_ref().unwrap();
+    let notice = form.form.notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains("посчитаны из анкет (по 2 анкетам)"),
+        "{notice}"
+    );
+    assert_eq!(stored(&conn), 1.0, "nothing saved before the second Ctrl-S");
+    ctrl(&mut app, 's');
+    assert!(app.current().as_any().is::<OrgCardScreen>());
+    assert_eq!(stored(&conn), 2.0);
+    let note: String = conn
+        .query_row(
+            "SELECT note FROM audit_log WHERE entity = 'indicator_input' AND field = '1.3.yes_stand'
+             ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(note.contains("вручную поверх данных анкет"), "{note}");
+    // check-db names the difference.
+    let findings = nok::service::check::check(&conn).unwrap();
+    assert!(
+        findings.iter().any(|f| f
+            .text
+            .contains("1.3.yes_stand = 2 введено вручную, по анкетам 1")),
+        "{findings:?}"
+    );
+}

@@ -513,6 +513,11 @@ mod tests {
              CREATE INDEX score_total ON score (total DESC);
              DROP TABLE parts_v3;
              ALTER TABLE membership DROP COLUMN plan_approved_on;
+             DROP TABLE survey_proposal;
+             DROP TABLE survey_tally;
+             DROP TABLE survey_response;
+             DROP TABLE survey_source;
+             ALTER TABLE membership DROP COLUMN recipients;
              DROP TABLE export_position;
              CREATE TABLE export_position (
                  kind           TEXT NOT NULL CHECK (kind IN ('results', 'plan', 'report')),
