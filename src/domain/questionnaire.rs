@@ -895,8 +895,8 @@ fn cut(s: &str, n: usize) -> String {
     }
 }
 
-/// Raw deserialisation is checked by `from_toml`; this keeps `Deserialize` in use for callers
-/// that read a saved mapping.
+/// A saved mapping of a file's columns (`nok import survey --save-mapping`): the header as in
+/// the file → a question id (`q2`, `sex`) or a special column (`timestamp`, `org_inn`, `ignore`…).
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Default)]
 pub struct SavedMapping {
     /// Column header as in the file → question id (or "" to ignore the column).
