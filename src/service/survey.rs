@@ -884,10 +884,18 @@ fn run(
     p.unknown_answers = unknown;
 
     // Counts of this source, then the inputs as sums over every source.
+    // Only the questions the file has: a question without a column leaves its inputs alone.
+    let present: HashSet<&str> = q_cols
+        .iter()
+        .filter_map(|&(_, q)| qn.questions[q].feeds.as_ref())
+        .flat_map(|f| [f.yes.as_str(), f.asked.as_str()])
+        .collect();
     for (&m, t) in &tallies {
         store::survey::insert_tally(conn, source_id, m, "respondents", t.respondents as i64)?;
         for (key, v) in qn.inputs(t, cycle.sector, &variant) {
-            store::survey::insert_tally(conn, source_id, m, &key, v as i64)?;
+            if present.contains(key.as_str()) {
+                store::survey::insert_tally(conn, source_id, m, &key, v as i64)?;
+            }
         }
     }
     let unknown_total: u64 = tallies.values().map(|t| t.unknown).sum();
@@ -900,12 +908,15 @@ fn run(
         unknown_total as i64,
     )?;
     let mut affected: Vec<i64> = tallies.keys().copied().collect();
-    affected.extend(
-        old_members
-            .iter()
-            .copied()
-            .filter(|m| !tallies.contains_key(m)),
-    );
+    let mut old_keys: HashMap<i64, Vec<String>> = HashMap::new();
+    for (m, key) in old_members {
+        if !affected.contains(&m) {
+            affected.push(m);
+        }
+        if key != "respondents" {
+            old_keys.entry(m).or_default().push(key);
+        }
+    }
     let stored_inputs = store::import::cycle_inputs(conn, cycle.id)?;
     let fed: Vec<String> = qn
         .fed_keys(cycle.sector, &variant)
@@ -920,13 +931,17 @@ fn run(
         let sums = store::survey::sums(conn, m)?;
         let total = sums.get("respondents").copied().unwrap_or(0);
         let mut changes = Vec::new();
-        for key in &fed {
+        // The keys the survey counts now, and those this source counted before (an input no
+        // source counts any more is removed).
+        let keys: Vec<&String> = fed
+            .iter()
+            .filter(|k| {
+                sums.contains_key(k.as_str()) || old_keys.get(&m).is_some_and(|o| o.contains(k))
+            })
+            .collect();
+        for key in keys {
             let old = stored_inputs.get(&(m, key.clone())).copied();
-            let new = if sums.is_empty() {
-                None
-            } else {
-                Some(sums.get(key).copied().unwrap_or(0) as f64)
-            };
+            let new = sums.get(key.as_str()).map(|&v| v as f64);
             if old != new {
                 match new {
                     Some(v) => store::import::set_input(conn, m, key, v)?,

@@ -55,8 +55,12 @@ fn source_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Source> {
 }
 
 /// Creates the source, or empties the one of the same name (its responses, counts and
-/// proposals) and rewrites its fields; returns its id and the memberships it had counts for.
-pub fn replace_source(conn: &Connection, s: &Source, questions: &str) -> Result<(i64, Vec<i64>)> {
+/// proposals) and rewrites its fields; returns its id and the (membership, key) counts it had.
+pub fn replace_source(
+    conn: &Connection,
+    s: &Source,
+    questions: &str,
+) -> Result<(i64, Vec<(i64, String)>)> {
     let old = find_source(conn, s.cycle_id, &s.name)?;
     let Some(old) = old else {
         conn.prepare_cached(
@@ -76,9 +80,9 @@ pub fn replace_source(conn: &Connection, s: &Source, questions: &str) -> Result<
         ])?;
         return Ok((conn.last_insert_rowid(), Vec::new()));
     };
-    let members: Vec<i64> = conn
-        .prepare_cached("SELECT DISTINCT membership_id FROM survey_tally WHERE source_id = ?1")?
-        .query_map([old.id], |r| r.get(0))?
+    let members: Vec<(i64, String)> = conn
+        .prepare_cached("SELECT membership_id, key FROM survey_tally WHERE source_id = ?1")?
+        .query_map([old.id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for table in ["survey_response", "survey_tally", "survey_proposal"] {
         conn.execute(
