@@ -66,6 +66,9 @@ enum What {
         #[arg(long, value_name = "РОЛИ")]
         columns: Option<String>,
     },
+    /// Анкеты получателей услуг: строка — респондент, колонки — вопросы анкеты (приказ № 675н)
+    #[command(help_template = LEAF_HELP)]
+    Survey(super::survey::ImportArgs),
     /// План уполномоченного органа (разделы, мероприятия, исполнители, целевые показатели)
     #[command(help_template = LEAF_HELP)]
     Workplan {
@@ -87,6 +90,7 @@ enum What {
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let (common, kind, columns) = match &args.what {
+        What::Survey(a) => return super::survey::run_import(ctx, a),
         What::Orgs { common } => (common, Kind::Orgs, None),
         What::Inputs { common, cycle } => (common, Kind::Inputs { cycle_id: *cycle }, None),
         What::Plan {

@@ -16,6 +16,7 @@ mod publish;
 mod receipt;
 mod score;
 mod summary;
+mod survey;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -118,6 +119,9 @@ nok import orgs ФАЙЛ, затем nok в терминале — «Сводк�
     /// Показать, как прочитан срок исполнения, написанный словами
     #[command(help_template = LEAF_HELP)]
     Deadline(deadline::Args),
+    /// Анкеты: предложения респондентов, число получателей услуг, проверка объема выборки
+    #[command(help_template = ROOT_HELP, subcommand_required = true)]
+    Survey(survey::Args),
     /// Планы: просроченное, статус исполнения строки плана
     #[command(help_template = ROOT_HELP, subcommand_required = true)]
     Plans(plans::Args),
@@ -299,6 +303,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Publish(args)) => publish::run(&ctx, &args),
         Some(Command::Deadline(args)) => deadline::run(&ctx, &args),
         Some(Command::Plans(args)) => plans::run(&ctx, &args),
+        Some(Command::Survey(args)) => survey::run(&ctx, &args),
     }
 }
 

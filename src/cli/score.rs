@@ -66,6 +66,27 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         )?;
     }
     table.write(args.format, &mut out)?;
+    if args.format == Format::Table {
+        let short: Vec<String> = crate::service::survey::sample_check(&conn, args.cycle)?
+            .into_iter()
+            .filter(|r| r.below())
+            .map(|r| {
+                format!(
+                    "{} (опрошено {}, требуется {})",
+                    r.name,
+                    r.respondents,
+                    r.required.unwrap_or(0)
+                )
+            })
+            .collect();
+        if !short.is_empty() {
+            writeln!(
+                out,
+                "Выборка меньше требуемой методикой (отметка, в рейтинге остаются): {}",
+                crate::domain::text::printable(&short.join("; "))
+            )?;
+        }
+    }
     if done.failed.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }

@@ -12,6 +12,7 @@ pub mod methodology;
 pub mod org;
 pub mod plan;
 pub mod plan_criterion;
+pub mod questionnaire;
 pub mod rating;
 pub mod rounding;
 pub mod scoring;

@@ -6,5 +6,6 @@
 pub mod busgov;
 pub mod csv;
 pub mod import;
+pub mod survey;
 pub mod xlsx;
 pub mod xml_error;

@@ -158,6 +158,37 @@ pub fn check(conn: &Connection) -> anyhow::Result<Vec<Finding>> {
             .collect(),
         "нерассчитанные организации",
     );
+    let qn = crate::domain::questionnaire::Questionnaire::builtin()?;
+    push_limited(
+        &mut out,
+        Level::Warning,
+        store::survey::entered_samples(conn)?
+            .into_iter()
+            .filter_map(|(cycle, org, respondents, recipients)| {
+                let need = qn.sample.required(recipients.max(0) as u64);
+                ((respondents.max(0) as u64) < need).then(|| {
+                    format!(
+                        "цикл {cycle}, «{org}»: выборка мала — опрошено {respondents}, требуется {need} (получателей услуг {recipients}; правило: {} % получателей, не более {})",
+                        qn.sample.share_percent, qn.sample.cap
+                    )
+                })
+            })
+            .collect(),
+        "малые выборки",
+    );
+    push_limited(
+        &mut out,
+        Level::Warning,
+        store::survey::inputs_off_survey(conn)?
+            .into_iter()
+            .map(|(cycle, org, key, value, count)| {
+                format!(
+                    "цикл {cycle}, «{org}»: {key} = {value} введено вручную, по анкетам {count}"
+                )
+            })
+            .collect(),
+        "правки поверх анкет",
+    );
     for id in store::cycles::stale_ids(conn)? {
         out.push(Finding {
             level: Level::Warning,

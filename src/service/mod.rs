@@ -15,4 +15,5 @@ pub mod publish;
 pub mod recompute;
 pub mod session;
 pub mod spot_check;
+pub mod survey;
 pub mod table;

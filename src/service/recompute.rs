@@ -568,6 +568,11 @@ mod tests {
              DROP TABLE plan_act;
              DROP TABLE plan_header;
              ALTER TABLE membership DROP COLUMN plan_approved_on;
+             DROP TABLE survey_proposal;
+             DROP TABLE survey_tally;
+             DROP TABLE survey_response;
+             DROP TABLE survey_source;
+             ALTER TABLE membership DROP COLUMN recipients;
              DROP TABLE export_position;
              CREATE TABLE export_position (
                  kind           TEXT NOT NULL CHECK (kind IN ('results', 'plan', 'report')),

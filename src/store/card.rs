@@ -151,7 +151,14 @@ pub struct CycleDetail {
     /// The parts of the organization assessed separately (филиалы; амбулаторно и стационарно),
     /// with their values; empty when it was assessed whole.
     pub org_parts: Vec<super::org_parts::PartResult>,
+    /// The survey behind the inputs, when one was imported.
+    pub survey: Option<super::survey::Summary>,
+    /// The first of the respondents' proposals (all: `nok survey proposals`).
+    pub proposals: Vec<super::survey::Proposal>,
 }
+
+/// How many proposals the card shows.
+pub const CARD_PROPOSALS: usize = 10;
 
 /// The stored results, inputs, shortcomings and plan rows of the organization in the cycle.
 pub fn cycle_detail(
@@ -174,6 +181,14 @@ pub fn cycle_detail(
         plan: plan(conn, cycle_id, org_id)?,
         empty_groups: Vec::new(),
         org_parts: super::org_parts::for_membership(conn, membership_id)?,
+        survey: super::survey::summary(conn, membership_id)?,
+        proposals: super::survey::proposals(
+            conn,
+            cycle_id,
+            Some(membership_id),
+            "",
+            CARD_PROPOSALS,
+        )?,
     })
 }
 

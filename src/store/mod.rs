@@ -35,6 +35,7 @@ pub mod scores;
 pub mod spot_check;
 pub mod summary;
 pub mod target;
+pub mod survey;
 pub mod workplans;
 
 use std::path::{Path, PathBuf};
@@ -67,7 +68,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/006_export_positions_by_cycle.sql")),
     M::up(include_str!("migrations/007_plan_header.sql")),
     M::up(include_str!("migrations/008_org_parts.sql")),
-    // 009 is merged from another branch.
+    M::up(include_str!("migrations/009_survey.sql")),
     M::up(include_str!("migrations/010_workplan_item_fields.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);

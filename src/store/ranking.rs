@@ -115,6 +115,9 @@ pub struct RankRow {
     pub ranked: u32,
     pub group_place: u32,
     pub group_ranked: u32,
+    /// Respondents surveyed and recipients of services (for the sample mark).
+    pub respondents: i64,
+    pub recipients: Option<i64>,
 }
 
 /// The rows of the given members (the visible window), in no particular order.
@@ -125,7 +128,8 @@ pub fn rows(conn: &Connection, membership_ids: &[i64]) -> Result<Vec<RankRow>> {
     let marks = vec!["?"; membership_ids.len()].join(", ");
     let sql = format!(
         "SELECT m.id, m.org_id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
-                o.inn, m.grp, s.total, s.place, s.ranked, s.group_place, s.group_ranked
+                o.inn, m.grp, s.total, s.place, s.ranked, s.group_place, s.group_ranked,
+                m.respondents, m.recipients
          FROM membership m
          JOIN score s ON s.membership_id = m.id
          JOIN organization o ON o.id = m.org_id
@@ -144,6 +148,8 @@ pub fn rows(conn: &Connection, membership_ids: &[i64]) -> Result<Vec<RankRow>> {
             ranked: r.get(7)?,
             group_place: r.get(8)?,
             group_ranked: r.get(9)?,
+            respondents: r.get(10)?,
+            recipients: r.get(11)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -53,6 +53,10 @@ pub struct InputsForm {
     live: Result<ScoreCard, String>,
     /// What the places on screen are counted against (`None` when it could not be read).
     standing: Option<Standings>,
+    /// Inputs computed from survey responses, and from how many: editing them asks first.
+    survey: (Vec<String>, i64),
+    /// The user confirmed writing over the survey's counts.
+    over_survey: bool,
 }
 
 /// The other members' stored results: where S, S in the group and each criterion would stand.
@@ -104,6 +108,8 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
         Ok(Some((base, version))) => {
             let mut form = InputsForm::new(method, org, c, base, version);
             form.standing = Standings::read(conn, c, method.rounding.digits).ok();
+            form.survey =
+                crate::store::survey::survey_keys(conn, c.membership_id).unwrap_or_default();
             Outcome::Open(Box::new(form))
         }
         Ok(None) => Outcome::Message("организация больше не входит в цикл".to_string()),
@@ -163,6 +169,8 @@ impl InputsForm {
             form: Form::new(format!("Исходные данные · {} год", c.year), fields),
             live: Err(String::new()),
             standing: None,
+            survey: (Vec::new(), 0),
+            over_survey: false,
         };
         f.check();
         f
@@ -225,13 +233,33 @@ impl InputsForm {
             })
             .filter(|e| e.old != e.new)
             .collect();
+        let from_survey: Vec<&str> = edits
+            .iter()
+            .filter(|e| self.survey.0.contains(&e.key))
+            .map(|e| e.key.as_str())
+            .collect();
+        if !from_survey.is_empty() && !self.over_survey {
+            self.over_survey = true;
+            self.form.notice = Some(format!(
+                "{} посчитаны из анкет (по {} анкетам). Ничего не сохранено. Ctrl-S — записать                  ваши значения вручную поверх анкет (в журнале будет отмечено), Esc — закрыть",
+                from_survey.join(", "),
+                self.survey.1
+            ));
+            return Outcome::Done;
+        }
         let user = os_user();
         let at = now_stamp();
         let who = Author {
             os_user: &user,
             at: &at,
         };
-        let label = format!("исходные данные «{}», {} год", self.org, self.year);
+        let mut label = format!("исходные данные «{}», {} год", self.org, self.year);
+        if !from_survey.is_empty() {
+            label.push_str(&format!(
+                " — вручную поверх данных анкет ({})",
+                from_survey.join(", ")
+            ));
+        }
         match edit_inputs::save(
             conn,
             self.membership,

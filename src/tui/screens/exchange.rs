@@ -1,5 +1,5 @@
 //! «Обмен»: work with files from the UI — publish a cycle on the website (a static HTML site),
-//! write a cycle's package for bus.gov.ru, and load a file (organizations, a cycle's inputs, an improvement plan, an authority's plan)
+//! write a cycle's package for bus.gov.ru, and load a file (organizations, a cycle's inputs, an improvement plan, an authority's plan, survey responses)
 //! with a preview of what it would change before anything is written. Each runs on its own
 //! thread (`tui::job`) with a progress bar; Esc cancels a publication.
 
@@ -15,6 +15,7 @@ use crate::exchange::busgov::Kind as BusKind;
 use crate::exchange::import::layout::Role;
 use crate::service::export::busgov::{self as busgov_export, Outcome as BusOutcome};
 use crate::service::import::{self, Kind, Preview};
+use crate::service::survey::{self, Options as SurveyOptions, SurveyPreview};
 use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
 use crate::tui::app::Action;
@@ -70,9 +71,11 @@ enum FileKind {
     Inputs,
     Plan,
     Workplan,
+    /// Survey responses of a cycle (one row per respondent).
+    Survey,
 }
 
-const FILE_KINDS: [(FileKind, &str); 4] = [
+const FILE_KINDS: [(FileKind, &str); 5] = [
     (FileKind::Orgs, "организации"),
     (
         FileKind::Inputs,
@@ -80,6 +83,10 @@ const FILE_KINDS: [(FileKind, &str); 4] = [
     ),
     (FileKind::Plan, "план по устранению недостатков (цикл)"),
     (FileKind::Workplan, "план уполномоченного органа"),
+    (
+        FileKind::Survey,
+        "анкеты получателей услуг (строка — респондент; цикл)",
+    ),
 ];
 
 /// A list to choose from.
@@ -177,6 +184,11 @@ enum Stage {
     /// What loading the file would do; Enter writes it.
     Preview(PathBuf, Kind, Preview, usize),
     Importing(Job<Preview>),
+    /// Survey responses being read against the database (nothing written).
+    SurveyChecking(PathBuf, SurveyOptions, Job<SurveyPreview>),
+    /// What loading the survey would do: the mapping, the rules, the counts; Enter writes it.
+    SurveyPreview(PathBuf, SurveyOptions, Box<SurveyPreview>, usize),
+    SurveyImporting(Job<SurveyPreview>),
 }
 
 /// The exchange screen.
@@ -303,7 +315,12 @@ impl ExchangeScreen {
     pub fn busy(&self) -> bool {
         matches!(
             self.stage,
-            Stage::Publishing(_) | Stage::Exporting(_) | Stage::Checking(..) | Stage::Importing(_)
+            Stage::Publishing(_)
+                | Stage::Exporting(_)
+                | Stage::Checking(..)
+                | Stage::Importing(_)
+                | Stage::SurveyChecking(..)
+                | Stage::SurveyImporting(_)
         )
     }
 
@@ -499,6 +516,65 @@ impl ExchangeScreen {
         self.stage = Stage::Importing(job);
     }
 
+    /// Reads survey responses for a cycle (`key`: «cycle id» or «cycle id:variant») in the
+    /// background; nothing is written.
+    fn check_survey(&mut self, file: PathBuf, key: &str, cx: &Ctx) {
+        let Some(db) = cx.db else { return };
+        let (id, variant) = key.split_once(':').unwrap_or((key, ""));
+        let Ok(cycle_id) = id.parse() else { return };
+        let opts = SurveyOptions {
+            cycle_id,
+            variant: (!variant.is_empty()).then(|| variant.to_string()),
+            ..SurveyOptions::default()
+        };
+        let (f, o) = (file.clone(), opts.clone());
+        let job = Job::start(
+            format!("проверка анкет {}", file.display()),
+            db,
+            move |conn, report, _| {
+                report.stage("чтение анкет (база не меняется)");
+                survey::dry_run(conn, &f, &o, &mut |n| report.set(n, 0))
+            },
+        );
+        self.stage = Stage::SurveyChecking(file, opts, job);
+    }
+
+    fn import_survey(&mut self, file: PathBuf, opts: SurveyOptions, cx: &Ctx) {
+        let Some(db) = cx.db else { return };
+        let job = Job::start(
+            format!("загрузка анкет {}", file.display()),
+            db,
+            move |conn, report, _| {
+                report.stage("запись анкет и счетчиков");
+                survey::apply(conn, &file, &opts, &mut |n| report.set(n, 0))
+            },
+        );
+        self.stage = Stage::SurveyImporting(job);
+    }
+
+    /// Survey targets: a cycle, or for a sector with several forms (health) a cycle and form.
+    fn survey_targets(cx: &Ctx) -> Result<(Vec<String>, Vec<String>), String> {
+        let conn = cx.conn.ok_or("нет соединения с базой")?;
+        let qn = crate::domain::questionnaire::Questionnaire::builtin_cached()
+            .ok_or("анкета методики не читается")?;
+        let mut list = cycles::list_brief(conn).map_err(|e| e.to_string())?;
+        list.reverse();
+        let (mut labels, mut keys) = (Vec::new(), Vec::new());
+        for c in &list {
+            let variants = qn.variants_for(c.sector);
+            if variants.len() > 1 {
+                for v in variants {
+                    labels.push(format!("{} · {}", cycle_label(c), v.name));
+                    keys.push(format!("{}:{}", c.id, v.code));
+                }
+            } else {
+                labels.push(cycle_label(c));
+                keys.push(c.id.to_string());
+            }
+        }
+        Ok((labels, keys))
+    }
+
     /// The cycles or authorities a file kind needs, as (labels, keys); empty keys when none.
     fn targets(kind: FileKind, cx: &Ctx) -> Result<(Vec<String>, Vec<String>), String> {
         let conn = cx.conn.ok_or("нет соединения с базой")?;
@@ -527,6 +603,7 @@ impl ExchangeScreen {
                 ))
             }
             FileKind::Orgs => Ok((Vec::new(), Vec::new())),
+            FileKind::Survey => Self::survey_targets(cx),
         }
     }
 }
@@ -562,6 +639,7 @@ fn kind_for(kind: FileKind, key: &str) -> Option<Kind> {
             authority: key.to_string(),
             title: None,
         },
+        FileKind::Survey => return None,
     })
 }
 
@@ -642,6 +720,12 @@ impl Screen for ExchangeScreen {
             Stage::Publishing(j) => format!(" {}…", j.what),
             Stage::Checking(_, _, j) | Stage::Importing(j) => format!(" {}…", j.what),
             Stage::Preview(..) => " Загрузка: проверьте, что изменится".into(),
+            Stage::SurveyChecking(_, _, j) | Stage::SurveyImporting(j) => {
+                format!(" {}…", j.what)
+            }
+            Stage::SurveyPreview(..) => {
+                " Анкеты: проверьте сопоставление колонок, правила и счетчики".into()
+            }
         }
     }
 
@@ -670,6 +754,15 @@ impl Screen for ExchangeScreen {
                 ]
             }
             Stage::Preview(..) => vec![("↑↓", "прокрутка"), ("Esc", "назад")],
+            Stage::SurveyChecking(..) | Stage::SurveyImporting(_) => vec![],
+            Stage::SurveyPreview(_, _, p, _) if p.has_changes() && p.rejected.is_empty() => {
+                vec![
+                    ("↑↓", "прокрутка"),
+                    ("Enter", "загрузить"),
+                    ("Esc", "отказаться"),
+                ]
+            }
+            Stage::SurveyPreview(..) => vec![("↑↓", "прокрутка"), ("Esc", "назад")],
             _ => vec![("↑↓", "выбор"), ("Enter", "выбрать"), ("Esc", "назад")],
         }
     }
@@ -789,6 +882,39 @@ impl Screen for ExchangeScreen {
                     return true;
                 }
                 None => (Stage::Importing(job), true),
+            },
+            Stage::SurveyChecking(file, opts, mut job) => match job.poll() {
+                Some(Ok(p)) => (Stage::SurveyPreview(file, opts, Box::new(p), 0), true),
+                Some(Err(e)) => {
+                    self.done(false, vec![e]);
+                    return true;
+                }
+                None => (Stage::SurveyChecking(file, opts, job), true),
+            },
+            Stage::SurveyImporting(mut job) => match job.poll() {
+                Some(Ok(p)) => {
+                    let lines = if p.applied {
+                        vec![
+                            format!(
+                                "Загружено анкет: {} (дублей {}, нарушений переходов {}), организаций {}.",
+                                p.counted,
+                                p.duplicates,
+                                p.skip_violations,
+                                p.orgs.len()
+                            ),
+                            "Баллы цикла устарели: пересчитайте (nok score --cycle N).".into(),
+                        ]
+                    } else {
+                        vec!["Изменений нет: база не изменилась.".into()]
+                    };
+                    self.done(true, lines);
+                    return true;
+                }
+                Some(Err(e)) => {
+                    self.done(false, vec![e]);
+                    return true;
+                }
+                None => (Stage::SurveyImporting(job), true),
             },
             other => (other, false),
         };
@@ -919,6 +1045,12 @@ impl Screen for ExchangeScreen {
                 if choice.update(action, page) {
                     Stage::Target(file, kind, keys, choice)
                 } else if action == Action::Accept {
+                    if kind == FileKind::Survey {
+                        if let Some(key) = keys.get(choice.selected) {
+                            self.check_survey(file, key, cx);
+                        }
+                        return Outcome::Done;
+                    }
                     if let Some(k) = keys
                         .get(choice.selected)
                         .and_then(|key| kind_for(kind, key))
@@ -935,6 +1067,41 @@ impl Screen for ExchangeScreen {
                 }
             }
             Stage::Checking(file, kind, job) => Stage::Checking(file, kind, job),
+            Stage::SurveyChecking(file, opts, job) => Stage::SurveyChecking(file, opts, job),
+            Stage::SurveyImporting(job) => Stage::SurveyImporting(job),
+            Stage::SurveyPreview(file, opts, preview, scroll) => match action {
+                Action::Down | Action::PageDown => {
+                    let step = if action == Action::Down { 1 } else { page };
+                    let max = survey::preview_lines(&preview, true)
+                        .len()
+                        .saturating_sub(1);
+                    Stage::SurveyPreview(file, opts, preview, (scroll + step).min(max))
+                }
+                Action::Up | Action::PageUp => {
+                    let step = if action == Action::Up { 1 } else { page };
+                    Stage::SurveyPreview(file, opts, preview, scroll.saturating_sub(step))
+                }
+                Action::Accept if preview.has_changes() && preview.rejected.is_empty() => {
+                    self.import_survey(file, opts, cx);
+                    return Outcome::Done;
+                }
+                Action::Accept if !preview.rejected.is_empty() => {
+                    self.result = Some((
+                        false,
+                        vec![
+                            "Организации части строк не найдены: исправьте файл или загрузите \
+                             организации (или nok import survey … --skip-rejected)."
+                                .into(),
+                        ],
+                    ));
+                    Stage::SurveyPreview(file, opts, preview, scroll)
+                }
+                Action::Cancel => {
+                    self.done(true, vec!["Загрузка отменена: база не изменилась.".into()]);
+                    return Outcome::Done;
+                }
+                _ => Stage::SurveyPreview(file, opts, preview, scroll),
+            },
             Stage::Importing(job) => Stage::Importing(job),
             Stage::Preview(file, kind, preview, scroll) => match action {
                 // The column-role step: choose a column, change its role, confirm.
@@ -1071,6 +1238,39 @@ impl Screen for ExchangeScreen {
             Stage::Target(_, _, _, c) => list(" Для какого цикла ".into(), c, frame),
             Stage::Publishing(job) => draw_job(job, frame, main, cx),
             Stage::Checking(_, _, job) | Stage::Importing(job) => draw_job(job, frame, main, cx),
+            Stage::SurveyChecking(_, _, job) | Stage::SurveyImporting(job) => {
+                draw_job(job, frame, main, cx)
+            }
+            Stage::SurveyPreview(_, _, p, scroll) => {
+                let lines: Vec<Line> = survey::preview_lines(p, true)
+                    .into_iter()
+                    .skip(*scroll)
+                    .take(height)
+                    .map(|l| {
+                        let text = cut(&printable(&l), width);
+                        let bad = l.contains("ВЫБОРКА МАЛА")
+                            || l.starts_with("Не сопоставлено")
+                            || l.starts_with("Организации не найдены");
+                        if bad {
+                            Line::styled(text, t.bad())
+                        } else {
+                            Line::raw(text)
+                        }
+                    })
+                    .collect();
+                let title = if p.has_changes() && p.rejected.is_empty() {
+                    " Анкеты: сопоставление, правила, счетчики — Enter: загрузить, Esc: отказаться "
+                } else if p.rejected.is_empty() {
+                    " Анкеты: загрузка ничего не изменит — Esc: назад "
+                } else {
+                    " Организации части строк не найдены — база не изменится; Esc: назад "
+                };
+                frame.render_widget(
+                    Paragraph::new(lines)
+                        .block(Block::default().borders(Borders::ALL).title(title)),
+                    main,
+                );
+            }
             Stage::Preview(_, _, p, scroll) => {
                 let mut all = preview_lines(p);
                 let roles = self.roles.lines(p);

@@ -352,6 +352,7 @@ impl OrgCardScreen {
             return;
         }
         let Some(d) = &self.detail else { return };
+        survey_lines(b, c, d, t);
         let method = methods().and_then(|m| m.get(&c.methodology));
         if let Some(m) = method {
             b.wrapped(
@@ -406,6 +407,12 @@ impl OrgCardScreen {
                 .filter(|i| i.criterion == k.code)
             {
                 let value = d.parts.iter().find(|p| p.code == ind.code);
+                let mut name = ind.name.clone();
+                if d.survey.is_some()
+                    && let Some(counts) = share_counts(d, ind)
+                {
+                    name.push_str(&format!(" [по анкетам: {counts}]"));
+                }
                 b.wrapped(
                     vec![
                         Span::raw(format!("  {:<4}", ind.code)),
@@ -415,7 +422,7 @@ impl OrgCardScreen {
                         ),
                         Span::raw("  "),
                     ],
-                    &ind.name,
+                    &name,
                     Style::default(),
                 );
                 for e in empty.iter().filter(|e| e.indicator == ind.code) {
@@ -637,6 +644,74 @@ fn plan_row(b: &mut Body, r: &PlanRow, state: RowState, t: &Theme) {
 }
 
 /// «—» for an empty field.
+/// «по N анкетам», the sources, the sample check and the first proposals.
+fn survey_lines(b: &mut Body, c: &CardCycle, d: &CycleDetail, t: &Theme) {
+    let Some(s) = &d.survey else { return };
+    let sources: Vec<String> = s
+        .sources
+        .iter()
+        .map(|(name, at, _)| format!("«{name}» {}", at.get(..10).unwrap_or(at)))
+        .collect();
+    b.wrapped(
+        vec![Span::raw("  ")],
+        &format!(
+            "Доли удовлетворенных — по {} анкетам ({}: {}); исходные данные опроса считаются из анкет, правка спросит подтверждение",
+            s.respondents,
+            if sources.len() == 1 { "источник" } else { "источники" },
+            sources.join(", ")
+        ),
+        t.dim(),
+    );
+    if let Some(recipients) = s.recipients
+        && let Ok(qn) = crate::domain::questionnaire::Questionnaire::builtin()
+    {
+        let need = qn.sample.required(recipients.max(0) as u64);
+        if (s.respondents.max(0) as u64) < need {
+            b.wrapped(
+                vec![Span::styled("  ! ", t.bad())],
+                &format!(
+                    "выборка мала: опрошено {} из требуемых {need} (получателей услуг {recipients}; {})",
+                    s.respondents, qn.sample_text
+                ),
+                t.bad(),
+            );
+        }
+    }
+    let _ = c;
+    if s.proposals > 0 {
+        b.wrapped(
+            vec![Span::raw("  ")],
+            &format!(
+                "Предложения респондентов: {} (все и поиск: nok survey proposals --cycle {} --org ИНН)",
+                s.proposals, c.cycle_id
+            ),
+            t.header(),
+        );
+        for p in &d.proposals {
+            b.wrapped(vec![Span::raw("    – ")], &p.text, Style::default());
+        }
+    }
+}
+
+/// The counts behind a share: «2 из 3», or for the stand-and-website pair «стенды 2 из 3, сайт
+/// 2 из 3»; `None` when the indicator is not a share or its counts are missing.
+fn share_counts(d: &CycleDetail, ind: &IndicatorDef) -> Option<String> {
+    let value = |key: &str| d.inputs.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+    let pair = |i: usize| -> Option<String> {
+        let yes = value(&ind.inputs.get(i)?.key)?;
+        let asked = value(&ind.inputs.get(i + 1)?.key)?;
+        Some(format!("{} из {}", number(yes), number(asked)))
+    };
+    match ind.formula {
+        Formula::Share => pair(0),
+        Formula::MeanValueShare => pair(1),
+        Formula::RatioPair if ind.inputs.first()?.key.ends_with("yes_stand") => {
+            Some(format!("стенды {}, сайт {}", pair(0)?, pair(2)?))
+        }
+        _ => None,
+    }
+}
+
 fn or_dash(s: &str) -> &str {
     if s.trim().is_empty() { "—" } else { s }
 }

@@ -651,9 +651,17 @@ impl RatingScreen {
                 let row = self.rows.get(&r.membership_id);
                 let mut cells = vec![
                     right(place.to_string()),
-                    Cell::from(
-                        row.map_or("…".to_string(), |x| cut(&printable(&x.name), name_width)),
-                    ),
+                    Cell::from(row.map_or("…".to_string(), |x| {
+                        // A sample below the method's rule is marked, not excluded.
+                        let short = crate::domain::questionnaire::Questionnaire::builtin_cached()
+                            .and_then(|q| q.sample_short(x.respondents, x.recipients))
+                            .unwrap_or(false);
+                        if short {
+                            cut(&format!("! {}", printable(&x.name)), name_width)
+                        } else {
+                            cut(&printable(&x.name), name_width)
+                        }
+                    })),
                 ];
                 if wide {
                     cells.push(Cell::from(

@@ -1,0 +1,245 @@
+//! Survey tables read a row at a time, so a file of a million respondents is never held in
+//! memory: the encoding and delimiter are found by the import reader ([`import::read_bytes`]) on
+//! the file's first lines, then the whole file is streamed through `csv` (decoding Windows-1251
+//! or UTF-16 on the way with `encoding_rs`). Workbooks (xlsx, xls) are read by the import reader
+//! whole: a worksheet holds at most 1,048,576 rows and calamine lays a sheet out in memory anyway.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1251};
+
+use super::import::{self, Format, ReadError, Row, clean_cell};
+
+/// How much of the file's start is read to find its encoding and delimiter.
+const HEAD_BYTES: usize = 256 * 1024;
+
+/// Rows of a survey table, one at a time.
+pub struct SurveyRows {
+    pub source: String,
+    pub format: Format,
+    inner: Inner,
+}
+
+enum Inner {
+    Csv {
+        reader: Box<csv::Reader<Box<dyn Read>>>,
+        record: csv::ByteRecord,
+        crlf: bool,
+        first: bool,
+    },
+    Sheet(std::vec::IntoIter<Row>),
+}
+
+impl SurveyRows {
+    /// Opens a file: a workbook by its signature, anything else as delimited text.
+    pub fn open(path: &Path) -> Result<SurveyRows, ReadError> {
+        let source = path.display().to_string();
+        let io = |e: std::io::Error| ReadError::Io {
+            file: source.clone(),
+            detail: e.to_string(),
+        };
+        let mut file = File::open(path).map_err(io)?;
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        (&mut file)
+            .take(HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(io)?;
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0") {
+            let sheet = import::read_file(path)?;
+            return Ok(SurveyRows {
+                source,
+                format: sheet.format,
+                inner: Inner::Sheet(sheet.rows.into_iter()),
+            });
+        }
+        let whole = head.len() < HEAD_BYTES;
+        let format = sniff(&source, &head, whole)?;
+        let (delimiter, encoding) = match &format {
+            Format::Csv {
+                delimiter,
+                encoding,
+            } => (*delimiter as u8, *encoding),
+            Format::Pasted { encoding } => (b'\t', *encoding),
+            Format::Workbook { .. } => (b',', "UTF-8"),
+        };
+        let crlf = head.windows(2).any(|w| w == b"\r\n");
+        let file = File::open(path).map_err(io)?;
+        let raw: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 16, file));
+        let input: Box<dyn Read> = match encoding {
+            "Windows-1251" => Box::new(Decoding::new(raw, WINDOWS_1251.new_decoder())),
+            "UTF-16" if head.starts_with(b"\xFE\xFF") => {
+                Box::new(Decoding::new(raw, UTF_16BE.new_decoder()))
+            }
+            "UTF-16" => Box::new(Decoding::new(raw, UTF_16LE.new_decoder())),
+            // UTF-8: its BOM is dropped by the cell cleaner.
+            _ => raw,
+        };
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .quoting(!matches!(format, Format::Pasted { .. }))
+            .buffer_capacity(1 << 16)
+            .from_reader(input);
+        Ok(SurveyRows {
+            source,
+            format,
+            inner: Inner::Csv {
+                reader: Box::new(reader),
+                record: csv::ByteRecord::new(),
+                crlf,
+                first: true,
+            },
+        })
+    }
+
+    /// The next row, or `None` at the end. Cells are cleaned like the import reader's.
+    pub fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
+        let mut row = Row {
+            line: 0,
+            cells: Vec::new(),
+        };
+        Ok(self.next_into(&mut row)?.then_some(row))
+    }
+
+    /// Reads the next row into `row` (reusing its cells); `false` at the end.
+    pub fn next_into(&mut self, row: &mut Row) -> Result<bool, ReadError> {
+        match &mut self.inner {
+            Inner::Sheet(rows) => match rows.next() {
+                Some(r) => {
+                    *row = r;
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
+            Inner::Csv {
+                reader,
+                record,
+                crlf,
+                first,
+            } => {
+                let ok = reader.read_byte_record(record).map_err(|e| {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    ReadError::Io {
+                        file: format!("{}, строка {line}", self.source),
+                        detail: e.to_string(),
+                    }
+                })?;
+                if !ok {
+                    return Ok(false);
+                }
+                let mut line = record.position().map_or(0, |p| p.line() as usize);
+                // csv stops after the CR of a CRLF: the next record is counted from the line
+                // before.
+                if *crlf && !*first {
+                    line += 1;
+                }
+                *first = false;
+                row.line = line;
+                row.cells.clear();
+                for field in record.iter() {
+                    let text = std::str::from_utf8(field).map_err(|_| ReadError::BrokenUtf8 {
+                        file: self.source.clone(),
+                        line,
+                    })?;
+                    row.cells.push(clean_cell(text));
+                }
+                import::check_cells(&self.source, row)?;
+                Ok(true)
+            }
+        }
+    }
+}
+
+/// The format of the file's first lines, read by the import reader (so its encoding detection
+/// and delimiter sniffing apply). The head is cut at a line end; a cut inside a quoted cell that
+/// spans lines is retried at an earlier line end.
+fn sniff(source: &str, head: &[u8], whole: bool) -> Result<Format, ReadError> {
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    let mut end = head.len();
+    for _ in 0..64 {
+        let cut = if whole && end == head.len() {
+            end
+        } else {
+            match last_line_end(&head[..end], utf16) {
+                Some(e) => e,
+                None => end,
+            }
+        };
+        match import::read_bytes(source, &head[..cut]) {
+            Ok(sheet) => return Ok(sheet.format),
+            Err(ReadError::Unclosed { .. }) if cut > 0 && !whole => end = cut.saturating_sub(1),
+            Err(e) => return Err(e),
+        }
+    }
+    import::read_bytes(source, head).map(|s| s.format)
+}
+
+fn last_line_end(bytes: &[u8], utf16: bool) -> Option<usize> {
+    if utf16 {
+        // A UTF-16 line feed is two bytes; keep the cut on a code unit boundary.
+        let mut i = bytes.len().checked_sub(2)?;
+        loop {
+            let lf = (bytes[i] == b'\n' && bytes[i + 1] == 0)
+                || (bytes[i] == 0 && bytes[i + 1] == b'\n');
+            if lf && i % 2 == 0 {
+                return Some(i + 2);
+            }
+            i = i.checked_sub(1)?;
+        }
+    }
+    bytes.iter().rposition(|&b| b == b'\n').map(|i| i + 1)
+}
+
+/// A reader that decodes another reader's bytes to UTF-8 as they are read.
+struct Decoding {
+    inner: Box<dyn Read>,
+    decoder: Decoder,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+}
+
+impl Decoding {
+    fn new(inner: Box<dyn Read>, decoder: Decoder) -> Decoding {
+        Decoding {
+            inner,
+            decoder,
+            input: vec![0; 1 << 16],
+            start: 0,
+            end: 0,
+            eof: false,
+        }
+    }
+}
+
+impl Read for Decoding {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        // A decoder needs room for at least one character (up to 4 bytes of UTF-8, 3 here).
+        if out.len() < 4 {
+            let mut buf = [0u8; 4];
+            let n = self.read(&mut buf)?;
+            let n = n.min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            return Ok(n);
+        }
+        loop {
+            if self.start == self.end && !self.eof {
+                let n = self.inner.read(&mut self.input)?;
+                self.start = 0;
+                self.end = n;
+                self.eof = n == 0;
+            }
+            let (_, read, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
+            self.start += read;
+            if written > 0 || self.eof {
+                return Ok(written);
+            }
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! Survey responses (анкеты): sources (imported files), one row per respondent, the counts of
+//! each source per organization, and the free-text proposals. The inputs the survey feeds are
+//! the sums of the counts over a membership's sources.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::Result;
+
+/// A stored source (one imported file of a cycle).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub id: i64,
+    pub cycle_id: i64,
+    pub name: String,
+    pub content_hash: String,
+    pub questionnaire: String,
+    pub variant: String,
+    pub imported_at: String,
+    pub os_user: String,
+    pub rows_read: i64,
+    pub duplicates: i64,
+    pub skip_violations: i64,
+    pub unknown_answers: i64,
+}
+
+/// The source of a cycle by name.
+pub fn find_source(conn: &Connection, cycle_id: i64, name: &str) -> Result<Option<Source>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, cycle_id, name, content_hash, questionnaire, variant, imported_at, os_user,
+                    rows_read, duplicates, skip_violations, unknown_answers
+             FROM survey_source WHERE cycle_id = ?1 AND name = ?2",
+        )?
+        .query_row(params![cycle_id, name], source_row)
+        .optional()?)
+}
+
+fn source_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Source> {
+    Ok(Source {
+        id: r.get(0)?,
+        cycle_id: r.get(1)?,
+        name: r.get(2)?,
+        content_hash: r.get(3)?,
+        questionnaire: r.get(4)?,
+        variant: r.get(5)?,
+        imported_at: r.get(6)?,
+        os_user: r.get(7)?,
+        rows_read: r.get(8)?,
+        duplicates: r.get(9)?,
+        skip_violations: r.get(10)?,
+        unknown_answers: r.get(11)?,
+    })
+}
+
+/// Creates the source, or empties the one of the same name (its responses, counts and
+/// proposals) and rewrites its fields; returns its id and the (membership, key) counts it had.
+pub fn replace_source(
+    conn: &Connection,
+    s: &Source,
+    questions: &str,
+) -> Result<(i64, Vec<(i64, String)>)> {
+    let old = find_source(conn, s.cycle_id, &s.name)?;
+    let Some(old) = old else {
+        conn.prepare_cached(
+            "INSERT INTO survey_source (cycle_id, name, content_hash, questionnaire, variant,
+                 questions, imported_at, os_user)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            s.cycle_id,
+            s.name,
+            s.content_hash,
+            s.questionnaire,
+            s.variant,
+            questions,
+            s.imported_at,
+            s.os_user
+        ])?;
+        return Ok((conn.last_insert_rowid(), Vec::new()));
+    };
+    let members: Vec<(i64, String)> = conn
+        .prepare_cached("SELECT membership_id, key FROM survey_tally WHERE source_id = ?1")?
+        .query_map([old.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in ["survey_response", "survey_tally", "survey_proposal"] {
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE source_id = ?1"),
+            [old.id],
+        )?;
+    }
+    conn.prepare_cached(
+        "UPDATE survey_source SET content_hash = ?2, questionnaire = ?3, variant = ?4,
+             questions = ?5, imported_at = ?6, os_user = ?7 WHERE id = ?1",
+    )?
+    .execute(params![
+        old.id,
+        s.content_hash,
+        s.questionnaire,
+        s.variant,
+        questions,
+        s.imported_at,
+        s.os_user
+    ])?;
+    Ok((old.id, members))
+}
+
+/// Totals of the source after the import.
+pub fn finish_source(
+    conn: &Connection,
+    id: i64,
+    rows: i64,
+    duplicates: i64,
+    skip_violations: i64,
+    unknown: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE survey_source SET rows_read = ?2, duplicates = ?3, skip_violations = ?4,
+             unknown_answers = ?5 WHERE id = ?1",
+    )?
+    .execute(params![id, rows, duplicates, skip_violations, unknown])?;
+    Ok(())
+}
+
+/// One response to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<'a> {
+    pub source_id: i64,
+    pub line: i64,
+    pub membership_id: i64,
+    pub respondent: Option<&'a str>,
+    pub answered_at: Option<&'a str>,
+    pub answers: &'a str,
+    pub sex: Option<&'a str>,
+    pub age: Option<i64>,
+    pub waiting_days: Option<i64>,
+    pub dedup_key: i64,
+}
+
+/// Stores a response; `false` when the source already has one with its identity (a duplicate,
+/// not stored).
+pub fn insert_response(conn: &Connection, r: &Response<'_>) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO survey_response (source_id, line, membership_id, respondent, answered_at,
+                 answers, sex, age, dedup_key, waiting_days)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (source_id, dedup_key) DO NOTHING",
+        )?
+        .execute(params![
+            r.source_id,
+            r.line,
+            r.membership_id,
+            r.respondent,
+            r.answered_at,
+            r.answers,
+            r.sex,
+            r.age,
+            r.dedup_key,
+            r.waiting_days
+        ])?;
+    Ok(n == 1)
+}
+
+/// The first stored line with this identity (for naming the original of a duplicate).
+pub fn line_of(conn: &Connection, source_id: i64, dedup_key: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT line FROM survey_response WHERE source_id = ?1 AND dedup_key = ?2")?
+        .query_row(params![source_id, dedup_key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Stores a count of the source for a membership.
+pub fn insert_tally(
+    conn: &Connection,
+    source_id: i64,
+    membership_id: i64,
+    key: &str,
+    value: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO survey_tally (source_id, membership_id, key, value) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![source_id, membership_id, key, value])?;
+    Ok(())
+}
+
+/// Stores a proposal.
+pub fn insert_proposal(
+    conn: &Connection,
+    source_id: i64,
+    membership_id: i64,
+    line: i64,
+    text: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO survey_proposal (source_id, membership_id, line, text) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![source_id, membership_id, line, text])?;
+    Ok(())
+}
+
+/// The counts of a membership summed over its sources, by key (`respondents` among them).
+pub fn sums(conn: &Connection, membership_id: i64) -> Result<BTreeMap<String, i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, SUM(value) FROM survey_tally WHERE membership_id = ?1 GROUP BY key",
+    )?;
+    let rows = stmt.query_map([membership_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Removes an input (one the survey no longer feeds).
+pub fn delete_input(conn: &Connection, membership_id: i64, key: &str) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM indicator_input WHERE membership_id = ?1
+             AND key_id = (SELECT id FROM input_key WHERE key = ?2)",
+    )?
+    .execute(params![membership_id, key])?;
+    Ok(())
+}
+
+/// Sets the number of respondents of a membership.
+pub fn set_respondents(conn: &Connection, membership_id: i64, n: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE membership SET respondents = ?2 WHERE id = ?1")?
+        .execute(params![membership_id, n])?;
+    Ok(())
+}
+
+/// Sets the number of recipients of services of a membership (for the sample rule).
+pub fn set_recipients(conn: &Connection, membership_id: i64, n: Option<i64>) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE membership SET recipients = ?2, version = version + 1 WHERE id = ?1",
+    )?
+    .execute(params![membership_id, n])?;
+    Ok(())
+}
+
+/// What the card shows of a membership's survey.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    /// Respondents counted (duplicates not included), over all sources.
+    pub respondents: i64,
+    /// Counts by input key, summed over sources.
+    pub counts: BTreeMap<String, i64>,
+    /// (source name, imported at, by whom).
+    pub sources: Vec<(String, String, String)>,
+    pub proposals: i64,
+    /// Recipients of services, when entered.
+    pub recipients: Option<i64>,
+}
+
+/// The survey of a membership; `None` when no survey was imported for it.
+pub fn summary(conn: &Connection, membership_id: i64) -> Result<Option<Summary>> {
+    let mut counts = sums(conn, membership_id)?;
+    let recipients: Option<i64> = conn
+        .prepare_cached("SELECT recipients FROM membership WHERE id = ?1")?
+        .query_row([membership_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    let Some(respondents) = counts.remove("respondents") else {
+        return Ok(None);
+    };
+    let sources = conn
+        .prepare_cached(
+            "SELECT s.name, s.imported_at, s.os_user FROM survey_source s
+             WHERE s.id IN (SELECT source_id FROM survey_tally WHERE membership_id = ?1)
+             ORDER BY s.imported_at, s.name",
+        )?
+        .query_map([membership_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let proposals = conn
+        .prepare_cached("SELECT count(*) FROM survey_proposal WHERE membership_id = ?1")?
+        .query_row([membership_id], |r| r.get(0))?;
+    Ok(Some(Summary {
+        respondents,
+        counts,
+        sources,
+        proposals,
+        recipients,
+    }))
+}
+
+/// The input keys of a membership computed from survey responses, with the number of
+/// respondents; empty when no survey was imported for it.
+pub fn survey_keys(conn: &Connection, membership_id: i64) -> Result<(Vec<String>, i64)> {
+    let sums = sums(conn, membership_id)?;
+    let respondents = sums.get("respondents").copied().unwrap_or(0);
+    Ok((
+        sums.into_keys().filter(|k| k != "respondents").collect(),
+        respondents,
+    ))
+}
+
+/// Whether the membership's inputs came from a survey (it has survey counts).
+pub fn from_survey(conn: &Connection, membership_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM survey_tally WHERE membership_id = ?1 LIMIT 1")?
+        .query_row([membership_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// A proposal with its organization, for reading and export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub org_inn: String,
+    pub org_name: String,
+    pub source: String,
+    pub line: i64,
+    pub text: String,
+}
+
+/// Proposals of a cycle (or of one membership), whose text contains `query` (case-insensitive
+/// for Cyrillic too; empty: all), in organization then file order; at most `limit`.
+pub fn proposals(
+    conn: &Connection,
+    cycle_id: i64,
+    membership_id: Option<i64>,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<Proposal>> {
+    let needle = query.trim().to_lowercase();
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.inn, o.full_name, s.name, p.line, p.text
+         FROM survey_proposal p
+         JOIN survey_source s ON s.id = p.source_id
+         JOIN membership m ON m.id = p.membership_id
+         JOIN organization o ON o.id = m.org_id
+         WHERE s.cycle_id = ?1 AND (?2 IS NULL OR p.membership_id = ?2)
+         ORDER BY o.full_name, s.name, p.line",
+    )?;
+    let rows = stmt.query_map(params![cycle_id, membership_id], |r| {
+        Ok(Proposal {
+            org_inn: r.get(0)?,
+            org_name: r.get(1)?,
+            source: r.get(2)?,
+            line: r.get(3)?,
+            text: r.get(4)?,
+        })
+    })?;
+    let mut out = Vec::new();
+    for p in rows {
+        let p = p?;
+        if needle.is_empty() || p.text.to_lowercase().contains(&needle) {
+            out.push(p);
+            if out.len() >= limit {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// (membership id, org ИНН, name, respondents, recipients).
+pub type SampleRecord = (i64, String, String, i64, Option<i64>);
+
+/// Memberships of a cycle with a survey: (membership id, org ИНН, name, respondents,
+/// recipients).
+pub fn cycle_samples(conn: &Connection, cycle_id: i64) -> Result<Vec<SampleRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id, o.inn, o.full_name, m.respondents, m.recipients
+         FROM membership m JOIN organization o ON o.id = m.org_id
+         WHERE m.cycle_id = ?1 ORDER BY o.full_name",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every membership with the number of recipients entered: (cycle, organization name,
+/// respondents, recipients).
+pub fn entered_samples(conn: &Connection) -> Result<Vec<(i64, String, i64, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.cycle_id, o.full_name, m.respondents, m.recipients
+         FROM membership m JOIN organization o ON o.id = m.org_id
+         WHERE m.recipients IS NOT NULL ORDER BY m.cycle_id, o.full_name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// (cycle, organization name, key, input, survey count).
+pub type OffSurvey = (i64, String, String, f64, i64);
+
+/// Inputs that differ from the survey's counts (edited by hand after an import): (cycle,
+/// organization name, key, input, survey count).
+pub fn inputs_off_survey(conn: &Connection) -> Result<Vec<OffSurvey>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.cycle_id, o.full_name, t.key, i.value, t.total
+         FROM (SELECT membership_id, key, SUM(value) AS total FROM survey_tally
+               WHERE key <> 'respondents' GROUP BY membership_id, key) t
+         JOIN membership m ON m.id = t.membership_id
+         JOIN organization o ON o.id = m.org_id
+         JOIN input_key k ON k.key = t.key
+         JOIN indicator_input i ON i.membership_id = t.membership_id AND i.key_id = k.id
+         WHERE i.value <> t.total
+         ORDER BY m.cycle_id, o.full_name, t.key",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
