@@ -526,6 +526,43 @@ fn windows_1251_semicolon_file_gives_the_same_counts() {
 }
 
 #[test]
+fn utf16_without_bom_and_answers_with_runs_of_spaces_give_the_same_counts() {
+    // The Google-Forms file saved as UTF-16 LE without a BOM (Excel's «Unicode text» without its
+    // mark), and the same file whose free-text answers hold runs of spaces (which make a text
+    // look like a table laid out with spaces): both are the CSV they are, counted as on paper.
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo(dir.path());
+    let (cycle, orgs) = social_cycle(&conn);
+    let csv = google_csv(&orgs);
+    let utf16: Vec<u8> = csv.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let file = write(dir.path(), "unicode.csv", &utf16);
+    let p = import(&mut conn, &file, &opts(cycle));
+    assert!(p.format.contains("UTF-16 LE"), "{}", p.format);
+    assert!(p.unmatched.is_empty(), "{:?}", p.unmatched);
+    check_paper(&conn, cycle, &orgs);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo(dir.path());
+    let (cycle, orgs) = social_cycle(&conn);
+    // Every data line starts with a run of spaces (the timestamp cell as some exports pad it).
+    let spaced: String = google_csv(&orgs)
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                format!("     {l}\n")
+            }
+        })
+        .collect();
+    let file = write(dir.path(), "spaced.csv", spaced.as_bytes());
+    let p = import(&mut conn, &file, &opts(cycle));
+    assert!(p.unmatched.is_empty(), "{:?}", p.unmatched);
+    check_paper(&conn, cycle, &orgs);
+}
+
+#[test]
 fn xlsx_with_merged_header_cells_gives_the_same_counts() {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = demo(dir.path());

@@ -63,6 +63,19 @@ impl SurveyRows {
             } => (*delimiter as u8, *encoding),
             Format::Pasted { encoding } => (b'\t', *encoding),
             Format::Workbook { .. } => (b',', "UTF-8"),
+            // Answers with runs of spaces can make a CSV look like a table laid out with spaces;
+            // a survey's header row names every question, so its delimiter is the commonest one.
+            Format::Spaced { encoding } => match header_delimiter(&head, encoding) {
+                Some(d) => (d, *encoding),
+                None => {
+                    return Err(ReadError::Io {
+                        file: source.clone(),
+                        detail: "в строке заголовка нет разделителя колонок; анкеты читаются из \
+                                 CSV («;», «,», «|» или табуляция) или xlsx"
+                            .into(),
+                    });
+                }
+            },
         };
         let crlf = head.windows(2).any(|w| w == b"\r\n");
         let file = File::open(path).map_err(io)?;
@@ -72,7 +85,10 @@ impl SurveyRows {
             "UTF-16" if head.starts_with(b"\xFE\xFF") => {
                 Box::new(Decoding::new(raw, UTF_16BE.new_decoder()))
             }
-            "UTF-16" => Box::new(Decoding::new(raw, UTF_16LE.new_decoder())),
+            "UTF-16 BE без BOM" => Box::new(Decoding::new(raw, UTF_16BE.new_decoder())),
+            "UTF-16" | "UTF-16 LE без BOM" => {
+                Box::new(Decoding::new(raw, UTF_16LE.new_decoder()))
+            }
             // UTF-8: its BOM is dropped by the cell cleaner.
             _ => raw,
         };
@@ -157,7 +173,10 @@ impl SurveyRows {
 /// and delimiter sniffing apply). The head is cut at a line end; a cut inside a quoted cell that
 /// spans lines is retried at an earlier line end.
 fn sniff(source: &str, head: &[u8], whole: bool) -> Result<Format, ReadError> {
-    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    // With a BOM, or without one (NUL bytes in the first characters: UTF-16 text).
+    let utf16 = head.starts_with(b"\xFF\xFE")
+        || head.starts_with(b"\xFE\xFF")
+        || head.iter().take(64).any(|&b| b == 0);
     let mut end = head.len();
     for _ in 0..64 {
         let cut = if whole && end == head.len() {
@@ -175,6 +194,25 @@ fn sniff(source: &str, head: &[u8], whole: bool) -> Result<Format, ReadError> {
         }
     }
     import::read_bytes(source, head).map(|s| s.format)
+}
+
+/// The delimiter that occurs most often in the first line of `head` (decoded as `encoding`):
+/// `;`, `,`, `|` or tab; `None` when the line has none of them.
+fn header_delimiter(head: &[u8], encoding: &str) -> Option<u8> {
+    let text = match encoding {
+        "Windows-1251" => WINDOWS_1251.decode_without_bom_handling(head).0,
+        "UTF-16 BE без BOM" => UTF_16BE.decode_without_bom_handling(head).0,
+        "UTF-16" if head.starts_with(b"\xFE\xFF") => UTF_16BE.decode(head).0,
+        "UTF-16" | "UTF-16 LE без BOM" => UTF_16LE.decode(head).0,
+        _ => String::from_utf8_lossy(head),
+    };
+    let first = text.lines().find(|l| !l.trim().is_empty())?;
+    [b';', b',', b'|', b'\t']
+        .into_iter()
+        .map(|d| (first.bytes().filter(|&b| b == d).count(), d))
+        .filter(|&(n, _)| n > 0)
+        .max_by_key(|&(n, _)| n)
+        .map(|(_, d)| d)
 }
 
 fn last_line_end(bytes: &[u8], utf16: bool) -> Option<usize> {

@@ -34,8 +34,8 @@ pub mod ranking;
 pub mod scores;
 pub mod spot_check;
 pub mod summary;
-pub mod target;
 pub mod survey;
+pub mod target;
 pub mod workplans;
 
 use std::path::{Path, PathBuf};

@@ -204,13 +204,24 @@ pub fn problems(d: &PortalPlan) -> Vec<String> {
         d.plan_period.is_some_and(|y| (2013..=2100).contains(&y)),
         "не указан период, на который сформирован план (PLAN_PERIOD): год в заголовке плана".into(),
     );
+    let inn10 = d.inn.len() == 10 && d.inn.bytes().all(|b| b.is_ascii_digit());
     need(
-        d.inn.len() == 10 && d.inn.bytes().all(|b| b.is_ascii_digit()),
+        inn10,
         format!(
             "ИНН «{}» (INN): портал принимает только ИНН юридического лица из 10 цифр",
             d.inn
         ),
     );
+    // Ten digits with a wrong check digit: `nok check` refuses it (VAL-09), so the export does.
+    if inn10 && let Err(e) = crate::domain::ids::validate_inn(&d.inn) {
+        need(
+            false,
+            format!(
+                "ИНН «{}» (INN): {e}; исправьте реквизиты организации",
+                d.inn
+            ),
+        );
+    }
     need(
         d.kpp.len() == 9 && d.kpp.bytes().all(|b| b.is_ascii_digit()),
         format!(
