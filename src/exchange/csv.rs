@@ -1,5 +1,6 @@
 //! CSV that opens cleanly in Excel with a Russian locale: UTF-8 with BOM, `;` between fields,
-//! decimal comma, dates ДД.ММ.ГГГГ, and cells that could be read as formulas neutralised.
+//! decimal comma, dates ДД.ММ.ГГГГ, and text cells that a spreadsheet would take for a formula,
+//! a number or a date written so that they stay this text ([`neutralise`]).
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -35,13 +36,52 @@ impl Cell {
     }
 }
 
-/// Text that Excel would take for a formula (`=`, `+`, `-`, `@`, tab, CR at the start) gets a
-/// leading apostrophe, so it is shown as text and never evaluated.
+/// Longest string literal Excel accepts inside a formula.
+const EXCEL_LITERAL: usize = 255;
+/// Longest formula Excel accepts (8,192 characters), with room for the `=` and the `&`s.
+const EXCEL_FORMULA: usize = 8_000;
+
+/// How a text cell is written so that both Excel (any locale) and LibreOffice Calc show exactly
+/// this text: never evaluated as a formula, never turned into a number or a date.
+///
+/// Text a spreadsheet would read otherwise — starting with a formula sign (`=`, `+`, `-`, `@`,
+/// tab, CR, LF) or with a digit (codes like ИНН `0105012349` lose the zero; `01.02` becomes a date)
+/// — is written as a formula whose only content is a string literal: `="0105012349"`. Both
+/// programs evaluate it to the text itself (no functions, no references, nothing locale-dependent;
+/// `"` doubled inside). Longer texts are joined from literals of at most 255 characters
+/// (`="…"&"…"`), Excel's limit. A text too long even for that (over 8,000 characters) keeps the
+/// older guard, a leading apostrophe: shown, but never evaluated. Other text is written as is.
 pub fn neutralise(text: &str) -> Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
-        _ => Cow::Borrowed(text),
+    let first = text.chars().next();
+    let risky = matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n'))
+        || text
+            .trim_start_matches(' ')
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '(' | ',' | '.' | '%'));
+    if !risky {
+        return Cow::Borrowed(text);
     }
+    let chars: Vec<char> = text.chars().collect();
+    let mut formula = String::with_capacity(text.len() + 8);
+    formula.push('=');
+    for (i, chunk) in chars.chunks(EXCEL_LITERAL).enumerate() {
+        if i > 0 {
+            formula.push('&');
+        }
+        formula.push('"');
+        for c in chunk {
+            if *c == '"' {
+                formula.push('"');
+            }
+            formula.push(*c);
+        }
+        formula.push('"');
+    }
+    if formula.chars().count() > EXCEL_FORMULA {
+        return Cow::Owned(format!("'{text}"));
+    }
+    Cow::Owned(formula)
 }
 
 /// Writes a header row and rows as Excel CSV (BOM, `;`, decimal comma, CRLF line ends).
@@ -94,14 +134,29 @@ mod tests {
         assert!(text.starts_with('\u{feff}'));
         assert_eq!(
             text.trim_start_matches('\u{feff}'),
-            "Место;Организация;S;Дата\r\n1;\"'=HYPERLINK(\"\"x\"\"); «Ромашка»\";92,46;29.02.2024\r\n"
+            "Место;Организация;S;Дата\r\n1;\"=\"\"=HYPERLINK(\"\"\"\"x\"\"\"\"); «Ромашка»\"\"\";92,46;29.02.2024\r\n"
         );
     }
 
     #[test]
-    fn neutralise_leaves_ordinary_text() {
+    fn neutralise_leaves_ordinary_text_and_wraps_codes_and_formulas_in_a_literal() {
         assert_eq!(neutralise("ГБУ «Ромашка»"), "ГБУ «Ромашка»");
-        assert_eq!(neutralise("-5"), "'-5");
-        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("Школа № 5"), "Школа № 5");
+        assert_eq!(neutralise("-5"), "=\"-5\"");
+        assert_eq!(neutralise("@SUM(A1)"), "=\"@SUM(A1)\"");
+        assert_eq!(neutralise("0105012349"), "=\"0105012349\"");
+        assert_eq!(neutralise("01.02"), "=\"01.02\"");
+        assert_eq!(neutralise("+7 (4922) 32-00-00"), "=\"+7 (4922) 32-00-00\"");
+        assert_eq!(
+            neutralise("=HYPERLINK(\"http://x\")"),
+            "=\"=HYPERLINK(\"\"http://x\"\")\""
+        );
+        // 300 characters: a literal of 255 and one of 45, joined.
+        let long = format!("-{}", "я".repeat(299));
+        let expected = format!("=\"-{}\"&\"{}\"", "я".repeat(254), "я".repeat(45));
+        assert_eq!(neutralise(&long), expected);
+        // Too long for a formula: the apostrophe.
+        let huge = format!("={}", "a".repeat(9000));
+        assert_eq!(neutralise(&huge), format!("'{huge}"));
     }
 }

@@ -247,10 +247,7 @@ mod tests {
                         .attributes()
                         .map(|a| {
                             let a = a.unwrap();
-                            (
-                                a.key.as_ref().to_string(),
-                                a.value.as_ref().to_string(),
-                            )
+                            (a.key.as_ref().to_string(), a.value.as_ref().to_string())
                         })
                         .collect();
                 }
