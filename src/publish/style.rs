@@ -176,6 +176,12 @@ h1 { font-size: 1.5rem; }
   dl.facts { grid-template-columns: minmax(0, 1fr); gap: 0; }
   dl.facts dd { margin: 0 0 0.5rem; }
 }
+@media (max-width: 25em) {
+  /* The narrowest phones (320 px, as 400% zoom of 1280): 20 px type and slimmer margins, so
+     that an ordinary word such as «Общественный» still fits a line whole. */
+  html { font-size: 125%; }
+  .site, main, .foot { padding-left: 0.75rem; padding-right: 0.75rem; }
+}
 "#;
 
 /// The regular style sheet (`style.css`).
