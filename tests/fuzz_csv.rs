@@ -103,10 +103,10 @@ proptest! {
         let n = neutralise(&s);
         prop_assert!(!n.starts_with(['+', '-', '@', '\t', '\r', '\n']));
         if n == s {
-            // Left as is only when neither a formula sign nor a number can start it.
-            let first = s.trim_start_matches(' ').chars().next();
+            // Left as is only when it starts with no formula sign and is not all digits.
             prop_assert!(!s.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']));
-            prop_assert!(!first.is_some_and(|c| c.is_ascii_digit()));
+            prop_assert!(!(s.chars().any(|c| c.is_ascii_digit())
+                && s.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '.')));
         } else if let Some(rest) = n.strip_prefix('\'') {
             prop_assert_eq!(rest, s.as_str());
         } else {

@@ -45,7 +45,8 @@ const EXCEL_FORMULA: usize = 8_000;
 /// this text: never evaluated as a formula, never turned into a number or a date.
 ///
 /// Text a spreadsheet would read otherwise — starting with a formula sign (`=`, `+`, `-`, `@`,
-/// tab, CR, LF) or with a digit (codes like ИНН `0105012349` lose the zero; `01.02` becomes a date)
+/// tab, CR, LF), or made of digits and number or date punctuation only (codes like ИНН
+/// `0105012349` lose the zero, regNum `0312345678901` becomes 3.12E+11, `1.1` becomes a date)
 /// — is written as a formula whose only content is a string literal: `="0105012349"`. Both
 /// programs evaluate it to the text itself (no functions, no references, nothing locale-dependent;
 /// `"` doubled inside). Longer texts are joined from literals of at most 255 characters
@@ -54,11 +55,7 @@ const EXCEL_FORMULA: usize = 8_000;
 pub fn neutralise(text: &str) -> Cow<'_, str> {
     let first = text.chars().next();
     let risky = matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n'))
-        || text
-            .trim_start_matches(' ')
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '(' | ',' | '.' | '%'));
+        || looks_like_a_number(text);
     if !risky {
         return Cow::Borrowed(text);
     }
@@ -82,6 +79,64 @@ pub fn neutralise(text: &str) -> Cow<'_, str> {
         return Cow::Owned(format!("'{text}"));
     }
     Cow::Owned(formula)
+}
+
+/// What a spreadsheet shows for a CSV field that is a formula of string literals only
+/// (`="0105012349"`, `="…"&"…"`, as [`neutralise`] writes): the literals joined. `None` for any
+/// other field, which is then read as it stands. Lets `nok` read back the CSV it wrote (an
+/// inputs template filled in a text editor) as a spreadsheet would.
+pub fn shown_literal(field: &str) -> Option<String> {
+    let mut chars = field.strip_prefix('=')?.chars().peekable();
+    let mut out = String::with_capacity(field.len());
+    loop {
+        if chars.next()? != '"' {
+            return None;
+        }
+        loop {
+            match chars.next()? {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    out.push('"');
+                }
+                '"' => break,
+                c => out.push(c),
+            }
+        }
+        match chars.next() {
+            None => return Some(out),
+            Some('&') => {}
+            Some(_) => return None,
+        }
+    }
+}
+
+/// Whether a spreadsheet may read `text` as a number, a date, a time or a percentage: it starts
+/// with a digit (or `(`, `.`, `,`) and has nothing but digits, spaces and number or date
+/// punctuation. «1.1 Число материалов» or «1-я гимназия» stay text anyway.
+fn looks_like_a_number(text: &str) -> bool {
+    let t = text.trim_matches(|c: char| c == ' ' || c == '\u{a0}');
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '(' | '.' | ','))
+        && t.chars().any(|c| c.is_ascii_digit())
+        && t.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    ' ' | '\u{a0}'
+                        | '.'
+                        | ','
+                        | ':'
+                        | '/'
+                        | '-'
+                        | '+'
+                        | '%'
+                        | '('
+                        | ')'
+                        | 'e'
+                        | 'E'
+                )
+        })
 }
 
 /// Writes a header row and rows as Excel CSV (BOM, `;`, decimal comma, CRLF line ends).
@@ -142,6 +197,11 @@ mod tests {
     fn neutralise_leaves_ordinary_text_and_wraps_codes_and_formulas_in_a_literal() {
         assert_eq!(neutralise("ГБУ «Ромашка»"), "ГБУ «Ромашка»");
         assert_eq!(neutralise("Школа № 5"), "Школа № 5");
+        assert_eq!(neutralise("1.1 Число материалов"), "1.1 Число материалов");
+        assert_eq!(neutralise("1-я гимназия"), "1-я гимназия");
+        assert_eq!(neutralise("1.1"), "=\"1.1\"");
+        assert_eq!(neutralise("1 000,5"), "=\"1 000,5\"");
+        assert_eq!(neutralise("12:30"), "=\"12:30\"");
         assert_eq!(neutralise("-5"), "=\"-5\"");
         assert_eq!(neutralise("@SUM(A1)"), "=\"@SUM(A1)\"");
         assert_eq!(neutralise("0105012349"), "=\"0105012349\"");
@@ -155,6 +215,18 @@ mod tests {
         let long = format!("-{}", "я".repeat(299));
         let expected = format!("=\"-{}\"&\"{}\"", "я".repeat(254), "я".repeat(45));
         assert_eq!(neutralise(&long), expected);
+        // What a spreadsheet shows is the text itself.
+        for t in [
+            "0105012349",
+            "=HYPERLINK(\"x\")",
+            long.as_str(),
+            "+7 \"Ко\"",
+        ] {
+            assert_eq!(shown_literal(&neutralise(t)).as_deref(), Some(t));
+        }
+        assert_eq!(shown_literal("=1+2"), None);
+        assert_eq!(shown_literal("=\"a\"&B1"), None);
+        assert_eq!(shown_literal("ГБУ"), None);
         // Too long for a formula: the apostrophe.
         let huge = format!("={}", "a".repeat(9000));
         assert_eq!(neutralise(&huge), format!("'{huge}"));
