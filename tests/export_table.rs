@@ -165,8 +165,8 @@ fn overdue_lists_open_rows_past_their_date() {
     assert!(expected > 0);
     assert_eq!(rows.len() as i64 - 1, expected);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    // Codes as the database holds them, each written as a text formula (`="…"`) so that a
-    // spreadsheet keeps leading zeros.
+    // Codes as the database holds them, those of digits written as a text formula (`="…"`) so
+    // that a spreadsheet keeps leading zeros.
     let mut codes = conn
         .prepare("SELECT inn, kpp, oktmo, reg_num FROM organization")
         .unwrap();
@@ -174,7 +174,13 @@ fn overdue_lists_open_rows_past_their_date() {
         .query_map([], |r| {
             let q = |i: usize| -> rusqlite::Result<String> {
                 let v: String = r.get(i)?;
-                Ok(if v.is_empty() { v } else { format!("=\"{v}\"") })
+                // All digits: a text formula; a code with a letter (regNum «461Ю3731») is text
+                // to a spreadsheet anyway and is written as it is.
+                Ok(if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                    format!("=\"{v}\"")
+                } else {
+                    v
+                })
             };
             Ok([q(0)?, q(1)?, q(2)?, q(3)?])
         })
