@@ -24,9 +24,13 @@ const MEASURED_ROWS: u32 = 1000;
 const MIN_WIDTH: f64 = 6.0;
 /// Wider texts are wrapped within it, so that a table of long texts (shortcomings, measures)
 /// still fits a landscape page at a readable scale.
-pub const MAX_WIDTH: f64 = 45.0;
+pub const MAX_WIDTH: f64 = 35.0;
+/// Height of a line of the default font (Calibri 11), in points; a row shows at most
+/// `MAX_LINES` of them (Excel's limit on a row's height is 409 points).
+const LINE_HEIGHT: f64 = 15.0;
+const MAX_LINES: f64 = 27.0;
 /// Texts longer than this (in characters) are written wrapped.
-pub const WRAP_AT: usize = 30;
+pub const WRAP_AT: usize = 25;
 /// Paper size code for A4 in Excel's page setup.
 const A4: u8 = 9;
 /// Excel's limit on text in a cell.
@@ -111,6 +115,22 @@ impl XlsxTable {
         let row = self.row;
         let measure = row <= MEASURED_ROWS;
         let ws = self.workbook.worksheet_from_index(0)?;
+        // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice prints such a
+        // row one line high, the lines over each other), so the height is set here: a wrapped
+        // text fills a column of MAX_WIDTH characters, a tenth more for breaking at words.
+        let lines = cells
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) if s.chars().count() > WRAP_AT => {
+                    let n = s.chars().count() as f64 * 1.1 / (MAX_WIDTH - 1.0);
+                    n.ceil().max(1.0) + s.matches('\n').count() as f64
+                }
+                _ => 1.0,
+            })
+            .fold(1.0, f64::max);
+        if lines > 1.0 {
+            ws.set_row_height(row, LINE_HEIGHT * lines.min(MAX_LINES))?;
+        }
         for (i, cell) in cells.iter().enumerate() {
             let col = i as u16;
             match cell {
@@ -348,7 +368,15 @@ mod tests {
         };
         // «ГБОУ «Школа № 39»» is 17 characters: wider than that, well under the cap.
         assert!((17.0..=25.0).contains(&width("1")), "{cols:?}");
-        // 186 characters of text: capped at 45 characters (plus Excel's padding).
-        assert!((45.0..=47.0).contains(&width("3")), "{cols:?}");
+        // 183 characters of text (61 × 3): capped at 35 characters (plus Excel's padding).
+        assert!((35.0..=37.0).contains(&width("3")), "{cols:?}");
+        // Its row is as high as its lines: 183 characters, a tenth more for word breaks, in
+        // lines of 34: 183 × 1.1 / 34 = 5.92 → 6 lines of 15 points, 90 points. The header row
+        // keeps the default height.
+        let row2 = attrs(&sheet[sheet.find(r#"<row r="2""#).unwrap()..], "row");
+        assert_eq!(attr(&row2, "ht"), Some("90"), "{row2:?}");
+        assert_eq!(attr(&row2, "customHeight"), Some("1"));
+        let row1 = attrs(&sheet[sheet.find(r#"<row r="1""#).unwrap()..], "row");
+        assert_eq!(attr(&row1, "ht"), None);
     }
 }
