@@ -196,7 +196,16 @@ fn cycles_and_score_print_a_consistent_rating() {
                 .chain([&total])
                 .all(|v| (0.0..=100.0).contains(v))
         );
-        assert_eq!(r[2].len(), 10, "ИНН");
+        // The ИНН is written as a text formula (`="…"`), so a spreadsheet keeps it as text with
+        // any leading zero; the spreadsheet shows the 10 digits.
+        let inn = r[2]
+            .strip_prefix("=\"")
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("ИНН not written as text: {}", r[2]));
+        assert!(
+            inn.len() == 10 && inn.bytes().all(|b| b.is_ascii_digit()),
+            "ИНН {inn}"
+        );
         let place: u32 = r[0].parse().unwrap();
         if let Some((p, t)) = prev {
             assert!(total <= t);

@@ -140,7 +140,13 @@ fn overdue_lists_plan_rows_and_authority_items_with_days() {
     );
 
     // --org narrows to one organization's rows; --cycle to one cycle.
-    let inn = &plan_rows[0][5];
+    // The ИНН cell is a text formula (`="…"`, so a spreadsheet keeps leading zeros); the ИНН is
+    // what a spreadsheet shows.
+    let inn_cell = &plan_rows[0][5];
+    let inn = inn_cell
+        .strip_prefix("=\"")
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("ИНН not written as text: {inn_cell}"));
     let out = run(
         &db,
         dir.path(),
@@ -148,7 +154,7 @@ fn overdue_lists_plan_rows_and_authority_items_with_days() {
     );
     let only = csv_rows(&out.stdout);
     assert!(only.len() > 1);
-    assert!(only[1..].iter().all(|r| &r[5] == inn), "{only:?}");
+    assert!(only[1..].iter().all(|r| &r[5] == inn_cell), "{only:?}");
     let cycle_of = |row: &str| -> i64 {
         conn.query_row(
             "SELECT cycle_id FROM plan_row WHERE id = ?1",

@@ -107,7 +107,7 @@ fn rating_csv_is_what_score_prints_and_reads_as_excel_would() {
     assert_eq!(rows, csv_rows(&score.stdout), "the same table as nok score");
     assert_eq!(rows[0][..3], ["Место", "Организация", "ИНН"]);
     assert!(
-        rows.iter().any(|r| r[1] == "'=HYPERLINK(\"x\")"),
+        rows.iter().any(|r| r[1] == "=\"=HYPERLINK(\"\"x\"\")\""),
         "formula neutralised"
     );
     assert!(
@@ -149,7 +149,11 @@ fn overdue_lists_open_rows_past_their_date() {
         "-",
     ]);
     let rows = csv_rows(&out.stdout);
-    assert_eq!(rows[0][6], "Срок");
+    assert_eq!(
+        rows[0][..6],
+        ["Организация", "ИНН", "КПП", "ОКТМО", "regNum", "№"]
+    );
+    assert_eq!(rows[0][9], "Срок");
     assert_eq!(rows[0].last().map(String::as_str), Some("Просрочено, дней"));
     let expected: i64 = conn
         .query_row(
@@ -161,11 +165,41 @@ fn overdue_lists_open_rows_past_their_date() {
     assert!(expected > 0);
     assert_eq!(rows.len() as i64 - 1, expected);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    // Codes as the database holds them, those of digits written as a text formula (`="…"`) so
+    // that a spreadsheet keeps leading zeros.
+    let mut codes = conn
+        .prepare("SELECT inn, kpp, oktmo, reg_num FROM organization")
+        .unwrap();
+    let known: std::collections::HashSet<[String; 4]> = codes
+        .query_map([], |r| {
+            let q = |i: usize| -> rusqlite::Result<String> {
+                let v: String = r.get(i)?;
+                // All digits: a text formula; a code with a letter (regNum «461Ю3731») is text
+                // to a spreadsheet anyway and is written as it is.
+                Ok(if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                    format!("=\"{v}\"")
+                } else {
+                    v
+                })
+            };
+            Ok([q(0)?, q(1)?, q(2)?, q(3)?])
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     for r in &rows[1..] {
-        let due = chrono::NaiveDate::parse_from_str(&r[6], "%d.%m.%Y").expect("ДД.ММ.ГГГГ");
+        assert!(
+            known.contains(&[r[1].clone(), r[2].clone(), r[3].clone(), r[4].clone()]),
+            "ИНН, КПП, ОКТМО, regNum of one organization: {r:?}"
+        );
+        let due = chrono::NaiveDate::parse_from_str(&r[9], "%d.%m.%Y").expect("ДД.ММ.ГГГГ");
         assert!(due < today);
-        assert_eq!(r[10], (today - due).num_days().to_string());
-        assert!(r[9] == "запланировано" || r[9] == "выполняется", "{}", r[9]);
+        assert_eq!(r[13], (today - due).num_days().to_string());
+        assert!(
+            r[12] == "запланировано" || r[12] == "выполняется",
+            "{}",
+            r[12]
+        );
     }
     // A later --today lists at least as many; the plans table lists every row.
     let all = db.run(&[
@@ -223,15 +257,18 @@ fn xlsx_holds_numbers_dates_and_text() {
                 );
             }
             "indicators" => {
-                assert_eq!(range.get((0, 3)), Some(&Data::String("1.1".into())));
-                assert!(matches!(range.get((1, 3)), Some(Data::Float(_))));
+                assert_eq!(range.get((0, 4)), Some(&Data::String("regNum".into())));
+                // regNum is text (13 or 8 digits, never 3.12E+12).
+                assert!(matches!(range.get((1, 4)), Some(Data::String(_))));
+                assert_eq!(range.get((0, 6)), Some(&Data::String("1.1".into())));
+                assert!(matches!(range.get((1, 6)), Some(Data::Float(_))));
             }
             _ => {
-                assert_eq!(range.get((0, 6)), Some(&Data::String("Срок".into())));
+                assert_eq!(range.get((0, 9)), Some(&Data::String("Срок".into())));
                 assert!(
-                    matches!(range.get((1, 6)), Some(Data::DateTime(_))),
+                    matches!(range.get((1, 9)), Some(Data::DateTime(_))),
                     "{table}: {:?}",
-                    range.get((1, 6))
+                    range.get((1, 9))
                 );
             }
         }

@@ -118,9 +118,10 @@ h1 { font-size: 1.75rem; line-height: 1.25; margin: 0.5rem 0 1rem; }
 h2 { font-size: 1.35rem; margin: 2rem 0 0.75rem; }
 h3 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
 .muted, .note { color: var(--muted); }
-dl.facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: 0.25rem 1rem; margin: 0 0 1rem; }
+dl.facts { display: grid; grid-template-columns: minmax(8rem, 18rem) minmax(0, 1fr); gap: 0.25rem 1rem; margin: 0 0 1rem; }
 dl.facts dt { font-weight: bold; }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+dl.facts dd { margin: 0; overflow-wrap: break-word; min-width: 0; }
+h1, h2, h3, p, li, dd, dt, td, th, caption, figcaption { overflow-wrap: break-word; }
 .table-wrap { overflow-x: auto; margin: 0 0 1.5rem; }
 table { border-collapse: collapse; width: 100%; }
 caption { text-align: left; font-weight: bold; padding: 0.25rem 0 0.5rem; }
@@ -130,11 +131,18 @@ td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: t
 .bad { color: var(--bad); font-weight: bold; }
 .good { color: var(--good); }
 figure.chart { margin: 0 0 1.5rem; max-width: 48rem; }
-figure.chart svg { display: block; width: 100%; height: auto; }
+figure.chart svg { display: block; width: 100%; font-size: 13px; overflow: hidden; }
 figure.chart figcaption { color: var(--muted); font-size: 0.9rem; }
 svg .bar { fill: var(--bar); }
 svg .track { fill: var(--track); }
-svg text { fill: var(--text); font-size: 13px; font-family: inherit; }
+svg text { fill: var(--text); font-family: inherit; }
+svg .value { font-weight: bold; }
+@media (max-width: 40em) {
+  /* Phones: label above value, each the full width. */
+  dl.facts { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  dl.facts dd { margin: 0 0 0.5rem; }
+  h1 { font-size: 1.5rem; }
+}
 .foot { padding: 1rem; border-top: 1px solid var(--track); color: var(--muted); font-size: 0.9rem; }
 ul.plain { padding-left: 1.25rem; }
 
@@ -160,7 +168,20 @@ html { font-size: 150%; }
 body { line-height: 1.6; letter-spacing: 0.02em; }
 a { text-decoration-thickness: 0.12em; }
 th, td { border-width: 2px; border-color: var(--text); }
-svg text { font-size: 16px; font-weight: bold; }
+figure.chart svg { font-size: 18px; }
+svg text { font-weight: bold; }
+h1 { font-size: 1.5rem; }
+@media (max-width: 60em) {
+  /* Large type needs the whole width earlier: label above value. */
+  dl.facts { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  dl.facts dd { margin: 0 0 0.5rem; }
+}
+@media (max-width: 25em) {
+  /* The narrowest phones (320 px, as 400% zoom of 1280): 20 px type and slimmer margins, so
+     that an ordinary word such as «Общественный» still fits a line whole. */
+  html { font-size: 125%; }
+  .site, main, .foot { padding-left: 0.75rem; padding-right: 0.75rem; }
+}
 "#;
 
 /// The regular style sheet (`style.css`).

@@ -403,6 +403,9 @@ pub struct IndicatorRow {
     pub membership_id: i64,
     pub org_name: String,
     pub inn: String,
+    pub kpp: String,
+    pub oktmo: String,
+    pub reg_num: String,
     pub group: String,
     /// Values of criteria and indicators by code (`К1`, `1.1`…).
     pub values: Vec<(String, f64)>,
@@ -418,7 +421,7 @@ pub fn for_each_indicator_row<E: From<StoreError>>(
     let mut stmt = conn
         .prepare(
             "SELECT m.id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
-                    o.inn, m.grp, s.total
+                    o.inn, m.grp, s.total, o.kpp, o.oktmo, o.reg_num
              FROM membership m JOIN organization o ON o.id = m.org_id
              JOIN score s ON s.membership_id = m.id
              WHERE m.cycle_id = ?1 ORDER BY s.place, o.short_name, o.id",
@@ -438,6 +441,9 @@ pub fn for_each_indicator_row<E: From<StoreError>>(
                 membership_id: mid,
                 org_name: r.get(1)?,
                 inn: r.get(2)?,
+                kpp: r.get(5)?,
+                oktmo: r.get(6)?,
+                reg_num: r.get(7)?,
                 group: r.get(3)?,
                 values,
                 total: r.get(4)?,
@@ -454,6 +460,9 @@ pub fn for_each_indicator_row<E: From<StoreError>>(
 pub struct PlanTableRow {
     pub org_name: String,
     pub inn: String,
+    pub kpp: String,
+    pub oktmo: String,
+    pub reg_num: String,
     pub row: PlanRow,
 }
 
@@ -475,7 +484,8 @@ pub fn for_each_plan_row<E: From<StoreError>>(
                 p.planned_date, p.resp_last_name, p.resp_first_name, p.resp_middle_name,
                 p.resp_position, p.expected_result, p.result_indicators, p.implemented_measures,
                 p.actual_date, p.status, p.cancel_reason,
-                CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END, o.inn
+                CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END, o.inn,
+                o.kpp, o.oktmo, o.reg_num
          FROM plan_row p JOIN organization o ON o.id = p.org_id
          WHERE p.cycle_id = ?1 {filter}
          ORDER BY 18, o.id, p.criterion, p.id"
@@ -492,6 +502,9 @@ pub fn for_each_plan_row<E: From<StoreError>>(
                 row: plan_row(r, cycle_id, org_id)?,
                 org_name: r.get(17)?,
                 inn: r.get(18)?,
+                kpp: r.get(19)?,
+                oktmo: r.get(20)?,
+                reg_num: r.get(21)?,
             })
         };
         let row = read().map_err(StoreError::from)?;

@@ -749,7 +749,10 @@ mod tests {
         );
         let manifest = std::fs::read_to_string(paths.dir.join(MANIFEST)).unwrap();
         assert!(manifest.starts_with('\u{feff}'));
-        assert!(manifest.contains(";'=ГБУ «Ромашка»;"), "{manifest}");
+        assert!(
+            manifest.contains(";\"=\"\"=ГБУ «Ромашка»\"\"\";"),
+            "{manifest}"
+        );
         let lines: Vec<&str> = manifest.lines().skip(1).collect();
         assert_eq!(lines.len(), 200);
         assert!(lines[1].starts_with("plan_1-2.xml;") && lines[1].ends_with(&seen[1].2));

@@ -187,7 +187,14 @@ fn csv_rows(source: &str, text: &str, delimiter: u8) -> Result<Vec<Row>, ReadErr
                 let line = line_no;
                 let row = Row {
                     line,
-                    cells: record.iter().map(clean_cell).collect(),
+                    // A text formula `="…"` (how nok writes codes) is read as its text.
+                    cells: record
+                        .iter()
+                        .map(|f| match crate::exchange::csv::shown_literal(f) {
+                            Some(text) => clean_cell(&text),
+                            None => clean_cell(f),
+                        })
+                        .collect(),
                 };
                 check_cells(source, &row)?;
                 rows.push(row);

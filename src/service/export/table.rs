@@ -20,9 +20,9 @@ use crate::store::export_data::{self, PlanTableRow};
 pub enum TableKind {
     /// Рейтинг: место, организация, ИНН, критерии, S, группа, место в группе.
     Rating,
-    /// Значения всех показателей и критериев по организациям.
+    /// Значения всех показателей и критериев по организациям (с КПП, ОКТМО, regNum).
     Indicators,
-    /// Строки планов по устранению недостатков.
+    /// Строки планов по устранению недостатков (с КПП, ОКТМО, regNum организации).
     Plans,
     /// Просроченные строки планов (на дату --today).
     Overdue,
@@ -149,6 +149,9 @@ fn plan_cells(r: &PlanTableRow, today: Option<NaiveDate>) -> Vec<Cell> {
     let mut cells = vec![
         Cell::Text(r.org_name.clone()),
         Cell::Text(r.inn.clone()),
+        text(&r.kpp),
+        text(&r.oktmo),
+        text(&r.reg_num),
         Cell::Text(p.number.clone()),
         Cell::Text(p.criterion.clone()),
         text(&p.shortcoming),
@@ -191,7 +194,14 @@ pub fn write(
             h
         }
         TableKind::Indicators => {
-            let mut h = vec!["Организация".to_string(), "ИНН".into(), "Группа".into()];
+            let mut h = vec![
+                "Организация".to_string(),
+                "ИНН".into(),
+                "КПП".into(),
+                "ОКТМО".into(),
+                "regNum".into(),
+                "Группа".into(),
+            ];
             h.extend(indicators.iter().cloned());
             h.extend(criteria.iter().cloned());
             h.push("S".into());
@@ -202,6 +212,9 @@ pub fn write(
             let mut h: Vec<String> = [
                 "Организация",
                 "ИНН",
+                "КПП",
+                "ОКТМО",
+                "regNum",
                 "№",
                 "Критерий",
                 "Недостаток",
@@ -320,6 +333,13 @@ fn fill(
             // Members assessed in parts: a row for the organization (its result formed from the
             // parts), then a row for each part, named in the last column.
             let parts = crate::store::org_parts::cycle_results(conn, head.id)?;
+            let code = |s: &str| {
+                if s.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(s.to_string())
+                }
+            };
             let values_row = |r: &export_data::IndicatorRow,
                               values: &[(String, f64)],
                               total: Option<f64>,
@@ -327,6 +347,9 @@ fn fill(
                 let mut row = vec![
                     Cell::Text(r.org_name.clone()),
                     Cell::Text(r.inn.clone()),
+                    code(&r.kpp),
+                    code(&r.oktmo),
+                    code(&r.reg_num),
                     Cell::Text(r.group.clone()),
                 ];
                 for code in indicators.iter().chain(criteria) {
