@@ -76,6 +76,14 @@ const ALLOWED: &[&str] = &[
     "inputs",
     "workplan",
     "init",
+    "survey",
+    "proposals",
+    "recipients",
+    "sample",
+    // the questionnaire's forms (values of --variant)
+    "general",
+    "outpatient",
+    "inpatient",
     "demo",
     "cycles",
     "score",
@@ -104,6 +112,8 @@ const ALLOWED: &[&str] = &[
     "nokResults",
     "nokPlan",
     "nokReport",
+    // the portal's own plan document (ТФФ 1.8.3)
+    "planShortcomingInfoType",
 ];
 
 /// A token is a code, a path, an option or a number when it holds any of these (`--cycle`,
