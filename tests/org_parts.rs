@@ -345,7 +345,13 @@ fn the_indicators_table_carries_the_parts() {
         .has_headers(false)
         .from_reader(body.trim_start_matches('\u{feff}').as_bytes())
         .records()
-        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        // Each cell as a spreadsheet shows it (codes are written as ="…").
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(|c| nok::exchange::csv::shown_literal(c).unwrap_or_else(|| c.to_string()))
+                .collect()
+        })
         .collect();
     let header = &rows[0];
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
