@@ -356,13 +356,14 @@ fn a_new_publication_replaces_the_old_one_whole_and_foreign_folders_are_refused(
         &mut |_| {},
         &never,
     )
-    .unwrap_err()
-    .to_string();
+    .unwrap_err();
+    // A typed refusal: the CLI adds how to keep the files (--force), the UI what to do from there.
+    assert!(err.is::<nok::service::publish::AddedByHand>(), "{err:#}");
+    let err = err.to_string();
     assert!(
         err.contains("приказ.pdf") && err.contains("docs/a.txt"),
         "{err}"
     );
-    assert!(err.contains("--force"), "{err}");
     assert_eq!(
         std::fs::read(site.join("index.html")).unwrap(),
         index_before
@@ -505,6 +506,21 @@ fn nok_publish_from_the_command_line() {
     let out = nok(&["--db", db, "publish", "--cycle", &cycle, "--out", "site"]);
     assert!(out.status.success());
     assert!(f.dir.path().join("site/accessible/index.html").is_file());
+    // A file a person added: refused with the file named and --force offered; with --force it
+    // stays at its place.
+    std::fs::write(f.dir.path().join("site/приказ.pdf"), b"%PDF").unwrap();
+    let out = nok(&["--db", db, "publish", "--cycle", &cycle, "--out", "site"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("приказ.pdf") && err.contains("добавьте --force"),
+        "{err}"
+    );
+    let out = nok(&[
+        "--db", db, "publish", "--cycle", &cycle, "--out", "site", "--force",
+    ]);
+    assert!(out.status.success());
+    assert!(f.dir.path().join("site/приказ.pdf").is_file());
 
     let out = nok(&["--db", db, "publish", "--cycle", "99999"]);
     assert_eq!(out.status.code(), Some(1));

@@ -54,6 +54,20 @@ fn publishing_a_cycle_from_the_ui_writes_the_site_and_says_where() {
     assert!(site.join("index.html").is_file());
     assert!(site.join("accessible").join("index.html").is_file());
     assert!(lines[0].contains(&site.display().to_string()), "{lines:?}");
+
+    // A page a person added to the site: publishing again from the UI changes nothing, names the
+    // file and says what to do from here (the UI has no --force to add).
+    std::fs::write(site.join("contacts.html"), "<p>наш адрес</p>").unwrap();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    wait(&mut app);
+    let (ok, lines) = exchange(&app).result().cloned().expect("a result");
+    let said = lines.join("\n");
+    assert!(!ok, "{said}");
+    assert!(said.contains("contacts.html"), "{said}");
+    assert!(said.contains("nok publish --cycle"), "{said}");
+    assert!(!said.contains("добавьте --force"), "{said}");
+    assert!(site.join("contacts.html").is_file());
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Context;
-use crate::service::publish::{Progress, publish_keeping};
+use crate::service::publish::{AddedByHand, Progress, publish_keeping};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -60,7 +60,13 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let dir = result?;
+    let dir = result.map_err(|e| match e.downcast_ref::<AddedByHand>() {
+        Some(added) => anyhow::anyhow!(
+            "{added}. Чтобы опубликовать заново и сохранить эти файлы на их местах, добавьте \
+             --force; или уберите их из папки"
+        ),
+        None => e,
+    })?;
     let mut out = super::out::stdout();
     writeln!(
         out,

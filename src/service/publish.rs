@@ -38,6 +38,19 @@ pub struct Progress {
 /// The message of a publication stopped by its cancel flag.
 pub const CANCELLED: &str = "публикация отменена; папка публикации не изменена";
 
+/// An earlier publication in the target folder holds files a person added: nothing is published
+/// over it. The CLI tells how to keep them (`--force`), the UI how to do that from there.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "в папке публикации {dir} есть файлы, которые nok не записывал (добавлены вручную):\n{names}\n\
+     Публикация не изменена"
+)]
+pub struct AddedByHand {
+    pub dir: String,
+    /// The files, one per line (the first ten, then how many more).
+    pub names: String,
+}
+
 /// Publishes cycle `cycle_id` into `out_dir` (default [`default_dir`]) with plan statuses as on
 /// `today`, the date the data is taken. Calls `on_progress` after each organization; checks
 /// `cancel` between organizations. Returns the folder written.
@@ -386,12 +399,11 @@ impl Staging {
                 if added.len() > SHOWN {
                     names.push_str(&format!("\n  … и еще {}", added.len() - SHOWN));
                 }
-                bail!(
-                    "в папке публикации {} есть файлы, которые nok не записывал (добавлены вручную):\n{names}\n\
-                     Публикация не изменена. Чтобы опубликовать заново и сохранить эти файлы на их местах, \
-                     добавьте --force; или уберите их из папки",
-                    target.display()
-                );
+                return Err(AddedByHand {
+                    dir: target.display().to_string(),
+                    names,
+                }
+                .into());
             }
         }
         let parent = match target.parent() {

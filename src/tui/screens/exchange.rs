@@ -397,6 +397,17 @@ impl ExchangeScreen {
                     &mut |p| report.set(p.done, p.total),
                     cancel,
                 )
+                .map_err(|e| {
+                    match e.downcast_ref::<crate::service::publish::AddedByHand>() {
+                        Some(added) => anyhow::anyhow!(
+                            "{added}. Уберите их из папки и опубликуйте снова, или опубликуйте \
+                             из командной строки, сохранив их на их местах: nok publish --cycle \
+                             {id} --out {} --force",
+                            out.display()
+                        ),
+                        None => e,
+                    }
+                })
             },
         );
         self.stage = Stage::Publishing(job);
