@@ -575,3 +575,27 @@ fn nothing_but_a_regular_file_is_replaced_and_only_when_asked() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_package_is_never_written_over_a_file_named_as_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path());
+    let file = dir.path().join("пакеты");
+    std::fs::write(&file, "мое").unwrap();
+    let out = run(
+        &db,
+        dir.path(),
+        &[
+            "export",
+            "busgov",
+            "--cycle",
+            "1",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("не папка") && err.contains("--out"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "мое");
+}

@@ -777,6 +777,16 @@ pub fn export(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Outcome> {
+    // Packages go into a folder: a file (or anything else) of that name is not one.
+    if let Ok(meta) = std::fs::metadata(&opts.out_dir)
+        && !meta.is_dir()
+    {
+        bail!(
+            "{} — не папка: пакеты выгрузки пишутся в папку; укажите папку (--out ПАПКА), \
+             существующую или новую",
+            opts.out_dir.display()
+        );
+    }
     let head = export_data::cycle_head(conn, opts.cycle_id)?.with_context(|| {
         format!(
             "цикл {} не найден; список циклов: nok cycles",
