@@ -1008,7 +1008,7 @@ fn run(
     if any_change {
         store::import::mark_stale(conn, cycle.id)?;
         p.notes.push(format!(
-            "баллы цикла {} будут пересчитаны: nok score --cycle {}",
+            "баллы цикла {} устарели: в интерфейсе они пересчитываются сами, в командной строке — nok score --cycle {}",
             cycle.id, cycle.id
         ));
     }

@@ -350,7 +350,7 @@ pub(super) fn run(
     }
     if any_change {
         preview.notes.push(format!(
-            "баллы цикла {cycle_id} будут пересчитаны: nok score --cycle {cycle_id}"
+            "баллы цикла {cycle_id} устарели: в интерфейсе они пересчитываются сами, в командной строке — nok score --cycle {cycle_id}"
         ));
     }
     progress(Progress::Checking { done: total, total });
