@@ -180,7 +180,7 @@ pub const BUSY_RU: &str = "база занята: в нее сейчас пиш�
 
 /// SQLite's errors in Russian: «database is locked» (another writer held the database past the
 /// wait) as [`BUSY_RU`], others as [`store::explain`] words them.
-fn sqlite_ru(e: anyhow::Error) -> anyhow::Error {
+pub(super) fn sqlite_ru(e: anyhow::Error) -> anyhow::Error {
     use rusqlite::ErrorCode as C;
     let busy = |r: &rusqlite::Error| {
         matches!(
@@ -288,14 +288,23 @@ fn apply_in_one_transaction(
     // once with «database is locked» when another session committed in between (SQLite cannot
     // wait for a newer snapshot); BEGIN IMMEDIATE waits its turn within the busy timeout.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut preview = run(&tx, sheet, kind, options, today, true, progress)?;
+    let preview = run(&tx, sheet, kind, options, today, true, progress)?;
+    finish(tx, preview, skip_rejected)
+}
+
+/// Ends an import's write transaction: with rejected rows and no `skip_rejected` nothing is
+/// written (the error names every row); with changes, one bulk audit entry says what the import
+/// did and the transaction is committed; without changes it is rolled back.
+pub(super) fn finish(
+    tx: rusqlite::Transaction<'_>,
+    mut preview: Preview,
+    skip_rejected: bool,
+) -> anyhow::Result<Preview> {
     if !preview.rejected.is_empty() && !skip_rejected {
         tx.rollback()?;
         return Err(rejected_error(&preview));
     }
     if preview.has_changes() {
-        let user = session::os_user();
-        let at = session::now_stamp();
         let note = format!(
             "импорт ({}) из {}: добавлено {}, изменено {}, без изменений {}, отклонено {}",
             preview.kind,
@@ -308,8 +317,8 @@ fn apply_in_one_transaction(
         audit::record(
             &tx,
             &Entry {
-                at: &at,
-                os_user: &user,
+                at: &session::now_stamp(),
+                os_user: &session::os_user(),
                 action: Action::Bulk,
                 entity: "import",
                 entity_id: None,

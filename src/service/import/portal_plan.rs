@@ -26,8 +26,7 @@ use crate::exchange::busgov::portal_plan::{
     self, Execution, Found, PortalPlan, execution, execution_of, fio, split_fio,
 };
 use crate::service::methodology::Methods;
-use crate::service::session;
-use crate::store::audit::{self, Action, Entry};
+use crate::store::audit::Action;
 use crate::store::bulk::BulkWriter;
 use crate::store::edit::Author;
 use crate::store::plan_header::{self, Act, Header};
@@ -88,10 +87,13 @@ pub fn dry_run(
     methods: &Methods,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
-    let tx = conn.transaction()?;
-    let preview = run(&tx, src, cycle_id, methods, false, progress)?;
-    tx.rollback()?;
-    Ok(preview)
+    let mut go = || -> anyhow::Result<Preview> {
+        let tx = conn.transaction()?;
+        let preview = run(&tx, src, cycle_id, methods, false, progress)?;
+        tx.rollback()?;
+        Ok(preview)
+    };
+    go().map_err(super::sqlite_ru)
 }
 
 /// Imports the documents in one transaction; with a rejected document or row nothing is
@@ -104,42 +106,12 @@ pub fn apply(
     skip_rejected: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut preview = run(&tx, src, cycle_id, methods, true, progress)?;
-    if !preview.rejected.is_empty() && !skip_rejected {
-        tx.rollback()?;
-        return Err(super::rejected_error(&preview));
-    }
-    if preview.has_changes() {
-        let note = format!(
-            "импорт ({}) из {}: добавлено {}, изменено {}, без изменений {}, отклонено {}",
-            preview.kind,
-            preview.source,
-            preview.added.len(),
-            preview.changed.len(),
-            preview.unchanged,
-            preview.rejected.len()
-        );
-        audit::record(
-            &tx,
-            &Entry {
-                at: &session::now_stamp(),
-                os_user: &session::os_user(),
-                action: Action::Bulk,
-                entity: "import",
-                entity_id: None,
-                field: None,
-                old_value: None,
-                new_value: None,
-                note: &note,
-            },
-        )?;
-        tx.commit()?;
-        preview.applied = true;
-    } else {
-        tx.rollback()?;
-    }
-    Ok(preview)
+    let mut go = || -> anyhow::Result<Preview> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let preview = run(&tx, src, cycle_id, methods, true, progress)?;
+        super::finish(tx, preview, skip_rejected)
+    };
+    go().map_err(super::sqlite_ru)
 }
 
 /// Text for comparing: words separated by one space, lowercase, no final dot.
