@@ -1,7 +1,7 @@
 //! The scoring method (методика расчета) as data: criteria, indicators, formulas, checklists,
 //! sector profiles with their weights, the rounding rule and the method's status. This module is
 //! the model: the types and the pure questions asked of them (which profile, indicators and weights
-//! a sector has). Reading and checking a method file is in [`load`]
+//! a sector has). Reading and checking a method file is in `load.rs`
 //! ([`Methodology::from_toml`]); a version comes from a TOML file under `data/methodology/`, and
 //! nothing of the method is hard-coded in Rust.
 
