@@ -666,3 +666,95 @@ fn a_sector_list_is_data_that_forms_and_the_plan_draft_follow() {
         ["Отсутствует: пункт Б списка сферы (показатель 2.1)"]
     );
 }
+
+/// 3.1 and 3.2 as an operator prints them in its reports, the same text for culture, social
+/// services, health and education (https://github.com/ruban-mn/model_test, pages «Для организаций
+/// культуры», «Для социальных организаций», «Для медицинских организаций …», «Для образовательных
+/// организаций»). Not the official wording of a sector's order, which was not found
+/// (docs/METHODOLOGY.md, «Sector lists»); copied here from the source, not from the method file.
+const OPERATOR_3_1: &str = "наличие оборудованных входных групп пандусами (подъемными платформами); \
+    наличие выделенных стоянок для автотранспортных средств инвалидов; наличие адаптированных \
+    лифтов, поручней, расширенных дверных проемов; наличие сменных кресел-колясок; наличие \
+    специально оборудованных санитарно-гигиенических помещений в учреждения социальной сферы";
+const OPERATOR_3_2: &str = "дублирование для инвалидов по слуху и зрению звуковой и зрительной \
+    информации; дублирование надписей, знаков и иной текстовой и графической информации знаками, \
+    выполненными рельефно-точечным шрифтом Брайля; возможность предоставления инвалидам по слуху \
+    (слуху и зрению) услуг сурдопереводчика (тифлосурдопереводчика); наличие альтернативной версии \
+    официального сайта учреждения социальной сферы в сети «Интернет» для инвалидов по зрению; \
+    помощь, оказываемая работниками учреждения социальной сферы, прошедшими необходимое обучение \
+    (инструктирование) по сопровождению инвалидов в помещениях учреждения социальной сферы и на \
+    прилегающей территории; наличие возможности предоставления услуги в дистанционном режиме или \
+    на дому";
+
+/// Each item of `source` (split at «; ») and the item at the same place of `indicator`'s checklist
+/// for `sector` name the same thing: the stem written here for that place is in both.
+fn same_items(m: &Methodology, sector: Sector, indicator: &str, source: &str, stems: &[&str]) {
+    let source: Vec<&str> = source.split("; ").collect();
+    let def = m.indicator(sector, indicator).unwrap();
+    let names: Vec<&str> = def.checklist.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names.len(),
+        source.len(),
+        "{sector:?} {indicator}: {names:?}"
+    );
+    assert_eq!(stems.len(), source.len());
+    for ((name, item), stem) in names.iter().zip(&source).zip(stems) {
+        assert!(
+            item.contains(stem) && name.contains(stem),
+            "{sector:?} {indicator}: «{name}» is not «{item}» (stem «{stem}»)"
+        );
+    }
+}
+
+#[test]
+fn every_sectors_3_1_and_3_2_are_an_operators_published_lists_item_by_item() {
+    let m = shipped();
+    for sector in Sector::ALL {
+        same_items(
+            &m,
+            sector,
+            "3.1",
+            OPERATOR_3_1,
+            &["пандус", "стоян", "лифт", "коляс", "санитарно-гигиенич"],
+        );
+        same_items(
+            &m,
+            sector,
+            "3.2",
+            OPERATOR_3_2,
+            &[
+                "звуковой и зрительной",
+                "Брайля",
+                "сурдопереводчика",
+                "верси",
+                "сопровожд",
+                "дистанционном режиме или на дому",
+            ],
+        );
+    }
+}
+
+/// Education 2.1 as a school lists the conditions it was assessed on
+/// (https://stdvorets.buryatschool.ru/?section_id=126; the stored excerpt ends at the fifth item).
+#[test]
+fn education_2_1_starts_with_the_conditions_a_school_lists() {
+    let school = "наличие зоны отдыха (ожидания); наличие и понятность навигации внутри \
+        образовательной организации; наличие и доступность питьевой воды; наличие и доступность \
+        санитарно-гигиенических помещений";
+    let m = shipped();
+    let def = m.indicator(Sector::Education, "2.1").unwrap();
+    let stems = [
+        "отдыха (ожидания)",
+        "навигации",
+        "питьевой воды",
+        "санитарно-гигиенич",
+    ];
+    assert!(def.checklist.len() >= stems.len());
+    for ((item, c), stem) in school.split("; ").zip(&def.checklist).zip(stems) {
+        assert!(
+            item.contains(stem) && c.name.contains(stem),
+            "«{}» is not «{item}»",
+            c.name
+        );
+    }
+}

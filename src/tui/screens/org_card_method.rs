@@ -107,6 +107,14 @@ mod tests {
             line.contains("критерии рассчитываются по округленным показателям"),
             "{line}"
         );
+        // What was checked about the act, in place of «не проверены по официальному тексту».
+        assert!(
+            line.contains(
+                "(номер и дата приказа сверены по ссылкам на него; день вступления в силу"
+            ),
+            "{line}"
+        );
+        assert!(!line.contains("не проверены"), "{line}");
     }
 
     #[test]
