@@ -17,3 +17,4 @@ pub mod session;
 pub mod spot_check;
 pub mod survey;
 pub mod table;
+pub mod write;

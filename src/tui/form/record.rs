@@ -11,13 +11,12 @@ use ratatui::text::{Line, Span};
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
-use super::undo::{Change, UndoStep, save_row};
+use super::undo::{UndoStep, save_row};
 use super::{Field, Form, FormScreen, conflict_notice, route};
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
-use crate::store::edit::{self, Author, EditError, FieldEdit, Table};
-use crate::store::{edit_create, iso};
+use crate::service::write::{self, EditError, FieldEdit, Table};
+use crate::store::{edit, iso};
 use crate::tui::app::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
@@ -377,24 +376,14 @@ impl RecordForm {
         values: Vec<Value>,
         what: &str,
     ) -> Result<Outcome, EditError> {
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let mut row: Vec<(&'static str, Value)> =
             self.cols.iter().map(|c| c.column).zip(values).collect();
         row.extend(self.rules.fixed(&self.form));
-        let id = edit_create::create(conn, self.table, &row, who, &format!("добавлено: {what}"))?;
+        let change = write::create(conn, self.table, &row, &format!("добавлено: {what}"))?;
         Ok(Outcome::Saved {
             message: format!("добавлено: {what}; u — отменить"),
             undo: Some(UndoStep {
-                change: Change::Created {
-                    table: self.table,
-                    id,
-                    version: 1,
-                },
+                change,
                 label: format!("добавление: {what}"),
             }),
         })
@@ -402,7 +391,7 @@ impl RecordForm {
 
     /// After a refused save: shows what the other session changed, takes its values into the
     /// fields left alone here, and makes the next save knowingly over them.
-    fn take_conflict(&mut self, c: edit::Conflict, today: NaiveDate) {
+    fn take_conflict(&mut self, c: write::Conflict, today: NaiveDate) {
         let Target::Stored { version, base, .. } = &mut self.target else {
             return;
         };

@@ -12,13 +12,12 @@ use ratatui::text::{Line, Span};
 use crate::domain::scoring::Inputs;
 use crate::domain::text::printable;
 use crate::service::edit::{Proposal, SHARE_THRESHOLD, draft};
-use crate::service::session::{now_stamp, os_user};
+use crate::service::write::{self, Change, NewRow};
 use crate::store::card::CardCycle;
-use crate::store::edit::Author;
-use crate::store::edit_draft::{self, NewRow};
+use crate::store::edit_draft;
 use crate::store::edit_inputs;
 use crate::tui::app::Action;
-use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::undo::UndoStep;
 use crate::tui::form::{Field, Form, FormScreen, route};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
@@ -157,28 +156,25 @@ impl DraftForm {
                 }
             })
             .collect();
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let label = format!("проект плана «{}», {} год", self.org, self.year);
-        match edit_draft::accept(conn, self.cycle, self.org_id, &rows, who, &label) {
-            Ok(made) => Outcome::Saved {
-                message: format!(
-                    "добавлено строк плана: {} ({}); u — отменить",
-                    made.len(),
-                    made.iter()
-                        .map(|m| m.2.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                undo: Some(UndoStep {
-                    change: Change::Drafted(made),
-                    label,
-                }),
-            },
+        match write::accept_draft(conn, self.cycle, self.org_id, &rows, &label) {
+            Ok(change) => {
+                let made = match &change {
+                    Change::Drafted(made) => made.as_slice(),
+                    _ => &[],
+                };
+                Outcome::Saved {
+                    message: format!(
+                        "добавлено строк плана: {} ({}); u — отменить",
+                        made.len(),
+                        made.iter()
+                            .map(|m| m.2.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    undo: Some(UndoStep { change, label }),
+                }
+            }
             Err(e) => {
                 self.form.save_failed(&e);
                 Outcome::Done

@@ -17,12 +17,11 @@ use crate::domain::rating::Standing;
 use crate::domain::scoring::{InputProblem, Inputs, ScoreCard, score};
 use crate::domain::sector::Sector;
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
+use crate::service::write::{self, EditError, InputEdit};
 use crate::store::card::CardCycle;
-use crate::store::edit::{Author, EditError};
-use crate::store::edit_inputs::{self, InputEdit};
+use crate::store::edit_inputs;
 use crate::tui::app::Action;
-use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::undo::UndoStep;
 use crate::tui::form::{Field, Form, FormScreen, Kind, format_number, route, ru_stamp};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 use crate::tui::views::dec;
@@ -247,12 +246,6 @@ impl InputsForm {
             ));
             return Outcome::Done;
         }
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let mut label = format!("исходные данные «{}», {} год", self.org, self.year);
         if !from_survey.is_empty() {
             label.push_str(&format!(
@@ -260,33 +253,24 @@ impl InputsForm {
                 from_survey.join(", ")
             ));
         }
-        match edit_inputs::save(
+        let n = edits.len();
+        match write::save_inputs(
             conn,
             self.membership,
             self.cycle,
             self.version,
-            &edits,
-            who,
+            edits,
             &label,
         ) {
-            Ok(v) if v == self.version => Outcome::Saved {
+            Ok(None) => Outcome::Saved {
                 undo: None,
                 message: format!("{label}: изменений нет"),
             },
-            Ok(version) => Outcome::Saved {
+            Ok(Some(change)) => Outcome::Saved {
                 message: format!(
-                    "сохранено: {label} — полей: {}; баллы цикла пересчитываются; u — отменить",
-                    edits.len()
+                    "сохранено: {label} — полей: {n}; баллы цикла пересчитываются; u — отменить"
                 ),
-                undo: Some(UndoStep {
-                    change: Change::Inputs {
-                        membership: self.membership,
-                        cycle: self.cycle,
-                        version,
-                        values: edits,
-                    },
-                    label,
-                }),
+                undo: Some(UndoStep { change, label }),
             },
             Err(EditError::Conflict(c)) => {
                 let shown = |v: &Value| match v {

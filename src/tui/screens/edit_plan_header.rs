@@ -12,9 +12,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
-use crate::store::edit::{Author, EditError};
+use crate::service::write::{self, EditError};
 use crate::store::plan_header::{self, Act, Header, Stored};
 use crate::tui::app::Action;
 use crate::tui::form::{Field, Form, FormScreen, conflict_notice, route};
@@ -173,18 +172,13 @@ impl PlanHeaderForm {
             return Outcome::Done;
         };
         let new = self.header();
-        let (user, at) = (os_user(), now_stamp());
         let note = format!("заголовок плана «{}», {} год", self.org, self.year);
-        let saved = plan_header::save(
+        let saved = write::save_plan_header(
             conn,
             self.cycle,
             self.org_id,
             self.stored.version,
             &new,
-            Author {
-                os_user: &user,
-                at: &at,
-            },
             &note,
         );
         match saved {

@@ -9,11 +9,10 @@ use ratatui::text::{Line, Span};
 use rusqlite::types::Value;
 
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
-use crate::store::edit::{Author, EditError};
-use crate::store::edit_targets::{self, ActualEdit, TargetRow};
+use crate::service::write::{self, ActualEdit, Change, EditError};
+use crate::store::edit_targets::{self, TargetRow};
 use crate::tui::app::Action;
-use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::undo::UndoStep;
 use crate::tui::form::{Field, Form, FormScreen, format_number, route, ru_stamp};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
@@ -93,27 +92,21 @@ impl TargetsForm {
             })
             .filter(|e| e.old != e.new)
             .collect();
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let label = format!("целевые показатели плана «{}»", self.plan);
-        match edit_targets::save(conn, &edits, who, &label) {
-            Ok(done) if done.is_empty() => Outcome::Saved {
+        match write::save_targets(conn, &edits, &label) {
+            Ok(None) => Outcome::Saved {
                 undo: None,
                 message: format!("{label}: изменений нет"),
             },
-            Ok(done) => Outcome::Saved {
+            Ok(Some(change)) => Outcome::Saved {
                 message: format!(
                     "сохранено: {label} — значений: {}; u — отменить",
-                    done.len()
+                    match &change {
+                        Change::Targets(done) => done.len(),
+                        _ => 0,
+                    }
                 ),
-                undo: Some(UndoStep {
-                    change: Change::Targets(done),
-                    label,
-                }),
+                undo: Some(UndoStep { change, label }),
             },
             Err(EditError::Conflict(c)) => {
                 let mut changes = Vec::new();
