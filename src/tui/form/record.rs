@@ -5,20 +5,18 @@
 //! session's change field by field when it was refused.
 
 use chrono::NaiveDate;
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use super::undo::{UndoStep, save_row};
-use super::{Field, Form, FormScreen, conflict_notice, route};
+use super::{Field, Form, FormHost, FormSpec, conflict_notice};
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::service::write::{self, EditError, FieldEdit, Table};
 use crate::store::{edit, iso};
-use crate::tui::app::Action;
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::tui::screen::{Ctx, Outcome};
 
 /// How a column is typed in the form.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,9 +178,12 @@ enum Target {
     New,
 }
 
-/// A form over one row of `table`.
+/// The form over one row of a table, as shown: the host around a [`RecordSpec`].
+pub type RecordForm = FormHost<RecordSpec>;
+
+/// A form over one row of `table`: its columns, the row it edits and its rules.
 #[derive(Debug)]
-pub struct RecordForm {
+pub struct RecordSpec {
     table: Table,
     cols: Vec<Col>,
     target: Target,
@@ -192,7 +193,7 @@ pub struct RecordForm {
     pub form: Form,
 }
 
-impl RecordForm {
+impl FormHost<RecordSpec> {
     /// A form for a new record, its fields holding `initial` values (by column; the rest empty).
     pub fn new_record(
         table: Table,
@@ -203,6 +204,41 @@ impl RecordForm {
         header: Vec<(String, String)>,
         today: NaiveDate,
     ) -> RecordForm {
+        FormHost::new(RecordSpec::new_record(
+            table, title, cols, initial, rules, header, today,
+        ))
+    }
+
+    /// A form over stored row `id` of `table`; `None` when there is no such row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn stored(
+        conn: &Connection,
+        table: Table,
+        id: i64,
+        title: &str,
+        cols: Vec<Col>,
+        rules: Box<dyn Rules>,
+        header: Vec<(String, String)>,
+        today: NaiveDate,
+    ) -> Result<Option<RecordForm>, EditError> {
+        Ok(
+            RecordSpec::stored(conn, table, id, title, cols, rules, header, today)?
+                .map(FormHost::new),
+        )
+    }
+}
+
+impl RecordSpec {
+    /// A form for a new record, its fields holding `initial` values (by column; the rest empty).
+    pub fn new_record(
+        table: Table,
+        title: &str,
+        cols: Vec<Col>,
+        initial: &[(&'static str, Value)],
+        rules: Box<dyn Rules>,
+        header: Vec<(String, String)>,
+        today: NaiveDate,
+    ) -> RecordSpec {
         let values: Vec<Value> = cols
             .iter()
             .map(|c| {
@@ -212,7 +248,7 @@ impl RecordForm {
                     .map_or(Value::Null, |(_, v)| v.clone())
             })
             .collect();
-        RecordForm::build(
+        RecordSpec::build(
             table,
             title,
             cols,
@@ -235,7 +271,7 @@ impl RecordForm {
         rules: Box<dyn Rules>,
         header: Vec<(String, String)>,
         today: NaiveDate,
-    ) -> Result<Option<RecordForm>, EditError> {
+    ) -> Result<Option<RecordSpec>, EditError> {
         let columns: Vec<&'static str> = cols.iter().map(|c| c.column).collect();
         let Some((base, version)) = edit::read(conn, table, id, &columns)? else {
             return Ok(None);
@@ -245,7 +281,7 @@ impl RecordForm {
             version,
             base: base.clone(),
         };
-        Ok(Some(RecordForm::build(
+        Ok(Some(RecordSpec::build(
             table, title, cols, target, base, rules, header, today,
         )))
     }
@@ -260,9 +296,9 @@ impl RecordForm {
         rules: Box<dyn Rules>,
         header: Vec<(String, String)>,
         today: NaiveDate,
-    ) -> RecordForm {
+    ) -> RecordSpec {
         let fields = cols.iter().zip(&values).map(|(c, v)| c.field(v)).collect();
-        let mut f = RecordForm {
+        let mut f = RecordSpec {
             table,
             cols,
             target,
@@ -422,9 +458,17 @@ impl RecordForm {
     }
 }
 
-impl FormScreen for RecordForm {
+impl FormSpec for RecordSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        self.form.title.clone()
     }
 
     fn recheck(&mut self, today: NaiveDate) {
@@ -434,30 +478,11 @@ impl FormScreen for RecordForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for RecordForm {
-    fn retry_save(&self) -> bool {
-        self.form.busy
-    }
-
-    fn title(&self) -> String {
-        self.form.title.clone()
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
         let w = area.width.min(110).saturating_sub(20) as usize;
-        let header = self
-            .header
+        self.header
             .iter()
             .map(|(k, v)| {
                 Line::from(vec![
@@ -465,8 +490,7 @@ impl Screen for RecordForm {
                     Span::raw(cut(&printable(v).replace('\n', " "), w.max(20))),
                 ])
             })
-            .collect();
-        self.form.draw(frame, area, t, header, Vec::new());
+            .collect()
     }
 
     fn status(&self) -> String {
@@ -482,13 +506,5 @@ impl Screen for RecordForm {
                 format!(" форма: {title} · версия записи {version}")
             }
         }
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

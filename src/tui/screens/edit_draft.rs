@@ -5,7 +5,6 @@
 //! (audited; `u` takes them back while nobody has changed them).
 
 use chrono::NaiveDate;
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
@@ -16,19 +15,21 @@ use crate::service::write::{self, Change, NewRow};
 use crate::store::card::CardCycle;
 use crate::store::edit_draft;
 use crate::store::edit_inputs;
-use crate::tui::app::Action;
 use crate::tui::form::undo::UndoStep;
-use crate::tui::form::{Field, Form, FormScreen, route};
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::tui::form::{Field, Form, FormHost, FormSpec};
+use crate::tui::screen::{Ctx, Outcome};
 
 const DATE: usize = 0;
 const RESPONSIBLE: usize = 1;
 /// Fields before the proposals; each proposal has two (include it, its measure).
 const FIRST: usize = 2;
 
+/// The form as shown: the host around its spec.
+pub type DraftForm = FormHost<DraftSpec>;
+
 /// The draft of one organization's plan for one cycle.
 #[derive(Debug)]
-pub struct DraftForm {
+pub struct DraftSpec {
     cycle: i64,
     org_id: i64,
     org: String,
@@ -63,12 +64,12 @@ pub fn open(cx: &Ctx, org_id: i64, org: &str, c: &CardCycle) -> Outcome {
             c.year, SHARE_THRESHOLD
         ));
     }
-    Outcome::Open(Box::new(DraftForm::new(
+    Outcome::Open(Box::new(FormHost::new(DraftSpec::new(
         c.cycle_id, org_id, org, c.year, proposals, cx.today,
-    )))
+    ))))
 }
 
-impl DraftForm {
+impl DraftSpec {
     pub fn new(
         cycle: i64,
         org_id: i64,
@@ -76,7 +77,7 @@ impl DraftForm {
         year: i32,
         proposals: Vec<Proposal>,
         today: NaiveDate,
-    ) -> DraftForm {
+    ) -> DraftSpec {
         let mut fields = vec![
             Field::date("Плановый срок (для всех)", None),
             Field::text("Ответственный (фамилия)", 100, ""),
@@ -88,7 +89,7 @@ impl DraftForm {
             ));
             fields.push(Field::text("    мера", 1000, &p.measure));
         }
-        let mut f = DraftForm {
+        let mut f = DraftSpec {
             cycle,
             org_id,
             org: org.to_string(),
@@ -183,9 +184,17 @@ impl DraftForm {
     }
 }
 
-impl FormScreen for DraftForm {
+impl FormSpec for DraftSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        "Проект плана".to_string()
     }
 
     fn recheck(&mut self, today: NaiveDate) {
@@ -195,28 +204,10 @@ impl FormScreen for DraftForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for DraftForm {
-    fn retry_save(&self) -> bool {
-        self.form.busy
-    }
-
-    fn title(&self) -> String {
-        "Проект плана".to_string()
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
-        let header = vec![Line::from(vec![
+        vec![Line::from(vec![
             Span::styled(printable(&self.org).into_owned(), t.title()),
             Span::styled(
                 format!(
@@ -226,7 +217,11 @@ impl Screen for DraftForm {
                 ),
                 t.dim(),
             ),
-        ])];
+        ])]
+    }
+
+    fn footer(&self, cx: &Ctx) -> Vec<Line<'static>> {
+        let t = &cx.theme;
         let accepted = self.accepted();
         let mut by: Vec<(String, usize)> = Vec::new();
         for (i, _) in &accepted {
@@ -260,7 +255,7 @@ impl Screen for DraftForm {
             ),
             t.header(),
         ));
-        self.form.draw(frame, area, t, header, footer);
+        footer
     }
 
     fn status(&self) -> String {
@@ -269,13 +264,5 @@ impl Screen for DraftForm {
             self.form.focus + 1,
             self.form.fields.len()
         )
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use rusqlite::types::Value;
@@ -20,15 +19,17 @@ use crate::domain::text::printable;
 use crate::service::write::{self, EditError, InputEdit};
 use crate::store::card::CardCycle;
 use crate::store::edit_inputs;
-use crate::tui::app::Action;
 use crate::tui::form::undo::UndoStep;
-use crate::tui::form::{Field, Form, FormScreen, Kind, format_number, route, ru_stamp};
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::tui::form::{Field, Form, FormHost, FormSpec, Kind, format_number, ru_stamp};
+use crate::tui::screen::{Ctx, Outcome};
 use crate::tui::views::dec;
+
+/// The form as shown: the host around its spec.
+pub type InputsForm = FormHost<InputsSpec>;
 
 /// The inputs form of one organization in one cycle.
 #[derive(Debug)]
-pub struct InputsForm {
+pub struct InputsSpec {
     membership: i64,
     cycle: i64,
     year: i32,
@@ -105,25 +106,25 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     };
     match edit_inputs::read(conn, c.membership_id) {
         Ok(Some((base, version))) => {
-            let mut form = InputsForm::new(method, org, c, base, version);
+            let mut form = InputsSpec::new(method, org, c, base, version);
             form.standing = Standings::read(conn, c, method.rounding.digits).ok();
             form.survey =
                 crate::store::survey::survey_keys(conn, c.membership_id).unwrap_or_default();
-            Outcome::Open(Box::new(form))
+            Outcome::Open(Box::new(FormHost::new(form)))
         }
         Ok(None) => Outcome::Message("организация больше не входит в цикл".to_string()),
         Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
     }
 }
 
-impl InputsForm {
+impl InputsSpec {
     pub fn new(
         method: &'static Methodology,
         org: &str,
         c: &CardCycle,
         base: BTreeMap<String, f64>,
         version: i64,
-    ) -> InputsForm {
+    ) -> InputsSpec {
         let mut fields = Vec::new();
         let mut keys = Vec::new();
         let mut names = Vec::new();
@@ -147,7 +148,7 @@ impl InputsForm {
                 names.push(format!("пункт «{}»: есть (Пробел) или нет", item.name));
             }
         }
-        let mut f = InputsForm {
+        let mut f = InputsSpec {
             membership: c.membership_id,
             cycle: c.cycle_id,
             year: c.year,
@@ -405,9 +406,17 @@ impl InputsForm {
     }
 }
 
-impl FormScreen for InputsForm {
+impl FormSpec for InputsSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        format!("Исходные данные {}", self.year)
     }
 
     fn recheck(&mut self, _today: chrono::NaiveDate) {
@@ -417,28 +426,10 @@ impl FormScreen for InputsForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for InputsForm {
-    fn retry_save(&self) -> bool {
-        self.form.busy
-    }
-
-    fn title(&self) -> String {
-        format!("Исходные данные {}", self.year)
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
-        let header = vec![Line::from(vec![
+        vec![Line::from(vec![
             Span::styled(printable(&self.org).into_owned(), t.title()),
             Span::styled(
                 format!(
@@ -448,8 +439,11 @@ impl Screen for InputsForm {
                 ),
                 t.dim(),
             ),
-        ])];
-        self.form.draw(frame, area, t, header, self.footer(cx));
+        ])]
+    }
+
+    fn footer(&self, cx: &Ctx) -> Vec<Line<'static>> {
+        self.footer(cx)
     }
 
     fn status(&self) -> String {
@@ -459,13 +453,5 @@ impl Screen for InputsForm {
             self.form.fields.len(),
             self.version
         )
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }
