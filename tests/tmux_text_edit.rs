@@ -104,7 +104,7 @@ fn one_word_in_the_middle_of_a_long_measure_is_corrected_in_tmux() {
     t.keys(&["/", &inn]);
     t.wait_for("the search", |s| s.contains(&format!("Поиск: {inn}")));
     t.keys(&["Enter", "Enter"]);
-    t.wait_for("the card", |s| s.contains("план и недостатки"));
+    t.wait_for("the card", |s| s.contains(" карточка · цикл"));
     t.keys(&["Enter"]);
     t.wait_for("the plan lists", |s| s.contains("Заголовок плана"));
     t.keys(&["e"]);

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod first_start;
 pub mod form;
+pub mod forms;
 pub mod job;
 pub mod keymap;
 pub mod screen;

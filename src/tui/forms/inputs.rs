@@ -98,7 +98,8 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
-    let Some(method) = super::org_card::methods().and_then(|m| m.get(&c.methodology)) else {
+    let Some(method) = crate::tui::screens::org_card::methods().and_then(|m| m.get(&c.methodology))
+    else {
         return Outcome::Message(format!(
             "методика «{}» цикла не найдена; исходные данные изменить нельзя",
             c.methodology
