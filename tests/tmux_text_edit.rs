@@ -2,7 +2,8 @@
 //! on a demo database, the plan row's content form opened from the organization's plan, the
 //! cursor taken to the start of the text (Home), moved word by word (Alt+f) to the word, the word
 //! deleted forward (Delete) and the new one typed, saved with Ctrl-S. The saved text and its audit
-//! row are then read by plain SQL and compared with the text changed by hand in the test.
+//! row are then read by plain SQL and compared with the text changed by hand in the test. Then
+//! two lines are pasted from the terminal (bracketed paste) at the end of the row's shortcoming.
 
 mod tmux_support;
 
@@ -172,4 +173,65 @@ fn one_word_in_the_middle_of_a_long_measure_is_corrected_in_tmux() {
         .unwrap();
     assert_eq!(fields, 0);
     assert_eq!(version, versions[&id] + 1, "the version went up by one");
+
+    // The same row again: two lines pasted at the end of its shortcoming (a multiline field)
+    // arrive as text with the line break kept, not as keys.
+    let old: String = conn
+        .query_row(
+            "SELECT shortcoming FROM plan_row WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    t.keys(&["e"]);
+    t.wait_for("the form again", |s| s.contains("▶ Номер"));
+    t.keys(&["Tab", "Tab"]);
+    t.wait_for("the shortcoming", |s| s.contains("▶ Недостаток"));
+    t.run(&["set-buffer", "-b", "nokpaste", " пандус qjk\nвторая строка"]);
+    t.run(&["paste-buffer", "-p", "-b", "nokpaste", "-t", "nok"]);
+    t.wait_for("the pasted text", |s| s.contains("вторая строка"));
+    // In a one-line field a pasted line break is a space: were the paste typed as keys, its
+    // Enter would save and close the form.
+    let surname: String = conn
+        .query_row(
+            "SELECT resp_last_name FROM plan_row WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    t.keys(&["Tab", "Tab", "Tab"]);
+    t.wait_for("the surname", |s| s.contains("▶ Ответственный: фамилия"));
+    t.run(&["set-buffer", "-b", "nokpaste", "\nПетров"]);
+    t.run(&["paste-buffer", "-p", "-b", "nokpaste", "-t", "nok"]);
+    let s = t.wait_for("the pasted surname", |s| s.contains("Петров"));
+    assert!(
+        s.contains("▶ Ответственный: фамилия"),
+        "the form stays:\n{s}"
+    );
+    t.keys(&["C-s"]);
+    t.wait_for("the second save", |s| s.matches("сохранено: ").count() >= 1);
+    let expected = format!("{old} пандус qjk\nвторая строка");
+    let got = || -> String {
+        conn.query_row(
+            "SELECT shortcoming FROM plan_row WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    for _ in 0..50 {
+        if got() == expected {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(got(), expected);
+    let surname_now: String = conn
+        .query_row(
+            "SELECT resp_last_name FROM plan_row WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(surname_now, format!("{surname} Петров").trim());
 }

@@ -57,15 +57,6 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     let mut created = None;
     if std::fs::symlink_metadata(path).is_err() {
         let mut terminal = ratatui::try_init()?;
-        // Text pasted into a form arrives whole (Event::Paste), not as keys that could be commands.
-        {
-            let previous = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                let _ = execute!(std::io::stdout(), DisableBracketedPaste);
-                previous(info);
-            }));
-            execute!(std::io::stdout(), EnableBracketedPaste)?;
-        }
         let asked = first_start::ask(&mut terminal, path, Theme::from_env(), &stop);
         ratatui::try_restore()?;
         match asked? {
@@ -96,6 +87,15 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
         ));
     }
     let mut terminal = ratatui::try_init()?;
+    // Text pasted into a form arrives whole (Event::Paste), not as keys that could be commands.
+    {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+            previous(info);
+        }));
+        execute!(std::io::stdout(), EnableBracketedPaste)?;
+    }
     if options.mouse {
         // ratatui's panic hook restores raw mode and the screen; mouse capture is ours to undo.
         let previous = std::panic::take_hook();
