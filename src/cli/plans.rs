@@ -1,5 +1,6 @@
 //! `nok plans overdue`, `nok plans status` and `nok plans approved`: what is overdue, recording
-//! a plan row's execution, and the day an organization's plan was approved.
+//! a plan row's execution, and the day an organization's plan was approved. Both writes go
+//! through `service::write` (the same functions the terminal UI uses).
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -1,8 +1,9 @@
 //! A form over one row of a table, for a new record or a stored one: each field is a column
 //! ([`Col`]), typed by its [`Input`]; required fields, formats and the form's own rules
 //! ([`Rules`]) show their messages inline; the save either writes a new row (audited; `u`
-//! deletes it again) or changes the stored one with the version check, showing another
-//! session's change field by field when it was refused.
+//! deletes it again) or changes the stored one with the version check (both through
+//! `service::write`), showing another session's change field by field when it was refused.
+//! [`RecordForm`] is the form host around a [`RecordSpec`].
 
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
