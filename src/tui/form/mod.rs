@@ -1091,4 +1091,33 @@ mod tests {
         f.handle(Action::Type('!'));
         assert_eq!(f.fields[0].text, "другое!");
     }
+
+    #[test]
+    fn keys_inside_a_field_move_the_cursor_and_letters_stay_text() {
+        use crate::tui::app::Mode;
+        use crate::tui::keymap::action;
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let key = |code, m| action(Mode::Search, KeyEvent::new(code, m));
+        let none = KeyModifiers::NONE;
+        for (code, m, caret) in [
+            (KeyCode::Left, none, Caret::Left),
+            (KeyCode::Right, none, Caret::Right),
+            (KeyCode::Home, none, Caret::Home),
+            (KeyCode::End, none, Caret::End),
+            (KeyCode::Delete, none, Caret::Delete),
+            (KeyCode::Left, KeyModifiers::CONTROL, Caret::WordLeft),
+            (KeyCode::Right, KeyModifiers::CONTROL, Caret::WordRight),
+            (KeyCode::Left, KeyModifiers::ALT, Caret::WordLeft),
+            (KeyCode::Char('f'), KeyModifiers::ALT, Caret::WordRight),
+            (KeyCode::Char('и'), KeyModifiers::ALT, Caret::WordLeft),
+        ] {
+            assert_eq!(key(code, m), Some(Action::Caret(caret)), "{code:?} {m:?}");
+        }
+        assert_eq!(key(KeyCode::Char('и'), none), Some(Action::Type('и')));
+        assert_eq!(key(KeyCode::Backspace, none), Some(Action::Backspace));
+        // Outside a field the arrows and Home keep their list meanings.
+        let normal = |code| action(Mode::Normal, KeyEvent::new(code, none));
+        assert_eq!(normal(KeyCode::Left), Some(Action::Left));
+        assert_eq!(normal(KeyCode::Home), Some(Action::Home));
+    }
 }
