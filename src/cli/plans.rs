@@ -1,15 +1,15 @@
 //! `nok plans overdue`, `nok plans status` and `nok plans approved`: what is overdue, recording
-//! a plan row's execution, and the day an organization's plan was approved.
+//! a plan row's execution, and the day an organization's plan was approved. Both writes go
+//! through `service::write` (the same functions the terminal UI uses).
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use super::Context;
 use crate::domain::plan::PlanStatus;
-use crate::service::session;
 use crate::service::table::{Cell, Format, Table};
+use crate::service::write::StatusChange;
 use crate::store::overdue::{self, Filter};
-use crate::store::plan_status::{self, Author, StatusChange};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -95,8 +95,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
 }
 
 fn approved(ctx: &Context, args: &ApprovedArgs) -> anyhow::Result<ExitCode> {
-    use crate::store::edit::{self, FieldEdit, Table};
-    use rusqlite::types::Value;
+    use crate::service::write;
     if args.date > ctx.today {
         anyhow::bail!(
             "дата {} позже сегодняшнего дня ({}); запишите утверждение, когда оно состоится",
@@ -121,34 +120,16 @@ fn approved(ctx: &Context, args: &ApprovedArgs) -> anyhow::Result<ExitCode> {
             args.cycle
         );
     };
-    let Some((old, version)) =
-        edit::read(&conn, Table::Membership, membership, &["plan_approved_on"])?
-    else {
+    let Some(approval) = write::plan_approval(&conn, membership)? else {
         anyhow::bail!("организация выбыла из цикла, пока шла запись; повторите команду");
     };
-    let new = Value::Text(crate::store::iso(args.date));
-    let user = session::os_user();
-    let at = session::now_stamp();
-    let shown = |v: &Value| match v {
-        Value::Text(t) => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map_or(t.clone(), |d| d.format("%d.%m.%Y").to_string()),
-        _ => "—".to_string(),
-    };
-    let before = shown(&old[0]);
-    edit::update(
+    let before = approval
+        .approved_on
+        .map_or("—".to_string(), |d| d.format("%d.%m.%Y").to_string());
+    write::approve_plan(
         &conn,
-        Table::Membership,
-        membership,
-        version,
-        &[FieldEdit {
-            column: "plan_approved_on",
-            old: old[0].clone(),
-            new,
-        }],
-        edit::Author {
-            os_user: &user,
-            at: &at,
-        },
+        &approval,
+        args.date,
         &format!("план «{org}» по циклу {} утвержден", args.cycle),
     )?;
     writeln!(
@@ -225,9 +206,7 @@ fn overdue(ctx: &Context, args: &OverdueArgs) -> anyhow::Result<ExitCode> {
 
 fn status(ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let (_, mut conn) = super::open_work_db(ctx)?;
-    let user = session::os_user();
-    let at = session::now_stamp();
-    let applied = plan_status::set_status(
+    let applied = crate::service::write::set_plan_status(
         &mut conn,
         &StatusChange {
             row: args.row,
@@ -236,11 +215,7 @@ fn status(ctx: &Context, args: &StatusArgs) -> anyhow::Result<ExitCode> {
             implemented_measures: args.measures.clone(),
             cancel_reason: args.reason.clone(),
         },
-        Author {
-            os_user: &user,
-            at: &at,
-            today: ctx.today,
-        },
+        ctx.today,
     )?;
     let mut out = super::out::stdout();
     if applied.changes.is_empty() {

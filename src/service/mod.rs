@@ -1,6 +1,7 @@
 //! Use cases shared by the CLI and the terminal UI: creating a working database (`init`) and the
 //! demo one, imports and exports, recomputing scores and ratings, checks of the database and of
-//! packages, edits with their audit, publication, and loading the method.
+//! packages, edits with their audit, publication, and loading the method. Every change a person
+//! makes from a form or a command goes through `write`; `edit` drafts an improvement plan.
 
 pub mod check;
 pub mod config;
@@ -17,3 +18,4 @@ pub mod session;
 pub mod spot_check;
 pub mod survey;
 pub mod table;
+pub mod write;

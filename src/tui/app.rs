@@ -77,6 +77,25 @@ pub enum Action {
     PrevField,
     /// In a form: save (Ctrl-S).
     Save,
+    /// Inside a text field: a move of the cursor or a delete forward.
+    Caret(Caret),
+}
+
+/// What a key does to the cursor of a text field (only screens that are typing get these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caret {
+    Left,
+    Right,
+    /// Home: the start of the line.
+    Home,
+    /// End: the end of the line.
+    End,
+    /// Ctrl/Alt+←: the start of this word or the one before.
+    WordLeft,
+    /// Ctrl/Alt+→: the start of the next word.
+    WordRight,
+    /// Delete: the character under the cursor.
+    Delete,
 }
 
 /// Where keys go.

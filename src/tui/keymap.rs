@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{Action, Mode};
+use super::app::{Action, Caret, Mode};
 
 /// The QWERTY key in the same place as a Russian-layout letter (й → q, о → j …); other
 /// characters are returned unchanged.
@@ -27,6 +27,11 @@ pub fn latin(c: char) -> char {
 
 /// The intent of a key press in `mode`.
 pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
+    if mode == Mode::Search
+        && let Some(caret) = caret(key)
+    {
+        return Some(Action::Caret(caret));
+    }
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return match key.code {
             KeyCode::Char('c') | KeyCode::Char('с') => Some(Action::Quit),
@@ -105,6 +110,29 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
             _ => None,
         },
     }
+}
+
+/// A key that moves the cursor of a text field (arrows, Home/End, Delete; Ctrl or Alt with an
+/// arrow, and Alt+b / Alt+f as in a shell, jump by words).
+fn caret(key: KeyEvent) -> Option<Caret> {
+    let word = key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    Some(match key.code {
+        KeyCode::Left if word => Caret::WordLeft,
+        KeyCode::Right if word => Caret::WordRight,
+        KeyCode::Left => Caret::Left,
+        KeyCode::Right => Caret::Right,
+        KeyCode::Home => Caret::Home,
+        KeyCode::End => Caret::End,
+        KeyCode::Delete => Caret::Delete,
+        KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::ALT) => match latin(c) {
+            'b' => Caret::WordLeft,
+            'f' => Caret::WordRight,
+            _ => return None,
+        },
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod first_start;
 pub mod form;
+pub mod forms;
 pub mod job;
 pub mod keymap;
 pub mod screen;
@@ -22,7 +23,8 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyEventKind, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
@@ -85,6 +87,15 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
         ));
     }
     let mut terminal = ratatui::try_init()?;
+    // Text pasted into a form arrives whole (Event::Paste), not as keys that could be commands.
+    {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+            previous(info);
+        }));
+        execute!(std::io::stdout(), EnableBracketedPaste)?;
+    }
     if options.mouse {
         // ratatui's panic hook restores raw mode and the screen; mouse capture is ours to undo.
         let previous = std::panic::take_hook();
@@ -96,6 +107,7 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     }
     let result = event_loop(&mut terminal, &mut app, &requests, &loaded, &stop);
     app.close();
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     if options.mouse {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
     }
@@ -172,6 +184,15 @@ fn event_loop(
                         app.update(a);
                         dirty = true;
                     }
+                }
+                // A paste goes to a field as typed characters (line breaks included: a form
+                // takes them as new lines or spaces); outside a text field it is ignored, so that
+                // pasted letters are never taken as commands.
+                Event::Paste(text) if app.key_mode() == app::Mode::Search => {
+                    for c in text.replace("\r\n", "\n").replace('\r', "\n").chars() {
+                        app.update(app::Action::Type(c));
+                    }
+                    dirty = true;
                 }
                 Event::Resize(..) => dirty = true,
                 _ => {}

@@ -2,12 +2,24 @@
 //! between them, inline Russian messages under invalid fields, saving only when the form is
 //! valid, and closing with a question when there are unsaved changes.
 //!
-//! A form is held by a screen (`screens/edit_*.rs`) that says it is typing while the form is
-//! open, so letters are text in the fields (Cyrillic from the Russian layout included). The
-//! screen turns a [`FormEvent::Submit`] into checks of its own and a store write.
+//! Text, date and number fields are edited with `ratatui-textarea`: a cursor (shown as `▏` where
+//! it stands, at the end when the form opens), ←/→, Home/End, word moves (Ctrl or Alt with an
+//! arrow, Alt+b/f), Backspace and Delete, and text pasted from the terminal (bracketed paste
+//! arrives as typed characters; a line break is a new line in a multiline field and a space in a
+//! one-line one). The form draws the value itself (wrapped under its label), so the widget is the
+//! editing engine, not the drawing.
+//!
+//! Every form is shown by one screen, [`FormHost`], around its [`FormSpec`] (`host.rs`): it says
+//! it is typing while the form is open, so letters are text in the fields (Cyrillic from the
+//! Russian layout included), and turns a [`FormEvent::Submit`] into the spec's checks and its
+//! write through `service::write`. Forms over one table row are specs built from columns
+//! (`record.rs`); `undo.rs` is the session's undo stack.
 
+pub mod host;
 pub mod record;
 pub mod undo;
+
+pub use host::{FormHost, FormSpec};
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -15,7 +27,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::Action;
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::app::{Action, Caret};
 use super::keymap::latin;
 use super::theme::Theme;
 use crate::domain::text::printable;
@@ -52,6 +66,44 @@ pub struct Field {
     /// Whether the field can be changed now (a disabled field is shown dimmed and skipped).
     pub enabled: bool,
     original: (String, usize),
+    /// The editor of a text, date or number field, holding `text` and the cursor.
+    editor: Editor,
+}
+
+/// The text editor of a field and its cursor. `Field::text` stays the value: a screen or a test
+/// may set it, and the editor then starts again from it with the cursor at the end.
+#[derive(Debug, Clone, Default)]
+struct Editor(Option<TextArea<'static>>);
+
+impl PartialEq for Editor {
+    fn eq(&self, other: &Editor) -> bool {
+        self.cursor() == other.cursor()
+    }
+}
+
+impl Editor {
+    fn cursor(&self) -> Option<(usize, usize)> {
+        self.0.as_ref().map(|t| {
+            let c = t.cursor();
+            (c.0, c.1)
+        })
+    }
+
+    /// The editor of `text`, made anew (cursor at the end) when it does not hold `text`.
+    fn of(&mut self, text: &str) -> &mut TextArea<'static> {
+        let holds = self.0.as_ref().is_some_and(|t| joined(t) == text);
+        if !holds {
+            let mut t = TextArea::new(text.split('\n').map(str::to_string).collect());
+            t.move_cursor(CursorMove::Bottom);
+            t.move_cursor(CursorMove::End);
+            self.0 = Some(t);
+        }
+        self.0.get_or_insert_with(TextArea::default)
+    }
+}
+
+fn joined(t: &TextArea<'_>) -> String {
+    t.lines().join("\n")
 }
 
 impl Field {
@@ -64,7 +116,68 @@ impl Field {
             choice,
             error: None,
             enabled: true,
+            editor: Editor::default(),
         }
+    }
+
+    /// Whether the field is edited as text (text, multiline text, date, number).
+    fn is_text(&self) -> bool {
+        !matches!(self.kind, Kind::Choice(_) | Kind::Check)
+    }
+
+    /// The cursor of a text field: the position in `text`, in characters (at the end until the
+    /// field is edited).
+    pub fn cursor(&self) -> usize {
+        let end = self.text.chars().count();
+        match &self.editor.0 {
+            Some(t) if joined(t) == self.text => {
+                let c = t.cursor();
+                let before: usize = t.lines()[..c.0].iter().map(|l| l.chars().count() + 1).sum();
+                (before + c.1).min(end)
+            }
+            _ => end,
+        }
+    }
+
+    /// Runs `edit` on the field's editor and takes the text it leaves.
+    fn edit(&mut self, edit: impl FnOnce(&mut TextArea<'static>) -> bool) -> bool {
+        let t = self.editor.of(&self.text);
+        let changed = edit(t);
+        self.text = joined(t);
+        changed
+    }
+
+    /// Inserts `c` at the cursor, if the field has room for it.
+    fn insert(&mut self, c: char) -> bool {
+        self.edit(|t| {
+            if c == '\n' {
+                t.insert_newline();
+            } else {
+                t.insert_char(c);
+            }
+            true
+        })
+    }
+
+    /// Moves the cursor or deletes forward; returns whether the text changed.
+    fn caret(&mut self, caret: Caret) -> bool {
+        if !self.is_text() {
+            return false;
+        }
+        let before = self.text.clone();
+        self.edit(|t| {
+            match caret {
+                Caret::Left => t.move_cursor(CursorMove::Back),
+                Caret::Right => t.move_cursor(CursorMove::Forward),
+                Caret::Home => t.move_cursor(CursorMove::Head),
+                Caret::End => t.move_cursor(CursorMove::End),
+                Caret::WordLeft => t.move_cursor(CursorMove::WordBack),
+                Caret::WordRight => t.move_cursor(CursorMove::WordForward),
+                Caret::Delete => return t.delete_next_char(),
+            }
+            false
+        });
+        before != self.text
     }
 
     pub fn text(label: impl Into<String>, max: usize, value: &str) -> Field {
@@ -181,21 +294,26 @@ impl Field {
 
     fn type_char(&mut self, c: char) -> bool {
         let len = self.text.chars().count();
+        // Pasted text arrives as typed characters: a line break is a new line only where the
+        // field has lines, a tab is a space.
+        let c = match (c, &self.kind) {
+            ('\n', Kind::Multiline { .. }) => '\n',
+            ('\n' | '\t', _) => ' ',
+            (c, _) => c,
+        };
         match &self.kind {
-            Kind::Text { max } | Kind::Multiline { max } if len < *max && !c.is_control() => {
-                self.text.push(c);
-                true
+            Kind::Multiline { max } if len < *max && (c == '\n' || !c.is_control()) => {
+                self.insert(c)
             }
+            Kind::Text { max } if len < *max && !c.is_control() => self.insert(c),
             Kind::Date if len < 10 && (c.is_ascii_digit() || matches!(c, '.' | ',' | '/')) => {
                 // On the Russian layout the point is where `/` is; a comma is taken as a point.
-                self.text.push(if c.is_ascii_digit() { c } else { '.' });
-                true
+                self.insert(if c.is_ascii_digit() { c } else { '.' })
             }
             Kind::Number { .. }
                 if len < 20 && (c.is_ascii_digit() || matches!(c, '.' | ',' | '-')) =>
             {
-                self.text.push(c);
-                true
+                self.insert(c)
             }
             Kind::Choice(options) => {
                 let n = options.len();
@@ -237,7 +355,7 @@ impl Field {
                 true
             }
             Kind::Check => false,
-            _ => self.text.pop().is_some(),
+            _ => self.edit(|t| t.delete_char()),
         }
     }
 }
@@ -325,39 +443,6 @@ pub enum FormEvent {
     Submit,
     /// Close without saving.
     Close,
-}
-
-/// A screen that is one form: what a change is checked against and how it saves.
-pub trait FormScreen {
-    fn form_mut(&mut self) -> &mut Form;
-    /// Checks the form again after a value changed (live results are recomputed here).
-    fn recheck(&mut self, today: NaiveDate);
-    /// Enter or Ctrl-S: checks and saves.
-    fn submit(&mut self, cx: &crate::tui::screen::Ctx) -> crate::tui::screen::Outcome;
-}
-
-/// One intent given to a form screen: a change is checked again, a submit saves, Esc (after the
-/// question about unsaved changes) closes the form.
-pub fn route(
-    screen: &mut impl FormScreen,
-    action: Action,
-    cx: &crate::tui::screen::Ctx,
-) -> crate::tui::screen::Outcome {
-    use crate::tui::screen::Outcome;
-    match screen.form_mut().handle(action) {
-        FormEvent::Changed => {
-            screen.recheck(cx.today);
-            Outcome::Done
-        }
-        FormEvent::Submit => {
-            // A repeat is only for a save refused as busy; whatever this one meets (a conflict
-            // with another session's change, say) is the person's to decide.
-            screen.form_mut().busy = false;
-            screen.submit(cx)
-        }
-        FormEvent::Close => Outcome::Close,
-        FormEvent::Moved | FormEvent::None => Outcome::Done,
-    }
 }
 
 /// A form: its fields, which has the keys, and what it tells the person.
@@ -506,6 +591,13 @@ impl Form {
                     self.changed()
                 } else {
                     FormEvent::None
+                }
+            }
+            Action::Caret(caret) if field.enabled => {
+                if field.caret(caret) {
+                    self.changed()
+                } else {
+                    FormEvent::Moved
                 }
             }
             _ => FormEvent::None,
@@ -713,32 +805,52 @@ fn field_lines(
     } else {
         ""
     };
+    // The cursor inside the text is marked by a character of no width, so that the value wraps
+    // as it would without it; at the end it is drawn after the last line.
+    let inside = (!cursor.is_empty())
+        .then(|| f.cursor())
+        .filter(|&i| i < f.text.chars().count());
+    let shown = match inside {
+        Some(i) => {
+            let at = f
+                .text
+                .char_indices()
+                .nth(i)
+                .map_or(f.text.len(), |(b, _)| b);
+            let clean = |t: &str| printable(t).replace(CARET, "");
+            format!("{}{CARET}{}", clean(&f.text[..at]), clean(&f.text[at..]))
+        }
+        None => f.shown(),
+    };
+    let end_cursor = if inside.is_some() { "" } else { cursor };
     // Values are wrapped here, so that their continuation lines stay under the value.
     let value_w = inner_w.saturating_sub(label_w + 4).max(10);
-    let shown: Vec<String> = f
-        .shown()
-        .split('\n')
-        .flat_map(|p| wrap(p, value_w))
-        .collect();
+    let shown: Vec<String> = shown.split('\n').flat_map(|p| wrap(p, value_w)).collect();
     let mut parts = shown.iter().map(String::as_str).peekable();
-    let first = parts.next().unwrap_or("").to_string();
+    let first = parts.next().unwrap_or("");
     let value_style = if focused { t.selected() } else { t.title() };
-    let mut spans = vec![
-        Span::styled(label, label_style),
-        Span::styled(first, value_style),
-    ];
+    let value = |p: &str| -> Vec<Span<'static>> {
+        match p.split_once(CARET) {
+            Some((a, b)) => vec![
+                Span::styled(a.to_string(), value_style),
+                Span::styled(cursor, t.key()),
+                Span::styled(b.to_string(), value_style),
+            ],
+            None => vec![Span::styled(p.to_string(), value_style)],
+        }
+    };
+    let mut spans = vec![Span::styled(label, label_style)];
+    spans.extend(value(first));
     if parts.peek().is_none() {
-        spans.push(Span::styled(cursor, t.key()));
+        spans.push(Span::styled(end_cursor, t.key()));
     }
     let mut lines = vec![Line::from(spans)];
     let indent = " ".repeat(label_w + 3);
     while let Some(p) = parts.next() {
-        let mut spans = vec![
-            Span::raw(indent.clone()),
-            Span::styled(p.to_string(), value_style),
-        ];
+        let mut spans = vec![Span::raw(indent.clone())];
+        spans.extend(value(p));
         if parts.peek().is_none() {
-            spans.push(Span::styled(cursor, t.key()));
+            spans.push(Span::styled(end_cursor, t.key()));
         }
         lines.push(Line::from(spans));
     }
@@ -753,6 +865,10 @@ fn field_lines(
     }
     lines
 }
+
+/// Where the cursor stands in a value being wrapped (a word joiner: no width, never typed in a
+/// form's value by the person, since the value shown is scrubbed first).
+const CARET: char = '\u{2060}';
 
 /// Splits `text` into lines of at most `width` columns, at spaces where it can.
 fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -783,10 +899,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 impl Field {
     fn push_newline(&mut self) -> bool {
         match self.kind {
-            Kind::Multiline { max } if self.text.chars().count() < max => {
-                self.text.push('\n');
-                true
-            }
+            Kind::Multiline { max } if self.text.chars().count() < max => self.insert('\n'),
             _ => false,
         }
     }
@@ -878,5 +991,133 @@ mod tests {
         assert_eq!(f.handle(Action::Type('д')), FormEvent::Close);
         f.handle(Action::Backspace);
         assert!(!f.dirty(), "back to the original value is not a change");
+    }
+
+    /// The form drawn on a test terminal, one string per row.
+    fn drawn(f: &Form, w: u16, h: u16) -> Vec<String> {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|frame| f.draw(frame, frame.area(), &Theme::plain(), Vec::new(), Vec::new()))
+            .unwrap();
+        let buf = t.backend().buffer();
+        (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+            .collect()
+    }
+
+    fn caret(f: &mut Form, c: Caret, times: usize) {
+        for _ in 0..times {
+            f.handle(Action::Caret(c));
+        }
+    }
+
+    #[test]
+    fn the_cursor_moves_by_characters_words_and_line_ends_and_is_drawn_where_it_stands() {
+        let mut f = Form::new(
+            "т",
+            vec![Field::multiline("Мероприятие", 100, "один два три четыре")],
+        );
+        // Opened: the cursor is after the last character (19 characters).
+        assert_eq!(f.fields[0].cursor(), 19);
+        caret(&mut f, Caret::Home, 1);
+        assert_eq!(f.fields[0].cursor(), 0);
+        // Words start at 0, 5 («два»), 9 («три»), 13 («четыре»).
+        caret(&mut f, Caret::WordRight, 2);
+        assert_eq!(f.fields[0].cursor(), 9);
+        let rows = drawn(&f, 60, 8);
+        assert!(
+            rows.iter().any(|r| r.contains("один два ▏три четыре")),
+            "{rows:#?}"
+        );
+        caret(&mut f, Caret::Left, 1);
+        assert_eq!(f.fields[0].cursor(), 8);
+        caret(&mut f, Caret::Right, 1);
+        // «три» deleted forward, «пять» typed in its place; the rest of the text stays.
+        caret(&mut f, Caret::Delete, 3);
+        assert_eq!(f.fields[0].text, "один два  четыре");
+        for c in "пять".chars() {
+            f.handle(Action::Type(c));
+        }
+        assert_eq!(f.fields[0].text, "один два пять четыре");
+        assert_eq!(f.fields[0].cursor(), 13);
+        // Backspace deletes before the cursor: «пять» → «пят».
+        f.handle(Action::Backspace);
+        assert_eq!(f.fields[0].text, "один два пят четыре");
+        caret(&mut f, Caret::End, 1);
+        assert_eq!(f.fields[0].cursor(), 19);
+        caret(&mut f, Caret::WordLeft, 1);
+        assert_eq!(f.fields[0].cursor(), 13);
+        let rows = drawn(&f, 60, 8);
+        assert!(
+            rows.iter().any(|r| r.contains("один два пят ▏четыре")),
+            "{rows:#?}"
+        );
+        assert!(f.dirty());
+    }
+
+    #[test]
+    fn pasted_lines_are_new_lines_in_a_multiline_field_and_spaces_in_a_line() {
+        let mut f = Form::new(
+            "т",
+            vec![
+                Field::text("Номер", 10, ""),
+                Field::multiline("Мероприятие", 100, "x"),
+            ],
+        );
+        for c in "1.2\nа".chars() {
+            f.handle(Action::Type(c));
+        }
+        assert_eq!(f.fields[0].text, "1.2 а");
+        f.handle(Action::NextField);
+        caret(&mut f, Caret::Home, 1);
+        for c in "Йод\nЁж ".chars() {
+            f.handle(Action::Type(c));
+        }
+        assert_eq!(f.fields[1].text, "Йод\nЁж x");
+        // A line too long for the field is cut at its limit.
+        let mut g = Form::new("т", vec![Field::text("Номер", 4, "")]);
+        for c in "абвгде".chars() {
+            g.handle(Action::Type(c));
+        }
+        assert_eq!(g.fields[0].text, "абвг");
+    }
+
+    #[test]
+    fn a_value_set_by_the_screen_is_edited_from_its_end() {
+        let mut f = Form::new("т", vec![Field::text("Имя", 20, "абв")]);
+        caret(&mut f, Caret::Home, 1);
+        f.fields[0].text = "другое".to_string();
+        f.handle(Action::Type('!'));
+        assert_eq!(f.fields[0].text, "другое!");
+    }
+
+    #[test]
+    fn keys_inside_a_field_move_the_cursor_and_letters_stay_text() {
+        use crate::tui::app::Mode;
+        use crate::tui::keymap::action;
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let key = |code, m| action(Mode::Search, KeyEvent::new(code, m));
+        let none = KeyModifiers::NONE;
+        for (code, m, caret) in [
+            (KeyCode::Left, none, Caret::Left),
+            (KeyCode::Right, none, Caret::Right),
+            (KeyCode::Home, none, Caret::Home),
+            (KeyCode::End, none, Caret::End),
+            (KeyCode::Delete, none, Caret::Delete),
+            (KeyCode::Left, KeyModifiers::CONTROL, Caret::WordLeft),
+            (KeyCode::Right, KeyModifiers::CONTROL, Caret::WordRight),
+            (KeyCode::Left, KeyModifiers::ALT, Caret::WordLeft),
+            (KeyCode::Char('f'), KeyModifiers::ALT, Caret::WordRight),
+            (KeyCode::Char('и'), KeyModifiers::ALT, Caret::WordLeft),
+        ] {
+            assert_eq!(key(code, m), Some(Action::Caret(caret)), "{code:?} {m:?}");
+        }
+        assert_eq!(key(KeyCode::Char('и'), none), Some(Action::Type('и')));
+        assert_eq!(key(KeyCode::Backspace, none), Some(Action::Backspace));
+        // Outside a field the arrows and Home keep their list meanings.
+        let normal = |code| action(Mode::Normal, KeyEvent::new(code, none));
+        assert_eq!(normal(KeyCode::Left), Some(Action::Left));
+        assert_eq!(normal(KeyCode::Home), Some(Action::Home));
     }
 }

@@ -1,25 +1,23 @@
 //! A form over one row of a table, for a new record or a stored one: each field is a column
 //! ([`Col`]), typed by its [`Input`]; required fields, formats and the form's own rules
 //! ([`Rules`]) show their messages inline; the save either writes a new row (audited; `u`
-//! deletes it again) or changes the stored one with the version check, showing another
-//! session's change field by field when it was refused.
+//! deletes it again) or changes the stored one with the version check (both through
+//! `service::write`), showing another session's change field by field when it was refused.
+//! [`RecordForm`] is the form host around a [`RecordSpec`].
 
 use chrono::NaiveDate;
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use rusqlite::Connection;
 use rusqlite::types::Value;
 
-use super::undo::{Change, UndoStep, save_row};
-use super::{Field, Form, FormScreen, conflict_notice, route};
+use super::undo::{UndoStep, save_row};
+use super::{Field, Form, FormHost, FormSpec, conflict_notice};
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
-use crate::store::edit::{self, Author, EditError, FieldEdit, Table};
-use crate::store::{edit_create, iso};
-use crate::tui::app::Action;
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::service::write::{self, EditError, FieldEdit, Table};
+use crate::store::{edit, iso};
+use crate::tui::screen::{Ctx, Outcome};
 
 /// How a column is typed in the form.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,9 +179,12 @@ enum Target {
     New,
 }
 
-/// A form over one row of `table`.
+/// The form over one row of a table, as shown: the host around a [`RecordSpec`].
+pub type RecordForm = FormHost<RecordSpec>;
+
+/// A form over one row of `table`: its columns, the row it edits and its rules.
 #[derive(Debug)]
-pub struct RecordForm {
+pub struct RecordSpec {
     table: Table,
     cols: Vec<Col>,
     target: Target,
@@ -193,7 +194,7 @@ pub struct RecordForm {
     pub form: Form,
 }
 
-impl RecordForm {
+impl FormHost<RecordSpec> {
     /// A form for a new record, its fields holding `initial` values (by column; the rest empty).
     pub fn new_record(
         table: Table,
@@ -204,6 +205,41 @@ impl RecordForm {
         header: Vec<(String, String)>,
         today: NaiveDate,
     ) -> RecordForm {
+        FormHost::new(RecordSpec::new_record(
+            table, title, cols, initial, rules, header, today,
+        ))
+    }
+
+    /// A form over stored row `id` of `table`; `None` when there is no such row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn stored(
+        conn: &Connection,
+        table: Table,
+        id: i64,
+        title: &str,
+        cols: Vec<Col>,
+        rules: Box<dyn Rules>,
+        header: Vec<(String, String)>,
+        today: NaiveDate,
+    ) -> Result<Option<RecordForm>, EditError> {
+        Ok(
+            RecordSpec::stored(conn, table, id, title, cols, rules, header, today)?
+                .map(FormHost::new),
+        )
+    }
+}
+
+impl RecordSpec {
+    /// A form for a new record, its fields holding `initial` values (by column; the rest empty).
+    pub fn new_record(
+        table: Table,
+        title: &str,
+        cols: Vec<Col>,
+        initial: &[(&'static str, Value)],
+        rules: Box<dyn Rules>,
+        header: Vec<(String, String)>,
+        today: NaiveDate,
+    ) -> RecordSpec {
         let values: Vec<Value> = cols
             .iter()
             .map(|c| {
@@ -213,7 +249,7 @@ impl RecordForm {
                     .map_or(Value::Null, |(_, v)| v.clone())
             })
             .collect();
-        RecordForm::build(
+        RecordSpec::build(
             table,
             title,
             cols,
@@ -236,7 +272,7 @@ impl RecordForm {
         rules: Box<dyn Rules>,
         header: Vec<(String, String)>,
         today: NaiveDate,
-    ) -> Result<Option<RecordForm>, EditError> {
+    ) -> Result<Option<RecordSpec>, EditError> {
         let columns: Vec<&'static str> = cols.iter().map(|c| c.column).collect();
         let Some((base, version)) = edit::read(conn, table, id, &columns)? else {
             return Ok(None);
@@ -246,7 +282,7 @@ impl RecordForm {
             version,
             base: base.clone(),
         };
-        Ok(Some(RecordForm::build(
+        Ok(Some(RecordSpec::build(
             table, title, cols, target, base, rules, header, today,
         )))
     }
@@ -261,9 +297,9 @@ impl RecordForm {
         rules: Box<dyn Rules>,
         header: Vec<(String, String)>,
         today: NaiveDate,
-    ) -> RecordForm {
+    ) -> RecordSpec {
         let fields = cols.iter().zip(&values).map(|(c, v)| c.field(v)).collect();
-        let mut f = RecordForm {
+        let mut f = RecordSpec {
             table,
             cols,
             target,
@@ -377,24 +413,14 @@ impl RecordForm {
         values: Vec<Value>,
         what: &str,
     ) -> Result<Outcome, EditError> {
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let mut row: Vec<(&'static str, Value)> =
             self.cols.iter().map(|c| c.column).zip(values).collect();
         row.extend(self.rules.fixed(&self.form));
-        let id = edit_create::create(conn, self.table, &row, who, &format!("добавлено: {what}"))?;
+        let change = write::create(conn, self.table, &row, &format!("добавлено: {what}"))?;
         Ok(Outcome::Saved {
             message: format!("добавлено: {what}; u — отменить"),
             undo: Some(UndoStep {
-                change: Change::Created {
-                    table: self.table,
-                    id,
-                    version: 1,
-                },
+                change,
                 label: format!("добавление: {what}"),
             }),
         })
@@ -402,7 +428,7 @@ impl RecordForm {
 
     /// After a refused save: shows what the other session changed, takes its values into the
     /// fields left alone here, and makes the next save knowingly over them.
-    fn take_conflict(&mut self, c: edit::Conflict, today: NaiveDate) {
+    fn take_conflict(&mut self, c: write::Conflict, today: NaiveDate) {
         let Target::Stored { version, base, .. } = &mut self.target else {
             return;
         };
@@ -433,9 +459,17 @@ impl RecordForm {
     }
 }
 
-impl FormScreen for RecordForm {
+impl FormSpec for RecordSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        self.form.title.clone()
     }
 
     fn recheck(&mut self, today: NaiveDate) {
@@ -445,30 +479,11 @@ impl FormScreen for RecordForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for RecordForm {
-    fn retry_save(&self) -> bool {
-        self.form.busy
-    }
-
-    fn title(&self) -> String {
-        self.form.title.clone()
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
         let w = area.width.min(110).saturating_sub(20) as usize;
-        let header = self
-            .header
+        self.header
             .iter()
             .map(|(k, v)| {
                 Line::from(vec![
@@ -476,8 +491,7 @@ impl Screen for RecordForm {
                     Span::raw(cut(&printable(v).replace('\n', " "), w.max(20))),
                 ])
             })
-            .collect();
-        self.form.draw(frame, area, t, header, Vec::new());
+            .collect()
     }
 
     fn status(&self) -> String {
@@ -493,13 +507,5 @@ impl Screen for RecordForm {
                 format!(" форма: {title} · версия записи {version}")
             }
         }
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

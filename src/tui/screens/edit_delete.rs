@@ -7,11 +7,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
-use crate::store::edit::{self, Author, EditError, Table};
+use crate::service::write::{self, EditError, Table};
+use crate::store::edit;
 use crate::tui::app::Action;
 use crate::tui::form::conflict_notice;
-use crate::tui::form::undo::{Change, UndoStep};
+use crate::tui::form::undo::UndoStep;
 use crate::tui::keymap::latin;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
@@ -50,21 +50,12 @@ impl ConfirmDelete {
         let Some(conn) = cx.conn else {
             return Outcome::Done;
         };
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let note = format!("удалено: {}", self.what);
-        match edit::delete(conn, self.table, self.id, self.version, who, &note) {
-            Ok(row) => Outcome::Saved {
+        match write::delete(conn, self.table, self.id, self.version, &note) {
+            Ok(change) => Outcome::Saved {
                 message: format!("удалено: {}; u — вернуть", self.what),
                 undo: Some(UndoStep {
-                    change: Change::Deleted {
-                        table: self.table,
-                        row,
-                    },
+                    change,
                     label: format!("удаление: {}", self.what),
                 }),
             },

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use rusqlite::types::Value;
@@ -17,19 +16,20 @@ use crate::domain::rating::Standing;
 use crate::domain::scoring::{InputProblem, Inputs, ScoreCard, score};
 use crate::domain::sector::Sector;
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
+use crate::service::write::{self, EditError, InputEdit};
 use crate::store::card::CardCycle;
-use crate::store::edit::{Author, EditError};
-use crate::store::edit_inputs::{self, InputEdit};
-use crate::tui::app::Action;
-use crate::tui::form::undo::{Change, UndoStep};
-use crate::tui::form::{Field, Form, FormScreen, Kind, format_number, route, ru_stamp};
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::store::edit_inputs;
+use crate::tui::form::undo::UndoStep;
+use crate::tui::form::{Field, Form, FormHost, FormSpec, Kind, format_number, ru_stamp};
+use crate::tui::screen::{Ctx, Outcome};
 use crate::tui::views::dec;
+
+/// The form as shown: the host around its spec.
+pub type InputsForm = FormHost<InputsSpec>;
 
 /// The inputs form of one organization in one cycle.
 #[derive(Debug)]
-pub struct InputsForm {
+pub struct InputsSpec {
     membership: i64,
     cycle: i64,
     year: i32,
@@ -98,7 +98,8 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
-    let Some(method) = super::org_card::methods().and_then(|m| m.get(&c.methodology)) else {
+    let Some(method) = crate::tui::screens::org_card::methods().and_then(|m| m.get(&c.methodology))
+    else {
         return Outcome::Message(format!(
             "методика «{}» цикла не найдена; исходные данные изменить нельзя",
             c.methodology
@@ -106,25 +107,25 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     };
     match edit_inputs::read(conn, c.membership_id) {
         Ok(Some((base, version))) => {
-            let mut form = InputsForm::new(method, org, c, base, version);
+            let mut form = InputsSpec::new(method, org, c, base, version);
             form.standing = Standings::read(conn, c, method.rounding.digits).ok();
             form.survey =
                 crate::store::survey::survey_keys(conn, c.membership_id).unwrap_or_default();
-            Outcome::Open(Box::new(form))
+            Outcome::Open(Box::new(FormHost::new(form)))
         }
         Ok(None) => Outcome::Message("организация больше не входит в цикл".to_string()),
         Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
     }
 }
 
-impl InputsForm {
+impl InputsSpec {
     pub fn new(
         method: &'static Methodology,
         org: &str,
         c: &CardCycle,
         base: BTreeMap<String, f64>,
         version: i64,
-    ) -> InputsForm {
+    ) -> InputsSpec {
         let mut fields = Vec::new();
         let mut keys = Vec::new();
         let mut names = Vec::new();
@@ -148,7 +149,7 @@ impl InputsForm {
                 names.push(format!("пункт «{}»: есть (Пробел) или нет", item.name));
             }
         }
-        let mut f = InputsForm {
+        let mut f = InputsSpec {
             membership: c.membership_id,
             cycle: c.cycle_id,
             year: c.year,
@@ -247,12 +248,6 @@ impl InputsForm {
             ));
             return Outcome::Done;
         }
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let mut label = format!("исходные данные «{}», {} год", self.org, self.year);
         if !from_survey.is_empty() {
             label.push_str(&format!(
@@ -260,33 +255,24 @@ impl InputsForm {
                 from_survey.join(", ")
             ));
         }
-        match edit_inputs::save(
+        let n = edits.len();
+        match write::save_inputs(
             conn,
             self.membership,
             self.cycle,
             self.version,
-            &edits,
-            who,
+            edits,
             &label,
         ) {
-            Ok(v) if v == self.version => Outcome::Saved {
+            Ok(None) => Outcome::Saved {
                 undo: None,
                 message: format!("{label}: изменений нет"),
             },
-            Ok(version) => Outcome::Saved {
+            Ok(Some(change)) => Outcome::Saved {
                 message: format!(
-                    "сохранено: {label} — полей: {}; баллы цикла пересчитываются; u — отменить",
-                    edits.len()
+                    "сохранено: {label} — полей: {n}; баллы цикла пересчитываются; u — отменить"
                 ),
-                undo: Some(UndoStep {
-                    change: Change::Inputs {
-                        membership: self.membership,
-                        cycle: self.cycle,
-                        version,
-                        values: edits,
-                    },
-                    label,
-                }),
+                undo: Some(UndoStep { change, label }),
             },
             Err(EditError::Conflict(c)) => {
                 let shown = |v: &Value| match v {
@@ -421,9 +407,17 @@ impl InputsForm {
     }
 }
 
-impl FormScreen for InputsForm {
+impl FormSpec for InputsSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        format!("Исходные данные {}", self.year)
     }
 
     fn recheck(&mut self, _today: chrono::NaiveDate) {
@@ -433,28 +427,10 @@ impl FormScreen for InputsForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for InputsForm {
-    fn retry_save(&self) -> bool {
-        self.form.busy
-    }
-
-    fn title(&self) -> String {
-        format!("Исходные данные {}", self.year)
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
-        let header = vec![Line::from(vec![
+        vec![Line::from(vec![
             Span::styled(printable(&self.org).into_owned(), t.title()),
             Span::styled(
                 format!(
@@ -464,8 +440,11 @@ impl Screen for InputsForm {
                 ),
                 t.dim(),
             ),
-        ])];
-        self.form.draw(frame, area, t, header, self.footer(cx));
+        ])]
+    }
+
+    fn footer(&self, cx: &Ctx) -> Vec<Line<'static>> {
+        self.footer(cx)
     }
 
     fn status(&self) -> String {
@@ -475,13 +454,5 @@ impl Screen for InputsForm {
             self.form.fields.len(),
             self.version
         )
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

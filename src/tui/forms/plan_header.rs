@@ -7,18 +7,15 @@
 //! in the audit log.
 
 use chrono::NaiveDate;
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
-use crate::store::edit::{Author, EditError};
+use crate::service::write::{self, EditError};
 use crate::store::plan_header::{self, Act, Header, Stored};
-use crate::tui::app::Action;
-use crate::tui::form::{Field, Form, FormScreen, conflict_notice, route};
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice};
+use crate::tui::screen::{Ctx, Outcome};
 
 const LABELS: [&str; 12] = [
     "Общественный совет",
@@ -35,9 +32,12 @@ const LABELS: [&str; 12] = [
     "Акт: номер",
 ];
 
+/// The form as shown: the host around its spec.
+pub type PlanHeaderForm = FormHost<PlanHeaderSpec>;
+
 /// The plan header form.
 #[derive(Debug)]
-pub struct PlanHeaderForm {
+pub struct PlanHeaderSpec {
     cycle: i64,
     org_id: i64,
     year: i32,
@@ -55,7 +55,7 @@ pub fn open(cx: &Ctx, cycle: i64, year: i32, org_id: i64, org: &str) -> Outcome 
     let read = plan_header::get(conn, cycle, org_id)
         .and_then(|s| Ok((s, plan_header::default_council(conn, cycle)?)));
     match read {
-        Ok((Some(stored), council)) => Outcome::Open(Box::new(PlanHeaderForm::new(
+        Ok((Some(stored), council)) => Outcome::Open(Box::new(FormHost::new(PlanHeaderSpec::new(
             cycle,
             year,
             org_id,
@@ -63,7 +63,7 @@ pub fn open(cx: &Ctx, cycle: i64, year: i32, org_id: i64, org: &str) -> Outcome 
             council.unwrap_or_default(),
             stored,
             cx.today,
-        ))),
+        )))),
         Ok((None, _)) => Outcome::Message("организации больше нет в этом цикле".into()),
         Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
     }
@@ -73,7 +73,7 @@ fn ru(d: Option<NaiveDate>) -> String {
     d.map_or(String::new(), |d| d.format("%d.%m.%Y").to_string())
 }
 
-impl PlanHeaderForm {
+impl PlanHeaderSpec {
     pub fn new(
         cycle: i64,
         year: i32,
@@ -82,9 +82,9 @@ impl PlanHeaderForm {
         default_council: String,
         stored: Stored,
         today: NaiveDate,
-    ) -> PlanHeaderForm {
+    ) -> PlanHeaderSpec {
         let fields = Self::fields(&stored.header);
-        let mut f = PlanHeaderForm {
+        let mut f = PlanHeaderSpec {
             cycle,
             org_id,
             year,
@@ -173,18 +173,13 @@ impl PlanHeaderForm {
             return Outcome::Done;
         };
         let new = self.header();
-        let (user, at) = (os_user(), now_stamp());
         let note = format!("заголовок плана «{}», {} год", self.org, self.year);
-        let saved = plan_header::save(
+        let saved = write::save_plan_header(
             conn,
             self.cycle,
             self.org_id,
             self.stored.version,
             &new,
-            Author {
-                os_user: &user,
-                at: &at,
-            },
             &note,
         );
         match saved {
@@ -229,9 +224,17 @@ impl PlanHeaderForm {
     }
 }
 
-impl FormScreen for PlanHeaderForm {
+impl FormSpec for PlanHeaderSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        format!("Заголовок плана {}", self.year)
     }
 
     fn recheck(&mut self, today: NaiveDate) {
@@ -241,22 +244,8 @@ impl FormScreen for PlanHeaderForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for PlanHeaderForm {
-    fn title(&self) -> String {
-        format!("Заголовок плана {}", self.year)
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
         let more = self.stored.header.acts.len().saturating_sub(1);
         let mut header = vec![
@@ -284,7 +273,7 @@ impl Screen for PlanHeaderForm {
                 t.dim(),
             ));
         }
-        self.form.draw(frame, area, t, header, Vec::new());
+        header
     }
 
     fn status(&self) -> String {
@@ -292,13 +281,5 @@ impl Screen for PlanHeaderForm {
             " форма: заголовок плана · версия записи {}",
             self.stored.version
         )
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

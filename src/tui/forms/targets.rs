@@ -3,23 +3,23 @@
 //! version check per value and the audit log; a value changed meanwhile by someone else refuses
 //! the save and is shown.
 
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use rusqlite::types::Value;
 
 use crate::domain::text::printable;
-use crate::service::session::{now_stamp, os_user};
-use crate::store::edit::{Author, EditError};
-use crate::store::edit_targets::{self, ActualEdit, TargetRow};
-use crate::tui::app::Action;
-use crate::tui::form::undo::{Change, UndoStep};
-use crate::tui::form::{Field, Form, FormScreen, format_number, route, ru_stamp};
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::service::write::{self, ActualEdit, Change, EditError};
+use crate::store::edit_targets::{self, TargetRow};
+use crate::tui::form::undo::UndoStep;
+use crate::tui::form::{Field, Form, FormHost, FormSpec, format_number, ru_stamp};
+use crate::tui::screen::{Ctx, Outcome};
+
+/// The form as shown: the host around its spec.
+pub type TargetsForm = FormHost<TargetsSpec>;
 
 /// The target-values form of one plan.
 #[derive(Debug)]
-pub struct TargetsForm {
+pub struct TargetsSpec {
     plan: String,
     rows: Vec<TargetRow>,
     pub form: Form,
@@ -34,7 +34,7 @@ pub fn open(cx: &Ctx, workplan_id: i64, plan: &str) -> Outcome {
         Ok(rows) if rows.is_empty() => {
             Outcome::Message("у плана нет целевых показателей".to_string())
         }
-        Ok(rows) => Outcome::Open(Box::new(TargetsForm::new(plan, rows))),
+        Ok(rows) => Outcome::Open(Box::new(FormHost::new(TargetsSpec::new(plan, rows)))),
         Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
     }
 }
@@ -43,8 +43,8 @@ fn num(v: Option<f64>) -> String {
     v.map_or("—".to_string(), format_number)
 }
 
-impl TargetsForm {
-    pub fn new(plan: &str, rows: Vec<TargetRow>) -> TargetsForm {
+impl TargetsSpec {
+    pub fn new(plan: &str, rows: Vec<TargetRow>) -> TargetsSpec {
         let fields = rows
             .iter()
             .map(|r| {
@@ -60,7 +60,7 @@ impl TargetsForm {
                 )
             })
             .collect();
-        TargetsForm {
+        TargetsSpec {
             plan: plan.to_string(),
             rows,
             form: Form::new("Целевые показатели: фактические значения", fields),
@@ -93,27 +93,21 @@ impl TargetsForm {
             })
             .filter(|e| e.old != e.new)
             .collect();
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let label = format!("целевые показатели плана «{}»", self.plan);
-        match edit_targets::save(conn, &edits, who, &label) {
-            Ok(done) if done.is_empty() => Outcome::Saved {
+        match write::save_targets(conn, &edits, &label) {
+            Ok(None) => Outcome::Saved {
                 undo: None,
                 message: format!("{label}: изменений нет"),
             },
-            Ok(done) => Outcome::Saved {
+            Ok(Some(change)) => Outcome::Saved {
                 message: format!(
                     "сохранено: {label} — значений: {}; u — отменить",
-                    done.len()
+                    match &change {
+                        Change::Targets(done) => done.len(),
+                        _ => 0,
+                    }
                 ),
-                undo: Some(UndoStep {
-                    change: Change::Targets(done),
-                    label,
-                }),
+                undo: Some(UndoStep { change, label }),
             },
             Err(EditError::Conflict(c)) => {
                 let mut changes = Vec::new();
@@ -166,9 +160,17 @@ impl TargetsForm {
     }
 }
 
-impl FormScreen for TargetsForm {
+impl FormSpec for TargetsSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        "Целевые показатели".to_string()
     }
 
     fn recheck(&mut self, _today: chrono::NaiveDate) {
@@ -178,37 +180,26 @@ impl FormScreen for TargetsForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for TargetsForm {
-    fn title(&self) -> String {
-        "Целевые показатели".to_string()
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
-        let focused = self.rows.get(self.form.focus);
-        let header = vec![Line::from(vec![
+        vec![Line::from(vec![
             Span::styled("План: ", t.dim()),
             Span::raw(printable(&self.plan).into_owned()),
-        ])];
-        let footer = focused
+        ])]
+    }
+
+    fn footer(&self, cx: &Ctx) -> Vec<Line<'static>> {
+        let t = &cx.theme;
+        self.rows
+            .get(self.form.focus)
             .map(|r| {
                 vec![Line::from(vec![
                     Span::styled(format!("{}: ", r.number), t.key()),
                     Span::styled(printable(&r.name).into_owned(), t.dim()),
                 ])]
             })
-            .unwrap_or_default();
-        self.form.draw(frame, area, t, header, footer);
+            .unwrap_or_default()
     }
 
     fn status(&self) -> String {
@@ -217,13 +208,5 @@ impl Screen for TargetsForm {
             self.form.focus + 1,
             self.form.fields.len()
         )
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

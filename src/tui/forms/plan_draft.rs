@@ -5,31 +5,31 @@
 //! (audited; `u` takes them back while nobody has changed them).
 
 use chrono::NaiveDate;
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::domain::scoring::Inputs;
 use crate::domain::text::printable;
 use crate::service::edit::{Proposal, SHARE_THRESHOLD, draft};
-use crate::service::session::{now_stamp, os_user};
+use crate::service::write::{self, Change, NewRow};
 use crate::store::card::CardCycle;
-use crate::store::edit::Author;
-use crate::store::edit_draft::{self, NewRow};
+use crate::store::edit_draft;
 use crate::store::edit_inputs;
-use crate::tui::app::Action;
-use crate::tui::form::undo::{Change, UndoStep};
-use crate::tui::form::{Field, Form, FormScreen, route};
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::tui::form::undo::UndoStep;
+use crate::tui::form::{Field, Form, FormHost, FormSpec};
+use crate::tui::screen::{Ctx, Outcome};
 
 const DATE: usize = 0;
 const RESPONSIBLE: usize = 1;
 /// Fields before the proposals; each proposal has two (include it, its measure).
 const FIRST: usize = 2;
 
+/// The form as shown: the host around its spec.
+pub type DraftForm = FormHost<DraftSpec>;
+
 /// The draft of one organization's plan for one cycle.
 #[derive(Debug)]
-pub struct DraftForm {
+pub struct DraftSpec {
     cycle: i64,
     org_id: i64,
     org: String,
@@ -43,7 +43,8 @@ pub fn open(cx: &Ctx, org_id: i64, org: &str, c: &CardCycle) -> Outcome {
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
-    let Some(method) = super::org_card::methods().and_then(|m| m.get(&c.methodology)) else {
+    let Some(method) = crate::tui::screens::org_card::methods().and_then(|m| m.get(&c.methodology))
+    else {
         return Outcome::Message(format!("методика «{}» цикла не найдена", c.methodology));
     };
     let read = edit_inputs::read(conn, c.membership_id)
@@ -64,12 +65,12 @@ pub fn open(cx: &Ctx, org_id: i64, org: &str, c: &CardCycle) -> Outcome {
             c.year, SHARE_THRESHOLD
         ));
     }
-    Outcome::Open(Box::new(DraftForm::new(
+    Outcome::Open(Box::new(FormHost::new(DraftSpec::new(
         c.cycle_id, org_id, org, c.year, proposals, cx.today,
-    )))
+    ))))
 }
 
-impl DraftForm {
+impl DraftSpec {
     pub fn new(
         cycle: i64,
         org_id: i64,
@@ -77,7 +78,7 @@ impl DraftForm {
         year: i32,
         proposals: Vec<Proposal>,
         today: NaiveDate,
-    ) -> DraftForm {
+    ) -> DraftSpec {
         let mut fields = vec![
             Field::date("Плановый срок (для всех)", None),
             Field::text("Ответственный (фамилия)", 100, ""),
@@ -89,7 +90,7 @@ impl DraftForm {
             ));
             fields.push(Field::text("    мера", 1000, &p.measure));
         }
-        let mut f = DraftForm {
+        let mut f = DraftSpec {
             cycle,
             org_id,
             org: org.to_string(),
@@ -157,28 +158,25 @@ impl DraftForm {
                 }
             })
             .collect();
-        let user = os_user();
-        let at = now_stamp();
-        let who = Author {
-            os_user: &user,
-            at: &at,
-        };
         let label = format!("проект плана «{}», {} год", self.org, self.year);
-        match edit_draft::accept(conn, self.cycle, self.org_id, &rows, who, &label) {
-            Ok(made) => Outcome::Saved {
-                message: format!(
-                    "добавлено строк плана: {} ({}); u — отменить",
-                    made.len(),
-                    made.iter()
-                        .map(|m| m.2.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                undo: Some(UndoStep {
-                    change: Change::Drafted(made),
-                    label,
-                }),
-            },
+        match write::accept_draft(conn, self.cycle, self.org_id, &rows, &label) {
+            Ok(change) => {
+                let made = match &change {
+                    Change::Drafted(made) => made.as_slice(),
+                    _ => &[],
+                };
+                Outcome::Saved {
+                    message: format!(
+                        "добавлено строк плана: {} ({}); u — отменить",
+                        made.len(),
+                        made.iter()
+                            .map(|m| m.2.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    undo: Some(UndoStep { change, label }),
+                }
+            }
             Err(e) => {
                 self.form.save_failed(&e);
                 Outcome::Done
@@ -187,9 +185,17 @@ impl DraftForm {
     }
 }
 
-impl FormScreen for DraftForm {
+impl FormSpec for DraftSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        "Проект плана".to_string()
     }
 
     fn recheck(&mut self, today: NaiveDate) {
@@ -199,28 +205,10 @@ impl FormScreen for DraftForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for DraftForm {
-    fn retry_save(&self) -> bool {
-        self.form.busy
-    }
-
-    fn title(&self) -> String {
-        "Проект плана".to_string()
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
-        let header = vec![Line::from(vec![
+        vec![Line::from(vec![
             Span::styled(printable(&self.org).into_owned(), t.title()),
             Span::styled(
                 format!(
@@ -230,7 +218,11 @@ impl Screen for DraftForm {
                 ),
                 t.dim(),
             ),
-        ])];
+        ])]
+    }
+
+    fn footer(&self, cx: &Ctx) -> Vec<Line<'static>> {
+        let t = &cx.theme;
         let accepted = self.accepted();
         let mut by: Vec<(String, usize)> = Vec::new();
         for (i, _) in &accepted {
@@ -264,7 +256,7 @@ impl Screen for DraftForm {
             ),
             t.header(),
         ));
-        self.form.draw(frame, area, t, header, footer);
+        footer
     }
 
     fn status(&self) -> String {
@@ -273,13 +265,5 @@ impl Screen for DraftForm {
             self.form.focus + 1,
             self.form.fields.len()
         )
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

@@ -2,7 +2,6 @@
 //! text field each, grouped by criterion. Each shortcoming keeps its own version; a save writes
 //! the changed ones in one transaction and is refused whole when any was changed meanwhile.
 
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use rusqlite::types::Value;
@@ -10,14 +9,16 @@ use rusqlite::types::Value;
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::edit::{self, EditError, FieldEdit, RowEdit, ShortcomingText, Table};
-use crate::tui::app::Action;
 use crate::tui::form::undo::save_rows;
-use crate::tui::form::{Field, Form, FormScreen, conflict_notice, route};
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice};
+use crate::tui::screen::{Ctx, Outcome};
+
+/// The form as shown: the host around its spec.
+pub type ShortcomingsForm = FormHost<ShortcomingsSpec>;
 
 /// The shortcomings form of one organization's cycle.
 #[derive(Debug)]
-pub struct ShortcomingsForm {
+pub struct ShortcomingsSpec {
     cycle: i64,
     org: String,
     year: i32,
@@ -34,13 +35,15 @@ pub fn open(cx: &Ctx, cycle: i64, year: i32, org_id: i64, org: &str) -> Outcome 
         Ok(rows) if rows.is_empty() => Outcome::Message(format!(
             "недостатков за {year} год не записано; p — проект плана из оценки"
         )),
-        Ok(rows) => Outcome::Open(Box::new(ShortcomingsForm::new(cycle, year, org, rows))),
+        Ok(rows) => Outcome::Open(Box::new(FormHost::new(ShortcomingsSpec::new(
+            cycle, year, org, rows,
+        )))),
         Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
     }
 }
 
-impl ShortcomingsForm {
-    pub fn new(cycle: i64, year: i32, org: &str, rows: Vec<ShortcomingText>) -> ShortcomingsForm {
+impl ShortcomingsSpec {
+    pub fn new(cycle: i64, year: i32, org: &str, rows: Vec<ShortcomingText>) -> ShortcomingsSpec {
         let fields = rows
             .iter()
             .map(|r| {
@@ -51,7 +54,7 @@ impl ShortcomingsForm {
                 Field::multiline(label, 2000, &r.text)
             })
             .collect();
-        let mut f = ShortcomingsForm {
+        let mut f = ShortcomingsSpec {
             cycle,
             org: org.to_string(),
             year,
@@ -131,9 +134,17 @@ impl ShortcomingsForm {
     }
 }
 
-impl FormScreen for ShortcomingsForm {
+impl FormSpec for ShortcomingsSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        "Недостатки".to_string()
     }
 
     fn recheck(&mut self, _today: chrono::NaiveDate) {
@@ -143,35 +154,16 @@ impl FormScreen for ShortcomingsForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for ShortcomingsForm {
-    fn retry_save(&self) -> bool {
-        self.form.busy
-    }
-
-    fn title(&self) -> String {
-        "Недостатки".to_string()
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
-        let header = vec![Line::from(vec![
+        vec![Line::from(vec![
             Span::styled(printable(&self.org).into_owned(), t.title()),
             Span::styled(
                 format!(" · цикл №{} · {} год", self.cycle, self.year),
                 t.dim(),
             ),
-        ])];
-        self.form.draw(frame, area, t, header, Vec::new());
+        ])]
     }
 
     fn status(&self) -> String {
@@ -180,13 +172,5 @@ impl Screen for ShortcomingsForm {
             self.form.focus + 1,
             self.form.fields.len()
         )
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

@@ -5,7 +5,6 @@
 //! are saved in one transaction, each naming the version it read.
 
 use chrono::NaiveDate;
-use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use rusqlite::types::Value;
@@ -17,10 +16,9 @@ use crate::service::table::cut;
 use crate::store::card::CardCycle;
 use crate::store::edit::{self, EditError, FieldEdit, RowEdit, Table};
 use crate::store::iso;
-use crate::tui::app::Action;
 use crate::tui::form::undo::save_rows;
-use crate::tui::form::{Field, Form, FormScreen, conflict_notice, route};
-use crate::tui::screen::{Ctx, Outcome, Screen};
+use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice};
+use crate::tui::screen::{Ctx, Outcome};
 
 const CYCLE: [&str; 7] = [
     "status",
@@ -45,9 +43,12 @@ const LABELS: [&str; 10] = [
     "План утвержден",
 ];
 
+/// The form as shown: the host around its spec.
+pub type CycleForm = FormHost<CycleSpec>;
+
 /// The cycle and membership form.
 #[derive(Debug)]
-pub struct CycleForm {
+pub struct CycleSpec {
     cycle: i64,
     membership: i64,
     year: i32,
@@ -73,7 +74,9 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     match read {
         Ok((Some((mut base, cv)), Some((member, mv)))) => {
             base.extend(member);
-            Outcome::Open(Box::new(CycleForm::new(c, org, base, cv, mv, cx.today)))
+            Outcome::Open(Box::new(FormHost::new(CycleSpec::new(
+                c, org, base, cv, mv, cx.today,
+            ))))
         }
         Ok(_) => Outcome::Message("цикла или участия организации в нем больше нет".into()),
         Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
@@ -96,7 +99,7 @@ fn opt_text(t: &str) -> Value {
     }
 }
 
-impl CycleForm {
+impl CycleSpec {
     pub fn new(
         c: &CardCycle,
         org: &str,
@@ -104,7 +107,7 @@ impl CycleForm {
         cycle_version: i64,
         member_version: i64,
         today: NaiveDate,
-    ) -> CycleForm {
+    ) -> CycleSpec {
         let status = CycleStatus::from_code(&text(&base[0]))
             .and_then(|s| CycleStatus::ALL.iter().position(|a| *a == s))
             .unwrap_or(0);
@@ -129,7 +132,7 @@ impl CycleForm {
             Field::number(LABELS[8], true, respondents),
             Field::date(LABELS[9], date(&base[9])),
         ];
-        let mut f = CycleForm {
+        let mut f = CycleSpec {
             cycle: c.cycle_id,
             membership: c.membership_id,
             year: c.year,
@@ -298,9 +301,17 @@ impl CycleForm {
     }
 }
 
-impl FormScreen for CycleForm {
+impl FormSpec for CycleSpec {
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
     fn form_mut(&mut self) -> &mut Form {
         &mut self.form
+    }
+
+    fn title(&self) -> String {
+        format!("Цикл {}", self.year)
     }
 
     fn recheck(&mut self, today: NaiveDate) {
@@ -310,28 +321,10 @@ impl FormScreen for CycleForm {
     fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.save(cx)
     }
-}
 
-impl Screen for CycleForm {
-    fn retry_save(&self) -> bool {
-        self.form.busy
-    }
-
-    fn title(&self) -> String {
-        format!("Цикл {}", self.year)
-    }
-
-    fn typing(&self) -> bool {
-        true
-    }
-
-    fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
-        route(self, action, cx)
-    }
-
-    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
+    fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {
         let t = &cx.theme;
-        let header = vec![Line::from(vec![
+        vec![Line::from(vec![
             Span::styled(printable(&self.org).into_owned(), t.title()),
             Span::styled(
                 format!(
@@ -340,8 +333,7 @@ impl Screen for CycleForm {
                 ),
                 t.dim(),
             ),
-        ])];
-        self.form.draw(frame, area, t, header, Vec::new());
+        ])]
     }
 
     fn status(&self) -> String {
@@ -349,13 +341,5 @@ impl Screen for CycleForm {
             " форма: цикл и участие · версии записей {} / {}",
             self.cycle_version, self.member_version
         )
-    }
-
-    fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        self.form.keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }
