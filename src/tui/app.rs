@@ -7,117 +7,13 @@ use std::cell::Cell;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
+use super::msg::{Action, Loaded, Mode, Request};
 use super::screen::{Ctx, Outcome, Screen};
 use super::screens::council::CouncilScreen;
 use super::screens::journal::JournalScreen;
 use super::screens::organizations::OrganizationsScreen;
 use super::screens::summary::SummaryScreen;
 use super::theme::Theme;
-use crate::store::cycles::CycleInfo;
-use crate::store::overview::{Overview, Scope};
-
-/// What a key means, whatever key it was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    Down,
-    Up,
-    PageDown,
-    PageUp,
-    Home,
-    End,
-    Left,
-    Right,
-    NextScreen,
-    PrevScreen,
-    /// Go to tab N (0-based), from the digit keys.
-    Screen(usize),
-    StartSearch,
-    StartCommand,
-    Type(char),
-    Backspace,
-    Complete,
-    Accept,
-    Cancel,
-    Help,
-    SortNext,
-    SortReverse,
-    /// Open the screen's filters (`f`).
-    Filter,
-    /// Save what the screen lists (as filtered and sorted) to a file: CSV (`x`) or a workbook
-    /// (`X`).
-    Export {
-        xlsx: bool,
-    },
-    /// A mouse click at this column and row of the terminal.
-    Click {
-        column: u16,
-        row: u16,
-    },
-    /// Select row N of the current list (what a click on it means).
-    Select(usize),
-    /// Edit the selected row (`e`): opens its form.
-    Edit,
-    /// Edit the organization's identifiers (`r`, реквизиты) on its card.
-    EditIdentity,
-    /// Delete the selected record (`d`), after a question.
-    Delete,
-    /// Add a new record to what the screen lists (`a`, добавить).
-    Add,
-    /// Draft an improvement plan from the assessment (`p`, on the card).
-    DraftPlan,
-    /// Edit the shortcomings found (`n`, недостатки, on the card).
-    EditShortcomings,
-    /// Edit the cycle and the organization's membership in it (`c`, on the card).
-    EditCycle,
-    /// Undo the last change of the session (`u`).
-    Undo,
-    /// In a form: the next / previous field (Tab / Shift-Tab).
-    NextField,
-    PrevField,
-    /// In a form: save (Ctrl-S).
-    Save,
-}
-
-/// Where keys go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    /// A text field of the screen has the keys (search).
-    Search,
-    /// The `:` command line has the keys.
-    Command,
-    /// The help overlay is open.
-    Help,
-}
-
-/// Data sent by the worker thread.
-#[derive(Debug)]
-pub enum Loaded {
-    /// Every cycle, oldest first.
-    Cycles(Vec<CycleInfo>),
-    Summary(Overview),
-    /// How many plan rows a filter lists.
-    PlanCount(crate::store::plan_rows::Filter, usize),
-    /// The organization list, built (indexed, sorted) off the UI thread.
-    Orgs(Box<super::screens::organizations::OrgList>),
-    /// How far the database is from empty to its first rating (the «Начало работы» guide);
-    /// read with the cycles.
-    FirstSteps(crate::store::first_steps::FirstSteps),
-    Failed(String),
-}
-
-/// What the UI asks the worker for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    Summary(Scope),
-    /// Read the organization list again (after a change).
-    Orgs,
-    /// Read the list of cycles again (after a change).
-    Cycles,
-    /// Count the plan rows of these filters (the one shown first).
-    PlanCounts(Vec<crate::store::plan_rows::Filter>),
-}
 
 /// The whole UI state.
 pub struct App {

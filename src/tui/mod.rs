@@ -7,6 +7,8 @@ pub mod first_start;
 pub mod form;
 pub mod job;
 pub mod keymap;
+pub mod lists;
+pub mod msg;
 pub mod screen;
 pub mod screens;
 pub mod theme;
@@ -27,7 +29,8 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 
-use self::app::{App, Loaded, Request};
+use self::app::App;
+use self::msg::{Loaded, Request};
 use self::theme::Theme;
 use crate::store;
 
@@ -160,9 +163,9 @@ fn event_loop(
                 }
                 Event::Mouse(m) => {
                     let action = match m.kind {
-                        MouseEventKind::ScrollDown => Some(app::Action::Down),
-                        MouseEventKind::ScrollUp => Some(app::Action::Up),
-                        MouseEventKind::Down(MouseButton::Left) => Some(app::Action::Click {
+                        MouseEventKind::ScrollDown => Some(msg::Action::Down),
+                        MouseEventKind::ScrollUp => Some(msg::Action::Up),
+                        MouseEventKind::Down(MouseButton::Left) => Some(msg::Action::Click {
                             column: m.column,
                             row: m.row,
                         }),
@@ -220,7 +223,7 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                     // here, not on the UI thread.
                     .map_or_else(
                         |e| Loaded::Failed(e.to_string()),
-                        |keys| Loaded::Orgs(Box::new(screens::organizations::OrgList::new(keys))),
+                        |keys| Loaded::Orgs(Box::new(lists::organizations::OrgList::new(keys))),
                     );
                 let _ = tx.send(index);
             });
@@ -248,9 +251,11 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                     send(store::cycles::list_brief(&conn).map(Loaded::Cycles))
                         && send(store::first_steps::read(&conn).map(Loaded::FirstSteps))
                 }
-                Request::Orgs => send(store::browse::org_index(&conn, today).map(|keys| {
-                    Loaded::Orgs(Box::new(screens::organizations::OrgList::new(keys)))
-                })),
+                Request::Orgs => {
+                    send(store::browse::org_index(&conn, today).map(|keys| {
+                        Loaded::Orgs(Box::new(lists::organizations::OrgList::new(keys)))
+                    }))
+                }
                 Request::PlanCounts(filters) => filters.into_iter().all(|f| {
                     send(store::plan_rows::count(&conn, f, today).map(|n| Loaded::PlanCount(f, n)))
                 }),

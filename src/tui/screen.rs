@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use rusqlite::Connection;
 
-use super::app::{Action, Loaded, Request};
+use super::msg::{Action, Loaded, Request};
 use super::theme::Theme;
 
 /// What a screen may use while it updates or draws.

@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::methodology::Methods;
 use nok::store::{browse, cycles, overview};
-use nok::tui::app::{App, Loaded};
+use nok::tui::app::App;
 use nok::tui::keymap;
+use nok::tui::msg::Loaded;
 use nok::tui::theme::Theme;
 use nok::tui::views;
 use ratatui::Terminal;
@@ -50,7 +51,7 @@ pub fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir
     app.apply(Loaded::Cycles(cycles));
     app.apply(Loaded::Summary(summary));
     app.apply(Loaded::Orgs(Box::new(
-        nok::tui::screens::organizations::OrgList::new(index),
+        nok::tui::lists::organizations::OrgList::new(index),
     )));
     (dir, app)
 }
@@ -59,7 +60,7 @@ pub fn app() -> (tempfile::TempDir, App) {
     app_with(|_| {})
 }
 
-pub fn list(app: &App) -> &nok::tui::screens::organizations::OrgList {
+pub fn list(app: &App) -> &nok::tui::lists::organizations::OrgList {
     app.organizations().unwrap().list.as_ref().unwrap()
 }
 
@@ -124,17 +125,15 @@ pub fn sql(dir: &tempfile::TempDir) -> rusqlite::Connection {
 
 /// Does the worker thread's part: answers what the screens asked for, as the event loop would.
 pub fn serve(app: &mut App, conn: &rusqlite::Connection) {
-    use nok::tui::app::Request;
+    use nok::tui::msg::Request;
     for r in std::mem::take(&mut app.requests) {
         let loaded = match r {
             Request::Summary(scope) => {
                 Loaded::Summary(overview::read(conn, scope, today()).unwrap())
             }
-            Request::Orgs => {
-                Loaded::Orgs(Box::new(nok::tui::screens::organizations::OrgList::new(
-                    browse::org_index(conn, today()).unwrap(),
-                )))
-            }
+            Request::Orgs => Loaded::Orgs(Box::new(nok::tui::lists::organizations::OrgList::new(
+                browse::org_index(conn, today()).unwrap(),
+            ))),
             Request::Cycles => Loaded::Cycles(cycles::list_brief(conn).unwrap()),
             Request::PlanCounts(filters) => {
                 for f in filters {

@@ -15,8 +15,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::Action;
 use super::keymap::latin;
+use super::msg::Action;
 use super::theme::Theme;
 use crate::domain::text::printable;
 

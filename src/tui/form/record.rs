@@ -18,7 +18,7 @@ use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
 use crate::store::edit::{self, Author, EditError, FieldEdit, Table};
 use crate::store::{edit_create, iso};
-use crate::tui::app::Action;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 /// How a column is typed in the form.

@@ -17,9 +17,9 @@ use crate::service::table::cut;
 use crate::store::card::CardCycle;
 use crate::store::edit::{self, EditError, FieldEdit, RowEdit, Table};
 use crate::store::iso;
-use crate::tui::app::Action;
 use crate::tui::form::undo::save_rows;
 use crate::tui::form::{Field, Form, FormScreen, conflict_notice, route};
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 const CYCLE: [&str; 7] = [

@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use crate::domain::text::printable;
 use crate::service::session::{now_stamp, os_user};
 use crate::store::edit::{self, Author, EditError, Table};
-use crate::tui::app::Action;
 use crate::tui::form::conflict_notice;
 use crate::tui::form::undo::{Change, UndoStep};
 use crate::tui::keymap::latin;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 /// The question before deleting one record.

@@ -17,9 +17,9 @@ use crate::store::card::CardCycle;
 use crate::store::edit::Author;
 use crate::store::edit_draft::{self, NewRow};
 use crate::store::edit_inputs;
-use crate::tui::app::Action;
 use crate::tui::form::undo::{Change, UndoStep};
 use crate::tui::form::{Field, Form, FormScreen, route};
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 const DATE: usize = 0;

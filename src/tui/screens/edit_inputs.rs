@@ -21,9 +21,9 @@ use crate::service::session::{now_stamp, os_user};
 use crate::store::card::CardCycle;
 use crate::store::edit::{Author, EditError};
 use crate::store::edit_inputs::{self, InputEdit};
-use crate::tui::app::Action;
 use crate::tui::form::undo::{Change, UndoStep};
 use crate::tui::form::{Field, Form, FormScreen, Kind, format_number, route, ru_stamp};
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 use crate::tui::views::dec;
 

@@ -16,8 +16,8 @@ use crate::service::session::{now_stamp, os_user};
 use crate::service::table::cut;
 use crate::store::edit::{Author, EditError};
 use crate::store::plan_header::{self, Act, Header, Stored};
-use crate::tui::app::Action;
 use crate::tui::form::{Field, Form, FormScreen, conflict_notice, route};
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 const LABELS: [&str; 12] = [

@@ -10,9 +10,9 @@ use rusqlite::types::Value;
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::edit::{self, EditError, FieldEdit, RowEdit, ShortcomingText, Table};
-use crate::tui::app::Action;
 use crate::tui::form::undo::save_rows;
 use crate::tui::form::{Field, Form, FormScreen, conflict_notice, route};
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 /// The shortcomings form of one organization's cycle.

@@ -12,9 +12,9 @@ use crate::domain::text::printable;
 use crate::service::session::{now_stamp, os_user};
 use crate::store::edit::{Author, EditError};
 use crate::store::edit_targets::{self, ActualEdit, TargetRow};
-use crate::tui::app::Action;
 use crate::tui::form::undo::{Change, UndoStep};
 use crate::tui::form::{Field, Form, FormScreen, format_number, route, ru_stamp};
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 /// The target-values form of one plan.

@@ -10,7 +10,7 @@ use crate::domain::field_names::{field_ru, value_ru};
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::journal::{self, JournalRow};
-use crate::tui::app::Action;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, SearchEvent, SearchField, navigate, window};
 
 /// The journal screen: how many entries match, and the window of them on screen.

@@ -28,7 +28,7 @@ use crate::service::methodology::Methods;
 use crate::service::table::cut;
 use crate::store::StoreError;
 use crate::store::card::{self, CardCycle, CycleDetail, OrgIdentity};
-use crate::tui::app::Action;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate};
 use crate::tui::theme::Theme;
 use crate::tui::views::dec;

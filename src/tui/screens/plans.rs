@@ -24,8 +24,8 @@ use crate::service::spot_check as spot_service;
 use crate::service::table::cut;
 use crate::store::plan_rows::{self, Detail, Filter, ListRow, OrgCounts};
 use crate::store::spot_check::{self as spot_store, Check, Scope, Verdict};
-use crate::tui::app::{Action, Loaded, Request};
 use crate::tui::keymap::latin;
+use crate::tui::msg::{Action, Loaded, Request};
 use crate::tui::screen::{Ctx, Outcome, RowHits, Screen, click, navigate};
 use crate::tui::theme::Theme;
 

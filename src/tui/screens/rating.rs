@@ -21,8 +21,8 @@ use crate::service::export::table::{self as table_export, FileFormat, TableKind}
 use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
 use crate::store::ranking::{self, GroupCount, RankRow, Ranked};
-use crate::tui::app::Action;
 use crate::tui::job::Job;
+use crate::tui::msg::Action;
 use crate::tui::screen::{
     Ctx, Outcome, RowHits, Screen, SearchEvent, SearchField, click, navigate, window,
 };
@@ -365,7 +365,7 @@ impl Screen for RatingScreen {
         s
     }
 
-    fn focus_cycle(&mut self, id: i64) -> Option<crate::tui::app::Request> {
+    fn focus_cycle(&mut self, id: i64) -> Option<crate::tui::msg::Request> {
         self.wanted = Some(id);
         // The cycle must be in view: a search left from before would hide it.
         self.search = SearchField::default();

@@ -12,7 +12,7 @@ use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::cycles::CycleInfo;
 use crate::store::overview::{Overview, Scope};
-use crate::tui::app::{Action, Loaded, Request};
+use crate::tui::msg::{Action, Loaded, Request};
 use crate::tui::screen::{Ctx, Outcome, Screen};
 use crate::tui::views::dec;
 

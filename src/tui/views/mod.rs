@@ -6,7 +6,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, Mode};
+use super::app::App;
+use super::msg::Mode;
 use crate::domain::text::printable;
 
 /// The smallest terminal the screens are laid out for.
