@@ -5,9 +5,11 @@
 pub mod app;
 pub mod first_start;
 pub mod form;
+pub mod format;
 pub mod job;
 pub mod keymap;
 pub mod lists;
+pub mod methods;
 pub mod msg;
 pub mod screen;
 pub mod screens;

@@ -23,9 +23,9 @@ use crate::store::edit::{Author, EditError};
 use crate::store::edit_inputs::{self, InputEdit};
 use crate::tui::form::undo::{Change, UndoStep};
 use crate::tui::form::{Field, Form, FormScreen, Kind, format_number, route, ru_stamp};
+use crate::tui::format::dec;
 use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
-use crate::tui::views::dec;
 
 /// The inputs form of one organization in one cycle.
 #[derive(Debug)]
@@ -98,7 +98,7 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
-    let Some(method) = super::org_card::methods().and_then(|m| m.get(&c.methodology)) else {
+    let Some(method) = crate::tui::methods::methods().and_then(|m| m.get(&c.methodology)) else {
         return Outcome::Message(format!(
             "методика «{}» цикла не найдена; исходные данные изменить нельзя",
             c.methodology

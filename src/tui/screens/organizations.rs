@@ -10,9 +10,9 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use crate::domain::text::printable;
 use crate::service::table::cut;
+use crate::tui::format::dec;
 use crate::tui::msg::{Action, Loaded};
 use crate::tui::screen::{Ctx, Outcome, RowHits, Screen, click, navigate, window};
-use crate::tui::views::dec;
 
 use super::org_filter::{FilterPopup, PopupEvent};
 use crate::tui::lists::org_filters::OrgFilters;

@@ -233,8 +233,3 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         popup,
     );
 }
-
-/// 92.456 → «92,46».
-pub(crate) fn dec(x: f64) -> String {
-    format!("{x:.2}").replace('.', ",")
-}
