@@ -2,13 +2,11 @@
 //! over them (breadcrumbs), the help overlay and the `:` command line. Screens live in
 //! `screens/`, drawing of the frame around them in `views`, keys in `keymap`.
 
-use std::cell::Cell;
-
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::msg::{Action, Loaded, Mode, Request};
-use super::screen::{Ctx, Outcome, Screen};
+use super::screen::{Ctx, Env, Outcome, Screen};
 use super::screens::council::CouncilScreen;
 use super::screens::journal::JournalScreen;
 use super::screens::organizations::OrganizationsScreen;
@@ -18,10 +16,8 @@ use super::theme::Theme;
 /// The whole UI state.
 pub struct App {
     pub mode: Mode,
-    pub today: NaiveDate,
-    pub theme: Theme,
-    /// Read connection for windowed queries of the screens.
-    conn: Option<Connection>,
+    /// What screens are lent while they update and draw: the connection, today, the theme…
+    pub env: Env,
     tabs: Vec<Box<dyn Screen>>,
     pub tab: usize,
     /// Screens opened by drilling down from the current tab, innermost last.
@@ -31,20 +27,12 @@ pub struct App {
     /// A one-off message for the status line (an unknown command, say).
     pub message: Option<String>,
     pub quit: bool,
-    /// Rows visible in the current list, remembered by the last draw (for PgUp/PgDn).
-    pub page: Cell<usize>,
     /// Requests for the worker, taken by the event loop.
     pub requests: Vec<Request>,
     /// Where each tab's title was drawn in the last frame: columns `from..to` of the top line.
     pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
     /// Changes saved in this session, newest last (`u` undoes the last one).
     pub undo: crate::tui::form::undo::UndoStack,
-    /// Requests screens make through their context; moved to `requests` after each intent.
-    outbox: std::cell::RefCell<Vec<Request>>,
-    /// The database file, for background work with its own connection.
-    pub db_path: Option<std::path::PathBuf>,
-    /// The folder files are saved to and picked from (default: the current folder).
-    pub work_dir: Option<std::path::PathBuf>,
     /// Counts the changes of the data saved or undone in this session.
     generation: u64,
     /// A cycle being recomputed on its own thread after its inputs changed, and the cycles
@@ -68,7 +56,7 @@ impl App {
     /// file ([`crate::store::checkpoint`]). A failure (another session is reading) changes
     /// nothing: the changes stay in the write-ahead log, as safe, for the next one to move.
     pub fn close(&mut self) {
-        if let Some(conn) = self.conn.take() {
+        if let Some(conn) = self.env.conn.take() {
             let _ = crate::store::checkpoint(&conn);
         }
     }
@@ -76,9 +64,7 @@ impl App {
     pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> App {
         App {
             mode: Mode::Normal,
-            today,
-            theme,
-            conn,
+            env: Env::new(today, theme, conn),
             tabs: vec![
                 Box::new(SummaryScreen::new()),
                 Box::new(OrganizationsScreen::new()),
@@ -94,13 +80,9 @@ impl App {
             command: String::new(),
             message: None,
             quit: false,
-            page: Cell::new(20),
             requests: Vec::new(),
             tab_hits: Default::default(),
             undo: Default::default(),
-            outbox: Default::default(),
-            db_path: None,
-            work_dir: None,
             generation: 0,
             opened_at: Vec::new(),
             recompute: None,
@@ -131,15 +113,7 @@ impl App {
 
     /// The context screens update and draw with.
     pub fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            conn: self.conn.as_ref(),
-            today: self.today,
-            theme: self.theme,
-            page: &self.page,
-            outbox: &self.outbox,
-            db: self.db_path.as_deref(),
-            work_dir: self.work_dir.as_deref(),
-        }
+        self.env.ctx()
     }
 
     /// The mode keys are read in: a screen's text field counts as search.
@@ -196,7 +170,7 @@ impl App {
             Mode::Command => self.update_command(action),
             Mode::Search | Mode::Normal => self.update_screen(action),
         }
-        let side = self.outbox.take();
+        let side = self.env.outbox.take();
         self.requests.extend(side);
     }
 
@@ -253,24 +227,14 @@ impl App {
             }
         }
         // Screens read the connection through the context while they change.
-        let conn = self.conn.take();
         let outcome = {
-            let cx = Ctx {
-                conn: conn.as_ref(),
-                today: self.today,
-                theme: self.theme,
-                page: &self.page,
-                outbox: &self.outbox,
-                db: self.db_path.as_deref(),
-                work_dir: self.work_dir.as_deref(),
-            };
+            let cx = self.env.ctx();
             let screen = match self.stack.last_mut() {
                 Some(s) => s,
                 None => &mut self.tabs[self.tab],
             };
             screen.update(action, &cx)
         };
-        self.conn = conn;
         self.follow(outcome, action);
     }
 
@@ -330,7 +294,7 @@ impl App {
 
     /// `u`: undoes the last change of the session (itself an audited, version-checked change).
     fn undo_last(&mut self) {
-        let Some(conn) = self.conn.as_ref() else {
+        let Some(conn) = self.env.conn.as_ref() else {
             return;
         };
         let inputs_of = self.undo.last().and_then(|s| s.change.inputs_of());
@@ -345,7 +309,7 @@ impl App {
 
     /// Recomputes cycle `cycle` on its own thread (its inputs changed), after the one running.
     fn schedule_recompute(&mut self, cycle: i64) {
-        let Some(db) = self.db_path.clone() else {
+        let Some(db) = self.env.db_path.clone() else {
             return;
         };
         if self.recompute.as_ref().is_some_and(|(c, _)| *c == cycle) {
@@ -440,15 +404,7 @@ impl App {
 
     /// Reads the screen on top again after a change of the data.
     fn refresh_current(&mut self) {
-        let cx = Ctx {
-            conn: self.conn.as_ref(),
-            today: self.today,
-            theme: self.theme,
-            page: &self.page,
-            outbox: &self.outbox,
-            db: self.db_path.as_deref(),
-            work_dir: self.work_dir.as_deref(),
-        };
+        let cx = self.env.ctx();
         match self.stack.last_mut() {
             Some(s) => s.activate(&cx),
             None => self.tabs[self.tab].activate(&cx),
@@ -507,6 +463,7 @@ impl App {
         let typed = self.command.trim_start().to_lowercase();
         if let Some(number) = typed.strip_prefix("cycle ") {
             let cycles = self
+                .env
                 .conn
                 .as_ref()
                 .and_then(|c| crate::store::cycles::list_brief(c).ok())
@@ -580,7 +537,11 @@ impl App {
             self.message = Some("укажите номер цикла: :cycle 12 (Tab — список)".into());
             return;
         };
-        let known = self.conn.as_ref().map(|c| crate::store::cycles::get(c, id));
+        let known = self
+            .env
+            .conn
+            .as_ref()
+            .map(|c| crate::store::cycles::get(c, id));
         match known {
             Some(Ok(Some(_))) => {}
             Some(Err(e)) => {
@@ -607,15 +568,7 @@ impl App {
         self.opened_at.clear();
         self.tab = index % self.tabs.len();
         self.mode = Mode::Normal;
-        let cx = Ctx {
-            conn: self.conn.as_ref(),
-            today: self.today,
-            theme: self.theme,
-            page: &self.page,
-            outbox: &self.outbox,
-            db: self.db_path.as_deref(),
-            work_dir: self.work_dir.as_deref(),
-        };
+        let cx = self.env.ctx();
         self.tabs[self.tab].activate(&cx);
     }
 
@@ -624,7 +577,7 @@ impl App {
     pub fn set_work_dir(&mut self, dir: std::path::PathBuf) {
         let mut screen = super::screens::exchange::ExchangeScreen::new();
         screen.set_base(dir.clone());
-        self.work_dir = Some(dir);
+        self.env.work_dir = Some(dir);
         if let Some(i) = self.tabs.iter().position(|t| t.title() == "Обмен") {
             self.tabs[i] = Box::new(screen);
         }

@@ -83,7 +83,7 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     spawn_watchdog(Arc::clone(&stop));
     let (requests, loaded) = worker::spawn(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
-    app.db_path = Some(path.to_path_buf());
+    app.env.db_path = Some(path.to_path_buf());
     if let Some(c) = created {
         app.message = Some(format!(
             "рабочая база создана: {}. Дальше — «Начало работы» на «Сводке»: Enter — следующий шаг",

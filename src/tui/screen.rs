@@ -28,6 +28,52 @@ pub struct Ctx<'a> {
     pub work_dir: Option<&'a std::path::Path>,
 }
 
+/// What the app lends its screens, owned: [`Env::ctx`] lends it as a [`Ctx`], the one place a
+/// context is made.
+pub struct Env {
+    /// Read connection for windowed queries of the screens (`None` in tests without a
+    /// database).
+    pub conn: Option<Connection>,
+    pub today: NaiveDate,
+    pub theme: Theme,
+    /// Rows visible in the current list, remembered by the last draw (for PgUp/PgDn).
+    pub page: Cell<usize>,
+    /// Requests screens make through their context; the app moves them to the worker's queue
+    /// after each intent.
+    pub outbox: RefCell<Vec<Request>>,
+    /// The database file, for background work with its own connection.
+    pub db_path: Option<std::path::PathBuf>,
+    /// The folder files are saved to and picked from (default: the current folder).
+    pub work_dir: Option<std::path::PathBuf>,
+}
+
+impl Env {
+    pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> Env {
+        Env {
+            conn,
+            today,
+            theme,
+            page: Cell::new(20),
+            outbox: RefCell::default(),
+            db_path: None,
+            work_dir: None,
+        }
+    }
+
+    /// The context screens update and draw with.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            conn: self.conn.as_ref(),
+            today: self.today,
+            theme: self.theme,
+            page: &self.page,
+            outbox: &self.outbox,
+            db: self.db_path.as_deref(),
+            work_dir: self.work_dir.as_deref(),
+        }
+    }
+}
+
 impl Ctx<'_> {
     /// Where files are saved: the work folder, else the current folder.
     pub fn save_dir(&self) -> std::path::PathBuf {

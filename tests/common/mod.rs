@@ -45,7 +45,7 @@ pub fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir
     }));
     loaded.push(worker::org_list(&conn, today()).unwrap());
     let mut app = App::new(today(), Theme::plain(), Some(conn));
-    app.db_path = Some(path.clone());
+    app.env.db_path = Some(path.clone());
     app.set_work_dir(dir.path().to_path_buf());
     for l in loaded {
         app.apply(l);

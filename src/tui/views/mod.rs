@@ -55,7 +55,7 @@ fn too_small(frame: &mut Frame, area: Rect) {
 
 /// Tabs with their digits; while drilled down, the path instead (it needs the room).
 fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+    let t = &app.env.theme;
     let mut spans = vec![Span::styled(" nok ", t.title())];
     let crumbs = app.breadcrumbs();
     if crumbs.len() > 1 {
@@ -93,7 +93,7 @@ fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+    let t = &app.env.theme;
     // Work running in the background for the whole app.
     let busy = app
         .recomputing()
@@ -124,7 +124,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
             format!(
                 "{}{busy} · сегодня {}",
                 app.current().status(),
-                app.today.format("%d.%m.%Y")
+                app.env.today.format("%d.%m.%Y")
             ),
             t.dim(),
         )
@@ -176,7 +176,7 @@ fn draw_keys(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut spans = Vec::new();
     for (key, what) in keys {
-        spans.push(Span::styled(key, app.theme.key()));
+        spans.push(Span::styled(key, app.env.theme.key()));
         spans.push(Span::raw(format!(" {what}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -193,7 +193,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
     };
     let key_line = |key: &str, what: &str| {
         Line::from(vec![
-            Span::styled(format!("{key:>14}  "), app.theme.key()),
+            Span::styled(format!("{key:>14}  "), app.env.theme.key()),
             Span::raw(what.to_string()),
         ])
     };
