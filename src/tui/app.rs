@@ -7,10 +7,8 @@ use rusqlite::Connection;
 
 use super::msg::{Action, Loaded, Mode, Request};
 use super::screen::{Ctx, Env, Outcome, Screen};
-use super::screens::council::CouncilScreen;
-use super::screens::journal::JournalScreen;
 use super::screens::organizations::OrganizationsScreen;
-use super::screens::summary::SummaryScreen;
+use super::tabs::Tab;
 use super::theme::Theme;
 
 /// The whole UI state.
@@ -65,16 +63,7 @@ impl App {
         App {
             mode: Mode::Normal,
             env: Env::new(today, theme, conn),
-            tabs: vec![
-                Box::new(SummaryScreen::new()),
-                Box::new(OrganizationsScreen::new()),
-                Box::new(super::screens::rating::RatingScreen::new()),
-                Box::new(super::screens::plans::PlansScreen::new()),
-                Box::new(super::screens::workplans::WorkplansScreen::new()),
-                Box::new(CouncilScreen::new()),
-                Box::new(JournalScreen::new()),
-                Box::new(super::screens::exchange::ExchangeScreen::new()),
-            ],
+            tabs: Tab::ALL.iter().map(|t| t.screen()).collect(),
             tab: 0,
             stack: Vec::new(),
             command: String::new(),
@@ -505,21 +494,19 @@ impl App {
                 return;
             };
             // The organizations tab finds it with its own search.
-            if let Some(i) = self.tabs.iter().position(|t| t.title() == "Организации") {
-                self.go(i);
-                self.update_screen(Action::StartSearch);
-                for c in key.chars() {
-                    self.update_screen(Action::Type(c));
-                }
+            self.go(Tab::Organizations.index());
+            self.update_screen(Action::StartSearch);
+            for c in key.chars() {
+                self.update_screen(Action::Type(c));
+            }
+            self.update_screen(Action::Accept);
+            // One match: straight to its card.
+            if self
+                .organizations()
+                .and_then(|o| o.list.as_ref())
+                .is_some_and(|l| l.view.len() == 1)
+            {
                 self.update_screen(Action::Accept);
-                // One match: straight to its card.
-                if self
-                    .organizations()
-                    .and_then(|o| o.list.as_ref())
-                    .is_some_and(|l| l.view.len() == 1)
-                {
-                    self.update_screen(Action::Accept);
-                }
             }
             return;
         }
@@ -558,9 +545,7 @@ impl App {
                 self.requests.push(r);
             }
         }
-        if let Some(i) = self.tabs.iter().position(|t| t.title() == "Рейтинг") {
-            self.go(i);
-        }
+        self.go(Tab::Rating.index());
     }
 
     fn go(&mut self, index: usize) {
@@ -578,13 +563,13 @@ impl App {
         let mut screen = super::screens::exchange::ExchangeScreen::new();
         screen.set_base(dir.clone());
         self.env.work_dir = Some(dir);
-        if let Some(i) = self.tabs.iter().position(|t| t.title() == "Обмен") {
-            self.tabs[i] = Box::new(screen);
-        }
+        self.tabs[Tab::Exchange.index()] = Box::new(screen);
     }
 
     /// The organizations tab (tests look at its list).
     pub fn organizations(&self) -> Option<&OrganizationsScreen> {
-        self.tabs.iter().find_map(|t| t.as_any().downcast_ref())
+        self.tabs[Tab::Organizations.index()]
+            .as_any()
+            .downcast_ref()
     }
 }

@@ -13,6 +13,7 @@ pub mod methods;
 pub mod msg;
 pub mod screen;
 pub mod screens;
+pub mod tabs;
 pub mod theme;
 pub mod views;
 pub mod worker;
