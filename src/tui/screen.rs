@@ -106,8 +106,9 @@ pub enum Outcome {
     },
 }
 
-/// A screen of the UI.
-pub trait Screen {
+/// A screen of the UI. It is `Any`, so that tests can look inside the screen on top
+/// (`as_any`, then `downcast_ref`).
+pub trait Screen: std::any::Any {
     /// Title for the tab bar and breadcrumbs.
     fn title(&self) -> String;
     /// Whether a text field has the keys (then letters are text, not commands).
@@ -123,8 +124,6 @@ pub trait Screen {
     fn status(&self) -> String;
     /// Keys that work now: (key, what it does).
     fn keys(&self) -> Vec<(&'static str, &'static str)>;
-    /// For tests that look inside a screen: `self`.
-    fn as_any(&self) -> &dyn std::any::Any;
     /// Called on every turn of the event loop: true when the screen changed by itself (work
     /// running in the background moved on or finished) and must be drawn again.
     fn tick(&mut self) -> bool {
@@ -152,6 +151,13 @@ pub trait Screen {
     /// Data from the worker: take what is yours, give the rest back.
     fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
         Some(msg)
+    }
+}
+
+impl dyn Screen {
+    /// The screen as `Any`, to downcast to its own type (tests look inside screens this way).
+    pub fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

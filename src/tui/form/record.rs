@@ -498,8 +498,4 @@ impl Screen for RecordForm {
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
         self.form.keys()
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }

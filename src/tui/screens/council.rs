@@ -41,10 +41,6 @@ impl CouncilScreen {
 }
 
 impl Screen for CouncilScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Совет".to_string()
     }

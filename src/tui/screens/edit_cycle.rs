@@ -354,8 +354,4 @@ impl Screen for CycleForm {
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
         self.form.keys()
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }

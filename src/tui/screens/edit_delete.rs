@@ -143,8 +143,4 @@ impl Screen for ConfirmDelete {
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
         vec![("y д", "удалить"), ("другая", "отмена")]
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }

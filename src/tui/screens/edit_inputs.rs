@@ -480,8 +480,4 @@ impl Screen for InputsForm {
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
         self.form.keys()
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }

@@ -185,8 +185,4 @@ impl Screen for ShortcomingsForm {
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
         self.form.keys()
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }

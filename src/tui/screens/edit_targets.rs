@@ -222,8 +222,4 @@ impl Screen for TargetsForm {
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
         self.form.keys()
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }

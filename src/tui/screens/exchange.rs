@@ -707,10 +707,6 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
 }
 
 impl Screen for ExchangeScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Обмен".to_string()
     }

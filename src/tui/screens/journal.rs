@@ -66,10 +66,6 @@ fn action_ru(code: &str) -> &str {
 }
 
 impl Screen for JournalScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Журнал".to_string()
     }

@@ -796,10 +796,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 impl Screen for OrgCardScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         let o = &self.ident.org;
         let name = if o.short_name.trim().is_empty() {

@@ -603,8 +603,4 @@ impl Screen for OrgPlanScreen {
         ]);
         k
     }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
 }

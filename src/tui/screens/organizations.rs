@@ -42,10 +42,6 @@ impl OrganizationsScreen {
 }
 
 impl Screen for OrganizationsScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Организации".to_string()
     }

@@ -619,10 +619,6 @@ pub fn first_shown(
 }
 
 impl Screen for PlansScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Планы".to_string()
     }

@@ -296,10 +296,6 @@ impl RatingScreen {
 }
 
 impl Screen for RatingScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Рейтинг".to_string()
     }

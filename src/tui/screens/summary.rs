@@ -79,10 +79,6 @@ impl SummaryScreen {
 }
 
 impl Screen for SummaryScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Сводка".to_string()
     }

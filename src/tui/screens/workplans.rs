@@ -388,10 +388,6 @@ fn push_subtree(
 }
 
 impl Screen for WorkplansScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Планы органа".to_string()
     }
