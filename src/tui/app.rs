@@ -1,6 +1,9 @@
-//! The terminal UI's state and how intents change it: the screens (tabs), the drill-down stack
-//! over them (breadcrumbs), the help overlay and the `:` command line. Screens live in
-//! `screens/`, drawing of the frame around them in `views`, keys in `keymap`.
+//! The terminal UI's state and how intents change it: the tabs (`tabs.rs`), the drill-down
+//! stack over them (breadcrumbs), the help overlay, the `:` command line, the session's undo
+//! stack and the recompute after a change of inputs. An [`Action`] goes to the app's own keys
+//! first, then to the screen on top, with a context lent from [`Env`]; what the screen answers
+//! ([`Outcome`]) opens, closes or saves. The words are in `msg.rs`, the screens in `screens/`,
+//! the frame around them in `views`, keys in `keymap`.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;

@@ -1,6 +1,13 @@
 //! The terminal UI: an event loop that turns keys into intents, changes the state, and redraws
-//! only when something changed. Data is read by a worker thread with its own connection, so the
-//! first frame comes at once and the screen stays responsive on a 100,000-organization database.
+//! only when something changed. Data is read by the worker (`worker.rs`), threads with their own
+//! connections, so the first frame comes at once and the screen stays responsive on a
+//! 100,000-organization database.
+//!
+//! The files import downwards only. `msg` (the words) and `lists/` (list models) import nothing
+//! else from `tui`; `theme`, `format`, `methods` and `job` nothing from `tui` at all. `keymap`
+//! and `screen` (the trait and the context) build on `msg`; `form/` and `screens/` on those;
+//! `tabs` and `app` on the screens; `views` on `app`; `worker` on `msg` and `lists/`; this file
+//! on all. One pair imports each other, argued at [`screen::Outcome`].
 
 pub mod app;
 pub mod first_start;

@@ -3,8 +3,9 @@
 //! and what the worker sends back ([`Loaded`]).
 //!
 //! It imports nothing from the rest of `tui` but the organization list model
-//! (`lists::organizations`), which the worker builds off the UI thread; that module imports
-//! nothing from `tui` either, so every file may use this one without closing a circle.
+//! (`lists::organizations`), which [`Loaded::Orgs`] carries because the worker builds it off the
+//! UI thread; `lists/` imports nothing from `tui` outside itself, so every file may use this one
+//! without closing a circle.
 
 use crate::store::cycles::CycleInfo;
 use crate::store::first_steps::FirstSteps;

@@ -1,5 +1,7 @@
 //! What every screen is: its own state, how an intent changes it, how it is drawn, and the keys
-//! it offers (they feed the bottom bar and the help overlay).
+//! it offers (they feed the bottom bar and the help overlay); the context a screen is lent while
+//! it updates and draws ([`Ctx`], made only by [`Env::ctx`]); and what an intent led to
+//! ([`Outcome`]). Small helpers every list shares: moving a selection, a search field, clicks.
 
 use std::cell::{Cell, RefCell};
 
@@ -85,6 +87,12 @@ impl Ctx<'_> {
 }
 
 /// What an intent led to, beyond the screen's own state.
+///
+/// `Saved` carries the form's [`UndoStep`](crate::tui::form::undo::UndoStep), and `form/undo.rs`
+/// builds the `Saved` of the changes it writes: `screen.rs` and `form/undo.rs` import each other,
+/// the one circle between files of `tui/`. It is kept because a saved change and the way to undo
+/// it are one answer of a form to the app (close, remember the undo, say what was saved), and the
+/// form host that is to replace the forms' write path will own both ends of it.
 pub enum Outcome {
     /// The screen did not use the intent (Esc then goes back).
     Ignored,
