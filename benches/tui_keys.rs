@@ -13,7 +13,8 @@ use chrono::NaiveDate;
 use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::methodology::Methods;
 use nok::store::{self, browse, cycles, overview, plan_rows};
-use nok::tui::app::{Action, App, Loaded, Request};
+use nok::tui::app::App;
+use nok::tui::msg::{Action, Loaded, Request};
 use nok::tui::theme::Theme;
 use nok::tui::views;
 use ratatui::Terminal;
@@ -70,7 +71,7 @@ fn main() -> anyhow::Result<()> {
     let index = browse::org_index(&worker, today)?;
     let orgs = index.len();
     // As the worker does: the list is indexed for search and sort before it reaches the UI.
-    let list = nok::tui::screens::organizations::OrgList::new(index);
+    let list = nok::tui::lists::organizations::OrgList::new(index);
     let index_load = index_started.elapsed();
     app.apply(Loaded::Orgs(Box::new(list)));
     let data_ready = started.elapsed();
@@ -100,7 +101,7 @@ fn main() -> anyhow::Result<()> {
                     app.apply(Loaded::Cycles(nok::store::cycles::list_brief(&worker)?))
                 }
                 Request::Orgs => app.apply(Loaded::Orgs(Box::new(
-                    nok::tui::screens::organizations::OrgList::new(nok::store::browse::org_index(
+                    nok::tui::lists::organizations::OrgList::new(nok::store::browse::org_index(
                         &worker, today,
                     )?),
                 ))),

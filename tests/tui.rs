@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use nok::tui::app::Mode;
+use nok::tui::msg::Mode;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Modifier;
 
@@ -31,7 +31,7 @@ fn summary_screen() {
 #[test]
 fn summary_goes_through_the_cycles_of_a_year_and_their_figures_add_up() {
     use nok::store::overview::{self, Scope};
-    use nok::tui::app::{Loaded, Request};
+    use nok::tui::msg::{Loaded, Request};
     use nok::tui::screens::summary::SummaryScreen;
     let (d, mut app) = app();
     let conn = rusqlite::Connection::open(d.path().join("demo.sqlite")).unwrap();
@@ -411,7 +411,7 @@ fn command_line_jumps_to_screens_and_organizations_with_completion() {
     assert!(
         app.requests.iter().any(|r| matches!(
             r,
-            nok::tui::app::Request::Summary(s) if s.cycle == Some(id)
+            nok::tui::msg::Request::Summary(s) if s.cycle == Some(id)
         )),
         "the summary turns to the cycle too"
     );
@@ -477,7 +477,7 @@ fn journal_screen_shows_the_audit_log() {
 
 #[test]
 fn mouse_click_selects_a_row_opens_it_on_a_second_click_and_switches_tabs() {
-    use nok::tui::app::Action;
+    use nok::tui::msg::Action;
     let (_d, mut app) = app();
     type_keys(&mut app, "2");
     // The frame records where rows and tabs are.

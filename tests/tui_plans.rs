@@ -5,7 +5,8 @@ mod common;
 
 use common::*;
 use nok::store::plan_rows::{self, Filter};
-use nok::tui::app::{App, Mode};
+use nok::tui::app::App;
+use nok::tui::msg::Mode;
 use nok::tui::screens::plans::{PlanFilter, PlansScreen};
 use nok::tui::screens::workplans::{NodeKey, WorkplansScreen};
 use nok::tui::theme::Theme;
@@ -570,7 +571,7 @@ fn paging_through_the_whole_list_visits_every_row_once_in_order() {
 
 #[test]
 fn counts_come_from_the_worker_after_the_first_and_are_refreshed_on_each_visit() {
-    use nok::tui::app::{Loaded, Request};
+    use nok::tui::msg::{Loaded, Request};
     let (d, mut app) = app();
     go(&mut app, "Планы");
     // Shown: counted here once; the worker is asked for every filter, the one shown first.

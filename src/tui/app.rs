@@ -1,150 +1,24 @@
-//! The terminal UI's state and how intents change it: the screens (tabs), the drill-down stack
-//! over them (breadcrumbs), the help overlay and the `:` command line. Screens live in
-//! `screens/`, drawing of the frame around them in `views`, keys in `keymap`.
-
-use std::cell::Cell;
+//! The terminal UI's state and how intents change it: the tabs (`tabs.rs`), the drill-down
+//! stack over them (breadcrumbs), the help overlay, the `:` command line, the session's undo
+//! stack and the recompute after a change of inputs. An [`Action`] goes to the app's own keys
+//! first, then to the screen on top, with a context lent from [`Env`]; what the screen answers
+//! ([`Outcome`]) opens, closes or saves. The words are in `msg.rs`, the screens in `screens/`,
+//! the frame around them in `views`, keys in `keymap`.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::screen::{Ctx, Outcome, Screen};
-use super::screens::council::CouncilScreen;
-use super::screens::journal::JournalScreen;
+use super::msg::{Action, Loaded, Mode, Request};
+use super::screen::{Ctx, Env, Outcome, Screen};
 use super::screens::organizations::OrganizationsScreen;
-use super::screens::summary::SummaryScreen;
+use super::tabs::Tab;
 use super::theme::Theme;
-use crate::store::cycles::CycleInfo;
-use crate::store::overview::{Overview, Scope};
-
-/// What a key means, whatever key it was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    Down,
-    Up,
-    PageDown,
-    PageUp,
-    Home,
-    End,
-    Left,
-    Right,
-    NextScreen,
-    PrevScreen,
-    /// Go to tab N (0-based), from the digit keys.
-    Screen(usize),
-    StartSearch,
-    StartCommand,
-    Type(char),
-    Backspace,
-    Complete,
-    Accept,
-    Cancel,
-    Help,
-    SortNext,
-    SortReverse,
-    /// Open the screen's filters (`f`).
-    Filter,
-    /// Save what the screen lists (as filtered and sorted) to a file: CSV (`x`) or a workbook
-    /// (`X`).
-    Export {
-        xlsx: bool,
-    },
-    /// A mouse click at this column and row of the terminal.
-    Click {
-        column: u16,
-        row: u16,
-    },
-    /// Select row N of the current list (what a click on it means).
-    Select(usize),
-    /// Edit the selected row (`e`): opens its form.
-    Edit,
-    /// Edit the organization's identifiers (`r`, реквизиты) on its card.
-    EditIdentity,
-    /// Delete the selected record (`d`), after a question.
-    Delete,
-    /// Add a new record to what the screen lists (`a`, добавить).
-    Add,
-    /// Draft an improvement plan from the assessment (`p`, on the card).
-    DraftPlan,
-    /// Edit the shortcomings found (`n`, недостатки, on the card).
-    EditShortcomings,
-    /// Edit the cycle and the organization's membership in it (`c`, on the card).
-    EditCycle,
-    /// Undo the last change of the session (`u`).
-    Undo,
-    /// In a form: the next / previous field (Tab / Shift-Tab).
-    NextField,
-    PrevField,
-    /// In a form: save (Ctrl-S).
-    Save,
-    /// Inside a text field: a move of the cursor or a delete forward.
-    Caret(Caret),
-}
-
-/// What a key does to the cursor of a text field (only screens that are typing get these).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caret {
-    Left,
-    Right,
-    /// Home: the start of the line.
-    Home,
-    /// End: the end of the line.
-    End,
-    /// Ctrl/Alt+←: the start of this word or the one before.
-    WordLeft,
-    /// Ctrl/Alt+→: the start of the next word.
-    WordRight,
-    /// Delete: the character under the cursor.
-    Delete,
-}
-
-/// Where keys go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    /// A text field of the screen has the keys (search).
-    Search,
-    /// The `:` command line has the keys.
-    Command,
-    /// The help overlay is open.
-    Help,
-}
-
-/// Data sent by the worker thread.
-#[derive(Debug)]
-pub enum Loaded {
-    /// Every cycle, oldest first.
-    Cycles(Vec<CycleInfo>),
-    Summary(Overview),
-    /// How many plan rows a filter lists.
-    PlanCount(crate::store::plan_rows::Filter, usize),
-    /// The organization list, built (indexed, sorted) off the UI thread.
-    Orgs(Box<super::screens::organizations::OrgList>),
-    /// How far the database is from empty to its first rating (the «Начало работы» guide);
-    /// read with the cycles.
-    FirstSteps(crate::store::first_steps::FirstSteps),
-    Failed(String),
-}
-
-/// What the UI asks the worker for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    Summary(Scope),
-    /// Read the organization list again (after a change).
-    Orgs,
-    /// Read the list of cycles again (after a change).
-    Cycles,
-    /// Count the plan rows of these filters (the one shown first).
-    PlanCounts(Vec<crate::store::plan_rows::Filter>),
-}
 
 /// The whole UI state.
 pub struct App {
     pub mode: Mode,
-    pub today: NaiveDate,
-    pub theme: Theme,
-    /// Read connection for windowed queries of the screens.
-    conn: Option<Connection>,
+    /// What screens are lent while they update and draw: the connection, today, the theme…
+    pub env: Env,
     tabs: Vec<Box<dyn Screen>>,
     pub tab: usize,
     /// Screens opened by drilling down from the current tab, innermost last.
@@ -154,20 +28,12 @@ pub struct App {
     /// A one-off message for the status line (an unknown command, say).
     pub message: Option<String>,
     pub quit: bool,
-    /// Rows visible in the current list, remembered by the last draw (for PgUp/PgDn).
-    pub page: Cell<usize>,
     /// Requests for the worker, taken by the event loop.
     pub requests: Vec<Request>,
     /// Where each tab's title was drawn in the last frame: columns `from..to` of the top line.
     pub tab_hits: std::cell::RefCell<Vec<(u16, u16, usize)>>,
     /// Changes saved in this session, newest last (`u` undoes the last one).
     pub undo: crate::tui::form::undo::UndoStack,
-    /// Requests screens make through their context; moved to `requests` after each intent.
-    outbox: std::cell::RefCell<Vec<Request>>,
-    /// The database file, for background work with its own connection.
-    pub db_path: Option<std::path::PathBuf>,
-    /// The folder files are saved to and picked from (default: the current folder).
-    pub work_dir: Option<std::path::PathBuf>,
     /// Counts the changes of the data saved or undone in this session.
     generation: u64,
     /// A cycle being recomputed on its own thread after its inputs changed, and the cycles
@@ -191,7 +57,7 @@ impl App {
     /// file ([`crate::store::checkpoint`]). A failure (another session is reading) changes
     /// nothing: the changes stay in the write-ahead log, as safe, for the next one to move.
     pub fn close(&mut self) {
-        if let Some(conn) = self.conn.take() {
+        if let Some(conn) = self.env.conn.take() {
             let _ = crate::store::checkpoint(&conn);
         }
     }
@@ -199,31 +65,16 @@ impl App {
     pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> App {
         App {
             mode: Mode::Normal,
-            today,
-            theme,
-            conn,
-            tabs: vec![
-                Box::new(SummaryScreen::new()),
-                Box::new(OrganizationsScreen::new()),
-                Box::new(super::screens::rating::RatingScreen::new()),
-                Box::new(super::screens::plans::PlansScreen::new()),
-                Box::new(super::screens::workplans::WorkplansScreen::new()),
-                Box::new(CouncilScreen::new()),
-                Box::new(JournalScreen::new()),
-                Box::new(super::screens::exchange::ExchangeScreen::new()),
-            ],
+            env: Env::new(today, theme, conn),
+            tabs: Tab::ALL.iter().map(|t| t.screen()).collect(),
             tab: 0,
             stack: Vec::new(),
             command: String::new(),
             message: None,
             quit: false,
-            page: Cell::new(20),
             requests: Vec::new(),
             tab_hits: Default::default(),
             undo: Default::default(),
-            outbox: Default::default(),
-            db_path: None,
-            work_dir: None,
             generation: 0,
             opened_at: Vec::new(),
             recompute: None,
@@ -254,15 +105,7 @@ impl App {
 
     /// The context screens update and draw with.
     pub fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            conn: self.conn.as_ref(),
-            today: self.today,
-            theme: self.theme,
-            page: &self.page,
-            outbox: &self.outbox,
-            db: self.db_path.as_deref(),
-            work_dir: self.work_dir.as_deref(),
-        }
+        self.env.ctx()
     }
 
     /// The mode keys are read in: a screen's text field counts as search.
@@ -319,7 +162,7 @@ impl App {
             Mode::Command => self.update_command(action),
             Mode::Search | Mode::Normal => self.update_screen(action),
         }
-        let side = self.outbox.take();
+        let side = self.env.outbox.take();
         self.requests.extend(side);
     }
 
@@ -376,24 +219,14 @@ impl App {
             }
         }
         // Screens read the connection through the context while they change.
-        let conn = self.conn.take();
         let outcome = {
-            let cx = Ctx {
-                conn: conn.as_ref(),
-                today: self.today,
-                theme: self.theme,
-                page: &self.page,
-                outbox: &self.outbox,
-                db: self.db_path.as_deref(),
-                work_dir: self.work_dir.as_deref(),
-            };
+            let cx = self.env.ctx();
             let screen = match self.stack.last_mut() {
                 Some(s) => s,
                 None => &mut self.tabs[self.tab],
             };
             screen.update(action, &cx)
         };
-        self.conn = conn;
         self.follow(outcome, action);
     }
 
@@ -453,7 +286,7 @@ impl App {
 
     /// `u`: undoes the last change of the session (itself an audited, version-checked change).
     fn undo_last(&mut self) {
-        let Some(conn) = self.conn.as_ref() else {
+        let Some(conn) = self.env.conn.as_ref() else {
             return;
         };
         let inputs_of = self.undo.last().and_then(|s| s.change.inputs_of());
@@ -468,7 +301,7 @@ impl App {
 
     /// Recomputes cycle `cycle` on its own thread (its inputs changed), after the one running.
     fn schedule_recompute(&mut self, cycle: i64) {
-        let Some(db) = self.db_path.clone() else {
+        let Some(db) = self.env.db_path.clone() else {
             return;
         };
         if self.recompute.as_ref().is_some_and(|(c, _)| *c == cycle) {
@@ -563,15 +396,7 @@ impl App {
 
     /// Reads the screen on top again after a change of the data.
     fn refresh_current(&mut self) {
-        let cx = Ctx {
-            conn: self.conn.as_ref(),
-            today: self.today,
-            theme: self.theme,
-            page: &self.page,
-            outbox: &self.outbox,
-            db: self.db_path.as_deref(),
-            work_dir: self.work_dir.as_deref(),
-        };
+        let cx = self.env.ctx();
         match self.stack.last_mut() {
             Some(s) => s.activate(&cx),
             None => self.tabs[self.tab].activate(&cx),
@@ -630,6 +455,7 @@ impl App {
         let typed = self.command.trim_start().to_lowercase();
         if let Some(number) = typed.strip_prefix("cycle ") {
             let cycles = self
+                .env
                 .conn
                 .as_ref()
                 .and_then(|c| crate::store::cycles::list_brief(c).ok())
@@ -671,21 +497,19 @@ impl App {
                 return;
             };
             // The organizations tab finds it with its own search.
-            if let Some(i) = self.tabs.iter().position(|t| t.title() == "Организации") {
-                self.go(i);
-                self.update_screen(Action::StartSearch);
-                for c in key.chars() {
-                    self.update_screen(Action::Type(c));
-                }
+            self.go(Tab::Organizations.index());
+            self.update_screen(Action::StartSearch);
+            for c in key.chars() {
+                self.update_screen(Action::Type(c));
+            }
+            self.update_screen(Action::Accept);
+            // One match: straight to its card.
+            if self
+                .organizations()
+                .and_then(|o| o.list.as_ref())
+                .is_some_and(|l| l.view.len() == 1)
+            {
                 self.update_screen(Action::Accept);
-                // One match: straight to its card.
-                if self
-                    .organizations()
-                    .and_then(|o| o.list.as_ref())
-                    .is_some_and(|l| l.view.len() == 1)
-                {
-                    self.update_screen(Action::Accept);
-                }
             }
             return;
         }
@@ -703,7 +527,11 @@ impl App {
             self.message = Some("укажите номер цикла: :cycle 12 (Tab — список)".into());
             return;
         };
-        let known = self.conn.as_ref().map(|c| crate::store::cycles::get(c, id));
+        let known = self
+            .env
+            .conn
+            .as_ref()
+            .map(|c| crate::store::cycles::get(c, id));
         match known {
             Some(Ok(Some(_))) => {}
             Some(Err(e)) => {
@@ -720,9 +548,7 @@ impl App {
                 self.requests.push(r);
             }
         }
-        if let Some(i) = self.tabs.iter().position(|t| t.title() == "Рейтинг") {
-            self.go(i);
-        }
+        self.go(Tab::Rating.index());
     }
 
     fn go(&mut self, index: usize) {
@@ -730,15 +556,7 @@ impl App {
         self.opened_at.clear();
         self.tab = index % self.tabs.len();
         self.mode = Mode::Normal;
-        let cx = Ctx {
-            conn: self.conn.as_ref(),
-            today: self.today,
-            theme: self.theme,
-            page: &self.page,
-            outbox: &self.outbox,
-            db: self.db_path.as_deref(),
-            work_dir: self.work_dir.as_deref(),
-        };
+        let cx = self.env.ctx();
         self.tabs[self.tab].activate(&cx);
     }
 
@@ -747,14 +565,14 @@ impl App {
     pub fn set_work_dir(&mut self, dir: std::path::PathBuf) {
         let mut screen = super::screens::exchange::ExchangeScreen::new();
         screen.set_base(dir.clone());
-        self.work_dir = Some(dir);
-        if let Some(i) = self.tabs.iter().position(|t| t.title() == "Обмен") {
-            self.tabs[i] = Box::new(screen);
-        }
+        self.env.work_dir = Some(dir);
+        self.tabs[Tab::Exchange.index()] = Box::new(screen);
     }
 
     /// The organizations tab (tests look at its list).
     pub fn organizations(&self) -> Option<&OrganizationsScreen> {
-        self.tabs.iter().find_map(|t| t.as_any().downcast_ref())
+        self.tabs[Tab::Organizations.index()]
+            .as_any()
+            .downcast_ref()
     }
 }

@@ -12,9 +12,9 @@ use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::app::{Action, Mode};
 use super::form::{Field, Form, FormEvent};
 use super::keymap;
+use super::msg::{Action, Mode};
 use super::theme::Theme;
 use crate::domain::sector::Sector;
 use crate::domain::text::printable;

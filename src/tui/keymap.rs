@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{Action, Caret, Mode};
+use super::msg::{Action, Caret, Mode};
 
 /// The QWERTY key in the same place as a Russian-layout letter (й → q, о → j …); other
 /// characters are returned unchanged.

@@ -1,23 +1,36 @@
 //! The terminal UI: an event loop that turns keys into intents, changes the state, and redraws
-//! only when something changed. Data is read by a worker thread with its own connection, so the
-//! first frame comes at once and the screen stays responsive on a 100,000-organization database.
+//! only when something changed. Data is read by the worker (`worker.rs`), threads with their own
+//! connections, so the first frame comes at once and the screen stays responsive on a
+//! 100,000-organization database.
+//!
+//! The files import downwards only. `msg` (the words) and `lists/` (list models) import nothing
+//! else from `tui`; `theme`, `format`, `methods` and `job` nothing from `tui` at all. `keymap`
+//! and `screen` (the trait and the context) build on `msg`; `form/` and `screens/` on those;
+//! `tabs` and `app` on the screens; `views` on `app`; `worker` on `msg` and `lists/`; this file
+//! on all. One pair imports each other, argued at [`screen::Outcome`].
 
 pub mod app;
 pub mod first_start;
 pub mod form;
+pub mod format;
 pub mod forms;
 pub mod job;
 pub mod keymap;
+pub mod lists;
+pub mod methods;
+pub mod msg;
 pub mod screen;
 pub mod screens;
+pub mod tabs;
 pub mod theme;
 pub mod views;
+pub mod worker;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -29,7 +42,8 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 
-use self::app::{App, Loaded, Request};
+use self::app::App;
+use self::msg::{Loaded, Request};
 use self::theme::Theme;
 use crate::store;
 
@@ -77,9 +91,9 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     // briefly, then the form says «база занята» and the screen goes on answering keys.
     store::wait_briefly(&conn)?;
     spawn_watchdog(Arc::clone(&stop));
-    let (requests, loaded) = spawn_worker(path.to_path_buf(), today);
+    let (requests, loaded) = worker::spawn(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
-    app.db_path = Some(path.to_path_buf());
+    app.env.db_path = Some(path.to_path_buf());
     if let Some(c) = created {
         app.message = Some(format!(
             "рабочая база создана: {}. Дальше — «Начало работы» на «Сводке»: Enter — следующий шаг",
@@ -172,9 +186,9 @@ fn event_loop(
                 }
                 Event::Mouse(m) => {
                     let action = match m.kind {
-                        MouseEventKind::ScrollDown => Some(app::Action::Down),
-                        MouseEventKind::ScrollUp => Some(app::Action::Up),
-                        MouseEventKind::Down(MouseButton::Left) => Some(app::Action::Click {
+                        MouseEventKind::ScrollDown => Some(msg::Action::Down),
+                        MouseEventKind::ScrollUp => Some(msg::Action::Up),
+                        MouseEventKind::Down(MouseButton::Left) => Some(msg::Action::Click {
                             column: m.column,
                             row: m.row,
                         }),
@@ -188,9 +202,9 @@ fn event_loop(
                 // A paste goes to a field as typed characters (line breaks included: a form
                 // takes them as new lines or spaces); outside a text field it is ignored, so that
                 // pasted letters are never taken as commands.
-                Event::Paste(text) if app.key_mode() == app::Mode::Search => {
+                Event::Paste(text) if app.key_mode() == msg::Mode::Search => {
                     for c in text.replace("\r\n", "\n").replace('\r', "\n").chars() {
-                        app.update(app::Action::Type(c));
+                        app.update(msg::Action::Type(c));
                     }
                     dirty = true;
                 }
@@ -204,82 +218,4 @@ fn event_loop(
         }
     }
     Ok(())
-}
-
-/// Starts the threads that read data for the UI: the cycles and the newest year's summary on
-/// one, the organization index on another, at once, then whatever the UI asks for.
-fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Loaded>) {
-    let (req_tx, req_rx) = channel::<Request>();
-    let (tx, rx) = channel::<Loaded>();
-    std::thread::spawn(move || {
-        let conn = match store::open_existing(&path).and_then(|c| {
-            store::tune_for_browsing(&c)?;
-            Ok(c)
-        }) {
-            Ok(c) => c,
-            Err(e) => {
-                let _ = tx.send(Loaded::Failed(e.to_string()));
-                return;
-            }
-        };
-        let send = |r: Result<Loaded, store::StoreError>| {
-            tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
-                .is_ok()
-        };
-        // The organization index is the biggest read: its own thread and connection, so that it
-        // loads while the summary does.
-        {
-            let tx = tx.clone();
-            let path = path.clone();
-            std::thread::spawn(move || {
-                let index = store::open_existing(&path)
-                    .and_then(|c| {
-                        store::tune_for_browsing(&c)?;
-                        store::browse::org_index(&c, today)
-                    })
-                    // Indexing 100,000 names for search and sort takes a third of a second:
-                    // here, not on the UI thread.
-                    .map_or_else(
-                        |e| Loaded::Failed(e.to_string()),
-                        |keys| Loaded::Orgs(Box::new(screens::organizations::OrgList::new(keys))),
-                    );
-                let _ = tx.send(index);
-            });
-        }
-        let cycles = store::cycles::list_brief(&conn);
-        // The summary opens on the newest year: cycles are listed oldest first.
-        let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
-        if !send(cycles.map(Loaded::Cycles))
-            || !send(store::first_steps::read(&conn).map(Loaded::FirstSteps))
-        {
-            return;
-        }
-        if let Some(year) = newest {
-            let scope = store::overview::Scope { year, cycle: None };
-            if !send(store::overview::read(&conn, scope, today).map(Loaded::Summary)) {
-                return;
-            }
-        }
-        for r in req_rx {
-            let ok = match r {
-                Request::Summary(scope) => {
-                    send(store::overview::read(&conn, scope, today).map(Loaded::Summary))
-                }
-                Request::Cycles => {
-                    send(store::cycles::list_brief(&conn).map(Loaded::Cycles))
-                        && send(store::first_steps::read(&conn).map(Loaded::FirstSteps))
-                }
-                Request::Orgs => send(store::browse::org_index(&conn, today).map(|keys| {
-                    Loaded::Orgs(Box::new(screens::organizations::OrgList::new(keys)))
-                })),
-                Request::PlanCounts(filters) => filters.into_iter().all(|f| {
-                    send(store::plan_rows::count(&conn, f, today).map(|n| Loaded::PlanCount(f, n)))
-                }),
-            };
-            if !ok {
-                return;
-            }
-        }
-    });
-    (req_tx, rx)
 }

@@ -1,5 +1,7 @@
 //! What every screen is: its own state, how an intent changes it, how it is drawn, and the keys
-//! it offers (they feed the bottom bar and the help overlay).
+//! it offers (they feed the bottom bar and the help overlay); the context a screen is lent while
+//! it updates and draws ([`Ctx`], made only by [`Env::ctx`]); and what an intent led to
+//! ([`Outcome`]). Small helpers every list shares: moving a selection, a search field, clicks.
 
 use std::cell::{Cell, RefCell};
 
@@ -8,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use rusqlite::Connection;
 
-use super::app::{Action, Loaded, Request};
+use super::msg::{Action, Loaded, Request};
 use super::theme::Theme;
 
 /// What a screen may use while it updates or draws.
@@ -28,6 +30,52 @@ pub struct Ctx<'a> {
     pub work_dir: Option<&'a std::path::Path>,
 }
 
+/// What the app lends its screens, owned: [`Env::ctx`] lends it as a [`Ctx`], the one place a
+/// context is made.
+pub struct Env {
+    /// Read connection for windowed queries of the screens (`None` in tests without a
+    /// database).
+    pub conn: Option<Connection>,
+    pub today: NaiveDate,
+    pub theme: Theme,
+    /// Rows visible in the current list, remembered by the last draw (for PgUp/PgDn).
+    pub page: Cell<usize>,
+    /// Requests screens make through their context; the app moves them to the worker's queue
+    /// after each intent.
+    pub outbox: RefCell<Vec<Request>>,
+    /// The database file, for background work with its own connection.
+    pub db_path: Option<std::path::PathBuf>,
+    /// The folder files are saved to and picked from (default: the current folder).
+    pub work_dir: Option<std::path::PathBuf>,
+}
+
+impl Env {
+    pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> Env {
+        Env {
+            conn,
+            today,
+            theme,
+            page: Cell::new(20),
+            outbox: RefCell::default(),
+            db_path: None,
+            work_dir: None,
+        }
+    }
+
+    /// The context screens update and draw with.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            conn: self.conn.as_ref(),
+            today: self.today,
+            theme: self.theme,
+            page: &self.page,
+            outbox: &self.outbox,
+            db: self.db_path.as_deref(),
+            work_dir: self.work_dir.as_deref(),
+        }
+    }
+}
+
 impl Ctx<'_> {
     /// Where files are saved: the work folder, else the current folder.
     pub fn save_dir(&self) -> std::path::PathBuf {
@@ -39,6 +87,12 @@ impl Ctx<'_> {
 }
 
 /// What an intent led to, beyond the screen's own state.
+///
+/// `Saved` carries the form's [`UndoStep`](crate::tui::form::undo::UndoStep), and `form/undo.rs`
+/// builds the `Saved` of the changes it writes: `screen.rs` and `form/undo.rs` import each other,
+/// the one circle between files of `tui/`. It is kept because a saved change and the way to undo
+/// it are one answer of a form to the app (close, remember the undo, say what was saved), and the
+/// form host that is to replace the forms' write path will own both ends of it.
 pub enum Outcome {
     /// The screen did not use the intent (Esc then goes back).
     Ignored,
@@ -60,8 +114,9 @@ pub enum Outcome {
     },
 }
 
-/// A screen of the UI.
-pub trait Screen {
+/// A screen of the UI. It is `Any`, so that tests can look inside the screen on top
+/// (`as_any`, then `downcast_ref`).
+pub trait Screen: std::any::Any {
     /// Title for the tab bar and breadcrumbs.
     fn title(&self) -> String;
     /// Whether a text field has the keys (then letters are text, not commands).
@@ -77,8 +132,6 @@ pub trait Screen {
     fn status(&self) -> String;
     /// Keys that work now: (key, what it does).
     fn keys(&self) -> Vec<(&'static str, &'static str)>;
-    /// For tests that look inside a screen: `self`.
-    fn as_any(&self) -> &dyn std::any::Any;
     /// Called on every turn of the event loop: true when the screen changed by itself (work
     /// running in the background moved on or finished) and must be drawn again.
     fn tick(&mut self) -> bool {
@@ -106,6 +159,13 @@ pub trait Screen {
     /// Data from the worker: take what is yours, give the rest back.
     fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
         Some(msg)
+    }
+}
+
+impl dyn Screen {
+    /// The screen as `Any`, to downcast to its own type (tests look inside screens this way).
+    pub fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

@@ -5,11 +5,11 @@
 use chrono::NaiveDate;
 use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::methodology::Methods;
-use nok::store::{browse, cycles, overview};
-use nok::tui::app::{App, Loaded};
+use nok::tui::app::App;
 use nok::tui::keymap;
 use nok::tui::theme::Theme;
 use nok::tui::views;
+use nok::tui::worker;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -37,21 +37,19 @@ pub fn app_with(setup: impl FnOnce(&rusqlite::Connection)) -> (tempfile::TempDir
     .unwrap();
     setup(&demo.conn);
     let conn = demo.conn;
-    let cycles = cycles::list_brief(&conn).unwrap();
-    let scope = overview::Scope {
-        year: cycles.last().unwrap().year,
-        cycle: None,
-    };
-    let summary = overview::read(&conn, scope, today()).unwrap();
-    let index = browse::org_index(&conn, today()).unwrap();
+    // What the worker reads at start, read here on the test's thread.
+    let mut loaded = Vec::new();
+    assert!(worker::first_reads(&conn, today(), &mut |l| {
+        loaded.push(l.unwrap());
+        true
+    }));
+    loaded.push(worker::org_list(&conn, today()).unwrap());
     let mut app = App::new(today(), Theme::plain(), Some(conn));
-    app.db_path = Some(path.clone());
+    app.env.db_path = Some(path.clone());
     app.set_work_dir(dir.path().to_path_buf());
-    app.apply(Loaded::Cycles(cycles));
-    app.apply(Loaded::Summary(summary));
-    app.apply(Loaded::Orgs(Box::new(
-        nok::tui::screens::organizations::OrgList::new(index),
-    )));
+    for l in loaded {
+        app.apply(l);
+    }
     (dir, app)
 }
 
@@ -59,7 +57,7 @@ pub fn app() -> (tempfile::TempDir, App) {
     app_with(|_| {})
 }
 
-pub fn list(app: &App) -> &nok::tui::screens::organizations::OrgList {
+pub fn list(app: &App) -> &nok::tui::lists::organizations::OrgList {
     app.organizations().unwrap().list.as_ref().unwrap()
 }
 
@@ -124,26 +122,10 @@ pub fn sql(dir: &tempfile::TempDir) -> rusqlite::Connection {
 
 /// Does the worker thread's part: answers what the screens asked for, as the event loop would.
 pub fn serve(app: &mut App, conn: &rusqlite::Connection) {
-    use nok::tui::app::Request;
     for r in std::mem::take(&mut app.requests) {
-        let loaded = match r {
-            Request::Summary(scope) => {
-                Loaded::Summary(overview::read(conn, scope, today()).unwrap())
-            }
-            Request::Orgs => {
-                Loaded::Orgs(Box::new(nok::tui::screens::organizations::OrgList::new(
-                    browse::org_index(conn, today()).unwrap(),
-                )))
-            }
-            Request::Cycles => Loaded::Cycles(cycles::list_brief(conn).unwrap()),
-            Request::PlanCounts(filters) => {
-                for f in filters {
-                    let n = nok::store::plan_rows::count(conn, f, today()).unwrap();
-                    app.apply(Loaded::PlanCount(f, n));
-                }
-                continue;
-            }
-        };
-        app.apply(loaded);
+        assert!(worker::answer(conn, today(), r, &mut |l| {
+            app.apply(l.unwrap());
+            true
+        }));
     }
 }

@@ -14,7 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use super::{Form, FormEvent};
-use crate::tui::app::Action;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 /// What one form is: its fields, checks, save, and what it shows around the fields.
@@ -113,9 +113,5 @@ impl<S: FormSpec> Screen for FormHost<S> {
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
         self.0.form().keys()
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

@@ -29,8 +29,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use ratatui_textarea::{CursorMove, TextArea};
 
-use super::app::{Action, Caret};
 use super::keymap::latin;
+use super::msg::{Action, Caret};
 use super::theme::Theme;
 use crate::domain::text::printable;
 
@@ -1094,8 +1094,8 @@ mod tests {
 
     #[test]
     fn keys_inside_a_field_move_the_cursor_and_letters_stay_text() {
-        use crate::tui::app::Mode;
         use crate::tui::keymap::action;
+        use crate::tui::msg::Mode;
         use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
         let key = |code, m| action(Mode::Search, KeyEvent::new(code, m));
         let none = KeyModifiers::NONE;

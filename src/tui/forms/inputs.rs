@@ -21,8 +21,8 @@ use crate::store::card::CardCycle;
 use crate::store::edit_inputs;
 use crate::tui::form::undo::UndoStep;
 use crate::tui::form::{Field, Form, FormHost, FormSpec, Kind, format_number, ru_stamp};
+use crate::tui::format::dec;
 use crate::tui::screen::{Ctx, Outcome};
-use crate::tui::views::dec;
 
 /// The form as shown: the host around its spec.
 pub type InputsForm = FormHost<InputsSpec>;
@@ -98,8 +98,7 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
-    let Some(method) = crate::tui::screens::org_card::methods().and_then(|m| m.get(&c.methodology))
-    else {
+    let Some(method) = crate::tui::methods::methods().and_then(|m| m.get(&c.methodology)) else {
         return Outcome::Message(format!(
             "методика «{}» цикла не найдена; исходные данные изменить нельзя",
             c.methodology

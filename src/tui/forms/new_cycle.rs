@@ -82,7 +82,7 @@ pub fn new_cycle_in(cx: &Ctx, year: Option<i32>, sector: Option<Sector>) -> Outc
         Ok(a) => a,
         Err(e) => return Outcome::Message(format!("ошибка чтения базы: {e}")),
     };
-    let methods: Vec<(Value, String)> = crate::tui::screens::org_card::methods()
+    let methods: Vec<(Value, String)> = crate::tui::methods::methods()
         .map(|m| {
             m.codes()
                 .into_iter()

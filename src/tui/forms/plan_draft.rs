@@ -43,8 +43,7 @@ pub fn open(cx: &Ctx, org_id: i64, org: &str, c: &CardCycle) -> Outcome {
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
-    let Some(method) = crate::tui::screens::org_card::methods().and_then(|m| m.get(&c.methodology))
-    else {
+    let Some(method) = crate::tui::methods::methods().and_then(|m| m.get(&c.methodology)) else {
         return Outcome::Message(format!("методика «{}» цикла не найдена", c.methodology));
     };
     let read = edit_inputs::read(conn, c.membership_id)

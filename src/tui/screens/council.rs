@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::council::{MeetingRow, meetings};
-use crate::tui::app::Action;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, SearchEvent, SearchField, navigate, window};
 
 /// The council screen: meetings (a few per authority a year, so held whole) and the selection.
@@ -41,10 +41,6 @@ impl CouncilScreen {
 }
 
 impl Screen for CouncilScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Совет".to_string()
     }

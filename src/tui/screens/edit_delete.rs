@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use crate::domain::text::printable;
 use crate::service::write::{self, EditError, Table};
 use crate::store::edit;
-use crate::tui::app::Action;
 use crate::tui::form::conflict_notice;
 use crate::tui::form::undo::UndoStep;
 use crate::tui::keymap::latin;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
 /// The question before deleting one record.
@@ -133,9 +133,5 @@ impl Screen for ConfirmDelete {
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
         vec![("y д", "удалить"), ("другая", "отмена")]
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

@@ -18,8 +18,8 @@ use crate::service::import::{self, Kind, Preview};
 use crate::service::survey::{self, Options as SurveyOptions, SurveyPreview};
 use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
-use crate::tui::app::Action;
 use crate::tui::job::Job;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
 
 /// What the screen offers, in this order.
@@ -707,10 +707,6 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
 }
 
 impl Screen for ExchangeScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Обмен".to_string()
     }

@@ -213,17 +213,13 @@ mod tests {
             working: true,
             ..FirstSteps::default()
         };
-        let page = std::cell::Cell::new(1);
-        let outbox = std::cell::RefCell::new(Vec::new());
-        let cx = Ctx {
-            conn: None,
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-            theme: crate::tui::theme::Theme::plain(),
-            page: &page,
-            outbox: &outbox,
-            db: None,
-            work_dir: None,
-        };
+        let env = crate::tui::screen::Env::new(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+            crate::tui::theme::Theme::plain(),
+            None,
+        );
+        env.page.set(1);
+        let cx = env.ctx();
         // The screen's area in an 80×24 terminal: all but the tab, status and key lines.
         let mut t = Terminal::new(TestBackend::new(80, 21)).unwrap();
         t.draw(|f| draw(&s, f, f.area(), &cx)).unwrap();

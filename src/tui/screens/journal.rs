@@ -10,7 +10,7 @@ use crate::domain::field_names::{field_ru, value_ru};
 use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::journal::{self, JournalRow};
-use crate::tui::app::Action;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, SearchEvent, SearchField, navigate, window};
 
 /// The journal screen: how many entries match, and the window of them on screen.
@@ -66,10 +66,6 @@ fn action_ru(code: &str) -> &str {
 }
 
 impl Screen for JournalScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Журнал".to_string()
     }

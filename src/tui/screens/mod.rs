@@ -21,5 +21,6 @@ pub mod org_plan;
 pub mod organizations;
 pub mod plans;
 pub mod rating;
+pub mod spot_check;
 pub mod summary;
 pub mod workplans;

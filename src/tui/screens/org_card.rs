@@ -7,7 +7,6 @@
 //! queries for one organization; drawing never queries.
 
 use std::cell::Cell;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -24,26 +23,17 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::domain::methodology::{Formula, IndicatorDef, Methodology};
 use crate::domain::plan::{PlanRow, PlanStatus, RowState, row_state};
 use crate::domain::text::printable;
-use crate::service::methodology::Methods;
 use crate::service::table::cut;
 use crate::store::StoreError;
 use crate::store::card::{self, CardCycle, CycleDetail, OrgIdentity};
-use crate::tui::app::Action;
+use crate::tui::format::dec;
+use crate::tui::methods::methods;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate};
 use crate::tui::theme::Theme;
-use crate::tui::views::dec;
 
 /// Plan rows due within this many days are «осталось N дн.».
 const HORIZON_DAYS: i64 = 30;
-
-/// The method versions known to this run, for the names of criteria, indicators, inputs and
-/// checklist items (loaded once; `None` if even the built-in file failed, then codes are shown).
-pub(crate) fn methods() -> Option<&'static Methods> {
-    static METHODS: OnceLock<Option<Methods>> = OnceLock::new();
-    METHODS
-        .get_or_init(|| Methods::load().or_else(|_| Methods::builtin()).ok())
-        .as_ref()
-}
 
 /// The sections of the body, in order; `s`/`S` jump between them.
 const SECTIONS: [&str; 5] = [
@@ -806,10 +796,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 impl Screen for OrgCardScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         let o = &self.ident.org;
         let name = if o.short_name.trim().is_empty() {

@@ -14,7 +14,7 @@ use crate::domain::methodology::Methodology;
 use crate::domain::scoring::{EmptyGroup, Inputs, score};
 use crate::domain::sector::Sector;
 use crate::store::org_parts::PartResult;
-use crate::tui::views::dec;
+use crate::tui::format::dec;
 
 /// The empty groups in `inputs` under method `m` for `sector`, in the method's order; none when
 /// the inputs cannot be scored (the card shows the scoring error instead).

@@ -20,7 +20,7 @@ use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::card;
 use crate::store::edit::Table;
-use crate::tui::app::Action;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
 
 /// Rows due within this many days are «осталось N дн.» (as on the card).
@@ -602,9 +602,5 @@ impl Screen for OrgPlanScreen {
             ("Esc", "назад"),
         ]);
         k
-    }
-
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
     }
 }

@@ -5,12 +5,12 @@
 //! buffer of rows around the selection, read with LIMIT/OFFSET (see `store::plan_rows`); moving
 //! within the buffer reads nothing.
 //!
-//! The spot check is a modal form: while it is open the screen says it is typing, so that the
-//! letter keys reach it (`y`/`n` for the verdict, then the note as text).
+//! The spot check is a modal dialog in `spot_check.rs`: while it is open this screen says it is
+//! typing, so that the letter keys reach it (`y`/`n` for the verdict, then the note as text), and
+//! hands it the keys, the status line and the drawing.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -20,20 +20,19 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::domain::plan::{PlanStatus, RowState, row_state};
 use crate::domain::text::printable;
-use crate::service::spot_check as spot_service;
 use crate::service::table::cut;
 use crate::store::plan_rows::{self, Detail, Filter, ListRow, OrgCounts};
-use crate::store::spot_check::{self as spot_store, Check, Scope, Verdict};
-use crate::tui::app::{Action, Loaded, Request};
-use crate::tui::keymap::latin;
+use crate::store::spot_check::Verdict;
+use crate::tui::format::{ru_date, ru_stamp};
+use crate::tui::msg::{Action, Loaded, Request};
 use crate::tui::screen::{Ctx, Outcome, RowHits, Screen, click, navigate};
 use crate::tui::theme::Theme;
+
+use super::spot_check::{SpotCheck, Step};
 
 /// Due-soon horizons offered by ←→, in days.
 const HORIZONS: [u32; 9] = [1, 3, 7, 14, 30, 60, 90, 180, 365];
 const DEFAULT_HORIZON: u32 = 30;
-const DEFAULT_SAMPLE: usize = 10;
-const MAX_SAMPLE: usize = 500;
 /// Rows read beyond the visible ones on each side, so that moving reads rarely.
 const CHUNK: usize = 120;
 
@@ -83,56 +82,6 @@ impl PlanFilter {
             PlanFilter::DueSoon => format!("срок ≤{horizon} дн."),
             other => other.title(horizon),
         }
-    }
-}
-
-/// Where the spot check is.
-#[derive(Debug, Clone, PartialEq)]
-enum Stage {
-    /// Choosing the sample: its size (typed) and scope (↑↓).
-    Setup,
-    /// Looking at one row of the sample.
-    Card,
-    /// A verdict chosen; the note is typed (may stay empty); Enter saves.
-    Note(Verdict),
-    /// Every row of the sample has a verdict.
-    Summary,
-}
-
-/// A spot check in progress.
-#[derive(Debug)]
-struct SpotCheck {
-    stage: Stage,
-    /// The sample size as typed.
-    size: String,
-    /// Scopes offered: what, its label, how many done rows it has.
-    scopes: Vec<(Scope, String, usize)>,
-    scope: usize,
-    /// Ids of the rows drawn, in order.
-    sample: Vec<i64>,
-    pos: usize,
-    /// The row shown and its past checks, read when the position changes.
-    card: Option<Detail>,
-    history: Vec<Check>,
-    /// Verdicts given in this spot check.
-    verdicts: HashMap<i64, Verdict>,
-    note: String,
-    /// A line for the person: what just happened or what went wrong.
-    message: Option<String>,
-}
-
-impl SpotCheck {
-    fn size(&self) -> usize {
-        self.size.parse().unwrap_or(0)
-    }
-
-    fn tally(&self) -> (usize, usize) {
-        let yes = self
-            .verdicts
-            .values()
-            .filter(|v| **v == Verdict::Confirmed)
-            .count();
-        (yes, self.verdicts.len() - yes)
     }
 }
 
@@ -212,12 +161,12 @@ impl PlansScreen {
 
     /// The ids of the current spot check's sample (empty when none is open).
     pub fn sample(&self) -> &[i64] {
-        self.spot.as_ref().map_or(&[], |s| &s.sample)
+        self.spot.as_ref().map_or(&[], |s| s.sample())
     }
 
     /// The row of the spot check shown now.
     pub fn spot_row(&self) -> Option<&Detail> {
-        self.spot.as_ref().and_then(|s| s.card.as_ref())
+        self.spot.as_ref().and_then(|s| s.card())
     }
 
     fn row(&self, i: usize) -> Option<&ListRow> {
@@ -369,67 +318,18 @@ impl PlansScreen {
 
     /// Opens the spot-check form with the scopes the selected row suggests.
     fn open_setup(&mut self, cx: &Ctx) -> Outcome {
-        let Some(conn) = cx.conn else {
-            return Outcome::Ignored;
-        };
-        let mut scopes = vec![(
-            Scope::All,
-            "все строки, отмеченные выполненными".to_string(),
-        )];
-        if let Some(r) = self.selected_row() {
-            scopes.push((
-                Scope::Cycle(r.cycle_id),
-                format!(
-                    "цикл {} года выбранной строки ({})",
-                    r.year,
-                    printable(&r.org_name)
-                ),
-            ));
-            scopes.push((
-                Scope::Org(r.org_id),
-                format!("организация {}", printable(&r.org_name)),
-            ));
-        }
-        let mut counted = Vec::new();
-        for (scope, label) in scopes {
-            match spot_store::count_done(conn, scope) {
-                Ok(n) => counted.push((scope, label, n)),
-                Err(e) => return Outcome::Message(format!("ошибка чтения базы: {e}")),
+        match SpotCheck::setup(self.selected_row(), cx) {
+            Ok(spot) => {
+                self.spot = Some(spot);
+                Outcome::Done
             }
+            Err(outcome) => outcome,
         }
-        self.spot = Some(SpotCheck {
-            stage: Stage::Setup,
-            size: DEFAULT_SAMPLE.to_string(),
-            scopes: counted,
-            scope: 0,
-            sample: Vec::new(),
-            pos: 0,
-            card: None,
-            history: Vec::new(),
-            verdicts: HashMap::new(),
-            note: String::new(),
-            message: None,
-        });
-        Outcome::Done
     }
 
     /// Opens the card of one row (Enter on a done row).
     fn open_single(&mut self, id: i64, cx: &Ctx) -> Outcome {
-        let mut spot = SpotCheck {
-            stage: Stage::Card,
-            size: "1".into(),
-            scopes: Vec::new(),
-            scope: 0,
-            sample: vec![id],
-            pos: 0,
-            card: None,
-            history: Vec::new(),
-            verdicts: HashMap::new(),
-            note: String::new(),
-            message: None,
-        };
-        load_card(&mut spot, cx);
-        self.spot = Some(spot);
+        self.spot = Some(SpotCheck::single(id, cx));
         Outcome::Done
     }
 
@@ -438,125 +338,10 @@ impl PlansScreen {
         let Some(spot) = self.spot.as_mut() else {
             return Outcome::Ignored;
         };
-        spot.message = None;
-        match spot.stage.clone() {
-            Stage::Setup => match action {
-                Action::Type(c) if c.is_ascii_digit() => {
-                    if spot.size == "0" {
-                        spot.size.clear();
-                    }
-                    if spot.size.len() < 3 {
-                        spot.size.push(c);
-                    }
-                }
-                Action::Type('+') => spot.size = (spot.size() + 1).min(MAX_SAMPLE).to_string(),
-                Action::Type('-') => spot.size = spot.size().saturating_sub(1).to_string(),
-                Action::Backspace => {
-                    spot.size.pop();
-                }
-                Action::Down => {
-                    spot.scope = (spot.scope + 1).min(spot.scopes.len().saturating_sub(1))
-                }
-                Action::Up => spot.scope = spot.scope.saturating_sub(1),
-                Action::Cancel => self.spot = None,
-                Action::Accept => {
-                    let size = spot.size().min(MAX_SAMPLE);
-                    if size == 0 {
-                        spot.message = Some("укажите размер выборки: число от 1".into());
-                        return Outcome::Done;
-                    }
-                    let Some(conn) = cx.conn else {
-                        return Outcome::Done;
-                    };
-                    let scope = spot.scopes.get(spot.scope).map_or(Scope::All, |s| s.0);
-                    match spot_service::draw_sample(conn, scope, size, spot_service::fresh_seed()) {
-                        Ok(ids) if ids.is_empty() => {
-                            spot.message = Some("в этом охвате нет выполненных строк".into());
-                        }
-                        Ok(ids) => {
-                            spot.sample = ids;
-                            spot.pos = 0;
-                            spot.stage = Stage::Card;
-                            load_card(spot, cx);
-                        }
-                        Err(e) => spot.message = Some(format!("ошибка: {e}")),
-                    }
-                }
-                _ => {}
-            },
-            Stage::Card => {
-                let key = match action {
-                    Action::Type(c) => Some(latin(c)),
-                    _ => None,
-                };
-                match (action, key) {
-                    (_, Some('y')) => {
-                        spot.note.clear();
-                        spot.stage = Stage::Note(Verdict::Confirmed);
-                    }
-                    (_, Some('n')) => {
-                        spot.note.clear();
-                        spot.stage = Stage::Note(Verdict::Rejected);
-                    }
-                    (Action::Down, _) | (_, Some('j')) if spot.pos + 1 < spot.sample.len() => {
-                        spot.pos += 1;
-                        load_card(spot, cx);
-                    }
-                    (Action::Up, _) | (_, Some('k')) if spot.pos > 0 => {
-                        spot.pos -= 1;
-                        load_card(spot, cx);
-                    }
-                    (Action::Cancel, _) => return self.close_spot(cx),
-                    _ => {}
-                }
-            }
-            Stage::Note(verdict) => match action {
-                Action::Type(c) if spot.note.chars().count() < spot_service::NOTE_MAX => {
-                    spot.note.push(c);
-                }
-                Action::Backspace => {
-                    spot.note.pop();
-                }
-                Action::Cancel => spot.stage = Stage::Card,
-                Action::Accept => {
-                    let (Some(conn), Some(&id)) = (cx.conn, spot.sample.get(spot.pos)) else {
-                        return Outcome::Done;
-                    };
-                    match spot_service::record(conn, id, verdict, &spot.note) {
-                        Ok(_) => {
-                            spot.verdicts.insert(id, verdict);
-                            spot.note.clear();
-                            let next = (spot.pos + 1..spot.sample.len())
-                                .chain(0..spot.pos)
-                                .find(|i| !spot.verdicts.contains_key(&spot.sample[*i]));
-                            match next {
-                                Some(i) => {
-                                    spot.pos = i;
-                                    spot.stage = Stage::Card;
-                                    load_card(spot, cx);
-                                    spot.message = Some(format!("записано: {}", verdict.name_ru()));
-                                }
-                                None => {
-                                    load_card(spot, cx);
-                                    spot.stage = Stage::Summary;
-                                }
-                            }
-                        }
-                        Err(e) => {
-                            spot.message = Some(format!("не записано: {e:#}"));
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Stage::Summary => match action {
-                Action::Up => spot.stage = Stage::Card,
-                Action::Type(c) if latin(c) == 'k' => spot.stage = Stage::Card,
-                Action::Cancel | Action::Accept => return self.close_spot(cx),
-                _ => {}
-            },
+        match spot.update(action, cx) {
+            Step::Stay => Outcome::Done,
+            Step::Close => self.close_spot(cx),
         }
-        Outcome::Done
     }
 
     fn close_spot(&mut self, cx: &Ctx) -> Outcome {
@@ -571,26 +356,8 @@ impl PlansScreen {
         self.recount(cx);
         Outcome::Message(format!(
             "выборочная проверка: подтверждено {yes}, не подтверждено {no} из {}",
-            spot.sample.len()
+            spot.sample().len()
         ))
-    }
-}
-
-/// Reads the row at the sample position and its past checks.
-fn load_card(spot: &mut SpotCheck, cx: &Ctx) {
-    let (Some(conn), Some(&id)) = (cx.conn, spot.sample.get(spot.pos)) else {
-        return;
-    };
-    let result = plan_rows::detail(conn, id).and_then(|d| Ok((d, spot_store::history(conn, id)?)));
-    match result {
-        Ok((card, history)) => {
-            if card.is_none() {
-                spot.message = Some("строку удалили, пока шла проверка".into());
-            }
-            spot.card = card;
-            spot.history = history;
-        }
-        Err(e) => spot.message = Some(format!("ошибка чтения базы: {e}")),
     }
 }
 
@@ -619,10 +386,6 @@ pub fn first_shown(
 }
 
 impl Screen for PlansScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Планы".to_string()
     }
@@ -632,47 +395,22 @@ impl Screen for PlansScreen {
     }
 
     fn keys(&self) -> Vec<(&'static str, &'static str)> {
-        match self.spot.as_ref().map(|s| &s.stage) {
-            None => vec![
-                ("f", "фильтр"),
-                ("←→", "дни"),
-                ("s", "выборка"),
-                ("Enter", "проверить"),
-                ("e", "правка"),
-                ("d", "удалить"),
-            ],
-            Some(Stage::Setup) => vec![
-                ("0-9 + -", "размер"),
-                ("↑↓", "охват"),
-                ("Enter", "выбрать строки"),
-                ("Esc", "отмена"),
-            ],
-            Some(Stage::Card) => vec![
-                ("y", "подтверждено"),
-                ("n", "не подтверждено"),
-                ("↑↓", "строка выборки"),
-                ("Esc", "закончить"),
-            ],
-            Some(Stage::Note(_)) => vec![
-                ("Enter", "записать"),
-                ("Esc", "назад"),
-                ("текст", "примечание"),
-            ],
-            Some(Stage::Summary) => vec![("Enter Esc", "закрыть"), ("↑", "к строкам")],
+        if let Some(spot) = &self.spot {
+            return spot.keys();
         }
+        vec![
+            ("f", "фильтр"),
+            ("←→", "дни"),
+            ("s", "выборка"),
+            ("Enter", "проверить"),
+            ("e", "правка"),
+            ("d", "удалить"),
+        ]
     }
 
     fn status(&self) -> String {
         if let Some(spot) = &self.spot {
-            let (yes, no) = spot.tally();
-            return match spot.stage {
-                Stage::Setup => " выборочная проверка: настройка".to_string(),
-                _ => format!(
-                    " выборочная проверка: строка {}/{} · подтверждено {yes} · не подтверждено {no}",
-                    (spot.pos + 1).min(spot.sample.len()),
-                    spot.sample.len()
-                ),
-            };
+            return spot.status();
         }
         let Some(n) = self.total else {
             return " Планы: загрузка…".to_string();
@@ -780,7 +518,7 @@ impl Screen for PlansScreen {
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Ctx) {
         if let Some(spot) = &self.spot {
-            draw_spot(spot, frame, area, cx);
+            spot.draw(frame, area, cx);
             return;
         }
         let [bar, list, detail] = Layout::vertical([
@@ -812,35 +550,6 @@ fn col(text: &str, width: usize) -> String {
         s.push_str(&" ".repeat(width - w));
     }
     s
-}
-
-/// The end of `text` that fits in `width` columns, after «…» when cut (what is being typed).
-fn tail(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out: Vec<char> = Vec::new();
-    let mut w = 1;
-    for c in text.chars().rev() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    std::iter::once('…').chain(out.into_iter().rev()).collect()
-}
-
-fn ru_date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
-}
-
-/// `2026-11-22T09:05:00` → «22.11.2026 09:05».
-fn ru_stamp(at: &str) -> String {
-    chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S")
-        .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
-        .unwrap_or_else(|_| printable(at).into_owned())
 }
 
 fn state_style(state: RowState, t: &Theme) -> Style {
@@ -1102,232 +811,6 @@ impl PlansScreen {
     }
 }
 
-/// The spot check: the form, a row of the sample, or the summary.
-fn draw_spot(spot: &SpotCheck, frame: &mut Frame, area: Rect, cx: &Ctx) {
-    let t = &cx.theme;
-    let title = match spot.stage {
-        Stage::Setup => " Выборочная проверка выполненных строк ".to_string(),
-        _ => format!(
-            " Выборочная проверка · строка {} из {} ",
-            (spot.pos + 1).min(spot.sample.len()),
-            spot.sample.len()
-        ),
-    };
-    let block = Block::default().borders(Borders::ALL).title(title);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let w = inner.width as usize;
-    let mut lines: Vec<Line> = Vec::new();
-    match &spot.stage {
-        Stage::Setup => {
-            lines.push(Line::from(vec![
-                Span::raw("Размер выборки: "),
-                Span::styled(spot.size.clone(), t.key()),
-                Span::styled("▏", t.key()),
-                Span::styled("  (цифры, + и −)", t.dim()),
-            ]));
-            lines.push(Line::from(""));
-            lines.push(Line::from(
-                "Из каких строк (↑↓), выполненных строк в охвате:",
-            ));
-            for (i, (_, label, n)) in spot.scopes.iter().enumerate() {
-                let text = cut(&format!("{n:>9}  {label}"), w);
-                lines.push(if i == spot.scope {
-                    Line::styled(text, t.selected())
-                } else {
-                    Line::from(text)
-                });
-            }
-            lines.push(Line::from(""));
-            lines.push(Line::styled(
-                "Строки выбираются случайно, каждая с равной вероятностью. Enter — выбрать.",
-                t.dim(),
-            ));
-        }
-        Stage::Summary => {
-            let (yes, no) = spot.tally();
-            lines.push(Line::styled("Проверка закончена.", t.title()));
-            lines.push(Line::from(format!(
-                "Проверено строк: {} из {}",
-                yes + no,
-                spot.sample.len()
-            )));
-            lines.push(Line::styled(format!("Подтверждено: {yes}"), t.good()));
-            lines.push(Line::styled(format!("Не подтверждено: {no}"), t.bad()));
-            lines.push(Line::from(""));
-            lines.push(Line::styled(
-                "Вердикты записаны в базу и в журнал изменений. Enter — закрыть.",
-                t.dim(),
-            ));
-        }
-        Stage::Card | Stage::Note(_) => {
-            // The body may wrap and be cut on a small terminal; the past checks and the prompt
-            // below it always show.
-            let mut footer = Vec::new();
-            card_lines(spot, w, cx, &mut lines, &mut footer);
-            if let Some(m) = &spot.message {
-                footer.push(Line::styled(cut(&printable(m), w), t.accent()));
-            }
-            let [body, foot] =
-                Layout::vertical([Constraint::Fill(1), Constraint::Length(footer.len() as u16)])
-                    .areas(inner);
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
-            frame.render_widget(Paragraph::new(footer), foot);
-            return;
-        }
-    }
-    if let Some(m) = &spot.message {
-        lines.push(Line::from(""));
-        lines.push(Line::styled(cut(&printable(m), w), t.accent()));
-    }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-fn card_lines(
-    spot: &SpotCheck,
-    w: usize,
-    cx: &Ctx,
-    lines: &mut Vec<Line<'static>>,
-    footer: &mut Vec<Line<'static>>,
-) {
-    let t = &cx.theme;
-    let Some(d) = &spot.card else {
-        lines.push(Line::styled("Строка не найдена.", t.dim()));
-        return;
-    };
-    let r = &d.row;
-    let field = |label: &str, value: &str| -> Line<'static> {
-        Line::from(vec![
-            Span::styled(format!("{label}: "), t.dim()),
-            Span::raw(printable(value).into_owned()),
-        ])
-    };
-    lines.push(Line::styled(
-        cut(&printable(&d.org_full_name), w),
-        t.header(),
-    ));
-    lines.push(Line::styled(
-        cut(
-            &format!(
-                "Цикл {} · {} · строка № {} · {}",
-                r.year,
-                d.sector.name_ru(),
-                printable(&r.number),
-                printable(&r.criterion)
-            ),
-            w,
-        ),
-        t.dim(),
-    ));
-    lines.push(field("Недостаток", &r.shortcoming));
-    lines.push(field("Мероприятие", &r.measure));
-    let late = r
-        .actual_date
-        .map(|a| (a - r.planned_date).num_days())
-        .unwrap_or(0);
-    lines.push(Line::from(vec![
-        Span::styled("Плановый срок: ", t.dim()),
-        Span::raw(ru_date(r.planned_date)),
-        Span::styled("   Фактический срок: ", t.dim()),
-        Span::raw(r.actual_date.map_or("—".into(), ru_date)),
-        if late > 0 {
-            Span::styled(format!("  (позже плана на {late} дн.)"), t.bad())
-        } else {
-            Span::raw("")
-        },
-    ]));
-    let p = &r.responsible;
-    lines.push(field(
-        "Ответственный",
-        &format!(
-            "{} {} {}{}",
-            p.last_name,
-            p.first_name,
-            p.middle_name,
-            if p.position.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", p.position)
-            }
-        ),
-    ));
-    lines.push(Line::from(vec![
-        Span::styled("Реализованные меры: ", t.dim()),
-        Span::styled(printable(&r.implemented_measures).into_owned(), t.title()),
-    ]));
-    if !d.result_indicators.is_empty() {
-        lines.push(field("Показатели результата", &d.result_indicators));
-    }
-    if r.status != PlanStatus::Done {
-        lines.push(Line::styled(
-            format!(
-                "Статус сейчас: {} — проверка не записывается",
-                r.status.name_ru()
-            ),
-            t.bad(),
-        ));
-    }
-    footer.push(Line::from(""));
-    if spot.history.is_empty() {
-        footer.push(Line::styled("Прежних проверок нет.", t.dim()));
-    } else {
-        footer.push(Line::styled(
-            format!("Проверки ({}):", spot.history.len()),
-            t.dim(),
-        ));
-        for c in spot.history.iter().take(3) {
-            let mut text = format!(
-                "  {} {} — {}",
-                ru_stamp(&c.checked_at),
-                printable(&c.os_user),
-                c.verdict.name_ru()
-            );
-            if !c.note.is_empty() {
-                text.push_str(&format!(": {}", printable(&c.note)));
-            }
-            footer.push(Line::styled(
-                cut(&text, w),
-                if c.verdict == Verdict::Rejected {
-                    t.bad()
-                } else {
-                    t.good()
-                },
-            ));
-        }
-    }
-    footer.push(Line::from(""));
-    match &spot.stage {
-        Stage::Note(v) => {
-            let prompt = format!("{} — примечание: ", v.name_ru());
-            footer.push(Line::from(vec![
-                Span::styled(prompt.clone(), t.key()),
-                Span::raw(tail(
-                    &printable(&spot.note),
-                    w.saturating_sub(prompt.width() + 1),
-                )),
-                Span::styled("▏", t.key()),
-            ]));
-            footer.push(Line::styled(
-                "Enter — записать, Esc — назад (без записи)",
-                t.dim(),
-            ));
-        }
-        _ => {
-            let given = spot
-                .sample
-                .get(spot.pos)
-                .and_then(|id| spot.verdicts.get(id));
-            footer.push(match given {
-                Some(v) => Line::styled(format!("Ваш вердикт: {}", v.name_ru()), t.key()),
-                None => Line::styled(
-                    "y — подтверждено, n — не подтверждено (затем примечание и Enter)",
-                    t.key(),
-                ),
-            });
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1350,7 +833,5 @@ mod tests {
     fn columns_are_cut_and_padded_to_width() {
         assert_eq!(col("ab", 4), "ab  ");
         assert_eq!(col("абвгдеж", 4).width(), 4);
-        assert_eq!(tail("абвгдеж", 4), "…деж");
-        assert_eq!(tail("аб", 4), "аб");
     }
 }

@@ -14,19 +14,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use rusqlite::Connection;
 
-use super::org_card::{OrgCardScreen, methods};
+use super::org_card::OrgCardScreen;
 use crate::domain::rating::{Stats, places, stats};
 use crate::domain::text::printable;
 use crate::service::export::table::{self as table_export, FileFormat, TableKind};
 use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
 use crate::store::ranking::{self, GroupCount, RankRow, Ranked};
-use crate::tui::app::Action;
+use crate::tui::format::dec;
 use crate::tui::job::Job;
+use crate::tui::methods::methods;
+use crate::tui::msg::Action;
 use crate::tui::screen::{
     Ctx, Outcome, RowHits, Screen, SearchEvent, SearchField, click, navigate, window,
 };
-use crate::tui::views::dec;
 
 /// Criteria codes when the cycle's method version is unknown here.
 const DEFAULT_CRITERIA: [&str; 5] = ["К1", "К2", "К3", "К4", "К5"];
@@ -295,10 +296,6 @@ impl RatingScreen {
 }
 
 impl Screen for RatingScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Рейтинг".to_string()
     }
@@ -365,7 +362,7 @@ impl Screen for RatingScreen {
         s
     }
 
-    fn focus_cycle(&mut self, id: i64) -> Option<crate::tui::app::Request> {
+    fn focus_cycle(&mut self, id: i64) -> Option<crate::tui::msg::Request> {
         self.wanted = Some(id);
         // The cycle must be in view: a search left from before would hide it.
         self.search = SearchField::default();

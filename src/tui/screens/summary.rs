@@ -12,9 +12,9 @@ use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::cycles::CycleInfo;
 use crate::store::overview::{Overview, Scope};
-use crate::tui::app::{Action, Loaded, Request};
+use crate::tui::format::dec;
+use crate::tui::msg::{Action, Loaded, Request};
 use crate::tui::screen::{Ctx, Outcome, Screen};
-use crate::tui::views::dec;
 
 /// The summary screen's state: the cycles, the scope shown and its figures.
 #[derive(Debug, Default)]
@@ -79,10 +79,6 @@ impl SummaryScreen {
 }
 
 impl Screen for SummaryScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Сводка".to_string()
     }

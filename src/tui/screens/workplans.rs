@@ -18,7 +18,7 @@ use crate::domain::text::printable;
 use crate::domain::workplan::{TargetIndicator, WorkplanItem, WorkplanSection};
 use crate::service::table::cut;
 use crate::store::workplans::{self, PlanHead, Tree};
-use crate::tui::app::Action;
+use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
 use crate::tui::theme::Theme;
 
@@ -388,10 +388,6 @@ fn push_subtree(
 }
 
 impl Screen for WorkplansScreen {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-
     fn title(&self) -> String {
         "Планы органа".to_string()
     }

@@ -6,7 +6,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, Mode};
+use super::app::App;
+use super::msg::Mode;
 use crate::domain::text::printable;
 
 /// The smallest terminal the screens are laid out for.
@@ -54,7 +55,7 @@ fn too_small(frame: &mut Frame, area: Rect) {
 
 /// Tabs with their digits; while drilled down, the path instead (it needs the room).
 fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+    let t = &app.env.theme;
     let mut spans = vec![Span::styled(" nok ", t.title())];
     let crumbs = app.breadcrumbs();
     if crumbs.len() > 1 {
@@ -92,7 +93,7 @@ fn draw_tabs(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
-    let t = &app.theme;
+    let t = &app.env.theme;
     // Work running in the background for the whole app.
     let busy = app
         .recomputing()
@@ -123,7 +124,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
             format!(
                 "{}{busy} · сегодня {}",
                 app.current().status(),
-                app.today.format("%d.%m.%Y")
+                app.env.today.format("%d.%m.%Y")
             ),
             t.dim(),
         )
@@ -175,7 +176,7 @@ fn draw_keys(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut spans = Vec::new();
     for (key, what) in keys {
-        spans.push(Span::styled(key, app.theme.key()));
+        spans.push(Span::styled(key, app.env.theme.key()));
         spans.push(Span::raw(format!(" {what}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -192,7 +193,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
     };
     let key_line = |key: &str, what: &str| {
         Line::from(vec![
-            Span::styled(format!("{key:>14}  "), app.theme.key()),
+            Span::styled(format!("{key:>14}  "), app.env.theme.key()),
             Span::raw(what.to_string()),
         ])
     };
@@ -231,9 +232,4 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: false }),
         popup,
     );
-}
-
-/// 92.456 → «92,46».
-pub(crate) fn dec(x: f64) -> String {
-    format!("{x:.2}").replace('.', ",")
 }

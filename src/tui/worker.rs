@@ -1,0 +1,118 @@
+//! The worker: threads with their own connections that read what the screens show, so that the
+//! first frame never waits for data. The UI sends a [`Request`]; the worker answers with one or
+//! more [`Loaded`] messages, which the event loop hands to the screens (`App::apply`).
+//!
+//! At start it reads, unasked, the cycles, the first-day steps and the newest year's summary on
+//! one thread, and the organization index on another. [`first_reads`], [`org_list`] and
+//! [`answer`] are what those threads do; tests call them on their own connection to play the
+//! worker's part without threads.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::lists::organizations::OrgList;
+use super::msg::{Loaded, Request};
+use crate::store::{self, StoreError};
+
+/// Starts the threads that read data for the UI: the cycles and the newest year's summary on
+/// one, the organization index on another, at once, then whatever the UI asks for. Both end
+/// when the UI drops its ends of the channels.
+pub fn spawn(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Loaded>) {
+    let (req_tx, req_rx) = channel::<Request>();
+    let (tx, rx) = channel::<Loaded>();
+    std::thread::spawn(move || {
+        let conn = match open(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = tx.send(Loaded::Failed(e.to_string()));
+                return;
+            }
+        };
+        let mut send = |r: Result<Loaded, StoreError>| {
+            tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
+                .is_ok()
+        };
+        // The organization index is the biggest read: its own thread and connection, so that it
+        // loads while the summary does.
+        {
+            let tx = tx.clone();
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let index = open(&path)
+                    .and_then(|c| org_list(&c, today))
+                    .unwrap_or_else(|e| Loaded::Failed(e.to_string()));
+                let _ = tx.send(index);
+            });
+        }
+        if !first_reads(&conn, today, &mut send) {
+            return;
+        }
+        for r in req_rx {
+            if !answer(&conn, today, r, &mut send) {
+                return;
+            }
+        }
+    });
+    (req_tx, rx)
+}
+
+/// A read connection tuned for browsing.
+fn open(path: &std::path::Path) -> Result<Connection, StoreError> {
+    let conn = store::open_existing(path)?;
+    store::tune_for_browsing(&conn)?;
+    Ok(conn)
+}
+
+/// What is read before anything is asked: the cycles, the first-day steps, and the summary of
+/// the newest year (cycles are listed oldest first). False when the UI is gone (`send` said so).
+pub fn first_reads(
+    conn: &Connection,
+    today: NaiveDate,
+    send: &mut impl FnMut(Result<Loaded, StoreError>) -> bool,
+) -> bool {
+    let cycles = store::cycles::list_brief(conn);
+    let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
+    if !send(cycles.map(Loaded::Cycles))
+        || !send(store::first_steps::read(conn).map(Loaded::FirstSteps))
+    {
+        return false;
+    }
+    match newest {
+        Some(year) => {
+            let scope = store::overview::Scope { year, cycle: None };
+            send(store::overview::read(conn, scope, today).map(Loaded::Summary))
+        }
+        None => true,
+    }
+}
+
+/// The organization list, read and indexed for search and sort (a third of a second for
+/// 100,000 names: on the worker, not on the UI thread).
+pub fn org_list(conn: &Connection, today: NaiveDate) -> Result<Loaded, StoreError> {
+    store::browse::org_index(conn, today).map(|keys| Loaded::Orgs(Box::new(OrgList::new(keys))))
+}
+
+/// Answers one request through `send`, one message per piece read. False when the UI is gone.
+pub fn answer(
+    conn: &Connection,
+    today: NaiveDate,
+    request: Request,
+    send: &mut impl FnMut(Result<Loaded, StoreError>) -> bool,
+) -> bool {
+    match request {
+        Request::Summary(scope) => {
+            send(store::overview::read(conn, scope, today).map(Loaded::Summary))
+        }
+        Request::Cycles => {
+            send(store::cycles::list_brief(conn).map(Loaded::Cycles))
+                && send(store::first_steps::read(conn).map(Loaded::FirstSteps))
+        }
+        Request::Orgs => send(org_list(conn, today)),
+        Request::PlanCounts(filters) => filters.into_iter().all(|f| {
+            send(store::plan_rows::count(conn, f, today).map(|n| Loaded::PlanCount(f, n)))
+        }),
+    }
+}
