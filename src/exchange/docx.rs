@@ -514,6 +514,7 @@ impl Document {
     /// Writes the document to `w` (a .docx archive). `toc_heading` titles the table of
     /// contents when [`Document::toc`] was called.
     pub fn finish<W: Write + Seek>(mut self, w: W, toc_heading: &str) -> std::io::Result<W> {
+        let has_toc = self.toc_at.is_some();
         if let Some(at) = self.toc_at.take() {
             let toc = self.toc_xml(toc_heading);
             self.body.insert_str(at, &toc);
@@ -546,7 +547,12 @@ impl Document {
         put(&mut zip, "docProps/core.xml", core.as_bytes(), true)?;
         put(&mut zip, "docProps/app.xml", APP.as_bytes(), true)?;
         put(&mut zip, "word/styles.xml", STYLES.as_bytes(), true)?;
-        put(&mut zip, "word/settings.xml", SETTINGS.as_bytes(), true)?;
+        put(
+            &mut zip,
+            "word/settings.xml",
+            settings(has_toc).as_bytes(),
+            true,
+        )?;
         put(&mut zip, "word/header1.xml", HEADER.as_bytes(), true)?;
         let mut rels = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
@@ -612,12 +618,22 @@ const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"y
 const APP: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
 <Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\"><Application>nok</Application></Properties>";
 
-/// Fields (the table of contents, page numbers) are updated when Word opens the document.
-const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
-<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
-<w:updateFields w:val=\"true\"/><w:defaultTabStop w:val=\"708\"/>\
-<w:characterSpacingControl w:val=\"doNotCompress\"/><w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
-</w:settings>";
+/// The document's settings; with a table of contents, Word updates the fields (its page numbers)
+/// when it opens the document. Children in the schema's order.
+fn settings(update_fields: bool) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+         <w:defaultTabStop w:val=\"708\"/><w:characterSpacingControl w:val=\"doNotCompress\"/>{}\
+         <w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
+         </w:settings>",
+        if update_fields {
+            "<w:updateFields w:val=\"true\"/>"
+        } else {
+            ""
+        }
+    )
+}
 
 /// The page number, centered at the top of each page (as ГОСТ Р 7.0.97 places it).
 const HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\

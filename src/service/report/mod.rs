@@ -303,7 +303,7 @@ pub(crate) fn plan_form_start(doc: &mut Document, texts: &Texts) {
     let names: Vec<Cell<'_>> = texts.plan.columns.iter().map(|c| Cell::center(c)).collect();
     let numbers: Vec<String> = (1..=names.len()).map(|i| i.to_string()).collect();
     let numbers: Vec<Cell<'_>> = numbers.iter().map(|n| Cell::center(n)).collect();
-    doc.table_start(&[5, 23, 21, 11, 16, 12, 12], &[&names, &numbers]);
+    doc.table_start(&[5, 21, 21, 10, 16, 13, 14], &[&names, &numbers]);
 }
 
 /// A block of lines at the right of the page (approval) or at the left (signatures).

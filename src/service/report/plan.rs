@@ -34,17 +34,23 @@ pub fn responsible(r: &PlanRow) -> String {
     }
 }
 
+/// What every organization's plan of a cycle shares.
+struct Common<'a> {
+    texts: &'a Texts,
+    head: &'a CycleHead,
+    criteria: &'a [(String, String)],
+}
+
 /// Writes one organization's plan into `doc` (from a new page unless `first`).
 fn org_plan(
     doc: &mut Document,
-    texts: &Texts,
-    head: &CycleHead,
-    criteria: &[(String, String)],
+    c: &Common<'_>,
     org: &PartyRow,
     rows: &[PlanRow],
     approval: Option<&PlanApproval>,
     first: bool,
 ) {
+    let (texts, head, criteria) = (c.texts, c.head, c.criteria);
     let t = &texts.plan;
     if !first {
         doc.page_break();
@@ -146,6 +152,11 @@ pub fn write(
     let approvals: HashMap<i64, PlanApproval> = report_data::plan_approvals(conn, cycle_id)?;
     let total = export_data::member_count(conn, cycle_id)?;
     let title = texts.plan.title.clone();
+    let common = Common {
+        texts,
+        head: &head,
+        criteria: &criteria,
+    };
     match &opts.plans {
         PlanScope::Org(inn) => {
             let found = report_data::member_by_inn(conn, cycle_id, inn.trim())?;
@@ -177,9 +188,7 @@ pub fn write(
             let mut doc = Document::new(&title, Orientation::Landscape);
             org_plan(
                 &mut doc,
-                texts,
-                &head,
-                &criteria,
+                &common,
                 &party,
                 &rows,
                 approvals.get(&org_id),
@@ -202,9 +211,7 @@ pub fn write(
                 check_cancel(cancel)?;
                 org_plan(
                     &mut doc,
-                    texts,
-                    &head,
-                    &criteria,
+                    &common,
                     &m.org,
                     &m.rows,
                     approvals.get(&m.org_id),
@@ -240,9 +247,7 @@ pub fn write(
                 let mut doc = Document::new(&title, Orientation::Landscape);
                 org_plan(
                     &mut doc,
-                    texts,
-                    &head,
-                    &criteria,
+                    &common,
                     &m.org,
                     &m.rows,
                     approvals.get(&m.org_id),
