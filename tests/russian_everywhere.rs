@@ -118,6 +118,7 @@ const ALLOWED: &[&str] = &[
     "operator",
     "council",
     "Word",
+    "docx",
 ];
 
 /// A token is a code, a path, an option or a number when it holds any of these (`--cycle`,

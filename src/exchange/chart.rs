@@ -41,9 +41,9 @@ impl Canvas {
         }
         let a = a.clamp(0.0, 1.0);
         let i = ((y as u32 * self.w + x as u32) * 3) as usize;
-        for k in 0..3 {
-            let old = f32::from(self.px[i + k]);
-            self.px[i + k] = (old + (f32::from(c[k]) - old) * a).round() as u8;
+        for (px, to) in self.px[i..i + 3].iter_mut().zip(c) {
+            let old = f32::from(*px);
+            *px = (old + (f32::from(to) - old) * a).round() as u8;
         }
     }
 

@@ -160,7 +160,7 @@ pub fn build(
             Cell::num(&respondents),
             Cell::num(&share),
         ]);
-        if i % 256 == 0 {
+        if i.is_multiple_of(256) {
             check_cancel(cancel)?;
         }
     }
@@ -303,7 +303,7 @@ pub fn build(
         }
         doc.row(&[Cell::center(&s.criterion), Cell::new(&s.text)]);
         n += 1;
-        if n % 512 == 0 {
+        if n.is_multiple_of(512) {
             check_cancel(cancel)?;
         }
         Ok(())
