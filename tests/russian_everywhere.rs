@@ -114,6 +114,11 @@ const ALLOWED: &[&str] = &[
     "nokReport",
     // the portal's own plan document (ТФФ 1.8.3)
     "planShortcomingInfoType",
+    // the Word documents (nok report operator|plan|council)
+    "operator",
+    "council",
+    "Word",
+    "docx",
 ];
 
 /// A token is a code, a path, an option or a number when it holds any of these (`--cycle`,

@@ -14,6 +14,7 @@ mod out;
 mod plans;
 mod publish;
 mod receipt;
+mod report;
 mod score;
 mod summary;
 mod survey;
@@ -125,6 +126,9 @@ nok import orgs ФАЙЛ, затем nok в терминале — «Сводк�
     /// Планы: просроченное, статус исполнения строки плана
     #[command(help_template = ROOT_HELP, subcommand_required = true)]
     Plans(plans::Args),
+    /// Документы Word: отчет оператора, планы мероприятий по форме, решение общественного совета
+    #[command(help_template = ROOT_HELP, subcommand_required = true)]
+    Report(report::Args),
 }
 
 /// What every command gets besides its own arguments.
@@ -304,6 +308,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Deadline(args)) => deadline::run(&ctx, &args),
         Some(Command::Plans(args)) => plans::run(&ctx, &args),
         Some(Command::Survey(args)) => survey::run(&ctx, &args),
+        Some(Command::Report(args)) => report::run(&ctx, &args),
     }
 }
 

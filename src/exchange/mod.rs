@@ -4,7 +4,9 @@
 //! found by its content (`import`). Depends on `domain` only.
 
 pub mod busgov;
+pub mod chart;
 pub mod csv;
+pub mod docx;
 pub mod import;
 pub mod survey;
 pub mod xlsx;

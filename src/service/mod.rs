@@ -14,6 +14,7 @@ pub mod inputs_template;
 pub mod methodology;
 pub mod publish;
 pub mod recompute;
+pub mod report;
 pub mod session;
 pub mod spot_check;
 pub mod survey;

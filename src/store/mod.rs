@@ -31,6 +31,7 @@ pub mod plan_status;
 pub mod portal_import;
 pub mod publication;
 pub mod ranking;
+pub mod report_data;
 pub mod scores;
 pub mod spot_check;
 pub mod summary;

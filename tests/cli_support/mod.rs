@@ -15,7 +15,8 @@ pub fn command(args: &[&str], home: &Path) -> Command {
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env_remove("NOK_CONFIG")
         .env_remove("NOK_DB")
-        .env_remove("NOK_METHODOLOGY_DIR");
+        .env_remove("NOK_METHODOLOGY_DIR")
+        .env_remove("NOK_REPORTS");
     c
 }
 

@@ -1,6 +1,7 @@
 //! «Обмен»: work with files from the UI — publish a cycle on the website (a static HTML site),
 //! write a cycle's package for bus.gov.ru, and load a file (organizations, a cycle's inputs, an improvement plan, an authority's plan, survey responses)
-//! with a preview of what it would change before anything is written. Each runs on its own
+//! with a preview of what it would change before anything is written, and write a cycle's Word
+//! documents (the operator's report, the plans on their form, the council's decision). Each runs on its own
 //! thread (`tui::job`) with a progress bar; Esc cancels a publication.
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use crate::exchange::busgov::Kind as BusKind;
 use crate::exchange::import::layout::Role;
 use crate::service::export::busgov::{self as busgov_export, Outcome as BusOutcome};
 use crate::service::import::{self, Kind, Preview};
+use crate::service::report;
 use crate::service::survey::{self, Options as SurveyOptions, SurveyPreview};
 use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
@@ -23,13 +25,40 @@ use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
 
 /// What the screen offers, in this order.
-const ACTIONS: [&str; 3] = [
+const ACTIONS: [&str; 4] = [
     "Опубликовать цикл на сайте (HTML, с версией для слабовидящих)",
     "Выгрузить пакет для bus.gov.ru (результаты, план и его выполнение)",
     "Загрузить файл: организации, исходные данные, план по устранению недостатков, план органа",
+    "Документы Word: отчет оператора, планы мероприятий по форме, решение общественного совета",
 ];
 const PUBLISH: usize = 0;
 const BUSGOV: usize = 1;
+const LOAD: usize = 2;
+const WORD: usize = 3;
+
+/// The Word documents offered, and how the plans are laid out.
+const WORD_CHOICES: [(&str, report::Kind, bool); 4] = [
+    (
+        "аналитический отчет оператора",
+        report::Kind::Operator,
+        false,
+    ),
+    (
+        "планы мероприятий: файл на каждую организацию",
+        report::Kind::Plan,
+        false,
+    ),
+    (
+        "планы мероприятий: все одним документом",
+        report::Kind::Plan,
+        true,
+    ),
+    (
+        "решение общественного совета с рейтингами",
+        report::Kind::Council,
+        false,
+    ),
+];
 
 /// What the portal takes: the results and its own plan document (ТФФ 1.8.3).
 const FOR_PORTAL: [BusKind; 2] = [BusKind::Results, BusKind::PortalPlan];
@@ -189,6 +218,9 @@ enum Stage {
     /// What loading the survey would do: the mapping, the rules, the counts; Enter writes it.
     SurveyPreview(PathBuf, SurveyOptions, Box<SurveyPreview>, usize),
     SurveyImporting(Job<SurveyPreview>),
+    /// Choosing which Word document of the cycle to write.
+    WordKinds(CycleInfo, Choice),
+    Writing(Job<report::Written>),
 }
 
 /// The exchange screen.
@@ -290,7 +322,7 @@ impl ExchangeScreen {
     /// load the organizations, a cycle's inputs).
     pub fn picking_file(dir: PathBuf) -> ExchangeScreen {
         let mut screen = ExchangeScreen::new();
-        screen.action = ACTIONS.len() - 1;
+        screen.action = LOAD;
         match Folder::read(&dir) {
             Ok(mut f) => {
                 // The first file, rather than the folder above.
@@ -321,6 +353,7 @@ impl ExchangeScreen {
                 | Stage::Importing(_)
                 | Stage::SurveyChecking(..)
                 | Stage::SurveyImporting(_)
+                | Stage::Writing(_)
         )
     }
 
@@ -344,7 +377,7 @@ impl ExchangeScreen {
     fn start(&mut self, cx: &Ctx) {
         let Some(conn) = cx.conn else { return };
         self.result = None;
-        self.stage = if self.action == PUBLISH || self.action == BUSGOV {
+        self.stage = if self.action == PUBLISH || self.action == BUSGOV || self.action == WORD {
             match cycles::list_brief(conn) {
                 Ok(mut list) => {
                     list.reverse();
@@ -434,6 +467,37 @@ impl ExchangeScreen {
             },
         );
         self.stage = Stage::Exporting(job);
+    }
+
+    fn write_word(&mut self, cycle: &CycleInfo, choice: usize, cx: &Ctx) {
+        let Some(db) = cx.db else { return };
+        let (name, kind, one_file) = WORD_CHOICES[choice.min(WORD_CHOICES.len() - 1)];
+        let opts = report::Options {
+            cycle_id: cycle.id,
+            kind,
+            plans: if one_file {
+                report::PlanScope::OneFile
+            } else {
+                report::PlanScope::FilePerOrg
+            },
+            out: None,
+            exports_dir: self.base().join("exports"),
+            force: false,
+        };
+        let db_path = db.to_path_buf();
+        let job = Job::start(
+            format!("{name}: цикл №{}", cycle.id),
+            db,
+            move |conn, progress, cancel| {
+                progress.stage("организации цикла");
+                let methods = crate::service::methodology::Methods::load()?;
+                let texts = report::Texts::load(Some(&db_path))?;
+                report::write(conn, &methods, &texts, &opts, cancel, &mut |p| {
+                    progress.set(p.done, p.total)
+                })
+            },
+        );
+        self.stage = Stage::Writing(job);
     }
 
     fn check_file(&mut self, file: PathBuf, kind: Kind, cx: &Ctx) {
@@ -717,7 +781,12 @@ impl Screen for ExchangeScreen {
             Stage::PublishCycle(..) if self.action == BUSGOV => {
                 " Выгрузка для bus.gov.ru: выберите цикл".into()
             }
+            Stage::PublishCycle(..) if self.action == WORD => {
+                " Документы Word: выберите цикл".into()
+            }
             Stage::PublishCycle(..) => " Публикация: выберите цикл".into(),
+            Stage::WordKinds(c, _) => format!(" Документы Word цикла №{}: какой", c.id),
+            Stage::Writing(j) => format!(" {}…", j.what),
             Stage::BusgovKinds(c, _) => format!(" Выгрузка цикла №{}: что выгрузить", c.id),
             Stage::Exporting(j) => format!(" {}…", j.what),
             Stage::Files(f) => format!(" Загрузка: выберите файл · {}", f.dir.display()),
@@ -745,7 +814,9 @@ impl Screen for ExchangeScreen {
                 ("Backspace", "папка выше"),
                 ("Esc", "назад"),
             ],
-            Stage::Publishing(_) | Stage::Exporting(_) => vec![("Esc", "прервать")],
+            Stage::Publishing(_) | Stage::Exporting(_) | Stage::Writing(_) => {
+                vec![("Esc", "прервать")]
+            }
             Stage::Checking(..) | Stage::Importing(_) => vec![],
             Stage::Preview(_, _, p, _) if self.roles.needs_check(p) => vec![
                 ("←→", "колонка"),
@@ -858,6 +929,27 @@ impl Screen for ExchangeScreen {
                 }
                 None => (Stage::Exporting(job), true),
             },
+            Stage::Writing(mut job) => match job.poll() {
+                Some(Ok(w)) => {
+                    let secs = job.elapsed().as_secs_f64();
+                    let mut lines = vec![format!(
+                        "Готово за {secs:.1} с: файлов {}, организаций {}.",
+                        w.files.len(),
+                        w.organizations
+                    )];
+                    lines.extend(w.files.iter().take(3).map(|f| f.display().to_string()));
+                    if w.files.len() > 3 {
+                        lines.push(format!("… и еще файлов: {}", w.files.len() - 3));
+                    }
+                    self.done(true, lines);
+                    return true;
+                }
+                Some(Err(e)) => {
+                    self.done(false, vec![e]);
+                    return true;
+                }
+                None => (Stage::Writing(job), true),
+            },
             Stage::Checking(file, kind, mut job) => match job.poll() {
                 Some(Ok(preview)) => (Stage::Preview(file, kind, preview, 0), true),
                 Some(Err(e)) => {
@@ -953,6 +1045,10 @@ impl Screen for ExchangeScreen {
                             let items = BUSGOV_CHOICES.iter().map(|c| c.0.to_string()).collect();
                             Stage::BusgovKinds(c, Choice::new(items))
                         }
+                        Some(c) if self.action == WORD => {
+                            let items = WORD_CHOICES.iter().map(|c| c.0.to_string()).collect();
+                            Stage::WordKinds(c, Choice::new(items))
+                        }
                         Some(c) => {
                             self.publish(&c, cx);
                             return Outcome::Done;
@@ -982,6 +1078,24 @@ impl Screen for ExchangeScreen {
                     job.cancel();
                 }
                 Stage::Exporting(job)
+            }
+            Stage::WordKinds(cycle, mut choice) => {
+                if choice.update(action, page) {
+                    Stage::WordKinds(cycle, choice)
+                } else if action == Action::Accept {
+                    self.write_word(&cycle, choice.selected, cx);
+                    return Outcome::Done;
+                } else if action == Action::Cancel {
+                    Stage::Menu
+                } else {
+                    Stage::WordKinds(cycle, choice)
+                }
+            }
+            Stage::Writing(job) => {
+                if action == Action::Cancel {
+                    job.cancel();
+                }
+                Stage::Writing(job)
             }
             Stage::Publishing(job) => {
                 if action == Action::Cancel {
@@ -1224,7 +1338,16 @@ impl Screen for ExchangeScreen {
             Stage::PublishCycle(_, c) if self.action == BUSGOV => {
                 list(" Какой цикл выгрузить для bus.gov.ru ".into(), c, frame)
             }
+            Stage::PublishCycle(_, c) if self.action == WORD => {
+                list(" Документы Word: какой цикл ".into(), c, frame)
+            }
             Stage::PublishCycle(_, c) => list(" Какой цикл опубликовать ".into(), c, frame),
+            Stage::WordKinds(cycle, c) => list(
+                format!(" Какой документ Word: цикл №{} ", cycle.id),
+                c,
+                frame,
+            ),
+            Stage::Writing(job) => draw_job(job, frame, main, cx),
             Stage::BusgovKinds(cycle, c) => {
                 list(format!(" Что выгрузить: цикл №{} ", cycle.id), c, frame)
             }
