@@ -15,6 +15,7 @@ pub mod executors;
 pub mod headers;
 pub mod layout;
 mod sniff;
+pub mod stream;
 pub mod table;
 mod text;
 pub mod values;
