@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
-use nok::service::import::{Kind, Options, apply_file, dry_run_file};
+use nok::service::import::{AsRead, Kind, Options, apply_file, dry_run_file};
 
 fn env_num(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -110,18 +110,42 @@ fn main() {
         let db = dir.join(format!("b{run}.sqlite"));
         let mut conn = nok::store::open(&db).expect("open db");
         let t = Instant::now();
-        let p = dry_run_file(&mut conn, &file, &Kind::Orgs, &options, today, &mut |_| {})
-            .expect("dry run");
+        let p = dry_run_file(
+            &mut conn,
+            &file,
+            &Kind::Orgs,
+            &options,
+            AsRead::Drop,
+            today,
+            &mut |_| {},
+        )
+        .expect("dry run");
         dry.push(t.elapsed());
         assert_eq!(p.added_count(), rows, "every row would be added");
         let t = Instant::now();
-        let p = apply_file(&mut conn, &file, &Kind::Orgs, &options, today, false, &mut |_| {})
-            .expect("import");
+        let p = apply_file(
+            &mut conn,
+            &file,
+            &Kind::Orgs,
+            &options,
+            today,
+            false,
+            &mut |_| {},
+        )
+        .expect("import");
         first.push(t.elapsed());
         assert_eq!(p.added_count(), rows, "every row added");
         let t = Instant::now();
-        let p = apply_file(&mut conn, &file, &Kind::Orgs, &options, today, false, &mut |_| {})
-            .expect("import");
+        let p = apply_file(
+            &mut conn,
+            &file,
+            &Kind::Orgs,
+            &options,
+            today,
+            false,
+            &mut |_| {},
+        )
+        .expect("import");
         again.push(t.elapsed());
         assert_eq!(p.unchanged, rows, "second import changes nothing");
         drop(conn);

@@ -126,8 +126,6 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             .map(crate::exchange::import::layout::parse_columns)
             .transpose()
             .map_err(anyhow::Error::msg)?,
-        // Only `--format csv` prints the rows as read; otherwise a dry run stays small.
-        keep_rows: common.dry_run && common.format == Format::Csv,
     };
     let (_, mut conn) = super::open_work_db(ctx)?;
     // An import waits longer than other commands for another writer, and says so.
@@ -161,11 +159,17 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     };
     // The file is read as a stream (see service::import): memory does not grow with it.
     let result = if common.dry_run {
+        // Only `--format csv` prints the rows as read; otherwise a dry run stays small.
+        let as_read = match common.format {
+            Format::Csv => svc::AsRead::Keep,
+            _ => svc::AsRead::Drop,
+        };
         svc::dry_run_file(
             &mut conn,
             &common.file,
             &kind,
             &options,
+            as_read,
             ctx.today,
             &mut on_progress,
         )

@@ -59,7 +59,11 @@ pub fn organizations(conn: &Connection) -> Result<Vec<OrgRecord>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn one_org(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Option<OrgRecord>> {
+fn one_org(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Option<OrgRecord>> {
     Ok(conn
         .prepare_cached(&format!("{ORG_COLUMNS} {filter}"))?
         .query_row(args, org_record)
@@ -77,7 +81,11 @@ pub fn org_by_reg_num(conn: &Connection, reg_num: &str) -> Result<Option<OrgReco
 }
 
 /// The first stored organization with this ОГРН and another ИНН (the ОГРН index).
-pub fn org_by_ogrn_other_inn(conn: &Connection, ogrn: &str, inn: &str) -> Result<Option<OrgRecord>> {
+pub fn org_by_ogrn_other_inn(
+    conn: &Connection,
+    ogrn: &str,
+    inn: &str,
+) -> Result<Option<OrgRecord>> {
     one_org(
         conn,
         "WHERE ogrn = ?1 AND inn <> ?2 ORDER BY id LIMIT 1",
@@ -87,7 +95,8 @@ pub fn org_by_ogrn_other_inn(conn: &Connection, ogrn: &str, inn: &str) -> Result
 
 /// Up to two organizations with this ИНН (a row without КПП names one only if it is alone).
 pub fn orgs_by_inn(conn: &Connection, inn: &str) -> Result<Vec<OrgRecord>> {
-    let mut stmt = conn.prepare_cached(&format!("{ORG_COLUMNS} WHERE inn = ?1 ORDER BY id LIMIT 2"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("{ORG_COLUMNS} WHERE inn = ?1 ORDER BY id LIMIT 2"))?;
     let rows = stmt.query_map([inn], org_record)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

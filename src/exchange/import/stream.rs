@@ -82,7 +82,10 @@ pub struct RowStream {
 
 enum Inner {
     Csv(Box<CsvRows>),
-    Whole { rows: std::vec::IntoIter<Row>, total: u64 },
+    Whole {
+        rows: std::vec::IntoIter<Row>,
+        total: u64,
+    },
 }
 
 struct CsvRows {
@@ -222,23 +225,23 @@ impl RowSource for RowStream {
     fn progress(&self) -> (u64, u64) {
         match &self.inner {
             Inner::Whole { rows, total } => (total - rows.len() as u64, *total),
-            Inner::Csv(csv) => (
-                csv.reader.get_ref().bytes.min(csv.total),
-                csv.total.max(1),
-            ),
+            Inner::Csv(csv) => (csv.reader.get_ref().bytes.min(csv.total), csv.total.max(1)),
         }
     }
 }
 
 impl CsvRows {
     fn next_row(&mut self, source: &str) -> Result<Option<Row>, ReadError> {
-        let ok = self.reader.read_byte_record(&mut self.record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
-            ReadError::Io {
-                file: format!("{source}, строка {line}"),
-                detail: e.to_string(),
-            }
-        })?;
+        let ok = self
+            .reader
+            .read_byte_record(&mut self.record)
+            .map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                ReadError::Io {
+                    file: format!("{source}, строка {line}"),
+                    detail: e.to_string(),
+                }
+            })?;
         if !ok {
             // The csv reader ends a quoted field at the end of input without complaint: a file
             // cut in the middle of a quoted cell leaves an odd number of quotes.
@@ -425,7 +428,10 @@ mod tests {
         assert_eq!(whole.rows.len(), streamed.len());
         assert_eq!(whole.rows, streamed);
         assert_eq!(streamed[1].line, 2);
-        assert_eq!(streamed[2].line, 4, "a cell over two lines moves the next row");
+        assert_eq!(
+            streamed[2].line, 4,
+            "a cell over two lines moves the next row"
+        );
         assert_eq!(streamed.last().unwrap().cells[1], "0012");
     }
 

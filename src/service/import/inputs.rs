@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use crate::domain::input_check::{self, number as num};
 use crate::domain::methodology::{IndicatorDef, InputKind};
 use crate::exchange::import::Row;
-use crate::exchange::import::stream::RowSource;
 use crate::exchange::import::headers::{Field, normalize};
+use crate::exchange::import::stream::RowSource;
 use crate::exchange::import::values::{parse_decimal, parse_yes_no};
 use crate::service::methodology::Methods;
 use crate::store;
@@ -135,7 +135,11 @@ pub(super) fn run(
         )
     })?;
     preview.as_read.0 = std::iter::once("ИНН".to_string())
-        .chain(cols.values.iter().map(|(c, _)| cols.header.cell(*c).to_string()))
+        .chain(
+            cols.values
+                .iter()
+                .map(|(c, _)| cols.header.cell(*c).to_string()),
+        )
         .collect();
     store::import::seen_begin(conn)?;
     let mut any_change = false;
@@ -163,8 +167,9 @@ pub(super) fn run(
                 format!("ячейка «{text}» похожа на формулу Excel; введите число"),
             )),
             None => match match_row(conn, &cols, &cycle, &read)? {
-                Ok(matched) => plan_row(&cols, &indicators, &read, matched)
-                    .map(|plan| (plan, read.part)),
+                Ok(matched) => {
+                    plan_row(&cols, &indicators, &read, matched).map(|plan| (plan, read.part))
+                }
                 Err(rejected) => Err(rejected),
             },
         };
@@ -283,7 +288,9 @@ fn match_row(
     let Some(org) = org else {
         return Ok(Err((
             cols.header.cell(cols.ids.col(0).unwrap_or(0)).to_string(),
-            format!("организации с ИНН {inn} {kpp} нет в базе; сначала загрузите организации (nok import orgs)"),
+            format!(
+                "организации с ИНН {inn} {kpp} нет в базе; сначала загрузите организации (nok import orgs)"
+            ),
         )));
     };
     let key = format!("{}/{part}", org.id);

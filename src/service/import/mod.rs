@@ -69,16 +69,21 @@ impl Kind {
     }
 }
 
-/// What a person confirmed about a file before importing it, and what a dry run keeps.
+/// What a person confirmed about a file before importing it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Options {
     /// The roles of the columns of a plan document's table of measures, left to right
     /// (`--columns "№,мероприятие,срок,исполнители,результат"`); `None`: inferred.
     pub columns: Option<Vec<import::layout::Role>>,
-    /// Whether a dry run of organizations or inputs keeps every row as read
-    /// ([`Preview::as_read`], for `--format csv`): memory then grows with the file. The dry runs
-    /// of a [`Sheet`] ([`dry_run`], [`dry_run_with`]) always keep them.
-    pub keep_rows: bool,
+}
+
+/// Whether a dry run of organizations or inputs keeps every row as read ([`Preview::as_read`],
+/// for `--format csv`): memory then grows with the file. The dry runs of a [`Sheet`]
+/// ([`dry_run`], [`dry_run_with`]) always keep them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsRead {
+    Keep,
+    Drop,
 }
 
 /// Where an import is.
@@ -333,26 +338,31 @@ pub fn dry_run_with(
     today: chrono::NaiveDate,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
-    let options = Options {
-        keep_rows: true,
-        ..options.clone()
-    };
     let mut rows = SheetRows::new(sheet);
-    checked(conn, &mut rows, kind, &options, today, progress)
+    checked(
+        conn,
+        &mut rows,
+        kind,
+        options,
+        AsRead::Keep,
+        today,
+        progress,
+    )
 }
 
 /// Checks a file against the database without changing anything, reading it as a stream
-/// (memory does not grow with the file unless [`Options::keep_rows`]).
+/// (memory does not grow with the file unless the rows as read are kept).
 pub fn dry_run_file(
     conn: &mut Connection,
     path: &Path,
     kind: &Kind,
     options: &Options,
+    as_read: AsRead,
     today: chrono::NaiveDate,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
     let mut rows = RowStream::open(path)?;
-    checked(conn, &mut rows, kind, options, today, progress)
+    checked(conn, &mut rows, kind, options, as_read, today, progress)
 }
 
 /// The dry run: the import in a transaction that is rolled back.
@@ -361,6 +371,7 @@ fn checked(
     rows: &mut dyn RowSource,
     kind: &Kind,
     options: &Options,
+    as_read: AsRead,
     today: chrono::NaiveDate,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
@@ -369,7 +380,8 @@ fn checked(
         // (see the module's comment), and a deferred transaction that reads, then writes, fails
         // at once when another session committed in between.
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let preview = run(&tx, rows, kind, options, today, false, progress)?;
+        let keep = as_read == AsRead::Keep;
+        let preview = run(&tx, rows, kind, options, keep, today, false, progress)?;
         tx.rollback()?;
         Ok(preview)
     };
@@ -431,8 +443,16 @@ pub fn apply_file(
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
     let mut rows = RowStream::open(path)?;
-    apply_in_one_transaction(conn, &mut rows, kind, options, today, skip_rejected, progress)
-        .map_err(sqlite_ru)
+    apply_in_one_transaction(
+        conn,
+        &mut rows,
+        kind,
+        options,
+        today,
+        skip_rejected,
+        progress,
+    )
+    .map_err(sqlite_ru)
 }
 
 fn apply_in_one_transaction(
@@ -448,7 +468,7 @@ fn apply_in_one_transaction(
     // once with «database is locked» when another session committed in between (SQLite cannot
     // wait for a newer snapshot); BEGIN IMMEDIATE waits its turn within the busy timeout.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let preview = run(&tx, rows, kind, options, today, true, progress)?;
+    let preview = run(&tx, rows, kind, options, false, today, true, progress)?;
     finish(tx, preview, skip_rejected)
 }
 
@@ -517,17 +537,19 @@ pub fn rejected_error(p: &Preview) -> anyhow::Error {
     anyhow::anyhow!(msg)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     conn: &Connection,
     rows: &mut dyn RowSource,
     kind: &Kind,
     options: &Options,
+    keep_rows: bool,
     today: chrono::NaiveDate,
     apply: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
     let mut preview = Preview::new(rows, kind);
-    let w = Writer::new(conn, apply, options.keep_rows && !apply);
+    let w = Writer::new(conn, apply, keep_rows && !apply);
     match kind {
         Kind::Orgs => orgs::run(&w, rows, &mut preview, progress)?,
         Kind::Inputs { cycle_id } => inputs::run(&w, rows, *cycle_id, &mut preview, progress)?,

@@ -188,9 +188,9 @@ struct Columns {
 impl Columns {
     /// The header of field `f` as in the file, or its usual title.
     fn title(&self, f: usize) -> String {
-        self.map
-            .col(f)
-            .map_or(FIELDS[f].title.to_string(), |c| self.header.cell(c).to_string())
+        self.map.col(f).map_or(FIELDS[f].title.to_string(), |c| {
+            self.header.cell(c).to_string()
+        })
     }
 }
 
@@ -230,10 +230,11 @@ pub(super) fn run(
             continue;
         }
         if w.keep_rows {
-            preview
-                .as_read
-                .1
-                .push((0..FIELDS.len()).map(|f| cols.map.get(&row, f).to_string()).collect());
+            preview.as_read.1.push(
+                (0..FIELDS.len())
+                    .map(|f| cols.map.get(&row, f).to_string())
+                    .collect(),
+            );
         }
         let read = match read_row(&cols, &row) {
             Ok(read) => read,
@@ -269,7 +270,9 @@ fn read_row(cols: &Columns, row: &Row) -> Result<OrgRow, Reject> {
         if let Some((col, text)) = formula_cells(row) {
             return Err((
                 cols.header.cell(col).to_string(),
-                format!("ячейка «{text}» похожа на формулу Excel; уберите знак «=», «+», «-» или «@» в начале"),
+                format!(
+                    "ячейка «{text}» похожа на формулу Excel; уберите знак «=», «+», «-» или «@» в начале"
+                ),
             ));
         }
         let cells: Vec<String> = (0..FIELDS.len())
@@ -323,7 +326,9 @@ fn match_row(
     {
         return Ok(Err((
             String::new(),
-            format!("ИНН {inn} и КПП {kpp} уже были в строке {first}: одна организация — одна строка"),
+            format!(
+                "ИНН {inn} и КПП {kpp} уже были в строке {first}: одна организация — одна строка"
+            ),
         )));
     }
     if !reg_in.is_empty()

@@ -442,7 +442,6 @@ impl ExchangeScreen {
         let (f, k) = (file.clone(), kind.clone());
         let options = import::Options {
             columns: self.roles.confirmed.clone(),
-            ..Default::default()
         };
         let job = Job::start(
             format!("проверка файла {}", file.display()),
@@ -469,11 +468,19 @@ impl ExchangeScreen {
                     );
                 }
                 report.stage("чтение файла и сверка с базой");
-                import::dry_run_file(conn, &f, &k, &options, today, &mut |p| {
-                    let (import::Progress::Checking { done, total }
-                    | import::Progress::Writing { done, total }) = p;
-                    report.set(done, total);
-                })
+                import::dry_run_file(
+                    conn,
+                    &f,
+                    &k,
+                    &options,
+                    import::AsRead::Drop,
+                    today,
+                    &mut |p| {
+                        let (import::Progress::Checking { done, total }
+                        | import::Progress::Writing { done, total }) = p;
+                        report.set(done, total);
+                    },
+                )
             },
         );
         self.stage = Stage::Checking(file, kind, job);
@@ -488,7 +495,6 @@ impl ExchangeScreen {
         let today = cx.today;
         let options = import::Options {
             columns: std::mem::take(&mut self.roles).confirmed,
-            ..Default::default()
         };
         let job = Job::start(
             format!("загрузка файла {}", file.display()),
