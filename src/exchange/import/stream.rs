@@ -350,6 +350,8 @@ struct Decoding {
     start: usize,
     end: usize,
     eof: bool,
+    /// The decoder has seen the end (it must not be called again: reads return 0).
+    finished: bool,
 }
 
 impl Decoding {
@@ -361,6 +363,7 @@ impl Decoding {
             start: 0,
             end: 0,
             eof: false,
+            finished: false,
         }
     }
 }
@@ -376,17 +379,21 @@ impl Read for Decoding {
             return Ok(n);
         }
         loop {
+            if self.finished {
+                return Ok(0);
+            }
             if self.start == self.end && !self.eof {
                 let n = self.inner.read(&mut self.input)?;
                 self.start = 0;
                 self.end = n;
                 self.eof = n == 0;
             }
-            let (_, read, written, _) =
+            let (result, read, written, _) =
                 self.decoder
                     .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
             self.start += read;
-            if written > 0 || self.eof {
+            self.finished = self.eof && result == encoding_rs::CoderResult::InputEmpty;
+            if written > 0 || self.finished {
                 return Ok(written);
             }
         }
