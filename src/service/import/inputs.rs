@@ -145,7 +145,7 @@ pub(super) fn run(
     let mut any_change = false;
     let mut n = 0usize;
     while let Some(row) = body.next()? {
-        if n % PROGRESS_EVERY == 0 {
+        if n.is_multiple_of(PROGRESS_EVERY) {
             let (done, total) = body.progress();
             progress(Progress::Checking { done, total });
         }

@@ -621,7 +621,7 @@ impl<'s> Body<'s> {
 
     /// Drops the rows up to and including the header (at `at` in [`Body::head`]) and returns it.
     pub(super) fn take_header(&mut self, at: usize) -> Row {
-        let header = self.ahead.drain(..=at).last();
+        let header = self.ahead.drain(..=at).next_back();
         header.unwrap_or(Row {
             line: 0,
             cells: Vec::new(),

@@ -216,7 +216,7 @@ pub(super) fn run(
     let founders = store::import::authorities_by_inn(conn)?;
     let mut n = 0usize;
     while let Some(row) = body.next()? {
-        if n % PROGRESS_EVERY == 0 {
+        if n.is_multiple_of(PROGRESS_EVERY) {
             let (done, total) = body.progress();
             progress(Progress::Checking { done, total });
         }
