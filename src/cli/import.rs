@@ -1,5 +1,6 @@
 //! `nok import orgs|inputs|plan|workplan FILE`: load operators' spreadsheets and plan tables
-//! pasted from documents; `--dry-run` shows what would change.
+//! pasted from documents, the file read as a stream (`service::import::apply_file`); `--dry-run`
+//! prints the plan of changes row by row (added, changed field: old → new, left, rejected).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -136,11 +137,10 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     {
         return run_portal_plan(&mut conn, common, *cycle_id, org.as_deref());
     }
-    let sheet = svc::read(&common.file)?;
     let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = ProgressBar::new(sheet.rows.len() as u64);
+        let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{msg:<20} [{bar:40}] {pos}/{len} ({eta})")
+            ProgressStyle::with_template("{msg:<20} [{bar:40}] {percent}% ({eta})")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
@@ -157,19 +157,26 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             bar.set_position(done);
         }
     };
+    // The file is read as a stream (see service::import): memory does not grow with it.
     let result = if common.dry_run {
-        svc::dry_run_with(
+        // Only `--format csv` prints the rows as read; otherwise a dry run stays small.
+        let as_read = match common.format {
+            Format::Csv => svc::AsRead::Keep,
+            _ => svc::AsRead::Drop,
+        };
+        svc::dry_run_file(
             &mut conn,
-            &sheet,
+            &common.file,
             &kind,
             &options,
+            as_read,
             ctx.today,
             &mut on_progress,
         )
     } else {
-        svc::apply_with(
+        svc::apply_file(
             &mut conn,
-            &sheet,
+            &common.file,
             &kind,
             &options,
             ctx.today,
@@ -263,9 +270,12 @@ fn run_portal_plan(
     Ok(ExitCode::SUCCESS)
 }
 
-/// How many added/changed rows are listed one by one.
+/// How many added, changed and unchanged rows are listed one by one.
 const LIST_LIMIT: usize = 50;
 
+/// Prints the plan of changes (a dry run) or what the import did: the counts, how the file was
+/// read, then row by row what is added, what changes (field: old → new), what is left as it is,
+/// and every rejected row (as many as the import kept: [`svc::LISTED`]).
 fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Result<()> {
     let clean = |s: &str| crate::domain::text::printable(s).into_owned();
     writeln!(
@@ -283,10 +293,10 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
     writeln!(
         out,
         "{a}: {}, {c}: {}, без изменений: {}, отклонено: {}",
-        p.added.len(),
-        p.changed.len(),
+        p.added_count(),
+        p.changed_count(),
         p.unchanged,
-        p.rejected.len()
+        p.rejected_count()
     )?;
     if !p.columns.is_empty() {
         writeln!(out, "Колонки таблицы мероприятий:")?;
@@ -312,29 +322,38 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
             clean(text)
         )?;
     }
-    if !p.added.is_empty() {
-        writeln!(out, "Добавляется:")?;
+    let title = |what: &str| {
+        if dry_run {
+            format!("План изменений — {what}:")
+        } else {
+            format!("{}:", capitalized(what))
+        }
+    };
+    let place = |ch: &svc::Change| {
+        if ch.line == 0 {
+            // A document, not a line of a table: `what` names the file.
+            format!("  {}", clean(&ch.what))
+        } else {
+            format!("  строка {}: {}", ch.line, clean(&ch.what))
+        }
+    };
+    let more = |out: &mut dyn Write, shown: usize, all: usize| -> std::io::Result<()> {
+        if all > shown {
+            writeln!(out, "  … и еще {}", all - shown)?;
+        }
+        Ok(())
+    };
+    if p.added_count() > 0 {
+        writeln!(out, "{}", title("добавляется"))?;
         for ch in p.added.iter().take(LIST_LIMIT) {
-            if ch.line == 0 {
-                // A document, not a line of a table: `what` names the file.
-                writeln!(out, "  {}", clean(&ch.what))?;
-            } else {
-                writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
-            }
+            writeln!(out, "{}", place(ch))?;
         }
-        if p.added.len() > LIST_LIMIT {
-            writeln!(out, "  … и еще {}", p.added.len() - LIST_LIMIT)?;
-        }
+        more(out, p.added.len().min(LIST_LIMIT), p.added_count())?;
     }
-    if !p.changed.is_empty() {
-        writeln!(out, "Изменяется:")?;
+    if p.changed_count() > 0 {
+        writeln!(out, "{}", title("изменяется"))?;
         for ch in p.changed.iter().take(LIST_LIMIT) {
-            if ch.line == 0 {
-                // A document, not a line of a table: `what` names the file.
-                writeln!(out, "  {}", clean(&ch.what))?;
-            } else {
-                writeln!(out, "  строка {}: {}", ch.line, clean(&ch.what))?;
-            }
+            writeln!(out, "{}", place(ch))?;
             for (f, old, new) in &ch.fields {
                 writeln!(
                     out,
@@ -344,15 +363,21 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
                 )?;
             }
         }
-        if p.changed.len() > LIST_LIMIT {
-            writeln!(out, "  … и еще {}", p.changed.len() - LIST_LIMIT)?;
-        }
+        more(out, p.changed.len().min(LIST_LIMIT), p.changed_count())?;
     }
-    if !p.rejected.is_empty() {
+    if !p.left.is_empty() {
+        writeln!(out, "{}", title("остается без изменений"))?;
+        for ch in p.left.iter().take(LIST_LIMIT) {
+            writeln!(out, "{}", place(ch))?;
+        }
+        more(out, p.left.len().min(LIST_LIMIT), p.unchanged)?;
+    }
+    if p.rejected_count() > 0 {
         writeln!(out, "Отклонено:")?;
         for r in &p.rejected {
             writeln!(out, "  {}", clean(&r.to_string()))?;
         }
+        more(out, p.rejected.len(), p.rejected_count())?;
     }
     if dry_run {
         writeln!(out, "Пробный прогон: база не изменена.")?;
@@ -360,4 +385,11 @@ fn print_preview(out: &mut dyn Write, p: &Preview, dry_run: bool) -> std::io::Re
         writeln!(out, "Изменений нет: база не изменена.")?;
     }
     Ok(())
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -1,6 +1,9 @@
-//! Queries and writes used by imports: indexes of what is already stored (to match rows of a
-//! file against), and the inserts and updates of organizations, inputs, plan rows and authority
-//! plans. The caller owns the transaction.
+//! Queries and writes used by imports: lookups of what is already stored (to match a row of a
+//! file against: one indexed query per identifier, for the streamed imports of organizations and
+//! inputs; whole maps for the plan documents, which are document-sized), the rows of the file
+//! seen so far ([`seen_begin`]: a temporary table, so a file of a million rows is remembered on
+//! disk, not in memory), and the inserts and updates of organizations, inputs, plan rows and
+//! authority plans. The caller owns the transaction.
 
 use std::collections::HashMap;
 
@@ -28,30 +31,144 @@ pub struct OrgRecord {
     pub founder_id: Option<i64>,
 }
 
-/// Every organization (for matching by ИНН+КПП and regNum).
+const ORG_COLUMNS: &str = "SELECT id, full_name, short_name, inn, kpp, ogrn, reg_num, sector, \
+     region, oktmo, address, website, founder_id FROM organization";
+
+fn org_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<OrgRecord> {
+    Ok(OrgRecord {
+        id: r.get(0)?,
+        full_name: r.get(1)?,
+        short_name: r.get(2)?,
+        inn: r.get(3)?,
+        kpp: r.get(4)?,
+        ogrn: r.get(5)?,
+        reg_num: r.get(6)?,
+        sector: r.get(7)?,
+        region: r.get(8)?,
+        oktmo: r.get(9)?,
+        address: r.get(10)?,
+        website: r.get(11)?,
+        founder_id: r.get(12)?,
+    })
+}
+
+/// Every organization (plan documents match their few rows against it).
 pub fn organizations(conn: &Connection) -> Result<Vec<OrgRecord>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region, oktmo, address,
-                website, founder_id FROM organization",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(OrgRecord {
-            id: r.get(0)?,
-            full_name: r.get(1)?,
-            short_name: r.get(2)?,
-            inn: r.get(3)?,
-            kpp: r.get(4)?,
-            ogrn: r.get(5)?,
-            reg_num: r.get(6)?,
-            sector: r.get(7)?,
-            region: r.get(8)?,
-            oktmo: r.get(9)?,
-            address: r.get(10)?,
-            website: r.get(11)?,
-            founder_id: r.get(12)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(ORG_COLUMNS)?;
+    let rows = stmt.query_map([], org_record)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn one_org(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Option<OrgRecord>> {
+    Ok(conn
+        .prepare_cached(&format!("{ORG_COLUMNS} {filter}"))?
+        .query_row(args, org_record)
+        .optional()?)
+}
+
+/// The organization with this ИНН and КПП (their unique index).
+pub fn org_by_inn_kpp(conn: &Connection, inn: &str, kpp: &str) -> Result<Option<OrgRecord>> {
+    one_org(conn, "WHERE inn = ?1 AND kpp = ?2", [inn, kpp])
+}
+
+/// The organization with this code of the Сводный реестр (its unique index).
+pub fn org_by_reg_num(conn: &Connection, reg_num: &str) -> Result<Option<OrgRecord>> {
+    one_org(conn, "WHERE reg_num = ?1", [reg_num])
+}
+
+/// The first stored organization with this ОГРН and another ИНН (the ОГРН index).
+pub fn org_by_ogrn_other_inn(
+    conn: &Connection,
+    ogrn: &str,
+    inn: &str,
+) -> Result<Option<OrgRecord>> {
+    one_org(
+        conn,
+        "WHERE ogrn = ?1 AND inn <> ?2 ORDER BY id LIMIT 1",
+        [ogrn, inn],
+    )
+}
+
+/// Up to two organizations with this ИНН (a row without КПП names one only if it is alone).
+pub fn orgs_by_inn(conn: &Connection, inn: &str) -> Result<Vec<OrgRecord>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{ORG_COLUMNS} WHERE inn = ?1 ORDER BY id LIMIT 2"))?;
+    let rows = stmt.query_map([inn], org_record)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Starts remembering the rows of an import (a temporary table of the connection, emptied),
+/// and gives the connection a page cache of [`IMPORT_CACHE_KIB`] for the database and for that
+/// table: each row of a streamed import looks up a few indexes, and the default cache (2 MB)
+/// reads the same index pages from the file again and again. The cache is a fixed size, so
+/// memory still does not grow with the file.
+pub fn seen_begin(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!(
+        "PRAGMA main.cache_size = -{IMPORT_CACHE_KIB}; PRAGMA temp.cache_size = -{IMPORT_CACHE_KIB};"
+    ))?;
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS import_seen (
+             kind  INTEGER NOT NULL,
+             key   TEXT NOT NULL,
+             line  INTEGER NOT NULL,
+             owner TEXT NOT NULL,
+             PRIMARY KEY (kind, key)
+         ) WITHOUT ROWID;
+         DELETE FROM temp.import_seen;",
+    )?;
+    Ok(())
+}
+
+/// The page cache of a streamed import's connection, in KiB, for the database and for its
+/// temporary table each.
+pub const IMPORT_CACHE_KIB: i64 = 16 * 1024;
+
+/// Remembers that `key` (of a kind the caller numbers) was on `line`; returns the line it was
+/// last seen on before, if it was.
+pub fn seen_replace(conn: &Connection, kind: i64, key: &str, line: usize) -> Result<Option<usize>> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, '')
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![kind, key, line as i64])?;
+    if inserted == 1 {
+        return Ok(None);
+    }
+    let before: i64 = conn
+        .prepare_cached("SELECT line FROM temp.import_seen WHERE kind = ?1 AND key = ?2")?
+        .query_row(params![kind, key], |r| r.get(0))?;
+    conn.prepare_cached("UPDATE temp.import_seen SET line = ?3 WHERE kind = ?1 AND key = ?2")?
+        .execute(params![kind, key, line as i64])?;
+    Ok(Some(before as usize))
+}
+
+/// Remembers that `key` was first seen on `line` with `owner`, unless it was seen before: then
+/// the line and owner of that first time.
+pub fn seen_first(
+    conn: &Connection,
+    kind: i64,
+    key: &str,
+    line: usize,
+    owner: &str,
+) -> Result<Option<(usize, String)>> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![kind, key, line as i64, owner])?;
+    if inserted == 1 {
+        return Ok(None);
+    }
+    let (line, owner): (i64, String) = conn
+        .prepare_cached("SELECT line, owner FROM temp.import_seen WHERE kind = ?1 AND key = ?2")?
+        .query_row(params![kind, key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(Some((line as usize, owner)))
 }
 
 /// Inserts an organization (its `id` is ignored); returns the new id.
@@ -136,6 +253,24 @@ pub fn find_authority(conn: &Connection, key: &str) -> Result<Option<(i64, Strin
 pub fn memberships(conn: &Connection, cycle_id: i64) -> Result<HashMap<i64, i64>> {
     let mut stmt = conn.prepare("SELECT org_id, id FROM membership WHERE cycle_id = ?1")?;
     let rows = stmt.query_map([cycle_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The membership of an organization in a cycle, if it is a member.
+pub fn membership_of(conn: &Connection, cycle_id: i64, org_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM membership WHERE org_id = ?1 AND cycle_id = ?2")?
+        .query_row([org_id, cycle_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The raw inputs of one membership: key → value.
+pub fn member_inputs(conn: &Connection, membership_id: i64) -> Result<HashMap<String, f64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.key, i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
+         WHERE i.membership_id = ?1",
+    )?;
+    let rows = stmt.query_map([membership_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

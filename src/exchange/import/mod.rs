@@ -8,6 +8,9 @@
 //! overrides that reorder what a terminal shows) refuses the file, naming line, column and
 //! character; white space (tabs, line breaks) is made a plain space ([`clean_cell`]).
 //!
+//! [`read_file`] reads a file whole into a [`Sheet`]; [`stream::RowStream`] gives the same rows
+//! one at a time, streaming CSV so a file of a million rows is never held in memory.
+//!
 //! What the rows mean is decided elsewhere: [`headers`] finds columns by their Russian headers,
 //! [`table`] reads numbered plan tables, [`workplan`] an authority's plan document.
 
@@ -15,6 +18,7 @@ pub mod executors;
 pub mod headers;
 pub mod layout;
 mod sniff;
+pub mod stream;
 pub mod table;
 mod text;
 pub mod values;

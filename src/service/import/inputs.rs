@@ -4,6 +4,11 @@
 //! ([`input_check`]: kind, range, numerator not above its denominator with the stored values).
 //! Changed inputs mark the cycle's scores stale.
 //!
+//! The file is streamed row by row through the four stages, each a function here:
+//! [`read_row`], [`match_row`] (indexed lookups of the organization, its membership and its
+//! stored inputs; the rows above in the file by a temporary table), [`plan_row`] (values checked,
+//! and what changes, old → new) and [`write_row`].
+//!
 //! An optional column «Часть» (филиал, подразделение, условия оказания) names a part of the
 //! organization assessed separately: that row's inputs are the part's, one row per organization
 //! and part; a part named for the first time is added to the organization's membership.
@@ -12,14 +17,17 @@ use std::collections::HashMap;
 
 use crate::domain::input_check::{self, number as num};
 use crate::domain::methodology::{IndicatorDef, InputKind};
-use crate::exchange::import::Sheet;
+use crate::exchange::import::Row;
 use crate::exchange::import::headers::{Field, normalize};
+use crate::exchange::import::stream::RowSource;
 use crate::exchange::import::values::{parse_decimal, parse_yes_no};
 use crate::service::methodology::Methods;
 use crate::store;
 use crate::store::audit::Action;
 
-use super::{Change, PROGRESS_EVERY, Preview, Progress, Writer, formula_cells};
+use crate::store::import::OrgRecord;
+
+use super::{Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Writer, formula_cells};
 
 const ID_FIELDS: &[Field] = &[
     Field {
@@ -63,9 +71,45 @@ enum Column {
     Check { key: String },
 }
 
+/// Kind of key remembered in the temporary table of rows seen: an organization and its part.
+const SEEN_MEMBER_PART: i64 = 11;
+
+/// A rejected row: the column (its header in the file, "" for the whole row) and why.
+type Reject = (String, String);
+
+/// The columns of the file: the header row, the identifying columns and the value columns.
+struct Columns {
+    header: Row,
+    ids: crate::exchange::import::headers::HeaderMap,
+    values: Vec<(usize, Column)>,
+}
+
+/// What the read stage makes of a row: its identifying cells.
+struct InputRow<'r> {
+    row: &'r Row,
+    inn: &'r str,
+    kpp: &'r str,
+    part: &'r str,
+}
+
+/// What the match stage found: the organization, its membership in the cycle (if any), its
+/// part (if named and stored), and the stored values the row is compared with.
+struct Matched {
+    org: OrgRecord,
+    membership: Option<i64>,
+    part_id: Option<i64>,
+    stored: HashMap<String, f64>,
+}
+
+/// The plan of one row: the values to set, and what changes.
+struct RowPlan {
+    values: Vec<(String, f64)>,
+    planned: Planned,
+}
+
 pub(super) fn run(
     w: &Writer<'_>,
-    sheet: &Sheet,
+    rows: &mut dyn RowSource,
     cycle_id: i64,
     preview: &mut Preview,
     progress: &mut dyn FnMut(Progress),
@@ -75,9 +119,87 @@ pub(super) fn run(
         .ok_or_else(|| anyhow::anyhow!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
     let methods = Methods::load()?;
     let method = methods.require(&cycle.methodology)?;
-    // Every way a column may name an input: its key, or «код + название».
+    let indicators = method.indicators_for(cycle.sector);
+    let names = column_names(&indicators);
+    let mut body = Body::open(rows)?;
+    let cols = read_header(&mut body, &names, preview).map_err(|_| {
+        anyhow::anyhow!(
+            "в файле {} не найдена строка заголовка: нужна колонка «ИНН» и колонки исходных данных по ключам методики {} (например «{}»)",
+            body.source(),
+            method.version,
+            method
+                .input_keys(cycle.sector)
+                .first()
+                .copied()
+                .unwrap_or("1.1.stand_present")
+        )
+    })?;
+    preview.as_read.0 = std::iter::once("ИНН".to_string())
+        .chain(
+            cols.values
+                .iter()
+                .map(|(c, _)| cols.header.cell(*c).to_string()),
+        )
+        .collect();
+    store::import::seen_begin(conn)?;
+    let mut any_change = false;
+    let mut n = 0usize;
+    while let Some(row) = body.next()? {
+        if n.is_multiple_of(PROGRESS_EVERY) {
+            let (done, total) = body.progress();
+            progress(Progress::Checking { done, total });
+        }
+        n += 1;
+        if row.is_blank() {
+            continue;
+        }
+        let read = read_row(&cols, &row);
+        if w.keep_rows {
+            preview.as_read.1.push(
+                std::iter::once(read.inn.to_string())
+                    .chain(cols.values.iter().map(|(c, _)| row.cell(*c).to_string()))
+                    .collect(),
+            );
+        }
+        let step = match formula_cells(&row) {
+            Some((col, text)) => Err((
+                cols.header.cell(col).to_string(),
+                format!("ячейка «{text}» похожа на формулу Excel; введите число"),
+            )),
+            None => match match_row(conn, &cols, &cycle, &read)? {
+                Ok(matched) => {
+                    plan_row(&cols, &indicators, &read, matched).map(|plan| (plan, read.part))
+                }
+                Err(rejected) => Err(rejected),
+            },
+        };
+        match step {
+            Ok(((plan, matched), part)) => {
+                write_row(w, cycle_id, &matched, part, &plan)?;
+                any_change |= !matches!(plan.planned, Planned::Leave(_));
+                preview.plan(plan.planned);
+            }
+            Err((column, why)) => preview.reject(row.line, &column, why),
+        }
+    }
+    if any_change {
+        store::import::mark_stale(conn, cycle_id)?;
+        preview.notes.push(format!(
+            "баллы цикла {cycle_id} устарели: в интерфейсе они пересчитываются сами, в командной строке — nok score --cycle {cycle_id}"
+        ));
+    }
+    let (done, total) = body.progress();
+    progress(Progress::Checking {
+        done: done.max(total),
+        total,
+    });
+    Ok(())
+}
+
+/// Every way a column may name an input of the method: its key, or «код + название».
+fn column_names(indicators: &[&IndicatorDef]) -> HashMap<String, Column> {
     let mut names: HashMap<String, Column> = HashMap::new();
-    for ind in method.indicators_for(cycle.sector) {
+    for ind in indicators {
         for i in &ind.inputs {
             let col = Column::Input {
                 key: i.key.clone(),
@@ -92,268 +214,235 @@ pub(super) fn run(
             names.insert(normalize(&format!("{} {}", ind.code, c.name)), col);
         }
     }
-    // The header: the first row with an ИНН column and at least one input column.
-    let header_at = sheet.rows.iter().take(200).position(|r| {
-        let m = crate::exchange::import::headers::map_row(r, ID_FIELDS);
-        m.col(0).is_some() && r.cells.iter().any(|c| lookup(&names, c).is_some())
-    });
-    let Some(at) = header_at else {
-        anyhow::bail!(
-            "в файле {} не найдена строка заголовка: нужна колонка «ИНН» и колонки исходных данных по ключам методики {} (например «{}»)",
-            sheet.source,
-            method.version,
-            method
-                .input_keys(cycle.sector)
-                .first()
-                .copied()
-                .unwrap_or("1.1.stand_present")
-        );
-    };
-    let header = &sheet.rows[at];
-    let indicators = method.indicators_for(cycle.sector);
-    let ids = crate::exchange::import::headers::map_row(header, ID_FIELDS);
-    let mut columns: Vec<(usize, Column)> = Vec::new();
+    names
+}
+
+/// The read stage's header: the first row with an ИНН column and at least one input column
+/// among the first rows; unknown columns are noted.
+fn read_header(
+    body: &mut Body<'_>,
+    names: &HashMap<String, Column>,
+    preview: &mut Preview,
+) -> Result<Columns, ()> {
+    let at = body
+        .head()
+        .iter()
+        .position(|r| {
+            let m = crate::exchange::import::headers::map_row(r, ID_FIELDS);
+            m.col(0).is_some() && r.cells.iter().any(|c| lookup(names, c).is_some())
+        })
+        .ok_or(())?;
+    let header = body.take_header(at);
+    let ids = crate::exchange::import::headers::map_row(&header, ID_FIELDS);
+    let mut values: Vec<(usize, Column)> = Vec::new();
     for (c, text) in header.cells.iter().enumerate() {
         if ids.columns.contains(&Some(c)) || text.is_empty() {
             continue;
         }
-        match lookup(&names, text) {
-            Some(col) => columns.push((c, col.clone())),
+        match lookup(names, text) {
+            Some(col) => values.push((c, col.clone())),
             None => preview
                 .unknown_columns
                 .push((header.line, c + 1, text.clone())),
         }
     }
-    preview.as_read.0 = std::iter::once("ИНН".to_string())
-        .chain(columns.iter().map(|(c, _)| header.cell(*c).to_string()))
-        .collect();
-    let orgs = store::import::organizations(conn)?;
-    let by_key: HashMap<(&str, &str), &store::import::OrgRecord> = orgs
-        .iter()
-        .map(|o| ((o.inn.as_str(), o.kpp.as_str()), o))
-        .collect();
-    let mut by_inn: HashMap<&str, Vec<&store::import::OrgRecord>> = HashMap::new();
-    for o in &orgs {
-        by_inn.entry(o.inn.as_str()).or_default().push(o);
+    Ok(Columns {
+        header,
+        ids,
+        values,
+    })
+}
+
+/// The read stage of a row: its ИНН, КПП and part.
+fn read_row<'r>(cols: &Columns, row: &'r Row) -> InputRow<'r> {
+    InputRow {
+        row,
+        inn: cols.ids.get(row, 0),
+        kpp: cols.ids.get(row, 1),
+        part: cols.ids.get(row, 2).trim(),
     }
-    let mut members = store::import::memberships(conn, cycle_id)?;
-    let stored = store::import::cycle_inputs(conn, cycle_id)?;
-    let mut seen: HashMap<(i64, String), usize> = HashMap::new();
-    let mut any_change = false;
-    let rows = &sheet.rows[at + 1..];
-    let total = rows.len() as u64;
-    for (n, row) in rows.iter().enumerate() {
-        if n % PROGRESS_EVERY == 0 {
-            progress(Progress::Checking {
-                done: n as u64,
-                total,
-            });
+}
+
+/// The match stage: the organization by ИНН (and КПП) with indexed lookups, one row per
+/// organization and part in the file, the cycle's sector, and what is stored for the
+/// organization (or its part) in the cycle.
+fn match_row(
+    conn: &rusqlite::Connection,
+    cols: &Columns,
+    cycle: &store::cycles::CycleInfo,
+    read: &InputRow<'_>,
+) -> anyhow::Result<Result<Matched, Reject>> {
+    let (inn, kpp, part, line) = (read.inn, read.kpp, read.part, read.row.line);
+    let org = if kpp.is_empty() {
+        let mut found = store::import::orgs_by_inn(conn, inn)?;
+        if found.len() > 1 {
+            return Ok(Err((
+                "КПП".to_string(),
+                format!("у ИНН {inn} несколько организаций; укажите КПП"),
+            )));
         }
-        if row.is_blank() {
-            continue;
-        }
-        let inn = ids.get(row, 0);
-        let kpp = ids.get(row, 1);
-        let part = ids.get(row, 2).trim();
-        if !w.write {
-            preview.as_read.1.push(
-                std::iter::once(inn.to_string())
-                    .chain(columns.iter().map(|(c, _)| row.cell(*c).to_string()))
-                    .collect(),
-            );
-        }
-        if let Some((col, text)) = formula_cells(row) {
-            preview.reject(
-                row.line,
-                header.cell(col),
-                format!("ячейка «{text}» похожа на формулу Excel; введите число"),
-            );
-            continue;
-        }
-        let org = if kpp.is_empty() {
-            match by_inn.get(inn).map(Vec::as_slice) {
-                Some([one]) => Some(*one),
-                Some(_) => {
-                    preview.reject(
-                        row.line,
-                        "КПП",
-                        format!("у ИНН {inn} несколько организаций; укажите КПП"),
-                    );
-                    continue;
-                }
-                None => None,
-            }
+        found.pop()
+    } else {
+        store::import::org_by_inn_kpp(conn, inn, kpp)?
+    };
+    let Some(org) = org else {
+        return Ok(Err((
+            cols.header.cell(cols.ids.col(0).unwrap_or(0)).to_string(),
+            format!(
+                "организации с ИНН {inn} {kpp} нет в базе; сначала загрузите организации (nok import orgs)"
+            ),
+        )));
+    };
+    let key = format!("{}/{part}", org.id);
+    if let Some(first) = store::import::seen_replace(conn, SEEN_MEMBER_PART, &key, line)? {
+        let what = if part.is_empty() {
+            String::new()
         } else {
-            by_key.get(&(inn, kpp)).copied()
+            format!(", часть «{part}»,")
         };
-        let Some(org) = org else {
-            preview.reject(row.line, header.cell(ids.col(0).unwrap_or(0)), format!("организации с ИНН {inn} {kpp} нет в базе; сначала загрузите организации (nok import orgs)"));
-            continue;
-        };
-        if let Some(first) = seen.insert((org.id, part.to_string()), row.line) {
-            let what = if part.is_empty() {
-                String::new()
-            } else {
-                format!(", часть «{part}»,")
-            };
-            preview.reject(
-                row.line,
-                "",
-                format!("организация ИНН {inn}{what} уже была в строке {first}"),
-            );
+        return Ok(Err((
+            String::new(),
+            format!("организация ИНН {inn}{what} уже была в строке {first}"),
+        )));
+    }
+    if org.sector != cycle.sector.code() {
+        return Ok(Err((
+            String::new(),
+            format!(
+                "организация ИНН {inn} другой сферы, чем цикл {} ({})",
+                cycle.id,
+                cycle.sector.name_ru()
+            ),
+        )));
+    }
+    let membership = store::import::membership_of(conn, cycle.id, org.id)?;
+    // A part's row compares with the part's stored inputs (none for a part not yet known).
+    let part_id = match (part.is_empty(), membership) {
+        (false, Some(m)) => store::org_parts::find(conn, m, part)?,
+        _ => None,
+    };
+    let stored = match (part.is_empty(), membership, part_id) {
+        (true, Some(m), _) => store::import::member_inputs(conn, m)?,
+        (false, _, Some(p)) => store::org_parts::inputs(conn, p)?,
+        _ => HashMap::new(),
+    };
+    Ok(Ok(Matched {
+        org,
+        membership,
+        part_id,
+        stored,
+    }))
+}
+
+/// The plan stage: the row's values checked (kind, range, a numerator not above its
+/// denominator with the stored values), and what changes: a new member (or part) is an
+/// addition, a stored one changes value by value (old → new) or is left.
+fn plan_row(
+    cols: &Columns,
+    indicators: &[&IndicatorDef],
+    read: &InputRow<'_>,
+    matched: Matched,
+) -> Result<(RowPlan, Matched), Reject> {
+    let row = read.row;
+    let mut values = Vec::new();
+    for (c, col) in &cols.values {
+        let text = row.cell(*c);
+        if text.is_empty() {
             continue;
         }
-        if org.sector != cycle.sector.code() {
-            preview.reject(
-                row.line,
-                "",
-                format!(
-                    "организация ИНН {inn} другой сферы, чем цикл {cycle_id} ({})",
-                    cycle.sector.name_ru()
-                ),
-            );
-            continue;
-        }
-        // Values of the row, checked before anything is written.
-        let mut values = Vec::new();
-        let mut bad = None;
-        for (c, col) in &columns {
-            let text = row.cell(*c);
-            if text.is_empty() {
-                continue;
-            }
-            let (key, value) = match col {
-                Column::Input { key, kind } => {
-                    match input_check::check_value(*kind, text, parse_decimal(text)) {
-                        Ok(v) => (key, v),
-                        Err(e) => {
-                            bad = Some((*c, e.to_string()));
-                            break;
-                        }
-                    }
+        let (key, value) = match col {
+            Column::Input { key, kind } => {
+                match input_check::check_value(*kind, text, parse_decimal(text)) {
+                    Ok(v) => (key, v),
+                    Err(e) => return Err((cols.header.cell(*c).to_string(), e.to_string())),
                 }
-                Column::Check { key } => match parse_yes_no(text) {
-                    Some(v) => (key, v),
-                    None => {
-                        bad = Some((*c, format!("«{text}» — нужно 1 или 0 (да или нет)")));
-                        break;
-                    }
-                },
-            };
-            values.push((key.clone(), value));
-        }
-        if let Some((c, why)) = bad {
-            preview.reject(row.line, header.cell(c), why);
-            continue;
-        }
-        let mut what = format!("ИНН {} «{}»", org.inn, org.full_name);
-        let membership = members.get(&org.id).copied();
-        // A part's row compares with the part's stored inputs (none for a part not yet known).
-        let part_id = match (part.is_empty(), membership) {
-            (false, Some(m)) => store::org_parts::find(conn, m, part)?,
-            _ => None,
-        };
-        let part_stored = match part_id {
-            Some(p) => store::org_parts::inputs(conn, p)?,
-            None => HashMap::new(),
-        };
-        if let Some((c, why)) = exceeding(&indicators, &columns, &values, |key| {
-            if part.is_empty() {
-                membership.and_then(|m| stored.get(&(m, key.to_string())).copied())
-            } else {
-                part_stored.get(key).copied()
             }
-        }) {
-            let column = c.map_or(String::new(), |c| header.cell(c).to_string());
-            preview.reject(row.line, &column, why);
-            continue;
-        }
-        if !part.is_empty() {
-            what.push_str(&format!(", часть «{part}»"));
-        }
-        let mut fields = Vec::new();
-        for (key, value) in &values {
-            let old = if part.is_empty() {
-                membership.and_then(|m| stored.get(&(m, key.clone())).copied())
-            } else {
-                part_stored.get(key).copied()
-            };
-            if old != Some(*value) {
-                fields.push((key.clone(), old.map_or(String::new(), num), num(*value)));
-            }
-        }
-        let change = Change {
-            line: row.line,
-            what,
-            fields,
-        };
-        if membership.is_some()
-            && (part.is_empty() || part_id.is_some())
-            && change.fields.is_empty()
-        {
-            preview.unchanged += 1;
-            continue;
-        }
-        if w.write {
-            let m = match membership {
-                Some(m) => m,
+            Column::Check { key } => match parse_yes_no(text) {
+                Some(v) => (key, v),
                 None => {
-                    let m = store::import::add_membership(conn, cycle_id, org.id)?;
-                    w.audit(
-                        Action::Insert,
-                        "membership",
-                        Some(m),
-                        None,
-                        None,
-                        Some(&change.what),
-                    )?;
-                    members.insert(org.id, m);
-                    m
+                    return Err((
+                        cols.header.cell(*c).to_string(),
+                        format!("«{text}» — нужно 1 или 0 (да или нет)"),
+                    ));
                 }
-            };
-            if part.is_empty() {
-                for (key, value) in &values {
-                    store::import::set_input(conn, m, key, *value)?;
-                }
-                w.audit_change("indicator_input", m, &change)?;
-            } else {
-                let p = match part_id {
-                    Some(p) => p,
-                    None => {
-                        let p = store::org_parts::add(conn, m, part)?;
-                        w.audit(
-                            Action::Insert,
-                            "org_part",
-                            Some(p),
-                            Some("name"),
-                            None,
-                            Some(part),
-                        )?;
-                        p
-                    }
-                };
-                for (key, value) in &values {
-                    store::org_parts::set_input(conn, p, key, *value)?;
-                }
-                w.audit_change("org_part_input", p, &change)?;
+            },
+        };
+        values.push((key.clone(), value));
+    }
+    if let Some((c, why)) = exceeding(indicators, &cols.values, &values, |key| {
+        matched.stored.get(key).copied()
+    }) {
+        let column = c.map_or(String::new(), |c| cols.header.cell(c).to_string());
+        return Err((column, why));
+    }
+    let mut what = format!("ИНН {} «{}»", matched.org.inn, matched.org.full_name);
+    if !read.part.is_empty() {
+        what.push_str(&format!(", часть «{}»", read.part));
+    }
+    let mut fields = Vec::new();
+    for (key, value) in &values {
+        let old = matched.stored.get(key).copied();
+        if old != Some(*value) {
+            fields.push((key.clone(), old.map_or(String::new(), num), num(*value)));
+        }
+    }
+    let change = Change {
+        line: row.line,
+        what,
+        fields,
+    };
+    let known = matched.membership.is_some() && (read.part.is_empty() || matched.part_id.is_some());
+    let planned = if known && change.fields.is_empty() {
+        Planned::Leave(change)
+    } else if matched.membership.is_none() {
+        Planned::Add(change)
+    } else {
+        Planned::Update(change)
+    };
+    Ok((RowPlan { values, planned }, matched))
+}
+
+/// The write stage: the membership and the part added when new, the values set, every change
+/// audited (in a dry run too, rolled back with it: later rows see what this one wrote).
+fn write_row(
+    w: &Writer<'_>,
+    cycle_id: i64,
+    matched: &Matched,
+    part: &str,
+    plan: &RowPlan,
+) -> anyhow::Result<()> {
+    let change = match &plan.planned {
+        Planned::Leave(_) => return Ok(()),
+        Planned::Add(c) | Planned::Update(c) => c,
+    };
+    let conn = w.conn;
+    let m = match matched.membership {
+        Some(m) => m,
+        None => {
+            let m = store::import::add_membership(conn, cycle_id, matched.org.id)?;
+            w.audit_always(Action::Insert, "membership", Some(m), Some(&change.what))?;
+            m
+        }
+    };
+    if part.is_empty() {
+        for (key, value) in &plan.values {
+            store::import::set_input(conn, m, key, *value)?;
+        }
+        w.audit_change_always("indicator_input", m, change)?;
+    } else {
+        let p = match matched.part_id {
+            Some(p) => p,
+            None => {
+                let p = store::org_parts::add(conn, m, part)?;
+                w.audit_name_always("org_part", p, part)?;
+                p
             }
+        };
+        for (key, value) in &plan.values {
+            store::org_parts::set_input(conn, p, key, *value)?;
         }
-        any_change = true;
-        if membership.is_none() {
-            preview.added.push(change);
-        } else {
-            preview.changed.push(change);
-        }
+        w.audit_change_always("org_part_input", p, change)?;
     }
-    if any_change && w.write {
-        store::import::mark_stale(conn, cycle_id)?;
-    }
-    if any_change {
-        preview.notes.push(format!(
-            "баллы цикла {cycle_id} устарели: в интерфейсе они пересчитываются сами, в командной строке — nok score --cycle {cycle_id}"
-        ));
-    }
-    progress(Progress::Checking { done: total, total });
     Ok(())
 }
 

@@ -1,11 +1,29 @@
 //! Importing operators' files: organizations, raw indicator inputs of a cycle, improvement plans
-//! and an authority's own plans. Every import first reads the file into a [`Preview`] — what
-//! would be added, changed, left as is and rejected, with reasons — without touching the
-//! database ([`dry_run`]); [`apply`] does the same reading inside one transaction and writes,
-//! with an audit entry per changed row and one `bulk` entry for the import. Importing the same
-//! file twice changes nothing the second time.
+//! and an authority's own plans. Every import goes through the same four stages, each a function
+//! named for it in the import's module:
 //!
-//! Both take a progress callback, so a worker thread of the terminal UI can show a bar.
+//! 1. **read** — the file's rows ([`RowSource`]: streamed for CSV by [`dry_run_file`] and
+//!    [`apply_file`], or a [`Sheet`] already read), the header found, each row's cells turned
+//!    into the import's typed fields; a row that cannot be read is rejected with file, line,
+//!    column and reason;
+//! 2. **match** — the row's identifiers looked up in the database (indexed queries, not a copy of
+//!    the table) and against the rows above it in the file;
+//! 3. **plan** — what the row does: add, change (field, old → new) or leave ([`Planned`]); the
+//!    plan of changes is what the dry run shows ([`Preview`]: every row counted, the first
+//!    [`LISTED`] of each kind listed);
+//! 4. **write** — the plan carried out, with an audit entry per changed field; [`finish`] ends
+//!    the transaction: refused with rejected rows (unless `skip_rejected`), otherwise one `bulk`
+//!    audit entry for the import and a commit.
+//!
+//! Organizations and inputs are streamed: memory does not grow with the file. For them the dry
+//! run is the real run rolled back — each row is matched against the database as the rows above
+//! it left it, so the plan shown is exactly what the import would do. Plan documents (improvement
+//! plans, an authority's plans) are read whole (their tables are found by what all their rows
+//! hold) and their dry run writes nothing. Importing the same file twice changes nothing the
+//! second time.
+//!
+//! Every entry point takes a progress callback, so a worker thread of the terminal UI can show a
+//! bar.
 
 mod inputs;
 mod orgs;
@@ -18,7 +36,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use rusqlite::Connection;
 
-use crate::exchange::import::{self, Sheet};
+use crate::exchange::import::stream::{RowSource, RowStream, SheetRows};
+use crate::exchange::import::{self, Row, Sheet};
 use crate::service::session;
 use crate::store;
 use crate::store::audit::{self, Action, Entry};
@@ -58,10 +77,20 @@ pub struct Options {
     pub columns: Option<Vec<import::layout::Role>>,
 }
 
+/// Whether a dry run of organizations or inputs keeps every row as read ([`Preview::as_read`],
+/// for `--format csv`): memory then grows with the file. The dry runs of a [`Sheet`]
+/// ([`dry_run`], [`dry_run_with`]) always keep them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsRead {
+    Keep,
+    Drop,
+}
+
 /// Where an import is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
-    /// Rows of the file checked against the database.
+    /// How far the file is checked against the database: rows of a sheet, or bytes of a
+    /// streamed file (`done` of `total`, whatever the unit).
     Checking { done: u64, total: u64 },
     /// Changes written.
     Writing { done: u64, total: u64 },
@@ -117,7 +146,31 @@ impl std::fmt::Display for Rejection {
     }
 }
 
-/// What an import would do (a dry run) or did (after [`apply`]).
+/// How many rows of each kind (added, changed, left, rejected) a [`Preview`] lists one by one;
+/// beyond that they are only counted, so a file of a million rows is checked in fixed memory.
+pub const LISTED: usize = 1000;
+
+/// What one row of a file does to the database: the plan of changes for that row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Planned {
+    /// A new record (the [`Change`] has no fields).
+    Add(Change),
+    /// A stored record changes: field, old → new.
+    Update(Change),
+    /// A stored record stays as it is (the [`Change`] has no fields).
+    Leave(Change),
+}
+
+/// How many rows were added, changed and rejected in all (the lists in a [`Preview`] hold the
+/// first [`LISTED`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub added: usize,
+    pub changed: usize,
+    pub rejected: usize,
+}
+
+/// What an import would do (a dry run: the plan of changes) or did (after [`apply`]).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Preview {
     pub source: String,
@@ -125,10 +178,19 @@ pub struct Preview {
     pub format: String,
     /// What was imported, in Russian.
     pub kind: String,
+    /// The first [`LISTED`] additions ([`Preview::added_count`] counts them all).
     pub added: Vec<Change>,
+    /// The first [`LISTED`] changes, field by field ([`Preview::changed_count`] counts them all).
     pub changed: Vec<Change>,
+    /// How many rows leave a stored record as it is.
     pub unchanged: usize,
+    /// The first [`LISTED`] of those rows (organizations and inputs name them; plan documents
+    /// only count them).
+    pub left: Vec<Change>,
+    /// The first [`LISTED`] rejected rows ([`Preview::rejected_count`] counts them all).
     pub rejected: Vec<Rejection>,
+    /// All added, changed and rejected rows, listed or not.
+    pub counts: Counts,
     /// Columns that were not understood: (line, column number, header).
     pub unknown_columns: Vec<(usize, usize, String)>,
     /// Other things worth reading (skipped lines, the title found, …).
@@ -138,34 +200,79 @@ pub struct Preview {
     /// Why the column roles need confirmation (`--columns`), when they do.
     pub columns_uncertain: Option<String>,
     /// The rows as read, for `--format csv`: headers, then rows (organizations and inputs fill
-    /// the rows in a dry run only, to keep a large import small in memory).
+    /// the rows in a dry run with [`Options::keep_rows`] only, to keep a large import small).
     pub as_read: (Vec<String>, Vec<Vec<String>>),
     /// Whether the changes were written.
     pub applied: bool,
 }
 
 impl Preview {
-    fn new(sheet: &Sheet, kind: &Kind) -> Preview {
+    fn new(rows: &dyn RowSource, kind: &Kind) -> Preview {
         Preview {
-            source: sheet.source.clone(),
-            format: sheet.format.describe(),
+            source: rows.source().to_string(),
+            format: rows.format().describe(),
             kind: kind.name_ru().to_string(),
             ..Preview::default()
         }
     }
 
     fn reject(&mut self, line: usize, column: &str, reason: impl Into<String>) {
-        self.rejected.push(Rejection {
+        let rejection = Rejection {
             file: self.source.clone(),
             line,
             column: column.to_string(),
             reason: reason.into(),
-        });
+        };
+        self.reject_row(rejection);
+    }
+
+    /// Counts a rejected row, and lists it while fewer than [`LISTED`] are.
+    fn reject_row(&mut self, rejection: Rejection) {
+        self.counts.rejected = self.rejected_count() + 1;
+        if self.rejected.len() < LISTED {
+            self.rejected.push(rejection);
+        }
+    }
+
+    /// Counts a row's plan of changes, and lists it while fewer than [`LISTED`] of its kind are.
+    fn plan(&mut self, planned: Planned) {
+        let (list, count) = match planned {
+            Planned::Add(c) => {
+                self.counts.added = self.added_count() + 1;
+                (&mut self.added, c)
+            }
+            Planned::Update(c) => {
+                self.counts.changed = self.changed_count() + 1;
+                (&mut self.changed, c)
+            }
+            Planned::Leave(c) => {
+                self.unchanged += 1;
+                (&mut self.left, c)
+            }
+        };
+        if list.len() < LISTED {
+            list.push(count);
+        }
+    }
+
+    /// How many rows are (or would be) added, listed or not.
+    pub fn added_count(&self) -> usize {
+        self.counts.added.max(self.added.len())
+    }
+
+    /// How many rows change a stored record, listed or not.
+    pub fn changed_count(&self) -> usize {
+        self.counts.changed.max(self.changed.len())
+    }
+
+    /// How many rows are rejected, listed or not.
+    pub fn rejected_count(&self) -> usize {
+        self.counts.rejected.max(self.rejected.len())
     }
 
     /// Whether the import changes anything.
     pub fn has_changes(&self) -> bool {
-        !self.added.is_empty() || !self.changed.is_empty()
+        self.added_count() > 0 || self.changed_count() > 0
     }
 }
 
@@ -211,7 +318,7 @@ pub(super) fn sqlite_ru(e: anyhow::Error) -> anyhow::Error {
     }
 }
 
-/// Checks a file against the database without changing anything.
+/// Checks a file already read against the database without changing anything.
 pub fn dry_run(
     conn: &mut Connection,
     sheet: &Sheet,
@@ -222,7 +329,7 @@ pub fn dry_run(
     dry_run_with(conn, sheet, kind, &Options::default(), today, progress)
 }
 
-/// [`dry_run`] with what a person confirmed.
+/// [`dry_run`] with what a person confirmed; the rows as read are kept.
 pub fn dry_run_with(
     conn: &mut Connection,
     sheet: &Sheet,
@@ -231,16 +338,57 @@ pub fn dry_run_with(
     today: chrono::NaiveDate,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
+    let mut rows = SheetRows::new(sheet);
+    checked(
+        conn,
+        &mut rows,
+        kind,
+        options,
+        AsRead::Keep,
+        today,
+        progress,
+    )
+}
+
+/// Checks a file against the database without changing anything, reading it as a stream
+/// (memory does not grow with the file unless the rows as read are kept).
+pub fn dry_run_file(
+    conn: &mut Connection,
+    path: &Path,
+    kind: &Kind,
+    options: &Options,
+    as_read: AsRead,
+    today: chrono::NaiveDate,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Preview> {
+    let mut rows = RowStream::open(path)?;
+    checked(conn, &mut rows, kind, options, as_read, today, progress)
+}
+
+/// The dry run: the import in a transaction that is rolled back.
+fn checked(
+    conn: &mut Connection,
+    rows: &mut dyn RowSource,
+    kind: &Kind,
+    options: &Options,
+    as_read: AsRead,
+    today: chrono::NaiveDate,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Preview> {
     let mut go = || -> anyhow::Result<Preview> {
-        let tx = conn.transaction()?;
-        let preview = run(&tx, sheet, kind, options, today, false, progress)?;
+        // The write lock from the start: organizations and inputs are written and rolled back
+        // (see the module's comment), and a deferred transaction that reads, then writes, fails
+        // at once when another session committed in between.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let keep = as_read == AsRead::Keep;
+        let preview = run(&tx, rows, kind, options, keep, today, false, progress)?;
         tx.rollback()?;
         Ok(preview)
     };
     go().map_err(sqlite_ru)
 }
 
-/// Imports a file in one transaction. With rejected rows nothing is written unless
+/// Imports a file already read in one transaction. With rejected rows nothing is written unless
 /// `skip_rejected` is set (then the other rows are imported and the rejected ones listed).
 pub fn apply(
     conn: &mut Connection,
@@ -271,13 +419,45 @@ pub fn apply_with(
     skip_rejected: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
-    apply_in_one_transaction(conn, sheet, kind, options, today, skip_rejected, progress)
-        .map_err(sqlite_ru)
+    let mut rows = SheetRows::new(sheet);
+    apply_in_one_transaction(
+        conn,
+        &mut rows,
+        kind,
+        options,
+        today,
+        skip_rejected,
+        progress,
+    )
+    .map_err(sqlite_ru)
+}
+
+/// [`apply_with`] reading the file as a stream.
+pub fn apply_file(
+    conn: &mut Connection,
+    path: &Path,
+    kind: &Kind,
+    options: &Options,
+    today: chrono::NaiveDate,
+    skip_rejected: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<Preview> {
+    let mut rows = RowStream::open(path)?;
+    apply_in_one_transaction(
+        conn,
+        &mut rows,
+        kind,
+        options,
+        today,
+        skip_rejected,
+        progress,
+    )
+    .map_err(sqlite_ru)
 }
 
 fn apply_in_one_transaction(
     conn: &mut Connection,
-    sheet: &Sheet,
+    rows: &mut dyn RowSource,
     kind: &Kind,
     options: &Options,
     today: chrono::NaiveDate,
@@ -288,7 +468,7 @@ fn apply_in_one_transaction(
     // once with «database is locked» when another session committed in between (SQLite cannot
     // wait for a newer snapshot); BEGIN IMMEDIATE waits its turn within the busy timeout.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let preview = run(&tx, sheet, kind, options, today, true, progress)?;
+    let preview = run(&tx, rows, kind, options, false, today, true, progress)?;
     finish(tx, preview, skip_rejected)
 }
 
@@ -309,10 +489,10 @@ pub(super) fn finish(
             "импорт ({}) из {}: добавлено {}, изменено {}, без изменений {}, отклонено {}",
             preview.kind,
             preview.source,
-            preview.added.len(),
-            preview.changed.len(),
+            preview.added_count(),
+            preview.changed_count(),
             preview.unchanged,
-            preview.rejected.len()
+            preview.rejected_count()
         );
         audit::record(
             &tx,
@@ -341,32 +521,41 @@ pub fn rejected_error(p: &Preview) -> anyhow::Error {
     let mut msg = format!(
         "в файле {} отклонено строк: {}; ничего не изменено. Исправьте файл и повторите (или --skip-rejected, чтобы загрузить остальные):",
         p.source,
-        p.rejected.len()
+        p.rejected_count()
     );
     for r in &p.rejected {
         msg.push_str("\n  ");
         msg.push_str(&r.to_string());
     }
+    if p.rejected_count() > p.rejected.len() {
+        msg.push_str(&format!(
+            "\n  … и еще {} (показаны первые {})",
+            p.rejected_count() - p.rejected.len(),
+            p.rejected.len()
+        ));
+    }
     anyhow::anyhow!(msg)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run(
     conn: &Connection,
-    sheet: &Sheet,
+    rows: &mut dyn RowSource,
     kind: &Kind,
     options: &Options,
+    keep_rows: bool,
     today: chrono::NaiveDate,
-    write: bool,
+    apply: bool,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
-    let mut preview = Preview::new(sheet, kind);
-    let w = Writer::new(conn, write);
+    let mut preview = Preview::new(rows, kind);
+    let w = Writer::new(conn, apply, keep_rows && !apply);
     match kind {
-        Kind::Orgs => orgs::run(&w, sheet, &mut preview, progress)?,
-        Kind::Inputs { cycle_id } => inputs::run(&w, sheet, *cycle_id, &mut preview, progress)?,
+        Kind::Orgs => orgs::run(&w, rows, &mut preview, progress)?,
+        Kind::Inputs { cycle_id } => inputs::run(&w, rows, *cycle_id, &mut preview, progress)?,
         Kind::Plan { cycle_id, org } => plan::run(
             &w,
-            sheet,
+            &whole(rows)?,
             *cycle_id,
             org.as_deref(),
             options.columns.as_deref(),
@@ -376,7 +565,7 @@ fn run(
         )?,
         Kind::Workplan { authority, title } => workplan::run(
             &w,
-            sheet,
+            &whole(rows)?,
             authority,
             title.as_deref(),
             options.columns.as_deref(),
@@ -388,23 +577,162 @@ fn run(
     Ok(preview)
 }
 
-/// Writes through to the store when applying, and records audit entries; does nothing in a
-/// dry run (the reading and matching are the same in both).
+/// Every row of a source, for the imports of plan documents (read whole: their tables are found
+/// by what all their rows hold).
+fn whole(rows: &mut dyn RowSource) -> anyhow::Result<Sheet> {
+    let mut all = Vec::new();
+    while let Some(row) = rows.next_row()? {
+        all.push(row);
+    }
+    Ok(Sheet {
+        source: rows.source().to_string(),
+        format: rows.format().clone(),
+        rows: all,
+    })
+}
+
+/// The read stage's start for a table with a header row: the first [`HEADER_SCAN`] rows looked
+/// at for the header, the rest of the file behind them.
+pub(super) struct Body<'s> {
+    ahead: std::collections::VecDeque<Row>,
+    rows: &'s mut dyn RowSource,
+}
+
+/// How many rows at a file's start are looked at for its header.
+pub(super) const HEADER_SCAN: usize = 200;
+
+impl<'s> Body<'s> {
+    /// Reads the first [`HEADER_SCAN`] rows.
+    pub(super) fn open(rows: &'s mut dyn RowSource) -> anyhow::Result<Body<'s>> {
+        let mut ahead = std::collections::VecDeque::new();
+        while ahead.len() < HEADER_SCAN {
+            match rows.next_row()? {
+                Some(row) => ahead.push_back(row),
+                None => break,
+            }
+        }
+        Ok(Body { ahead, rows })
+    }
+
+    /// The rows read ahead (where the header is looked for).
+    pub(super) fn head(&self) -> &std::collections::VecDeque<Row> {
+        &self.ahead
+    }
+
+    /// Drops the rows up to and including the header (at `at` in [`Body::head`]) and returns it.
+    pub(super) fn take_header(&mut self, at: usize) -> Row {
+        let header = self.ahead.drain(..=at).next_back();
+        header.unwrap_or(Row {
+            line: 0,
+            cells: Vec::new(),
+        })
+    }
+
+    /// The next row after the header.
+    pub(super) fn next(&mut self) -> anyhow::Result<Option<Row>> {
+        if let Some(row) = self.ahead.pop_front() {
+            return Ok(Some(row));
+        }
+        Ok(self.rows.next_row()?)
+    }
+
+    /// The file's name.
+    pub(super) fn source(&self) -> &str {
+        self.rows.source()
+    }
+
+    /// How far the reading is: (done, total).
+    pub(super) fn progress(&self) -> (u64, u64) {
+        self.rows.progress()
+    }
+}
+
+/// The write stage's handle: the connection, whether the import is applied (`apply`; false in a
+/// dry run), whether a dry run keeps the rows as read, and the audit entries' author and time.
+/// Plan documents write only when applying; organizations and inputs write in a dry run too
+/// (rolled back; see the module's comment).
 struct Writer<'c> {
     conn: &'c Connection,
-    write: bool,
+    apply: bool,
+    keep_rows: bool,
     user: String,
     at: String,
 }
 
 impl<'c> Writer<'c> {
-    fn new(conn: &'c Connection, write: bool) -> Writer<'c> {
+    fn new(conn: &'c Connection, apply: bool, keep_rows: bool) -> Writer<'c> {
         Writer {
             conn,
-            write,
+            apply,
+            keep_rows,
             user: session::os_user(),
             at: session::now_stamp(),
         }
+    }
+
+    /// An audit entry, written always (a dry run's are rolled back with everything else).
+    fn audit_always(
+        &self,
+        action: Action,
+        entity: &str,
+        id: Option<i64>,
+        new: Option<&str>,
+    ) -> anyhow::Result<()> {
+        audit::record(
+            self.conn,
+            &Entry {
+                at: &self.at,
+                os_user: &self.user,
+                action,
+                entity,
+                entity_id: id,
+                field: None,
+                old_value: None,
+                new_value: new,
+                note: "импорт",
+            },
+        )?;
+        Ok(())
+    }
+
+    /// The audit entry of a named thing added (its `name` field), written always.
+    fn audit_name_always(&self, entity: &str, id: i64, name: &str) -> anyhow::Result<()> {
+        audit::record(
+            self.conn,
+            &Entry {
+                at: &self.at,
+                os_user: &self.user,
+                action: Action::Insert,
+                entity,
+                entity_id: Some(id),
+                field: Some("name"),
+                old_value: None,
+                new_value: Some(name),
+                note: "импорт",
+            },
+        )?;
+        Ok(())
+    }
+
+    /// Audit entries for a change, one per field, written always.
+    fn audit_change_always(&self, entity: &str, id: i64, change: &Change) -> anyhow::Result<()> {
+        for (field, old, new) in &change.fields {
+            audit::record(
+                self.conn,
+                &Entry {
+                    at: &self.at,
+                    os_user: &self.user,
+                    action: Action::Update,
+                    entity,
+                    entity_id: Some(id),
+                    field: Some(field),
+                    old_value: Some(old),
+                    new_value: Some(new),
+                    note: "импорт",
+                },
+            )?;
+        }
+        Ok(())
     }
 
     fn audit(
@@ -416,7 +744,7 @@ impl<'c> Writer<'c> {
         old: Option<&str>,
         new: Option<&str>,
     ) -> anyhow::Result<()> {
-        if !self.write {
+        if !self.apply {
             return Ok(());
         }
         audit::record(
@@ -472,6 +800,30 @@ fn note_unknown(preview: &mut Preview, map: &import::headers::HeaderMap) {
 
 /// How often the progress callback is called while checking rows.
 const PROGRESS_EVERY: usize = 1024;
+
+/// The header row of a streamed table among its first [`HEADER_SCAN`] rows: the row and how its
+/// columns map to `fields`; the rows before it are dropped from `body`.
+fn stream_header(
+    body: &mut Body<'_>,
+    fields: &[import::headers::Field],
+    min: usize,
+) -> anyhow::Result<(Row, import::headers::HeaderMap)> {
+    let found =
+        import::headers::find_header(body.ahead.make_contiguous(), fields, min, HEADER_SCAN);
+    let Some((at, map)) = found else {
+        let names: Vec<&str> = fields.iter().take(6).map(|f| f.title).collect();
+        bail!(
+            "в файле {} не найдена строка заголовка: нужны колонки с названиями вроде «{}» ({})",
+            body.source(),
+            names.join("», «"),
+            body.rows.format().describe()
+        );
+    };
+    if map.found() == 0 {
+        bail!("в файле {} нет известных колонок", body.source())
+    }
+    Ok((body.take_header(at), map))
+}
 
 fn need_header(
     sheet: &Sheet,

@@ -2,19 +2,27 @@
 //! point at different stored organizations (ИНН+КПП at one and regNum at another, a regNum or an
 //! ОГРН of another ИНН) is rejected naming both; the sector of an organization already in cycles
 //! is not changed.
+//!
+//! The file is streamed row by row through the four stages, each a function here: [`read_row`]
+//! (cells → checked identifiers), [`match_row`] (the stored organization by indexed lookups, and
+//! the rows above in the file by a temporary table), [`plan_row`] (the record as it would be, and
+//! what changes: add, change field by field, or leave) and [`write_row`]. Nothing but the row at
+//! hand is held in memory.
 
 use std::collections::HashMap;
 
 use crate::domain::ids;
 use crate::domain::sector::Sector;
-use crate::exchange::import::Sheet;
+use crate::exchange::import::Row;
 use crate::exchange::import::headers::Field;
+use crate::exchange::import::stream::RowSource;
 use crate::store;
 use crate::store::audit::Action;
 use crate::store::import::OrgRecord;
 
 use super::{
-    Change, PROGRESS_EVERY, Preview, Progress, Writer, formula_cells, need_header, note_unknown,
+    Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Writer, formula_cells, note_unknown,
+    stream_header,
 };
 
 pub(super) const FIELDS: &[Field] = &[
@@ -143,340 +151,409 @@ fn parse_sector(text: &str) -> Option<Sector> {
     })
 }
 
+/// Kinds of keys remembered in the temporary table of rows seen ([`store::import::seen_begin`]).
+const SEEN_INN_KPP: i64 = 1;
+const SEEN_REG_NUM: i64 = 2;
+const SEEN_OGRN: i64 = 3;
+
+/// A rejected row: the column (its header in the file, "" for the whole row) and why.
+type Reject = (String, String);
+
+/// What the read stage makes of a row: its identifiers checked, the other cells as text.
+struct OrgRow {
+    line: usize,
+    /// ИНН and КПП with the leading zeros Excel drops put back.
+    inn: String,
+    kpp: String,
+    reg_num: String,
+    /// Each field's cell ("" when the column is absent), in the order of [`FIELDS`].
+    cells: Vec<String>,
+}
+
+/// What the match stage found for a row: the stored organization it is, if any, and the founder
+/// named (`Err`: the column and why not).
+struct Matched {
+    found: Option<OrgRecord>,
+    /// Another stored organization holding the row's regNum (rejected in the plan stage).
+    code_holder: Option<OrgRecord>,
+    founder: Option<Result<i64, Reject>>,
+}
+
+/// The columns of the file: the header's map and titles.
+struct Columns {
+    map: crate::exchange::import::headers::HeaderMap,
+    header: crate::exchange::import::Row,
+}
+
+impl Columns {
+    /// The header of field `f` as in the file, or its usual title.
+    fn title(&self, f: usize) -> String {
+        self.map.col(f).map_or(FIELDS[f].title.to_string(), |c| {
+            self.header.cell(c).to_string()
+        })
+    }
+}
+
 pub(super) fn run(
     w: &Writer<'_>,
-    sheet: &Sheet,
+    rows: &mut dyn RowSource,
     preview: &mut Preview,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<()> {
-    let (at, map) = need_header(sheet, FIELDS, 2)?;
+    let mut body = Body::open(rows)?;
+    let (header, map) = stream_header(&mut body, FIELDS, 2)?;
     note_unknown(preview, &map);
-    for (f, title) in [(INN, "ИНН")] {
-        if map.col(f).is_none() {
-            anyhow::bail!(
-                "в файле {} нет колонки «{title}»: по ней организации сопоставляются с базой",
-                sheet.source
-            );
-        }
+    if map.col(INN).is_none() {
+        anyhow::bail!(
+            "в файле {} нет колонки «ИНН»: по ней организации сопоставляются с базой",
+            body.source()
+        );
     }
     preview.as_read.0 = FIELDS.iter().map(|f| f.title.to_string()).collect();
+    let cols = Columns { map, header };
     let conn = w.conn;
-    let mut existing = store::import::organizations(conn)?;
-    let mut by_inn_kpp: HashMap<(String, String), usize> = HashMap::new();
-    let mut by_reg: HashMap<String, usize> = HashMap::new();
-    let mut by_ogrn: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, o) in existing.iter().enumerate() {
-        by_inn_kpp.insert((o.inn.clone(), o.kpp.clone()), i);
-        by_reg.insert(o.reg_num.clone(), i);
-        if !o.ogrn.is_empty() {
-            by_ogrn.entry(o.ogrn.clone()).or_default().push(i);
-        }
-    }
-    let mut seen_ogrn: HashMap<String, (usize, String)> = HashMap::new();
+    store::import::seen_begin(conn)?;
     let founders = store::import::authorities_by_inn(conn)?;
-    let mut seen_key: HashMap<(String, String), usize> = HashMap::new();
-    let mut seen_reg: HashMap<String, usize> = HashMap::new();
-    let rows = &sheet.rows[at + 1..];
-    let total = rows.len() as u64;
-    let col_title = |f: usize| {
-        map.col(f).map_or(FIELDS[f].title.to_string(), |c| {
-            sheet.rows[at].cell(c).to_string()
-        })
-    };
-    for (n, row) in rows.iter().enumerate() {
-        if n % PROGRESS_EVERY == 0 {
-            progress(Progress::Checking {
-                done: n as u64,
-                total,
-            });
+    let mut n = 0usize;
+    while let Some(row) = body.next()? {
+        if n.is_multiple_of(PROGRESS_EVERY) {
+            let (done, total) = body.progress();
+            progress(Progress::Checking { done, total });
         }
+        n += 1;
         // A repeated header (its ИНН cell has no digits; the full check is costly on every row).
         let repeated = || {
-            !map.get(row, INN).chars().any(|c| c.is_ascii_digit())
-                && crate::exchange::import::headers::is_header(row, FIELDS, 2).is_some()
+            !cols.map.get(&row, INN).chars().any(|c| c.is_ascii_digit())
+                && crate::exchange::import::headers::is_header(&row, FIELDS, 2).is_some()
         };
         if row.is_blank() || repeated() {
             continue;
         }
-        let get = |f: usize| map.get(row, f).to_string();
-        if !w.write {
-            preview.as_read.1.push((0..FIELDS.len()).map(get).collect());
+        if w.keep_rows {
+            preview.as_read.1.push(
+                (0..FIELDS.len())
+                    .map(|f| cols.map.get(&row, f).to_string())
+                    .collect(),
+            );
         }
+        let read = match read_row(&cols, &row) {
+            Ok(read) => read,
+            Err((column, why)) => {
+                preview.reject(row.line, &column, why);
+                continue;
+            }
+        };
+        let planned = match match_row(conn, &cols, &founders, &read)? {
+            Ok(matched) => plan_row(conn, &cols, &read, matched)?,
+            Err(rejected) => Err(rejected),
+        };
+        match planned {
+            Ok((rec, planned)) => {
+                write_row(w, &rec, &planned)?;
+                preview.plan(planned);
+            }
+            Err((column, why)) => preview.reject(row.line, &column, why),
+        }
+    }
+    let (done, total) = body.progress();
+    progress(Progress::Checking {
+        done: done.max(total),
+        total,
+    });
+    Ok(())
+}
+
+/// The read stage: the row's identifiers (ИНН, КПП, regNum) padded and checked, its cells kept;
+/// a cell that looks like a formula rejects the row.
+fn read_row(cols: &Columns, row: &Row) -> Result<OrgRow, Reject> {
+    {
         if let Some((col, text)) = formula_cells(row) {
-            preview.reject(row.line, sheet.rows[at].cell(col), format!("ячейка «{text}» похожа на формулу Excel; уберите знак «=», «+», «-» или «@» в начале"));
-            continue;
+            return Err((
+                cols.header.cell(col).to_string(),
+                format!(
+                    "ячейка «{text}» похожа на формулу Excel; уберите знак «=», «+», «-» или «@» в начале"
+                ),
+            ));
         }
-        let inn = pad(&get(INN), 10);
-        let kpp = pad(&get(KPP), 9);
+        let cells: Vec<String> = (0..FIELDS.len())
+            .map(|f| cols.map.get(row, f).to_string())
+            .collect();
+        let inn = pad(&cells[INN], 10);
+        let kpp = pad(&cells[KPP], 9);
         if let Err(e) = ids::validate_inn(&inn) {
-            preview.reject(row.line, &col_title(INN), e.to_string());
-            continue;
+            return Err((cols.title(INN), e.to_string()));
         }
         if inn.len() != 10 {
-            preview.reject(
-                row.line,
-                &col_title(INN),
+            return Err((
+                cols.title(INN),
                 format!("ИНН {inn}: у организации 10 цифр, здесь ИНН физического лица"),
-            );
-            continue;
+            ));
         }
-        // The key to match: ИНН+КПП when the file has КПП, else regNum.
-        let reg_in = get(REG_NUM);
+        let reg_num = cells[REG_NUM].clone();
         if !kpp.is_empty()
             && let Err(e) = ids::validate_kpp(&kpp)
         {
-            preview.reject(row.line, &col_title(KPP), e.to_string());
-            continue;
+            return Err((cols.title(KPP), e.to_string()));
         }
-        if !reg_in.is_empty()
-            && let Err(e) = ids::validate_reg_num(&reg_in)
+        if !reg_num.is_empty()
+            && let Err(e) = ids::validate_reg_num(&reg_num)
         {
-            preview.reject(row.line, &col_title(REG_NUM), e.to_string());
-            continue;
+            return Err((cols.title(REG_NUM), e.to_string()));
         }
-        let key = (inn.clone(), kpp.clone());
-        if !kpp.is_empty()
-            && let Some(first) = seen_key.insert(key.clone(), row.line)
+        Ok(OrgRow {
+            line: row.line,
+            inn,
+            kpp,
+            reg_num,
+            cells,
+        })
+    }
+}
+
+/// The match stage: the row against the rows above it (one organization, one row) and against
+/// the database — ИНН+КПП and regNum must point at one organization, an ОГРН must not be another
+/// ИНН's — and the founder by its ИНН.
+fn match_row(
+    conn: &rusqlite::Connection,
+    cols: &Columns,
+    founders: &HashMap<String, (i64, String)>,
+    row: &OrgRow,
+) -> anyhow::Result<Result<Matched, Reject>> {
+    let (inn, kpp, reg_in) = (&row.inn, &row.kpp, &row.reg_num);
+    let key = format!("{inn}/{kpp}");
+    if !kpp.is_empty()
+        && let Some(first) = store::import::seen_replace(conn, SEEN_INN_KPP, &key, row.line)?
+    {
+        return Ok(Err((
+            String::new(),
+            format!(
+                "ИНН {inn} и КПП {kpp} уже были в строке {first}: одна организация — одна строка"
+            ),
+        )));
+    }
+    if !reg_in.is_empty()
+        && let Some(first) = store::import::seen_replace(conn, SEEN_REG_NUM, reg_in, row.line)?
+    {
+        return Ok(Err((
+            cols.title(REG_NUM),
+            format!("код {reg_in} уже был в строке {first}: одна организация — одна строка"),
+        )));
+    }
+    // Each identifier of the row may point at a stored organization; they must agree.
+    let by_key = match kpp.is_empty() {
+        true => None,
+        false => store::import::org_by_inn_kpp(conn, inn, kpp)?,
+    };
+    let by_code = match reg_in.is_empty() {
+        true => None,
+        false => store::import::org_by_reg_num(conn, reg_in)?,
+    };
+    if let Some(why) = identifier_conflict(inn, kpp, reg_in, by_key.as_ref(), by_code.as_ref()) {
+        return Ok(Err((String::new(), why)));
+    }
+    let ogrn_in = &row.cells[OGRN];
+    if !ogrn_in.is_empty() {
+        if let Some(other) = store::import::org_by_ogrn_other_inn(conn, ogrn_in, inn)? {
+            return Ok(Err((cols.title(OGRN), ogrn_conflict(&other, inn, ogrn_in))));
+        }
+        if let Some((first, other)) =
+            store::import::seen_first(conn, SEEN_OGRN, ogrn_in, row.line, inn)?
+            && other != *inn
         {
-            preview.reject(row.line, "", format!("ИНН {inn} и КПП {kpp} уже были в строке {first}: одна организация — одна строка"));
-            continue;
-        }
-        if !reg_in.is_empty()
-            && let Some(first) = seen_reg.insert(reg_in.clone(), row.line)
-        {
-            preview.reject(
-                row.line,
-                &col_title(REG_NUM),
-                format!("код {reg_in} уже был в строке {first}: одна организация — одна строка"),
-            );
-            continue;
-        }
-        // Each identifier of the row may point at a stored organization; they must agree.
-        let by_key = (!kpp.is_empty())
-            .then(|| by_inn_kpp.get(&key).copied())
-            .flatten();
-        let by_code = (!reg_in.is_empty())
-            .then(|| by_reg.get(&reg_in).copied())
-            .flatten();
-        if let Some(why) = identifier_conflict(&existing, &inn, &kpp, &reg_in, by_key, by_code) {
-            preview.reject(row.line, "", why);
-            continue;
-        }
-        let ogrn_in = get(OGRN);
-        if let Some(why) = ogrn_conflict(&existing, &by_ogrn, &inn, &ogrn_in) {
-            preview.reject(row.line, &col_title(OGRN), why);
-            continue;
-        }
-        if !ogrn_in.is_empty() {
-            match seen_ogrn.get(&ogrn_in) {
-                Some((first, other)) if *other != inn => {
-                    preview.reject(
-                        row.line,
-                        &col_title(OGRN),
-                        format!(
-                            "ОГРН {ogrn_in} уже был в строке {first} у ИНН {other}: один ОГРН — одно юридическое лицо с одним ИНН"
-                        ),
-                    );
-                    continue;
-                }
-                Some(_) => {}
-                None => {
-                    seen_ogrn.insert(ogrn_in.clone(), (row.line, inn.clone()));
-                }
-            }
-        }
-        let found = by_key.or(by_code);
-        let mut rec = match found {
-            Some(i) => existing[i].clone(),
-            None => OrgRecord {
-                inn: inn.clone(),
-                kpp: kpp.clone(),
-                ..OrgRecord::default()
-            },
-        };
-        let before = rec.clone();
-        let mut bad = None;
-        let set = |_: usize, value: String, target: &mut String| {
-            if !value.is_empty() {
-                *target = value;
-            }
-        };
-        set(FULL_NAME, get(FULL_NAME), &mut rec.full_name);
-        set(SHORT_NAME, get(SHORT_NAME), &mut rec.short_name);
-        set(KPP, kpp.clone(), &mut rec.kpp);
-        set(INN, inn.clone(), &mut rec.inn);
-        set(REGION, get(REGION), &mut rec.region);
-        set(ADDRESS, get(ADDRESS), &mut rec.address);
-        set(WEBSITE, get(WEBSITE), &mut rec.website);
-        set(REG_NUM, reg_in.clone(), &mut rec.reg_num);
-        let ogrn = get(OGRN);
-        if !ogrn.is_empty() {
-            match ids::validate_ogrn(&ogrn) {
-                Ok(()) => rec.ogrn = ogrn,
-                Err(e) => bad = Some((OGRN, e.to_string())),
-            }
-        }
-        let oktmo = pad(&get(OKTMO), 8);
-        if !oktmo.is_empty() {
-            match ids::validate_oktmo(&oktmo) {
-                Ok(()) => rec.oktmo = oktmo,
-                Err(e) => bad = Some((OKTMO, e.to_string())),
-            }
-        }
-        let sector = get(SECTOR);
-        if !sector.is_empty() {
-            match parse_sector(&sector) {
-                Some(s) => rec.sector = s.code().to_string(),
-                None => {
-                    bad = Some((
-                        SECTOR,
-                        format!(
-                            "неизвестная сфера «{sector}»: укажите социальное обслуживание, охрана здоровья, культура или образование"
-                        ),
-                    ))
-                }
-            }
-        }
-        let founder = pad(&get(FOUNDER), 10);
-        if !founder.is_empty() {
-            match founders.get(&founder) {
-                Some((id, _)) => rec.founder_id = Some(*id),
-                None => {
-                    bad = Some((
-                        FOUNDER,
-                        format!("уполномоченного органа с ИНН {founder} нет в базе"),
-                    ))
-                }
-            }
-        }
-        if let Some((f, why)) = bad {
-            preview.reject(row.line, &col_title(f), why);
-            continue;
-        }
-        // The sector of an organization already assessed stays: its cycles are of that sector.
-        if let Some(i) = found
-            && !before.sector.is_empty()
-            && rec.sector != before.sector
-        {
-            let cycles = store::import::org_cycles(conn, before.id)?;
-            if !cycles.is_empty() {
-                let list: Vec<String> = cycles
-                    .iter()
-                    .map(|(id, year)| format!("{id} ({year})"))
-                    .collect();
-                preview.reject(
-                    row.line,
-                    &col_title(SECTOR),
-                    format!(
-                        "сфера организации {} — {}, в файле — {}: организация уже участвует в циклах {} этой сферы, и ее сфера не меняется загрузкой; если это другая организация, дайте ей свои ИНН, КПП и код по Сводному реестру",
-                        org_label(&existing[i]),
-                        sector_name(&before.sector),
-                        sector_name(&rec.sector),
-                        list.join(", ")
-                    ),
-                );
-                continue;
-            }
-        }
-        if found.is_none() {
-            let missing: Vec<&str> = [
-                (FULL_NAME, &rec.full_name),
-                (KPP, &rec.kpp),
-                (OGRN, &rec.ogrn),
-                (REG_NUM, &rec.reg_num),
-                (SECTOR, &rec.sector),
-                (REGION, &rec.region),
-            ]
-            .iter()
-            .filter(|(_, v)| v.is_empty())
-            .map(|(f, _)| FIELDS[*f].title)
-            .collect();
-            if !missing.is_empty() {
-                preview.reject(
-                    row.line,
-                    "",
-                    format!(
-                        "организации с ИНН {inn} нет в базе, а для новой не хватает: {}",
-                        missing.join(", ")
-                    ),
-                );
-                continue;
-            }
-        }
-        // regNum must stay unique (checked above; kept as the last guard before writing).
-        if let Some(&other) = by_reg.get(&rec.reg_num)
-            && Some(other) != found
-        {
-            preview.reject(
-                row.line,
-                &col_title(REG_NUM),
+            return Ok(Err((
+                cols.title(OGRN),
                 format!(
-                    "код {} уже у другой организации: {}",
-                    rec.reg_num,
-                    org_label(&existing[other])
+                    "ОГРН {ogrn_in} уже был в строке {first} у ИНН {other}: один ОГРН — одно юридическое лицо с одним ИНН"
                 ),
-            );
-            continue;
+            )));
         }
-        let what = format!("ИНН {} КПП {} «{}»", rec.inn, rec.kpp, rec.full_name);
-        match found {
+    }
+    let founder_in = pad(&row.cells[FOUNDER], 10);
+    let founder = (!founder_in.is_empty()).then(|| match founders.get(&founder_in) {
+        Some((id, _)) => Ok(*id),
+        None => Err((
+            cols.title(FOUNDER),
+            format!("уполномоченного органа с ИНН {founder_in} нет в базе"),
+        )),
+    });
+    let found_id = by_key.as_ref().or(by_code.as_ref()).map(|o| o.id);
+    let code_holder = by_code.clone().filter(|o| Some(o.id) != found_id);
+    Ok(Ok(Matched {
+        found: by_key.or(by_code),
+        code_holder,
+        founder,
+    }))
+}
+
+/// The plan stage: the organization as the row would leave it, and whether that adds it,
+/// changes it (field by field, old → new) or leaves it; a value that cannot be stored (ОГРН,
+/// ОКТМО, sector, founder), a sector change of an organization already assessed, or a new
+/// organization missing a required field rejects the row.
+fn plan_row(
+    conn: &rusqlite::Connection,
+    cols: &Columns,
+    row: &OrgRow,
+    matched: Matched,
+) -> anyhow::Result<Result<(OrgRecord, Planned), Reject>> {
+    let get = |f: usize| row.cells[f].clone();
+    let found = matched.found;
+    let mut rec = match &found {
+        Some(o) => o.clone(),
+        None => OrgRecord {
+            inn: row.inn.clone(),
+            kpp: row.kpp.clone(),
+            ..OrgRecord::default()
+        },
+    };
+    let set = |value: String, target: &mut String| {
+        if !value.is_empty() {
+            *target = value;
+        }
+    };
+    set(get(FULL_NAME), &mut rec.full_name);
+    set(get(SHORT_NAME), &mut rec.short_name);
+    set(row.kpp.clone(), &mut rec.kpp);
+    set(row.inn.clone(), &mut rec.inn);
+    set(get(REGION), &mut rec.region);
+    set(get(ADDRESS), &mut rec.address);
+    set(get(WEBSITE), &mut rec.website);
+    set(row.reg_num.clone(), &mut rec.reg_num);
+    // The last value that cannot be stored is the one named.
+    let mut bad = None;
+    let ogrn = get(OGRN);
+    if !ogrn.is_empty() {
+        match ids::validate_ogrn(&ogrn) {
+            Ok(()) => rec.ogrn = ogrn,
+            Err(e) => bad = Some((OGRN, e.to_string())),
+        }
+    }
+    let oktmo = pad(&get(OKTMO), 8);
+    if !oktmo.is_empty() {
+        match ids::validate_oktmo(&oktmo) {
+            Ok(()) => rec.oktmo = oktmo,
+            Err(e) => bad = Some((OKTMO, e.to_string())),
+        }
+    }
+    let sector = get(SECTOR);
+    if !sector.is_empty() {
+        match parse_sector(&sector) {
+            Some(s) => rec.sector = s.code().to_string(),
             None => {
-                let change = Change {
-                    line: row.line,
-                    what,
-                    fields: Vec::new(),
-                };
-                if w.write {
-                    let id = store::import::insert_org(conn, &rec)?;
-                    w.audit(
-                        Action::Insert,
-                        "organization",
-                        Some(id),
-                        None,
-                        None,
-                        Some(&change.what),
-                    )?;
-                    rec.id = id;
-                }
-                let idx = existing.len();
-                by_inn_kpp.insert((rec.inn.clone(), rec.kpp.clone()), idx);
-                by_reg.insert(rec.reg_num.clone(), idx);
-                by_ogrn.entry(rec.ogrn.clone()).or_default().push(idx);
-                existing.push(rec);
-                preview.added.push(change);
-            }
-            Some(i) => {
-                let fields = diff(&before, &rec);
-                if fields.is_empty() {
-                    preview.unchanged += 1;
-                    continue;
-                }
-                let change = Change {
-                    line: row.line,
-                    what,
-                    fields,
-                };
-                if w.write {
-                    store::import::update_org(conn, &rec)?;
-                    w.audit_change("organization", rec.id, &change)?;
-                }
-                // Keep the indexes true to the organization as it is now.
-                by_inn_kpp.remove(&(before.inn.clone(), before.kpp.clone()));
-                by_inn_kpp.insert((rec.inn.clone(), rec.kpp.clone()), i);
-                by_reg.remove(&before.reg_num);
-                by_reg.insert(rec.reg_num.clone(), i);
-                if before.ogrn != rec.ogrn {
-                    if let Some(v) = by_ogrn.get_mut(&before.ogrn) {
-                        v.retain(|&x| x != i);
-                    }
-                    by_ogrn.entry(rec.ogrn.clone()).or_default().push(i);
-                }
-                existing[i] = rec;
-                preview.changed.push(change);
+                bad = Some((
+                    SECTOR,
+                    format!(
+                        "неизвестная сфера «{sector}»: укажите социальное обслуживание, охрана здоровья, культура или образование"
+                    ),
+                ))
             }
         }
     }
-    progress(Progress::Checking { done: total, total });
+    let mut bad = bad.map(|(f, why)| (cols.title(f), why));
+    match matched.founder {
+        Some(Ok(id)) => rec.founder_id = Some(id),
+        Some(Err(why)) => bad = Some(why),
+        None => {}
+    }
+    if let Some(why) = bad {
+        return Ok(Err(why));
+    }
+    // The sector of an organization already assessed stays: its cycles are of that sector.
+    if let Some(before) = &found
+        && !before.sector.is_empty()
+        && rec.sector != before.sector
+    {
+        let cycles = store::import::org_cycles(conn, before.id)?;
+        if !cycles.is_empty() {
+            let list: Vec<String> = cycles
+                .iter()
+                .map(|(id, year)| format!("{id} ({year})"))
+                .collect();
+            return Ok(Err((
+                cols.title(SECTOR),
+                format!(
+                    "сфера организации {} — {}, в файле — {}: организация уже участвует в циклах {} этой сферы, и ее сфера не меняется загрузкой; если это другая организация, дайте ей свои ИНН, КПП и код по Сводному реестру",
+                    org_label(before),
+                    sector_name(&before.sector),
+                    sector_name(&rec.sector),
+                    list.join(", ")
+                ),
+            )));
+        }
+    }
+    if found.is_none() {
+        let missing: Vec<&str> = [
+            (FULL_NAME, &rec.full_name),
+            (KPP, &rec.kpp),
+            (OGRN, &rec.ogrn),
+            (REG_NUM, &rec.reg_num),
+            (SECTOR, &rec.sector),
+            (REGION, &rec.region),
+        ]
+        .iter()
+        .filter(|(_, v)| v.is_empty())
+        .map(|(f, _)| FIELDS[*f].title)
+        .collect();
+        if !missing.is_empty() {
+            return Ok(Err((
+                String::new(),
+                format!(
+                    "организации с ИНН {} нет в базе, а для новой не хватает: {}",
+                    row.inn,
+                    missing.join(", ")
+                ),
+            )));
+        }
+    }
+    // regNum must stay unique (checked in the match stage; kept as the last guard).
+    if let Some(other) = &matched.code_holder {
+        return Ok(Err((
+            cols.title(REG_NUM),
+            format!(
+                "код {} уже у другой организации: {}",
+                rec.reg_num,
+                org_label(other)
+            ),
+        )));
+    }
+    let what = format!("ИНН {} КПП {} «{}»", rec.inn, rec.kpp, rec.full_name);
+    let planned = match &found {
+        None => Planned::Add(Change {
+            line: row.line,
+            what,
+            fields: Vec::new(),
+        }),
+        Some(before) => {
+            let fields = diff(before, &rec);
+            let change = Change {
+                line: row.line,
+                what,
+                fields,
+            };
+            if change.fields.is_empty() {
+                Planned::Leave(change)
+            } else {
+                Planned::Update(change)
+            }
+        }
+    };
+    Ok(Ok((rec, planned)))
+}
+
+/// The write stage: the organization inserted or updated, with its audit entries (in a dry run
+/// too: the dry run's transaction is rolled back, and later rows are matched against what this
+/// one wrote, as in the real run).
+fn write_row(w: &Writer<'_>, rec: &OrgRecord, planned: &Planned) -> anyhow::Result<()> {
+    match planned {
+        Planned::Add(change) => {
+            let id = store::import::insert_org(w.conn, rec)?;
+            w.audit_always(Action::Insert, "organization", Some(id), Some(&change.what))?;
+        }
+        Planned::Update(change) => {
+            store::import::update_org(w.conn, rec)?;
+            w.audit_change_always("organization", rec.id, change)?;
+        }
+        Planned::Leave(_) => {}
+    }
     Ok(())
 }
 
@@ -496,22 +573,21 @@ fn sector_name(code: &str) -> String {
 /// different stored organizations, or the regNum belongs to an organization with another ИНН (an
 /// organization's ИНН does not change; a new ИНН is another organization).
 fn identifier_conflict(
-    existing: &[OrgRecord],
     inn: &str,
     kpp: &str,
     reg_num: &str,
-    by_key: Option<usize>,
-    by_code: Option<usize>,
+    by_key: Option<&OrgRecord>,
+    by_code: Option<&OrgRecord>,
 ) -> Option<String> {
     match (by_key, by_code) {
-        (Some(a), Some(b)) if a != b => Some(format!(
+        (Some(a), Some(b)) if a.id != b.id => Some(format!(
             "ИНН {inn} и КПП {kpp} — организация {}, а код по Сводному реестру {reg_num} — другая организация, {}; одна строка не может менять две организации: исправьте ИНН, КПП или код",
-            org_label(&existing[a]),
-            org_label(&existing[b])
+            org_label(a),
+            org_label(b)
         )),
-        (None, Some(b)) if existing[b].inn != inn => Some(format!(
+        (None, Some(b)) if b.inn != inn => Some(format!(
             "код по Сводному реестру {reg_num} принадлежит организации {}, а в строке ИНН {inn}{}: ИНН организации не меняется, строка с другим ИНН — другая организация; исправьте код или ИНН",
-            org_label(&existing[b]),
+            org_label(b),
             if kpp.is_empty() {
                 String::new()
             } else {
@@ -522,26 +598,13 @@ fn identifier_conflict(
     }
 }
 
-/// Why the row's ОГРН cannot be its: it is stored for an organization with another ИНН (ОГРН and
-/// ИНН name the same legal entity; branches share both).
-fn ogrn_conflict(
-    existing: &[OrgRecord],
-    by_ogrn: &HashMap<String, Vec<usize>>,
-    inn: &str,
-    ogrn: &str,
-) -> Option<String> {
-    if ogrn.is_empty() {
-        return None;
-    }
-    let other = by_ogrn
-        .get(ogrn)?
-        .iter()
-        .map(|&i| &existing[i])
-        .find(|o| o.inn != inn)?;
-    Some(format!(
+/// Why the row's ОГРН cannot be its: it is stored for `other`, an organization with another ИНН
+/// (ОГРН and ИНН name the same legal entity; branches share both).
+fn ogrn_conflict(other: &OrgRecord, inn: &str, ogrn: &str) -> String {
+    format!(
         "ОГРН {ogrn} принадлежит организации {}, а в строке ИНН {inn}: один ОГРН — одно юридическое лицо с одним ИНН; исправьте ОГРН или ИНН",
         org_label(other)
-    ))
+    )
 }
 
 fn diff(a: &OrgRecord, b: &OrgRecord) -> Vec<(String, String, String)> {

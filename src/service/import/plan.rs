@@ -20,7 +20,7 @@ use crate::store::audit::Action;
 use crate::store::bulk::BulkWriter;
 use crate::store::import::PlanRecord;
 
-use super::{Change, Preview, Progress, Writer, formula_cells, need_header, note_unknown};
+use super::{Change, Planned, Preview, Progress, Writer, formula_cells, need_header, note_unknown};
 
 pub(super) const FIELDS: &[Field] = &[
     Field {
@@ -345,7 +345,7 @@ pub(super) fn run(
         }
     };
     if let Some(why) = &preview.columns_uncertain
-        && w.write
+        && w.apply
     {
         anyhow::bail!(why.clone());
     }
@@ -572,7 +572,7 @@ pub(super) fn run(
                     what,
                     fields: Vec::new(),
                 };
-                if w.write {
+                if w.apply {
                     let id = bulk.plan_row(&PlanRow {
                         cycle_id,
                         org_id: org_rec.id,
@@ -599,7 +599,7 @@ pub(super) fn run(
                         Some(&change.what),
                     )?;
                 }
-                preview.added.push(change);
+                preview.plan(Planned::Add(change));
             }
             Some(old) => {
                 let rec = PlanRecord { id: old.id, ..rec };
@@ -613,11 +613,11 @@ pub(super) fn run(
                     what,
                     fields,
                 };
-                if w.write {
+                if w.apply {
                     store::import::update_plan_row(conn, &rec)?;
                     w.audit_change("plan_row", rec.id, &change)?;
                 }
-                preview.changed.push(change);
+                preview.plan(Planned::Update(change));
             }
         }
     }

@@ -165,7 +165,7 @@ fn run(
             .notes
             .push(format!("{name}: не план в формате портала — пропущен"));
     }
-    let w = Writer::new(conn, write);
+    let w = Writer::new(conn, write, false);
     let total = src.found.len() as u64;
     for (i, f) in src.found.iter().enumerate() {
         progress(Progress::Checking {
@@ -173,7 +173,7 @@ fn run(
             total,
         });
         let reject = |preview: &mut Preview, column: &str, reason: String| {
-            preview.rejected.push(Rejection {
+            preview.reject_row(Rejection {
                 file: f.name.clone(),
                 line: 0,
                 column: column.to_string(),
@@ -371,7 +371,7 @@ fn document(
     let mut rejected = false;
     let mut reject = |preview: &mut Preview, column: &str, reason: String| {
         rejected = true;
-        preview.rejected.push(Rejection {
+        preview.reject_row(Rejection {
             file: file.clone(),
             line: 0,
             column: column.to_string(),
@@ -442,7 +442,7 @@ fn document(
     if fields.is_empty() {
         preview.unchanged += 1;
     } else {
-        if w.write {
+        if w.apply {
             plan_header::save_in(
                 conn,
                 cycle_id,
@@ -462,9 +462,9 @@ fn document(
             fields,
         };
         if stored.version == 0 && stored.header.approved_on.is_none() {
-            preview.added.push(change);
+            preview.plan(super::Planned::Add(change));
         } else {
-            preview.changed.push(change);
+            preview.plan(super::Planned::Update(change));
         }
     }
     // The rows.
@@ -560,12 +560,12 @@ fn document(
                     what: format!("{file}: {org_name}, строка плана {}", old.number),
                     fields,
                 };
-                if w.write {
+                if w.apply {
                     portal_import::update_row(conn, &new)?;
                     w.audit_change("plan_row", old.id, &change)?;
                 }
                 rows[i] = new;
-                preview.changed.push(change);
+                preview.plan(super::Planned::Update(change));
             }
             None => {
                 let number = crate::store::edit_create::next_plan_number(
@@ -617,7 +617,7 @@ fn document(
                         .take(80)
                         .collect::<String>()
                 );
-                if w.write {
+                if w.apply {
                     let id = bulk.plan_row(&row)?;
                     w.audit(
                         Action::Insert,
@@ -634,11 +634,11 @@ fn document(
                 }
                 rows.push(as_row);
                 used.push(true);
-                preview.added.push(Change {
+                preview.plan(super::Planned::Add(Change {
                     line: 0,
                     what,
                     fields: Vec::new(),
-                });
+                }));
             }
         }
     }

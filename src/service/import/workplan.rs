@@ -14,7 +14,7 @@ use crate::store;
 use crate::store::audit::Action;
 use crate::store::bulk::BulkWriter;
 
-use super::{Change, Preview, Progress, Writer};
+use super::{Change, Planned, Preview, Progress, Writer};
 use crate::exchange::import::layout::{ColumnRole, Role};
 
 /// The column roles in `--columns` form, left to right («№,мероприятие,срок,исполнители»).
@@ -91,7 +91,7 @@ pub(super) fn run(
             doc.plan_header_line,
             suggested_columns(&doc.roles)
         );
-        if w.write {
+        if w.apply {
             anyhow::bail!(msg);
         }
         preview.columns_uncertain = Some(msg);
@@ -215,12 +215,12 @@ pub(super) fn run(
     let workplan_id = match existing {
         Some(id) => id,
         None => {
-            preview.added.push(Change {
+            preview.plan(Planned::Add(Change {
                 line: doc.title_line,
                 what: format!("план «{title}»"),
                 fields: Vec::new(),
-            });
-            if w.write {
+            }));
+            if w.apply {
                 let id = bulk.workplan(&Workplan {
                     authority_id,
                     title: title.clone(),
@@ -262,7 +262,7 @@ pub(super) fn run(
             .map(|x| x.0);
         let id = match found {
             Some(id) => Some(id),
-            None if w.write => Some(bulk.workplan_section(&WorkplanSection {
+            None if w.apply => Some(bulk.workplan_section(&WorkplanSection {
                 workplan_id,
                 number: s.number.clone(),
                 title: s.title.clone(),
@@ -335,7 +335,7 @@ pub(super) fn run(
                     what,
                     fields,
                 };
-                if w.write {
+                if w.apply {
                     store::import::update_work_item(
                         conn,
                         old.id,
@@ -348,7 +348,7 @@ pub(super) fn run(
                     store::import::set_work_item_fields(conn, old.id, &it.extra)?;
                     w.audit_change("workplan_item", old.id, &change)?;
                 }
-                preview.changed.push(change);
+                preview.plan(Planned::Update(change));
             }
             None => {
                 let change = Change {
@@ -356,7 +356,7 @@ pub(super) fn run(
                     what,
                     fields: Vec::new(),
                 };
-                if w.write {
+                if w.apply {
                     let parent_id = parent_number(&it.number).and_then(|p| ids.get(p).copied());
                     let id = bulk.workplan_item(&WorkplanItem {
                         workplan_id,
@@ -389,7 +389,7 @@ pub(super) fn run(
                     ids.insert(it.number.clone(), id);
                 }
                 position += 1;
-                preview.added.push(change);
+                preview.plan(Planned::Add(change));
             }
         }
     }
@@ -421,11 +421,11 @@ pub(super) fn run(
                     what,
                     fields,
                 };
-                if w.write {
+                if w.apply {
                     store::import::update_target(conn, *id, &t.name, &t.unit, &t.values)?;
                     w.audit_change("target_indicator", *id, &change)?;
                 }
-                preview.changed.push(change);
+                preview.plan(Planned::Update(change));
             }
             None => {
                 let change = Change {
@@ -433,7 +433,7 @@ pub(super) fn run(
                     what,
                     fields: Vec::new(),
                 };
-                if w.write {
+                if w.apply {
                     let id = bulk.target_indicator(&TargetIndicator {
                         workplan_id,
                         number: t.number.clone(),
@@ -458,7 +458,7 @@ pub(super) fn run(
                         Some(&change.what),
                     )?;
                 }
-                preview.added.push(change);
+                preview.plan(Planned::Add(change));
             }
         }
     }

@@ -531,14 +531,20 @@ impl ExchangeScreen {
                         },
                     );
                 }
-                report.stage("чтение файла");
-                let sheet = import::read(&f)?;
-                report.stage("сверка с базой");
-                import::dry_run_with(conn, &sheet, &k, &options, today, &mut |p| {
-                    let (import::Progress::Checking { done, total }
-                    | import::Progress::Writing { done, total }) = p;
-                    report.set(done, total);
-                })
+                report.stage("чтение файла и сверка с базой");
+                import::dry_run_file(
+                    conn,
+                    &f,
+                    &k,
+                    &options,
+                    import::AsRead::Drop,
+                    today,
+                    &mut |p| {
+                        let (import::Progress::Checking { done, total }
+                        | import::Progress::Writing { done, total }) = p;
+                        report.set(done, total);
+                    },
+                )
             },
         );
         self.stage = Stage::Checking(file, kind, job);
@@ -578,10 +584,8 @@ impl ExchangeScreen {
                         },
                     );
                 }
-                report.stage("чтение файла");
-                let sheet = import::read(&file)?;
-                report.stage("запись");
-                import::apply_with(conn, &sheet, &kind, &options, today, false, &mut |p| {
+                report.stage("чтение файла и запись");
+                import::apply_file(conn, &file, &kind, &options, today, false, &mut |p| {
                     let (import::Progress::Checking { done, total }
                     | import::Progress::Writing { done, total }) = p;
                     report.set(done, total);
@@ -718,8 +722,9 @@ fn kind_for(kind: FileKind, key: &str) -> Option<Kind> {
     })
 }
 
-/// The lines of a preview — counts, then what is rejected, added and changed — each with
-/// whether it tells of a problem.
+/// The lines of a preview (the plan of changes) — counts, then what is rejected, added, changed
+/// (old → new) and left — each with whether it tells of a problem. The lists hold what the import
+/// kept ([`import::LISTED`] of each kind); the rest is counted.
 fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
     let mut out = vec![
         (format!("Файл: {} ({})", p.source, p.format), false),
@@ -727,10 +732,10 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
         (
             format!(
                 "Добавится: {} · изменится: {} · без изменений: {} · отклонено: {}",
-                p.added.len(),
-                p.changed.len(),
+                p.added_count(),
+                p.changed_count(),
                 p.unchanged,
-                p.rejected.len()
+                p.rejected_count()
             ),
             !p.rejected.is_empty(),
         ),
@@ -742,10 +747,16 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
         ));
     }
     out.extend(p.notes.iter().map(|n| (format!("Примечание: {n}"), false)));
+    let more = |out: &mut Vec<(String, bool)>, shown: usize, all: usize, bad: bool| {
+        if all > shown {
+            out.push((format!("  … и еще {}", all - shown), bad));
+        }
+    };
     if !p.rejected.is_empty() {
         out.push((String::new(), false));
         out.push(("Отклонено:".into(), true));
         out.extend(p.rejected.iter().map(|r| (format!("  {r}"), true)));
+        more(&mut out, p.rejected.len(), p.rejected_count(), true);
     }
     if !p.added.is_empty() {
         out.push((String::new(), false));
@@ -755,6 +766,7 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
                 .iter()
                 .map(|c| (format!("  строка {}: {}", c.line, c.what), false)),
         );
+        more(&mut out, p.added.len(), p.added_count(), false);
     }
     if !p.changed.is_empty() {
         out.push((String::new(), false));
@@ -766,6 +778,17 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
                 (format!("      {f}: {old} → {new}"), false)
             }));
         }
+        more(&mut out, p.changed.len(), p.changed_count(), false);
+    }
+    if !p.left.is_empty() {
+        out.push((String::new(), false));
+        out.push(("Останется без изменений:".into(), false));
+        out.extend(
+            p.left
+                .iter()
+                .map(|c| (format!("  строка {}: {}", c.line, c.what), false)),
+        );
+        more(&mut out, p.left.len(), p.unchanged, false);
     }
     out
 }
@@ -962,8 +985,8 @@ impl Screen for ExchangeScreen {
                 Some(Ok(p)) => {
                     let mut lines = vec![format!(
                         "Загружено: добавлено {}, изменено {}, без изменений {}.",
-                        p.added.len(),
-                        p.changed.len(),
+                        p.added_count(),
+                        p.changed_count(),
                         p.unchanged
                     )];
                     if let Some(cycle) = self.loading_inputs_of {
