@@ -318,6 +318,11 @@ impl Screen for RatingScreen {
                 ("x X", "в CSV/xlsx"),
                 ("/", "поиск цикла"),
                 ("Enter", "карточка"),
+                // Not a key: the legend of the mark before a name (in the help, «?»).
+                (
+                    "!",
+                    "перед названием: анкет меньше нормы выборки (отметка, не исключение)",
+                ),
             ]
         }
     }
