@@ -55,6 +55,9 @@ fn source_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Source> {
     })
 }
 
+/// A count a source had: (membership, part, key).
+pub type OldCount = (i64, String, String);
+
 /// Creates the source, or empties the one of the same name (its responses, counts and
 /// proposals) and rewrites its fields; returns its id and the (membership, part, key) counts it
 /// had.
@@ -62,7 +65,7 @@ pub fn replace_source(
     conn: &Connection,
     s: &Source,
     questions: &str,
-) -> Result<(i64, Vec<(i64, String, String)>)> {
+) -> Result<(i64, Vec<OldCount>)> {
     let old = find_source(conn, s.cycle_id, &s.name)?;
     let Some(old) = old else {
         conn.prepare_cached(
@@ -82,7 +85,7 @@ pub fn replace_source(
         ])?;
         return Ok((conn.last_insert_rowid(), Vec::new()));
     };
-    let members: Vec<(i64, String, String)> = conn
+    let members: Vec<OldCount> = conn
         .prepare_cached("SELECT membership_id, part, key FROM survey_tally WHERE source_id = ?1")?
         .query_map([old.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;

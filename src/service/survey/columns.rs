@@ -202,7 +202,7 @@ pub(super) fn match_columns(
         }
         let mut found = HeaderMatch::None;
         for t in &texts {
-            found = qn.match_header(t, &candidates);
+            found = qn.match_header(t, candidates);
             if !matches!(found, HeaderMatch::None) {
                 break;
             }
