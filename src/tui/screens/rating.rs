@@ -318,11 +318,6 @@ impl Screen for RatingScreen {
                 ("x X", "в CSV/xlsx"),
                 ("/", "поиск цикла"),
                 ("Enter", "карточка"),
-                // Not a key: the legend of the mark before a name (in the help, «?»).
-                (
-                    "!",
-                    "перед названием: анкет меньше нормы выборки (отметка, не исключение)",
-                ),
             ]
         }
     }
