@@ -807,3 +807,108 @@ fn health_asks_for_the_form_and_keeps_the_waiting_time() {
         .unwrap();
     assert_eq!(days, 17);
 }
+
+/// The inputs of a part of an organization in a cycle, by key.
+fn part_inputs(conn: &Connection, cycle: i64, org: i64, part: &str) -> BTreeMap<String, f64> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT k.key, i.value FROM org_part_input i JOIN input_key k ON k.id = i.key_id
+             JOIN org_part p ON p.id = i.part_id JOIN membership m ON m.id = p.membership_id
+             WHERE m.cycle_id = ?1 AND m.org_id = ?2 AND p.name = ?3",
+        )
+        .unwrap();
+    stmt.query_map(rusqlite::params![cycle, org, part], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+#[test]
+fn a_part_column_counts_each_row_into_its_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo(dir.path());
+    let (cycle, orgs) = social_cycle(&conn);
+    let inn = &orgs[0].1;
+    // Seven respondents of one organization: three of «Филиал № 1», two of «Отделение на дому»,
+    // two with the part left empty (the organization itself).
+    //   part            q1   q2   q13
+    //   Филиал № 1      Да   Да   Да
+    //   Филиал № 1      Да   Нет  Нет
+    //   Филиал № 1      Нет  —    Да
+    //   Отделение…      Да   Да   Да
+    //   Отделение…      Нет  Да   Нет   (q2 after «нет»: a skip violation, not counted)
+    //   (empty)         Да   Нет  Да
+    //   (empty)         Да   Да   Да
+    // On paper: Филиал № 1: 1.3 stand yes 1 of 2 asked, 5.1 yes 2 of 3, respondents 3;
+    // Отделение на дому: stand 1 of 1, 5.1 1 of 2, respondents 2; the organization itself:
+    // stand 1 of 2, 5.1 2 of 2; respondents of the organization in all: 7.
+    let q1 = "1. При посещении организации обращались ли Вы к информации о ее деятельности, размещенной на информационных стендах в помещениях организации?";
+    let q2 = "2. Удовлетворены ли Вы открытостью, полнотой и доступностью информации о деятельности организации, размещенной на информационных стендах в помещении организации?";
+    let q13 = "Готовы ли Вы рекомендовать данную организацию родственникам и знакомым?";
+    let rows = [
+        ("Филиал № 1", "Да", "Да", "Да"),
+        ("Филиал № 1", "Да", "Нет", "Нет"),
+        ("Филиал № 1", "Нет", "", "Да"),
+        ("Отделение на дому", "Да", "Да", "Да"),
+        ("Отделение на дому", "Нет", "Да", "Нет"),
+        ("", "Да", "Нет", "Да"),
+        ("", "Да", "Да", "Да"),
+    ];
+    let mut text = format!("ИНН;Филиал;{q1};{q2};{q13}\n");
+    for (part, a1, a2, a13) in rows {
+        text.push_str(&format!("{inn};{part};{a1};{a2};{a13}\n"));
+    }
+    let file = write(dir.path(), "parts.csv", text.as_bytes());
+    let preview = dry_run(&mut conn, &file, &opts(cycle), &mut |_| {}).unwrap();
+    let shown = nok::service::survey::preview_lines(&preview, true).join("\n");
+    assert!(
+        shown.contains("часть «Филиал № 1»: по 3 анкетам; часть создается"),
+        "{shown}"
+    );
+    let p = import(&mut conn, &file, &opts(cycle));
+    assert_eq!(p.counted, 7);
+    assert_eq!(p.skip_violations, 1);
+    let want = |pairs: &[(&str, f64)]| -> BTreeMap<String, f64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    assert_eq!(
+        part_inputs(&conn, cycle, orgs[0].0, "Филиал № 1"),
+        want(&[
+            ("1.3.yes_stand", 1.0),
+            ("1.3.asked_stand", 2.0),
+            ("5.1.yes", 2.0),
+            ("5.1.asked", 3.0),
+        ])
+    );
+    assert_eq!(
+        part_inputs(&conn, cycle, orgs[0].0, "Отделение на дому"),
+        want(&[
+            ("1.3.yes_stand", 1.0),
+            ("1.3.asked_stand", 1.0),
+            ("5.1.yes", 1.0),
+            ("5.1.asked", 2.0),
+        ])
+    );
+    let own = survey_inputs(&conn, cycle, orgs[0].0);
+    assert_eq!(own.get("1.3.yes_stand"), Some(&1.0));
+    assert_eq!(own.get("1.3.asked_stand"), Some(&2.0));
+    assert_eq!(own.get("5.1.yes"), Some(&2.0));
+    assert_eq!(own.get("5.1.asked"), Some(&2.0));
+    assert_eq!(respondents(&conn, cycle, orgs[0].0), 7);
+    // The parts were created, and the audit names them.
+    let audited: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'org_part' AND action = 'insert'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 2);
+    // The same file again changes nothing.
+    let before = digest(&conn);
+    let again = import(&mut conn, &file, &opts(cycle));
+    assert!(again.same_file);
+    assert_eq!(digest(&conn), before);
+}

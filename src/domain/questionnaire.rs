@@ -686,7 +686,7 @@ impl Questionnaire {
                 continue;
             }
             if let Some(f) = &q.feeds {
-                let (y, a) = tally.counts.get(&i).copied().unwrap_or((0, 0));
+                let (y, a) = tally.get(i);
                 out.push((f.yes.clone(), y));
                 out.push((f.asked.clone(), a));
             }
@@ -699,8 +699,8 @@ impl Questionnaire {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
     pub respondents: u64,
-    /// Question index → (yes, asked).
-    pub counts: HashMap<usize, (u64, u64)>,
+    /// (yes, asked) by question index; questions past the end have none.
+    pub counts: Vec<(u64, u64)>,
     /// Answers given to a question the form said to skip (not counted).
     pub skip_violations: u64,
     /// Cells that are none of the accepted answers (not counted).
@@ -709,7 +709,15 @@ pub struct Tally {
 
 impl Tally {
     fn slot(&mut self, q: usize) -> &mut (u64, u64) {
-        self.counts.entry(q).or_default()
+        if q >= self.counts.len() {
+            self.counts.resize(q + 1, (0, 0));
+        }
+        &mut self.counts[q]
+    }
+
+    /// (yes, asked) of a question.
+    pub fn get(&self, q: usize) -> (u64, u64) {
+        self.counts.get(q).copied().unwrap_or((0, 0))
     }
 
     /// Adds another tally (another source of the same organization).
@@ -717,8 +725,8 @@ impl Tally {
         self.respondents += other.respondents;
         self.skip_violations += other.skip_violations;
         self.unknown += other.unknown;
-        for (q, (y, a)) in &other.counts {
-            let s = self.slot(*q);
+        for (q, &(y, a)) in other.counts.iter().enumerate() {
+            let s = self.slot(q);
             s.0 += y;
             s.1 += a;
         }

@@ -154,19 +154,60 @@ impl SurveyRows {
                 }
                 *first = false;
                 row.line = line;
-                row.cells.clear();
-                for field in record.iter() {
+                // The row's cells keep their buffers from row to row: no allocation per cell.
+                row.cells.truncate(record.len());
+                for (i, field) in record.iter().enumerate() {
                     let text = std::str::from_utf8(field).map_err(|_| ReadError::BrokenUtf8 {
                         file: self.source.clone(),
                         line,
                     })?;
-                    row.cells.push(clean_cell(text));
+                    match row.cells.get_mut(i) {
+                        Some(cell) => clean_into(text, cell),
+                        None => {
+                            let mut cell = String::new();
+                            clean_into(text, &mut cell);
+                            row.cells.push(cell);
+                        }
+                    }
                 }
                 import::check_cells(&self.source, row)?;
                 Ok(true)
             }
         }
     }
+}
+
+/// Writes `raw` cleaned as [`clean_cell`] cleans it into `out`, reusing `out`'s buffer. Most cells
+/// of a survey («Да», an ИНН, a timestamp) are already clean and are copied as they are.
+fn clean_into(raw: &str, out: &mut String) {
+    out.clear();
+    if is_clean(raw) {
+        out.push_str(raw);
+    } else {
+        out.push_str(&clean_cell(raw));
+    }
+}
+
+/// Whether [`clean_cell`] would leave `s` as it is: no white space at either end, none but single
+/// spaces inside, no soft hyphen or BOM.
+fn is_clean(s: &str) -> bool {
+    if s.starts_with(' ') || s.ends_with(' ') {
+        return false;
+    }
+    let mut space = false;
+    for c in s.chars() {
+        if c == ' ' {
+            if space {
+                return false;
+            }
+            space = true;
+        } else if c.is_whitespace() || c == '\u{ad}' || c == '\u{feff}' {
+            return false;
+        } else {
+            space = false;
+        }
+    }
+    true
 }
 
 /// The format of the file's first lines, read by the import reader (so its encoding detection
@@ -279,5 +320,34 @@ impl Read for Decoding {
                 return Ok(written);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clean_cell_is_copied_and_any_other_is_cleaned_like_the_import_reader_does() {
+        let mut out = String::from("старое содержимое");
+        for raw in [
+            "Да",
+            "",
+            "7701234567",
+            "01.10.2025 10:00:00",
+            " Да",
+            "Да ",
+            "Да  нет",
+            "Да\tнет",
+            "Да\u{a0}нет",
+            "пере\u{ad}нос",
+            "\u{feff}ИНН",
+            "строка\r\nвторая",
+        ] {
+            clean_into(raw, &mut out);
+            assert_eq!(out, clean_cell(raw), "{raw:?}");
+        }
+        assert!(is_clean("Больше мест в зоне ожидания"));
+        assert!(!is_clean("Больше  мест"));
     }
 }

@@ -71,7 +71,8 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/008_org_parts.sql")),
     M::up(include_str!("migrations/009_survey.sql")),
     M::up(include_str!("migrations/010_workplan_item_fields.sql")),
-    M::up(include_str!("migrations/014_import_lookups.sql")),
+    M::up(include_str!("migrations/012_survey_parts.sql")),
+    M::up(include_str!("migrations/013_import_lookups.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

@@ -1,10 +1,11 @@
 //! Survey responses (анкеты): sources (imported files), one row per respondent, the counts of
-//! each source per organization, and the free-text proposals. The inputs the survey feeds are
-//! the sums of the counts over a membership's sources.
+//! each source per organization and part, and the free-text proposals. The inputs the survey
+//! feeds are the sums of the counts over a membership's sources: of part `''` into the
+//! organization's inputs, of a named part into that part's inputs.
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{CachedStatement, Connection, OptionalExtension, params};
 
 use super::Result;
 
@@ -54,13 +55,17 @@ fn source_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Source> {
     })
 }
 
+/// A count a source had: (membership, part, key).
+pub type OldCount = (i64, String, String);
+
 /// Creates the source, or empties the one of the same name (its responses, counts and
-/// proposals) and rewrites its fields; returns its id and the (membership, key) counts it had.
+/// proposals) and rewrites its fields; returns its id and the (membership, part, key) counts it
+/// had.
 pub fn replace_source(
     conn: &Connection,
     s: &Source,
     questions: &str,
-) -> Result<(i64, Vec<(i64, String)>)> {
+) -> Result<(i64, Vec<OldCount>)> {
     let old = find_source(conn, s.cycle_id, &s.name)?;
     let Some(old) = old else {
         conn.prepare_cached(
@@ -80,9 +85,9 @@ pub fn replace_source(
         ])?;
         return Ok((conn.last_insert_rowid(), Vec::new()));
     };
-    let members: Vec<(i64, String)> = conn
-        .prepare_cached("SELECT membership_id, key FROM survey_tally WHERE source_id = ?1")?
-        .query_map([old.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+    let members: Vec<OldCount> = conn
+        .prepare_cached("SELECT membership_id, part, key FROM survey_tally WHERE source_id = ?1")?
+        .query_map([old.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for table in ["survey_response", "survey_tally", "survey_proposal"] {
         conn.execute(
@@ -129,6 +134,8 @@ pub struct Response<'a> {
     pub source_id: i64,
     pub line: i64,
     pub membership_id: i64,
+    /// The part of the organization (`""`: the organization itself).
+    pub part: &'a str,
     pub respondent: Option<&'a str>,
     pub answered_at: Option<&'a str>,
     pub answers: &'a str,
@@ -138,20 +145,36 @@ pub struct Response<'a> {
     pub dedup_key: i64,
 }
 
-/// Stores a response; `false` when the source already has one with its identity (a duplicate,
-/// not stored).
-pub fn insert_response(conn: &Connection, r: &Response<'_>) -> Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "INSERT INTO survey_response (source_id, line, membership_id, respondent, answered_at,
-                 answers, sex, age, dedup_key, waiting_days)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-             ON CONFLICT (source_id, dedup_key) DO NOTHING",
-        )?
-        .execute(params![
+/// Stores the responses and proposals of an import through statements prepared once.
+pub struct ResponseWriter<'c> {
+    response: CachedStatement<'c>,
+    proposal: CachedStatement<'c>,
+}
+
+impl<'c> ResponseWriter<'c> {
+    pub fn new(conn: &'c Connection) -> Result<ResponseWriter<'c>> {
+        Ok(ResponseWriter {
+            response: conn.prepare_cached(
+                "INSERT INTO survey_response (source_id, line, membership_id, part, respondent,
+                     answered_at, answers, sex, age, dedup_key, waiting_days)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (source_id, dedup_key) DO NOTHING",
+            )?,
+            proposal: conn.prepare_cached(
+                "INSERT INTO survey_proposal (source_id, membership_id, line, text)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?,
+        })
+    }
+
+    /// Stores a response; `false` when the source already has one with its identity (a
+    /// duplicate, not stored).
+    pub fn response(&mut self, r: &Response<'_>) -> Result<bool> {
+        let n = self.response.execute(params![
             r.source_id,
             r.line,
             r.membership_id,
+            r.part,
             r.respondent,
             r.answered_at,
             r.answers,
@@ -160,7 +183,21 @@ pub fn insert_response(conn: &Connection, r: &Response<'_>) -> Result<bool> {
             r.dedup_key,
             r.waiting_days
         ])?;
-    Ok(n == 1)
+        Ok(n == 1)
+    }
+
+    /// Stores a proposal.
+    pub fn proposal(
+        &mut self,
+        source_id: i64,
+        membership_id: i64,
+        line: i64,
+        text: &str,
+    ) -> Result<()> {
+        self.proposal
+            .execute(params![source_id, membership_id, line, text])?;
+        Ok(())
+    }
 }
 
 /// The first stored line with this identity (for naming the original of a duplicate).
@@ -171,43 +208,68 @@ pub fn line_of(conn: &Connection, source_id: i64, dedup_key: i64) -> Result<Opti
         .optional()?)
 }
 
-/// Stores a count of the source for a membership.
+/// Stores a count of the source for a membership's part (`""`: the organization itself).
 pub fn insert_tally(
     conn: &Connection,
     source_id: i64,
     membership_id: i64,
+    part: &str,
     key: &str,
     value: i64,
 ) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO survey_tally (source_id, membership_id, key, value) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO survey_tally (source_id, membership_id, part, key, value)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![source_id, membership_id, key, value])?;
+    .execute(params![source_id, membership_id, part, key, value])?;
     Ok(())
 }
 
-/// Stores a proposal.
-pub fn insert_proposal(
-    conn: &Connection,
-    source_id: i64,
-    membership_id: i64,
-    line: i64,
-    text: &str,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO survey_proposal (source_id, membership_id, line, text) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![source_id, membership_id, line, text])?;
-    Ok(())
-}
-
-/// The counts of a membership summed over its sources, by key (`respondents` among them).
+/// The counts of the organization itself (part `''`) summed over its sources, by key, and
+/// `respondents`: the respondents of the organization and all its parts.
 pub fn sums(conn: &Connection, membership_id: i64) -> Result<BTreeMap<String, i64>> {
+    let mut by_part = sums_by_part(conn, membership_id)?;
+    let total: Option<i64> = by_part
+        .values()
+        .filter_map(|k| k.get("respondents"))
+        .copied()
+        .reduce(|a, b| a + b);
+    let mut own = by_part.remove("").unwrap_or_default();
+    own.remove("respondents");
+    if let Some(total) = total {
+        own.insert("respondents".to_string(), total);
+    }
+    Ok(own)
+}
+
+/// The counts of a membership summed over its sources: part (`''`: the organization itself) →
+/// key (`respondents` among them) → sum.
+pub fn sums_by_part(
+    conn: &Connection,
+    membership_id: i64,
+) -> Result<BTreeMap<String, BTreeMap<String, i64>>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT key, SUM(value) FROM survey_tally WHERE membership_id = ?1 GROUP BY key",
+        "SELECT part, key, SUM(value) FROM survey_tally WHERE membership_id = ?1
+         GROUP BY part, key",
     )?;
-    let rows = stmt.query_map([membership_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut out: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    let mut rows = stmt.query([membership_id])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?)
+            .or_default()
+            .insert(r.get(1)?, r.get(2)?);
+    }
+    Ok(out)
+}
+
+/// Removes an input of a part (one the survey no longer feeds).
+pub fn delete_part_input(conn: &Connection, part_id: i64, key: &str) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM org_part_input WHERE part_id = ?1
+             AND key_id = (SELECT id FROM input_key WHERE key = ?2)",
+    )?
+    .execute(params![part_id, key])?;
+    Ok(())
 }
 
 /// Removes an input (one the survey no longer feeds).
@@ -295,7 +357,9 @@ pub fn survey_keys(conn: &Connection, membership_id: i64) -> Result<(Vec<String>
 /// Whether the membership's inputs came from a survey (it has survey counts).
 pub fn from_survey(conn: &Connection, membership_id: i64) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT 1 FROM survey_tally WHERE membership_id = ?1 LIMIT 1")?
+        .prepare_cached(
+            "SELECT 1 FROM survey_tally WHERE membership_id = ?1 AND part = '' LIMIT 1",
+        )?
         .query_row([membership_id], |_| Ok(()))
         .optional()?
         .is_some())
@@ -390,7 +454,7 @@ pub fn inputs_off_survey(conn: &Connection) -> Result<Vec<OffSurvey>> {
     let mut stmt = conn.prepare(
         "SELECT m.cycle_id, o.full_name, t.key, i.value, t.total
          FROM (SELECT membership_id, key, SUM(value) AS total FROM survey_tally
-               WHERE key <> 'respondents' GROUP BY membership_id, key) t
+               WHERE key <> 'respondents' AND part = '' GROUP BY membership_id, key) t
          JOIN membership m ON m.id = t.membership_id
          JOIN organization o ON o.id = m.org_id
          JOIN input_key k ON k.key = t.key
