@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1251};
+use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1251};
 
 use super::import::{self, Format, ReadError, Row, clean_cell};
 
@@ -80,18 +80,7 @@ impl SurveyRows {
         let crlf = head.windows(2).any(|w| w == b"\r\n");
         let file = File::open(path).map_err(io)?;
         let raw: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 16, file));
-        let input: Box<dyn Read> = match encoding {
-            "Windows-1251" => Box::new(Decoding::new(raw, WINDOWS_1251.new_decoder())),
-            "UTF-16" if head.starts_with(b"\xFE\xFF") => {
-                Box::new(Decoding::new(raw, UTF_16BE.new_decoder()))
-            }
-            "UTF-16 BE без BOM" => Box::new(Decoding::new(raw, UTF_16BE.new_decoder())),
-            "UTF-16" | "UTF-16 LE без BOM" => {
-                Box::new(Decoding::new(raw, UTF_16LE.new_decoder()))
-            }
-            // UTF-8: its BOM is dropped by the cell cleaner.
-            _ => raw,
-        };
+        let input = import::stream::utf8_reader(raw, encoding, &head);
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -272,60 +261,44 @@ fn last_line_end(bytes: &[u8], utf16: bool) -> Option<usize> {
     bytes.iter().rposition(|&b| b == b'\n').map(|i| i + 1)
 }
 
-/// A reader that decodes another reader's bytes to UTF-8 as they are read.
-struct Decoding {
-    inner: Box<dyn Read>,
-    decoder: Decoder,
-    input: Vec<u8>,
-    start: usize,
-    end: usize,
-    eof: bool,
-}
-
-impl Decoding {
-    fn new(inner: Box<dyn Read>, decoder: Decoder) -> Decoding {
-        Decoding {
-            inner,
-            decoder,
-            input: vec![0; 1 << 16],
-            start: 0,
-            end: 0,
-            eof: false,
-        }
-    }
-}
-
-impl Read for Decoding {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        // A decoder needs room for at least one character (up to 4 bytes of UTF-8, 3 here).
-        if out.len() < 4 {
-            let mut buf = [0u8; 4];
-            let n = self.read(&mut buf)?;
-            let n = n.min(out.len());
-            out[..n].copy_from_slice(&buf[..n]);
-            return Ok(n);
-        }
-        loop {
-            if self.start == self.end && !self.eof {
-                let n = self.inner.read(&mut self.input)?;
-                self.start = 0;
-                self.end = n;
-                self.eof = n == 0;
-            }
-            let (_, read, written, _) =
-                self.decoder
-                    .decode_to_utf8(&self.input[self.start..self.end], out, self.eof);
-            self.start += read;
-            if written > 0 || self.eof {
-                return Ok(written);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Windows-1251 or UTF-16 survey larger than the sniffed head is read to its end, and
+    /// asking again after the end answers «no more rows» (a finished decoder must not be called
+    /// again: encoding_rs panics on one).
+    #[test]
+    fn a_decoded_survey_is_read_to_the_end_and_past_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("ИНН;Удовлетворены ли Вы?\n");
+        let mut rows = 0;
+        while text.len() < HEAD_BYTES * 2 {
+            text.push_str("7700000000;Да\n");
+            rows += 1;
+        }
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        for (name, bytes) in [
+            ("cp.csv", WINDOWS_1251.encode(&text).0.into_owned()),
+            ("le.csv", utf16),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let mut survey = SurveyRows::open(&path).unwrap();
+            let mut n = 0;
+            let mut last = None;
+            while let Some(row) = survey.next_row().unwrap() {
+                n += 1;
+                last = Some(row);
+            }
+            assert_eq!(n, rows + 1, "{name}: the header and every answer row");
+            assert_eq!(last.unwrap().cells, ["7700000000", "Да"], "{name}");
+            assert!(survey.next_row().unwrap().is_none(), "{name}: past the end");
+        }
+    }
 
     #[test]
     fn a_clean_cell_is_copied_and_any_other_is_cleaned_like_the_import_reader_does() {

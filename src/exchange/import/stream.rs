@@ -138,18 +138,7 @@ impl RowStream {
         let file = File::open(path).map_err(io)?;
         let raw: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 16, file));
         let utf16 = encoding.starts_with("UTF-16");
-        let input: Box<dyn Read> = match encoding {
-            "Windows-1251" => Box::new(Decoding::new(raw, WINDOWS_1251.new_decoder())),
-            "UTF-16" if head.starts_with(b"\xFE\xFF") => {
-                Box::new(Decoding::new(raw, UTF_16BE.new_decoder()))
-            }
-            "UTF-16 BE без BOM" => Box::new(Decoding::new(raw, UTF_16BE.new_decoder())),
-            "UTF-16" | "UTF-16 LE без BOM" => {
-                Box::new(Decoding::new(raw, UTF_16LE.new_decoder()))
-            }
-            // UTF-8: its BOM is dropped by the cell cleaner.
-            _ => raw,
-        };
+        let input = utf8_reader(raw, encoding, &head);
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter as u8)
             .has_headers(false)
@@ -339,6 +328,22 @@ impl Read for Counting {
         self.quotes += memchr::memchr_iter(b'"', &out[..n]).count() as u64;
         self.bytes += n as u64;
         Ok(n)
+    }
+}
+
+/// `raw` as UTF-8 text: decoded as it is read when the sniffed `encoding` (a name as `sniff`
+/// gives it) is Windows-1251 or UTF-16, as it is otherwise. `head` is the file's first bytes (its
+/// BOM tells UTF-16's byte order). The survey reader uses it too.
+pub(crate) fn utf8_reader(raw: Box<dyn Read>, encoding: &str, head: &[u8]) -> Box<dyn Read> {
+    match encoding {
+        "Windows-1251" => Box::new(Decoding::new(raw, WINDOWS_1251.new_decoder())),
+        "UTF-16" if head.starts_with(b"\xFE\xFF") => {
+            Box::new(Decoding::new(raw, UTF_16BE.new_decoder()))
+        }
+        "UTF-16 BE без BOM" => Box::new(Decoding::new(raw, UTF_16BE.new_decoder())),
+        "UTF-16" | "UTF-16 LE без BOM" => Box::new(Decoding::new(raw, UTF_16LE.new_decoder())),
+        // UTF-8: its BOM is dropped by the cell cleaner.
+        _ => raw,
     }
 }
 
