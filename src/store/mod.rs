@@ -70,6 +70,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/008_org_parts.sql")),
     M::up(include_str!("migrations/009_survey.sql")),
     M::up(include_str!("migrations/010_workplan_item_fields.sql")),
+    M::up(include_str!("migrations/011_startup_figures.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
