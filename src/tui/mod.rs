@@ -7,6 +7,7 @@ pub mod first_start;
 pub mod form;
 pub mod job;
 pub mod keymap;
+pub mod lists;
 pub mod screen;
 pub mod screens;
 pub mod theme;
@@ -214,6 +215,10 @@ fn spawn_worker(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<L
                 let index = store::open_existing(&path)
                     .and_then(|c| {
                         store::tune_for_browsing(&c)?;
+                        // The first page at once, read by an index; the whole list behind it.
+                        let (page, total) = store::browse::first_page(&c, today, 100)?;
+                        let first = screens::organizations::OrgList::first_page(page, total);
+                        let _ = tx.send(Loaded::Orgs(Box::new(first)));
                         store::browse::org_index(&c, today)
                     })
                     // Indexing 100,000 names for search and sort takes a third of a second:

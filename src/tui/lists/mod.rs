@@ -1,0 +1,3 @@
+//! Models of the long lists the screens show a window of, kept apart from how they are drawn.
+
+pub mod organizations;
