@@ -1,7 +1,7 @@
 //! Read queries behind the organization list. It is held as a compact key index (one small
 //! record per organization, loaded once off the UI thread); screens build rows only for what is
 //! visible. While the index loads, the first page in name order is read through the index on
-//! `organization.name_key` (migration 011), so rows are on screen at once. Filters by cycle and
+//! `organization_sort.name_key` (migration 011), so rows are on screen at once. Filters by cycle and
 //! group read the members here.
 
 use chrono::NaiveDate;
@@ -42,7 +42,7 @@ impl OrgKey {
 }
 
 /// The key the organization list sorts names by: the name with Latin (A–Z) and Cyrillic (А–Я,
-/// Ё) capitals made small, every other character as it is. The column `organization.name_key`
+/// Ё) capitals made small, every other character as it is. The column `organization_sort.name_key`
 /// (migration 011) is the same in SQL; the list in name order is by this key, then by id, in
 /// byte order, whichever of the two sorts it.
 pub fn name_key(name: &str) -> String {
@@ -58,7 +58,7 @@ pub fn name_key(name: &str) -> String {
 
 /// The first `limit` organizations in name order (by [`name_key`], then id) with their keys, and
 /// how many organizations there are: what the list shows before its whole index is loaded. Reads
-/// the index on `name_key` and, for each organization, its latest score and its plan rows by
+/// the index on `organization_sort.name_key` and, for each organization, its latest score and its plan rows by
 /// their indexes, so it takes about a millisecond whatever the size of the database.
 pub fn first_page(
     conn: &Connection,
@@ -67,9 +67,10 @@ pub fn first_page(
 ) -> Result<(Vec<OrgKey>, usize)> {
     let total: i64 = conn.query_row("SELECT count(*) FROM organization", [], |r| r.get(0))?;
     let mut page = conn.prepare_cached(
-        "SELECT id, CASE WHEN short_name = '' THEN full_name ELSE short_name END,
-                full_name, inn, reg_num, sector, region
-         FROM organization ORDER BY name_key, id LIMIT ?1",
+        "SELECT o.id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
+                o.full_name, o.inn, o.reg_num, o.sector, o.region
+         FROM organization_sort k JOIN organization o ON o.id = k.org_id
+         ORDER BY k.name_key, k.org_id LIMIT ?1",
     )?;
     let mut latest = conn.prepare_cached(
         "SELECT c.year, s.total, s.place, s.ranked

@@ -7,7 +7,7 @@
 --                    in hundredths (values are rounded to hundredths, so sums stay exact).
 --   cycle_plan_day   per cycle, plan rows by status and planned date: all, done, cancelled,
 --                    overdue on any day and due in any window are sums over a few hundred rows.
---   organization.name_key  (through name_key_1 and name_key_2) what the organization list sorts by: the short name (else the full
+--   organization_sort  what the organization list sorts by (`name_key`): the short name (else the full
 --                    name) with Latin and Cyrillic capitals made small (store::browse::name_key
 --                    is the same in Rust); indexed, so the first page of the list is read at once.
 --
@@ -207,19 +207,66 @@ BEGIN
     ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 
--- Three columns, eleven letters each: SQLite before 3.46 parses at most about thirty nested calls
--- (an older sqlite3 tool could not read the schema otherwise).
-ALTER TABLE organization ADD COLUMN name_key_1 TEXT GENERATED ALWAYS AS (
-    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(CASE WHEN short_name = '' THEN full_name ELSE short_name END,
-    'А', 'а'), 'Б', 'б'), 'В', 'в'), 'Г', 'г'), 'Д', 'д'), 'Е', 'е'),
-    'Ж', 'ж'), 'З', 'з'), 'И', 'и'), 'Й', 'й'), 'К', 'к')) VIRTUAL;
-ALTER TABLE organization ADD COLUMN name_key_2 TEXT GENERATED ALWAYS AS (
-    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(name_key_1,
-    'Л', 'л'), 'М', 'м'), 'Н', 'н'), 'О', 'о'), 'П', 'п'), 'Р', 'р'),
-    'С', 'с'), 'Т', 'т'), 'У', 'у'), 'Ф', 'ф'), 'Х', 'х')) VIRTUAL;
-ALTER TABLE organization ADD COLUMN name_key TEXT GENERATED ALWAYS AS (lower(
-    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(name_key_2,
-    'Ц', 'ц'), 'Ч', 'ч'), 'Ш', 'ш'), 'Щ', 'щ'), 'Ъ', 'ъ'), 'Ы', 'ы'),
-    'Ь', 'ь'), 'Э', 'э'), 'Ю', 'ю'), 'Я', 'я'), 'Ё', 'ё'))) VIRTUAL;
+-- The name key of each organization, in its own table so that the organization's row (which forms
+-- read and restore whole) keeps its columns. Made in three steps of eleven letters: SQLite before
+-- 3.46 parses only about thirty nested calls (an older sqlite3 tool could not read the schema).
+CREATE TABLE organization_sort (
+    org_id   INTEGER PRIMARY KEY,
+    name_key TEXT NOT NULL
+);
 
-CREATE INDEX organization_name_key ON organization (name_key, id);
+INSERT INTO organization_sort (org_id, name_key)
+SELECT id, lower(
+    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(k,
+    'Ц', 'ц'), 'Ч', 'ч'), 'Ш', 'ш'), 'Щ', 'щ'), 'Ъ', 'ъ'), 'Ы', 'ы'),
+    'Ь', 'ь'), 'Э', 'э'), 'Ю', 'ю'), 'Я', 'я'), 'Ё', 'ё')) AS name_key
+FROM (SELECT id,
+          replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(k,
+          'Л', 'л'), 'М', 'м'), 'Н', 'н'), 'О', 'о'), 'П', 'п'), 'Р', 'р'),
+          'С', 'с'), 'Т', 'т'), 'У', 'у'), 'Ф', 'ф'), 'Х', 'х') AS k
+      FROM (SELECT id AS id,
+                replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(CASE WHEN short_name = '' THEN full_name ELSE short_name END,
+                'А', 'а'), 'Б', 'б'), 'В', 'в'), 'Г', 'г'), 'Д', 'д'), 'Е', 'е'),
+                'Ж', 'ж'), 'З', 'з'), 'И', 'и'), 'Й', 'й'), 'К', 'к') AS k FROM organization));
+
+CREATE INDEX organization_sort_name ON organization_sort (name_key, org_id);
+
+CREATE TRIGGER organization_sort_insert AFTER INSERT ON organization
+BEGIN
+    INSERT OR REPLACE INTO organization_sort (org_id, name_key)
+    SELECT id, lower(
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(k,
+        'Ц', 'ц'), 'Ч', 'ч'), 'Ш', 'ш'), 'Щ', 'щ'), 'Ъ', 'ъ'), 'Ы', 'ы'),
+        'Ь', 'ь'), 'Э', 'э'), 'Ю', 'ю'), 'Я', 'я'), 'Ё', 'ё')) AS name_key
+    FROM (SELECT id,
+              replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(k,
+              'Л', 'л'), 'М', 'м'), 'Н', 'н'), 'О', 'о'), 'П', 'п'), 'Р', 'р'),
+              'С', 'с'), 'Т', 'т'), 'У', 'у'), 'Ф', 'ф'), 'Х', 'х') AS k
+          FROM (SELECT NEW.id AS id,
+                    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(CASE WHEN NEW.short_name = '' THEN NEW.full_name ELSE NEW.short_name END,
+                    'А', 'а'), 'Б', 'б'), 'В', 'в'), 'Г', 'г'), 'Д', 'д'), 'Е', 'е'),
+                    'Ж', 'ж'), 'З', 'з'), 'И', 'и'), 'Й', 'й'), 'К', 'к') AS k));
+END;
+
+CREATE TRIGGER organization_sort_update AFTER UPDATE OF id, short_name, full_name ON organization
+BEGIN
+    DELETE FROM organization_sort WHERE org_id = OLD.id;
+    INSERT OR REPLACE INTO organization_sort (org_id, name_key)
+    SELECT id, lower(
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(k,
+        'Ц', 'ц'), 'Ч', 'ч'), 'Ш', 'ш'), 'Щ', 'щ'), 'Ъ', 'ъ'), 'Ы', 'ы'),
+        'Ь', 'ь'), 'Э', 'э'), 'Ю', 'ю'), 'Я', 'я'), 'Ё', 'ё')) AS name_key
+    FROM (SELECT id,
+              replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(k,
+              'Л', 'л'), 'М', 'м'), 'Н', 'н'), 'О', 'о'), 'П', 'п'), 'Р', 'р'),
+              'С', 'с'), 'Т', 'т'), 'У', 'у'), 'Ф', 'ф'), 'Х', 'х') AS k
+          FROM (SELECT NEW.id AS id,
+                    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(CASE WHEN NEW.short_name = '' THEN NEW.full_name ELSE NEW.short_name END,
+                    'А', 'а'), 'Б', 'б'), 'В', 'в'), 'Г', 'г'), 'Д', 'д'), 'Е', 'е'),
+                    'Ж', 'ж'), 'З', 'з'), 'И', 'и'), 'Й', 'й'), 'К', 'к') AS k));
+END;
+
+CREATE TRIGGER organization_sort_delete AFTER DELETE ON organization
+BEGIN
+    DELETE FROM organization_sort WHERE org_id = OLD.id;
+END;
