@@ -172,6 +172,38 @@ fn check(conn: &Connection, after: &str) {
                 .chain(cycles.iter().filter(|c| c.1 == year).map(|c| Some(c.0)));
             for cycle in scopes {
                 let (kept, want) = (shown(conn, year, cycle, day), fresh(conn, year, cycle, day));
+                // The nearest deadlines: the first twelve open rows due within 30 days.
+                let o = overview::read(conn, overview::Scope { year, cycle }, day).unwrap();
+                let near: Vec<(String, String)> = o
+                    .nearest
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.planned_date.format("%Y-%m-%d").to_string(),
+                            r.number.clone(),
+                        )
+                    })
+                    .collect();
+                let want_near: Vec<(String, String)> = conn
+                    .prepare(
+                        "SELECT p.planned_date, p.number FROM plan_row p JOIN cycle c ON c.id = p.cycle_id
+                         WHERE p.status IN ('planned', 'in_progress') AND p.planned_date >= ?3
+                           AND p.planned_date <= date(?3, '+30 days')
+                           AND c.year = ?1 AND (?2 IS NULL OR c.id = ?2)
+                         ORDER BY p.planned_date, p.id LIMIT 12",
+                    )
+                    .unwrap()
+                    .query_map(
+                        rusqlite::params![year, cycle, day.format("%Y-%m-%d").to_string()],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect();
+                assert_eq!(
+                    near, want_near,
+                    "after {after}: year {year}, cycle {cycle:?}, {day}"
+                );
                 assert!(
                     same(&kept, &want),
                     "after {after}: year {year}, cycle {cycle:?}, {day}:\n{kept:?}\n{want:?}"

@@ -147,29 +147,44 @@ pub fn read(conn: &Connection, scope: Scope, today: NaiveDate) -> Result<Overvie
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
     )?;
 
-    const DUE_SOON: &str = "p.status IN ('planned', 'in_progress')
-           AND p.planned_date >= ?3 AND p.planned_date <= date(?3, '+30 days')";
-    let mut stmt = conn.prepare(&format!(
+    // The nearest open rows due: each open status walked along its index by date (and id), so
+    // that the walk stops at the first few of the scope instead of sorting every row due soon.
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.planned_date,
                 CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
-                p.number, p.measure
-         FROM plan_row p JOIN cycle c ON c.id = p.cycle_id JOIN organization o ON o.id = p.org_id
-         WHERE {DUE_SOON} AND {IN_SCOPE}
+                p.number, p.measure, p.id
+         FROM plan_row p INDEXED BY plan_row_due
+         JOIN cycle c ON c.id = p.cycle_id JOIN organization o ON o.id = p.org_id
+         WHERE p.status = ?5 AND p.planned_date >= ?3 AND p.planned_date <= date(?3, '+30 days')
+           AND {IN_SCOPE}
          ORDER BY p.planned_date, p.id LIMIT ?4"
     ))?;
-    let nearest = stmt
-        .query_map(
-            rusqlite::params![scope.year, scope.cycle, iso(today), NEAREST],
+    let mut nearest: Vec<(DueRow, i64)> = Vec::new();
+    for status in ["planned", "in_progress"] {
+        let rows = stmt.query_map(
+            rusqlite::params![scope.year, scope.cycle, iso(today), NEAREST, status],
             |r| {
-                Ok(DueRow {
-                    planned_date: codec::date(r, 0)?,
-                    org_name: r.get(1)?,
-                    number: r.get(2)?,
-                    measure: r.get(3)?,
-                })
+                Ok((
+                    DueRow {
+                        planned_date: codec::date(r, 0)?,
+                        org_name: r.get(1)?,
+                        number: r.get(2)?,
+                        measure: r.get(3)?,
+                    },
+                    r.get(4)?,
+                ))
             },
-        )?
-        .collect::<rusqlite::Result<_>>()?;
+        )?;
+        for row in rows {
+            nearest.push(row?);
+        }
+    }
+    nearest.sort_by(|a, b| (a.0.planned_date, a.1).cmp(&(b.0.planned_date, b.1)));
+    let nearest: Vec<DueRow> = nearest
+        .into_iter()
+        .take(NEAREST as usize)
+        .map(|(row, _)| row)
+        .collect();
 
     Ok(Overview {
         scope,
