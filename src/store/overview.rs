@@ -179,7 +179,7 @@ pub fn read(conn: &Connection, scope: Scope, today: NaiveDate) -> Result<Overvie
             nearest.push(row?);
         }
     }
-    nearest.sort_by(|a, b| (a.0.planned_date, a.1).cmp(&(b.0.planned_date, b.1)));
+    nearest.sort_by_key(|(row, id)| (row.planned_date, *id));
     let nearest: Vec<DueRow> = nearest
         .into_iter()
         .take(NEAREST as usize)
