@@ -549,9 +549,20 @@ mod tests {
         assert!(built.0.len() > 1000, "{}", built.0.len());
         // Back to version 3, before migration 004: the parts as rows of a table, the packed
         // table gone, no plan approvals yet (005), the export positions as they were
-        // before 006 (the demo exported nothing), and no parts of organizations (008).
+        // before 006 (the demo exported nothing), no parts of organizations (008), and none of
+        // the start-up figures (011).
         conn.execute_batch(
             "BEGIN;
+             DROP TRIGGER score_bin_insert; DROP TRIGGER score_bin_delete;
+             DROP TRIGGER score_bin_update; DROP TRIGGER parts_bin_insert;
+             DROP TRIGGER parts_bin_delete; DROP TRIGGER parts_bin_update_before;
+             DROP TRIGGER parts_bin_update_after; DROP TRIGGER membership_bin_delete;
+             DROP TRIGGER membership_bin_move_before; DROP TRIGGER membership_bin_move_after;
+             DROP TRIGGER plan_day_insert; DROP TRIGGER plan_day_delete;
+             DROP TRIGGER plan_day_update; DROP TRIGGER organization_sort_insert;
+             DROP TRIGGER organization_sort_update; DROP TRIGGER organization_sort_delete;
+             DROP VIEW score_bin_entry; DROP VIEW parts_bin_entry;
+             DROP TABLE cycle_value_bin; DROP TABLE cycle_plan_day; DROP TABLE organization_sort;
              CREATE TABLE parts_v3 AS SELECT * FROM score_part;
              DROP VIEW score_part;
              DROP TABLE score_parts;

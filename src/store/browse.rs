@@ -1,9 +1,11 @@
 //! Read queries behind the organization list. It is held as a compact key index (one small
 //! record per organization, loaded once off the UI thread); screens build rows only for what is
-//! visible. Filters by cycle and group read the members here.
+//! visible. While the index loads, the first page in name order is read through the index on
+//! `organization_sort.name_key` (migration 011), so rows are on screen at once. Filters by cycle and
+//! group read the members here.
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::{Result, codec, iso};
 use crate::domain::sector::Sector;
@@ -37,6 +39,81 @@ impl OrgKey {
         let live = self.plan_rows.saturating_sub(self.plan_cancelled);
         (live > 0).then(|| f64::from(self.plan_done) * 100.0 / f64::from(live))
     }
+}
+
+/// The key the organization list sorts names by: the name with Latin (A–Z) and Cyrillic (А–Я,
+/// Ё) capitals made small, every other character as it is. The column `organization_sort.name_key`
+/// (migration 011) is the same in SQL; the list in name order is by this key, then by id, in
+/// byte order, whichever of the two sorts it.
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+            'Ё' => 'ё',
+            _ => c,
+        })
+        .collect()
+}
+
+/// The first `limit` organizations in name order (by [`name_key`], then id) with their keys, and
+/// how many organizations there are: what the list shows before its whole index is loaded. Reads
+/// the index on `organization_sort.name_key` and, for each organization, its latest score and its plan rows by
+/// their indexes, so it takes about a millisecond whatever the size of the database.
+pub fn first_page(
+    conn: &Connection,
+    today: NaiveDate,
+    limit: usize,
+) -> Result<(Vec<OrgKey>, usize)> {
+    let total: i64 = conn.query_row("SELECT count(*) FROM organization", [], |r| r.get(0))?;
+    let mut page = conn.prepare_cached(
+        "SELECT o.id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
+                o.full_name, o.inn, o.reg_num, o.sector, o.region
+         FROM organization_sort k JOIN organization o ON o.id = k.org_id
+         ORDER BY k.name_key, k.org_id LIMIT ?1",
+    )?;
+    let mut latest = conn.prepare_cached(
+        "SELECT c.year, s.total, s.place, s.ranked
+         FROM membership m JOIN cycle c ON c.id = m.cycle_id JOIN score s ON s.membership_id = m.id
+         WHERE m.org_id = ?1 ORDER BY c.year DESC, c.id DESC LIMIT 1",
+    )?;
+    let mut plans = conn.prepare_cached(
+        "SELECT count(*), coalesce(sum(status = 'done'), 0), coalesce(sum(status = 'cancelled'), 0),
+                coalesce(sum(status IN ('planned', 'in_progress') AND planned_date < ?2), 0)
+         FROM plan_row WHERE org_id = ?1",
+    )?;
+    let today = iso(today);
+    let mut keys = Vec::with_capacity(limit);
+    let mut rows = page.query([limit as i64])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let (latest_year, latest_total, latest_place, latest_ranked) = latest
+            .query_row([id], |l| Ok((l.get(0)?, l.get(1)?, l.get(2)?, l.get(3)?)))
+            .optional()?
+            .unwrap_or((None, None, None, None));
+        let (plan_rows, plan_done, plan_cancelled, plan_overdue) = plans
+            .query_row(rusqlite::params![id, today], |p| {
+                Ok((p.get(0)?, p.get(1)?, p.get(2)?, p.get(3)?))
+            })?;
+        keys.push(OrgKey {
+            id,
+            name: r.get(1)?,
+            full_name: r.get(2)?,
+            inn: r.get(3)?,
+            reg_num: r.get(4)?,
+            sector: codec::sector(r, 5)?,
+            region: r.get(6)?,
+            latest_year,
+            latest_total,
+            latest_place,
+            latest_ranked,
+            plan_rows,
+            plan_done,
+            plan_cancelled,
+            plan_overdue,
+        });
+    }
+    Ok((keys, usize::try_from(total).unwrap_or(0)))
 }
 
 /// Every organization's key, by id. `today` decides what is overdue.

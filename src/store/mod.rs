@@ -71,6 +71,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/008_org_parts.sql")),
     M::up(include_str!("migrations/009_survey.sql")),
     M::up(include_str!("migrations/010_workplan_item_fields.sql")),
+    M::up(include_str!("migrations/011_startup_figures.sql")),
     M::up(include_str!("migrations/012_survey_parts.sql")),
     M::up(include_str!("migrations/013_import_lookups.sql")),
 ];

@@ -42,7 +42,11 @@ pub fn spawn(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Load
             let path = path.clone();
             std::thread::spawn(move || {
                 let index = open(&path)
-                    .and_then(|c| org_list(&c, today))
+                    .and_then(|c| {
+                        // The first page at once, read by an index; the whole list behind it.
+                        let _ = tx.send(first_org_page(&c, today)?);
+                        org_list(&c, today)
+                    })
                     .unwrap_or_else(|e| Loaded::Failed(e.to_string()));
                 let _ = tx.send(index);
             });
@@ -87,6 +91,13 @@ pub fn first_reads(
         }
         None => true,
     }
+}
+
+/// The first page of the organization list in name order (with S, place and plan figures),
+/// read by an index before the whole list is: what the screen shows while the index builds.
+pub fn first_org_page(conn: &Connection, today: NaiveDate) -> Result<Loaded, StoreError> {
+    let (page, total) = store::browse::first_page(conn, today, 100)?;
+    Ok(Loaded::Orgs(Box::new(OrgList::first_page(page, total))))
 }
 
 /// The organization list, read and indexed for search and sort (a third of a second for

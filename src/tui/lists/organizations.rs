@@ -1,10 +1,13 @@
-//! The organization list as data: every organization's key (loaded by the worker), a search
-//! index over names and identifiers, the sort, the filters, and the filtered, sorted view as
-//! indices into the keys. The screen that draws it is `screens/organizations.rs`.
-
-use crate::store::browse::OrgKey;
+//! The organization list's model: every organization's key, indexed once for search and sorted
+//! by any column, and the filtered, sorted view the screen draws a window of. Built off the UI
+//! thread (the worker); the screen («Организации», `screens::organizations`) only reads it and
+//! changes its search, filters and sort.
+//!
+//! At start the list is first a page: the first organizations in name order, read through an
+//! index in a millisecond (`store::browse::first_page`), shown until the whole index arrives.
 
 use super::org_filters::OrgFilters;
+use crate::store::browse::{OrgKey, name_key};
 
 /// The column the organization list is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +77,9 @@ pub struct OrgList {
     pub sort: OrgSort,
     pub descending: bool,
     pub filters: OrgFilters,
+    /// While only the first page is loaded: how many organizations there are (the whole index
+    /// follows). `None` when `keys` are all of them.
+    pub partial: Option<usize>,
 }
 
 /// A search text, with its substring finder built once for the whole list.
@@ -110,11 +116,17 @@ impl OrgList {
             hay.push(h);
             ids_at.push((inn, reg));
         }
+        // Name order is by the key the database indexes (`store::browse::name_key`), then by id,
+        // so that the first page read through that index is the start of this order.
+        let name_keys: Vec<String> = keys.iter().map(|k| name_key(&k.name)).collect();
         let mut by_name: Vec<u32> = (0..keys.len() as u32).collect();
-        by_name.sort_by(|a, b| {
-            let (x, y) = (&hay[*a as usize], &hay[*b as usize]);
-            x[..x.find('\n').unwrap_or(x.len())].cmp(&y[..y.find('\n').unwrap_or(y.len())])
+        by_name.sort_by(|&a, &b| {
+            let (x, y) = (&keys[a as usize], &keys[b as usize]);
+            name_keys[a as usize]
+                .cmp(&name_keys[b as usize])
+                .then(x.id.cmp(&y.id))
         });
+        drop(name_keys);
         let mut name_rank = vec![0u32; keys.len()];
         for (rank, &i) in by_name.iter().enumerate() {
             name_rank[i as usize] = rank as u32;
@@ -143,9 +155,23 @@ impl OrgList {
             sort: OrgSort::Name,
             descending: false,
             filters: OrgFilters::default(),
+            partial: None,
         };
         list.refilter();
         list
+    }
+
+    /// The first page of the list in name order, while the whole index loads: `keys` as read by
+    /// `store::browse::first_page`, and how many organizations there are in all.
+    pub fn first_page(keys: Vec<OrgKey>, total: usize) -> OrgList {
+        let mut list = OrgList::new(keys);
+        list.partial = Some(total);
+        list
+    }
+
+    /// How many organizations there are (also while only the first page is loaded).
+    pub fn total(&self) -> usize {
+        self.partial.unwrap_or(self.keys.len())
     }
 
     /// Whether key `i` matches the search `needle` (lower case, trimmed): a part of the short

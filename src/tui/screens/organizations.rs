@@ -117,6 +117,12 @@ impl Screen for OrganizationsScreen {
         };
         let n = list.view.len();
         let pos = if n == 0 { 0 } else { list.selected + 1 };
+        if let Some(total) = list.partial {
+            return format!(
+                " строка {pos}/{total} · сортировка: {} · загрузка поиска и сортировки…",
+                list.sort.title()
+            );
+        }
         let mut s = format!(
             " строка {pos}/{n} · сортировка: {}{}",
             list.sort.title(),
@@ -142,6 +148,11 @@ impl Screen for OrganizationsScreen {
         match msg {
             Loaded::Orgs(list) => {
                 let mut list = *list;
+                // The first page never replaces a whole list (it may come second).
+                if list.partial.is_some() && self.list.as_ref().is_some_and(|l| l.partial.is_none())
+                {
+                    return None;
+                }
                 if let Some(old) = &self.list {
                     list.carry_over(old);
                 }
@@ -160,6 +171,18 @@ impl Screen for OrganizationsScreen {
         let Some(list) = self.list.as_mut() else {
             return Outcome::Ignored;
         };
+        if list.partial.is_some() {
+            // Only the first page is here: it can be looked through; the rest waits for the
+            // whole list (a moment).
+            return match navigate(action, list.selected, list.view.len(), page) {
+                Some(sel) => {
+                    list.selected = sel;
+                    list.offset = window(list.offset, list.selected, page);
+                    Outcome::Done
+                }
+                None => Outcome::Ignored,
+            };
+        }
         if let Some(popup) = self.popup.as_mut() {
             match popup.update(action, &mut list.filters, &list.keys, cx) {
                 PopupEvent::Stay => {}

@@ -1,0 +1,410 @@
+//! The figures shown first at start («Сводка», the first page of «Организации») come from small
+//! tables that triggers keep up to date (migration 011). Here data is changed through every way
+//! a person changes it — a form of the terminal UI and `u` (undo), an import, a recompute, and
+//! SQL by hand — and after each change what the screens read is compared with the same figures
+//! aggregated afresh from the base tables by plain SQL.
+
+mod cli_support;
+mod common;
+
+use chrono::NaiveDate;
+use common::{app, ctrl, press, screen, serve, sql, today, type_keys};
+use nok::store::{browse, overview};
+use ratatui::crossterm::event::KeyCode;
+use rusqlite::Connection;
+
+/// Bins of the distributions, written out here (not taken from the code).
+const FLOORS: [f64; 9] = [0.0, 60.0, 65.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0];
+
+fn bin(v: f64) -> usize {
+    FLOORS.iter().rposition(|f| v >= *f).unwrap_or(0)
+}
+
+/// The summary's figures, aggregated from scores, parts and plan rows by plain SQL.
+#[derive(Debug, PartialEq)]
+struct Figures {
+    assessed: i64,
+    /// (sector code, organizations, mean S rounded to 1e-6)
+    by_sector: Vec<(String, i64, i64)>,
+    totals: [u64; 9],
+    /// (criterion, mean rounded to 1e-6, distribution)
+    criteria: Vec<(String, i64, [u64; 9])>,
+    plan: [i64; 5],
+}
+
+/// Means compare to a millionth: the kept sums are exact hundredths, the fresh ones float sums,
+/// and the screen shows two decimals.
+fn micro(v: f64) -> i64 {
+    (v * 1e6).round() as i64
+}
+
+fn same(a: &Figures, b: &Figures) -> bool {
+    let close = |x: i64, y: i64| (x - y).abs() <= 1;
+    a.assessed == b.assessed
+        && a.totals == b.totals
+        && a.plan == b.plan
+        && a.by_sector.len() == b.by_sector.len()
+        && a.by_sector
+            .iter()
+            .zip(&b.by_sector)
+            .all(|(x, y)| x.0 == y.0 && x.1 == y.1 && close(x.2, y.2))
+        && a.criteria.len() == b.criteria.len()
+        && a.criteria
+            .iter()
+            .zip(&b.criteria)
+            .all(|(x, y)| x.0 == y.0 && x.2 == y.2 && close(x.1, y.1))
+}
+
+fn fresh(conn: &Connection, year: i32, cycle: Option<i64>, today: NaiveDate) -> Figures {
+    let scope = "c.year = ?1 AND (?2 IS NULL OR c.id = ?2)";
+    let mut totals = [0u64; 9];
+    let mut sectors: std::collections::BTreeMap<String, (i64, f64)> = Default::default();
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT c.sector, s.total FROM score s JOIN membership m ON m.id = s.membership_id
+             JOIN cycle c ON c.id = m.cycle_id WHERE {scope}"
+        ))
+        .unwrap();
+    let mut rows = stmt.query(rusqlite::params![year, cycle]).unwrap();
+    while let Some(r) = rows.next().unwrap() {
+        let (sector, total): (String, f64) = (r.get(0).unwrap(), r.get(1).unwrap());
+        totals[bin(total)] += 1;
+        let e = sectors.entry(sector).or_default();
+        e.0 += 1;
+        e.1 += total;
+    }
+    let mut criteria: std::collections::BTreeMap<String, (f64, [u64; 9])> = Default::default();
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT p.code, p.value FROM score_part p JOIN membership m ON m.id = p.membership_id
+             JOIN cycle c ON c.id = m.cycle_id WHERE {scope} AND p.place IS NOT NULL"
+        ))
+        .unwrap();
+    let mut rows = stmt.query(rusqlite::params![year, cycle]).unwrap();
+    while let Some(r) = rows.next().unwrap() {
+        let (code, v): (String, f64) = (r.get(0).unwrap(), r.get(1).unwrap());
+        let e = criteria.entry(code).or_default();
+        e.0 += v;
+        e.1[bin(v)] += 1;
+    }
+    let day = today.format("%Y-%m-%d").to_string();
+    let plan = conn
+        .query_row(
+            &format!(
+                "SELECT count(*), total(p.status = 'done'), total(p.status = 'cancelled'),
+                        total(p.status IN ('planned', 'in_progress') AND p.planned_date < ?3),
+                        total(p.status IN ('planned', 'in_progress') AND p.planned_date >= ?3
+                              AND p.planned_date <= date(?3, '+30 days'))
+                 FROM plan_row p JOIN cycle c ON c.id = p.cycle_id WHERE {scope}"
+            ),
+            rusqlite::params![year, cycle, day],
+            |r| {
+                Ok([
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, f64>(1)? as i64,
+                    r.get::<_, f64>(2)? as i64,
+                    r.get::<_, f64>(3)? as i64,
+                    r.get::<_, f64>(4)? as i64,
+                ])
+            },
+        )
+        .unwrap();
+    Figures {
+        assessed: totals.iter().sum::<u64>() as i64,
+        by_sector: sectors
+            .into_iter()
+            .map(|(s, (n, sum))| (s, n, micro(sum / n as f64)))
+            .collect(),
+        totals,
+        criteria: criteria
+            .into_iter()
+            .map(|(c, (sum, h))| (c.clone(), micro(sum / h.iter().sum::<u64>() as f64), h))
+            .collect(),
+        plan,
+    }
+}
+
+/// What the summary screen is given, in the same shape.
+fn shown(conn: &Connection, year: i32, cycle: Option<i64>, today: NaiveDate) -> Figures {
+    let o = overview::read(conn, overview::Scope { year, cycle }, today).unwrap();
+    let mut by_sector: Vec<(String, i64, i64)> = o
+        .by_sector
+        .iter()
+        .map(|(s, n, mean)| (s.code().to_string(), *n, micro(*mean)))
+        .collect();
+    by_sector.sort();
+    Figures {
+        assessed: o.assessed,
+        by_sector,
+        totals: o.total_histogram.counts,
+        criteria: o
+            .criteria
+            .iter()
+            .map(|c| (c.code.clone(), micro(c.mean), c.histogram.counts))
+            .collect(),
+        plan: [
+            o.plan_rows,
+            o.plan_done,
+            o.plan_cancelled,
+            o.plan_overdue,
+            o.due_30_days,
+        ],
+    }
+}
+
+/// Every scope the summary can show (each year, and each cycle of it) on two days, and the
+/// first page of the organization list, against fresh aggregates.
+fn check(conn: &Connection, after: &str) {
+    let cycles: Vec<(i64, i32)> = conn
+        .prepare("SELECT id, year FROM cycle ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut years: Vec<i32> = cycles.iter().map(|c| c.1).collect();
+    years.dedup();
+    assert!(!years.is_empty());
+    let days = [today(), NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()];
+    for day in days {
+        for &year in &years {
+            let scopes = std::iter::once(None)
+                .chain(cycles.iter().filter(|c| c.1 == year).map(|c| Some(c.0)));
+            for cycle in scopes {
+                let (kept, want) = (shown(conn, year, cycle, day), fresh(conn, year, cycle, day));
+                // The nearest deadlines: the first twelve open rows due within 30 days.
+                let o = overview::read(conn, overview::Scope { year, cycle }, day).unwrap();
+                let near: Vec<(String, String)> = o
+                    .nearest
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.planned_date.format("%Y-%m-%d").to_string(),
+                            r.number.clone(),
+                        )
+                    })
+                    .collect();
+                let want_near: Vec<(String, String)> = conn
+                    .prepare(
+                        "SELECT p.planned_date, p.number FROM plan_row p JOIN cycle c ON c.id = p.cycle_id
+                         WHERE p.status IN ('planned', 'in_progress') AND p.planned_date >= ?3
+                           AND p.planned_date <= date(?3, '+30 days')
+                           AND c.year = ?1 AND (?2 IS NULL OR c.id = ?2)
+                         ORDER BY p.planned_date, p.id LIMIT 12",
+                    )
+                    .unwrap()
+                    .query_map(
+                        rusqlite::params![year, cycle, day.format("%Y-%m-%d").to_string()],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .unwrap()
+                    .map(Result::unwrap)
+                    .collect();
+                assert_eq!(
+                    near, want_near,
+                    "after {after}: year {year}, cycle {cycle:?}, {day}"
+                );
+                assert!(
+                    same(&kept, &want),
+                    "after {after}: year {year}, cycle {cycle:?}, {day}:\n{kept:?}\n{want:?}"
+                );
+            }
+        }
+    }
+    // The first page of the list is the start of the whole list in name order.
+    let (page, total) = browse::first_page(conn, today(), 30).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM organization", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(total as i64, n, "after {after}");
+    let whole =
+        nok::tui::lists::organizations::OrgList::new(browse::org_index(conn, today()).unwrap());
+    let start: Vec<_> = whole
+        .view
+        .iter()
+        .take(30)
+        .map(|&i| whole.keys[i as usize].clone())
+        .collect();
+    assert_eq!(page, start, "after {after}");
+}
+
+fn scored_cycle(conn: &Connection) -> (i64, String) {
+    conn.query_row(
+        "SELECT c.id, c.methodology FROM cycle c WHERE EXISTS (SELECT 1 FROM membership m
+         JOIN score s ON s.membership_id = m.id WHERE m.cycle_id = c.id) ORDER BY c.year DESC, c.id LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
+}
+
+/// Moves the focus of the open form to the field labelled `label` and types `text` into it (as
+/// `tests/tui_records.rs` does).
+fn field(app: &mut nok::tui::app::App, label: &str, text: &str) {
+    for _ in 0..30 {
+        let form: &nok::tui::form::record::RecordForm = app
+            .current()
+            .as_any()
+            .downcast_ref()
+            .unwrap_or_else(|| panic!("a record form is open:\n{}", screen(app, 120, 40)));
+        if form.form.fields[form.form.focus].label == label {
+            type_keys(app, text);
+            return;
+        }
+        press(app, KeyCode::Tab);
+    }
+    panic!("no field «{label}»");
+}
+
+#[test]
+fn figures_shown_at_start_follow_every_way_of_writing() {
+    let (dir, mut app) = app();
+    let conn = sql(&dir);
+    check(&conn, "building the demo");
+
+    // A form: a plan row added from an organization's card, then taken back by `u`.
+    let rows = |c: &Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM plan_row", [], |r| r.get(0))
+            .unwrap()
+    };
+    let n0 = rows(&conn);
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Enter);
+    type_keys(&mut app, "a");
+    field(&mut app, "Мероприятие", "Установить пандус у входа");
+    field(&mut app, "Плановый срок", "01.12.2026");
+    ctrl(&mut app, 's');
+    let msg = app.message.clone().unwrap_or_default();
+    assert!(msg.starts_with("добавлено: строка плана"), "{msg}");
+    assert_eq!(rows(&conn), n0 + 1);
+    check(&conn, "a plan row saved by a form");
+    type_keys(&mut app, "u");
+    assert_eq!(rows(&conn), n0);
+    check(&conn, "undo of the form");
+
+    // The summary screen shows what was read: its totals line after the worker's answers.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    type_keys(&mut app, "1");
+    let c = sql(&dir);
+    serve(&mut app, &c);
+    let year: i32 = conn
+        .query_row("SELECT max(year) FROM cycle", [], |r| r.get(0))
+        .unwrap();
+    let f = fresh(&conn, year, None, today());
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains(&format!("Оценено организаций: {}", f.assessed)),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("Строк планов: {} ", f.plan[0])),
+        "{text}"
+    );
+
+    // An import of an improvement plan (the real `nok`, as a person runs it).
+    let (cycle, inn): (i64, String) = conn
+        .query_row(
+            "SELECT m.cycle_id, o.inn FROM membership m JOIN organization o ON o.id = m.org_id
+             ORDER BY m.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let plan =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/plan.txt");
+    let out = cli_support::nok(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            "plan",
+            plan.to_str().unwrap(),
+            "--cycle",
+            &cycle.to_string(),
+            "--org",
+            &inn,
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check(&conn, "nok import plan");
+
+    // A recompute after inputs changed (by hand), through `nok score`.
+    let (cycle, _) = scored_cycle(&conn);
+    let sum_sql = "SELECT total(s.total) FROM score s JOIN membership m ON m.id = s.membership_id
+                   WHERE m.cycle_id = ?1";
+    let sum_before: f64 = conn.query_row(sum_sql, [cycle], |r| r.get(0)).unwrap();
+    conn.execute(
+        "UPDATE indicator_input SET value = CAST(value / 2 AS INTEGER)
+         WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1 ORDER BY id LIMIT 5)",
+        [cycle],
+    )
+    .unwrap();
+    let out = cli_support::nok(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "score",
+            "--cycle",
+            &cycle.to_string(),
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sum_after: f64 = conn.query_row(sum_sql, [cycle], |r| r.get(0)).unwrap();
+    assert_ne!(sum_before, sum_after, "the recompute changed scores");
+    check(&conn, "nok score");
+
+    // SQL by hand: a plan row's status and date, an organization's name, a member deleted with
+    // its score, parts and plan rows, a score changed, then a whole cycle deleted.
+    conn.execute_batch(
+        "UPDATE plan_row SET status = 'in_progress', planned_date = '2026-12-01'
+             WHERE id = (SELECT min(id) FROM plan_row WHERE status = 'planned');
+         UPDATE organization SET short_name = 'ААА первая' WHERE id = (SELECT max(id) FROM organization);
+         UPDATE organization SET short_name = 'ааб вторая' WHERE id = (SELECT min(id) FROM organization);",
+    )
+    .unwrap();
+    check(&conn, "plan row and names changed by hand");
+    conn.execute(
+        "DELETE FROM membership WHERE id = (SELECT min(m.id) FROM membership m
+         JOIN score s ON s.membership_id = m.id WHERE m.cycle_id = ?1)",
+        [cycle],
+    )
+    .unwrap();
+    check(&conn, "a member deleted");
+    conn.execute(
+        "UPDATE score SET total = 59.99 WHERE membership_id = (SELECT max(membership_id) FROM score)",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE score_part SET value = 99.5 WHERE membership_id = (SELECT max(membership_id) FROM score)
+         AND code = (SELECT min(code) FROM score_part WHERE place IS NOT NULL
+                     AND membership_id = (SELECT max(membership_id) FROM score))",
+        [],
+    )
+    .unwrap();
+    check(&conn, "a score and a criterion changed by hand");
+    conn.execute("DELETE FROM cycle WHERE id = ?1", [cycle])
+        .unwrap();
+    check(&conn, "a cycle deleted");
+    let left: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM cycle_value_bin WHERE cycle_id = ?1",
+            [cycle],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "a deleted cycle leaves no figures");
+}
