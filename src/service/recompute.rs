@@ -549,8 +549,8 @@ mod tests {
         assert!(built.0.len() > 1000, "{}", built.0.len());
         // Back to version 3, before migration 004: the parts as rows of a table, the packed
         // table gone, no plan approvals yet (005), the export positions as they were
-        // before 006 (the demo exported nothing), no parts of organizations (008), and none of
-        // the start-up figures (011).
+        // before 006 (the demo exported nothing), no parts of organizations (008), none of
+        // the start-up figures (011) and no index on ОГРН (013).
         conn.execute_batch(
             "BEGIN;
              DROP TRIGGER score_bin_insert; DROP TRIGGER score_bin_delete;
@@ -563,6 +563,7 @@ mod tests {
              DROP TRIGGER organization_sort_update; DROP TRIGGER organization_sort_delete;
              DROP VIEW score_bin_entry; DROP VIEW parts_bin_entry;
              DROP TABLE cycle_value_bin; DROP TABLE cycle_plan_day; DROP TABLE organization_sort;
+             DROP INDEX organization_ogrn;
              CREATE TABLE parts_v3 AS SELECT * FROM score_part;
              DROP VIEW score_part;
              DROP TABLE score_parts;
