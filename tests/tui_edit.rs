@@ -1320,6 +1320,73 @@ fn cycle_and_membership_are_saved_together_and_a_changed_membership_is_refused()
     assert_eq!((undone.0, undone.3), (before.0, before.3));
 }
 
+/// The number of recipients of services (the base of the survey's sample rule) is entered on
+/// the card's cycle form: fewer recipients than respondents is flagged, a valid number is saved
+/// with its audit row, and `u` empties it again.
+#[test]
+fn recipients_of_services_are_entered_on_the_cycle_form_checked_audited_and_undone() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    let card: &OrgCardScreen = app.current().as_any().downcast_ref().unwrap();
+    let c = card.cycle().unwrap().clone();
+    let stored = |conn: &Connection| -> (Option<i64>, i64) {
+        conn.query_row(
+            "SELECT recipients, respondents FROM membership WHERE id = ?1",
+            [c.membership_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let (before, respondents) = stored(&conn);
+    assert!(respondents > 1, "the demo membership has respondents");
+    type_keys(&mut app, "с");
+    fn form(app: &App) -> &CycleForm {
+        app.current().as_any().downcast_ref().unwrap()
+    }
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(form(&app).form.fields[10].label, "Получателей услуг");
+    let n = form(&app).form.fields[10].text.chars().count();
+    for _ in 0..n {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, "1");
+    let shown = screen(&app, 120, 40);
+    assert!(
+        shown.contains(&format!(
+            "получателей меньше, чем опрошенных ({respondents})"
+        )),
+        "{shown}"
+    );
+    ctrl(&mut app, 's');
+    assert!(app.current().as_any().is::<CycleForm>(), "not saved");
+    assert_eq!(stored(&conn).0, before);
+    press(&mut app, KeyCode::Backspace);
+    type_keys(&mut app, "5000");
+    ctrl(&mut app, 's');
+    assert!(
+        app.current().as_any().is::<OrgCardScreen>(),
+        "{:?}",
+        app.message
+    );
+    assert_eq!(stored(&conn).0, Some(5000));
+    let audit: (Option<String>, Option<String>) = conn
+        .query_row(
+            "SELECT old_value, new_value FROM audit_log
+             WHERE entity = 'membership' AND entity_id = ?1 AND field = 'recipients'
+             ORDER BY id DESC LIMIT 1",
+            [c.membership_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(audit, (before.map(|n| n.to_string()), Some("5000".into())));
+    type_keys(&mut app, "u");
+    assert_eq!(stored(&conn).0, before);
+}
+
 #[test]
 fn saving_over_a_conflict_keeps_the_other_change_to_fields_left_alone() {
     let (d, mut app) = app();

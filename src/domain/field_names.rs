@@ -83,6 +83,7 @@ pub fn field_ru(field: &str) -> Cow<'_, str> {
         "protocol_number" => "номер протокола",
         "ranked" => "участников рейтинга",
         "receipt_at" => "время приема порталом",
+        "recipients" => "число получателей услуг",
         "receipt_status" => "статус приема порталом",
         "receipt_url" => "ссылка на протокол портала",
         "reg_num" => "код по Сводному реестру",

@@ -68,7 +68,7 @@ impl Table {
                 "council_protocol_number",
                 "council_protocol_date",
             ],
-            Table::Membership => &["grp", "respondents", "plan_approved_on"],
+            Table::Membership => &["grp", "respondents", "plan_approved_on", "recipients"],
             Table::Organization => &[
                 "full_name",
                 "short_name",

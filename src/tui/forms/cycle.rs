@@ -17,7 +17,7 @@ use crate::store::card::CardCycle;
 use crate::store::edit::{self, EditError, FieldEdit, RowEdit, Table};
 use crate::store::iso;
 use crate::tui::form::undo::save_rows;
-use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice};
+use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice, format_number};
 use crate::tui::screen::{Ctx, Outcome};
 
 const CYCLE: [&str; 7] = [
@@ -29,8 +29,8 @@ const CYCLE: [&str; 7] = [
     "council_protocol_number",
     "council_protocol_date",
 ];
-const MEMBER: [&str; 3] = ["grp", "respondents", "plan_approved_on"];
-const LABELS: [&str; 10] = [
+const MEMBER: [&str; 4] = ["grp", "respondents", "plan_approved_on", "recipients"];
+const LABELS: [&str; 11] = [
     "Статус цикла",
     "Оператор",
     "ИНН оператора",
@@ -41,6 +41,7 @@ const LABELS: [&str; 10] = [
     "Группа организации",
     "Число опрошенных",
     "План утвержден",
+    "Получателей услуг",
 ];
 
 /// The form as shown: the host around its spec.
@@ -111,11 +112,13 @@ impl CycleSpec {
         let status = CycleStatus::from_code(&text(&base[0]))
             .and_then(|s| CycleStatus::ALL.iter().position(|a| *a == s))
             .unwrap_or(0);
-        let respondents = match base[8] {
-            Value::Integer(i) => Some(i as f64),
-            Value::Real(r) => Some(r),
+        let number = |v: &Value| match v {
+            Value::Integer(i) => Some(*i as f64),
+            Value::Real(r) => Some(*r),
             _ => None,
         };
+        let respondents = number(&base[8]);
+        let recipients = number(&base[10]);
         let fields = vec![
             Field::choice(
                 LABELS[0],
@@ -131,6 +134,8 @@ impl CycleSpec {
             Field::text(LABELS[7], 100, &text(&base[7])),
             Field::number(LABELS[8], true, respondents),
             Field::date(LABELS[9], date(&base[9])),
+            // Recipients of services: the base of the survey's sample rule (empty: not known).
+            Field::number(LABELS[10], true, recipients),
         ];
         let mut f = CycleSpec {
             cycle: c.cycle_id,
@@ -169,6 +174,20 @@ impl CycleSpec {
                 .form
                 .flag(8, "укажите число опрошенных (0, если опроса не было)"),
             Ok(Some(n)) if n < 0.0 => self.form.flag(8, "число не может быть меньше нуля"),
+            _ => {}
+        }
+        match (
+            self.form.fields[10].number_value(),
+            self.form.fields[8].number_value(),
+        ) {
+            (Ok(Some(n)), _) if n < 0.0 => self.form.flag(10, "число не может быть меньше нуля"),
+            (Ok(Some(n)), Ok(Some(asked))) if asked > n => self.form.flag(
+                10,
+                format!(
+                    "получателей меньше, чем опрошенных ({}); оставьте пустым, если не известно",
+                    format_number(asked)
+                ),
+            ),
             _ => {}
         }
     }
@@ -213,6 +232,11 @@ impl CycleSpec {
             Value::Text(f[7].trimmed().to_string()),
             Value::Integer(f[8].number_value().ok().flatten().unwrap_or(0.0) as i64),
             d(9),
+            f[10]
+                .number_value()
+                .ok()
+                .flatten()
+                .map_or(Value::Null, |n| Value::Integer(n as i64)),
         ]
     }
 
