@@ -92,6 +92,22 @@ fn rating_screen_snapshots() {
     insta::assert_snapshot!("rating_k3_group_120x40", below_tabs(&s));
 }
 
+/// The help of «Рейтинг» explains the «!» the rating puts before an organization whose sample
+/// is below the method's rule.
+#[test]
+fn rating_help_explains_the_sample_mark() {
+    let (_d, mut app) = app();
+    open_rating(&mut app);
+    type_keys(&mut app, "?");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("Обозначения"), "{s}");
+    assert!(
+        s.lines()
+            .any(|l| l.contains("!  опрошено меньше, чем требует методика")),
+        "{s}"
+    );
+}
+
 #[test]
 fn enter_on_an_organization_opens_its_card_and_esc_returns_to_the_row() {
     let (_d, mut app) = app();

@@ -132,6 +132,10 @@ pub trait Screen: std::any::Any {
     fn status(&self) -> String;
     /// Keys that work now: (key, what it does).
     fn keys(&self) -> Vec<(&'static str, &'static str)>;
+    /// Marks the screen draws next to its data: (mark, what it means), shown in the help.
+    fn legend(&self) -> Vec<(&'static str, &'static str)> {
+        Vec::new()
+    }
     /// Called on every turn of the event loop: true when the screen changed by itself (work
     /// running in the background moved on or finished) and must be drawn again.
     fn tick(&mut self) -> bool {

@@ -319,6 +319,13 @@ impl Screen for RatingScreen {
         }
     }
 
+    fn legend(&self) -> Vec<(&'static str, &'static str)> {
+        vec![(
+            "!",
+            "опрошено меньше, чем требует методика (отметка, из рейтинга не исключается)",
+        )]
+    }
+
     fn tick(&mut self) -> bool {
         let Some(job) = self.saving.as_mut() else {
             return false;

@@ -207,6 +207,12 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
             .into_iter()
             .map(|(k, w)| key_line(k, w)),
     );
+    let legend = app.current().legend();
+    if !legend.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from("Обозначения"));
+        lines.extend(legend.into_iter().map(|(k, w)| key_line(k, w)));
+    }
     lines.push(Line::from(""));
     for (key, what) in [
         ("j k ↑ ↓", "строка вниз / вверх"),
