@@ -76,14 +76,14 @@ fn open_first(app: &mut App) -> i64 {
 /// «в» steps through the options starting with в (выполняется, выполнено) until «выполнено».
 fn to_done(app: &mut App) {
     for _ in 0..2 {
-        if nok::tui::screens::edit_plan_row::status(&form(app).form)
+        if nok::tui::forms::plan_row_execution::status(&form(app).form)
             != nok::domain::plan::PlanStatus::Done
         {
             type_keys(app, "в");
         }
     }
     assert_eq!(
-        nok::tui::screens::edit_plan_row::status(&form(app).form),
+        nok::tui::forms::plan_row_execution::status(&form(app).form),
         nok::domain::plan::PlanStatus::Done
     );
 }
@@ -419,7 +419,7 @@ fn the_store_refuses_columns_a_form_may_not_write() {
 use nok::domain::scoring::{Inputs, score};
 use nok::service::methodology::Methods;
 use nok::store::edit_inputs::{self, InputEdit};
-use nok::tui::screens::edit_inputs::InputsForm;
+use nok::tui::forms::inputs::InputsForm;
 use nok::tui::screens::org_card::OrgCardScreen;
 
 fn inputs_form(app: &App) -> &InputsForm {
@@ -717,7 +717,7 @@ fn workplan_item_form_records_done_with_a_date_audits_and_undoes() {
     // To «выполнено» without a date: flagged, not saved.
     let form = |app: &App| -> &'static str {
         let f: &WorkplanItemForm = app.current().as_any().downcast_ref().unwrap();
-        nok::tui::screens::edit_workplan_item::status(&f.form).name_ru()
+        nok::tui::forms::workplan_item::status(&f.form).name_ru()
     };
     for _ in 0..2 {
         if form(&app) != "выполнено" {
@@ -766,7 +766,7 @@ fn workplan_item_form_records_done_with_a_date_audits_and_undoes() {
 
 // ---- target indicators' actual values, from «Планы органа» ----
 
-use nok::tui::screens::edit_targets::TargetsForm;
+use nok::tui::forms::targets::TargetsForm;
 
 #[test]
 fn target_values_form_saves_actual_values_and_refuses_a_value_changed_meanwhile() {
@@ -1079,7 +1079,7 @@ fn deleting_a_meeting_asks_first_is_audited_and_u_puts_it_back() {
 
 // ---- a plan drafted from the assessment ----
 
-use nok::tui::screens::edit_draft::DraftForm;
+use nok::tui::forms::plan_draft::DraftForm;
 
 #[test]
 fn a_plan_is_drafted_from_the_gaps_edited_accepted_and_undone() {
@@ -1169,7 +1169,7 @@ fn a_plan_is_drafted_from_the_gaps_edited_accepted_and_undone() {
 
 // ---- shortcomings ----
 
-use nok::tui::screens::edit_shortcomings::ShortcomingsForm;
+use nok::tui::forms::shortcomings::ShortcomingsForm;
 
 #[test]
 fn shortcomings_are_edited_together_and_undone_together() {
@@ -1228,7 +1228,7 @@ fn shortcomings_are_edited_together_and_undone_together() {
 
 // ---- cycle and membership ----
 
-use nok::tui::screens::edit_cycle::CycleForm;
+use nok::tui::forms::cycle::CycleForm;
 
 #[test]
 fn cycle_and_membership_are_saved_together_and_a_changed_membership_is_refused() {

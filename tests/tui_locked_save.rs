@@ -35,7 +35,7 @@ fn fill_first_row(app: &mut nok::tui::app::App) -> i64 {
     let plans: &PlansScreen = app.current().as_any().downcast_ref().unwrap();
     let id = plans.selected_row().unwrap().id;
     type_keys(app, "e");
-    while nok::tui::screens::edit_plan_row::status(&form(app).form)
+    while nok::tui::forms::plan_row_execution::status(&form(app).form)
         != nok::domain::plan::PlanStatus::Done
     {
         type_keys(app, "в");

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use nok::tui::app::App;
-use nok::tui::screens::edit_plan_header::PlanHeaderForm;
+use nok::tui::forms::plan_header::PlanHeaderForm;
 use nok::tui::screens::org_card::OrgCardScreen;
 use nok::tui::screens::org_plan::OrgPlanScreen;
 use ratatui::crossterm::event::KeyCode;

@@ -103,7 +103,7 @@ fn survey_responses_load_from_the_exchange_screen_after_their_preview() {
 
 #[test]
 fn editing_an_input_counted_from_the_survey_asks_first_and_the_audit_says_so() {
-    use nok::tui::screens::edit_inputs::InputsForm;
+    use nok::tui::forms::inputs::InputsForm;
     use nok::tui::screens::org_card::OrgCardScreen;
     let (d, mut app) = app();
     let mut conn = sql(&d);

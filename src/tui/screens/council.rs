@@ -108,11 +108,11 @@ impl Screen for CouncilScreen {
                 .as_ref()
                 .and_then(|r| r.get(self.selected))
                 .map(|m| m.authority.clone());
-            return super::edit_council::new_meeting(cx, like.as_deref());
+            return crate::tui::forms::council_meeting::new_meeting(cx, like.as_deref());
         }
         if action == Action::Edit {
             return match self.rows.as_ref().and_then(|r| r.get(self.selected)) {
-                Some(m) => super::edit_council::open(cx, m.id, &m.authority),
+                Some(m) => crate::tui::forms::council_meeting::open(cx, m.id, &m.authority),
                 None => Outcome::Done,
             };
         }

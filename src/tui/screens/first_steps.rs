@@ -41,7 +41,7 @@ pub fn enter(s: &FirstSteps, cx: &Ctx) -> Outcome {
         Next::LoadOrgs | Next::LoadInputs => Outcome::Open(Box::new(
             super::exchange::ExchangeScreen::picking_file(cx.save_dir()),
         )),
-        Next::NewCycle => super::edit_cycle_new::new_cycle_in(
+        Next::NewCycle => crate::tui::forms::new_cycle::new_cycle_in(
             cx,
             None,
             s.sector.as_deref().and_then(Sector::parse),

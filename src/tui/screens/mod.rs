@@ -2,15 +2,6 @@
 
 pub mod council;
 pub mod edit_delete;
-// The forms live in `tui::forms`; their old names here keep the screens' and tests' paths.
-pub use super::forms::{
-    council_meeting as edit_council, cycle as edit_cycle, inputs as edit_inputs,
-    membership as edit_membership, new_cycle as edit_cycle_new, organization as edit_org,
-    plan_draft as edit_draft, plan_header as edit_plan_header,
-    plan_row_content as edit_plan_content, plan_row_execution as edit_plan_row,
-    shortcoming as edit_shortcoming, shortcomings as edit_shortcomings, targets as edit_targets,
-    workplan_item as edit_workplan_item,
-};
 pub mod exchange;
 pub mod first_steps;
 pub mod journal;

@@ -857,13 +857,13 @@ impl Screen for OrgCardScreen {
         let width = usize::from(self.body_width.get());
         let height = usize::from(self.body_height.get()).max(1);
         match action {
-            Action::EditIdentity => super::edit_org::open(cx, self.ident.id),
+            Action::EditIdentity => crate::tui::forms::organization::open(cx, self.ident.id),
             Action::EditCycle => match self.cycle() {
-                Some(c) => super::edit_cycle::open(cx, &self.title(), c),
+                Some(c) => crate::tui::forms::cycle::open(cx, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: циклов нет".into()),
             },
             Action::EditShortcomings => match self.cycle() {
-                Some(c) => super::edit_shortcomings::open(
+                Some(c) => crate::tui::forms::shortcomings::open(
                     cx,
                     c.cycle_id,
                     c.year,
@@ -873,7 +873,7 @@ impl Screen for OrgCardScreen {
                 None => Outcome::Message("организация не оценивалась: недостатков нет".into()),
             },
             Action::DraftPlan => match self.cycle() {
-                Some(c) => super::edit_draft::open(cx, self.ident.id, &self.title(), c),
+                Some(c) => crate::tui::forms::plan_draft::open(cx, self.ident.id, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: проекта плана нет".into()),
             },
             Action::Accept => match self.cycle() {
@@ -886,9 +886,9 @@ impl Screen for OrgCardScreen {
                 ))),
                 None => Outcome::Message("организация не оценивалась: плана нет".into()),
             },
-            Action::Add => super::edit_membership::join(cx, self.ident.id, &self.title()),
+            Action::Add => crate::tui::forms::membership::join(cx, self.ident.id, &self.title()),
             Action::Edit => match self.cycle() {
-                Some(c) => super::edit_inputs::open(cx, &self.title(), c),
+                Some(c) => crate::tui::forms::inputs::open(cx, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),
             },
             Action::Left | Action::Right => {

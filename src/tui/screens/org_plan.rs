@@ -110,14 +110,14 @@ impl OrgPlanScreen {
 
     fn add(&self, cx: &Ctx) -> Outcome {
         match self.pane {
-            Pane::Shortcomings => super::edit_shortcoming::new_shortcoming(
+            Pane::Shortcomings => crate::tui::forms::shortcoming::new_shortcoming(
                 cx,
                 self.cycle,
                 self.year,
                 self.org_id,
                 &self.org,
             ),
-            Pane::Plan => super::edit_plan_content::new_row(
+            Pane::Plan => crate::tui::forms::plan_row_content::new_row(
                 cx,
                 self.cycle,
                 self.year,
@@ -133,7 +133,7 @@ impl OrgPlanScreen {
         let i = self.selected();
         match self.pane {
             Pane::Shortcomings => match self.shortcomings.get(i) {
-                Some((id, _)) => super::edit_shortcoming::open(
+                Some((id, _)) => crate::tui::forms::shortcoming::open(
                     cx,
                     *id,
                     self.cycle,
@@ -144,7 +144,7 @@ impl OrgPlanScreen {
                 None => Outcome::Message("недостатков нет; a — добавить".into()),
             },
             Pane::Plan => match self.plan.get(i) {
-                Some((id, _)) => super::edit_plan_content::open(
+                Some((id, _)) => crate::tui::forms::plan_row_content::open(
                     cx,
                     *id,
                     self.cycle,
@@ -520,11 +520,15 @@ impl Screen for OrgPlanScreen {
             Action::Add => self.add(cx),
             Action::Edit => self.edit(cx),
             Action::Delete => self.delete(cx),
-            Action::EditIdentity => {
-                super::edit_plan_header::open(cx, self.cycle, self.year, self.org_id, &self.org)
-            }
+            Action::EditIdentity => crate::tui::forms::plan_header::open(
+                cx,
+                self.cycle,
+                self.year,
+                self.org_id,
+                &self.org,
+            ),
             Action::Accept => match (self.pane, self.plan.get(self.selected())) {
-                (Pane::Plan, Some((id, _))) => super::edit_plan_row::open(*id, cx),
+                (Pane::Plan, Some((id, _))) => crate::tui::forms::plan_row_execution::open(*id, cx),
                 _ => self.edit(cx),
             },
             _ => {

@@ -237,7 +237,7 @@ impl Screen for OrganizationsScreen {
                 }
                 Action::Add => {
                     let like = list.selected_key().map(|k| (k.sector, k.region.clone()));
-                    return super::edit_org::new_org(
+                    return crate::tui::forms::organization::new_org(
                         cx,
                         like.as_ref().map(|(s, r)| (*s, r.as_str())),
                     );

@@ -486,7 +486,7 @@ impl Screen for PlansScreen {
             }
             Action::SortNext => self.open_setup(cx),
             Action::Edit => match self.selected_row() {
-                Some(r) => super::edit_plan_row::open(r.id, cx),
+                Some(r) => crate::tui::forms::plan_row_execution::open(r.id, cx),
                 None => Outcome::Done,
             },
             Action::Delete => match self.selected_row() {

@@ -163,7 +163,7 @@ impl Screen for SummaryScreen {
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
         if action == Action::Add {
-            return super::edit_cycle_new::new_cycle(cx, self.scope.map(|s| s.year));
+            return crate::tui::forms::new_cycle::new_cycle(cx, self.scope.map(|s| s.year));
         }
         if let Some(steps) = self.guide() {
             return match action {

@@ -230,12 +230,16 @@ impl WorkplansScreen {
     /// `e` on an item: its form.
     fn edit_selected(&self, cx: &Ctx) -> Outcome {
         match self.selected_item() {
-            Some((id, i)) => {
-                super::edit_workplan_item::open(cx, id, &i.number, &i.measure, &i.deadline_text)
-            }
+            Some((id, i)) => crate::tui::forms::workplan_item::open(
+                cx,
+                id,
+                &i.number,
+                &i.measure,
+                &i.deadline_text,
+            ),
             None => match self.nodes.get(self.selected).map(|n| n.key) {
                 Some(NodeKey::Plan(i)) => match self.plan(i) {
-                    Some(p) => super::edit_targets::open(cx, p.id, &p.title),
+                    Some(p) => crate::tui::forms::targets::open(cx, p.id, &p.title),
                     None => Outcome::Done,
                 },
                 _ => Outcome::Message(
