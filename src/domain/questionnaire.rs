@@ -175,6 +175,8 @@ pub struct Questionnaire {
     min_score: f64,
     /// Normalised texts and aliases of each question, for matching.
     keys: Vec<Vec<String>>,
+    /// The same without what is in brackets (the examples a form may print or leave out).
+    bare_keys: Vec<Vec<String>>,
 }
 
 /// A questionnaire file that cannot be used; the message names the file and the key.
@@ -442,6 +444,15 @@ impl Questionnaire {
                     .collect()
             })
             .collect();
+        let bare_keys = questions
+            .iter()
+            .map(|q| {
+                std::iter::once(&q.text)
+                    .chain(&q.aliases)
+                    .map(|t| normalize_header(&without_brackets(t)))
+                    .collect()
+            })
+            .collect();
         let norm = |l: &[String]| l.iter().map(|s| normalize_answer(s)).collect();
         Ok(Questionnaire {
             version: raw.version,
@@ -462,6 +473,7 @@ impl Questionnaire {
             min_prefix: raw.matching.min_prefix,
             min_score: raw.matching.min_score,
             keys,
+            bare_keys,
         })
     }
 
@@ -611,6 +623,33 @@ impl Questionnaire {
                     .max()
                     .unwrap_or(0) as f64
             }));
+        }
+        // The same without what is in brackets: a form that prints the examples the order puts
+        // in brackets («(по телефону, по электронной почте…)»), or leaves them out, or is cut
+        // inside them, still names the question by the words outside them.
+        let hb = normalize_header(&without_brackets(header));
+        let hbc = hb.chars().count();
+        if hbc >= self.min_prefix {
+            let bare: Vec<usize> = candidates
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    self.bare_keys[i].iter().any(|k| {
+                        k == &hb
+                            || k.starts_with(hb.as_str())
+                            || (k.chars().count() >= self.min_prefix && hb.starts_with(k.as_str()))
+                    })
+                })
+                .collect();
+            if !bare.is_empty() {
+                return pick(best_by(bare, |i| {
+                    self.bare_keys[i]
+                        .iter()
+                        .map(|k| common_prefix(k, &hb))
+                        .max()
+                        .unwrap_or(0) as f64
+                }));
+            }
         }
         let hw = words(&h);
         let mut scored: Vec<(usize, f64)> = candidates
@@ -821,7 +860,7 @@ pub fn days(cell: &str) -> Option<u32> {
 
 fn strip_number(s: &str) -> &str {
     let mut t = s.trim_start();
-    for w in ["вопрос", "в"] {
+    for w in ["№", "вопрос", "в"] {
         if let Some(rest) = t.strip_prefix(w)
             && rest
                 .trim_start()
@@ -849,6 +888,7 @@ fn bare_number(header: &str) -> Option<u32> {
     let t = header.trim().to_lowercase();
     let t = t
         .strip_prefix("вопрос")
+        .or_else(|| t.strip_prefix('№'))
         .or_else(|| t.strip_prefix('в'))
         .unwrap_or(&t)
         .trim()
@@ -857,6 +897,22 @@ fn bare_number(header: &str) -> Option<u32> {
         return None;
     }
     t.parse().ok()
+}
+
+/// The text without what is in round brackets (nested brackets too); a bracket left open runs to
+/// the end (a header cut inside it).
+fn without_brackets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn pick(found: Vec<usize>) -> HeaderMatch {
