@@ -7,8 +7,9 @@
 //!   examples in brackets. Each generated header is matched against the whole questionnaire; the
 //!   rates are printed per family, and a wrong question is never accepted.
 //! - Whole tables: CSV in UTF-8 and Windows-1251 with `,` or `;`, and xlsx; answers spelt in every
-//!   accepted way; organizations by ИНН or by name as people type it; skip-logic violations and
-//!   duplicate rows. The indicator inputs after the import must equal a count of the same table
+//!   accepted way; organizations by ИНН or by name as people type it; parts of organizations
+//!   («Филиал»); skip-logic violations and duplicate rows. All tables are one source, each a
+//!   corrected version of the one before. The indicator inputs after the import must equal a count of the same table
 //!   done here, by the rules of the method written out in this file (which question feeds which
 //!   indicator, which question gates which), not by the questionnaire file.
 //!
@@ -376,13 +377,15 @@ fn spell(rng: &mut Rng, a: Ans) -> &'static str {
 
 struct Respondent {
     org: usize,
+    /// The part of the organization («» for the organization itself).
+    part: &'static str,
     stamp: String,
     /// Answers to questions 1–15 (index 0 = question 1).
     answers: [Ans; 15],
     proposal: String,
 }
 
-fn respondent(rng: &mut Rng, org: usize, stamp: String) -> Respondent {
+fn respondent(rng: &mut Rng, org: usize, part: &'static str, stamp: String) -> Respondent {
     let mut answers = [Ans::Blank; 15];
     for a in answers.iter_mut() {
         *a = match rng.below(20) {
@@ -410,26 +413,31 @@ fn respondent(rng: &mut Rng, org: usize, stamp: String) -> Respondent {
     };
     Respondent {
         org,
+        part,
         stamp,
         answers,
         proposal,
     }
 }
 
-/// The count of the table by the method's rules: per organization index, input key → value;
-/// and the number of respondents counted and of skip violations.
-fn count(rows: &[&Respondent], orgs: usize) -> (Vec<BTreeMap<String, f64>>, Vec<i64>, u64) {
-    let mut out = vec![BTreeMap::new(); orgs];
+/// The count of a table by the method's rules, by (organization index, part).
+type Counts = BTreeMap<(usize, &'static str), BTreeMap<String, f64>>;
+
+/// The count of the table by the method's rules: the inputs of each organization and part that
+/// has respondents; the respondents of each organization (its parts included); the skip
+/// violations.
+fn count(rows: &[&Respondent], orgs: usize) -> (Counts, Vec<i64>, u64) {
+    let mut out = Counts::new();
     let mut people = vec![0; orgs];
     let mut violations = 0;
-    for m in out.iter_mut() {
-        for (_, y, a) in FEEDS {
-            m.insert(y.to_string(), 0.0);
-            m.insert(a.to_string(), 0.0);
-        }
-    }
     for r in rows {
         people[r.org] += 1;
+        let m = out.entry((r.org, r.part)).or_insert_with(|| {
+            FEEDS
+                .iter()
+                .flat_map(|(_, y, a)| [(y.to_string(), 0.0), (a.to_string(), 0.0)])
+                .collect()
+        });
         for (q, yes, asked) in FEEDS {
             let a = r.answers[q as usize - 1];
             let skipped = GATES
@@ -441,7 +449,6 @@ fn count(rows: &[&Respondent], orgs: usize) -> (Vec<BTreeMap<String, f64>>, Vec<
                 }
                 continue;
             }
-            let m = &mut out[r.org];
             match a {
                 Ans::Yes => {
                     *m.get_mut(yes).unwrap() += 1.0;
@@ -461,7 +468,7 @@ enum Shape {
     GoogleCsv,
     /// Excel «CSV (разделители — точки с запятой)»: Windows-1251, CRLF, ИНН.
     Excel1251,
-    /// UTF-8 with BOM, `;`, a respondent number and ИНН.
+    /// UTF-8 with BOM, `;`, a respondent number, ИНН and the part («Филиал»).
     BomSemicolon,
     /// xlsx: timestamp, ИНН.
     Xlsx,
@@ -533,16 +540,20 @@ fn social_cycle(conn: &Connection) -> (i64, Vec<(i64, String, String)>) {
     (cycle, orgs)
 }
 
-fn stored(conn: &Connection, cycle: i64, org: i64) -> BTreeMap<String, f64> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT k.key, i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
-             JOIN membership m ON m.id = i.membership_id
-             WHERE m.cycle_id = ?1 AND m.org_id = ?2",
-        )
-        .unwrap();
+/// The stored inputs fed by the survey of an organization (`part` «») or of its part.
+fn stored(conn: &Connection, cycle: i64, org: i64, part: &str) -> BTreeMap<String, f64> {
+    let sql = if part.is_empty() {
+        "SELECT k.key, i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
+         JOIN membership m ON m.id = i.membership_id
+         WHERE m.cycle_id = ?1 AND m.org_id = ?2 AND ?3 = ''"
+    } else {
+        "SELECT k.key, i.value FROM org_part_input i JOIN input_key k ON k.id = i.key_id
+         JOIN org_part p ON p.id = i.part_id JOIN membership m ON m.id = p.membership_id
+         WHERE m.cycle_id = ?1 AND m.org_id = ?2 AND p.name = ?3"
+    };
+    let mut stmt = conn.prepare(sql).unwrap();
     let wanted: Vec<&str> = FEEDS.iter().flat_map(|(_, y, a)| [*y, *a]).collect();
-    stmt.query_map([cycle, org], |r| {
+    stmt.query_map(rusqlite::params![cycle, org, part], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
     })
     .unwrap()
@@ -597,6 +608,7 @@ fn generated_tables_count_as_an_independent_count() {
         Shape::Xlsx,
     ];
     let mut read = 0;
+    let mut seen: std::collections::BTreeSet<(usize, &'static str)> = Default::default();
     for t in 0..16u64 {
         let seed = 675_000 + t;
         let mut rng = Rng(seed);
@@ -607,6 +619,10 @@ fn generated_tables_count_as_an_independent_count() {
         let n = 5 + rng.below(40);
         for k in 0..n {
             let org = rng.below(orgs.len());
+            let part = match shape {
+                Shape::BomSemicolon => *rng.pick(&["", "Филиал № 1", "Отделение на дому"]),
+                _ => "",
+            };
             let stamp = format!(
                 "2026/11/{:02} 1{}:{:02}:{:02}",
                 1 + k % 28,
@@ -614,7 +630,7 @@ fn generated_tables_count_as_an_independent_count() {
                 k % 60,
                 (k * 7) % 60
             );
-            people.push(respondent(&mut rng, org, stamp));
+            people.push(respondent(&mut rng, org, part, stamp));
         }
         let mut order: Vec<usize> = (0..people.len()).collect();
         let dups = rng.below(4);
@@ -633,7 +649,9 @@ fn generated_tables_count_as_an_independent_count() {
         let mut header_row: Vec<String> = match shape {
             Shape::GoogleCsv => vec!["Отметка времени".into(), "Выберите организацию".into()],
             Shape::Excel1251 | Shape::Xlsx => vec!["Отметка времени".into(), "ИНН".into()],
-            Shape::BomSemicolon => vec!["№ анкеты".into(), "ИНН организации".into()],
+            Shape::BomSemicolon => {
+                vec!["№ анкеты".into(), "ИНН организации".into(), "Филиал".into()]
+            }
         };
         header_row.extend(headers.iter().cloned());
         header_row.extend([
@@ -650,7 +668,9 @@ fn generated_tables_count_as_an_independent_count() {
                 let mut cells = match shape {
                     Shape::GoogleCsv => vec![p.stamp.clone(), typed_name(&mut rng, name)],
                     Shape::Excel1251 | Shape::Xlsx => vec![p.stamp.clone(), inn.clone()],
-                    Shape::BomSemicolon => vec![format!("{}", 1000 + k), inn.clone()],
+                    Shape::BomSemicolon => {
+                        vec![format!("{}", 1000 + k), inn.clone(), p.part.to_string()]
+                    }
                 };
                 cells.extend(p.answers.iter().map(|a| spell(&mut rng, *a).to_string()));
                 cells.extend([
@@ -724,15 +744,31 @@ fn generated_tables_count_as_an_independent_count() {
             p.skip_violations, want_violations,
             "seed {seed}, {shape:?}: skip violations"
         );
+        for ((i, part), want) in &want {
+            let (id, _, name) = &orgs[*i];
+            assert_eq!(
+                &stored(&conn, cycle, *id, part),
+                want,
+                "seed {seed}, {shape:?}: organization {name}, part «{part}»"
+            );
+        }
+        // A corrected file replaces its source: a part (or organization) the earlier version
+        // had and this one has not keeps none of the counts that came from it.
+        for &(i, part) in &seen {
+            if !want.contains_key(&(i, part)) {
+                assert_eq!(
+                    stored(&conn, cycle, orgs[i].0, part),
+                    BTreeMap::new(),
+                    "seed {seed}: counts of «{part}» of {} outlive their source",
+                    orgs[i].2
+                );
+            }
+        }
+        seen.extend(want.keys().copied());
         for (i, (id, _, name)) in orgs.iter().enumerate() {
             if want_people[i] == 0 {
                 continue;
             }
-            assert_eq!(
-                stored(&conn, cycle, *id),
-                want[i],
-                "seed {seed}, {shape:?}: organization {name}"
-            );
             let respondents: i64 = conn
                 .query_row(
                     "SELECT respondents FROM membership WHERE cycle_id = ?1 AND org_id = ?2",
