@@ -383,6 +383,8 @@ struct Respondent {
     /// Answers to questions 1–15 (index 0 = question 1).
     answers: [Ans; 15],
     proposal: String,
+    /// Health forms: the days waited, as answered (None: left empty).
+    waiting: Option<u32>,
 }
 
 fn respondent(rng: &mut Rng, org: usize, part: &'static str, stamp: String) -> Respondent {
@@ -411,12 +413,14 @@ fn respondent(rng: &mut Rng, org: usize, part: &'static str, stamp: String) -> R
     } else {
         String::new()
     };
+    let waiting = rng.chance(85).then(|| rng.below(40) as u32);
     Respondent {
         org,
         part,
         stamp,
         answers,
         proposal,
+        waiting,
     }
 }
 
@@ -426,19 +430,24 @@ type Counts = BTreeMap<(usize, &'static str), BTreeMap<String, f64>>;
 /// The count of the table by the method's rules: the inputs of each organization and part that
 /// has respondents; the respondents of each organization (its parts included); the skip
 /// violations.
-fn count(rows: &[&Respondent], orgs: usize) -> (Counts, Vec<i64>, u64) {
+fn count(rows: &[&Respondent], orgs: usize, asked_q: &[u32]) -> (Counts, Vec<i64>, u64) {
+    let feeds: Vec<(u32, &str, &str)> = FEEDS
+        .iter()
+        .copied()
+        .filter(|(q, _, _)| asked_q.contains(q))
+        .collect();
     let mut out = Counts::new();
     let mut people = vec![0; orgs];
     let mut violations = 0;
     for r in rows {
         people[r.org] += 1;
         let m = out.entry((r.org, r.part)).or_insert_with(|| {
-            FEEDS
+            feeds
                 .iter()
                 .flat_map(|(_, y, a)| [(y.to_string(), 0.0), (a.to_string(), 0.0)])
                 .collect()
         });
-        for (q, yes, asked) in FEEDS {
+        for &(q, yes, asked) in &feeds {
             let a = r.answers[q as usize - 1];
             let skipped = GATES
                 .iter()
@@ -496,7 +505,7 @@ fn typed_name(rng: &mut Rng, name: &str) -> String {
 
 fn demo(dir: &Path) -> Connection {
     let opts = DemoOptions {
-        orgs: 30,
+        orgs: 80,
         seed: 7,
         today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
     };
@@ -511,14 +520,13 @@ fn demo(dir: &Path) -> Connection {
     .conn
 }
 
-/// The newest social-services cycle and two or three of its organizations with a unique ИНН and
-/// name:
-/// (cycle, [(org id, ИНН, full name)]).
-fn social_cycle(conn: &Connection) -> (i64, Vec<(i64, String, String)>) {
+/// The newest cycle of a sector and two or three of its organizations with a unique ИНН and
+/// name: (cycle, [(org id, ИНН, full name)]).
+fn cycle_of(conn: &Connection, sector: &str) -> (i64, Vec<(i64, String, String)>) {
     let cycle: i64 = conn
         .query_row(
-            "SELECT id FROM cycle WHERE sector = 'social' ORDER BY year DESC, id DESC LIMIT 1",
-            [],
+            "SELECT id FROM cycle WHERE sector = ?1 ORDER BY year DESC, id DESC LIMIT 1",
+            [sector],
             |r| r.get(0),
         )
         .unwrap();
@@ -565,9 +573,10 @@ fn stored(conn: &Connection, cycle: i64, org: i64, part: &str) -> BTreeMap<Strin
 /// Headers for questions 1–15 that a form of this shape might print: one of the header families
 /// that name one question (a cut is kept long enough to be unique: the stand and website
 /// questions share their first 96 characters).
-fn table_headers(rng: &mut Rng, q: &Questionnaire) -> Vec<String> {
-    (1..=15u32)
-        .map(|n| {
+fn table_headers(rng: &mut Rng, q: &Questionnaire, asked_q: &[u32]) -> Vec<String> {
+    asked_q
+        .iter()
+        .map(|&n| {
             let i = q.questions.iter().position(|x| x.number == n).unwrap();
             let text = &q.questions[i].text;
             let long = LONG.iter().find(|(m, _)| *m == n).map(|(_, t)| *t);
@@ -595,12 +604,47 @@ fn table_headers(rng: &mut Rng, q: &Questionnaire) -> Vec<String> {
         .collect()
 }
 
+/// The waiting-time question of a health form's variant.
+fn waiting_question(variant: Option<&str>) -> Option<&'static str> {
+    match variant {
+        Some("outpatient") => {
+            Some("Сколько дней прошло с момента записи на прием к врачу до дня приема?")
+        }
+        Some("inpatient") => {
+            Some("Сколько дней Вы ожидали плановой госпитализации с момента получения направления?")
+        }
+        _ => None,
+    }
+}
+
 #[test]
-fn generated_tables_count_as_an_independent_count() {
+fn generated_social_tables_count_as_an_independent_count() {
+    tables("social", None, 675_000);
+}
+
+#[test]
+fn generated_culture_tables_count_as_an_independent_count() {
+    tables("culture", None, 676_000);
+}
+
+#[test]
+fn generated_health_tables_count_as_an_independent_count() {
+    tables("health", Some("outpatient"), 677_000);
+    tables("health", Some("inpatient"), 678_000);
+}
+
+/// Sixteen tables of one sector (and health form), imported as one source in turn, each compared
+/// with the count of the same table.
+fn tables(sector: &str, variant: Option<&'static str>, seeds: u64) {
     let q = Questionnaire::builtin().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut conn = demo(dir.path());
-    let (cycle, orgs) = social_cycle(&conn);
+    let (cycle, orgs) = cycle_of(&conn, sector);
+    // Question 5 (timeliness, 2.2) is asked in social services and health only.
+    let asked_q: Vec<u32> = (1..=15)
+        .filter(|&n| n != 5 || matches!(sector, "social" | "health"))
+        .collect();
+    let waiting = waiting_question(variant);
     let shapes = [
         Shape::GoogleCsv,
         Shape::Excel1251,
@@ -610,10 +654,10 @@ fn generated_tables_count_as_an_independent_count() {
     let mut read = 0;
     let mut seen: std::collections::BTreeSet<(usize, &'static str)> = Default::default();
     for t in 0..16u64 {
-        let seed = 675_000 + t;
+        let seed = seeds + t;
         let mut rng = Rng(seed);
         let shape = shapes[t as usize % shapes.len()];
-        let headers = table_headers(&mut rng, &q);
+        let headers = table_headers(&mut rng, &q, &asked_q);
         // Respondents, then exact duplicates of some (the same form sent twice: same stamp).
         let mut people = Vec::new();
         let n = 5 + rng.below(40);
@@ -640,7 +684,8 @@ fn generated_tables_count_as_an_independent_count() {
         }
         // What the file says for each row, and the unique respondents the count sees.
         let unique: Vec<&Respondent> = people.iter().collect();
-        let (want, want_people, want_violations) = count(&unique, orgs.len());
+        let (want, want_people, want_violations) = count(&unique, orgs.len(), &asked_q);
+        let want_days: u64 = unique.iter().filter_map(|p| p.waiting.map(u64::from)).sum();
 
         let path = match shape {
             Shape::Xlsx => dir.path().join(format!("анкеты-{t}.xlsx")),
@@ -654,6 +699,7 @@ fn generated_tables_count_as_an_independent_count() {
             }
         };
         header_row.extend(headers.iter().cloned());
+        header_row.extend(waiting.map(str::to_string));
         header_row.extend([
             "Ваши предложения по улучшению условий оказания услуг в данной организации".into(),
             "Ваш пол".into(),
@@ -672,7 +718,18 @@ fn generated_tables_count_as_an_independent_count() {
                         vec![format!("{}", 1000 + k), inn.clone(), p.part.to_string()]
                     }
                 };
-                cells.extend(p.answers.iter().map(|a| spell(&mut rng, *a).to_string()));
+                cells.extend(
+                    asked_q
+                        .iter()
+                        .map(|&n| spell(&mut rng, p.answers[n as usize - 1]).to_string()),
+                );
+                if waiting.is_some() {
+                    cells.push(match p.waiting {
+                        Some(d) if rng.chance(30) => format!("{d} дн."),
+                        Some(d) => d.to_string(),
+                        None => String::new(),
+                    });
+                }
                 cells.extend([
                     p.proposal.clone(),
                     rng.pick(&["Женский", "Мужской", "ж", "м", ""]).to_string(),
@@ -723,6 +780,7 @@ fn generated_tables_count_as_an_independent_count() {
         }
         let opts = Options {
             cycle_id: cycle,
+            variant: variant.map(str::to_string),
             source_name: Some("генератор".into()),
             ..Options::default()
         };
@@ -781,7 +839,17 @@ fn generated_tables_count_as_an_independent_count() {
                 "seed {seed}: respondents of {name}"
             );
         }
+        if waiting.is_some() {
+            let days: i64 = conn
+                .query_row(
+                    "SELECT coalesce(sum(waiting_days), 0) FROM survey_response",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(days as u64, want_days, "seed {seed}: days waited");
+        }
         read += 1;
     }
-    println!("прочитано верно: {read} таблиц из 16");
+    println!("{sector} {variant:?}: прочитано верно {read} таблиц из 16");
 }
