@@ -516,3 +516,78 @@ fn the_publication_shows_the_parts_on_the_organization_page() {
             .contains("Оценка по частям организации")
     );
 }
+
+#[test]
+fn parts_take_what_they_lack_from_the_organization_and_keep_what_they_have() {
+    let db = loaded();
+    let cycle = db.cycle.to_string();
+    let conn = db.conn();
+    let membership: i64 = conn
+        .query_row(
+            "SELECT m.id FROM membership m JOIN organization o ON o.id = m.org_id
+             WHERE o.inn = ?1",
+            [HOUSE_INN],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // The inputs both parts have with the same value (the stand, the comfort and accessibility
+    // checklists…) move to the organization itself, as a person enters what is common once.
+    let common: Vec<(i64, f64)> = conn
+        .prepare(
+            "SELECT a.key_id, a.value FROM org_part_input a JOIN org_part pa ON pa.id = a.part_id
+             JOIN org_part_input b ON b.key_id = a.key_id JOIN org_part pb ON pb.id = b.part_id
+             WHERE pa.name = 'Головное учреждение' AND pb.name = 'Филиал № 1'
+               AND a.value = b.value",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(common.len() > 10, "{}", common.len());
+    for (key, value) in &common {
+        conn.execute(
+            "INSERT INTO indicator_input (membership_id, key_id, value) VALUES (?1, ?2, ?3)",
+            rusqlite::params![membership, key, value],
+        )
+        .unwrap();
+        conn.execute("DELETE FROM org_part_input WHERE key_id = ?1", [key])
+            .unwrap();
+    }
+    // The organization's own value of an input the parts have is not used: the part's wins.
+    conn.execute(
+        "INSERT INTO indicator_input (membership_id, key_id, value)
+         SELECT ?1, id, 1 FROM input_key WHERE key = '5.3.yes'",
+        [membership],
+    )
+    .unwrap();
+    drop(conn);
+    db.run(&["score", "--cycle", &cycle]);
+    let conn = db.conn();
+    let part_s = |part: &str| {
+        value(
+            &conn,
+            "SELECT r.value FROM org_part_result r JOIN org_part p ON p.id = r.part_id
+             WHERE p.name = ?1 AND r.code = 'S'",
+            [part],
+        )
+    };
+    // The values worked on paper at the top of this file, unchanged.
+    assert_eq!(part_s("Головное учреждение"), Some(80.01));
+    assert_eq!(part_s("Филиал № 1"), Some(78.70));
+    let total: f64 = conn
+        .query_row(
+            "SELECT s.total FROM score s WHERE s.membership_id = ?1",
+            [membership],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(total, 79.95);
+    // The card names how many values each part took from the organization.
+    let parts = nok::store::org_parts::for_membership(&conn, membership).unwrap();
+    assert_eq!(parts.len(), 2);
+    for p in &parts {
+        assert_eq!(p.inherited.len(), common.len(), "{}", p.name);
+        assert!(!p.inherited.iter().any(|k| k == "5.3.yes"), "{}", p.name);
+    }
+}

@@ -839,6 +839,38 @@ fn tables(sector: &str, variant: Option<&'static str>, seeds: u64) {
                 "seed {seed}: respondents of {name}"
             );
         }
+        // Scored: a part has its survey counts, and takes the rest from the organization.
+        let done = nok::service::recompute::recompute_cycle(
+            &mut conn,
+            &Methods::builtin().unwrap(),
+            cycle,
+        )
+        .unwrap();
+        // Every organization with answers in this version whose parts all have answers in it is
+        // scored (one whose part lost all its answers lacks that part's counts: named, not scored).
+        for (i, (id, _, _)) in orgs.iter().enumerate() {
+            let complete = want_people[i] > 0
+                && seen
+                    .iter()
+                    .filter(|(j, part)| *j == i && !part.is_empty())
+                    .all(|key| want.contains_key(key));
+            if !complete {
+                continue;
+            }
+            let shown: String = conn
+                .query_row(
+                    "SELECT CASE WHEN short_name = '' THEN full_name ELSE short_name END
+                     FROM organization WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert!(
+                !done.failed.iter().any(|(name, _)| *name == shown),
+                "seed {seed}: {:?}",
+                done.failed
+            );
+        }
         if waiting.is_some() {
             let days: i64 = conn
                 .query_row(

@@ -1,6 +1,11 @@
 //! Parts of an organization assessed separately within a cycle (части организации: филиалы,
 //! амбулаторная и стационарная помощь): their raw inputs in, their computed values out, and what
 //! the card, the publication and the exports show of them. See migration 008.
+//!
+//! A part is scored from its own inputs; an input the part has none of is the organization's own
+//! (the member's `indicator_input`): what is common to the parts — the website, an expert's
+//! check of the organization as a whole — is entered once, and what the part has (its survey
+//! counts, its stand, its building) wins.
 
 use std::collections::HashMap;
 
@@ -24,7 +29,10 @@ pub struct PartResult {
     pub name: String,
     /// Indicators (`1.1`…), criteria (`К1`…) and the total (`S`), by code; empty until scored.
     pub values: Vec<(String, f64)>,
+    /// The inputs the part is scored from: its own, and the organization's where it has none.
     pub inputs: Vec<(String, f64)>,
+    /// Keys of `inputs` taken from the organization (the part has none of its own).
+    pub inherited: Vec<String>,
 }
 
 impl PartResult {
@@ -34,8 +42,9 @@ impl PartResult {
     }
 }
 
-/// Every part of the cycle's members with its inputs, by membership id, parts in id order. A
-/// cycle without parts costs one indexed query that finds nothing.
+/// Every part of the cycle's members with the inputs it is scored from (its own, and the
+/// organization's where it has none), by membership id, parts in id order. A cycle without parts
+/// costs two indexed queries that find nothing.
 pub fn cycle_parts(conn: &Connection, cycle_id: i64) -> Result<HashMap<i64, Vec<PartInputs>>> {
     let mut stmt = conn.prepare(
         "SELECT p.membership_id, p.id, p.name, k.key, i.value
@@ -66,6 +75,31 @@ pub fn cycle_parts(conn: &Connection, cycle_id: i64) -> Result<HashMap<i64, Vec<
             p.inputs.set(key, value);
         }
     }
+    if out.is_empty() {
+        return Ok(out);
+    }
+    // The organization's own inputs fill what a part has none of.
+    let mut own = conn.prepare(
+        "SELECT i.membership_id, k.key, i.value
+         FROM indicator_input i
+         JOIN input_key k ON k.id = i.key_id
+         JOIN membership m ON m.id = i.membership_id
+         WHERE m.cycle_id = ?1
+           AND EXISTS (SELECT 1 FROM org_part p WHERE p.membership_id = i.membership_id)",
+    )?;
+    let mut rows = own.query([cycle_id])?;
+    while let Some(r) = rows.next()? {
+        let membership: i64 = r.get(0)?;
+        let key: String = r.get(1)?;
+        let value: f64 = r.get(2)?;
+        if let Some(parts) = out.get_mut(&membership) {
+            for p in parts.iter_mut() {
+                if p.inputs.get(&key).is_none() {
+                    p.inputs.set(key.as_str(), value);
+                }
+            }
+        }
+    }
     Ok(out)
 }
 
@@ -92,13 +126,17 @@ pub fn replace_results(
     Ok(())
 }
 
-/// The parts of a member with their stored values and inputs, in id order.
+/// The parts of a member with their stored values and the inputs each is scored from (its own,
+/// and the organization's where it has none, named in `inherited`), in id order.
 pub fn for_membership(conn: &Connection, membership_id: i64) -> Result<Vec<PartResult>> {
     let mut stmt =
         conn.prepare_cached("SELECT id, name FROM org_part WHERE membership_id = ?1 ORDER BY id")?;
     let parts: Vec<(i64, String)> = stmt
         .query_map([membership_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut values = conn.prepare_cached(
         "SELECT code, value FROM org_part_result WHERE part_id = ?1 ORDER BY code",
     )?;
@@ -106,17 +144,34 @@ pub fn for_membership(conn: &Connection, membership_id: i64) -> Result<Vec<PartR
         "SELECT k.key, i.value FROM org_part_input i JOIN input_key k ON k.id = i.key_id
          WHERE i.part_id = ?1 ORDER BY k.key",
     )?;
+    let own: Vec<(String, f64)> = conn
+        .prepare_cached(
+            "SELECT k.key, i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
+             WHERE i.membership_id = ?1 ORDER BY k.key",
+        )?
+        .query_map([membership_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::with_capacity(parts.len());
     for (part_id, name) in parts {
+        let mut part_inputs: Vec<(String, f64)> = inputs
+            .query_map([part_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut inherited = Vec::new();
+        for (key, value) in &own {
+            if !part_inputs.iter().any(|(k, _)| k == key) {
+                inherited.push(key.clone());
+                part_inputs.push((key.clone(), *value));
+            }
+        }
+        part_inputs.sort_by(|a, b| a.0.cmp(&b.0));
         out.push(PartResult {
             part_id,
             name,
             values: values
                 .query_map([part_id], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?,
-            inputs: inputs
-                .query_map([part_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?,
+            inputs: part_inputs,
+            inherited,
         });
     }
     Ok(out)

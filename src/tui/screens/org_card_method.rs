@@ -55,7 +55,7 @@ pub(crate) fn parts_lines(m: &Methodology, parts: &[PartResult]) -> Vec<String> 
     }
     let mut lines = vec![format!(
         "Оценка по частям ({}): показатели организации — среднее значений частей, К и S — по ним; \
-         исходные данные — у частей",
+         исходные данные — у частей, а каких у части нет — у организации",
         parts.len()
     )];
     for p in parts {
@@ -70,7 +70,14 @@ pub(crate) fn parts_lines(m: &Methodology, parts: &[PartResult]) -> Vec<String> 
         let total = p.value("S").map_or("не рассчитано".to_string(), |v| {
             format!("S = {}", dec(v))
         });
-        lines.push(format!("{}: {total} · {}", p.name, criteria.join(" · ")));
+        let mut line = format!("{}: {total} · {}", p.name, criteria.join(" · "));
+        if !p.inherited.is_empty() {
+            line.push_str(&format!(
+                " (у организации взято исходных значений: {})",
+                p.inherited.len()
+            ));
+        }
+        lines.push(line);
     }
     lines
 }
