@@ -573,10 +573,28 @@ fn stored(conn: &Connection, cycle: i64, org: i64, part: &str) -> BTreeMap<Strin
 /// Headers for questions 1–15 that a form of this shape might print: one of the header families
 /// that name one question (a cut is kept long enough to be unique: the stand and website
 /// questions share their first 96 characters).
-fn table_headers(rng: &mut Rng, q: &Questionnaire, asked_q: &[u32]) -> Vec<String> {
+fn table_headers(
+    rng: &mut Rng,
+    q: &Questionnaire,
+    asked_q: &[u32],
+    numbering: FileNumbers,
+) -> Vec<String> {
     asked_q
         .iter()
-        .map(|&n| {
+        .enumerate()
+        .map(|(pos, &n)| {
+            // The number the file prints: the general form's, or the sector form's own.
+            let shown = match numbering {
+                FileNumbers::General | FileNumbers::BareGeneral => n,
+                FileNumbers::Own | FileNumbers::BareOwn => pos as u32 + 1,
+            };
+            if matches!(numbering, FileNumbers::BareGeneral | FileNumbers::BareOwn) {
+                return match rng.below(3) {
+                    0 => shown.to_string(),
+                    1 => format!("Вопрос {shown}"),
+                    _ => format!("{shown}."),
+                };
+            }
             let i = q.questions.iter().position(|x| x.number == n).unwrap();
             let text = &q.questions[i].text;
             let long = LONG.iter().find(|(m, _)| *m == n).map(|(_, t)| *t);
@@ -594,7 +612,7 @@ fn table_headers(rng: &mut Rng, q: &Questionnaire, asked_q: &[u32]) -> Vec<Strin
                 h = respell(rng, &h);
             }
             if rng.chance(60) {
-                h = numbered(rng, n, &h);
+                h = numbered(rng, shown, &h);
             }
             if rng.chance(40) {
                 h = required(rng, &h);
@@ -602,6 +620,19 @@ fn table_headers(rng: &mut Rng, q: &Questionnaire, asked_q: &[u32]) -> Vec<Strin
             h
         })
         .collect()
+}
+
+/// How a generated table numbers its questions.
+#[derive(Clone, Copy, Debug)]
+enum FileNumbers {
+    /// Texts, numbered (where numbered) as the general form.
+    General,
+    /// Texts, numbered as the sector's own form (1, 2, 3… without a gap where it leaves one out).
+    Own,
+    /// Only numbers, the general form's.
+    BareGeneral,
+    /// Only numbers, the sector form's own.
+    BareOwn,
 }
 
 /// The waiting-time question of a health form's variant.
@@ -657,7 +688,14 @@ fn tables(sector: &str, variant: Option<&'static str>, seeds: u64) {
         let seed = seeds + t;
         let mut rng = Rng(seed);
         let shape = shapes[t as usize % shapes.len()];
-        let headers = table_headers(&mut rng, &q, &asked_q);
+        let numbering = match (t % 4, sector) {
+            (0, _) => FileNumbers::General,
+            (1, "culture" | "education") => FileNumbers::Own,
+            (2, "culture" | "education") => FileNumbers::BareOwn,
+            (3, _) => FileNumbers::BareGeneral,
+            _ => FileNumbers::General,
+        };
+        let headers = table_headers(&mut rng, &q, &asked_q, numbering);
         // Respondents, then exact duplicates of some (the same form sent twice: same stamp).
         let mut people = Vec::new();
         let n = 5 + rng.below(40);
@@ -786,11 +824,11 @@ fn tables(sector: &str, variant: Option<&'static str>, seeds: u64) {
         };
         let p = match apply(&mut conn, &path, &opts, &mut |_| {}) {
             Ok(p) => p,
-            Err(e) => panic!("seed {seed}, {shape:?}: {e:#}\n{header_row:#?}"),
+            Err(e) => panic!("seed {seed}, {shape:?}, {numbering:?}: {e:#}\n{header_row:#?}"),
         };
         assert!(
             p.unmatched.is_empty() && p.missing.is_empty(),
-            "seed {seed}, {shape:?}: unmatched {:?}, missing {:?}",
+            "seed {seed}, {shape:?}, {numbering:?}: unmatched {:?}, missing {:?}",
             p.unmatched,
             p.missing
         );
@@ -884,4 +922,29 @@ fn tables(sector: &str, variant: Option<&'static str>, seeds: u64) {
         read += 1;
     }
     println!("{sector} {variant:?}: прочитано верно {read} таблиц из 16");
+}
+
+#[test]
+fn a_number_the_file_does_not_explain_is_asked_not_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo(dir.path());
+    let (cycle, orgs) = cycle_of(&conn, "culture");
+    // Culture asks no question 5: «6» is disability (the general form) or comfort (the culture
+    // form's own numbers), and nothing in this file tells which; «3» is the same in both.
+    let inn = &orgs[0].1;
+    let path = dir.path().join("numbers.csv");
+    std::fs::write(&path, format!("ИНН;3;6;7\n{inn};Да;Нет;Да\n")).unwrap();
+    let opts = Options {
+        cycle_id: cycle,
+        ..Options::default()
+    };
+    let p = nok::service::survey::dry_run(&mut conn, &path, &opts, &mut |_| {}).unwrap();
+    let unmatched: Vec<&str> = p.unmatched.iter().map(|(_, h, _)| h.as_str()).collect();
+    assert_eq!(unmatched, ["6", "7"], "{:?}", p.unmatched);
+    assert!(
+        p.unmatched[0].2.contains("по файлу не видно"),
+        "{:?}",
+        p.unmatched
+    );
+    assert!(p.columns.iter().any(|c| c.header == "3"), "{:?}", p.columns);
 }

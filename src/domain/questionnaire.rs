@@ -884,7 +884,7 @@ fn strip_number(s: &str) -> &str {
 }
 
 /// The number of a header that is only a number: «5», «5.», «Вопрос 5», «В5».
-fn bare_number(header: &str) -> Option<u32> {
+pub fn bare_number(header: &str) -> Option<u32> {
     let t = header.trim().to_lowercase();
     let t = t
         .strip_prefix("вопрос")

@@ -1,11 +1,17 @@
 //! Match stage, columns: each column of the file taken as a question of the questionnaire (by its
 //! header's text, a saved mapping, the number it starts with, or its place among the matched
 //! columns) or as a known column (timestamp, respondent id, organization, part).
+//!
+//! Numbers are read as the file numbers its form ([`Numbering`]): a sector whose form leaves a
+//! question out (culture and education ask no question 5 on timeliness) may number the rest
+//! 1, 2, 3… or keep the general form's numbers with a gap, and the file's own columns tell which.
 
 use std::collections::HashMap;
 
 use super::{ColumnUse, cut};
-use crate::domain::questionnaire::{HeaderMatch, Questionnaire, SavedMapping, normalize_header};
+use crate::domain::questionnaire::{
+    HeaderMatch, Questionnaire, SavedMapping, bare_number, normalize_header,
+};
 use crate::exchange::import::Row;
 
 /// What each column is taken as, and what could not be used.
@@ -152,6 +158,7 @@ pub(super) fn match_columns(
     mapping: &SavedMapping,
 ) -> ColumnMap {
     let mapping_norm = normalized(mapping);
+    let numbers = Numbers::of_file(qn, candidates, header, width);
     let mut m = ColumnMap::default();
     let mut ambiguous: Vec<(usize, String, Vec<usize>)> = Vec::new();
     let mut taken: HashMap<usize, usize> = HashMap::new();
@@ -200,6 +207,38 @@ pub(super) fn match_columns(
             push_col(qn, &mut m, &mut taken, c, &shown, col, "по тексту");
             continue;
         }
+        // A header that is only a number («6», «Вопрос 6»), read as the file numbers its form.
+        if let Some(n) = bare_number(&own) {
+            match numbers.question(n) {
+                Some(q) => push_col(
+                    qn,
+                    &mut m,
+                    &mut taken,
+                    c,
+                    &shown,
+                    Col::Question(q),
+                    "по номеру",
+                ),
+                None => {
+                    let readings = numbers.readings(n);
+                    let why = if readings.len() > 1 {
+                        let labels: Vec<String> = readings
+                            .iter()
+                            .map(|&q| format!("«{}»", cut(&qn.questions[q].text, 40)))
+                            .collect();
+                        format!(
+                            "номер {n}: в анкете этой сферы нет вопроса 5, и по файлу не видно, \
+                             как пронумерованы вопросы ({}); укажите вопрос в файле сопоставления",
+                            labels.join(" или ")
+                        )
+                    } else {
+                        format!("в анкете этой сферы нет вопроса с номером {n}; пропущена")
+                    };
+                    m.unmatched.push((c + 1, shown.clone(), why));
+                }
+            }
+            continue;
+        }
         let mut found = HeaderMatch::None;
         for t in &texts {
             found = qn.match_header(t, candidates);
@@ -220,13 +259,10 @@ pub(super) fn match_columns(
             HeaderMatch::Ambiguous(qs) => {
                 // The number the header starts with («2)», «В2.») decides, if one fits.
                 let by_number: Vec<usize> = leading_number(&own)
-                    .map(|n| {
-                        qs.iter()
-                            .copied()
-                            .filter(|&q| qn.questions[q].number == n)
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                    .and_then(|n| numbers.question(n))
+                    .filter(|q| qs.contains(q))
+                    .into_iter()
+                    .collect();
                 if let [q] = by_number.as_slice() {
                     push_col(
                         qn,
@@ -309,6 +345,112 @@ pub(super) fn match_columns(
         }
     }
     m
+}
+
+/// How a file numbers the questions of the sector's form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Numbering {
+    /// The general form's numbers (question 6 is comfort in every sector).
+    General,
+    /// The sector's form numbered 1, 2, 3… in order (in culture, 5 is comfort).
+    Own,
+    /// Not told by the file: a number is taken only where both readings agree.
+    Unknown,
+}
+
+/// The questions of the sector's form by number, under each way of numbering.
+struct Numbers {
+    /// (question index, general number, own number) of the numbered questions of the form.
+    of: Vec<(usize, u32, u32)>,
+    numbering: Numbering,
+}
+
+impl Numbers {
+    /// Reads how the file numbers its questions: from the columns whose text names one question
+    /// and that start with a number, then from the bare numbers (a «5» in a form without
+    /// question 5 is the form's own numbering; a number past the own form's last is the general
+    /// one).
+    fn of_file(qn: &Questionnaire, candidates: &[usize], header: &Row, width: usize) -> Numbers {
+        let of: Vec<(usize, u32, u32)> = candidates
+            .iter()
+            .copied()
+            .filter(|&q| qn.questions[q].number > 0)
+            .enumerate()
+            .map(|(i, q)| (q, qn.questions[q].number, i as u32 + 1))
+            .collect();
+        let mut numbers = Numbers {
+            of,
+            numbering: Numbering::Unknown,
+        };
+        if numbers.of.iter().all(|&(_, g, o)| g == o) {
+            numbers.numbering = Numbering::General;
+            return numbers;
+        }
+        let (mut general, mut own) = (false, false);
+        let mut bare = Vec::new();
+        for c in 0..width {
+            let text = header.cell(c);
+            if let Some(n) = bare_number(text) {
+                let g = numbers.of.iter().any(|&(_, gn, _)| gn == n);
+                let o = numbers.of.iter().any(|&(_, _, on)| on == n);
+                general |= g && !o;
+                own |= o && !g;
+                bare.push(n);
+                continue;
+            }
+            let (Some(n), HeaderMatch::Question(q)) =
+                (leading_number(text), qn.match_header(text, candidates))
+            else {
+                continue;
+            };
+            if let Some(&(_, g, o)) = numbers.of.iter().find(|x| x.0 == q)
+                && g != o
+            {
+                general |= n == g;
+                own |= n == o;
+            }
+        }
+        // A gap where the sector's form leaves a question out, between bare numbers on both
+        // sides of it («4», «6»): the general numbers.
+        let last = numbers.of.iter().map(|x| x.1).max().unwrap_or(0);
+        for k in 2..last {
+            let left_out = !numbers.of.iter().any(|x| x.1 == k);
+            if left_out && bare.contains(&(k - 1)) && bare.contains(&(k + 1)) && !bare.contains(&k)
+            {
+                general = true;
+            }
+        }
+        numbers.numbering = match (general, own) {
+            (true, false) => Numbering::General,
+            (false, true) => Numbering::Own,
+            _ => Numbering::Unknown,
+        };
+        numbers
+    }
+
+    /// The question a number names in this file, if it can be told.
+    fn question(&self, n: u32) -> Option<usize> {
+        let general = self.of.iter().find(|x| x.1 == n).map(|x| x.0);
+        let own = self.of.iter().find(|x| x.2 == n).map(|x| x.0);
+        match self.numbering {
+            Numbering::General => general,
+            Numbering::Own => own,
+            Numbering::Unknown if general == own => general,
+            Numbering::Unknown => None,
+        }
+    }
+
+    /// The questions a number may name when the file does not tell (for the message).
+    fn readings(&self, n: u32) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .of
+            .iter()
+            .filter(|x| x.1 == n || x.2 == n)
+            .map(|x| x.0)
+            .collect();
+        out.dedup();
+        out
+    }
 }
 
 /// A saved mapping's headers compared as the matcher compares them (spaces, case, numbering).
