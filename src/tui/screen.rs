@@ -5,10 +5,10 @@
 
 use std::cell::{Cell, RefCell};
 
+use crate::store::Db;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use rusqlite::Connection;
 
 use super::msg::{Action, Loaded, Request};
 use super::theme::Theme;
@@ -17,7 +17,7 @@ use super::theme::Theme;
 pub struct Ctx<'a> {
     /// A read connection for small, windowed queries (what is on screen); big loads go through
     /// the worker. `None` only in tests that draw without a database.
-    pub conn: Option<&'a Connection>,
+    pub conn: Option<&'a Db>,
     pub today: NaiveDate,
     pub theme: Theme,
     /// Rows of the list visible in the last frame, set by `draw`, used for PgUp/PgDn.
@@ -35,7 +35,7 @@ pub struct Ctx<'a> {
 pub struct Env {
     /// Read connection for windowed queries of the screens (`None` in tests without a
     /// database).
-    pub conn: Option<Connection>,
+    pub conn: Option<Db>,
     pub today: NaiveDate,
     pub theme: Theme,
     /// Rows visible in the current list, remembered by the last draw (for PgUp/PgDn).
@@ -50,7 +50,7 @@ pub struct Env {
 }
 
 impl Env {
-    pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> Env {
+    pub fn new(today: NaiveDate, theme: Theme, conn: Option<Db>) -> Env {
         Env {
             conn,
             today,

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 use crate::domain::scoring::Inputs;
 use crate::domain::text::printable;
-use crate::service::edit::{Proposal, SHARE_THRESHOLD, draft};
+use crate::service::plan_draft::{Proposal, SHARE_THRESHOLD, draft};
 use crate::service::write::{self, Change, NewRow};
 use crate::store::card::CardCycle;
 use crate::store::edit_draft;

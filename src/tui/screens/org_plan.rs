@@ -419,7 +419,7 @@ impl OrgPlanScreen {
     /// The plan header and what the portal's document lacks.
     fn read_header(
         &self,
-        conn: &rusqlite::Connection,
+        conn: &crate::store::Db,
     ) -> Option<(crate::store::plan_header::Header, Vec<String>)> {
         let stored = crate::store::plan_header::get(conn, self.cycle, self.org_id).ok()??;
         let missing = crate::service::export::portal_plan::missing_for_portal_cached(
