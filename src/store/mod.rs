@@ -18,6 +18,7 @@ pub mod edit_inputs;
 pub mod edit_targets;
 pub mod export_data;
 pub mod exports;
+pub mod fields;
 pub mod first_steps;
 pub mod import;
 pub mod journal;

@@ -4,10 +4,9 @@
 //! is not overwritten. [`save_row`] and [`save_rows`] turn a service write into the screen's
 //! outcome (the message and the undo step).
 
-use rusqlite::Connection;
-
 pub use crate::service::write::Change;
-use crate::service::write::{self, EditError, FieldEdit, RowEdit, Table};
+use crate::service::write::{self, EditError, FieldChange, RowChange, Table};
+use crate::store::Db;
 
 /// One saved change and what it was, for messages: «строка плана 1.2 (…)».
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +40,7 @@ impl UndoStack {
     }
 
     /// Undoes the last change; returns the message for the status line.
-    pub fn undo_last(&mut self, conn: &Connection) -> String {
+    pub fn undo_last(&mut self, conn: &Db) -> String {
         let Some(step) = self.steps.pop() else {
             return "отменять нечего: в этом сеансе изменений не было".to_string();
         };
@@ -71,11 +70,11 @@ impl UndoStack {
 /// [`write::update_row`]. The screen's outcome — «изменений нет», or saved with its undo step — or the
 /// store's refusal (a conflict with another session's change, for the form to show).
 pub fn save_row(
-    conn: &Connection,
+    conn: &Db,
     table: Table,
     id: i64,
     version: i64,
-    edits: Vec<FieldEdit>,
+    edits: Vec<FieldChange>,
     what: String,
 ) -> Result<crate::tui::screen::Outcome, EditError> {
     use crate::tui::screen::Outcome;
@@ -100,8 +99,8 @@ pub fn save_row(
 /// first conflict refuses them all). The outcome — «изменений нет» when `rows` is empty, or saved
 /// with one undo step that puts them all back — or the id of the refused row and why.
 pub fn save_rows(
-    conn: &Connection,
-    rows: Vec<RowEdit>,
+    conn: &Db,
+    rows: Vec<RowChange>,
     what: String,
 ) -> Result<crate::tui::screen::Outcome, (i64, EditError)> {
     use crate::tui::screen::Outcome;

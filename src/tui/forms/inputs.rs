@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use rusqlite::types::Value;
 
 use crate::domain::methodology::{InputKind, Methodology};
 use crate::domain::rating::Standing;
@@ -69,7 +68,7 @@ struct Standings {
 
 impl Standings {
     fn read(
-        conn: &rusqlite::Connection,
+        conn: &crate::store::Db,
         c: &CardCycle,
         digits: u32,
     ) -> Result<Standings, crate::store::StoreError> {
@@ -274,17 +273,13 @@ impl InputsSpec {
                 undo: Some(UndoStep { change, label }),
             },
             Err(EditError::Conflict(c)) => {
-                let shown = |v: &Value| match v {
-                    Value::Real(r) => format_number(*r),
-                    Value::Integer(i) => i.to_string(),
-                    _ => "—".to_string(),
-                };
+                let shown = |v: Option<f64>| v.map_or("—".to_string(), format_number);
                 let changes: Vec<String> = c
                     .now
                     .iter()
                     .filter_map(|(key, now)| {
-                        let was = self.base.get(key).map_or(Value::Null, |v| Value::Real(*v));
-                        (was != *now).then(|| format!("{key}: {} → {}", shown(&was), shown(now)))
+                        let (was, now) = (self.base.get(key).copied(), now.as_f64());
+                        (was != now).then(|| format!("{key}: {} → {}", shown(was), shown(now)))
                     })
                     .collect();
                 let by =
@@ -302,11 +297,7 @@ impl InputsSpec {
                 ));
                 self.version = c.version;
                 for (key, now) in c.now {
-                    let now = match now {
-                        Value::Real(r) => Some(r),
-                        Value::Integer(i) => Some(i as f64),
-                        _ => None,
-                    };
+                    let now = now.as_f64();
                     if let Some(i) = self.keys.iter().position(|k| *k == key) {
                         let f = &mut self.form.fields[i];
                         let check = matches!(f.kind, Kind::Check);

@@ -2,16 +2,15 @@
 //! text field each, grouped by criterion. Each shortcoming keeps its own version; a save writes
 //! the changed ones in one transaction and is refused whole when any was changed meanwhile.
 
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use rusqlite::types::Value;
-
 use crate::domain::text::printable;
 use crate::service::table::cut;
-use crate::store::edit::{self, EditError, FieldEdit, RowEdit, ShortcomingText, Table};
+use crate::service::write::{EditError, FieldChange, RowChange, ShortcomingField, Table, Val};
+use crate::store::edit::{self, ShortcomingText};
 use crate::tui::form::undo::save_rows;
 use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice};
 use crate::tui::screen::{Ctx, Outcome};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
 
 /// The form as shown: the host around its spec.
 pub type ShortcomingsForm = FormHost<ShortcomingsSpec>;
@@ -82,22 +81,20 @@ impl ShortcomingsSpec {
         let Some(conn) = cx.conn else {
             return Outcome::Done;
         };
-        let changed: Vec<RowEdit> = self
+        let changed: Vec<RowChange> = self
             .rows
             .iter()
             .zip(&self.form.fields)
             .filter(|(r, f)| r.text != f.trimmed())
-            .map(|(r, f)| {
-                (
-                    Table::Shortcoming,
-                    r.id,
-                    r.version,
-                    vec![FieldEdit {
-                        column: "text",
-                        old: Value::Text(r.text.clone()),
-                        new: Value::Text(f.trimmed().to_string()),
-                    }],
-                )
+            .map(|(r, f)| RowChange {
+                table: Table::Shortcoming,
+                id: r.id,
+                version: r.version,
+                fields: vec![FieldChange::new(
+                    ShortcomingField::Text,
+                    Val::text(r.text.clone()),
+                    Val::text(f.trimmed()),
+                )],
             })
             .collect();
         let label = format!("недостатки «{}», {} год", self.org, self.year);
@@ -107,9 +104,8 @@ impl ShortcomingsSpec {
                 let mut changes = Vec::new();
                 if let Some(r) = self.rows.iter_mut().find(|r| r.id == id) {
                     let now = c
-                        .now
-                        .first()
-                        .and_then(|(_, v)| edit::audit_text(v))
+                        .value(ShortcomingField::Text)
+                        .and_then(Val::to_text)
                         .unwrap_or_default();
                     changes.push(format!(
                         "{}: «{}» → «{}»",

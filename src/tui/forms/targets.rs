@@ -5,7 +5,6 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use rusqlite::types::Value;
 
 use crate::domain::text::printable;
 use crate::service::write::{self, ActualEdit, Change, EditError};
@@ -119,11 +118,7 @@ impl TargetsSpec {
                     else {
                         continue;
                     };
-                    let now = match now {
-                        Value::Real(v) => Some(*v),
-                        Value::Integer(i) => Some(*i as f64),
-                        _ => None,
-                    };
+                    let now = now.as_f64();
                     changes.push(format!(
                         "{} {}: {} → {}",
                         r.number,
