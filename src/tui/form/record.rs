@@ -328,7 +328,61 @@ impl RecordSpec {
         values
     }
 
-    fn save(&mut self, cx: &Ctx) -> Outcome {
+    fn create(&self, conn: &Db, values: Vec<Val>, what: &str) -> Result<Outcome, EditError> {
+        let mut row: Vec<(RecordField, Val)> =
+            self.cols.iter().map(|c| c.field).zip(values).collect();
+        row.extend(self.rules.fixed(&self.form));
+        let change = write::create(conn, self.table, &row, &format!("добавлено: {what}"))?;
+        Ok(Outcome::Saved {
+            message: format!("добавлено: {what}; u — отменить"),
+            undo: Some(UndoStep {
+                change,
+                label: format!("добавление: {what}"),
+            }),
+        })
+    }
+
+    /// After a refused save: shows what the other session changed, takes its values into the
+    /// fields left alone here, and makes the next save knowingly over them.
+    fn take_conflict(&mut self, c: write::Conflict, today: NaiveDate) {
+        let Target::Stored { version, base, .. } = &mut self.target else {
+            return;
+        };
+        let mut changes = Vec::new();
+        for (i, col) in self.cols.iter().enumerate() {
+            let Some(v) = c.value(col.field).cloned() else {
+                continue;
+            };
+            if v != base[i] {
+                changes.push(format!(
+                    "{}: {} → {}",
+                    col.label,
+                    col.shown(&base[i]),
+                    col.shown(&v)
+                ));
+                let (t, choice) = col.field_text(&v);
+                self.form.fields[i].take_other(t, choice);
+                base[i] = v;
+            }
+        }
+        *version = c.version;
+        self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
+        self.check(today);
+    }
+}
+
+impl FormSpec for RecordSpec {
+    crate::form_in_field!();
+
+    fn title(&self) -> String {
+        self.form.title.clone()
+    }
+
+    fn recheck(&mut self, today: NaiveDate) {
+        self.check(today)
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.check(cx.today);
         if self.form.refuse_invalid() {
             return Outcome::Done;
@@ -377,75 +431,8 @@ impl RecordSpec {
                     Some("запись удалена другим пользователем; Esc — закрыть".to_string());
                 Outcome::Done
             }
-            Err(e) => {
-                self.form.save_failed(&e);
-                Outcome::Done
-            }
+            Err(e) => self.failed(&e),
         }
-    }
-
-    fn create(&self, conn: &Db, values: Vec<Val>, what: &str) -> Result<Outcome, EditError> {
-        let mut row: Vec<(RecordField, Val)> =
-            self.cols.iter().map(|c| c.field).zip(values).collect();
-        row.extend(self.rules.fixed(&self.form));
-        let change = write::create(conn, self.table, &row, &format!("добавлено: {what}"))?;
-        Ok(Outcome::Saved {
-            message: format!("добавлено: {what}; u — отменить"),
-            undo: Some(UndoStep {
-                change,
-                label: format!("добавление: {what}"),
-            }),
-        })
-    }
-
-    /// After a refused save: shows what the other session changed, takes its values into the
-    /// fields left alone here, and makes the next save knowingly over them.
-    fn take_conflict(&mut self, c: write::Conflict, today: NaiveDate) {
-        let Target::Stored { version, base, .. } = &mut self.target else {
-            return;
-        };
-        let mut changes = Vec::new();
-        for (i, col) in self.cols.iter().enumerate() {
-            let Some(v) = c.value(col.field).cloned() else {
-                continue;
-            };
-            if v != base[i] {
-                changes.push(format!(
-                    "{}: {} → {}",
-                    col.label,
-                    col.shown(&base[i]),
-                    col.shown(&v)
-                ));
-                let (t, choice) = col.field_text(&v);
-                self.form.fields[i].take_other(t, choice);
-                base[i] = v;
-            }
-        }
-        *version = c.version;
-        self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
-        self.check(today);
-    }
-}
-
-impl FormSpec for RecordSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
-
-    fn title(&self) -> String {
-        self.form.title.clone()
-    }
-
-    fn recheck(&mut self, today: NaiveDate) {
-        self.check(today)
-    }
-
-    fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
     }
 
     fn header(&self, cx: &Ctx, area: Rect) -> Vec<Line<'static>> {

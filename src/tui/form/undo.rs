@@ -1,8 +1,9 @@
 //! The session's undo stack: every change saved from a form, newest last. `u` undoes the last
 //! one through [`crate::service::write::undo`], which writes the old values back — itself an
 //! audited change that names the version the change left, so a row changed since by someone else
-//! is not overwritten. [`save_row`] and [`save_rows`] turn a service write into the screen's
-//! outcome (the message and the undo step).
+//! is not overwritten. [`saved`] turns what a service write changed into the screen's outcome (the
+//! message and the undo step), for every form; [`save_row`] and [`save_rows`] write typed field
+//! changes through `service::write` and end with it.
 
 pub use crate::service::write::Change;
 use crate::service::write::{self, EditError, FieldChange, RowChange, Table};
@@ -66,6 +67,26 @@ impl UndoStack {
     }
 }
 
+/// The screen's outcome of a save that wrote `change` (`None`: nothing differed, «изменений
+/// нет»): the `message` of it, and the undo step named `label`.
+pub fn saved(
+    change: Option<Change>,
+    label: String,
+    message: impl FnOnce(&str, &Change) -> String,
+) -> crate::tui::screen::Outcome {
+    use crate::tui::screen::Outcome;
+    match change {
+        None => Outcome::Saved {
+            undo: None,
+            message: format!("{label}: изменений нет"),
+        },
+        Some(change) => Outcome::Saved {
+            message: message(&label, &change),
+            undo: Some(UndoStep { change, label }),
+        },
+    }
+}
+
 /// Saves the fields of one row as the OS user, now: version-checked and audited by
 /// [`write::update_row`]. The screen's outcome — «изменений нет», or saved with its undo step — or the
 /// store's refusal (a conflict with another session's change, for the form to show).
@@ -77,22 +98,10 @@ pub fn save_row(
     edits: Vec<FieldChange>,
     what: String,
 ) -> Result<crate::tui::screen::Outcome, EditError> {
-    use crate::tui::screen::Outcome;
-    Ok(
-        match write::update_row(conn, table, id, version, edits, &what)? {
-            None => Outcome::Saved {
-                undo: None,
-                message: format!("{what}: изменений нет"),
-            },
-            Some(change) => Outcome::Saved {
-                message: format!("сохранено: {what}; u — отменить"),
-                undo: Some(UndoStep {
-                    change,
-                    label: what,
-                }),
-            },
-        },
-    )
+    let change = write::update_row(conn, table, id, version, edits, &what)?;
+    Ok(saved(change, what, |what, _| {
+        format!("сохранено: {what}; u — отменить")
+    }))
 }
 
 /// Saves several rows together as the OS user, now ([`write::update_rows`]: one transaction, the
@@ -103,26 +112,14 @@ pub fn save_rows(
     rows: Vec<RowChange>,
     what: String,
 ) -> Result<crate::tui::screen::Outcome, (i64, EditError)> {
-    use crate::tui::screen::Outcome;
     let n = rows.len();
-    Ok(match write::update_rows(conn, rows, &what)? {
-        None => Outcome::Saved {
-            undo: None,
-            message: format!("{what}: изменений нет"),
-        },
-        Some(change) => {
-            let count = if n > 1 {
-                format!(" — записей: {n}")
-            } else {
-                String::new()
-            };
-            Outcome::Saved {
-                message: format!("сохранено: {what}{count}; u — отменить"),
-                undo: Some(UndoStep {
-                    change,
-                    label: what,
-                }),
-            }
-        }
-    })
+    let change = write::update_rows(conn, rows, &what)?;
+    Ok(saved(change, what, |what, _| {
+        let count = if n > 1 {
+            format!(" — записей: {n}")
+        } else {
+            String::new()
+        };
+        format!("сохранено: {what}{count}; u — отменить")
+    }))
 }

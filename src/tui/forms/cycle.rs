@@ -237,8 +237,20 @@ impl CycleSpec {
             Val::opt_int(f[10].number_value().ok().flatten().map(|n| n as i64)),
         ]
     }
+}
 
-    fn save(&mut self, cx: &Ctx) -> Outcome {
+impl FormSpec for CycleSpec {
+    crate::form_in_field!();
+
+    fn title(&self) -> String {
+        format!("Цикл {}", self.year)
+    }
+
+    fn recheck(&mut self, today: NaiveDate) {
+        self.check(today)
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.check(cx.today);
         if self.form.refuse_invalid() {
             return Outcome::Done;
@@ -316,33 +328,8 @@ impl CycleSpec {
                 self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
                 Outcome::Done
             }
-            Err((_, e)) => {
-                self.form.save_failed(&e);
-                Outcome::Done
-            }
+            Err((_, e)) => self.failed(&e),
         }
-    }
-}
-
-impl FormSpec for CycleSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
-
-    fn title(&self) -> String {
-        format!("Цикл {}", self.year)
-    }
-
-    fn recheck(&mut self, today: NaiveDate) {
-        self.check(today)
-    }
-
-    fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
     }
 
     fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {

@@ -72,8 +72,20 @@ impl ShortcomingsSpec {
             }
         }
     }
+}
 
-    fn save(&mut self, cx: &Ctx) -> Outcome {
+impl FormSpec for ShortcomingsSpec {
+    crate::form_in_field!();
+
+    fn title(&self) -> String {
+        "Недостатки".to_string()
+    }
+
+    fn recheck(&mut self, _today: chrono::NaiveDate) {
+        self.check()
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.check();
         if self.form.refuse_invalid() {
             return Outcome::Done;
@@ -122,33 +134,8 @@ impl ShortcomingsSpec {
                 self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
                 Outcome::Done
             }
-            Err((_, e)) => {
-                self.form.save_failed(&e);
-                Outcome::Done
-            }
+            Err((_, e)) => self.failed(&e),
         }
-    }
-}
-
-impl FormSpec for ShortcomingsSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
-
-    fn title(&self) -> String {
-        "Недостатки".to_string()
-    }
-
-    fn recheck(&mut self, _today: chrono::NaiveDate) {
-        self.check()
-    }
-
-    fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
     }
 
     fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {
