@@ -91,8 +91,7 @@ impl Ctx<'_> {
 /// `Saved` carries the form's [`UndoStep`](crate::tui::form::undo::UndoStep), and `form/undo.rs`
 /// builds the `Saved` of the changes it writes: `screen.rs` and `form/undo.rs` import each other,
 /// the one circle between files of `tui/`. It is kept because a saved change and the way to undo
-/// it are one answer of a form to the app (close, remember the undo, say what was saved), and the
-/// form host that is to replace the forms' write path will own both ends of it.
+/// it are one answer of a form to the app (close, remember the undo, say what was saved).
 pub enum Outcome {
     /// The screen did not use the intent (Esc then goes back).
     Ignored,
