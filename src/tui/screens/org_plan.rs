@@ -18,8 +18,8 @@ use crate::domain::plan::{PlanRow, RowState, row_state};
 use crate::domain::shortcoming::Shortcoming;
 use crate::domain::text::printable;
 use crate::service::table::cut;
+use crate::service::write::Table;
 use crate::store::card;
-use crate::store::edit::Table;
 use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
 
