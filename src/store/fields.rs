@@ -281,6 +281,89 @@ mod tests {
         assert_eq!(checked, 64);
     }
 
+    fn who(at: &'static str) -> Author<'static> {
+        Author {
+            os_user: "ivanova",
+            at,
+        }
+    }
+
+    /// A typed change lands in the column of its field, bumps the version and is audited under
+    /// the column's name; a second change naming the old version is refused with the value now.
+    #[test]
+    fn a_typed_change_is_written_audited_and_version_checked() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(
+            "INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region)
+               VALUES (1, 'Музей', 'Музей', '6900000002', '690001001', '1026900000002', '12345678',
+                       'culture', 'Тверская область');",
+        )
+        .unwrap();
+        let record = read(&conn, Table::Organization, 1, &[OrgField::ShortName.into()])
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.version, 1);
+        assert_eq!(record.get(OrgField::ShortName), Val::text("Музей"));
+        let change = FieldChange::new(OrgField::ShortName, Val::text("Музей"), Val::text("ТКМ"));
+        let v = update(
+            &conn,
+            Table::Organization,
+            1,
+            1,
+            std::slice::from_ref(&change),
+            who("2026-12-01T10:00:00"),
+            "реквизиты",
+        )
+        .unwrap();
+        assert_eq!(v, 2);
+        let row: (String, i64) = conn
+            .query_row(
+                "SELECT short_name, version FROM organization WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("ТКМ".to_string(), 2));
+        let audit: (String, String, String, String) = conn
+            .query_row(
+                "SELECT entity, field, old_value, new_value FROM audit_log WHERE entity_id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            audit,
+            (
+                "organization".into(),
+                "short_name".into(),
+                "Музей".into(),
+                "ТКМ".into()
+            )
+        );
+        // The same change again from version 1: someone else's write came first.
+        let again = FieldChange::new(OrgField::ShortName, Val::text("Музей"), Val::text("ГКМ"));
+        let e = update(
+            &conn,
+            Table::Organization,
+            1,
+            1,
+            &[again],
+            who("2026-12-01T10:05:00"),
+            "",
+        )
+        .unwrap_err();
+        let EditError::Conflict(c) = e else {
+            panic!("not a conflict: {e:?}")
+        };
+        assert_eq!(c.version, 2);
+        assert_eq!(c.value(OrgField::ShortName), Some(&Val::text("ТКМ")));
+        assert_eq!(c.value(OrgField::FullName), Some(&Val::text("Музей")));
+        assert_eq!(
+            c.by,
+            Some(("ivanova".to_string(), "2026-12-01T10:00:00".to_string()))
+        );
+    }
+
     #[test]
     fn a_field_of_another_table_is_refused() {
         let conn = crate::store::open_in_memory().unwrap();
