@@ -136,15 +136,9 @@ impl From<rusqlite::Error> for EditError {
     }
 }
 
-/// A value as the audit log keeps it (`None` = NULL).
+/// A value as the audit log keeps it (`None` = NULL): [`Val::to_text`].
 pub fn audit_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::Integer(i) => Some(i.to_string()),
-        Value::Real(r) => Some(r.to_string()),
-        Value::Text(t) => Some(t.clone()),
-        Value::Blob(b) => Some(format!("<{} байт>", b.len())),
-    }
+    Val::from(v.clone()).to_text()
 }
 
 /// Optional text as a value: `None` → NULL.
