@@ -655,7 +655,7 @@ fn a_sector_list_is_data_that_forms_and_the_plan_draft_follow() {
     // The plan draft of a culture organization names the sector's items.
     let inputs =
         nok::domain::scoring::Inputs::from_pairs([("2.1.item_a", 1.0), ("2.1.item_b", 0.0)]);
-    let draft = nok::service::edit::draft(&m, Sector::Culture, &inputs, 90.0);
+    let draft = nok::service::plan_draft::draft(&m, Sector::Culture, &inputs, 90.0);
     let of_2_1: Vec<&str> = draft
         .iter()
         .filter(|p| p.indicator == "2.1")

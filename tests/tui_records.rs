@@ -506,7 +506,11 @@ fn choose(app: &mut App, label: &str, wanted: impl Fn(&Value) -> bool) {
         panic!("{label} is not a choice");
     };
     for _ in 0..options.len() {
-        if record(app).value_of(label).is_some_and(|v| wanted(&v)) {
+        if record(app)
+            .value_of(label)
+            .map(Value::from)
+            .is_some_and(|v| wanted(&v))
+        {
             return;
         }
         type_keys(app, " ");
@@ -531,7 +535,7 @@ fn a_council_meeting_is_added_for_an_authority_and_undone() {
     );
     retype(&mut app, "20.11.2026");
     // A cycle of another authority does not fit.
-    let authority = record(&app).value_of("Совет при").unwrap();
+    let authority = record(&app).value_of("Совет при").map(Value::from).unwrap();
     choose(&mut app, "Цикл оценки", |v| {
         matches!(v, Value::Integer(c) if conn.query_row(
             "SELECT authority_id FROM cycle WHERE id = ?1", [c], |r| r.get::<_, i64>(0)

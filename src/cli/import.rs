@@ -238,7 +238,7 @@ fn wait_for_writer(attempt: i32) -> bool {
 
 /// `nok import plan` of the portal's plan documents (ТФФ 1.8.3).
 fn run_portal_plan(
-    conn: &mut rusqlite::Connection,
+    conn: &mut crate::store::Db,
     common: &Common,
     cycle_id: i64,
     org: Option<&str>,

@@ -226,8 +226,8 @@ fn cause_ru(cause: &(dyn std::error::Error + 'static)) -> String {
         }
         return crate::domain::io_error::describe(io);
     }
-    if let Some(sql) = cause.downcast_ref::<rusqlite::Error>() {
-        return crate::store::explain(sql);
+    if let Some(text) = crate::store::describe(cause) {
+        return text;
     }
     if let Some(z) = cause.downcast_ref::<zip::result::ZipError>() {
         return crate::exchange::busgov::check::zip_error_ru(z);
@@ -511,7 +511,7 @@ pub(crate) fn on_terminal() -> bool {
 }
 
 /// Opens the existing working database (`--db`, `NOK_DB`, or the user's data folder).
-pub(crate) fn open_work_db(ctx: &Context) -> anyhow::Result<(PathBuf, rusqlite::Connection)> {
+pub(crate) fn open_work_db(ctx: &Context) -> anyhow::Result<(PathBuf, crate::store::Db)> {
     let path = crate::service::session::work_db(ctx.db.clone())?;
     if !path.exists() {
         anyhow::bail!("{}", missing_db_message(&path, ctx.db.is_some()));

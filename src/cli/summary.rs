@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use crate::store::Db;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::Context;
 use crate::store;
@@ -53,7 +53,7 @@ pub fn grouped(n: i64) -> String {
 }
 
 /// Prints the summary of the database.
-pub fn print(out: &mut dyn Write, conn: &Connection, today: NaiveDate) -> anyhow::Result<()> {
+pub fn print(out: &mut dyn Write, conn: &Db, today: NaiveDate) -> anyhow::Result<()> {
     let s = store::summary::read(conn, today)?;
     if s.organizations == 0 && s.cycles == 0 {
         line(

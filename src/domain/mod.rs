@@ -14,6 +14,7 @@ pub mod plan;
 pub mod plan_criterion;
 pub mod questionnaire;
 pub mod rating;
+pub mod record;
 pub mod rounding;
 pub mod scoring;
 pub mod sector;

@@ -5,23 +5,30 @@
 //! which [`undo`] reverses the same way (itself audited, and refused when the record was changed
 //! by someone else since).
 //!
-//! The forms still describe a row by its columns ([`FieldEdit`]); the typed records and field
-//! enums of issue 14 replace them form by form.
+//! A write speaks of records in the vocabulary of `domain::record`: a [`Table`], its fields as
+//! enums ([`OrgField`], [`PlanRowField`] …) and values as [`Val`]. A form loads the record it
+//! edits with [`read_record`] and saves a list of [`FieldChange`]s (the value read, the value to
+//! write) with [`update_row`]; which column a field is, and what SQL value a [`Val`] becomes,
+//! only `store` knows (`store::fields`).
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
-use rusqlite::types::Value;
 
 use super::session::{now_stamp, os_user};
+use crate::store::Db;
 use crate::store::edit::{self, Author};
 use crate::store::plan_header::{self, Header};
 use crate::store::plan_status;
-use crate::store::{edit_create, edit_draft, edit_inputs, edit_targets};
+use crate::store::{edit_create, edit_draft, edit_inputs, edit_targets, fields};
 
-pub use crate::store::edit::{Conflict, EditError, FieldEdit, Removed, RowEdit, Table};
+pub use crate::domain::record::{
+    CycleField, Field, FieldChange, MeetingField, MembershipField, OrgField, PlanRowField,
+    RowChange, ShortcomingField, Table, Val, WorkplanItemField,
+};
+pub use crate::store::edit::{Conflict, EditError, Removed};
 pub use crate::store::edit_draft::NewRow;
 pub use crate::store::edit_inputs::InputEdit;
 pub use crate::store::edit_targets::ActualEdit;
+pub use crate::store::fields::Record;
 pub use crate::store::plan_status::{Applied, StatusChange, StatusError};
 
 /// What a saved change wrote, as saved: `old` is what was there before, `new` what was written.
@@ -32,10 +39,10 @@ pub enum Change {
         table: Table,
         id: i64,
         version: i64,
-        fields: Vec<FieldEdit>,
+        fields: Vec<FieldChange>,
     },
-    /// Fields of several rows, changed together: (table, id, version after, fields).
-    Rows(Vec<RowEdit>),
+    /// Fields of several rows, changed together, each with its version right after the change.
+    Rows(Vec<RowChange>),
     /// Inputs of a membership; `version` is the membership version right after the change.
     Inputs {
         membership: i64,
@@ -73,21 +80,32 @@ fn as_me<T>(write: impl FnOnce(Author<'_>) -> T) -> T {
     })
 }
 
+/// Reads `fields` of record `id` of `table` with its version; `None` when there is no such
+/// record.
+pub fn read_record(
+    conn: &Db,
+    table: Table,
+    id: i64,
+    fields: &[Field],
+) -> Result<Option<Record>, EditError> {
+    fields::read(conn, table, id, fields)
+}
+
 /// Changes the fields of row `id` of `table` read at `version` (audited with `note`). `None`
 /// when no field differed (nothing written, though the version is still checked).
 pub fn update_row(
-    conn: &Connection,
+    conn: &Db,
     table: Table,
     id: i64,
     version: i64,
-    edits: Vec<FieldEdit>,
+    edits: Vec<FieldChange>,
     note: &str,
 ) -> Result<Option<Change>, EditError> {
-    let saved = as_me(|who| edit::update(conn, table, id, version, &edits, who, note))?;
+    let saved = as_me(|who| fields::update(conn, table, id, version, &edits, who, note))?;
     if saved == version {
         return Ok(None);
     }
-    let fields: Vec<FieldEdit> = edits.into_iter().filter(|e| e.old != e.new).collect();
+    let fields: Vec<FieldChange> = edits.into_iter().filter(|e| e.old != e.new).collect();
     Ok(Some(Change::Row {
         table,
         id,
@@ -99,30 +117,30 @@ pub fn update_row(
 /// Changes several rows together (one transaction; the first conflict refuses them all and
 /// comes back with the id of its row). `None` when `rows` is empty.
 pub fn update_rows(
-    conn: &Connection,
-    rows: Vec<RowEdit>,
+    conn: &Db,
+    rows: Vec<RowChange>,
     note: &str,
 ) -> Result<Option<Change>, (i64, EditError)> {
     if rows.is_empty() {
         return Ok(None);
     }
-    let versions = as_me(|who| edit::update_many(conn, &rows, who, note))?;
-    let steps: Vec<RowEdit> = rows
+    let versions = as_me(|who| fields::update_many(conn, &rows, who, note))?;
+    let steps: Vec<RowChange> = rows
         .into_iter()
         .zip(versions)
-        .map(|((table, id, _, edits), v)| (table, id, v, edits))
+        .map(|(row, version)| RowChange { version, ..row })
         .collect();
     Ok(Some(Change::Rows(steps)))
 }
 
-/// Makes a new row of `table` from `row` (columns and values), audited with `note`.
+/// Makes a new record of `table` from `row` (fields and values), audited with `note`.
 pub fn create(
-    conn: &Connection,
+    conn: &Db,
     table: Table,
-    row: &[(&'static str, Value)],
+    row: &[(Field, Val)],
     note: &str,
 ) -> Result<Change, EditError> {
-    let id = as_me(|who| edit_create::create(conn, table, row, who, note))?;
+    let id = as_me(|who| fields::create(conn, table, row, who, note))?;
     Ok(Change::Created {
         table,
         id,
@@ -132,7 +150,7 @@ pub fn create(
 
 /// Deletes row `id` of `table` read at `version` (each value audited as old → NULL).
 pub fn delete(
-    conn: &Connection,
+    conn: &Db,
     table: Table,
     id: i64,
     version: i64,
@@ -145,7 +163,7 @@ pub fn delete(
 /// Writes the inputs of `membership` (of `cycle`) read at membership `version`; marks the
 /// cycle's scores stale. `None` when no input differed.
 pub fn save_inputs(
-    conn: &Connection,
+    conn: &Db,
     membership: i64,
     cycle: i64,
     version: i64,
@@ -168,7 +186,7 @@ pub fn save_inputs(
 /// Writes actual values of target indicators, each at the version it was read. `None` when
 /// none differed.
 pub fn save_targets(
-    conn: &Connection,
+    conn: &Db,
     edits: &[ActualEdit],
     note: &str,
 ) -> Result<Option<Change>, EditError> {
@@ -178,7 +196,7 @@ pub fn save_targets(
 
 /// Adds the accepted rows of a drafted plan (and their shortcomings).
 pub fn accept_draft(
-    conn: &Connection,
+    conn: &Db,
     cycle: i64,
     org: i64,
     rows: &[NewRow],
@@ -191,7 +209,7 @@ pub fn accept_draft(
 /// Saves the plan header of `org` in `cycle` read at `version`; returns whether anything
 /// differed.
 pub fn save_plan_header(
-    conn: &Connection,
+    conn: &Db,
     cycle: i64,
     org: i64,
     version: i64,
@@ -204,7 +222,7 @@ pub fn save_plan_header(
 /// Changes the status of a plan row with its checks (a date for «выполнено», a reason for
 /// «отменено»…).
 pub fn set_plan_status(
-    conn: &mut Connection,
+    conn: &mut Db,
     change: &StatusChange,
     today: NaiveDate,
 ) -> Result<Applied, StatusError> {
@@ -230,40 +248,31 @@ pub struct Approval {
     pub approved_on: Option<NaiveDate>,
 }
 
-fn iso_date(v: &Value) -> Option<NaiveDate> {
-    match v {
-        Value::Text(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d").ok(),
-        _ => None,
-    }
-}
-
 /// The plan approval of `membership` as stored; `None` when there is no such membership.
-pub fn plan_approval(conn: &Connection, membership: i64) -> Result<Option<Approval>, EditError> {
+pub fn plan_approval(conn: &Db, membership: i64) -> Result<Option<Approval>, EditError> {
+    let field = MembershipField::PlanApprovedOn;
     Ok(
-        edit::read(conn, Table::Membership, membership, &["plan_approved_on"])?.map(
-            |(values, version)| Approval {
-                membership,
-                version,
-                approved_on: values.first().and_then(iso_date),
-            },
-        ),
+        read_record(conn, Table::Membership, membership, &[field.into()])?.map(|r| Approval {
+            membership,
+            version: r.version,
+            approved_on: r.get(field).as_date(),
+        }),
     )
 }
 
-/// The field edit of `approval` (as read) becoming `date`.
-fn approval_edit(approval: &Approval, date: Option<NaiveDate>) -> FieldEdit {
-    let value = |d: Option<NaiveDate>| d.map_or(Value::Null, |d| Value::Text(crate::store::iso(d)));
-    FieldEdit {
-        column: "plan_approved_on",
-        old: value(approval.approved_on),
-        new: value(date),
-    }
+/// The field change of `approval` (as read) becoming `date`.
+fn approval_edit(approval: &Approval, date: Option<NaiveDate>) -> FieldChange {
+    FieldChange::new(
+        MembershipField::PlanApprovedOn,
+        Val::opt_date(approval.approved_on),
+        Val::opt_date(date),
+    )
 }
 
 /// Records that the plan of `approval`'s membership was approved on `date` (version-checked,
 /// audited with `note`). `None` when it already was.
 pub fn approve_plan(
-    conn: &Connection,
+    conn: &Db,
     approval: &Approval,
     date: NaiveDate,
     note: &str,
@@ -281,16 +290,9 @@ pub fn approve_plan(
 /// Reverses `change` (the undo of a session's save), audited with `note`: the old values go
 /// back naming the version the change left, so a record changed since by someone else is not
 /// overwritten ([`EditError::Conflict`]).
-pub fn undo(conn: &Connection, change: &Change, note: &str) -> Result<(), EditError> {
-    let back = |fields: &[FieldEdit]| -> Vec<FieldEdit> {
-        fields
-            .iter()
-            .map(|f| FieldEdit {
-                column: f.column,
-                old: f.new.clone(),
-                new: f.old.clone(),
-            })
-            .collect()
+pub fn undo(conn: &Db, change: &Change, note: &str) -> Result<(), EditError> {
+    let back = |fields: &[FieldChange]| -> Vec<FieldChange> {
+        fields.iter().map(FieldChange::reversed).collect()
     };
     as_me(|who| match change {
         Change::Row {
@@ -298,7 +300,7 @@ pub fn undo(conn: &Connection, change: &Change, note: &str) -> Result<(), EditEr
             id,
             version,
             fields,
-        } => edit::update(conn, *table, *id, *version, &back(fields), who, note).map(|_| ()),
+        } => fields::update(conn, *table, *id, *version, &back(fields), who, note).map(|_| ()),
         Change::Inputs {
             membership,
             cycle,
@@ -331,11 +333,14 @@ pub fn undo(conn: &Connection, change: &Change, note: &str) -> Result<(), EditEr
             edit_create::withdraw(conn, *table, *id, *version, who, note).map(|_| ())
         }
         Change::Rows(rows) => {
-            let back: Vec<RowEdit> = rows
+            let back: Vec<RowChange> = rows
                 .iter()
-                .map(|(table, id, v, fields)| (*table, *id, *v, back(fields)))
+                .map(|r| RowChange {
+                    fields: back(&r.fields),
+                    ..r.clone()
+                })
                 .collect();
-            edit::update_many(conn, &back, who, note)
+            fields::update_many(conn, &back, who, note)
                 .map(|_| ())
                 .map_err(|(_, e)| e)
         }

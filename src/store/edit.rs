@@ -2,6 +2,9 @@
 //! = ?`), bumps it, and writes each changed field to the audit log in the same transaction. When
 //! the row was changed by someone else since it was read, nothing is written and the row as it is
 //! now comes back, with who changed it last (from the audit log).
+//!
+//! These writes name columns; the typed writes of the forms and commands (`store::fields`) are
+//! built on them.
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -9,18 +12,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use super::StoreError;
 use super::audit::{self, Action, Entry};
 
-/// The tables forms edit, each with the columns a form may write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Table {
-    PlanRow,
-    Shortcoming,
-    CouncilMeeting,
-    WorkplanItem,
-    Cycle,
-    Membership,
-    Organization,
-}
+pub use crate::domain::record::Table;
+use crate::domain::record::Val;
 
+/// The tables forms edit, each with the columns a form may write.
 impl Table {
     pub fn name(self) -> &'static str {
         match self {
@@ -106,8 +101,8 @@ pub struct Author<'a> {
 pub struct Conflict {
     pub version: i64,
     /// The fields (every column a form may write, or the input keys of the edit) with their
-    /// values now.
-    pub now: Vec<(String, Value)>,
+    /// values now; [`Conflict::value`] finds a field's.
+    pub now: Vec<(String, Val)>,
     /// Who made the last change of the row and when (`YYYY-MM-DDThh:mm:ss`), from the audit log.
     pub by: Option<(String, String)>,
 }
@@ -141,15 +136,9 @@ impl From<rusqlite::Error> for EditError {
     }
 }
 
-/// A value as the audit log keeps it (`None` = NULL).
+/// A value as the audit log keeps it (`None` = NULL): [`Val::to_text`].
 pub fn audit_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::Integer(i) => Some(i.to_string()),
-        Value::Real(r) => Some(r.to_string()),
-        Value::Text(t) => Some(t.clone()),
-        Value::Blob(b) => Some(format!("<{} байт>", b.len())),
-    }
+    Val::from(v.clone()).to_text()
 }
 
 /// Optional text as a value: `None` → NULL.
@@ -256,7 +245,11 @@ pub fn update_in(
             None => EditError::Gone,
             Some((values, now_version)) => EditError::Conflict(Conflict {
                 version: now_version,
-                now: all.iter().map(|c| c.to_string()).zip(values).collect(),
+                now: all
+                    .iter()
+                    .map(|c| c.to_string())
+                    .zip(values.into_iter().map(Val::from))
+                    .collect(),
                 by: last_change(tx, table.name(), id)?,
             }),
         });
@@ -536,7 +529,7 @@ pub(crate) fn delete_row(
     if now_version != version {
         return Err(EditError::Conflict(Conflict {
             version: now_version,
-            now: row,
+            now: row.into_iter().map(|(n, v)| (n, Val::from(v))).collect(),
             by: last_change(&tx, table.name(), id)?,
         }));
     }

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::audit::{self, Action, Entry};
 use super::edit::{Author, Conflict, EditError, last_change};
+use crate::domain::record::Val;
 
 /// The audit log's name for an input (`entity_id` is the membership).
 pub const ENTITY: &str = "indicator_input";
@@ -84,7 +84,7 @@ pub fn save(
             now: edits
                 .iter()
                 .map(|e| {
-                    let v = now.get(&e.key).map_or(Value::Null, |v| Value::Real(*v));
+                    let v = now.get(&e.key).map_or(Val::Null, |v| Val::Real(*v));
                     (e.key.clone(), v)
                 })
                 .collect(),

@@ -3,11 +3,11 @@
 //! one transaction: each update names the version it read, and one changed meanwhile refuses
 //! the whole save.
 
-use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::audit::{self, Action, Entry};
 use super::edit::{Author, Conflict, EditError, last_change};
+use crate::domain::record::Val;
 
 /// The audit log's name for a value (`entity_id` is the indicator, `field` «actual YEAR»).
 pub const ENTITY: &str = "target_value";
@@ -94,7 +94,7 @@ pub fn save(
             };
             conflicts.push((
                 format!("{}:{}", e.indicator_id, e.year),
-                actual.map_or(Value::Null, Value::Real),
+                actual.map_or(Val::Null, Val::Real),
             ));
             by = by.or(last_change(&tx, ENTITY, e.indicator_id)?);
             continue;

@@ -18,6 +18,7 @@ pub mod edit_inputs;
 pub mod edit_targets;
 pub mod export_data;
 pub mod exports;
+pub mod fields;
 pub mod first_steps;
 pub mod import;
 pub mod journal;
@@ -213,6 +214,16 @@ fn migrate_ru(e: &rusqlite_migration::Error) -> String {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// An open database as the UI and the command line hold it: they pass it to `store` and
+/// `service` and never name the SQL crate themselves.
+pub type Db = rusqlite::Connection;
+
+/// A store error found among the causes of another error, in words a person can act on
+/// ([`explain`]); `None` when `cause` is not one.
+pub fn describe(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    cause.downcast_ref::<rusqlite::Error>().map(explain)
+}
 
 /// Opens (creating if needed) the database at `path`, applies pragmas and migrates it to the
 /// current schema.

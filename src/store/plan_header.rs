@@ -18,6 +18,7 @@ use super::audit::{self, Action, Entry};
 use super::codec;
 use super::edit::{Author, Conflict, EditError, last_change};
 use super::{Result, StoreError};
+use crate::domain::record::Val;
 
 /// An act that approved the plan (PLAN_SHORTCOMING_DOCUMENTS): all parts optional.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
@@ -298,7 +299,9 @@ pub fn save_in(
         let names = COLUMNS.iter().map(|c| c.to_string());
         return Err(EditError::Conflict(Conflict {
             version: now.version,
-            now: names.zip(values(&now.header)).collect(),
+            now: names
+                .zip(values(&now.header).into_iter().map(Val::from))
+                .collect(),
             by,
         }));
     }

@@ -5,8 +5,8 @@
 //! ([`Outcome`]) opens, closes or saves. The words are in `msg.rs`, the screens in `screens/`,
 //! the frame around them in `views`, keys in `keymap`.
 
+use crate::store::Db;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::msg::{Action, Loaded, Mode, Request};
 use super::screen::{Ctx, Env, Outcome, Screen};
@@ -62,7 +62,7 @@ impl App {
         }
     }
 
-    pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> App {
+    pub fn new(today: NaiveDate, theme: Theme, conn: Option<Db>) -> App {
         App {
             mode: Mode::Normal,
             env: Env::new(today, theme, conn),

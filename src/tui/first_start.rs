@@ -318,7 +318,7 @@ mod tests {
             Step::Created(c) => assert_eq!(c.path, path),
             other => panic!("not created: {other:?} {:?}", s.form),
         }
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = crate::store::Db::open(&path).unwrap();
         let sector: String = conn
             .query_row("SELECT sector FROM authority", [], |r| r.get(0))
             .unwrap();

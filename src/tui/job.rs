@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
+use crate::store::Db;
 
 use crate::store;
 
@@ -55,7 +55,7 @@ impl<T: Send + 'static> Job<T> {
     /// Errors come back as their whole Russian chain («что не удалось: почему»).
     pub fn start<F>(what: impl Into<String>, db: &Path, work: F) -> Job<T>
     where
-        F: FnOnce(&mut Connection, &Reporter, &AtomicBool) -> anyhow::Result<T> + Send + 'static,
+        F: FnOnce(&mut Db, &Reporter, &AtomicBool) -> anyhow::Result<T> + Send + 'static,
     {
         let reporter = Reporter {
             done: Arc::default(),

@@ -5,10 +5,10 @@
 
 use std::cell::{Cell, RefCell};
 
+use crate::store::Db;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use rusqlite::Connection;
 
 use super::msg::{Action, Loaded, Request};
 use super::theme::Theme;
@@ -17,7 +17,7 @@ use super::theme::Theme;
 pub struct Ctx<'a> {
     /// A read connection for small, windowed queries (what is on screen); big loads go through
     /// the worker. `None` only in tests that draw without a database.
-    pub conn: Option<&'a Connection>,
+    pub conn: Option<&'a Db>,
     pub today: NaiveDate,
     pub theme: Theme,
     /// Rows of the list visible in the last frame, set by `draw`, used for PgUp/PgDn.
@@ -35,7 +35,7 @@ pub struct Ctx<'a> {
 pub struct Env {
     /// Read connection for windowed queries of the screens (`None` in tests without a
     /// database).
-    pub conn: Option<Connection>,
+    pub conn: Option<Db>,
     pub today: NaiveDate,
     pub theme: Theme,
     /// Rows visible in the current list, remembered by the last draw (for PgUp/PgDn).
@@ -50,7 +50,7 @@ pub struct Env {
 }
 
 impl Env {
-    pub fn new(today: NaiveDate, theme: Theme, conn: Option<Connection>) -> Env {
+    pub fn new(today: NaiveDate, theme: Theme, conn: Option<Db>) -> Env {
         Env {
             conn,
             today,
@@ -91,8 +91,7 @@ impl Ctx<'_> {
 /// `Saved` carries the form's [`UndoStep`](crate::tui::form::undo::UndoStep), and `form/undo.rs`
 /// builds the `Saved` of the changes it writes: `screen.rs` and `form/undo.rs` import each other,
 /// the one circle between files of `tui/`. It is kept because a saved change and the way to undo
-/// it are one answer of a form to the app (close, remember the undo, say what was saved), and the
-/// form host that is to replace the forms' write path will own both ends of it.
+/// it are one answer of a form to the app (close, remember the undo, say what was saved).
 pub enum Outcome {
     /// The screen did not use the intent (Esc then goes back).
     Ignored,

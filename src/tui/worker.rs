@@ -10,8 +10,8 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use crate::store::Db;
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use super::lists::organizations::OrgList;
 use super::msg::{Loaded, Request};
@@ -64,7 +64,7 @@ pub fn spawn(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Load
 }
 
 /// A read connection tuned for browsing.
-fn open(path: &std::path::Path) -> Result<Connection, StoreError> {
+fn open(path: &std::path::Path) -> Result<Db, StoreError> {
     let conn = store::open_existing(path)?;
     store::tune_for_browsing(&conn)?;
     Ok(conn)
@@ -73,7 +73,7 @@ fn open(path: &std::path::Path) -> Result<Connection, StoreError> {
 /// What is read before anything is asked: the cycles, the first-day steps, and the summary of
 /// the newest year (cycles are listed oldest first). False when the UI is gone (`send` said so).
 pub fn first_reads(
-    conn: &Connection,
+    conn: &Db,
     today: NaiveDate,
     send: &mut impl FnMut(Result<Loaded, StoreError>) -> bool,
 ) -> bool {
@@ -95,20 +95,20 @@ pub fn first_reads(
 
 /// The first page of the organization list in name order (with S, place and plan figures),
 /// read by an index before the whole list is: what the screen shows while the index builds.
-pub fn first_org_page(conn: &Connection, today: NaiveDate) -> Result<Loaded, StoreError> {
+pub fn first_org_page(conn: &Db, today: NaiveDate) -> Result<Loaded, StoreError> {
     let (page, total) = store::browse::first_page(conn, today, 100)?;
     Ok(Loaded::Orgs(Box::new(OrgList::first_page(page, total))))
 }
 
 /// The organization list, read and indexed for search and sort (a third of a second for
 /// 100,000 names: on the worker, not on the UI thread).
-pub fn org_list(conn: &Connection, today: NaiveDate) -> Result<Loaded, StoreError> {
+pub fn org_list(conn: &Db, today: NaiveDate) -> Result<Loaded, StoreError> {
     store::browse::org_index(conn, today).map(|keys| Loaded::Orgs(Box::new(OrgList::new(keys))))
 }
 
 /// Answers one request through `send`, one message per piece read. False when the UI is gone.
 pub fn answer(
-    conn: &Connection,
+    conn: &Db,
     today: NaiveDate,
     request: Request,
     send: &mut impl FnMut(Result<Loaded, StoreError>) -> bool,

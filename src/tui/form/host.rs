@@ -4,7 +4,9 @@
 //! change checks the form again, Enter or Ctrl-S saves, Esc asks about unsaved changes, a save
 //! refused as busy is repeated by the app, and the form is drawn as a window over the screen.
 //!
-//! A new form is one spec; `FormHost::new(spec)` opens it.
+//! A new form is one spec; `FormHost::new(spec)` opens it. A spec that keeps its [`Form`] in a
+//! field named `form` gets the two accessors from [`form_in_field!`](crate::form_in_field), and
+//! a failed save ends the same way in every form ([`FormSpec::failed`]).
 
 use std::ops::{Deref, DerefMut};
 
@@ -14,6 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use super::{Form, FormEvent};
+use crate::service::write::EditError;
 use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen};
 
@@ -35,6 +38,27 @@ pub trait FormSpec: std::fmt::Debug + 'static {
     }
     /// The status line.
     fn status(&self) -> String;
+    /// A save refused for another reason than a conflict: the notice says why, and a save
+    /// refused as busy is repeated by the app.
+    fn failed(&mut self, e: &EditError) -> Outcome {
+        self.form_mut().save_failed(e);
+        Outcome::Done
+    }
+}
+
+/// [`FormSpec::form`] and [`FormSpec::form_mut`] of a spec whose form is its field `form`:
+/// `impl FormSpec for MySpec { form_in_field!(); … }`.
+#[macro_export]
+macro_rules! form_in_field {
+    () => {
+        fn form(&self) -> &$crate::tui::form::Form {
+            &self.form
+        }
+
+        fn form_mut(&mut self) -> &mut $crate::tui::form::Form {
+            &mut self.form
+        }
+    };
 }
 
 /// The screen of a form: a [`FormSpec`] and the behaviour every form shares. It derefs to its

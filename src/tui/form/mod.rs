@@ -12,8 +12,8 @@
 //! Every form is shown by one screen, [`FormHost`], around its [`FormSpec`] (`host.rs`): it says
 //! it is typing while the form is open, so letters are text in the fields (Cyrillic from the
 //! Russian layout included), and turns a [`FormEvent::Submit`] into the spec's checks and its
-//! write through `service::write`. Forms over one table row are specs built from columns
-//! (`record.rs`); `undo.rs` is the session's undo stack.
+//! write through `service::write`. Forms over one record are specs built from its fields, named
+//! by the field enums of `domain::record` (`record.rs`); `undo.rs` is the session's undo stack.
 
 pub mod host;
 pub mod record;
@@ -419,7 +419,7 @@ pub fn conflict_notice(by: Option<&(String, String)>, changes: &[String]) -> Str
 
 /// The notice of a save that failed: a busy database is said so, with what to do (the form
 /// stays open with what was typed); anything else as «не сохранено: …».
-pub fn not_saved(e: &crate::store::edit::EditError) -> String {
+pub fn not_saved(e: &crate::service::write::EditError) -> String {
     if e.is_busy() {
         "база занята: сейчас в нее пишет другой пользователь или фоновая работа (загрузка, \
          пересчет). Не сохранено, введенное не потеряно; сохранение повторяется само каждую \
@@ -606,7 +606,7 @@ impl Form {
 
     /// After a failed save: says why (see [`not_saved`]) and, when the database was only
     /// busy, lets the app repeat the save.
-    pub fn save_failed(&mut self, e: &crate::store::edit::EditError) {
+    pub fn save_failed(&mut self, e: &crate::service::write::EditError) {
         self.notice = Some(not_saved(e));
         self.busy = e.is_busy();
     }

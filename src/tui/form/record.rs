@@ -1,25 +1,25 @@
-//! A form over one row of a table, for a new record or a stored one: each field is a column
-//! ([`Col`]), typed by its [`Input`]; required fields, formats and the form's own rules
-//! ([`Rules`]) show their messages inline; the save either writes a new row (audited; `u`
-//! deletes it again) or changes the stored one with the version check (both through
-//! `service::write`), showing another session's change field by field when it was refused.
+//! A form over one record of a table, for a new record or a stored one: each form field is a
+//! field of the record ([`Col`]: a `domain::record` field enum, its label and its [`Input`]);
+//! required fields, formats and the form's own rules ([`Rules`]) show their messages inline. It
+//! loads the record with `service::write::read_record`; the save either makes a new record
+//! (audited; `u` deletes it again) or sends the changed fields as typed changes (the value read,
+//! the value to write) with the version check, both through `service::write`, and shows another
+//! session's change field by field when it was refused. No column and no SQL value appears here.
 //! [`RecordForm`] is the form host around a [`RecordSpec`].
 
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use rusqlite::Connection;
-use rusqlite::types::Value;
 
 use super::undo::{UndoStep, save_row};
 use super::{Field, Form, FormHost, FormSpec, conflict_notice};
 use crate::domain::text::printable;
 use crate::service::table::cut;
-use crate::service::write::{self, EditError, FieldEdit, Table};
-use crate::store::{edit, iso};
+use crate::service::write::{self, EditError, Field as RecordField, FieldChange, Table, Val};
+use crate::store::Db;
 use crate::tui::screen::{Ctx, Outcome};
 
-/// How a column is typed in the form.
+/// How a field is typed in the form.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
     /// One line of text; `null` stores an empty text as NULL.
@@ -30,20 +30,20 @@ pub enum Input {
     Multiline {
         max: usize,
     },
-    /// ДД.ММ.ГГГГ, stored as ISO text (NULL when empty).
+    /// ДД.ММ.ГГГГ (NULL when empty).
     Date,
     /// A whole number (NULL when empty).
     Int,
     /// One of the options: (stored value, what the person reads).
-    Choice(Vec<(Value, String)>),
+    Choice(Vec<(Val, String)>),
     /// Yes / no, stored as 1 / 0.
     Check,
 }
 
-/// One column of the form.
+/// One field of the record in the form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Col {
-    pub column: &'static str,
+    pub field: RecordField,
     pub label: &'static str,
     pub input: Input,
     /// The form is not saved while the field is empty.
@@ -51,9 +51,9 @@ pub struct Col {
 }
 
 impl Col {
-    pub fn new(column: &'static str, label: &'static str, input: Input) -> Col {
+    pub fn new(field: impl Into<RecordField>, label: &'static str, input: Input) -> Col {
         Col {
-            column,
+            field: field.into(),
             label,
             input,
             required: false,
@@ -65,58 +65,45 @@ impl Col {
         self
     }
 
-    fn field(&self, v: &Value) -> Field {
+    fn field(&self, v: &Val) -> Field {
         match &self.input {
             Input::Text { max, .. } => Field::text(self.label, *max, &text(v)),
             Input::Multiline { max } => Field::multiline(self.label, *max, &text(v)),
-            Input::Date => Field::date(self.label, date(v)),
-            Input::Int => Field::number(
-                self.label,
-                true,
-                match v {
-                    Value::Integer(i) => Some(*i as f64),
-                    _ => None,
-                },
-            ),
+            Input::Date => Field::date(self.label, v.as_date()),
+            Input::Int => Field::number(self.label, true, v.as_int().map(|i| i as f64)),
             Input::Choice(options) => Field::choice(
                 self.label,
                 options.iter().map(|(_, s)| s.clone()).collect(),
                 options.iter().position(|(o, _)| o == v).unwrap_or(0),
             ),
-            Input::Check => Field::check(self.label, matches!(v, Value::Integer(1))),
+            Input::Check => Field::check(self.label, v.as_int() == Some(1)),
         }
     }
 
     /// The value to store from the field.
-    fn value(&self, f: &Field) -> Value {
+    fn value(&self, f: &Field) -> Val {
         match &self.input {
-            Input::Text { null: true, .. } if f.trimmed().is_empty() => Value::Null,
-            Input::Text { .. } | Input::Multiline { .. } => Value::Text(f.trimmed().to_string()),
-            Input::Date => match f.date_value() {
-                Ok(Some(d)) => Value::Text(iso(d)),
-                _ => Value::Null,
-            },
-            Input::Int => match f.number_value() {
-                Ok(Some(n)) => Value::Integer(n as i64),
-                _ => Value::Null,
-            },
-            Input::Choice(options) => options
-                .get(f.choice)
-                .map_or(Value::Null, |(v, _)| v.clone()),
-            Input::Check => Value::Integer(i64::from(f.checked())),
+            Input::Text { null: true, .. } if f.trimmed().is_empty() => Val::Null,
+            Input::Text { .. } | Input::Multiline { .. } => Val::text(f.trimmed()),
+            Input::Date => Val::opt_date(f.date_value().ok().flatten()),
+            Input::Int => Val::opt_int(f.number_value().ok().flatten().map(|n| n as i64)),
+            Input::Choice(options) => options.get(f.choice).map_or(Val::Null, |(v, _)| v.clone()),
+            Input::Check => Val::Int(i64::from(f.checked())),
         }
     }
 
     /// A stored value as a person reads it (in a conflict message).
-    fn shown(&self, v: &Value) -> String {
+    fn shown(&self, v: &Val) -> String {
         match (&self.input, v) {
-            (_, Value::Null) => "—".to_string(),
-            (Input::Date, _) => date(v).map_or(text(v), |d| d.format("%d.%m.%Y").to_string()),
+            (_, Val::Null) => "—".to_string(),
+            (Input::Date, _) => v
+                .as_date()
+                .map_or(text(v), |d| d.format("%d.%m.%Y").to_string()),
             (Input::Choice(options), _) => options
                 .iter()
                 .find(|(o, _)| o == v)
                 .map_or(text(v), |(_, s)| s.clone()),
-            (Input::Check, _) => if matches!(v, Value::Integer(1)) {
+            (Input::Check, _) => if v.as_int() == Some(1) {
                 "да"
             } else {
                 "нет"
@@ -127,21 +114,14 @@ impl Col {
     }
 
     /// What the field should show for a stored value (after another session's change).
-    fn field_text(&self, v: &Value) -> (String, usize) {
+    fn field_text(&self, v: &Val) -> (String, usize) {
         let f = self.field(v);
         (f.text, f.choice)
     }
 }
 
-fn text(v: &Value) -> String {
-    edit::audit_text(v).unwrap_or_default()
-}
-
-fn date(v: &Value) -> Option<NaiveDate> {
-    match v {
-        Value::Text(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d").ok(),
-        _ => None,
-    }
+fn text(v: &Val) -> String {
+    v.to_text().unwrap_or_default()
 }
 
 /// What a form of one kind of record adds to the common rules.
@@ -149,19 +129,14 @@ pub trait Rules: std::fmt::Debug {
     /// Checks of its own after formats and required fields (`form.flag(i, …)`), as typed.
     fn check(&self, _form: &mut Form, _today: NaiveDate) {}
     /// Checks against the database at save (a taken number or identifier): (field, message).
-    fn check_stored(
-        &self,
-        _conn: &Connection,
-        _form: &Form,
-        _id: Option<i64>,
-    ) -> Vec<(usize, String)> {
+    fn check_stored(&self, _conn: &Db, _form: &Form, _id: Option<i64>) -> Vec<(usize, String)> {
         Vec::new()
     }
     /// Values to store that depend on other fields (a reason kept only for a cancelled row);
-    /// `values` are in the order of the columns.
-    fn adjust(&self, _form: &Form, _values: &mut [Value]) {}
+    /// `values` are in the order of the fields.
+    fn adjust(&self, _form: &Form, _values: &mut [Val]) {}
     /// Values stored with a new record besides the fields (its cycle and organization).
-    fn fixed(&self, _form: &Form) -> Vec<(&'static str, Value)> {
+    fn fixed(&self, _form: &Form) -> Vec<(RecordField, Val)> {
         Vec::new()
     }
     /// The record in words for messages and the audit log («строка плана 2.1 (Музей)»).
@@ -174,7 +149,7 @@ enum Target {
     Stored {
         id: i64,
         version: i64,
-        base: Vec<Value>,
+        base: Vec<Val>,
     },
     New,
 }
@@ -182,7 +157,7 @@ enum Target {
 /// The form over one row of a table, as shown: the host around a [`RecordSpec`].
 pub type RecordForm = FormHost<RecordSpec>;
 
-/// A form over one row of `table`: its columns, the row it edits and its rules.
+/// A form over one record of `table`: its fields, the record it edits and its rules.
 #[derive(Debug)]
 pub struct RecordSpec {
     table: Table,
@@ -195,12 +170,12 @@ pub struct RecordSpec {
 }
 
 impl FormHost<RecordSpec> {
-    /// A form for a new record, its fields holding `initial` values (by column; the rest empty).
+    /// A form for a new record, its fields holding `initial` values (by field; the rest empty).
     pub fn new_record(
         table: Table,
         title: &str,
         cols: Vec<Col>,
-        initial: &[(&'static str, Value)],
+        initial: &[(RecordField, Val)],
         rules: Box<dyn Rules>,
         header: Vec<(String, String)>,
         today: NaiveDate,
@@ -213,7 +188,7 @@ impl FormHost<RecordSpec> {
     /// A form over stored row `id` of `table`; `None` when there is no such row.
     #[allow(clippy::too_many_arguments)]
     pub fn stored(
-        conn: &Connection,
+        conn: &Db,
         table: Table,
         id: i64,
         title: &str,
@@ -230,23 +205,23 @@ impl FormHost<RecordSpec> {
 }
 
 impl RecordSpec {
-    /// A form for a new record, its fields holding `initial` values (by column; the rest empty).
+    /// A form for a new record, its fields holding `initial` values (by field; the rest empty).
     pub fn new_record(
         table: Table,
         title: &str,
         cols: Vec<Col>,
-        initial: &[(&'static str, Value)],
+        initial: &[(RecordField, Val)],
         rules: Box<dyn Rules>,
         header: Vec<(String, String)>,
         today: NaiveDate,
     ) -> RecordSpec {
-        let values: Vec<Value> = cols
+        let values: Vec<Val> = cols
             .iter()
             .map(|c| {
                 initial
                     .iter()
-                    .find(|(k, _)| *k == c.column)
-                    .map_or(Value::Null, |(_, v)| v.clone())
+                    .find(|(k, _)| *k == c.field)
+                    .map_or(Val::Null, |(_, v)| v.clone())
             })
             .collect();
         RecordSpec::build(
@@ -264,7 +239,7 @@ impl RecordSpec {
     /// A form over stored row `id` of `table`; `None` when there is no such row.
     #[allow(clippy::too_many_arguments)]
     pub fn stored(
-        conn: &Connection,
+        conn: &Db,
         table: Table,
         id: i64,
         title: &str,
@@ -273,10 +248,12 @@ impl RecordSpec {
         header: Vec<(String, String)>,
         today: NaiveDate,
     ) -> Result<Option<RecordSpec>, EditError> {
-        let columns: Vec<&'static str> = cols.iter().map(|c| c.column).collect();
-        let Some((base, version)) = edit::read(conn, table, id, &columns)? else {
+        let fields: Vec<RecordField> = cols.iter().map(|c| c.field).collect();
+        let Some(record) = write::read_record(conn, table, id, &fields)? else {
             return Ok(None);
         };
+        let version = record.version;
+        let base: Vec<Val> = record.values.into_iter().map(|(_, v)| v).collect();
         let target = Target::Stored {
             id,
             version,
@@ -293,7 +270,7 @@ impl RecordSpec {
         title: &str,
         cols: Vec<Col>,
         target: Target,
-        values: Vec<Value>,
+        values: Vec<Val>,
         rules: Box<dyn Rules>,
         header: Vec<(String, String)>,
         today: NaiveDate,
@@ -312,7 +289,7 @@ impl RecordSpec {
     }
 
     /// The value field `label` would store now (`None` when there is no such field).
-    pub fn value_of(&self, label: &str) -> Option<Value> {
+    pub fn value_of(&self, label: &str) -> Option<Val> {
         self.cols
             .iter()
             .zip(&self.form.fields)
@@ -340,8 +317,8 @@ impl RecordSpec {
         self.rules.check(&mut self.form, today);
     }
 
-    fn values(&self) -> Vec<Value> {
-        let mut values: Vec<Value> = self
+    fn values(&self) -> Vec<Val> {
+        let mut values: Vec<Val> = self
             .cols
             .iter()
             .zip(&self.form.fields)
@@ -351,7 +328,61 @@ impl RecordSpec {
         values
     }
 
-    fn save(&mut self, cx: &Ctx) -> Outcome {
+    fn create(&self, conn: &Db, values: Vec<Val>, what: &str) -> Result<Outcome, EditError> {
+        let mut row: Vec<(RecordField, Val)> =
+            self.cols.iter().map(|c| c.field).zip(values).collect();
+        row.extend(self.rules.fixed(&self.form));
+        let change = write::create(conn, self.table, &row, &format!("добавлено: {what}"))?;
+        Ok(Outcome::Saved {
+            message: format!("добавлено: {what}; u — отменить"),
+            undo: Some(UndoStep {
+                change,
+                label: format!("добавление: {what}"),
+            }),
+        })
+    }
+
+    /// After a refused save: shows what the other session changed, takes its values into the
+    /// fields left alone here, and makes the next save knowingly over them.
+    fn take_conflict(&mut self, c: write::Conflict, today: NaiveDate) {
+        let Target::Stored { version, base, .. } = &mut self.target else {
+            return;
+        };
+        let mut changes = Vec::new();
+        for (i, col) in self.cols.iter().enumerate() {
+            let Some(v) = c.value(col.field).cloned() else {
+                continue;
+            };
+            if v != base[i] {
+                changes.push(format!(
+                    "{}: {} → {}",
+                    col.label,
+                    col.shown(&base[i]),
+                    col.shown(&v)
+                ));
+                let (t, choice) = col.field_text(&v);
+                self.form.fields[i].take_other(t, choice);
+                base[i] = v;
+            }
+        }
+        *version = c.version;
+        self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
+        self.check(today);
+    }
+}
+
+impl FormSpec for RecordSpec {
+    crate::form_in_field!();
+
+    fn title(&self) -> String {
+        self.form.title.clone()
+    }
+
+    fn recheck(&mut self, today: NaiveDate) {
+        self.check(today)
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.check(cx.today);
         if self.form.refuse_invalid() {
             return Outcome::Done;
@@ -380,8 +411,8 @@ impl RecordSpec {
                     .cols
                     .iter()
                     .zip(base.iter().zip(values))
-                    .map(|(c, (old, new))| FieldEdit {
-                        column: c.column,
+                    .map(|(c, (old, new))| FieldChange {
+                        field: c.field,
                         old: old.clone(),
                         new,
                     })
@@ -400,84 +431,8 @@ impl RecordSpec {
                     Some("запись удалена другим пользователем; Esc — закрыть".to_string());
                 Outcome::Done
             }
-            Err(e) => {
-                self.form.save_failed(&e);
-                Outcome::Done
-            }
+            Err(e) => self.failed(&e),
         }
-    }
-
-    fn create(
-        &self,
-        conn: &Connection,
-        values: Vec<Value>,
-        what: &str,
-    ) -> Result<Outcome, EditError> {
-        let mut row: Vec<(&'static str, Value)> =
-            self.cols.iter().map(|c| c.column).zip(values).collect();
-        row.extend(self.rules.fixed(&self.form));
-        let change = write::create(conn, self.table, &row, &format!("добавлено: {what}"))?;
-        Ok(Outcome::Saved {
-            message: format!("добавлено: {what}; u — отменить"),
-            undo: Some(UndoStep {
-                change,
-                label: format!("добавление: {what}"),
-            }),
-        })
-    }
-
-    /// After a refused save: shows what the other session changed, takes its values into the
-    /// fields left alone here, and makes the next save knowingly over them.
-    fn take_conflict(&mut self, c: write::Conflict, today: NaiveDate) {
-        let Target::Stored { version, base, .. } = &mut self.target else {
-            return;
-        };
-        let now = |column: &str| {
-            c.now
-                .iter()
-                .find(|(n, _)| n == column)
-                .map(|(_, v)| v.clone())
-        };
-        let mut changes = Vec::new();
-        for (i, col) in self.cols.iter().enumerate() {
-            let Some(v) = now(col.column) else { continue };
-            if v != base[i] {
-                changes.push(format!(
-                    "{}: {} → {}",
-                    col.label,
-                    col.shown(&base[i]),
-                    col.shown(&v)
-                ));
-                let (t, choice) = col.field_text(&v);
-                self.form.fields[i].take_other(t, choice);
-                base[i] = v;
-            }
-        }
-        *version = c.version;
-        self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
-        self.check(today);
-    }
-}
-
-impl FormSpec for RecordSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
-
-    fn title(&self) -> String {
-        self.form.title.clone()
-    }
-
-    fn recheck(&mut self, today: NaiveDate) {
-        self.check(today)
-    }
-
-    fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
     }
 
     fn header(&self, cx: &Ctx, area: Rect) -> Vec<Line<'static>> {

@@ -3,20 +3,18 @@
 //! dealt with one, the assessment cycle (`a`). The date is the event relative deadlines count
 //! from, so it may not be in the future. Saved with the version check and the audit log.
 
-use chrono::NaiveDate;
-use rusqlite::types::Value;
-
-use crate::store::edit::Table;
+use crate::service::write::{MeetingField as M, Table, Val};
 use crate::store::edit_create;
 use crate::tui::form::Form;
 use crate::tui::form::record::{Col, Input, RecordForm, Rules};
 use crate::tui::screen::{Ctx, Outcome};
+use chrono::NaiveDate;
 
 fn meeting_cols() -> Vec<Col> {
     vec![
-        Col::new("date", "Дата", Input::Date).required(),
+        Col::new(M::Date, "Дата", Input::Date).required(),
         Col::new(
-            "protocol_number",
+            M::ProtocolNumber,
             "Номер протокола",
             Input::Text {
                 max: 50,
@@ -24,8 +22,8 @@ fn meeting_cols() -> Vec<Col> {
             },
         )
         .required(),
-        Col::new("agenda", "Повестка", Input::Multiline { max: 4000 }),
-        Col::new("decisions", "Решения", Input::Multiline { max: 4000 }),
+        Col::new(M::Agenda, "Повестка", Input::Multiline { max: 4000 }),
+        Col::new(M::Decisions, "Решения", Input::Multiline { max: 4000 }),
     ]
 }
 
@@ -117,29 +115,29 @@ pub fn new_meeting(cx: &Ctx, like: Option<&str>) -> Outcome {
             .find(|(_, label, _)| label.starts_with(&format!("{name} — ")))
             .map(|(id, _, _)| *id)
     });
-    let mut cycle_options = vec![(Value::Null, "— не указан".to_string())];
+    let mut cycle_options = vec![(Val::Null, "— не указан".to_string())];
     let mut cycle_authority = vec![None];
     for (id, authority, label) in cycles {
-        cycle_options.push((Value::Integer(id), label));
+        cycle_options.push((Val::Int(id), label));
         cycle_authority.push(Some(authority));
     }
     let mut cols = vec![
         Col::new(
-            "authority_id",
+            M::Authority,
             "Совет при",
             Input::Choice(
                 authorities
                     .iter()
-                    .map(|(id, label, _)| (Value::Integer(*id), label.clone()))
+                    .map(|(id, label, _)| (Val::Int(*id), label.clone()))
                     .collect(),
             ),
         ),
-        Col::new("cycle_id", "Цикл оценки", Input::Choice(cycle_options)),
+        Col::new(M::Cycle, "Цикл оценки", Input::Choice(cycle_options)),
     ];
     cols.extend(meeting_cols());
-    let mut initial = vec![("date", Value::Text(crate::store::iso(cx.today)))];
+    let mut initial = vec![(M::Date.into(), Val::date(cx.today))];
     if let Some(id) = chosen {
-        initial.push(("authority_id", Value::Integer(id)));
+        initial.push((M::Authority.into(), Val::Int(id)));
     }
     let rules = MeetingRules {
         first: 2,

@@ -4,32 +4,32 @@
 //! improvement plan was approved (the event «после утверждения плана» counts from). Both rows
 //! are saved in one transaction, each naming the version it read.
 
-use chrono::NaiveDate;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use rusqlite::types::Value;
-
 use crate::domain::cycle::CycleStatus;
 use crate::domain::ids;
 use crate::domain::text::printable;
 use crate::service::table::cut;
+use crate::service::write::{
+    self, CycleField as C, EditError, Field as RecordField, FieldChange, MembershipField as M,
+    RowChange, Table, Val,
+};
 use crate::store::card::CardCycle;
-use crate::store::edit::{self, EditError, FieldEdit, RowEdit, Table};
-use crate::store::iso;
 use crate::tui::form::undo::save_rows;
 use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice, format_number};
 use crate::tui::screen::{Ctx, Outcome};
+use chrono::NaiveDate;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
 
-const CYCLE: [&str; 7] = [
-    "status",
-    "operator_name",
-    "operator_inn",
-    "contract_number",
-    "contract_date",
-    "council_protocol_number",
-    "council_protocol_date",
+const CYCLE: [C; 7] = [
+    C::Status,
+    C::OperatorName,
+    C::OperatorInn,
+    C::ContractNumber,
+    C::ContractDate,
+    C::CouncilProtocolNumber,
+    C::CouncilProtocolDate,
 ];
-const MEMBER: [&str; 4] = ["grp", "respondents", "plan_approved_on", "recipients"];
+const MEMBER: [M; 4] = [M::Group, M::Respondents, M::PlanApprovedOn, M::Recipients];
 const LABELS: [&str; 11] = [
     "Статус цикла",
     "Оператор",
@@ -57,7 +57,7 @@ pub struct CycleSpec {
     cycle_version: i64,
     member_version: i64,
     /// Stored values of [`CYCLE`] then [`MEMBER`].
-    base: Vec<Value>,
+    base: Vec<Val>,
     pub form: Form,
 }
 
@@ -66,17 +66,33 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
-    let read = edit::read(conn, Table::Cycle, c.cycle_id, &CYCLE).and_then(|cy| {
-        Ok((
-            cy,
-            edit::read(conn, Table::Membership, c.membership_id, &MEMBER)?,
-        ))
-    });
+    let read =
+        write::read_record(conn, Table::Cycle, c.cycle_id, &fields_of(&CYCLE)).and_then(|cy| {
+            Ok((
+                cy,
+                write::read_record(
+                    conn,
+                    Table::Membership,
+                    c.membership_id,
+                    &fields_of(&MEMBER),
+                )?,
+            ))
+        });
     match read {
-        Ok((Some((mut base, cv)), Some((member, mv)))) => {
-            base.extend(member);
+        Ok((Some(cycle), Some(member))) => {
+            let base = cycle
+                .values
+                .into_iter()
+                .chain(member.values)
+                .map(|(_, v)| v)
+                .collect();
             Outcome::Open(Box::new(FormHost::new(CycleSpec::new(
-                c, org, base, cv, mv, cx.today,
+                c,
+                org,
+                base,
+                cycle.version,
+                member.version,
+                cx.today,
             ))))
         }
         Ok(_) => Outcome::Message("цикла или участия организации в нем больше нет".into()),
@@ -84,27 +100,20 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
     }
 }
 
-fn text(v: &Value) -> String {
-    edit::audit_text(v).unwrap_or_default()
+fn text(v: &Val) -> String {
+    v.to_text().unwrap_or_default()
 }
 
-fn date(v: &Value) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(&text(v), "%Y-%m-%d").ok()
-}
-
-fn opt_text(t: &str) -> Value {
-    if t.is_empty() {
-        Value::Null
-    } else {
-        Value::Text(t.to_string())
-    }
+/// The fields of one of the two records, in the order of the form.
+fn fields_of<F: Copy + Into<RecordField>>(fields: &[F]) -> Vec<RecordField> {
+    fields.iter().map(|&f| f.into()).collect()
 }
 
 impl CycleSpec {
     pub fn new(
         c: &CardCycle,
         org: &str,
-        base: Vec<Value>,
+        base: Vec<Val>,
         cycle_version: i64,
         member_version: i64,
         today: NaiveDate,
@@ -112,13 +121,8 @@ impl CycleSpec {
         let status = CycleStatus::from_code(&text(&base[0]))
             .and_then(|s| CycleStatus::ALL.iter().position(|a| *a == s))
             .unwrap_or(0);
-        let number = |v: &Value| match v {
-            Value::Integer(i) => Some(*i as f64),
-            Value::Real(r) => Some(*r),
-            _ => None,
-        };
-        let respondents = number(&base[8]);
-        let recipients = number(&base[10]);
+        let respondents = base[8].as_f64();
+        let recipients = base[10].as_f64();
         let fields = vec![
             Field::choice(
                 LABELS[0],
@@ -128,12 +132,12 @@ impl CycleSpec {
             Field::text(LABELS[1], 300, &text(&base[1])),
             Field::text(LABELS[2], 12, &text(&base[2])),
             Field::text(LABELS[3], 100, &text(&base[3])),
-            Field::date(LABELS[4], date(&base[4])),
+            Field::date(LABELS[4], base[4].as_date()),
             Field::text(LABELS[5], 50, &text(&base[5])),
-            Field::date(LABELS[6], date(&base[6])),
+            Field::date(LABELS[6], base[6].as_date()),
             Field::text(LABELS[7], 100, &text(&base[7])),
             Field::number(LABELS[8], true, respondents),
-            Field::date(LABELS[9], date(&base[9])),
+            Field::date(LABELS[9], base[9].as_date()),
             // Recipients of services: the base of the survey's sample rule (empty: not known).
             Field::number(LABELS[10], true, recipients),
         ];
@@ -193,7 +197,7 @@ impl CycleSpec {
     }
 
     /// Puts stored value `v` into field `i` as the value it opened with.
-    fn show(&mut self, i: usize, v: &Value) {
+    fn show(&mut self, i: usize, v: &Val) {
         let f = &mut self.form.fields[i];
         match i {
             0 => {
@@ -202,137 +206,41 @@ impl CycleSpec {
                     .unwrap_or(f.choice);
             }
             4 | 6 | 9 => {
-                f.text = date(v).map_or(String::new(), |d| d.format("%d.%m.%Y").to_string())
+                f.text = v
+                    .as_date()
+                    .map_or(String::new(), |d| d.format("%d.%m.%Y").to_string())
             }
             _ => f.text = text(v),
         }
         f.set_original();
     }
 
-    fn values(&self) -> Vec<Value> {
+    fn values(&self) -> Vec<Val> {
         let f = &self.form.fields;
         let status = CycleStatus::ALL
             .get(f[0].choice)
             .copied()
             .unwrap_or(CycleStatus::Planned);
-        let d = |i: usize| {
-            f[i].date_value()
-                .ok()
-                .flatten()
-                .map_or(Value::Null, |d| Value::Text(iso(d)))
-        };
+        let d = |i: usize| Val::opt_date(f[i].date_value().ok().flatten());
+        let opt_text = |i: usize| Val::text_or_null(f[i].trimmed());
         vec![
-            Value::Text(status.code().to_string()),
-            opt_text(f[1].trimmed()),
-            opt_text(f[2].trimmed()),
-            opt_text(f[3].trimmed()),
+            Val::text(status.code()),
+            opt_text(1),
+            opt_text(2),
+            opt_text(3),
             d(4),
-            opt_text(f[5].trimmed()),
+            opt_text(5),
             d(6),
-            Value::Text(f[7].trimmed().to_string()),
-            Value::Integer(f[8].number_value().ok().flatten().unwrap_or(0.0) as i64),
+            Val::text(f[7].trimmed()),
+            Val::Int(f[8].number_value().ok().flatten().unwrap_or(0.0) as i64),
             d(9),
-            f[10]
-                .number_value()
-                .ok()
-                .flatten()
-                .map_or(Value::Null, |n| Value::Integer(n as i64)),
+            Val::opt_int(f[10].number_value().ok().flatten().map(|n| n as i64)),
         ]
-    }
-
-    fn save(&mut self, cx: &Ctx) -> Outcome {
-        self.check(cx.today);
-        if self.form.refuse_invalid() {
-            return Outcome::Done;
-        }
-        let Some(conn) = cx.conn else {
-            return Outcome::Done;
-        };
-        let values = self.values();
-        let edits = |cols: &[&'static str], from: usize| -> Vec<FieldEdit> {
-            cols.iter()
-                .enumerate()
-                .map(|(k, c)| FieldEdit {
-                    column: c,
-                    old: self.base[from + k].clone(),
-                    new: values[from + k].clone(),
-                })
-                .filter(|e| e.old != e.new)
-                .collect()
-        };
-        let mut rows: Vec<RowEdit> = Vec::new();
-        let cycle_edits = edits(&CYCLE, 0);
-        if !cycle_edits.is_empty() {
-            rows.push((Table::Cycle, self.cycle, self.cycle_version, cycle_edits));
-        }
-        let member_edits = edits(&MEMBER, CYCLE.len());
-        if !member_edits.is_empty() {
-            rows.push((
-                Table::Membership,
-                self.membership,
-                self.member_version,
-                member_edits,
-            ));
-        }
-        let label = format!("цикл {} года, участие «{}»", self.year, self.org);
-        match save_rows(conn, rows, label) {
-            Ok(saved) => saved,
-            Err((id, EditError::Conflict(c))) => {
-                let (cols, from): (&[&str], usize) = if id == self.cycle {
-                    (&CYCLE, 0)
-                } else {
-                    (&MEMBER, CYCLE.len())
-                };
-                let changes: Vec<String> = c
-                    .now
-                    .iter()
-                    .filter_map(|(col, now)| {
-                        let k = cols.iter().position(|c| c == col)?;
-                        let was = &self.base[from + k];
-                        (was != now).then(|| {
-                            format!(
-                                "{}: «{}» → «{}»",
-                                LABELS[from + k],
-                                cut(&printable(&text(was)), 30),
-                                cut(&printable(&text(now)), 30)
-                            )
-                        })
-                    })
-                    .collect();
-                for (col, now) in c.now {
-                    if let Some(k) = cols.iter().position(|c| *c == col) {
-                        // A field left alone here takes the other change.
-                        if !self.form.fields[from + k].changed() {
-                            self.show(from + k, &now);
-                        }
-                        self.base[from + k] = now;
-                    }
-                }
-                self.check(cx.today);
-                if id == self.cycle {
-                    self.cycle_version = c.version;
-                } else {
-                    self.member_version = c.version;
-                }
-                self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
-                Outcome::Done
-            }
-            Err((_, e)) => {
-                self.form.save_failed(&e);
-                Outcome::Done
-            }
-        }
     }
 }
 
 impl FormSpec for CycleSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
+    crate::form_in_field!();
 
     fn title(&self) -> String {
         format!("Цикл {}", self.year)
@@ -343,7 +251,85 @@ impl FormSpec for CycleSpec {
     }
 
     fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
+        self.check(cx.today);
+        if self.form.refuse_invalid() {
+            return Outcome::Done;
+        }
+        let Some(conn) = cx.conn else {
+            return Outcome::Done;
+        };
+        let values = self.values();
+        let edits = |fields: &[RecordField], from: usize| -> Vec<FieldChange> {
+            fields
+                .iter()
+                .enumerate()
+                .map(|(k, &field)| FieldChange {
+                    field,
+                    old: self.base[from + k].clone(),
+                    new: values[from + k].clone(),
+                })
+                .filter(|e| e.old != e.new)
+                .collect()
+        };
+        let mut rows: Vec<RowChange> = Vec::new();
+        let cycle_edits = edits(&fields_of(&CYCLE), 0);
+        if !cycle_edits.is_empty() {
+            rows.push(RowChange {
+                table: Table::Cycle,
+                id: self.cycle,
+                version: self.cycle_version,
+                fields: cycle_edits,
+            });
+        }
+        let member_edits = edits(&fields_of(&MEMBER), CYCLE.len());
+        if !member_edits.is_empty() {
+            rows.push(RowChange {
+                table: Table::Membership,
+                id: self.membership,
+                version: self.member_version,
+                fields: member_edits,
+            });
+        }
+        let label = format!("цикл {} года, участие «{}»", self.year, self.org);
+        match save_rows(conn, rows, label) {
+            Ok(saved) => saved,
+            Err((id, EditError::Conflict(c))) => {
+                let (fields, from) = if id == self.cycle {
+                    (fields_of(&CYCLE), 0)
+                } else {
+                    (fields_of(&MEMBER), CYCLE.len())
+                };
+                let mut changes = Vec::new();
+                for (k, field) in fields.into_iter().enumerate() {
+                    let Some(now) = c.value(field).cloned() else {
+                        continue;
+                    };
+                    let was = &self.base[from + k];
+                    if *was != now {
+                        changes.push(format!(
+                            "{}: «{}» → «{}»",
+                            LABELS[from + k],
+                            cut(&printable(&text(was)), 30),
+                            cut(&printable(&text(&now)), 30)
+                        ));
+                    }
+                    // A field left alone here takes the other change.
+                    if !self.form.fields[from + k].changed() {
+                        self.show(from + k, &now);
+                    }
+                    self.base[from + k] = now;
+                }
+                self.check(cx.today);
+                if id == self.cycle {
+                    self.cycle_version = c.version;
+                } else {
+                    self.member_version = c.version;
+                }
+                self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
+                Outcome::Done
+            }
+            Err((_, e)) => self.failed(&e),
+        }
     }
 
     fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use rusqlite::types::Value;
 
 use crate::domain::methodology::{InputKind, Methodology};
 use crate::domain::rating::Standing;
@@ -19,8 +18,8 @@ use crate::domain::text::printable;
 use crate::service::write::{self, EditError, InputEdit};
 use crate::store::card::CardCycle;
 use crate::store::edit_inputs;
-use crate::tui::form::undo::UndoStep;
-use crate::tui::form::{Field, Form, FormHost, FormSpec, Kind, format_number, ru_stamp};
+use crate::tui::form::undo::saved;
+use crate::tui::form::{Field, Form, FormHost, FormSpec, Kind, conflict_notice, format_number};
 use crate::tui::format::dec;
 use crate::tui::screen::{Ctx, Outcome};
 
@@ -69,7 +68,7 @@ struct Standings {
 
 impl Standings {
     fn read(
-        conn: &rusqlite::Connection,
+        conn: &crate::store::Db,
         c: &CardCycle,
         digits: u32,
     ) -> Result<Standings, crate::store::StoreError> {
@@ -216,122 +215,6 @@ impl InputsSpec {
         }
     }
 
-    fn save(&mut self, cx: &Ctx) -> Outcome {
-        self.check();
-        if self.form.refuse_invalid() {
-            return Outcome::Done;
-        }
-        let Some(conn) = cx.conn else {
-            return Outcome::Done;
-        };
-        let edits: Vec<InputEdit> = (0..self.keys.len())
-            .filter(|&i| self.form.fields[i].changed())
-            .map(|i| InputEdit {
-                key: self.keys[i].clone(),
-                old: self.base.get(&self.keys[i]).copied(),
-                new: self.value(i),
-            })
-            .filter(|e| e.old != e.new)
-            .collect();
-        let from_survey: Vec<&str> = edits
-            .iter()
-            .filter(|e| self.survey.0.contains(&e.key))
-            .map(|e| e.key.as_str())
-            .collect();
-        if !from_survey.is_empty() && !self.over_survey {
-            self.over_survey = true;
-            self.form.notice = Some(format!(
-                "{} посчитаны из анкет (по {} анкетам). Ничего не сохранено. Ctrl-S — записать                  ваши значения вручную поверх анкет (в журнале будет отмечено), Esc — закрыть",
-                from_survey.join(", "),
-                self.survey.1
-            ));
-            return Outcome::Done;
-        }
-        let mut label = format!("исходные данные «{}», {} год", self.org, self.year);
-        if !from_survey.is_empty() {
-            label.push_str(&format!(
-                " — вручную поверх данных анкет ({})",
-                from_survey.join(", ")
-            ));
-        }
-        let n = edits.len();
-        match write::save_inputs(
-            conn,
-            self.membership,
-            self.cycle,
-            self.version,
-            edits,
-            &label,
-        ) {
-            Ok(None) => Outcome::Saved {
-                undo: None,
-                message: format!("{label}: изменений нет"),
-            },
-            Ok(Some(change)) => Outcome::Saved {
-                message: format!(
-                    "сохранено: {label} — полей: {n}; баллы цикла пересчитываются; u — отменить"
-                ),
-                undo: Some(UndoStep { change, label }),
-            },
-            Err(EditError::Conflict(c)) => {
-                let shown = |v: &Value| match v {
-                    Value::Real(r) => format_number(*r),
-                    Value::Integer(i) => i.to_string(),
-                    _ => "—".to_string(),
-                };
-                let changes: Vec<String> = c
-                    .now
-                    .iter()
-                    .filter_map(|(key, now)| {
-                        let was = self.base.get(key).map_or(Value::Null, |v| Value::Real(*v));
-                        (was != *now).then(|| format!("{key}: {} → {}", shown(&was), shown(now)))
-                    })
-                    .collect();
-                let by =
-                    c.by.as_ref()
-                        .map(|(u, at)| format!(" ({u}, {})", ru_stamp(at)))
-                        .unwrap_or_default();
-                self.form.notice = Some(format!(
-                    "запись изменена другим пользователем{by}: {}. Ничего не сохранено. \
-                     Ctrl-S — записать ваши значения поверх, Esc — закрыть",
-                    if changes.is_empty() {
-                        "другие поля".to_string()
-                    } else {
-                        changes.join("; ")
-                    }
-                ));
-                self.version = c.version;
-                for (key, now) in c.now {
-                    let now = match now {
-                        Value::Real(r) => Some(r),
-                        Value::Integer(i) => Some(i as f64),
-                        _ => None,
-                    };
-                    if let Some(i) = self.keys.iter().position(|k| *k == key) {
-                        let f = &mut self.form.fields[i];
-                        let check = matches!(f.kind, Kind::Check);
-                        let text = if check {
-                            String::new()
-                        } else {
-                            now.map_or(String::new(), format_number)
-                        };
-                        f.take_other(text, usize::from(check && now == Some(1.0)));
-                    }
-                    match now {
-                        Some(v) => self.base.insert(key, v),
-                        None => self.base.remove(&key),
-                    };
-                }
-                self.check();
-                Outcome::Done
-            }
-            Err(e) => {
-                self.form.save_failed(&e);
-                Outcome::Done
-            }
-        }
-    }
-
     fn footer(&self, cx: &Ctx) -> Vec<Line<'static>> {
         let t = &cx.theme;
         let focus = self.form.focus;
@@ -407,13 +290,7 @@ impl InputsSpec {
 }
 
 impl FormSpec for InputsSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
+    crate::form_in_field!();
 
     fn title(&self) -> String {
         format!("Исходные данные {}", self.year)
@@ -424,7 +301,94 @@ impl FormSpec for InputsSpec {
     }
 
     fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
+        self.check();
+        if self.form.refuse_invalid() {
+            return Outcome::Done;
+        }
+        let Some(conn) = cx.conn else {
+            return Outcome::Done;
+        };
+        let edits: Vec<InputEdit> = (0..self.keys.len())
+            .filter(|&i| self.form.fields[i].changed())
+            .map(|i| InputEdit {
+                key: self.keys[i].clone(),
+                old: self.base.get(&self.keys[i]).copied(),
+                new: self.value(i),
+            })
+            .filter(|e| e.old != e.new)
+            .collect();
+        let from_survey: Vec<&str> = edits
+            .iter()
+            .filter(|e| self.survey.0.contains(&e.key))
+            .map(|e| e.key.as_str())
+            .collect();
+        if !from_survey.is_empty() && !self.over_survey {
+            self.over_survey = true;
+            self.form.notice = Some(format!(
+                "{} посчитаны из анкет (по {} анкетам). Ничего не сохранено. Ctrl-S — записать                  ваши значения вручную поверх анкет (в журнале будет отмечено), Esc — закрыть",
+                from_survey.join(", "),
+                self.survey.1
+            ));
+            return Outcome::Done;
+        }
+        let mut label = format!("исходные данные «{}», {} год", self.org, self.year);
+        if !from_survey.is_empty() {
+            label.push_str(&format!(
+                " — вручную поверх данных анкет ({})",
+                from_survey.join(", ")
+            ));
+        }
+        let n = edits.len();
+        match write::save_inputs(
+            conn,
+            self.membership,
+            self.cycle,
+            self.version,
+            edits,
+            &label,
+        ) {
+            Ok(change) => saved(change, label, |label, _| {
+                format!(
+                    "сохранено: {label} — полей: {n}; баллы цикла пересчитываются; u — отменить"
+                )
+            }),
+            Err(EditError::Conflict(c)) => {
+                let shown = |v: Option<f64>| v.map_or("—".to_string(), format_number);
+                let mut changes: Vec<String> = c
+                    .now
+                    .iter()
+                    .filter_map(|(key, now)| {
+                        let (was, now) = (self.base.get(key).copied(), now.as_f64());
+                        (was != now).then(|| format!("{key}: {} → {}", shown(was), shown(now)))
+                    })
+                    .collect();
+                if changes.is_empty() {
+                    changes.push("другие поля".to_string());
+                }
+                self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
+                self.version = c.version;
+                for (key, now) in c.now {
+                    let now = now.as_f64();
+                    if let Some(i) = self.keys.iter().position(|k| *k == key) {
+                        let f = &mut self.form.fields[i];
+                        let check = matches!(f.kind, Kind::Check);
+                        let text = if check {
+                            String::new()
+                        } else {
+                            now.map_or(String::new(), format_number)
+                        };
+                        f.take_other(text, usize::from(check && now == Some(1.0)));
+                    }
+                    match now {
+                        Some(v) => self.base.insert(key, v),
+                        None => self.base.remove(&key),
+                    };
+                }
+                self.check();
+                Outcome::Done
+            }
+            Err(e) => self.failed(&e),
+        }
     }
 
     fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {

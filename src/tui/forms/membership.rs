@@ -2,14 +2,12 @@
 //! organization's sphere and region, not joined yet), its group for the rating and the number of
 //! respondents. The cycle's scores become stale until it is recomputed.
 
-use chrono::NaiveDate;
-use rusqlite::types::Value;
-
-use crate::store::edit::Table;
+use crate::service::write::{Field, MembershipField as M, Table, Val};
 use crate::store::edit_create;
 use crate::tui::form::Form;
 use crate::tui::form::record::{Col, Input, RecordForm, Rules};
 use crate::tui::screen::{Ctx, Outcome};
+use chrono::NaiveDate;
 
 const CYCLE: usize = 0;
 const RESPONDENTS: usize = 2;
@@ -33,8 +31,8 @@ impl Rules for JoinRules {
         }
     }
 
-    fn fixed(&self, _form: &Form) -> Vec<(&'static str, Value)> {
-        vec![("org_id", Value::Integer(self.org_id))]
+    fn fixed(&self, _form: &Form) -> Vec<(Field, Val)> {
+        vec![(M::Org.into(), Val::Int(self.org_id))]
     }
 
     fn label(&self, form: &Form) -> String {
@@ -64,19 +62,19 @@ pub fn join(cx: &Ctx, org_id: i64, org: &str) -> Outcome {
     };
     let options = cycles
         .iter()
-        .map(|(id, name)| (Value::Integer(*id), name.clone()))
+        .map(|(id, name)| (Val::Int(*id), name.clone()))
         .collect();
     let cols = vec![
-        Col::new("cycle_id", "Цикл", Input::Choice(options)),
+        Col::new(M::Cycle, "Цикл", Input::Choice(options)),
         Col::new(
-            "grp",
+            M::Group,
             "Группа для рейтинга",
             Input::Text {
                 max: 200,
                 null: false,
             },
         ),
-        Col::new("respondents", "Респондентов", Input::Int).required(),
+        Col::new(M::Respondents, "Респондентов", Input::Int).required(),
     ];
     let rules = JoinRules {
         org_id,
@@ -87,7 +85,7 @@ pub fn join(cx: &Ctx, org_id: i64, org: &str) -> Outcome {
         Table::Membership,
         "Включить в цикл оценки",
         cols,
-        &[("respondents", Value::Integer(0))],
+        &[(M::Respondents.into(), Val::Int(0))],
         Box::new(rules),
         vec![("Организация".to_string(), org.to_string())],
         cx.today,

@@ -3,17 +3,15 @@
 //! sphere and authority that already have a cycle are refused. Organizations join it from their
 //! cards (`a`).
 
-use chrono::{Datelike, NaiveDate};
-use rusqlite::types::Value;
-
 use crate::domain::cycle::CycleStatus;
 use crate::domain::ids;
 use crate::domain::sector::Sector;
-use crate::store::edit::Table;
+use crate::service::write::{CycleField as C, Field, Table, Val};
 use crate::store::edit_create;
 use crate::tui::form::Form;
 use crate::tui::form::record::{Col, Input, RecordForm, Rules};
 use crate::tui::screen::{Ctx, Outcome};
+use chrono::{Datelike, NaiveDate};
 
 const YEAR: usize = 0;
 const SECTOR: usize = 1;
@@ -45,10 +43,10 @@ impl Rules for NewCycleRules {
         }
     }
 
-    fn fixed(&self, form: &Form) -> Vec<(&'static str, Value)> {
+    fn fixed(&self, form: &Form) -> Vec<(Field, Val)> {
         self.authorities
             .get(form.fields[AUTHORITY].choice)
-            .map(|(_, region)| vec![("region", Value::Text(region.clone()))])
+            .map(|(_, region)| vec![(C::Region.into(), Val::text(region.clone()))])
             .unwrap_or_default()
     }
 
@@ -82,11 +80,11 @@ pub fn new_cycle_in(cx: &Ctx, year: Option<i32>, sector: Option<Sector>) -> Outc
         Ok(a) => a,
         Err(e) => return Outcome::Message(format!("ошибка чтения базы: {e}")),
     };
-    let methods: Vec<(Value, String)> = crate::tui::methods::methods()
+    let methods: Vec<(Val, String)> = crate::tui::methods::methods()
         .map(|m| {
             m.codes()
                 .into_iter()
-                .map(|c| (Value::Text(c.to_string()), format!("методика {c}")))
+                .map(|c| (Val::text(c), format!("методика {c}")))
                 .collect()
         })
         .unwrap_or_default();
@@ -95,53 +93,53 @@ pub fn new_cycle_in(cx: &Ctx, year: Option<i32>, sector: Option<Sector>) -> Outc
     }
     let text = |max| Input::Text { max, null: true };
     let cols = vec![
-        Col::new("year", "Год оценки", Input::Int).required(),
+        Col::new(C::Year, "Год оценки", Input::Int).required(),
         Col::new(
-            "sector",
+            C::Sector,
             "Сфера",
             Input::Choice(
                 Sector::ALL
                     .iter()
-                    .map(|s| (Value::Text(s.code().into()), s.name_ru().into()))
+                    .map(|s| (Val::text(s.code()), s.name_ru().into()))
                     .collect(),
             ),
         ),
         Col::new(
-            "authority_id",
+            C::Authority,
             "Уполномоченный орган",
             Input::Choice(
                 authorities
                     .iter()
-                    .map(|(id, label, _)| (Value::Integer(*id), label.clone()))
+                    .map(|(id, label, _)| (Val::Int(*id), label.clone()))
                     .collect(),
             ),
         ),
         Col::new(
-            "status",
+            C::Status,
             "Статус",
             Input::Choice(
                 CycleStatus::ALL
                     .iter()
-                    .map(|s| (Value::Text(s.code().into()), s.name_ru().into()))
+                    .map(|s| (Val::text(s.code()), s.name_ru().into()))
                     .collect(),
             ),
         ),
-        Col::new("methodology", "Методика", Input::Choice(methods.clone())),
-        Col::new("operator_name", "Оператор", text(500)),
-        Col::new("operator_inn", "ИНН оператора", text(12)),
-        Col::new("contract_number", "Номер договора", text(100)),
-        Col::new("contract_date", "Дата договора", Input::Date),
+        Col::new(C::Methodology, "Методика", Input::Choice(methods.clone())),
+        Col::new(C::OperatorName, "Оператор", text(500)),
+        Col::new(C::OperatorInn, "ИНН оператора", text(12)),
+        Col::new(C::ContractNumber, "Номер договора", text(100)),
+        Col::new(C::ContractDate, "Дата договора", Input::Date),
     ];
     // The newest method version by default.
-    let mut initial = vec![(
-        "year",
-        Value::Integer(i64::from(year.unwrap_or(cx.today.year()))),
+    let mut initial: Vec<(Field, Val)> = vec![(
+        C::Year.into(),
+        Val::Int(i64::from(year.unwrap_or(cx.today.year()))),
     )];
     if let Some((v, _)) = methods.last() {
-        initial.push(("methodology", v.clone()));
+        initial.push((C::Methodology.into(), v.clone()));
     }
     if let Some(s) = sector {
-        initial.push(("sector", Value::Text(s.code().into())));
+        initial.push((C::Sector.into(), Val::text(s.code())));
     }
     let rules = NewCycleRules {
         authorities: authorities

@@ -4,17 +4,15 @@
 //! organization (`a` in «Организации»). Identifiers another organization already has are refused
 //! before saving.
 
-use chrono::NaiveDate;
-use rusqlite::Connection;
-use rusqlite::types::Value;
-
 use crate::domain::ids;
 use crate::domain::sector::Sector;
-use crate::store::edit::{self, Table};
+use crate::service::write::{OrgField as O, Table, Val};
 use crate::store::edit_create;
+use crate::store::{Db, edit};
 use crate::tui::form::Form;
 use crate::tui::form::record::{Col, Input, RecordForm, Rules};
 use crate::tui::screen::{Ctx, Outcome};
+use chrono::NaiveDate;
 
 const FULL_NAME: usize = 0;
 const SHORT_NAME: usize = 1;
@@ -31,21 +29,21 @@ type IdCheck = fn(&str) -> Result<(), ids::IdError>;
 fn identity_cols() -> Vec<Col> {
     let text = |max| Input::Text { max, null: false };
     vec![
-        Col::new("full_name", "Полное наименование", text(500)).required(),
-        Col::new("short_name", "Краткое наименование", text(500)),
-        Col::new("inn", "ИНН", text(15)),
-        Col::new("kpp", "КПП", text(15)),
-        Col::new("ogrn", "ОГРН", text(15)),
-        Col::new("reg_num", "regNum", text(15)),
-        Col::new("oktmo", "ОКТМО", text(15)),
+        Col::new(O::FullName, "Полное наименование", text(500)).required(),
+        Col::new(O::ShortName, "Краткое наименование", text(500)),
+        Col::new(O::Inn, "ИНН", text(15)),
+        Col::new(O::Kpp, "КПП", text(15)),
+        Col::new(O::Ogrn, "ОГРН", text(15)),
+        Col::new(O::RegNum, "regNum", text(15)),
+        Col::new(O::Oktmo, "ОКТМО", text(15)),
     ]
 }
 
 fn contact_cols() -> Vec<Col> {
     let text = |max| Input::Text { max, null: false };
     vec![
-        Col::new("address", "Адрес", text(500)),
-        Col::new("website", "Сайт", text(300)),
+        Col::new(O::Address, "Адрес", text(500)),
+        Col::new(O::Website, "Сайт", text(300)),
     ]
 }
 
@@ -88,12 +86,7 @@ impl Rules for OrgRules {
         }
     }
 
-    fn check_stored(
-        &self,
-        conn: &Connection,
-        form: &Form,
-        _id: Option<i64>,
-    ) -> Vec<(usize, String)> {
+    fn check_stored(&self, conn: &Db, form: &Form, _id: Option<i64>) -> Vec<(usize, String)> {
         let v = |i: usize| form.fields[i].trimmed();
         match edit::org_taken(conn, self.id.unwrap_or(0), v(INN), v(KPP), v(REG_NUM)) {
             Ok(Some(other)) => vec![(
@@ -124,7 +117,7 @@ pub fn open(cx: &Ctx, id: i64) -> Outcome {
     };
     let mut cols = identity_cols();
     cols.extend(contact_cols());
-    cols.push(Col::new("active", "Действует", Input::Check));
+    cols.push(Col::new(O::Active, "Действует", Input::Check));
     match RecordForm::stored(
         conn,
         Table::Organization,
@@ -153,19 +146,19 @@ pub fn new_org(cx: &Ctx, like: Option<(Sector, &str)>) -> Outcome {
     };
     let sectors = Sector::ALL
         .iter()
-        .map(|s| (Value::Text(s.code().to_string()), s.name_ru().to_string()))
+        .map(|s| (Val::text(s.code()), s.name_ru().to_string()))
         .collect();
-    let mut founders = vec![(Value::Null, "— не указан".to_string())];
+    let mut founders = vec![(Val::Null, "— не указан".to_string())];
     founders.extend(
         authorities
             .into_iter()
-            .map(|(id, name, _)| (Value::Integer(id), name)),
+            .map(|(id, name, _)| (Val::Int(id), name)),
     );
     let mut cols = identity_cols();
     cols.extend([
-        Col::new("sector", "Сфера", Input::Choice(sectors)),
+        Col::new(O::Sector, "Сфера", Input::Choice(sectors)),
         Col::new(
-            "region",
+            O::Region,
             "Регион",
             Input::Text {
                 max: 200,
@@ -173,13 +166,13 @@ pub fn new_org(cx: &Ctx, like: Option<(Sector, &str)>) -> Outcome {
             },
         )
         .required(),
-        Col::new("founder_id", "Учредитель", Input::Choice(founders)),
+        Col::new(O::Founder, "Учредитель", Input::Choice(founders)),
     ]);
     cols.extend(contact_cols());
     let mut initial = Vec::new();
     if let Some((sector, region)) = like {
-        initial.push(("sector", Value::Text(sector.code().to_string())));
-        initial.push(("region", Value::Text(region.to_string())));
+        initial.push((O::Sector.into(), Val::text(sector.code())));
+        initial.push((O::Region.into(), Val::text(region)));
     }
     Outcome::Open(Box::new(RecordForm::new_record(
         Table::Organization,

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 use crate::domain::scoring::Inputs;
 use crate::domain::text::printable;
-use crate::service::edit::{Proposal, SHARE_THRESHOLD, draft};
+use crate::service::plan_draft::{Proposal, SHARE_THRESHOLD, draft};
 use crate::service::write::{self, Change, NewRow};
 use crate::store::card::CardCycle;
 use crate::store::edit_draft;
@@ -128,8 +128,20 @@ impl DraftSpec {
             }
         }
     }
+}
 
-    fn save(&mut self, cx: &Ctx) -> Outcome {
+impl FormSpec for DraftSpec {
+    crate::form_in_field!();
+
+    fn title(&self) -> String {
+        "Проект плана".to_string()
+    }
+
+    fn recheck(&mut self, today: NaiveDate) {
+        self.check(today)
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.check(cx.today);
         let accepted = self.accepted();
         if accepted.is_empty() {
@@ -176,33 +188,8 @@ impl DraftSpec {
                     undo: Some(UndoStep { change, label }),
                 }
             }
-            Err(e) => {
-                self.form.save_failed(&e);
-                Outcome::Done
-            }
+            Err(e) => self.failed(&e),
         }
-    }
-}
-
-impl FormSpec for DraftSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
-
-    fn title(&self) -> String {
-        "Проект плана".to_string()
-    }
-
-    fn recheck(&mut self, today: NaiveDate) {
-        self.check(today)
-    }
-
-    fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
     }
 
     fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {

@@ -163,8 +163,20 @@ impl PlanHeaderSpec {
             acts,
         }
     }
+}
 
-    fn save(&mut self, cx: &Ctx) -> Outcome {
+impl FormSpec for PlanHeaderSpec {
+    crate::form_in_field!();
+
+    fn title(&self) -> String {
+        format!("Заголовок плана {}", self.year)
+    }
+
+    fn recheck(&mut self, today: NaiveDate) {
+        self.check(today)
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.check(cx.today);
         if self.form.refuse_invalid() {
             return Outcome::Done;
@@ -216,33 +228,8 @@ impl PlanHeaderSpec {
                 self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
                 Outcome::Done
             }
-            Err(e) => {
-                self.form.notice = Some(format!("не сохранено: {e}"));
-                Outcome::Done
-            }
+            Err(e) => self.failed(&e),
         }
-    }
-}
-
-impl FormSpec for PlanHeaderSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
-
-    fn title(&self) -> String {
-        format!("Заголовок плана {}", self.year)
-    }
-
-    fn recheck(&mut self, today: NaiveDate) {
-        self.check(today)
-    }
-
-    fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
     }
 
     fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {

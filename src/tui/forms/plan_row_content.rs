@@ -3,41 +3,39 @@
 //! measured. The same form makes a new row of an organization's plan for a cycle (status
 //! «запланировано»); its execution has a form of its own (`edit_plan_row`).
 
-use chrono::NaiveDate;
-use rusqlite::Connection;
-use rusqlite::types::Value;
-
-use crate::store::edit::Table;
-use crate::store::edit_create;
+use crate::domain::plan::PlanStatus;
+use crate::service::write::{Field, PlanRowField as P, Table, Val};
+use crate::store::{Db, edit_create};
 use crate::tui::form::Form;
 use crate::tui::form::record::{Col, Input, RecordForm, Rules};
 use crate::tui::screen::{Ctx, Outcome};
+use chrono::NaiveDate;
 
 const NUMBER: usize = 0;
 const PLANNED: usize = 4;
 
 fn cols() -> Vec<Col> {
     let criteria = (1..=5)
-        .map(|k| (Value::Text(format!("К{k}")), format!("К{k}")))
+        .map(|k| (Val::Text(format!("К{k}")), format!("К{k}")))
         .collect();
     let text = |max| Input::Text { max, null: false };
     vec![
-        Col::new("number", "Номер", text(20)).required(),
-        Col::new("criterion", "Критерий", Input::Choice(criteria)),
-        Col::new("shortcoming", "Недостаток", Input::Multiline { max: 2000 }),
-        Col::new("measure", "Мероприятие", Input::Multiline { max: 2000 }).required(),
-        Col::new("planned_date", "Плановый срок", Input::Date).required(),
-        Col::new("resp_last_name", "Ответственный: фамилия", text(100)),
-        Col::new("resp_first_name", "имя", text(100)),
-        Col::new("resp_middle_name", "отчество", text(100)),
-        Col::new("resp_position", "должность", text(200)),
+        Col::new(P::Number, "Номер", text(20)).required(),
+        Col::new(P::Criterion, "Критерий", Input::Choice(criteria)),
+        Col::new(P::Shortcoming, "Недостаток", Input::Multiline { max: 2000 }),
+        Col::new(P::Measure, "Мероприятие", Input::Multiline { max: 2000 }).required(),
+        Col::new(P::PlannedDate, "Плановый срок", Input::Date).required(),
+        Col::new(P::RespLastName, "Ответственный: фамилия", text(100)),
+        Col::new(P::RespFirstName, "имя", text(100)),
+        Col::new(P::RespMiddleName, "отчество", text(100)),
+        Col::new(P::RespPosition, "должность", text(200)),
         Col::new(
-            "expected_result",
+            P::ExpectedResult,
             "Результат",
             Input::Multiline { max: 2000 },
         ),
         Col::new(
-            "result_indicators",
+            P::ResultIndicators,
             "Показатели результата",
             Input::Multiline { max: 2000 },
         ),
@@ -68,12 +66,7 @@ impl Rules for PlanRowRules {
         }
     }
 
-    fn check_stored(
-        &self,
-        conn: &Connection,
-        form: &Form,
-        id: Option<i64>,
-    ) -> Vec<(usize, String)> {
+    fn check_stored(&self, conn: &Db, form: &Form, id: Option<i64>) -> Vec<(usize, String)> {
         let number = form.fields[NUMBER].trimmed();
         match edit_create::plan_number_taken(conn, self.cycle, self.org_id, number, id) {
             Ok(true) => vec![(
@@ -85,11 +78,11 @@ impl Rules for PlanRowRules {
         }
     }
 
-    fn fixed(&self, _form: &Form) -> Vec<(&'static str, Value)> {
+    fn fixed(&self, _form: &Form) -> Vec<(Field, Val)> {
         vec![
-            ("cycle_id", Value::Integer(self.cycle)),
-            ("org_id", Value::Integer(self.org_id)),
-            ("status", Value::Text("planned".into())),
+            (P::Cycle.into(), Val::Int(self.cycle)),
+            (P::Org.into(), Val::Int(self.org_id)),
+            (P::Status.into(), Val::text(PlanStatus::Planned.code())),
         ]
     }
 
@@ -157,12 +150,12 @@ pub fn new_row(
         Ok(n) => n,
         Err(e) => return Outcome::Message(format!("ошибка чтения базы: {e}")),
     };
-    let mut initial = vec![("number", Value::Text(number))];
+    let mut initial: Vec<(Field, Val)> = vec![(P::Number.into(), Val::Text(number))];
     if let Some(k) = criterion {
-        initial.push(("criterion", Value::Text(k.to_string())));
+        initial.push((P::Criterion.into(), Val::text(k)));
     }
     if let Some(s) = shortcoming {
-        initial.push(("shortcoming", Value::Text(s.to_string())));
+        initial.push((P::Shortcoming.into(), Val::text(s)));
     }
     let rules = PlanRowRules {
         cycle,

@@ -4,15 +4,13 @@
 //! the form read, so a row changed meanwhile by someone else is not overwritten. Its content
 //! (measure, dates, responsible) has a form of its own (`edit_plan_content`).
 
-use chrono::NaiveDate;
-use rusqlite::types::Value;
-
 use crate::domain::plan::{ExecutionError, PlanStatus, check_execution};
-use crate::store::edit::Table;
+use crate::service::write::{PlanRowField as P, Table, Val};
 use crate::store::plan_rows;
 use crate::tui::form::Form;
 use crate::tui::form::record::{Col, Input, RecordForm, Rules};
 use crate::tui::screen::{Ctx, Outcome};
+use chrono::NaiveDate;
 
 const STATUS: usize = 0;
 const MEASURES: usize = 1;
@@ -22,18 +20,18 @@ const REASON: usize = 3;
 fn cols() -> Vec<Col> {
     let statuses = PlanStatus::ALL
         .iter()
-        .map(|s| (Value::Text(s.code().into()), s.name_ru().into()))
+        .map(|s| (Val::text(s.code()), s.name_ru().into()))
         .collect();
     vec![
-        Col::new("status", "Статус", Input::Choice(statuses)),
+        Col::new(P::Status, "Статус", Input::Choice(statuses)),
         Col::new(
-            "implemented_measures",
+            P::ImplementedMeasures,
             "Реализованные меры",
             Input::Multiline { max: 2000 },
         ),
-        Col::new("actual_date", "Фактическая дата", Input::Date),
+        Col::new(P::ActualDate, "Фактическая дата", Input::Date),
         Col::new(
-            "cancel_reason",
+            P::CancelReason,
             "Причина отмены",
             Input::Text {
                 max: 500,
@@ -113,9 +111,9 @@ impl Rules for ExecutionRules {
     }
 
     /// The reason is kept only for a cancelled row.
-    fn adjust(&self, form: &Form, values: &mut [Value]) {
+    fn adjust(&self, form: &Form, values: &mut [Val]) {
         if status(form) != PlanStatus::Cancelled {
-            values[REASON] = Value::Null;
+            values[REASON] = Val::Null;
         }
     }
 

@@ -2,13 +2,11 @@
 //! indicator it concerns (optional) and its text. The same form adds a new one; the texts of all
 //! of them at once are edited in `edit_shortcomings`.
 
-use chrono::NaiveDate;
-use rusqlite::types::Value;
-
-use crate::store::edit::Table;
+use crate::service::write::{Field, ShortcomingField as S, Table, Val};
 use crate::tui::form::Form;
 use crate::tui::form::record::{Col, Input, RecordForm, Rules};
 use crate::tui::screen::{Ctx, Outcome};
+use chrono::NaiveDate;
 
 const CRITERION: usize = 0;
 const INDICATOR: usize = 1;
@@ -16,19 +14,19 @@ const TEXT: usize = 2;
 
 fn cols() -> Vec<Col> {
     let criteria = (1..=5)
-        .map(|k| (Value::Text(format!("К{k}")), format!("К{k}")))
+        .map(|k| (Val::Text(format!("К{k}")), format!("К{k}")))
         .collect();
     vec![
-        Col::new("criterion", "Критерий", Input::Choice(criteria)),
+        Col::new(S::Criterion, "Критерий", Input::Choice(criteria)),
         Col::new(
-            "indicator",
+            S::Indicator,
             "Показатель",
             Input::Text {
                 max: 10,
                 null: true,
             },
         ),
-        Col::new("text", "Недостаток", Input::Multiline { max: 2000 }).required(),
+        Col::new(S::Text, "Недостаток", Input::Multiline { max: 2000 }).required(),
     ]
 }
 
@@ -58,10 +56,10 @@ impl Rules for ShortcomingRules {
         }
     }
 
-    fn fixed(&self, _form: &Form) -> Vec<(&'static str, Value)> {
+    fn fixed(&self, _form: &Form) -> Vec<(Field, Val)> {
         vec![
-            ("cycle_id", Value::Integer(self.cycle)),
-            ("org_id", Value::Integer(self.org_id)),
+            (S::Cycle.into(), Val::Int(self.cycle)),
+            (S::Org.into(), Val::Int(self.org_id)),
         ]
     }
 

@@ -2,16 +2,15 @@
 //! text field each, grouped by criterion. Each shortcoming keeps its own version; a save writes
 //! the changed ones in one transaction and is refused whole when any was changed meanwhile.
 
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use rusqlite::types::Value;
-
 use crate::domain::text::printable;
 use crate::service::table::cut;
-use crate::store::edit::{self, EditError, FieldEdit, RowEdit, ShortcomingText, Table};
+use crate::service::write::{EditError, FieldChange, RowChange, ShortcomingField, Table, Val};
+use crate::store::edit::{self, ShortcomingText};
 use crate::tui::form::undo::save_rows;
 use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice};
 use crate::tui::screen::{Ctx, Outcome};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
 
 /// The form as shown: the host around its spec.
 pub type ShortcomingsForm = FormHost<ShortcomingsSpec>;
@@ -73,8 +72,20 @@ impl ShortcomingsSpec {
             }
         }
     }
+}
 
-    fn save(&mut self, cx: &Ctx) -> Outcome {
+impl FormSpec for ShortcomingsSpec {
+    crate::form_in_field!();
+
+    fn title(&self) -> String {
+        "Недостатки".to_string()
+    }
+
+    fn recheck(&mut self, _today: chrono::NaiveDate) {
+        self.check()
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.check();
         if self.form.refuse_invalid() {
             return Outcome::Done;
@@ -82,22 +93,20 @@ impl ShortcomingsSpec {
         let Some(conn) = cx.conn else {
             return Outcome::Done;
         };
-        let changed: Vec<RowEdit> = self
+        let changed: Vec<RowChange> = self
             .rows
             .iter()
             .zip(&self.form.fields)
             .filter(|(r, f)| r.text != f.trimmed())
-            .map(|(r, f)| {
-                (
-                    Table::Shortcoming,
-                    r.id,
-                    r.version,
-                    vec![FieldEdit {
-                        column: "text",
-                        old: Value::Text(r.text.clone()),
-                        new: Value::Text(f.trimmed().to_string()),
-                    }],
-                )
+            .map(|(r, f)| RowChange {
+                table: Table::Shortcoming,
+                id: r.id,
+                version: r.version,
+                fields: vec![FieldChange::new(
+                    ShortcomingField::Text,
+                    Val::text(r.text.clone()),
+                    Val::text(f.trimmed()),
+                )],
             })
             .collect();
         let label = format!("недостатки «{}», {} год", self.org, self.year);
@@ -107,9 +116,8 @@ impl ShortcomingsSpec {
                 let mut changes = Vec::new();
                 if let Some(r) = self.rows.iter_mut().find(|r| r.id == id) {
                     let now = c
-                        .now
-                        .first()
-                        .and_then(|(_, v)| edit::audit_text(v))
+                        .value(ShortcomingField::Text)
+                        .and_then(Val::to_text)
                         .unwrap_or_default();
                     changes.push(format!(
                         "{}: «{}» → «{}»",
@@ -126,33 +134,8 @@ impl ShortcomingsSpec {
                 self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
                 Outcome::Done
             }
-            Err((_, e)) => {
-                self.form.save_failed(&e);
-                Outcome::Done
-            }
+            Err((_, e)) => self.failed(&e),
         }
-    }
-}
-
-impl FormSpec for ShortcomingsSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
-
-    fn title(&self) -> String {
-        "Недостатки".to_string()
-    }
-
-    fn recheck(&mut self, _today: chrono::NaiveDate) {
-        self.check()
-    }
-
-    fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
     }
 
     fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {

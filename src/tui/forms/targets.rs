@@ -5,13 +5,12 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use rusqlite::types::Value;
 
 use crate::domain::text::printable;
 use crate::service::write::{self, ActualEdit, Change, EditError};
 use crate::store::edit_targets::{self, TargetRow};
-use crate::tui::form::undo::UndoStep;
-use crate::tui::form::{Field, Form, FormHost, FormSpec, format_number, ru_stamp};
+use crate::tui::form::undo::saved;
+use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice, format_number};
 use crate::tui::screen::{Ctx, Outcome};
 
 /// The form as shown: the host around its spec.
@@ -71,8 +70,20 @@ impl TargetsSpec {
     pub fn rows(&self) -> &[TargetRow] {
         &self.rows
     }
+}
 
-    fn save(&mut self, cx: &Ctx) -> Outcome {
+impl FormSpec for TargetsSpec {
+    crate::form_in_field!();
+
+    fn title(&self) -> String {
+        "Целевые показатели".to_string()
+    }
+
+    fn recheck(&mut self, _today: chrono::NaiveDate) {
+        // The form itself checks each number as it is typed; there is no other rule.
+    }
+
+    fn submit(&mut self, cx: &Ctx) -> Outcome {
         self.form.check_formats();
         if self.form.refuse_invalid() {
             return Outcome::Done;
@@ -95,20 +106,13 @@ impl TargetsSpec {
             .collect();
         let label = format!("целевые показатели плана «{}»", self.plan);
         match write::save_targets(conn, &edits, &label) {
-            Ok(None) => Outcome::Saved {
-                undo: None,
-                message: format!("{label}: изменений нет"),
-            },
-            Ok(Some(change)) => Outcome::Saved {
-                message: format!(
-                    "сохранено: {label} — значений: {}; u — отменить",
-                    match &change {
-                        Change::Targets(done) => done.len(),
-                        _ => 0,
-                    }
-                ),
-                undo: Some(UndoStep { change, label }),
-            },
+            Ok(change) => saved(change, label, |label, change| {
+                let n = match change {
+                    Change::Targets(done) => done.len(),
+                    _ => 0,
+                };
+                format!("сохранено: {label} — значений: {n}; u — отменить")
+            }),
             Err(EditError::Conflict(c)) => {
                 let mut changes = Vec::new();
                 for (key, now) in &c.now {
@@ -119,11 +123,7 @@ impl TargetsSpec {
                     else {
                         continue;
                     };
-                    let now = match now {
-                        Value::Real(v) => Some(*v),
-                        Value::Integer(i) => Some(*i as f64),
-                        _ => None,
-                    };
+                    let now = now.as_f64();
                     changes.push(format!(
                         "{} {}: {} → {}",
                         r.number,
@@ -141,44 +141,11 @@ impl TargetsSpec {
                         self.form.fields[i].take_other(now.map_or(String::new(), format_number), 0);
                     }
                 }
-                let by =
-                    c.by.as_ref()
-                        .map(|(u, at)| format!(" ({u}, {})", ru_stamp(at)))
-                        .unwrap_or_default();
-                self.form.notice = Some(format!(
-                    "запись изменена другим пользователем{by}: {}. Ничего не сохранено. \
-                     Ctrl-S — записать ваши значения поверх, Esc — закрыть",
-                    changes.join("; ")
-                ));
+                self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));
                 Outcome::Done
             }
-            Err(e) => {
-                self.form.notice = Some(format!("не сохранено: {e}"));
-                Outcome::Done
-            }
+            Err(e) => self.failed(&e),
         }
-    }
-}
-
-impl FormSpec for TargetsSpec {
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
-
-    fn title(&self) -> String {
-        "Целевые показатели".to_string()
-    }
-
-    fn recheck(&mut self, _today: chrono::NaiveDate) {
-        // The form itself checks each number as it is typed; there is no other rule.
-    }
-
-    fn submit(&mut self, cx: &Ctx) -> Outcome {
-        self.save(cx)
     }
 
     fn header(&self, cx: &Ctx, _area: Rect) -> Vec<Line<'static>> {

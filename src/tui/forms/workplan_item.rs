@@ -2,14 +2,12 @@
 //! note. Done needs the completion date, cancelled needs a note saying why, and the date may
 //! not be after today. Saved with the version check and the audit log like every form.
 
-use chrono::NaiveDate;
-use rusqlite::types::Value;
-
 use crate::domain::workplan::ItemStatus;
-use crate::store::edit::Table;
+use crate::service::write::{Table, Val, WorkplanItemField as W};
 use crate::tui::form::Form;
 use crate::tui::form::record::{Col, Input, RecordForm, Rules};
 use crate::tui::screen::{Ctx, Outcome};
+use chrono::NaiveDate;
 
 const STATUS: usize = 0;
 const DATE: usize = 1;
@@ -64,12 +62,12 @@ pub fn open(cx: &Ctx, id: i64, number: &str, measure: &str, deadline: &str) -> O
     };
     let statuses = ItemStatus::ALL
         .iter()
-        .map(|s| (Value::Text(s.code().into()), s.name_ru().into()))
+        .map(|s| (Val::text(s.code()), s.name_ru().into()))
         .collect();
     let cols = vec![
-        Col::new("status", "Статус", Input::Choice(statuses)),
-        Col::new("completed_on", "Дата выполнения", Input::Date),
-        Col::new("note", "Примечание", Input::Multiline { max: 2000 }),
+        Col::new(W::Status, "Статус", Input::Choice(statuses)),
+        Col::new(W::CompletedOn, "Дата выполнения", Input::Date),
+        Col::new(W::Note, "Примечание", Input::Multiline { max: 2000 }),
     ];
     let header = vec![
         ("Мероприятие".to_string(), measure.to_string()),

@@ -2,7 +2,7 @@
 //! is going — and whether an organization passes them. The popup that sets them is
 //! `screens/org_filter.rs`.
 
-use rusqlite::Connection;
+use crate::store::Db as Connection;
 
 use crate::domain::sector::Sector;
 use crate::domain::text::printable;

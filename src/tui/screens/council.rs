@@ -90,7 +90,7 @@ impl Screen for CouncilScreen {
             return match self.rows.as_ref().and_then(|r| r.get(self.selected)) {
                 Some(m) => super::edit_delete::ask(
                     cx,
-                    crate::store::edit::Table::CouncilMeeting,
+                    crate::service::write::Table::CouncilMeeting,
                     m.id,
                     &format!(
                         "заседание совета ({}) {}, протокол № {}",

@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::domain::text::printable;
 use crate::service::write::{self, EditError, Table};
-use crate::store::edit;
 use crate::tui::form::conflict_notice;
 use crate::tui::form::undo::UndoStep;
 use crate::tui::keymap::latin;
@@ -32,11 +31,11 @@ pub fn ask(cx: &Ctx, table: Table, id: i64, what: &str) -> Outcome {
     let Some(conn) = cx.conn else {
         return Outcome::Done;
     };
-    match edit::read(conn, table, id, &[]) {
-        Ok(Some((_, version))) => Outcome::Open(Box::new(ConfirmDelete {
+    match write::read_record(conn, table, id, &[]) {
+        Ok(Some(record)) => Outcome::Open(Box::new(ConfirmDelete {
             table,
             id,
-            version,
+            version: record.version,
             what: what.to_string(),
             notice: None,
         })),

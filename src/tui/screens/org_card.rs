@@ -8,6 +8,7 @@
 
 use std::cell::Cell;
 
+use crate::store::Db as Connection;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -17,7 +18,6 @@ use ratatui::widgets::{
     Block, Borders, Cell as TableCell, Paragraph, Row, Scrollbar, ScrollbarOrientation,
     ScrollbarState, Table,
 };
-use rusqlite::Connection;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::domain::methodology::{Formula, IndicatorDef, Methodology};

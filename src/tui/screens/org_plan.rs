@@ -18,8 +18,8 @@ use crate::domain::plan::{PlanRow, RowState, row_state};
 use crate::domain::shortcoming::Shortcoming;
 use crate::domain::text::printable;
 use crate::service::table::cut;
+use crate::service::write::Table;
 use crate::store::card;
-use crate::store::edit::Table;
 use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
 
@@ -419,7 +419,7 @@ impl OrgPlanScreen {
     /// The plan header and what the portal's document lacks.
     fn read_header(
         &self,
-        conn: &rusqlite::Connection,
+        conn: &crate::store::Db,
     ) -> Option<(crate::store::plan_header::Header, Vec<String>)> {
         let stored = crate::store::plan_header::get(conn, self.cycle, self.org_id).ok()??;
         let missing = crate::service::export::portal_plan::missing_for_portal_cached(

@@ -246,7 +246,7 @@ impl Screen for OrganizationsScreen {
                     return match list.selected_key() {
                         Some(k) => super::edit_delete::ask(
                             cx,
-                            crate::store::edit::Table::Organization,
+                            crate::service::write::Table::Organization,
                             k.id,
                             &format!("организацию «{}» (ИНН {})", k.name, k.inn),
                         ),

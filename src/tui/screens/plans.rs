@@ -492,7 +492,7 @@ impl Screen for PlansScreen {
             Action::Delete => match self.selected_row() {
                 Some(r) => super::edit_delete::ask(
                     cx,
-                    crate::store::edit::Table::PlanRow,
+                    crate::service::write::Table::PlanRow,
                     r.id,
                     &format!(
                         "мероприятие плана № {} ({}, {} год): {}",

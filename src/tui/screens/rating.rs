@@ -8,11 +8,11 @@
 
 use std::collections::HashMap;
 
+use crate::store::Db as Connection;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
-use rusqlite::Connection;
 
 use super::org_card::OrgCardScreen;
 use crate::domain::rating::{Stats, places, stats};

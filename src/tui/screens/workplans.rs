@@ -254,7 +254,7 @@ impl WorkplansScreen {
         match self.selected_item() {
             Some((id, i)) => super::edit_delete::ask(
                 cx,
-                crate::store::edit::Table::WorkplanItem,
+                crate::service::write::Table::WorkplanItem,
                 id,
                 &format!(
                     "мероприятие {} «{}»",
