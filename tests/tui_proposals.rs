@@ -164,3 +164,95 @@ fn proposals_found_are_saved_to_csv_and_xlsx_as_listed() {
     want_texts.sort();
     assert_eq!(texts, want_texts);
 }
+
+#[test]
+fn a_long_list_of_a_cycle_scrolls_a_window_at_a_time_from_the_rating() {
+    let (d, mut app) = app();
+    let mut conn = sql(&d);
+    let (cycle, orgs) = import(d.path(), &mut conn);
+    // 500 more proposals of B, written as another program would (no key: the trigger makes it).
+    let source: i64 = conn
+        .query_row("SELECT id FROM survey_source WHERE cycle_id = ?1", [cycle], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    for k in 1..=500 {
+        let text = if k % 5 == 0 {
+            format!("Заявка {k:03}: нужна ЁЛКА в холле")
+        } else {
+            format!("Заявка {k:03}: покрасить забор")
+        };
+        conn.execute(
+            "INSERT INTO survey_proposal (source_id, membership_id, line, text)
+             VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![source, orgs[1].0, 1000 + k, text],
+        )
+        .unwrap();
+    }
+    let (found, all) = sql_counts(&conn, cycle, None);
+    assert_eq!((found, all), (5 + 100, 8 + 500), "worked out on paper");
+
+    // The cycle's proposals from «Рейтинг» turned to the cycle.
+    type_keys(&mut app, &format!(":cycle {cycle}"));
+    press(&mut app, KeyCode::Enter);
+    type_keys(&mut app, "P");
+    settle(&mut app);
+    assert_eq!(app.current().title(), format!("Предложения цикла №{cycle}"));
+    assert_eq!(proposals(&app).counts(), (all as usize, all as usize));
+    // The order promised: by organization name, then file and line.
+    let ordered: Vec<String> = conn
+        .prepare(
+            "SELECT p.text FROM survey_proposal p JOIN survey_source s ON s.id = p.source_id
+             JOIN membership m ON m.id = p.membership_id JOIN organization o ON o.id = m.org_id
+             WHERE s.cycle_id = ?1 ORDER BY o.full_name, o.id, s.name, p.line",
+        )
+        .unwrap()
+        .query_map([cycle], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ordered.len() as i64, all);
+    // The proposal the status line says is selected, and whether its text is on screen.
+    let selected = |s: &str| -> usize {
+        let from = s.find("предложение ").unwrap() + "предложение ".len();
+        s[from..].split('/').next().unwrap().parse().unwrap()
+    };
+    let _ = screen(&app, 120, 40);
+    press(&mut app, KeyCode::End);
+    settle(&mut app);
+    let s = screen(&app, 120, 40);
+    assert_eq!(selected(&s), all as usize, "{s}");
+    assert!(s.contains(ordered.last().unwrap().as_str()), "{s}");
+    // The screen is filled with the ones before it, not left empty below the last one.
+    assert!(s.contains(ordered[ordered.len() - 4].as_str()), "{s}");
+    insta::assert_snapshot!("proposals_cycle_end_120x40", s);
+    // A page up moves by what fits; what it shows was read, in that order.
+    press(&mut app, KeyCode::PageUp);
+    settle(&mut app);
+    let s = screen(&app, 120, 40);
+    let at = selected(&s);
+    assert!(at < all as usize - 5, "{s}");
+    assert!(s.contains(ordered[at - 1].as_str()), "{s}");
+    assert!(!s.contains(ordered.last().unwrap().as_str()), "{s}");
+    // Home and down through the first organization's into the second's.
+    press(&mut app, KeyCode::Home);
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Down);
+        settle(&mut app);
+    }
+    let s = screen(&app, 120, 40);
+    assert_eq!(selected(&s), 7, "{s}");
+    assert!(s.contains(ordered[6].as_str()), "{s}");
+
+    type_keys(&mut app, "/");
+    type_keys(&mut app, SEARCH);
+    settle(&mut app);
+    assert_eq!(proposals(&app).counts(), (found as usize, all as usize));
+    let s = screen(&app, 120, 40);
+    assert!(s.contains(&format!("Найдено {found} из {all}")), "{s}");
+    // The help names the keys.
+    press(&mut app, KeyCode::Enter);
+    type_keys(&mut app, "?");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("x X") && s.contains("в CSV/xlsx"), "{s}");
+}

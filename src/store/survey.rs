@@ -376,6 +376,8 @@ pub struct Proposal {
     pub id: i64,
     pub org_inn: String,
     pub org_name: String,
+    /// The short name (the full one when there is none).
+    pub org_short: String,
     /// The part of the organization the response was counted into (`""`: the organization
     /// itself).
     pub part: String,
@@ -478,7 +480,8 @@ fn for_each_proposal_in<E: From<super::StoreError>>(
     let mut stmt = conn
         .prepare_cached(&format!(
             "SELECT p.id, o.inn, o.full_name, coalesce(r.part, ''), s.name, p.line,
-                    r.respondent, r.answered_at, p.text
+                    r.respondent, r.answered_at, p.text,
+                    CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END
              FROM survey_proposal p
              JOIN survey_source s ON s.id = p.source_id
              JOIN membership m ON m.id = p.membership_id
@@ -510,6 +513,7 @@ fn for_each_proposal_in<E: From<super::StoreError>>(
                 respondent: r.get(6)?,
                 answered_at: r.get(7)?,
                 text: r.get(8)?,
+                org_short: r.get(9)?,
             })
         })()
         .map_err(super::StoreError::from)?;

@@ -330,7 +330,7 @@ impl ProposalsScreen {
         let t = &cx.theme;
         let mut head: Vec<String> = Vec::new();
         if self.org().is_none() {
-            head.push(printable(&p.org_name).into_owned());
+            head.push(format!("{} (ИНН {})", printable(&p.org_short), p.org_inn));
         }
         if !p.part.is_empty() {
             head.push(format!("часть «{}»", printable(&p.part)));
@@ -586,6 +586,18 @@ impl Screen for ProposalsScreen {
         }
         while used > height && items.first().is_some_and(|(k, _)| *k < self.selected) {
             used -= items.remove(0).1.len();
+        }
+        // Near the end of the list: the ones before fill the room left, when they were read.
+        while let Some(first) = items.first().map(|(k, _)| *k)
+            && first > 0
+            && let Some(p) = at(first - 1)
+        {
+            let lines = self.item_lines(p, width, false, cx);
+            if used + lines.len() > height {
+                break;
+            }
+            used += lines.len();
+            items.insert(0, (first - 1, lines));
         }
         let fitted = items
             .iter()
