@@ -43,8 +43,14 @@ fn search_proposals_from_the_card_and_save_them_in_tmux() {
     t.wait_for("the summary", |s| s.contains("Оценено организаций"));
     t.keys(&[&format!(":org {inn}"), "Enter"]);
     let s = t.wait_for("the card", |s| s.contains("карточка · цикл"));
-    assert!(s.contains("P предложения"), "the footer names the key:\n{s}");
-    assert!(s.contains(&format!("Предложения респондентов: {all}")), "{s}");
+    assert!(
+        s.contains("P предложения"),
+        "the footer names the key:\n{s}"
+    );
+    assert!(
+        s.contains(&format!("Предложения респондентов: {all}")),
+        "{s}"
+    );
     t.keys(&["P"]);
     t.wait_for("the proposals", |s| {
         s.contains(&format!("Найдено {all} из {all}"))

@@ -23,7 +23,10 @@ fn settle(app: &mut App) {
     let started = std::time::Instant::now();
     while proposals(app).busy() {
         app.tick();
-        assert!(started.elapsed().as_secs() < 60, "the reader did not answer");
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the reader did not answer"
+        );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
@@ -32,7 +35,10 @@ fn card_proposals(app: &mut App, inn: &str) {
     type_keys(app, &format!(":org {inn}"));
     press(app, KeyCode::Enter);
     let s = screen(app, 120, 40);
-    assert!(s.contains("P предложения"), "the card's footer names the key:\n{s}");
+    assert!(
+        s.contains("P предложения"),
+        "the card's footer names the key:\n{s}"
+    );
     type_keys(app, "P");
     settle(app);
 }
@@ -58,7 +64,11 @@ fn proposals_of_an_organization_searched_in_cyrillic_and_of_the_whole_cycle() {
         settle(&mut app);
     }
     let (found_a, _) = sql_counts(&conn, cycle, Some(a));
-    assert_eq!((found_a, all_a), (3, 4), "the fixture as worked out on paper");
+    assert_eq!(
+        (found_a, all_a),
+        (3, 4),
+        "the fixture as worked out on paper"
+    );
     let s = screen(&app, 120, 40);
     assert!(s.contains(&format!("Найдено {found_a} из {all_a}")), "{s}");
     assert!(s.contains("Поставить ЁЛКУ во дворе"), "{s}");
@@ -86,7 +96,11 @@ fn proposals_of_an_organization_searched_in_cyrillic_and_of_the_whole_cycle() {
     settle(&mut app);
     assert_eq!(proposals(&app).counts(), (all as usize, all as usize));
     press(&mut app, KeyCode::Esc);
-    assert!(app.current().as_any().is::<nok::tui::screens::org_card::OrgCardScreen>());
+    assert!(
+        app.current()
+            .as_any()
+            .is::<nok::tui::screens::org_card::OrgCardScreen>()
+    );
 }
 
 #[test]
@@ -150,15 +164,13 @@ fn proposals_found_are_saved_to_csv_and_xlsx_as_listed() {
     // The same as a workbook.
     type_keys(&mut app, "X");
     settle(&mut app);
-    let xlsx = d.path().join(format!("предложения-цикл{cycle}-22.11.2026.xlsx"));
+    let xlsx = d
+        .path()
+        .join(format!("предложения-цикл{cycle}-22.11.2026.xlsx"));
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
     let range = book.worksheet_range("Предложения").unwrap();
-    let mut texts: Vec<String> = range
-        .rows()
-        .skip(1)
-        .map(|r| r[7].to_string())
-        .collect();
+    let mut texts: Vec<String> = range.rows().skip(1).map(|r| r[7].to_string()).collect();
     texts.sort();
     let mut want_texts: Vec<String> = want.iter().map(|r| r[2].clone()).collect();
     want_texts.sort();
@@ -172,9 +184,11 @@ fn a_long_list_of_a_cycle_scrolls_a_window_at_a_time_from_the_rating() {
     let (cycle, orgs) = import(d.path(), &mut conn);
     // 500 more proposals of B, written as another program would (no key: the trigger makes it).
     let source: i64 = conn
-        .query_row("SELECT id FROM survey_source WHERE cycle_id = ?1", [cycle], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT id FROM survey_source WHERE cycle_id = ?1",
+            [cycle],
+            |r| r.get(0),
+        )
         .unwrap();
     for k in 1..=500 {
         let text = if k % 5 == 0 {

@@ -651,7 +651,10 @@ mod tests {
     #[test]
     fn search_key_folds_case_and_yo_only() {
         assert_eq!(search_key("ЁЛКА Ёж ёж"), "елка еж еж");
-        assert_eq!(search_key("Пандус RAMP Їжак Ґанок"), "пандус ramp їжак ґанок");
+        assert_eq!(
+            search_key("Пандус RAMP Їжак Ґанок"),
+            "пандус ramp їжак ґанок"
+        );
         assert_eq!(search_key("Straße É № 5"), "straße É № 5");
     }
 }

@@ -14,11 +14,26 @@ pub const SEARCH: &str = "Ёлк";
 /// not a proposal; the fourth of B starts with «=» (a spreadsheet would read it as a formula).
 pub const ROWS: [(usize, &str, &str, &str); 9] = [
     (0, "R-01", "01.10.2025 10:00:01", "Поставить ЁЛКУ во дворе"),
-    (0, "R-02", "01.10.2025 10:05:00", "Елку нарядить к празднику"),
+    (
+        0,
+        "R-02",
+        "01.10.2025 10:05:00",
+        "Елку нарядить к празднику",
+    ),
     (0, "R-03", "01.10.2025 11:00:00", "Больше парковочных мест"),
-    (0, "R-04", "02.10.2025 09:30:00", "елки-палки, всё хорошо, но мало скамеек"),
+    (
+        0,
+        "R-04",
+        "02.10.2025 09:30:00",
+        "елки-палки, всё хорошо, но мало скамеек",
+    ),
     (0, "R-05", "02.10.2025 09:31:00", "нет"),
-    (1, "R-06", "03.10.2025 12:00:00", "ёлка у входа мешает проходу"),
+    (
+        1,
+        "R-06",
+        "03.10.2025 12:00:00",
+        "ёлка у входа мешает проходу",
+    ),
     (1, "R-07", "03.10.2025 12:10:00", "Пандус у крыльца"),
     (1, "R-08", "03.10.2025 12:20:00", "Отремонтировать ступени"),
     (1, "R-09", "03.10.2025 12:30:00", "=Ёлку убрать из холла"),
@@ -68,13 +83,18 @@ pub fn import(dir: &Path, conn: &mut Connection) -> (i64, Vec<(i64, String, Stri
         ..Default::default()
     };
     let p = nok::service::survey::apply(conn, &file, &opts, &mut |_| {}).unwrap();
-    assert!(p.applied, "{:?}", nok::service::survey::preview_lines(&p, false));
+    assert!(
+        p.applied,
+        "{:?}",
+        nok::service::survey::preview_lines(&p, false)
+    );
     (cycle, orgs)
 }
 
 /// The condition «the text contains [`SEARCH`], case and «ё» aside» in plain SQL: the letters of
 /// the search word folded by hand (SQLite's own lower() leaves Cyrillic as it is).
-const MATCHES: &str = "replace(replace(replace(replace(replace(text, 'Ё', 'е'), 'ё', 'е'), 'Е', 'е'),
+const MATCHES: &str =
+    "replace(replace(replace(replace(replace(text, 'Ё', 'е'), 'ё', 'е'), 'Е', 'е'),
      'Л', 'л'), 'К', 'к') LIKE '%елк%'";
 
 /// (found, all) by plain SQL: proposals of the membership (or of the whole cycle) matching

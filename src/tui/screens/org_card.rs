@@ -893,15 +893,9 @@ impl Screen for OrgCardScreen {
                     let scope = super::proposals::Scope {
                         cycle_id: c.cycle_id,
                         year: c.year,
-                        org: Some((
-                            c.membership_id,
-                            self.ident.org.inn.clone(),
-                            self.title(),
-                        )),
+                        org: Some((c.membership_id, self.ident.org.inn.clone(), self.title())),
                     };
-                    Outcome::Open(Box::new(super::proposals::ProposalsScreen::open(
-                        cx, scope,
-                    )))
+                    Outcome::Open(Box::new(super::proposals::ProposalsScreen::open(cx, scope)))
                 }
                 None => Outcome::Message("организация не оценивалась: предложений нет".into()),
             },

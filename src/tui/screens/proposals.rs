@@ -288,7 +288,10 @@ impl ProposalsScreen {
     fn scope_words(&self) -> String {
         match self.org() {
             Some((_, inn, _)) => format!("организация ИНН {inn}, цикл №{}", self.scope.cycle_id),
-            None => format!("весь цикл №{} ({} год)", self.scope.cycle_id, self.scope.year),
+            None => format!(
+                "весь цикл №{} ({} год)",
+                self.scope.cycle_id, self.scope.year
+            ),
         }
     }
 
@@ -309,9 +312,13 @@ impl ProposalsScreen {
         );
         match (cx.db, cx.conn) {
             (Some(db), _) => {
-                self.saving = Some(Job::start("предложения в файл", db, move |conn, _, _| {
-                    crate::service::survey::export_proposals(conn, &filter, &dir, &stem, xlsx)
-                }));
+                self.saving = Some(Job::start(
+                    "предложения в файл",
+                    db,
+                    move |conn, _, _| {
+                        crate::service::survey::export_proposals(conn, &filter, &dir, &stem, xlsx)
+                    },
+                ));
                 self.notice = Some(format!("сохраняю предложения: {}…", self.found));
             }
             (None, Some(conn)) => {
@@ -566,10 +573,7 @@ impl Screen for ProposalsScreen {
         }
         let width = usize::from(inner.width);
         let height = usize::from(inner.height);
-        let at = |i: usize| {
-            i.checked_sub(self.rows_from)
-                .and_then(|k| self.rows.get(k))
-        };
+        let at = |i: usize| i.checked_sub(self.rows_from).and_then(|k| self.rows.get(k));
         // From the first shown; if the selected one would not fit, start later so it does.
         let mut items: Vec<(usize, Vec<Line>)> = Vec::new();
         let mut i = self.offset;
