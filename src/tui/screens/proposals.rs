@@ -56,28 +56,29 @@ struct Answer {
     rows: Result<Vec<Proposal>, String>,
 }
 
+/// How many proposals the query's filter finds, and how many there are without its search.
+fn counts(conn: &Connection, q: &Query) -> crate::store::Result<(usize, usize)> {
+    let found = survey_store::proposal_count(conn, &q.filter)?;
+    if q.filter.query.trim().is_empty() {
+        return Ok((found, found));
+    }
+    let every = ProposalFilter {
+        query: String::new(),
+        ..q.filter.clone()
+    };
+    Ok((found, survey_store::proposal_count(conn, &every)?))
+}
+
 /// Runs one query on `conn`.
 fn run(conn: &Connection, q: &Query) -> Answer {
-    let read = || -> Result<(Option<(usize, usize)>, Vec<Proposal>), crate::store::StoreError> {
-        let counts = if q.recount {
-            let found = survey_store::proposal_count(conn, &q.filter)?;
-            let all = if q.filter.query.trim().is_empty() {
-                found
-            } else {
-                let every = ProposalFilter {
-                    query: String::new(),
-                    ..q.filter.clone()
-                };
-                survey_store::proposal_count(conn, &every)?
-            };
-            Some((found, all))
-        } else {
-            None
-        };
-        let rows = survey_store::proposal_window(conn, &q.filter, q.offset, q.limit)?;
-        Ok((counts, rows))
-    };
-    match read() {
+    let read = q
+        .recount
+        .then(|| counts(conn, q))
+        .transpose()
+        .and_then(|c| {
+            survey_store::proposal_window(conn, &q.filter, q.offset, q.limit).map(|r| (c, r))
+        });
+    match read {
         Ok((counts, rows)) => Answer {
             seq: q.seq,
             counts,
@@ -437,23 +438,18 @@ impl Screen for ProposalsScreen {
 
     fn tick(&mut self) -> bool {
         let mut changed = false;
-        loop {
-            let answer = match &self.reader {
-                Some(r) => match r.answers.try_recv() {
-                    Ok(a) => a,
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => {
-                        self.reader = None;
-                        self.waiting = false;
-                        self.error = Some("чтение предложений прервано сбоем".into());
-                        changed = true;
-                        break;
-                    }
-                },
-                None => break,
-            };
-            // A window asked again after a clamp goes to the same reader.
-            self.take(answer, None);
+        while let Some(reader) = &self.reader {
+            let received = reader.answers.try_recv();
+            match received {
+                // A window asked again after a clamp goes to the same reader.
+                Ok(answer) => self.take(answer, None),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    self.reader = None;
+                    self.waiting = false;
+                    self.error = Some("чтение предложений прервано сбоем".into());
+                }
+            }
             changed = true;
         }
         if let Some(job) = self.saving.as_mut()
