@@ -158,7 +158,7 @@ pub struct ProposalsScreen {
     /// The newest query sent, and whether its answer is still awaited.
     seq: u64,
     waiting: bool,
-    /// Counts were read at least once (before that, «поиск…» instead of figures).
+    /// Counts were read at least once (before that, «Считаю…» instead of figures).
     counted: bool,
     /// The data changed while the screen was below another: read again when shown.
     stale: bool,
