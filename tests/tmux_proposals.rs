@@ -69,9 +69,9 @@ fn search_proposals_from_the_card_and_save_them_in_tmux() {
         .join(format!("предложения-цикл{cycle}-{inn}-22.11.2026.csv"));
     assert!(s.contains("предложения-цикл"), "{s}");
     let rows = read_excel_csv(&path);
-    let mut got: Vec<[String; 3]> = rows[1..]
+    let mut got: Vec<[String; 4]> = rows[1..]
         .iter()
-        .map(|r| [r[0].clone(), r[5].clone(), r[7].clone()])
+        .map(|r| [r[0].clone(), r[2].clone(), r[5].clone(), r[7].clone()])
         .collect();
     got.sort();
     let conn = rusqlite::Connection::open(&db).unwrap();

@@ -73,6 +73,7 @@ fn proposals_of_an_organization_searched_in_cyrillic_and_of_the_whole_cycle() {
     assert!(s.contains(&format!("Найдено {found_a} из {all_a}")), "{s}");
     assert!(s.contains("Поставить ЁЛКУ во дворе"), "{s}");
     assert!(!s.contains("Больше парковочных мест"), "{s}");
+    assert!(s.contains(&format!("часть «{PART}»")), "{s}");
     insta::assert_snapshot!("proposals_search_120x40", s);
     insta::assert_snapshot!("proposals_search_80x24", screen(&app, 80, 24));
 
@@ -147,13 +148,14 @@ fn proposals_found_are_saved_to_csv_and_xlsx_as_listed() {
             "Предложение"
         ]
     );
-    let mut got: Vec<[String; 3]> = rows[1..]
+    let mut got: Vec<[String; 4]> = rows[1..]
         .iter()
-        .map(|r| [r[0].clone(), r[5].clone(), r[7].clone()])
+        .map(|r| [r[0].clone(), r[2].clone(), r[5].clone(), r[7].clone()])
         .collect();
     got.sort();
     let want = sql_found(&conn, cycle, None);
     assert_eq!(want.len(), 5);
+    assert!(want.iter().any(|r| r[1] == PART), "{want:?}");
     assert_eq!(got, want);
     // The formula-looking proposal is text for Excel: a literal, not a formula.
     let raw = String::from_utf8(std::fs::read(csv_path).unwrap()).unwrap();
@@ -172,7 +174,7 @@ fn proposals_found_are_saved_to_csv_and_xlsx_as_listed() {
     let range = book.worksheet_range("Предложения").unwrap();
     let mut texts: Vec<String> = range.rows().skip(1).map(|r| r[7].to_string()).collect();
     texts.sort();
-    let mut want_texts: Vec<String> = want.iter().map(|r| r[2].clone()).collect();
+    let mut want_texts: Vec<String> = want.iter().map(|r| r[3].clone()).collect();
     want_texts.sort();
     assert_eq!(texts, want_texts);
 }

@@ -12,6 +12,7 @@ pub const SEARCH: &str = "Ёлк";
 
 /// The proposals of the file: (organization 0 = A / 1 = B, respondent, time, proposal). «нет» is
 /// not a proposal; the fourth of B starts with «=» (a spreadsheet would read it as a formula).
+/// The second of A was answered in a branch ([`PART`]).
 pub const ROWS: [(usize, &str, &str, &str); 9] = [
     (0, "R-01", "01.10.2025 10:00:01", "Поставить ЁЛКУ во дворе"),
     (
@@ -38,6 +39,9 @@ pub const ROWS: [(usize, &str, &str, &str); 9] = [
     (1, "R-08", "03.10.2025 12:20:00", "Отремонтировать ступени"),
     (1, "R-09", "03.10.2025 12:30:00", "=Ёлку убрать из холла"),
 ];
+
+/// The branch of A the second row names (the file's «Филиал» column).
+pub const PART: &str = "Филиал в Хотькове";
 
 /// The proposals column as forms export it.
 const PROPOSALS: &str = "Ваши предложения по улучшению условий оказания услуг в данной организации";
@@ -72,9 +76,10 @@ pub fn social_cycle(conn: &Connection) -> (i64, Vec<(i64, String, String)>) {
 /// [`social_cycle`] does.
 pub fn import(dir: &Path, conn: &mut Connection) -> (i64, Vec<(i64, String, String)>) {
     let (cycle, orgs) = social_cycle(conn);
-    let mut csv = format!("ИНН;Отметка времени;Номер респондента;{OVERALL};{PROPOSALS}\n");
+    let mut csv = format!("ИНН;Филиал;Отметка времени;Номер респондента;{OVERALL};{PROPOSALS}\n");
     for (org, who, at, text) in ROWS {
-        csv.push_str(&format!("{};{at};{who};Да;{text}\n", orgs[org].1));
+        let part = if who == "R-02" { PART } else { "" };
+        csv.push_str(&format!("{};{part};{at};{who};Да;{text}\n", orgs[org].1));
     }
     let file = dir.join("анкеты-предложения.csv");
     std::fs::write(&file, csv).unwrap();
@@ -114,11 +119,11 @@ pub fn sql_counts(conn: &Connection, cycle: i64, membership: Option<i64>) -> (i6
     (count(MATCHES), count("1"))
 }
 
-/// The proposals matching [`SEARCH`] by plain SQL: (ИНН, respondent, text), sorted.
-pub fn sql_found(conn: &Connection, cycle: i64, membership: Option<i64>) -> Vec<[String; 3]> {
-    let mut rows: Vec<[String; 3]> = conn
+/// The proposals matching [`SEARCH`] by plain SQL: (ИНН, part, respondent, text), sorted.
+pub fn sql_found(conn: &Connection, cycle: i64, membership: Option<i64>) -> Vec<[String; 4]> {
+    let mut rows: Vec<[String; 4]> = conn
         .prepare(&format!(
-            "SELECT o.inn, r.respondent, p.text FROM survey_proposal p
+            "SELECT o.inn, r.part, r.respondent, p.text FROM survey_proposal p
              JOIN survey_source s ON s.id = p.source_id
              JOIN membership m ON m.id = p.membership_id JOIN organization o ON o.id = m.org_id
              JOIN survey_response r ON r.source_id = p.source_id AND r.line = p.line
@@ -126,7 +131,7 @@ pub fn sql_found(conn: &Connection, cycle: i64, membership: Option<i64>) -> Vec<
         ))
         .unwrap()
         .query_map(rusqlite::params![cycle, membership], |r| {
-            Ok([r.get(0)?, r.get(1)?, r.get(2)?])
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
         })
         .unwrap()
         .collect::<Result<_, _>>()
