@@ -116,7 +116,7 @@ enum What {
         /// Только эта организация (ИНН)
         #[arg(long, value_name = "ИНН")]
         org: Option<String>,
-        /// Только предложения, содержащие этот текст
+        /// Только предложения, содержащие этот текст (регистр и «ё» не важны)
         #[arg(long, value_name = "ТЕКСТ")]
         search: Option<String>,
         /// Записать в файл: .csv (для Excel) или .xlsx
@@ -152,7 +152,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             search,
             out: file,
         } => {
-            let table = svc::proposals_table(&conn, *cycle, org.as_deref(), search.as_deref())?;
+            let filter = svc::proposal_filter(&conn, *cycle, org.as_deref(), search.as_deref())?;
+            let table = svc::proposals_table(&conn, &filter)?;
             match file {
                 Some(path) => {
                     let xlsx = path

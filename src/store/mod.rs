@@ -75,6 +75,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/011_startup_figures.sql")),
     M::up(include_str!("migrations/012_survey_parts.sql")),
     M::up(include_str!("migrations/013_import_lookups.sql")),
+    M::up(include_str!("migrations/016_proposal_search.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

@@ -161,8 +161,8 @@ impl<'c> ResponseWriter<'c> {
                  ON CONFLICT (source_id, dedup_key) DO NOTHING",
             )?,
             proposal: conn.prepare_cached(
-                "INSERT INTO survey_proposal (source_id, membership_id, line, text)
-                 VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO survey_proposal (source_id, membership_id, line, text, search_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?,
         })
     }
@@ -186,7 +186,7 @@ impl<'c> ResponseWriter<'c> {
         Ok(n == 1)
     }
 
-    /// Stores a proposal.
+    /// Stores a proposal with its [`search_key`].
     pub fn proposal(
         &mut self,
         source_id: i64,
@@ -194,8 +194,13 @@ impl<'c> ResponseWriter<'c> {
         line: i64,
         text: &str,
     ) -> Result<()> {
-        self.proposal
-            .execute(params![source_id, membership_id, line, text])?;
+        self.proposal.execute(params![
+            source_id,
+            membership_id,
+            line,
+            text,
+            search_key(text)
+        ])?;
         Ok(())
     }
 }
@@ -365,18 +370,160 @@ pub fn from_survey(conn: &Connection, membership_id: i64) -> Result<bool> {
         .is_some())
 }
 
-/// A proposal with its organization, for reading and export.
+/// A proposal with its organization and the response it came with, for reading and export.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
+    pub id: i64,
     pub org_inn: String,
     pub org_name: String,
+    /// The short name (the full one when there is none).
+    pub org_short: String,
+    /// The part of the organization the response was counted into (`""`: the organization
+    /// itself).
+    pub part: String,
     pub source: String,
     pub line: i64,
+    /// The respondent's id and the time of the answer, as the file gave them.
+    pub respondent: Option<String>,
+    pub answered_at: Option<String>,
     pub text: String,
 }
 
-/// Proposals of a cycle (or of one membership), whose text contains `query` (case-insensitive
-/// for Cyrillic too; empty: all), in organization then file order; at most `limit`.
+/// Which proposals: those of a cycle, or of one membership of it, whose text contains a text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProposalFilter {
+    pub cycle_id: i64,
+    pub membership_id: Option<i64>,
+    /// What the text must contain, compared by [`search_key`] (empty: every proposal).
+    pub query: String,
+}
+
+impl ProposalFilter {
+    /// The query as the `search_key` column holds text: trimmed, by [`search_key`].
+    fn needle(&self) -> String {
+        search_key(self.query.trim())
+    }
+}
+
+/// The search key of a proposal's text (the column `survey_proposal.search_key`, migration 016,
+/// whose trigger computes the same in SQL): Latin and Cyrillic (Russian, Ukrainian, Belarusian)
+/// capitals made small and «ё» read as «е»; every other character as it is.
+pub fn search_key(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'Ё' | 'ё' => 'е',
+            'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+            'І' => 'і',
+            'Ї' => 'ї',
+            'Є' => 'є',
+            'Ґ' => 'ґ',
+            'Ў' => 'ў',
+            _ => c,
+        })
+        .collect()
+}
+
+/// The conditions shared by the count and the window: ?1 cycle, ?2 membership or NULL, ?3 the
+/// needle ('' for all).
+const PROPOSAL_WHERE: &str = "s.cycle_id = ?1 AND (?2 IS NULL OR p.membership_id = ?2)
+     AND (?3 = '' OR instr(p.search_key, ?3) > 0)";
+
+/// How many proposals the filter finds (a COUNT in SQL).
+pub fn proposal_count(conn: &Connection, f: &ProposalFilter) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM survey_proposal p JOIN survey_source s ON s.id = p.source_id
+             WHERE {PROPOSAL_WHERE}"
+        ))?
+        .query_row(params![f.cycle_id, f.membership_id, f.needle()], |r| {
+            r.get(0)
+        })?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Proposals `offset..offset + limit` of those the filter finds, in organization, source and
+/// file order.
+pub fn proposal_window(
+    conn: &Connection,
+    f: &ProposalFilter,
+    offset: usize,
+    limit: usize,
+) -> Result<Vec<Proposal>> {
+    let mut out = Vec::new();
+    for_each_proposal_in::<super::StoreError>(conn, f, offset, limit, &mut |p| {
+        out.push(p);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Calls `each` with every proposal the filter finds, in the order of [`proposal_window`],
+/// one at a time (for an export: nothing is held whole here).
+pub fn for_each_proposal<E: From<super::StoreError>>(
+    conn: &Connection,
+    f: &ProposalFilter,
+    each: &mut dyn FnMut(Proposal) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    for_each_proposal_in(conn, f, 0, usize::MAX, each)
+}
+
+fn for_each_proposal_in<E: From<super::StoreError>>(
+    conn: &Connection,
+    f: &ProposalFilter,
+    offset: usize,
+    limit: usize,
+    each: &mut dyn FnMut(Proposal) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT p.id, o.inn, o.full_name, coalesce(r.part, ''), s.name, p.line,
+                    r.respondent, r.answered_at, p.text,
+                    CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END
+             FROM survey_proposal p
+             JOIN survey_source s ON s.id = p.source_id
+             JOIN membership m ON m.id = p.membership_id
+             JOIN organization o ON o.id = m.org_id
+             LEFT JOIN survey_response r ON r.source_id = p.source_id AND r.line = p.line
+             WHERE {PROPOSAL_WHERE}
+             ORDER BY o.full_name, o.id, s.name, p.line, p.id
+             LIMIT ?4 OFFSET ?5"
+        ))
+        .map_err(super::StoreError::from)?;
+    let mut rows = stmt
+        .query(params![
+            f.cycle_id,
+            f.membership_id,
+            f.needle(),
+            limit,
+            offset
+        ])
+        .map_err(super::StoreError::from)?;
+    while let Some(r) = rows.next().map_err(super::StoreError::from)? {
+        let p = (|| -> rusqlite::Result<Proposal> {
+            Ok(Proposal {
+                id: r.get(0)?,
+                org_inn: r.get(1)?,
+                org_name: r.get(2)?,
+                part: r.get(3)?,
+                source: r.get(4)?,
+                line: r.get(5)?,
+                respondent: r.get(6)?,
+                answered_at: r.get(7)?,
+                text: r.get(8)?,
+                org_short: r.get(9)?,
+            })
+        })()
+        .map_err(super::StoreError::from)?;
+        each(p)?;
+    }
+    Ok(())
+}
+
+/// Proposals of a cycle (or of one membership), whose text contains `query` (compared by
+/// [`search_key`]; empty: all), in organization then file order; at most `limit`.
 pub fn proposals(
     conn: &Connection,
     cycle_id: i64,
@@ -384,36 +531,12 @@ pub fn proposals(
     query: &str,
     limit: usize,
 ) -> Result<Vec<Proposal>> {
-    let needle = query.trim().to_lowercase();
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.inn, o.full_name, s.name, p.line, p.text
-         FROM survey_proposal p
-         JOIN survey_source s ON s.id = p.source_id
-         JOIN membership m ON m.id = p.membership_id
-         JOIN organization o ON o.id = m.org_id
-         WHERE s.cycle_id = ?1 AND (?2 IS NULL OR p.membership_id = ?2)
-         ORDER BY o.full_name, s.name, p.line",
-    )?;
-    let rows = stmt.query_map(params![cycle_id, membership_id], |r| {
-        Ok(Proposal {
-            org_inn: r.get(0)?,
-            org_name: r.get(1)?,
-            source: r.get(2)?,
-            line: r.get(3)?,
-            text: r.get(4)?,
-        })
-    })?;
-    let mut out = Vec::new();
-    for p in rows {
-        let p = p?;
-        if needle.is_empty() || p.text.to_lowercase().contains(&needle) {
-            out.push(p);
-            if out.len() >= limit {
-                break;
-            }
-        }
-    }
-    Ok(out)
+    let f = ProposalFilter {
+        cycle_id,
+        membership_id,
+        query: query.to_string(),
+    };
+    proposal_window(conn, &f, 0, limit)
 }
 
 /// (membership id, org ИНН, name, respondents, recipients).
@@ -466,4 +589,72 @@ pub fn inputs_off_survey(conn: &Connection) -> Result<Vec<OffSurvey>> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database whose proposals need no cycle or organization behind them.
+    fn loose() -> Connection {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        conn
+    }
+
+    fn insert_raw(conn: &Connection, text: &str) {
+        conn.execute(
+            "INSERT INTO survey_proposal (source_id, membership_id, line, text) VALUES (1, 1, 1, ?1)",
+            [text],
+        )
+        .unwrap();
+    }
+
+    fn stored_keys(conn: &Connection) -> Vec<String> {
+        conn.prepare("SELECT search_key FROM survey_proposal ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// Every character of Latin-1, Cyrillic and a few others, one text a block of 32.
+    fn all_kinds_of_text() -> Vec<String> {
+        let chars: Vec<char> = (0x20..0x250)
+            .chain(0x400..0x530)
+            .chain([0x1E9E, 0x2116, 0x1F600])
+            .filter_map(char::from_u32)
+            .collect();
+        chars.chunks(32).map(|c| c.iter().collect()).collect()
+    }
+
+    #[test]
+    fn the_trigger_and_the_migration_key_text_as_search_key_does() {
+        let conn = loose();
+        let texts = all_kinds_of_text();
+        for t in &texts {
+            insert_raw(&conn, t);
+        }
+        let expected: Vec<String> = texts.iter().map(|t| search_key(t)).collect();
+        assert_eq!(stored_keys(&conn), expected, "the trigger");
+        // The migration's own statements over rows that had no key.
+        let sql = include_str!("migrations/016_proposal_search.sql");
+        let from = sql.find("UPDATE survey_proposal").unwrap();
+        let to = sql.find("CREATE TRIGGER").unwrap();
+        conn.execute("UPDATE survey_proposal SET search_key = NULL", [])
+            .unwrap();
+        conn.execute_batch(&sql[from..to]).unwrap();
+        assert_eq!(stored_keys(&conn), expected, "the migration");
+    }
+
+    #[test]
+    fn search_key_folds_case_and_yo_only() {
+        assert_eq!(search_key("ЁЛКА Ёж ёж"), "елка еж еж");
+        assert_eq!(
+            search_key("Пандус RAMP Їжак Ґанок"),
+            "пандус ramp їжак ґанок"
+        );
+        assert_eq!(search_key("Straße É № 5"), "straße É № 5");
+    }
 }

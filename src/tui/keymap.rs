@@ -102,6 +102,7 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
                 'n' => Some(Action::EditShortcomings),
                 'c' => Some(Action::EditCycle),
                 'u' => Some(Action::Undo),
+                'P' => Some(Action::Proposals),
                 'x' => Some(Action::Export { xlsx: false }),
                 'X' => Some(Action::Export { xlsx: true }),
                 d @ '1'..='9' => Some(Action::Screen(d as usize - '1' as usize)),

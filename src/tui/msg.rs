@@ -70,6 +70,9 @@ pub enum Action {
     EditCycle,
     /// Undo the last change of the session (`u`).
     Undo,
+    /// The respondents' proposals (`P`): of the organization on its card, of the cycle in
+    /// «Рейтинг».
+    Proposals,
     /// In a form: the next / previous field (Tab / Shift-Tab).
     NextField,
     PrevField,

@@ -717,15 +717,15 @@ pub fn preview_lines(p: &SurveyPreview, dry_run: bool) -> Vec<String> {
     l
 }
 
-/// The proposals of a cycle as a table (organization, ИНН, source, line, text).
-pub fn proposals_table(
+/// The proposals of a cycle (of one organization, by ИНН, when given) whose text contains
+/// `search` (case and «ё» aside), as a filter for [`proposals_table`] and the terminal UI.
+pub fn proposal_filter(
     conn: &Connection,
     cycle_id: i64,
     org: Option<&str>,
     search: Option<&str>,
-) -> anyhow::Result<crate::service::table::Table> {
-    use crate::service::table::{Cell, Table};
-    let membership = match org {
+) -> anyhow::Result<store::survey::ProposalFilter> {
+    let membership_id = match org {
         Some(inn) => Some(
             store::cycles::membership_by_inn(conn, cycle_id, inn)?
                 .with_context(|| format!("организации с ИНН {inn} нет в цикле {cycle_id}"))?
@@ -733,19 +733,63 @@ pub fn proposals_table(
         ),
         None => None,
     };
-    let list =
-        store::survey::proposals(conn, cycle_id, membership, search.unwrap_or(""), usize::MAX)?;
-    let mut t = Table::new(&["ИНН", "Организация", "Источник", "Строка", "Предложение"]);
-    for p in list {
+    Ok(store::survey::ProposalFilter {
+        cycle_id,
+        membership_id,
+        query: search.unwrap_or("").to_string(),
+    })
+}
+
+/// The headers of the proposals table (the CLI's output, the CSV and the workbook).
+pub const PROPOSAL_HEADERS: [&str; 8] = [
+    "ИНН",
+    "Организация",
+    "Часть",
+    "Источник",
+    "Строка",
+    "Респондент",
+    "Дата ответа",
+    "Предложение",
+];
+
+/// The proposals the filter finds as a table (organization, ИНН, part, source, line,
+/// respondent, date of the answer, text), in the order the terminal UI lists them.
+pub fn proposals_table(
+    conn: &Connection,
+    filter: &store::survey::ProposalFilter,
+) -> anyhow::Result<crate::service::table::Table> {
+    use crate::service::table::{Cell, Table};
+    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
+    let mut t = Table::new(&PROPOSAL_HEADERS);
+    store::survey::for_each_proposal::<anyhow::Error>(conn, filter, &mut |p| {
         t.push(vec![
             Cell::Text(p.org_inn),
             Cell::Text(p.org_name),
+            Cell::Text(p.part),
             Cell::Text(p.source),
             Cell::Int(p.line),
+            text(p.respondent),
+            text(p.answered_at),
             Cell::Text(p.text),
         ]);
-    }
+        Ok(())
+    })?;
     Ok(t)
+}
+
+/// Writes the proposals the filter finds into a new file of `dir` named from `stem` (CSV for
+/// Excel or xlsx; a temporary file, then rename); returns its path and how many were written.
+pub fn export_proposals(
+    conn: &Connection,
+    filter: &store::survey::ProposalFilter,
+    dir: &Path,
+    stem: &str,
+    xlsx: bool,
+) -> anyhow::Result<(std::path::PathBuf, usize)> {
+    let table = proposals_table(conn, filter)?;
+    let path = crate::service::table::save(dir, stem, "Предложения", &table, xlsx)
+        .with_context(|| format!("не удалось сохранить предложения в {}", dir.display()))?;
+    Ok((path, table.rows.len()))
 }
 
 /// Writes a table to exactly `path` (CSV for Excel or xlsx): a temporary file, then rename.

@@ -11,6 +11,7 @@ pub mod org_filter;
 pub mod org_plan;
 pub mod organizations;
 pub mod plans;
+pub mod proposals;
 pub mod rating;
 pub mod spot_check;
 pub mod summary;

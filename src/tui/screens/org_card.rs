@@ -672,8 +672,8 @@ fn survey_lines(b: &mut Body, c: &CardCycle, d: &CycleDetail, t: &Theme) {
         b.wrapped(
             vec![Span::raw("  ")],
             &format!(
-                "Предложения респондентов: {} (все и поиск: nok survey proposals --cycle {} --org ИНН)",
-                s.proposals, c.cycle_id
+                "Предложения респондентов: {} (все, поиск и выгрузка: P)",
+                s.proposals
             ),
             t.header(),
         );
@@ -757,7 +757,7 @@ impl Body {
 
 /// `text` in lines of at most `width` columns, breaking at spaces, and inside words longer than
 /// a line. Always at least one line.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -814,6 +814,7 @@ impl Screen for OrgCardScreen {
             ("e", "данные"),
             ("r", "реквизиты"),
             ("p", "план"),
+            ("P", "предложения"),
             ("n", "недостатки"),
             ("c", "цикл"),
             ("Enter", "план и недостатки"),
@@ -887,6 +888,17 @@ impl Screen for OrgCardScreen {
                 None => Outcome::Message("организация не оценивалась: плана нет".into()),
             },
             Action::Add => crate::tui::forms::membership::join(cx, self.ident.id, &self.title()),
+            Action::Proposals => match self.cycle() {
+                Some(c) => {
+                    let scope = super::proposals::Scope {
+                        cycle_id: c.cycle_id,
+                        year: c.year,
+                        org: Some((c.membership_id, self.ident.org.inn.clone(), self.title())),
+                    };
+                    Outcome::Open(Box::new(super::proposals::ProposalsScreen::open(cx, scope)))
+                }
+                None => Outcome::Message("организация не оценивалась: предложений нет".into()),
+            },
             Action::Edit => match self.cycle() {
                 Some(c) => crate::tui::forms::inputs::open(cx, &self.title(), c),
                 None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),

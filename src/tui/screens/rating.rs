@@ -315,6 +315,7 @@ impl Screen for RatingScreen {
                 ("x X", "в CSV/xlsx"),
                 ("/", "поиск цикла"),
                 ("Enter", "карточка"),
+                ("P", "предложения цикла"),
             ]
         }
     }
@@ -447,6 +448,21 @@ impl Screen for RatingScreen {
                         _ => None,
                     };
                     self.load_ranking(conn);
+                }
+                Action::Proposals => {
+                    return match self.current_cycle() {
+                        Some(c) => {
+                            let scope = super::proposals::Scope {
+                                cycle_id: c.id,
+                                year: c.year,
+                                org: None,
+                            };
+                            Outcome::Open(Box::new(super::proposals::ProposalsScreen::open(
+                                cx, scope,
+                            )))
+                        }
+                        None => Outcome::Message("циклов нет: предложений нет".into()),
+                    };
                 }
                 Action::Export { xlsx } => {
                     let (Some(c), Some(db)) = (self.current_cycle(), cx.db) else {
