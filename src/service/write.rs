@@ -26,7 +26,7 @@ pub use crate::domain::record::{
 };
 pub use crate::store::edit::{Conflict, EditError, Removed};
 pub use crate::store::edit_draft::NewRow;
-pub use crate::store::edit_inputs::InputEdit;
+pub use crate::store::edit_inputs::{Holder, InputEdit};
 pub use crate::store::edit_targets::ActualEdit;
 pub use crate::store::fields::Record;
 pub use crate::store::plan_status::{Applied, StatusChange, StatusError};
@@ -43,9 +43,9 @@ pub enum Change {
     },
     /// Fields of several rows, changed together, each with its version right after the change.
     Rows(Vec<RowChange>),
-    /// Inputs of a membership; `version` is the membership version right after the change.
+    /// Inputs of a membership or of a part; `version` is its version right after the change.
     Inputs {
-        membership: i64,
+        holder: Holder,
         cycle: i64,
         version: i64,
         values: Vec<InputEdit>,
@@ -160,23 +160,23 @@ pub fn delete(
     Ok(Change::Deleted { table, row })
 }
 
-/// Writes the inputs of `membership` (of `cycle`) read at membership `version`; marks the
-/// cycle's scores stale. `None` when no input differed.
+/// Writes the inputs of `holder` (a membership or a part, of `cycle`) read at its `version`;
+/// marks the cycle's scores stale. `None` when no input differed.
 pub fn save_inputs(
     conn: &Db,
-    membership: i64,
+    holder: Holder,
     cycle: i64,
     version: i64,
     values: Vec<InputEdit>,
     note: &str,
 ) -> Result<Option<Change>, EditError> {
     let saved =
-        as_me(|who| edit_inputs::save(conn, membership, cycle, version, &values, who, note))?;
+        as_me(|who| edit_inputs::save_of(conn, holder, cycle, version, &values, who, note))?;
     if saved == version {
         return Ok(None);
     }
     Ok(Some(Change::Inputs {
-        membership,
+        holder,
         cycle,
         version: saved,
         values,
@@ -302,7 +302,7 @@ pub fn undo(conn: &Db, change: &Change, note: &str) -> Result<(), EditError> {
             fields,
         } => fields::update(conn, *table, *id, *version, &back(fields), who, note).map(|_| ()),
         Change::Inputs {
-            membership,
+            holder,
             cycle,
             version,
             values,
@@ -315,7 +315,7 @@ pub fn undo(conn: &Db, change: &Change, note: &str) -> Result<(), EditError> {
                     new: v.old,
                 })
                 .collect();
-            edit_inputs::save(conn, *membership, *cycle, *version, &back, who, note).map(|_| ())
+            edit_inputs::save_of(conn, *holder, *cycle, *version, &back, who, note).map(|_| ())
         }
         Change::Targets(values) => {
             let back: Vec<ActualEdit> = values

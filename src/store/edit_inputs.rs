@@ -1,7 +1,8 @@
-//! Editing the raw indicator inputs of an organization in a cycle. The inputs have no version
-//! of their own: the membership row's version stands for them (read with the inputs, named by
-//! the save, bumped by it). Saving writes each changed input to the audit log and marks the
-//! cycle's scores stale, all in one transaction.
+//! Editing the raw indicator inputs of an organization in a cycle, or of one of its parts
+//! ([`Holder`]). The inputs have no version of their own: the membership's (or the part's) row
+//! version stands for them (read with the inputs, named by the save, bumped by it). Saving writes
+//! each changed input to the audit log and marks the cycle's scores stale, all in one
+//! transaction.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,79 @@ use crate::domain::record::Val;
 
 /// The audit log's name for an input (`entity_id` is the membership).
 pub const ENTITY: &str = "indicator_input";
+
+/// Whose inputs: an organization's in a cycle (its membership) or a part's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Member(i64),
+    Part(i64),
+}
+
+impl Holder {
+    fn id(self) -> i64 {
+        match self {
+            Holder::Member(id) | Holder::Part(id) => id,
+        }
+    }
+
+    /// The row whose version stands for the inputs.
+    fn row_table(self) -> &'static str {
+        match self {
+            Holder::Member(_) => "membership",
+            Holder::Part(_) => "org_part",
+        }
+    }
+
+    /// The audit log's name for the inputs (`entity_id` is the membership or the part).
+    pub fn entity(self) -> &'static str {
+        match self {
+            Holder::Member(_) => ENTITY,
+            Holder::Part(_) => PART_ENTITY,
+        }
+    }
+
+    fn read_sql(self) -> &'static str {
+        match self {
+            Holder::Member(_) => {
+                "SELECT k.key, i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
+                 WHERE i.membership_id = ?1"
+            }
+            Holder::Part(_) => {
+                "SELECT k.key, i.value FROM org_part_input i JOIN input_key k ON k.id = i.key_id
+                 WHERE i.part_id = ?1"
+            }
+        }
+    }
+
+    fn write_sql(self) -> &'static str {
+        match self {
+            Holder::Member(_) => {
+                "INSERT OR REPLACE INTO indicator_input (membership_id, key_id, value)
+                 SELECT ?1, id, ?3 FROM input_key WHERE key = ?2"
+            }
+            Holder::Part(_) => {
+                "INSERT OR REPLACE INTO org_part_input (part_id, key_id, value)
+                 SELECT ?1, id, ?3 FROM input_key WHERE key = ?2"
+            }
+        }
+    }
+
+    fn delete_sql(self) -> &'static str {
+        match self {
+            Holder::Member(_) => {
+                "DELETE FROM indicator_input WHERE membership_id = ?1
+                 AND key_id = (SELECT id FROM input_key WHERE key = ?2)"
+            }
+            Holder::Part(_) => {
+                "DELETE FROM org_part_input WHERE part_id = ?1
+                 AND key_id = (SELECT id FROM input_key WHERE key = ?2)"
+            }
+        }
+    }
+}
+
+/// The audit log's name for an input of a part (`entity_id` is the part).
+pub const PART_ENTITY: &str = "org_part_input";
 
 /// One input to change: `None` = not entered (no row).
 #[derive(Debug, Clone, PartialEq)]
@@ -28,18 +102,24 @@ pub type Values = BTreeMap<String, f64>;
 /// The inputs of membership `id` by key, with the membership version; `None` when there is no
 /// such membership.
 pub fn read(conn: &Connection, id: i64) -> Result<Option<(Values, i64)>, EditError> {
+    read_of(conn, Holder::Member(id))
+}
+
+/// The inputs of `holder` by key, with the version that stands for them; `None` when there is
+/// no such membership or part.
+pub fn read_of(conn: &Connection, holder: Holder) -> Result<Option<(Values, i64)>, EditError> {
+    let id = holder.id();
     let Some(version) = conn
-        .query_row("SELECT version FROM membership WHERE id = ?1", [id], |r| {
-            r.get::<_, i64>(0)
-        })
+        .query_row(
+            &format!("SELECT version FROM {} WHERE id = ?1", holder.row_table()),
+            [id],
+            |r| r.get::<_, i64>(0),
+        )
         .optional()?
     else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT k.key, i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
-         WHERE i.membership_id = ?1",
-    )?;
+    let mut stmt = conn.prepare_cached(holder.read_sql())?;
     let values = stmt
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -61,22 +141,46 @@ pub fn save(
     who: Author<'_>,
     note: &str,
 ) -> Result<i64, EditError> {
+    save_of(
+        conn,
+        Holder::Member(membership),
+        cycle,
+        version,
+        edits,
+        who,
+        note,
+    )
+}
+
+/// Writes the inputs of `holder` (of cycle `cycle`) read at `version`; returns the version after
+/// the change (`version` when nothing differed).
+pub fn save_of(
+    conn: &Connection,
+    holder: Holder,
+    cycle: i64,
+    version: i64,
+    edits: &[InputEdit],
+    who: Author<'_>,
+    note: &str,
+) -> Result<i64, EditError> {
+    let membership = holder.id();
+    let table = holder.row_table();
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let changed: Vec<&InputEdit> = edits.iter().filter(|e| e.old != e.new).collect();
     let bumped = if changed.is_empty() {
         tx.query_row(
-            "SELECT count(*) FROM membership WHERE id = ?1 AND version = ?2",
+            &format!("SELECT count(*) FROM {table} WHERE id = ?1 AND version = ?2"),
             [membership, version],
             |r| r.get::<_, i64>(0),
         )?
     } else {
         tx.execute(
-            "UPDATE membership SET version = version + 1 WHERE id = ?1 AND version = ?2",
+            &format!("UPDATE {table} SET version = version + 1 WHERE id = ?1 AND version = ?2"),
             [membership, version],
         )? as i64
     };
     if bumped != 1 {
-        let Some((now, now_version)) = read(&tx, membership)? else {
+        let Some((now, now_version)) = read_of(&tx, holder)? else {
             return Err(EditError::Gone);
         };
         return Err(EditError::Conflict(Conflict {
@@ -88,11 +192,8 @@ pub fn save(
                     (e.key.clone(), v)
                 })
                 .collect(),
-            by: last_change(&tx, ENTITY, membership)?.or(last_change(
-                &tx,
-                "membership",
-                membership,
-            )?),
+            by: last_change(&tx, holder.entity(), membership)?
+                .or(last_change(&tx, table, membership)?),
         }));
     }
     if changed.is_empty() {
@@ -105,18 +206,10 @@ pub fn save(
                     "INSERT OR IGNORE INTO input_key (key) VALUES (?1)",
                     [&e.key],
                 )?;
-                tx.execute(
-                    "INSERT OR REPLACE INTO indicator_input (membership_id, key_id, value)
-                     SELECT ?1, id, ?3 FROM input_key WHERE key = ?2",
-                    params![membership, e.key, v],
-                )?;
+                tx.execute(holder.write_sql(), params![membership, e.key, v])?;
             }
             None => {
-                tx.execute(
-                    "DELETE FROM indicator_input WHERE membership_id = ?1
-                     AND key_id = (SELECT id FROM input_key WHERE key = ?2)",
-                    params![membership, e.key],
-                )?;
+                tx.execute(holder.delete_sql(), params![membership, e.key])?;
             }
         }
         let (old, new) = (text(e.old), text(e.new));
@@ -126,7 +219,7 @@ pub fn save(
                 at: who.at,
                 os_user: who.os_user,
                 action: Action::Update,
-                entity: ENTITY,
+                entity: holder.entity(),
                 entity_id: Some(membership),
                 field: Some(&e.key),
                 old_value: old.as_deref(),

@@ -1,9 +1,11 @@
-//! The indicator-inputs form of an organization's cycle (исходные данные): raw counts, entered
-//! values and checklist items, with the indicator values, the criteria and S recomputed by
-//! [`score`] on screen as they are typed. Saving names the membership version the form read,
-//! audits each changed input and marks the cycle's scores stale; the UI then recomputes the
-//! cycle in the background. The places shown as typed are those the organization would take
-//! against the other members' stored results.
+//! The indicator-inputs form of an organization's cycle (исходные данные), or of one part of an
+//! organization assessed in parts: raw counts, entered values and checklist items, with the
+//! indicator values, the criteria and S recomputed by [`score`] on screen as they are typed.
+//! Saving names the version the form read (the membership's, or the part's), audits each changed
+//! input and marks the cycle's scores stale; the UI then recomputes the cycle in the background.
+//! The places shown as typed are those the organization would take against the other members'
+//! stored results (a part is not ranked: none). A part's field left empty takes the
+//! organization's value, as scoring does (`store::org_parts`).
 
 use std::collections::BTreeMap;
 
@@ -15,7 +17,7 @@ use crate::domain::rating::Standing;
 use crate::domain::scoring::{InputProblem, Inputs, ScoreCard, score};
 use crate::domain::sector::Sector;
 use crate::domain::text::printable;
-use crate::service::write::{self, EditError, InputEdit};
+use crate::service::write::{self, EditError, Holder, InputEdit};
 use crate::store::card::CardCycle;
 use crate::store::edit_inputs;
 use crate::tui::form::undo::saved;
@@ -29,7 +31,11 @@ pub type InputsForm = FormHost<InputsSpec>;
 /// The inputs form of one organization in one cycle.
 #[derive(Debug)]
 pub struct InputsSpec {
-    membership: i64,
+    holder: Holder,
+    /// The part's name, for a part's inputs.
+    part: Option<String>,
+    /// A part's: the organization's own inputs, which fill the part's empty fields.
+    org_values: BTreeMap<String, f64>,
     cycle: i64,
     year: i32,
     /// The membership version the form's values are based on.
@@ -98,10 +104,7 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
         return Outcome::Done;
     };
     let Some(method) = crate::tui::methods::methods().and_then(|m| m.get(&c.methodology)) else {
-        return Outcome::Message(format!(
-            "методика «{}» цикла не найдена; исходные данные изменить нельзя",
-            c.methodology
-        ));
+        return no_method(c);
     };
     match edit_inputs::read(conn, c.membership_id) {
         Ok(Some((base, version))) => {
@@ -109,11 +112,58 @@ pub fn open(cx: &Ctx, org: &str, c: &CardCycle) -> Outcome {
             form.standing = Standings::read(conn, c, method.rounding.digits).ok();
             form.survey =
                 crate::store::survey::survey_keys(conn, c.membership_id).unwrap_or_default();
+            form.check();
             Outcome::Open(Box::new(FormHost::new(form)))
         }
         Ok(None) => Outcome::Message("организация больше не входит в цикл".to_string()),
         Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
     }
+}
+
+/// Opens the inputs form of part `part` (id, name) of `org` in cycle `c`: its own inputs, the
+/// organization's shown where it has none.
+pub fn open_part(cx: &Ctx, org: &str, c: &CardCycle, part: (i64, &str)) -> Outcome {
+    let Some(conn) = cx.conn else {
+        return Outcome::Done;
+    };
+    let Some(method) = crate::tui::methods::methods().and_then(|m| m.get(&c.methodology)) else {
+        return no_method(c);
+    };
+    let read = edit_inputs::read_of(conn, Holder::Part(part.0))
+        .and_then(|own| Ok((own, edit_inputs::read(conn, c.membership_id)?)));
+    match read {
+        Ok((Some((base, version)), org_values)) => {
+            let mut form = InputsSpec::new(method, org, c, base, version);
+            form.holder = Holder::Part(part.0);
+            form.part = Some(part.1.to_string());
+            form.org_values = org_values.map(|(v, _)| v).unwrap_or_default();
+            form.stored_total = None;
+            form.stored_place = None;
+            form.form.title = format!("Исходные данные · {} год · часть «{}»", c.year, part.1);
+            let by_part =
+                crate::store::survey::sums_by_part(conn, c.membership_id).unwrap_or_default();
+            if let Some(sums) = by_part.get(part.1) {
+                form.survey = (
+                    sums.keys()
+                        .filter(|k| *k != "respondents")
+                        .cloned()
+                        .collect(),
+                    sums.get("respondents").copied().unwrap_or(0),
+                );
+            }
+            form.check();
+            Outcome::Open(Box::new(FormHost::new(form)))
+        }
+        Ok((None, _)) => Outcome::Message("этой части больше нет".to_string()),
+        Err(e) => Outcome::Message(format!("ошибка чтения базы: {e}")),
+    }
+}
+
+fn no_method(c: &CardCycle) -> Outcome {
+    Outcome::Message(format!(
+        "методика «{}» цикла не найдена; исходные данные изменить нельзя",
+        c.methodology
+    ))
 }
 
 impl InputsSpec {
@@ -148,7 +198,9 @@ impl InputsSpec {
             }
         }
         let mut f = InputsSpec {
-            membership: c.membership_id,
+            holder: Holder::Member(c.membership_id),
+            part: None,
+            org_values: BTreeMap::new(),
             cycle: c.cycle_id,
             year: c.year,
             version,
@@ -195,8 +247,13 @@ impl InputsSpec {
     /// its field (a value not yet entered only below the form).
     fn check(&mut self) {
         self.form.check_formats();
+        // A part's empty field is the organization's value, as scoring takes it.
         let inputs: Inputs = (0..self.keys.len())
-            .filter_map(|i| self.value(i).map(|v| (self.keys[i].clone(), v)))
+            .filter_map(|i| {
+                self.value(i)
+                    .or_else(|| self.org_values.get(&self.keys[i]).copied())
+                    .map(|v| (self.keys[i].clone(), v))
+            })
             .collect();
         match score(self.method, self.sector, &self.org, &inputs) {
             Ok(card) => self.live = Ok(card),
@@ -229,6 +286,21 @@ impl InputsSpec {
             ),
         ]);
         let mut lines = vec![about];
+        if self.part.is_some()
+            && let Some(key) = self.keys.get(focus)
+            && self.value(focus).is_none()
+        {
+            lines.push(Line::styled(
+                match self.org_values.get(key) {
+                    Some(v) => format!(
+                        "поле пусто: в расчете части — значение организации {}",
+                        format_number(*v)
+                    ),
+                    None => "поле пусто, и у организации значения нет".to_string(),
+                },
+                t.dim(),
+            ));
+        }
         lines.extend(self.result_lines(cx));
         lines
     }
@@ -293,7 +365,10 @@ impl FormSpec for InputsSpec {
     crate::form_in_field!();
 
     fn title(&self) -> String {
-        format!("Исходные данные {}", self.year)
+        match &self.part {
+            Some(part) => format!("Исходные данные {} · {part}", self.year),
+            None => format!("Исходные данные {}", self.year),
+        }
     }
 
     fn recheck(&mut self, _today: chrono::NaiveDate) {
@@ -331,7 +406,13 @@ impl FormSpec for InputsSpec {
             ));
             return Outcome::Done;
         }
-        let mut label = format!("исходные данные «{}», {} год", self.org, self.year);
+        let mut label = match &self.part {
+            Some(part) => format!(
+                "исходные данные части «{part}» организации «{}», {} год",
+                self.org, self.year
+            ),
+            None => format!("исходные данные «{}», {} год", self.org, self.year),
+        };
         if !from_survey.is_empty() {
             label.push_str(&format!(
                 " — вручную поверх данных анкет ({})",
@@ -339,14 +420,7 @@ impl FormSpec for InputsSpec {
             ));
         }
         let n = edits.len();
-        match write::save_inputs(
-            conn,
-            self.membership,
-            self.cycle,
-            self.version,
-            edits,
-            &label,
-        ) {
+        match write::save_inputs(conn, self.holder, self.cycle, self.version, edits, &label) {
             Ok(change) => saved(change, label, |label, _| {
                 format!(
                     "сохранено: {label} — полей: {n}; баллы цикла пересчитываются; u — отменить"

@@ -4,6 +4,7 @@ pub mod council;
 pub mod edit_delete;
 pub mod exchange;
 pub mod first_steps;
+pub mod input_holder;
 pub mod journal;
 pub mod org_card;
 pub mod org_card_method;

@@ -900,7 +900,15 @@ impl Screen for OrgCardScreen {
                 None => Outcome::Message("организация не оценивалась: предложений нет".into()),
             },
             Action::Edit => match self.cycle() {
-                Some(c) => crate::tui::forms::inputs::open(cx, &self.title(), c),
+                // Assessed in parts: whose inputs, the organization's or a part's.
+                Some(c) => match self.detail.as_ref().filter(|d| !d.org_parts.is_empty()) {
+                    Some(d) => Outcome::Open(Box::new(super::input_holder::HolderChoice::new(
+                        &self.title(),
+                        c,
+                        &d.org_parts,
+                    ))),
+                    None => crate::tui::forms::inputs::open(cx, &self.title(), c),
+                },
                 None => Outcome::Message("организация не оценивалась: исходных данных нет".into()),
             },
             Action::Left | Action::Right => {
