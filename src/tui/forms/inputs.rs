@@ -292,6 +292,10 @@ impl InputsSpec {
         {
             lines.push(Line::styled(
                 match self.org_values.get(key) {
+                    Some(v) if matches!(self.form.fields[focus].kind, Kind::Check) => format!(
+                        "у части пункт не отмечен: в расчете — отметка организации «{}»",
+                        if *v > 0.0 { "есть" } else { "нет" }
+                    ),
                     Some(v) => format!(
                         "поле пусто: в расчете части — значение организации {}",
                         format_number(*v)

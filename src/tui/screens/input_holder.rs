@@ -5,7 +5,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::domain::text::printable;
 use crate::store::card::CardCycle;
@@ -98,12 +98,10 @@ impl Screen for HolderChoice {
         let w = area.width.min(100);
         let mut lines = vec![
             Line::styled(
-                format!(
-                    "{} оценивается по частям: чьи исходные данные изменить?",
-                    printable(&self.org)
-                ),
+                format!("{} оценивается по частям.", printable(&self.org)),
                 t.title(),
             ),
+            Line::styled("Чьи исходные данные изменить?", t.title()),
             Line::styled(
                 "Часть считается по своим данным; чего у нее нет, берется у организации.",
                 t.dim(),
@@ -124,7 +122,10 @@ impl Screen for HolderChoice {
             "↑↓ выбор · Enter открыть форму · Esc назад",
             t.accent(),
         ));
-        let h = (lines.len() as u16 + 2).min(area.height);
+        // Lines longer than the popup wrap: count the rows they take.
+        let inner = usize::from(w.saturating_sub(2)).max(1);
+        let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+        let h = (rows as u16 + 2).min(area.height);
         let popup = Rect {
             x: area.x + (area.width - w) / 2,
             y: area.y + (area.height.saturating_sub(h)) / 2,
@@ -133,11 +134,13 @@ impl Screen for HolderChoice {
         };
         frame.render_widget(Clear, popup);
         frame.render_widget(
-            Paragraph::new(lines).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(format!(" Исходные данные · {} год ", self.cycle.year)),
-            ),
+            Paragraph::new(lines)
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .title(format!(" Исходные данные · {} год ", self.cycle.year)),
+                )
+                .wrap(Wrap { trim: false }),
             popup,
         );
     }
