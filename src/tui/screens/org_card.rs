@@ -18,7 +18,7 @@ use ratatui::widgets::{
     Block, Borders, Cell as TableCell, Paragraph, Row, Scrollbar, ScrollbarOrientation,
     ScrollbarState, Table,
 };
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::domain::methodology::{Formula, IndicatorDef, Methodology};
 use crate::domain::plan::{PlanRow, PlanStatus, RowState, row_state};
@@ -26,7 +26,7 @@ use crate::domain::text::printable;
 use crate::service::table::cut;
 use crate::store::StoreError;
 use crate::store::card::{self, CardCycle, CycleDetail, OrgIdentity};
-use crate::tui::format::dec;
+use crate::tui::format::{dec, wrap};
 use crate::tui::methods::methods;
 use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate};
@@ -755,46 +755,6 @@ impl Body {
     }
 }
 
-/// `text` in lines of at most `width` columns, breaking at spaces, and inside words longer than
-/// a line. Always at least one line.
-pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut line_w = 0;
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let w = word.width();
-        if line_w > 0 && line_w + 1 + w <= width {
-            line.push(' ');
-            line.push_str(word);
-            line_w += 1 + w;
-            continue;
-        }
-        if line_w > 0 {
-            lines.push(std::mem::take(&mut line));
-            line_w = 0;
-        }
-        if w <= width {
-            line.push_str(word);
-            line_w = w;
-            continue;
-        }
-        for c in word.chars() {
-            let cw = c.width().unwrap_or(0);
-            if line_w + cw > width {
-                lines.push(std::mem::take(&mut line));
-                line_w = 0;
-            }
-            line.push(c);
-            line_w += cw;
-        }
-    }
-    if line_w > 0 || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 impl Screen for OrgCardScreen {
     fn title(&self) -> String {
         let o = &self.ident.org;
@@ -1140,14 +1100,6 @@ fn max_scroll(lines: usize, height: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrap_breaks_at_spaces_and_inside_long_words() {
-        assert_eq!(wrap("раз два три", 7), vec!["раз два", "три"]);
-        assert_eq!(wrap("абвгдеёжз", 4), vec!["абвг", "деёж", "з"]);
-        assert_eq!(wrap("", 10), vec![""]);
-        assert_eq!(wrap("  a   b ", 10), vec!["a b"]);
-    }
 
     #[test]
     fn numbers_print_whole_counts_plainly() {

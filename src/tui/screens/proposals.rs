@@ -356,7 +356,8 @@ impl ProposalsScreen {
             crate::service::table::cut(&format!("{marker}{}", head.join(" · ")), width),
             style,
         )];
-        for chunk in super::org_card::wrap(&printable(&p.text), width.saturating_sub(4).max(12)) {
+        for chunk in crate::tui::format::wrap(&printable(&p.text), width.saturating_sub(4).max(12))
+        {
             out.push(Line::from(vec![
                 Span::raw("    "),
                 Span::styled(chunk, Style::default()),
