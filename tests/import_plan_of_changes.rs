@@ -442,7 +442,12 @@ fn rows_meeting_what_a_row_above_changed_are_planned_as_the_import_does_them() {
         )
     };
     assert_eq!(lines(&dry), (vec![], vec![2], vec![5], vec![3, 4]));
-    assert!(dry.rejected[0].reason.contains("780Ж0101 уже был в строке 2"), "{dry:?}");
+    assert!(
+        dry.rejected[0]
+            .reason
+            .contains("780Ж0101 уже был в строке 2"),
+        "{dry:?}"
+    );
     assert!(
         dry.rejected[1]
             .reason

@@ -146,13 +146,14 @@ pub fn seen_claim(
     keys: &[SeenKey<'_>],
     line: usize,
 ) -> Result<Vec<Option<(usize, String)>>> {
+    // OR IGNORE: the statement cannot abort half-way (a key claimed before is only skipped), so
+    // SQLite needs no statement journal for it.
     const SQL: [&str; 3] = [
-        "INSERT INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT DO NOTHING",
-        "INSERT INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4),
-             (?5, ?6, ?3, ?7) ON CONFLICT DO NOTHING",
-        "INSERT INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4),
-             (?5, ?6, ?3, ?7), (?8, ?9, ?3, ?10) ON CONFLICT DO NOTHING",
+        "INSERT OR IGNORE INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR IGNORE INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4),
+             (?5, ?6, ?3, ?7)",
+        "INSERT OR IGNORE INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4),
+             (?5, ?6, ?3, ?7), (?8, ?9, ?3, ?10)",
     ];
     let mut out = vec![None; keys.len()];
     for chunk_at in (0..keys.len()).step_by(3) {
