@@ -329,3 +329,151 @@ fn a_long_file_is_streamed_and_matched_row_by_row() {
         i64::from(rows)
     );
 }
+
+/// A dry run takes no write lock: while it is checking a file, another session writes and
+/// commits (with no wait: a held lock would fail it at once), and the dry run still plans from
+/// the database as it was when it started.
+#[test]
+fn another_session_writes_while_a_dry_run_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.sqlite");
+    let mut conn = two_orgs(&db);
+    let file = dir.path().join("orgs.csv");
+    let mut csv = HEADER.to_string();
+    for n in 100..3100u32 {
+        csv.push_str(&row(
+            n,
+            &format!("ГБУ «Учреждение культуры и отдыха № {n}»"),
+            &format!("г. Санкт-Петербург, ул. Садовая, д. {n}"),
+        ));
+    }
+    std::fs::write(&file, &csv).unwrap();
+    let other = nok::store::open(&db).unwrap();
+    other.busy_timeout(std::time::Duration::ZERO).unwrap();
+    let mut written = 0;
+    let p = dry_run_file(
+        &mut conn,
+        &file,
+        &Kind::Orgs,
+        &Options::default(),
+        AsRead::Drop,
+        today(),
+        &mut |_| {
+            if written == 1 {
+                // Once the dry run is under way (its first progress call is before any row).
+                other
+                    .execute(
+                        "UPDATE organization SET address = 'Невский пр., 22' WHERE inn = ?1",
+                        [inn(2)],
+                    )
+                    .expect("another session writes during the dry run");
+            }
+            written += 1;
+        },
+    )
+    .unwrap();
+    assert!(written > 2, "progress was reported while checking");
+    assert_eq!((p.added_count(), p.rejected_count()), (3000, 0));
+    assert_eq!(
+        other
+            .query_row(
+                "SELECT address FROM organization WHERE inn = ?1",
+                [inn(2)],
+                |r| r.get::<_, String>(0)
+            )
+            .unwrap(),
+        "Невский пр., 22"
+    );
+}
+
+/// One organization — one row, also when two rows reach one stored organization by different
+/// identifiers, or when a row names a code that a row above took away from an organization: the
+/// dry run (which reads only) plans exactly what the import does, worked out by hand.
+#[test]
+fn rows_meeting_what_a_row_above_changed_are_planned_as_the_import_does_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.sqlite");
+    let mut conn = two_orgs(&db);
+    let file = dir.path().join("orgs.csv");
+    // Line 2: the library (by ИНН+КПП) gets a new code 780Ж0101 (its old 780Ж0001 is freed).
+    // Line 3: the library again, by its new code and no КПП: a second row of one organization.
+    // Line 4: a new organization with the freed code 780Ж0001: rejected (it named the library
+    //         before the import, nothing after line 2).
+    // Line 5: the museum, unchanged.
+    let csv = [
+        HEADER.to_string(),
+        format!(
+            "ГБУК «Библиотека № 1»;{};781001001;{};780Ж0101;культура;Санкт-Петербург;ул. Садовая, 1\r\n",
+            inn(1),
+            ogrn(1)
+        ),
+        format!(
+            "ГБУК «Библиотека № 1»;{};;{};780Ж0101;культура;Санкт-Петербург;ул. Садовая, 5\r\n",
+            inn(1),
+            ogrn(1)
+        ),
+        format!(
+            "ГБУК «Театр»;{};781001001;{};780Ж0001;культура;Санкт-Петербург;Литейный пр., 3\r\n",
+            inn(3),
+            ogrn(3)
+        ),
+        row(2, "ГБУК «Музей»", "Невский пр., 2"),
+    ]
+    .concat();
+    std::fs::write(&file, &csv).unwrap();
+    let before = state(&conn);
+    let dry = dry_run_file(
+        &mut conn,
+        &file,
+        &Kind::Orgs,
+        &Options::default(),
+        AsRead::Drop,
+        today(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(state(&conn), before);
+    let lines = |p: &nok::service::import::Preview| {
+        (
+            p.added.iter().map(|c| c.line).collect::<Vec<_>>(),
+            p.changed.iter().map(|c| c.line).collect::<Vec<_>>(),
+            p.left.iter().map(|c| c.line).collect::<Vec<_>>(),
+            p.rejected.iter().map(|r| r.line).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(lines(&dry), (vec![], vec![2], vec![5], vec![3, 4]));
+    assert!(
+        dry.rejected[0]
+            .reason
+            .contains("780Ж0101 уже был в строке 2"),
+        "{dry:?}"
+    );
+    assert!(
+        dry.rejected[1]
+            .reason
+            .contains("код 780Ж0001 был у организации, которой строка 2 дала другой код"),
+        "{dry:?}"
+    );
+    let real = apply_file(
+        &mut conn,
+        &file,
+        &Kind::Orgs,
+        &Options::default(),
+        today(),
+        true,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(lines(&real), lines(&dry));
+    assert_eq!(real.rejected, dry.rejected);
+    assert_eq!(real.changed, dry.changed);
+    assert_eq!(
+        conn.query_row(
+            "SELECT group_concat(reg_num || '|' || address, ';') FROM (SELECT * FROM organization ORDER BY id)",
+            [],
+            |r| r.get::<_, String>(0)
+        )
+        .unwrap(),
+        "780Ж0101|ул. Садовая, 1;780Ж0002|Невский пр., 2"
+    );
+}

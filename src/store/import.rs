@@ -105,7 +105,9 @@ pub fn orgs_by_inn(conn: &Connection, inn: &str) -> Result<Vec<OrgRecord>> {
 /// and gives the connection a page cache of [`IMPORT_CACHE_KIB`] for the database and for that
 /// table: each row of a streamed import looks up a few indexes, and the default cache (2 MB)
 /// reads the same index pages from the file again and again. The cache is a fixed size, so
-/// memory still does not grow with the file.
+/// memory still does not grow with the file. The temporary table is the connection's own: writing
+/// it takes no lock on the database, so a dry run that only reads the database and remembers the
+/// rows of the file here lets other sessions write meanwhile.
 pub fn seen_begin(conn: &Connection) -> Result<()> {
     conn.execute_batch(&format!(
         "PRAGMA main.cache_size = -{IMPORT_CACHE_KIB}; PRAGMA temp.cache_size = -{IMPORT_CACHE_KIB};"
@@ -127,28 +129,76 @@ pub fn seen_begin(conn: &Connection) -> Result<()> {
 /// temporary table each.
 pub const IMPORT_CACHE_KIB: i64 = 16 * 1024;
 
-/// Remembers that `key` (of a kind the caller numbers) was on `line`; returns the line it was
-/// last seen on before, if it was.
-pub fn seen_replace(conn: &Connection, kind: i64, key: &str, line: usize) -> Result<Option<usize>> {
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, '')
-             ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![kind, key, line as i64])?;
-    if inserted == 1 {
-        return Ok(None);
-    }
-    let before: i64 = conn
-        .prepare_cached("SELECT line FROM temp.import_seen WHERE kind = ?1 AND key = ?2")?
-        .query_row(params![kind, key], |r| r.get(0))?;
-    conn.prepare_cached("UPDATE temp.import_seen SET line = ?3 WHERE kind = ?1 AND key = ?2")?
-        .execute(params![kind, key, line as i64])?;
-    Ok(Some(before as usize))
+/// A key of a row of an import file: a kind the caller numbers, the key, and its owner (what the
+/// caller wants to know about the row that claimed the key first; often "").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeenKey<'k> {
+    pub kind: i64,
+    pub key: &'k str,
+    pub owner: &'k str,
 }
 
-/// Remembers that `key` was first seen on `line` with `owner`, unless it was seen before: then
-/// the line and owner of that first time.
+/// Claims up to three keys for `line` in one statement: each key not seen before is remembered
+/// with this line and its owner; for each key seen before, the line and owner of its first claim
+/// (in the order of `keys`; `None` for a key claimed now).
+pub fn seen_claim(
+    conn: &Connection,
+    keys: &[SeenKey<'_>],
+    line: usize,
+) -> Result<Vec<Option<(usize, String)>>> {
+    // OR IGNORE: the statement cannot abort half-way (a key claimed before is only skipped), so
+    // SQLite needs no statement journal for it.
+    const SQL: [&str; 3] = [
+        "INSERT OR IGNORE INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR IGNORE INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4),
+             (?5, ?6, ?3, ?7)",
+        "INSERT OR IGNORE INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4),
+             (?5, ?6, ?3, ?7), (?8, ?9, ?3, ?10)",
+    ];
+    let mut out = vec![None; keys.len()];
+    for chunk_at in (0..keys.len()).step_by(3) {
+        let chunk = &keys[chunk_at..(chunk_at + 3).min(keys.len())];
+        let mut stmt = conn.prepare_cached(SQL[chunk.len() - 1])?;
+        let line_value = line as i64;
+        let mut args: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(10);
+        for (i, k) in chunk.iter().enumerate() {
+            args.push(&k.kind);
+            args.push(&k.key);
+            if i == 0 {
+                args.push(&line_value);
+            }
+            args.push(&k.owner);
+        }
+        if stmt.execute(args.as_slice())? == chunk.len() {
+            continue;
+        }
+        // Some key was claimed before: which, where and by whom.
+        let mut first = conn.prepare_cached(
+            "SELECT line, owner FROM temp.import_seen WHERE kind = ?1 AND key = ?2",
+        )?;
+        for (i, k) in chunk.iter().enumerate() {
+            let (at, owner): (i64, String) =
+                first.query_row(params![k.kind, k.key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if at as usize != line {
+                out[chunk_at + i] = Some((at as usize, owner));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Where a key was claimed first, if it was: its line and owner.
+pub fn seen_get(conn: &Connection, kind: i64, key: &str) -> Result<Option<(usize, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT line, owner FROM temp.import_seen WHERE kind = ?1 AND key = ?2")?
+        .query_row(params![kind, key], |r| {
+            Ok((r.get::<_, i64>(0)? as usize, r.get(1)?))
+        })
+        .optional()?)
+}
+
+/// Claims one key for `line` (see [`seen_claim`]): `None` when it is claimed now, else the line
+/// and owner of its first claim.
 pub fn seen_first(
     conn: &Connection,
     kind: i64,
@@ -156,19 +206,16 @@ pub fn seen_first(
     line: usize,
     owner: &str,
 ) -> Result<Option<(usize, String)>> {
-    let inserted = conn
-        .prepare_cached(
-            "INSERT INTO temp.import_seen (kind, key, line, owner) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![kind, key, line as i64, owner])?;
-    if inserted == 1 {
-        return Ok(None);
-    }
-    let (line, owner): (i64, String) = conn
-        .prepare_cached("SELECT line, owner FROM temp.import_seen WHERE kind = ?1 AND key = ?2")?
-        .query_row(params![kind, key], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(Some((line as usize, owner)))
+    Ok(seen_claim(conn, &[SeenKey { kind, key, owner }], line)?
+        .pop()
+        .flatten())
+}
+
+/// Whether the organization table has no rows (then no row of a file can match a stored one).
+pub fn no_organizations(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM organization)")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Inserts an organization (its `id` is ignored); returns the new id.

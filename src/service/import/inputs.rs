@@ -7,7 +7,12 @@
 //! The file is streamed row by row through the four stages, each a function here:
 //! [`read_row`], [`match_row`] (indexed lookups of the organization, its membership and its
 //! stored inputs; the rows above in the file by a temporary table), [`plan_row`] (values checked,
-//! and what changes, old → new) and [`write_row`].
+//! and what changes, old → new) and [`write_row`] (only when applying).
+//!
+//! Matching reads the database as it was before the import, so the dry run needs no writes: one
+//! row per organization and part (a second is rejected), and an organization that an earlier row
+//! adds to the cycle is remembered in the temporary table, so a later row of another of its parts
+//! is planned as the real run does it (the membership exists by then).
 //!
 //! An optional column «Часть» (филиал, подразделение, условия оказания) names a part of the
 //! organization assessed separately: that row's inputs are the part's, one row per organization
@@ -73,6 +78,8 @@ enum Column {
 
 /// Kind of key remembered in the temporary table of rows seen: an organization and its part.
 const SEEN_MEMBER_PART: i64 = 11;
+/// An organization (its id) that a row of the file adds to the cycle.
+const SEEN_MEMBER_ADDED: i64 = 12;
 
 /// A rejected row: the column (its header in the file, "" for the whole row) and why.
 type Reject = (String, String);
@@ -96,9 +103,16 @@ struct InputRow<'r> {
 /// part (if named and stored), and the stored values the row is compared with.
 struct Matched {
     org: OrgRecord,
-    membership: Option<i64>,
+    membership: Option<Member>,
     part_id: Option<i64>,
     stored: HashMap<String, f64>,
+}
+
+/// An organization's membership in the cycle: stored, or added by an earlier row of the file.
+#[derive(Clone, Copy)]
+enum Member {
+    Stored(i64),
+    Above,
 }
 
 /// The plan of one row: the values to set, and what changes.
@@ -175,7 +189,18 @@ pub(super) fn run(
         };
         match step {
             Ok(((plan, matched), part)) => {
-                write_row(w, cycle_id, &matched, part, &plan)?;
+                if matched.membership.is_none() {
+                    store::import::seen_first(
+                        conn,
+                        SEEN_MEMBER_ADDED,
+                        &matched.org.id.to_string(),
+                        row.line,
+                        "",
+                    )?;
+                }
+                if w.apply {
+                    write_row(w, cycle_id, &matched, part, &plan)?;
+                }
                 any_change |= !matches!(plan.planned, Planned::Leave(_));
                 preview.plan(plan.planned);
             }
@@ -183,7 +208,9 @@ pub(super) fn run(
         }
     }
     if any_change {
-        store::import::mark_stale(conn, cycle_id)?;
+        if w.apply {
+            store::import::mark_stale(conn, cycle_id)?;
+        }
         preview.notes.push(format!(
             "баллы цикла {cycle_id} устарели: в интерфейсе они пересчитываются сами, в командной строке — nok score --cycle {cycle_id}"
         ));
@@ -294,7 +321,7 @@ fn match_row(
         )));
     };
     let key = format!("{}/{part}", org.id);
-    if let Some(first) = store::import::seen_replace(conn, SEEN_MEMBER_PART, &key, line)? {
+    if let Some((first, _)) = store::import::seen_first(conn, SEEN_MEMBER_PART, &key, line, "")? {
         let what = if part.is_empty() {
             String::new()
         } else {
@@ -315,14 +342,19 @@ fn match_row(
             ),
         )));
     }
-    let membership = store::import::membership_of(conn, cycle.id, org.id)?;
-    // A part's row compares with the part's stored inputs (none for a part not yet known).
+    let membership = match store::import::membership_of(conn, cycle.id, org.id)? {
+        Some(m) => Some(Member::Stored(m)),
+        None => store::import::seen_get(conn, SEEN_MEMBER_ADDED, &org.id.to_string())?
+            .map(|_| Member::Above),
+    };
+    // A part's row compares with the part's stored inputs (none for a part not yet known, nor
+    // for a member added by an earlier row: its rows are other parts).
     let part_id = match (part.is_empty(), membership) {
-        (false, Some(m)) => store::org_parts::find(conn, m, part)?,
+        (false, Some(Member::Stored(m))) => store::org_parts::find(conn, m, part)?,
         _ => None,
     };
     let stored = match (part.is_empty(), membership, part_id) {
-        (true, Some(m), _) => store::import::member_inputs(conn, m)?,
+        (true, Some(Member::Stored(m)), _) => store::import::member_inputs(conn, m)?,
         (false, _, Some(p)) => store::org_parts::inputs(conn, p)?,
         _ => HashMap::new(),
     };
@@ -402,8 +434,8 @@ fn plan_row(
     Ok((RowPlan { values, planned }, matched))
 }
 
-/// The write stage: the membership and the part added when new, the values set, every change
-/// audited (in a dry run too, rolled back with it: later rows see what this one wrote).
+/// The write stage (only when applying): the membership and the part added when new, the values
+/// set, every change audited.
 fn write_row(
     w: &Writer<'_>,
     cycle_id: i64,
@@ -416,11 +448,24 @@ fn write_row(
         Planned::Add(c) | Planned::Update(c) => c,
     };
     let conn = w.conn;
-    let m = match matched.membership {
+    let stored = match matched.membership {
+        Some(Member::Stored(m)) => Some(m),
+        // Added by an earlier row of the file: written by now.
+        Some(Member::Above) => store::import::membership_of(conn, cycle_id, matched.org.id)?,
+        None => None,
+    };
+    let m = match stored {
         Some(m) => m,
         None => {
             let m = store::import::add_membership(conn, cycle_id, matched.org.id)?;
-            w.audit_always(Action::Insert, "membership", Some(m), Some(&change.what))?;
+            w.audit(
+                Action::Insert,
+                "membership",
+                Some(m),
+                None,
+                None,
+                Some(&change.what),
+            )?;
             m
         }
     };
@@ -428,20 +473,27 @@ fn write_row(
         for (key, value) in &plan.values {
             store::import::set_input(conn, m, key, *value)?;
         }
-        w.audit_change_always("indicator_input", m, change)?;
+        w.audit_change("indicator_input", m, change)?;
     } else {
         let p = match matched.part_id {
             Some(p) => p,
             None => {
                 let p = store::org_parts::add(conn, m, part)?;
-                w.audit_name_always("org_part", p, part)?;
+                w.audit(
+                    Action::Insert,
+                    "org_part",
+                    Some(p),
+                    Some("name"),
+                    None,
+                    Some(part),
+                )?;
                 p
             }
         };
         for (key, value) in &plan.values {
             store::org_parts::set_input(conn, p, key, *value)?;
         }
-        w.audit_change_always("org_part_input", p, change)?;
+        w.audit_change("org_part_input", p, change)?;
     }
     Ok(())
 }

@@ -11,16 +11,21 @@
 //! 3. **plan** — what the row does: add, change (field, old → new) or leave ([`Planned`]); the
 //!    plan of changes is what the dry run shows ([`Preview`]: every row counted, the first
 //!    [`LISTED`] of each kind listed);
-//! 4. **write** — the plan carried out, with an audit entry per changed field; [`finish`] ends
+//! 4. **write** — the plan carried out (only when applying), with an audit entry per changed
+//!    field; [`finish`] ends
 //!    the transaction: refused with rejected rows (unless `skip_rejected`), otherwise one `bulk`
 //!    audit entry for the import and a commit.
 //!
-//! Organizations and inputs are streamed: memory does not grow with the file. For them the dry
-//! run is the real run rolled back — each row is matched against the database as the rows above
-//! it left it, so the plan shown is exactly what the import would do. Plan documents (improvement
-//! plans, an authority's plans) are read whole (their tables are found by what all their rows
-//! hold) and their dry run writes nothing. Importing the same file twice changes nothing the
-//! second time.
+//! Organizations and inputs are streamed: memory does not grow with the file. The rows above in
+//! the file are remembered in a temporary table of the connection (on disk, in a fixed page
+//! cache), and each import says how a row that meets what an earlier row claimed is treated, so
+//! that matching and planning read the database as it was before the import. The dry run is
+//! therefore the same read, match and plan stages without the write stage, in a read transaction:
+//! it takes no write lock (writing the connection's temporary table locks nothing), and the plan
+//! it shows is what the import then writes. Plan documents (improvement plans, an authority's
+//! plans) are read through the same row reader and kept whole (their tables are found by what
+//! all their rows hold; they are document-sized). Importing the same file twice changes nothing
+//! the second time.
 //!
 //! Every entry point takes a progress callback, so a worker thread of the terminal UI can show a
 //! bar.
@@ -365,7 +370,8 @@ pub fn dry_run_file(
     checked(conn, &mut rows, kind, options, as_read, today, progress)
 }
 
-/// The dry run: the import in a transaction that is rolled back.
+/// The dry run: the read, match and plan stages in a read transaction (no write lock; see the
+/// module's comment), rolled back.
 fn checked(
     conn: &mut Connection,
     rows: &mut dyn RowSource,
@@ -376,10 +382,9 @@ fn checked(
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
     let mut go = || -> anyhow::Result<Preview> {
-        // The write lock from the start: organizations and inputs are written and rolled back
-        // (see the module's comment), and a deferred transaction that reads, then writes, fails
-        // at once when another session committed in between.
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // A read transaction: one snapshot of the database for the whole file, and no write
+        // lock (only the connection's temporary table is written).
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
         let keep = as_read == AsRead::Keep;
         let preview = run(&tx, rows, kind, options, keep, today, false, progress)?;
         tx.rollback()?;
@@ -648,9 +653,8 @@ impl<'s> Body<'s> {
 }
 
 /// The write stage's handle: the connection, whether the import is applied (`apply`; false in a
-/// dry run), whether a dry run keeps the rows as read, and the audit entries' author and time.
-/// Plan documents write only when applying; organizations and inputs write in a dry run too
-/// (rolled back; see the module's comment).
+/// dry run, which writes nothing), whether a dry run keeps the rows as read, and the audit
+/// entries' author and time.
 struct Writer<'c> {
     conn: &'c Connection,
     apply: bool,
@@ -668,71 +672,6 @@ impl<'c> Writer<'c> {
             user: session::os_user(),
             at: session::now_stamp(),
         }
-    }
-
-    /// An audit entry, written always (a dry run's are rolled back with everything else).
-    fn audit_always(
-        &self,
-        action: Action,
-        entity: &str,
-        id: Option<i64>,
-        new: Option<&str>,
-    ) -> anyhow::Result<()> {
-        audit::record(
-            self.conn,
-            &Entry {
-                at: &self.at,
-                os_user: &self.user,
-                action,
-                entity,
-                entity_id: id,
-                field: None,
-                old_value: None,
-                new_value: new,
-                note: "импорт",
-            },
-        )?;
-        Ok(())
-    }
-
-    /// The audit entry of a named thing added (its `name` field), written always.
-    fn audit_name_always(&self, entity: &str, id: i64, name: &str) -> anyhow::Result<()> {
-        audit::record(
-            self.conn,
-            &Entry {
-                at: &self.at,
-                os_user: &self.user,
-                action: Action::Insert,
-                entity,
-                entity_id: Some(id),
-                field: Some("name"),
-                old_value: None,
-                new_value: Some(name),
-                note: "импорт",
-            },
-        )?;
-        Ok(())
-    }
-
-    /// Audit entries for a change, one per field, written always.
-    fn audit_change_always(&self, entity: &str, id: i64, change: &Change) -> anyhow::Result<()> {
-        for (field, old, new) in &change.fields {
-            audit::record(
-                self.conn,
-                &Entry {
-                    at: &self.at,
-                    os_user: &self.user,
-                    action: Action::Update,
-                    entity,
-                    entity_id: Some(id),
-                    field: Some(field),
-                    old_value: Some(old),
-                    new_value: Some(new),
-                    note: "импорт",
-                },
-            )?;
-        }
-        Ok(())
     }
 
     fn audit(

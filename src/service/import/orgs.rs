@@ -4,10 +4,18 @@
 //! is not changed.
 //!
 //! The file is streamed row by row through the four stages, each a function here: [`read_row`]
-//! (cells → checked identifiers), [`match_row`] (the stored organization by indexed lookups, and
-//! the rows above in the file by a temporary table), [`plan_row`] (the record as it would be, and
-//! what changes: add, change field by field, or leave) and [`write_row`]. Nothing but the row at
-//! hand is held in memory.
+//! (cells → checked identifiers), [`match_row`] (the rows above in the file by a temporary table,
+//! then the stored organization by indexed lookups), [`plan_row`] (the record as it would be, and
+//! what changes: add, change field by field, or leave) and [`write_row`] (only when applying).
+//! Nothing but the row at hand is held in memory.
+//!
+//! One organization — one row: every key of a row (ИНН+КПП, regNum, ОГРН with its ИНН) is
+//! claimed in the temporary table, so is every stored organization a row matches, and so is a
+//! key a row takes away from a stored organization (a changed КПП, regNum or ОГРН). A later row
+//! with a claimed key, or matching a claimed organization, is rejected before any lookup. So no
+//! lookup ever finds what an earlier row of the file wrote, and the match and plan stages read
+//! the database as it was before the import: the dry run computes the same plan without writing
+//! (and without the write lock), and the import writes it.
 
 use std::collections::HashMap;
 
@@ -18,7 +26,7 @@ use crate::exchange::import::headers::Field;
 use crate::exchange::import::stream::RowSource;
 use crate::store;
 use crate::store::audit::Action;
-use crate::store::import::OrgRecord;
+use crate::store::import::{OrgRecord, SeenKey};
 
 use super::{
     Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Writer, formula_cells, note_unknown,
@@ -154,7 +162,12 @@ fn parse_sector(text: &str) -> Option<Sector> {
 /// Kinds of keys remembered in the temporary table of rows seen ([`store::import::seen_begin`]).
 const SEEN_INN_KPP: i64 = 1;
 const SEEN_REG_NUM: i64 = 2;
+/// ОГРН, owned by the ИНН (and name) of the row that named it first ([`ogrn_owner`]).
 const SEEN_OGRN: i64 = 3;
+/// A stored organization (its id) that a row matched.
+const SEEN_ORG: i64 = 4;
+/// The owner of a key taken away from a stored organization by a row (ИНН+КПП, regNum).
+const FREED: &str = "freed";
 
 /// A rejected row: the column (its header in the file, "" for the whole row) and why.
 type Reject = (String, String);
@@ -214,6 +227,10 @@ pub(super) fn run(
     let conn = w.conn;
     store::import::seen_begin(conn)?;
     let founders = store::import::authorities_by_inn(conn)?;
+    // No stored organization: no row can match one, and no lookup is needed.
+    let stored = Stored {
+        none: store::import::no_organizations(conn)?,
+    };
     let mut n = 0usize;
     while let Some(row) = body.next()? {
         if n.is_multiple_of(PROGRESS_EVERY) {
@@ -243,13 +260,18 @@ pub(super) fn run(
                 continue;
             }
         };
-        let planned = match match_row(conn, &cols, &founders, &read)? {
+        let planned = match match_row(conn, &cols, &founders, stored, &read)? {
             Ok(matched) => plan_row(conn, &cols, &read, matched)?,
             Err(rejected) => Err(rejected),
         };
         match planned {
-            Ok((rec, planned)) => {
-                write_row(w, &rec, &planned)?;
+            Ok((rec, before, planned)) => {
+                if let Some(before) = &before {
+                    claim_freed(conn, before, &rec, read.line)?;
+                }
+                if w.apply {
+                    write_row(w, &rec, &planned)?;
+                }
                 preview.plan(planned);
             }
             Err((column, why)) => preview.reject(row.line, &column, why),
@@ -310,63 +332,125 @@ fn read_row(cols: &Columns, row: &Row) -> Result<OrgRow, Reject> {
     }
 }
 
-/// The match stage: the row against the rows above it (one organization, one row) and against
-/// the database — ИНН+КПП and regNum must point at one organization, an ОГРН must not be another
-/// ИНН's — and the founder by its ИНН.
+/// What is stored before the import, as far as matching needs to know.
+#[derive(Clone, Copy)]
+struct Stored {
+    /// No organization is stored.
+    none: bool,
+}
+
+/// The match stage: the row against the rows above it (its keys claimed: one organization, one
+/// row; see the module's comment) and against the database as it was before the import —
+/// ИНН+КПП and regNum must point at one organization, an ОГРН must not be another ИНН's — and the
+/// founder by its ИНН.
 fn match_row(
     conn: &rusqlite::Connection,
     cols: &Columns,
     founders: &HashMap<String, (i64, String)>,
+    stored: Stored,
     row: &OrgRow,
 ) -> anyhow::Result<Result<Matched, Reject>> {
     let (inn, kpp, reg_in) = (&row.inn, &row.kpp, &row.reg_num);
+    let ogrn_in = &row.cells[OGRN];
     let key = format!("{inn}/{kpp}");
-    if !kpp.is_empty()
-        && let Some(first) = store::import::seen_replace(conn, SEEN_INN_KPP, &key, row.line)?
-    {
-        return Ok(Err((
-            String::new(),
+    let owner = ogrn_owner(inn, &row.cells[FULL_NAME]);
+    let mut keys = Vec::with_capacity(3);
+    if !kpp.is_empty() {
+        keys.push(SeenKey {
+            kind: SEEN_INN_KPP,
+            key: &key,
+            owner: "",
+        });
+    }
+    if !reg_in.is_empty() {
+        keys.push(SeenKey {
+            kind: SEEN_REG_NUM,
+            key: reg_in,
+            owner: "",
+        });
+    }
+    if !ogrn_in.is_empty() {
+        keys.push(SeenKey {
+            kind: SEEN_OGRN,
+            key: ogrn_in,
+            owner: &owner,
+        });
+    }
+    let claims = store::import::seen_claim(conn, &keys, row.line)?;
+    let claim_of = |kind: i64| {
+        keys.iter()
+            .zip(&claims)
+            .find(|(k, _)| k.kind == kind)
+            .and_then(|(_, c)| c.clone())
+    };
+    if let Some((first, owner)) = claim_of(SEEN_INN_KPP) {
+        let why = if owner == FREED {
+            format!(
+                "ИНН {inn} и КПП {kpp} были у организации, которой строка {first} дала другой КПП: одна организация — одна строка; загрузите эту строку отдельно, после этого файла"
+            )
+        } else {
             format!(
                 "ИНН {inn} и КПП {kpp} уже были в строке {first}: одна организация — одна строка"
-            ),
-        )));
+            )
+        };
+        return Ok(Err((String::new(), why)));
     }
-    if !reg_in.is_empty()
-        && let Some(first) = store::import::seen_replace(conn, SEEN_REG_NUM, reg_in, row.line)?
-    {
-        return Ok(Err((
-            cols.title(REG_NUM),
-            format!("код {reg_in} уже был в строке {first}: одна организация — одна строка"),
-        )));
+    if let Some((first, owner)) = claim_of(SEEN_REG_NUM) {
+        let why = if owner == FREED {
+            format!(
+                "код {reg_in} был у организации, которой строка {first} дала другой код: одна организация — одна строка; загрузите эту строку отдельно, после этого файла"
+            )
+        } else {
+            format!("код {reg_in} уже был в строке {first}: одна организация — одна строка")
+        };
+        return Ok(Err((cols.title(REG_NUM), why)));
+    }
+    if let Some((first, other)) = claim_of(SEEN_OGRN) {
+        let (other_inn, other_name) = other.split_once('|').unwrap_or((&other, ""));
+        if other_inn != inn {
+            let name = match other_name {
+                "" => String::new(),
+                name => format!(" «{name}»"),
+            };
+            return Ok(Err((
+                cols.title(OGRN),
+                format!(
+                    "ОГРН {ogrn_in} уже был в строке {first} у организации{name} с ИНН {other_inn}: один ОГРН — одно юридическое лицо с одним ИНН"
+                ),
+            )));
+        }
     }
     // Each identifier of the row may point at a stored organization; they must agree.
-    let by_key = match kpp.is_empty() {
+    let by_key = match kpp.is_empty() || stored.none {
         true => None,
         false => store::import::org_by_inn_kpp(conn, inn, kpp)?,
     };
-    let by_code = match reg_in.is_empty() {
+    let by_code = match reg_in.is_empty() || stored.none {
         true => None,
         false => store::import::org_by_reg_num(conn, reg_in)?,
     };
     if let Some(why) = identifier_conflict(inn, kpp, reg_in, by_key.as_ref(), by_code.as_ref()) {
         return Ok(Err((String::new(), why)));
     }
-    let ogrn_in = &row.cells[OGRN];
-    if !ogrn_in.is_empty() {
-        if let Some(other) = store::import::org_by_ogrn_other_inn(conn, ogrn_in, inn)? {
-            return Ok(Err((cols.title(OGRN), ogrn_conflict(&other, inn, ogrn_in))));
-        }
-        if let Some((first, other)) =
-            store::import::seen_first(conn, SEEN_OGRN, ogrn_in, row.line, inn)?
-            && other != *inn
-        {
-            return Ok(Err((
-                cols.title(OGRN),
-                format!(
-                    "ОГРН {ogrn_in} уже был в строке {first} у ИНН {other}: один ОГРН — одно юридическое лицо с одним ИНН"
-                ),
-            )));
-        }
+    let found_id = by_key.as_ref().or(by_code.as_ref()).map(|o| o.id);
+    if let Some(id) = found_id
+        && let Some((first, _)) =
+            store::import::seen_first(conn, SEEN_ORG, &id.to_string(), row.line, "")?
+    {
+        let label = by_key.as_ref().or(by_code.as_ref()).map(org_label);
+        return Ok(Err((
+            String::new(),
+            format!(
+                "организация {} уже была в строке {first}: одна организация — одна строка",
+                label.unwrap_or_default()
+            ),
+        )));
+    }
+    if !ogrn_in.is_empty()
+        && !stored.none
+        && let Some(other) = store::import::org_by_ogrn_other_inn(conn, ogrn_in, inn)?
+    {
+        return Ok(Err((cols.title(OGRN), ogrn_conflict(&other, inn, ogrn_in))));
     }
     let founder_in = pad(&row.cells[FOUNDER], 10);
     let founder = (!founder_in.is_empty()).then(|| match founders.get(&founder_in) {
@@ -376,7 +460,6 @@ fn match_row(
             format!("уполномоченного органа с ИНН {founder_in} нет в базе"),
         )),
     });
-    let found_id = by_key.as_ref().or(by_code.as_ref()).map(|o| o.id);
     let code_holder = by_code.clone().filter(|o| Some(o.id) != found_id);
     Ok(Ok(Matched {
         found: by_key.or(by_code),
@@ -385,16 +468,56 @@ fn match_row(
     }))
 }
 
+/// The keys a row takes away from the stored organization it changes (its КПП, regNum or ОГРН
+/// replaced), claimed for the row: a later row naming one is rejected, as it would find that
+/// organization in the database before the import and nothing after this row.
+fn claim_freed(
+    conn: &rusqlite::Connection,
+    before: &OrgRecord,
+    rec: &OrgRecord,
+    line: usize,
+) -> anyhow::Result<()> {
+    let key = format!("{}/{}", before.inn, before.kpp);
+    let mut freed = Vec::new();
+    if before.kpp != rec.kpp && !before.kpp.is_empty() {
+        freed.push(SeenKey {
+            kind: SEEN_INN_KPP,
+            key: &key,
+            owner: FREED,
+        });
+    }
+    if before.reg_num != rec.reg_num && !before.reg_num.is_empty() {
+        freed.push(SeenKey {
+            kind: SEEN_REG_NUM,
+            key: &before.reg_num,
+            owner: FREED,
+        });
+    }
+    let owner = ogrn_owner(&before.inn, &before.full_name);
+    if before.ogrn != rec.ogrn && !before.ogrn.is_empty() {
+        freed.push(SeenKey {
+            kind: SEEN_OGRN,
+            key: &before.ogrn,
+            owner: &owner,
+        });
+    }
+    if !freed.is_empty() {
+        store::import::seen_claim(conn, &freed, line)?;
+    }
+    Ok(())
+}
+
 /// The plan stage: the organization as the row would leave it, and whether that adds it,
 /// changes it (field by field, old → new) or leaves it; a value that cannot be stored (ОГРН,
 /// ОКТМО, sector, founder), a sector change of an organization already assessed, or a new
 /// organization missing a required field rejects the row.
+#[allow(clippy::type_complexity)]
 fn plan_row(
     conn: &rusqlite::Connection,
     cols: &Columns,
     row: &OrgRow,
     matched: Matched,
-) -> anyhow::Result<Result<(OrgRecord, Planned), Reject>> {
+) -> anyhow::Result<Result<(OrgRecord, Option<OrgRecord>, Planned), Reject>> {
     let get = |f: usize| row.cells[f].clone();
     let found = matched.found;
     let mut rec = match &found {
@@ -536,25 +659,36 @@ fn plan_row(
             }
         }
     };
-    Ok(Ok((rec, planned)))
+    Ok(Ok((rec, found, planned)))
 }
 
-/// The write stage: the organization inserted or updated, with its audit entries (in a dry run
-/// too: the dry run's transaction is rolled back, and later rows are matched against what this
-/// one wrote, as in the real run).
+/// The write stage (only when applying): the organization inserted or updated, with its audit
+/// entries.
 fn write_row(w: &Writer<'_>, rec: &OrgRecord, planned: &Planned) -> anyhow::Result<()> {
     match planned {
         Planned::Add(change) => {
             let id = store::import::insert_org(w.conn, rec)?;
-            w.audit_always(Action::Insert, "organization", Some(id), Some(&change.what))?;
+            w.audit(
+                Action::Insert,
+                "organization",
+                Some(id),
+                None,
+                None,
+                Some(&change.what),
+            )?;
         }
         Planned::Update(change) => {
             store::import::update_org(w.conn, rec)?;
-            w.audit_change_always("organization", rec.id, change)?;
+            w.audit_change("organization", rec.id, change)?;
         }
         Planned::Leave(_) => {}
     }
     Ok(())
+}
+
+/// The owner of a claimed ОГРН: «ИНН|name» (the name as the row gives it, "" when it gives none).
+fn ogrn_owner(inn: &str, name: &str) -> String {
+    format!("{inn}|{name}")
 }
 
 /// An organization as named in a conflict: «full name» (ИНН, КПП, код по Сводному реестру).
