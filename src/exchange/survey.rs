@@ -178,7 +178,7 @@ fn clean_into(raw: &str, out: &mut String) {
 }
 
 /// Whether [`clean_cell`] would leave `s` as it is: no white space at either end, none but single
-/// spaces inside, no soft hyphen or BOM.
+/// spaces inside, no soft hyphen, BOM or combining mark.
 fn is_clean(s: &str) -> bool {
     if s.starts_with(' ') || s.ends_with(' ') {
         return false;
@@ -190,7 +190,11 @@ fn is_clean(s: &str) -> bool {
                 return false;
             }
             space = true;
-        } else if c.is_whitespace() || c == '\u{ad}' || c == '\u{feff}' {
+        } else if c.is_whitespace()
+            || c == '\u{ad}'
+            || c == '\u{feff}'
+            || super::import::is_combining(c)
+        {
             return false;
         } else {
             space = false;
@@ -316,6 +320,7 @@ mod tests {
             "пере\u{ad}нос",
             "\u{feff}ИНН",
             "строка\r\nвторая",
+            "Би\u{306}ск",
         ] {
             clean_into(raw, &mut out);
             assert_eq!(out, clean_cell(raw), "{raw:?}");

@@ -200,8 +200,24 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
 }
 
 /// Normalises the text of one cell: trimmed, every run of white space (including line breaks and
-/// non-breaking spaces) one space, and soft hyphens dropped.
+/// non-breaking spaces) one space, soft hyphens dropped, and letters written as a base and a
+/// combining mark (`и` + U+0306, `е` + U+0308, as text copied from a PDF or a Mac file name has
+/// them) composed into one (`й`, `ё`: Unicode NFC), so that names match what was typed.
 pub(crate) fn clean_cell(raw: &str) -> String {
+    if raw.chars().any(is_combining) {
+        use unicode_normalization::UnicodeNormalization;
+        let composed: String = raw.nfc().collect();
+        return clean_spaces(&composed);
+    }
+    clean_spaces(raw)
+}
+
+/// A combining mark (U+0300–U+036F) that NFC may join to the letter before it.
+pub(crate) fn is_combining(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+fn clean_spaces(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
     for c in raw.chars() {
@@ -281,6 +297,10 @@ mod tests {
         );
         assert_eq!(clean_cell("\u{feff}ИНН"), "ИНН");
         assert_eq!(clean_cell(""), "");
+        // Decomposed letters (PDF copies, Mac file names) are composed: «й», «ё», «Й».
+        assert_eq!(clean_cell("Би\u{306}ск"), "Бийск");
+        assert_eq!(clean_cell("Е\u{308}лочка  И\u{306}ошкар"), "Ёлочка Йошкар");
+        assert_eq!(clean_cell("Бийск").len(), "Бийск".len());
     }
 
     #[test]
