@@ -155,6 +155,59 @@ pub fn rows(conn: &Connection, membership_ids: &[i64]) -> Result<Vec<RankRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The cycle «Рейтинг» opens on: the largest cycle of the newest year (the first of equals), as
+/// an index into `cycles`.
+pub fn default_cycle(cycles: &[super::cycles::CycleInfo]) -> Option<usize> {
+    cycles
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (c.year, c.orgs, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
+}
+
+/// What «Рейтинг» shows first, read off the UI thread at start: the ranking of the default
+/// cycle ([`default_cycle`]) by S over the whole cycle, its groups, and the rows of the first
+/// window (`window` rows from the top).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Start {
+    pub cycles: Vec<super::cycles::CycleInfo>,
+    /// Index into `cycles` of the cycle ranked; `None` when there are no cycles.
+    pub cycle: Option<usize>,
+    pub groups: Vec<GroupCount>,
+    pub unscored: i64,
+    pub list: Vec<Ranked>,
+    pub rows: Vec<RankRow>,
+}
+
+/// Reads [`Start`] from the cycles already listed (`store::cycles::list_brief`).
+pub fn start(
+    conn: &Connection,
+    cycles: Vec<super::cycles::CycleInfo>,
+    window: usize,
+) -> Result<Start> {
+    let cycle = default_cycle(&cycles);
+    let mut out = Start {
+        cycles,
+        cycle,
+        groups: Vec::new(),
+        unscored: 0,
+        list: Vec::new(),
+        rows: Vec::new(),
+    };
+    if let Some(c) = cycle.map(|i| out.cycles[i].id) {
+        (out.groups, out.unscored) = groups(conn, c)?;
+        out.list = ranked(conn, c, None, None)?;
+        let ids: Vec<i64> = out
+            .list
+            .iter()
+            .take(window)
+            .map(|r| r.membership_id)
+            .collect();
+        out.rows = rows(conn, &ids)?;
+    }
+    Ok(out)
+}
+
 /// The stored results of the other members of a cycle: what one member's place is counted
 /// against while its inputs change on screen.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,10 +2,10 @@
 //! first frame never waits for data. The UI sends a [`Request`]; the worker answers with one or
 //! more [`Loaded`] messages, which the event loop hands to the screens (`App::apply`).
 //!
-//! At start it reads, unasked, the cycles, the first-day steps and the newest year's summary on
-//! one thread, and the organization index on another. [`first_reads`], [`org_list`] and
-//! [`answer`] are what those threads do; tests call them on their own connection to play the
-//! worker's part without threads.
+//! At start it reads, unasked, the cycles, the first-day steps, the newest year's summary and
+//! the first ranking of «Рейтинг» on one thread, and the organization index on another.
+//! [`first_reads`], [`org_list`] and [`answer`] are what those threads do; tests call them on
+//! their own connection to play the worker's part without threads.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -35,23 +35,28 @@ pub fn spawn(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Load
             tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
                 .is_ok()
         };
-        // The organization index is the biggest read: its own thread and connection, so that it
-        // loads while the summary does.
+        // The organization index is the biggest read: its own thread and connection. Its first
+        // page is read at once; the whole index waits until the first reads of the other screens
+        // are done (`first_done`), so that with a cold page cache their few pages are not queued
+        // behind the index's tens of megabytes, and they get a core of their own.
+        let (first_done, go) = channel::<()>();
         {
             let tx = tx.clone();
             let path = path.clone();
             std::thread::spawn(move || {
                 let index = open(&path)
                     .and_then(|c| {
-                        // The first page at once, read by an index; the whole list behind it.
                         let _ = tx.send(first_org_page(&c, today)?);
+                        let _ = go.recv();
                         org_list(&c, today)
                     })
                     .unwrap_or_else(|e| Loaded::Failed(e.to_string()));
                 let _ = tx.send(index);
             });
         }
-        if !first_reads(&conn, today, &mut send) {
+        let going = first_reads(&conn, today, &mut send);
+        drop(first_done);
+        if !going {
             return;
         }
         for r in req_rx {
@@ -63,10 +68,10 @@ pub fn spawn(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Load
     (req_tx, rx)
 }
 
-/// A read connection tuned for browsing.
+/// A read connection for reads that pass over their pages once.
 fn open(path: &std::path::Path) -> Result<Connection, StoreError> {
     let conn = store::open_existing(path)?;
-    store::tune_for_browsing(&conn)?;
+    store::tune_for_one_pass(&conn)?;
     Ok(conn)
 }
 
@@ -79,18 +84,33 @@ pub fn first_reads(
 ) -> bool {
     let cycles = store::cycles::list_brief(conn);
     let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
+    let for_rating = cycles.as_ref().ok().cloned();
     if !send(cycles.map(Loaded::Cycles))
         || !send(store::first_steps::read(conn).map(Loaded::FirstSteps))
     {
         return false;
     }
-    match newest {
-        Some(year) => {
-            let scope = store::overview::Scope { year, cycle: None };
-            send(store::overview::read(conn, scope, today).map(Loaded::Summary))
+    if let Some(year) = newest {
+        let scope = store::overview::Scope { year, cycle: None };
+        if !send(store::overview::read(conn, scope, today).map(Loaded::Summary)) {
+            return false;
         }
+    }
+    match for_rating {
+        Some(cycles) => send(Ok(rating_start(conn, cycles))),
         None => true,
     }
+}
+
+/// Rows of «Рейтинг» read with its first ranking: three pages of a tall terminal.
+const RATING_WINDOW: usize = 150;
+
+/// What «Рейтинг» shows first: its default cycle ranked by S, with the rows of the first window
+/// (the method versions the screen names criteria by are loaded here too, once per run).
+pub fn rating_start(conn: &Connection, cycles: Vec<store::cycles::CycleInfo>) -> Loaded {
+    let _ = super::methods::methods();
+    let start = store::ranking::start(conn, cycles, RATING_WINDOW).map_err(|e| e.to_string());
+    Loaded::Rating(Box::new(start))
 }
 
 /// The first page of the organization list in name order (with S, place and plan figures),
