@@ -2,8 +2,8 @@
 //! first frame never waits for data. The UI sends a [`Request`]; the worker answers with one or
 //! more [`Loaded`] messages, which the event loop hands to the screens (`App::apply`).
 //!
-//! At start it reads, unasked, the cycles, the first-day steps, the newest year's summary and
-//! the first ranking of «Рейтинг» on one thread, and the organization index on another.
+//! At start it reads, unasked, the cycles, the first-day steps and the newest year's summary on
+//! one thread, the first ranking of «Рейтинг» on another, and the organization index on a third.
 //! [`first_reads`], [`org_list`] and [`answer`] are what those threads do; tests call them on
 //! their own connection to play the worker's part without threads.
 
@@ -17,12 +17,45 @@ use super::lists::organizations::OrgList;
 use super::msg::{Loaded, Request};
 use crate::store::{self, StoreError};
 
-/// Starts the threads that read data for the UI: the cycles and the newest year's summary on
-/// one, the organization index on another, at once, then whatever the UI asks for. Both end
+/// Starts the threads that read data for the UI, each on its own connection, at once: the
+/// cycles and the newest year's summary on one (which then answers whatever the UI asks for),
+/// the first ranking of «Рейтинг» on another, and the organization list on a third. They end
 /// when the UI drops its ends of the channels.
 pub fn spawn(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Loaded>) {
     let (req_tx, req_rx) = channel::<Request>();
     let (tx, rx) = channel::<Loaded>();
+    // The organization index is the biggest read. Its first page is read at once; the whole
+    // index waits until the first reads of the other screens are done (every `first_done` is
+    // dropped), so that with a cold page cache their few pages are not queued behind the
+    // index's tens of megabytes, and they get the cores.
+    let (first_done, go) = channel::<()>();
+    {
+        let tx = tx.clone();
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let index = open(&path)
+                .and_then(|c| {
+                    let _ = tx.send(first_org_page(&c, today)?);
+                    let _ = go.recv();
+                    org_list(&c, today)
+                })
+                .unwrap_or_else(|e| Loaded::Failed(e.to_string()));
+            let _ = tx.send(index);
+        });
+    }
+    {
+        let tx = tx.clone();
+        let path = path.clone();
+        let first_done = first_done.clone();
+        std::thread::spawn(move || {
+            let start = open(&path).and_then(|c| {
+                let cycles = store::cycles::list_brief(&c)?;
+                Ok(rating_start(&c, cycles))
+            });
+            let _ = tx.send(start.unwrap_or_else(|e| Loaded::Rating(Box::new(Err(e.to_string())))));
+            drop(first_done);
+        });
+    }
     std::thread::spawn(move || {
         let conn = match open(&path) {
             Ok(c) => c,
@@ -35,26 +68,7 @@ pub fn spawn(path: PathBuf, today: NaiveDate) -> (Sender<Request>, Receiver<Load
             tx.send(r.unwrap_or_else(|e| Loaded::Failed(e.to_string())))
                 .is_ok()
         };
-        // The organization index is the biggest read: its own thread and connection. Its first
-        // page is read at once; the whole index waits until the first reads of the other screens
-        // are done (`first_done`), so that with a cold page cache their few pages are not queued
-        // behind the index's tens of megabytes, and they get a core of their own.
-        let (first_done, go) = channel::<()>();
-        {
-            let tx = tx.clone();
-            let path = path.clone();
-            std::thread::spawn(move || {
-                let index = open(&path)
-                    .and_then(|c| {
-                        let _ = tx.send(first_org_page(&c, today)?);
-                        let _ = go.recv();
-                        org_list(&c, today)
-                    })
-                    .unwrap_or_else(|e| Loaded::Failed(e.to_string()));
-                let _ = tx.send(index);
-            });
-        }
-        let going = first_reads(&conn, today, &mut send);
+        let going = summary_reads(&conn, today, &mut send);
         drop(first_done);
         if !going {
             return;
@@ -75,29 +89,37 @@ fn open(path: &std::path::Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// What is read before anything is asked: the cycles, the first-day steps, and the summary of
-/// the newest year (cycles are listed oldest first). False when the UI is gone (`send` said so).
+/// What is read before anything is asked, in order on one connection (the threads of [`spawn`]
+/// read the same on two): [`summary_reads`], then the first ranking of «Рейтинг»
+/// ([`rating_start`]). False when the UI is gone (`send` said so).
 pub fn first_reads(
+    conn: &Connection,
+    today: NaiveDate,
+    send: &mut impl FnMut(Result<Loaded, StoreError>) -> bool,
+) -> bool {
+    summary_reads(conn, today, send)
+        && send(store::cycles::list_brief(conn).map(|cycles| rating_start(conn, cycles)))
+}
+
+/// The cycles, the first-day steps, and the summary of the newest year (cycles are listed
+/// oldest first). False when the UI is gone (`send` said so).
+pub fn summary_reads(
     conn: &Connection,
     today: NaiveDate,
     send: &mut impl FnMut(Result<Loaded, StoreError>) -> bool,
 ) -> bool {
     let cycles = store::cycles::list_brief(conn);
     let newest = cycles.as_ref().ok().and_then(|c| c.last().map(|c| c.year));
-    let for_rating = cycles.as_ref().ok().cloned();
     if !send(cycles.map(Loaded::Cycles))
         || !send(store::first_steps::read(conn).map(Loaded::FirstSteps))
     {
         return false;
     }
-    if let Some(year) = newest {
-        let scope = store::overview::Scope { year, cycle: None };
-        if !send(store::overview::read(conn, scope, today).map(Loaded::Summary)) {
-            return false;
+    match newest {
+        Some(year) => {
+            let scope = store::overview::Scope { year, cycle: None };
+            send(store::overview::read(conn, scope, today).map(Loaded::Summary))
         }
-    }
-    match for_rating {
-        Some(cycles) => send(Ok(rating_start(conn, cycles))),
         None => true,
     }
 }
