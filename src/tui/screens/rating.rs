@@ -77,6 +77,9 @@ pub struct RatingScreen {
     /// The worker's first read (`Loaded::Rating`) has come; until then the screen waits for it
     /// rather than reading on the UI thread.
     started: bool,
+    /// The worker's ranking was taken and nothing was written since: the screen's first
+    /// activation shows it as it is instead of reading it again on the UI thread.
+    fresh: bool,
     /// The cycle asked for by `:cycle N`, shown when the screen is next activated.
     wanted: Option<i64>,
     /// Where the rows were drawn, for mouse clicks.
@@ -177,6 +180,7 @@ impl RatingScreen {
             .map(|r| (r.membership_id, r))
             .collect();
         self.loaded = true;
+        self.fresh = true;
     }
 
     /// Rebuilds the cycle view from the search; moves to the first match when the cycle shown
@@ -430,11 +434,21 @@ impl Screen for RatingScreen {
         }
     }
 
+    fn data_changed(&mut self) {
+        self.fresh = false;
+    }
+
     fn activate(&mut self, cx: &Ctx) {
         let Some(conn) = cx.conn else { return };
         if !self.loaded && !self.started && self.wanted.is_none() {
             // The first ranking is read by the worker at start (`worker::rating_start`): the
             // screen says «Загрузка…» until it comes.
+            return;
+        }
+        if std::mem::take(&mut self.fresh) && self.wanted.is_none() {
+            // The worker's ranking, not shown yet and nothing written since: as read.
+            self.offset = window(self.offset, self.selected, cx.page.get());
+            self.fill(conn, cx.page.get());
             return;
         }
         let before = self.current_cycle().map(|c| c.id);
