@@ -63,10 +63,12 @@ fn main() -> anyhow::Result<()> {
         year: cycles.last().map_or(0, |c| c.year),
         cycle: None,
     };
-    app.apply(Loaded::Cycles(cycles));
+    app.apply(Loaded::Cycles(cycles.clone()));
     app.apply(Loaded::Summary(overview::read(&worker, scope, today)?));
     term.draw(|f| views::draw(&app, f))?;
     let summary_ready = started.elapsed();
+    // «Рейтинг» opens on the ranking the worker reads at start (on its own thread).
+    app.apply(nok::tui::worker::rating_start(&worker, cycles));
     // The first page of the organization list, read by an index before the whole list.
     let page_started = Instant::now();
     let (page, total) = browse::first_page(&worker, today, 100)?;

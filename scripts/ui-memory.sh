@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Memory of the terminal UI on a database, as /proc/PID/smaps_rollup reports it once every screen
-# has its data: the heap and other private memory (Anonymous) apart from the database file's pages
-# mapped into the process (file-backed: SQLite reads through mmap; those pages are the OS's file
-# cache, shared, not heap).
+# has its data: the heap and other private memory (Anonymous) apart from file pages mapped into the
+# process (file-backed: the program itself; the UI's connections read the database by pread, not
+# through a memory map, so its pages are in the heap only as far as SQLite's page caches hold
+# them — 16 MiB for the UI's connection, 2 MiB for each background reader).
 #
 #   scripts/ui-memory.sh DB            (NOK=path/to/nok for another build)
 set -euo pipefail

@@ -1,5 +1,6 @@
-//! The figures shown first at start («Сводка», the first page of «Организации») come from small
-//! tables that triggers keep up to date (migration 011). Here data is changed through every way
+//! The figures shown first at start («Сводка», the first page of «Организации», the cycle lists'
+//! member counts, the counts of «Планы»'s filters) come from small tables that triggers keep up
+//! to date (migrations 011 and 015). Here data is changed through every way
 //! a person changes it — a form of the terminal UI and `u` (undo), an import, a recompute, and
 //! SQL by hand — and after each change what the screens read is compared with the same figures
 //! aggregated afresh from the base tables by plain SQL.
@@ -211,6 +212,60 @@ fn check(conn: &Connection, after: &str) {
             }
         }
     }
+    // Members per cycle, as the cycle lists of «Сводка» and «Рейтинг» show them.
+    let listed: Vec<(i64, i64)> = nok::store::cycles::list_brief(conn)
+        .unwrap()
+        .iter()
+        .map(|c| (c.id, c.orgs))
+        .collect();
+    let counted: Vec<(i64, i64)> = conn
+        .prepare(
+            "SELECT c.id, (SELECT count(*) FROM membership m WHERE m.cycle_id = c.id)
+             FROM cycle c ORDER BY c.year, c.region, c.sector, c.id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(listed, counted, "after {after}: members per cycle");
+    // The counts of every filter of «Планы», on both days.
+    for day in days {
+        let d = day.format("%Y-%m-%d").to_string();
+        let until = (day + chrono::Days::new(30)).format("%Y-%m-%d").to_string();
+        let want: [i64; 5] = conn
+            .query_row(
+                "SELECT total(status IN ('planned', 'in_progress') AND planned_date < ?1),
+                        total(status IN ('planned', 'in_progress') AND planned_date >= ?1
+                              AND planned_date <= ?2),
+                        total(status = 'done'),
+                        total(status IN ('planned', 'in_progress') AND planned_date < ?1
+                              AND implemented_measures = ''),
+                        count(*)
+                 FROM plan_row",
+                [&d, &until],
+                |r| {
+                    Ok([
+                        r.get::<_, f64>(0)? as i64,
+                        r.get::<_, f64>(1)? as i64,
+                        r.get::<_, f64>(2)? as i64,
+                        r.get::<_, f64>(3)? as i64,
+                        r.get::<_, i64>(4)?,
+                    ])
+                },
+            )
+            .unwrap();
+        use nok::store::plan_rows::{Filter, count};
+        let got = [
+            Filter::Overdue,
+            Filter::DueWithin(30),
+            Filter::Done,
+            Filter::NotReported,
+            Filter::All,
+        ]
+        .map(|f| count(conn, f, day).unwrap() as i64);
+        assert_eq!(got, want, "after {after}: plan filter counts on {day}");
+    }
     // The first page of the list is the start of the whole list in name order.
     let (page, total) = browse::first_page(conn, today(), 30).unwrap();
     let n: i64 = conn
@@ -376,6 +431,26 @@ fn figures_shown_at_start_follow_every_way_of_writing() {
     )
     .unwrap();
     check(&conn, "plan row and names changed by hand");
+    conn.execute_batch(
+        "INSERT INTO organization (full_name, short_name, inn, kpp, ogrn, reg_num, sector, region)
+             VALUES ('Новая организация', 'Новая', '7701234568', '770101001', '1027700132196',
+                     '99999999', 'social', 'Область');
+         DELETE FROM organization WHERE id = (SELECT min(o.id) FROM organization o
+             WHERE NOT EXISTS (SELECT 1 FROM membership m WHERE m.org_id = o.id)
+               AND o.short_name <> 'Новая');",
+    )
+    .unwrap();
+    check(&conn, "an organization added and another deleted by hand");
+    conn.execute(
+        "UPDATE membership SET cycle_id = (SELECT max(id) FROM cycle)
+         WHERE id = (SELECT min(m.id) FROM membership m WHERE m.cycle_id <> (SELECT max(id) FROM cycle)
+           AND NOT EXISTS (SELECT 1 FROM membership x WHERE x.org_id = m.org_id
+                           AND x.cycle_id = (SELECT max(id) FROM cycle))
+           AND NOT EXISTS (SELECT 1 FROM plan_row p WHERE p.cycle_id = m.cycle_id AND p.org_id = m.org_id))",
+        [],
+    )
+    .unwrap();
+    check(&conn, "a member moved to another cycle by hand");
     conn.execute(
         "DELETE FROM membership WHERE id = (SELECT min(m.id) FROM membership m
          JOIN score s ON s.membership_id = m.id WHERE m.cycle_id = ?1)",

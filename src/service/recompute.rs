@@ -550,9 +550,15 @@ mod tests {
         // Back to version 3, before migration 004: the parts as rows of a table, the packed
         // table gone, no plan approvals yet (005), the export positions as they were
         // before 006 (the demo exported nothing), no parts of organizations (008), none of
-        // the start-up figures (011) and no index on ОГРН (013).
+        // the start-up figures (011), no index on ОГРН (013) and none of the start-up counts (015).
         conn.execute_batch(
             "BEGIN;
+             DROP TRIGGER cycle_size_insert; DROP TRIGGER cycle_size_delete;
+             DROP TRIGGER cycle_size_move; DROP TRIGGER row_count_organization_insert;
+             DROP TRIGGER row_count_organization_delete; DROP TRIGGER plan_day_all_insert;
+             DROP TRIGGER plan_day_all_delete; DROP TRIGGER plan_day_all_update;
+             DROP TABLE cycle_size; DROP TABLE row_count; DROP TABLE plan_day;
+             DROP INDEX membership_cycle_group;
              DROP TRIGGER score_bin_insert; DROP TRIGGER score_bin_delete;
              DROP TRIGGER score_bin_update; DROP TRIGGER parts_bin_insert;
              DROP TRIGGER parts_bin_delete; DROP TRIGGER parts_bin_update_before;

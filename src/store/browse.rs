@@ -65,7 +65,12 @@ pub fn first_page(
     today: NaiveDate,
     limit: usize,
 ) -> Result<(Vec<OrgKey>, usize)> {
-    let total: i64 = conn.query_row("SELECT count(*) FROM organization", [], |r| r.get(0))?;
+    // Kept by triggers (`row_count`, migration 015): a count would read a whole index.
+    let total: i64 = conn.query_row(
+        "SELECT coalesce((SELECT n FROM row_count WHERE name = 'organization'), 0)",
+        [],
+        |r| r.get(0),
+    )?;
     let mut page = conn.prepare_cached(
         "SELECT o.id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
                 o.full_name, o.inn, o.reg_num, o.sector, o.region
@@ -142,6 +147,14 @@ pub fn org_index(conn: &Connection, today: NaiveDate) -> Result<Vec<OrgKey>> {
          LEFT JOIN plans p ON p.org_id = o.id
          ORDER BY o.id",
     )?;
+    // Sized once by the kept count (`row_count`): grown by doubling, the vector of 100,000 keys
+    // would hold up to twice their size for as long as the list lives.
+    let n: i64 = conn.query_row(
+        "SELECT coalesce((SELECT n FROM row_count WHERE name = 'organization'), 0)",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut keys = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
     let rows = stmt.query_map([iso(today)], |r| {
         Ok(OrgKey {
             id: r.get(0)?,
@@ -161,7 +174,11 @@ pub fn org_index(conn: &Connection, today: NaiveDate) -> Result<Vec<OrgKey>> {
             plan_overdue: r.get(14)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    for key in rows {
+        keys.push(key?);
+    }
+    keys.shrink_to_fit();
+    Ok(keys)
 }
 
 /// Rating groups with how many organizations are in each, within `cycle` or across all cycles.

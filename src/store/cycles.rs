@@ -25,12 +25,13 @@ pub struct CycleInfo {
     pub mean_total: Option<f64>,
 }
 
-/// The columns of every listing; `{mean}` is the mean-S expression.
+/// The columns of every listing; `{mean}` is the mean-S expression. Members are counted by
+/// triggers (`cycle_size`, migration 015): counting them here read the whole membership index.
 const SELECT: &str = "
     SELECT c.id, c.year, c.sector, c.region,
            CASE WHEN a.short_name = '' THEN a.name ELSE a.short_name END,
            c.status, c.methodology, c.scores_stale,
-           (SELECT count(*) FROM membership m WHERE m.cycle_id = c.id),
+           coalesce((SELECT z.members FROM cycle_size z WHERE z.cycle_id = c.id), 0),
            {mean}
     FROM cycle c JOIN authority a ON a.id = c.authority_id";
 

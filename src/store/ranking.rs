@@ -155,6 +155,98 @@ pub fn rows(conn: &Connection, membership_ids: &[i64]) -> Result<Vec<RankRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The cycle «Рейтинг» opens on: the largest cycle of the newest year (the first of equals), as
+/// an index into `cycles`.
+pub fn default_cycle(cycles: &[super::cycles::CycleInfo]) -> Option<usize> {
+    cycles
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (c.year, c.orgs, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
+}
+
+/// What «Рейтинг» shows first, read off the UI thread at start: the ranking of the default
+/// cycle ([`default_cycle`]) by S over the whole cycle, its groups, and the rows of the first
+/// window (`window` rows from the top).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Start {
+    pub cycles: Vec<super::cycles::CycleInfo>,
+    /// Index into `cycles` of the cycle ranked; `None` when there are no cycles.
+    pub cycle: Option<usize>,
+    pub groups: Vec<GroupCount>,
+    pub unscored: i64,
+    pub list: Vec<Ranked>,
+    pub rows: Vec<RankRow>,
+}
+
+/// Reads [`Start`] from the cycles already listed (`store::cycles::list_brief`).
+pub fn start(
+    conn: &Connection,
+    cycles: Vec<super::cycles::CycleInfo>,
+    window: usize,
+) -> Result<Start> {
+    let cycle = default_cycle(&cycles);
+    let mut out = Start {
+        cycles,
+        cycle,
+        groups: Vec::new(),
+        unscored: 0,
+        list: Vec::new(),
+        rows: Vec::new(),
+    };
+    if let Some(c) = cycle.map(|i| out.cycles[i].id) {
+        // What `groups` and `ranked` (by S, whole cycle) read, in one pass over the members:
+        // each member's score and organization are read once (the members themselves come
+        // from the index `membership_cycle_group`, migration 015).
+        let mut stmt = conn.prepare(
+            "SELECT m.id, m.org_id, m.grp, s.total, s.place, o.short_name
+             FROM membership m
+             LEFT JOIN score s ON s.membership_id = m.id
+             JOIN organization o ON o.id = m.org_id
+             WHERE m.cycle_id = ?1",
+        )?;
+        let mut members: Vec<(Ranked, String)> = Vec::new();
+        let mut by_group: std::collections::BTreeMap<String, i64> = Default::default();
+        let mut rows_read = stmt.query([c])?;
+        while let Some(r) = rows_read.next()? {
+            let total: Option<f64> = r.get(3)?;
+            let group: String = r.get(2)?;
+            let Some(value) = total else {
+                out.unscored += 1;
+                continue;
+            };
+            *by_group.entry(group).or_default() += 1;
+            members.push((
+                Ranked {
+                    membership_id: r.get(0)?,
+                    org_id: r.get(1)?,
+                    value,
+                    place: r.get::<_, Option<u32>>(4)?.unwrap_or(0),
+                },
+                r.get(5)?,
+            ));
+        }
+        // As `ranked` orders: by place, then short name (SQLite's BINARY order is byte order,
+        // as `str`'s), then organization id.
+        members.sort_by(|(a, an), (b, bn)| {
+            (a.place, an.as_str(), a.org_id).cmp(&(b.place, bn.as_str(), b.org_id))
+        });
+        out.groups = by_group
+            .into_iter()
+            .map(|(name, scored)| GroupCount { name, scored })
+            .collect();
+        out.list = members.into_iter().map(|(r, _)| r).collect();
+        let ids: Vec<i64> = out
+            .list
+            .iter()
+            .take(window)
+            .map(|r| r.membership_id)
+            .collect();
+        out.rows = rows(conn, &ids)?;
+    }
+    Ok(out)
+}
+
 /// The stored results of the other members of a cycle: what one member's place is counted
 /// against while its inputs change on screen.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -235,6 +327,15 @@ mod tests {
         let y = ranked(&conn, 5, None, Some("y")).unwrap();
         assert_eq!((y.len(), y[0].place, y[0].value), (1, 1, 80.0));
         assert!(ranked(&conn, 5, Some("К9"), None).unwrap().is_empty());
+
+        // The start of the screen is what `groups` and `ranked` give, read in one pass.
+        let cycles = crate::store::cycles::list_brief(&conn).unwrap();
+        let st = start(&conn, cycles, 1).unwrap();
+        assert_eq!(st.cycle, Some(0));
+        assert_eq!((st.groups.clone(), st.unscored), groups(&conn, 5).unwrap());
+        assert_eq!(st.list, ranked(&conn, 5, None, None).unwrap());
+        assert_eq!(st.rows.len(), 1);
+        assert_eq!(st.rows[0].org_id, 1);
 
         let r = rows(&conn, &[11]).unwrap();
         assert_eq!((r[0].name.as_str(), r[0].ranked), ("Б", 2));

@@ -121,6 +121,9 @@ pub enum Loaded {
     PlanCount(PlanFilter, usize),
     /// The organization list, built (indexed, sorted) off the UI thread.
     Orgs(Box<OrgList>),
+    /// What «Рейтинг» shows first (its default cycle ranked), read at start off the UI thread;
+    /// the error of that read otherwise.
+    Rating(Box<Result<crate::store::ranking::Start, String>>),
     /// How far the database is from empty to its first rating (the «Начало работы» guide);
     /// read with the cycles.
     FirstSteps(FirstSteps),

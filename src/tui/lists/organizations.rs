@@ -54,9 +54,12 @@ impl OrgSort {
 #[derive(Debug)]
 pub struct OrgList {
     pub keys: Vec<OrgKey>,
-    /// Lower-case short name, full name, ИНН and regNum of each key, one string to search.
-    hay: Vec<String>,
-    /// Where each key's regNum starts in `hay` (ИНН and regNum match from their start).
+    /// Lower-case short name, full name, ИНН and regNum of every key, one after another in one
+    /// string (one allocation for all, not one per key).
+    hay: String,
+    /// Where each key's text starts in `hay`, and where its ИНН and regNum start (they match from
+    /// their start); key `i` ends where key `i + 1` starts (`hay_at` has one entry more).
+    hay_at: Vec<u32>,
     ids_at: Vec<(u32, u32)>,
     /// Every key in name order, and each key's place in it (ties of other sorts go by it).
     by_name: Vec<u32>,
@@ -100,22 +103,30 @@ impl<'a> Needle<'a> {
 
 impl OrgList {
     pub fn new(keys: Vec<OrgKey>) -> OrgList {
-        let mut hay = Vec::with_capacity(keys.len());
+        let size: usize = keys
+            .iter()
+            .map(|k| k.name.len() + k.full_name.len() + k.inn.len() + k.reg_num.len() + 3)
+            .sum();
+        let mut hay = String::with_capacity(size);
+        let mut hay_at = Vec::with_capacity(keys.len() + 1);
         let mut ids_at = Vec::with_capacity(keys.len());
+        let lower = |hay: &mut String, text: &str| hay.push_str(&text.to_lowercase());
         for k in &keys {
-            let mut h = format!(
-                "{}\n{}\n",
-                k.name.to_lowercase(),
-                k.full_name.to_lowercase()
-            );
-            let inn = h.len() as u32;
-            h.push_str(&k.inn);
-            h.push('\n');
-            let reg = h.len() as u32;
-            h.push_str(&k.reg_num.to_lowercase());
-            hay.push(h);
+            let at = hay.len();
+            hay_at.push(at as u32);
+            lower(&mut hay, &k.name);
+            hay.push('\n');
+            lower(&mut hay, &k.full_name);
+            hay.push('\n');
+            let inn = (hay.len() - at) as u32;
+            hay.push_str(&k.inn);
+            hay.push('\n');
+            let reg = (hay.len() - at) as u32;
+            lower(&mut hay, &k.reg_num);
             ids_at.push((inn, reg));
         }
+        hay_at.push(hay.len() as u32);
+        hay.shrink_to_fit();
         // Name order is by the key the database indexes (`store::browse::name_key`), then by id,
         // so that the first page read through that index is the start of this order.
         let name_keys: Vec<String> = keys.iter().map(|k| name_key(&k.name)).collect();
@@ -141,6 +152,7 @@ impl OrgList {
         let mut list = OrgList {
             keys,
             hay,
+            hay_at,
             ids_at,
             sorted: by_name.clone(),
             by_name,
@@ -180,8 +192,9 @@ impl OrgList {
         let Some(finder) = &needle.finder else {
             return true;
         };
-        let h = self.hay[i as usize].as_bytes();
-        let (inn, reg) = self.ids_at[i as usize];
+        let i = i as usize;
+        let h = &self.hay.as_bytes()[self.hay_at[i] as usize..self.hay_at[i + 1] as usize];
+        let (inn, reg) = self.ids_at[i];
         let text = needle.text.as_bytes();
         finder.find(&h[..inn as usize]).is_some()
             || h[inn as usize..].starts_with(text)

@@ -13,12 +13,12 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 
+use crate::store::Db as Connection;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use rusqlite::Connection;
 
 use crate::domain::text::printable;
 use crate::store::survey::{self as survey_store, Proposal, ProposalFilter};

@@ -4,7 +4,10 @@
 //! rule). Enter opens the organization's card at this cycle.
 //!
 //! A cycle holds up to a few thousand organizations: the ranking is kept as a compact id list
-//! (id, value, place) and names are read only for the rows around the visible window.
+//! (id, value, place) and names are read only for the rows around the visible window. The first
+//! ranking (the default cycle by S, with its first rows) is read by the worker at start
+//! (`Loaded::Rating`), so opening the screen reads nothing on the UI thread; changing the cycle,
+//! the column or the group reads that cycle here (milliseconds).
 
 use std::collections::HashMap;
 
@@ -24,7 +27,7 @@ use crate::store::ranking::{self, GroupCount, RankRow, Ranked};
 use crate::tui::format::dec;
 use crate::tui::job::Job;
 use crate::tui::methods::methods;
-use crate::tui::msg::Action;
+use crate::tui::msg::{Action, Loaded};
 use crate::tui::screen::{
     Ctx, Outcome, RowHits, Screen, SearchEvent, SearchField, click, navigate, window,
 };
@@ -71,6 +74,12 @@ pub struct RatingScreen {
     rows: HashMap<i64, RankRow>,
     error: Option<String>,
     loaded: bool,
+    /// The worker's first read (`Loaded::Rating`) has come; until then the screen waits for it
+    /// rather than reading on the UI thread.
+    started: bool,
+    /// The worker's ranking was taken and nothing was written since: the screen's first
+    /// activation shows it as it is instead of reading it again on the UI thread.
+    fresh: bool,
     /// The cycle asked for by `:cycle N`, shown when the screen is next activated.
     wanted: Option<i64>,
     /// Where the rows were drawn, for mouse clicks.
@@ -123,33 +132,55 @@ impl RatingScreen {
 
     fn reload_cycles(&mut self, conn: &Connection) {
         match cycles::list_brief(conn) {
-            Ok(cycles) => {
-                let keep = self.wanted.take().or(self.current_cycle().map(|c| c.id));
-                self.haystacks = cycles
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "{} {} {} {} {}",
-                            c.year, c.sector, c.region, c.authority, c.id
-                        )
-                        .to_lowercase()
-                    })
-                    .collect();
-                // Start at the largest cycle of the newest year.
-                self.cycle = keep
-                    .and_then(|id| cycles.iter().position(|c| c.id == id))
-                    .or_else(|| {
-                        cycles
-                            .iter()
-                            .enumerate()
-                            .max_by_key(|(i, c)| (c.year, c.orgs, std::cmp::Reverse(*i)))
-                            .map(|(i, _)| i)
-                    });
-                self.cycles = cycles;
-                self.filter();
-            }
+            Ok(cycles) => self.set_cycles(cycles),
             Err(e) => self.error = Some(e.to_string()),
         }
+    }
+
+    /// Takes the list of cycles; keeps the cycle shown (or the one asked for by `:cycle N`),
+    /// else starts at the largest cycle of the newest year.
+    fn set_cycles(&mut self, cycles: Vec<CycleInfo>) {
+        let keep = self.wanted.take().or(self.current_cycle().map(|c| c.id));
+        self.haystacks = cycles
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {} {} {}",
+                    c.year, c.sector, c.region, c.authority, c.id
+                )
+                .to_lowercase()
+            })
+            .collect();
+        self.cycle = keep
+            .and_then(|id| cycles.iter().position(|c| c.id == id))
+            .or_else(|| ranking::default_cycle(&cycles));
+        self.cycles = cycles;
+        self.filter();
+    }
+
+    /// Takes what the worker read at start (the default cycle ranked by S, the first rows),
+    /// unless the screen has already read its data itself.
+    fn install(&mut self, start: ranking::Start) {
+        self.started = true;
+        if self.loaded {
+            return;
+        }
+        self.set_cycles(start.cycles);
+        if self.cycle != start.cycle {
+            // A search or `:cycle N` came first: that cycle is read when the screen is shown.
+            return;
+        }
+        self.set_method();
+        self.groups = start.groups;
+        self.unscored = start.unscored;
+        self.set_ranking(start.list);
+        self.rows = start
+            .rows
+            .into_iter()
+            .map(|r| (r.membership_id, r))
+            .collect();
+        self.loaded = true;
+        self.fresh = true;
     }
 
     /// Rebuilds the cycle view from the search; moves to the first match when the cycle shown
@@ -178,20 +209,7 @@ impl RatingScreen {
             return;
         };
         let keep_group = self.group().map(str::to_string);
-        let method = methods().and_then(|m| m.get(&c.methodology));
-        (self.criteria, self.criteria_names) = match method {
-            Some(m) => m
-                .criteria
-                .iter()
-                .map(|k| (k.code.clone(), k.name.clone()))
-                .unzip(),
-            None => DEFAULT_CRITERIA
-                .iter()
-                .map(|k| ((*k).to_string(), String::new()))
-                .unzip(),
-        };
-        self.digits = method.map_or(2, |m| m.rounding.digits);
-        self.column = self.column.min(self.criteria.len());
+        self.set_method();
         match ranking::groups(conn, c.id) {
             Ok((groups, unscored)) => {
                 self.group = keep_group.and_then(|g| groups.iter().position(|x| x.name == g));
@@ -207,6 +225,27 @@ impl RatingScreen {
         self.load_ranking(conn);
     }
 
+    /// The criteria and rounding of the method of the cycle shown.
+    fn set_method(&mut self) {
+        let Some(c) = self.current_cycle() else {
+            return;
+        };
+        let method = methods().and_then(|m| m.get(&c.methodology));
+        (self.criteria, self.criteria_names) = match method {
+            Some(m) => m
+                .criteria
+                .iter()
+                .map(|k| (k.code.clone(), k.name.clone()))
+                .unzip(),
+            None => DEFAULT_CRITERIA
+                .iter()
+                .map(|k| ((*k).to_string(), String::new()))
+                .unzip(),
+        };
+        self.digits = method.map_or(2, |m| m.rounding.digits);
+        self.column = self.column.min(self.criteria.len());
+    }
+
     /// Reads the id list of the ranking shown; keeps the selected organization selected.
     fn load_ranking(&mut self, conn: &Connection) {
         let Some(c) = self.current_cycle() else {
@@ -217,17 +256,7 @@ impl RatingScreen {
         let group = self.group().map(str::to_string);
         match ranking::ranked(conn, c.id, column.as_deref(), group.as_deref()) {
             Ok(list) => {
-                let values: Vec<f64> = list.iter().map(|r| r.value).collect();
-                let shown = if column.is_some() && group.is_some() {
-                    places(&values, self.digits)
-                } else {
-                    list.iter().map(|r| r.place).collect()
-                };
-                self.ranking = Ranking {
-                    stats: stats(&values),
-                    places: shown,
-                    list,
-                };
+                self.set_ranking(list);
                 self.selected = keep
                     .and_then(|id| self.ranking.list.iter().position(|r| r.org_id == id))
                     .unwrap_or(0);
@@ -237,6 +266,21 @@ impl RatingScreen {
             }
             Err(e) => self.error = Some(e.to_string()),
         }
+    }
+
+    /// Takes a ranking in rating order: the places shown and the column's figures.
+    fn set_ranking(&mut self, list: Vec<Ranked>) {
+        let values: Vec<f64> = list.iter().map(|r| r.value).collect();
+        let shown = if self.column().is_some() && self.group().is_some() {
+            places(&values, self.digits)
+        } else {
+            list.iter().map(|r| r.place).collect()
+        };
+        self.ranking = Ranking {
+            stats: stats(&values),
+            places: shown,
+            list,
+        };
     }
 
     /// Makes sure the rows around the window are read: a page above, the window, two pages
@@ -377,8 +421,37 @@ impl Screen for RatingScreen {
         None
     }
 
+    fn loaded(&mut self, msg: Loaded) -> Option<Loaded> {
+        match msg {
+            Loaded::Rating(start) => {
+                match *start {
+                    Ok(start) => self.install(start),
+                    // The screen reads its data itself when shown.
+                    Err(_) => self.started = true,
+                }
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn data_changed(&mut self) {
+        self.fresh = false;
+    }
+
     fn activate(&mut self, cx: &Ctx) {
         let Some(conn) = cx.conn else { return };
+        if !self.loaded && !self.started && self.wanted.is_none() {
+            // The first ranking is read by the worker at start (`worker::rating_start`): the
+            // screen says «Загрузка…» until it comes.
+            return;
+        }
+        if std::mem::take(&mut self.fresh) && self.wanted.is_none() {
+            // The worker's ranking, not shown yet and nothing written since: as read.
+            self.offset = window(self.offset, self.selected, cx.page.get());
+            self.fill(conn, cx.page.get());
+            return;
+        }
         let before = self.current_cycle().map(|c| c.id);
         self.reload_cycles(conn);
         if before.is_none() || self.current_cycle().map(|c| c.id) != before || !self.loaded {
