@@ -174,7 +174,11 @@ fn from_an_empty_folder_to_the_first_rating() {
 
     // Enter: the new-cycle form, with the authority's sector; Ctrl-S.
     t.keys(&["Enter"]);
-    let s = t.wait_for("the new-cycle form", |s| s.contains("Новый цикл оценки"));
+    // The breadcrumb comes first in the frame: wait for the form's own fields as well.
+    let s = t.wait_for("the new-cycle form", |s| {
+        s.contains("Новый цикл оценки")
+            && s.contains("Комитет соцзащиты ЛО — Ленинградская область")
+    });
     assert!(s.contains("‹ социальное обслуживание ›"), "{s}");
     assert!(
         s.contains("‹ Комитет соцзащиты ЛО — Ленинградская область ›"),
@@ -203,7 +207,9 @@ fn from_an_empty_folder_to_the_first_rating() {
     t.keys(&["Down", "Enter"]);
     t.wait_for("which cycle", |s| s.contains("Для какого цикла"));
     t.keys(&["Enter"]);
-    let s = t.wait_for("the preview", |s| s.contains("Что изменит загрузка"));
+    let s = t.wait_for("the preview", |s| {
+        s.contains("Что изменит загрузка") && s.contains("Добавится:")
+    });
     assert!(
         s.contains("Добавится: 3 · изменится: 0 · без изменений: 0 · отклонено: 0"),
         "{s}"
@@ -220,7 +226,9 @@ fn from_an_empty_folder_to_the_first_rating() {
         s.contains("Оценено организаций: 3") && !s.contains("Начало работы")
     });
     t.keys(&["3"]);
-    let s = t.wait_for("the rating", |s| s.contains("в рейтинге 3"));
+    let s = t.wait_for("the rating", |s| {
+        s.contains("в рейтинге 3") && s.contains("S: мин") && s.contains("3 ГБУ СО ЛО")
+    });
     assert!(
         s.contains("S: мин 0,00 · среднее 66,67 · макс 100,00"),
         "{s}"
