@@ -1,5 +1,8 @@
 //! `nok import plan`: rows of an improvement plan (план по устранению недостатков) in the columns
-//! of the plan form, matched by number within cycle and organization.
+//! of the plan form, matched by number within cycle and organization. In stages: read the table
+//! ([`read_table`]); match each row (organization, membership, deadline, criterion, repeats),
+//! rejecting what does not fit; plan it ([`Step`]: add, update or as stored); write the plan
+//! (a real import only, [`write_added`] and the update), the preview showing it either way.
 
 use std::collections::HashMap;
 
@@ -281,28 +284,16 @@ fn by_content(
     Ok(Some((titles, map, t)))
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn run(
-    w: &Writer<'_>,
+/// Read stage: the plan's table (column titles, header map, items), found by its header, or by
+/// what its rows hold in a document whose header is garbled or whose columns a person confirmed.
+/// Columns the reader is unsure of stop a real import (the preview shows why).
+fn read_table(
     sheet: &Sheet,
-    cycle_id: i64,
-    org: Option<&str>,
     columns: Option<&[Role]>,
-    today: NaiveDate,
     preview: &mut Preview,
-    progress: &mut dyn FnMut(Progress),
-) -> anyhow::Result<()> {
-    let conn = w.conn;
-    let cycle = store::cycles::get(conn, cycle_id)?
-        .ok_or_else(|| anyhow::anyhow!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
-    let methods = Methods::load()?;
-    let criteria: Vec<String> = methods
-        .require(&cycle.methodology)?
-        .criteria
-        .iter()
-        .map(|c| c.code.clone())
-        .collect();
-    let (titles, map, t) = match (need_header(sheet, FIELDS, 3), columns) {
+    apply: bool,
+) -> anyhow::Result<(Vec<String>, HeaderMap, table::Table)> {
+    let read = match (need_header(sheet, FIELDS, 3), columns) {
         (Ok((at, map)), None) => {
             if map.col(NUMBER).is_none()
                 || map.col(MEASURE).is_none()
@@ -345,10 +336,37 @@ pub(super) fn run(
         }
     };
     if let Some(why) = &preview.columns_uncertain
-        && w.apply
+        && apply
     {
         anyhow::bail!(why.clone());
     }
+    Ok(read)
+}
+
+/// The import of a plan table: read → match → plan → write (the last only when `w.apply`).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run(
+    w: &Writer<'_>,
+    sheet: &Sheet,
+    cycle_id: i64,
+    org: Option<&str>,
+    columns: Option<&[Role]>,
+    today: NaiveDate,
+    preview: &mut Preview,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<()> {
+    let conn = w.conn;
+    let cycle = store::cycles::get(conn, cycle_id)?
+        .ok_or_else(|| anyhow::anyhow!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
+    let methods = Methods::load()?;
+    let criteria: Vec<String> = methods
+        .require(&cycle.methodology)?
+        .criteria
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
+    // Read: the table of measures, found by its header or by what its rows hold.
+    let (titles, map, t) = read_table(sheet, columns, preview, w.apply)?;
     let orgs = store::import::organizations(conn)?;
     let by_inn: HashMap<&str, &store::import::OrgRecord> =
         orgs.iter().map(|o| (o.inn.as_str(), o)).collect();
@@ -565,54 +583,59 @@ pub(super) fn run(
             "ИНН {}, пункт {}: {}",
             org_rec.inn, item.number, rec.measure
         );
-        match existing.get(&(org_rec.id, item.number.clone())) {
-            None => {
-                let change = Change {
+        // Plan: a new row, a changed one, or one as stored.
+        let step = match existing.get(&(org_rec.id, item.number.clone())) {
+            None => Step::Add {
+                row: PlanRow {
+                    cycle_id,
+                    org_id: org_rec.id,
+                    number: item.number.clone(),
+                    criterion,
+                    shortcoming_id: None,
+                    shortcoming: rec.shortcoming.clone(),
+                    measure: rec.measure.clone(),
+                    planned_date: due,
+                    responsible: person,
+                    expected_result: rec.expected_result.clone(),
+                    result_indicators: rec.result_indicators.clone(),
+                    implemented_measures: String::new(),
+                    actual_date: None,
+                    status: PlanStatus::Planned,
+                    cancel_reason: None,
+                },
+                change: Change {
                     line: item.line,
                     what,
                     fields: Vec::new(),
-                };
-                if w.apply {
-                    let id = bulk.plan_row(&PlanRow {
-                        cycle_id,
-                        org_id: org_rec.id,
-                        number: item.number.clone(),
-                        criterion,
-                        shortcoming_id: None,
-                        shortcoming: rec.shortcoming.clone(),
-                        measure: rec.measure.clone(),
-                        planned_date: due,
-                        responsible: person,
-                        expected_result: rec.expected_result.clone(),
-                        result_indicators: rec.result_indicators.clone(),
-                        implemented_measures: String::new(),
-                        actual_date: None,
-                        status: PlanStatus::Planned,
-                        cancel_reason: None,
-                    })?;
-                    w.audit(
-                        Action::Insert,
-                        "plan_row",
-                        Some(id),
-                        None,
-                        None,
-                        Some(&change.what),
-                    )?;
-                }
-                preview.plan(Planned::Add(change));
-            }
+                },
+            },
             Some(old) => {
                 let rec = PlanRecord { id: old.id, ..rec };
                 let fields = diff(old, &rec);
                 if fields.is_empty() {
-                    preview.unchanged += 1;
-                    continue;
+                    Step::Same
+                } else {
+                    Step::Update {
+                        rec,
+                        change: Change {
+                            line: item.line,
+                            what,
+                            fields,
+                        },
+                    }
                 }
-                let change = Change {
-                    line: item.line,
-                    what,
-                    fields,
-                };
+            }
+        };
+        // Write (a real import only); the preview shows the plan of changes either way.
+        match step {
+            Step::Same => preview.unchanged += 1,
+            Step::Add { row, change } => {
+                if w.apply {
+                    write_added(w, &mut bulk, &row, &change)?;
+                }
+                preview.plan(Planned::Add(change));
+            }
+            Step::Update { rec, change } => {
                 if w.apply {
                     store::import::update_plan_row(conn, &rec)?;
                     w.audit_change("plan_row", rec.id, &change)?;
@@ -624,6 +647,35 @@ pub(super) fn run(
     // Rows with a wrong number were named first: list every rejection in the file's order.
     preview.rejected.sort_by_key(|r| r.line);
     progress(Progress::Checking { done: total, total });
+    Ok(())
+}
+
+/// Plan stage: what the import does with one row of the file.
+enum Step {
+    /// A row the plan does not have yet.
+    Add { row: PlanRow, change: Change },
+    /// A stored row whose fields differ.
+    Update { rec: PlanRecord, change: Change },
+    /// A stored row as the file has it.
+    Same,
+}
+
+/// Write stage of a new row: inserted in bulk, audited.
+fn write_added(
+    w: &Writer<'_>,
+    bulk: &mut BulkWriter<'_>,
+    row: &PlanRow,
+    change: &Change,
+) -> anyhow::Result<()> {
+    let id = bulk.plan_row(row)?;
+    w.audit(
+        Action::Insert,
+        "plan_row",
+        Some(id),
+        None,
+        None,
+        Some(&change.what),
+    )?;
     Ok(())
 }
 
