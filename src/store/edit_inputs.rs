@@ -163,20 +163,21 @@ pub fn save_of(
     who: Author<'_>,
     note: &str,
 ) -> Result<i64, EditError> {
-    let membership = holder.id();
+    // The membership's or the part's id: the row whose version stands for the inputs.
+    let id = holder.id();
     let table = holder.row_table();
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let changed: Vec<&InputEdit> = edits.iter().filter(|e| e.old != e.new).collect();
     let bumped = if changed.is_empty() {
         tx.query_row(
             &format!("SELECT count(*) FROM {table} WHERE id = ?1 AND version = ?2"),
-            [membership, version],
+            [id, version],
             |r| r.get::<_, i64>(0),
         )?
     } else {
         tx.execute(
             &format!("UPDATE {table} SET version = version + 1 WHERE id = ?1 AND version = ?2"),
-            [membership, version],
+            [id, version],
         )? as i64
     };
     if bumped != 1 {
@@ -192,8 +193,7 @@ pub fn save_of(
                     (e.key.clone(), v)
                 })
                 .collect(),
-            by: last_change(&tx, holder.entity(), membership)?
-                .or(last_change(&tx, table, membership)?),
+            by: last_change(&tx, holder.entity(), id)?.or(last_change(&tx, table, id)?),
         }));
     }
     if changed.is_empty() {
@@ -206,10 +206,10 @@ pub fn save_of(
                     "INSERT OR IGNORE INTO input_key (key) VALUES (?1)",
                     [&e.key],
                 )?;
-                tx.execute(holder.write_sql(), params![membership, e.key, v])?;
+                tx.execute(holder.write_sql(), params![id, e.key, v])?;
             }
             None => {
-                tx.execute(holder.delete_sql(), params![membership, e.key])?;
+                tx.execute(holder.delete_sql(), params![id, e.key])?;
             }
         }
         let (old, new) = (text(e.old), text(e.new));
@@ -220,7 +220,7 @@ pub fn save_of(
                 os_user: who.os_user,
                 action: Action::Update,
                 entity: holder.entity(),
-                entity_id: Some(membership),
+                entity_id: Some(id),
                 field: Some(&e.key),
                 old_value: old.as_deref(),
                 new_value: new.as_deref(),

@@ -19,6 +19,7 @@ pub mod keymap;
 pub mod lists;
 pub mod methods;
 pub mod msg;
+pub(crate) mod popup;
 pub mod screen;
 pub mod screens;
 pub mod tabs;

@@ -687,12 +687,7 @@ impl Form {
                 t.dim(),
             ));
         }
-        let rows = |lines: &[Line]| -> usize {
-            lines
-                .iter()
-                .map(|l| l.width().div_ceil(inner_w).max(1))
-                .sum()
-        };
+        let rows = |lines: &[Line]| crate::tui::popup::wrapped_rows(lines, inner_w);
         let mut head = header;
         if !head.is_empty() {
             head.push(Line::from(""));
@@ -736,12 +731,7 @@ impl Form {
         }
         lines.extend(tail);
         let h = ((rows(&lines) + 2) as u16).min(area.height);
-        let popup = Rect {
-            x: area.x + (area.width - w) / 2,
-            y: area.y + (area.height - h) / 2,
-            width: w,
-            height: h,
-        };
+        let popup = crate::tui::popup::centered(area, w, h);
         frame.render_widget(Clear, popup);
         frame.render_widget(
             Paragraph::new(lines)

@@ -111,12 +111,7 @@ impl Screen for ConfirmDelete {
             lines.push(Line::styled(printable(n).into_owned(), t.bad()));
         }
         let h = (lines.len() as u16 + 4).min(area.height);
-        let popup = Rect {
-            x: area.x + (area.width - w) / 2,
-            y: area.y + (area.height - h) / 2,
-            width: w,
-            height: h,
-        };
+        let popup = crate::tui::popup::centered(area, w, h);
         frame.render_widget(Clear, popup);
         frame.render_widget(
             Paragraph::new(lines)

@@ -12,6 +12,7 @@ use crate::store::card::CardCycle;
 use crate::store::org_parts::PartResult;
 use crate::tui::format::dec;
 use crate::tui::msg::Action;
+use crate::tui::popup::{centered, wrapped_rows};
 use crate::tui::screen::{Ctx, Outcome, Screen, step};
 
 /// The choice between the organization's inputs and each part's.
@@ -123,15 +124,8 @@ impl Screen for HolderChoice {
             t.accent(),
         ));
         // Lines longer than the popup wrap: count the rows they take.
-        let inner = usize::from(w.saturating_sub(2)).max(1);
-        let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
-        let h = (rows as u16 + 2).min(area.height);
-        let popup = Rect {
-            x: area.x + (area.width - w) / 2,
-            y: area.y + (area.height.saturating_sub(h)) / 2,
-            width: w,
-            height: h,
-        };
+        let rows = wrapped_rows(&lines, usize::from(w.saturating_sub(2)));
+        let popup = centered(area, w, rows as u16 + 2);
         frame.render_widget(Clear, popup);
         frame.render_widget(
             Paragraph::new(lines)

@@ -185,12 +185,7 @@ fn draw_keys(app: &App, frame: &mut Frame, area: Rect) {
 fn help(app: &App, frame: &mut Frame, area: Rect) {
     let w = area.width.min(76);
     let h = area.height.min(26);
-    let popup = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let popup = crate::tui::popup::centered(area, w, h);
     let key_line = |key: &str, what: &str| {
         Line::from(vec![
             Span::styled(format!("{key:>14}  "), app.env.theme.key()),
