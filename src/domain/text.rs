@@ -1,5 +1,6 @@
-//! Text as it may be shown on a terminal, Russian counts, and numbers written without a
-//! formatter (the export and the packed scores write millions of them).
+//! Text as it may be shown on a terminal, text as it is stored (letters composed), Russian
+//! counts, and numbers written without a formatter (the export and the packed scores write
+//! millions of them).
 
 use std::borrow::Cow;
 
@@ -130,6 +131,22 @@ impl Scrubber {
     }
 }
 
+/// Text as it is stored: letters written as a base and a combining mark (`и` + U+0306, `е` +
+/// U+0308, as text copied from a PDF or a Mac file name has them) composed into one (`й`, `ё`:
+/// Unicode NFC), so that a name typed, pasted or imported is the same string and matches.
+pub fn composed(text: &str) -> Cow<'_, str> {
+    if text.chars().any(is_combining) {
+        use unicode_normalization::UnicodeNormalization;
+        return Cow::Owned(text.nfc().collect());
+    }
+    Cow::Borrowed(text)
+}
+
+/// A combining mark (U+0300–U+036F) that NFC may join to the letter before it.
+pub fn is_combining(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
 fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -166,6 +183,16 @@ pub fn push_uint(out: &mut String, mut n: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_with_a_combining_mark_are_stored_composed() {
+        // «Йошкар-Ола, ёлка» as a PDF gives it: И + U+0306, е + U+0308.
+        let pasted = "\u{418}\u{306}ошкар-Ола, \u{435}\u{308}лка";
+        let c = composed(pasted);
+        assert_eq!(c, "Йошкар-Ола, ёлка");
+        assert_eq!(c.chars().count(), 16);
+        assert!(matches!(composed("Йошкар-Ола"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn unsigned_integers_are_written_as_the_formatter_writes_them() {

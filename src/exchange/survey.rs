@@ -193,7 +193,7 @@ fn is_clean(s: &str) -> bool {
         } else if c.is_whitespace()
             || c == '\u{ad}'
             || c == '\u{feff}'
-            || super::import::is_combining(c)
+            || crate::domain::text::is_combining(c)
         {
             return false;
         } else {

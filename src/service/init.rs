@@ -89,9 +89,11 @@ impl Detail {
         }
     }
 
-    /// Checks a typed value: the value to store (trimmed), or why it is refused, in Russian.
+    /// Checks a typed value: the value to store (trimmed, letters composed as
+    /// [`crate::domain::text::composed`] says), or why it is refused, in Russian.
     pub fn check(self, text: &str) -> Result<String, String> {
-        let v = text.trim();
+        let composed = crate::domain::text::composed(text);
+        let v = composed.trim();
         if let Some(c) = v.chars().find(|c| c.is_control()) {
             return Err(format!(
                 "{}: недопустимый управляющий символ U+{:04X}",

@@ -80,6 +80,28 @@ fn as_me<T>(write: impl FnOnce(Author<'_>) -> T) -> T {
     })
 }
 
+/// A typed or pasted text as it is stored: letters composed (NFC, [`crate::domain::text::composed`]),
+/// as imports store them, so a name pasted from a PDF matches the same name typed.
+fn composed_val(v: Val) -> Val {
+    match v {
+        Val::Text(t) => match crate::domain::text::composed(&t) {
+            std::borrow::Cow::Owned(c) => Val::Text(c),
+            std::borrow::Cow::Borrowed(_) => Val::Text(t),
+        },
+        other => other,
+    }
+}
+
+fn composed_edits(edits: Vec<FieldChange>) -> Vec<FieldChange> {
+    edits
+        .into_iter()
+        .map(|e| FieldChange {
+            new: composed_val(e.new),
+            ..e
+        })
+        .collect()
+}
+
 /// Reads `fields` of record `id` of `table` with its version; `None` when there is no such
 /// record.
 pub fn read_record(
@@ -101,6 +123,7 @@ pub fn update_row(
     edits: Vec<FieldChange>,
     note: &str,
 ) -> Result<Option<Change>, EditError> {
+    let edits = composed_edits(edits);
     let saved = as_me(|who| fields::update(conn, table, id, version, &edits, who, note))?;
     if saved == version {
         return Ok(None);
@@ -124,6 +147,13 @@ pub fn update_rows(
     if rows.is_empty() {
         return Ok(None);
     }
+    let rows: Vec<RowChange> = rows
+        .into_iter()
+        .map(|row| RowChange {
+            fields: composed_edits(row.fields),
+            ..row
+        })
+        .collect();
     let versions = as_me(|who| fields::update_many(conn, &rows, who, note))?;
     let steps: Vec<RowChange> = rows
         .into_iter()
@@ -140,7 +170,11 @@ pub fn create(
     row: &[(Field, Val)],
     note: &str,
 ) -> Result<Change, EditError> {
-    let id = as_me(|who| fields::create(conn, table, row, who, note))?;
+    let row: Vec<(Field, Val)> = row
+        .iter()
+        .map(|(f, v)| (*f, composed_val(v.clone())))
+        .collect();
+    let id = as_me(|who| fields::create(conn, table, &row, who, note))?;
     Ok(Change::Created {
         table,
         id,
@@ -216,7 +250,17 @@ pub fn save_plan_header(
     header: &Header,
     note: &str,
 ) -> Result<bool, EditError> {
-    as_me(|who| plan_header::save(conn, cycle, org, version, header, who, note))
+    let text = |s: &str| crate::domain::text::composed(s).into_owned();
+    let header = Header {
+        social_council: text(&header.social_council),
+        approved_by: text(&header.approved_by),
+        approver_last_name: text(&header.approver_last_name),
+        approver_first_name: text(&header.approver_first_name),
+        approver_middle_name: text(&header.approver_middle_name),
+        control: text(&header.control),
+        ..header.clone()
+    };
+    as_me(|who| plan_header::save(conn, cycle, org, version, &header, who, note))
 }
 
 /// Changes the status of a plan row with its checks (a date for «выполнено», a reason for

@@ -204,17 +204,7 @@ pub fn read_bytes(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
 /// combining mark (`и` + U+0306, `е` + U+0308, as text copied from a PDF or a Mac file name has
 /// them) composed into one (`й`, `ё`: Unicode NFC), so that names match what was typed.
 pub(crate) fn clean_cell(raw: &str) -> String {
-    if raw.chars().any(is_combining) {
-        use unicode_normalization::UnicodeNormalization;
-        let composed: String = raw.nfc().collect();
-        return clean_spaces(&composed);
-    }
-    clean_spaces(raw)
-}
-
-/// A combining mark (U+0300–U+036F) that NFC may join to the letter before it.
-pub(crate) fn is_combining(c: char) -> bool {
-    ('\u{300}'..='\u{36f}').contains(&c)
+    clean_spaces(&crate::domain::text::composed(raw))
 }
 
 fn clean_spaces(raw: &str) -> String {
