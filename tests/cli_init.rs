@@ -3,29 +3,16 @@
 //! `nok init`. Contents are counted by plain SQL.
 
 mod cli_support;
+mod first_day_support;
 
 use std::path::Path;
 
 use cli_support::nok;
+use first_day_support::DETAILS;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
 }
-
-/// The details of ПАО Сбербанк's ИНН, КПП and ОГРН (real, valid numbers) for a made-up committee.
-const DETAILS: [(&str, &str); 8] = [
-    (
-        "--name",
-        "Комитет по социальной защите населения Ленинградской области",
-    ),
-    ("--short-name", "Комитет соцзащиты ЛО"),
-    ("--region", "Ленинградская область"),
-    ("--sector", "social"),
-    ("--inn", "7707083893"),
-    ("--kpp", "773601001"),
-    ("--ogrn", "1027700132195"),
-    ("--reg-num", "41200013"),
-];
 
 /// `nok --db DB init` with the details, `replace` swapping one flag's value (or dropping it
 /// when the value is `None`).

@@ -119,6 +119,12 @@ const ALLOWED: &[&str] = &[
     "council",
     "Word",
     "docx",
+    // nok cycles add and its statuses; nok export table template
+    "add",
+    "planned",
+    "collecting",
+    "published",
+    "template",
 ];
 
 /// A token is a code, a path, an option or a number when it holds any of these (`--cycle`,

@@ -27,7 +27,8 @@ enum What {
     /// Пакет для bus.gov.ru: по файлу XML на организацию и вид документа, манифест и zip-архив
     #[command(help_template = super::LEAF_HELP)]
     Busgov(BusgovArgs),
-    /// Таблица для Excel: рейтинг, показатели, планы, просроченные строки планов
+    /// Таблица для Excel: рейтинг, показатели, планы, просроченные строки планов, шаблон
+    /// исходных данных
     #[command(help_template = super::LEAF_HELP)]
     Table(TableArgs),
 }
@@ -67,7 +68,8 @@ pub struct BusgovArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct TableArgs {
-    /// Таблица: rating, indicators, plans или overdue
+    /// Таблица: rating, indicators, plans, overdue или template (шаблон исходных данных цикла:
+    /// строка на организацию, колонка на показатель; заполненный загружается nok import inputs)
     #[arg(value_enum, value_name = "ТАБЛИЦА", hide_possible_values = true)]
     table: TableKind,
     /// Номер цикла (первая колонка nok cycles)
@@ -76,7 +78,7 @@ pub struct TableArgs {
     /// Формат: csv (для Excel) или xlsx
     #[arg(long, value_enum, default_value_t = FileFormat::Csv, value_name = "ФОРМАТ", hide_possible_values = true)]
     format: FileFormat,
-    /// Файл (по умолчанию exports/ТАБЛИЦА_cycleID.csv или .xlsx; «-» — вывести CSV на экран)
+    /// Файл (по умолчанию exports/ТАБЛИЦА_cycleID.csv или .xlsx, шаблон — exports/исходные-данные-цикл-ID.csv; «-» — вывести CSV на экран)
     #[arg(long, value_name = "ФАЙЛ")]
     out: Option<PathBuf>,
     /// Заменить файл --out, если он уже есть (файл в exports заменяется и без этого)

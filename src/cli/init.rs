@@ -103,8 +103,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
          Методика расчета: {}. Демонстрационных данных в базе нет.\n\
          Дальше:\n  \
          1. Организации: nok{db_arg} import orgs ФАЙЛ (CSV или xlsx; --dry-run — только показать)\n  \
-         2. Цикл оценки: nok{db_arg} — в интерфейсе «Сводка» ведет по шагам (Enter — следующий шаг)\n  \
-         3. Исходные данные: шаблон файла — x на «Сводке»; загрузка — nok{db_arg} import inputs ФАЙЛ --cycle N\n  \
+         2. Цикл оценки: nok{db_arg} cycles add --year ГОД (номер цикла N — в ответе); или nok{db_arg} — в интерфейсе «Сводка» ведет по шагам\n  \
+         3. Исходные данные: шаблон — nok{db_arg} export table template --cycle N (или x на «Сводке»); загрузка — nok{db_arg} import inputs ФАЙЛ --cycle N\n  \
          4. Баллы и рейтинг: nok{db_arg} score --cycle N\n  \
          5. Выгрузка: nok{db_arg} export busgov --cycle N; публикация: nok{db_arg} publish --cycle N",
         authority.name,

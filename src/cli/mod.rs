@@ -90,8 +90,8 @@ nok import orgs ФАЙЛ, затем nok в терминале — «Сводк�
     /// Открыть демонстрационную базу, построив ее при первом запуске
     #[command(help_template = LEAF_HELP)]
     Demo(demo::Args),
-    /// Список циклов оценки (первая колонка — номер цикла)
-    #[command(help_template = LEAF_HELP)]
+    /// Список циклов оценки (первая колонка — номер цикла); nok cycles add — новый цикл
+    #[command(help_template = ROOT_HELP)]
     Cycles(cycles::Args),
     /// Пересчитать баллы цикла и показать рейтинг
     #[command(help_template = LEAF_HELP)]

@@ -50,6 +50,15 @@ impl CycleStatus {
     }
 }
 
+/// Why `year` cannot be an assessment year on `today`, in Russian; `None` when it can (2013, the
+/// first year of the independent assessment, up to two years ahead).
+pub fn year_problem(year: i64, today: NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    let latest = i64::from(today.year()) + 2;
+    (!(2013..=latest).contains(&year))
+        .then(|| format!("год оценки — от 2013 до {latest}: проверьте год"))
+}
+
 /// The operator (организация-оператор) under a state contract for a cycle.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operator {

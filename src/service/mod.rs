@@ -11,6 +11,7 @@ pub mod import;
 pub mod init;
 pub mod inputs_template;
 pub mod methodology;
+pub mod new_cycle;
 pub mod plan_draft;
 pub mod publish;
 pub mod recompute;

@@ -62,3 +62,34 @@ pub fn list(conn: &Connection) -> Result<Vec<(i64, String, String)>> {
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// An authority as a new cycle needs it: who it is, its region and its sphere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorityRow {
+    pub id: i64,
+    pub inn: String,
+    /// The short name, or the full one when there is no short one.
+    pub name: String,
+    pub region: String,
+    pub sector: Option<crate::domain::sector::Sector>,
+}
+
+/// The authorities of the database with their INN, region and sphere, in the order created.
+pub fn rows(conn: &Connection) -> Result<Vec<AuthorityRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, inn, CASE WHEN short_name = '' THEN name ELSE short_name END, region, sector
+         FROM authority ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(AuthorityRow {
+            id: r.get(0)?,
+            inn: r.get(1)?,
+            name: r.get(2)?,
+            region: r.get(3)?,
+            sector: r
+                .get::<_, Option<String>>(4)?
+                .and_then(|s| crate::domain::sector::Sector::parse(&s)),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -87,6 +87,17 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<CycleInfo>> {
     Ok(conn.query_row(&sql, [id], from_row).optional()?)
 }
 
+/// The cycle of `year`, `sector` and authority `authority` (there is at most one), if any.
+pub fn id_of(conn: &Connection, year: i64, sector: Sector, authority: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM cycle WHERE year = ?1 AND sector = ?2 AND authority_id = ?3",
+            rusqlite::params![year, sector.code(), authority],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Ids of cycles whose scores are stale.
 pub fn stale_ids(conn: &Connection) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare("SELECT id FROM cycle WHERE scores_stale = 1 ORDER BY id")?;

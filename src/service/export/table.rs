@@ -26,6 +26,9 @@ pub enum TableKind {
     Plans,
     /// Просроченные строки планов (на дату --today).
     Overdue,
+    /// Шаблон исходных данных цикла: строка на организацию, колонка на показатель методики
+    /// (загружается обратно командой nok import inputs).
+    Template,
 }
 
 impl TableKind {
@@ -35,6 +38,7 @@ impl TableKind {
             TableKind::Indicators => "indicators",
             TableKind::Plans => "plans",
             TableKind::Overdue => "overdue",
+            TableKind::Template => "template",
         }
     }
 
@@ -45,6 +49,7 @@ impl TableKind {
             TableKind::Indicators => "Показатели",
             TableKind::Plans => "Планы",
             TableKind::Overdue => "Просрочено",
+            TableKind::Template => "Исходные данные",
         }
     }
 }
@@ -186,7 +191,18 @@ pub fn write(
         .with_context(|| format!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
     let criteria = criterion_codes(methods, &head.methodology);
     let indicators = indicator_codes(methods, &head.methodology, head.sector);
+    // The template is a region's organizations at most: read whole, then written as the rest.
+    let template = match kind {
+        TableKind::Template => Some(crate::service::inputs_template::build(
+            conn, methods, cycle_id,
+        )?),
+        _ => None,
+    };
     let headers: Vec<String> = match kind {
+        TableKind::Template => template
+            .as_ref()
+            .map(|t| t.headers.clone())
+            .unwrap_or_default(),
         TableKind::Rating => {
             let mut h = vec!["Место".to_string(), "Организация".into(), "ИНН".into()];
             h.extend(criteria.iter().cloned());
@@ -261,7 +277,14 @@ pub fn write(
             Sink::Csv(Box::new(csv))
         }
     };
-    let result = fill(conn, kind, &head, &criteria, &indicators, today, &mut sink);
+    let result = match template {
+        Some(t) => t
+            .rows
+            .iter()
+            .try_for_each(|row| sink.push(row))
+            .map(|()| t.rows.len() as u64),
+        None => fill(conn, kind, &head, &criteria, &indicators, today, &mut sink),
+    };
     let rows = match result {
         Ok(n) => n,
         Err(e) => {
@@ -392,11 +415,18 @@ fn fill(
                 Ok(())
             })?;
         }
+        // Written from the template read in `write`.
+        TableKind::Template => {}
     }
     Ok(n)
 }
 
-/// The default file for a table: `exports/<table>_cycle<ID>.<ext>`.
+/// The default file for a table: `exports/<table>_cycle<ID>.<ext>`; the inputs template
+/// `exports/исходные-данные-цикл-<ID>.<ext>`.
 pub fn default_path(dir: &Path, kind: TableKind, cycle_id: i64, format: FileFormat) -> PathBuf {
+    if kind == TableKind::Template {
+        // The name the guide of «Сводка» gives it (`x`), which README's first day loads back.
+        return dir.join(format!("исходные-данные-цикл-{cycle_id}.{}", format.ext()));
+    }
     dir.join(format!("{}_cycle{cycle_id}.{}", kind.code(), format.ext()))
 }

@@ -26,14 +26,10 @@ struct NewCycleRules {
 
 impl Rules for NewCycleRules {
     fn check(&self, form: &mut Form, today: NaiveDate) {
-        if let Ok(Some(y)) = form.fields[YEAR].number_value() {
-            let latest = f64::from(today.year() + 2);
-            if !(2013.0..=latest).contains(&y) {
-                form.flag(
-                    YEAR,
-                    format!("год оценки — от 2013 до {latest}: проверьте год"),
-                );
-            }
+        if let Ok(Some(y)) = form.fields[YEAR].number_value()
+            && let Some(problem) = crate::domain::cycle::year_problem(y as i64, today)
+        {
+            form.flag(YEAR, problem);
         }
         let inn = form.fields[OPERATOR_INN].trimmed().to_string();
         if !inn.is_empty()
