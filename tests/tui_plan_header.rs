@@ -70,6 +70,12 @@ fn the_plan_header_is_shown_edited_checked_and_audited() {
     assert!(s.contains("Заголовок плана (r): утвержден"), "{s}");
     assert!(s.contains("MIDDLE_NAME"), "{s}");
 
+    let control_before = one(
+        &conn,
+        "SELECT control FROM plan_header WHERE org_id = ?1 AND cycle_id = ?2",
+        org,
+        cycle,
+    );
     type_keys(&mut app, "r");
     let _ = header_form(&app);
     insta::assert_snapshot!("plan_header_form_120x40", screen(&app, 120, 40));
@@ -156,6 +162,39 @@ fn the_plan_header_is_shown_edited_checked_and_audited() {
     assert!(
         s.contains("Для bus.gov.ru (ТФФ 1.8.3): все обязательное заполнено"),
         "{s}"
+    );
+    // u takes the save back: the header as it was read, the undo audited.
+    type_keys(&mut app, "u");
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("отменено: заголовок плана"), "{s}");
+    for (column, was) in [
+        ("approver_middle_name", ""),
+        ("control", control_before.as_str()),
+    ] {
+        assert_eq!(
+            one(
+                &conn,
+                &format!("SELECT {column} FROM plan_header WHERE org_id = ?1 AND cycle_id = ?2"),
+                org,
+                cycle
+            ),
+            was,
+            "{column}"
+        );
+    }
+    let undone: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'plan_header'
+             AND field = 'approver_middle_name' AND old_value = 'Петровна'
+             AND note LIKE 'отмена изменения: заголовок плана%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(undone, 1);
+    assert!(
+        s.contains("MIDDLE_NAME"),
+        "the view says the patronymic is missing again: {s}"
     );
 }
 

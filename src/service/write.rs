@@ -58,6 +58,15 @@ pub enum Change {
     Created { table: Table, id: i64, version: i64 },
     /// Plan rows added from a draft: (shortcoming id, plan row id, number) of each.
     Drafted(Vec<(i64, i64, String)>),
+    /// The plan header of organization `org` in `cycle`, as it was and as saved; `version` is
+    /// the header's version right after the change.
+    PlanHeader {
+        cycle: i64,
+        org: i64,
+        version: i64,
+        before: Box<Header>,
+        after: Box<Header>,
+    },
 }
 
 impl Change {
@@ -240,27 +249,35 @@ pub fn accept_draft(
     Ok(Change::Drafted(made))
 }
 
-/// Saves the plan header of `org` in `cycle` read at `version`; returns whether anything
-/// differed.
+/// Saves the plan header of `org` in `cycle` as `after`, where `before` is the header read at
+/// `version`. `None` when nothing differed.
 pub fn save_plan_header(
     conn: &Db,
     cycle: i64,
     org: i64,
     version: i64,
-    header: &Header,
+    before: &Header,
+    after: &Header,
     note: &str,
-) -> Result<bool, EditError> {
+) -> Result<Option<Change>, EditError> {
     let text = |s: &str| crate::domain::text::composed(s).into_owned();
-    let header = Header {
-        social_council: text(&header.social_council),
-        approved_by: text(&header.approved_by),
-        approver_last_name: text(&header.approver_last_name),
-        approver_first_name: text(&header.approver_first_name),
-        approver_middle_name: text(&header.approver_middle_name),
-        control: text(&header.control),
-        ..header.clone()
+    let after = Header {
+        social_council: text(&after.social_council),
+        approved_by: text(&after.approved_by),
+        approver_last_name: text(&after.approver_last_name),
+        approver_first_name: text(&after.approver_first_name),
+        approver_middle_name: text(&after.approver_middle_name),
+        control: text(&after.control),
+        ..after.clone()
     };
-    as_me(|who| plan_header::save(conn, cycle, org, version, &header, who, note))
+    let saved = as_me(|who| plan_header::save(conn, cycle, org, version, &after, who, note))?;
+    Ok(saved.map(|version| Change::PlanHeader {
+        cycle,
+        org,
+        version,
+        before: Box::new(before.clone()),
+        after: Box::new(after),
+    }))
 }
 
 /// Changes the status of a plan row with its checks (a date for «выполнено», a reason for
@@ -373,6 +390,13 @@ pub fn undo(conn: &Db, change: &Change, note: &str) -> Result<(), EditError> {
             edit_targets::save(conn, &back, who, note).map(|_| ())
         }
         Change::Deleted { table, row } => edit::restore(conn, *table, row, who, note),
+        Change::PlanHeader {
+            cycle,
+            org,
+            version,
+            before,
+            ..
+        } => plan_header::save(conn, *cycle, *org, *version, before, who, note).map(|_| ()),
         Change::Created { table, id, version } => {
             edit_create::withdraw(conn, *table, *id, *version, who, note).map(|_| ())
         }

@@ -526,7 +526,8 @@ pub fn record_export(
     Ok(())
 }
 
-/// [`save_in`] in a transaction of its own.
+/// [`save_in`] in a transaction of its own; the header's version after the save, `None` when
+/// nothing differed.
 pub fn save(
     conn: &Connection,
     cycle_id: i64,
@@ -535,11 +536,14 @@ pub fn save(
     new: &Header,
     who: Author<'_>,
     note: &str,
-) -> std::result::Result<bool, EditError> {
+) -> std::result::Result<Option<i64>, EditError> {
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let changed = save_in(&tx, cycle_id, org_id, version, new, who, note)?;
+    if !save_in(&tx, cycle_id, org_id, version, new, who, note)? {
+        return Ok(None);
+    }
+    let saved = get(&tx, cycle_id, org_id)?.map_or(0, |s| s.version);
     tx.commit()?;
-    Ok(changed)
+    Ok(Some(saved))
 }
 
 #[cfg(test)]
@@ -597,7 +601,7 @@ mod tests {
             }],
             ..Header::default()
         };
-        assert!(save(&conn, 1, 1, 0, &h, WHO, "форма").unwrap());
+        assert_eq!(save(&conn, 1, 1, 0, &h, WHO, "форма").unwrap(), Some(2));
         let got = get(&conn, 1, 1).unwrap().unwrap();
         assert_eq!(got.header, h);
         assert_eq!(got.version, 2, "inserted at 1, one bump for the save");
@@ -626,7 +630,10 @@ mod tests {
             .unwrap();
         assert_eq!(date, "2026-01-15");
         // The same again: nothing.
-        assert!(!save(&conn, 1, 1, got.version, &h, WHO, "форма").unwrap());
+        assert_eq!(
+            save(&conn, 1, 1, got.version, &h, WHO, "форма").unwrap(),
+            None
+        );
         assert_eq!(audit_rows(&conn).len(), 8);
         // A stale version is a conflict, and nothing is written.
         let mut other = h.clone();

@@ -191,18 +191,14 @@ impl FormSpec for PlanHeaderSpec {
             self.cycle,
             self.org_id,
             self.stored.version,
+            &self.stored.header,
             &new,
             &note,
         );
         match saved {
-            Ok(changed) => Outcome::Saved {
-                undo: None,
-                message: if changed {
-                    format!("{note}: сохранено")
-                } else {
-                    format!("{note}: изменений нет")
-                },
-            },
+            Ok(change) => crate::tui::form::undo::saved(change, note, |label, _| {
+                format!("сохранено: {label}; u — отменить")
+            }),
             Err(EditError::Conflict(c)) => {
                 // Read the header as it is now; fields left alone here take the other change.
                 let now = plan_header::get(conn, self.cycle, self.org_id)
