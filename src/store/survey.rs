@@ -205,6 +205,23 @@ impl<'c> ResponseWriter<'c> {
     }
 }
 
+/// Removes the responses of a source that name no part for a member, and their proposals (the
+/// rows of an organization assessed in parts that say no part: refused by the import); returns
+/// how many responses were removed.
+pub fn drop_without_part(conn: &Connection, source_id: i64, membership_id: i64) -> Result<usize> {
+    conn.prepare_cached(
+        "DELETE FROM survey_proposal WHERE source_id = ?1 AND membership_id = ?2
+           AND line IN (SELECT line FROM survey_response
+                        WHERE source_id = ?1 AND membership_id = ?2 AND part = '')",
+    )?
+    .execute(params![source_id, membership_id])?;
+    Ok(conn
+        .prepare_cached(
+            "DELETE FROM survey_response WHERE source_id = ?1 AND membership_id = ?2 AND part = ''",
+        )?
+        .execute(params![source_id, membership_id])?)
+}
+
 /// The first stored line with this identity (for naming the original of a duplicate).
 pub fn line_of(conn: &Connection, source_id: i64, dedup_key: i64) -> Result<Option<i64>> {
     Ok(conn

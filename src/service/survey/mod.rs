@@ -26,7 +26,10 @@
 //!   compared without case, quotes and punctuation, then as a unique part of a stored name);
 //!   rows of organizations not found are listed and, without `--skip-rejected`, stop the import;
 //! - part: a column naming the part of the organization (филиал, форма обслуживания) counts the
-//!   row into that part's inputs; an empty cell counts into the organization's own;
+//!   row into that part's inputs; an empty cell counts into the organization's own only when the
+//!   organization has no parts (stored, or named by other rows of the file): in an organization
+//!   assessed in parts such a row is refused and listed with its line, as an unknown
+//!   organization's row is ([`responses::refuse_without_part`]);
 //! - re-importing the same file (same name, bytes and options) changes nothing; a changed file
 //!   of the same name replaces that source's responses.
 
@@ -254,6 +257,12 @@ fn apply_in(
     Ok(p)
 }
 
+/// The reason given for a row of an organization assessed in parts that names no part.
+pub const NO_PART: &str = "анкета без части в организации, оцениваемой по частям";
+
+/// The part rule, as the preview states it.
+const PART_RULE: &str = "часть организации: строка с непустой колонкой части (филиал, форма обслуживания) считается в исходные данные этой части (часть создается, если ее нет). Строка без части считается в данные самой организации, только если у организации нет частей (ни в базе, ни в других строках файла); в организации, оцениваемой по частям, такая строка отклоняется и показывается с номером строки: ее ответы не попали бы ни в одну часть (данные организации лишь восполняют то, чего у частей нет). С --skip-rejected такие строки не загружаются, остальные загружаются";
+
 /// How many lines of each kind are listed.
 const LIST: usize = 20;
 
@@ -326,9 +335,7 @@ fn run(
             _ => None,
         })
         .collect();
-    if map.find(Col::Part).is_some() {
-        p.rules.push("часть организации: ответы строки с непустой колонкой части (филиал, форма обслуживания) считаются в исходные данные этой части (часть создается, если ее нет); с пустой — в данные самой организации".to_string());
-    }
+    p.rules.push(PART_RULE.to_string());
     let orgs = store::import::organizations(conn)?;
     let fixed_org = match &opts.org {
         Some(key) => {
@@ -405,7 +412,7 @@ fn run(
         &questions_list.join(","),
     )?;
     let mut members = store::import::memberships(conn, cycle.id)?;
-    let staged = responses::stage_responses(
+    let mut staged = responses::stage_responses(
         conn,
         &responses::Context {
             qn: &qn,
@@ -420,6 +427,46 @@ fn run(
         &mut members,
         progress,
     )?;
+    // Rows naming no part of an organization assessed in parts: refused, listed.
+    let stored_parts = store::org_parts::names_by_membership(conn, cycle.id)?;
+    let refused = responses::refuse_without_part(conn, source_id, &mut staged, &stored_parts)?;
+    let part_header = map
+        .find(Col::Part)
+        .map(|c| file.header.cell(c).to_string())
+        .unwrap_or_default();
+    let org_of: std::collections::HashMap<i64, i64> =
+        members.iter().map(|(&o, &m)| (m, o)).collect();
+    for (m, w, names) in &refused {
+        let org = org_of
+            .get(m)
+            .and_then(|o| orgs.iter().find(|r| r.id == *o))
+            .map_or(String::new(), |o| {
+                format!("ИНН {} «{}»", o.inn, cut(&o.full_name, 60))
+            });
+        let lines: Vec<String> = w.lines.iter().map(usize::to_string).collect();
+        let names: Vec<String> = names.iter().map(|n| format!("«{}»", cut(n, 40))).collect();
+        p.rejected.push(Rejection {
+            file: p.source.clone(),
+            line: w.lines.first().copied().unwrap_or(0),
+            column: part_header.clone(),
+            reason: format!(
+                "{NO_PART}: {org}, части {}; строк: {} ({}{}); укажите часть в колонке части{}",
+                names.join(", "),
+                w.rows,
+                lines.join(", "),
+                if w.rows as usize > w.lines.len() {
+                    ", …"
+                } else {
+                    ""
+                },
+                if part_header.is_empty() {
+                    " (в файле ее нет — добавьте колонку «Часть»)"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
     p.rows = staged.rows;
     p.counted = staged.counted;
     p.duplicates = staged.duplicates;
@@ -703,9 +750,22 @@ pub fn preview_lines(p: &SurveyPreview, dry_run: bool) -> Vec<String> {
             }
         }
     }
-    if !p.rejected.is_empty() {
+    let (no_part, unmatched): (Vec<&Rejection>, Vec<&Rejection>) = p
+        .rejected
+        .iter()
+        .partition(|r| r.reason.starts_with(NO_PART));
+    if !unmatched.is_empty() {
         l.push("Организации не найдены (строки не загружаются):".to_string());
-        for r in &p.rejected {
+        for r in unmatched {
+            l.push(format!("  {r}"));
+        }
+    }
+    if !no_part.is_empty() {
+        l.push(
+            "Анкеты без части в организациях, оцениваемых по частям (строки не загружаются):"
+                .to_string(),
+        );
+        for r in no_part {
             l.push(format!("  {r}"));
         }
     }

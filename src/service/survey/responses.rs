@@ -42,6 +42,18 @@ pub(super) struct Staged {
     pub new_members: HashSet<i64>,
     /// Organization texts no organization matched → (rows, first line, why).
     pub unmatched_orgs: BTreeMap<String, (u64, usize, String)>,
+    /// Counted rows that name no part, by membership (see [`refuse_without_part`]).
+    pub without_part: BTreeMap<i64, WithoutPart>,
+}
+
+/// The counted rows of one organization that name no part.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct WithoutPart {
+    pub rows: u64,
+    /// Their lines, the first few.
+    pub lines: Vec<usize>,
+    /// Proposals among them.
+    pub proposals: u64,
 }
 
 /// Where each row's organization comes from.
@@ -182,11 +194,20 @@ pub(super) fn stage_responses(
                 out.skip_lines.push(row.line);
             }
         }
+        let proposed = proposal.is_some_and(|text| is_proposal(qn, text));
         if let Some(text) = proposal
-            && is_proposal(qn, text)
+            && proposed
         {
             writer.proposal(cx.source_id, membership, row.line as i64, text)?;
             out.proposals += 1;
+        }
+        if part.is_empty() {
+            let w = out.without_part.entry(membership).or_default();
+            w.rows += 1;
+            w.proposals += u64::from(proposed);
+            if w.lines.len() < LIST {
+                w.lines.push(row.line);
+            }
         }
     }
     progress(out.rows);
@@ -199,6 +220,54 @@ pub(super) fn stage_responses(
     unknown.truncate(LIST);
     out.unknown_answers = unknown;
     Ok(out)
+}
+
+/// The rule for a row that names no part of an organization assessed in parts (one with parts
+/// stored in the cycle, or parts named by other rows of the file): the row is refused — listed
+/// with its lines — and, under `--skip-rejected`, neither stored nor counted. Counted into the
+/// organization's own inputs it would score nothing where the parts have survey counts of their
+/// own (the organization's inputs only fill what its parts lack), so it is never taken silently.
+/// `parts` are the stored parts' names by membership. Returns the refused rows by membership with
+/// the names of the organization's parts; removes their responses and proposals (stored in this
+/// transaction) and their counts.
+pub(super) fn refuse_without_part(
+    conn: &Connection,
+    source_id: i64,
+    staged: &mut Staged,
+    parts: &HashMap<i64, Vec<String>>,
+) -> anyhow::Result<Vec<(i64, WithoutPart, Vec<String>)>> {
+    let mut refused = Vec::new();
+    let without = std::mem::take(&mut staged.without_part);
+    for (m, w) in without {
+        let mut names: Vec<String> = parts.get(&m).cloned().unwrap_or_default();
+        if let Some(counted) = staged.tallies.get(&m) {
+            for (p, _) in counted {
+                if !p.is_empty() && !names.contains(p) {
+                    names.push(p.clone());
+                }
+            }
+        }
+        if names.is_empty() {
+            staged.without_part.insert(m, w);
+            continue;
+        }
+        if let Some(counted) = staged.tallies.get_mut(&m) {
+            if let Some(i) = counted.iter().position(|(p, _)| p.is_empty()) {
+                let (_, t) = counted.remove(i);
+                staged.skip_violations = staged.skip_violations.saturating_sub(t.skip_violations);
+                staged.unknown_total = staged.unknown_total.saturating_sub(t.unknown);
+            }
+            if counted.is_empty() {
+                staged.tallies.remove(&m);
+            }
+        }
+        staged.skip_lines.retain(|l| !w.lines.contains(l));
+        store::survey::drop_without_part(conn, source_id, m)?;
+        staged.counted = staged.counted.saturating_sub(w.rows);
+        staged.proposals = staged.proposals.saturating_sub(w.proposals);
+        refused.push((m, w, names));
+    }
+    Ok(refused)
 }
 
 /// Adds an organization to the cycle (audited).
