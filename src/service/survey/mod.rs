@@ -812,33 +812,41 @@ pub const PROPOSAL_HEADERS: [&str; 8] = [
     "Предложение",
 ];
 
+/// A proposal as a row of [`PROPOSAL_HEADERS`].
+fn proposal_row(p: store::survey::Proposal) -> Vec<crate::service::table::Cell> {
+    use crate::service::table::Cell;
+    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
+    vec![
+        Cell::Text(p.org_inn),
+        Cell::Text(p.org_name),
+        Cell::Text(p.part),
+        Cell::Text(p.source),
+        Cell::Int(p.line),
+        text(p.respondent),
+        text(p.answered_at),
+        Cell::Text(p.text),
+    ]
+}
+
 /// The proposals the filter finds as a table (organization, ИНН, part, source, line,
-/// respondent, date of the answer, text), in the order the terminal UI lists them.
+/// respondent, date of the answer, text), in the order the terminal UI lists them: for the
+/// CLI's aligned text, which measures every row. Files are written by [`write_proposals`],
+/// which holds none.
 pub fn proposals_table(
     conn: &Connection,
     filter: &store::survey::ProposalFilter,
 ) -> anyhow::Result<crate::service::table::Table> {
-    use crate::service::table::{Cell, Table};
-    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
-    let mut t = Table::new(&PROPOSAL_HEADERS);
+    let mut t = crate::service::table::Table::new(&PROPOSAL_HEADERS);
     store::survey::for_each_proposal::<anyhow::Error>(conn, filter, &mut |p| {
-        t.push(vec![
-            Cell::Text(p.org_inn),
-            Cell::Text(p.org_name),
-            Cell::Text(p.part),
-            Cell::Text(p.source),
-            Cell::Int(p.line),
-            text(p.respondent),
-            text(p.answered_at),
-            Cell::Text(p.text),
-        ]);
+        t.push(proposal_row(p));
         Ok(())
     })?;
     Ok(t)
 }
 
-/// Writes the proposals the filter finds into a new file of `dir` named from `stem` (CSV for
-/// Excel or xlsx; a temporary file, then rename); returns its path and how many were written.
+/// Writes the proposals the filter finds into a new file of `dir` named from `stem` (`<stem>.csv`
+/// for Excel or `<stem>.xlsx`, `<stem>-2…` when the name is taken), streamed from the query;
+/// returns its path and how many were written.
 pub fn export_proposals(
     conn: &Connection,
     filter: &store::survey::ProposalFilter,
@@ -846,18 +854,27 @@ pub fn export_proposals(
     stem: &str,
     xlsx: bool,
 ) -> anyhow::Result<(std::path::PathBuf, usize)> {
-    let table = proposals_table(conn, filter)?;
-    let path = crate::service::table::save(dir, stem, "Предложения", &table, xlsx)
+    let ext = if xlsx { "xlsx" } else { "csv" };
+    let mut path = dir.join(format!("{stem}.{ext}"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{n}.{ext}"));
+        n += 1;
+    }
+    let written = write_proposals(conn, filter, &path, xlsx)
         .with_context(|| format!("не удалось сохранить предложения в {}", dir.display()))?;
-    Ok((path, table.rows.len()))
+    Ok((path, written))
 }
 
-/// Writes a table to exactly `path` (CSV for Excel or xlsx): a temporary file, then rename.
-pub fn save_table(
+/// Writes the proposals the filter finds to exactly `path` (CSV for Excel — BOM, «;» — or
+/// xlsx), a row at a time as the query steps: into a temporary file of the same folder, renamed
+/// to `path` when whole (removed on failure). Returns how many were written.
+pub fn write_proposals(
+    conn: &Connection,
+    filter: &store::survey::ProposalFilter,
     path: &Path,
-    table: &crate::service::table::Table,
     xlsx: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<usize> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -866,17 +883,29 @@ pub fn save_table(
         n.to_string_lossy().into_owned()
     });
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let headers: Vec<String> = PROPOSAL_HEADERS.iter().map(|h| h.to_string()).collect();
+    let mut count = 0;
     let written = (|| -> anyhow::Result<()> {
         if xlsx {
-            let mut book = crate::exchange::xlsx::XlsxTable::new("Предложения", &table.headers)?;
-            for row in &table.rows {
-                book.push(row)?;
-            }
+            let mut book = crate::exchange::xlsx::XlsxTable::new("Предложения", &headers)?;
+            store::survey::for_each_proposal::<anyhow::Error>(conn, filter, &mut |p| {
+                book.push(&proposal_row(p))?;
+                count += 1;
+                Ok(())
+            })?;
             book.save(&tmp)?;
         } else {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            table.write(crate::service::table::Format::Csv, &mut out)?;
-            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            let file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            let mut out = crate::exchange::csv::ExcelCsv::new(file, &headers)?;
+            store::survey::for_each_proposal::<anyhow::Error>(conn, filter, &mut |p| {
+                out.row(&proposal_row(p))?;
+                count += 1;
+                Ok(())
+            })?;
+            out.finish()?
+                .into_inner()
+                .map_err(|e| e.into_error())?
+                .sync_all()?;
         }
         std::fs::rename(&tmp, path)?;
         Ok(())
@@ -884,7 +913,8 @@ pub fn save_table(
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    written.with_context(|| format!("не удалось записать файл {}", path.display()))
+    written.with_context(|| format!("не удалось записать файл {}", path.display()))?;
+    Ok(count)
 }
 
 /// Sets the number of recipients of an organization in a cycle (audited); returns its name and
