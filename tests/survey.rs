@@ -878,7 +878,7 @@ fn a_part_column_counts_each_row_into_its_part_and_refuses_rows_without_one() {
         "{shown}"
     );
     assert!(
-        shown.contains("в организации, оцениваемой по частям, такая строка отклоняется"),
+        shown.contains("в организации, опрошенной по частям (у какой-либо ее части есть анкеты"),
         "{shown}"
     );
     assert!(
@@ -996,4 +996,40 @@ fn a_part_column_counts_each_row_into_its_part_and_refuses_rows_without_one() {
         .join("\n");
     assert!(r.contains("строк: 2 (2, 3)"), "{r}");
     assert!(r.contains("добавьте колонку «Часть»"), "{r}");
+    // B gets a part with no responses (one for the expert's inputs): a survey of B as a whole
+    // still counts into B's own inputs, which the part takes; the preview says so.
+    //   line q1  q2   q13
+    //   2    Да  Да   Да
+    //   3    Да  Нет  Нет
+    // On paper: B's own stand 1 + 1 = 2 of 1 + 2 = 3 asked, 5.1 1 + 1 = 2 of 2 + 2 = 4 (with
+    // parts.csv's), respondents 2 + 2 = 4.
+    conn.execute(
+        "INSERT INTO org_part (membership_id, name)
+         SELECT id, 'Корпус 2' FROM membership WHERE cycle_id = ?1 AND org_id = ?2",
+        [cycle, orgs[1].0],
+    )
+    .unwrap();
+    let whole_b = write(
+        dir.path(),
+        "whole-b.csv",
+        format!("{q1};{q2};{q13}\nДа;Да;Да\nДа;Нет;Нет\n").as_bytes(),
+    );
+    let o = Options {
+        org: Some(b.clone()),
+        ..opts(cycle)
+    };
+    let p = import(&mut conn, &whole_b, &o);
+    assert!(p.rejected.is_empty(), "{:?}", p.rejected);
+    assert_eq!(p.counted, 2);
+    let shown = nok::service::survey::preview_lines(&p, false).join("\n");
+    assert!(
+        shown.contains("анкеты без части (2) считаются в данные самой организации — у ее частей «Корпус 2» своих анкет нет"),
+        "{shown}"
+    );
+    let own_b = survey_inputs(&conn, cycle, orgs[1].0);
+    assert_eq!(own_b.get("1.3.yes_stand"), Some(&2.0));
+    assert_eq!(own_b.get("1.3.asked_stand"), Some(&3.0));
+    assert_eq!(own_b.get("5.1.yes"), Some(&2.0));
+    assert_eq!(own_b.get("5.1.asked"), Some(&4.0));
+    assert_eq!(respondents(&conn, cycle, orgs[1].0), 4);
 }

@@ -284,6 +284,26 @@ pub fn sums_by_part(
     Ok(out)
 }
 
+/// The parts of the cycle's members that have survey responses counted (by any source stored),
+/// by membership id.
+pub fn surveyed_parts(conn: &Connection, cycle_id: i64) -> Result<BTreeMap<i64, Vec<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT t.membership_id, t.part FROM survey_tally t
+         JOIN survey_source s ON s.id = t.source_id
+         WHERE s.cycle_id = ?1 AND t.part <> '' AND t.key = 'respondents' AND t.value > 0
+         ORDER BY t.membership_id, t.part",
+    )?;
+    let mut out: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let rows = stmt.query_map([cycle_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (m, part) = row?;
+        out.entry(m).or_default().push(part);
+    }
+    Ok(out)
+}
+
 /// Removes an input of a part (one the survey no longer feeds).
 pub fn delete_part_input(conn: &Connection, part_id: i64, key: &str) -> Result<()> {
     conn.prepare_cached(

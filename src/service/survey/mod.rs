@@ -26,10 +26,10 @@
 //!   compared without case, quotes and punctuation, then as a unique part of a stored name);
 //!   rows of organizations not found are listed and, without `--skip-rejected`, stop the import;
 //! - part: a column naming the part of the organization (филиал, форма обслуживания) counts the
-//!   row into that part's inputs; an empty cell counts into the organization's own only when the
-//!   organization has no parts (stored, or named by other rows of the file): in an organization
-//!   assessed in parts such a row is refused and listed with its line, as an unknown
-//!   organization's row is ([`responses::refuse_without_part`]);
+//!   row into that part's inputs; an empty cell counts into the organization's own, except in an
+//!   organization surveyed by parts (a part of it has responses, in this file or another
+//!   source): there such a row is refused and listed with its line, as an unknown
+//!   organization's row is ([`responses::sort_without_part`]);
 //! - re-importing the same file (same name, bytes and options) changes nothing; a changed file
 //!   of the same name replaces that source's responses.
 
@@ -261,7 +261,7 @@ fn apply_in(
 pub const NO_PART: &str = "анкета без части в организации, оцениваемой по частям";
 
 /// The part rule, as the preview states it.
-const PART_RULE: &str = "часть организации: строка с непустой колонкой части (филиал, форма обслуживания) считается в исходные данные этой части (часть создается, если ее нет). Строка без части считается в данные самой организации, только если у организации нет частей (ни в базе, ни в других строках файла); в организации, оцениваемой по частям, такая строка отклоняется и показывается с номером строки: ее ответы не попали бы ни в одну часть (данные организации лишь восполняют то, чего у частей нет). С --skip-rejected такие строки не загружаются, остальные загружаются";
+const PART_RULE: &str = "часть организации: строка с непустой колонкой части (филиал, форма обслуживания) считается в исходные данные этой части (часть создается, если ее нет). Строка без части считается в данные самой организации, а их часть берет только там, где у нее своих данных нет. Поэтому в организации, опрошенной по частям (у какой-либо ее части есть анкеты — в этом файле или в другом источнике), строка без части отклоняется и показывается с номером строки: ее ответы не попали бы в части со своими анкетами. С --skip-rejected такие строки не загружаются, остальные загружаются. Если у организации есть части, но анкет ни у одной нет (части только для экспертных данных), анкеты без части — опрос организации в целом, и каждая часть берет их счетчики";
 
 /// How many lines of each kind are listed.
 const LIST: usize = 20;
@@ -427,9 +427,12 @@ fn run(
         &mut members,
         progress,
     )?;
-    // Rows naming no part of an organization assessed in parts: refused, listed.
+    // Rows naming no part of an organization surveyed by parts: refused, listed; of one whose
+    // parts have no responses: counted, and said.
+    let surveyed = store::survey::surveyed_parts(conn, cycle.id)?;
     let stored_parts = store::org_parts::names_by_membership(conn, cycle.id)?;
-    let refused = responses::refuse_without_part(conn, source_id, &mut staged, &stored_parts)?;
+    let (refused, shared) =
+        responses::sort_without_part(conn, source_id, &mut staged, &surveyed, &stored_parts)?;
     let part_header = map
         .find(Col::Part)
         .map(|c| file.header.cell(c).to_string())
@@ -466,6 +469,19 @@ fn run(
                 }
             ),
         });
+    }
+    for (m, rows, names) in &shared {
+        let org = org_of
+            .get(m)
+            .and_then(|o| orgs.iter().find(|r| r.id == *o))
+            .map_or(String::new(), |o| {
+                format!("ИНН {} «{}»", o.inn, cut(&o.full_name, 60))
+            });
+        let names: Vec<String> = names.iter().map(|n| format!("«{}»", cut(n, 40))).collect();
+        p.notes.push(format!(
+            "{org}: анкеты без части ({rows}) считаются в данные самой организации — у ее частей {} своих анкет нет, и каждая берет эти счетчики",
+            names.join(", ")
+        ));
     }
     p.rows = staged.rows;
     p.counted = staged.counted;

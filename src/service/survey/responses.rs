@@ -42,7 +42,7 @@ pub(super) struct Staged {
     pub new_members: HashSet<i64>,
     /// Organization texts no organization matched → (rows, first line, why).
     pub unmatched_orgs: BTreeMap<String, (u64, usize, String)>,
-    /// Counted rows that name no part, by membership (see [`refuse_without_part`]).
+    /// Counted rows that name no part, by membership (see [`sort_without_part`]).
     pub without_part: BTreeMap<i64, WithoutPart>,
 }
 
@@ -222,24 +222,37 @@ pub(super) fn stage_responses(
     Ok(out)
 }
 
-/// The rule for a row that names no part of an organization assessed in parts (one with parts
-/// stored in the cycle, or parts named by other rows of the file): the row is refused — listed
-/// with its lines — and, under `--skip-rejected`, neither stored nor counted. Counted into the
-/// organization's own inputs it would score nothing where the parts have survey counts of their
-/// own (the organization's inputs only fill what its parts lack), so it is never taken silently.
-/// `parts` are the stored parts' names by membership. Returns the refused rows by membership with
-/// the names of the organization's parts; removes their responses and proposals (stored in this
-/// transaction) and their counts.
-pub(super) fn refuse_without_part(
+/// The rule for the rows that name no part, by organization. Such rows count into the
+/// organization's own inputs, which a part takes only for what it has none of. So:
+/// - an organization whose survey is by parts — a part of it has responses, in this file or
+///   stored from another source — would take nothing from them where its parts have their own
+///   counts: the rows are refused (listed with their lines) and, under `--skip-rejected`, neither
+///   stored nor counted;
+/// - an organization with parts none of which has responses (parts for the expert's inputs, a
+///   survey of the organization as a whole): the rows count, and every part takes their counts;
+///   returned to be said in the preview;
+/// - an organization without parts: the rows count, as always.
+///
+/// `surveyed` are the parts with responses stored from other sources, `parts` the stored parts'
+/// names, by membership. Returns the refused rows (with the parts that have responses) and the
+/// shared ones (with the parts that take them); removes the refused rows' responses and
+/// proposals (stored in this transaction) and their counts.
+#[allow(clippy::type_complexity)]
+pub(super) fn sort_without_part(
     conn: &Connection,
     source_id: i64,
     staged: &mut Staged,
+    surveyed: &BTreeMap<i64, Vec<String>>,
     parts: &HashMap<i64, Vec<String>>,
-) -> anyhow::Result<Vec<(i64, WithoutPart, Vec<String>)>> {
+) -> anyhow::Result<(
+    Vec<(i64, WithoutPart, Vec<String>)>,
+    Vec<(i64, u64, Vec<String>)>,
+)> {
     let mut refused = Vec::new();
+    let mut shared = Vec::new();
     let without = std::mem::take(&mut staged.without_part);
     for (m, w) in without {
-        let mut names: Vec<String> = parts.get(&m).cloned().unwrap_or_default();
+        let mut names: Vec<String> = surveyed.get(&m).cloned().unwrap_or_default();
         if let Some(counted) = staged.tallies.get(&m) {
             for (p, _) in counted {
                 if !p.is_empty() && !names.contains(p) {
@@ -248,6 +261,9 @@ pub(super) fn refuse_without_part(
             }
         }
         if names.is_empty() {
+            if let Some(stored) = parts.get(&m).filter(|p| !p.is_empty()) {
+                shared.push((m, w.rows, stored.clone()));
+            }
             staged.without_part.insert(m, w);
             continue;
         }
@@ -267,7 +283,7 @@ pub(super) fn refuse_without_part(
         staged.proposals = staged.proposals.saturating_sub(w.proposals);
         refused.push((m, w, names));
     }
-    Ok(refused)
+    Ok((refused, shared))
 }
 
 /// Adds an organization to the cycle (audited).
