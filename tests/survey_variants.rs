@@ -705,7 +705,7 @@ fn tables(sector: &str, variant: Option<&'static str>, seeds: u64) {
             // one) or as a whole (none does): a row without a part in an organization surveyed
             // by parts is refused (`tests/survey.rs`).
             let part = match shape {
-                Shape::BomSemicolon if org % 2 == 0 => {
+                Shape::BomSemicolon if org.is_multiple_of(2) => {
                     *rng.pick(&["Филиал № 1", "Отделение на дому"])
                 }
                 _ => "",
