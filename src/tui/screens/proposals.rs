@@ -297,7 +297,11 @@ impl ProposalsScreen {
             return (WindowStart::Offset(from), from, limit);
         }
         if from + limit >= self.found && !recount {
-            return (WindowStart::Last, self.found, self.found - from);
+            return (
+                WindowStart::Last,
+                self.found,
+                self.found.saturating_sub(from),
+            );
         }
         if !held {
             return (WindowStart::Offset(from), from, limit);
