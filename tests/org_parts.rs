@@ -591,3 +591,124 @@ fn parts_take_what_they_lack_from_the_organization_and_keep_what_they_have() {
         assert!(!p.inherited.iter().any(|k| k == "5.3.yes"), "{}", p.name);
     }
 }
+
+#[test]
+fn a_parts_explicit_no_wins_over_the_organizations_yes_and_an_empty_cell_takes_it() {
+    // The house of culture enters its inputs once as the organization (the culture example,
+    // but with «санитарное состояние помещений» = есть: 5 of the 2.1 items); «Филиал А» says
+    // «нет» to that item in its own cell; «Филиал Б» leaves the cell empty (it has only its
+    // 2.3 counts, the same as the organization's).
+    //   Филиал А: 2.1 = 4 × 20 = 80, the rest as the culture example: К2 = 0.5×80 + 0.5×92.25
+    //     = 86.125 → 86.13, S = 80.01 (the example).
+    //   Филиал Б: 2.1 = 5 × 20 = 100: К2 = 0.5×100 + 46.125 = 96.125 → 96.13;
+    //     S = (92.38 + 96.13 + 46 + 90 + 85.52)/5 = 410.03/5 = 82.006 → 82.01.
+    //   The organization: 2.1 = (80 + 100)/2 = 90, К2 = 45 + 46.125 = 91.125 → 91.13;
+    //     S = (92.38 + 91.13 + 46 + 90 + 85.52)/5 = 405.03/5 = 81.006 → 81.01.
+    let db = database();
+    let own = culture_inputs(&[("2.1.sanitary_state", "1")]);
+    let mut csv = String::from("ИНН;Часть");
+    for (k, _) in &own {
+        csv.push(';');
+        csv.push_str(k);
+    }
+    csv.push('\n');
+    let row = |inn: &str, part: &str, cell: &dyn Fn(&str, &str) -> String| {
+        let mut line = format!("{inn};{part}");
+        for (k, v) in &own {
+            line.push(';');
+            line.push_str(&cell(k, v));
+        }
+        line.push('\n');
+        line
+    };
+    csv.push_str(&row(HOUSE_INN, "", &|_, v| v.to_string()));
+    csv.push_str(&row(HOUSE_INN, "Филиал А", &|k, _| {
+        if k == "2.1.sanitary_state" {
+            "нет"
+        } else {
+            ""
+        }
+        .to_string()
+    }));
+    csv.push_str(&row(HOUSE_INN, "Филиал Б", &|k, v| {
+        if k.starts_with("2.3.") { v } else { "" }.to_string()
+    }));
+    csv.push_str(&row(LIBRARY_INN, "", &|_, v| v.to_string()));
+    let file = db.dir.path().join("no.csv");
+    std::fs::write(&file, csv).unwrap();
+    let cycle = db.cycle.to_string();
+    db.run(&[
+        "import",
+        "inputs",
+        "--cycle",
+        &cycle,
+        file.to_str().unwrap(),
+    ]);
+    db.run(&["score", "--cycle", &cycle]);
+    let conn = db.conn();
+    // What is stored, by plain SQL: part А's own 0, nothing of part Б for the item.
+    let stored = |part: &str| {
+        value(
+            &conn,
+            "SELECT i.value FROM org_part_input i JOIN org_part p ON p.id = i.part_id
+             JOIN input_key k ON k.id = i.key_id WHERE p.name = ?1 AND k.key = '2.1.sanitary_state'",
+            [part],
+        )
+    };
+    assert_eq!(stored("Филиал А"), Some(0.0));
+    assert_eq!(stored("Филиал Б"), None);
+    let part_value = |part: &str, code: &str| {
+        value(
+            &conn,
+            "SELECT r.value FROM org_part_result r JOIN org_part p ON p.id = r.part_id
+             WHERE p.name = ?1 AND r.code = ?2",
+            [part, code],
+        )
+    };
+    assert_eq!(part_value("Филиал А", "2.1"), Some(80.0));
+    assert_eq!(part_value("Филиал А", "К2"), Some(86.13));
+    assert_eq!(part_value("Филиал А", "S"), Some(80.01));
+    assert_eq!(part_value("Филиал Б", "2.1"), Some(100.0));
+    assert_eq!(part_value("Филиал Б", "К2"), Some(96.13));
+    assert_eq!(part_value("Филиал Б", "S"), Some(82.01));
+    let org = |code: &str| {
+        value(
+            &conn,
+            "SELECT p.value FROM score_part p JOIN membership m ON m.id = p.membership_id
+             JOIN organization o ON o.id = m.org_id WHERE o.inn = ?1 AND p.code = ?2",
+            [HOUSE_INN, code],
+        )
+    };
+    assert_eq!(org("2.1"), Some(90.0));
+    assert_eq!(org("К2"), Some(91.13));
+    let total: f64 = conn
+        .query_row(
+            "SELECT s.total FROM score s JOIN membership m ON m.id = s.membership_id
+             JOIN organization o ON o.id = m.org_id WHERE o.inn = ?1",
+            [HOUSE_INN],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(total, 81.01);
+    // The card: part А's item is its own (0), part Б's is taken from the organization.
+    let membership: i64 = conn
+        .query_row(
+            "SELECT m.id FROM membership m JOIN organization o ON o.id = m.org_id WHERE o.inn = ?1",
+            [HOUSE_INN],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let parts = nok::store::org_parts::for_membership(&conn, membership).unwrap();
+    let item = |p: &nok::store::org_parts::PartResult| {
+        (
+            p.inputs
+                .iter()
+                .find(|(k, _)| k == "2.1.sanitary_state")
+                .map(|(_, v)| *v),
+            p.inherited.iter().any(|k| k == "2.1.sanitary_state"),
+        )
+    };
+    assert_eq!(parts[0].name, "Филиал А");
+    assert_eq!(item(&parts[0]), (Some(0.0), false));
+    assert_eq!(item(&parts[1]), (Some(1.0), true));
+}

@@ -826,48 +826,87 @@ fn part_inputs(conn: &Connection, cycle: i64, org: i64, part: &str) -> BTreeMap<
 }
 
 #[test]
-fn a_part_column_counts_each_row_into_its_part() {
+fn a_part_column_counts_each_row_into_its_part_and_refuses_rows_without_one() {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = demo(dir.path());
     let (cycle, orgs) = social_cycle(&conn);
-    let inn = &orgs[0].1;
-    // Seven respondents of one organization: three of «Филиал № 1», two of «Отделение на дому»,
-    // two with the part left empty (the organization itself).
-    //   part            q1   q2   q13
-    //   Филиал № 1      Да   Да   Да
-    //   Филиал № 1      Да   Нет  Нет
-    //   Филиал № 1      Нет  —    Да
-    //   Отделение…      Да   Да   Да
-    //   Отделение…      Нет  Да   Нет   (q2 after «нет»: a skip violation, not counted)
-    //   (empty)         Да   Нет  Да
-    //   (empty)         Да   Да   Да
+    let (a, b) = (&orgs[0].1, &orgs[1].1);
+    // Nine respondents (file lines 2…10) of two organizations. A is assessed in parts (the file
+    // names two); B has no parts.
+    //   line org part               q1   q2   q13  proposal
+    //   2    A   Филиал № 1         Да   Да   Да   «Пандус у входа»
+    //   3    A   Филиал № 1         Да   Нет  Нет
+    //   4    A   Филиал № 1         Нет  —    Да
+    //   5    A   Отделение на дому  Да   Да   Да
+    //   6    A   Отделение на дому  Нет  Да   Нет   (q2 after «нет»: a skip violation)
+    //   7    A   (empty)            Да   Нет  Да   «Больше кресел в холле»
+    //   8    B   (empty)            Да   Да   Да   «Продлить часы работы»
+    //   9    A   (empty)            Да   Да   Да
+    //   10   B   (empty)            Нет  —    Нет
     // On paper: Филиал № 1: 1.3 stand yes 1 of 2 asked, 5.1 yes 2 of 3, respondents 3;
-    // Отделение на дому: stand 1 of 1, 5.1 1 of 2, respondents 2; the organization itself:
-    // stand 1 of 2, 5.1 2 of 2; respondents of the organization in all: 7.
+    // Отделение на дому: stand 1 of 1, 5.1 1 of 2, respondents 2. Lines 7 and 9 name no part of
+    // an organization assessed in parts: refused, and with --skip-rejected neither stored nor
+    // counted (A's own inputs keep what they had; its respondents are 3 + 2 = 5; its proposal
+    // on line 7 is not kept). B, without parts, counts its rows as before: stand 1 of 1,
+    // 5.1 1 of 2, respondents 2. Counted in all: 9 − 2 = 7; proposals kept: 2.
     let q1 = "1. При посещении организации обращались ли Вы к информации о ее деятельности, размещенной на информационных стендах в помещениях организации?";
     let q2 = "2. Удовлетворены ли Вы открытостью, полнотой и доступностью информации о деятельности организации, размещенной на информационных стендах в помещении организации?";
     let q13 = "Готовы ли Вы рекомендовать данную организацию родственникам и знакомым?";
+    let q16 = QUESTIONS[15];
     let rows = [
-        ("Филиал № 1", "Да", "Да", "Да"),
-        ("Филиал № 1", "Да", "Нет", "Нет"),
-        ("Филиал № 1", "Нет", "", "Да"),
-        ("Отделение на дому", "Да", "Да", "Да"),
-        ("Отделение на дому", "Нет", "Да", "Нет"),
-        ("", "Да", "Нет", "Да"),
-        ("", "Да", "Да", "Да"),
+        (a, "Филиал № 1", "Да", "Да", "Да", "Пандус у входа"),
+        (a, "Филиал № 1", "Да", "Нет", "Нет", ""),
+        (a, "Филиал № 1", "Нет", "", "Да", ""),
+        (a, "Отделение на дому", "Да", "Да", "Да", ""),
+        (a, "Отделение на дому", "Нет", "Да", "Нет", ""),
+        (a, "", "Да", "Нет", "Да", "Больше кресел в холле"),
+        (b, "", "Да", "Да", "Да", "Продлить часы работы"),
+        (a, "", "Да", "Да", "Да", ""),
+        (b, "", "Нет", "", "Нет", ""),
     ];
-    let mut text = format!("ИНН;Филиал;{q1};{q2};{q13}\n");
-    for (part, a1, a2, a13) in rows {
-        text.push_str(&format!("{inn};{part};{a1};{a2};{a13}\n"));
+    let mut text = format!("ИНН;Филиал;{q1};{q2};{q13};{q16}\n");
+    for (inn, part, a1, a2, a13, p) in rows {
+        text.push_str(&format!("{inn};{part};{a1};{a2};{a13};{p}\n"));
     }
     let file = write(dir.path(), "parts.csv", text.as_bytes());
+    let own_before = survey_inputs(&conn, cycle, orgs[0].0);
+    let before = digest(&conn);
     let preview = dry_run(&mut conn, &file, &opts(cycle), &mut |_| {}).unwrap();
     let shown = nok::service::survey::preview_lines(&preview, true).join("\n");
     assert!(
         shown.contains("часть «Филиал № 1»: по 3 анкетам; часть создается"),
         "{shown}"
     );
-    let p = import(&mut conn, &file, &opts(cycle));
+    assert!(
+        shown.contains("в организации, опрошенной по частям (у какой-либо ее части есть анкеты"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "Анкеты без части в организациях, оцениваемых по частям (строки не загружаются):"
+        ),
+        "{shown}"
+    );
+    assert_eq!(preview.rejected.len(), 1, "{shown}");
+    let r = preview.rejected[0].to_string();
+    assert!(r.contains("строка 7, колонка «Филиал»"), "{r}");
+    assert!(
+        r.contains("анкета без части в организации, оцениваемой по частям"),
+        "{r}"
+    );
+    assert!(r.contains(&format!("ИНН {a}")), "{r}");
+    assert!(r.contains("строк: 2 (7, 9)"), "{r}");
+    assert_eq!((preview.counted, preview.proposals), (7, 2));
+    // Without --skip-rejected the import is refused and changes nothing.
+    let err = apply(&mut conn, &file, &opts(cycle), &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("строка 7"), "{err}");
+    assert_eq!(digest(&conn), before);
+    // With it, the other rows load.
+    let skip = Options {
+        skip_rejected: true,
+        ..opts(cycle)
+    };
+    let p = import(&mut conn, &file, &skip);
     assert_eq!(p.counted, 7);
     assert_eq!(p.skip_violations, 1);
     let want = |pairs: &[(&str, f64)]| -> BTreeMap<String, f64> {
@@ -891,12 +930,37 @@ fn a_part_column_counts_each_row_into_its_part() {
             ("5.1.asked", 2.0),
         ])
     );
-    let own = survey_inputs(&conn, cycle, orgs[0].0);
-    assert_eq!(own.get("1.3.yes_stand"), Some(&1.0));
-    assert_eq!(own.get("1.3.asked_stand"), Some(&2.0));
-    assert_eq!(own.get("5.1.yes"), Some(&2.0));
-    assert_eq!(own.get("5.1.asked"), Some(&2.0));
-    assert_eq!(respondents(&conn, cycle, orgs[0].0), 7);
+    assert_eq!(survey_inputs(&conn, cycle, orgs[0].0), own_before);
+    assert_eq!(respondents(&conn, cycle, orgs[0].0), 5);
+    let own_b = survey_inputs(&conn, cycle, orgs[1].0);
+    assert_eq!(own_b.get("1.3.yes_stand"), Some(&1.0));
+    assert_eq!(own_b.get("1.3.asked_stand"), Some(&1.0));
+    assert_eq!(own_b.get("5.1.yes"), Some(&1.0));
+    assert_eq!(own_b.get("5.1.asked"), Some(&2.0));
+    assert_eq!(respondents(&conn, cycle, orgs[1].0), 2);
+    // What is stored, by plain SQL: the seven counted lines, and the two kept proposals.
+    let lines: Vec<i64> = conn
+        .prepare(
+            "SELECT r.line FROM survey_response r JOIN survey_source s ON s.id = r.source_id
+             WHERE s.name = 'parts.csv' ORDER BY r.line",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(lines, vec![2, 3, 4, 5, 6, 8, 10]);
+    let kept: Vec<String> = conn
+        .prepare(
+            "SELECT p.text FROM survey_proposal p JOIN survey_source s ON s.id = p.source_id
+             WHERE s.name = 'parts.csv' ORDER BY p.line",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept, vec!["Пандус у входа", "Продлить часы работы"]);
     // The parts were created, and the audit names them.
     let audited: i64 = conn
         .query_row(
@@ -908,7 +972,64 @@ fn a_part_column_counts_each_row_into_its_part() {
     assert_eq!(audited, 2);
     // The same file again changes nothing.
     let before = digest(&conn);
-    let again = import(&mut conn, &file, &opts(cycle));
+    let again = import(&mut conn, &file, &skip);
     assert!(again.same_file);
     assert_eq!(digest(&conn), before);
+    // A file of A alone (--org) without a part column: A has stored parts now, so every row is
+    // refused, and the message says the column is missing.
+    let whole = write(
+        dir.path(),
+        "whole.csv",
+        format!("{q1};{q13}\nДа;Да\nНет;Да\n").as_bytes(),
+    );
+    let o = Options {
+        org: Some(a.clone()),
+        ..opts(cycle)
+    };
+    let p = dry_run(&mut conn, &whole, &o, &mut |_| {}).unwrap();
+    assert_eq!(p.counted, 0);
+    let r = p
+        .rejected
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(r.contains("строк: 2 (2, 3)"), "{r}");
+    assert!(r.contains("добавьте колонку «Часть»"), "{r}");
+    // B gets a part with no responses (one for the expert's inputs): a survey of B as a whole
+    // still counts into B's own inputs, which the part takes; the preview says so.
+    //   line q1  q2   q13
+    //   2    Да  Да   Да
+    //   3    Да  Нет  Нет
+    // On paper: B's own stand 1 + 1 = 2 of 1 + 2 = 3 asked, 5.1 1 + 1 = 2 of 2 + 2 = 4 (with
+    // parts.csv's), respondents 2 + 2 = 4.
+    conn.execute(
+        "INSERT INTO org_part (membership_id, name)
+         SELECT id, 'Корпус 2' FROM membership WHERE cycle_id = ?1 AND org_id = ?2",
+        [cycle, orgs[1].0],
+    )
+    .unwrap();
+    let whole_b = write(
+        dir.path(),
+        "whole-b.csv",
+        format!("{q1};{q2};{q13}\nДа;Да;Да\nДа;Нет;Нет\n").as_bytes(),
+    );
+    let o = Options {
+        org: Some(b.clone()),
+        ..opts(cycle)
+    };
+    let p = import(&mut conn, &whole_b, &o);
+    assert!(p.rejected.is_empty(), "{:?}", p.rejected);
+    assert_eq!(p.counted, 2);
+    let shown = nok::service::survey::preview_lines(&p, false).join("\n");
+    assert!(
+        shown.contains("анкеты без части (2) считаются в данные самой организации — у ее частей «Корпус 2» своих анкет нет"),
+        "{shown}"
+    );
+    let own_b = survey_inputs(&conn, cycle, orgs[1].0);
+    assert_eq!(own_b.get("1.3.yes_stand"), Some(&2.0));
+    assert_eq!(own_b.get("1.3.asked_stand"), Some(&3.0));
+    assert_eq!(own_b.get("5.1.yes"), Some(&2.0));
+    assert_eq!(own_b.get("5.1.asked"), Some(&4.0));
+    assert_eq!(respondents(&conn, cycle, orgs[1].0), 4);
 }

@@ -153,3 +153,152 @@ fn a_part_is_chosen_edited_with_the_organizations_values_filling_in_audited_and_
         screen(&app, 120, 40)
     );
 }
+
+/// Back to the organization's card (from a form or the choice of whose inputs).
+fn to_card(app: &mut App) {
+    for _ in 0..3 {
+        if app.current().as_any().is::<OrgCardScreen>() {
+            return;
+        }
+        press(app, KeyCode::Esc);
+    }
+    assert!(
+        app.current().as_any().is::<OrgCardScreen>(),
+        "{}",
+        screen(app, 120, 40)
+    );
+}
+
+/// The index of the form's field holding `key` (the form lists each indicator's inputs, then its
+/// checklist items, in the methodology's order).
+fn field_of(
+    m: &nok::domain::methodology::Methodology,
+    sector: nok::domain::sector::Sector,
+    key: &str,
+) -> usize {
+    let mut keys = Vec::new();
+    for def in m.indicators_for(sector) {
+        keys.extend(def.inputs.iter().map(|i| i.key.clone()));
+        keys.extend(def.checklist.iter().map(|i| i.key.clone()));
+    }
+    keys.iter().position(|k| k == key).unwrap()
+}
+
+#[test]
+fn a_parts_checklist_item_says_no_over_the_organizations_yes_or_takes_its_mark() {
+    let (d, mut app) = app();
+    let conn = sql(&d);
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    let card: &OrgCardScreen = app.current().as_any().downcast_ref().unwrap();
+    let c = card.cycle().unwrap().clone();
+    let own = own_inputs(&conn, c.membership_id);
+    let methods = Methods::builtin().unwrap();
+    let m = methods.get(&c.methodology).unwrap();
+    // An item the organization has («есть») whose «нет» changes S.
+    let base = score(m, c.sector, "", &own).unwrap().total;
+    let item = m
+        .indicators_for(c.sector)
+        .iter()
+        .flat_map(|d| d.checklist.iter())
+        .map(|i| i.key.clone())
+        .find(|k| {
+            let mut without = own.clone();
+            without.set(k.as_str(), 0.0);
+            own.get(k) == Some(1.0) && score(m, c.sector, "", &without).unwrap().total != base
+        })
+        .expect("the organization has an item whose absence lowers S");
+    // Two parts with no inputs of their own: both take everything from the organization.
+    conn.execute_batch(&format!(
+        "INSERT INTO org_part (membership_id, name) VALUES ({m}, 'Филиал А');
+         INSERT INTO org_part (membership_id, name) VALUES ({m}, 'Филиал Б');",
+        m = c.membership_id
+    ))
+    .unwrap();
+    let part_id = |name: &str| -> i64 {
+        conn.query_row("SELECT id FROM org_part WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+    let (a, b) = (part_id("Филиал А"), part_id("Филиал Б"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter);
+    // Part А's form: the item reads «как у организации: есть», and S is the organization's.
+    type_keys(&mut app, "e");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form(&app).spec().live().unwrap().total, base);
+    for _ in 0..field_of(m, c.sector, &item) {
+        press(&mut app, KeyCode::Down);
+    }
+    let s = screen(&app, 140, 50);
+    assert!(s.contains("‹ как у организации: есть ›"), "{s}");
+    assert!(
+        s.contains("у части пункт не введен: в расчете — отметка организации «есть»"),
+        "{s}"
+    );
+    // «н» chooses «нет»: S on screen is the organization's inputs with the item absent.
+    type_keys(&mut app, "н");
+    let s = screen(&app, 140, 50);
+    assert!(s.contains("‹ нет ›"), "{s}");
+    let mut without = own.clone();
+    without.set(item.as_str(), 0.0);
+    let want = score(m, c.sector, "", &without).unwrap().total;
+    assert_eq!(form(&app).spec().live().unwrap().total, want);
+    assert_ne!(want, base);
+    // Saved: part А has its own 0; part Б and the organization are untouched.
+    ctrl(&mut app, 's');
+    assert_eq!(
+        part_inputs(&conn, a).get(&item),
+        Some(0.0),
+        "{}",
+        screen(&app, 140, 50)
+    );
+    assert_eq!(part_inputs(&conn, b).get(&item), None);
+    assert_eq!(own_inputs(&conn, c.membership_id), own);
+    // The card (read again) counts one value fewer taken from the organization for part А.
+    to_card(&mut app);
+    let s = screen(&app, 140, 60);
+    assert!(s.contains("Филиал А: не рассчитано"), "{s}");
+    assert!(
+        s.contains("(у организации взято исходных значений: 49)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("(у организации взято исходных значений: 50)"),
+        "{s}"
+    );
+    // Part Б's form still reads the organization's mark, and scores with the item.
+    type_keys(&mut app, "e");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(form(&app).spec().live().unwrap().total, base);
+    for _ in 0..field_of(m, c.sector, &item) {
+        press(&mut app, KeyCode::Down);
+    }
+    let s = screen(&app, 140, 50);
+    assert!(s.contains("часть «Филиал Б»"), "{s}");
+    assert!(s.contains("‹ как у организации: есть ›"), "{s}");
+    to_card(&mut app);
+    // Part А's form reads its «нет» back; «к» returns it to the organization's mark, and saving
+    // removes the part's own value.
+    type_keys(&mut app, "e");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..field_of(m, c.sector, &item) {
+        press(&mut app, KeyCode::Down);
+    }
+    let s = screen(&app, 140, 50);
+    assert!(s.contains("часть «Филиал А»"), "{s}");
+    assert!(s.contains("‹ нет ›"), "{s}");
+    type_keys(&mut app, "к");
+    ctrl(&mut app, 's');
+    assert_eq!(
+        part_inputs(&conn, a).get(&item),
+        None,
+        "{}",
+        screen(&app, 140, 50)
+    );
+}

@@ -153,21 +153,16 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             out: file,
         } => {
             let filter = svc::proposal_filter(&conn, *cycle, org.as_deref(), search.as_deref())?;
-            let table = svc::proposals_table(&conn, &filter)?;
             match file {
                 Some(path) => {
                     let xlsx = path
                         .extension()
                         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-                    svc::save_table(path, &table, xlsx)?;
-                    writeln!(
-                        out,
-                        "Предложений: {}; записано в {}",
-                        table.rows.len(),
-                        path.display()
-                    )?;
+                    let n = svc::write_proposals(&conn, &filter, path, xlsx)?;
+                    writeln!(out, "Предложений: {n}; записано в {}", path.display())?;
                 }
                 None => {
+                    let table = svc::proposals_table(&conn, &filter)?;
                     table.write(Format::Table, &mut out)?;
                     writeln!(out, "Предложений: {}", table.rows.len())?;
                 }

@@ -151,21 +151,45 @@ pub fn write_excel_csv<W: Write>(
     headers: &[String],
     rows: impl IntoIterator<Item = Vec<Cell>>,
 ) -> std::io::Result<()> {
-    let mut out = out;
-    out.write_all("\u{feff}".as_bytes())?;
-    let mut w = ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(out);
-    w.write_record(headers.iter().map(|h| neutralise(h).into_owned()))?;
+    let mut w = ExcelCsv::new(out, headers)?;
     for row in rows {
-        w.write_record(row.iter().map(|c| match c {
+        w.row(&row)?;
+    }
+    w.finish()?;
+    Ok(())
+}
+
+/// Excel CSV written a row at a time, as [`write_excel_csv`] writes it (for rows streamed from
+/// a query: nothing is held but the row).
+pub struct ExcelCsv<W: Write> {
+    w: ::csv::Writer<W>,
+}
+
+impl<W: Write> ExcelCsv<W> {
+    /// Starts the file: the BOM and the header row.
+    pub fn new(mut out: W, headers: &[String]) -> std::io::Result<ExcelCsv<W>> {
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut w = ::csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(out);
+        w.write_record(headers.iter().map(|h| neutralise(h).into_owned()))?;
+        Ok(ExcelCsv { w })
+    }
+
+    /// Appends a row.
+    pub fn row(&mut self, row: &[Cell]) -> std::io::Result<()> {
+        self.w.write_record(row.iter().map(|c| match c {
             Cell::Text(s) => neutralise(s).into_owned(),
             other => other.display().into_owned(),
         }))?;
+        Ok(())
     }
-    w.flush()?;
-    Ok(())
+
+    /// Flushes what is written and gives the writer back.
+    pub fn finish(self) -> std::io::Result<W> {
+        self.w.into_inner().map_err(|e| e.into_error())
+    }
 }
 
 #[cfg(test)]

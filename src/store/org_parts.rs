@@ -213,6 +213,24 @@ pub fn cycle_results_by_org(
     Ok(out)
 }
 
+/// The names of the parts of the cycle's members, by membership id, in id order (the members
+/// assessed in parts).
+pub fn names_by_membership(conn: &Connection, cycle_id: i64) -> Result<HashMap<i64, Vec<String>>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.membership_id, p.name FROM org_part p JOIN membership m ON m.id = p.membership_id
+         WHERE m.cycle_id = ?1 ORDER BY p.membership_id, p.id",
+    )?;
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    let rows = stmt.query_map([cycle_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (m, name) = row?;
+        out.entry(m).or_default().push(name);
+    }
+    Ok(out)
+}
+
 /// The part of a member with this name, if any.
 pub fn find(conn: &Connection, membership_id: i64, name: &str) -> Result<Option<i64>> {
     Ok(conn

@@ -205,6 +205,23 @@ impl<'c> ResponseWriter<'c> {
     }
 }
 
+/// Removes the responses of a source that name no part for a member, and their proposals (the
+/// rows of an organization assessed in parts that say no part: refused by the import); returns
+/// how many responses were removed.
+pub fn drop_without_part(conn: &Connection, source_id: i64, membership_id: i64) -> Result<usize> {
+    conn.prepare_cached(
+        "DELETE FROM survey_proposal WHERE source_id = ?1 AND membership_id = ?2
+           AND line IN (SELECT line FROM survey_response
+                        WHERE source_id = ?1 AND membership_id = ?2 AND part = '')",
+    )?
+    .execute(params![source_id, membership_id])?;
+    Ok(conn
+        .prepare_cached(
+            "DELETE FROM survey_response WHERE source_id = ?1 AND membership_id = ?2 AND part = ''",
+        )?
+        .execute(params![source_id, membership_id])?)
+}
+
 /// The first stored line with this identity (for naming the original of a duplicate).
 pub fn line_of(conn: &Connection, source_id: i64, dedup_key: i64) -> Result<Option<i64>> {
     Ok(conn
@@ -263,6 +280,26 @@ pub fn sums_by_part(
         out.entry(r.get(0)?)
             .or_default()
             .insert(r.get(1)?, r.get(2)?);
+    }
+    Ok(out)
+}
+
+/// The parts of the cycle's members that have survey responses counted (by any source stored),
+/// by membership id.
+pub fn surveyed_parts(conn: &Connection, cycle_id: i64) -> Result<BTreeMap<i64, Vec<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT t.membership_id, t.part FROM survey_tally t
+         JOIN survey_source s ON s.id = t.source_id
+         WHERE s.cycle_id = ?1 AND t.part <> '' AND t.key = 'respondents' AND t.value > 0
+         ORDER BY t.membership_id, t.part",
+    )?;
+    let mut out: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    let rows = stmt.query_map([cycle_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (m, part) = row?;
+        out.entry(m).or_default().push(part);
     }
     Ok(out)
 }
@@ -374,6 +411,8 @@ pub fn from_survey(conn: &Connection, membership_id: i64) -> Result<bool> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
     pub id: i64,
+    /// The organization's id (its place in the list's order, with its name).
+    pub org_id: i64,
     pub org_inn: String,
     pub org_name: String,
     /// The short name (the full one when there is none).
@@ -443,64 +482,147 @@ pub fn proposal_count(conn: &Connection, f: &ProposalFilter) -> Result<usize> {
 }
 
 /// Proposals `offset..offset + limit` of those the filter finds, in organization, source and
-/// file order.
+/// file order ([`ProposalKey`]'s order).
 pub fn proposal_window(
     conn: &Connection,
     f: &ProposalFilter,
     offset: usize,
     limit: usize,
 ) -> Result<Vec<Proposal>> {
+    proposal_window_at(conn, f, &WindowStart::Offset(offset), limit)
+}
+
+/// Where a window of proposals starts. Deep in a long list a window is read from a proposal
+/// already read ([`WindowStart::After`], [`WindowStart::UpTo`]) or from the end
+/// ([`WindowStart::Last`]), not by OFFSET: the rows before it are then filtered out by the
+/// condition on the key instead of being sorted and stepped over.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WindowStart {
+    /// The `n`th proposal found (from 0): for the first windows.
+    Offset(usize),
+    /// The proposals after this one.
+    After(ProposalKey),
+    /// The proposals up to this one, itself included (the window ends with it).
+    UpTo(ProposalKey),
+    /// The last proposals found.
+    Last,
+}
+
+/// A proposal's place in the list's order: organization name and id, source name, line, id (the
+/// id makes it unique).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProposalKey {
+    pub org_name: String,
+    pub org_id: i64,
+    pub source: String,
+    pub line: i64,
+    pub id: i64,
+}
+
+impl Proposal {
+    /// Its place in the list's order.
+    pub fn key(&self) -> ProposalKey {
+        ProposalKey {
+            org_name: self.org_name.clone(),
+            org_id: self.org_id,
+            source: self.source.clone(),
+            line: self.line,
+            id: self.id,
+        }
+    }
+}
+
+/// At most `limit` proposals the filter finds from `start`, in the list's order (a window read
+/// up to its key, or the last ones, is read backwards and turned round).
+pub fn proposal_window_at(
+    conn: &Connection,
+    f: &ProposalFilter,
+    start: &WindowStart,
+    limit: usize,
+) -> Result<Vec<Proposal>> {
     let mut out = Vec::new();
-    for_each_proposal_in::<super::StoreError>(conn, f, offset, limit, &mut |p| {
+    for_each_proposal_in::<super::StoreError>(conn, f, start, limit, &mut |p| {
         out.push(p);
         Ok(())
     })?;
+    if matches!(start, WindowStart::UpTo(_) | WindowStart::Last) {
+        out.reverse();
+    }
     Ok(out)
 }
 
 /// Calls `each` with every proposal the filter finds, in the order of [`proposal_window`],
-/// one at a time (for an export: nothing is held whole here).
+/// one at a time, as the query steps (for an export: nothing is held whole here).
 pub fn for_each_proposal<E: From<super::StoreError>>(
     conn: &Connection,
     f: &ProposalFilter,
     each: &mut dyn FnMut(Proposal) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
-    for_each_proposal_in(conn, f, 0, usize::MAX, each)
+    for_each_proposal_in(conn, f, &WindowStart::Offset(0), usize::MAX, each)
 }
+
+/// The list's order, and the same backwards.
+const PROPOSAL_ORDER: &str = "o.full_name, o.id, s.name, p.line, p.id";
+const PROPOSAL_ORDER_DESC: &str =
+    "o.full_name DESC, o.id DESC, s.name DESC, p.line DESC, p.id DESC";
 
 fn for_each_proposal_in<E: From<super::StoreError>>(
     conn: &Connection,
     f: &ProposalFilter,
-    offset: usize,
+    start: &WindowStart,
     limit: usize,
     each: &mut dyn FnMut(Proposal) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let (offset, key, from, order) = match start {
+        WindowStart::Offset(n) => (*n, None, "", PROPOSAL_ORDER),
+        WindowStart::After(k) => (
+            0,
+            Some(k),
+            "AND (o.full_name, o.id, s.name, p.line, p.id) > (?6, ?7, ?8, ?9, ?10)",
+            PROPOSAL_ORDER,
+        ),
+        WindowStart::UpTo(k) => (
+            0,
+            Some(k),
+            "AND (o.full_name, o.id, s.name, p.line, p.id) <= (?6, ?7, ?8, ?9, ?10)",
+            PROPOSAL_ORDER_DESC,
+        ),
+        WindowStart::Last => (0, None, "", PROPOSAL_ORDER_DESC),
+    };
     let offset = i64::try_from(offset).unwrap_or(i64::MAX);
     let mut stmt = conn
         .prepare_cached(&format!(
             "SELECT p.id, o.inn, o.full_name, coalesce(r.part, ''), s.name, p.line,
                     r.respondent, r.answered_at, p.text,
-                    CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END
+                    CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END, o.id
              FROM survey_proposal p
              JOIN survey_source s ON s.id = p.source_id
              JOIN membership m ON m.id = p.membership_id
              JOIN organization o ON o.id = m.org_id
              LEFT JOIN survey_response r ON r.source_id = p.source_id AND r.line = p.line
-             WHERE {PROPOSAL_WHERE}
-             ORDER BY o.full_name, o.id, s.name, p.line, p.id
+             WHERE {PROPOSAL_WHERE} {from}
+             ORDER BY {order}
              LIMIT ?4 OFFSET ?5"
         ))
         .map_err(super::StoreError::from)?;
-    let mut rows = stmt
-        .query(params![
+    let base = params![f.cycle_id, f.membership_id, f.needle(), limit, offset];
+    let mut rows = match key {
+        None => stmt.query(base),
+        Some(k) => stmt.query(params![
             f.cycle_id,
             f.membership_id,
             f.needle(),
             limit,
-            offset
-        ])
-        .map_err(super::StoreError::from)?;
+            offset,
+            k.org_name,
+            k.org_id,
+            k.source,
+            k.line,
+            k.id
+        ]),
+    }
+    .map_err(super::StoreError::from)?;
     while let Some(r) = rows.next().map_err(super::StoreError::from)? {
         let p = (|| -> rusqlite::Result<Proposal> {
             Ok(Proposal {
@@ -514,6 +636,7 @@ fn for_each_proposal_in<E: From<super::StoreError>>(
                 answered_at: r.get(7)?,
                 text: r.get(8)?,
                 org_short: r.get(9)?,
+                org_id: r.get(10)?,
             })
         })()
         .map_err(super::StoreError::from)?;

@@ -12,7 +12,8 @@ pub const SEARCH: &str = "Ёлк";
 
 /// The proposals of the file: (organization 0 = A / 1 = B, respondent, time, proposal). «нет» is
 /// not a proposal; the fourth of B starts with «=» (a spreadsheet would read it as a formula).
-/// The second of A was answered in a branch ([`PART`]).
+/// The second of A was answered in a branch ([`PART`]), the others of A in its head office
+/// ([`HEAD`]).
 pub const ROWS: [(usize, &str, &str, &str); 9] = [
     (0, "R-01", "01.10.2025 10:00:01", "Поставить ЁЛКУ во дворе"),
     (
@@ -42,6 +43,9 @@ pub const ROWS: [(usize, &str, &str, &str); 9] = [
 
 /// The branch of A the second row names (the file's «Филиал» column).
 pub const PART: &str = "Филиал в Хотькове";
+
+/// The part the other rows of A name.
+pub const HEAD: &str = "Головное учреждение";
 
 /// The proposals column as forms export it.
 const PROPOSALS: &str = "Ваши предложения по улучшению условий оказания услуг в данной организации";
@@ -78,7 +82,12 @@ pub fn import(dir: &Path, conn: &mut Connection) -> (i64, Vec<(i64, String, Stri
     let (cycle, orgs) = social_cycle(conn);
     let mut csv = format!("ИНН;Филиал;Отметка времени;Номер респондента;{OVERALL};{PROPOSALS}\n");
     for (org, who, at, text) in ROWS {
-        let part = if who == "R-02" { PART } else { "" };
+        // A is assessed in parts: each of its rows names one (a row without would be refused).
+        let part = match (org, who) {
+            (_, "R-02") => PART,
+            (0, _) => HEAD,
+            _ => "",
+        };
         csv.push_str(&format!("{};{part};{at};{who};Да;{text}\n", orgs[org].1));
     }
     let file = dir.join("анкеты-предложения.csv");

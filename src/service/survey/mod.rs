@@ -26,7 +26,10 @@
 //!   compared without case, quotes and punctuation, then as a unique part of a stored name);
 //!   rows of organizations not found are listed and, without `--skip-rejected`, stop the import;
 //! - part: a column naming the part of the organization (филиал, форма обслуживания) counts the
-//!   row into that part's inputs; an empty cell counts into the organization's own;
+//!   row into that part's inputs; an empty cell counts into the organization's own, except in an
+//!   organization surveyed by parts (a part of it has responses, in this file or another
+//!   source): there such a row is refused and listed with its line, as an unknown
+//!   organization's row is ([`responses::sort_without_part`]);
 //! - re-importing the same file (same name, bytes and options) changes nothing; a changed file
 //!   of the same name replaces that source's responses.
 
@@ -254,6 +257,12 @@ fn apply_in(
     Ok(p)
 }
 
+/// The reason given for a row of an organization assessed in parts that names no part.
+pub const NO_PART: &str = "анкета без части в организации, оцениваемой по частям";
+
+/// The part rule, as the preview states it.
+const PART_RULE: &str = "часть организации: строка с непустой колонкой части (филиал, форма обслуживания) считается в исходные данные этой части (часть создается, если ее нет). Строка без части считается в данные самой организации, а их часть берет только там, где у нее своих данных нет. Поэтому в организации, опрошенной по частям (у какой-либо ее части есть анкеты — в этом файле или в другом источнике), строка без части отклоняется и показывается с номером строки: ее ответы не попали бы в части со своими анкетами. С --skip-rejected такие строки не загружаются, остальные загружаются. Если у организации есть части, но анкет ни у одной нет (части только для экспертных данных), анкеты без части — опрос организации в целом, и каждая часть берет их счетчики";
+
 /// How many lines of each kind are listed.
 const LIST: usize = 20;
 
@@ -326,9 +335,7 @@ fn run(
             _ => None,
         })
         .collect();
-    if map.find(Col::Part).is_some() {
-        p.rules.push("часть организации: ответы строки с непустой колонкой части (филиал, форма обслуживания) считаются в исходные данные этой части (часть создается, если ее нет); с пустой — в данные самой организации".to_string());
-    }
+    p.rules.push(PART_RULE.to_string());
     let orgs = store::import::organizations(conn)?;
     let fixed_org = match &opts.org {
         Some(key) => {
@@ -405,7 +412,7 @@ fn run(
         &questions_list.join(","),
     )?;
     let mut members = store::import::memberships(conn, cycle.id)?;
-    let staged = responses::stage_responses(
+    let mut staged = responses::stage_responses(
         conn,
         &responses::Context {
             qn: &qn,
@@ -420,6 +427,62 @@ fn run(
         &mut members,
         progress,
     )?;
+    // Rows naming no part of an organization surveyed by parts: refused, listed; of one whose
+    // parts have no responses: counted, and said.
+    let surveyed = store::survey::surveyed_parts(conn, cycle.id)?;
+    let stored_parts = store::org_parts::names_by_membership(conn, cycle.id)?;
+    let (refused, shared) =
+        responses::sort_without_part(conn, source_id, &mut staged, &surveyed, &stored_parts)?;
+    let part_header = map
+        .find(Col::Part)
+        .map(|c| file.header.cell(c).to_string())
+        .unwrap_or_default();
+    let org_of: std::collections::HashMap<i64, i64> =
+        members.iter().map(|(&o, &m)| (m, o)).collect();
+    for (m, w, names) in &refused {
+        let org = org_of
+            .get(m)
+            .and_then(|o| orgs.iter().find(|r| r.id == *o))
+            .map_or(String::new(), |o| {
+                format!("ИНН {} «{}»", o.inn, cut(&o.full_name, 60))
+            });
+        let lines: Vec<String> = w.lines.iter().map(usize::to_string).collect();
+        let names: Vec<String> = names.iter().map(|n| format!("«{}»", cut(n, 40))).collect();
+        p.rejected.push(Rejection {
+            file: p.source.clone(),
+            line: w.lines.first().copied().unwrap_or(0),
+            column: part_header.clone(),
+            reason: format!(
+                "{NO_PART}: {org}, части {}; строк: {} ({}{}); укажите часть в колонке части{}",
+                names.join(", "),
+                w.rows,
+                lines.join(", "),
+                if w.rows as usize > w.lines.len() {
+                    ", …"
+                } else {
+                    ""
+                },
+                if part_header.is_empty() {
+                    " (в файле ее нет — добавьте колонку «Часть»)"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
+    for (m, rows, names) in &shared {
+        let org = org_of
+            .get(m)
+            .and_then(|o| orgs.iter().find(|r| r.id == *o))
+            .map_or(String::new(), |o| {
+                format!("ИНН {} «{}»", o.inn, cut(&o.full_name, 60))
+            });
+        let names: Vec<String> = names.iter().map(|n| format!("«{}»", cut(n, 40))).collect();
+        p.notes.push(format!(
+            "{org}: анкеты без части ({rows}) считаются в данные самой организации — у ее частей {} своих анкет нет, и каждая берет эти счетчики",
+            names.join(", ")
+        ));
+    }
     p.rows = staged.rows;
     p.counted = staged.counted;
     p.duplicates = staged.duplicates;
@@ -703,9 +766,22 @@ pub fn preview_lines(p: &SurveyPreview, dry_run: bool) -> Vec<String> {
             }
         }
     }
-    if !p.rejected.is_empty() {
+    let (no_part, unmatched): (Vec<&Rejection>, Vec<&Rejection>) = p
+        .rejected
+        .iter()
+        .partition(|r| r.reason.starts_with(NO_PART));
+    if !unmatched.is_empty() {
         l.push("Организации не найдены (строки не загружаются):".to_string());
-        for r in &p.rejected {
+        for r in unmatched {
+            l.push(format!("  {r}"));
+        }
+    }
+    if !no_part.is_empty() {
+        l.push(
+            "Анкеты без части в организациях, оцениваемых по частям (строки не загружаются):"
+                .to_string(),
+        );
+        for r in no_part {
             l.push(format!("  {r}"));
         }
     }
@@ -752,33 +828,41 @@ pub const PROPOSAL_HEADERS: [&str; 8] = [
     "Предложение",
 ];
 
+/// A proposal as a row of [`PROPOSAL_HEADERS`].
+fn proposal_row(p: store::survey::Proposal) -> Vec<crate::service::table::Cell> {
+    use crate::service::table::Cell;
+    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
+    vec![
+        Cell::Text(p.org_inn),
+        Cell::Text(p.org_name),
+        Cell::Text(p.part),
+        Cell::Text(p.source),
+        Cell::Int(p.line),
+        text(p.respondent),
+        text(p.answered_at),
+        Cell::Text(p.text),
+    ]
+}
+
 /// The proposals the filter finds as a table (organization, ИНН, part, source, line,
-/// respondent, date of the answer, text), in the order the terminal UI lists them.
+/// respondent, date of the answer, text), in the order the terminal UI lists them: for the
+/// CLI's aligned text, which measures every row. Files are written by [`write_proposals`],
+/// which holds none.
 pub fn proposals_table(
     conn: &Connection,
     filter: &store::survey::ProposalFilter,
 ) -> anyhow::Result<crate::service::table::Table> {
-    use crate::service::table::{Cell, Table};
-    let text = |s: Option<String>| s.map_or(Cell::Empty, Cell::Text);
-    let mut t = Table::new(&PROPOSAL_HEADERS);
+    let mut t = crate::service::table::Table::new(&PROPOSAL_HEADERS);
     store::survey::for_each_proposal::<anyhow::Error>(conn, filter, &mut |p| {
-        t.push(vec![
-            Cell::Text(p.org_inn),
-            Cell::Text(p.org_name),
-            Cell::Text(p.part),
-            Cell::Text(p.source),
-            Cell::Int(p.line),
-            text(p.respondent),
-            text(p.answered_at),
-            Cell::Text(p.text),
-        ]);
+        t.push(proposal_row(p));
         Ok(())
     })?;
     Ok(t)
 }
 
-/// Writes the proposals the filter finds into a new file of `dir` named from `stem` (CSV for
-/// Excel or xlsx; a temporary file, then rename); returns its path and how many were written.
+/// Writes the proposals the filter finds into a new file of `dir` named from `stem` (`<stem>.csv`
+/// for Excel or `<stem>.xlsx`, `<stem>-2…` when the name is taken), streamed from the query;
+/// returns its path and how many were written.
 pub fn export_proposals(
     conn: &Connection,
     filter: &store::survey::ProposalFilter,
@@ -786,18 +870,27 @@ pub fn export_proposals(
     stem: &str,
     xlsx: bool,
 ) -> anyhow::Result<(std::path::PathBuf, usize)> {
-    let table = proposals_table(conn, filter)?;
-    let path = crate::service::table::save(dir, stem, "Предложения", &table, xlsx)
+    let ext = if xlsx { "xlsx" } else { "csv" };
+    let mut path = dir.join(format!("{stem}.{ext}"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{n}.{ext}"));
+        n += 1;
+    }
+    let written = write_proposals(conn, filter, &path, xlsx)
         .with_context(|| format!("не удалось сохранить предложения в {}", dir.display()))?;
-    Ok((path, table.rows.len()))
+    Ok((path, written))
 }
 
-/// Writes a table to exactly `path` (CSV for Excel or xlsx): a temporary file, then rename.
-pub fn save_table(
+/// Writes the proposals the filter finds to exactly `path` (CSV for Excel — BOM, «;» — or
+/// xlsx), a row at a time as the query steps: into a temporary file of the same folder, renamed
+/// to `path` when whole (removed on failure). Returns how many were written.
+pub fn write_proposals(
+    conn: &Connection,
+    filter: &store::survey::ProposalFilter,
     path: &Path,
-    table: &crate::service::table::Table,
     xlsx: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<usize> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -806,17 +899,29 @@ pub fn save_table(
         n.to_string_lossy().into_owned()
     });
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let headers: Vec<String> = PROPOSAL_HEADERS.iter().map(|h| h.to_string()).collect();
+    let mut count = 0;
     let written = (|| -> anyhow::Result<()> {
         if xlsx {
-            let mut book = crate::exchange::xlsx::XlsxTable::new("Предложения", &table.headers)?;
-            for row in &table.rows {
-                book.push(row)?;
-            }
+            let mut book = crate::exchange::xlsx::XlsxTable::new("Предложения", &headers)?;
+            store::survey::for_each_proposal::<anyhow::Error>(conn, filter, &mut |p| {
+                book.push(&proposal_row(p))?;
+                count += 1;
+                Ok(())
+            })?;
             book.save(&tmp)?;
         } else {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-            table.write(crate::service::table::Format::Csv, &mut out)?;
-            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            let file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            let mut out = crate::exchange::csv::ExcelCsv::new(file, &headers)?;
+            store::survey::for_each_proposal::<anyhow::Error>(conn, filter, &mut |p| {
+                out.row(&proposal_row(p))?;
+                count += 1;
+                Ok(())
+            })?;
+            out.finish()?
+                .into_inner()
+                .map_err(|e| e.into_error())?
+                .sync_all()?;
         }
         std::fs::rename(&tmp, path)?;
         Ok(())
@@ -824,7 +929,8 @@ pub fn save_table(
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    written.with_context(|| format!("не удалось записать файл {}", path.display()))
+    written.with_context(|| format!("не удалось записать файл {}", path.display()))?;
+    Ok(count)
 }
 
 /// Sets the number of recipients of an organization in a cycle (audited); returns its name and

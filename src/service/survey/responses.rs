@@ -42,6 +42,18 @@ pub(super) struct Staged {
     pub new_members: HashSet<i64>,
     /// Organization texts no organization matched → (rows, first line, why).
     pub unmatched_orgs: BTreeMap<String, (u64, usize, String)>,
+    /// Counted rows that name no part, by membership (see [`sort_without_part`]).
+    pub without_part: BTreeMap<i64, WithoutPart>,
+}
+
+/// The counted rows of one organization that name no part.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct WithoutPart {
+    pub rows: u64,
+    /// Their lines, the first few.
+    pub lines: Vec<usize>,
+    /// Proposals among them.
+    pub proposals: u64,
 }
 
 /// Where each row's organization comes from.
@@ -182,11 +194,20 @@ pub(super) fn stage_responses(
                 out.skip_lines.push(row.line);
             }
         }
+        let proposed = proposal.is_some_and(|text| is_proposal(qn, text));
         if let Some(text) = proposal
-            && is_proposal(qn, text)
+            && proposed
         {
             writer.proposal(cx.source_id, membership, row.line as i64, text)?;
             out.proposals += 1;
+        }
+        if part.is_empty() {
+            let w = out.without_part.entry(membership).or_default();
+            w.rows += 1;
+            w.proposals += u64::from(proposed);
+            if w.lines.len() < LIST {
+                w.lines.push(row.line);
+            }
         }
     }
     progress(out.rows);
@@ -199,6 +220,70 @@ pub(super) fn stage_responses(
     unknown.truncate(LIST);
     out.unknown_answers = unknown;
     Ok(out)
+}
+
+/// The rule for the rows that name no part, by organization. Such rows count into the
+/// organization's own inputs, which a part takes only for what it has none of. So:
+/// - an organization whose survey is by parts — a part of it has responses, in this file or
+///   stored from another source — would take nothing from them where its parts have their own
+///   counts: the rows are refused (listed with their lines) and, under `--skip-rejected`, neither
+///   stored nor counted;
+/// - an organization with parts none of which has responses (parts for the expert's inputs, a
+///   survey of the organization as a whole): the rows count, and every part takes their counts;
+///   returned to be said in the preview;
+/// - an organization without parts: the rows count, as always.
+///
+/// `surveyed` are the parts with responses stored from other sources, `parts` the stored parts'
+/// names, by membership. Returns the refused rows (with the parts that have responses) and the
+/// shared ones (with the parts that take them); removes the refused rows' responses and
+/// proposals (stored in this transaction) and their counts.
+#[allow(clippy::type_complexity)]
+pub(super) fn sort_without_part(
+    conn: &Connection,
+    source_id: i64,
+    staged: &mut Staged,
+    surveyed: &BTreeMap<i64, Vec<String>>,
+    parts: &HashMap<i64, Vec<String>>,
+) -> anyhow::Result<(
+    Vec<(i64, WithoutPart, Vec<String>)>,
+    Vec<(i64, u64, Vec<String>)>,
+)> {
+    let mut refused = Vec::new();
+    let mut shared = Vec::new();
+    let without = std::mem::take(&mut staged.without_part);
+    for (m, w) in without {
+        let mut names: Vec<String> = surveyed.get(&m).cloned().unwrap_or_default();
+        if let Some(counted) = staged.tallies.get(&m) {
+            for (p, _) in counted {
+                if !p.is_empty() && !names.contains(p) {
+                    names.push(p.clone());
+                }
+            }
+        }
+        if names.is_empty() {
+            if let Some(stored) = parts.get(&m).filter(|p| !p.is_empty()) {
+                shared.push((m, w.rows, stored.clone()));
+            }
+            staged.without_part.insert(m, w);
+            continue;
+        }
+        if let Some(counted) = staged.tallies.get_mut(&m) {
+            if let Some(i) = counted.iter().position(|(p, _)| p.is_empty()) {
+                let (_, t) = counted.remove(i);
+                staged.skip_violations = staged.skip_violations.saturating_sub(t.skip_violations);
+                staged.unknown_total = staged.unknown_total.saturating_sub(t.unknown);
+            }
+            if counted.is_empty() {
+                staged.tallies.remove(&m);
+            }
+        }
+        staged.skip_lines.retain(|l| !w.lines.contains(l));
+        store::survey::drop_without_part(conn, source_id, m)?;
+        staged.counted = staged.counted.saturating_sub(w.rows);
+        staged.proposals = staged.proposals.saturating_sub(w.proposals);
+        refused.push((m, w, names));
+    }
+    Ok((refused, shared))
 }
 
 /// Adds an organization to the cycle (audited).

@@ -5,7 +5,9 @@
 //! input and marks the cycle's scores stale; the UI then recomputes the cycle in the background.
 //! The places shown as typed are those the organization would take against the other members'
 //! stored results (a part is not ranked: none). A part's field left empty takes the
-//! organization's value, as scoring does (`store::org_parts`).
+//! organization's value, as scoring does (`store::org_parts`); a part's checklist item is a
+//! choice of three — «как у организации» (not entered), «есть», «нет» — so that the part's «нет»
+//! is stored as its own 0 and wins over the organization's «есть».
 
 use std::collections::BTreeMap;
 
@@ -24,6 +26,11 @@ use crate::tui::form::undo::saved;
 use crate::tui::form::{Field, Form, FormHost, FormSpec, Kind, conflict_notice, format_number};
 use crate::tui::format::dec;
 use crate::tui::screen::{Ctx, Outcome};
+
+/// The options of a part's checklist item: the organization's mark, «есть», «нет».
+const PART_INHERIT: usize = 0;
+const PART_YES: usize = 1;
+const PART_NO: usize = 2;
 
 /// The form as shown: the host around its spec.
 pub type InputsForm = FormHost<InputsSpec>;
@@ -140,6 +147,7 @@ pub fn open_part(cx: &Ctx, org: &str, c: &CardCycle, part: (i64, &str)) -> Outco
             form.stored_total = None;
             form.stored_place = None;
             form.form.title = format!("Исходные данные · {} год · часть «{}»", c.year, part.1);
+            form.part_checklist();
             let by_part =
                 crate::store::survey::sums_by_part(conn, c.membership_id).unwrap_or_default();
             if let Some(sums) = by_part.get(part.1) {
@@ -227,18 +235,57 @@ impl InputsSpec {
         f
     }
 
+    /// A part's checklist items take three values, not two: not entered (the organization's
+    /// mark is taken, as scoring takes it), «есть» (1) and «нет» (0), so that a part can say
+    /// «нет» where the organization says «есть». Called once the organization's values are in.
+    fn part_checklist(&mut self) {
+        for i in 0..self.keys.len() {
+            let f = &self.form.fields[i];
+            if !matches!(f.kind, Kind::Check) {
+                continue;
+            }
+            let inherit = match self.org_values.get(&self.keys[i]) {
+                Some(v) if *v > 0.0 => "как у организации: есть",
+                Some(_) => "как у организации: нет",
+                None => "не введено (у организации тоже)",
+            };
+            let chosen = match self.base.get(&self.keys[i]) {
+                None => PART_INHERIT,
+                Some(v) if *v > 0.0 => PART_YES,
+                Some(_) => PART_NO,
+            };
+            self.form.fields[i] =
+                Field::choice(f.label.clone(), vec![inherit, "есть", "нет"], chosen);
+            let item = self.names[i]
+                .strip_prefix("пункт «")
+                .and_then(|n| n.split_once('»'))
+                .map_or(self.names[i].clone(), |(n, _)| n.to_string());
+            self.names[i] = format!(
+                "пункт «{item}»: у части есть, нет или как у организации (Пробел, е, н, к)"
+            );
+        }
+        self.check();
+    }
+
     /// The result on screen: S, the criteria and the indicators, or why there is none.
     pub fn live(&self) -> Result<&ScoreCard, &str> {
         self.live.as_ref().map_err(String::as_str)
     }
 
     /// The value of field `i` to store: `None` = not entered. A checkbox left as it was keeps
-    /// a missing item missing.
+    /// a missing item missing; a part's checklist item is not entered while it says «как у
+    /// организации».
     fn value(&self, i: usize) -> Option<f64> {
         let f = &self.form.fields[i];
         match f.kind {
             Kind::Check if !f.changed() => self.base.get(&self.keys[i]).copied(),
             Kind::Check => Some(if f.checked() { 1.0 } else { 0.0 }),
+            // A part's checklist item (see `part_checklist`).
+            Kind::Choice(_) => match f.choice {
+                PART_YES => Some(1.0),
+                PART_NO => Some(0.0),
+                _ => None,
+            },
             _ => f.number_value().ok().flatten(),
         }
     }
@@ -292,10 +339,14 @@ impl InputsSpec {
         {
             lines.push(Line::styled(
                 match self.org_values.get(key) {
-                    Some(v) if matches!(self.form.fields[focus].kind, Kind::Check) => format!(
-                        "у части пункт не отмечен: в расчете — отметка организации «{}»",
-                        if *v > 0.0 { "есть" } else { "нет" }
-                    ),
+                    Some(v)
+                        if matches!(self.form.fields[focus].kind, Kind::Check | Kind::Choice(_)) =>
+                    {
+                        format!(
+                            "у части пункт не введен: в расчете — отметка организации «{}»; «есть» или «нет» части — Пробел",
+                            if *v > 0.0 { "есть" } else { "нет" }
+                        )
+                    }
                     Some(v) => format!(
                         "поле пусто: в расчете части — значение организации {}",
                         format_number(*v)
@@ -449,13 +500,19 @@ impl FormSpec for InputsSpec {
                     let now = now.as_f64();
                     if let Some(i) = self.keys.iter().position(|k| *k == key) {
                         let f = &mut self.form.fields[i];
-                        let check = matches!(f.kind, Kind::Check);
-                        let text = if check {
-                            String::new()
-                        } else {
-                            now.map_or(String::new(), format_number)
+                        let (text, choice) = match f.kind {
+                            Kind::Check => (String::new(), usize::from(now == Some(1.0))),
+                            Kind::Choice(_) => (
+                                String::new(),
+                                match now {
+                                    None => PART_INHERIT,
+                                    Some(v) if v > 0.0 => PART_YES,
+                                    Some(_) => PART_NO,
+                                },
+                            ),
+                            _ => (now.map_or(String::new(), format_number), 0),
                         };
-                        f.take_other(text, usize::from(check && now == Some(1.0)));
+                        f.take_other(text, choice);
                     }
                     match now {
                         Some(v) => self.base.insert(key, v),

@@ -1403,7 +1403,8 @@ impl Screen for ExchangeScreen {
                         let text = cut(&printable(&l), width);
                         let bad = l.contains("ВЫБОРКА МАЛА")
                             || l.starts_with("Не сопоставлено")
-                            || l.starts_with("Организации не найдены");
+                            || l.starts_with("Организации не найдены")
+                            || l.starts_with("Анкеты без части");
                         if bad {
                             Line::styled(text, t.bad())
                         } else {
@@ -1416,7 +1417,7 @@ impl Screen for ExchangeScreen {
                 } else if p.rejected.is_empty() {
                     " Анкеты: загрузка ничего не изменит — Esc: назад "
                 } else {
-                    " Организации части строк не найдены — база не изменится; Esc: назад "
+                    " Часть строк отклонена (список внизу) — база не изменится; Esc: назад "
                 };
                 frame.render_widget(
                     Paragraph::new(lines)

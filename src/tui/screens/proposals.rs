@@ -4,9 +4,12 @@
 //! above the list says «найдено N из M».
 //!
 //! Nothing here holds the whole table: a reader thread with its own connection counts what the
-//! search finds (a COUNT in SQL) and reads the window of proposals around the one selected
-//! (LIMIT/OFFSET), answering only the newest of the queries typing sends. `x`/`X` save the
-//! proposals as found to CSV for Excel or xlsx on a thread of their own
+//! search finds (a COUNT in SQL) and reads the window of proposals around the one selected,
+//! answering only the newest of the queries typing sends. The first windows are read by
+//! LIMIT/OFFSET; further down, a window is read from a proposal of the one held (keyset on the
+//! list's order, [`WindowStart`]) and End reads the last ones backwards, so that a page deep in
+//! 100,000 proposals does not sort and step over all before it. `x`/`X` save the proposals as
+//! found to CSV for Excel or xlsx on a thread of their own, streamed from the query to the file
 //! ([`crate::service::survey::export_proposals`]).
 
 use std::cell::Cell;
@@ -21,7 +24,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::domain::text::printable;
-use crate::store::survey::{self as survey_store, Proposal, ProposalFilter};
+use crate::store::survey::{self as survey_store, Proposal, ProposalFilter, WindowStart};
 use crate::tui::job::Job;
 use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, SearchEvent, SearchField, navigate};
@@ -35,13 +38,16 @@ pub struct Scope {
     pub org: Option<(i64, String, String)>,
 }
 
-/// A query for the reader: the proposals `offset..offset + limit` the filter finds and, when
-/// `recount`, how many it finds and how many there are without the search.
+/// A query for the reader: at most `limit` proposals the filter finds from `start` and, when
+/// `recount`, how many it finds and how many there are without the search. `at` is the place
+/// in the list of the window's first proposal (`Offset`, `After`) or of the one after its last
+/// (`UpTo`, `Last`; for `Last` the count, replaced by the new one when recounted).
 #[derive(Debug, Clone)]
 struct Query {
     seq: u64,
     filter: ProposalFilter,
-    offset: usize,
+    start: WindowStart,
+    at: usize,
     limit: usize,
     recount: bool,
 }
@@ -53,6 +59,8 @@ struct Answer {
     /// (found, all), when the query asked for them.
     counts: Option<(usize, usize)>,
     offset: usize,
+    /// The filter the rows were found by.
+    filter: ProposalFilter,
     rows: Result<Vec<Proposal>, String>,
 }
 
@@ -76,19 +84,30 @@ fn run(conn: &Connection, q: &Query) -> Answer {
         .then(|| counts(conn, q))
         .transpose()
         .and_then(|c| {
-            survey_store::proposal_window(conn, &q.filter, q.offset, q.limit).map(|r| (c, r))
+            survey_store::proposal_window_at(conn, &q.filter, &q.start, q.limit).map(|r| (c, r))
         });
     match read {
-        Ok((counts, rows)) => Answer {
-            seq: q.seq,
-            counts,
-            offset: q.offset,
-            rows: Ok(rows),
-        },
+        Ok((counts, rows)) => {
+            let offset = match &q.start {
+                WindowStart::Offset(_) | WindowStart::After(_) => q.at,
+                WindowStart::UpTo(_) => q.at.saturating_sub(rows.len()),
+                WindowStart::Last => counts
+                    .map_or(q.at, |(found, _)| found)
+                    .saturating_sub(rows.len()),
+            };
+            Answer {
+                seq: q.seq,
+                counts,
+                offset,
+                filter: q.filter.clone(),
+                rows: Ok(rows),
+            }
+        }
         Err(e) => Answer {
             seq: q.seq,
             counts: None,
-            offset: q.offset,
+            offset: q.at,
+            filter: q.filter.clone(),
             rows: Err(e.to_string()),
         },
     }
@@ -125,7 +144,8 @@ impl Reader {
                     Err(e) => Answer {
                         seq: q.seq,
                         counts: None,
-                        offset: q.offset,
+                        offset: q.at,
+                        filter: q.filter.clone(),
                         rows: Err(e.to_string()),
                     },
                 };
@@ -154,6 +174,8 @@ pub struct ProposalsScreen {
     /// Proposals `rows_from..rows_from + rows.len()` of those found.
     rows: Vec<Proposal>,
     rows_from: usize,
+    /// The filter `rows` were found by (a window is read from one of them only under it).
+    rows_filter: Option<ProposalFilter>,
     reader: Option<Reader>,
     /// The newest query sent, and whether its answer is still awaited.
     seq: u64,
@@ -184,6 +206,7 @@ impl ProposalsScreen {
             offset: 0,
             rows: Vec::new(),
             rows_from: 0,
+            rows_filter: None,
             reader: cx.db.map(Reader::spawn),
             seq: 0,
             waiting: false,
@@ -226,11 +249,19 @@ impl ProposalsScreen {
     /// of the reader, or, without one (no database file known), on `conn` at once.
     fn ask(&mut self, conn: Option<&Connection>, recount: bool) {
         let lines = self.lines.get().max(1);
+        let filter = self.filter();
+        let (start, at, limit) = self.window_start(
+            &filter,
+            self.offset.saturating_sub(lines),
+            lines * 3,
+            recount,
+        );
         let q = Query {
             seq: self.seq + 1,
-            filter: self.filter(),
-            offset: self.offset.saturating_sub(lines),
-            limit: lines * 3,
+            filter,
+            start,
+            at,
+            limit,
             recount,
         };
         self.seq = q.seq;
@@ -250,6 +281,51 @@ impl ProposalsScreen {
         }
     }
 
+    /// Where the window `from..from + limit` is read from (with the query's `at` and limit): the
+    /// first windows by OFFSET; the last ones from the end; others from a proposal of the window
+    /// held (keyset: the key's condition filters the rows before it, where OFFSET would sort
+    /// and step over them), when it was found by the same filter and the counts stand.
+    fn window_start(
+        &self,
+        filter: &ProposalFilter,
+        from: usize,
+        limit: usize,
+        recount: bool,
+    ) -> (WindowStart, usize, usize) {
+        let held = !recount && !self.rows.is_empty() && self.rows_filter.as_ref() == Some(filter);
+        if from < limit || (!held && !self.counted) {
+            return (WindowStart::Offset(from), from, limit);
+        }
+        if from + limit >= self.found && !recount {
+            return (
+                WindowStart::Last,
+                self.found,
+                self.found.saturating_sub(from),
+            );
+        }
+        if !held {
+            return (WindowStart::Offset(from), from, limit);
+        }
+        let (first, end) = (self.rows_from, self.rows_from + self.rows.len());
+        let key = |i: usize| self.rows[i - self.rows_from].key();
+        if from > first {
+            // Down: after the one before the window, or the last held.
+            let a = (from - 1).min(end - 1);
+            let n = from + limit - (a + 1);
+            if n <= limit * 5 {
+                return (WindowStart::After(key(a)), a + 1, n);
+            }
+        } else {
+            // Up: up to the window's last, or the first held.
+            let b = (from + limit - 1).clamp(first, end - 1);
+            let n = b + 1 - from;
+            if n <= limit * 5 {
+                return (WindowStart::UpTo(key(b)), b + 1, n);
+            }
+        }
+        (WindowStart::Offset(from), from, limit)
+    }
+
     /// Takes an answer of the reader (only that of the newest query).
     fn take(&mut self, a: Answer, conn: Option<&Connection>) {
         if a.seq != self.seq {
@@ -261,6 +337,7 @@ impl ProposalsScreen {
                 self.error = None;
                 self.rows = rows;
                 self.rows_from = a.offset;
+                self.rows_filter = Some(a.filter);
             }
             Err(e) => {
                 self.error = Some(e);
@@ -435,6 +512,8 @@ impl Screen for ProposalsScreen {
 
     fn data_changed(&mut self) {
         self.stale = true;
+        // Places in the list may have moved: no window is read from the rows held.
+        self.rows_filter = None;
     }
 
     fn tick(&mut self) -> bool {
