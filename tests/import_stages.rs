@@ -359,14 +359,14 @@ fn a_portal_plan_dry_run_plans_what_the_import_does_and_numbers_rows_as_it_does(
     assert!(changed[0].0.ends_with("строка плана 1.2"), "{changed:?}");
     assert_eq!(
         changed[0].1,
-        [f("planned_date", "2026-12-15", "2027-01-15")]
+        [f("Плановый срок", "2026-12-15", "2027-01-15")]
     );
     assert!(changed[1].0.ends_with("строка плана 3.1"), "{changed:?}");
     assert_eq!(
         changed[1].1,
         [
-            f("status", "planned", "in_progress"),
-            f("implemented_measures", "", "Заключен договор на установку")
+            f("Статус", "запланировано", "выполняется"),
+            f("Реализованные меры", "", "Заключен договор на установку")
         ]
     );
     assert!(
@@ -375,7 +375,7 @@ fn a_portal_plan_dry_run_plans_what_the_import_does_and_numbers_rows_as_it_does(
     );
     assert_eq!(
         changed[2].1,
-        [f("planned_date", "2027-02-01", "2027-02-20")]
+        [f("Плановый срок", "2027-02-01", "2027-02-20")]
     );
     // Left as stored: «1.1» of a.xml, the header of b.xml.
     assert_eq!(dry.left.len(), 2, "{:?}", dry.left);
@@ -464,6 +464,17 @@ fn a_portal_plan_dry_run_plans_what_the_import_does_and_numbers_rows_as_it_does(
     };
     assert_eq!(audited("insert"), 4);
     assert_eq!(audited("update"), 4);
+    // The audit names the columns changed (the journal words them), not the preview's names.
+    assert_eq!(
+        count(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM audit_log WHERE rowid > {last_audit}
+                 AND entity = 'plan_row' AND field = 'planned_date'"
+            )
+        ),
+        2
+    );
     // Again: the two documents still disagree on «1.3» (a.xml moves it back to 01.02.2027,
     // b.xml to 20.02.2027); the headers and the other rows are left: 1 + 5 in a.xml, 1 + 1 in
     // b.xml.

@@ -30,6 +30,7 @@ use anyhow::Context;
 use rusqlite::Connection;
 
 use super::{Change, Preview, Progress, Rejection, Writer};
+use crate::domain::field_names::{field_ru, value_ru};
 use crate::domain::methodology::Methodology;
 use crate::domain::plan::{PlanRow, PlanStatus};
 use crate::exchange::busgov::clean;
@@ -370,7 +371,7 @@ enum Step {
         header: Header,
     },
     /// A stored row's date, responsible person or execution (a negative id: a row added by an
-    /// earlier step).
+    /// earlier step); the change names columns, as the audit records them.
     Update { row: Row, change: Change },
     /// A new row, with the id the plan gave it (negative) and the audit's text.
     Add { id: i64, row: PlanRow, note: String },
@@ -468,12 +469,12 @@ fn plan_document(
                     what: format!("{file}: {org_name}, строка плана {}", old.number),
                     fields,
                 };
+                preview.plan(super::Planned::Update(in_russian(&change)));
                 planning.steps.push(Step::Update {
                     row: new.clone(),
-                    change: change.clone(),
+                    change,
                 });
                 rows[i] = new;
-                preview.plan(super::Planned::Update(change));
             }
             None => {
                 let number = crate::domain::plan::next_row_number(
@@ -554,6 +555,30 @@ fn as_document_says(old: &Row, p: &MatchedRow) -> Row {
         set_execution(&mut new, &p.execution);
     }
     new
+}
+
+/// A row's change as the plan of changes shows it: each column by its Russian name (the audit
+/// keeps the column), a status by its Russian name.
+fn in_russian(change: &Change) -> Change {
+    let name = |column: &str| {
+        let ru = field_ru(column);
+        let mut c = ru.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    };
+    let value = |column: &str, v: &str| match column {
+        "status" => value_ru(column, v).into_owned(),
+        _ => v.to_string(),
+    };
+    Change {
+        fields: change
+            .fields
+            .iter()
+            .map(|(f, o, n)| (name(f), value(f, o), value(f, n)))
+            .collect(),
+        ..change.clone()
+    }
 }
 
 /// What differs between a stored row and the row as a document leaves it: (column, old, new).
