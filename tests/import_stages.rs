@@ -13,6 +13,9 @@ use nok::service::import::{self, Kind, Preview, Progress, portal_plan};
 use nok::service::methodology::Methods;
 use rusqlite::Connection;
 
+/// A changed field: name, old value, new value.
+type Field = (String, String, String);
+
 fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -350,7 +353,7 @@ fn a_portal_plan_dry_run_plans_what_the_import_does_and_numbers_rows_as_it_does(
         assert!(added[i].contains(expect), "{i}: {added:?}");
     }
     // The changes, field by field (old → new), in the documents' order.
-    let changed: Vec<(String, Vec<(String, String, String)>)> = dry
+    let changed: Vec<(String, Vec<Field>)> = dry
         .changed
         .iter()
         .map(|c| (c.what.clone(), c.fields.clone()))
@@ -550,7 +553,7 @@ fn a_work_plan_dry_run_takes_no_write_lock_and_plans_what_the_import_does() {
         dry.added[0].what,
         "пункт 3: Отчет об итогах независимой оценки"
     );
-    let changed: Vec<(&str, &[(String, String, String)])> = dry
+    let changed: Vec<(&str, &[Field])> = dry
         .changed
         .iter()
         .map(|c| (c.what.as_str(), c.fields.as_slice()))

@@ -319,7 +319,7 @@ enum ItemStep<'r> {
     },
     /// A new measure; its parent by number (stored, or added above it).
     Add {
-        item: WorkplanItem,
+        item: Box<WorkplanItem>,
         parent: Option<&'r str>,
         section: Option<usize>,
         extra: &'r [(String, String)],
@@ -429,7 +429,7 @@ fn plan_changes<'r>(
                     fields: Vec::new(),
                 }));
                 items.push(ItemStep::Add {
-                    item: WorkplanItem {
+                    item: Box::new(WorkplanItem {
                         workplan_id,
                         section_id: None,
                         parent_id: None,
@@ -443,7 +443,7 @@ fn plan_changes<'r>(
                         status: ItemStatus::Planned,
                         completed_on: None,
                         note: String::new(),
-                    },
+                    }),
                     parent: parent_number(&it.number),
                     section: it.section,
                     extra: &it.extra,
@@ -637,7 +637,7 @@ fn write(w: &Writer<'_>, read: &Read, stored: &Stored, plan: &Plan<'_>) -> anyho
                     workplan_id,
                     section_id: section.and_then(|s| section_ids.get(s).copied()),
                     parent_id: parent.and_then(|p| ids.get(p).copied()),
-                    ..item.clone()
+                    ..item.as_ref().clone()
                 })?;
                 if !extra.is_empty() {
                     store::import::set_work_item_fields(conn, id, extra)?;
