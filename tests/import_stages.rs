@@ -2,8 +2,10 @@
 //! portal's plan documents (ТФФ 1.8.3) and of an authority's work plan read only — another
 //! session writes and commits (`BEGIN IMMEDIATE`, no wait) while the dry run holds its read
 //! transaction — and what a dry run plans (worked out by hand from the documents below) is what
-//! the real import then does, down to the numbers new plan rows get (checked by plain SQL).
+//! the real import then does, down to the numbers new plan rows get (checked by plain SQL); and
+//! that `nok import plan --dry-run` prints that plan in Russian.
 
+mod cli_support;
 mod import_support;
 
 use std::path::{Path, PathBuf};
@@ -639,4 +641,54 @@ fn a_work_plan_dry_run_takes_no_write_lock_and_plans_what_the_import_does() {
     assert_eq!(audited("action = 'insert'"), 1);
     assert_eq!(audited("action = 'update'"), 3);
     assert_eq!(audited("action = 'bulk'"), 1);
+}
+
+/// `nok import plan … --dry-run` prints the portal documents' plan of changes in Russian, as
+/// `nok import orgs --dry-run` prints its own: what is added (with the numbers worked out
+/// above), what changes (field: old → new, dates as people write them), what is left.
+#[test]
+fn the_cli_dry_run_of_portal_documents_prints_the_plan_of_changes_in_russian() {
+    let (dir, conn) = demo();
+    let t = portal_target(&conn);
+    drop(conn);
+    let docs = portal_folder(dir.path(), &t);
+    let db = dir.path().join("d.sqlite");
+    let out = cli_support::nok(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "--today",
+            "22.11.2026",
+            "import",
+            "plan",
+            docs.to_str().unwrap(),
+            "--cycle",
+            &t.cycle.to_string(),
+            "--dry-run",
+        ],
+        dir.path(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for expect in [
+        "будет добавлено: 5, будет изменено: 3, без изменений: 2, отклонено: 0",
+        "План изменений — добавляется:",
+        "новая строка плана 1.3: Подключить версию для слабовидящих",
+        "новая строка плана 1.5: Установить указатели",
+        "План изменений — изменяется:",
+        "    Плановый срок: «15.12.2026» → «15.01.2027»",
+        "    Статус: «запланировано» → «выполняется»",
+        "План изменений — остается без изменений:",
+        "строка плана 1.1\n",
+        "Пробный прогон: база не изменена.",
+    ] {
+        assert!(stdout.contains(expect), "{expect}\n{stdout}");
+    }
+    for never in ["строка 0", "planned_date", "in_progress"] {
+        assert!(!stdout.contains(never), "{never}\n{stdout}");
+    }
 }
