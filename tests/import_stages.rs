@@ -581,6 +581,15 @@ fn a_work_plan_dry_run_takes_no_write_lock_and_plans_what_the_import_does() {
         changed[1].0.starts_with("целевой показатель 2:"),
         "{changed:?}"
     );
+    // 2024 (отчет) 4, 2025 «-», 2026 planned 3 → 4, as the fixture's row reads.
+    assert_eq!(
+        changed[1].1,
+        [(
+            "Значения".to_string(),
+            "2024: факт 4; 2025: —; 2026: план 3".to_string(),
+            "2024: факт 4; 2025: —; 2026: план 4".to_string()
+        )]
+    );
     assert_eq!(dry.left.len(), 4, "{:?}", dry.left);
 
     let audit_before = count(&conn, "SELECT max(rowid) FROM audit_log");

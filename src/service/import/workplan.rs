@@ -469,8 +469,8 @@ fn plan_changes<'r>(
                 if *values != t.values {
                     fields.push((
                         "Значения".to_string(),
-                        format!("{values:?}"),
-                        format!("{:?}", t.values),
+                        values_text(values),
+                        values_text(&t.values),
                     ));
                 }
                 let change = Change {
@@ -522,6 +522,27 @@ fn plan_changes<'r>(
         items,
         targets,
     }
+}
+
+/// A target indicator's values as a person reads them: «2024: факт 4; 2025: —; 2026: план 3»
+/// (a decimal comma, a dash for a year without values).
+fn values_text(values: &[(i32, Option<f64>, Option<f64>)]) -> String {
+    let number = |v: f64| v.to_string().replace('.', ",");
+    values
+        .iter()
+        .map(|&(year, planned, actual)| {
+            let parts: Vec<String> = [("план", planned), ("факт", actual)]
+                .into_iter()
+                .filter_map(|(name, v)| v.map(|v| format!("{name} {}", number(v))))
+                .collect();
+            if parts.is_empty() {
+                format!("{year}: —")
+            } else {
+                format!("{year}: {}", parts.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// What differs between a stored measure and the document's: (field, old, new).
@@ -683,4 +704,22 @@ fn write(w: &Writer<'_>, read: &Read, stored: &Stored, plan: &Plan<'_>) -> anyho
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_values_are_shown_in_words() {
+        assert_eq!(
+            values_text(&[
+                (2024, None, Some(4.0)),
+                (2025, None, None),
+                (2026, Some(50.5), Some(48.0))
+            ]),
+            "2024: факт 4; 2025: —; 2026: план 50,5, факт 48"
+        );
+        assert_eq!(values_text(&[]), "");
+    }
 }
