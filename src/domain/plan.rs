@@ -228,6 +228,34 @@ impl PlanRow {
     }
 }
 
+/// The number a new plan row under criterion `Кk` gets, given the numbers the organization's
+/// plan in the cycle already has. Plans numbered by section («1.1», «3.2») get the next row of
+/// section k («1.2»); plans numbered straight through get one more than the highest («7»). A
+/// number's leading digits count; a number without them counts as 0.
+pub fn next_row_number<'a>(numbers: impl IntoIterator<Item = &'a str>, criterion: &str) -> String {
+    let numbers: Vec<&str> = numbers.into_iter().collect();
+    let lead = |n: &str| -> u32 {
+        n.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0)
+    };
+    let section: String = criterion.chars().filter(char::is_ascii_digit).collect();
+    if !section.is_empty() && numbers.iter().any(|n| n.contains('.')) {
+        let prefix = format!("{section}.");
+        let top = numbers
+            .iter()
+            .filter_map(|n| n.strip_prefix(&prefix))
+            .map(lead)
+            .max()
+            .unwrap_or(0);
+        return format!("{prefix}{}", top + 1);
+    }
+    let top = numbers.iter().map(|n| lead(n)).max().unwrap_or(0);
+    (top + 1).to_string()
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -329,5 +357,18 @@ mod tests {
             position: "директор".into(),
         };
         assert_eq!(p.short(), "Иванова А. П.");
+    }
+
+    #[test]
+    fn a_new_row_is_numbered_in_its_section_or_straight_through() {
+        // Worked out by hand from the rule: no rows → 1; «7» → 8 whatever the criterion;
+        // sections «1.1», «1.2» beside «7» → the next of section k; «10.2» is not section 1.
+        assert_eq!(next_row_number([], "К2"), "1");
+        assert_eq!(next_row_number(["7"], "К2"), "8");
+        assert_eq!(next_row_number(["7", "1.1", "1.2"], "К1"), "1.3");
+        assert_eq!(next_row_number(["7", "1.1", "1.2"], "К3"), "3.1");
+        assert_eq!(next_row_number(["1.9", "1.10", "10.2"], "К1"), "1.11");
+        assert_eq!(next_row_number(["2", "а"], "К1"), "3");
+        assert_eq!(next_row_number(["1.1"], "прочее"), "2");
     }
 }

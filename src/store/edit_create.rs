@@ -196,8 +196,8 @@ pub fn plan_number_taken(
 }
 
 /// The number a new plan row of organization `org` in cycle `cycle` under criterion `Кk` gets
-/// unless the person types another. Plans numbered by section («1.1», «3.2») get the next row of
-/// section k («1.2»); plans numbered straight through get one more than the highest («7»).
+/// unless the person types another: [`crate::domain::plan::next_row_number`] of the numbers its
+/// plan has.
 pub fn next_plan_number(
     conn: &Connection,
     cycle: i64,
@@ -209,26 +209,10 @@ pub fn next_plan_number(
     let numbers: Vec<String> = stmt
         .query_map([cycle, org], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let lead = |n: &str| -> u32 {
-        n.chars()
-            .take_while(char::is_ascii_digit)
-            .collect::<String>()
-            .parse()
-            .unwrap_or(0)
-    };
-    let section: String = criterion.chars().filter(char::is_ascii_digit).collect();
-    if !section.is_empty() && numbers.iter().any(|n| n.contains('.')) {
-        let prefix = format!("{section}.");
-        let top = numbers
-            .iter()
-            .filter_map(|n| n.strip_prefix(&prefix))
-            .map(lead)
-            .max()
-            .unwrap_or(0);
-        return Ok(format!("{prefix}{}", top + 1));
-    }
-    let top = numbers.iter().map(|n| lead(n)).max().unwrap_or(0);
-    Ok((top + 1).to_string())
+    Ok(crate::domain::plan::next_row_number(
+        numbers.iter().map(String::as_str),
+        criterion,
+    ))
 }
 
 /// Authorities as (id, «short name — region», region), for a choice in a form.

@@ -189,8 +189,7 @@ pub struct Preview {
     pub changed: Vec<Change>,
     /// How many rows leave a stored record as it is.
     pub unchanged: usize,
-    /// The first [`LISTED`] of those rows (organizations and inputs name them; plan documents
-    /// only count them).
+    /// The first [`LISTED`] of those rows.
     pub left: Vec<Change>,
     /// The first [`LISTED`] rejected rows ([`Preview::rejected_count`] counts them all).
     pub rejected: Vec<Rejection>,

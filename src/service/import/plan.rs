@@ -1,8 +1,11 @@
 //! `nok import plan`: rows of an improvement plan (план по устранению недостатков) in the columns
 //! of the plan form, matched by number within cycle and organization. In stages: read the table
-//! ([`read_table`]); match each row (organization, membership, deadline, criterion, repeats),
-//! rejecting what does not fit; plan it ([`Step`]: add, update or as stored); write the plan
-//! (a real import only, [`write_added`] and the update), the preview showing it either way.
+//! ([`read_table`]); match its rows against the database as it was before the import
+//! ([`match_rows`]: organization, membership, deadline, criterion, repeats), rejecting what does
+//! not fit; plan each matched row ([`plan_row`] → [`Step`]: add, update field by field, or left
+//! as stored); write the plan (a real import only, [`write_added`] and the update). The preview
+//! shows the plan of changes either way; the dry run reads only (a read transaction, no write
+//! lock).
 
 use std::collections::HashMap;
 
@@ -370,14 +373,8 @@ pub(super) fn run(
     let orgs = store::import::organizations(conn)?;
     let by_inn: HashMap<&str, &store::import::OrgRecord> =
         orgs.iter().map(|o| (o.inn.as_str(), o)).collect();
-    let find_org = |key: &str| {
-        by_inn
-            .get(key)
-            .copied()
-            .or_else(|| orgs.iter().find(|o| o.reg_num == key))
-    };
     let default_org = match org {
-        Some(key) => Some(find_org(key).ok_or_else(|| {
+        Some(key) => Some(org_by_key(&orgs, &by_inn, key).ok_or_else(|| {
             anyhow::anyhow!(
                 "организация «{key}» не найдена: укажите ИНН или код по Сводному реестру"
             )
@@ -449,10 +446,107 @@ pub(super) fn run(
     ]
     .map(String::from)
     .to_vec();
+    let known = Known {
+        orgs: &orgs,
+        by_inn: &by_inn,
+        default_org,
+        members: &members,
+        criteria: &criteria,
+        cycle_id,
+    };
+    // Match: each row against the database as it was and the rows above it.
+    let matched = match_rows(sheet, &titles, &map, &t, &known, today, preview, progress);
+    // Plan and write (a real import only); the preview shows the plan of changes either way.
+    let mut bulk = BulkWriter::new(conn);
+    for m in matched {
+        match plan_row(m, &existing, cycle_id) {
+            Step::Same(change) => preview.plan(Planned::Leave(change)),
+            Step::Add { row, change } => {
+                if w.apply {
+                    write_added(w, &mut bulk, &row, &change)?;
+                }
+                preview.plan(Planned::Add(change));
+            }
+            Step::Update { rec, change } => {
+                if w.apply {
+                    store::import::update_plan_row(conn, &rec)?;
+                    w.audit_change("plan_row", rec.id, &change)?;
+                }
+                preview.plan(Planned::Update(change));
+            }
+        }
+    }
+    // Rows with a wrong number were named first: list every rejection in the file's order.
+    preview.rejected.sort_by_key(|r| r.line);
+    let total = t.entries.len() as u64;
+    progress(Progress::Checking { done: total, total });
+    Ok(())
+}
+
+/// What the match stage looks rows up in: the organizations (by ИНН, or by code in the
+/// consolidated register), the one `--org` names, the cycle's members and the method's criteria.
+struct Known<'a> {
+    orgs: &'a [store::import::OrgRecord],
+    by_inn: &'a HashMap<&'a str, &'a store::import::OrgRecord>,
+    default_org: Option<&'a store::import::OrgRecord>,
+    members: &'a HashMap<i64, i64>,
+    criteria: &'a [String],
+    cycle_id: i64,
+}
+
+impl<'a> Known<'a> {
+    fn org(&self, key: &str) -> Option<&'a store::import::OrgRecord> {
+        org_by_key(self.orgs, self.by_inn, key)
+    }
+}
+
+/// The organization with this ИНН, or else this code in the consolidated register.
+fn org_by_key<'a>(
+    orgs: &'a [store::import::OrgRecord],
+    by_inn: &HashMap<&str, &'a store::import::OrgRecord>,
+    key: &str,
+) -> Option<&'a store::import::OrgRecord> {
+    by_inn
+        .get(key)
+        .copied()
+        .or_else(|| orgs.iter().find(|o| o.reg_num == key))
+}
+
+/// A row the match stage took: where it is, its organization, criterion and due date, the
+/// responsible person, and the record it would store.
+struct Matched {
+    line: usize,
+    number: String,
+    org_id: i64,
+    org_inn: String,
+    due: NaiveDate,
+    criterion: String,
+    person: Person,
+    rec: PlanRecord,
+}
+
+/// Match stage: each item of the read table checked and matched against the database as it was
+/// ([`Known`]) and the rows above it — its formula cells, its organization (the ИНН column or
+/// `--org`) and membership of the cycle, its measure, its deadline read as one date, its
+/// criterion (by its section or number), a number no row above took for the same organization.
+/// Rows that fail are rejected with the reason; the rest come back in the file's order. Every
+/// row as read goes into the preview.
+#[allow(clippy::too_many_arguments)]
+fn match_rows(
+    sheet: &Sheet,
+    titles: &[String],
+    map: &HeaderMap,
+    t: &table::Table,
+    known: &Known<'_>,
+    today: NaiveDate,
+    preview: &mut Preview,
+    progress: &mut dyn FnMut(Progress),
+) -> Vec<Matched> {
+    let cycle_id = known.cycle_id;
     let col_title = |f: usize| titles[f].clone();
     let mut criterion_now: Option<Result<String, CriterionError>> = None;
     let mut seen: HashMap<(i64, String), usize> = HashMap::new();
-    let mut bulk = BulkWriter::new(conn);
+    let mut matched = Vec::new();
     let total = t.entries.len() as u64;
     for (n, entry) in t.entries.iter().enumerate() {
         progress(Progress::Checking {
@@ -461,7 +555,7 @@ pub(super) fn run(
         });
         let item = match entry {
             Entry::Section { number, .. } => {
-                criterion_now = Some(criterion_of_section(number, &criteria));
+                criterion_now = Some(criterion_of_section(number, known.criteria));
                 continue;
             }
             Entry::Item(item) => item,
@@ -506,9 +600,9 @@ pub(super) fn run(
             map.col(ORG_INN)
                 .map(|_| cell(ORG_INN))
                 .filter(|s| !s.is_empty()),
-            default_org,
+            known.default_org,
         ) {
-            (Some(key), _) => match find_org(&key) {
+            (Some(key), _) => match known.org(&key) {
                 Some(o) => o,
                 None => {
                     preview.reject(
@@ -525,7 +619,7 @@ pub(super) fn run(
                 continue;
             }
         };
-        if !members.contains_key(&org_rec.id) {
+        if !known.members.contains_key(&org_rec.id) {
             preview.reject(item.line, "", format!("организация ИНН {} не участвует в цикле {cycle_id}; добавьте ее в цикл (nok import inputs)", org_rec.inn));
             continue;
         }
@@ -547,8 +641,10 @@ pub(super) fn run(
         let criterion = match &criterion_now {
             // Rows under a section that is no criterion of the method go with it.
             Some(Err(e)) => Err(e.clone()),
-            Some(Ok(section)) => plan_criterion::of_row(&item.number, Some(section), &criteria),
-            None => plan_criterion::of_row(&item.number, None, &criteria),
+            Some(Ok(section)) => {
+                plan_criterion::of_row(&item.number, Some(section), known.criteria)
+            }
+            None => plan_criterion::of_row(&item.number, None, known.criteria),
         };
         let criterion = match criterion {
             Ok(c) => c,
@@ -579,75 +675,66 @@ pub(super) fn run(
             expected_result: cell(RESULT),
             result_indicators: cell(INDICATORS),
         };
-        let what = format!(
-            "ИНН {}, пункт {}: {}",
-            org_rec.inn, item.number, rec.measure
-        );
-        // Plan: a new row, a changed one, or one as stored.
-        let step = match existing.get(&(org_rec.id, item.number.clone())) {
-            None => Step::Add {
-                row: PlanRow {
-                    cycle_id,
-                    org_id: org_rec.id,
-                    number: item.number.clone(),
-                    criterion,
-                    shortcoming_id: None,
-                    shortcoming: rec.shortcoming.clone(),
-                    measure: rec.measure.clone(),
-                    planned_date: due,
-                    responsible: person,
-                    expected_result: rec.expected_result.clone(),
-                    result_indicators: rec.result_indicators.clone(),
-                    implemented_measures: String::new(),
-                    actual_date: None,
-                    status: PlanStatus::Planned,
-                    cancel_reason: None,
-                },
-                change: Change {
-                    line: item.line,
-                    what,
-                    fields: Vec::new(),
-                },
+        matched.push(Matched {
+            line: item.line,
+            number: item.number.clone(),
+            org_id: org_rec.id,
+            org_inn: org_rec.inn.clone(),
+            due,
+            criterion,
+            person,
+            rec,
+        });
+    }
+    matched
+}
+
+/// Plan stage of one matched row: a new row, a changed one (field: old → new), or one as stored,
+/// by its organization and number among the rows stored before the import.
+fn plan_row(m: Matched, existing: &HashMap<(i64, String), PlanRecord>, cycle_id: i64) -> Step {
+    let what = format!("ИНН {}, пункт {}: {}", m.org_inn, m.number, m.rec.measure);
+    let change = |fields| Change {
+        line: m.line,
+        what: what.clone(),
+        fields,
+    };
+    match existing.get(&(m.org_id, m.number.clone())) {
+        None => Step::Add {
+            change: change(Vec::new()),
+            row: PlanRow {
+                cycle_id,
+                org_id: m.org_id,
+                number: m.number.clone(),
+                criterion: m.criterion,
+                shortcoming_id: None,
+                shortcoming: m.rec.shortcoming.clone(),
+                measure: m.rec.measure.clone(),
+                planned_date: m.due,
+                responsible: m.person,
+                expected_result: m.rec.expected_result.clone(),
+                result_indicators: m.rec.result_indicators.clone(),
+                implemented_measures: String::new(),
+                actual_date: None,
+                status: PlanStatus::Planned,
+                cancel_reason: None,
             },
-            Some(old) => {
-                let rec = PlanRecord { id: old.id, ..rec };
-                let fields = diff(old, &rec);
-                if fields.is_empty() {
-                    Step::Same
-                } else {
-                    Step::Update {
-                        rec,
-                        change: Change {
-                            line: item.line,
-                            what,
-                            fields,
-                        },
-                    }
+        },
+        Some(old) => {
+            let rec = PlanRecord {
+                id: old.id,
+                ..m.rec
+            };
+            let fields = diff(old, &rec);
+            if fields.is_empty() {
+                Step::Same(change(fields))
+            } else {
+                Step::Update {
+                    change: change(fields),
+                    rec,
                 }
-            }
-        };
-        // Write (a real import only); the preview shows the plan of changes either way.
-        match step {
-            Step::Same => preview.unchanged += 1,
-            Step::Add { row, change } => {
-                if w.apply {
-                    write_added(w, &mut bulk, &row, &change)?;
-                }
-                preview.plan(Planned::Add(change));
-            }
-            Step::Update { rec, change } => {
-                if w.apply {
-                    store::import::update_plan_row(conn, &rec)?;
-                    w.audit_change("plan_row", rec.id, &change)?;
-                }
-                preview.plan(Planned::Update(change));
             }
         }
     }
-    // Rows with a wrong number were named first: list every rejection in the file's order.
-    preview.rejected.sort_by_key(|r| r.line);
-    progress(Progress::Checking { done: total, total });
-    Ok(())
 }
 
 /// Plan stage: what the import does with one row of the file.
@@ -657,7 +744,7 @@ enum Step {
     /// A stored row whose fields differ.
     Update { rec: PlanRecord, change: Change },
     /// A stored row as the file has it.
-    Same,
+    Same(Change),
 }
 
 /// Write stage of a new row: inserted in bulk, audited.

@@ -1,5 +1,11 @@
 //! `nok import workplan`: an authority's plan document, matched by authority and title; its
-//! measures by number, its target indicators by number.
+//! measures by number, its target indicators by number. In stages: **read** (`read_doc`: the
+//! document, its columns and why, title, years, each deadline read within the plan's period;
+//! unreadable rows rejected); **match** (`match_plan`: the stored plan of that title and what it
+//! holds); **plan** (`plan_changes`: the plan, sections, measures and indicators each added,
+//! changed field by field or left as stored — the plan of changes the dry run shows); **write**
+//! (`write`, a real import only, each change audited). Matching and planning only read, so the
+//! dry run takes no write lock.
 
 use std::collections::HashMap;
 
@@ -64,6 +70,30 @@ pub(super) fn describe_columns(
     }
 }
 
+/// The document as the read stage leaves it: the plan's title and years, and each measure's
+/// due date as the deadline reader resolves it within the plan's period.
+struct Read {
+    doc: doc_reader::WorkplanDoc,
+    title: String,
+    years: (i32, i32),
+    /// Each measure's due date (`None`: no single date), in the order of `doc.items`.
+    due: Vec<Option<chrono::NaiveDate>>,
+}
+
+/// What is stored of the plan with this authority and title (nothing when there is none yet).
+#[derive(Default)]
+struct Stored {
+    workplan_id: Option<i64>,
+    items: Vec<store::import::WorkItemRecord>,
+    sections: Vec<(i64, String, String)>,
+    targets: Vec<store::import::TargetRecord>,
+    fields: HashMap<i64, Vec<(String, String)>>,
+    /// The position the next new measure takes.
+    next_position: i64,
+}
+
+/// The import of an authority's plan document: read ([`read_doc`]) → match ([`match_plan`]) →
+/// plan ([`plan_changes`]) → write ([`write`], only when `w.apply`).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     w: &Writer<'_>,
@@ -75,13 +105,49 @@ pub(super) fn run(
     preview: &mut Preview,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<()> {
-    let conn = w.conn;
-    let (authority_id, authority_name) = store::import::find_authority(conn, authority)?
+    let (authority_id, authority_name) = store::import::find_authority(w.conn, authority)?
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "уполномоченный орган «{authority}» не найден: укажите его ИНН или номер"
             )
         })?;
+    let Some(read) = read_doc(
+        sheet,
+        title,
+        columns,
+        today,
+        &authority_name,
+        w.apply,
+        preview,
+    )?
+    else {
+        return Ok(());
+    };
+    if !preview.rejected.is_empty() {
+        return Ok(());
+    }
+    let stored = match_plan(w.conn, authority_id, &read.title)?;
+    let plan = plan_changes(&read, &stored, authority_id, preview, progress);
+    if w.apply {
+        write(w, &read, &stored, &plan)?;
+    }
+    let total = read.doc.items.len() as u64;
+    progress(Progress::Checking { done: total, total });
+    Ok(())
+}
+
+/// Read stage: the document, its columns described, its title and years, each measure's
+/// deadline read with the plan's period; rows that cannot be read are rejected. `None`: an
+/// empty form (nothing to add, not an error).
+fn read_doc(
+    sheet: &Sheet,
+    title: Option<&str>,
+    columns: Option<&[Role]>,
+    today: chrono::NaiveDate,
+    authority_name: &str,
+    apply: bool,
+    preview: &mut Preview,
+) -> anyhow::Result<Option<Read>> {
     let doc = doc_reader::read_with(sheet, columns).map_err(anyhow::Error::msg)?;
     describe_columns(&doc, columns.is_some(), preview);
     if let Some(why) = &doc.uncertain {
@@ -91,7 +157,7 @@ pub(super) fn run(
             doc.plan_header_line,
             suggested_columns(&doc.roles)
         );
-        if w.apply {
+        if apply {
             anyhow::bail!(msg);
         }
         preview.columns_uncertain = Some(msg);
@@ -111,7 +177,7 @@ pub(super) fn run(
             "в файле {}: таблица мероприятий (заголовок в строке {}) пуста — добавлять нечего",
             sheet.source, doc.plan_header_line
         ));
-        return Ok(());
+        return Ok(None);
     }
     let title = match title {
         Some(t) => t.to_string(),
@@ -167,8 +233,7 @@ pub(super) fn run(
     let unread = doc
         .items
         .iter()
-        .zip(&read)
-        .filter(|(it, _)| {
+        .filter(|it| {
             !it.deadline_text.trim().is_empty()
                 && !Deadline::parse(&it.deadline_text).is_recognised()
         })
@@ -207,163 +272,167 @@ pub(super) fn run(
             it.executors.join("; "),
         ]);
     }
-    if !preview.rejected.is_empty() {
-        return Ok(());
-    }
-    let mut bulk = BulkWriter::new(conn);
-    let existing = store::import::find_workplan(conn, authority_id, &title)?;
-    let workplan_id = match existing {
-        Some(id) => id,
+    Ok(Some(Read {
+        due: read.into_iter().map(|(due, _)| due).collect(),
+        doc,
+        title,
+        years: (year_from, year_to),
+    }))
+}
+
+/// Match stage: the authority's plan with this title, and what it holds (sections, measures
+/// with their other columns, target indicators), read from the database as it is.
+fn match_plan(
+    conn: &rusqlite::Connection,
+    authority_id: i64,
+    title: &str,
+) -> anyhow::Result<Stored> {
+    let Some(id) = store::import::find_workplan(conn, authority_id, title)? else {
+        return Ok(Stored::default());
+    };
+    Ok(Stored {
+        workplan_id: Some(id),
+        items: store::import::workplan_items(conn, id)?,
+        sections: store::import::workplan_sections(conn, id)?,
+        targets: store::import::targets(conn, id)?,
+        fields: store::import::work_item_fields(conn, id)?,
+        next_position: store::import::next_item_position(conn, id)?,
+    })
+}
+
+/// The plan of changes: the plan itself when new, each section (stored, or new), each measure
+/// (changed, added or left) and each target indicator (changed, added or left).
+struct Plan<'r> {
+    workplan: Option<Workplan>,
+    /// For each section of the document: its stored id, or the section to add.
+    sections: Vec<Result<i64, WorkplanSection>>,
+    items: Vec<ItemStep<'r>>,
+    targets: Vec<TargetStep<'r>>,
+}
+
+enum ItemStep<'r> {
+    Update {
+        id: i64,
+        item: &'r doc_reader::DocItem,
+        due: Option<chrono::NaiveDate>,
+        change: Change,
+    },
+    /// A new measure; its parent by number (stored, or added above it).
+    Add {
+        item: Box<WorkplanItem>,
+        parent: Option<&'r str>,
+        section: Option<usize>,
+        extra: &'r [(String, String)],
+        what: String,
+    },
+}
+
+enum TargetStep<'r> {
+    Update {
+        id: i64,
+        target: &'r doc_reader::DocTarget,
+        change: Change,
+    },
+    Add {
+        target: TargetIndicator,
+        what: String,
+    },
+}
+
+/// Plan stage: the document against what is stored — sections matched by number and title,
+/// measures and target indicators by number — each added, changed (field: old → new) or left,
+/// into the preview and the plan the write stage carries out.
+fn plan_changes<'r>(
+    read: &'r Read,
+    stored: &Stored,
+    authority_id: i64,
+    preview: &mut Preview,
+    progress: &mut dyn FnMut(Progress),
+) -> Plan<'r> {
+    let doc = &read.doc;
+    let title = &read.title;
+    let (year_from, year_to) = read.years;
+    let workplan = match stored.workplan_id {
+        Some(_) => None,
         None => {
             preview.plan(Planned::Add(Change {
                 line: doc.title_line,
                 what: format!("план «{title}»"),
                 fields: Vec::new(),
             }));
-            if w.apply {
-                let id = bulk.workplan(&Workplan {
-                    authority_id,
-                    title: title.clone(),
-                    year_from: year_from.min(year_to),
-                    year_to: year_to.max(year_from),
-                    approved_by: doc.approved_by.clone(),
-                    approved_on: doc.approved_on,
-                })?;
-                w.audit(
-                    Action::Insert,
-                    "workplan",
-                    Some(id),
-                    None,
-                    None,
-                    Some(&title),
-                )?;
-                id
-            } else {
-                0
-            }
+            Some(Workplan {
+                authority_id,
+                title: title.clone(),
+                year_from: year_from.min(year_to),
+                year_to: year_to.max(year_from),
+                approved_by: doc.approved_by.clone(),
+                approved_on: doc.approved_on,
+            })
         }
     };
-    let (old_items, old_sections, old_targets, old_fields) = if existing.is_some() {
-        (
-            store::import::workplan_items(conn, workplan_id)?,
-            store::import::workplan_sections(conn, workplan_id)?,
-            store::import::targets(conn, workplan_id)?,
-            store::import::work_item_fields(conn, workplan_id)?,
-        )
-    } else {
-        Default::default()
-    };
+    let workplan_id = stored.workplan_id.unwrap_or(0);
     // Sections: matched by number and title.
-    let mut section_ids: Vec<Option<i64>> = Vec::new();
-    for (pos, s) in doc.sections.iter().enumerate() {
-        let found = old_sections
-            .iter()
-            .find(|(_, n, t)| *n == s.number && *t == s.title)
-            .map(|x| x.0);
-        let id = match found {
-            Some(id) => Some(id),
-            None if w.apply => Some(bulk.workplan_section(&WorkplanSection {
-                workplan_id,
-                number: s.number.clone(),
-                title: s.title.clone(),
-                position: (old_sections.len() + pos) as i64,
-            })?),
-            None => None,
-        };
-        section_ids.push(id);
-    }
-    // Measures: matched by number; parents by the number's head.
-    let mut ids: HashMap<String, i64> =
-        old_items.iter().map(|i| (i.number.clone(), i.id)).collect();
-    let mut position = if existing.is_some() {
-        store::import::next_item_position(conn, workplan_id)?
-    } else {
-        0
-    };
+    let sections = doc
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(pos, s)| {
+            stored
+                .sections
+                .iter()
+                .find(|(_, n, t)| *n == s.number && *t == s.title)
+                .map(|x| x.0)
+                .ok_or_else(|| WorkplanSection {
+                    workplan_id,
+                    number: s.number.clone(),
+                    title: s.title.clone(),
+                    position: (stored.sections.len() + pos) as i64,
+                })
+        })
+        .collect();
+    // Measures: matched by number.
+    let mut items = Vec::new();
+    let mut position = stored.next_position;
     let total = doc.items.len() as u64;
-    for (n, (it, (due, _))) in doc.items.iter().zip(&read).enumerate() {
+    for (n, (it, due)) in doc.items.iter().zip(&read.due).enumerate() {
         let due = *due;
         progress(Progress::Checking {
             done: n as u64,
             total,
         });
         let what = format!("пункт {}: {}", it.number, it.measure);
-        match old_items.iter().find(|o| o.number == it.number) {
+        match stored.items.iter().find(|o| o.number == it.number) {
             Some(old) => {
-                let mut fields = Vec::new();
-                for (name, a, b) in [
-                    ("Мероприятие", &old.measure, &it.measure),
-                    ("Форма реализации", &old.form, &it.form),
-                    ("Срок исполнения", &old.deadline_text, &it.deadline_text),
-                ] {
-                    if a != b {
-                        fields.push((name.to_string(), a.clone(), b.clone()));
-                    }
-                }
-                let old_due = old.deadline_due.clone().unwrap_or_default();
-                let new_due = due.map(store::iso).unwrap_or_default();
-                if old_due != new_due {
-                    fields.push(("Дата срока".to_string(), old_due, new_due));
-                }
-                if old.executors != it.executors {
-                    fields.push((
-                        "Исполнители".to_string(),
-                        old.executors.join("; "),
-                        it.executors.join("; "),
-                    ));
-                }
-                let old_extra = old_fields.get(&old.id).cloned().unwrap_or_default();
-                if old_extra != it.extra {
-                    let show = |f: &[(String, String)]| {
-                        f.iter()
-                            .map(|(t, v)| format!("{t}: {v}"))
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    };
-                    fields.push((
-                        "Другие колонки".to_string(),
-                        show(&old_extra),
-                        show(&it.extra),
-                    ));
-                }
-                if fields.is_empty() {
-                    preview.unchanged += 1;
-                    continue;
-                }
+                let old_extra = stored.fields.get(&old.id).cloned().unwrap_or_default();
+                let fields = item_changes(old, &old_extra, it, due);
                 let change = Change {
                     line: it.line,
                     what,
                     fields,
                 };
-                if w.apply {
-                    store::import::update_work_item(
-                        conn,
-                        old.id,
-                        &it.measure,
-                        &it.form,
-                        &it.deadline_text,
-                        due,
-                        &it.executors,
-                    )?;
-                    store::import::set_work_item_fields(conn, old.id, &it.extra)?;
-                    w.audit_change("workplan_item", old.id, &change)?;
+                if change.fields.is_empty() {
+                    preview.plan(Planned::Leave(change));
+                    continue;
                 }
-                preview.plan(Planned::Update(change));
+                preview.plan(Planned::Update(change.clone()));
+                items.push(ItemStep::Update {
+                    id: old.id,
+                    item: it,
+                    due,
+                    change,
+                });
             }
             None => {
-                let change = Change {
+                preview.plan(Planned::Add(Change {
                     line: it.line,
-                    what,
+                    what: what.clone(),
                     fields: Vec::new(),
-                };
-                if w.apply {
-                    let parent_id = parent_number(&it.number).and_then(|p| ids.get(p).copied());
-                    let id = bulk.workplan_item(&WorkplanItem {
+                }));
+                items.push(ItemStep::Add {
+                    item: Box::new(WorkplanItem {
                         workplan_id,
-                        section_id: it
-                            .section
-                            .and_then(|s| section_ids.get(s).copied().flatten()),
-                        parent_id,
+                        section_id: None,
+                        parent_id: None,
                         number: it.number.clone(),
                         position,
                         measure: it.measure.clone(),
@@ -374,29 +443,21 @@ pub(super) fn run(
                         status: ItemStatus::Planned,
                         completed_on: None,
                         note: String::new(),
-                    })?;
-                    if !it.extra.is_empty() {
-                        store::import::set_work_item_fields(conn, id, &it.extra)?;
-                    }
-                    w.audit(
-                        Action::Insert,
-                        "workplan_item",
-                        Some(id),
-                        None,
-                        None,
-                        Some(&change.what),
-                    )?;
-                    ids.insert(it.number.clone(), id);
-                }
+                    }),
+                    parent: parent_number(&it.number),
+                    section: it.section,
+                    extra: &it.extra,
+                    what,
+                });
                 position += 1;
-                preview.plan(Planned::Add(change));
             }
         }
     }
     // Target indicators: matched by number.
+    let mut targets = Vec::new();
     for t in &doc.targets {
         let what = format!("целевой показатель {}: {}", t.number, t.name);
-        match old_targets.iter().find(|o| o.1 == t.number) {
+        match stored.targets.iter().find(|o| o.1 == t.number) {
             Some((id, _, name, unit, values)) => {
                 let mut fields = Vec::new();
                 if *name != t.name {
@@ -408,33 +469,34 @@ pub(super) fn run(
                 if *values != t.values {
                     fields.push((
                         "Значения".to_string(),
-                        format!("{values:?}"),
-                        format!("{:?}", t.values),
+                        values_text(values),
+                        values_text(&t.values),
                     ));
-                }
-                if fields.is_empty() {
-                    preview.unchanged += 1;
-                    continue;
                 }
                 let change = Change {
                     line: t.line,
                     what,
                     fields,
                 };
-                if w.apply {
-                    store::import::update_target(conn, *id, &t.name, &t.unit, &t.values)?;
-                    w.audit_change("target_indicator", *id, &change)?;
+                if change.fields.is_empty() {
+                    preview.plan(Planned::Leave(change));
+                    continue;
                 }
-                preview.plan(Planned::Update(change));
+                preview.plan(Planned::Update(change.clone()));
+                targets.push(TargetStep::Update {
+                    id: *id,
+                    target: t,
+                    change,
+                });
             }
             None => {
-                let change = Change {
+                preview.plan(Planned::Add(Change {
                     line: t.line,
-                    what,
+                    what: what.clone(),
                     fields: Vec::new(),
-                };
-                if w.apply {
-                    let id = bulk.target_indicator(&TargetIndicator {
+                }));
+                targets.push(TargetStep::Add {
+                    target: TargetIndicator {
                         workplan_id,
                         number: t.number.clone(),
                         name: t.name.clone(),
@@ -448,20 +510,216 @@ pub(super) fn run(
                                 actual,
                             })
                             .collect(),
-                    })?;
-                    w.audit(
-                        Action::Insert,
-                        "target_indicator",
-                        Some(id),
-                        None,
-                        None,
-                        Some(&change.what),
-                    )?;
-                }
-                preview.plan(Planned::Add(change));
+                    },
+                    what,
+                });
             }
         }
     }
-    progress(Progress::Checking { done: total, total });
+    Plan {
+        workplan,
+        sections,
+        items,
+        targets,
+    }
+}
+
+/// A target indicator's values as a person reads them: «2024: факт 4; 2025: —; 2026: план 3»
+/// (a decimal comma, a dash for a year without values).
+fn values_text(values: &[(i32, Option<f64>, Option<f64>)]) -> String {
+    let number = |v: f64| v.to_string().replace('.', ",");
+    values
+        .iter()
+        .map(|&(year, planned, actual)| {
+            let parts: Vec<String> = [("план", planned), ("факт", actual)]
+                .into_iter()
+                .filter_map(|(name, v)| v.map(|v| format!("{name} {}", number(v))))
+                .collect();
+            if parts.is_empty() {
+                format!("{year}: —")
+            } else {
+                format!("{year}: {}", parts.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// What differs between a stored measure and the document's: (field, old, new).
+fn item_changes(
+    old: &store::import::WorkItemRecord,
+    old_extra: &[(String, String)],
+    it: &doc_reader::DocItem,
+    due: Option<chrono::NaiveDate>,
+) -> Vec<(String, String, String)> {
+    let mut fields = Vec::new();
+    for (name, a, b) in [
+        ("Мероприятие", &old.measure, &it.measure),
+        ("Форма реализации", &old.form, &it.form),
+        ("Срок исполнения", &old.deadline_text, &it.deadline_text),
+    ] {
+        if a != b {
+            fields.push((name.to_string(), a.clone(), b.clone()));
+        }
+    }
+    let old_due = old.deadline_due.clone().unwrap_or_default();
+    let new_due = due.map(store::iso).unwrap_or_default();
+    if old_due != new_due {
+        fields.push(("Дата срока".to_string(), old_due, new_due));
+    }
+    if old.executors != it.executors {
+        fields.push((
+            "Исполнители".to_string(),
+            old.executors.join("; "),
+            it.executors.join("; "),
+        ));
+    }
+    if old_extra != it.extra.as_slice() {
+        let show = |f: &[(String, String)]| {
+            f.iter()
+                .map(|(t, v)| format!("{t}: {v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        fields.push((
+            "Другие колонки".to_string(),
+            show(old_extra),
+            show(&it.extra),
+        ));
+    }
+    fields
+}
+
+/// Write stage (a real import only): the plan carried out in order — the plan itself, new
+/// sections, measures (a new one's parent is the stored or just added measure its number
+/// names), target indicators — each audited.
+fn write(w: &Writer<'_>, read: &Read, stored: &Stored, plan: &Plan<'_>) -> anyhow::Result<()> {
+    let conn = w.conn;
+    let mut bulk = BulkWriter::new(conn);
+    let workplan_id = match (&plan.workplan, stored.workplan_id) {
+        (Some(new), _) => {
+            let id = bulk.workplan(new)?;
+            w.audit(
+                Action::Insert,
+                "workplan",
+                Some(id),
+                None,
+                None,
+                Some(&read.title),
+            )?;
+            id
+        }
+        (None, Some(id)) => id,
+        (None, None) => anyhow::bail!("план «{}» не найден и не создан", read.title),
+    };
+    let mut section_ids = Vec::new();
+    for s in &plan.sections {
+        section_ids.push(match s {
+            Ok(id) => *id,
+            Err(new) => bulk.workplan_section(&WorkplanSection {
+                workplan_id,
+                ..new.clone()
+            })?,
+        });
+    }
+    let mut ids: HashMap<&str, i64> = stored
+        .items
+        .iter()
+        .map(|i| (i.number.as_str(), i.id))
+        .collect();
+    for step in &plan.items {
+        match step {
+            ItemStep::Update {
+                id,
+                item: it,
+                due,
+                change,
+            } => {
+                store::import::update_work_item(
+                    conn,
+                    *id,
+                    &it.measure,
+                    &it.form,
+                    &it.deadline_text,
+                    *due,
+                    &it.executors,
+                )?;
+                store::import::set_work_item_fields(conn, *id, &it.extra)?;
+                w.audit_change("workplan_item", *id, change)?;
+            }
+            ItemStep::Add {
+                item,
+                parent,
+                section,
+                extra,
+                what,
+            } => {
+                let id = bulk.workplan_item(&WorkplanItem {
+                    workplan_id,
+                    section_id: section.and_then(|s| section_ids.get(s).copied()),
+                    parent_id: parent.and_then(|p| ids.get(p).copied()),
+                    ..item.as_ref().clone()
+                })?;
+                if !extra.is_empty() {
+                    store::import::set_work_item_fields(conn, id, extra)?;
+                }
+                w.audit(
+                    Action::Insert,
+                    "workplan_item",
+                    Some(id),
+                    None,
+                    None,
+                    Some(what),
+                )?;
+                ids.insert(&item.number, id);
+            }
+        }
+    }
+    for step in &plan.targets {
+        match step {
+            TargetStep::Update { id, target, change } => {
+                store::import::update_target(
+                    conn,
+                    *id,
+                    &target.name,
+                    &target.unit,
+                    &target.values,
+                )?;
+                w.audit_change("target_indicator", *id, change)?;
+            }
+            TargetStep::Add { target, what } => {
+                let id = bulk.target_indicator(&TargetIndicator {
+                    workplan_id,
+                    ..target.clone()
+                })?;
+                w.audit(
+                    Action::Insert,
+                    "target_indicator",
+                    Some(id),
+                    None,
+                    None,
+                    Some(what),
+                )?;
+            }
+        }
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_values_are_shown_in_words() {
+        assert_eq!(
+            values_text(&[
+                (2024, None, Some(4.0)),
+                (2025, None, None),
+                (2026, Some(50.5), Some(48.0))
+            ]),
+            "2024: факт 4; 2025: —; 2026: план 50,5, факт 48"
+        );
+        assert_eq!(values_text(&[]), "");
+    }
 }

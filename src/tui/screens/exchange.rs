@@ -726,6 +726,11 @@ fn kind_for(kind: FileKind, key: &str) -> Option<Kind> {
 /// (old → new) and left — each with whether it tells of a problem. The lists hold what the import
 /// kept ([`import::LISTED`] of each kind); the rest is counted.
 fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
+    // Line 0: a whole document (the portal's XML), `what` names the file.
+    let place = |c: &import::Change| match c.line {
+        0 => c.what.clone(),
+        line => format!("строка {line}: {}", c.what),
+    };
     let mut out = vec![
         (format!("Файл: {} ({})", p.source, p.format), false),
         (format!("Что: {}", p.kind), false),
@@ -761,18 +766,14 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
     if !p.added.is_empty() {
         out.push((String::new(), false));
         out.push(("Добавится:".into(), false));
-        out.extend(
-            p.added
-                .iter()
-                .map(|c| (format!("  строка {}: {}", c.line, c.what), false)),
-        );
+        out.extend(p.added.iter().map(|c| (format!("  {}", place(c)), false)));
         more(&mut out, p.added.len(), p.added_count(), false);
     }
     if !p.changed.is_empty() {
         out.push((String::new(), false));
         out.push(("Изменится:".into(), false));
         for c in &p.changed {
-            out.push((format!("  строка {}: {}", c.line, c.what), false));
+            out.push((format!("  {}", place(c)), false));
             out.extend(c.fields.iter().map(|(f, old, new)| {
                 let (old, new) = (import::shown_value(old), import::shown_value(new));
                 (format!("      {f}: {old} → {new}"), false)
@@ -783,11 +784,7 @@ fn preview_lines(p: &Preview) -> Vec<(String, bool)> {
     if !p.left.is_empty() {
         out.push((String::new(), false));
         out.push(("Останется без изменений:".into(), false));
-        out.extend(
-            p.left
-                .iter()
-                .map(|c| (format!("  строка {}: {}", c.line, c.what), false)),
-        );
+        out.extend(p.left.iter().map(|c| (format!("  {}", place(c)), false)));
         more(&mut out, p.left.len(), p.unchanged, false);
     }
     out
