@@ -554,6 +554,191 @@ mod tests {
         assert!(e.to_string().contains("x.xlsx"));
     }
 
+    /// Writes the workbook of [`every_kind_of_cell_reads_as_written`]: an empty first sheet (only
+    /// a formatted blank cell), then the table, then a sheet after it. `constant_memory`: strings
+    /// inline (as streaming writers save them) instead of in the shared-strings table.
+    fn every_kind_of_cell(path: &Path, constant_memory: bool) {
+        use rust_xlsxwriter::{ExcelDateTime, Format as Look, Formula, Workbook};
+        let mut book = Workbook::new();
+        let date = Look::new().set_num_format("dd.mm.yyyy");
+        let stamp = Look::new().set_num_format("dd.mm.yyyy hh:mm");
+        let yellow = Look::new().set_background_color("#FFFF00");
+        let empty = if constant_memory {
+            book.add_worksheet_with_constant_memory().unwrap()
+        } else {
+            book.add_worksheet()
+        };
+        empty.set_name("Пустой").unwrap();
+        empty.write_blank(0, 0, &yellow).unwrap();
+        let t = if constant_memory {
+            book.add_worksheet_with_constant_memory().unwrap()
+        } else {
+            book.add_worksheet()
+        };
+        t.set_name("Организации").unwrap();
+        for (c, h) in ["ИНН", "Наименование", "Дата", "Число", "Итог"]
+            .iter()
+            .enumerate()
+        {
+            t.write_string(0, c as u16, *h).unwrap();
+        }
+        // Line 2: a number, a Cyrillic string, a date, a fraction, an error (a formula's result).
+        t.write_number(1, 0, 4_703_083_640.0).unwrap();
+        t.write_string(1, 1, "ГБУ «Ромашка»").unwrap();
+        let d = ExcelDateTime::from_ymd(2025, 3, 7).unwrap();
+        t.write_date_with_format(1, 2, &d, &date).unwrap();
+        t.write_number(1, 3, 12.5).unwrap();
+        t.write_formula(1, 4, Formula::new("=1/0").set_result("#DIV/0!"))
+            .unwrap();
+        // Line 3: nothing in B, a formatted blank in D, a date with a time, decomposed «й».
+        t.write_number(2, 0, 7_701_234_567.0).unwrap();
+        let dt = ExcelDateTime::from_ymd(2024, 12, 31)
+            .unwrap()
+            .and_hms(14, 30, 0)
+            .unwrap();
+        t.write_datetime_with_format(2, 2, &dt, &stamp).unwrap();
+        t.write_blank(2, 3, &yellow).unwrap();
+        t.write_string(2, 4, "Бии\u{306}ск").unwrap();
+        // Lines 4 and 5 are not written. Line 6: only B (the row ends there).
+        t.write_string(5, 1, "Школа № 1").unwrap();
+        // Line 7: a whole number, white space to clean, a formatted blank after the last value.
+        t.write_number(6, 0, 100.0).unwrap();
+        t.write_string(6, 1, "  много \n  пробелов ").unwrap();
+        t.write_blank(6, 7, &yellow).unwrap();
+        // Line 8: an error in A, a true value, a string of spaces (empty once cleaned).
+        t.write_formula(7, 0, Formula::new("=NA()").set_result("#N/A"))
+            .unwrap();
+        t.write_boolean(7, 1, true).unwrap();
+        t.write_string(7, 2, "   ").unwrap();
+        // Line 9: only a string of spaces: a row with nothing, after the last one with data.
+        t.write_string(8, 0, "  ").unwrap();
+        let after = if constant_memory {
+            book.add_worksheet_with_constant_memory().unwrap()
+        } else {
+            book.add_worksheet()
+        };
+        after.set_name("Потом").unwrap();
+        after.write_string(0, 0, "не этот лист").unwrap();
+        book.save(path).unwrap();
+    }
+
+    /// Rows of every kind of cell, worked out by hand from what [`every_kind_of_cell`] writes,
+    /// read the same by the streamed file reader (orgs and inputs), the survey reader and the
+    /// reader of a workbook in memory.
+    #[test]
+    fn every_kind_of_cell_reads_as_written() {
+        let s = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let expected: Vec<Row> = [
+            (1, s(&["ИНН", "Наименование", "Дата", "Число", "Итог"])),
+            (
+                2,
+                s(&[
+                    "4703083640",
+                    "ГБУ «Ромашка»",
+                    "07.03.2025",
+                    "12.5",
+                    "#ОШИБКА #DIV/0!",
+                ]),
+            ),
+            (3, s(&["7701234567", "", "31.12.2024", "", "Бийск"])),
+            (4, vec![]),
+            (5, vec![]),
+            (6, s(&["", "Школа № 1"])),
+            (7, s(&["100", "много пробелов"])),
+            (8, s(&["#ОШИБКА #N/A", "да"])),
+        ]
+        .into_iter()
+        .map(|(line, cells)| Row { line, cells })
+        .collect();
+        let dir = tempfile::tempdir().unwrap();
+        for constant_memory in [false, true] {
+            let path = dir.path().join(format!("все-{constant_memory}.xlsx"));
+            every_kind_of_cell(&path, constant_memory);
+            let sheet_format = Format::Workbook {
+                sheet: "Организации".into(),
+            };
+
+            let mut stream = super::super::stream::RowStream::open(&path).unwrap();
+            use super::super::stream::RowSource;
+            assert_eq!(stream.format(), &sheet_format);
+            let mut streamed = Vec::new();
+            while let Some(row) = stream.next_row().unwrap() {
+                streamed.push(row);
+            }
+            assert_eq!(
+                streamed, expected,
+                "streamed, constant_memory {constant_memory}"
+            );
+            assert!(stream.next_row().unwrap().is_none(), "past the end");
+            let (done, total) = stream.progress();
+            assert_eq!(done, total, "the whole file was read");
+
+            let mut survey = crate::exchange::survey::SurveyRows::open(&path).unwrap();
+            assert_eq!(survey.format, sheet_format);
+            let mut surveyed = Vec::new();
+            while let Some(row) = survey.next_row().unwrap() {
+                surveyed.push(row);
+            }
+            assert_eq!(
+                surveyed, expected,
+                "survey, constant_memory {constant_memory}"
+            );
+
+            let bytes = std::fs::read(&path).unwrap();
+            let whole = super::super::read_bytes("все.xlsx", &bytes).unwrap();
+            assert_eq!(whole.format, sheet_format);
+            assert_eq!(
+                whole.rows, expected,
+                "in memory, constant_memory {constant_memory}"
+            );
+        }
+    }
+
+    /// A reader dropped before the end leaves the file to be opened again (its parsing thread
+    /// stops at its next send), and a row with a control character refuses the file at its line,
+    /// after the rows before it.
+    #[test]
+    fn a_reader_dropped_early_and_a_refused_row() {
+        use rust_xlsxwriter::Workbook;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("много.xlsx");
+        let mut book = Workbook::new();
+        let t = book.add_worksheet_with_constant_memory().unwrap();
+        for r in 0..5_000u32 {
+            t.write_string(r, 0, format!("строка {}", r + 1)).unwrap();
+        }
+        t.write_string(5_000, 1, "ГБУ\u{1b}[2J").unwrap();
+        book.save(&path).unwrap();
+        let mut rows = XlsxRows::open(&path).unwrap().unwrap();
+        assert_eq!(rows.next_row().unwrap().unwrap().cells, ["строка 1"]);
+        drop(rows);
+        let mut rows = XlsxRows::open(&path).unwrap().unwrap();
+        let mut last = 0;
+        let e = loop {
+            match rows.next_row() {
+                Ok(Some(row)) => last = row.line,
+                Ok(None) => panic!("the control character was not refused"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(last, 5_000);
+        assert!(
+            matches!(
+                e,
+                ReadError::ControlChar {
+                    line: 5_001,
+                    column: 2,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            rows.next_row().unwrap().is_none(),
+            "nothing after the refusal"
+        );
+    }
+
     #[test]
     fn column_names_are_excels() {
         assert_eq!(column_name(0), "A");
