@@ -719,6 +719,7 @@ fn orgs_xlsx_streamed_from_disk_rejects_an_error_cell_at_its_excel_row() {
         "ОГРН",
         "Сфера",
         "Субъект РФ",
+        "regNum",
     ]
     .iter()
     .enumerate()
@@ -745,6 +746,7 @@ fn orgs_xlsx_streamed_from_disk_rejects_an_error_cell_at_its_excel_row() {
         sheet.write_string(r, 3, ogrn(n)).unwrap();
         sheet.write_string(r, 4, "Культура").unwrap();
         sheet.write_string(r, 5, "Санкт-Петербург").unwrap();
+        sheet.write_string(r, 6, format!("78012{n}")).unwrap();
     }
     book.save(&file).unwrap();
     let before = digest(&conn);
