@@ -699,3 +699,107 @@ fn readers_never_panic_on_random_bytes() {
         })
         .unwrap();
 }
+
+/// An xlsx saved as Excel saves it (shared strings, ИНН and КПП as numbers), read from disk as a
+/// stream by the dry run and the import: rows after absent rows keep their Excel row numbers,
+/// and an error cell where the ИНН goes rejects its row with the error's code and that number.
+#[test]
+fn orgs_xlsx_streamed_from_disk_rejects_an_error_cell_at_its_excel_row() {
+    use nok::service::import::{AsRead, Options, apply_file, dry_run_file};
+    use rust_xlsxwriter::{Formula, Workbook};
+    let (dir, mut conn) = demo();
+    let file = dir.path().join("организации.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Учреждения").unwrap();
+    for (c, h) in [
+        "Наименование организации",
+        "ИНН",
+        "КПП",
+        "ОГРН",
+        "Сфера",
+        "Субъект РФ",
+        "regNum",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    // Excel rows 2, 5 (rows 3 and 4 absent) and 6.
+    for (r, n, name) in [
+        (1u32, 961u32, "ГБУК «Дом культуры»"),
+        (4, 962, "МБУК «Библиотека»"),
+        (5, 963, "ГБУ «Музей»"),
+    ] {
+        sheet.write_string(r, 0, name).unwrap();
+        if n == 963 {
+            sheet
+                .write_formula(r, 1, Formula::new("=1/0").set_result("#DIV/0!"))
+                .unwrap();
+        } else {
+            sheet
+                .write_number(r, 1, inn(n).parse::<f64>().unwrap())
+                .unwrap();
+        }
+        sheet.write_number(r, 2, 781_001_001.0).unwrap();
+        sheet.write_string(r, 3, ogrn(n)).unwrap();
+        sheet.write_string(r, 4, "Культура").unwrap();
+        sheet.write_string(r, 5, "Санкт-Петербург").unwrap();
+        sheet.write_string(r, 6, format!("78012{n}")).unwrap();
+    }
+    book.save(&file).unwrap();
+    let before = digest(&conn);
+    let p = dry_run_file(
+        &mut conn,
+        &file,
+        &Kind::Orgs,
+        &Options::default(),
+        AsRead::Drop,
+        today(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(p.format.contains("Учреждения"), "{}", p.format);
+    let added: Vec<usize> = p.added.iter().map(|c| c.line).collect();
+    assert_eq!(added, [2, 5], "{p:?}");
+    assert_eq!(p.rejected.len(), 1, "{p:?}");
+    assert_eq!(p.rejected[0].line, 6, "{p:?}");
+    assert!(
+        p.rejected[0].to_string().contains("#DIV/0!"),
+        "{}",
+        p.rejected[0]
+    );
+    assert_eq!(digest(&conn), before, "a dry run writes nothing");
+    let e = apply_file(
+        &mut conn,
+        &file,
+        &Kind::Orgs,
+        &Options::default(),
+        today(),
+        false,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("строка 6"), "{e}");
+    assert_eq!(digest(&conn), before, "a rejected row: nothing written");
+    let p = apply_file(
+        &mut conn,
+        &file,
+        &Kind::Orgs,
+        &Options::default(),
+        today(),
+        true,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(p.added_count(), 2, "{p:?}");
+    let found: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM organization WHERE inn IN (?1, ?2)",
+            [inn(961), inn(962)],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(found, 2);
+}

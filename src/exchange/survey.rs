@@ -1,8 +1,9 @@
 //! Survey tables read a row at a time, so a file of a million respondents is never held in
 //! memory: the encoding and delimiter are found by the import reader ([`import::read_bytes`]) on
 //! the file's first lines, then the whole file is streamed through `csv` (decoding Windows-1251
-//! or UTF-16 on the way with `encoding_rs`). Workbooks (xlsx, xls) are read by the import reader
-//! whole: a worksheet holds at most 1,048,576 rows and calamine lays a sheet out in memory anyway.
+//! or UTF-16 on the way with `encoding_rs`). An xlsx workbook is streamed by the import reader's
+//! [`import::XlsxRows`] (the sheet's XML parsed as the file is read); old binary workbooks (xls),
+//! xlsb and ods are read whole by the import reader (calamine lays them out in memory).
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -30,6 +31,7 @@ enum Inner {
         first: bool,
     },
     Sheet(std::vec::IntoIter<Row>),
+    Xlsx(Box<import::XlsxRows>),
 }
 
 impl SurveyRows {
@@ -46,6 +48,15 @@ impl SurveyRows {
             .take(HEAD_BYTES as u64)
             .read_to_end(&mut head)
             .map_err(io)?;
+        if head.starts_with(b"PK\x03\x04")
+            && let Some(rows) = import::XlsxRows::open(path)?
+        {
+            return Ok(SurveyRows {
+                source,
+                format: rows.format(),
+                inner: Inner::Xlsx(Box::new(rows)),
+            });
+        }
         if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0") {
             let sheet = import::read_file(path)?;
             return Ok(SurveyRows {
@@ -113,6 +124,13 @@ impl SurveyRows {
     pub fn next_into(&mut self, row: &mut Row) -> Result<bool, ReadError> {
         match &mut self.inner {
             Inner::Sheet(rows) => match rows.next() {
+                Some(r) => {
+                    *row = r;
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
+            Inner::Xlsx(rows) => match rows.next_row()? {
                 Some(r) => {
                     *row = r;
                     Ok(true)

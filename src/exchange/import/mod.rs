@@ -9,7 +9,7 @@
 //! character; white space (tabs, line breaks) is made a plain space ([`clean_cell`]).
 //!
 //! [`read_file`] reads a file whole into a [`Sheet`]; [`stream::RowStream`] gives the same rows
-//! one at a time, streaming CSV so a file of a million rows is never held in memory.
+//! one at a time, streaming CSV and xlsx so a file of a million rows is never held in memory.
 //!
 //! What the rows mean is decided elsewhere: [`headers`] finds columns by their Russian headers,
 //! [`table`] reads numbered plan tables, [`workplan`] an authority's plan document.
@@ -24,6 +24,8 @@ mod text;
 pub mod values;
 pub mod workplan;
 mod xlsx;
+
+pub(crate) use xlsx::XlsxRows;
 
 use std::path::Path;
 

@@ -11,8 +11,10 @@
 //! - tab text pasted from a document and text laid out with spaces are read whole
 //!   ([`super::read_file`]): their rows are rebuilt from what follows them (a Word table pasted
 //!   one cell per line, column edges found over all lines), and such files are document-sized;
-//! - workbooks (xlsx, xls) are read whole too: calamine lays a worksheet out in memory (at most
-//!   [`super::MAX_FILE_BYTES`] of file, and the grid is capped by the xlsx reader);
+//! - an xlsx workbook is streamed too ([`super::XlsxRows`]: calamine's cell reader on a parsing
+//!   thread, the file read from disk as the sheet's XML is inflated); old binary workbooks (xls),
+//!   xlsb and ods are read whole (calamine lays them out in memory; at most
+//!   [`super::MAX_FILE_BYTES`] of file);
 //! - a file shorter than the head is read whole (the same rows either way).
 //!
 //! A [`Sheet`] already in memory is a source too ([`SheetRows`]).
@@ -23,7 +25,7 @@ use std::path::Path;
 
 use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1251};
 
-use super::{Format, MAX_FILE_BYTES, ReadError, Row, Sheet, check_cells, clean_cell};
+use super::{Format, MAX_FILE_BYTES, ReadError, Row, Sheet, XlsxRows, check_cells, clean_cell};
 
 /// How much of the file's start is read to find its encoding and delimiter.
 const HEAD_BYTES: usize = 256 * 1024;
@@ -82,6 +84,7 @@ pub struct RowStream {
 
 enum Inner {
     Csv(Box<CsvRows>),
+    Xlsx(Box<XlsxRows>),
     Whole {
         rows: std::vec::IntoIter<Row>,
         total: u64,
@@ -119,7 +122,19 @@ impl RowStream {
             .take(HEAD_BYTES as u64)
             .read_to_end(&mut head)
             .map_err(io)?;
-        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xD0\xCF\x11\xE0") {
+        if head.starts_with(b"PK\x03\x04") {
+            return match XlsxRows::open(path)? {
+                Some(rows) => Ok(RowStream {
+                    source,
+                    format: rows.format(),
+                    inner: Inner::Xlsx(Box::new(rows)),
+                    // The sheet was found by its first filled cell.
+                    any_text: true,
+                }),
+                None => Self::whole(path),
+            };
+        }
+        if head.starts_with(b"\xD0\xCF\x11\xE0") {
             return Self::whole(path);
         }
         let whole_file = head.len() < HEAD_BYTES;
@@ -200,6 +215,7 @@ impl RowSource for RowStream {
         let row = match &mut self.inner {
             Inner::Whole { rows, .. } => rows.next(),
             Inner::Csv(csv) => csv.next_row(&self.source)?,
+            Inner::Xlsx(xlsx) => xlsx.next_row()?,
         };
         match row {
             Some(row) => {
@@ -215,6 +231,7 @@ impl RowSource for RowStream {
         match &self.inner {
             Inner::Whole { rows, total } => (total - rows.len() as u64, *total),
             Inner::Csv(csv) => (csv.reader.get_ref().bytes.min(csv.total), csv.total.max(1)),
+            Inner::Xlsx(xlsx) => xlsx.progress(),
         }
     }
 }
