@@ -5,85 +5,20 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 
 use super::dates::{add_days, date};
-use super::indicators::{Ind, Model};
+use super::found::Found;
+use super::indicators::Model;
 use super::organizations::OrgCtx;
 use super::plan_rows::RowCycle;
+use super::scratch::Scratch;
 use super::survey::survey;
 use super::{Gen, T_FIXED, T_PLAN, T_YEAR, YEARS, sector_index};
-use crate::domain::cycle::{CycleStatus, Membership};
-use crate::domain::plan::{Person, PlanRow, PlanStatus};
-use crate::domain::scoring::Inputs;
-use crate::domain::sector::Sector;
-use crate::domain::shortcoming::Shortcoming;
+use crate::domain::cycle::CycleStatus;
+use crate::domain::plan::Person;
 use crate::service::demo::DemoSink;
-use crate::service::demo::names::{Area, Gap, fill};
+use crate::service::demo::names::{Area, fill};
 use crate::service::demo::rng::Rng;
-
-/// A gap found in an assessment, before it becomes a shortcoming.
-pub(super) struct Found<'a> {
-    pub(super) ind: &'a Ind,
-    /// (indicator, checklist item) indices of a missing checklist item.
-    pub(super) item: Option<(usize, usize)>,
-    /// The input or checklist key it comes from, prefixed with the indicator code.
-    pub(super) key: &'a str,
-    pub(super) gap: Option<&'static Gap>,
-    pub(super) text: Cow<'static, str>,
-    /// The measure when the gap list does not know the key (another method version).
-    pub(super) fallback_measure: Cow<'static, str>,
-}
-
-/// Buffers reused from one assessment to the next, so that streaming 100,000 organizations does
-/// not allocate for every value handed to the sink.
-pub(super) struct Scratch {
-    /// Inputs per sector. Every key of the sector is set on every assessment, so a reused map
-    /// holds exactly what a fresh one would.
-    inputs: Vec<Inputs>,
-    membership: Membership,
-    shortcoming: Shortcoming,
-    row: PlanRow,
-}
-
-impl Scratch {
-    pub(super) fn new() -> Scratch {
-        Scratch {
-            inputs: Sector::ALL.iter().map(|_| Inputs::new()).collect(),
-            membership: Membership {
-                cycle_id: 0,
-                org_id: 0,
-                group: String::new(),
-                respondents: 0,
-            },
-            shortcoming: Shortcoming {
-                cycle_id: 0,
-                org_id: 0,
-                criterion: String::new(),
-                indicator: None,
-                input_key: None,
-                text: String::new(),
-            },
-            row: PlanRow {
-                cycle_id: 0,
-                org_id: 0,
-                number: String::new(),
-                criterion: String::new(),
-                shortcoming_id: None,
-                shortcoming: String::new(),
-                measure: String::new(),
-                planned_date: NaiveDate::default(),
-                responsible: Person::default(),
-                expected_result: String::new(),
-                result_indicators: String::new(),
-                implemented_measures: String::new(),
-                actual_date: None,
-                status: PlanStatus::Planned,
-                cancel_reason: None,
-            },
-        }
-    }
-}
 
 /// Overwrites `dst` with `src`, reusing its allocation.
 fn set_str(dst: &mut String, src: &str) {

@@ -20,12 +20,14 @@ mod assessment;
 mod authorities;
 mod cycles;
 mod dates;
+mod found;
 mod identifiers;
 mod indicators;
 mod meetings;
 mod organizations;
 mod people;
 mod plan_rows;
+mod scratch;
 mod survey;
 mod workplans;
 

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::assessment::Scratch;
+use super::scratch::Scratch;
 use super::{Gen, T_ORG, YEARS, sector_index};
 use crate::domain::org::Organization;
 use crate::domain::plan::Person;

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::assessment::Found;
+use super::found::Found;
 use super::indicators::{Ind, Survey};
 use crate::domain::scoring::Inputs;
 use crate::service::demo::names::fill;
