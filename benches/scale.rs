@@ -247,7 +247,11 @@ fn main() -> anyhow::Result<()> {
     }
     drop(conn);
     if only_recompute {
-        remove_db(&db);
+        if std::env::var_os("NOK_BENCH_KEEP").is_none() {
+            remove_db(&db);
+        } else {
+            println!("база оставлена: {}", db.display());
+        }
         return Ok(());
     }
 

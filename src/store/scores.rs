@@ -70,26 +70,30 @@ pub fn for_each_member_inputs(
         })
     };
     let mut pending = next_input(&mut inputs)?;
+    // A member's inputs gathered as pairs and made into `Inputs` in one go (`from_shared`).
+    let mut capacity = 64;
     while let Some(r) = members.next()? {
-        let mut member = MemberInputs {
-            membership_id: r.get(0)?,
-            org_id: r.get(1)?,
-            org_name: r.get(2)?,
-            group: r.get(3)?,
-            inputs: Inputs::new(),
-        };
-        while let Some((membership_id, key_id, value)) = pending {
-            if membership_id > member.membership_id {
+        let membership_id: i64 = r.get(0)?;
+        let mut pairs = Vec::with_capacity(capacity);
+        while let Some((input_member, key_id, value)) = pending {
+            if input_member > membership_id {
                 break;
             }
-            if membership_id == member.membership_id
+            if input_member == membership_id
                 && let Some(Some(key)) = usize::try_from(key_id).ok().and_then(|k| keys.get(k))
             {
-                member.inputs.set_shared(Arc::clone(key), value);
+                pairs.push((Arc::clone(key), value));
             }
             pending = next_input(&mut inputs)?;
         }
-        f(member)?;
+        capacity = capacity.max(pairs.len());
+        f(MemberInputs {
+            membership_id,
+            org_id: r.get(1)?,
+            org_name: r.get(2)?,
+            group: r.get(3)?,
+            inputs: Inputs::from_shared(pairs),
+        })?;
     }
     Ok(())
 }
