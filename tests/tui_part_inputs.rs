@@ -257,6 +257,17 @@ fn a_parts_checklist_item_says_no_over_the_organizations_yes_or_takes_its_mark()
     );
     assert_eq!(part_inputs(&conn, b).get(&item), None);
     assert_eq!(own_inputs(&conn, c.membership_id), own);
+    // Back on the choice of whose inputs: it is read again, part А has one value of its own more.
+    assert!(app.current().as_any().is::<HolderChoice>());
+    let s = screen(&app, 140, 50);
+    assert!(
+        s.contains("своих значений 1, у организации взято 49"),
+        "{s}"
+    );
+    assert!(
+        s.contains("своих значений 0, у организации взято 50"),
+        "{s}"
+    );
     // The card (read again) counts one value fewer taken from the organization for part А.
     to_card(&mut app);
     let s = screen(&app, 140, 60);

@@ -24,6 +24,8 @@ pub struct HolderChoice {
     parts: Vec<(i64, String, Option<f64>, usize, usize)>,
     /// 0: the organization; 1…: the parts.
     selected: usize,
+    /// A save (or an undo, or a recompute) happened since the parts were read.
+    stale: bool,
 }
 
 impl HolderChoice {
@@ -32,20 +34,25 @@ impl HolderChoice {
         HolderChoice {
             org: org.to_string(),
             cycle: cycle.clone(),
-            parts: parts
-                .iter()
-                .map(|p| {
-                    (
-                        p.part_id,
-                        p.name.clone(),
-                        p.value("S"),
-                        p.inputs.len() - p.inherited.len(),
-                        p.inherited.len(),
-                    )
-                })
-                .collect(),
+            parts: Self::rows(parts),
             selected: 0,
+            stale: false,
         }
+    }
+
+    fn rows(parts: &[PartResult]) -> Vec<(i64, String, Option<f64>, usize, usize)> {
+        parts
+            .iter()
+            .map(|p| {
+                (
+                    p.part_id,
+                    p.name.clone(),
+                    p.value("S"),
+                    p.inputs.len().saturating_sub(p.inherited.len()),
+                    p.inherited.len(),
+                )
+            })
+            .collect()
     }
 
     fn lines(&self) -> Vec<String> {
@@ -77,6 +84,27 @@ impl HolderChoice {
 impl Screen for HolderChoice {
     fn title(&self) -> String {
         "Исходные данные: чьи".to_string()
+    }
+
+    /// Back from a part's form that saved (or after a recompute): the parts' S and counts as
+    /// they are now.
+    fn activate(&mut self, cx: &Ctx) {
+        if !std::mem::take(&mut self.stale) {
+            return;
+        }
+        let Some(conn) = cx.conn else {
+            return;
+        };
+        if let Ok(parts) = crate::store::org_parts::for_membership(conn, self.cycle.membership_id)
+            && !parts.is_empty()
+        {
+            self.parts = Self::rows(&parts);
+            self.selected = self.selected.min(self.parts.len());
+        }
+    }
+
+    fn data_changed(&mut self) {
+        self.stale = true;
     }
 
     fn update(&mut self, action: Action, cx: &Ctx) -> Outcome {
