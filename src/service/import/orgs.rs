@@ -6,7 +6,9 @@
 //! The file is streamed row by row through the four stages, each a function here: [`read_row`]
 //! (cells → checked identifiers), [`match_row`] (the rows above in the file by a temporary table,
 //! then the stored organization by indexed lookups), [`plan_row`] (the record as it would be, and
-//! what changes: add, change field by field, or leave) and [`write_row`] (only when applying).
+//! what changes: add, change field by field, or leave) and [`write_row`] (only when applying: a
+//! change written at once, a new organization staged and inserted with the others at the end by
+//! [`write_added`]).
 //! Nothing but the row at hand is held in memory.
 //!
 //! One organization — one row: every key of a row (ИНН+КПП, regNum, ОГРН with its ИНН) is
