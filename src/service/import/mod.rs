@@ -696,7 +696,7 @@ impl<'c> Writer<'c> {
                 field,
                 old_value: old,
                 new_value: new,
-                note: "импорт",
+                note: AUDIT_NOTE,
             },
         )?;
         Ok(())
@@ -717,6 +717,9 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 }
+
+/// The note of an import's audit entries for single records.
+const AUDIT_NOTE: &str = "импорт";
 
 /// Every cell of a row that looks like a spreadsheet formula: (column, text).
 fn formula_cells(row: &import::Row) -> Option<(usize, String)> {

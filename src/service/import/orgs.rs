@@ -6,7 +6,9 @@
 //! The file is streamed row by row through the four stages, each a function here: [`read_row`]
 //! (cells → checked identifiers), [`match_row`] (the rows above in the file by a temporary table,
 //! then the stored organization by indexed lookups), [`plan_row`] (the record as it would be, and
-//! what changes: add, change field by field, or leave) and [`write_row`] (only when applying).
+//! what changes: add, change field by field, or leave) and [`write_row`] (only when applying: a
+//! change written at once, a new organization staged and inserted with the others at the end by
+//! [`write_added`]).
 //! Nothing but the row at hand is held in memory.
 //!
 //! One organization — one row: every key of a row (ИНН+КПП, regNum, ОГРН with its ИНН) is
@@ -25,7 +27,6 @@ use crate::exchange::import::Row;
 use crate::exchange::import::headers::Field;
 use crate::exchange::import::stream::RowSource;
 use crate::store;
-use crate::store::audit::Action;
 use crate::store::import::{OrgRecord, SeenKey};
 
 use super::{
@@ -231,6 +232,9 @@ pub(super) fn run(
     let stored = Stored {
         none: store::import::no_organizations(conn)?,
     };
+    if w.apply {
+        store::import::staged_orgs_begin(conn)?;
+    }
     let mut n = 0usize;
     while let Some(row) = body.next()? {
         if n.is_multiple_of(PROGRESS_EVERY) {
@@ -270,7 +274,7 @@ pub(super) fn run(
                     claim_freed(conn, before, &rec, read.line)?;
                 }
                 if w.apply {
-                    write_row(w, &rec, &planned)?;
+                    write_row(w, read.line, &rec, &planned)?;
                 }
                 preview.plan(planned);
             }
@@ -282,6 +286,9 @@ pub(super) fn run(
         done: done.max(total),
         total,
     });
+    if w.apply {
+        write_added(w)?;
+    }
     Ok(())
 }
 
@@ -662,27 +669,31 @@ fn plan_row(
     Ok(Ok((rec, found, planned)))
 }
 
-/// The write stage (only when applying): the organization inserted or updated, with its audit
-/// entries.
-fn write_row(w: &Writer<'_>, rec: &OrgRecord, planned: &Planned) -> anyhow::Result<()> {
+/// The write stage (only when applying), row by row: a changed organization updated, with an
+/// audit entry per field; a new one staged, to be inserted by [`write_added`].
+fn write_row(
+    w: &Writer<'_>,
+    line: usize,
+    rec: &OrgRecord,
+    planned: &Planned,
+) -> anyhow::Result<()> {
     match planned {
-        Planned::Add(change) => {
-            let id = store::import::insert_org(w.conn, rec)?;
-            w.audit(
-                Action::Insert,
-                "organization",
-                Some(id),
-                None,
-                None,
-                Some(&change.what),
-            )?;
-        }
+        Planned::Add(change) => store::import::stage_org(w.conn, line, rec, &change.what)?,
         Planned::Update(change) => {
             store::import::update_org(w.conn, rec)?;
             w.audit_change("organization", rec.id, change)?;
         }
         Planned::Leave(_) => {}
     }
+    Ok(())
+}
+
+/// The write stage's end: the new organizations inserted at once in the order of the file, each
+/// with its audit entry (see [`store::import::staged_orgs_begin`] for why not row by row). They
+/// come after the changes of the file's other rows; that order is safe, as no row of the file
+/// takes a key another row claimed (see the module's comment).
+fn write_added(w: &Writer<'_>) -> anyhow::Result<()> {
+    store::import::insert_staged_orgs(w.conn, &w.at, &w.user, super::AUDIT_NOTE)?;
     Ok(())
 }
 
