@@ -1,6 +1,7 @@
 //! A card as operators publish it, reproduced to the hundredth: each indicator rounded to two
 //! decimals, К from the rounded indicators, S from the rounded К (the 2018 method's rounding
-//! order, `from_rounded`).
+//! order, `from_rounded`). The same counts stored in a database and recomputed give the same
+//! values in `score` and `score_part`, read back by plain SQL.
 //!
 //! No published card with its raw counts was found in the sources available to this project, so
 //! this card was constructed: counts of a social-services organization whose shares do not end
@@ -27,7 +28,8 @@ use nok::domain::methodology::{BUILTIN_2018, Methodology, RoundingOrder};
 use nok::domain::scoring::{Inputs, score};
 use nok::domain::sector::Sector;
 
-fn inputs() -> Inputs {
+/// The card's counts, with the first `present_3_2` of the six 3.2 items marked (the card has one).
+fn card_pairs(present_3_2: usize) -> Vec<(String, f64)> {
     let mut pairs: Vec<(String, f64)> = [
         ("1.1.stand_present", 11.0),
         ("1.1.stand_required", 13.0),
@@ -111,9 +113,13 @@ fn inputs() -> Inputs {
             "escort",
             "remote_service",
         ],
-        1,
+        present_3_2,
     ));
-    Inputs::from_pairs(pairs)
+    pairs
+}
+
+fn inputs() -> Inputs {
+    Inputs::from_pairs(card_pairs(1))
 }
 
 fn method() -> Methodology {
@@ -162,4 +168,91 @@ fn from_unrounded_values_the_same_counts_give_another_k1() {
     let card = score(&m, Sector::Social, "ГБУ СО", &inputs()).unwrap();
     assert_eq!(card.criterion("К1"), Some(92.06));
     assert_eq!(card.total, 78.33);
+}
+
+/// Scores stored by a recompute are the card's values worked out by hand, read back by
+/// plain SQL: members 10 and 12 have the card's counts (S 78.33, К3 41.43); member 11 has
+/// two of the 3.2 items instead of one: 3.2 = 20 × 2 = 40, К3 = 0.3×40 + 0.4×40 + 0.3×71.43
+/// = 49.429 → 49.43, S = (92.07 + 79.13 + 49.43 + 90.87 + 88.15) / 5 = 399.65 / 5 = 79.93.
+/// Input keys are numbered against name order, as a database that grew over time numbers them.
+#[test]
+fn stored_scores_are_the_values_worked_out_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = nok::store::open(&dir.path().join("d.sqlite")).unwrap();
+    conn.execute_batch(
+        "INSERT INTO authority (id, name, short_name, region, inn, kpp, ogrn)
+             VALUES (1, 'Комитет полностью', 'Комитет', 'Область', '7701234567', '770101001', '1027700132195');
+         INSERT INTO cycle (id, year, sector, authority_id, region, status, methodology)
+             VALUES (5, 2024, 'social', 1, 'Область', 'collecting', '2018');
+         INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region)
+             VALUES (1, 'Первое', 'Первое', '7701234568', '770101001', '1027700132196', '12345678', 'social', 'Область'),
+                    (2, 'Второе', 'Второе', '7701234569', '770101001', '1027700132197', '12345679', 'social', 'Область'),
+                    (3, 'Третье', 'Третье', '7701234570', '770101001', '1027700132198', '12345670', 'social', 'Область');
+         INSERT INTO membership (id, cycle_id, org_id, grp) VALUES (10, 5, 1, 'x'), (11, 5, 2, 'x'), (12, 5, 3, 'x');",
+    )
+    .unwrap();
+    let mut names: Vec<String> = card_pairs(1).into_iter().map(|(k, _)| k).collect();
+    names.sort();
+    names.reverse();
+    for name in &names {
+        conn.execute("INSERT INTO input_key (key) VALUES (?1)", [name])
+            .unwrap();
+    }
+    for (member, present) in [(10, 1), (11, 2), (12, 1)] {
+        for (key, value) in card_pairs(present) {
+            conn.execute(
+                "INSERT INTO indicator_input (membership_id, key_id, value)
+                 SELECT ?1, id, ?3 FROM input_key WHERE key = ?2",
+                rusqlite::params![member, key, value],
+            )
+            .unwrap();
+        }
+    }
+    let methods = nok::service::methodology::Methods::builtin().unwrap();
+    let done = nok::service::recompute::recompute_cycle(&mut conn, &methods, 5).unwrap();
+    assert_eq!((done.scored, done.failed.len()), (3, 0));
+    let scores: Vec<(i64, f64, u32, u32, u32, u32)> = conn
+        .prepare(
+            "SELECT membership_id, total, place, ranked, group_place, group_ranked
+             FROM score ORDER BY membership_id",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        scores,
+        [
+            (10, 78.33, 2, 3, 2, 3),
+            (11, 79.93, 1, 3, 1, 3),
+            (12, 78.33, 2, 3, 2, 3)
+        ]
+    );
+    let part = |member: i64, code: &str| -> (f64, Option<u32>) {
+        conn.query_row(
+            "SELECT value, place FROM score_part WHERE membership_id = ?1 AND code = ?2",
+            rusqlite::params![member, code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    for member in [10, 12] {
+        assert_eq!(part(member, "К1"), (92.07, Some(1)));
+        assert_eq!(part(member, "К3"), (41.43, Some(2)));
+        assert_eq!(part(member, "3.2"), (20.0, None));
+        assert_eq!(part(member, "1.1"), (87.43, None));
+    }
+    assert_eq!(part(11, "К3"), (49.43, Some(1)));
+    assert_eq!(part(11, "3.2"), (40.0, None));
+    assert_eq!(part(11, "К5"), (88.15, Some(1)));
 }
