@@ -74,6 +74,13 @@ fn from_an_empty_folder_to_the_first_rating_by_commands() {
     let err = String::from_utf8_lossy(&late.stderr);
     assert!(err.contains("от 2013 до 2028"), "{err}");
 
+    let unknown = run(dir, &["cycles", "add", "--year", "2026", "--sector", "9"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        err.contains("сфера «9» неизвестна: укажите social"),
+        "the message of nok init: {err}"
+    );
     let conn = rusqlite::Connection::open(dir.join("работа.sqlite")).unwrap();
     let cycle: (i64, String, String, String, String, Option<String>, String) = conn
         .query_row(

@@ -37,7 +37,8 @@ struct AddArgs {
     /// Год оценки (от 2013 до текущего + 2)
     #[arg(long, value_name = "ГОД")]
     year: i64,
-    /// Сфера: social, health, culture, education (или по-русски); по умолчанию — сфера органа
+    /// Сфера: social, health, culture, education (по-русски или номером 1–4, как в nok init); по
+    /// умолчанию — сфера органа
     #[arg(long, value_name = "СФЕРА", value_parser = parse_sector)]
     sector: Option<Sector>,
     /// ИНН уполномоченного органа; по умолчанию — единственный орган базы
@@ -64,13 +65,11 @@ struct AddArgs {
     contract_date: Option<chrono::NaiveDate>,
 }
 
+/// A sphere as `nok init --sector` takes it (a code, its Russian name or its number 1–4), with
+/// the same message when it is unknown.
 fn parse_sector(text: &str) -> Result<Sector, String> {
-    Sector::parse(text).ok_or_else(|| {
-        format!(
-            "сфера «{text}» неизвестна: social (социальное обслуживание), health (охрана \
-             здоровья), culture (культура) или education (образование)"
-        )
-    })
+    let code = crate::service::init::Detail::Sector.check(text)?;
+    Sector::parse(&code).ok_or_else(|| format!("сфера «{text}» неизвестна"))
 }
 
 fn parse_status(text: &str) -> Result<CycleStatus, String> {
