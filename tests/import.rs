@@ -614,6 +614,20 @@ fn seed_documents_import() {
                 )
                 .unwrap();
             assert_eq!((from, to), (2016, 2018));
+            // «Приложение к распоряжению комитета … от 13.03.2017 № 152»: the act is kept in
+            // the nominative, as a field shows it, and its date is the plan's approval date.
+            let (act, on): (String, String) = conn
+                .query_row(
+                    "SELECT approved_by, approved_on FROM workplan ORDER BY id DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!(
+                act,
+                "распоряжение комитета по социальной защите населения Ленинградской области от 13.03.2017 № 152"
+            );
+            assert_eq!(on, "2017-03-13");
         } else if text.contains("\nмероприятий по улучшению деятельности")
         {
             // The letter with an empty plan form pasted one cell per line: the form is found

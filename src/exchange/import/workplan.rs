@@ -451,7 +451,7 @@ fn read_preamble(rows: &[Row], doc: &mut WorkplanDoc) {
             act.push(t.as_str());
         }
         let act = act.join(" ");
-        let act = act.strip_prefix("к ").unwrap_or(&act).to_string();
+        let act = act_named(act.strip_prefix("к ").unwrap_or(&act));
         doc.approved_on = act
             .split_once(" от ")
             .and_then(|(_, rest)| rest.split_whitespace().next())
@@ -461,6 +461,37 @@ fn read_preamble(rows: &[Row], doc: &mut WorkplanDoc) {
     let (from, to) = years_in(&doc.title);
     doc.year_from = from;
     doc.year_to = to;
+}
+
+/// The act of approval as a field shows it: the attachment line's «к распоряжению комитета от …»
+/// names the act in the dative; stored and shown in the nominative («распоряжение комитета от …»),
+/// as an act typed by hand or made by `nok demo` is. Words after the first are genitive already.
+fn act_named(act: &str) -> String {
+    const DATIVE: [(&str, &str); 5] = [
+        ("распоряжению", "распоряжение"),
+        ("приказу", "приказ"),
+        ("постановлению", "постановление"),
+        ("указу", "указ"),
+        ("решению", "решение"),
+    ];
+    let (first, rest) = act.split_once(' ').unwrap_or((act, ""));
+    let lower = first.to_lowercase();
+    let Some((_, nominative)) = DATIVE.iter().find(|(d, _)| *d == lower) else {
+        return act.to_string();
+    };
+    let mut word = nominative.to_string();
+    if first.chars().next().is_some_and(char::is_uppercase) {
+        let mut c = word.chars();
+        word = c
+            .next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default();
+    }
+    if rest.is_empty() {
+        word
+    } else {
+        format!("{word} {rest}")
+    }
 }
 
 /// «на период 2016-2018 годов» → (2016, 2018); «в 2024 году» → (2024, 2024).
@@ -603,6 +634,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_act_of_approval_is_named_in_the_nominative() {
+        assert_eq!(
+            act_named("Распоряжению Комитета от 01.02.2020 № 5"),
+            "Распоряжение Комитета от 01.02.2020 № 5"
+        );
+        assert_eq!(act_named("приказу министерства"), "приказ министерства");
+        assert_eq!(act_named("постановлению"), "постановление");
+        // Not a dative act word: kept as written.
+        assert_eq!(
+            act_named("решение совета от 1.1.2020"),
+            "решение совета от 1.1.2020"
+        );
+        assert_eq!(act_named("приказуемому"), "приказуемому");
+    }
+
+    #[test]
     fn years_of_a_title() {
         assert_eq!(
             years_in("на период 2016-2018 годов"),
@@ -628,7 +675,7 @@ II. План мероприятий\n\
         let doc = read(&sheet).unwrap();
         assert_eq!(doc.title, "План работы на 2016-2018 годы");
         assert_eq!((doc.year_from, doc.year_to), (Some(2016), Some(2018)));
-        assert_eq!(doc.approved_by, "распоряжению комитета от 13.03.2017 № 152");
+        assert_eq!(doc.approved_by, "распоряжение комитета от 13.03.2017 № 152");
         assert_eq!(doc.approved_on, NaiveDate::from_ymd_opt(2017, 3, 13));
         assert_eq!(doc.targets.len(), 1);
         assert_eq!(doc.targets[0].unit, "%");

@@ -205,7 +205,7 @@ fn read_doc(
     if !doc.approved_by.is_empty() {
         preview
             .notes
-            .push(format!("утвержден: {}", doc.approved_by));
+            .push(format!("акт об утверждении: {}", doc.approved_by));
     }
     // Deadlines: kept as written, read with the plan's period; a single due date is stored.
     let events = Events::new();

@@ -664,7 +664,7 @@ impl WorkplansScreen {
                 vec![
                     Line::styled(cut(&printable(&h.title), w), t.header()),
                     field(
-                        "Утвержден",
+                        "Акт об утверждении",
                         if approved.is_empty() {
                             "—".into()
                         } else {
