@@ -826,6 +826,44 @@ fn part_inputs(conn: &Connection, cycle: i64, org: i64, part: &str) -> BTreeMap<
 }
 
 #[test]
+fn unrecognised_answers_are_listed_only_from_rows_that_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = demo(dir.path());
+    let (cycle, orgs) = social_cycle(&conn);
+    let (a, b) = (&orgs[0].1, &orgs[1].1);
+    // A is surveyed by parts, so its row without a part (line 3) is refused; B has no parts.
+    //   line org part         q1 (stand)        how it is read
+    //   2    A   Филиал № 1   «не помню точно»  counted: unrecognised
+    //   3    A   (empty)      «спросите позже»  refused row: not listed
+    //   4    B   (empty)      «как-то так»      counted: unrecognised
+    //   5    B   (empty)      «как-то так»      counted: unrecognised (a second time)
+    //   6    A   Филиал № 1   «не помню точно»  same respondent as line 2: a duplicate, not listed
+    let q1 = "1. При посещении организации обращались ли Вы к информации о ее деятельности, размещенной на информационных стендах в помещениях организации?";
+    let text = format!(
+        "ИНН;Филиал;Код респондента;{q1}\n\
+         {a};Филиал № 1;r1;не помню точно\n\
+         {a};;r2;спросите позже\n\
+         {b};;r3;как-то так\n\
+         {b};;r4;как-то так\n\
+         {a};Филиал № 1;r1;не помню точно\n"
+    );
+    let file = write(dir.path(), "unknown.csv", text.as_bytes());
+    let p = dry_run(&mut conn, &file, &opts(cycle), &mut |_| {}).unwrap();
+    let shown = nok::service::survey::preview_lines(&p, true).join("\n");
+    assert_eq!(p.duplicates, 1, "{shown}");
+    assert_eq!(p.rejected.len(), 1, "{shown}");
+    assert_eq!(
+        p.unknown_answers,
+        vec![
+            ("как-то так".to_string(), 2),
+            ("не помню точно".to_string(), 1)
+        ],
+        "{shown}"
+    );
+    assert!(!shown.contains("спросите позже"), "{shown}");
+}
+
+#[test]
 fn a_part_column_counts_each_row_into_its_part_and_refuses_rows_without_one() {
     let dir = tempfile::tempdir().unwrap();
     let mut conn = demo(dir.path());

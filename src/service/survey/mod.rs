@@ -489,7 +489,7 @@ fn run(
     p.duplicate_lines = staged.duplicate_lines.clone();
     p.skip_violations = staged.skip_violations;
     p.skip_lines = staged.skip_lines.clone();
-    p.unknown_answers = staged.unknown_answers.clone();
+    p.unknown_answers = staged.unknown_answers();
     p.proposals = staged.proposals;
 
     // Plan: the changes of inputs and respondents.

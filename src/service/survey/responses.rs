@@ -31,8 +31,10 @@ pub(super) struct Staged {
     pub duplicate_lines: Vec<(usize, usize)>,
     pub skip_violations: u64,
     pub skip_lines: Vec<usize>,
-    /// Unrecognised answers: (text, how many), most frequent first, the first few.
-    pub unknown_answers: Vec<(String, u64)>,
+    /// Unrecognised answers of the counted rows that name a part: text → how many (at most
+    /// [`UNKNOWN_TEXTS`] texts). Those of rows naming no part wait in [`WithoutPart`] until the
+    /// rows are known to count ([`Staged::unknown_answers`]).
+    pub unknown: HashMap<String, u64>,
     /// Cells that were none of the accepted answers.
     pub unknown_total: u64,
     pub proposals: u64,
@@ -54,6 +56,39 @@ pub(super) struct WithoutPart {
     pub lines: Vec<usize>,
     /// Proposals among them.
     pub proposals: u64,
+    /// Their unrecognised answers: text → how many (at most [`UNKNOWN_TEXTS`] texts).
+    pub unknown: HashMap<String, u64>,
+}
+
+/// How many distinct unrecognised answer texts are kept per list (the preview shows the most
+/// frequent few; the count of all of them comes from the tallies).
+const UNKNOWN_TEXTS: usize = 10_000;
+
+/// Adds one unrecognised answer to a bounded list.
+fn note_unknown(list: &mut HashMap<String, u64>, text: &str) {
+    if let Some(n) = list.get_mut(text) {
+        *n += 1;
+    } else if list.len() < UNKNOWN_TEXTS {
+        list.insert(text.to_string(), 1);
+    }
+}
+
+impl Staged {
+    /// Unrecognised answers of the rows that count, most frequent first, the first few: those
+    /// of refused rows (dropped with their rows by [`sort_without_part`]) and of duplicates are
+    /// not among them.
+    pub fn unknown_answers(&self) -> Vec<(String, u64)> {
+        let mut all = self.unknown.clone();
+        for w in self.without_part.values() {
+            for (text, n) in &w.unknown {
+                *all.entry(text.clone()).or_default() += n;
+            }
+        }
+        let mut all: Vec<(String, u64)> = all.into_iter().collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(LIST);
+        all
+    }
 }
 
 /// Where each row's organization comes from.
@@ -87,7 +122,8 @@ pub(super) fn stage_responses(
     let mut out = Staged::default();
     let mut writer = store::survey::ResponseWriter::new(conn)?;
     let mut answers_of = AnswerMemo::default();
-    let mut unknown: HashMap<String, u64> = HashMap::new();
+    // This row's unrecognised answers, noted once the row is known to count.
+    let mut row_unknown: Vec<String> = Vec::new();
     let mut answers = vec![Answer::Empty; qn.questions.len()];
     let mut codes = String::with_capacity(qn.questions.len());
     let ts_col = map.find(Col::Timestamp);
@@ -125,6 +161,7 @@ pub(super) fn stage_responses(
         let part = part_col.map_or("", |c| row.cell(c));
         // Answers.
         answers.iter_mut().for_each(|a| *a = Answer::Empty);
+        row_unknown.clear();
         let mut sex = None;
         let mut age = None;
         let mut waiting = None;
@@ -137,8 +174,8 @@ pub(super) fn stage_responses(
             match qn.questions[q].kind {
                 QuestionKind::YesNo => {
                     let a = answers_of.get(qn, cell);
-                    if a == Answer::Unknown && unknown.len() < 10_000 {
-                        *unknown.entry(cut(cell, 60)).or_default() += 1;
+                    if a == Answer::Unknown {
+                        row_unknown.push(cut(cell, 60));
                     }
                     answers[q] = a;
                 }
@@ -208,6 +245,13 @@ pub(super) fn stage_responses(
             if w.lines.len() < LIST {
                 w.lines.push(row.line);
             }
+            row_unknown
+                .iter()
+                .for_each(|t| note_unknown(&mut w.unknown, t));
+        } else {
+            row_unknown
+                .iter()
+                .for_each(|t| note_unknown(&mut out.unknown, t));
         }
     }
     progress(out.rows);
@@ -215,10 +259,6 @@ pub(super) fn stage_responses(
         out.unmatched_orgs = matcher.unmatched;
     }
     out.unknown_total = out.tallies.values().flatten().map(|(_, t)| t.unknown).sum();
-    let mut unknown: Vec<(String, u64)> = unknown.into_iter().collect();
-    unknown.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    unknown.truncate(LIST);
-    out.unknown_answers = unknown;
     Ok(out)
 }
 
