@@ -127,6 +127,19 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
+/// The processor the figures come from (`model name` in `/proc/cpuinfo`) and how many cores:
+/// the same code on the same data took twice the CPU time on 06.12.2026 (an Intel Xeon) as on
+/// 01.12.2026 (an AMD EPYC), and nothing in the output showed that the machine had changed.
+fn processor() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = info
+        .lines()
+        .find_map(|l| l.strip_prefix("model name")?.split_once(':'))
+        .map_or("?", |(_, m)| m.trim());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{model}, ядер: {cores}")
+}
+
 fn gb(bytes: u64) -> String {
     format!("{:.2} ГБ", bytes as f64 / 1e9).replace('.', ",")
 }
@@ -161,6 +174,7 @@ fn main() -> anyhow::Result<()> {
     remove_db(&db);
 
     println!("== nok: замер на национальном масштабе ==");
+    println!("процессор: {}", processor());
     // 1. The demo database.
     match std::env::var_os("NOK_BENCH_DB") {
         Some(src) => {
