@@ -201,8 +201,10 @@ pub fn write_staged(
         ),
         [cycle_id],
     )?;
-    // The staged rows are read in the order of their lines (the table's key), so only each
-    // row's own few entries are sorted (`j.key`: their place in the array).
+    // The staged rows are read in the order of their lines (the table's key: nothing is
+    // sorted), and each row's entries in the order of its array, as `json_each` reads it in the
+    // inner loop (asking for `j.key` too would sort every entry of the file: SQLite sorts only
+    // the right part of an ORDER BY after a real table, not after `json_each`).
     let audit = conn.execute(
         "INSERT OR FAIL INTO audit_log (at, os_user, action, entity, entity_id, field, old_value,
                                         new_value, note)
@@ -221,7 +223,7 @@ pub fn write_staged(
          LEFT JOIN org_part p ON r.part <> '' AND p.membership_id = m.id AND p.name = r.part
          JOIN json_each(r.entries) j
          LEFT JOIN temp.import_inputs_key k ON k.pos = j.value ->> 0
-         ORDER BY r.line, j.key",
+         ORDER BY r.line",
         params![cycle_id, at, os_user, note],
     )?;
     conn.execute_batch("DELETE FROM temp.import_inputs_row;")?;
