@@ -7,12 +7,17 @@
 //! The file is streamed row by row through the four stages, each a function here:
 //! [`read_row`], [`match_row`] (indexed lookups of the organization, its membership and its
 //! stored inputs; the rows above in the file by a temporary table), [`plan_row`] (values checked,
-//! and what changes, old → new) and [`write_row`] (only when applying).
+//! and what changes, old → new) and [`stage_row`] (only when applying: the row's changes kept in
+//! a temporary table); at the end of the file `store::import_inputs::write_staged` writes all
+//! staged rows set-based, with their audit entries. Memory does not grow with the file: the
+//! temporary tables are on disk behind a fixed page cache, and only the first rows of each kind
+//! are kept for the preview.
 //!
-//! Matching reads the database as it was before the import, so the dry run needs no writes: one
-//! row per organization and part (a second is rejected), and an organization that an earlier row
-//! adds to the cycle is remembered in the temporary table, so a later row of another of its parts
-//! is planned as the real run does it (the membership exists by then).
+//! Matching reads the database as it was before the import (nothing is written before the end),
+//! so the dry run and the import plan every row alike: one row per organization and part (a
+//! second is rejected), and an organization that an earlier row adds to the cycle is remembered
+//! in the temporary table, so a later row of another of its parts is planned as a row of a member
+//! (whose membership is written with the first).
 //!
 //! An optional column «Часть» (филиал, подразделение, условия оказания) names a part of the
 //! organization assessed separately: that row's inputs are the part's, one row per organization
@@ -28,11 +33,11 @@ use crate::exchange::import::stream::RowSource;
 use crate::exchange::import::values::{parse_decimal, parse_yes_no};
 use crate::service::methodology::Methods;
 use crate::store;
-use crate::store::audit::Action;
-
 use crate::store::import::OrgRecord;
 
-use super::{Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Writer, formula_cells};
+use super::{
+    AUDIT_NOTE, Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Writer, formula_cells,
+};
 
 const ID_FIELDS: &[Field] = &[
     Field {
@@ -115,9 +120,8 @@ enum Member {
     Above,
 }
 
-/// The plan of one row: the values to set, and what changes.
+/// The plan of one row: what changes.
 struct RowPlan {
-    values: Vec<(String, f64)>,
     planned: Planned,
 }
 
@@ -156,6 +160,8 @@ pub(super) fn run(
         )
         .collect();
     store::import::seen_begin(conn)?;
+    store::import_inputs::temp_cache(conn)?;
+    let mut staging = w.apply.then(|| Staging::begin(conn, &cols)).transpose()?;
     let mut any_change = false;
     let mut n = 0usize;
     while let Some(row) = body.next()? {
@@ -198,14 +204,17 @@ pub(super) fn run(
                         "",
                     )?;
                 }
-                if w.apply {
-                    write_row(w, cycle_id, &matched, part, &plan)?;
+                if let Some(staging) = staging.as_mut() {
+                    stage_row(conn, staging, &matched, part, &plan)?;
                 }
                 any_change |= !matches!(plan.planned, Planned::Leave(_));
                 preview.plan(plan.planned);
             }
             Err((column, why)) => preview.reject(row.line, &column, why),
         }
+    }
+    if let Some(staging) = staging {
+        staging.write(w, cycle_id, progress)?;
     }
     if any_change {
         if w.apply {
@@ -431,14 +440,67 @@ fn plan_row(
     } else {
         Planned::Update(change)
     };
-    Ok((RowPlan { values, planned }, matched))
+    Ok((RowPlan { planned }, matched))
 }
 
-/// The write stage (only when applying): the membership and the part added when new, the values
-/// set, every change audited.
-fn write_row(
-    w: &Writer<'_>,
-    cycle_id: i64,
+/// The write stage's state: the key of each value column's input (its position among the
+/// distinct keys, as staged entries name it), which keys a staged row writes, and the entries of
+/// the row being staged (one buffer, reused).
+struct Staging {
+    pos: HashMap<String, usize>,
+    used: Vec<bool>,
+    entries: String,
+    staged: usize,
+}
+
+impl Staging {
+    /// Starts staging the rows of a file with these columns.
+    fn begin(conn: &rusqlite::Connection, cols: &Columns) -> anyhow::Result<Staging> {
+        let mut keys: Vec<&str> = Vec::new();
+        let mut pos = HashMap::new();
+        for (_, col) in &cols.values {
+            let key = match col {
+                Column::Input { key, .. } | Column::Check { key } => key,
+            };
+            if !pos.contains_key(key) {
+                pos.insert(key.clone(), keys.len());
+                keys.push(key);
+            }
+        }
+        store::import_inputs::stage_begin(conn, &keys)?;
+        Ok(Staging {
+            used: vec![false; keys.len()],
+            pos,
+            entries: String::new(),
+            staged: 0,
+        })
+    }
+
+    /// Writes every staged row (see `store::import_inputs::write_staged`).
+    fn write(
+        self,
+        w: &Writer<'_>,
+        cycle_id: i64,
+        progress: &mut dyn FnMut(Progress),
+    ) -> anyhow::Result<()> {
+        if self.staged == 0 {
+            return Ok(());
+        }
+        let total = self.staged as u64;
+        progress(Progress::Writing { done: 0, total });
+        store::import_inputs::mark_used(w.conn, &self.used)?;
+        store::import_inputs::write_staged(w.conn, cycle_id, &w.at, &w.user, AUDIT_NOTE)?;
+        progress(Progress::Writing { done: total, total });
+        Ok(())
+    }
+}
+
+/// The write stage (only when applying): a row that adds or changes something is staged with
+/// what it adds (the membership, the part) and its changed values, old → new, in the order of
+/// its audit entries; the staged rows are written at the end of the file.
+fn stage_row(
+    conn: &rusqlite::Connection,
+    staging: &mut Staging,
     matched: &Matched,
     part: &str,
     plan: &RowPlan,
@@ -447,55 +509,63 @@ fn write_row(
         Planned::Leave(_) => return Ok(()),
         Planned::Add(c) | Planned::Update(c) => c,
     };
-    let conn = w.conn;
-    let stored = match matched.membership {
-        Some(Member::Stored(m)) => Some(m),
-        // Added by an earlier row of the file: written by now.
-        Some(Member::Above) => store::import::membership_of(conn, cycle_id, matched.org.id)?,
-        None => None,
-    };
-    let m = match stored {
-        Some(m) => m,
-        None => {
-            let m = store::import::add_membership(conn, cycle_id, matched.org.id)?;
-            w.audit(
-                Action::Insert,
-                "membership",
-                Some(m),
-                None,
-                None,
-                Some(&change.what),
-            )?;
-            m
-        }
-    };
-    if part.is_empty() {
-        for (key, value) in &plan.values {
-            store::import::set_input(conn, m, key, *value)?;
-        }
-        w.audit_change("indicator_input", m, change)?;
-    } else {
-        let p = match matched.part_id {
-            Some(p) => p,
-            None => {
-                let p = store::org_parts::add(conn, m, part)?;
-                w.audit(
-                    Action::Insert,
-                    "org_part",
-                    Some(p),
-                    Some("name"),
-                    None,
-                    Some(part),
-                )?;
-                p
-            }
-        };
-        for (key, value) in &plan.values {
-            store::org_parts::set_input(conn, p, key, *value)?;
-        }
-        w.audit_change("org_part_input", p, change)?;
+    let adds_member = matched.membership.is_none();
+    let adds_part = !part.is_empty() && matched.part_id.is_none();
+    let entries = &mut staging.entries;
+    entries.clear();
+    entries.push('[');
+    let mut sep = "";
+    if adds_member {
+        entries.push_str("[-1]");
+        sep = ",";
     }
+    if adds_part {
+        entries.push_str(sep);
+        entries.push_str("[-2]");
+        sep = ",";
+    }
+    for (key, old, new) in &change.fields {
+        let Some(&pos) = staging.pos.get(key) else {
+            anyhow::bail!("внутренняя ошибка: ключ {key} не из колонок файла");
+        };
+        staging.used[pos] = true;
+        entries.push_str(sep);
+        sep = ",";
+        entries.push_str(&format!("[{pos},"));
+        json_string(entries, old);
+        entries.push(',');
+        json_string(entries, new);
+        entries.push(']');
+    }
+    entries.push(']');
+    store::import_inputs::stage(
+        conn,
+        &store::import_inputs::StagedRow {
+            line: change.line,
+            org_id: matched.org.id,
+            adds_member,
+            part,
+            adds_part,
+            what: &change.what,
+            entries,
+        },
+    )?;
+    staging.staged += 1;
     Ok(())
+}
+
+/// Appends `s` as a JSON string (the values are digits and a comma, but any text is kept whole).
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// The first numerator of the row above its denominator (the row's values over the stored ones):

@@ -380,6 +380,7 @@ fn checked(
     today: chrono::NaiveDate,
     progress: &mut dyn FnMut(Progress),
 ) -> anyhow::Result<Preview> {
+    let spill = TempOnDisk::begin(conn, kind)?;
     let mut go = || -> anyhow::Result<Preview> {
         // A read transaction: one snapshot of the database for the whole file, and no write
         // lock (only the connection's temporary table is written).
@@ -389,7 +390,29 @@ fn checked(
         tx.rollback()?;
         Ok(preview)
     };
-    go().map_err(sqlite_ru)
+    let result = go();
+    spill.end(conn, result).map_err(sqlite_ru)
+}
+
+/// Temporary tables in a file for the transaction of an import of inputs (see
+/// `store::import_inputs::temp_on_disk`), back to the default after it.
+struct TempOnDisk(bool);
+
+impl TempOnDisk {
+    fn begin(conn: &Connection, kind: &Kind) -> anyhow::Result<TempOnDisk> {
+        let on = matches!(kind, Kind::Inputs { .. });
+        if on {
+            store::import_inputs::temp_on_disk(conn)?;
+        }
+        Ok(TempOnDisk(on))
+    }
+
+    fn end<T>(self, conn: &Connection, result: anyhow::Result<T>) -> anyhow::Result<T> {
+        if self.0 {
+            store::import_inputs::temp_default(conn)?;
+        }
+        result
+    }
 }
 
 /// Imports a file already read in one transaction. With rejected rows nothing is written unless
@@ -471,9 +494,14 @@ fn apply_in_one_transaction(
     // The write lock from the start: a deferred transaction that reads and then writes fails at
     // once with «database is locked» when another session committed in between (SQLite cannot
     // wait for a newer snapshot); BEGIN IMMEDIATE waits its turn within the busy timeout.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let preview = run(&tx, rows, kind, options, false, today, true, progress)?;
-    finish(tx, preview, skip_rejected)
+    let spill = TempOnDisk::begin(conn, kind)?;
+    let mut go = || -> anyhow::Result<Preview> {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let preview = run(&tx, rows, kind, options, false, today, true, progress)?;
+        finish(tx, preview, skip_rejected)
+    };
+    let result = go();
+    spill.end(conn, result)
 }
 
 /// Ends an import's write transaction: with rejected rows and no `skip_rejected` nothing is

@@ -1,0 +1,236 @@
+//! The writes of `nok import inputs` (`service::import::inputs`), set-based: while the file is
+//! streamed, each row that adds or changes something is staged as one row of a temporary table
+//! ([`stage`]); at the end [`write_staged`] writes them all with a few `INSERT … SELECT`
+//! statements — the new memberships, the new parts, the values (`ON CONFLICT … DO UPDATE`) and
+//! the audit entries (one per membership and part added and per value changed, old → new, in the
+//! order of the file's lines, as row-by-row writing recorded them). A row that changes nothing is
+//! not staged, so importing an unchanged file writes nothing.
+//!
+//! Why not row by row: a row of a cycle's inputs is a membership and some 26 values, each with an
+//! audit entry; written statement by statement, every statement that may abort half-way keeps a
+//! statement journal of the stored pages it touches, and the same few pages (the ends of the
+//! value and audit tables and of their indexes) were journaled again for every row. A set-based
+//! statement journals each stored page once, pages new in the transaction not at all, and the
+//! audit insert (`INSERT OR FAIL`: a failure ends the whole import, which is rolled back) needs no
+//! statement journal at all.
+//!
+//! Memory: the staging table is a temporary table, and the import's connection keeps temporary
+//! tables in a file ([`temp_on_disk`]; the bundled SQLite keeps them in memory by default) behind
+//! the fixed page cache that `store::import::seen_begin` gives it, so a file of a million rows
+//! is staged on disk, not in memory.
+
+use rusqlite::{Connection, params};
+
+use super::Result;
+
+/// Puts the connection's temporary tables (and the spill of its sorts and statement journals)
+/// in a temporary file instead of memory, so that they are held in the connection's fixed page
+/// cache and memory does not grow with the file. Called outside a transaction (SQLite refuses to
+/// change it inside one once temporary tables exist); it drops the connection's temporary tables.
+pub fn temp_on_disk(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "temp_store", "FILE")?;
+    Ok(())
+}
+
+/// Gives the connection back the default place of temporary tables (see [`temp_on_disk`]);
+/// called after the import's transaction has ended. It drops the connection's temporary tables.
+pub fn temp_default(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "temp_store", "DEFAULT")?;
+    Ok(())
+}
+
+/// The page cache of the temporary tables of an import of inputs, in KiB: smaller than the
+/// database's (`store::import::IMPORT_CACHE_KIB`), since the staged rows are written once and
+/// read once in order, and the rows seen are claimed mostly near each other. A file of 100,000
+/// rows already fills it, so memory is the same for a file ten times larger.
+pub const TEMP_CACHE_KIB: i64 = 4 * 1024;
+
+/// Sets the page cache of the connection's temporary tables to [`TEMP_CACHE_KIB`] (after
+/// `store::import::seen_begin`, which sets both caches).
+pub fn temp_cache(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!("PRAGMA temp.cache_size = -{TEMP_CACHE_KIB};"))?;
+    Ok(())
+}
+
+/// Starts staging an import of inputs: the input keys of the file's value columns (`keys`, by
+/// their position, which the staged entries name) and an empty table of staged rows.
+pub fn stage_begin(conn: &Connection, keys: &[&str]) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS import_inputs_key (
+             pos    INTEGER PRIMARY KEY,
+             key    TEXT NOT NULL,
+             used   INTEGER NOT NULL DEFAULT 0,
+             key_id INTEGER
+         );
+         DELETE FROM temp.import_inputs_key;
+         CREATE TEMP TABLE IF NOT EXISTS import_inputs_row (
+             line        INTEGER PRIMARY KEY,
+             org_id      INTEGER NOT NULL,
+             adds_member INTEGER NOT NULL,
+             part        TEXT NOT NULL,
+             adds_part   INTEGER NOT NULL,
+             what        TEXT NOT NULL,
+             entries     TEXT NOT NULL
+         );
+         DELETE FROM temp.import_inputs_row;",
+    )?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO temp.import_inputs_key (pos, key) VALUES (?1, ?2)")?;
+    for (pos, key) in keys.iter().enumerate() {
+        insert.execute(params![pos as i64, key])?;
+    }
+    Ok(())
+}
+
+/// A row of the file that adds or changes something, as [`stage`] keeps it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StagedRow<'r> {
+    pub line: usize,
+    pub org_id: i64,
+    /// Whether this row adds the organization to the cycle (the first of its rows in the file
+    /// when it is not a member yet).
+    pub adds_member: bool,
+    /// The part of the organization the row's values are for; "" for the organization itself.
+    pub part: &'r str,
+    /// Whether this row adds the part (named for the first time).
+    pub adds_part: bool,
+    /// What the row is, for the audit entry of a membership added.
+    pub what: &'r str,
+    /// The row's audit entries in order, a JSON array: `[-1]` the membership added, `[-2]` the
+    /// part added, `[pos, "old", "new"]` the value of key `pos` (of [`stage_begin`]) changed,
+    /// old and new as `domain::input_check::number` writes them (old "" when there was none).
+    /// The value written is `new` read back as a number (a decimal comma for a point): the
+    /// shortest digits that give the same double.
+    pub entries: &'r str,
+}
+
+/// Stages a row (see [`StagedRow`]).
+pub fn stage(conn: &Connection, row: &StagedRow<'_>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO temp.import_inputs_row (line, org_id, adds_member, part, adds_part, what,
+             entries)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        row.line as i64,
+        row.org_id,
+        row.adds_member,
+        row.part,
+        row.adds_part,
+        row.what,
+        row.entries
+    ])?;
+    Ok(())
+}
+
+/// Marks the keys (positions of [`stage_begin`]) that staged rows write a value of: only those
+/// are added to the database's keys when new.
+pub fn mark_used(conn: &Connection, used: &[bool]) -> Result<()> {
+    let mut mark =
+        conn.prepare_cached("UPDATE temp.import_inputs_key SET used = 1 WHERE pos = ?1")?;
+    for (pos, _) in used.iter().enumerate().filter(|(_, u)| **u) {
+        mark.execute([pos as i64])?;
+    }
+    Ok(())
+}
+
+/// What [`write_staged`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Written {
+    pub members: usize,
+    pub parts: usize,
+    pub values: usize,
+    pub audit: usize,
+}
+
+/// Writes the staged rows into cycle `cycle_id`, set-based (see the module's comment): the keys
+/// new to the database, the memberships and parts added, the values, and the audit entries with
+/// `at`, `os_user` and `note`. The caller owns the transaction and marks the scores stale.
+pub fn write_staged(
+    conn: &Connection,
+    cycle_id: i64,
+    at: &str,
+    os_user: &str,
+    note: &str,
+) -> Result<Written> {
+    conn.execute_batch(
+        "INSERT OR IGNORE INTO input_key (key)
+             SELECT key FROM temp.import_inputs_key WHERE used ORDER BY pos;
+         UPDATE temp.import_inputs_key
+             SET key_id = (SELECT k.id FROM input_key k WHERE k.key = import_inputs_key.key);",
+    )?;
+    let members = conn.execute(
+        "INSERT INTO membership (cycle_id, org_id)
+         SELECT ?1, org_id FROM temp.import_inputs_row WHERE adds_member ORDER BY line",
+        [cycle_id],
+    )?;
+    let parts = conn.execute(
+        "INSERT INTO org_part (membership_id, name)
+         SELECT m.id, r.part FROM temp.import_inputs_row r
+         JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
+         WHERE r.adds_part ORDER BY r.line",
+        [cycle_id],
+    )?;
+    // The values: `j.value ->> 0` is the key's position (-1 and -2 name no key, so the join
+    // leaves them out), `->> 2` the new value as written.
+    const VALUE: &str = "CAST(replace(j.value ->> 2, ',', '.') AS REAL)";
+    let own = conn.execute(
+        &format!(
+            "INSERT INTO indicator_input (membership_id, key_id, value)
+             SELECT m.id, k.key_id, {VALUE}
+             FROM temp.import_inputs_row r
+             JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
+             JOIN json_each(r.entries) j
+             JOIN temp.import_inputs_key k ON k.pos = j.value ->> 0
+             WHERE r.part = ''
+             ON CONFLICT (membership_id, key_id) DO UPDATE SET value = excluded.value"
+        ),
+        [cycle_id],
+    )?;
+    let of_parts = conn.execute(
+        &format!(
+            "INSERT INTO org_part_input (part_id, key_id, value)
+             SELECT p.id, k.key_id, {VALUE}
+             FROM temp.import_inputs_row r
+             JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
+             JOIN org_part p ON p.membership_id = m.id AND p.name = r.part
+             JOIN json_each(r.entries) j
+             JOIN temp.import_inputs_key k ON k.pos = j.value ->> 0
+             WHERE r.part <> ''
+             ON CONFLICT (part_id, key_id) DO UPDATE SET value = excluded.value"
+        ),
+        [cycle_id],
+    )?;
+    // The staged rows are read in the order of their lines (the table's key: nothing is
+    // sorted), and each row's entries in the order of its array, as `json_each` reads it in the
+    // inner loop (asking for `j.key` too would sort every entry of the file: SQLite sorts only
+    // the right part of an ORDER BY after a real table, not after `json_each`).
+    let audit = conn.execute(
+        "INSERT OR FAIL INTO audit_log (at, os_user, action, entity, entity_id, field, old_value,
+                                        new_value, note)
+         SELECT ?2, ?3,
+                CASE WHEN j.value ->> 0 >= 0 THEN 'update' ELSE 'insert' END,
+                CASE j.value ->> 0 WHEN -1 THEN 'membership' WHEN -2 THEN 'org_part'
+                    ELSE CASE r.part WHEN '' THEN 'indicator_input' ELSE 'org_part_input' END
+                END,
+                CASE WHEN j.value ->> 0 = -1 OR r.part = '' THEN m.id ELSE p.id END,
+                CASE j.value ->> 0 WHEN -1 THEN NULL WHEN -2 THEN 'name' ELSE k.key END,
+                CASE WHEN j.value ->> 0 >= 0 THEN j.value ->> 1 END,
+                CASE j.value ->> 0 WHEN -1 THEN r.what WHEN -2 THEN r.part ELSE j.value ->> 2 END,
+                ?4
+         FROM temp.import_inputs_row r
+         JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
+         LEFT JOIN org_part p ON r.part <> '' AND p.membership_id = m.id AND p.name = r.part
+         JOIN json_each(r.entries) j
+         LEFT JOIN temp.import_inputs_key k ON k.pos = j.value ->> 0
+         ORDER BY r.line",
+        params![cycle_id, at, os_user, note],
+    )?;
+    conn.execute_batch("DELETE FROM temp.import_inputs_row;")?;
+    Ok(Written {
+        members,
+        parts,
+        values: own + of_parts,
+        audit,
+    })
+}
