@@ -230,10 +230,15 @@ pub fn no_organizations(conn: &Connection) -> Result<bool> {
 /// new in the transaction not at all. And the sort key of each new organization is computed here
 /// ([`super::browse::name_key`]) instead of by the insert trigger's 33 calls of `replace()`
 /// (migration 017).
+///
+/// The staged rows are numbered 1, 2, 3… in the order they are staged (`seq`: the rowid SQLite
+/// gives a row appended to a table emptied first), so the new organizations' ids are the
+/// largest stored id plus `seq`, with no window function sorting the table again.
 pub fn staged_orgs_begin(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS import_org_added (
-             line       INTEGER PRIMARY KEY,
+        "DROP TABLE IF EXISTS temp.import_org_added;
+         CREATE TEMP TABLE import_org_added (
+             seq        INTEGER PRIMARY KEY,
              full_name  TEXT NOT NULL,
              short_name TEXT NOT NULL,
              inn        TEXT NOT NULL,
@@ -248,27 +253,25 @@ pub fn staged_orgs_begin(conn: &Connection) -> Result<()> {
              founder_id INTEGER,
              name_key   TEXT NOT NULL,
              what       TEXT NOT NULL
-         );
-         DELETE FROM temp.import_org_added;",
+         );",
     )?;
     Ok(())
 }
 
-/// Remembers an organization that line `line` of the file adds (its `id` is ignored), with what
-/// its audit entry says it is.
-pub fn stage_org(conn: &Connection, line: usize, o: &OrgRecord, what: &str) -> Result<()> {
+/// Remembers an organization that the import adds (its `id` is ignored), after those staged
+/// before it, with what its audit entry says it is.
+pub fn stage_org(conn: &Connection, o: &OrgRecord, what: &str) -> Result<()> {
     let shown = if o.short_name.is_empty() {
         &o.full_name
     } else {
         &o.short_name
     };
     conn.prepare_cached(
-        "INSERT INTO temp.import_org_added (line, full_name, short_name, inn, kpp, ogrn, reg_num,
+        "INSERT INTO temp.import_org_added (full_name, short_name, inn, kpp, ogrn, reg_num,
              sector, region, oktmo, address, website, founder_id, name_key, what)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
-        line as i64,
         o.full_name,
         o.short_name,
         o.inn,
@@ -287,45 +290,99 @@ pub fn stage_org(conn: &Connection, line: usize, o: &OrgRecord, what: &str) -> R
     Ok(())
 }
 
-/// Inserts the organizations staged by [`stage_org`] in the order of their lines, with their
+/// Inserts the organizations staged by [`stage_org`] in the order they were staged, with their
 /// sort keys and an audit entry each (`insert`, the new id, what it is, `note`), set-based;
 /// returns how many were inserted. The caller owns the transaction and holds the write lock, so
-/// the new ids are the next after the largest stored one, in the order of the lines (what SQLite
+/// the new ids are the next after the largest stored one, in the order staged (what SQLite
 /// would give them); the sort keys are written first, under those ids, and the insert trigger
 /// leaves them (migration 017). The row count is kept by its trigger as for any insert.
+///
+/// A load that at least doubles a table (a first load into a new database, above all) inserts
+/// into it without its secondary indexes and builds them again after (see [`without_indexes`]).
 pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str) -> Result<usize> {
+    let staged: i64 = conn.query_row(
+        "SELECT coalesce(max(seq), 0) FROM temp.import_org_added",
+        [],
+        |r| r.get(0),
+    )?;
     let last: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM organization", [], |r| {
         r.get(0)
     })?;
-    const NEW_ID: &str = "?1 + row_number() OVER (ORDER BY line)";
-    conn.execute(
-        &format!(
+    let mut inserted = 0;
+    without_indexes(conn, "organization_sort", staged, || {
+        conn.execute(
             "INSERT INTO organization_sort (org_id, name_key)
-             SELECT {NEW_ID}, name_key FROM temp.import_org_added ORDER BY line"
-        ),
-        [last],
-    )?;
-    let n = conn.execute(
-        &format!(
+             SELECT ?1 + seq, name_key FROM temp.import_org_added ORDER BY seq",
+            [last],
+        )?;
+        Ok(())
+    })?;
+    without_indexes(conn, "organization", staged, || {
+        inserted = conn.execute(
             "INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector,
                                        region, oktmo, address, website, founder_id)
-             SELECT {NEW_ID}, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region,
+             SELECT ?1 + seq, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region,
                     oktmo, address, website, founder_id
-             FROM temp.import_org_added ORDER BY line"
-        ),
-        [last],
-    )?;
-    conn.execute(
-        &format!(
+             FROM temp.import_org_added ORDER BY seq",
+            [last],
+        )?;
+        Ok(())
+    })?;
+    without_indexes(conn, "audit_log", staged, || {
+        conn.execute(
             "INSERT INTO audit_log (at, os_user, action, entity, entity_id, field, old_value,
                                     new_value, note)
-             SELECT ?2, ?3, ?4, 'organization', {NEW_ID}, NULL, NULL, what, ?5
-             FROM temp.import_org_added ORDER BY line"
-        ),
-        params![last, at, os_user, super::audit::Action::Insert.code(), note],
-    )?;
+             SELECT ?2, ?3, ?4, 'organization', ?1 + seq, NULL, NULL, what, ?5
+             FROM temp.import_org_added ORDER BY seq",
+            params![last, at, os_user, super::audit::Action::Insert.code(), note],
+        )?;
+        Ok(())
+    })?;
     conn.execute_batch("DELETE FROM temp.import_org_added;")?;
-    Ok(n)
+    Ok(inserted)
+}
+
+/// Runs `insert`, which adds `adding` rows to `table`, without the table's secondary indexes
+/// when that at least doubles the table: they are dropped first and created again after from
+/// their own `CREATE INDEX` text in the schema, in the caller's transaction (a failure rolls the
+/// drop back with the rest). Building an index over the whole table sorts it once; keeping it
+/// during the insert finds each row's place in it, a page split at a time when the rows come in
+/// another order than the index's (100,000 organizations: see BENCHMARKS.md). Unique indexes
+/// are kept (the constraints of `organization` — ИНН+КПП and the code — are checked row by row
+/// as the rows go in, so a violated one fails its row's insert, not a rebuild at the end), and
+/// so are the indexes of a table that already holds more rows than are added (rebuilding them
+/// would read all those rows).
+fn without_indexes(
+    conn: &Connection,
+    table: &str,
+    adding: i64,
+    insert: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let stored: i64 = conn.query_row(
+        &format!("SELECT coalesce(max(rowid), 0) FROM \"{table}\""),
+        [],
+        |r| r.get(0),
+    )?;
+    let indexes: Vec<(String, String)> = if adding > 0 && adding >= stored {
+        let mut stmt = conn.prepare(
+            "SELECT s.name, s.sql FROM sqlite_schema s
+             JOIN pragma_index_list(?1) l ON l.name = s.name
+             WHERE s.type = 'index' AND s.sql IS NOT NULL AND NOT l.\"unique\"
+             ORDER BY s.name",
+        )?;
+        let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    } else {
+        Vec::new()
+    };
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{name}\";"))?;
+    }
+    insert()?;
+    for (_, sql) in &indexes {
+        conn.execute_batch(sql)?;
+    }
+    Ok(())
 }
 
 /// Overwrites an organization's fields and bumps its row version.

@@ -274,7 +274,7 @@ pub(super) fn run(
                     claim_freed(conn, before, &rec, read.line)?;
                 }
                 if w.apply {
-                    write_row(w, read.line, &rec, &planned)?;
+                    write_row(w, &rec, &planned)?;
                 }
                 preview.plan(planned);
             }
@@ -432,9 +432,14 @@ fn match_row(
         true => None,
         false => store::import::org_by_inn_kpp(conn, inn, kpp)?,
     };
+    // The code is unique: when the organization of ИНН+КПП holds it, it is the one it names (an
+    // unchanged row, as on a second load of a file, needs one lookup, not two).
     let by_code = match reg_in.is_empty() || stored.none {
         true => None,
-        false => store::import::org_by_reg_num(conn, reg_in)?,
+        false => match &by_key {
+            Some(o) if o.reg_num == *reg_in => Some(o.clone()),
+            _ => store::import::org_by_reg_num(conn, reg_in)?,
+        },
     };
     if let Some(why) = identifier_conflict(inn, kpp, reg_in, by_key.as_ref(), by_code.as_ref()) {
         return Ok(Err((String::new(), why)));
@@ -671,14 +676,9 @@ fn plan_row(
 
 /// The write stage (only when applying), row by row: a changed organization updated, with an
 /// audit entry per field; a new one staged, to be inserted by [`write_added`].
-fn write_row(
-    w: &Writer<'_>,
-    line: usize,
-    rec: &OrgRecord,
-    planned: &Planned,
-) -> anyhow::Result<()> {
+fn write_row(w: &Writer<'_>, rec: &OrgRecord, planned: &Planned) -> anyhow::Result<()> {
     match planned {
-        Planned::Add(change) => store::import::stage_org(w.conn, line, rec, &change.what)?,
+        Planned::Add(change) => store::import::stage_org(w.conn, rec, &change.what)?,
         Planned::Update(change) => {
             store::import::update_org(w.conn, rec)?;
             w.audit_change("organization", rec.id, change)?;
