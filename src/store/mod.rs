@@ -21,6 +21,7 @@ pub mod exports;
 pub mod fields;
 pub mod first_steps;
 pub mod import;
+pub mod import_plan;
 pub mod journal;
 pub mod meta;
 pub mod org_parts;

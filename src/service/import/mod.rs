@@ -559,7 +559,7 @@ fn run(
         Kind::Inputs { cycle_id } => inputs::run(&w, rows, *cycle_id, &mut preview, progress)?,
         Kind::Plan { cycle_id, org } => plan::run(
             &w,
-            &whole(rows)?,
+            rows,
             *cycle_id,
             org.as_deref(),
             options.columns.as_deref(),
