@@ -15,8 +15,10 @@
 //! - `NOK_BENCH_ROWS` — rows of the plan file (100000), `NOK_BENCH_ORGS` — organizations
 //!   (rows / 5);
 //! - `NOK_BENCH_RUNS` — runs of each binary (1);
+//! - `NOK_BENCH_BIN` — the `nok` binary measured (the one built with the bench);
 //! - `NOK_BENCH_OLD_BIN` — another build of `nok` (e.g. the one before the streamed plan import)
-//!   run in turn with this one, on copies of the same database, for old-versus-new figures;
+//!   run in turn with it, on copies of the same database, for old-versus-new figures;
+//! - `NOK_BENCH_STEPS=dry` — the dry run only (for the largest files);
 //! - `NOK_BENCH_WORK` — the folder for the database and the file (a temporary folder).
 
 use std::io::Write;
@@ -236,7 +238,9 @@ fn main() -> anyhow::Result<()> {
         size as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
-    let mut bins = vec![("новый", PathBuf::from(env!("CARGO_BIN_EXE_nok")))];
+    let this = std::env::var_os("NOK_BENCH_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_nok")), PathBuf::from);
+    let mut bins = vec![("новый", this)];
     if let Some(old) = std::env::var_os("NOK_BENCH_OLD_BIN") {
         bins.push(("старый", PathBuf::from(old)));
     }
@@ -266,7 +270,9 @@ fn main() -> anyhow::Result<()> {
                 ("импорт", &["--skip-rejected"]),
                 ("повторный импорт", &["--skip-rejected"]),
             ];
-            for (step, extra) in steps {
+            let only_dry = std::env::var("NOK_BENCH_STEPS").is_ok_and(|v| v == "dry");
+            let steps = if only_dry { &steps[..1] } else { &steps[..] };
+            for (step, extra) in steps.iter().copied() {
                 let load = load_average();
                 let m = measure_child(&mut nok(extra))?;
                 let secs = m.wall.as_secs_f64();
@@ -276,6 +282,9 @@ fn main() -> anyhow::Result<()> {
                     rows as f64 / secs,
                     m.peak_kib as f64 / 1024.0,
                 );
+            }
+            if only_dry {
+                continue;
             }
             let stored = count(&db, "SELECT count(*) FROM plan_row")?;
             let audited = count(
