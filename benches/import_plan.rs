@@ -159,7 +159,7 @@ fn write_plan(path: &Path, rows: usize, orgs: usize) -> anyhow::Result<usize> {
         };
         s.clear();
         s.push_str(&format!(
-            "{};{number};\"{shortcoming}\";\"{measure} (учреждение № {org})\";{deadline};\"{}\";{result};\"Доля получателей услуг, удовлетворенных условиями, %\"\r\n",
+            "{};{number};\"{shortcoming}\";\"{measure} (№ {org})\";{deadline};\"{}\";{result};\"Доля удовлетворенных, %\"\r\n",
             inn(org),
             people[r % people.len()],
         ));

@@ -145,15 +145,19 @@ impl<'h> Reader<'h> {
         if row.is_blank() {
             return;
         }
-        if is_header(row, self.fields, self.min_header).is_some() {
-            self.repeated_headers += 1;
-            return;
-        }
-        let filled: Vec<(usize, &str)> = row.filled().collect();
         let number_text = self
             .header
             .col(self.number_field)
             .map_or("", |c| row.cell(c));
+        let number = item_number(number_text);
+        // A row numbered as an item is an item: a repeated header has a title, not a number, in
+        // its «№» column (and the header check, fuzzy over every cell, is most of the cost of a
+        // row).
+        if number.is_none() && is_header(row, self.fields, self.min_header).is_some() {
+            self.repeated_headers += 1;
+            return;
+        }
+        let filled: Vec<(usize, &str)> = row.filled().collect();
         // A single filled cell with a heading: a section, whatever column it landed in.
         if let [(_, only)] = filled.as_slice()
             && let Some((number, title)) = section_heading(only)
@@ -175,7 +179,7 @@ impl<'h> Reader<'h> {
             }
         };
         if !number_text.is_empty() {
-            if let Some(number) = item_number(number_text) {
+            if let Some(number) = number {
                 let cells = (0..self.fields.len())
                     .map(|f| {
                         if f == self.number_field {
