@@ -15,10 +15,12 @@
 //! - `NOK_BENCH_ROWS` — rows of the plan file (100000), `NOK_BENCH_ORGS` — organizations
 //!   (rows / 5);
 //! - `NOK_BENCH_RUNS` — runs of each binary (1);
-//! - `NOK_BENCH_BIN` — the `nok` binary measured (the one built with the bench);
+//! - `NOK_BENCH_BIN` — the `nok` binary measured (the one built with the bench), named in the
+//!   output by `NOK_BENCH_LABEL` («новый»);
 //! - `NOK_BENCH_OLD_BIN` — another build of `nok` (e.g. the one before the streamed plan import)
 //!   run in turn with it, on copies of the same database, for old-versus-new figures;
-//! - `NOK_BENCH_STEPS=dry` — the dry run only (for the largest files);
+//! - `NOK_BENCH_STEPS=dry` — the dry run only (for the largest files); `NOK_BENCH_KEEP=1` keeps
+//!   the database (`base.sqlite`) and the file (`plan.csv`) in the work folder;
 //! - `NOK_BENCH_WORK` — the folder for the database and the file (a temporary folder).
 
 use std::io::Write;
@@ -240,7 +242,8 @@ fn main() -> anyhow::Result<()> {
     );
     let this = std::env::var_os("NOK_BENCH_BIN")
         .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_nok")), PathBuf::from);
-    let mut bins = vec![("новый", this)];
+    let label = std::env::var("NOK_BENCH_LABEL").unwrap_or_else(|_| "новый".into());
+    let mut bins = vec![(label.as_str(), this)];
     if let Some(old) = std::env::var_os("NOK_BENCH_OLD_BIN") {
         bins.push(("старый", PathBuf::from(old)));
     }
@@ -300,8 +303,10 @@ fn main() -> anyhow::Result<()> {
         }
     }
     remove_db(&db);
-    remove_db(&base);
-    let _ = std::fs::remove_file(&file);
-    let _ = std::fs::remove_dir(&work);
+    if std::env::var_os("NOK_BENCH_KEEP").is_none() {
+        remove_db(&base);
+        let _ = std::fs::remove_file(&file);
+        let _ = std::fs::remove_dir(&work);
+    }
     Ok(())
 }
