@@ -527,58 +527,6 @@ pub struct PlanRecord {
     pub result_indicators: String,
 }
 
-/// The plan rows of a cycle by (organization id, number).
-pub fn plan_rows(conn: &Connection, cycle_id: i64) -> Result<HashMap<(i64, String), PlanRecord>> {
-    let mut stmt = conn.prepare(
-        "SELECT org_id, number, id, criterion, shortcoming, measure, planned_date, resp_last_name,
-                resp_first_name, resp_middle_name, resp_position, expected_result, result_indicators
-         FROM plan_row WHERE cycle_id = ?1",
-    )?;
-    let rows = stmt.query_map([cycle_id], |r| {
-        Ok((
-            (r.get(0)?, r.get(1)?),
-            PlanRecord {
-                id: r.get(2)?,
-                criterion: r.get(3)?,
-                shortcoming: r.get(4)?,
-                measure: r.get(5)?,
-                planned_date: r.get(6)?,
-                resp_last_name: r.get(7)?,
-                resp_first_name: r.get(8)?,
-                resp_middle_name: r.get(9)?,
-                resp_position: r.get(10)?,
-                expected_result: r.get(11)?,
-                result_indicators: r.get(12)?,
-            },
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Overwrites the plan-form fields of a stored plan row and bumps its version.
-pub fn update_plan_row(conn: &Connection, p: &PlanRecord) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE plan_row SET criterion = ?2, shortcoming = ?3, measure = ?4, planned_date = ?5,
-             resp_last_name = ?6, resp_first_name = ?7, resp_middle_name = ?8, resp_position = ?9,
-             expected_result = ?10, result_indicators = ?11, version = version + 1
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        p.id,
-        p.criterion,
-        p.shortcoming,
-        p.measure,
-        p.planned_date,
-        p.resp_last_name,
-        p.resp_first_name,
-        p.resp_middle_name,
-        p.resp_position,
-        p.expected_result,
-        p.result_indicators
-    ])?;
-    Ok(())
-}
-
 /// An authority plan's stored measure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkItemRecord {

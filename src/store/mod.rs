@@ -22,6 +22,7 @@ pub mod fields;
 pub mod first_steps;
 pub mod import;
 pub mod import_inputs;
+pub mod import_plan;
 pub mod journal;
 pub mod meta;
 pub mod org_parts;

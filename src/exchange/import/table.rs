@@ -1,7 +1,8 @@
 //! Numbered tables as they come from documents: a header row (repeated on every page), section
 //! rows («II. План мероприятий», «1. Подготовка…», «I. Открытость…»), items numbered `1`, `1.1.`,
 //! `2.3` with or without a trailing dot, and items wrapped over several lines — a line whose number
-//! cell is empty continues the previous item, cell by cell.
+//! cell is empty continues the previous item, cell by cell. [`read`] reads rows already in memory
+//! (a document); [`Reader`] reads them one at a time (a plan table streamed from a CSV or xlsx).
 
 use super::Row;
 use super::headers::{Field, HeaderMap, is_header};
@@ -66,62 +67,149 @@ pub fn read(
     min_header: usize,
 ) -> Table {
     let mut table = Table::default();
-    let number_col = header.col(number_field);
-    for row in rows {
-        if row.is_blank() {
-            continue;
+    let mut reader = Reader::new(header, fields, number_field, min_header);
+    let mut out = Vec::new();
+    let take = |out: &mut Vec<Event>, table: &mut Table| {
+        for event in out.drain(..) {
+            match event {
+                Event::Entry(e) => table.entries.push(e),
+                Event::Stray { line, text, number } => {
+                    if let Some(number) = number {
+                        table.bad_numbers.push((line, number));
+                    }
+                    table.stray.push((line, text));
+                }
+            }
         }
-        if is_header(row, fields, min_header).is_some() {
-            table.repeated_headers += 1;
-            continue;
+    };
+    for row in rows {
+        reader.push(row, &mut out);
+        take(&mut out, &mut table);
+    }
+    reader.finish(&mut out);
+    take(&mut out, &mut table);
+    table.repeated_headers = reader.repeated_headers;
+    table
+}
+
+/// What a line of a numbered table gives, as [`Reader`] reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A section, or an item once the lines it is wrapped on have ended.
+    Entry(Entry),
+    /// A line that is neither an item, a continuation nor a section: its text; `number` is the
+    /// number cell when it holds something else than a number and another cell is filled too
+    /// (see [`Table::bad_numbers`]).
+    Stray {
+        line: usize,
+        text: String,
+        number: Option<String>,
+    },
+}
+
+/// A numbered table read one row at a time (a plan table of a million rows is never held whole):
+/// the rules of [`read`], keeping only the item still being wrapped. A section or a new item
+/// ends it; a stray line does not (it is given out at once, so it may come before the item it
+/// follows in the file).
+pub struct Reader<'h> {
+    header: &'h HeaderMap,
+    fields: &'h [Field],
+    number_field: usize,
+    min_header: usize,
+    /// The item whose continuation lines may still come.
+    pending: Option<Item>,
+    /// Header rows met again (page breaks) and skipped.
+    pub repeated_headers: usize,
+}
+
+impl<'h> Reader<'h> {
+    pub fn new(
+        header: &'h HeaderMap,
+        fields: &'h [Field],
+        number_field: usize,
+        min_header: usize,
+    ) -> Reader<'h> {
+        Reader {
+            header,
+            fields,
+            number_field,
+            min_header,
+            pending: None,
+            repeated_headers: 0,
+        }
+    }
+
+    /// Reads one row after the header; what it completes goes to `out` (an item is given out
+    /// when the next section or item starts, or at [`Reader::finish`]).
+    pub fn push(&mut self, row: &Row, out: &mut Vec<Event>) {
+        if row.is_blank() {
+            return;
+        }
+        let number_text = self
+            .header
+            .col(self.number_field)
+            .map_or("", |c| row.cell(c));
+        let number = item_number(number_text);
+        // A row numbered as an item is an item: a repeated header has a title, not a number, in
+        // its «№» column (and the header check, fuzzy over every cell, is most of the cost of a
+        // row).
+        if number.is_none() && is_header(row, self.fields, self.min_header).is_some() {
+            self.repeated_headers += 1;
+            return;
         }
         let filled: Vec<(usize, &str)> = row.filled().collect();
-        let number_text = number_col.map_or("", |c| row.cell(c));
         // A single filled cell with a heading: a section, whatever column it landed in.
         if let [(_, only)] = filled.as_slice()
             && let Some((number, title)) = section_heading(only)
         {
-            table.entries.push(Entry::Section {
+            self.flush(out);
+            out.push(Event::Entry(Entry::Section {
                 line: row.line,
                 number,
                 title,
-            });
-            continue;
+            }));
+            return;
         }
+        let stray = |number: Option<String>| {
+            let text: Vec<&str> = filled.iter().map(|(_, t)| *t).collect();
+            Event::Stray {
+                line: row.line,
+                text: text.join(" | "),
+                number,
+            }
+        };
         if !number_text.is_empty() {
-            if let Some(number) = item_number(number_text) {
-                let cells = (0..fields.len())
+            if let Some(number) = number {
+                let cells = (0..self.fields.len())
                     .map(|f| {
-                        if Some(f) == Some(number_field) {
+                        if f == self.number_field {
                             number.clone()
                         } else {
-                            header.get(row, f).to_string()
+                            self.header.get(row, f).to_string()
                         }
                     })
                     .collect();
-                table.entries.push(Entry::Item(Item {
+                self.flush(out);
+                self.pending = Some(Item {
                     line: row.line,
                     last_line: row.line,
                     number,
                     cells,
-                }));
+                });
             } else {
-                let text: Vec<&str> = filled.iter().map(|(_, t)| *t).collect();
-                table.stray.push((row.line, text.join(" | ")));
-                if filled.len() > 1 {
-                    table.bad_numbers.push((row.line, number_text.to_string()));
-                }
+                let number = (filled.len() > 1).then(|| number_text.to_string());
+                out.push(stray(number));
             }
-            continue;
+            return;
         }
         // No number: the continuation of the item above, cell by cell.
-        match table.entries.last_mut() {
-            Some(Entry::Item(item)) => {
+        match &mut self.pending {
+            Some(item) => {
                 for (f, cell) in item.cells.iter_mut().enumerate() {
-                    if f == number_field {
+                    if f == self.number_field {
                         continue;
                     }
-                    let more = header.get(row, f);
+                    let more = self.header.get(row, f);
                     if more.is_empty() {
                         continue;
                     }
@@ -132,13 +220,25 @@ pub fn read(
                 }
                 item.last_line = row.line;
             }
-            _ => {
-                let text: Vec<&str> = filled.iter().map(|(_, t)| *t).collect();
-                table.stray.push((row.line, text.join(" | ")));
-            }
+            _ => out.push(stray(None)),
         }
     }
-    table
+
+    /// The line of the item still being read (its continuation lines may still come).
+    pub fn pending_line(&self) -> Option<usize> {
+        self.pending.as_ref().map(|i| i.line)
+    }
+
+    /// Gives out the last item (the end of the table).
+    pub fn finish(&mut self, out: &mut Vec<Event>) {
+        self.flush(out);
+    }
+
+    fn flush(&mut self, out: &mut Vec<Event>) {
+        if let Some(item) = self.pending.take() {
+            out.push(Event::Entry(Entry::Item(item)));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -16,15 +16,16 @@
 //!    the transaction: refused with rejected rows (unless `skip_rejected`), otherwise one `bulk`
 //!    audit entry for the import and a commit.
 //!
-//! Organizations and inputs are streamed: memory does not grow with the file. The rows above in
+//! Organizations, inputs and plan tables with a header row in a CSV or xlsx are streamed: memory
+//! does not grow with the file. The rows above in
 //! the file are remembered in a temporary table of the connection (on disk, in a fixed page
 //! cache), and each import says how a row that meets what an earlier row claimed is treated, so
 //! that matching and planning read the database as it was before the import. The dry run is
 //! therefore the same read, match and plan stages without the write stage, in a read transaction:
 //! it takes no write lock (writing the connection's temporary table locks nothing), and the plan
-//! it shows is what the import then writes. Plan documents (improvement plans, an authority's
-//! plans) are read through the same row reader and kept whole (their tables are found by what
-//! all their rows hold; they are document-sized). Importing the same file twice changes nothing
+//! it shows is what the import then writes. Plan documents (improvement plans pasted from a
+//! document or with confirmed columns, an authority's plans) are read through the same row reader
+//! and kept whole (their tables are found by what all their rows hold; they are document-sized). Importing the same file twice changes nothing
 //! the second time.
 //!
 //! Every entry point takes a progress callback, so a worker thread of the terminal UI can show a
@@ -587,7 +588,7 @@ fn run(
         Kind::Inputs { cycle_id } => inputs::run(&w, rows, *cycle_id, &mut preview, progress)?,
         Kind::Plan { cycle_id, org } => plan::run(
             &w,
-            &whole(rows)?,
+            rows,
             *cycle_id,
             org.as_deref(),
             options.columns.as_deref(),

@@ -1,13 +1,21 @@
 //! `nok import plan`: rows of an improvement plan (план по устранению недостатков) in the columns
-//! of the plan form, matched by number within cycle and organization. In stages: read the table
-//! ([`read_table`]); match its rows against the database as it was before the import
-//! ([`match_rows`]: organization, membership, deadline, criterion, repeats), rejecting what does
-//! not fit; plan each matched row ([`plan_row`] → [`Step`]: add, update field by field, or left
-//! as stored); write the plan (a real import only, [`write_added`] and the update). The preview
-//! shows the plan of changes either way; the dry run reads only (a read transaction, no write
-//! lock).
-
-use std::collections::HashMap;
+//! of the plan form, matched by number within cycle and organization. In stages: read the table;
+//! match its rows against the database as it was before the import ([`Matcher::matched`]:
+//! organization, membership, deadline, criterion, repeats), rejecting what does not fit; plan each
+//! matched row ([`plan_row`] → [`Step`]: add, update field by field, or left as stored); write the
+//! plan (a real import only: staged row by row, written set-based at the end with its audit
+//! entries, [`Matcher::finish`]). The preview shows the plan of changes either way; the dry run
+//! reads only (a read transaction, no write lock).
+//!
+//! A plan table with a header row in a CSV or a workbook (a region's plan for a whole cycle, one
+//! row per measure with an «ИНН организации» column: 100,000 to 1,000,000 rows) is streamed
+//! ([`run_streamed`]): its header is found among the first rows by the same rules, then each row
+//! is read, matched by indexed lookups (organization, membership, the stored row with its number;
+//! the rows above it in a temporary table) and staged as it comes, so memory does not grow with
+//! the file. Plan documents — tab text pasted from Word, text laid out with spaces, a table whose
+//! columns a person confirmed (`--columns`), the layouts of [`layout`] — are read whole
+//! ([`run_whole`]): their table is found by what all their rows hold, and they are
+//! document-sized. Both go through the same match, plan and write stages.
 
 use chrono::NaiveDate;
 
@@ -17,16 +25,18 @@ use crate::domain::plan_criterion::{self, CriterionError};
 use crate::exchange::import::Format;
 use crate::exchange::import::headers::{Field, HeaderMap};
 use crate::exchange::import::layout::{self, Role};
+use crate::exchange::import::stream::RowSource;
 use crate::exchange::import::table::{self, Entry, Item};
 use crate::exchange::import::values::{parse_date, roman};
-use crate::exchange::import::{Sheet, executors};
+use crate::exchange::import::{Row, Sheet, executors};
 use crate::service::methodology::Methods;
 use crate::store;
-use crate::store::audit::Action;
-use crate::store::bulk::BulkWriter;
 use crate::store::import::PlanRecord;
 
-use super::{Change, Planned, Preview, Progress, Writer, formula_cells, need_header, note_unknown};
+use super::{
+    Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Writer, formula_cells, need_header,
+    note_unknown, stream_header,
+};
 
 pub(super) const FIELDS: &[Field] = &[
     Field {
@@ -298,24 +308,9 @@ fn read_table(
 ) -> anyhow::Result<(Vec<String>, HeaderMap, table::Table)> {
     let read = match (need_header(sheet, FIELDS, 3), columns) {
         (Ok((at, map)), None) => {
-            if map.col(NUMBER).is_none()
-                || map.col(MEASURE).is_none()
-                || map.col(DEADLINE).is_none()
-            {
-                anyhow::bail!(
-                    "в файле {} в строке заголовка {} нужны колонки «№ п/п», «Наименование мероприятия» и «Плановый срок реализации»",
-                    sheet.source,
-                    map.line
-                );
-            }
+            check_columns(&sheet.source, &map)?;
             note_unknown(preview, &map);
-            let titles: Vec<String> = (0..FIELDS.len())
-                .map(|f| {
-                    map.col(f).map_or(FIELDS[f].title.to_string(), |c| {
-                        sheet.rows[at].cell(c).to_string()
-                    })
-                })
-                .collect();
+            let titles = titles_of(&sheet.rows[at], &map);
             let t = table::read(&sheet.rows[at + 1..], &map, FIELDS, NUMBER, 3);
             (titles, map, t)
         }
@@ -346,11 +341,14 @@ fn read_table(
     Ok(read)
 }
 
-/// The import of a plan table: read → match → plan → write (the last only when `w.apply`).
+/// The import of a plan table: read → match → plan → write (the last only when `w.apply`). A
+/// table with a header row in a CSV or a workbook is streamed ([`run_streamed`]); a document (tab
+/// text, text laid out with spaces) or a table whose columns a person confirmed is read whole
+/// ([`run_whole`]).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     w: &Writer<'_>,
-    sheet: &Sheet,
+    rows: &mut dyn RowSource,
     cycle_id: i64,
     org: Option<&str>,
     columns: Option<&[Role]>,
@@ -368,205 +366,391 @@ pub(super) fn run(
         .iter()
         .map(|c| c.code.clone())
         .collect();
-    // Read: the table of measures, found by its header or by what its rows hold.
-    let (titles, map, t) = read_table(sheet, columns, preview, w.apply)?;
-    let orgs = store::import::organizations(conn)?;
-    let by_inn: HashMap<&str, &store::import::OrgRecord> =
-        orgs.iter().map(|o| (o.inn.as_str(), o)).collect();
-    let default_org = match org {
-        Some(key) => Some(org_by_key(&orgs, &by_inn, key).ok_or_else(|| {
-            anyhow::anyhow!(
-                "организация «{key}» не найдена: укажите ИНН или код по Сводному реестру"
-            )
-        })?),
-        None => None,
-    };
-    // A row with a number cell that is no number, and a measure and a deadline: a plan row with
-    // a wrong number, rejected. Other stray lines («Итого», a signature) are noted.
-    let number_title = titles[NUMBER].clone();
-    let bad_numbers: Vec<&(usize, String)> = t
-        .bad_numbers
-        .iter()
-        .filter(|(line, _)| {
-            let body = &sheet.rows;
-            body.binary_search_by_key(line, |r| r.line)
-                .ok()
-                .is_some_and(|i| {
-                    !map.get(&body[i], MEASURE).is_empty()
-                        && !map.get(&body[i], DEADLINE).is_empty()
-                })
-        })
-        .collect();
-    for (line, number) in &bad_numbers {
-        preview.reject(
-            *line,
-            &number_title,
-            format!(
-                "«{number}» — не номер пункта; нужен номер вида 1, 1.2 или 1.2.3 (номер пункта начинается с номера критерия)"
-            ),
-        );
+    let tabular = matches!(rows.format(), Format::Csv { .. } | Format::Workbook { .. });
+    if tabular && columns.is_none() {
+        run_streamed(w, rows, cycle_id, org, &criteria, today, preview, progress)?;
+    } else {
+        let sheet = super::whole(rows)?;
+        run_whole(
+            w, &sheet, cycle_id, org, &criteria, columns, today, preview, progress,
+        )?;
     }
-    let stray: Vec<&(usize, String)> = t
-        .stray
-        .iter()
-        .filter(|(line, _)| !bad_numbers.iter().any(|(l, _)| l == line))
-        .collect();
-    if t.items().next().is_none() {
-        // An empty form (the plan's blank as sent with a letter): nothing to add, not an error.
-        for (line, text) in &stray {
-            preview
-                .notes
-                .push(format!("строка {line} пропущена: «{text}»"));
-        }
-        preview.notes.push(format!(
-            "в файле {}: таблица мероприятий (заголовок в строке {}) пуста — добавлять нечего",
-            sheet.source, map.line
-        ));
-        return Ok(());
-    }
-    if default_org.is_none() && map.col(ORG_INN).is_none() {
-        anyhow::bail!(
-            "укажите организацию: --org ИНН (или колонка «ИНН организации» в файле {})",
-            sheet.source
-        );
-    }
-    let members = store::import::memberships(conn, cycle_id)?;
-    let existing = store::import::plan_rows(conn, cycle_id)?;
-    for (line, text) in &stray {
-        preview
-            .notes
-            .push(format!("строка {line} пропущена: «{text}»"));
-    }
-    preview.as_read.0 = [
-        "№",
-        "Мероприятие",
-        "Срок как написан",
-        "Срок как прочитан",
-        "Исполнители",
-    ]
-    .map(String::from)
-    .to_vec();
-    let known = Known {
-        orgs: &orgs,
-        by_inn: &by_inn,
-        default_org,
-        members: &members,
-        criteria: &criteria,
-        cycle_id,
-    };
-    // Match: each row against the database as it was and the rows above it.
-    let matched = match_rows(sheet, &titles, &map, &t, &known, today, preview, progress);
-    // Plan and write (a real import only); the preview shows the plan of changes either way.
-    let mut bulk = BulkWriter::new(conn);
-    for m in matched {
-        match plan_row(m, &existing, cycle_id) {
-            Step::Same(change) => preview.plan(Planned::Leave(change)),
-            Step::Add { row, change } => {
-                if w.apply {
-                    write_added(w, &mut bulk, &row, &change)?;
-                }
-                preview.plan(Planned::Add(change));
-            }
-            Step::Update { rec, change } => {
-                if w.apply {
-                    store::import::update_plan_row(conn, &rec)?;
-                    w.audit_change("plan_row", rec.id, &change)?;
-                }
-                preview.plan(Planned::Update(change));
-            }
-        }
-    }
-    // Rows with a wrong number were named first: list every rejection in the file's order.
+    // Rows with a wrong number may be named before the item above them: list every rejection
+    // in the file's order.
     preview.rejected.sort_by_key(|r| r.line);
-    let total = t.entries.len() as u64;
-    progress(Progress::Checking { done: total, total });
     Ok(())
 }
 
-/// What the match stage looks rows up in: the organizations (by ИНН, or by code in the
-/// consolidated register), the one `--org` names, the cycle's members and the method's criteria.
-struct Known<'a> {
-    orgs: &'a [store::import::OrgRecord],
-    by_inn: &'a HashMap<&'a str, &'a store::import::OrgRecord>,
-    default_org: Option<&'a store::import::OrgRecord>,
-    members: &'a HashMap<i64, i64>,
-    criteria: &'a [String],
-    cycle_id: i64,
+/// The titles of the fields as the header row names them (the usual title for an absent column).
+fn titles_of(header: &Row, map: &HeaderMap) -> Vec<String> {
+    (0..FIELDS.len())
+        .map(|f| {
+            map.col(f)
+                .map_or(FIELDS[f].title.to_string(), |c| header.cell(c).to_string())
+        })
+        .collect()
 }
 
-impl<'a> Known<'a> {
-    fn org(&self, key: &str) -> Option<&'a store::import::OrgRecord> {
-        org_by_key(self.orgs, self.by_inn, key)
+/// The columns a table with a header needs, or the message naming them.
+fn check_columns(source: &str, map: &HeaderMap) -> anyhow::Result<()> {
+    if map.col(NUMBER).is_none() || map.col(MEASURE).is_none() || map.col(DEADLINE).is_none() {
+        anyhow::bail!(
+            "в файле {source} в строке заголовка {} нужны колонки «№ п/п», «Наименование мероприятия» и «Плановый срок реализации»",
+            map.line
+        );
     }
+    Ok(())
 }
 
-/// The organization with this ИНН, or else this code in the consolidated register.
-fn org_by_key<'a>(
-    orgs: &'a [store::import::OrgRecord],
-    by_inn: &HashMap<&str, &'a store::import::OrgRecord>,
-    key: &str,
-) -> Option<&'a store::import::OrgRecord> {
-    by_inn
-        .get(key)
-        .copied()
-        .or_else(|| orgs.iter().find(|o| o.reg_num == key))
-}
-
-/// A row the match stage took: where it is, its organization, criterion and due date, the
-/// responsible person, and the record it would store.
-struct Matched {
-    line: usize,
-    number: String,
-    org_id: i64,
-    org_inn: String,
-    due: NaiveDate,
-    criterion: String,
-    person: Person,
-    rec: PlanRecord,
-}
-
-/// Match stage: each item of the read table checked and matched against the database as it was
-/// ([`Known`]) and the rows above it — its formula cells, its organization (the ИНН column or
-/// `--org`) and membership of the cycle, its measure, its deadline read as one date, its
-/// criterion (by its section or number), a number no row above took for the same organization.
-/// Rows that fail are rejected with the reason; the rest come back in the file's order. Every
-/// row as read goes into the preview.
+/// A plan table in a CSV or a workbook, streamed: the header found among the first rows (by the
+/// rules of a table read whole), then each row read ([`table::Reader`]), matched, planned and
+/// staged as it comes; only the item being wrapped over lines and the preview's first
+/// [`super::LISTED`] of each kind are held in memory. Rows with a wrong number among them
+/// (number cell no number, measure and deadline filled) are rejected, other stray lines noted.
 #[allow(clippy::too_many_arguments)]
-fn match_rows(
-    sheet: &Sheet,
-    titles: &[String],
-    map: &HeaderMap,
-    t: &table::Table,
-    known: &Known<'_>,
+fn run_streamed(
+    w: &Writer<'_>,
+    rows: &mut dyn RowSource,
+    cycle_id: i64,
+    org: Option<&str>,
+    criteria: &[String],
     today: NaiveDate,
     preview: &mut Preview,
     progress: &mut dyn FnMut(Progress),
-) -> Vec<Matched> {
-    let cycle_id = known.cycle_id;
-    let col_title = |f: usize| titles[f].clone();
-    let mut criterion_now: Option<Result<String, CriterionError>> = None;
-    let mut seen: HashMap<(i64, String), usize> = HashMap::new();
-    let mut matched = Vec::new();
+) -> anyhow::Result<()> {
+    let mut body = Body::open(rows)?;
+    let (header, map) = stream_header(&mut body, FIELDS, 3)?;
+    check_columns(body.source(), &map)?;
+    note_unknown(preview, &map);
+    let titles = titles_of(&header, &map);
+    let source = body.source().to_string();
+    let mut m = Matcher::new(
+        w,
+        &source,
+        titles,
+        &map,
+        cycle_id,
+        org,
+        criteria,
+        today,
+        w.keep_rows,
+    )?;
+    let mut reader = table::Reader::new(&map, FIELDS, NUMBER, 3);
+    let mut events = Vec::new();
+    // The formula cell of the row that starts the item being read: (its line, the cell).
+    let mut formula: Option<(usize, Option<(usize, String)>)> = None;
+    let mut n = 0usize;
+    while let Some(row) = body.next()? {
+        if n.is_multiple_of(PROGRESS_EVERY) {
+            let (done, total) = body.progress();
+            progress(Progress::Checking { done, total });
+        }
+        n += 1;
+        reader.push(&row, &mut events);
+        for event in events.drain(..) {
+            match event {
+                table::Event::Entry(Entry::Section { number, .. }) => m.section(&number),
+                table::Event::Entry(Entry::Item(item)) => {
+                    let f = formula.take().filter(|(l, _)| *l == item.line);
+                    m.item(&item, f.and_then(|(_, f)| f), preview)?;
+                }
+                table::Event::Stray { line, text, number } => {
+                    let wrong_number = number.filter(|_| {
+                        !map.get(&row, MEASURE).is_empty() && !map.get(&row, DEADLINE).is_empty()
+                    });
+                    m.stray(line, &text, wrong_number.as_deref(), preview);
+                }
+            }
+        }
+        if reader.pending_line() == Some(row.line) {
+            formula = Some((row.line, formula_cells(&row)));
+        }
+    }
+    reader.finish(&mut events);
+    for event in events.drain(..) {
+        if let table::Event::Entry(Entry::Item(item)) = event {
+            let f = formula.take().filter(|(l, _)| *l == item.line);
+            m.item(&item, f.and_then(|(_, f)| f), preview)?;
+        }
+    }
+    m.finish(map.line, preview)?;
+    let (done, total) = body.progress();
+    progress(Progress::Checking {
+        done: done.max(total),
+        total,
+    });
+    Ok(())
+}
+
+/// A plan document read whole: its table found by its header or by what its rows hold
+/// ([`read_table`]), then its entries matched, planned and staged in the document's order.
+#[allow(clippy::too_many_arguments)]
+fn run_whole(
+    w: &Writer<'_>,
+    sheet: &Sheet,
+    cycle_id: i64,
+    org: Option<&str>,
+    criteria: &[String],
+    columns: Option<&[Role]>,
+    today: NaiveDate,
+    preview: &mut Preview,
+    progress: &mut dyn FnMut(Progress),
+) -> anyhow::Result<()> {
+    // Read: the table of measures, found by its header or by what its rows hold.
+    let (titles, map, t) = read_table(sheet, columns, preview, w.apply)?;
+    let mut m = Matcher::new(
+        w,
+        &sheet.source,
+        titles,
+        &map,
+        cycle_id,
+        org,
+        criteria,
+        today,
+        true,
+    )?;
+    // A row with a number cell that is no number, and a measure and a deadline: a plan row with
+    // a wrong number, rejected. Other stray lines («Итого», a signature) are noted.
+    let body = &sheet.rows;
+    for (line, text) in &t.stray {
+        let wrong_number = t
+            .bad_numbers
+            .iter()
+            .find(|(l, _)| l == line)
+            .filter(|_| {
+                body.binary_search_by_key(line, |r| r.line)
+                    .ok()
+                    .is_some_and(|i| {
+                        !map.get(&body[i], MEASURE).is_empty()
+                            && !map.get(&body[i], DEADLINE).is_empty()
+                    })
+            })
+            .map(|(_, number)| number.as_str());
+        m.stray(*line, text, wrong_number, preview);
+    }
     let total = t.entries.len() as u64;
     for (n, entry) in t.entries.iter().enumerate() {
         progress(Progress::Checking {
             done: n as u64,
             total,
         });
-        let item = match entry {
-            Entry::Section { number, .. } => {
-                criterion_now = Some(criterion_of_section(number, known.criteria));
-                continue;
+        match entry {
+            Entry::Section { number, .. } => m.section(number),
+            Entry::Item(item) => {
+                let formula = sheet
+                    .rows
+                    .iter()
+                    .find(|r| r.line == item.line)
+                    .and_then(formula_cells);
+                m.item(item, formula, preview)?;
             }
-            Entry::Item(item) => item,
+        }
+    }
+    m.finish(map.line, preview)?;
+    progress(Progress::Checking { done: total, total });
+    Ok(())
+}
+
+/// How many stray lines a streamed table names in the notes; beyond that they are counted.
+const STRAY_LISTED: usize = super::LISTED;
+
+/// The match, plan and write stages of one plan table, entry by entry in the file's order: each
+/// item checked and matched against the database as it was before the import (indexed lookups;
+/// the rows above it in a temporary table), planned (add, update field by field, or left as
+/// stored), and staged when applying; [`Matcher::finish`] writes what was staged, set-based.
+struct Matcher<'a, 'w> {
+    w: &'a Writer<'w>,
+    source: &'a str,
+    titles: Vec<String>,
+    /// Whether the file has an ИНН column.
+    inn_column: bool,
+    default_org: Option<(i64, String)>,
+    criteria: &'a [String],
+    cycle_id: i64,
+    today: NaiveDate,
+    /// The criterion of the section the rows are under (by its heading), if any.
+    criterion_now: Option<Result<String, CriterionError>>,
+    /// The last organization looked up: its key in the file and what it named.
+    last_org: Option<(String, Option<(i64, String)>)>,
+    /// The last organization whose membership was looked up, and whether it is a member.
+    last_member: Option<(i64, bool)>,
+    /// The column of each field in the file.
+    map_cols: Vec<Option<usize>>,
+    /// Whether each row as read goes into the preview.
+    keep_as_read: bool,
+    items: usize,
+    strays: usize,
+}
+
+impl<'a, 'w> Matcher<'a, 'w> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        w: &'a Writer<'w>,
+        source: &'a str,
+        titles: Vec<String>,
+        map: &HeaderMap,
+        cycle_id: i64,
+        org: Option<&str>,
+        criteria: &'a [String],
+        today: NaiveDate,
+        keep_as_read: bool,
+    ) -> anyhow::Result<Matcher<'a, 'w>> {
+        let default_org = match org {
+            Some(key) => Some(store::import_plan::org_by_key(w.conn, key)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "организация «{key}» не найдена: укажите ИНН или код по Сводному реестру"
+                )
+            })?),
+            None => None,
         };
+        store::import_plan::begin(w.conn)?;
+        Ok(Matcher {
+            w,
+            source,
+            titles,
+            inn_column: map.col(ORG_INN).is_some(),
+            default_org,
+            criteria,
+            cycle_id,
+            today,
+            criterion_now: None,
+            last_org: None,
+            last_member: None,
+            map_cols: (0..FIELDS.len()).map(|f| map.col(f)).collect(),
+            keep_as_read,
+            items: 0,
+            strays: 0,
+        })
+    }
+
+    fn as_read_header(preview: &mut Preview) {
+        preview.as_read.0 = [
+            "№",
+            "Мероприятие",
+            "Срок как написан",
+            "Срок как прочитан",
+            "Исполнители",
+        ]
+        .map(String::from)
+        .to_vec();
+    }
+
+    /// A section heading: the rows under it take its criterion.
+    fn section(&mut self, number: &str) {
+        self.criterion_now = Some(criterion_of_section(number, self.criteria));
+    }
+
+    /// A line that is no plan row: rejected when it is one with a wrong number (`wrong_number`:
+    /// its number cell), else noted (the first [`STRAY_LISTED`]).
+    fn stray(
+        &mut self,
+        line: usize,
+        text: &str,
+        wrong_number: Option<&str>,
+        preview: &mut Preview,
+    ) {
+        if let Some(number) = wrong_number {
+            preview.reject(
+                line,
+                &self.titles[NUMBER],
+                format!(
+                    "«{number}» — не номер пункта; нужен номер вида 1, 1.2 или 1.2.3 (номер пункта начинается с номера критерия)"
+                ),
+            );
+            return;
+        }
+        self.strays += 1;
+        if self.strays <= STRAY_LISTED {
+            preview
+                .notes
+                .push(format!("строка {line} пропущена: «{text}»"));
+        }
+    }
+
+    /// The organization a row names by `key`, looked up once for a run of rows with that key.
+    fn org(&mut self, key: &str) -> anyhow::Result<Option<(i64, String)>> {
+        if let Some((k, found)) = &self.last_org
+            && k == key
+        {
+            return Ok(found.clone());
+        }
+        let found = store::import_plan::org_by_key(self.w.conn, key)?;
+        self.last_org = Some((key.to_string(), found.clone()));
+        Ok(found)
+    }
+
+    fn is_member(&mut self, org_id: i64) -> anyhow::Result<bool> {
+        if let Some((id, member)) = self.last_member
+            && id == org_id
+        {
+            return Ok(member);
+        }
+        let member = store::import::membership_of(self.w.conn, self.cycle_id, org_id)?.is_some();
+        self.last_member = Some((org_id, member));
+        Ok(member)
+    }
+
+    /// One item: matched ([`Matcher::matched`]), planned ([`plan_row`]) and, when applying,
+    /// staged for the write at the end.
+    fn item(
+        &mut self,
+        item: &Item,
+        formula: Option<(usize, String)>,
+        preview: &mut Preview,
+    ) -> anyhow::Result<()> {
+        if self.items == 0 && self.default_org.is_none() && !self.inn_column {
+            anyhow::bail!(
+                "укажите организацию: --org ИНН (или колонка «ИНН организации» в файле {})",
+                self.source
+            );
+        }
+        if self.items == 0 {
+            Self::as_read_header(preview);
+        }
+        self.items += 1;
+        let Some(m) = self.matched(item, formula, preview)? else {
+            return Ok(());
+        };
+        let conn = self.w.conn;
+        let existing = store::import_plan::plan_row(conn, self.cycle_id, m.org_id, &m.number)?;
+        let line = m.line;
+        match plan_row(m, existing, self.cycle_id) {
+            Step::Same(change) => preview.plan(Planned::Leave(change)),
+            Step::Add { row, change } => {
+                if self.w.apply {
+                    store::import_plan::stage_added(conn, line, &row, &change.what)?;
+                }
+                preview.plan(Planned::Add(change));
+            }
+            Step::Update { rec, change } => {
+                if self.w.apply {
+                    store::import_plan::stage_changed(conn, line, &rec, &change.fields)?;
+                }
+                preview.plan(Planned::Update(change));
+            }
+        }
+        Ok(())
+    }
+
+    /// Match stage of one item, against the database as it was and the rows above it — its
+    /// formula cells, its organization (the ИНН column or `--org`) and membership of the cycle,
+    /// its measure, its deadline read as one date, its criterion (by its section or number), a
+    /// number no row above took for the same organization. A row that fails is rejected with the
+    /// reason (`None`). The row as read goes into the preview (a streamed dry run keeps it only
+    /// for `--format csv`).
+    fn matched(
+        &mut self,
+        item: &Item,
+        formula: Option<(usize, String)>,
+        preview: &mut Preview,
+    ) -> anyhow::Result<Option<Matched>> {
         let cell = |f: usize| item.cells[f].clone();
         let deadline = cell(DEADLINE);
         // A date as typed, else a phrase the deadline reader resolves to one date
         // («IV квартал 2025 г.» → 31.12.2025).
         let due = parse_date(&deadline).or_else(|| {
             let events = Events::new();
-            match Deadline::parse(&deadline).resolve(&Context::on(today, &events)) {
+            match Deadline::parse(&deadline).resolve(&Context::on(self.today, &events)) {
                 Resolution::Due {
                     current,
                     recurring: false,
@@ -576,56 +760,60 @@ fn match_rows(
                 _ => None,
             }
         });
-        preview.as_read.1.push(vec![
-            item.number.clone(),
-            cell(MEASURE),
-            deadline.clone(),
-            due.map_or(String::new(), |d| d.format("%d.%m.%Y").to_string()),
-            executors::split(&cell(RESPONSIBLE)).join("; "),
-        ]);
-        if let Some(row) = sheet.rows.iter().find(|r| r.line == item.line)
-            && let Some((col, text)) = formula_cells(row)
-        {
+        if self.keep_as_read {
+            preview.as_read.1.push(vec![
+                item.number.clone(),
+                cell(MEASURE),
+                deadline.clone(),
+                due.map_or(String::new(), |d| d.format("%d.%m.%Y").to_string()),
+                executors::split(&cell(RESPONSIBLE)).join("; "),
+            ]);
+        }
+        if let Some((col, text)) = formula {
             let title = (0..FIELDS.len())
-                .find(|&f| map.col(f) == Some(col))
-                .map_or_else(|| format!("колонка {}", col + 1), |f| titles[f].clone());
+                .find(|&f| self.map_cols[f] == Some(col))
+                .map_or_else(
+                    || format!("колонка {}", col + 1),
+                    |f| self.titles[f].clone(),
+                );
             preview.reject(
                 item.line,
                 &title,
                 format!("ячейка «{text}» похожа на формулу Excel; уберите знак в начале"),
             );
-            continue;
+            return Ok(None);
         }
-        let org_rec = match (
-            map.col(ORG_INN)
-                .map(|_| cell(ORG_INN))
-                .filter(|s| !s.is_empty()),
-            known.default_org,
-        ) {
-            (Some(key), _) => match known.org(&key) {
+        let key = Some(cell(ORG_INN)).filter(|s| self.inn_column && !s.is_empty());
+        let (org_id, org_inn) = match (key, self.default_org.clone()) {
+            (Some(key), _) => match self.org(&key)? {
                 Some(o) => o,
                 None => {
                     preview.reject(
                         item.line,
-                        &col_title(ORG_INN),
+                        &self.titles[ORG_INN],
                         format!("организации с ИНН {key} нет в базе"),
                     );
-                    continue;
+                    return Ok(None);
                 }
             },
             (None, Some(o)) => o,
             (None, None) => {
-                preview.reject(item.line, &col_title(ORG_INN), "не указан ИНН организации");
-                continue;
+                preview.reject(
+                    item.line,
+                    &self.titles[ORG_INN],
+                    "не указан ИНН организации",
+                );
+                return Ok(None);
             }
         };
-        if !known.members.contains_key(&org_rec.id) {
-            preview.reject(item.line, "", format!("организация ИНН {} не участвует в цикле {cycle_id}; добавьте ее в цикл (nok import inputs)", org_rec.inn));
-            continue;
+        let cycle_id = self.cycle_id;
+        if !self.is_member(org_id)? {
+            preview.reject(item.line, "", format!("организация ИНН {org_inn} не участвует в цикле {cycle_id}; добавьте ее в цикл (nok import inputs)"));
+            return Ok(None);
         }
         if cell(MEASURE).is_empty() {
-            preview.reject(item.line, &col_title(MEASURE), "не указано мероприятие");
-            continue;
+            preview.reject(item.line, &self.titles[MEASURE], "не указано мероприятие");
+            return Ok(None);
         }
         let Some(due) = due else {
             let why = if deadline.is_empty() {
@@ -635,31 +823,31 @@ fn match_rows(
                     "срок «{deadline}» не дает одной даты; укажите дату ДД.ММ.ГГГГ или период вроде «IV квартал 2025 г.»"
                 )
             };
-            preview.reject(item.line, &col_title(DEADLINE), why);
-            continue;
+            preview.reject(item.line, &self.titles[DEADLINE], why);
+            return Ok(None);
         };
-        let criterion = match &criterion_now {
+        let criterion = match &self.criterion_now {
             // Rows under a section that is no criterion of the method go with it.
             Some(Err(e)) => Err(e.clone()),
-            Some(Ok(section)) => {
-                plan_criterion::of_row(&item.number, Some(section), known.criteria)
-            }
-            None => plan_criterion::of_row(&item.number, None, known.criteria),
+            Some(Ok(section)) => plan_criterion::of_row(&item.number, Some(section), self.criteria),
+            None => plan_criterion::of_row(&item.number, None, self.criteria),
         };
         let criterion = match criterion {
             Ok(c) => c,
             Err(e) => {
-                preview.reject(item.line, &col_title(NUMBER), e.to_string());
-                continue;
+                preview.reject(item.line, &self.titles[NUMBER], e.to_string());
+                return Ok(None);
             }
         };
-        if let Some(first) = seen.insert((org_rec.id, item.number.clone()), item.line) {
+        if let Some(first) =
+            store::import_plan::claim(self.w.conn, org_id, &item.number, item.line)?
+        {
             preview.reject(
                 item.line,
-                &col_title(NUMBER),
+                &self.titles[NUMBER],
                 format!("пункт {} уже был в строке {first}", item.number),
             );
-            continue;
+            return Ok(None);
         }
         let person = parse_person(&cell(RESPONSIBLE));
         let rec = PlanRecord {
@@ -675,30 +863,71 @@ fn match_rows(
             expected_result: cell(RESULT),
             result_indicators: cell(INDICATORS),
         };
-        matched.push(Matched {
+        Ok(Some(Matched {
             line: item.line,
             number: item.number.clone(),
-            org_id: org_rec.id,
-            org_inn: org_rec.inn.clone(),
+            org_id,
+            org_inn,
             due,
             criterion,
             person,
             rec,
-        });
+        }))
     }
-    matched
+
+    /// The end of the table: a table without items noted as empty; when applying, what was
+    /// staged written set-based with its audit entries.
+    fn finish(&mut self, header_line: usize, preview: &mut Preview) -> anyhow::Result<()> {
+        if self.strays > STRAY_LISTED {
+            preview.notes.push(format!(
+                "… и еще пропущено строк: {} (показаны первые {STRAY_LISTED})",
+                self.strays - STRAY_LISTED
+            ));
+        }
+        if self.items == 0 {
+            // An empty form (the plan's blank as sent with a letter): nothing to add, not an error.
+            preview.notes.push(format!(
+                "в файле {}: таблица мероприятий (заголовок в строке {header_line}) пуста — добавлять нечего",
+                self.source
+            ));
+            return Ok(());
+        }
+        if self.w.apply {
+            store::import_plan::write_staged(
+                self.w.conn,
+                self.cycle_id,
+                &self.w.at,
+                &self.w.user,
+                super::AUDIT_NOTE,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A row the match stage took: where it is, its organization, criterion and due date, the
+/// responsible person, and the record it would store.
+struct Matched {
+    line: usize,
+    number: String,
+    org_id: i64,
+    org_inn: String,
+    due: NaiveDate,
+    criterion: String,
+    person: Person,
+    rec: PlanRecord,
 }
 
 /// Plan stage of one matched row: a new row, a changed one (field: old → new), or one as stored,
-/// by its organization and number among the rows stored before the import.
-fn plan_row(m: Matched, existing: &HashMap<(i64, String), PlanRecord>, cycle_id: i64) -> Step {
+/// by the row stored before the import with its organization and number (`existing`).
+fn plan_row(m: Matched, existing: Option<PlanRecord>, cycle_id: i64) -> Step {
     let what = format!("ИНН {}, пункт {}: {}", m.org_inn, m.number, m.rec.measure);
     let change = |fields| Change {
         line: m.line,
         what: what.clone(),
         fields,
     };
-    match existing.get(&(m.org_id, m.number.clone())) {
+    match existing {
         None => Step::Add {
             change: change(Vec::new()),
             row: PlanRow {
@@ -724,7 +953,7 @@ fn plan_row(m: Matched, existing: &HashMap<(i64, String), PlanRecord>, cycle_id:
                 id: old.id,
                 ..m.rec
             };
-            let fields = diff(old, &rec);
+            let fields = diff(&old, &rec);
             if fields.is_empty() {
                 Step::Same(change(fields))
             } else {
@@ -745,25 +974,6 @@ enum Step {
     Update { rec: PlanRecord, change: Change },
     /// A stored row as the file has it.
     Same(Change),
-}
-
-/// Write stage of a new row: inserted in bulk, audited.
-fn write_added(
-    w: &Writer<'_>,
-    bulk: &mut BulkWriter<'_>,
-    row: &PlanRow,
-    change: &Change,
-) -> anyhow::Result<()> {
-    let id = bulk.plan_row(row)?;
-    w.audit(
-        Action::Insert,
-        "plan_row",
-        Some(id),
-        None,
-        None,
-        Some(&change.what),
-    )?;
-    Ok(())
 }
 
 fn diff(a: &PlanRecord, b: &PlanRecord) -> Vec<(String, String, String)> {
