@@ -284,6 +284,63 @@ fn check(conn: &Connection, after: &str) {
     check_rating(conn, after);
 }
 
+/// The rating by S of every cycle as «Рейтинг» reads it (`ranking::ranked`) against plain SQL,
+/// and the kept order itself, row by row, against the rows derived afresh. Returns the cycles.
+fn check_rating_order(conn: &Connection, after: &str) -> Vec<i64> {
+    use nok::store::ranking;
+    let cycles: Vec<i64> = conn
+        .prepare("SELECT id FROM cycle ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for &c in &cycles {
+        let read: Vec<Rank> = ranking::ranked(conn, c, None, None)
+            .unwrap()
+            .iter()
+            .map(|r| (r.membership_id, r.org_id, r.value, r.place))
+            .collect();
+        assert_eq!(
+            read,
+            fresh_rating(conn, c),
+            "after {after}: rating of cycle {c}"
+        );
+    }
+
+    // The kept order row by row (a missing trigger leaves a row stale even where the order of
+    // ids happens to stay the same, e.g. a renamed organization alone on its place).
+    let rows = |sql: &str| -> Vec<(i64, i64, u32, String, i64, f64, String)> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let kept = rows(
+        "SELECT membership_id, cycle_id, place, short_name, org_id, total, grp FROM rating_order
+         ORDER BY membership_id",
+    );
+    let derived = rows(
+        "SELECT m.id, m.cycle_id, s.place, o.short_name, o.id, s.total, m.grp
+         FROM membership m JOIN score s ON s.membership_id = m.id
+         JOIN organization o ON o.id = m.org_id ORDER BY m.id",
+    );
+    assert_eq!(kept, derived, "after {after}: the kept rating order");
+    cycles
+}
+
 /// A member in rating order: (membership id, organization id, S, place).
 type Rank = (i64, i64, f64, u32);
 
@@ -308,27 +365,7 @@ fn fresh_rating(conn: &Connection, cycle: i64) -> Vec<Rank> {
 /// (the default cycle's whole list, its groups, the rows of the first window), against plain
 /// SQL; and the kept order itself, row by row, against the rows derived afresh.
 fn check_rating(conn: &Connection, after: &str) {
-    use nok::store::ranking;
-    let cycles: Vec<i64> = conn
-        .prepare("SELECT id FROM cycle ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    for &c in &cycles {
-        let read: Vec<Rank> = ranking::ranked(conn, c, None, None)
-            .unwrap()
-            .iter()
-            .map(|r| (r.membership_id, r.org_id, r.value, r.place))
-            .collect();
-        assert_eq!(
-            read,
-            fresh_rating(conn, c),
-            "after {after}: rating of cycle {c}"
-        );
-    }
-
+    let cycles = check_rating_order(conn, after);
     let listed = nok::store::cycles::list_brief(conn).unwrap();
     let nok::tui::msg::Loaded::Rating(start) = nok::tui::worker::rating_start(conn, listed) else {
         panic!("the rating's start is a rating");
@@ -409,37 +446,6 @@ fn check_rating(conn: &Connection, after: &str) {
         )
         .unwrap();
     assert_eq!(start.unscored, unscored, "after {after}: unscored at start");
-
-    // The kept order row by row (a missing trigger leaves a row stale even where the order of
-    // ids happens to stay the same, e.g. a renamed organization alone on its place).
-    let rows = |sql: &str| -> Vec<(i64, i64, u32, String, i64, f64, String)> {
-        conn.prepare(sql)
-            .unwrap()
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
-    let kept = rows(
-        "SELECT membership_id, cycle_id, place, short_name, org_id, total, grp FROM rating_order
-         ORDER BY membership_id",
-    );
-    let derived = rows(
-        "SELECT m.id, m.cycle_id, s.place, o.short_name, o.id, s.total, m.grp
-         FROM membership m JOIN score s ON s.membership_id = m.id
-         JOIN organization o ON o.id = m.org_id ORDER BY m.id",
-    );
-    assert_eq!(kept, derived, "after {after}: the kept rating order");
 }
 
 fn scored_cycle(conn: &Connection) -> (i64, String) {
@@ -764,6 +770,63 @@ fn figures_shown_at_start_follow_every_way_of_writing() {
     .unwrap();
     conn.pragma_update(None, "foreign_keys", keys).unwrap();
     check(&conn, "an organization removed with its member by hand");
+    // An organization deleted by hand with foreign keys off (as the sqlite3 shell runs): its
+    // members stay behind, pointing nowhere, and drop out of the rating; the kept order must
+    // too. Then its members go as well.
+    let gone: i64 = conn
+        .query_row(
+            "SELECT max(m.org_id) FROM membership m JOIN score s ON s.membership_id = m.id",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // (Its plan rows, shortcomings and plan headers go first, as the shell would refuse
+    // nothing and leave them pointing nowhere too.)
+    for table in ["plan_act", "plan_row", "plan_header", "shortcoming"] {
+        conn.execute(&format!("DELETE FROM {table} WHERE org_id = ?1"), [gone])
+            .unwrap();
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF; DELETE FROM organization WHERE id = {gone};"
+    ))
+    .unwrap();
+    check_rating_order(&conn, "an organization deleted by hand, foreign keys off");
+    conn.pragma_update(None, "foreign_keys", keys).unwrap();
+    conn.execute("DELETE FROM membership WHERE org_id = ?1", [gone])
+        .unwrap();
+    check(
+        &conn,
+        "the members of a deleted organization deleted by hand",
+    );
+    // A ranked member deleted by hand with foreign keys off: its score stays behind, pointing
+    // nowhere, and drops out of the rating; then it goes too.
+    let (member, cycle_of, org_of): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT m.id, m.cycle_id, m.org_id FROM membership m
+             WHERE m.id = (SELECT max(s.membership_id) FROM score s
+                           JOIN membership x ON x.id = s.membership_id)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    for table in ["plan_act", "plan_row", "plan_header", "shortcoming"] {
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE cycle_id = ?1 AND org_id = ?2"),
+            [cycle_of, org_of],
+        )
+        .unwrap();
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF; DELETE FROM membership WHERE id = {member};"
+    ))
+    .unwrap();
+    check_rating_order(&conn, "a member deleted by hand, foreign keys off");
+    conn.execute("DELETE FROM score WHERE membership_id = ?1", [member])
+        .unwrap();
+    conn.execute("DELETE FROM score_parts WHERE membership_id = ?1", [member])
+        .unwrap();
+    conn.pragma_update(None, "foreign_keys", keys).unwrap();
+    check(&conn, "the score of a deleted member deleted by hand");
     conn.execute(
         "DELETE FROM membership WHERE id = (SELECT min(m.id) FROM membership m
          JOIN score s ON s.membership_id = m.id WHERE m.cycle_id = ?1)",
@@ -784,6 +847,15 @@ fn figures_shown_at_start_follow_every_way_of_writing() {
     )
     .unwrap();
     check(&conn, "a score and a criterion changed by hand");
+    conn.execute(
+        "DELETE FROM score WHERE membership_id = (SELECT min(membership_id) FROM score)",
+        [],
+    )
+    .unwrap();
+    check(
+        &conn,
+        "a member's score deleted by hand (the member stays, unscored)",
+    );
     conn.execute("DELETE FROM cycle WHERE id = ?1", [cycle])
         .unwrap();
     check(&conn, "a cycle deleted");
