@@ -1,6 +1,6 @@
 //! The figures shown first at start («Сводка», the first page of «Организации», the cycle lists'
-//! member counts, the counts of «Планы»'s filters) come from small tables that triggers keep up
-//! to date (migrations 011 and 015). Here data is changed through every way
+//! member counts, the counts of «Планы»'s filters, the rating «Рейтинг» opens on) come from small
+//! tables that triggers keep up to date (migrations 011, 015 and 018). Here data is changed through every way
 //! a person changes it — a form of the terminal UI and `u` (undo), an import, a recompute, and
 //! SQL by hand — and after each change what the screens read is compared with the same figures
 //! aggregated afresh from the base tables by plain SQL.
@@ -281,6 +281,171 @@ fn check(conn: &Connection, after: &str) {
         .map(|&i| whole.keys[i as usize].clone())
         .collect();
     assert_eq!(page, start, "after {after}");
+    check_rating(conn, after);
+}
+
+/// The rating by S of every cycle as «Рейтинг» reads it (`ranking::ranked`) against plain SQL,
+/// and the kept order itself, row by row, against the rows derived afresh. Returns the cycles.
+fn check_rating_order(conn: &Connection, after: &str) -> Vec<i64> {
+    use nok::store::ranking;
+    let cycles: Vec<i64> = conn
+        .prepare("SELECT id FROM cycle ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for &c in &cycles {
+        let read: Vec<Rank> = ranking::ranked(conn, c, None, None)
+            .unwrap()
+            .iter()
+            .map(|r| (r.membership_id, r.org_id, r.value, r.place))
+            .collect();
+        assert_eq!(
+            read,
+            fresh_rating(conn, c),
+            "after {after}: rating of cycle {c}"
+        );
+    }
+
+    // The kept order row by row (a missing trigger leaves a row stale even where the order of
+    // ids happens to stay the same, e.g. a renamed organization alone on its place).
+    let rows = |sql: &str| -> Vec<(i64, i64, u32, String, i64, f64, String)> {
+        conn.prepare(sql)
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let kept = rows(
+        "SELECT membership_id, cycle_id, place, short_name, org_id, total, grp FROM rating_order
+         ORDER BY membership_id",
+    );
+    let derived = rows(
+        "SELECT m.id, m.cycle_id, s.place, o.short_name, o.id, s.total, m.grp
+         FROM membership m JOIN score s ON s.membership_id = m.id
+         JOIN organization o ON o.id = m.org_id ORDER BY m.id",
+    );
+    assert_eq!(kept, derived, "after {after}: the kept rating order");
+    cycles
+}
+
+/// A member in rating order: (membership id, organization id, S, place).
+type Rank = (i64, i64, f64, u32);
+
+/// The cycle's scored members by S, best first, equal places by short name (byte order) and
+/// organization id: plain SQL over the base tables.
+fn fresh_rating(conn: &Connection, cycle: i64) -> Vec<Rank> {
+    conn.prepare(
+        "SELECT m.id, m.org_id, s.total, s.place FROM membership m
+         JOIN score s ON s.membership_id = m.id JOIN organization o ON o.id = m.org_id
+         WHERE m.cycle_id = ?1 ORDER BY s.place, o.short_name, o.id",
+    )
+    .unwrap()
+    .query_map([cycle], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// The rating of every cycle as «Рейтинг» reads it, and what the worker reads for it at start
+/// (the default cycle's whole list, its groups, the rows of the first window), against plain
+/// SQL; and the kept order itself, row by row, against the rows derived afresh.
+fn check_rating(conn: &Connection, after: &str) {
+    let cycles = check_rating_order(conn, after);
+    let listed = nok::store::cycles::list_brief(conn).unwrap();
+    let nok::tui::msg::Loaded::Rating(start) = nok::tui::worker::rating_start(conn, listed) else {
+        panic!("the rating's start is a rating");
+    };
+    let start = (*start).unwrap();
+    let Some(i) = start.cycle else {
+        assert!(cycles.is_empty(), "after {after}: no cycle ranked at start");
+        return;
+    };
+    let c = start.cycles[i].id;
+    let want = fresh_rating(conn, c);
+    let list: Vec<Rank> = start
+        .list
+        .iter()
+        .map(|r| (r.membership_id, r.org_id, r.value, r.place))
+        .collect();
+    assert_eq!(list, want, "after {after}: rating at start, cycle {c}");
+    // The first window's rows are the first members of the fresh order, with their names and
+    // figures as stored.
+    let mut window: Vec<(i64, String, f64, u32, String)> = start
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.membership_id,
+                r.name.clone(),
+                r.total,
+                r.place,
+                r.group.clone(),
+            )
+        })
+        .collect();
+    window.sort_by_key(|r| r.0);
+    let mut first: Vec<(i64, String, f64, u32, String)> = conn
+        .prepare(
+            "SELECT m.id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END,
+                    s.total, s.place, m.grp
+             FROM membership m JOIN score s ON s.membership_id = m.id
+             JOIN organization o ON o.id = m.org_id
+             WHERE m.cycle_id = ?1 ORDER BY s.place, o.short_name, o.id LIMIT 150",
+        )
+        .unwrap()
+        .query_map([c], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    first.sort_by_key(|r| r.0);
+    assert_eq!(
+        window, first,
+        "after {after}: first window at start, cycle {c}"
+    );
+    // Groups with their scored members, and the members not scored.
+    let groups: Vec<(String, i64)> = conn
+        .prepare(
+            "SELECT m.grp, count(*) FROM membership m JOIN score s ON s.membership_id = m.id
+             JOIN organization o ON o.id = m.org_id WHERE m.cycle_id = ?1
+             GROUP BY m.grp ORDER BY m.grp",
+        )
+        .unwrap()
+        .query_map([c], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let shown: Vec<(String, i64)> = start
+        .groups
+        .iter()
+        .map(|g| (g.name.clone(), g.scored))
+        .collect();
+    assert_eq!(shown, groups, "after {after}: groups at start, cycle {c}");
+    let unscored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM membership m WHERE m.cycle_id = ?1
+             AND NOT EXISTS (SELECT 1 FROM score s WHERE s.membership_id = m.id)",
+            [c],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(start.unscored, unscored, "after {after}: unscored at start");
 }
 
 fn scored_cycle(conn: &Connection) -> (i64, String) {
@@ -358,6 +523,41 @@ fn figures_shown_at_start_follow_every_way_of_writing() {
         "{text}"
     );
 
+    // A form: an organization renamed on its card (`r`), so that it sorts first among its
+    // equals in the rating, then taken back by `u`.
+    type_keys(&mut app, "2");
+    press(&mut app, KeyCode::Enter);
+    type_keys(&mut app, "r");
+    let name = "0 Переименованная";
+    field(&mut app, "Краткое наименование", "");
+    for _ in 0..500 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_keys(&mut app, name);
+    ctrl(&mut app, 's');
+    let (renamed, members): (i64, i64) = conn
+        .query_row(
+            "SELECT o.id, (SELECT count(*) FROM membership m JOIN score s ON s.membership_id = m.id
+                           WHERE m.org_id = o.id)
+             FROM organization o WHERE o.short_name = ?1",
+            [name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap_or_else(|e| panic!("renamed by the form: {e}\n{}", screen(&app, 120, 40)));
+    assert!(members > 0, "the organization renamed is ranked somewhere");
+    check(&conn, "an organization renamed by a form");
+    type_keys(&mut app, "u");
+    let back: String = conn
+        .query_row(
+            "SELECT short_name FROM organization WHERE id = ?1",
+            [renamed],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(back, name, "undo took the name back");
+    check(&conn, "undo of the rename");
+    press(&mut app, KeyCode::Esc);
+
     // An import of an improvement plan (the real `nok`, as a person runs it).
     let (cycle, inn): (i64, String) = conn
         .query_row(
@@ -391,8 +591,61 @@ fn figures_shown_at_start_follow_every_way_of_writing() {
     );
     check(&conn, "nok import plan");
 
-    // A recompute after inputs changed (by hand), through `nok score`.
+    // An import of inputs: the cycle's template with one count set to nothing done for its
+    // first member (the scores go stale; the recompute below takes them in).
     let (cycle, _) = scored_cycle(&conn);
+    let template = dir.path().join("шаблон.csv");
+    let out = cli_support::nok(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "export",
+            "table",
+            "template",
+            "--cycle",
+            &cycle.to_string(),
+            "--out",
+            template.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&template).unwrap();
+    let mut lines: Vec<String> = text.split("\r\n").map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(';').collect();
+    let col = header
+        .iter()
+        .position(|h| h.starts_with("1.1 Число материалов, размещенных на информационных стендах"))
+        .expect("a count of 1.1 in the template");
+    let mut cells: Vec<String> = lines[1].split(';').map(str::to_string).collect();
+    cells[col] = "0".to_string();
+    lines[1] = cells.join(";");
+    std::fs::write(&template, lines.join("\r\n")).unwrap();
+    let out = cli_support::nok(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            "inputs",
+            template.to_str().unwrap(),
+            "--cycle",
+            &cycle.to_string(),
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check(&conn, "nok import inputs");
+
+    // A recompute after inputs changed (by hand and by the import), through `nok score`.
     let sum_sql = "SELECT total(s.total) FROM score s JOIN membership m ON m.id = s.membership_id
                    WHERE m.cycle_id = ?1";
     let sum_before: f64 = conn.query_row(sum_sql, [cycle], |r| r.get(0)).unwrap();
@@ -451,6 +704,129 @@ fn figures_shown_at_start_follow_every_way_of_writing() {
     )
     .unwrap();
     check(&conn, "a member moved to another cycle by hand");
+    // A scored member moved to another group, then to another cycle.
+    conn.execute(
+        "UPDATE membership SET grp = 'другая группа'
+         WHERE id = (SELECT max(m.id) FROM membership m JOIN score s ON s.membership_id = m.id
+                     WHERE m.cycle_id = ?1)",
+        [cycle],
+    )
+    .unwrap();
+    check(&conn, "a scored member moved to another group by hand");
+    // (Its plan rows, shortcomings and plan header refer to its place in the cycle: they go
+    // first.)
+    let (member, org): (i64, i64) = conn
+        .query_row(
+            "SELECT max(m.id), m.org_id FROM membership m JOIN score s ON s.membership_id = m.id
+             WHERE m.cycle_id = ?1 AND NOT EXISTS (SELECT 1 FROM membership x
+                 WHERE x.org_id = m.org_id
+                   AND x.cycle_id = (SELECT min(c.id) FROM cycle c WHERE c.id <> ?1))",
+            [cycle],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    for table in ["plan_act", "plan_row", "plan_header", "shortcoming"] {
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE cycle_id = ?1 AND org_id = ?2"),
+            [cycle, org],
+        )
+        .unwrap();
+    }
+    let moved = conn
+        .execute(
+            "UPDATE membership SET cycle_id = (SELECT min(c.id) FROM cycle c WHERE c.id <> ?1)
+             WHERE id = ?2",
+            [cycle, member],
+        )
+        .unwrap();
+    assert_eq!(moved, 1, "a scored member can move");
+    check(&conn, "a scored member moved to another cycle by hand");
+    // An organization added with a score in the cycle, then removed with its member and score
+    // (the foreign keys' cascade, as `nok` deletes).
+    conn.execute_batch(&format!(
+        "INSERT INTO organization (full_name, short_name, inn, kpp, ogrn, reg_num, sector, region)
+             VALUES ('Еще одна организация', 'Еще одна', '7701234569', '770101001', '1027700132197',
+                     '99999998', 'social', 'Область');
+         INSERT INTO membership (cycle_id, org_id, grp)
+             VALUES ({cycle}, (SELECT id FROM organization WHERE reg_num = '99999998'), '');
+         INSERT INTO score (membership_id, methodology, total, place, ranked, group_place,
+                            group_ranked, computed_at)
+             SELECT max(id), '2018', 100, 1, 1, 1, 1, 'вручную' FROM membership;"
+    ))
+    .unwrap();
+    check(
+        &conn,
+        "an organization added to a cycle with a score by hand",
+    );
+    let keys: i64 = conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         DELETE FROM membership
+             WHERE org_id = (SELECT id FROM organization WHERE reg_num = '99999998');
+         DELETE FROM organization WHERE reg_num = '99999998';",
+    )
+    .unwrap();
+    conn.pragma_update(None, "foreign_keys", keys).unwrap();
+    check(&conn, "an organization removed with its member by hand");
+    // An organization deleted by hand with foreign keys off (as the sqlite3 shell runs): its
+    // members stay behind, pointing nowhere, and drop out of the rating; the kept order must
+    // too. Then its members go as well.
+    let gone: i64 = conn
+        .query_row(
+            "SELECT max(m.org_id) FROM membership m JOIN score s ON s.membership_id = m.id",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // (Its plan rows, shortcomings and plan headers go first, as the shell would refuse
+    // nothing and leave them pointing nowhere too.)
+    for table in ["plan_act", "plan_row", "plan_header", "shortcoming"] {
+        conn.execute(&format!("DELETE FROM {table} WHERE org_id = ?1"), [gone])
+            .unwrap();
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF; DELETE FROM organization WHERE id = {gone};"
+    ))
+    .unwrap();
+    check_rating_order(&conn, "an organization deleted by hand, foreign keys off");
+    conn.pragma_update(None, "foreign_keys", keys).unwrap();
+    conn.execute("DELETE FROM membership WHERE org_id = ?1", [gone])
+        .unwrap();
+    check(
+        &conn,
+        "the members of a deleted organization deleted by hand",
+    );
+    // A ranked member deleted by hand with foreign keys off: its score stays behind, pointing
+    // nowhere, and drops out of the rating; then it goes too.
+    let (member, cycle_of, org_of): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT m.id, m.cycle_id, m.org_id FROM membership m
+             WHERE m.id = (SELECT max(s.membership_id) FROM score s
+                           JOIN membership x ON x.id = s.membership_id)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    for table in ["plan_act", "plan_row", "plan_header", "shortcoming"] {
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE cycle_id = ?1 AND org_id = ?2"),
+            [cycle_of, org_of],
+        )
+        .unwrap();
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF; DELETE FROM membership WHERE id = {member};"
+    ))
+    .unwrap();
+    check_rating_order(&conn, "a member deleted by hand, foreign keys off");
+    conn.execute("DELETE FROM score WHERE membership_id = ?1", [member])
+        .unwrap();
+    conn.execute("DELETE FROM score_parts WHERE membership_id = ?1", [member])
+        .unwrap();
+    conn.pragma_update(None, "foreign_keys", keys).unwrap();
+    check(&conn, "the score of a deleted member deleted by hand");
     conn.execute(
         "DELETE FROM membership WHERE id = (SELECT min(m.id) FROM membership m
          JOIN score s ON s.membership_id = m.id WHERE m.cycle_id = ?1)",
@@ -471,6 +847,15 @@ fn figures_shown_at_start_follow_every_way_of_writing() {
     )
     .unwrap();
     check(&conn, "a score and a criterion changed by hand");
+    conn.execute(
+        "DELETE FROM score WHERE membership_id = (SELECT min(membership_id) FROM score)",
+        [],
+    )
+    .unwrap();
+    check(
+        &conn,
+        "a member's score deleted by hand (the member stays, unscored)",
+    );
     conn.execute("DELETE FROM cycle WHERE id = ?1", [cycle])
         .unwrap();
     check(&conn, "a cycle deleted");

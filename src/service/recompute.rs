@@ -553,6 +553,11 @@ mod tests {
         // the start-up figures (011), no index on ОГРН (013) and none of the start-up counts (015).
         conn.execute_batch(
             "BEGIN;
+             DROP TRIGGER rating_order_score_insert; DROP TRIGGER rating_order_score_update;
+             DROP TRIGGER rating_order_score_delete; DROP TRIGGER rating_order_membership_update;
+             DROP TRIGGER rating_order_membership_delete;
+             DROP TRIGGER rating_order_organization_update;
+             DROP TRIGGER rating_order_organization_delete; DROP TABLE rating_order;
              DROP TRIGGER cycle_size_insert; DROP TRIGGER cycle_size_delete;
              DROP TRIGGER cycle_size_move; DROP TRIGGER row_count_organization_insert;
              DROP TRIGGER row_count_organization_delete; DROP TRIGGER plan_day_all_insert;

@@ -80,6 +80,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/015_startup_counts.sql")),
     M::up(include_str!("migrations/016_proposal_search.sql")),
     M::up(include_str!("migrations/017_org_sort_written_first.sql")),
+    M::up(include_str!("migrations/018_rating_order.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

@@ -1,6 +1,8 @@
 //! Read queries behind the «Рейтинг» screen (its cycles come from `store::cycles::list_brief`):
 //! a cycle's ranking as a compact id list (one small record per ranked organization, in rating order), and the rows of
-//! the visible window only.
+//! the visible window only. The ranking by S over the whole cycle — what the screen opens on —
+//! is read from the order triggers keep (`rating_order`, migration 018): a few contiguous pages
+//! instead of every member's `score` and `organization` row.
 
 use rusqlite::{Connection, params, params_from_iter};
 
@@ -64,6 +66,7 @@ pub fn ranked(
         "AND ?3 IS NULL"
     };
     let sql = match criterion {
+        None if group.is_none() => return stored_order(conn, cycle_id, |_| ()),
         None => {
             let place = if group.is_some() {
                 "s.group_place"
@@ -194,48 +197,19 @@ pub fn start(
         list: Vec::new(),
         rows: Vec::new(),
     };
-    if let Some(c) = cycle.map(|i| out.cycles[i].id) {
-        // What `groups` and `ranked` (by S, whole cycle) read, in one pass over the members:
-        // each member's score and organization are read once (the members themselves come
-        // from the index `membership_cycle_group`, migration 015).
-        let mut stmt = conn.prepare(
-            "SELECT m.id, m.org_id, m.grp, s.total, s.place, o.short_name
-             FROM membership m
-             LEFT JOIN score s ON s.membership_id = m.id
-             JOIN organization o ON o.id = m.org_id
-             WHERE m.cycle_id = ?1",
-        )?;
-        let mut members: Vec<(Ranked, String)> = Vec::new();
+    if let Some(i) = cycle {
+        let (c, members) = (out.cycles[i].id, out.cycles[i].orgs);
+        // The cycle's stored rating order (migration 018): a few contiguous pages, where the
+        // members' `score` and `organization` rows lie all over the file.
         let mut by_group: std::collections::BTreeMap<String, i64> = Default::default();
-        let mut rows_read = stmt.query([c])?;
-        while let Some(r) = rows_read.next()? {
-            let total: Option<f64> = r.get(3)?;
-            let group: String = r.get(2)?;
-            let Some(value) = total else {
-                out.unscored += 1;
-                continue;
-            };
+        out.list = stored_order(conn, c, |group| {
             *by_group.entry(group).or_default() += 1;
-            members.push((
-                Ranked {
-                    membership_id: r.get(0)?,
-                    org_id: r.get(1)?,
-                    value,
-                    place: r.get::<_, Option<u32>>(4)?.unwrap_or(0),
-                },
-                r.get(5)?,
-            ));
-        }
-        // As `ranked` orders: by place, then short name (SQLite's BINARY order is byte order,
-        // as `str`'s), then organization id.
-        members.sort_by(|(a, an), (b, bn)| {
-            (a.place, an.as_str(), a.org_id).cmp(&(b.place, bn.as_str(), b.org_id))
-        });
+        })?;
+        out.unscored = (members - out.list.len() as i64).max(0);
         out.groups = by_group
             .into_iter()
             .map(|(name, scored)| GroupCount { name, scored })
             .collect();
-        out.list = members.into_iter().map(|(r, _)| r).collect();
         let ids: Vec<i64> = out
             .list
             .iter()
@@ -245,6 +219,32 @@ pub fn start(
         out.rows = rows(conn, &ids)?;
     }
     Ok(out)
+}
+
+/// The cycle's scored members by S over the whole cycle, in rating order (place, then short
+/// name in byte order, then organization id), from the order kept by triggers (`rating_order`,
+/// migration 018); `group` is called with each member's group.
+fn stored_order(
+    conn: &Connection,
+    cycle_id: i64,
+    mut group: impl FnMut(String),
+) -> Result<Vec<Ranked>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT membership_id, org_id, total, place, grp FROM rating_order
+         WHERE cycle_id = ?1 ORDER BY place, short_name, org_id",
+    )?;
+    let mut list = Vec::new();
+    let mut read = stmt.query([cycle_id])?;
+    while let Some(r) = read.next()? {
+        group(r.get(4)?);
+        list.push(Ranked {
+            membership_id: r.get(0)?,
+            org_id: r.get(1)?,
+            value: r.get(2)?,
+            place: r.get(3)?,
+        });
+    }
+    Ok(list)
 }
 
 /// The stored results of the other members of a cycle: what one member's place is counted
