@@ -23,12 +23,15 @@
 //!   the database (`base.sqlite`) and the file (`plan.csv`) in the work folder;
 //! - `NOK_BENCH_WORK` — the folder for the database and the file (a temporary folder).
 
+#[path = "support/child.rs"]
+mod child;
+use child::{load_average, measure_child};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
 use rusqlite::params;
 
@@ -171,41 +174,6 @@ fn write_plan(path: &Path, rows: usize, orgs: usize) -> anyhow::Result<usize> {
     Ok(rejected)
 }
 
-/// A child's wall time and peak resident memory.
-struct Measured {
-    wall: Duration,
-    peak_kib: u64,
-}
-
-/// Runs `cmd` to its end; its wall time and its own peak resident set (`ru_maxrss` from `wait4`).
-fn measure_child(cmd: &mut Command) -> anyhow::Result<Measured> {
-    let started = Instant::now();
-    let child = cmd.spawn().context("run nok")?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: plain FFI call with valid pointers; the child is ours and not yet reaped.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = started.elapsed();
-    if reaped != pid {
-        bail!("wait4: {}", std::io::Error::last_os_error());
-    }
-    // A dry run with rejected rows exits with 1.
-    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) > 1 {
-        bail!("{cmd:?} failed (status {status})");
-    }
-    Ok(Measured {
-        wall,
-        peak_kib: usage.ru_maxrss as u64,
-    })
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".into())
-}
-
 fn remove_db(p: &Path) {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut s = p.as_os_str().to_owned();
@@ -277,7 +245,7 @@ fn main() -> anyhow::Result<()> {
             let steps = if only_dry { &steps[..1] } else { &steps[..] };
             for (step, extra) in steps.iter().copied() {
                 let load = load_average();
-                let m = measure_child(&mut nok(extra))?;
+                let m = measure_child(&mut nok(extra), 1)?;
                 let secs = m.wall.as_secs_f64();
                 println!(
                     "{name} (прогон {}): {step}: {secs:.2} с, {:.0} строк/с, пик памяти {:.1} МБ; загрузка {load}",

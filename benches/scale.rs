@@ -28,6 +28,9 @@
 #[path = "../tests/scale_support/mod.rs"]
 mod scale_support;
 
+#[path = "support/child.rs"]
+mod child;
+use child::{load_average, measure_child};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -43,34 +46,6 @@ fn env_num(name: &str, default: u32) -> u32 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// A child's wall time and peak resident memory.
-struct Measured {
-    wall: Duration,
-    peak_kib: u64,
-}
-
-/// Runs `cmd` to its end; its wall time and its own peak resident set (`ru_maxrss` from `wait4`).
-fn measure_child(cmd: &mut Command) -> anyhow::Result<Measured> {
-    let started = Instant::now();
-    let child = cmd.spawn().context("run nok")?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: plain FFI call with valid pointers; the child is ours and not yet reaped.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = started.elapsed();
-    if reaped != pid {
-        bail!("wait4: {}", std::io::Error::last_os_error());
-    }
-    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-        bail!("{cmd:?} failed (status {status})");
-    }
-    Ok(Measured {
-        wall,
-        peak_kib: usage.ru_maxrss as u64,
-    })
 }
 
 fn nok() -> Command {
@@ -117,14 +92,6 @@ fn median_p99(times: &mut [Duration]) -> (Duration, Duration) {
     let n = times.len();
     let rank = ((n as f64) * 0.99).ceil() as usize;
     (times[n / 2], times[rank.clamp(1, n) - 1])
-}
-
-/// The machine's load average (1, 5, 15 minutes): on a shared machine the figures mean little
-/// without it.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".into())
 }
 
 /// The processor the figures come from (`model name` in `/proc/cpuinfo`) and how many cores:
@@ -185,15 +152,18 @@ fn main() -> anyhow::Result<()> {
             );
         }
         None => {
-            let m = measure_child(nok().args([
-                "demo",
-                "--db",
-                db.to_str().context("path")?,
-                "--orgs",
-                &orgs.to_string(),
-                "--today",
-                TODAY,
-            ]))?;
+            let m = measure_child(
+                nok().args([
+                    "demo",
+                    "--db",
+                    db.to_str().context("path")?,
+                    "--orgs",
+                    &orgs.to_string(),
+                    "--today",
+                    TODAY,
+                ]),
+                0,
+            )?;
             println!(
                 "построение демонстрационной базы ({orgs} организаций): {}, пик памяти {}, файл {}",
                 secs(m.wall),
@@ -271,15 +241,18 @@ fn main() -> anyhow::Result<()> {
 
     // 4. The same through the CLI, with the rating printed (CSV to /dev/null).
     scale_support::clear_results(&nok::store::open_existing(&db)?, cycle)?;
-    let m = measure_child(nok().args([
-        "--db",
-        db.to_str().context("path")?,
-        "score",
-        "--cycle",
-        &cycle.to_string(),
-        "--format",
-        "csv",
-    ]))?;
+    let m = measure_child(
+        nok().args([
+            "--db",
+            db.to_str().context("path")?,
+            "score",
+            "--cycle",
+            &cycle.to_string(),
+            "--format",
+            "csv",
+        ]),
+        0,
+    )?;
     println!(
         "nok score --cycle {cycle} (первый расчет и рейтинг {members} строк в CSV): {}, пик памяти {}",
         secs(m.wall),
@@ -289,12 +262,15 @@ fn main() -> anyhow::Result<()> {
     // 5. An online backup of the whole database, checked.
     let copy = work.join("backup.sqlite");
     remove_db(&copy);
-    let m = measure_child(nok().args([
-        "--db",
-        db.to_str().context("path")?,
-        "backup",
-        copy.to_str().context("path")?,
-    ]))?;
+    let m = measure_child(
+        nok().args([
+            "--db",
+            db.to_str().context("path")?,
+            "backup",
+            copy.to_str().context("path")?,
+        ]),
+        0,
+    )?;
     println!(
         "nok backup ({}, с проверкой целостности копии): {}, пик памяти {}",
         gb(file_size(&copy)),
