@@ -263,55 +263,18 @@ fn main() {
         )
         .expect("dry run")
     });
-    let p = step(
-        "импорт (все организации новые)",
-        rows,
-        || {
-            apply_file(
-                &mut conn,
-                &inputs,
-                &kind,
-                &options,
-                today,
-                false,
-                &mut |_| {},
-            )
-            .expect("import")
-        },
-    );
+    // The real imports, each of a whole file (not a dry run).
+    let mut import = |file: &Path| {
+        apply_file(&mut conn, file, &kind, &options, today, false, &mut |_| {}).expect("import")
+    };
+    let p = step("импорт (все организации новые)", rows, || import(&inputs));
     assert_eq!(p.added_count(), rows, "every row added");
-    let p = step(
-        "повторный импорт того же файла",
-        rows,
-        || {
-            apply_file(
-                &mut conn,
-                &inputs,
-                &kind,
-                &options,
-                today,
-                false,
-                &mut |_| {},
-            )
-            .expect("import")
-        },
-    );
+    let p = step("повторный импорт того же файла", rows, || import(&inputs));
     assert_eq!(p.unchanged, rows, "nothing changes the second time");
     let p = step(
         "импорт с изменениями в каждой десятой строке",
         rows,
-        || {
-            apply_file(
-                &mut conn,
-                &changed,
-                &kind,
-                &options,
-                today,
-                false,
-                &mut |_| {},
-            )
-            .expect("import")
-        },
+        || import(&changed),
     );
     assert_eq!(
         p.changed_count(),
