@@ -784,6 +784,12 @@ impl<'a, 'w> Matcher<'a, 'w> {
             return Ok(None);
         }
         let key = Some(cell(ORG_INN)).filter(|s| self.inn_column && !s.is_empty());
+        // The column that named the organization; none when `--org` did.
+        let org_column = if key.is_some() {
+            self.titles[ORG_INN].clone()
+        } else {
+            String::new()
+        };
         let (org_id, org_inn) = match (key, self.default_org.clone()) {
             (Some(key), _) => match self.org(&key)? {
                 Some(o) => o,
@@ -808,7 +814,14 @@ impl<'a, 'w> Matcher<'a, 'w> {
         };
         let cycle_id = self.cycle_id;
         if !self.is_member(org_id)? {
-            preview.reject(item.line, "", format!("организация ИНН {org_inn} не участвует в цикле {cycle_id}; добавьте ее в цикл (nok import inputs)"));
+            preview.reject(
+                item.line,
+                &org_column,
+                format!(
+                    "организация ИНН {org_inn} не участвует в цикле {cycle_id}; добавьте ее в \
+                     цикл (nok import inputs)"
+                ),
+            );
             return Ok(None);
         }
         if cell(MEASURE).is_empty() {
