@@ -11,20 +11,15 @@ use crate::store;
 
 /// `nok` without a command: the terminal UI on a terminal, else a summary.
 pub fn run_default(ctx: &Context) -> anyhow::Result<ExitCode> {
-    // No database yet and a person at the terminal: the UI's first start makes one.
+    // A person at the terminal: the UI, which opens the database itself (once: each opening
+    // reads the schema, and start-up is counted in milliseconds), or, where there is none yet,
+    // makes one by its first-start form.
     if super::on_terminal() {
         let path = crate::service::session::work_db(ctx.db.clone())?;
-        if std::fs::symlink_metadata(&path).is_err() {
-            crate::tui::run(&path, ctx.today, ctx.ui)?;
-            return Ok(ExitCode::SUCCESS);
-        }
-    }
-    let (path, conn) = super::open_work_db(ctx)?;
-    if super::on_terminal() {
-        drop(conn);
         crate::tui::run(&path, ctx.today, ctx.ui)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let (path, conn) = super::open_work_db(ctx)?;
     let mut out = super::out::stdout();
     line(&mut out, &format!("База: {}", path.display()))?;
     print(&mut out, &conn, ctx.today)?;

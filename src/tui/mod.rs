@@ -6,10 +6,11 @@
 //! The files import downwards only. `msg` (the words) and `lists/` (list models) import nothing
 //! else from `tui`; `theme`, `format`, `methods` and `job` nothing from `tui` at all. `keymap`
 //! and `screen` (the trait and the context) build on `msg`; `form/` and `screens/` on those;
-//! `tabs` and `app` on the screens; `views` on `app`; `worker` on `msg` and `lists/`; this file
-//! on all. One pair imports each other, argued at [`screen::Outcome`].
+//! `tabs` and `app` on the screens; `views` on `app`; `worker` on `msg` and `lists/`; `events`
+//! on `msg`; this file on all. One pair imports each other, argued at [`screen::Outcome`].
 
 pub mod app;
+pub mod events;
 pub mod first_start;
 pub mod form;
 pub mod format;
@@ -31,20 +32,21 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, KeyEventKind, MouseButton, MouseEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    KeyEventKind, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 
 use self::app::App;
-use self::msg::{Loaded, Request};
+use self::events::{Events, Incoming};
+use self::msg::Request;
 use self::theme::Theme;
 use crate::store;
 
@@ -86,13 +88,15 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
             }
         }
     }
+    // The UI's connection is opened first: opening brings the schema up to date, and the
+    // worker's readers must find it so. They start right after, before anything else is set up.
     let conn = store::open_existing(path)?;
+    let (requests, loaded) = worker::spawn(path.to_path_buf(), today);
     store::tune_for_browsing(&conn)?;
     // Forms save on this connection, on the UI thread: a lock held elsewhere is waited for
     // briefly, then the form says «база занята» and the screen goes on answering keys.
     store::wait_briefly(&conn)?;
     spawn_watchdog(Arc::clone(&stop));
-    let (requests, loaded) = worker::spawn(path.to_path_buf(), today);
     let mut app = App::new(today, Theme::from_env(), Some(conn));
     app.env.db_path = Some(path.to_path_buf());
     if let Some(c) = created {
@@ -120,7 +124,9 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
         }));
         execute!(std::io::stdout(), EnableMouseCapture)?;
     }
-    let result = event_loop(&mut terminal, &mut app, &requests, &loaded, &stop);
+    let events = Events::start(loaded);
+    let result = event_loop(&mut terminal, &mut app, &requests, &events, &stop);
+    drop(events);
     app.close();
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     if options.mouse {
@@ -148,15 +154,11 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     requests: &Sender<Request>,
-    loaded: &Receiver<Loaded>,
+    events: &Events,
     stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     while !app.quit && !stop.load(Ordering::Relaxed) {
-        while let Ok(msg) = loaded.try_recv() {
-            app.apply(msg);
-            dirty = true;
-        }
         if app.tick() {
             dirty = true;
         }
@@ -167,51 +169,23 @@ fn event_loop(
             std::io::stdout().flush()?;
             dirty = false;
         }
-        // A signal arriving while we wait interrupts the wait (EINTR): not an error, just a
-        // turn of the loop, which then sees the stop flag.
-        let ready = match event::poll(Duration::from_millis(50)) {
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => false,
-            other => other?,
-        };
-        if ready {
-            let read = match event::read() {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                other => other?,
-            };
-            match read {
-                Event::Key(key) if key.kind != KeyEventKind::Release => {
-                    if let Some(action) = keymap::action(app.key_mode(), key) {
-                        app.update(action);
-                        dirty = true;
-                    }
-                }
-                Event::Mouse(m) => {
-                    let action = match m.kind {
-                        MouseEventKind::ScrollDown => Some(msg::Action::Down),
-                        MouseEventKind::ScrollUp => Some(msg::Action::Up),
-                        MouseEventKind::Down(MouseButton::Left) => Some(msg::Action::Click {
-                            column: m.column,
-                            row: m.row,
-                        }),
-                        _ => None,
-                    };
-                    if let Some(a) = action {
-                        app.update(a);
-                        dirty = true;
-                    }
-                }
-                // A paste goes to a field as typed characters (line breaks included: a form
-                // takes them as new lines or spaces); outside a text field it is ignored, so that
-                // pasted letters are never taken as commands.
-                Event::Paste(text) if app.key_mode() == msg::Mode::Search => {
-                    for c in text.replace("\r\n", "\n").replace('\r', "\n").chars() {
-                        app.update(msg::Action::Type(c));
-                    }
+        // Waits for a key or an answer of the worker, whichever comes first, then takes what
+        // else has come in meanwhile, so a burst of keys over a slow link is drawn once. The
+        // timeout keeps `tick` (deferred saves, recomputes) and the stop flag turning.
+        let mut next = events.next(TICK);
+        while let Some(incoming) = next {
+            match incoming {
+                Incoming::Loaded(msg) => {
+                    app.apply(msg);
                     dirty = true;
                 }
-                Event::Resize(..) => dirty = true,
-                _ => {}
+                Incoming::Terminal(ev) => dirty |= on_terminal_event(app, ev),
+                Incoming::Broken(e) => return Err(e.into()),
             }
+            if app.quit {
+                break;
+            }
+            next = events.pending();
         }
         for r in app.requests.drain(..) {
             // The worker only stops when the UI does.
@@ -219,4 +193,51 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// The longest the loop sleeps between turns when nothing comes in.
+const TICK: Duration = Duration::from_millis(50);
+
+/// Turns one terminal event into intents; true when the state changed.
+fn on_terminal_event(app: &mut App, ev: Event) -> bool {
+    match ev {
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            match keymap::action(app.key_mode(), key) {
+                Some(action) => {
+                    app.update(action);
+                    true
+                }
+                None => false,
+            }
+        }
+        Event::Mouse(m) => {
+            let action = match m.kind {
+                MouseEventKind::ScrollDown => Some(msg::Action::Down),
+                MouseEventKind::ScrollUp => Some(msg::Action::Up),
+                MouseEventKind::Down(MouseButton::Left) => Some(msg::Action::Click {
+                    column: m.column,
+                    row: m.row,
+                }),
+                _ => None,
+            };
+            match action {
+                Some(a) => {
+                    app.update(a);
+                    true
+                }
+                None => false,
+            }
+        }
+        // A paste goes to a field as typed characters (line breaks included: a form takes them
+        // as new lines or spaces); outside a text field it is ignored, so that pasted letters
+        // are never taken as commands.
+        Event::Paste(text) if app.key_mode() == msg::Mode::Search => {
+            for c in text.replace("\r\n", "\n").replace('\r', "\n").chars() {
+                app.update(msg::Action::Type(c));
+            }
+            true
+        }
+        Event::Resize(..) => true,
+        _ => false,
+    }
 }
