@@ -25,7 +25,7 @@ use std::path::Path;
 
 use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1251};
 
-use super::{Format, MAX_FILE_BYTES, ReadError, Row, Sheet, XlsxRows, check_cells, clean_cell};
+use super::{Format, ReadError, Row, Sheet, XlsxRows, check_cells, clean_cell};
 
 /// How much of the file's start is read to find its encoding and delimiter.
 const HEAD_BYTES: usize = 256 * 1024;
@@ -112,10 +112,9 @@ impl RowStream {
             file: source.clone(),
             detail: e.to_string(),
         };
+        // No size limit here: what is streamed is held a row at a time, whatever the file's
+        // size; what is read whole is limited by `read_file` (`super::MAX_FILE_BYTES`).
         let meta = std::fs::metadata(path).map_err(io)?;
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(ReadError::TooLarge { file: source });
-        }
         let mut file = File::open(path).map_err(io)?;
         let mut head = Vec::with_capacity(HEAD_BYTES.min(meta.len() as usize + 1));
         (&mut file)
