@@ -357,7 +357,9 @@ fn read_shared_strings<RS: Read + Seek>(
                     .map_err(|e| xml_error(path, &e))?;
                 out.push(&text).map_err(spill)?;
             }
-            Ok(Event::Eof) => break,
+            Ok(Event::End(e)) if e.local_name().as_ref() == "sst" => break,
+            // Cut short: the strings after the cut would be missing.
+            Ok(Event::Eof) => return Err(xml_error(path, &unexpected_end())),
             Err(e) => return Err(xml_error(path, &e)),
             _ => {}
         }
