@@ -554,6 +554,33 @@ fn cell_position(r: &str) -> Option<(u32, u32)> {
     Some((row.checked_sub(1)?, c - 1))
 }
 
+/// What is wrong with cell `at` of sheet `shown`.
+fn bad_cell(shown: &str, at: &str, what: &str) -> String {
+    format!(
+        "на листе «{shown}» ячейка {at}: {what}; файл поврежден — откройте его в Excel и \
+         сохраните заново"
+    )
+}
+
+/// A cell's type by its `t` attribute; `None` for a type Excel does not have.
+fn cell_type(t: &str) -> Option<CellType> {
+    Some(match t {
+        "n" => CellType::Number,
+        "s" => CellType::Shared,
+        "b" => CellType::Bool,
+        "e" => CellType::Error,
+        "d" => CellType::Iso,
+        "str" => CellType::Formula,
+        "inlineStr" | "is" => CellType::Inline,
+        _ => return None,
+    })
+}
+
+/// A cell's reference (`B7`) from its 0-based row and column.
+fn reference(row: u32, col: u32) -> String {
+    format!("{}{}", super::xlsx::column_name(col), u64::from(row) + 1)
+}
+
 /// The cells of one worksheet, read as its part is inflated (see [`Book::cells`]).
 pub(super) struct SheetCells<'a, RS: Read + Seek> {
     xml: Part<'a, RS>,
@@ -596,13 +623,6 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
         )
     }
 
-    fn bad_cell(&self, at: &str, what: &str) -> String {
-        format!(
-            "на листе «{}» ячейка {at}: {what}; файл поврежден — откройте его в Excel и \
-             сохраните заново",
-            self.shown
-        )
-    }
 
     /// The next cell that is written in the file: its 0-based row and column and its text as
     /// nok reads it (empty for an empty cell). `Ok(None)` after the last.
@@ -636,19 +656,56 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                     self.col = 0;
                 }
                 Event::Start(e) if self.in_data && e.local_name().as_ref() == "c" => {
-                    let (r, s, t) = (attr(&e, "r"), attr(&e, "s"), attr(&e, "t"));
-                    let (row, col) = match &r {
-                        Some(r) => cell_position(r).ok_or_else(|| {
-                            self.bad_cell(
-                                &format!("«{}»", crate::domain::text::printable(r)),
-                                "неверная ссылка на ячейку",
-                            )
-                        })?,
-                        None => (self.row, self.col),
-                    };
+                    // One pass over the attributes, nothing allocated (a sheet has millions of
+                    // cells); values with an entity reference are resolved.
+                    let (mut pos, mut style, mut kind) = (None, None, CellType::Number);
+                    for a in e.attributes().with_checks(false).flatten() {
+                        let value = if a.value.contains('&') {
+                            match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
+                                Ok(v) => std::borrow::Cow::Owned(v.into_owned()),
+                                Err(e) => return Err(self.broken(&e)),
+                            }
+                        } else {
+                            a.value
+                        };
+                        match a.key.local_name().as_ref() {
+                            "r" => {
+                                pos = Some(cell_position(&value).ok_or_else(|| {
+                                    bad_cell(&self.shown, 
+                                        &format!(
+                                            "«{}»",
+                                            crate::domain::text::printable(&value)
+                                        ),
+                                        "неверная ссылка на ячейку",
+                                    )
+                                })?);
+                            }
+                            "s" => style = value.trim().parse::<usize>().ok(),
+                            "t" => {
+                                kind = match cell_type(&value) {
+                                    Some(kind) => kind,
+                                    None => {
+                                        let at = match pos {
+                                            Some((r, c)) => reference(r, c),
+                                            None => reference(self.row, self.col),
+                                        };
+                                        return Err(bad_cell(&self.shown, 
+                                            &at,
+                                            &format!(
+                                                "неизвестный тип значения «{}»",
+                                                crate::domain::text::printable(&value)
+                                            ),
+                                        ));
+                                    }
+                                };
+                            }
+                            _ => {}
+                        }
+                    }
+                    let (row, col) = pos.unwrap_or((self.row, self.col));
                     self.row = row;
                     self.col = col.saturating_add(1);
-                    let text = self.read_cell(row, col, s.as_deref(), t.as_deref())?;
+                    let text = self.read_cell(row, col, style, kind)?;
                     return Ok(Some((row, col, text)));
                 }
                 Event::Eof => {
@@ -664,29 +721,11 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
         &mut self,
         row: u32,
         col: u32,
-        style: Option<&str>,
-        kind: Option<&str>,
+        style: Option<usize>,
+        kind: CellType,
     ) -> Result<String, String> {
-        let at = || format!("{}{}", super::xlsx::column_name(col), u64::from(row) + 1);
-        let kind = match kind {
-            None | Some("n") => CellType::Number,
-            Some("s") => CellType::Shared,
-            Some("b") => CellType::Bool,
-            Some("e") => CellType::Error,
-            Some("d") => CellType::Iso,
-            Some("str") => CellType::Formula,
-            Some("inlineStr") | Some("is") => CellType::Inline,
-            Some(other) => {
-                return Err(self.bad_cell(
-                    &at(),
-                    &format!(
-                        "неизвестный тип значения «{}»",
-                        crate::domain::text::printable(other)
-                    ),
-                ));
-            }
-        };
-        let mut value: Option<String> = None;
+        // The value's text is in `self.value` (kept between cells, so not allocated anew).
+        let mut has_value = false;
         loop {
             self.buf.clear();
             let event = match self.xml.read_event_into(&mut self.buf) {
@@ -699,9 +738,7 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                     if let Err(e) = read_text(&mut self.xml, &mut self.inner, &mut self.value) {
                         return Err(self.broken(&e));
                     }
-                    if kind != CellType::Inline {
-                        value = Some(std::mem::take(&mut self.value));
-                    }
+                    has_value = kind != CellType::Inline;
                 }
                 Event::Start(e) if e.local_name().as_ref() == "is" => {
                     self.value.clear();
@@ -709,7 +746,7 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                     {
                         return Err(self.broken(&e));
                     }
-                    value = Some(std::mem::take(&mut self.value));
+                    has_value = true;
                 }
                 Event::Start(e) => {
                     // A formula (`<f>`) or anything else: its content is not a value.
@@ -726,15 +763,31 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                 _ => {}
             }
         }
-        let Some(v) = value else {
+        if !has_value {
             return Ok(String::new());
-        };
+        }
+        let v = std::mem::take(&mut self.value);
+        let text = self.value_text(row, col, style, kind, &v);
+        self.value = v;
+        text
+    }
+
+    /// The text of a cell of type `kind` and style `style` whose value is written `v`.
+    fn value_text(
+        &mut self,
+        row: u32,
+        col: u32,
+        style: Option<usize>,
+        kind: CellType,
+        v: &str,
+    ) -> Result<String, String> {
+        let at = || reference(row, col);
         Ok(match kind {
-            CellType::Inline => clean_cell(&v),
-            CellType::Formula => clean_cell(&unescape_excel(&v)),
-            CellType::Iso => cell_text(&Data::DateTimeIso(v)),
+            CellType::Inline => clean_cell(v),
+            CellType::Formula => clean_cell(&unescape_excel(v)),
+            CellType::Iso => cell_text(&Data::DateTimeIso(v.to_string())),
             CellType::Error => {
-                let v = clean_cell(&v);
+                let v = clean_cell(v);
                 if v.is_empty() {
                     v
                 } else {
@@ -746,7 +799,7 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                 "1" | "true" => cell_text(&Data::Bool(true)),
                 "0" | "false" => cell_text(&Data::Bool(false)),
                 other => {
-                    return Err(self.bad_cell(
+                    return Err(bad_cell(&self.shown, 
                         &at(),
                         &format!(
                             "логическое значение «{}» не 0 и не 1",
@@ -775,7 +828,7 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                 match found {
                     Some(s) => clean_cell(s),
                     None => {
-                        return Err(self.bad_cell(
+                        return Err(bad_cell(&self.shown, 
                             &at(),
                             &format!(
                                 "ссылается на строку «{}» общей таблицы строк, а в ней {count} \
@@ -791,18 +844,12 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                     return Ok(String::new());
                 }
                 let Ok(x) = v.parse::<f64>() else {
-                    return Ok(clean_cell(&v));
+                    return Ok(clean_cell(v));
                 };
                 // A cell without a style is a plain number; a style past the table, too.
-                let format = match style {
-                    None => NumberKind::Other,
-                    Some(s) => s
-                        .trim()
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| self.formats.get(i).copied())
-                        .unwrap_or(NumberKind::Other),
-                };
+                let format = style
+                    .and_then(|i| self.formats.get(i).copied())
+                    .unwrap_or(NumberKind::Other);
                 let kind = match format {
                     NumberKind::Other => return Ok(cell_text(&Data::Float(x))),
                     NumberKind::DateTime => ExcelDateTimeType::DateTime,
