@@ -53,7 +53,8 @@ fn distinct_strings_across_many_blocks_read_back() {
     let mut book = Workbook::new();
     let t = book.add_worksheet();
     t.set_name("Организации").unwrap();
-    for (c, h) in ["Наименование", "Сфера", "ИНН", "Дата"].iter().enumerate() {
+    for (c, h) in ["Наименование", "Сфера", "ИНН", "Дата"].iter().enumerate()
+    {
         t.write_string(0, c as u16, *h).unwrap();
     }
     let date = Look::new().set_num_format("dd.mm.yyyy");
@@ -63,15 +64,20 @@ fn distinct_strings_across_many_blocks_read_back() {
         t.write_string(i, 0, format!("ГБУ «Организация № {i}»"))
             .unwrap();
         t.write_string(i, 1, sectors[i as usize % 3]).unwrap();
-        t.write_number(i, 2, 7_800_000_000.0 + f64::from(i)).unwrap();
+        t.write_number(i, 2, 7_800_000_000.0 + f64::from(i))
+            .unwrap();
         if i % 1000 == 0 {
             t.write_date_with_format(i, 3, &d, &date).unwrap();
         }
     }
     let plain = Look::default();
     let red = Look::new().set_font_color(Color::Red);
-    t.write_rich_string(n + 1, 0, &[(&plain, "ГБУ "), (&red, "«Ромашка»"), (&plain, " № 5")])
-        .unwrap();
+    t.write_rich_string(
+        n + 1,
+        0,
+        &[(&plain, "ГБУ "), (&red, "«Ромашка»"), (&plain, " № 5")],
+    )
+    .unwrap();
     book.save(&path).unwrap();
 
     let rows = read_both(&path, "Организации");
@@ -234,17 +240,23 @@ fn damaged_books_are_refused_in_russian_naming_sheet_and_cell() {
                 parts.push((name, text));
             }
         }
-        let parts: Vec<(&str, String)> = parts.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+        let parts: Vec<(&str, String)> =
+            parts.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
         zip_parts(&parts)
     };
 
     // A shared-string index past the table's end (8 strings).
     let m = refusal(entries(&|name, text| {
-        Some(if name.ends_with("sheet1.xml") && name.contains("worksheets") {
-            text.replace(r#"<x:c r="B7" t="s"><x:v>6</x:v>"#, r#"<x:c r="B7" t="s"><x:v>8</x:v>"#)
-        } else {
-            text
-        })
+        Some(
+            if name.ends_with("sheet1.xml") && name.contains("worksheets") {
+                text.replace(
+                    r#"<x:c r="B7" t="s"><x:v>6</x:v>"#,
+                    r#"<x:c r="B7" t="s"><x:v>8</x:v>"#,
+                )
+            } else {
+                text
+            },
+        )
     }));
     assert!(m.contains("«Лист1»") && m.contains("B7"), "{m}");
     assert!(m.contains("общей таблицы строк") && m.contains("8"), "{m}");
@@ -275,7 +287,10 @@ fn damaged_books_are_refused_in_russian_naming_sheet_and_cell() {
     let m = refusal(entries(&|name, text| {
         (name != "xl/worksheets/sheet1.xml").then_some(text)
     }));
-    assert!(m.contains("«Лист1»") && m.contains("xl/worksheets/sheet1.xml"), "{m}");
+    assert!(
+        m.contains("«Лист1»") && m.contains("xl/worksheets/sheet1.xml"),
+        "{m}"
+    );
 
     // The shared-strings part cut off inside a string, or after one.
     for cut in ["Сумма", "<si><t>Сумма"] {
@@ -286,7 +301,10 @@ fn damaged_books_are_refused_in_russian_naming_sheet_and_cell() {
                 text
             })
         }));
-        assert!(m.contains("XML") && m.contains("xl/sharedStrings.xml"), "{m}");
+        assert!(
+            m.contains("XML") && m.contains("xl/sharedStrings.xml"),
+            "{m}"
+        );
     }
 
     // An unknown entity inside a shared string.
@@ -297,5 +315,8 @@ fn damaged_books_are_refused_in_russian_naming_sheet_and_cell() {
             text
         })
     }));
-    assert!(m.contains("XML") && m.contains("xl/sharedStrings.xml"), "{m}");
+    assert!(
+        m.contains("XML") && m.contains("xl/sharedStrings.xml"),
+        "{m}"
+    );
 }

@@ -187,10 +187,7 @@ fn each_row<RS: Read + Seek>(
         };
         // The row being filled: its 0-based Excel row and its cells.
         let mut current: Option<(u32, Vec<String>)> = None;
-        loop {
-            let Some((r, c, text)) = cells.next_cell().map_err(err)? else {
-                break;
-            };
+        while let Some((r, c, text)) = cells.next_cell().map_err(err)? {
             if text.is_empty() {
                 continue;
             }

@@ -51,6 +51,9 @@ pub(super) struct Book<RS: Read + Seek> {
 
 type Part<'a, RS> = XmlReader<BufReader<ZipFile<'a, RS>>>;
 
+/// A part's relationships: id → (the target part, the type's last word).
+type Relationships = HashMap<String, (String, String)>;
+
 const BROKEN_XML: &str = "XML внутри книги поврежден";
 
 fn missing_part(path: &str) -> String {
@@ -140,7 +143,7 @@ fn relationships<RS: Read + Seek>(
     parts: &HashMap<String, String>,
     path: &str,
     base: &str,
-) -> Result<Option<HashMap<String, (String, String)>>, String> {
+) -> Result<Option<Relationships>, String> {
     let Some(mut xml) = open_part(zip, parts, path)? else {
         return Ok(None);
     };
@@ -253,7 +256,7 @@ fn read_workbook<RS: Read + Seek>(
     zip: &mut ZipArchive<RS>,
     parts: &HashMap<String, String>,
     path: &str,
-    rels: &HashMap<String, (String, String)>,
+    rels: &Relationships,
 ) -> Result<(Vec<SheetEntry>, bool), String> {
     let mut xml = open_part(zip, parts, path)?.ok_or_else(|| missing_part(path))?;
     let mut sheets = Vec::new();
@@ -306,8 +309,7 @@ fn read_styles<RS: Read + Seek>(
         match xml.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => match e.local_name().as_ref() {
                 "numFmt" => {
-                    if let (Some(id), Some(code)) = (attr(&e, "numFmtId"), attr(&e, "formatCode"))
-                    {
+                    if let (Some(id), Some(code)) = (attr(&e, "numFmtId"), attr(&e, "formatCode")) {
                         custom.insert(id, code);
                     }
                 }
@@ -452,7 +454,10 @@ fn read_rich<R: BufRead>(
 pub(super) fn unescape_excel(s: &str) -> std::borrow::Cow<'_, str> {
     fn unit_at(s: &str, i: usize) -> Option<u16> {
         let b = s.as_bytes().get(i..i + 7)?;
-        if b[0] != b'_' || b[1] != b'x' || b[6] != b'_' || !b[2..6].iter().all(u8::is_ascii_hexdigit)
+        if b[0] != b'_'
+            || b[1] != b'x'
+            || b[6] != b'_'
+            || !b[2..6].iter().all(u8::is_ascii_hexdigit)
         {
             return None;
         }
@@ -475,7 +480,8 @@ pub(super) fn unescape_excel(s: &str) -> std::borrow::Cow<'_, str> {
         match unit {
             0xD800..=0xDBFF => match unit_at(s, next) {
                 Some(low @ 0xDC00..=0xDFFF) => {
-                    let c = 0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                    let c =
+                        0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
                     out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
                     next += 7;
                 }
@@ -623,7 +629,6 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
         )
     }
 
-
     /// The next cell that is written in the file: its 0-based row and column and its text as
     /// nok reads it (empty for an empty cell). `Ok(None)` after the last.
     pub(super) fn next_cell(&mut self) -> Result<Option<(u32, u32, String)>, String> {
@@ -671,11 +676,9 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                         match a.key.local_name().as_ref() {
                             "r" => {
                                 pos = Some(cell_position(&value).ok_or_else(|| {
-                                    bad_cell(&self.shown, 
-                                        &format!(
-                                            "«{}»",
-                                            crate::domain::text::printable(&value)
-                                        ),
+                                    bad_cell(
+                                        &self.shown,
+                                        &format!("«{}»", crate::domain::text::printable(&value)),
                                         "неверная ссылка на ячейку",
                                     )
                                 })?);
@@ -689,7 +692,8 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                                             Some((r, c)) => reference(r, c),
                                             None => reference(self.row, self.col),
                                         };
-                                        return Err(bad_cell(&self.shown, 
+                                        return Err(bad_cell(
+                                            &self.shown,
                                             &at,
                                             &format!(
                                                 "неизвестный тип значения «{}»",
@@ -799,7 +803,8 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                 "1" | "true" => cell_text(&Data::Bool(true)),
                 "0" | "false" => cell_text(&Data::Bool(false)),
                 other => {
-                    return Err(bad_cell(&self.shown, 
+                    return Err(bad_cell(
+                        &self.shown,
                         &at(),
                         &format!(
                             "логическое значение «{}» не 0 и не 1",
@@ -828,7 +833,8 @@ impl<RS: Read + Seek> SheetCells<'_, RS> {
                 match found {
                     Some(s) => clean_cell(s),
                     None => {
-                        return Err(bad_cell(&self.shown, 
+                        return Err(bad_cell(
+                            &self.shown,
                             &at(),
                             &format!(
                                 "ссылается на строку «{}» общей таблицы строк, а в ней {count} \
@@ -877,7 +883,13 @@ mod tests {
 
     #[test]
     fn number_formats_that_are_dates() {
-        for code in ["dd.mm.yyyy", "DD/MM/YY", "[$-419]d mmmm yyyy", "h:mm;@", "yyyy\\-mm"] {
+        for code in [
+            "dd.mm.yyyy",
+            "DD/MM/YY",
+            "[$-419]d mmmm yyyy",
+            "h:mm;@",
+            "yyyy\\-mm",
+        ] {
             assert_eq!(custom_format_kind(code), NumberKind::DateTime, "{code}");
         }
         for code in ["0.00", "#,##0\\ \"₽\"", "0%", "\"день\" 0", "General"] {
@@ -902,9 +914,18 @@ mod tests {
 
     #[test]
     fn relationship_targets_resolve() {
-        assert_eq!(resolve("xl/", "worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
-        assert_eq!(resolve("xl/", "/xl/worksheets/s.xml"), "xl/worksheets/s.xml");
-        assert_eq!(resolve("xl/sub/", "../sharedStrings.xml"), "xl/sharedStrings.xml");
+        assert_eq!(
+            resolve("xl/", "worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(
+            resolve("xl/", "/xl/worksheets/s.xml"),
+            "xl/worksheets/s.xml"
+        );
+        assert_eq!(
+            resolve("xl/sub/", "../sharedStrings.xml"),
+            "xl/sharedStrings.xml"
+        );
         assert_eq!(resolve("", "xl\\workbook.xml"), "xl/workbook.xml");
     }
 }
