@@ -3,8 +3,9 @@
 //! cell styles (`styles.xml`: which ones are dates), the shared-strings table (spilled to disk,
 //! [`super::xlsx_strings`]) and the cells of one worksheet, one at a time, as nok's cell text.
 //!
-//! In memory stay the list of sheets, one format kind per cell style and the shared strings'
-//! small index: nothing grows with the rows or the strings of the file. Cell values are read as
+//! In memory stay the names of the archive's parts, the list of sheets, one format kind per cell
+//! style and the shared strings' sparse index (8 bytes per 64 strings) and cache: nothing grows
+//! with the rows of the sheet, and the strings only by that index. Cell values are read as
 //! calamine 0.38 reads them (same date formats, same 1904 date system, same rich-text and
 //! `_xHHHH_` handling), and turned into text by [`super::xlsx::cell_text`], so a book reads the
 //! same as it did through calamine.
