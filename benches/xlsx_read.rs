@@ -1,17 +1,23 @@
 //! Reading an xlsx of organizations (11 columns, as `benches/import.rs` writes its CSV; ИНН, КПП
-//! and ОГРН as numbers): the streamed reader the imports use (`RowStream`, rows one at a time)
-//! against the whole-sheet reading `nok` did before (the file's bytes in memory, calamine's
-//! `worksheet_range`, then every row as text). Each reader runs in a process of its own (this
-//! program started again), so each peak resident memory (VmHWM) is its own; reports time, rows
-//! per second and that peak.
+//! and ОГРН as numbers): the streamed reader the imports use (`RowStream`, rows one at a time;
+//! `new`) against calamine's streamed cell reader that `nok` used in session 9 (the shared
+//! strings of the book in memory; `calamine`) and against the whole-sheet reading `nok` did
+//! before that (the file's bytes in memory, calamine's `worksheet_range`, then every row as
+//! text; `old`). Each reader runs in a process of its own (this program started again), so each
+//! peak resident memory (VmHWM) is its own; reports time, rows per second and that peak.
 //!
 //! `cargo bench --bench xlsx_read` (100,000 rows). Environment:
 //! - `NOK_BENCH_ROWS=N` the size;
 //! - `NOK_BENCH_SST=1` strings in the shared-strings table as Excel saves them (rust_xlsxwriter's
-//!   low-memory mode), instead of inline (its constant-memory mode);
+//!   low-memory mode), instead of inline (its constant-memory mode): five distinct strings a row
+//!   (full and short name, register code, ОКТМО, site), so 100,000 rows make 500,000 distinct
+//!   strings;
 //! - `NOK_BENCH_WRITE=FILE` only writes the workbook to FILE and stops;
-//! - `NOK_BENCH_READ=FILE` with `NOK_BENCH_READER=new|old` only reads FILE with that reader
-//!   (what the main mode starts; with `/usr/bin/time -v` for an outside measure).
+//! - `NOK_BENCH_READ=FILE` with `NOK_BENCH_READER=new|calamine|old` only reads FILE with that
+//!   reader
+//!   (what the main mode starts; with `/usr/bin/time -v` for an outside measure);
+//! - `NOK_BENCH_READERS=new|new,calamine` the readers the main mode runs (all three by default;
+//!   the whole-sheet one needs gigabytes at a million rows).
 
 use std::path::Path;
 use std::time::Instant;
@@ -118,6 +124,30 @@ fn read_new(path: &Path) -> (usize, usize) {
     (n, cells)
 }
 
+/// calamine's streamed cell reader as `nok` used it in session 9: the shared strings read into
+/// memory when the book is opened, the first sheet's cells one at a time, each as text.
+fn read_calamine(path: &Path) -> (usize, usize) {
+    use calamine::{Reader, Xlsx};
+    let file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path).expect("open"));
+    let mut book = Xlsx::new(file).expect("xlsx");
+    let name = book.sheet_names().into_iter().next().expect("a sheet");
+    let mut cells = book.worksheet_cells_reader(&name).expect("sheet");
+    let (mut rows, mut filled, mut last) = (0, 0, None);
+    while let Some(cell) = cells.next_cell().expect("cell") {
+        let text = calamine::Data::from(cell.get_value().clone()).to_string();
+        if text.is_empty() {
+            continue;
+        }
+        filled += 1;
+        let r = cell.get_position().0;
+        if last != Some(r) {
+            rows += 1;
+            last = Some(r);
+        }
+    }
+    (rows, filled)
+}
+
 /// The whole-sheet reading `nok` did before: the file's bytes, calamine's range of the sheet,
 /// then every row as text (all three alive at once, as they were).
 fn read_old(path: &Path) -> (usize, usize) {
@@ -150,6 +180,7 @@ fn main() {
         let t = Instant::now();
         let (n, cells) = match reader.as_str() {
             "old" => read_old(Path::new(&path)),
+            "calamine" => read_calamine(Path::new(&path)),
             _ => read_new(Path::new(&path)),
         };
         let s = t.elapsed().as_secs_f64();
@@ -177,7 +208,12 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     let me = std::env::current_exe().expect("this program");
-    for reader in ["new", "old"] {
+    let readers: &[&str] = match std::env::var("NOK_BENCH_READERS") {
+        Ok(list) if list == "new,calamine" => &["new", "calamine"],
+        Ok(list) if list == "new" => &["new"],
+        _ => &["new", "calamine", "old"],
+    };
+    for &reader in readers {
         let out = std::process::Command::new(&me)
             .env("NOK_BENCH_READ", &file)
             .env("NOK_BENCH_READER", reader)

@@ -24,6 +24,8 @@ mod text;
 pub mod values;
 pub mod workplan;
 mod xlsx;
+mod xlsx_book;
+mod xlsx_strings;
 
 pub(crate) use xlsx::XlsxRows;
 

@@ -1,15 +1,17 @@
-//! Excel workbooks through calamine: the first worksheet that has data. Numbers keep their digits
-//! (a whole number shows no fraction), dates become ДД.ММ.ГГГГ, an error cell shows its code so
-//! the row is rejected with a reason instead of read as empty. A row's line is its Excel row
-//! number.
+//! Excel workbooks: the first worksheet that has data. Numbers keep their digits (a whole number
+//! shows no fraction), dates become ДД.ММ.ГГГГ, an error cell shows its code so the row is
+//! rejected with a reason instead of read as empty. A row's line is its Excel row number.
 //!
-//! An xlsx sheet is read as a stream ([`XlsxRows`]): calamine's cell reader parses the sheet's
-//! XML as the zip entry is inflated, cells are grouped into rows, and each row is handed on as
-//! soon as the next one starts. The file is read from disk as it goes; what stays in memory is
-//! calamine's table of shared strings and styles (read when the book is opened, as Excel keeps
-//! them: a sheet of a million distinct names keeps those names), one row, and a few hundred rows
-//! in flight. The parser runs on its own thread (it owns the book; the rows come through a
-//! bounded channel), so a million-row sheet is never laid out whole.
+//! An xlsx sheet is read as a stream ([`XlsxRows`]) by nok's own reader of the book's parts
+//! ([`super::xlsx_book`], on the `zip` and `quick-xml` crates): the sheet's XML is parsed as the
+//! zip entry is inflated, cells are grouped into rows, and each row is handed on as soon as the
+//! next one starts. The shared-strings table (where Excel and LibreOffice keep the text of the
+//! cells) is parsed once as a stream into a temporary file and looked up there
+//! ([`super::xlsx_strings`]), so a sheet of a million distinct names does not keep those names
+//! in memory. What stays in memory: the list of sheets, the number format of each cell style,
+//! a small index and cache of the shared strings, one row and a few hundred rows in flight. The
+//! parser runs on its own thread (it owns the book; the rows come through a bounded channel),
+//! so a million-row sheet is never laid out whole.
 //!
 //! Rows come as Excel has them: cells up to the row's last filled cell (cells missing at a row's
 //! end are not padded), a row absent from the file between two filled rows as a blank row, empty
@@ -18,8 +20,9 @@
 //! header for it).
 //!
 //! Old binary workbooks (xls), xlsb and OpenDocument (ods) are read whole with calamine's
-//! `worksheet_range` (calamine reads them whole anyway), and so is any zip calamine cannot open
-//! as xlsx (the message is then the one of its format detection).
+//! `worksheet_range` (calamine reads them whole anyway), and so is any file with a zip signature
+//! that is not an xlsx (no zip archive, or no XML workbook in it: the message is then the one of
+//! calamine's format detection).
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
@@ -28,8 +31,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use calamine::{Data, DataRef, Reader, Xlsx, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, open_workbook_auto_from_rs};
 
+use super::xlsx_book::Book;
 use super::{Format, ReadError, Row, Sheet, check_cells, clean_cell};
 
 /// What the spreadsheet reader (calamine) found wrong, in Russian (its own text is English).
@@ -53,10 +57,6 @@ fn workbook_error_ru(e: &calamine::Error) -> String {
     }
 }
 
-fn xlsx_error_ru(e: calamine::XlsxError) -> String {
-    workbook_error_ru(&calamine::Error::Xlsx(e))
-}
-
 /// Reads a workbook already in memory into a [`Sheet`]: an xlsx by the same row-by-row reading
 /// as [`XlsxRows`] (the rows collected), any other workbook whole.
 pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
@@ -65,9 +65,13 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
         detail,
     };
     if bytes.starts_with(b"PK\x03\x04") {
-        // calamine reads untrusted archives; a panic inside it must not take the program down.
+        // The book is untrusted; a panic reading it must not take the program down.
         let streamed = std::panic::catch_unwind(|| -> Option<Result<Sheet, ReadError>> {
-            let mut book = Xlsx::new(Cursor::new(bytes)).ok()?;
+            let mut book = match Book::open(Cursor::new(bytes)) {
+                Ok(Some(book)) => book,
+                Ok(None) => return None,
+                Err(detail) => return Some(Err(err(detail))),
+            };
             let mut rows = Vec::new();
             Some(
                 each_row(&mut book, source, &mut |_| {}, &mut |row| {
@@ -166,7 +170,7 @@ const LAST_COLUMN: u32 = 16_383;
 /// [`check_cells`]) and says whether to go on. `Ok(None)`: no sheet has data; `Ok(Some(name))`:
 /// the sheet was read to its end or `on_row` stopped.
 fn each_row<RS: Read + Seek>(
-    book: &mut Xlsx<RS>,
+    book: &mut Book<RS>,
     source: &str,
     on_sheet: &mut dyn FnMut(&str),
     on_row: &mut dyn FnMut(Row) -> bool,
@@ -175,30 +179,18 @@ fn each_row<RS: Read + Seek>(
         file: source.to_string(),
         detail,
     };
-    for name in book.sheet_names() {
-        let mut cells = match book.worksheet_cells_reader(&name) {
-            Ok(cells) => cells,
-            // Not a worksheet (a chart sheet): nothing to read.
-            Err(calamine::XlsxError::NotAWorksheet(_)) => continue,
-            Err(e) => return Err(err(xlsx_error_ru(e))),
+    for index in 0..book.sheets.len() {
+        let shown = shown_sheet(&book.sheets[index].name);
+        // Not a worksheet (a chart sheet): nothing to read.
+        let Some(mut cells) = book.cells(index, &shown).map_err(err)? else {
+            continue;
         };
-        let shown = shown_sheet(&name);
         // The row being filled: its 0-based Excel row and its cells.
         let mut current: Option<(u32, Vec<String>)> = None;
-        loop {
-            let cell = cells.next_cell().map_err(|e| {
-                let at = current
-                    .as_ref()
-                    .map(|(r, _)| format!(" (после строки {})", r + 1))
-                    .unwrap_or_default();
-                err(format!("{}{at}", xlsx_error_ru(e)))
-            })?;
-            let Some(cell) = cell else { break };
-            let text = cell_ref_text(cell.get_value());
+        while let Some((r, c, text)) = cells.next_cell().map_err(err)? {
             if text.is_empty() {
                 continue;
             }
-            let (r, c) = cell.get_position();
             if c > LAST_COLUMN {
                 return Err(err(format!(
                     "на листе «{shown}» ячейка в строке {} правее последней колонки Excel (XFD); \
@@ -403,11 +395,21 @@ impl XlsxRows {
 /// The parsing thread: opens the book, finds the sheet and sends its rows in batches. Stops
 /// quietly when the reader is gone.
 fn parse<RS: Read + Seek>(reader: RS, source: &str, tx: &SyncSender<Message>) {
-    // calamine reads untrusted archives; a panic inside it must not take the program down.
+    // The book is untrusted; a panic reading it must not take the program down.
     let guarded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let Ok(mut book) = Xlsx::new(reader) else {
-            let _ = tx.send(Message::NotXlsx);
-            return;
+        let mut book = match Book::open(reader) {
+            Ok(Some(book)) => book,
+            Ok(None) => {
+                let _ = tx.send(Message::NotXlsx);
+                return;
+            }
+            Err(detail) => {
+                let _ = tx.send(Message::Failed(ReadError::Workbook {
+                    file: source.to_string(),
+                    detail,
+                }));
+                return;
+            }
         };
         let mut batch = Vec::with_capacity(BATCH_ROWS);
         // The reader is gone (dropped before the end).
@@ -476,7 +478,7 @@ impl Seek for Tracked {
 }
 
 /// Excel's letters of a 0-based column number (A … Z, AA …).
-fn column_name(mut n: u32) -> String {
+pub(super) fn column_name(mut n: u32) -> String {
     let mut out = Vec::new();
     loop {
         out.push(b'A' + (n % 26) as u8);
@@ -489,17 +491,8 @@ fn column_name(mut n: u32) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// A streamed cell's text, as [`cell_text`] gives it.
-fn cell_ref_text(d: &DataRef<'_>) -> String {
-    match d {
-        DataRef::Empty => String::new(),
-        DataRef::SharedString(s) => clean_cell(s),
-        DataRef::String(s) => clean_cell(s),
-        other => cell_text(&Data::from(other.clone())),
-    }
-}
-
-fn cell_text(d: &Data) -> String {
+/// A cell's text as nok reads it (the streamed reader turns its values into [`Data`] for this).
+pub(super) fn cell_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::String(s) => clean_cell(s),
@@ -540,9 +533,9 @@ mod tests {
         assert_eq!(number_text(4703083640.0), "4703083640");
         assert_eq!(number_text(12.5), "12.5");
         assert_eq!(cell_text(&Data::Bool(true)), "да");
-        assert_eq!(cell_ref_text(&DataRef::Float(4703083640.0)), "4703083640");
+        assert_eq!(cell_text(&Data::Float(4703083640.0)), "4703083640");
         assert_eq!(
-            cell_ref_text(&DataRef::SharedString(" ГБУ\n«Ромашка» ")),
+            cell_text(&Data::String(" ГБУ\n«Ромашка» ".into())),
             "ГБУ «Ромашка»"
         );
     }
