@@ -314,12 +314,13 @@ pub fn replace_results(
 }
 
 /// Whether a recompute that writes `rows` result rows (scores, parts, deletions) of a cycle of
-/// `members` scored members rebuilds the cycle's figures set-based rather than letting the
-/// triggers follow each row: a trigger costs about ten times a row of the rebuild (one
-/// statement, its journal and five to seven trigger statements against a step of a scan), so
-/// from an eighth of the cycle's members on the rebuild is the cheaper.
+/// `members` members rebuilds the cycle's figures set-based rather than letting the triggers
+/// follow each row. On a 100,000-member cycle a row through the triggers cost 20–30 µs of CPU
+/// (five to seven trigger statements and the statement's journal), the rebuild about 9 µs a
+/// member (BENCHMARKS.md, «Сессия 10: пересчёт»): from a quarter of the members on, the rebuild
+/// is the cheaper.
 pub fn writes_in_bulk(members: usize, rows: usize) -> bool {
-    rows > 0 && rows * 8 > members
+    rows > 0 && rows * 4 > members
 }
 
 /// The cycle's distributions of S and of the criteria (`cycle_value_bin`, migration 011) counted
@@ -785,6 +786,31 @@ mod tests {
         conn.execute("DELETE FROM membership WHERE id = 10", [])
             .unwrap();
         assert!(all_parts(&conn).is_empty());
+    }
+
+    /// The bins and hundredths a set-based rebuild counts are those SQLite works out in the
+    /// views the triggers use (migration 011), for every hundredth, the edges and the values
+    /// between them.
+    #[test]
+    fn bins_and_hundredths_are_what_the_views_of_011_give() {
+        let conn = crate::store::open_in_memory().unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT CASE WHEN v >= 95 THEN 8 WHEN v >= 90 THEN 7 WHEN v >= 85 THEN 6
+                             WHEN v >= 80 THEN 5 WHEN v >= 75 THEN 4 WHEN v >= 70 THEN 3
+                             WHEN v >= 65 THEN 2 WHEN v >= 60 THEN 1 ELSE 0 END,
+                        CAST(round(v * 100) AS INTEGER)
+                 FROM (SELECT ?1 AS v)",
+            )
+            .unwrap();
+        let mut values: Vec<f64> = (0..=10_000).map(|n| f64::from(n) / 100.0).collect();
+        values.extend((0..=20_000).map(|n| f64::from(n) / 200.0)); // the halves of hundredths
+        values.extend((0..=1_000).map(|n| f64::from(n) / 10.0 - 1e-9));
+        values.extend([59.999_999_999_999_99, 94.995, 0.005, 100.0 / 3.0, 0.1 + 0.2]);
+        for v in values {
+            let want: (i64, i64) = stmt.query_row([v], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            assert_eq!((value_bin(v), hundredths(v)), want, "{v:?}");
+        }
     }
 
     #[test]
