@@ -868,3 +868,150 @@ fn figures_shown_at_start_follow_every_way_of_writing() {
         .unwrap();
     assert_eq!(left, 0, "a deleted cycle leaves no figures");
 }
+
+/// The figures after a recompute of one cycle, both ways it keeps them (migration 019): writing
+/// most of the cycle's results (a first computation, many scores changed) the per-row triggers
+/// stand aside and the cycle's figures and rating order are rebuilt set-based; writing a few, the
+/// triggers follow each row. A recompute that fails half-way leaves the triggers on and the
+/// figures as they were.
+#[test]
+fn a_recompute_keeps_the_figures_whether_it_writes_many_rows_or_few() {
+    use nok::service::methodology::Methods;
+    use nok::service::recompute::recompute_cycle;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let methods = Methods::builtin().unwrap();
+    let opts = nok::service::demo::DemoOptions {
+        orgs: 400,
+        seed: 19,
+        today: today(),
+    };
+    let mut conn = nok::service::demo::open_or_build(&path, &opts, false, &methods, &mut |_| {})
+        .unwrap()
+        .conn;
+    check(&conn, "building the demo");
+    let (cycle, members): (i64, i64) = conn
+        .query_row(
+            "SELECT m.cycle_id, count(*) FROM membership m JOIN score s ON s.membership_id = m.id
+             GROUP BY m.cycle_id ORDER BY count(*) DESC, m.cycle_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(members >= 20, "a cycle of {members} members");
+    let totals = |conn: &Connection| -> Vec<(i64, f64)> {
+        conn.prepare(
+            "SELECT s.membership_id, s.total FROM score s JOIN membership m ON m.id = s.membership_id
+             WHERE m.cycle_id = ?1 ORDER BY 1",
+        )
+        .unwrap()
+        .query_map([cycle], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let mark_left = |conn: &Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM recompute_bulk_write", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+    };
+
+    // A first computation: the cycle's results deleted by hand (the triggers take them out of
+    // the figures), then every row written anew.
+    let before = totals(&conn);
+    conn.execute_batch(&format!(
+        "DELETE FROM score_parts WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
+         DELETE FROM score WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});"
+    ))
+    .unwrap();
+    check(&conn, "the cycle's results deleted by hand");
+    let done = recompute_cycle(&mut conn, &methods, cycle).unwrap();
+    assert!(done.rebuilt_in_bulk, "a first computation writes every row");
+    assert_eq!(
+        totals(&conn),
+        before,
+        "the same inputs give the same totals"
+    );
+    assert_eq!(mark_left(&conn), 0, "the mark is gone with the transaction");
+    check(&conn, "a first computation");
+
+    // A re-run that changes nothing writes nothing.
+    let done = recompute_cycle(&mut conn, &methods, cycle).unwrap();
+    assert!(!done.rebuilt_in_bulk);
+    check(&conn, "a re-run that changes nothing");
+
+    // A re-run that changes one score: the stored total of the last-placed member changed by
+    // hand (its place stays), then put right by the recompute — two rows, kept by the triggers.
+    let last: i64 = conn
+        .query_row(
+            "SELECT s.membership_id FROM score s JOIN membership m ON m.id = s.membership_id
+             WHERE m.cycle_id = ?1 ORDER BY s.place DESC, s.membership_id DESC LIMIT 1",
+            [cycle],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE score SET total = total / 2 WHERE membership_id = ?1",
+        [last],
+    )
+    .unwrap();
+    check(&conn, "a stored total changed by hand");
+    let done = recompute_cycle(&mut conn, &methods, cycle).unwrap();
+    assert!(!done.rebuilt_in_bulk, "one row of {members} written");
+    assert_eq!(totals(&conn), before);
+    check(&conn, "a re-run that puts one score right");
+
+    // A re-run that changes many scores: every count of two thirds of the members halved (some
+    // become unscorable and lose their results).
+    conn.execute(
+        "UPDATE indicator_input SET value = CAST(value / 2 AS INTEGER)
+         WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1 AND id % 3 <> 0)",
+        [cycle],
+    )
+    .unwrap();
+    let done = recompute_cycle(&mut conn, &methods, cycle).unwrap();
+    assert!(done.rebuilt_in_bulk, "most rows written");
+    let after = totals(&conn);
+    assert_ne!(after, before, "the recompute changed scores");
+    assert_eq!(mark_left(&conn), 0);
+    check(&conn, "a re-run that changes many scores");
+
+    // A first computation that fails half-way (a trigger of this connection refuses the parts of
+    // a member whose inputs were left alone): nothing of it stays, the mark included, and the
+    // triggers work for the next writes.
+    let refused: i64 = conn
+        .query_row(
+            "SELECT max(s.membership_id) FROM score s JOIN membership m ON m.id = s.membership_id
+             WHERE m.cycle_id = ?1 AND m.id % 3 = 0",
+            [cycle],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute_batch(&format!(
+        "DELETE FROM score_parts WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
+         DELETE FROM score WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
+         CREATE TEMP TRIGGER refuse AFTER INSERT ON main.score_parts
+         WHEN NEW.membership_id = {refused}
+         BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+    ))
+    .unwrap();
+    assert!(recompute_cycle(&mut conn, &methods, cycle).is_err());
+    assert_eq!(mark_left(&conn), 0, "a rollback takes the mark away");
+    assert!(totals(&conn).is_empty());
+    check(&conn, "a recompute that failed");
+    conn.execute_batch("DROP TRIGGER temp.refuse").unwrap();
+    let done = recompute_cycle(&mut conn, &methods, cycle).unwrap();
+    assert!(done.rebuilt_in_bulk);
+    assert_eq!(totals(&conn), after);
+    check(&conn, "the first computation again");
+    let changed = conn
+        .execute(
+            "UPDATE score SET total = 1 WHERE membership_id = ?1",
+            [refused],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    check(&conn, "a total changed by hand after the recompute");
+}

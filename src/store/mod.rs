@@ -81,6 +81,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/016_proposal_search.sql")),
     M::up(include_str!("migrations/017_org_sort_written_first.sql")),
     M::up(include_str!("migrations/018_rating_order.sql")),
+    M::up(include_str!("migrations/019_recompute_bulk_write.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

@@ -1,11 +1,12 @@
 //! Indicator inputs of a cycle in, computed results out, and the rating as stored.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rusqlite::{Connection, params, params_from_iter};
 
 use super::Result;
+use crate::domain::rating::BIN_FLOORS;
 use crate::domain::scoring::Inputs;
 use crate::domain::text::push_uint;
 
@@ -130,6 +131,11 @@ pub struct MemberResult {
 /// and compared value by value, so a recompute that moves a few places rewrites a few rows, not
 /// the two million parts of a 100,000-member cycle. A row written gets `computed_at`; a row
 /// that came out the same keeps the time it was last changed.
+///
+/// When many rows are written (a first computation writes them all; see [`writes_in_bulk`]) the
+/// per-row triggers that keep the start-up figures and the rating order (migrations 011 and 018)
+/// stand aside for the writes, and the cycle's figures and order are rebuilt from the base tables
+/// afterwards, set-based (migration 019). Returns whether it went that way.
 pub fn replace_results(
     conn: &Connection,
     cycle_id: i64,
@@ -137,7 +143,15 @@ pub fn replace_results(
     computed_at: &str,
     results: &[MemberResult],
     failed: &[(i64, String)],
-) -> Result<()> {
+) -> Result<bool> {
+    // The triggers stand aside only for this transaction: outside one, the mark would be
+    // committed on its own and every later write would skip them.
+    if conn.is_autocommit() {
+        return Err(super::StoreError::Invalid(
+            "внутренняя ошибка: результаты пересчета записываются только внутри транзакции"
+                .to_string(),
+        ));
+    }
     // Results in membership order, to merge with the stored rows read in that order.
     let mut order: Vec<usize> = (0..results.len()).collect();
     order.sort_by_key(|&i| results[i].membership_id);
@@ -218,6 +232,14 @@ pub fn replace_results(
     }
 
     // Now write: nothing is being read any more.
+    let rows = gone.len() + failed.len() + stray.len() + score_writes.len() + part_writes.len();
+    let bulk = writes_in_bulk(results.len() + gone.len(), rows);
+    if bulk {
+        conn.execute(
+            "INSERT INTO recompute_bulk_write (cycle_id) VALUES (?1)",
+            [cycle_id],
+        )?;
+    }
     let mut drop_parts = conn.prepare_cached("DELETE FROM score_parts WHERE membership_id = ?1")?;
     let mut drop_score = conn.prepare_cached("DELETE FROM score WHERE membership_id = ?1")?;
     for id in &gone {
@@ -280,11 +302,92 @@ pub fn replace_results(
     for (membership_id, message) in failed {
         fail.execute(params![membership_id, message])?;
     }
+    if bulk {
+        rebuild_cycle_figures(conn, cycle_id, results)?;
+        conn.execute("DELETE FROM recompute_bulk_write", [])?;
+    }
     conn.execute(
         "UPDATE cycle SET scores_stale = 0 WHERE id = ?1",
         [cycle_id],
     )?;
+    Ok(bulk)
+}
+
+/// Whether a recompute that writes `rows` result rows (scores, parts, deletions) of a cycle of
+/// `members` members rebuilds the cycle's figures set-based rather than letting the triggers
+/// follow each row. On a 100,000-member cycle a row through the triggers cost 20–30 µs of CPU
+/// (five to seven trigger statements and the statement's journal), the rebuild about 9 µs a
+/// member (BENCHMARKS.md, «Сессия 10: пересчёт»): from a quarter of the members on, the rebuild
+/// is the cheaper.
+pub fn writes_in_bulk(members: usize, rows: usize) -> bool {
+    rows > 0 && rows * 4 > members
+}
+
+/// The cycle's distributions of S and of the criteria (`cycle_value_bin`, migration 011) counted
+/// from `results`, which are what the cycle now stores, and its rating order (`rating_order`,
+/// migration 018) derived afresh from the base tables by the join its triggers use. Call inside
+/// the transaction that wrote the results.
+///
+/// The distributions are counted here rather than by `INSERT … SELECT` over the views of 011:
+/// that reads every member's parts back out of JSONB (1.7 s of CPU for a 100,000-member cycle),
+/// while the values are at hand. A value's bin and hundredths are worked out as those views do.
+fn rebuild_cycle_figures(conn: &Connection, cycle_id: i64, results: &[MemberResult]) -> Result<()> {
+    // (code, bin) → (values, their sum in hundredths); S under its code `S`, each criterion
+    // (a part with a place) under its own.
+    let mut bins: BTreeMap<(&str, i64), (i64, i64)> = BTreeMap::new();
+    for r in results {
+        let criteria = r
+            .codes
+            .iter()
+            .zip(&r.values)
+            .filter(|(_, (_, place))| place.is_some())
+            .map(|(code, (value, _))| (code.as_str(), *value));
+        for (code, value) in std::iter::once(("S", r.total)).chain(criteria) {
+            let e = bins.entry((code, value_bin(value))).or_default();
+            e.0 += 1;
+            e.1 += hundredths(value);
+        }
+    }
+    conn.execute(
+        "DELETE FROM cycle_value_bin WHERE cycle_id = ?1",
+        [cycle_id],
+    )?;
+    let mut put = conn.prepare_cached(
+        "INSERT INTO cycle_value_bin (cycle_id, code, bin, n, hundredths)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for ((code, bin), (n, sum)) in &bins {
+        put.execute(params![cycle_id, code, bin, n, sum])?;
+    }
+    conn.execute("DELETE FROM rating_order WHERE cycle_id = ?1", [cycle_id])?;
+    conn.execute(
+        "INSERT OR REPLACE INTO rating_order
+             (cycle_id, place, short_name, org_id, membership_id, total, grp)
+         SELECT m.cycle_id, s.place, o.short_name, m.org_id, m.id, s.total, m.grp
+         FROM membership m
+         JOIN score s ON s.membership_id = m.id
+         JOIN organization o ON o.id = m.org_id
+         WHERE m.cycle_id = ?1
+         ORDER BY 1, 2, 3, 4",
+        [cycle_id],
+    )?;
     Ok(())
+}
+
+/// The bin of `value` among `BIN_FLOORS`, as the `CASE` of the views of migration 011 gives it:
+/// the last floor the value reaches, else the first bin.
+fn value_bin(value: f64) -> i64 {
+    BIN_FLOORS
+        .iter()
+        .rposition(|floor| value >= *floor)
+        .map_or(0, |b| b as i64)
+}
+
+/// `CAST(round(value * 100) AS INTEGER)` as SQLite works it out (migration 011): a half added
+/// (taken away below zero), the fraction dropped.
+fn hundredths(value: f64) -> i64 {
+    let r = value * 100.0;
+    (r + if r < 0.0 { -0.5 } else { 0.5 }) as i64
 }
 
 /// A member's parts as stored in `score_parts` (migration 004): SQLite JSONB objects, `vals`
@@ -683,6 +786,31 @@ mod tests {
         conn.execute("DELETE FROM membership WHERE id = 10", [])
             .unwrap();
         assert!(all_parts(&conn).is_empty());
+    }
+
+    /// The bins and hundredths a set-based rebuild counts are those SQLite works out in the
+    /// views the triggers use (migration 011), for every hundredth, the edges and the values
+    /// between them.
+    #[test]
+    fn bins_and_hundredths_are_what_the_views_of_011_give() {
+        let conn = crate::store::open_in_memory().unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT CASE WHEN v >= 95 THEN 8 WHEN v >= 90 THEN 7 WHEN v >= 85 THEN 6
+                             WHEN v >= 80 THEN 5 WHEN v >= 75 THEN 4 WHEN v >= 70 THEN 3
+                             WHEN v >= 65 THEN 2 WHEN v >= 60 THEN 1 ELSE 0 END,
+                        CAST(round(v * 100) AS INTEGER)
+                 FROM (SELECT ?1 AS v)",
+            )
+            .unwrap();
+        let mut values: Vec<f64> = (0..=10_000).map(|n| f64::from(n) / 100.0).collect();
+        values.extend((0..=20_000).map(|n| f64::from(n) / 200.0)); // the halves of hundredths
+        values.extend((0..=1_000).map(|n| f64::from(n) / 10.0 - 1e-9));
+        values.extend([59.999_999_999_999_99, 94.995, 0.005, 100.0 / 3.0, 0.1 + 0.2]);
+        for v in values {
+            let want: (i64, i64) = stmt.query_row([v], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            assert_eq!((value_bin(v), hundredths(v)), want, "{v:?}");
+        }
     }
 
     #[test]
