@@ -228,7 +228,6 @@ fn build(dir: &Path, rows: usize) {
         format!("{rows} {} {numbers}\n", cycle.id),
     )
     .expect("write built.txt");
-
 }
 
 /// What `build` noted: the rows, the cycle and the number of value columns.
@@ -290,7 +289,11 @@ fn main() {
     let only_dry = std::env::var("NOK_BENCH_STEPS").is_ok_and(|v| v == "dry");
     if !only_dry {
         let values = (rows * numbers) as i64;
-        step("импорт (все организации новые)", rows, &mut nok(&inputs, &[]));
+        step(
+            "импорт (все организации новые)",
+            rows,
+            &mut nok(&inputs, &[]),
+        );
         assert_eq!(
             count(&db, "SELECT count(*) FROM indicator_input"),
             values,
@@ -304,7 +307,11 @@ fn main() {
             values,
             "every value audited"
         );
-        step("повторный импорт того же файла", rows, &mut nok(&inputs, &[]));
+        step(
+            "повторный импорт того же файла",
+            rows,
+            &mut nok(&inputs, &[]),
+        );
         assert_eq!(
             count(
                 &db,

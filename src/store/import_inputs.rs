@@ -279,7 +279,9 @@ fn write_all(
          ORDER BY e.rowid",
         params![cycle_id, at, os_user, note],
     )?;
-    conn.execute_batch("DELETE FROM temp.import_inputs_entry; DELETE FROM temp.import_inputs_row;")?;
+    conn.execute_batch(
+        "DELETE FROM temp.import_inputs_entry; DELETE FROM temp.import_inputs_row;",
+    )?;
     Ok(Written {
         members,
         parts,
