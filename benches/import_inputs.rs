@@ -6,22 +6,29 @@
 //! per organization. The database is built through the service layer: `init`, the organizations
 //! imported, a cycle added.
 //!
-//! Then, each timed alone, with the peak resident memory of the process over that step alone
-//! (VmHWM after resetting it through `/proc/self/clear_refs`) and the load average:
+//! Then each step runs the `nok` binary as a child process, timed alone, with the child's own
+//! peak resident memory (`ru_maxrss` from `wait4`) and the load average before and after:
 //! a dry run; the import (every organization a new member, every value new); the same file again
 //! (nothing changes, nothing is written); a file with every tenth row's values changed (10 → 9).
+//! The counts of values and audit entries are checked by SQL after each import.
 //!
 //! `cargo bench --bench import_inputs`. `NOK_BENCH_DIR=DIR` keeps the files and the database built
-//! (before any inputs import: `base.sqlite`) in DIR, for timing the `nok` binary itself on them.
+//! (before any inputs import: `base.sqlite`) in DIR, for timing or profiling the `nok` binary on
+//! them; `NOK_BENCH_STEPS=dry` runs the dry run only; `NOK_BENCH_BIN` names another `nok` binary
+//! to run (an older build, for old-versus-new figures).
 
+#[path = "support/child.rs"]
+mod child;
+use child::{load_average, measure_child};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use nok::domain::cycle::CycleStatus;
 use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
-use nok::service::import::{AsRead, Kind, Options, Preview, apply_file, dry_run_file};
+use nok::service::import::{Kind, Options, apply_file};
 use nok::service::methodology::Methods;
 
 const DETAILS: [&str; 8] = [
@@ -125,67 +132,35 @@ fn write_inputs(
     out.flush().expect("write");
 }
 
-fn reset_peak() {
-    // «5» resets VmHWM to the current resident size (Linux ≥ 4.0).
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+fn count(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("open db");
+    conn.query_row(sql, [], |r| r.get(0)).expect("count")
 }
 
-fn status_kib(field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with(field))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".into())
-}
-
-/// Runs one step alone: its time, rows per second, peak memory over it and the load average.
-fn step(name: &str, rows: usize, f: impl FnOnce() -> Preview) -> Preview {
-    let before = load();
-    reset_peak();
-    let start_kib = status_kib("VmRSS:").unwrap_or(0);
-    let t = Instant::now();
-    let p = f();
-    let secs = t.elapsed().as_secs_f64();
-    let peak = status_kib("VmHWM:").unwrap_or(0);
+/// Runs one step as a child `nok` process: its time, rows per second, its own peak resident
+/// memory and the load average before and after.
+fn step(name: &str, rows: usize, cmd: &mut Command) {
+    let before = load_average();
+    let m = measure_child(cmd, 0).expect("nok import inputs");
+    let secs = m.wall.as_secs_f64();
     println!(
-        "{name}: {secs:.2} с ({:.0} строк/с); пик памяти {:.1} МБ (в начале {:.1} МБ); load average {before} → {}",
+        "{name}: {secs:.2} с ({:.0} строк/с); пик памяти {:.1} МБ; load average {before} → {}",
         rows as f64 / secs,
-        peak as f64 / 1024.0,
-        start_kib as f64 / 1024.0,
-        load()
+        m.peak_kib as f64 / 1024.0,
+        load_average()
     );
-    println!(
-        "  добавлено {}, изменено {}, без изменений {}, отклонено {}",
-        p.added_count(),
-        p.changed_count(),
-        p.unchanged,
-        p.rejected_count()
-    );
-    p
 }
 
-fn main() {
-    let rows = env_num("NOK_BENCH_ROWS", 100_000);
+/// Builds the database (`base.sqlite`, before any inputs import) and the two inputs files in
+/// `dir`, and notes in `built.txt` the rows, the cycle and the number of value columns. Runs in a
+/// child process of its own (see `main`).
+fn build(dir: &Path, rows: usize) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
-    let kept = std::env::var("NOK_BENCH_DIR").ok().map(PathBuf::from);
-    let dir = kept.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("nok-inputs-bench-{}", std::process::id()))
-    });
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let db = dir.join("work.sqlite");
+    let db = dir.join("build.sqlite");
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
     }
-
+    let _ = std::fs::remove_file(dir.join("base.sqlite"));
     let t = Instant::now();
     let details: [String; 8] = DETAILS.map(str::to_string);
     let authority = nok::service::init::authority(&details).expect("authority");
@@ -229,14 +204,12 @@ fn main() {
     write_inputs(rows, &header, "10", None, &inputs);
     let changed = dir.join("inputs-changed.csv");
     write_inputs(rows, &header, "10", Some((10, "9")), &changed);
-    if kept.is_some() {
-        nok::store::checkpoint(&conn).expect("checkpoint");
-        conn.execute(
-            "VACUUM INTO ?1",
-            [dir.join("base.sqlite").to_string_lossy()],
-        )
-        .expect("copy");
-    }
+    nok::store::checkpoint(&conn).expect("checkpoint");
+    conn.execute(
+        "VACUUM INTO ?1",
+        [dir.join("base.sqlite").to_string_lossy()],
+    )
+    .expect("copy");
     let numbers = header
         .iter()
         .filter(|h| h.to_lowercase().contains("число"))
@@ -248,40 +221,116 @@ fn main() {
         header.len(),
         t.elapsed().as_secs_f64()
     );
-
-    let kind = Kind::Inputs { cycle_id: cycle.id };
-    let options = Options::default();
-    step("пробный прогон", rows, || {
-        dry_run_file(
-            &mut conn,
-            &inputs,
-            &kind,
-            &options,
-            AsRead::Drop,
-            today,
-            &mut |_| {},
-        )
-        .expect("dry run")
-    });
-    // The real imports, each of a whole file (not a dry run).
-    let mut import = |file: &Path| {
-        apply_file(&mut conn, file, &kind, &options, today, false, &mut |_| {}).expect("import")
-    };
-    let p = step("импорт (все организации новые)", rows, || import(&inputs));
-    assert_eq!(p.added_count(), rows, "every row added");
-    let p = step("повторный импорт того же файла", rows, || import(&inputs));
-    assert_eq!(p.unchanged, rows, "nothing changes the second time");
-    let p = step(
-        "импорт с изменениями в каждой десятой строке",
-        rows,
-        || import(&changed),
-    );
-    assert_eq!(
-        p.changed_count(),
-        rows.div_ceil(10),
-        "every tenth row changed"
-    );
     drop(conn);
+    let _ = std::fs::remove_file(&db);
+    std::fs::write(
+        dir.join("built.txt"),
+        format!("{rows} {} {numbers}\n", cycle.id),
+    )
+    .expect("write built.txt");
+}
+
+/// What `build` noted: the rows, the cycle and the number of value columns.
+fn built(dir: &Path) -> Option<(usize, i64, usize)> {
+    let text = std::fs::read_to_string(dir.join("built.txt")).ok()?;
+    let mut it = text.split_whitespace().map(|w| w.parse::<i64>().ok());
+    Some((it.next()?? as usize, it.next()??, it.next()?? as usize))
+}
+
+fn main() {
+    let rows = env_num("NOK_BENCH_ROWS", 100_000);
+    let kept = std::env::var("NOK_BENCH_DIR").ok().map(PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("nok-inputs-bench-{}", std::process::id()))
+    });
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    if std::env::var("NOK_BENCH_ROLE").is_ok_and(|r| r == "build") {
+        build(&dir, rows);
+        return;
+    }
+    // The database is built by a child of its own: a child's peak memory (`ru_maxrss`) counts
+    // the peak of the process it was started from, so this one must stay small.
+    let reuse = built(&dir).is_some_and(|(r, _, _)| r == rows) && dir.join("base.sqlite").exists();
+    if !reuse {
+        let exe = std::env::current_exe().expect("bench binary");
+        let status = Command::new(exe)
+            .env("NOK_BENCH_ROLE", "build")
+            .env("NOK_BENCH_DIR", &dir)
+            .status()
+            .expect("build the database");
+        assert!(status.success(), "building the database failed");
+    }
+    let (_, cycle_id, numbers) = built(&dir).expect("built.txt");
+    let db = dir.join("work.sqlite");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    std::fs::copy(dir.join("base.sqlite"), &db).expect("copy the database");
+    let inputs = dir.join("inputs.csv");
+    let changed = dir.join("inputs-changed.csv");
+    let this = std::env::var_os("NOK_BENCH_BIN")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_nok")), PathBuf::from);
+    let cycle_arg = cycle_id.to_string();
+    let nok = |file: &Path, extra: &[&str]| {
+        let mut c = Command::new(&this);
+        c.env_remove("NOK_DB")
+            .env_remove("NOK_METHODOLOGY_DIR")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .arg("--db")
+            .arg(&db)
+            .args(["--today", "22.11.2026", "import", "inputs"])
+            .arg(file)
+            .args(["--cycle", &cycle_arg])
+            .args(extra);
+        c
+    };
+    step("пробный прогон", rows, &mut nok(&inputs, &["--dry-run"]));
+    let only_dry = std::env::var("NOK_BENCH_STEPS").is_ok_and(|v| v == "dry");
+    if !only_dry {
+        let values = (rows * numbers) as i64;
+        step(
+            "импорт (все организации новые)",
+            rows,
+            &mut nok(&inputs, &[]),
+        );
+        assert_eq!(
+            count(&db, "SELECT count(*) FROM indicator_input"),
+            values,
+            "every value written"
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT count(*) FROM audit_log WHERE entity = 'indicator_input'"
+            ),
+            values,
+            "every value audited"
+        );
+        step(
+            "повторный импорт того же файла",
+            rows,
+            &mut nok(&inputs, &[]),
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT count(*) FROM audit_log WHERE entity = 'indicator_input'"
+            ),
+            values,
+            "nothing written the second time"
+        );
+        step(
+            "импорт с изменениями в каждой десятой строке",
+            rows,
+            &mut nok(&changed, &[]),
+        );
+        assert_eq!(
+            count(&db, "SELECT count(*) FROM indicator_input WHERE value = 9"),
+            (rows.div_ceil(10) * numbers) as i64,
+            "every tenth row changed"
+        );
+    }
     if kept.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -424,3 +424,31 @@ fn fractional_values_are_stored_exactly() {
         (0, expected.len())
     );
 }
+
+/// The import writes its staged rows with a small page cache and gives the connection back the
+/// import's cache (16 MB, `store::import::IMPORT_CACHE_KIB`) after: the connection goes on
+/// serving the screens, and an import that left 2 MB behind would make them read from disk.
+#[test]
+fn the_import_gives_the_page_cache_back_after_writing() {
+    let (_d, mut conn) = demo();
+    let cycle: i64 = conn
+        .query_row(
+            "SELECT cycle_id FROM membership GROUP BY cycle_id HAVING count(*) >= 2
+             ORDER BY cycle_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let all = members(&conn, cycle);
+    let mut csv = String::from("ИНН;КПП;1.1.stand_present\n");
+    for (_, o) in all.iter().take(2) {
+        csv.push_str(&format!("{};{};7\n", o.inn, o.kpp));
+    }
+    let p = import(&mut conn, &csv, cycle);
+    assert_eq!(p.rejected_count(), 0, "{p:?}");
+    assert!(p.changed_count() + p.added_count() > 0, "{p:?}");
+    let cache: i64 = conn
+        .query_row("PRAGMA main.cache_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cache, -16 * 1024);
+}

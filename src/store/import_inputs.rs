@@ -1,10 +1,11 @@
 //! The writes of `nok import inputs` (`service::import::inputs`), set-based: while the file is
-//! streamed, each row that adds or changes something is staged as one row of a temporary table
-//! ([`stage`]); at the end [`write_staged`] writes them all with a few `INSERT … SELECT`
-//! statements — the new memberships, the new parts, the values (`ON CONFLICT … DO UPDATE`) and
-//! the audit entries (one per membership and part added and per value changed, old → new, in the
-//! order of the file's lines, as row-by-row writing recorded them). A row that changes nothing is
-//! not staged, so importing an unchanged file writes nothing.
+//! streamed, each row that adds or changes something is staged in two temporary tables
+//! ([`stage`]): the row itself, and its audit entries one row each (the membership added, the
+//! part added, each value changed, old → new); at the end [`write_staged`] writes them all with a
+//! few `INSERT … SELECT` statements — the new memberships, the new parts, the values
+//! (`ON CONFLICT … DO UPDATE`) and the audit entries, in the order of the file's lines, as
+//! row-by-row writing recorded them. A row that changes nothing is not staged, so importing an
+//! unchanged file writes nothing.
 //!
 //! Why not row by row: a row of a cycle's inputs is a membership and some 26 values, each with an
 //! audit entry; written statement by statement, every statement that may abort half-way keeps a
@@ -14,10 +15,16 @@
 //! audit insert (`INSERT OR FAIL`: a failure ends the whole import, which is rolled back) needs no
 //! statement journal at all.
 //!
-//! Memory: the staging table is a temporary table, and the import's connection keeps temporary
+//! Why one staged row per entry, not the row's entries in one JSON array: the final statements
+//! then read plain columns; taking each entry's three fields out of JSON cost more than the
+//! writes themselves (100,000 rows: the value and audit inserts 5.3 and 17.2 s of processor from
+//! JSON, 3.2 and 9.0 s from the entries' table; see BENCHMARKS.md, «Сессия 10»).
+//!
+//! Memory: the staging tables are temporary tables, and the import's connection keeps temporary
 //! tables in a file ([`temp_on_disk`]; the bundled SQLite keeps them in memory by default) behind
-//! the fixed page cache that `store::import::seen_begin` gives it, so a file of a million rows
-//! is staged on disk, not in memory.
+//! the fixed page cache that `store::import::seen_begin` and [`temp_cache`] give it, so a file of
+//! a million rows is staged on disk, not in memory; [`write_staged`] writes with a small cache
+//! of the database.
 
 use rusqlite::{Connection, params};
 
@@ -66,13 +73,17 @@ pub fn stage_begin(conn: &Connection, keys: &[&str]) -> Result<()> {
          CREATE TEMP TABLE IF NOT EXISTS import_inputs_row (
              line        INTEGER PRIMARY KEY,
              org_id      INTEGER NOT NULL,
-             adds_member INTEGER NOT NULL,
              part        TEXT NOT NULL,
-             adds_part   INTEGER NOT NULL,
-             what        TEXT NOT NULL,
-             entries     TEXT NOT NULL
+             what        TEXT NOT NULL
          );
-         DELETE FROM temp.import_inputs_row;",
+         DELETE FROM temp.import_inputs_row;
+         CREATE TEMP TABLE IF NOT EXISTS import_inputs_entry (
+             line INTEGER NOT NULL,
+             pos  INTEGER NOT NULL,
+             old  TEXT,
+             new  TEXT
+         );
+         DELETE FROM temp.import_inputs_entry;",
     )?;
     let mut insert =
         conn.prepare_cached("INSERT INTO temp.import_inputs_key (pos, key) VALUES (?1, ?2)")?;
@@ -96,30 +107,47 @@ pub struct StagedRow<'r> {
     pub adds_part: bool,
     /// What the row is, for the audit entry of a membership added.
     pub what: &'r str,
-    /// The row's audit entries in order, a JSON array: `[-1]` the membership added, `[-2]` the
-    /// part added, `[pos, "old", "new"]` the value of key `pos` (of [`stage_begin`]) changed,
-    /// old and new as `domain::input_check::number` writes them (old "" when there was none).
-    /// The value written is `new` read back as a number (a decimal comma for a point): the
-    /// shortest digits that give the same double.
-    pub entries: &'r str,
+    /// The row's changed values in the order of its audit entries.
+    pub values: &'r [StagedValue<'r>],
 }
 
-/// Stages a row (see [`StagedRow`]).
+/// A value a staged row changes: the position of its key (of [`stage_begin`]), the old value
+/// ("" when there was none) and the new one, as `domain::input_check::number` writes them. The
+/// value written is `new` read back as a number (a decimal comma for a point): the shortest
+/// digits that give the same double.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StagedValue<'v> {
+    pub pos: usize,
+    pub old: &'v str,
+    pub new: &'v str,
+}
+
+/// Position of the entry of a membership added, among a staged row's entries.
+const ADDS_MEMBER: i64 = -1;
+/// Position of the entry of a part added.
+const ADDS_PART: i64 = -2;
+
+/// Stages a row (see [`StagedRow`]): the row, and its audit entries in order, one row each of
+/// `import_inputs_entry` (read back in the order written: its rowid), a value's with the
+/// position of its key, the membership or the part added with a negative position.
 pub fn stage(conn: &Connection, row: &StagedRow<'_>) -> Result<()> {
+    let line = row.line as i64;
     conn.prepare_cached(
-        "INSERT INTO temp.import_inputs_row (line, org_id, adds_member, part, adds_part, what,
-             entries)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO temp.import_inputs_row (line, org_id, part, what) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![
-        row.line as i64,
-        row.org_id,
-        row.adds_member,
-        row.part,
-        row.adds_part,
-        row.what,
-        row.entries
-    ])?;
+    .execute(params![line, row.org_id, row.part, row.what])?;
+    let mut entry = conn.prepare_cached(
+        "INSERT INTO temp.import_inputs_entry (line, pos, old, new) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    if row.adds_member {
+        entry.execute(params![line, ADDS_MEMBER, None::<&str>, None::<&str>])?;
+    }
+    if row.adds_part {
+        entry.execute(params![line, ADDS_PART, None::<&str>, None::<&str>])?;
+    }
+    for v in row.values {
+        entry.execute(params![line, v.pos as i64, v.old, v.new])?;
+    }
     Ok(())
 }
 
@@ -153,36 +181,64 @@ pub fn write_staged(
     os_user: &str,
     note: &str,
 ) -> Result<Written> {
+    // The page cache of the database, while the staged rows are written: the statements below
+    // append to the ends of the value and audit tables and their indexes and look the members up
+    // in the order of the file, so a small cache serves them; and the pages the match stage
+    // cached (the organizations' indexes, 16 MB) are let go before the writes' pages come in.
+    // With the match stage's cache, a million-row import held 15 MB more than 100,000 rows.
+    let cache: i64 = conn.query_row("PRAGMA main.cache_size", [], |r| r.get(0))?;
+    conn.execute_batch(&format!("PRAGMA main.cache_size = -{WRITE_CACHE_KIB};"))?;
+    let written = write_all(conn, cycle_id, at, os_user, note);
+    conn.execute_batch(&format!("PRAGMA main.cache_size = {cache};"))?;
+    written
+}
+
+/// The page cache (KiB) of the database while [`write_staged`] writes.
+pub const WRITE_CACHE_KIB: i64 = 2048;
+
+fn write_all(
+    conn: &Connection,
+    cycle_id: i64,
+    at: &str,
+    os_user: &str,
+    note: &str,
+) -> Result<Written> {
     conn.execute_batch(
         "INSERT OR IGNORE INTO input_key (key)
              SELECT key FROM temp.import_inputs_key WHERE used ORDER BY pos;
          UPDATE temp.import_inputs_key
              SET key_id = (SELECT k.id FROM input_key k WHERE k.key = import_inputs_key.key);",
     )?;
+    // Every statement below reads the staged entries in the order they were written (the
+    // table's rowid) and looks up their row by its key: nothing is sorted.
     let members = conn.execute(
         "INSERT INTO membership (cycle_id, org_id)
-         SELECT ?1, org_id FROM temp.import_inputs_row WHERE adds_member ORDER BY line",
+         SELECT ?1, r.org_id FROM temp.import_inputs_entry e
+         JOIN temp.import_inputs_row r ON r.line = e.line
+         WHERE e.pos = -1 ORDER BY e.rowid",
         [cycle_id],
     )?;
     let parts = conn.execute(
         "INSERT INTO org_part (membership_id, name)
-         SELECT m.id, r.part FROM temp.import_inputs_row r
+         SELECT m.id, r.part FROM temp.import_inputs_entry e
+         JOIN temp.import_inputs_row r ON r.line = e.line
          JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
-         WHERE r.adds_part ORDER BY r.line",
+         WHERE e.pos = -2 ORDER BY e.rowid",
         [cycle_id],
     )?;
-    // The values: `j.value ->> 0` is the key's position (-1 and -2 name no key, so the join
-    // leaves them out), `->> 2` the new value as written.
-    const VALUE: &str = "CAST(replace(j.value ->> 2, ',', '.') AS REAL)";
+    // The values (the negative positions name no key, so the join with the keys leaves them
+    // out).
+    const VALUE: &str = "CAST(replace(e.new, ',', '.') AS REAL)";
     let own = conn.execute(
         &format!(
             "INSERT INTO indicator_input (membership_id, key_id, value)
              SELECT m.id, k.key_id, {VALUE}
-             FROM temp.import_inputs_row r
+             FROM temp.import_inputs_entry e
+             JOIN temp.import_inputs_row r ON r.line = e.line
              JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
-             JOIN json_each(r.entries) j
-             JOIN temp.import_inputs_key k ON k.pos = j.value ->> 0
+             JOIN temp.import_inputs_key k ON k.pos = e.pos
              WHERE r.part = ''
+             ORDER BY e.rowid
              ON CONFLICT (membership_id, key_id) DO UPDATE SET value = excluded.value"
         ),
         [cycle_id],
@@ -191,42 +247,41 @@ pub fn write_staged(
         &format!(
             "INSERT INTO org_part_input (part_id, key_id, value)
              SELECT p.id, k.key_id, {VALUE}
-             FROM temp.import_inputs_row r
+             FROM temp.import_inputs_entry e
+             JOIN temp.import_inputs_row r ON r.line = e.line
              JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
              JOIN org_part p ON p.membership_id = m.id AND p.name = r.part
-             JOIN json_each(r.entries) j
-             JOIN temp.import_inputs_key k ON k.pos = j.value ->> 0
+             JOIN temp.import_inputs_key k ON k.pos = e.pos
              WHERE r.part <> ''
+             ORDER BY e.rowid
              ON CONFLICT (part_id, key_id) DO UPDATE SET value = excluded.value"
         ),
         [cycle_id],
     )?;
-    // The staged rows are read in the order of their lines (the table's key: nothing is
-    // sorted), and each row's entries in the order of its array, as `json_each` reads it in the
-    // inner loop (asking for `j.key` too would sort every entry of the file: SQLite sorts only
-    // the right part of an ORDER BY after a real table, not after `json_each`).
     let audit = conn.execute(
         "INSERT OR FAIL INTO audit_log (at, os_user, action, entity, entity_id, field, old_value,
                                         new_value, note)
          SELECT ?2, ?3,
-                CASE WHEN j.value ->> 0 >= 0 THEN 'update' ELSE 'insert' END,
-                CASE j.value ->> 0 WHEN -1 THEN 'membership' WHEN -2 THEN 'org_part'
+                CASE WHEN e.pos >= 0 THEN 'update' ELSE 'insert' END,
+                CASE e.pos WHEN -1 THEN 'membership' WHEN -2 THEN 'org_part'
                     ELSE CASE r.part WHEN '' THEN 'indicator_input' ELSE 'org_part_input' END
                 END,
-                CASE WHEN j.value ->> 0 = -1 OR r.part = '' THEN m.id ELSE p.id END,
-                CASE j.value ->> 0 WHEN -1 THEN NULL WHEN -2 THEN 'name' ELSE k.key END,
-                CASE WHEN j.value ->> 0 >= 0 THEN j.value ->> 1 END,
-                CASE j.value ->> 0 WHEN -1 THEN r.what WHEN -2 THEN r.part ELSE j.value ->> 2 END,
+                CASE WHEN e.pos = -1 OR r.part = '' THEN m.id ELSE p.id END,
+                CASE e.pos WHEN -1 THEN NULL WHEN -2 THEN 'name' ELSE k.key END,
+                e.old,
+                CASE e.pos WHEN -1 THEN r.what WHEN -2 THEN r.part ELSE e.new END,
                 ?4
-         FROM temp.import_inputs_row r
+         FROM temp.import_inputs_entry e
+         JOIN temp.import_inputs_row r ON r.line = e.line
          JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
          LEFT JOIN org_part p ON r.part <> '' AND p.membership_id = m.id AND p.name = r.part
-         JOIN json_each(r.entries) j
-         LEFT JOIN temp.import_inputs_key k ON k.pos = j.value ->> 0
-         ORDER BY r.line",
+         LEFT JOIN temp.import_inputs_key k ON k.pos = e.pos
+         ORDER BY e.rowid",
         params![cycle_id, at, os_user, note],
     )?;
-    conn.execute_batch("DELETE FROM temp.import_inputs_row;")?;
+    conn.execute_batch(
+        "DELETE FROM temp.import_inputs_entry; DELETE FROM temp.import_inputs_row;",
+    )?;
     Ok(Written {
         members,
         parts,

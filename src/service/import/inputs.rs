@@ -8,7 +8,7 @@
 //! [`read_row`], [`match_row`] (indexed lookups of the organization, its membership and its
 //! stored inputs; the rows above in the file by a temporary table), [`plan_row`] (values checked,
 //! and what changes, old → new) and [`stage_row`] (only when applying: the row's changes kept in
-//! a temporary table); at the end of the file `store::import_inputs::write_staged` writes all
+//! temporary tables); at the end of the file `store::import_inputs::write_staged` writes all
 //! staged rows set-based, with their audit entries. Memory does not grow with the file: the
 //! temporary tables are on disk behind a fixed page cache, and only the first rows of each kind
 //! are kept for the preview.
@@ -444,12 +444,10 @@ fn plan_row(
 }
 
 /// The write stage's state: the key of each value column's input (its position among the
-/// distinct keys, as staged entries name it), which keys a staged row writes, and the entries of
-/// the row being staged (one buffer, reused).
+/// distinct keys, as staged entries name it) and which keys a staged row writes.
 struct Staging {
     pos: HashMap<String, usize>,
     used: Vec<bool>,
-    entries: String,
     staged: usize,
 }
 
@@ -471,7 +469,6 @@ impl Staging {
         Ok(Staging {
             used: vec![false; keys.len()],
             pos,
-            entries: String::new(),
             staged: 0,
         })
     }
@@ -509,63 +506,28 @@ fn stage_row(
         Planned::Leave(_) => return Ok(()),
         Planned::Add(c) | Planned::Update(c) => c,
     };
-    let adds_member = matched.membership.is_none();
-    let adds_part = !part.is_empty() && matched.part_id.is_none();
-    let entries = &mut staging.entries;
-    entries.clear();
-    entries.push('[');
-    let mut sep = "";
-    if adds_member {
-        entries.push_str("[-1]");
-        sep = ",";
-    }
-    if adds_part {
-        entries.push_str(sep);
-        entries.push_str("[-2]");
-        sep = ",";
-    }
+    let mut values = Vec::with_capacity(change.fields.len());
     for (key, old, new) in &change.fields {
         let Some(&pos) = staging.pos.get(key) else {
             anyhow::bail!("внутренняя ошибка: ключ {key} не из колонок файла");
         };
         staging.used[pos] = true;
-        entries.push_str(sep);
-        sep = ",";
-        entries.push_str(&format!("[{pos},"));
-        json_string(entries, old);
-        entries.push(',');
-        json_string(entries, new);
-        entries.push(']');
+        values.push(store::import_inputs::StagedValue { pos, old, new });
     }
-    entries.push(']');
     store::import_inputs::stage(
         conn,
         &store::import_inputs::StagedRow {
             line: change.line,
             org_id: matched.org.id,
-            adds_member,
+            adds_member: matched.membership.is_none(),
             part,
-            adds_part,
+            adds_part: !part.is_empty() && matched.part_id.is_none(),
             what: &change.what,
-            entries,
+            values: &values,
         },
     )?;
     staging.staged += 1;
     Ok(())
-}
-
-/// Appends `s` as a JSON string (the values are digits and a comma, but any text is kept whole).
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// The first numerator of the row above its denominator (the row's values over the stored ones):
