@@ -180,7 +180,8 @@ struct OrgRow {
     inn: String,
     kpp: String,
     reg_num: String,
-    /// Each field's cell ("" when the column is absent), in the order of [`FIELDS`].
+    /// Each field's cell ("" when the column is absent), in the order of [`FIELDS`]; the
+    /// regNum's is moved to `reg_num`.
     cells: Vec<String>,
 }
 
@@ -257,28 +258,29 @@ pub(super) fn run(
                     .collect(),
             );
         }
-        let read = match read_row(&cols, &row) {
+        let line = row.line;
+        let read = match read_row(&cols, row) {
             Ok(read) => read,
             Err((column, why)) => {
-                preview.reject(row.line, &column, why);
+                preview.reject(line, &column, why);
                 continue;
             }
         };
         let planned = match match_row(conn, &cols, &founders, stored, &read)? {
-            Ok(matched) => plan_row(conn, &cols, &read, matched)?,
+            Ok(matched) => plan_row(conn, &cols, read, matched)?,
             Err(rejected) => Err(rejected),
         };
         match planned {
             Ok((rec, before, planned)) => {
                 if let Some(before) = &before {
-                    claim_freed(conn, before, &rec, read.line)?;
+                    claim_freed(conn, before, &rec, line)?;
                 }
                 if w.apply {
                     write_row(w, &rec, &planned)?;
                 }
                 preview.plan(planned);
             }
-            Err((column, why)) => preview.reject(row.line, &column, why),
+            Err((column, why)) => preview.reject(line, &column, why),
         }
     }
     let (done, total) = body.progress();
@@ -292,51 +294,59 @@ pub(super) fn run(
     Ok(())
 }
 
-/// The read stage: the row's identifiers (ИНН, КПП, regNum) padded and checked, its cells kept;
-/// a cell that looks like a formula rejects the row.
-fn read_row(cols: &Columns, row: &Row) -> Result<OrgRow, Reject> {
-    {
-        if let Some((col, text)) = formula_cells(row) {
-            return Err((
-                cols.header.cell(col).to_string(),
-                format!(
-                    "ячейка «{text}» похожа на формулу Excel; уберите знак «=», «+», «-» или «@» в начале"
-                ),
-            ));
-        }
-        let cells: Vec<String> = (0..FIELDS.len())
-            .map(|f| cols.map.get(row, f).to_string())
-            .collect();
-        let inn = pad(&cells[INN], 10);
-        let kpp = pad(&cells[KPP], 9);
-        if let Err(e) = ids::validate_inn(&inn) {
-            return Err((cols.title(INN), e.to_string()));
-        }
-        if inn.len() != 10 {
-            return Err((
-                cols.title(INN),
-                format!("ИНН {inn}: у организации 10 цифр, здесь ИНН физического лица"),
-            ));
-        }
-        let reg_num = cells[REG_NUM].clone();
-        if !kpp.is_empty()
-            && let Err(e) = ids::validate_kpp(&kpp)
-        {
-            return Err((cols.title(KPP), e.to_string()));
-        }
-        if !reg_num.is_empty()
-            && let Err(e) = ids::validate_reg_num(&reg_num)
-        {
-            return Err((cols.title(REG_NUM), e.to_string()));
-        }
-        Ok(OrgRow {
-            line: row.line,
-            inn,
-            kpp,
-            reg_num,
-            cells,
-        })
+/// The read stage: the row's identifiers (ИНН, КПП, regNum) padded and checked, its cells kept
+/// (moved out of the row, not copied); a cell that looks like a formula rejects the row.
+fn read_row(cols: &Columns, mut row: Row) -> Result<OrgRow, Reject> {
+    if let Some((col, text)) = formula_cells(&row) {
+        return Err((
+            cols.header.cell(col).to_string(),
+            format!(
+                "ячейка «{text}» похожа на формулу Excel; уберите знак «=», «+», «-» или «@» в начале"
+            ),
+        ));
     }
+    let mut cells: Vec<String> = Vec::with_capacity(FIELDS.len());
+    for f in 0..FIELDS.len() {
+        let cell = match cols.map.col(f) {
+            // A column named by two fields (not expected of a header, but kept safe): the
+            // first took it, the second copies it.
+            Some(c) => match (0..f).find(|&g| cols.map.col(g) == Some(c)) {
+                Some(g) => cells[g].clone(),
+                None => row.cells.get_mut(c).map(std::mem::take).unwrap_or_default(),
+            },
+            None => String::new(),
+        };
+        cells.push(cell);
+    }
+    let inn = pad(&cells[INN], 10);
+    let kpp = pad(&cells[KPP], 9);
+    if let Err(e) = ids::validate_inn(&inn) {
+        return Err((cols.title(INN), e.to_string()));
+    }
+    if inn.len() != 10 {
+        return Err((
+            cols.title(INN),
+            format!("ИНН {inn}: у организации 10 цифр, здесь ИНН физического лица"),
+        ));
+    }
+    let reg_num = std::mem::take(&mut cells[REG_NUM]);
+    if !kpp.is_empty()
+        && let Err(e) = ids::validate_kpp(&kpp)
+    {
+        return Err((cols.title(KPP), e.to_string()));
+    }
+    if !reg_num.is_empty()
+        && let Err(e) = ids::validate_reg_num(&reg_num)
+    {
+        return Err((cols.title(REG_NUM), e.to_string()));
+    }
+    Ok(OrgRow {
+        line: row.line,
+        inn,
+        kpp,
+        reg_num,
+        cells,
+    })
 }
 
 /// What is stored before the import, as far as matching needs to know.
@@ -527,18 +537,22 @@ fn claim_freed(
 fn plan_row(
     conn: &rusqlite::Connection,
     cols: &Columns,
-    row: &OrgRow,
+    row: OrgRow,
     matched: Matched,
 ) -> anyhow::Result<Result<(OrgRecord, Option<OrgRecord>, Planned), Reject>> {
-    let get = |f: usize| row.cells[f].clone();
+    let OrgRow {
+        line,
+        inn,
+        kpp,
+        reg_num,
+        mut cells,
+    } = row;
+    // Each cell is used once: moved out, not copied.
+    let mut get = |f: usize| std::mem::take(&mut cells[f]);
     let found = matched.found;
     let mut rec = match &found {
         Some(o) => o.clone(),
-        None => OrgRecord {
-            inn: row.inn.clone(),
-            kpp: row.kpp.clone(),
-            ..OrgRecord::default()
-        },
+        None => OrgRecord::default(),
     };
     let set = |value: String, target: &mut String| {
         if !value.is_empty() {
@@ -547,12 +561,12 @@ fn plan_row(
     };
     set(get(FULL_NAME), &mut rec.full_name);
     set(get(SHORT_NAME), &mut rec.short_name);
-    set(row.kpp.clone(), &mut rec.kpp);
-    set(row.inn.clone(), &mut rec.inn);
+    set(kpp, &mut rec.kpp);
+    set(inn, &mut rec.inn);
     set(get(REGION), &mut rec.region);
     set(get(ADDRESS), &mut rec.address);
     set(get(WEBSITE), &mut rec.website);
-    set(row.reg_num.clone(), &mut rec.reg_num);
+    set(reg_num, &mut rec.reg_num);
     // The last value that cannot be stored is the one named.
     let mut bad = None;
     let ogrn = get(OGRN);
@@ -633,7 +647,7 @@ fn plan_row(
                 String::new(),
                 format!(
                     "организации с ИНН {} нет в базе, а для новой не хватает: {}",
-                    row.inn,
+                    rec.inn,
                     missing.join(", ")
                 ),
             )));
@@ -653,17 +667,13 @@ fn plan_row(
     let what = format!("ИНН {} КПП {} «{}»", rec.inn, rec.kpp, rec.full_name);
     let planned = match &found {
         None => Planned::Add(Change {
-            line: row.line,
+            line,
             what,
             fields: Vec::new(),
         }),
         Some(before) => {
             let fields = diff(before, &rec);
-            let change = Change {
-                line: row.line,
-                what,
-                fields,
-            };
+            let change = Change { line, what, fields };
             if change.fields.is_empty() {
                 Planned::Leave(change)
             } else {
