@@ -90,8 +90,8 @@ impl SurveyRows {
         };
         let crlf = head.windows(2).any(|w| w == b"\r\n");
         let file = File::open(path).map_err(io)?;
-        let raw: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(1 << 16, file));
-        let input: Box<dyn Read> = import::stream::utf8_reader(raw, encoding, &head);
+        let raw: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 16, file));
+        let input = import::stream::utf8_reader(raw, encoding, &head);
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)

@@ -7,10 +7,7 @@
 //! - quoted CSV (`;`, `,`, `|`) is streamed through `csv`, decoding Windows-1251 and UTF-16 on the
 //!   way with `encoding_rs`; the cells are cleaned and checked by the same rules
 //!   ([`super::clean_cell`], [`super::check_cells`]), a `="…"` text formula is read as its text, and
-//!   a quote left open at the end of the file refuses it, as the whole-file reader does. This runs
-//!   on a reading thread of its own, a few batches of rows ahead of the caller (a bounded channel,
-//!   so memory stays flat): decoding, splitting and cleaning cells (Unicode composition) take a
-//!   second core while the caller matches and writes the rows already read;
+//!   a quote left open at the end of the file refuses it, as the whole-file reader does;
 //! - tab text pasted from a document and text laid out with spaces are read whole
 //!   ([`super::read_file`]): their rows are rebuilt from what follows them (a Word table pasted
 //!   one cell per line, column edges found over all lines), and such files are document-sized;
@@ -25,9 +22,6 @@
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1251};
 
@@ -97,32 +91,7 @@ enum Inner {
     },
 }
 
-/// A streamed CSV as its caller sees it: batches of rows from the reading thread ([`CsvParser`]).
 struct CsvRows {
-    source: String,
-    messages: Receiver<CsvMessage>,
-    batch: std::vec::IntoIter<Row>,
-    finished: bool,
-    /// Bytes of the file read by the reading thread so far, and the file's length.
-    position: Arc<AtomicU64>,
-    total: u64,
-}
-
-/// What the reading thread sends: rows, the end, or why the file cannot be read (after which it
-/// stops).
-enum CsvMessage {
-    Rows(Vec<Row>),
-    End,
-    Failed(ReadError),
-}
-
-/// Rows per batch sent by the reading thread, and batches in flight: at most some 1,300 rows of
-/// the file are read ahead of the caller.
-const CSV_BATCH_ROWS: usize = 256;
-const CSV_BATCHES_IN_FLIGHT: usize = 4;
-
-/// The reading thread's side of a streamed CSV: the `csv` reader and where it is in the file.
-struct CsvParser {
     reader: csv::Reader<Counting>,
     record: csv::ByteRecord,
     crlf: bool,
@@ -132,6 +101,7 @@ struct CsvParser {
     /// What the decoder cannot map leaves U+FFFD: a damaged file in that encoding.
     decoded: bool,
     utf16: bool,
+    total: u64,
 }
 
 impl RowStream {
@@ -180,10 +150,9 @@ impl RowStream {
         };
         let crlf = head.windows(2).any(|w| w == b"\r\n");
         let file = File::open(path).map_err(io)?;
-        let raw: Box<dyn Read + Send> = Box::new(BufReader::with_capacity(1 << 16, file));
+        let raw: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 16, file));
         let utf16 = encoding.starts_with("UTF-16");
         let input = utf8_reader(raw, encoding, &head);
-        let position = Arc::new(AtomicU64::new(0));
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter as u8)
             .has_headers(false)
@@ -193,32 +162,18 @@ impl RowStream {
                 inner: input,
                 quotes: 0,
                 bytes: 0,
-                position: Arc::clone(&position),
             });
-        let parser = CsvParser {
-            reader,
-            record: csv::ByteRecord::new(),
-            crlf,
-            first: true,
-            last_line: 1,
-            decoded: encoding != "UTF-8",
-            utf16,
-        };
-        let (tx, rx) = sync_channel(CSV_BATCHES_IN_FLIGHT);
-        let name = source.clone();
-        std::thread::Builder::new()
-            .name("nok-csv".into())
-            .spawn(move || parser.run(&name, &tx))
-            .map_err(io)?;
         Ok(RowStream {
-            source: source.clone(),
+            source,
             format,
             inner: Inner::Csv(Box::new(CsvRows {
-                source,
-                messages: rx,
-                batch: Vec::new().into_iter(),
-                finished: false,
-                position,
+                reader,
+                record: csv::ByteRecord::new(),
+                crlf,
+                first: true,
+                last_line: 1,
+                decoded: encoding != "UTF-8",
+                utf16,
                 total: meta.len(),
             })),
             any_text: false,
@@ -258,7 +213,7 @@ impl RowSource for RowStream {
     fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
         let row = match &mut self.inner {
             Inner::Whole { rows, .. } => rows.next(),
-            Inner::Csv(csv) => csv.next_row()?,
+            Inner::Csv(csv) => csv.next_row(&self.source)?,
             Inner::Xlsx(xlsx) => xlsx.next_row()?,
         };
         match row {
@@ -274,75 +229,13 @@ impl RowSource for RowStream {
     fn progress(&self) -> (u64, u64) {
         match &self.inner {
             Inner::Whole { rows, total } => (total - rows.len() as u64, *total),
-            Inner::Csv(csv) => (
-                csv.position.load(Ordering::Relaxed).min(csv.total),
-                csv.total.max(1),
-            ),
+            Inner::Csv(csv) => (csv.reader.get_ref().bytes.min(csv.total), csv.total.max(1)),
             Inner::Xlsx(xlsx) => xlsx.progress(),
         }
     }
 }
 
 impl CsvRows {
-    /// The next row from the reading thread's batches, or `None` after the last.
-    fn next_row(&mut self) -> Result<Option<Row>, ReadError> {
-        loop {
-            if let Some(row) = self.batch.next() {
-                return Ok(Some(row));
-            }
-            if self.finished {
-                return Ok(None);
-            }
-            match self.messages.recv() {
-                Ok(CsvMessage::Rows(rows)) => self.batch = rows.into_iter(),
-                Ok(CsvMessage::End) => self.finished = true,
-                Ok(CsvMessage::Failed(e)) => {
-                    self.finished = true;
-                    return Err(e);
-                }
-                // The thread ended without saying so (a panic).
-                Err(_) => {
-                    self.finished = true;
-                    return Err(ReadError::Io {
-                        file: self.source.clone(),
-                        detail: "чтение прервано".to_string(),
-                    });
-                }
-            }
-        }
-    }
-}
-
-impl CsvParser {
-    /// The reading thread: rows in batches until the end of the file or the first error; stops
-    /// quietly when the reader is gone (dropped before the end).
-    fn run(mut self, source: &str, tx: &SyncSender<CsvMessage>) {
-        loop {
-            let mut batch = Vec::with_capacity(CSV_BATCH_ROWS);
-            let mut last = None;
-            while batch.len() < CSV_BATCH_ROWS {
-                match self.next_row(source) {
-                    Ok(Some(row)) => batch.push(row),
-                    Ok(None) => {
-                        last = Some(CsvMessage::End);
-                        break;
-                    }
-                    Err(e) => {
-                        last = Some(CsvMessage::Failed(e));
-                        break;
-                    }
-                }
-            }
-            if !batch.is_empty() && tx.send(CsvMessage::Rows(batch)).is_err() {
-                return;
-            }
-            if let Some(last) = last {
-                let _ = tx.send(last);
-                return;
-            }
-        }
-    }
-
     fn next_row(&mut self, source: &str) -> Result<Option<Row>, ReadError> {
         let ok = self
             .reader
@@ -440,11 +333,9 @@ fn last_line_end(bytes: &[u8], utf16: bool) -> Option<usize> {
 
 /// A reader that counts the double quotes and the bytes passing through it.
 struct Counting {
-    inner: Box<dyn Read + Send>,
+    inner: Box<dyn Read>,
     quotes: u64,
     bytes: u64,
-    /// `bytes`, for the caller's progress.
-    position: Arc<AtomicU64>,
 }
 
 impl Read for Counting {
@@ -452,7 +343,6 @@ impl Read for Counting {
         let n = self.inner.read(out)?;
         self.quotes += memchr::memchr_iter(b'"', &out[..n]).count() as u64;
         self.bytes += n as u64;
-        self.position.store(self.bytes, Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -460,11 +350,7 @@ impl Read for Counting {
 /// `raw` as UTF-8 text: decoded as it is read when the sniffed `encoding` (a name as `sniff`
 /// gives it) is Windows-1251 or UTF-16, as it is otherwise. `head` is the file's first bytes (its
 /// BOM tells UTF-16's byte order). The survey reader uses it too.
-pub(crate) fn utf8_reader(
-    raw: Box<dyn Read + Send>,
-    encoding: &str,
-    head: &[u8],
-) -> Box<dyn Read + Send> {
+pub(crate) fn utf8_reader(raw: Box<dyn Read>, encoding: &str, head: &[u8]) -> Box<dyn Read> {
     match encoding {
         "Windows-1251" => Box::new(Decoding::new(raw, WINDOWS_1251.new_decoder())),
         "UTF-16" if head.starts_with(b"\xFE\xFF") => {
@@ -479,7 +365,7 @@ pub(crate) fn utf8_reader(
 
 /// A reader that decodes another reader's bytes to UTF-8 as they are read.
 struct Decoding {
-    inner: Box<dyn Read + Send>,
+    inner: Box<dyn Read>,
     decoder: Decoder,
     input: Vec<u8>,
     start: usize,
@@ -490,7 +376,7 @@ struct Decoding {
 }
 
 impl Decoding {
-    fn new(inner: Box<dyn Read + Send>, decoder: Decoder) -> Decoding {
+    fn new(inner: Box<dyn Read>, decoder: Decoder) -> Decoding {
         Decoding {
             inner,
             decoder,
@@ -575,54 +461,6 @@ mod tests {
             "a cell over two lines moves the next row"
         );
         assert_eq!(streamed.last().unwrap().cells[1], "0012");
-    }
-
-    /// The reading thread sends rows in batches: a file of many batches reads in full, in order,
-    /// and an error deep in it (a broken UTF-8 byte on line 20,002: a header, 20,000 good rows) is
-    /// reported with that line after the rows above it, and the progress reaches the file's size.
-    #[test]
-    fn a_streamed_csv_of_many_batches_reads_in_order_and_names_the_line_of_a_late_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("many.csv");
-        let mut bytes = b"INN;Name\n".to_vec();
-        for i in 0..20000 {
-            bytes.extend_from_slice(format!("{:010};строка {i}\n", i).as_bytes());
-        }
-        std::fs::write(&path, &bytes).unwrap();
-        let size = bytes.len() as u64;
-        let mut s = RowStream::open(&path).unwrap();
-        let mut n = 0;
-        while let Some(r) = s.next_row().unwrap() {
-            if n > 0 {
-                assert_eq!(r.line, n + 1);
-                assert_eq!(r.cells[1], format!("строка {}", n - 1));
-            }
-            n += 1;
-        }
-        assert_eq!(n, 20001);
-        assert_eq!(s.progress(), (size, size));
-
-        bytes.extend_from_slice(b"0000000001;\xff broken\n");
-        bytes.extend_from_slice(b"0000000002;after\n");
-        std::fs::write(&path, &bytes).unwrap();
-        let mut s = RowStream::open(&path).unwrap();
-        let mut read = 0;
-        let e = loop {
-            match s.next_row() {
-                Ok(Some(_)) => read += 1,
-                Ok(None) => panic!("the broken line was read"),
-                Err(e) => break e,
-            }
-        };
-        assert_eq!(read, 20001);
-        assert!(
-            matches!(e, ReadError::BrokenUtf8 { line: 20002, .. }),
-            "{e:?}"
-        );
-        // Dropped before the end: the reading thread stops without anyone waiting on it.
-        let mut s = RowStream::open(&path).unwrap();
-        assert!(s.next_row().unwrap().is_some());
-        drop(s);
     }
 
     #[test]
