@@ -572,6 +572,7 @@ mod tests {
              DROP TRIGGER row_count_organization_delete; DROP TRIGGER plan_day_all_insert;
              DROP TRIGGER plan_day_all_delete; DROP TRIGGER plan_day_all_update;
              DROP TABLE recompute_bulk_write;
+             DROP TABLE cycle_plan_status;
              DROP TABLE cycle_size; DROP TABLE row_count; DROP TABLE plan_day;
              DROP INDEX membership_cycle_group;
              DROP TRIGGER score_bin_insert; DROP TRIGGER score_bin_delete;

@@ -131,20 +131,30 @@ pub fn read(conn: &Connection, scope: Scope, today: NaiveDate) -> Result<Overvie
         })
         .collect();
 
-    // Plan rows by status and planned date, kept by triggers (migration 011).
-    let (plan_rows, plan_done, plan_cancelled, plan_overdue, due_30_days) = conn.query_row(
+    // Plan rows by status, kept by triggers (migration 020): a few rows per cycle. Open rows
+    // overdue or due within 30 days: two ranges of each open status on the days kept by
+    // triggers (migration 011), read along their key (cycle, status, date).
+    let (plan_rows, plan_done, plan_cancelled) = conn.query_row(
         &format!(
-            "SELECT coalesce(sum(d.n), 0),
-                    coalesce(sum(d.n) FILTER (WHERE d.status = 'done'), 0),
-                    coalesce(sum(d.n) FILTER (WHERE d.status = 'cancelled'), 0),
-                    coalesce(sum(d.n) FILTER (WHERE d.status IN ('planned', 'in_progress')
-                                              AND d.planned_date < ?3), 0),
-                    coalesce(sum(d.n) FILTER (WHERE d.status IN ('planned', 'in_progress')
-                        AND d.planned_date >= ?3 AND d.planned_date <= date(?3, '+30 days')), 0)
-             FROM cycle c JOIN cycle_plan_day d ON d.cycle_id = c.id WHERE {IN_SCOPE}"
+            "SELECT coalesce(sum(s.n), 0),
+                    coalesce(sum(s.n) FILTER (WHERE s.status = 'done'), 0),
+                    coalesce(sum(s.n) FILTER (WHERE s.status = 'cancelled'), 0)
+             FROM cycle c JOIN cycle_plan_status s ON s.cycle_id = c.id WHERE {IN_SCOPE}"
         ),
-        rusqlite::params![scope.year, scope.cycle, iso(today)],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        rusqlite::params![scope.year, scope.cycle],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let in_30_days = iso(today + chrono::Days::new(30));
+    let (plan_overdue, due_30_days) = conn.query_row(
+        &format!(
+            "SELECT coalesce(sum(d.n) FILTER (WHERE d.planned_date < ?3), 0),
+                    coalesce(sum(d.n) FILTER (WHERE d.planned_date >= ?3), 0)
+             FROM cycle c JOIN cycle_plan_day d ON d.cycle_id = c.id
+             WHERE {IN_SCOPE} AND d.status IN ('planned', 'in_progress')
+               AND d.planned_date <= ?4"
+        ),
+        rusqlite::params![scope.year, scope.cycle, iso(today), in_30_days],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
 
     // The nearest open rows due: each open status walked along its index by date (and id), so
