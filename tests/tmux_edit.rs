@@ -38,12 +38,16 @@ fn edit_a_plan_row_in_tmux() {
     t.keys(&["Установлен пандус", "Tab"]);
     t.run(&["send-keys", "-t", "nok", "-N", "12", "BSpace"]);
     t.keys(&["20.11.2026"]);
-    let s = t.wait_for("the filled form", |s| {
+    // The form is valid once the date is whole: no ⚠ is left. Waited for, not asserted on the
+    // first capture that shows the date: tmux 3.3a may show a frame half-written (the date's line
+    // already new, the hint below it not yet cleared), since it does not hold synchronized
+    // updates back; a form that stays invalid fails by the timeout, with the screen.
+    t.wait_for("the filled form, valid", |s| {
         s.contains("▶ Фактическая дата:   20.11.2026")
             && s.contains("Установлен пандус")
             && s.contains("‹ выполнено ›")
+            && !s.contains('⚠')
     });
-    assert!(!s.contains('⚠'), "the form is valid:\n{s}");
     t.keys(&["C-s"]);
     let s = t.wait_for("the save", |s| s.contains("сохранено: строка плана"));
     assert!(
