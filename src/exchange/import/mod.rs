@@ -25,6 +25,7 @@ pub mod values;
 pub mod workplan;
 mod xlsx;
 mod xlsx_book;
+mod xlsx_cell;
 mod xlsx_strings;
 
 pub(crate) use xlsx::XlsxRows;

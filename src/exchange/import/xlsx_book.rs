@@ -7,7 +7,7 @@
 //! style and the shared strings' sparse index (8 bytes per 64 strings) and cache: nothing grows
 //! with the rows of the sheet, and the strings only by that index. Cell values are read as
 //! calamine 0.38 reads them (same date formats, same 1904 date system, same rich-text and
-//! `_xHHHH_` handling), and turned into text by [`super::xlsx::cell_text`], so a book reads the
+//! `_xHHHH_` handling), and turned into text by [`super::xlsx_cell::cell_text`], so a book reads the
 //! same as it did through calamine.
 
 use std::collections::HashMap;
@@ -20,7 +20,7 @@ use zip::ZipArchive;
 use zip::read::ZipFile;
 
 use super::clean_cell;
-use super::xlsx::cell_text;
+use super::xlsx_cell::{cell_text, column_name};
 use super::xlsx_strings::{SharedStrings, SharedStringsWriter};
 
 /// What a cell style's number format makes of a number.
@@ -585,7 +585,7 @@ fn cell_type(t: &str) -> Option<CellType> {
 
 /// A cell's reference (`B7`) from its 0-based row and column.
 fn reference(row: u32, col: u32) -> String {
-    format!("{}{}", super::xlsx::column_name(col), u64::from(row) + 1)
+    format!("{}{}", column_name(col), u64::from(row) + 1)
 }
 
 /// The cells of one worksheet, read as its part is inflated (see [`Book::cells`]).
