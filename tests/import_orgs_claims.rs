@@ -1,9 +1,8 @@
 //! The keys of the rows of an organizations file are claimed in a temporary table (one
 //! organization, one row), and so are the keys a row takes away from a stored organization: the
 //! first claim of a key, by line, is the one a later row is rejected by, also far down a file
-//! that the streamed reader hands over in many batches from its own thread. A plan worked out by
-//! hand for a file of 400+ rows, the dry run equal to the import, the database counted by plain
-//! SQL afterwards; a reader failure deep in a long file ends the import in Russian, naming the
+//! read as a stream. A plan worked out by hand for a file of 400+ rows, the dry run equal to the
+//! import, the database counted by plain SQL afterwards; a reader failure deep in a long file ends the import in Russian, naming the
 //! line, with nothing written.
 
 mod import_support;
@@ -56,7 +55,7 @@ fn lines(p: &Preview) -> Lines {
 }
 
 #[test]
-fn the_first_claim_of_a_key_rejects_a_later_row_also_after_many_batches() {
+fn the_first_claim_of_a_key_rejects_a_later_row_also_far_down_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("d.sqlite");
     let mut conn = two_orgs(&db);
@@ -67,7 +66,7 @@ fn the_first_claim_of_a_key_rejects_a_later_row_also_after_many_batches() {
     // Line 3: a new ИНН with the museum's code: rejected (the code is another ИНН's), but the
     // code is claimed by line 3 all the same.
     csv.push(row(3, "ГБУК «Театр»", "780Ж0002"));
-    // Lines 4…403: 400 new organizations, n = 100…499, code 780Ж0100 + …: several batches.
+    // Lines 4…403: 400 new organizations, n = 100…499, code 780Ж0100 + ….
     for n in 100..500 {
         csv.push(row(
             n,
@@ -177,7 +176,7 @@ fn the_first_claim_of_a_key_rejects_a_later_row_also_after_many_batches() {
 }
 
 /// Rows rejected by the read stage (a formula, a short ИНН) are listed in order, and a reader that
-/// fails far down a long file (a broken byte on its reading thread) fails the import in Russian,
+/// fails far down a long file (a broken byte past its first buffers) fails the import in Russian,
 /// naming the line, with nothing written.
 #[test]
 fn read_rejections_and_a_reader_failure_far_down_a_streamed_file() {
