@@ -10,7 +10,7 @@ mod import_support;
 
 use std::path::Path;
 
-use import_support::{demo, inn, ogrn, today, xlsx};
+use import_support::{count, demo, inn, ogrn, today, xlsx};
 use nok::exchange::import::{Format, ReadError, read_bytes};
 use nok::service::import::{BUSY_RU, Kind, Preview, apply, dry_run};
 use rusqlite::Connection;
@@ -34,10 +34,6 @@ fn digest(conn: &Connection) -> String {
     })
     .collect::<Vec<_>>()
     .join("|")
-}
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 const ORGS_HEADER: &str = "Полное наименование;ИНН;КПП;ОГРН;Код по Сводному реестру;Сфера;Регион";

@@ -9,13 +9,9 @@
 
 mod import_support;
 
-use import_support::{demo, inn, ogrn, today};
+use import_support::{count, demo, inn, ogrn, today};
 use nok::service::import::{Kind, Options, apply_file};
 use rusqlite::Connection;
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 /// Every index of the schema with its definition (name, table, sql), in name order.
 fn indexes(conn: &Connection) -> Vec<(String, String, Option<String>)> {

@@ -9,7 +9,7 @@ mod import_support;
 
 use std::path::Path;
 
-use import_support::{inn, ogrn, today};
+use import_support::{count, inn, ogrn, today};
 use nok::service::import::{AsRead, Kind, Options, Preview, apply_file, dry_run_file};
 use rusqlite::Connection;
 
@@ -37,10 +37,6 @@ fn row(n: u32, name: &str, code: &str) -> String {
         inn(n),
         ogrn(n)
     )
-}
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 type Lines = (Vec<usize>, Vec<usize>, Vec<usize>, Vec<usize>);

@@ -6,7 +6,7 @@
 
 mod import_support;
 
-use import_support::{demo, inn, ogrn, today};
+use import_support::{count, demo, inn, ogrn, today};
 use nok::service::import::{Kind, Options, apply_file};
 use rusqlite::Connection;
 
@@ -21,10 +21,6 @@ const SQL_KEY: &str = "lower(
     'Р', 'р'), 'С', 'с'), 'Т', 'т'), 'У', 'у'), 'Ф', 'ф'), 'Х', 'х'), 'Ц', 'ц'), 'Ч', 'ч'),
     'Ш', 'ш'), 'Щ', 'щ'), 'Ъ', 'ъ'), 'Ы', 'ы'), 'Ь', 'ь'), 'Э', 'э'), 'Ю', 'ю'), 'Я', 'я'),
     'Ё', 'ё'))";
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 fn key_of(conn: &Connection, id: i64) -> String {
     conn.query_row(

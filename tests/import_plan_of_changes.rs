@@ -10,7 +10,7 @@ mod import_support;
 
 use std::path::Path;
 
-use import_support::{inn, ogrn, today};
+use import_support::{count, inn, ogrn, today};
 use nok::service::import::{AsRead, Change, Kind, LISTED, Options, apply_file, dry_run_file};
 use rusqlite::Connection;
 
@@ -40,10 +40,6 @@ fn row(n: u32, name: &str, address: &str) -> String {
         inn(n),
         ogrn(n)
     )
-}
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 /// Everything an organizations import may touch, by plain SQL.

@@ -10,17 +10,13 @@ mod import_support;
 
 use std::path::{Path, PathBuf};
 
-use import_support::{demo, today};
+use import_support::{count, demo, today};
 use nok::service::import::{self, Kind, Preview, Progress, portal_plan};
 use nok::service::methodology::Methods;
 use rusqlite::Connection;
 
 /// A changed field: name, old value, new value.
 type Field = (String, String, String);
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap()
-}
 
 /// Another session writes and commits at once (no busy wait): it fails if anyone holds the
 /// write lock.

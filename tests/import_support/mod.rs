@@ -1,5 +1,5 @@
 //! Helpers shared by the import tests: a small deterministic demo database, valid ИНН and ОГРН
-//! made up by number, and a minimal xlsx workbook built by hand.
+//! made up by number, a minimal xlsx workbook built by hand, and a count read by plain SQL.
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::io::Write;
@@ -101,4 +101,9 @@ pub fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
     z.write_all(sheet.as_bytes()).unwrap();
     z.finish().unwrap();
     buf.into_inner()
+}
+
+/// The one number a plain-SQL query gives (`SELECT count(*) …`).
+pub fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
