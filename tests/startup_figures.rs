@@ -1,6 +1,6 @@
 //! The figures shown first at start («Сводка», the first page of «Организации», the cycle lists'
 //! member counts, the counts of «Планы»'s filters, the rating «Рейтинг» opens on) come from small
-//! tables that triggers keep up to date (migrations 011, 015 and 018). Here data is changed through every way
+//! tables that triggers keep up to date (migrations 011, 015, 018, 020 and 021). Here data is changed through every way
 //! a person changes it — a form of the terminal UI and `u` (undo), an import, a recompute, and
 //! SQL by hand — and after each change what the screens read is compared with the same figures
 //! aggregated afresh from the base tables by plain SQL.
@@ -1014,4 +1014,104 @@ fn a_recompute_keeps_the_figures_whether_it_writes_many_rows_or_few() {
         .unwrap();
     assert_eq!(changed, 1);
     check(&conn, "a total changed by hand after the recompute");
+}
+
+/// The plan totals per cycle and status (migration 020) follow every kind of change of a planned
+/// day (migration 021 answers a change of the count alone with one statement, a move of the day
+/// to another cycle or status with two): counts changed by plan rows added, moved and deleted,
+/// and days moved by hand to another status and another cycle. Compared with the days added up
+/// by plain SQL.
+#[test]
+fn plan_totals_follow_a_day_changed_in_count_status_or_cycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    let methods = nok::service::methodology::Methods::builtin().unwrap();
+    let opts = nok::service::demo::DemoOptions {
+        orgs: 60,
+        seed: 21,
+        today: today(),
+    };
+    let conn = nok::service::demo::open_or_build(&path, &opts, false, &methods, &mut |_| {})
+        .unwrap()
+        .conn;
+    let totals = |conn: &Connection| -> (Vec<(i64, String, i64)>, Vec<(i64, String, i64)>) {
+        let read = |sql: &str| -> Vec<(i64, String, i64)> {
+            conn.prepare(sql)
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        (
+            read("SELECT cycle_id, status, n FROM cycle_plan_status WHERE n <> 0 ORDER BY 1, 2"),
+            read("SELECT cycle_id, status, count(*) FROM plan_row GROUP BY 1, 2 ORDER BY 1, 2"),
+        )
+    };
+    let (kept, want) = totals(&conn);
+    assert!(
+        want.len() >= 3,
+        "the demo has plan rows in several statuses: {want:?}"
+    );
+    assert_eq!(kept, want, "after building the demo");
+
+    // Counts: rows moved between statuses in bulk, a row deleted, a row added by copying one.
+    conn.execute_batch(
+        "UPDATE plan_row SET status = 'in_progress' WHERE status = 'planned' AND id % 2 = 0;
+         DELETE FROM plan_row WHERE id = (SELECT max(id) FROM plan_row);
+         INSERT INTO plan_row (cycle_id, org_id, number, criterion, measure, planned_date, status)
+             SELECT cycle_id, org_id, number || '.1', criterion, measure, planned_date, 'planned'
+             FROM plan_row WHERE id = (SELECT min(id) FROM plan_row);",
+    )
+    .unwrap();
+    let (kept, want) = totals(&conn);
+    assert_eq!(kept, want, "after plan rows moved, deleted and added");
+
+    // Days moved by hand: to another status, then to another cycle. The totals follow the days
+    // (not the plan rows now), so compare with the days added up.
+    let by_days = |conn: &Connection| -> Vec<(i64, String, i64)> {
+        conn.prepare(
+            "SELECT cycle_id, status, sum(n) FROM cycle_plan_day GROUP BY 1, 2 HAVING sum(n) <> 0
+             ORDER BY 1, 2",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    conn.execute_batch(
+        "UPDATE cycle_plan_day SET status = 'cancelled'
+             WHERE (cycle_id, status, planned_date) =
+                 (SELECT cycle_id, status, planned_date FROM cycle_plan_day
+                  WHERE status = 'in_progress' ORDER BY n DESC, planned_date LIMIT 1);",
+    )
+    .unwrap();
+    assert_eq!(
+        totals(&conn).0,
+        by_days(&conn),
+        "after a day moved to another status"
+    );
+    let cycles: i64 = conn
+        .query_row(
+            "SELECT count(DISTINCT cycle_id) FROM cycle_plan_day",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(cycles >= 2, "plan days in {cycles} cycles");
+    conn.execute_batch(
+        "UPDATE cycle_plan_day SET cycle_id = (SELECT max(cycle_id) FROM cycle_plan_day),
+                                   planned_date = '1999-01-01'
+             WHERE (cycle_id, status, planned_date) =
+                 (SELECT cycle_id, status, planned_date FROM cycle_plan_day
+                  WHERE cycle_id = (SELECT min(cycle_id) FROM cycle_plan_day)
+                  ORDER BY n DESC, planned_date LIMIT 1);",
+    )
+    .unwrap();
+    assert_eq!(
+        totals(&conn).0,
+        by_days(&conn),
+        "after a day moved to another cycle"
+    );
 }

@@ -83,6 +83,9 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/018_rating_order.sql")),
     M::up(include_str!("migrations/019_recompute_bulk_write.sql")),
     M::up(include_str!("migrations/020_plan_status_totals.sql")),
+    M::up(include_str!(
+        "migrations/021_plan_status_update_one_statement.sql"
+    )),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
