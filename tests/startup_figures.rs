@@ -1034,8 +1034,9 @@ fn plan_totals_follow_a_day_changed_in_count_status_or_cycle() {
     let conn = nok::service::demo::open_or_build(&path, &opts, false, &methods, &mut |_| {})
         .unwrap()
         .conn;
-    let totals = |conn: &Connection| -> (Vec<(i64, String, i64)>, Vec<(i64, String, i64)>) {
-        let read = |sql: &str| -> Vec<(i64, String, i64)> {
+    type Totals = Vec<(i64, String, i64)>;
+    let totals = |conn: &Connection| -> (Totals, Totals) {
+        let read = |sql: &str| -> Totals {
             conn.prepare(sql)
                 .unwrap()
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -1069,7 +1070,7 @@ fn plan_totals_follow_a_day_changed_in_count_status_or_cycle() {
 
     // Days moved by hand: to another status, then to another cycle. The totals follow the days
     // (not the plan rows now), so compare with the days added up.
-    let by_days = |conn: &Connection| -> Vec<(i64, String, i64)> {
+    let by_days = |conn: &Connection| -> Totals {
         conn.prepare(
             "SELECT cycle_id, status, sum(n) FROM cycle_plan_day GROUP BY 1, 2 HAVING sum(n) <> 0
              ORDER BY 1, 2",
