@@ -5,7 +5,9 @@
 //! escapes, `xml:space`, inline strings, booleans, errors, dates by custom and built-in formats,
 //! an ISO date, a formula's string, cells and rows without references, no dimension, a chart
 //! sheet first, absolute targets, prefixed element names); the same in the 1904 date system;
-//! damaged books refused with a Russian message naming the file, the sheet and the cell. Every
+//! damaged books refused with a Russian message naming the file, the sheet and the cell; forged
+//! books (a «zip bomb» of shared strings, a value or a string too long) refused before they fill
+//! memory or the temporary folder. Every
 //! book is read both as a stream from disk (`RowStream`, as `nok import` reads it) and from
 //! memory (`read_bytes`), and the rows are compared with values worked out by hand.
 
@@ -211,7 +213,7 @@ fn refusal(bytes: Vec<u8>) -> String {
         Ok(mut s) => loop {
             match s.next_row() {
                 Ok(Some(_)) => {}
-                Ok(None) => panic!("the damaged book was read"),
+                Ok(None) => panic!("the damaged book was read: {path:?}"),
                 Err(e) => break e.to_string(),
             }
         },
@@ -319,4 +321,77 @@ fn damaged_books_are_refused_in_russian_naming_sheet_and_cell() {
         m.contains("XML") && m.contains("xl/sharedStrings.xml"),
         "{m}"
     );
+}
+
+/// [`libreoffice_style`] with one part replaced by `part`'s text, written in pieces (the text
+/// of a forged part is too big to build as one string in a test).
+fn with_part(name: &str, pieces: &mut dyn Iterator<Item = String>) -> Vec<u8> {
+    let good = libreoffice_style(false);
+    let mut a = zip::ZipArchive::new(Cursor::new(&good)).unwrap();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..a.len() {
+        let mut f = a.by_index(i).unwrap();
+        let entry = f.name().unwrap().to_string();
+        w.start_file(entry.as_str(), SimpleFileOptions::default())
+            .unwrap();
+        if entry == name {
+            for piece in &mut *pieces {
+                w.write_all(piece.as_bytes()).unwrap();
+            }
+        } else {
+            std::io::copy(&mut f, &mut w).unwrap();
+        }
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Forged books that would fill memory or the temporary folder if read on: a shared-strings
+/// part of 20 MiB that packs about a thousand times (a «zip bomb»), a value of 17 MiB without
+/// markup, and an inline string of nine runs of 1 MiB. Each is refused with what was too big
+/// and where; nothing is read past the limit.
+#[test]
+fn forged_books_that_unpack_too_much_are_refused() {
+    let ns = format!("{NS}/spreadsheetml/2006/main");
+    let head = format!(r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{ns}">"#);
+    let one = "<si><t>Одна и та же строка</t></si>".repeat(1024);
+    let mut sst = std::iter::once(head)
+        .chain((0..20 * 1024 * 1024 / one.len() + 1).map(|_| one.clone()))
+        .chain(std::iter::once("</sst>".to_string()));
+    let bytes = with_part("xl/sharedStrings.xml", &mut sst);
+    assert!(
+        bytes.len() < 200 << 10,
+        "the forged book packs to {} bytes",
+        bytes.len()
+    );
+    let m = refusal(bytes);
+    assert!(
+        m.contains("xl/sharedStrings.xml") && m.contains("zip-бомб"),
+        "{m}"
+    );
+    assert!(m.contains("больше чем в 100 раз"), "{m}");
+
+    let sheet = |cell: String| -> Vec<String> {
+        vec![
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="inlineStr">"#
+            ),
+            cell,
+            "</c></row></sheetData></worksheet>".to_string(),
+        ]
+    };
+    let long = "Ж".repeat(17 * 1024 * 1024 / 2);
+    let m = refusal(with_part(
+        "xl/worksheets/sheet1.xml",
+        &mut sheet(format!("<is><t>{long}</t></is>")).into_iter(),
+    ));
+    assert!(m.contains("xl/worksheets/sheet1.xml"), "{m}");
+    assert!(m.contains("больше 16 МБ текста подряд"), "{m}");
+
+    let run = format!("<r><t>{}</t></r>", "ж".repeat(1024 * 1024 / 2));
+    let m = refusal(with_part(
+        "xl/worksheets/sheet1.xml",
+        &mut sheet(format!("<is>{}</is>", run.repeat(9))).into_iter(),
+    ));
+    assert!(m.contains("xl/worksheets/sheet1.xml"), "{m}");
+    assert!(m.contains("строка длиннее 8 МБ"), "{m}");
 }

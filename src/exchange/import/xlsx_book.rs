@@ -9,6 +9,11 @@
 //! calamine 0.38 reads them (same date formats, same 1904 date system, same rich-text and
 //! `_xHHHH_` handling), and turned into text by [`super::xlsx_cell::cell_text`], so a book reads the
 //! same as it did through calamine.
+//!
+//! A forged archive cannot make the reader fill memory or the temporary folder: every part is
+//! read through [`Guarded`], which stops at 16 MB of XML without a `<` (one event of quick-xml)
+//! and, for the parts other than worksheets (the shared strings above all, which go to disk),
+//! at 100 times the part's packed size; one string stops at 8 MB.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Seek};
@@ -50,7 +55,108 @@ pub(super) struct Book<RS: Read + Seek> {
     strings: SharedStrings,
 }
 
-type Part<'a, RS> = XmlReader<BufReader<ZipFile<'a, RS>>>;
+type Part<'a, RS> = XmlReader<BufReader<Guarded<ZipFile<'a, RS>>>>;
+
+/// Most bytes of XML between two `<` (the longest text, tag or attribute quick-xml would hold
+/// as one event). A cell holds at most 32,767 characters in Excel: about 640 KB escaped.
+const MAX_XML_RUN: u64 = 16 << 20;
+
+/// A part other than a worksheet may unpack to this many times its packed size, or to
+/// [`PART_FLOOR`], whichever is more. Text packs 3–10 times, the shared strings (each text
+/// once) less; only a forged archive (a «zip bomb») packs near deflate's limit of about 1,000.
+/// Worksheets are read as streams and keep nothing, so only [`MAX_XML_RUN`] bounds them.
+const PART_RATIO: u64 = 100;
+const PART_FLOOR: u64 = 16 << 20;
+
+/// Most bytes of one string (a shared string or a cell's inline text).
+const MAX_STRING: usize = 8 << 20;
+
+/// What about a part was too big to read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Oversized {
+    /// The part unpacks to more than its budget (see [`PART_RATIO`]).
+    Part { packed: u64 },
+    /// Over [`MAX_XML_RUN`] bytes without a `<`.
+    Run,
+    /// One string over [`MAX_STRING`] bytes.
+    String,
+}
+
+impl std::fmt::Display for Oversized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("oversized part")
+    }
+}
+
+impl std::error::Error for Oversized {}
+
+impl Oversized {
+    fn error(self) -> quick_xml::Error {
+        quick_xml::Error::Io(std::sync::Arc::new(std::io::Error::other(self)))
+    }
+
+    /// The limit a reading error stands for, if it is one of these.
+    fn of(e: &quick_xml::Error) -> Option<Oversized> {
+        match e {
+            quick_xml::Error::Io(io) => io.get_ref()?.downcast_ref::<Oversized>().copied(),
+            _ => None,
+        }
+    }
+
+    /// What to tell the user about `part`.
+    fn message(self, part: &str) -> String {
+        match self {
+            Oversized::Part { packed } => format!(
+                "часть {part} книги распаковывается больше чем в {PART_RATIO} раз \
+                 (сжатая — {packed} байт): так сжимаются только поддельные архивы («zip-бомбы»), \
+                 чтение остановлено; если книга настоящая, откройте ее в Excel, сохраните заново \
+                 и сообщите разработчикам"
+            ),
+            Oversized::Run => format!(
+                "в части {part} книги больше {} МБ текста подряд без разметки — столько не \
+                 вмещает ни одна ячейка (файл поврежден или подделан); откройте книгу в Excel и \
+                 сохраните ее заново",
+                MAX_XML_RUN >> 20
+            ),
+            Oversized::String => format!(
+                "в части {part} книги строка длиннее {} МБ — столько не вмещает ни одна ячейка \
+                 (в Excel до 32 767 знаков); сократите ее и сохраните книгу заново",
+                MAX_STRING >> 20
+            ),
+        }
+    }
+}
+
+/// A part read through the limits above: the bytes unpacked so far against the part's budget
+/// (`None`: a worksheet, no budget), and the bytes since the last `<`.
+struct Guarded<R> {
+    inner: R,
+    packed: u64,
+    left: Option<u64>,
+    run: u64,
+}
+
+impl<R: Read> Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let got = &buf[..n];
+        if let Some(left) = &mut self.left {
+            *left = left.checked_sub(n as u64).ok_or_else(|| {
+                std::io::Error::other(Oversized::Part {
+                    packed: self.packed,
+                })
+            })?;
+        }
+        self.run = match got.iter().rposition(|&b| b == b'<') {
+            Some(i) => (n - 1 - i) as u64,
+            None => self.run + n as u64,
+        };
+        if self.run > MAX_XML_RUN {
+            return Err(std::io::Error::other(Oversized::Run));
+        }
+        Ok(n)
+    }
+}
 
 /// A part's relationships: id → (the target part, the type's last word).
 type Relationships = HashMap<String, (String, String)>;
@@ -65,22 +171,34 @@ fn missing_part(path: &str) -> String {
 }
 
 fn xml_error(part: &str, e: &quick_xml::Error) -> String {
-    let _ = e;
+    if let Some(o) = Oversized::of(e) {
+        return o.message(part);
+    }
     format!("{BROKEN_XML} (часть {part}); откройте книгу в Excel и сохраните ее заново")
 }
 
-/// Opens `path` of the archive as XML; `Ok(None)` when there is no such part.
+/// Opens `path` of the archive as XML, read through [`Guarded`] (`worksheet`: without a budget
+/// of unpacked bytes); `Ok(None)` when there is no such part.
 fn open_part<'a, RS: Read + Seek>(
     zip: &'a mut ZipArchive<RS>,
     parts: &HashMap<String, String>,
     path: &str,
+    worksheet: bool,
 ) -> Result<Option<Part<'a, RS>>, String> {
     let Some(name) = parts.get(&path.to_ascii_lowercase()) else {
         return Ok(None);
     };
     match zip.by_name(name) {
         Ok(f) => {
-            let mut r = XmlReader::from_reader(BufReader::with_capacity(1 << 16, f));
+            let packed = f.compressed_size();
+            let left = (!worksheet).then(|| packed.saturating_mul(PART_RATIO).max(PART_FLOOR));
+            let guarded = Guarded {
+                inner: f,
+                packed,
+                left,
+                run: 0,
+            };
+            let mut r = XmlReader::from_reader(BufReader::with_capacity(1 << 16, guarded));
             let config = r.config_mut();
             config.check_end_names = false;
             config.trim_text(false);
@@ -145,7 +263,7 @@ fn relationships<RS: Read + Seek>(
     path: &str,
     base: &str,
 ) -> Result<Option<Relationships>, String> {
-    let Some(mut xml) = open_part(zip, parts, path)? else {
+    let Some(mut xml) = open_part(zip, parts, path, false)? else {
         return Ok(None);
     };
     let mut found = HashMap::new();
@@ -229,7 +347,7 @@ impl<RS: Read + Seek> Book<RS> {
         let Some(path) = self.sheets.get(index).and_then(|s| s.part.clone()) else {
             return Ok(None);
         };
-        let xml = open_part(&mut self.zip, &self.parts, &path)?.ok_or_else(|| {
+        let xml = open_part(&mut self.zip, &self.parts, &path, true)?.ok_or_else(|| {
             format!(
                 "в книге нет данных листа «{shown}» (части {path}); файл поврежден — откройте \
                  его в Excel и сохраните заново"
@@ -259,7 +377,7 @@ fn read_workbook<RS: Read + Seek>(
     path: &str,
     rels: &Relationships,
 ) -> Result<(Vec<SheetEntry>, bool), String> {
-    let mut xml = open_part(zip, parts, path)?.ok_or_else(|| missing_part(path))?;
+    let mut xml = open_part(zip, parts, path, false)?.ok_or_else(|| missing_part(path))?;
     let mut sheets = Vec::new();
     let mut is_1904 = false;
     let mut buf = Vec::new();
@@ -298,7 +416,7 @@ fn read_styles<RS: Read + Seek>(
     parts: &HashMap<String, String>,
     path: &str,
 ) -> Result<Vec<NumberKind>, String> {
-    let Some(mut xml) = open_part(zip, parts, path)? else {
+    let Some(mut xml) = open_part(zip, parts, path, false)? else {
         return Ok(Vec::new());
     };
     let mut custom: HashMap<String, String> = HashMap::new();
@@ -339,7 +457,7 @@ fn read_shared_strings<RS: Read + Seek>(
     parts: &HashMap<String, String>,
     path: &str,
 ) -> Result<SharedStrings, String> {
-    let Some(mut xml) = open_part(zip, parts, path)? else {
+    let Some(mut xml) = open_part(zip, parts, path, false)? else {
         return Ok(SharedStrings::empty());
     };
     let spill = |e: std::io::Error| {
@@ -395,6 +513,9 @@ fn read_text<R: BufRead>(
 ) -> quick_xml::Result<()> {
     let mut depth = 0usize;
     loop {
+        if out.len() > MAX_STRING {
+            return Err(Oversized::String.error());
+        }
         buf.clear();
         match xml.read_event_into(buf)? {
             Event::Text(t) => out.push_str(&t.xml10_content()),
@@ -440,6 +561,9 @@ fn read_rich<R: BufRead>(
                     piece.trim_matches([' ', '\t', '\r', '\n'])
                 };
                 out.push_str(&unescape_excel(piece));
+                if out.len() > MAX_STRING {
+                    return Err(Oversized::String.error());
+                }
             }
             Event::End(e) if e.local_name().as_ref() == closing => return Ok(()),
             Event::Eof => return Err(unexpected_end()),
@@ -620,7 +744,9 @@ enum CellType {
 
 impl<RS: Read + Seek> SheetCells<'_, RS> {
     fn broken(&self, e: &quick_xml::Error) -> String {
-        let _ = e;
+        if let Some(o) = Oversized::of(e) {
+            return o.message(&self.part);
+        }
         format!(
             "{BROKEN_XML}: данные листа «{}» (часть {}) обрываются или испорчены около строки {}; \
              откройте книгу в Excel и сохраните ее заново",
