@@ -25,6 +25,8 @@ pub mod values;
 pub mod workplan;
 mod xlsx;
 mod xlsx_book;
+#[cfg(test)]
+mod xlsx_calamine_books;
 mod xlsx_cell;
 mod xlsx_strings;
 

@@ -58,6 +58,34 @@ fn workbook_error_ru(e: &calamine::Error) -> String {
     }
 }
 
+const PASSWORD: &str = "книга защищена паролем на открытие; откройте ее в Excel, снимите пароль \
+     (Файл → Сведения → Защитить книгу → Зашифровать с использованием пароля → пустой пароль) и \
+     сохраните заново";
+
+/// Whether a workbook calamine could not place is one encrypted with a password: an xlsx kept in
+/// an OLE container (`EncryptedPackage`), an xls with a password record, an xlsb or an ods with
+/// a password. calamine's format
+/// detection answers only «cannot detect» for both.
+fn password_protected(bytes: &[u8]) -> bool {
+    use calamine::{
+        Ods, OdsError, Xls, XlsError, Xlsb, XlsbError, Xlsx, XlsxError, open_workbook_from_rs,
+    };
+    let at = || Cursor::new(bytes);
+    matches!(
+        open_workbook_from_rs::<Xlsx<_>, _>(at()),
+        Err(XlsxError::Password)
+    ) || matches!(
+        open_workbook_from_rs::<Xls<_>, _>(at()),
+        Err(XlsError::Password)
+    ) || matches!(
+        open_workbook_from_rs::<Xlsb<_>, _>(at()),
+        Err(XlsbError::Password)
+    ) || matches!(
+        open_workbook_from_rs::<Ods<_>, _>(at()),
+        Err(OdsError::Password)
+    )
+}
+
 /// Reads a workbook already in memory into a [`Sheet`]: an xlsx by the same row-by-row reading
 /// as [`XlsxRows`] (the rows collected), any other workbook whole.
 pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
@@ -107,8 +135,13 @@ fn read_whole(source: &str, bytes: &[u8]) -> Result<Sheet, ReadError> {
         detail,
     };
     let opened = std::panic::catch_unwind(|| -> Result<Option<(String, Vec<Row>)>, String> {
-        let mut book =
-            open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| workbook_error_ru(&e))?;
+        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+            if password_protected(bytes) {
+                PASSWORD.to_string()
+            } else {
+                workbook_error_ru(&e)
+            }
+        })?;
         for name in book.sheet_names() {
             let range = book
                 .worksheet_range(&name)
