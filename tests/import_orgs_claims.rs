@@ -226,3 +226,119 @@ fn read_rejections_and_a_reader_failure_far_down_a_streamed_file() {
         .collect();
     assert_eq!(rejected, [(2, "Полное наименование"), (3, "ИНН")]);
 }
+
+/// A stored organization matched by a row is claimed for that row: a later row finding it by a
+/// key the first row did not give (its code, after a row without one) is rejected naming the
+/// organization and the first row. A row naming it by both its stored keys (ИНН+КПП and code)
+/// needs no such claim: a later row finding it is rejected by the key it repeats. The messages
+/// are written out by hand.
+#[test]
+fn a_stored_organization_is_one_row_whichever_key_finds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.sqlite");
+    let mut conn = two_orgs(&db);
+    let file = dir.path().join("orgs.csv");
+    let no_code = |n: u32, name: &str, kpp: &str| {
+        format!(
+            "{name};{};{kpp};{};;культура;Санкт-Петербург\r\n",
+            inn(n),
+            ogrn(n)
+        )
+    };
+    let with_code = |n: u32, name: &str, kpp: &str, code: &str| {
+        format!(
+            "{name};{};{kpp};{};{code};культура;Санкт-Петербург\r\n",
+            inn(n),
+            ogrn(n)
+        )
+    };
+    let csv = [
+        HEADER.to_string(),
+        // Line 2: the library by both its keys, as stored: left as it is.
+        row(1, "ГБУК «Библиотека № 1»", "780Ж0001"),
+        // Line 3: the library by its ИНН+КПП again, without a code.
+        no_code(1, "ГБУК «Библиотека № 1»", "781001001"),
+        // Line 4: the museum by its ИНН+КПП, without a code: left as it is.
+        no_code(2, "ГБУК «Музей»", "781001001"),
+        // Line 5: the museum's code with its ИНН and another КПП: found by the code alone.
+        with_code(2, "ГБУК «Музей»", "782001001", "780Ж0002"),
+        // Line 6: the library's code with its ИНН and another КПП.
+        with_code(1, "ГБУК «Библиотека № 1»", "782001001", "780Ж0001"),
+    ];
+    std::fs::write(&file, csv.concat()).unwrap();
+    let expected = [
+        (
+            3,
+            "",
+            format!(
+                "ИНН {} и КПП 781001001 уже были в строке 2: одна организация — одна строка",
+                inn(1)
+            ),
+        ),
+        (
+            5,
+            "",
+            format!(
+                "организация «ГБУК «Музей»» (ИНН {}, КПП 781001001, код 780Ж0002) уже была в строке 4: одна организация — одна строка",
+                inn(2)
+            ),
+        ),
+        (
+            6,
+            "Код по Сводному реестру",
+            "код 780Ж0001 уже был в строке 2: одна организация — одна строка".to_string(),
+        ),
+    ];
+    let check = |p: &Preview| {
+        assert_eq!(lines(p), (vec![], vec![], vec![2, 4], vec![3, 5, 6]));
+        let got: Vec<(usize, &str, &str)> = p
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.column.as_str(), r.reason.as_str()))
+            .collect();
+        let want: Vec<(usize, &str, &str)> = expected
+            .iter()
+            .map(|(l, c, r)| (*l, *c, r.as_str()))
+            .collect();
+        assert_eq!(got, want);
+    };
+    let dry = dry_run_file(
+        &mut conn,
+        &file,
+        &Kind::Orgs,
+        &Options::default(),
+        AsRead::Drop,
+        today(),
+        &mut |_| {},
+    )
+    .unwrap();
+    check(&dry);
+    let real = apply_file(
+        &mut conn,
+        &file,
+        &Kind::Orgs,
+        &Options::default(),
+        today(),
+        true,
+        &mut |_| {},
+    )
+    .unwrap();
+    check(&real);
+    // Nothing changed, by plain SQL: the two organizations as stored, no КПП 782001001.
+    assert_eq!(count(&conn, "SELECT count(*) FROM organization"), 2);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM organization WHERE kpp = '781001001'
+               AND reg_num IN ('780Ж0001', '780Ж0002')"
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM audit_log WHERE entity = 'organization'"
+        ),
+        0
+    );
+}

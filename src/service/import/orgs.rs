@@ -12,7 +12,8 @@
 //! Nothing but the row at hand is held in memory.
 //!
 //! One organization — one row: every key of a row (ИНН+КПП, regNum, ОГРН with its ИНН) is
-//! claimed in the temporary table, so is every stored organization a row matches, and so is a
+//! claimed in the temporary table, so is every stored organization a row matches (unless the row
+//! names it by both its stored keys, which the row has then claimed already), and so is a
 //! key a row takes away from a stored organization (a changed КПП, regNum or ОГРН). A later row
 //! with a claimed key, or matching a claimed organization, is rejected before any lookup. So no
 //! lookup ever finds what an earlier row of the file wrote, and the match and plan stages read
@@ -455,7 +456,13 @@ fn match_row(
         return Ok(Err((String::new(), why)));
     }
     let found_id = by_key.as_ref().or(by_code.as_ref()).map(|o| o.id);
+    // A row naming a stored organization by both its stored keys (ИНН+КПП and code, as every
+    // row of a second load of a file does) has just claimed them for itself, so a later row
+    // finding that organization (by one of them) is rejected by that claim before it gets here:
+    // claiming the organization too would change nothing.
+    let named_by_both_keys = by_key.as_ref().is_some_and(|o| o.reg_num == *reg_in);
     if let Some(id) = found_id
+        && !named_by_both_keys
         && let Some((first, _)) =
             store::import::seen_first(conn, SEEN_ORG, &id.to_string(), row.line, "")?
     {
