@@ -174,9 +174,8 @@ impl Sampled {
                 *slot = (*slot).max(kib);
             }
         }
-        let size = |ext: &str| {
-            std::fs::metadata(format!("{}{ext}", db.display())).map_or(0, |m| m.len())
-        };
+        let size =
+            |ext: &str| std::fs::metadata(format!("{}{ext}", db.display())).map_or(0, |m| m.len());
         self.wal = self.wal.max(size("-wal"));
         self.shm = self.shm.max(size("-shm"));
     }
@@ -371,7 +370,12 @@ fn main() {
             .args(extra);
         c
     };
-    step("пробный прогон", rows, &db, &mut nok(&inputs, &["--dry-run"]));
+    step(
+        "пробный прогон",
+        rows,
+        &db,
+        &mut nok(&inputs, &["--dry-run"]),
+    );
     let only_dry = std::env::var("NOK_BENCH_STEPS").is_ok_and(|v| v == "dry");
     if !only_dry {
         let values = (rows * numbers) as i64;
