@@ -7,8 +7,10 @@
 //! imported, a cycle added.
 //!
 //! Then each step runs the `nok` binary as a child process, timed alone, with the child's own
-//! peak resident memory (`ru_maxrss` from `wait4`) and the load average before and after:
-//! a dry run; the import (every organization a new member, every value new); the same file again
+//! peak resident memory (`ru_maxrss` from `wait4`), its heap apart from its mapped files (the
+//! largest `RssAnon` and `RssFile`/`RssShmem`, sampled), the write-ahead log at its largest with
+//! its index (`-shm`, mapped, so part of the resident memory), how much the database file grew,
+//! and the load average before and after: a dry run; the import (every organization a new member, every value new); the same file again
 //! (nothing changes, nothing is written); a file with every tenth row's values changed (10 → 9).
 //! The counts of values and audit entries are checked by SQL after each import.
 //!
@@ -17,9 +19,11 @@
 //! them; `NOK_BENCH_STEPS=dry` runs the dry run only; `NOK_BENCH_BIN` names another `nok` binary
 //! to run (an older build, for old-versus-new figures).
 
+// Only the load average: the steps here sample the child's memory while it runs.
+#[allow(dead_code)]
 #[path = "support/child.rs"]
 mod child;
-use child::{load_average, measure_child};
+use child::load_average;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -137,16 +141,97 @@ fn count(db: &Path, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).expect("count")
 }
 
+/// What a step's child used at its largest, sampled every 100 ms from `/proc/PID/status` and
+/// the files beside the database: the heap and other private memory (`RssAnon`), the mapped
+/// files (`RssFile`: the binary and the database's `-shm`; `RssShmem`: the `-shm` when the
+/// database is on tmpfs), and the sizes of the write-ahead log and its index (`-wal`, `-shm`).
+/// The `-wal` is largest just before the commit's checkpoint, and the process removes it as it
+/// closes the database.
+#[derive(Default)]
+struct Sampled {
+    anon_kib: u64,
+    file_kib: u64,
+    shmem_kib: u64,
+    wal: u64,
+    shm: u64,
+}
+
+impl Sampled {
+    fn sample(&mut self, pid: u32, db: &Path) {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            for line in status.lines() {
+                let mut it = line.split_whitespace();
+                let (Some(name), Some(kib)) = (it.next(), it.next().and_then(|v| v.parse().ok()))
+                else {
+                    continue;
+                };
+                let slot = match name {
+                    "RssAnon:" => &mut self.anon_kib,
+                    "RssFile:" => &mut self.file_kib,
+                    "RssShmem:" => &mut self.shmem_kib,
+                    _ => continue,
+                };
+                *slot = (*slot).max(kib);
+            }
+        }
+        let size =
+            |ext: &str| std::fs::metadata(format!("{}{ext}", db.display())).map_or(0, |m| m.len());
+        self.wal = self.wal.max(size("-wal"));
+        self.shm = self.shm.max(size("-shm"));
+    }
+}
+
 /// Runs one step as a child `nok` process: its time, rows per second, its own peak resident
-/// memory and the load average before and after.
-fn step(name: &str, rows: usize, cmd: &mut Command) {
+/// memory (`ru_maxrss`) with the heap and the mapped files apart ([`Sampled`]), the write-ahead
+/// log at its largest, how much the database file grew, and the load average before and after.
+fn step(name: &str, rows: usize, db: &Path, cmd: &mut Command) {
     let before = load_average();
-    let m = measure_child(cmd, 0).expect("nok import inputs");
-    let secs = m.wall.as_secs_f64();
+    let size_before = std::fs::metadata(db).map_or(0, |m| m.len());
+    let child = cmd.spawn().expect("run nok");
+    let pid = child.id();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        let db = db.to_path_buf();
+        std::thread::spawn(move || {
+            let mut s = Sampled::default();
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                s.sample(pid, &db);
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            s
+        })
+    };
+    let started = Instant::now();
+    // SAFETY: plain FFI call with valid pointers; the child is ours and not yet reaped.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let mut status = 0;
+    let reaped = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    let secs = started.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let s = sampler.join().expect("sampler");
+    assert_eq!(reaped, pid as libc::pid_t, "wait4");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{name}: nok failed (status {status})"
+    );
+    drop(child);
+    let size_after = std::fs::metadata(db).map_or(0, |m| m.len());
+    let mb = |kib: u64| kib as f64 / 1024.0;
     println!(
-        "{name}: {secs:.2} с ({:.0} строк/с); пик памяти {:.1} МБ; load average {before} → {}",
+        "{name}: {secs:.2} с ({:.0} строк/с), процессор {:.2} + {:.2} с; пик памяти {:.1} МБ \
+         (куча и прочее свое, RssAnon, до {:.1} МБ; файлы, RssFile + RssShmem, до {:.1} + {:.1} МБ); \
+         WAL до {:.1} МБ, его индекс -shm до {:.2} МБ; база выросла на {:.1} МБ; load average {before} → {}",
         rows as f64 / secs,
-        m.peak_kib as f64 / 1024.0,
+        usage.ru_utime.tv_sec as f64 + usage.ru_utime.tv_usec as f64 / 1e6,
+        usage.ru_stime.tv_sec as f64 + usage.ru_stime.tv_usec as f64 / 1e6,
+        mb(usage.ru_maxrss as u64),
+        mb(s.anon_kib),
+        mb(s.file_kib),
+        mb(s.shmem_kib),
+        s.wal as f64 / 1e6,
+        s.shm as f64 / 1e6,
+        (size_after as f64 - size_before as f64) / 1e6,
         load_average()
     );
 }
@@ -285,13 +370,19 @@ fn main() {
             .args(extra);
         c
     };
-    step("пробный прогон", rows, &mut nok(&inputs, &["--dry-run"]));
+    step(
+        "пробный прогон",
+        rows,
+        &db,
+        &mut nok(&inputs, &["--dry-run"]),
+    );
     let only_dry = std::env::var("NOK_BENCH_STEPS").is_ok_and(|v| v == "dry");
     if !only_dry {
         let values = (rows * numbers) as i64;
         step(
             "импорт (все организации новые)",
             rows,
+            &db,
             &mut nok(&inputs, &[]),
         );
         assert_eq!(
@@ -310,6 +401,7 @@ fn main() {
         step(
             "повторный импорт того же файла",
             rows,
+            &db,
             &mut nok(&inputs, &[]),
         );
         assert_eq!(
@@ -323,6 +415,7 @@ fn main() {
         step(
             "импорт с изменениями в каждой десятой строке",
             rows,
+            &db,
             &mut nok(&changed, &[]),
         );
         assert_eq!(

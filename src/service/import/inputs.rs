@@ -9,9 +9,10 @@
 //! stored inputs; the rows above in the file by a temporary table), [`plan_row`] (values checked,
 //! and what changes, old → new) and [`stage_row`] (only when applying: the row's changes kept in
 //! temporary tables); at the end of the file `store::import_inputs::write_staged` writes all
-//! staged rows set-based, with their audit entries. Memory does not grow with the file: the
+//! staged rows set-based, with their audit entries. The heap does not grow with the file: the
 //! temporary tables are on disk behind a fixed page cache, and only the first rows of each kind
-//! are kept for the preview.
+//! are kept for the preview. (The write-ahead log's mapped index does, with the data written:
+//! see `store::import_inputs`.)
 //!
 //! Matching reads the database as it was before the import (nothing is written before the end),
 //! so the dry run and the import plan every row alike: one row per organization and part (a
