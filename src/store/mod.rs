@@ -83,6 +83,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!("migrations/018_rating_order.sql")),
     M::up(include_str!("migrations/019_recompute_bulk_write.sql")),
     M::up(include_str!("migrations/020_plan_status_totals.sql")),
+    M::up(include_str!("migrations/022_recompute_dirty.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
