@@ -3,6 +3,46 @@
 //! assessed in parts (филиалы; амбулаторно и стационарно) is scored part by part from the parts'
 //! inputs, its result formed from theirs (`scoring::combine_parts`); the parts' values are stored
 //! beside it, and only members are ranked.
+//!
+//! # Что пересчитывается: only the members whose result can have changed
+//!
+//! What a member's result (its `score` row, `score_parts`, its parts' `org_part_result`, its
+//! `membership.score_error`) depends on — everything this module reads:
+//! - its inputs (`indicator_input`, by `input_key` names);
+//! - its parts (`org_part`: which, their names in messages) and their inputs (`org_part_input`,
+//!   the member's own inputs filling what a part lacks);
+//! - its group (`membership.grp`) and organization (`membership.org_id`; the organization's short
+//!   or full name is in the message of a member that cannot be scored);
+//! - the cycle's method version and sector (`cycle.methodology`, `cycle.sector`) and the method's
+//!   data (`Methods`: built in, or a file in `NOK_METHODOLOGY_DIR`);
+//! - nothing else: `scoring::score` is pure on these (the rules of empty groups read the inputs).
+//!
+//! Places (overall, in the group, per criterion), `ranked` and `group_ranked`, the start-up
+//! distributions (`cycle_value_bin`) and the rating order (`rating_order`) depend on every
+//! member's values and group, and on the set of members.
+//!
+//! The triggers of migration 022 mark, in the transaction of every write whatever makes it, the
+//! member whose inputs, parts, group, organization or organization's name changed, a member
+//! added, and any result written by anything but a recompute (`recompute_dirty`); a change to
+//! what every member of a cycle depends on — its method version or sector, a member deleted or
+//! moved, an input key renamed — removes the cycle's basis (`recompute_basis`), and so does a
+//! method whose data differ from those the stored results were computed with
+//! ([`method_fingerprint`], compared here: files are not seen by triggers).
+//!
+//! So a recompute ([`Scope::Changed`]):
+//! - with no basis (a first computation, or after a cycle-wide change), or with more than a
+//!   quarter of the members marked, reads and scores every member, as before;
+//! - with a basis and nothing marked, writes nothing but the audit entry: what is stored is what
+//!   a full recompute stores;
+//! - otherwise scores the marked members from their inputs (and any member whose stored result
+//!   cannot be read back), takes every other member's values as stored, ranks the whole cycle
+//!   again and writes what differs (`store::scores::replace_results`), the maintained figures and
+//!   rating order following by their triggers or rebuilt set-based as before.
+//!
+//! Either way it then clears the marks it read and sets the basis, in the same transaction.
+//! [`recompute_cycle_full`] (`nok score --full`) scores every member whatever the marks.
+//! `tests/recompute_changed_only.rs` checks the two agree after random changes through the real
+//! write paths.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -257,7 +297,10 @@ pub(crate) fn recompute(
             redone: 0,
         });
     }
-    let gathered = if incremental {
+    // Many marked (results deleted by hand, most inputs imported anew): every member is scored,
+    // without reading what is stored first.
+    let few = marks.dirty.len() * REDO_ALL_SHARE <= marks.members;
+    let gathered = if incremental && few {
         gather_changed(conn, method, cycle.sector, &criteria_codes, cycle_id, &marks.dirty)?
     } else {
         None

@@ -620,6 +620,8 @@ pub struct Marks {
     pub basis: Option<String>,
     /// Members of the cycle whose inputs or results may have changed since, in id order.
     pub dirty: Vec<i64>,
+    /// How many members the cycle has.
+    pub members: usize,
 }
 
 /// The cycle's marks (migration 022).
@@ -639,7 +641,16 @@ pub fn marks(conn: &Connection, cycle_id: i64) -> Result<Marks> {
     let dirty = stmt
         .query_map([cycle_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Marks { basis, dirty })
+    let members: i64 = conn.query_row(
+        "SELECT count(*) FROM membership WHERE cycle_id = ?1",
+        [cycle_id],
+        |r| r.get(0),
+    )?;
+    Ok(Marks {
+        basis,
+        dirty,
+        members: usize::try_from(members).unwrap_or(0),
+    })
 }
 
 /// Keeps the triggers of migration 022 on the result tables from marking the recompute's own
