@@ -242,10 +242,7 @@ fn main() -> anyhow::Result<()> {
             "повторный пересчет, изменены данные 1 000 участников",
             Setup::Changed(1000),
         ),
-        (
-            "полный пересчет (--full), ничего не менялось",
-            Setup::Full,
-        ),
+        ("полный пересчет (--full), ничего не менялось", Setup::Full),
     ] {
         let mut times = Vec::new();
         let mut cpu = Vec::new();

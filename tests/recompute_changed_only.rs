@@ -180,7 +180,12 @@ fn stored(conn: &Connection, cycle: i64) -> Vec<(&'static str, Vec<Vec<String>>)
 
 /// The cycle's results computed afresh on a copy of the database: every result of the cycle
 /// deleted, then every member scored from its inputs.
-fn from_scratch(conn: &Connection, dir: &Path, cycle: i64, methods: &Methods) -> Vec<(&'static str, Vec<Vec<String>>)> {
+fn from_scratch(
+    conn: &Connection,
+    dir: &Path,
+    cycle: i64,
+    methods: &Methods,
+) -> Vec<(&'static str, Vec<Vec<String>>)> {
     let copy = dir.join(format!("scratch-{cycle}.sqlite"));
     let _ = std::fs::remove_file(&copy);
     conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
@@ -280,7 +285,8 @@ impl World {
         let path = dir.path().join("w.sqlite");
         {
             let t = nok::store::open_existing(template).unwrap();
-            t.execute("VACUUM INTO ?1", [path.to_str().unwrap()]).unwrap();
+            t.execute("VACUUM INTO ?1", [path.to_str().unwrap()])
+                .unwrap();
         }
         let conn = nok::store::open_existing(&path).unwrap();
         let cycle = largest_cycle(&conn);
@@ -302,8 +308,7 @@ impl World {
     }
 
     fn edit_inputs(&mut self, holder: Holder, key: usize, how: u8) {
-        let Some((values, version)) =
-            nok::store::edit_inputs::read_of(&self.conn, holder).unwrap()
+        let Some((values, version)) = nok::store::edit_inputs::read_of(&self.conn, holder).unwrap()
         else {
             return;
         };
@@ -399,7 +404,12 @@ impl World {
                         })
                         .unwrap();
                     let name = format!("Переименованная {}", self.done.len());
-                    self.update(Table::Organization, org, OrgField::ShortName.into(), Val::text(name));
+                    self.update(
+                        Table::Organization,
+                        org,
+                        OrgField::ShortName.into(),
+                        Val::text(name),
+                    );
                 }
             }
             Op::AddMember { org } => {

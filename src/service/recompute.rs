@@ -301,7 +301,14 @@ pub(crate) fn recompute(
     // without reading what is stored first.
     let few = marks.dirty.len() * REDO_ALL_SHARE <= marks.members;
     let gathered = if incremental && few {
-        gather_changed(conn, method, cycle.sector, &criteria_codes, cycle_id, &marks.dirty)?
+        gather_changed(
+            conn,
+            method,
+            cycle.sector,
+            &criteria_codes,
+            cycle_id,
+            &marks.dirty,
+        )?
     } else {
         None
     };
@@ -630,18 +637,14 @@ fn stored_values(
     for code in criteria_codes {
         values.push(parts.iter().find(|(c, _)| c == code)?.1);
     }
-    let others = || {
-        parts
-            .iter()
-            .filter(|(c, _)| !criteria_codes.contains(c))
-    };
+    let others = || parts.iter().filter(|(c, _)| !criteria_codes.contains(c));
     values.extend(others().map(|(_, v)| *v));
     let codes_fit = |codes: &[String]| {
         codes.len() == values.len()
-            && codes
+            && codes.iter().map(String::as_str).eq(criteria_codes
                 .iter()
-                .map(String::as_str)
-                .eq(criteria_codes.iter().copied().chain(others().map(|(c, _)| *c)))
+                .copied()
+                .chain(others().map(|(c, _)| *c)))
     };
     let codes = match shared {
         Some(codes) if codes_fit(codes) => Arc::clone(codes),
