@@ -478,8 +478,8 @@ impl World {
                 }
                 let file = self.dir.path().join("inputs.csv");
                 std::fs::write(&file, csv).unwrap();
-                // An import the checks refuse writes nothing; either way is a real path.
-                let _ = apply_file(
+                // Rows the checks refuse are skipped (`skip_rejected`); the rest must be written.
+                apply_file(
                     &mut self.conn,
                     &file,
                     &Kind::Inputs {
@@ -489,7 +489,8 @@ impl World {
                     today(),
                     true,
                     &mut |_| {},
-                );
+                )
+                .unwrap();
             }
             Op::Spoil { member } => {
                 if let Some(m) = pick(&members, member) {
@@ -591,5 +592,29 @@ fn a_changed_method_redoes_every_member() {
     assert_eq!(done.redone, members, "every member scored again");
     let done = recompute_cycle(&mut w.conn, &w.methods, w.cycle).unwrap();
     assert_eq!(done.redone, members, "and back");
+    w.check().unwrap();
+}
+
+/// An import (an upsert of inputs) of members already marked by a form goes through: a mark is
+/// never inserted twice, whatever conflict policy the writing statement has.
+#[test]
+fn an_import_over_marked_members_writes() {
+    let mut w = World::new();
+    let members = w.members();
+    for &m in &members[..3] {
+        w.apply(&Op::Group {
+            member: members.iter().position(|&x| x == m).unwrap(),
+            group: 1,
+        });
+    }
+    let marked = nok::store::scores::marks(&w.conn, w.cycle).unwrap().dirty;
+    assert_eq!(marked.len(), 3, "{marked:?}");
+    for how in 0..3 {
+        w.apply(&Op::Import {
+            member: 0,
+            key: 0,
+            how,
+        });
+    }
     w.check().unwrap();
 }

@@ -32,6 +32,11 @@
 -- Places, ranks and the cycle's figures depend on every member's values: a recompute that has
 -- anything to redo ranks the whole cycle again from the stored values and the new ones.
 -- A new input key needs nothing: foreign keys keep inputs from naming a key that is not there.
+--
+-- A mark is inserted only where none is (`WHERE NOT EXISTS`), never by `INSERT OR IGNORE`: the
+-- conflict policy of the statement that fires a trigger overrides the trigger's own, so under an
+-- import's upsert (`ON CONFLICT … DO UPDATE`) an `OR IGNORE` mark of a member already marked
+-- failed the import.
 
 CREATE TABLE recompute_basis (
     cycle_id INTEGER PRIMARY KEY,
@@ -49,77 +54,90 @@ CREATE TABLE recompute_writing (
 -- Inputs. An input row changes only its member; on insert the member exists (foreign key).
 CREATE TRIGGER recompute_dirty_input_insert AFTER INSERT ON indicator_input
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id) VALUES (NEW.membership_id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT NEW.membership_id WHERE NOT EXISTS (SELECT 1 FROM recompute_dirty WHERE membership_id = NEW.membership_id);
 END;
 
 CREATE TRIGGER recompute_dirty_input_update AFTER UPDATE ON indicator_input
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id) VALUES (NEW.membership_id);
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE id = OLD.membership_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT NEW.membership_id WHERE NOT EXISTS (SELECT 1 FROM recompute_dirty WHERE membership_id = NEW.membership_id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE id = OLD.membership_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 CREATE TRIGGER recompute_dirty_input_delete AFTER DELETE ON indicator_input
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE id = OLD.membership_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE id = OLD.membership_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 -- Parts and their inputs.
 CREATE TRIGGER recompute_dirty_part_insert AFTER INSERT ON org_part
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE id = NEW.membership_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE id = NEW.membership_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 CREATE TRIGGER recompute_dirty_part_update AFTER UPDATE ON org_part
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE id IN (OLD.membership_id, NEW.membership_id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE id IN (OLD.membership_id, NEW.membership_id)
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 CREATE TRIGGER recompute_dirty_part_delete AFTER DELETE ON org_part
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE id = OLD.membership_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE id = OLD.membership_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 CREATE TRIGGER recompute_dirty_part_input_insert AFTER INSERT ON org_part_input
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT membership_id FROM org_part WHERE id = NEW.part_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT org_part.membership_id FROM org_part WHERE id = NEW.part_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = org_part.membership_id);
 END;
 
 CREATE TRIGGER recompute_dirty_part_input_update AFTER UPDATE ON org_part_input
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT membership_id FROM org_part WHERE id IN (OLD.part_id, NEW.part_id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT org_part.membership_id FROM org_part WHERE id IN (OLD.part_id, NEW.part_id)
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = org_part.membership_id);
 END;
 
 CREATE TRIGGER recompute_dirty_part_input_delete AFTER DELETE ON org_part_input
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT membership_id FROM org_part WHERE id = OLD.part_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT org_part.membership_id FROM org_part WHERE id = OLD.part_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = org_part.membership_id);
 END;
 
 -- Members: a new one is scored; a new group or organization rescored; one that goes, or moves to
 -- another cycle, takes the whole of both cycles with it (every place may move; rare).
 CREATE TRIGGER recompute_dirty_member_insert AFTER INSERT ON membership
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id) VALUES (NEW.id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM recompute_dirty WHERE membership_id = NEW.id);
 END;
 
 CREATE TRIGGER recompute_dirty_member_update AFTER UPDATE OF grp, org_id ON membership
 WHEN OLD.grp IS NOT NEW.grp OR OLD.org_id IS NOT NEW.org_id
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id) VALUES (NEW.id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM recompute_dirty WHERE membership_id = NEW.id);
 END;
 
 CREATE TRIGGER recompute_dirty_member_move AFTER UPDATE OF id, cycle_id ON membership
 WHEN OLD.id IS NOT NEW.id OR OLD.cycle_id IS NOT NEW.cycle_id
 BEGIN
     DELETE FROM recompute_basis WHERE cycle_id IN (OLD.cycle_id, NEW.cycle_id);
-    INSERT OR IGNORE INTO recompute_dirty (membership_id) VALUES (NEW.id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM recompute_dirty WHERE membership_id = NEW.id);
 END;
 
 CREATE TRIGGER recompute_dirty_member_delete AFTER DELETE ON membership
@@ -134,8 +152,9 @@ ON organization
 WHEN OLD.id IS NOT NEW.id OR OLD.short_name IS NOT NEW.short_name
      OR OLD.full_name IS NOT NEW.full_name
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE org_id IN (OLD.id, NEW.id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE org_id IN (OLD.id, NEW.id)
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 -- Cycles: the method version and the sector are every member's; a cycle that goes takes its
@@ -169,68 +188,78 @@ END;
 CREATE TRIGGER recompute_dirty_score_insert AFTER INSERT ON score
 WHEN NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id) VALUES (NEW.membership_id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT NEW.membership_id WHERE NOT EXISTS (SELECT 1 FROM recompute_dirty WHERE membership_id = NEW.membership_id);
 END;
 
 CREATE TRIGGER recompute_dirty_score_update AFTER UPDATE ON score
 WHEN NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE id IN (OLD.membership_id, NEW.membership_id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE id IN (OLD.membership_id, NEW.membership_id)
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 CREATE TRIGGER recompute_dirty_score_delete AFTER DELETE ON score
 WHEN NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE id = OLD.membership_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE id = OLD.membership_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 CREATE TRIGGER recompute_dirty_parts_insert AFTER INSERT ON score_parts
 WHEN NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id) VALUES (NEW.membership_id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT NEW.membership_id WHERE NOT EXISTS (SELECT 1 FROM recompute_dirty WHERE membership_id = NEW.membership_id);
 END;
 
 CREATE TRIGGER recompute_dirty_parts_update AFTER UPDATE ON score_parts
 WHEN NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE id IN (OLD.membership_id, NEW.membership_id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE id IN (OLD.membership_id, NEW.membership_id)
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 CREATE TRIGGER recompute_dirty_parts_delete AFTER DELETE ON score_parts
 WHEN NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT id FROM membership WHERE id = OLD.membership_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT membership.id FROM membership WHERE id = OLD.membership_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = membership.id);
 END;
 
 CREATE TRIGGER recompute_dirty_part_result_write AFTER INSERT ON org_part_result
 WHEN NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT membership_id FROM org_part WHERE id = NEW.part_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT org_part.membership_id FROM org_part WHERE id = NEW.part_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = org_part.membership_id);
 END;
 
 CREATE TRIGGER recompute_dirty_part_result_update AFTER UPDATE ON org_part_result
 WHEN NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT membership_id FROM org_part WHERE id IN (OLD.part_id, NEW.part_id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT org_part.membership_id FROM org_part WHERE id IN (OLD.part_id, NEW.part_id)
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = org_part.membership_id);
 END;
 
 CREATE TRIGGER recompute_dirty_part_result_delete AFTER DELETE ON org_part_result
 WHEN NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id)
-    SELECT membership_id FROM org_part WHERE id = OLD.part_id;
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT DISTINCT org_part.membership_id FROM org_part WHERE id = OLD.part_id
+      AND NOT EXISTS (SELECT 1 FROM recompute_dirty d WHERE d.membership_id = org_part.membership_id);
 END;
 
 CREATE TRIGGER recompute_dirty_score_error AFTER UPDATE OF score_error ON membership
 WHEN OLD.score_error IS NOT NEW.score_error AND NOT EXISTS (SELECT 1 FROM recompute_writing)
 BEGIN
-    INSERT OR IGNORE INTO recompute_dirty (membership_id) VALUES (NEW.id);
+    INSERT INTO recompute_dirty (membership_id)
+    SELECT NEW.id WHERE NOT EXISTS (SELECT 1 FROM recompute_dirty WHERE membership_id = NEW.id);
 END;
 
 -- A recompute of a few members moves the places of many others: their `score_parts` rows are
