@@ -10,13 +10,15 @@
 //!   then not measured);
 //! - `NOK_BENCH_WORK` — the folder for the scratch databases (`target/bench-scale`); a tmpfs such
 //!   as `/dev/shm` keeps 5 GB of copies off a tight disk;
-//! - `NOK_BENCH_ONLY=recompute` — stop after the in-process recompute (no `nok score`, no backup).
+//! - `NOK_BENCH_ONLY=recompute` — stop after the in-process recompute (no `nok score`, no backup);
+//! - `NOK_BENCH_KEEP` — keep the scratch database.
 //!
 //! The real binary does the build, `nok score` and `nok backup` (peak memory from `wait4`, the
 //! child's own maximum resident set); the recompute is also timed in-process, through the same
-//! service the CLI calls, for the median and p99 (peak memory from `VmHWM`, reset before), both
-//! as a first computation (nothing stored) and as a re-run over stored results, with the CPU time
-//! beside the wall time (the machine may be shared).
+//! service the CLI calls, for the median and p99 (peak memory from `VmHWM`, reset before): a first
+//! computation (nothing stored), a re-run over stored results with nothing changed, re-runs after
+//! the inputs of 1 and of 1,000 members changed, and a full recompute (`--full`), with the CPU
+//! time beside the wall time (the machine may be shared).
 //!
 //! Why a bench and not `nok bench`: the figures need an optimized build and a 2.6 GB scratch
 //! database, and nothing a user does calls for them; a bench keeps that out of the binary.
@@ -37,7 +39,45 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use nok::service::methodology::Methods;
-use nok::service::recompute::recompute_cycle;
+use nok::service::recompute::{recompute_cycle, recompute_cycle_full};
+
+/// What is done to the cycle before each timed recompute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setup {
+    /// Its results deleted (a first computation).
+    Fresh,
+    /// Nothing.
+    Nothing,
+    /// One input of this many members changed.
+    Changed(u32),
+    /// Nothing, and the recompute scores every member (`--full`).
+    Full,
+}
+
+/// Changes one input (the one of the smallest key) of `k` members of the cycle, spread over it,
+/// differently in every run `run`: a count one lower or higher, as an import of corrected data
+/// would. One transaction, outside the timing.
+fn change_inputs(
+    conn: &rusqlite::Connection,
+    cycle: i64,
+    members: u32,
+    k: u32,
+    run: u32,
+) -> rusqlite::Result<()> {
+    let step = (members / k).max(1);
+    let changed = conn.execute(
+        "UPDATE indicator_input
+         SET value = CASE WHEN value >= 1 THEN value - 1 ELSE value + 1 END
+         WHERE (membership_id, key_id) IN (
+             SELECT i.membership_id, min(i.key_id) FROM indicator_input i
+             WHERE i.membership_id IN (
+                 SELECT id FROM membership WHERE cycle_id = ?1 AND (id + ?4) % ?3 = 0 LIMIT ?2)
+             GROUP BY i.membership_id)",
+        rusqlite::params![cycle, k, step, run],
+    )?;
+    eprintln!("  изменено значений: {changed}");
+    Ok(())
+}
 
 const TODAY: &str = "22.11.2026";
 
@@ -184,27 +224,49 @@ fn main() -> anyhow::Result<()> {
         secs(started.elapsed())
     );
 
-    // 3. Recompute in-process, through the service the CLI and the UI call. Two cases: the first
-    // computation (nothing stored: every score and part is written) and a recompute over stored
-    // results (only what changed is written; here nothing changes, the usual re-run).
+    // 3. Recompute in-process, through the service the CLI and the UI call. The cases: the first
+    // computation (nothing stored: every score and part is written); a re-run over stored
+    // results with nothing changed; re-runs after one input of 1 and of 1,000 members (spread
+    // over the cycle) changed, by SQL like an import's (the change is outside the timing); and a
+    // full recompute (`nok score --full`: every member scored from its inputs).
     let methods = Methods::builtin()?;
     let mut conn = nok::store::open_existing(&db)?;
-    for (case, fresh) in [
-        ("первый расчет, результатов еще нет", true),
-        ("повторный пересчет, результаты уже есть", false),
+    for (case, setup) in [
+        ("первый расчет, результатов еще нет", Setup::Fresh),
+        ("повторный пересчет, ничего не менялось", Setup::Nothing),
+        (
+            "повторный пересчет, изменены данные 1 участника",
+            Setup::Changed(1),
+        ),
+        (
+            "повторный пересчет, изменены данные 1 000 участников",
+            Setup::Changed(1000),
+        ),
+        ("полный пересчет (--full), ничего не менялось", Setup::Full),
     ] {
         let mut times = Vec::new();
         let mut cpu = Vec::new();
         let mut peak = 0;
-        let n = if fresh { runs.div_ceil(2) } else { runs };
+        let n = if setup == Setup::Fresh {
+            runs.div_ceil(2)
+        } else {
+            runs
+        };
+        let mut redone = 0;
         for run in 0..n {
-            if fresh {
-                scale_support::clear_results(&conn, cycle)?;
+            match setup {
+                Setup::Fresh => scale_support::clear_results(&conn, cycle)?,
+                Setup::Changed(k) => change_inputs(&conn, cycle, members, k, run)?,
+                Setup::Nothing | Setup::Full => {}
             }
             reset_peak();
             let cpu_before = cpu_time();
             let t = Instant::now();
-            let done = recompute_cycle(&mut conn, &methods, cycle)?;
+            let done = if setup == Setup::Full {
+                recompute_cycle_full(&mut conn, &methods, cycle)?
+            } else {
+                recompute_cycle(&mut conn, &methods, cycle)?
+            };
             let took = t.elapsed();
             cpu.push(cpu_time().saturating_sub(cpu_before));
             peak = peak.max(peak_kib().unwrap_or(0));
@@ -214,14 +276,16 @@ fn main() -> anyhow::Result<()> {
                     done.scored + done.failed.len()
                 );
             }
+            redone = redone.max(done.redone);
             eprintln!("  {case}, прогон {}: {}", run + 1, secs(took));
             times.push(took);
         }
         let (median, p99) = median_p99(&mut times);
         let (cpu_median, _) = median_p99(&mut cpu);
         println!(
-            "пересчет цикла из {members} организаций ({case}; {n} прогонов): медиана {}, p99 {}, \
-             процессорное время (медиана) {}, пик памяти процесса {}; load average {}",
+            "пересчет цикла из {members} организаций ({case}; {n} прогонов; заново по исходным \
+             данным до {redone}): медиана {}, p99 {}, процессорное время (медиана) {}, \
+             пик памяти процесса {}; load average {}",
             secs(median),
             secs(p99),
             secs(cpu_median),

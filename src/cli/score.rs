@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::Context;
 use crate::service::methodology::Methods;
-use crate::service::recompute::recompute_cycle;
+use crate::service::recompute::{recompute_cycle, recompute_cycle_full};
 use crate::service::table::{Cell, Format, Table};
 use crate::store;
 
@@ -17,12 +17,20 @@ pub struct Args {
     /// Вид вывода: table — таблица для чтения, csv — для Excel
     #[arg(long, value_enum, default_value_t = Format::Table, value_name = "ВИД")]
     format: Format,
+    /// Рассчитать заново всех участников по исходным данным, а не только тех, чьи данные
+    /// изменились после прошлого расчета (результат тот же; дольше)
+    #[arg(long)]
+    full: bool,
 }
 
 pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
     let (_, mut conn) = super::open_work_db(ctx)?;
     let methods = Methods::load()?;
-    let done = recompute_cycle(&mut conn, &methods, args.cycle)?;
+    let done = if args.full {
+        recompute_cycle_full(&mut conn, &methods, args.cycle)?
+    } else {
+        recompute_cycle(&mut conn, &methods, args.cycle)?
+    };
     let cycle = store::cycles::get(&conn, args.cycle)?
         .ok_or_else(|| anyhow::anyhow!("цикл {} не найден", args.cycle))?;
     let method = methods.require(&cycle.methodology)?;

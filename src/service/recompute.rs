@@ -3,6 +3,46 @@
 //! assessed in parts (филиалы; амбулаторно и стационарно) is scored part by part from the parts'
 //! inputs, its result formed from theirs (`scoring::combine_parts`); the parts' values are stored
 //! beside it, and only members are ranked.
+//!
+//! # Что пересчитывается: only the members whose result can have changed
+//!
+//! What a member's result (its `score` row, `score_parts`, its parts' `org_part_result`, its
+//! `membership.score_error`) depends on — everything this module reads:
+//! - its inputs (`indicator_input`, by `input_key` names);
+//! - its parts (`org_part`: which, their names in messages) and their inputs (`org_part_input`,
+//!   the member's own inputs filling what a part lacks);
+//! - its group (`membership.grp`) and organization (`membership.org_id`; the organization's short
+//!   or full name is in the message of a member that cannot be scored);
+//! - the cycle's method version and sector (`cycle.methodology`, `cycle.sector`) and the method's
+//!   data (`Methods`: built in, or a file in `NOK_METHODOLOGY_DIR`);
+//! - nothing else: `scoring::score` is pure on these (the rules of empty groups read the inputs).
+//!
+//! Places (overall, in the group, per criterion), `ranked` and `group_ranked`, the start-up
+//! distributions (`cycle_value_bin`) and the rating order (`rating_order`) depend on every
+//! member's values and group, and on the set of members.
+//!
+//! The triggers of migration 022 mark, in the transaction of every write whatever makes it, the
+//! member whose inputs, parts, group, organization or organization's name changed, a member
+//! added, and any result written by anything but a recompute (`recompute_dirty`); a change to
+//! what every member of a cycle depends on — its method version or sector, a member deleted or
+//! moved, an input key renamed — removes the cycle's basis (`recompute_basis`), and so does a
+//! method whose data differ from those the stored results were computed with
+//! ([`method_fingerprint`], compared here: files are not seen by triggers).
+//!
+//! So a recompute ([`Scope::Changed`]):
+//! - with no basis (a first computation, or after a cycle-wide change), or with more than a
+//!   quarter of the members marked, reads and scores every member, as before;
+//! - with a basis and nothing marked, writes nothing but the audit entry: what is stored is what
+//!   a full recompute stores;
+//! - otherwise scores the marked members from their inputs (and any member whose stored result
+//!   cannot be read back), takes every other member's values as stored, ranks the whole cycle
+//!   again and writes what differs (`store::scores::replace_results`), the maintained figures and
+//!   rating order following by their triggers or rebuilt set-based as before.
+//!
+//! Either way it then clears the marks it read and sets the basis, in the same transaction.
+//! [`recompute_cycle_full`] (`nok score --full`) scores every member whatever the marks.
+//! `tests/recompute_changed_only.rs` checks the two agree after random changes through the real
+//! write paths.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,6 +71,8 @@ pub struct Recomputed {
     /// were rebuilt set-based instead of kept row by row by triggers
     /// (`store::scores::writes_in_bulk`).
     pub rebuilt_in_bulk: bool,
+    /// How many members were scored from their inputs (the others' values were as stored).
+    pub redone: usize,
 }
 
 /// One member's computed values, compact: criteria then indicators in the method's order, their
@@ -156,13 +198,25 @@ impl Scored {
 }
 
 /// Recomputes the cycle's scores and ratings and stores them, replacing what was there; the
-/// audit log records who recomputed the cycle and when.
+/// audit log records who recomputed the cycle and when. Only the members whose result can have
+/// changed are scored again (see the module's opening); the result is what
+/// [`recompute_cycle_full`] gives.
 pub fn recompute_cycle(
     conn: &mut Connection,
     methods: &Methods,
     cycle_id: i64,
 ) -> anyhow::Result<Recomputed> {
-    recompute(conn, methods, cycle_id, Audit::Record)
+    recompute(conn, methods, cycle_id, Audit::Record, Scope::Changed)
+}
+
+/// [`recompute_cycle`] scoring every member from its inputs, whatever the marks say
+/// (`nok score --full`).
+pub fn recompute_cycle_full(
+    conn: &mut Connection,
+    methods: &Methods,
+    cycle_id: i64,
+) -> anyhow::Result<Recomputed> {
+    recompute(conn, methods, cycle_id, Audit::Record, Scope::Full)
 }
 
 /// Whether a recompute writes its own audit entry: a bulk build (the demo) records one entry for
@@ -173,11 +227,38 @@ pub(crate) enum Audit {
     PartOfBuild,
 }
 
+/// Which members a recompute scores from their inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Those marked as changed (migration 022), or all when the cycle's stored results cannot
+    /// stand (no basis: a first computation, a method or member set changed).
+    Changed,
+    /// All of them.
+    Full,
+}
+
+/// A fingerprint of everything in a method version (its every field, numbers exactly): results
+/// stored with one fingerprint are redone in full under another, since the method may come from a
+/// file that changed (`NOK_METHODOLOGY_DIR`), which no trigger sees.
+pub fn method_fingerprint(method: &Methodology) -> String {
+    let text = format!("{method:?}");
+    format!(
+        "{}:{:032x}",
+        method.version,
+        xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+    )
+}
+
+/// When more members than this share (1/n) are to be scored again, the whole cycle's inputs are
+/// read in one ordered pass (cheaper than seeking each member) and every member is scored.
+const REDO_ALL_SHARE: usize = 4;
+
 pub(crate) fn recompute(
     conn: &mut Connection,
     methods: &Methods,
     cycle_id: i64,
     audit: Audit,
+    scope: Scope,
 ) -> anyhow::Result<Recomputed> {
     // Inputs are read and results written in one write transaction: nobody can change the inputs
     // in between (the cycle would be marked current with results of old inputs). Other writers
@@ -189,56 +270,58 @@ pub(crate) fn recompute(
     let cycle = store::cycles::get(conn, cycle_id)?
         .with_context(|| format!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
     let method = methods.require(&cycle.methodology)?;
+    let fingerprint = method_fingerprint(method);
+    let marks = store::scores::marks(conn, cycle_id)?;
     let digits = method.rounding.digits;
     let criteria_codes: Vec<&str> = method.criteria.iter().map(|c| c.code.as_str()).collect();
-    // Members assessed in parts (филиалы; амбулаторно и стационарно): their parts' inputs.
-    let mut parts = store::org_parts::cycle_parts(conn, cycle_id)?;
+    let computed_at = session::now_stamp();
 
-    // Reading (SQLite, on this thread: the transaction's connection) and scoring (pure, on a
-    // worker) overlap: members go to the worker in batches while the next ones are read. On a
-    // machine shared with other work the two threads also get two shares of it.
-    let scored = std::thread::scope(|s| -> anyhow::Result<Scored> {
-        let (send, receive) =
-            std::sync::mpsc::sync_channel::<Vec<(MemberInputs, Option<Vec<PartInputs>>)>>(8);
-        let criteria_codes = &criteria_codes;
-        let sector = cycle.sector;
-        let worker = s.spawn(move || {
-            let mut out = Scored::default();
-            for batch in receive {
-                for (m, parts) in batch {
-                    out.add(method, sector, criteria_codes, m, parts);
-                }
-            }
-            out
+    let incremental = scope == Scope::Changed && marks.basis.as_deref() == Some(&fingerprint);
+    if incremental && marks.dirty.is_empty() {
+        // Nothing any result depends on changed: what is stored is what a full recompute gives.
+        let (scored, failed) = store::scores::stored_outcome(conn, cycle_id)?;
+        store::scores::mark_current(conn, cycle_id)?;
+        finish(
+            tx,
+            audit,
+            cycle_id,
+            &method.version,
+            &computed_at,
+            (scored, failed.len(), 0),
+        )?;
+        return Ok(Recomputed {
+            cycle_id,
+            scored,
+            failed,
+            rebuilt_in_bulk: false,
+            redone: 0,
         });
-        let mut batch = Vec::with_capacity(SCORING_BATCH);
-        let read = store::scores::for_each_member_inputs(conn, cycle_id, |m| {
-            let parts = parts.remove(&m.membership_id);
-            batch.push((m, parts));
-            if batch.len() == SCORING_BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(SCORING_BATCH));
-                // The worker only stops receiving if it panicked: its join says so below.
-                let _ = send.send(full);
-            }
-            Ok(())
-        });
-        if read.is_ok() && !batch.is_empty() {
-            let _ = send.send(batch);
-        }
-        drop(send);
-        let scored = worker
-            .join()
-            .map_err(|_| anyhow::anyhow!("внутренняя ошибка: расчет баллов прерван"))?;
-        read?;
-        Ok(scored)
-    })?;
-    let Scored {
+    }
+    // Many marked (results deleted by hand, most inputs imported anew): every member is scored,
+    // without reading what is stored first.
+    let few = marks.dirty.len() * REDO_ALL_SHARE <= marks.members;
+    let gathered = if incremental && few {
+        gather_changed(
+            conn,
+            method,
+            cycle.sector,
+            &criteria_codes,
+            cycle_id,
+            &marks.dirty,
+        )?
+    } else {
+        None
+    };
+    let Gathered {
         computed,
         failed,
         failed_ids,
         part_results,
-        ..
-    } = scored;
+        redone,
+    } = match gathered {
+        Some(g) => g,
+        None => gather_all(conn, method, cycle.sector, &criteria_codes, cycle_id)?,
+    };
 
     let totals: Vec<f64> = computed.iter().map(|c| c.total).collect();
     let overall = places(&totals, digits);
@@ -286,7 +369,7 @@ pub(crate) fn recompute(
         })
         .collect();
 
-    let computed_at = session::now_stamp();
+    store::scores::set_writing(&tx, cycle_id, true)?;
     let rebuilt_in_bulk = store::scores::replace_results(
         &tx,
         cycle_id,
@@ -295,18 +378,53 @@ pub(crate) fn recompute(
         &results,
         &failed_ids,
     )?;
-    store::org_parts::replace_results(&tx, cycle_id, &part_results)?;
+    let redone_count = match &redone {
+        Redone::All => {
+            store::org_parts::replace_results(&tx, cycle_id, &part_results)?;
+            results.len() + failed_ids.len()
+        }
+        Redone::These(ids) => {
+            store::org_parts::replace_results_of(&tx, ids, &part_results)?;
+            ids.len()
+        }
+    };
+    store::scores::set_writing(&tx, cycle_id, false)?;
+    store::scores::mark_computed(&tx, cycle_id, &fingerprint, &marks.dirty)?;
+    finish(
+        tx,
+        audit,
+        cycle_id,
+        &method.version,
+        &computed_at,
+        (results.len(), failed_ids.len(), redone_count),
+    )?;
+    Ok(Recomputed {
+        cycle_id,
+        scored: results.len(),
+        failed,
+        rebuilt_in_bulk,
+        redone: redone_count,
+    })
+}
+
+/// The audit entry (unless part of a build) and the commit.
+fn finish(
+    tx: rusqlite::Transaction<'_>,
+    audit: Audit,
+    cycle_id: i64,
+    version: &str,
+    computed_at: &str,
+    (scored, failed, redone): (usize, usize, usize),
+) -> anyhow::Result<()> {
     if audit == Audit::Record {
         let note = format!(
-            "пересчитаны баллы и места цикла {cycle_id}: рассчитано {}, с ошибками в данных {}; методика {}",
-            results.len(),
-            failed_ids.len(),
-            method.version
+            "пересчитаны баллы и места цикла {cycle_id}: рассчитано {scored}, с ошибками в данных {failed}; \
+             заново по исходным данным {redone}; методика {version}"
         );
         store::audit::record(
             &tx,
             &store::audit::Entry {
-                at: &computed_at,
+                at: computed_at,
                 os_user: &session::os_user(),
                 action: store::audit::Action::Bulk,
                 entity: "cycle",
@@ -320,11 +438,233 @@ pub(crate) fn recompute(
     }
     // Through StoreError: a full disk usually shows at the commit (the WAL is written then).
     tx.commit().map_err(store::StoreError::from)?;
-    Ok(Recomputed {
-        cycle_id,
-        scored: results.len(),
-        failed,
-        rebuilt_in_bulk,
+    Ok(())
+}
+
+/// Which members were scored from their inputs.
+enum Redone {
+    All,
+    /// These (in id order); the others' results were taken as stored.
+    These(Vec<i64>),
+}
+
+/// Every member's values (computed, or as stored) and the members that cannot be scored, in
+/// membership order, ready to be ranked.
+struct Gathered {
+    computed: Vec<Computed>,
+    failed: Vec<(String, String)>,
+    failed_ids: Vec<(i64, String)>,
+    part_results: Vec<(i64, Vec<(String, f64)>)>,
+    redone: Redone,
+}
+
+/// Every member scored from its inputs: the first computation of a cycle, and the fallback.
+fn gather_all(
+    conn: &Connection,
+    method: &Methodology,
+    sector: Sector,
+    criteria_codes: &[&str],
+    cycle_id: i64,
+) -> anyhow::Result<Gathered> {
+    // Members assessed in parts (филиалы; амбулаторно и стационарно): their parts' inputs.
+    let mut parts = store::org_parts::cycle_parts(conn, cycle_id)?;
+
+    // Reading (SQLite, on this thread: the transaction's connection) and scoring (pure, on a
+    // worker) overlap: members go to the worker in batches while the next ones are read. On a
+    // machine shared with other work the two threads also get two shares of it.
+    let scored = std::thread::scope(|s| -> anyhow::Result<Scored> {
+        let (send, receive) =
+            std::sync::mpsc::sync_channel::<Vec<(MemberInputs, Option<Vec<PartInputs>>)>>(8);
+        let worker = s.spawn(move || {
+            let mut out = Scored::default();
+            for batch in receive {
+                for (m, parts) in batch {
+                    out.add(method, sector, criteria_codes, m, parts);
+                }
+            }
+            out
+        });
+        let mut batch = Vec::with_capacity(SCORING_BATCH);
+        let read = store::scores::for_each_member_inputs(conn, cycle_id, |m| {
+            let parts = parts.remove(&m.membership_id);
+            batch.push((m, parts));
+            if batch.len() == SCORING_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(SCORING_BATCH));
+                // The worker only stops receiving if it panicked: its join says so below.
+                let _ = send.send(full);
+            }
+            Ok(())
+        });
+        if read.is_ok() && !batch.is_empty() {
+            let _ = send.send(batch);
+        }
+        drop(send);
+        let scored = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("внутренняя ошибка: расчет баллов прерван"))?;
+        read?;
+        Ok(scored)
+    })?;
+    Ok(Gathered {
+        computed: scored.computed,
+        failed: scored.failed,
+        failed_ids: scored.failed_ids,
+        part_results: scored.part_results,
+        redone: Redone::All,
+    })
+}
+
+/// What a member contributes to the ranking when it is not scored again.
+enum Kept {
+    Values(Computed),
+    Failed(i64, String),
+    /// Scored again from its inputs (marked, or its stored result cannot be read back).
+    Redo(i64),
+}
+
+/// The members marked `dirty` (and any whose stored result cannot be read back) scored from
+/// their inputs, every other member's values as stored. `None` when so many are to be scored
+/// again that [`gather_all`] is the cheaper.
+fn gather_changed(
+    conn: &Connection,
+    method: &Methodology,
+    sector: Sector,
+    criteria_codes: &[&str],
+    cycle_id: i64,
+    dirty: &[i64],
+) -> anyhow::Result<Option<Gathered>> {
+    let mut kept: Vec<Kept> = Vec::new();
+    let mut shared: Option<Arc<[String]>> = None;
+    store::scores::for_each_stored_member(conn, cycle_id, |m| {
+        let id = m.membership_id;
+        let stored = match (m.score, m.score_error, m.vals) {
+            _ if dirty.binary_search(&id).is_ok() => None,
+            (Some((version, total)), None, Some(vals)) if version == method.version => {
+                stored_values(criteria_codes, &mut shared, id, m.group, total, vals)
+                    .map(Kept::Values)
+            }
+            (None, Some(error), None) => Some(Kept::Failed(id, error.to_string())),
+            _ => None,
+        };
+        kept.push(stored.unwrap_or(Kept::Redo(id)));
+        Ok(())
+    })?;
+    let redo: Vec<i64> = kept
+        .iter()
+        .filter_map(|k| match k {
+            Kept::Redo(id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    if redo.len() * REDO_ALL_SHARE > kept.len() {
+        return Ok(None);
+    }
+
+    // The members to redo, scored here (a few; the whole cycle goes to `gather_all`).
+    let mut parts = store::org_parts::cycle_parts(conn, cycle_id)?;
+    let mut scored = Scored::default();
+    let mut ids_scored = Vec::with_capacity(redo.len());
+    store::scores::for_each_member_inputs_of(conn, cycle_id, &redo, |m| {
+        let parts = parts.remove(&m.membership_id);
+        ids_scored.push(m.membership_id);
+        scored.add(method, sector, criteria_codes, m, parts);
+        Ok(())
+    })?;
+    let mut computed: HashMap<i64, Computed> = scored
+        .computed
+        .into_iter()
+        .map(|c| (c.membership_id, c))
+        .collect();
+    let mut newly_failed: HashMap<i64, (String, (String, String))> = scored
+        .failed_ids
+        .into_iter()
+        .zip(scored.failed)
+        .map(|((id, why), named)| (id, (why, named)))
+        .collect();
+    let names = store::scores::member_names(
+        conn,
+        &kept
+            .iter()
+            .filter_map(|k| match k {
+                Kept::Failed(id, _) => Some(*id),
+                _ => None,
+            })
+            .collect::<Vec<_>>(),
+    )?;
+
+    // In membership order, as `gather_all` gives them.
+    let mut out = Gathered {
+        computed: Vec::with_capacity(kept.len()),
+        failed: Vec::new(),
+        failed_ids: Vec::new(),
+        part_results: scored.part_results,
+        redone: Redone::These(ids_scored),
+    };
+    for k in kept {
+        match k {
+            Kept::Values(c) => out.computed.push(c),
+            Kept::Failed(id, why) => {
+                let name = names.get(&id).cloned().unwrap_or_default();
+                out.failed.push((name, why.clone()));
+                out.failed_ids.push((id, why));
+            }
+            Kept::Redo(id) => {
+                if let Some(c) = computed.remove(&id) {
+                    out.computed.push(c);
+                } else if let Some((why, named)) = newly_failed.remove(&id) {
+                    out.failed.push(named);
+                    out.failed_ids.push((id, why));
+                }
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// A member's values as stored (`score.total`, `score_parts.vals`), laid out as [`Scored::add`]
+/// lays out computed ones: the criteria in the method's order, then the other parts. `None` when
+/// the stored parts cannot be read back or lack a criterion.
+fn stored_values(
+    criteria_codes: &[&str],
+    shared: &mut Option<Arc<[String]>>,
+    membership_id: i64,
+    group: &str,
+    total: f64,
+    vals: &[u8],
+) -> Option<Computed> {
+    let parts = store::scores::decode_values(vals)?;
+    let mut values = Vec::with_capacity(parts.len());
+    for code in criteria_codes {
+        values.push(parts.iter().find(|(c, _)| c == code)?.1);
+    }
+    let others = || parts.iter().filter(|(c, _)| !criteria_codes.contains(c));
+    values.extend(others().map(|(_, v)| *v));
+    let codes_fit = |codes: &[String]| {
+        codes.len() == values.len()
+            && codes.iter().map(String::as_str).eq(criteria_codes
+                .iter()
+                .copied()
+                .chain(others().map(|(c, _)| *c)))
+    };
+    let codes = match shared {
+        Some(codes) if codes_fit(codes) => Arc::clone(codes),
+        _ => {
+            let codes: Arc<[String]> = criteria_codes
+                .iter()
+                .copied()
+                .chain(others().map(|(c, _)| *c))
+                .map(str::to_string)
+                .collect();
+            *shared = Some(Arc::clone(&codes));
+            codes
+        }
+    };
+    Some(Computed {
+        membership_id,
+        group: group.to_string(),
+        total,
+        codes,
+        values,
     })
 }
 
@@ -346,7 +686,7 @@ pub(crate) fn recompute_stale_as(
     let ids = store::cycles::stale_ids(conn)?;
     let mut out = Vec::with_capacity(ids.len());
     for (n, id) in ids.iter().enumerate() {
-        out.push(recompute(conn, methods, *id, audit)?);
+        out.push(recompute(conn, methods, *id, audit, Scope::Changed)?);
         on_cycle(n + 1, ids.len());
     }
     Ok(out)
@@ -560,6 +900,21 @@ mod tests {
         // table gone, no plan approvals yet (005), the export positions as they were
         // before 006 (the demo exported nothing), no parts of organizations (008), none of
         // the start-up figures (011), no index on ОГРН (013) and none of the start-up counts (015).
+        // Migration 022 (the marks of what to recompute): its tables and triggers.
+        let marks: Vec<String> = conn
+            .prepare(
+                "SELECT 'DROP ' || type || ' ' || name || ';' FROM sqlite_schema
+                 WHERE (name GLOB 'recompute_basis*' OR name GLOB 'recompute_dirty*'
+                        OR name = 'recompute_writing') AND type IN ('trigger', 'table')
+                 ORDER BY type = 'table'",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(marks.len() > 20, "{marks:?}");
+        conn.execute_batch(&marks.concat()).unwrap();
         conn.execute_batch(
             "BEGIN;
              DROP TRIGGER rating_order_score_insert; DROP TRIGGER rating_order_score_update;

@@ -86,6 +86,7 @@ const MIGRATION_SLICE: &[M<'static>] = &[
     M::up(include_str!(
         "migrations/021_plan_status_update_one_statement.sql"
     )),
+    M::up(include_str!("migrations/022_recompute_dirty.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 

@@ -116,6 +116,27 @@ pub fn replace_results(
              WHERE m.cycle_id = ?1)",
         [cycle_id],
     )?;
+    insert_results(conn, results)
+}
+
+/// [`replace_results`] for the parts of members `members` only (a recompute of the members that
+/// changed): the other parts keep their values.
+pub fn replace_results_of(
+    conn: &Connection,
+    members: &[i64],
+    results: &[(i64, Vec<(String, f64)>)],
+) -> Result<()> {
+    let mut clear = conn.prepare_cached(
+        "DELETE FROM org_part_result
+         WHERE part_id IN (SELECT id FROM org_part WHERE membership_id = ?1)",
+    )?;
+    for id in members {
+        clear.execute([id])?;
+    }
+    insert_results(conn, results)
+}
+
+fn insert_results(conn: &Connection, results: &[(i64, Vec<(String, f64)>)]) -> Result<()> {
     let mut insert = conn
         .prepare_cached("INSERT INTO org_part_result (part_id, code, value) VALUES (?1, ?2, ?3)")?;
     for (part_id, values) in results {

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::Result;
 use crate::domain::rating::BIN_FLOORS;
@@ -30,6 +30,27 @@ pub struct MemberInputs {
 pub fn for_each_member_inputs(
     conn: &Connection,
     cycle_id: i64,
+    f: impl FnMut(MemberInputs) -> Result<()>,
+) -> Result<()> {
+    member_inputs(conn, cycle_id, None, f)
+}
+
+/// [`for_each_member_inputs`] for the members `ids` of the cycle only (any order; ids of other
+/// cycles' members are skipped): each member's rows are found by its key, not the whole cycle
+/// scanned.
+pub fn for_each_member_inputs_of(
+    conn: &Connection,
+    cycle_id: i64,
+    ids: &[i64],
+    f: impl FnMut(MemberInputs) -> Result<()>,
+) -> Result<()> {
+    member_inputs(conn, cycle_id, Some(ids), f)
+}
+
+fn member_inputs(
+    conn: &Connection,
+    cycle_id: i64,
+    only: Option<&[i64]>,
     mut f: impl FnMut(MemberInputs) -> Result<()>,
 ) -> Result<()> {
     // Key names by id: a small dense table, looked up once for each of millions of values; each
@@ -48,22 +69,43 @@ pub fn for_each_member_inputs(
             keys[id] = Some(Arc::from(r.get::<_, String>(1)?));
         }
     }
-    let mut members = conn.prepare(
+    // The whole cycle, or the members of `only` (a JSON array of ids: an IN list SQLite walks in
+    // ascending order, seeking each member; inputs of an id not of this cycle find no member
+    // below and are skipped).
+    let (member_filter, input_filter) = match only {
+        None => (
+            "m.cycle_id = ?1",
+            "i.membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1)",
+        ),
+        Some(_) => (
+            "m.cycle_id = ?1 AND m.id IN (SELECT value FROM json_each(?2))",
+            "i.membership_id IN (SELECT value FROM json_each(?1))",
+        ),
+    };
+    let mut members = conn.prepare(&format!(
         "SELECT m.id, m.org_id,
                 CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END, m.grp
          FROM membership m
          JOIN organization o ON o.id = m.org_id
-         WHERE m.cycle_id = ?1
-         ORDER BY m.id",
-    )?;
+         WHERE {member_filter}
+         ORDER BY m.id"
+    ))?;
     // The IN list is walked in ascending order, so the rows come by membership id, no sort.
-    let mut inputs = conn.prepare(
+    let mut inputs = conn.prepare(&format!(
         "SELECT i.membership_id, i.key_id, i.value FROM indicator_input i
-         WHERE i.membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1)
-         ORDER BY i.membership_id",
-    )?;
-    let mut members = members.query([cycle_id])?;
-    let mut inputs = inputs.query([cycle_id])?;
+         WHERE {input_filter}
+         ORDER BY i.membership_id"
+    ))?;
+    let (mut members, mut inputs) = match only {
+        None => (members.query([cycle_id])?, inputs.query([cycle_id])?),
+        Some(ids) => {
+            let list = id_list(ids);
+            (
+                members.query(params![cycle_id, list])?,
+                inputs.query([&list])?,
+            )
+        }
+    };
     let next_input = |inputs: &mut rusqlite::Rows<'_>| -> Result<Option<(i64, i64, f64)>> {
         Ok(match inputs.next()? {
             Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -418,6 +460,7 @@ pub struct PartsEncoder {
 const JSONB_INT: u8 = 3;
 const JSONB_FLOAT: u8 = 5;
 const JSONB_TEXT: u8 = 7;
+const JSONB_TEXTJ: u8 = 8;
 const JSONB_TEXTRAW: u8 = 10;
 const JSONB_OBJECT: u8 = 12;
 
@@ -553,6 +596,241 @@ pub fn encode_parts(parts: &[Part]) -> Result<Packed> {
     let mut out = Packed::default();
     PartsEncoder::default().encode(&codes, &values, &mut out)?;
     Ok(out)
+}
+
+/// A JSON array of ids, for `json_each` in an IN list.
+fn id_list(ids: &[i64]) -> String {
+    let mut out = String::with_capacity(ids.len() * 8 + 2);
+    out.push('[');
+    for (k, id) in ids.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        out.push_str(&id.to_string());
+    }
+    out.push(']');
+    out
+}
+
+/// What the triggers of migration 022 say about a cycle's stored results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marks {
+    /// The method fingerprint the stored results were computed with, if they are a full
+    /// recompute's but for `dirty`; `None` when the next recompute must be a full one.
+    pub basis: Option<String>,
+    /// Members of the cycle whose inputs or results may have changed since, in id order.
+    pub dirty: Vec<i64>,
+    /// How many members the cycle has.
+    pub members: usize,
+}
+
+/// The cycle's marks (migration 022).
+pub fn marks(conn: &Connection, cycle_id: i64) -> Result<Marks> {
+    let basis = conn
+        .query_row(
+            "SELECT method FROM recompute_basis WHERE cycle_id = ?1",
+            [cycle_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let mut stmt = conn.prepare(
+        "SELECT d.membership_id FROM recompute_dirty d
+         JOIN membership m ON m.id = d.membership_id
+         WHERE m.cycle_id = ?1 ORDER BY d.membership_id",
+    )?;
+    let dirty = stmt
+        .query_map([cycle_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let members: i64 = conn.query_row(
+        "SELECT count(*) FROM membership WHERE cycle_id = ?1",
+        [cycle_id],
+        |r| r.get(0),
+    )?;
+    Ok(Marks {
+        basis,
+        dirty,
+        members: usize::try_from(members).unwrap_or(0),
+    })
+}
+
+/// Keeps the triggers of migration 022 on the result tables from marking the recompute's own
+/// writes (`on`), or lets them mark again. Call inside the recompute's transaction, `on` before
+/// its writes and off after them, so the row is never committed.
+pub fn set_writing(conn: &Connection, cycle_id: i64, on: bool) -> Result<()> {
+    if on {
+        conn.execute(
+            "INSERT INTO recompute_writing (cycle_id) VALUES (?1)",
+            [cycle_id],
+        )?;
+    } else {
+        conn.execute("DELETE FROM recompute_writing", [])?;
+    }
+    Ok(())
+}
+
+/// Records that the cycle's stored results are now what a full recompute by the method
+/// `fingerprint` gives: its basis is set and the marks of its members `redone` (those the
+/// recompute read as dirty) are cleared. Call in the recompute's transaction, after its writes.
+pub fn mark_computed(
+    conn: &Connection,
+    cycle_id: i64,
+    fingerprint: &str,
+    redone: &[i64],
+) -> Result<()> {
+    let mut clear = conn.prepare_cached("DELETE FROM recompute_dirty WHERE membership_id = ?1")?;
+    for id in redone {
+        clear.execute([id])?;
+    }
+    conn.execute(
+        "INSERT INTO recompute_basis (cycle_id, method) VALUES (?1, ?2)
+         ON CONFLICT (cycle_id) DO UPDATE SET method = excluded.method",
+        params![cycle_id, fingerprint],
+    )?;
+    Ok(())
+}
+
+/// Marks the cycle's scores current (`scores_stale` = 0), as [`replace_results`] does.
+pub fn mark_current(conn: &Connection, cycle_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE cycle SET scores_stale = 0 WHERE id = ?1",
+        [cycle_id],
+    )?;
+    Ok(())
+}
+
+/// What the cycle's stored results say a recompute made of it: how many members have a score,
+/// and those that could not be scored as (organization, reason), in membership order.
+pub fn stored_outcome(conn: &Connection, cycle_id: i64) -> Result<(usize, Vec<(String, String)>)> {
+    let scored: i64 = conn.query_row(
+        "SELECT count(*) FROM score WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1)",
+        [cycle_id],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END, m.score_error
+         FROM membership m JOIN organization o ON o.id = m.org_id
+         WHERE m.cycle_id = ?1 AND m.score_error IS NOT NULL ORDER BY m.id",
+    )?;
+    let failed = stmt
+        .query_map([cycle_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((usize::try_from(scored).unwrap_or(0), failed))
+}
+
+/// A member of a cycle with its result as stored, borrowed from the row being read.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredMember<'a> {
+    pub membership_id: i64,
+    pub group: &'a str,
+    /// Why it could not be scored, if so.
+    pub score_error: Option<&'a str>,
+    /// `score.methodology` and `score.total`, when it has a score.
+    pub score: Option<(&'a str, f64)>,
+    /// `score_parts.vals` (JSONB; read with [`decode_values`]), when it has parts.
+    pub vals: Option<&'a [u8]>,
+}
+
+/// Calls `f` with every member of the cycle and its stored result, in membership order.
+pub fn for_each_stored_member(
+    conn: &Connection,
+    cycle_id: i64,
+    mut f: impl FnMut(StoredMember<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT m.id, m.grp, m.score_error, s.methodology, s.total, p.vals
+         FROM membership m
+         LEFT JOIN score s ON s.membership_id = m.id
+         LEFT JOIN score_parts p ON p.membership_id = m.id
+         WHERE m.cycle_id = ?1
+         ORDER BY m.id",
+    )?;
+    let mut rows = stmt.query([cycle_id])?;
+    // A column of the wrong type (a database changed by hand) is an error, as `get` makes it.
+    let wrong = |k: usize, e: rusqlite::types::FromSqlError| {
+        rusqlite::Error::FromSqlConversionFailure(k, rusqlite::types::Type::Null, Box::new(e))
+    };
+    while let Some(r) = rows.next()? {
+        let methodology = r.get_ref(3)?.as_str_or_null().map_err(|e| wrong(3, e))?;
+        let score = match (methodology, r.get::<_, Option<f64>>(4)?) {
+            (Some(m), Some(t)) => Some((m, t)),
+            _ => None,
+        };
+        f(StoredMember {
+            membership_id: r.get(0)?,
+            group: r.get_ref(1)?.as_str().map_err(|e| wrong(1, e))?,
+            score_error: r.get_ref(2)?.as_str_or_null().map_err(|e| wrong(2, e))?,
+            score,
+            vals: r.get_ref(5)?.as_blob_or_null().map_err(|e| wrong(5, e))?,
+        })?;
+    }
+    Ok(())
+}
+
+/// Organization names (short, else full) of members `ids`, by member.
+pub fn member_names(conn: &Connection, ids: &[i64]) -> Result<HashMap<i64, String>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.id, CASE WHEN o.short_name = '' THEN o.full_name ELSE o.short_name END
+         FROM membership m JOIN organization o ON o.id = m.org_id
+         WHERE m.id IN (SELECT value FROM json_each(?1))",
+    )?;
+    let rows = stmt.query_map([id_list(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The codes and values of a `score_parts.vals` object (migration 004) in stored order, read
+/// back exactly (each value is the shortest text of its number). `None` for anything but an
+/// object of plain text keys and number values — what [`PartsEncoder`] writes, and what SQLite's
+/// JSON functions write for the same parts — so a caller can fall back to computing afresh.
+pub fn decode_values(vals: &[u8]) -> Option<Vec<(&str, f64)>> {
+    let (kind, body, rest) = jsonb_split(vals)?;
+    if kind != JSONB_OBJECT || !rest.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(32);
+    let mut body = body;
+    while !body.is_empty() {
+        let (kind, key, rest) = jsonb_split(body)?;
+        let key = match kind {
+            JSONB_TEXT | JSONB_TEXTRAW => std::str::from_utf8(key).ok()?,
+            // Text with JSON escapes: plain only if it has none.
+            JSONB_TEXTJ if !key.contains(&b'\\') => std::str::from_utf8(key).ok()?,
+            _ => return None,
+        };
+        let (kind, value, rest) = jsonb_split(rest)?;
+        if kind != JSONB_FLOAT && kind != JSONB_INT {
+            return None;
+        }
+        let value: f64 = std::str::from_utf8(value).ok()?.parse().ok()?;
+        if !value.is_finite() {
+            return None;
+        }
+        out.push((key, value));
+        body = rest;
+    }
+    Some(out)
+}
+
+/// One JSONB element at the start of `bytes`: its type, its payload, and what follows it.
+fn jsonb_split(bytes: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&head, rest) = bytes.split_first()?;
+    let kind = head & 0x0F;
+    let (size, rest) = match head >> 4 {
+        n @ 0..=11 => (usize::from(n), rest),
+        12 => (usize::from(*rest.first()?), rest.get(1..)?),
+        13 => (
+            usize::from(u16::from_be_bytes(rest.get(..2)?.try_into().ok()?)),
+            rest.get(2..)?,
+        ),
+        14 => (
+            usize::try_from(u32::from_be_bytes(rest.get(..4)?.try_into().ok()?)).ok()?,
+            rest.get(4..)?,
+        ),
+        _ => (
+            usize::try_from(u64::from_be_bytes(rest.get(..8)?.try_into().ok()?)).ok()?,
+            rest.get(8..)?,
+        ),
+    };
+    Some((kind, rest.get(..size)?, rest.get(size..)?))
 }
 
 /// A row of a cycle's rating as stored.

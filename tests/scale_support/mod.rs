@@ -113,6 +113,7 @@ pub fn clear_results(conn: &Connection, cycle: i64) -> rusqlite::Result<()> {
          DELETE FROM score_parts WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
          DELETE FROM score WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
          UPDATE cycle SET scores_stale = 1 WHERE id = {cycle};
+         DELETE FROM recompute_basis WHERE cycle_id = {cycle};
          COMMIT;"
     ))
 }
