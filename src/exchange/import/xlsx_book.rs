@@ -13,7 +13,8 @@
 //! A forged archive cannot make the reader fill memory or the temporary folder: every part is
 //! read through [`Guarded`], which stops at 16 MB of XML without a `<` (one event of quick-xml)
 //! and, for the parts other than worksheets (the shared strings above all, which go to disk),
-//! at 100 times the part's packed size; one string stops at 8 MB.
+//! at 100 times the part's packed size (16 MB at least for the shared strings, 64 MB for the
+//! others); one string stops at 8 MB.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Seek};
@@ -61,12 +62,27 @@ type Part<'a, RS> = XmlReader<BufReader<Guarded<ZipFile<'a, RS>>>>;
 /// as one event). A cell holds at most 32,767 characters in Excel: about 640 KB escaped.
 const MAX_XML_RUN: u64 = 16 << 20;
 
-/// A part other than a worksheet may unpack to this many times its packed size, or to
-/// [`PART_FLOOR`], whichever is more. Text packs 3–10 times, the shared strings (each text
-/// once) less; only a forged archive (a «zip bomb») packs near deflate's limit of about 1,000.
-/// Worksheets are read as streams and keep nothing, so only [`MAX_XML_RUN`] bounds them.
+/// A part other than a worksheet may unpack to this many times its packed size, or to its floor,
+/// whichever is more. Text packs 3–10 times, the shared strings (each text once) less; only a
+/// forged archive (a «zip bomb») packs near deflate's limit of about 1,000. The floor of the
+/// shared strings ([`STRINGS_FLOOR`]) is lower than that of the other parts ([`PART_FLOOR`]): a
+/// styles part of 64,000 identical cell formats (Excel's limit; a known bloat of old books) packs
+/// like a bomb, but stays under 16 MB. Worksheets are read as streams and keep nothing, so only
+/// [`MAX_XML_RUN`] bounds them.
 const PART_RATIO: u64 = 100;
-const PART_FLOOR: u64 = 16 << 20;
+const PART_FLOOR: u64 = 64 << 20;
+const STRINGS_FLOOR: u64 = 16 << 20;
+
+/// How much a part may unpack to (see [`PART_RATIO`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Budget {
+    /// A worksheet: no budget.
+    Sheet,
+    /// The shared strings: [`STRINGS_FLOOR`] at least.
+    Strings,
+    /// Any other part: [`PART_FLOOR`] at least.
+    Other,
+}
 
 /// Most bytes of one string (a shared string or a cell's inline text).
 const MAX_STRING: usize = 8 << 20;
@@ -177,13 +193,13 @@ fn xml_error(part: &str, e: &quick_xml::Error) -> String {
     format!("{BROKEN_XML} (часть {part}); откройте книгу в Excel и сохраните ее заново")
 }
 
-/// Opens `path` of the archive as XML, read through [`Guarded`] (`worksheet`: without a budget
-/// of unpacked bytes); `Ok(None)` when there is no such part.
+/// Opens `path` of the archive as XML, read through [`Guarded`] with `budget`; `Ok(None)` when
+/// there is no such part.
 fn open_part<'a, RS: Read + Seek>(
     zip: &'a mut ZipArchive<RS>,
     parts: &HashMap<String, String>,
     path: &str,
-    worksheet: bool,
+    budget: Budget,
 ) -> Result<Option<Part<'a, RS>>, String> {
     let Some(name) = parts.get(&path.to_ascii_lowercase()) else {
         return Ok(None);
@@ -191,7 +207,12 @@ fn open_part<'a, RS: Read + Seek>(
     match zip.by_name(name) {
         Ok(f) => {
             let packed = f.compressed_size();
-            let left = (!worksheet).then(|| packed.saturating_mul(PART_RATIO).max(PART_FLOOR));
+            let floor = match budget {
+                Budget::Sheet => None,
+                Budget::Strings => Some(STRINGS_FLOOR),
+                Budget::Other => Some(PART_FLOOR),
+            };
+            let left = floor.map(|f| packed.saturating_mul(PART_RATIO).max(f));
             let guarded = Guarded {
                 inner: f,
                 packed,
@@ -263,7 +284,7 @@ fn relationships<RS: Read + Seek>(
     path: &str,
     base: &str,
 ) -> Result<Option<Relationships>, String> {
-    let Some(mut xml) = open_part(zip, parts, path, false)? else {
+    let Some(mut xml) = open_part(zip, parts, path, Budget::Other)? else {
         return Ok(None);
     };
     let mut found = HashMap::new();
@@ -347,7 +368,7 @@ impl<RS: Read + Seek> Book<RS> {
         let Some(path) = self.sheets.get(index).and_then(|s| s.part.clone()) else {
             return Ok(None);
         };
-        let xml = open_part(&mut self.zip, &self.parts, &path, true)?.ok_or_else(|| {
+        let xml = open_part(&mut self.zip, &self.parts, &path, Budget::Sheet)?.ok_or_else(|| {
             format!(
                 "в книге нет данных листа «{shown}» (части {path}); файл поврежден — откройте \
                  его в Excel и сохраните заново"
@@ -377,7 +398,7 @@ fn read_workbook<RS: Read + Seek>(
     path: &str,
     rels: &Relationships,
 ) -> Result<(Vec<SheetEntry>, bool), String> {
-    let mut xml = open_part(zip, parts, path, false)?.ok_or_else(|| missing_part(path))?;
+    let mut xml = open_part(zip, parts, path, Budget::Other)?.ok_or_else(|| missing_part(path))?;
     let mut sheets = Vec::new();
     let mut is_1904 = false;
     let mut buf = Vec::new();
@@ -416,7 +437,7 @@ fn read_styles<RS: Read + Seek>(
     parts: &HashMap<String, String>,
     path: &str,
 ) -> Result<Vec<NumberKind>, String> {
-    let Some(mut xml) = open_part(zip, parts, path, false)? else {
+    let Some(mut xml) = open_part(zip, parts, path, Budget::Other)? else {
         return Ok(Vec::new());
     };
     let mut custom: HashMap<String, String> = HashMap::new();
@@ -457,7 +478,7 @@ fn read_shared_strings<RS: Read + Seek>(
     parts: &HashMap<String, String>,
     path: &str,
 ) -> Result<SharedStrings, String> {
-    let Some(mut xml) = open_part(zip, parts, path, false)? else {
+    let Some(mut xml) = open_part(zip, parts, path, Budget::Strings)? else {
         return Ok(SharedStrings::empty());
     };
     let spill = |e: std::io::Error| {
