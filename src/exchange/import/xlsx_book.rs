@@ -368,12 +368,13 @@ impl<RS: Read + Seek> Book<RS> {
         let Some(path) = self.sheets.get(index).and_then(|s| s.part.clone()) else {
             return Ok(None);
         };
-        let xml = open_part(&mut self.zip, &self.parts, &path, Budget::Sheet)?.ok_or_else(|| {
-            format!(
-                "в книге нет данных листа «{shown}» (части {path}); файл поврежден — откройте \
+        let xml =
+            open_part(&mut self.zip, &self.parts, &path, Budget::Sheet)?.ok_or_else(|| {
+                format!(
+                    "в книге нет данных листа «{shown}» (части {path}); файл поврежден — откройте \
                  его в Excel и сохраните заново"
-            )
-        })?;
+                )
+            })?;
         Ok(Some(SheetCells {
             xml,
             part: path,
