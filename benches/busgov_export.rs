@@ -25,50 +25,9 @@ use nok::service::export::busgov::{Options, export};
 use nok::service::methodology::Methods;
 use nok::store;
 
-fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-/// The machine's load average (1, 5, 15 minutes), as /proc/loadavg gives it: the figures mean
-/// little on a busy machine without it.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|| "?".into())
-}
-
-/// CPU time of the process (all threads), user and system, in seconds.
-fn cpu_seconds() -> (f64, f64) {
-    let ticks = 100.0; // USER_HZ on Linux
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            // Fields after the command name (which may hold spaces) in parentheses.
-            let rest = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Some((
-                f.get(11)?.parse::<f64>().ok()? / ticks,
-                f.get(12)?.parse::<f64>().ok()? / ticks,
-            ))
-        })
-        .unwrap_or((f64::NAN, f64::NAN))
-}
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{cpu_seconds, env_num, load_average, peak_rss_mb};
 
 fn main() -> anyhow::Result<()> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();

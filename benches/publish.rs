@@ -23,6 +23,10 @@ use nok::service::recompute::recompute_cycle;
 use nok::store;
 use rusqlite::{Connection, OptionalExtension, params};
 
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{peak_rss_kib, reset_peak};
+
 /// The cycle must be at least this big for the figure to mean what the issue asks.
 const MIN_MEMBERS: i64 = 5_000;
 
@@ -64,7 +68,7 @@ fn main() -> anyhow::Result<()> {
         .max(MIN_MEMBERS);
     let (cycle_id, members) = big_cycle(&mut conn, wanted)?;
     println!("цикл {cycle_id}: {members} организаций");
-    reset_peak_memory();
+    reset_peak();
 
     let out = target.join("bench-publish").join("site");
     let never = AtomicBool::new(false);
@@ -89,7 +93,7 @@ fn main() -> anyhow::Result<()> {
         times[0].as_secs_f64(),
         times[times.len() - 1].as_secs_f64()
     );
-    match peak_memory_kib() {
+    match peak_rss_kib() {
         Some(kib) => println!("пик памяти (VmHWM): {:.0} МБ", kib as f64 / 1024.0),
         None => println!("пик памяти: неизвестен (нет /proc)"),
     }
@@ -206,19 +210,4 @@ fn tally(dir: &Path) -> anyhow::Result<(u64, u64)> {
         }
     }
     Ok((files, bytes))
-}
-
-/// Resets the peak resident set size of this process (Linux: `5` into `clear_refs`), so the
-/// figure is the publication's, not the database build's.
-fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// Peak resident set size in KiB (Linux `VmHWM`).
-fn peak_memory_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }

@@ -17,42 +17,9 @@ use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::methodology::Methods;
 use nok::service::report::{self, Kind, Options, PlanScope, Texts};
 
-fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|| "?".into())
-}
-
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let rest = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
-        })
-        .unwrap_or(f64::NAN)
-}
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{cpu_total, env_num, load_average, peak_rss_mb};
 
 /// Gathers `n` memberships of the latest year into the year's first cycle; returns its id and
 /// how many organizations it has.
@@ -137,7 +104,7 @@ fn main() -> anyhow::Result<()> {
         (Kind::Plan, PlanScope::OneFile, "планы одним документом"),
         (Kind::Council, PlanScope::default(), "решение совета"),
     ] {
-        let cpu = cpu_seconds();
+        let cpu = cpu_total();
         let start = Instant::now();
         let written = report::write(
             &conn,
@@ -163,7 +130,7 @@ fn main() -> anyhow::Result<()> {
             .sum();
         println!(
             "{name}: {secs:.2} с (процессор {:.2} с), организаций {}, файл {:.1} МБ",
-            cpu_seconds() - cpu,
+            cpu_total() - cpu,
             written.organizations,
             size as f64 / 1_048_576.0
         );

@@ -15,40 +15,9 @@ use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::methodology::Methods;
 use nok::service::survey::{Options, apply};
 
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// CPU time of this process so far (user + system), seconds.
-fn cpu_seconds() -> f64 {
-    // SAFETY: getrusage writes into the struct it is given.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return 0.0;
-    }
-    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
-}
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{cpu_total, env_num, load_average, peak_rss_kib};
 
 const QUESTIONS: [&str; 15] = [
     "1. При посещении организации обращались ли Вы к информации о ее деятельности, размещенной на информационных стендах в помещениях организации?",
@@ -172,11 +141,11 @@ fn main() {
         ..Options::default()
     };
     let load = load_average();
-    let cpu0 = cpu_seconds();
+    let cpu0 = cpu_total();
     let t = Instant::now();
     let p = apply(&mut conn, &file, &opts, &mut |_| {}).expect("import");
     let first = t.elapsed().as_secs_f64();
-    let cpu = cpu_seconds() - cpu0;
+    let cpu = cpu_total() - cpu0;
     assert_eq!(p.rows as usize, rows);
     let t = Instant::now();
     let again = apply(&mut conn, &file, &opts, &mut |_| {}).expect("import again");

@@ -26,12 +26,9 @@ use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
 use nok::exchange::import::stream::{RowSource, RowStream};
 use rust_xlsxwriter::Workbook;
 
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{env_num, peak_rss_kib};
 
 fn with_check(prefix: String, check: impl Fn(&[u8]) -> u8) -> String {
     let d: Vec<u8> = prefix.bytes().map(|b| b - b'0').collect();
@@ -100,17 +97,6 @@ fn write_xlsx(rows: usize, path: &Path, shared: bool) -> Result<(), rust_xlsxwri
         sheet.write_string(r, 10, format!("https://org{i}.ru"))?;
     }
     book.save(path)
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 /// The streamed reader: rows one at a time, as `nok import orgs|inputs` reads them.
