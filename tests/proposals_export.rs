@@ -1,5 +1,6 @@
 //! The respondents' proposals of a cycle written to CSV and xlsx as the query steps (nothing held
-//! whole), through the service and through `nok survey proposals --out`, and the windows the
+//! whole), through the service and through `nok survey proposals --out` (and as aligned text without
+//! `--out`, measured in one pass and printed in another), and the windows the
 //! «Предложения» screen reads deep in the list from a proposal already read (keyset) or from the
 //! end: every row compared with plain SQL over `survey_proposal`.
 
@@ -181,6 +182,43 @@ fn the_export_streams_every_proposal_as_plain_sql_finds_it() {
         "{}",
         String::from_utf8_lossy(&run.stdout)
     );
+    // Without `--out`: the same rows as aligned text on the screen (measured in one pass over
+    // the query, printed in another), each row's ИНН and line where the file has them.
+    let run = cli_support::nok(
+        &[
+            "--db",
+            dir.path().join("demo.sqlite").to_str().unwrap(),
+            "survey",
+            "proposals",
+            "--cycle",
+            &cycle.to_string(),
+            "--search",
+            SEARCH,
+        ],
+        dir.path(),
+    );
+    assert!(run.status.success());
+    let text = String::from_utf8(run.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.last(),
+        Some(&format!("Предложений: {found}").as_str())
+    );
+    assert!(lines[0].starts_with("ИНН  "), "{}", lines[0]);
+    assert!(lines[1].starts_with("──"), "{}", lines[1]);
+    let shown = &lines[2..lines.len() - 1];
+    assert_eq!(shown.len() as i64, found);
+    // Every row's name column starts where the header's does: the columns are aligned.
+    let name_at = lines[0].chars().take_while(|&c| c != 'О').count();
+    for (line, row) in shown.iter().zip(&rows[1..]) {
+        assert!(line.starts_with(&format!("{}  ", row[0])), "{line}");
+        assert_eq!(line.chars().nth(name_at), row[1].chars().next(), "{line}");
+        assert!(
+            line.split_whitespace().any(|w| w == row[4]),
+            "line {} of the file in {line}",
+            row[4]
+        );
+    }
 }
 
 #[test]

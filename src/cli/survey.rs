@@ -162,9 +162,8 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
                     writeln!(out, "Предложений: {n}; записано в {}", path.display())?;
                 }
                 None => {
-                    let table = svc::proposals_table(&conn, &filter)?;
-                    table.write(Format::Table, &mut out)?;
-                    writeln!(out, "Предложений: {}", table.rows.len())?;
+                    let n = svc::print_proposals(&conn, &filter, &mut out)?;
+                    writeln!(out, "Предложений: {n}")?;
                 }
             }
         }

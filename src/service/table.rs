@@ -88,57 +88,85 @@ impl Table {
     }
 
     fn write_text(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        let cells: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|c| cut(&printable(&c.display()), MAX_TEXT_WIDTH))
-                    .collect()
-            })
-            .collect();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
-        for row in &cells {
-            for (i, c) in row.iter().enumerate() {
-                if let Some(w) = widths.get_mut(i) {
-                    *w = (*w).max(c.width());
-                }
-            }
+        let mut layout = TextLayout::new(&self.headers);
+        for row in &self.rows {
+            layout.measure(row);
         }
-        let numeric: Vec<bool> = (0..self.headers.len())
-            .map(|i| {
-                self.rows
-                    .iter()
-                    .any(|r| r.get(i).is_some_and(Cell::is_numeric))
-            })
-            .collect();
-        let line = |out: &mut dyn Write, row: &[String]| -> std::io::Result<()> {
-            let mut text = String::new();
-            for (i, c) in row.iter().enumerate() {
-                let pad = widths[i].saturating_sub(c.width());
-                if i > 0 {
-                    text.push_str("  ");
-                }
-                if numeric[i] {
-                    text.push_str(&" ".repeat(pad));
-                    text.push_str(c);
-                } else {
-                    text.push_str(c);
-                    if i + 1 < row.len() {
-                        text.push_str(&" ".repeat(pad));
-                    }
-                }
-            }
-            writeln!(out, "{}", text.trim_end())
-        };
-        line(out, &self.headers)?;
-        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
-        line(out, &rule)?;
-        for row in &cells {
-            line(out, row)?;
+        layout.write_headers(out)?;
+        for row in &self.rows {
+            layout.write_row(row, out)?;
         }
         Ok(())
     }
+}
+
+/// The aligned text form of a table laid out from the rows it has seen: each column as wide as
+/// its widest cell (text cut at [`MAX_TEXT_WIDTH`]), numeric columns aligned right. A table too
+/// big to hold is printed in two passes over its source: every row measured, then every row
+/// written.
+pub struct TextLayout {
+    headers: Vec<String>,
+    widths: Vec<usize>,
+    numeric: Vec<bool>,
+}
+
+impl TextLayout {
+    pub fn new(headers: &[String]) -> TextLayout {
+        TextLayout {
+            headers: headers.to_vec(),
+            widths: headers.iter().map(|h| h.width()).collect(),
+            numeric: vec![false; headers.len()],
+        }
+    }
+
+    /// Widens the columns for `row`.
+    pub fn measure(&mut self, row: &[Cell]) {
+        for (i, c) in row.iter().enumerate() {
+            if let Some(w) = self.widths.get_mut(i) {
+                *w = (*w).max(text(c).width());
+                self.numeric[i] |= c.is_numeric();
+            }
+        }
+    }
+
+    /// The header line and the rule under it.
+    pub fn write_headers(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        self.line(out, &self.headers)?;
+        let rule: Vec<String> = self.widths.iter().map(|w| "─".repeat(*w)).collect();
+        self.line(out, &rule)
+    }
+
+    /// One row, padded to the measured widths.
+    pub fn write_row(&self, row: &[Cell], out: &mut dyn Write) -> std::io::Result<()> {
+        let cells: Vec<String> = row.iter().map(text).collect();
+        self.line(out, &cells)
+    }
+
+    fn line(&self, out: &mut dyn Write, row: &[String]) -> std::io::Result<()> {
+        let mut line = String::new();
+        for (i, c) in row.iter().enumerate() {
+            let width = self.widths.get(i).copied().unwrap_or(0);
+            let pad = width.saturating_sub(c.width());
+            if i > 0 {
+                line.push_str("  ");
+            }
+            if self.numeric.get(i).copied().unwrap_or(false) {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(c);
+            } else {
+                line.push_str(c);
+                if i + 1 < row.len() {
+                    line.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        writeln!(out, "{}", line.trim_end())
+    }
+}
+
+/// A cell as the text form shows it: printable, cut at [`MAX_TEXT_WIDTH`].
+fn text(c: &Cell) -> String {
+    cut(&printable(&c.display()), MAX_TEXT_WIDTH)
 }
 
 /// Cuts `text` to at most `max` columns, ending with «…» when cut.

@@ -794,7 +794,7 @@ pub fn preview_lines(p: &SurveyPreview, dry_run: bool) -> Vec<String> {
 }
 
 /// The proposals of a cycle (of one organization, by ИНН, when given) whose text contains
-/// `search` (case and «ё» aside), as a filter for [`proposals_table`] and the terminal UI.
+/// `search` (case and «ё» aside), as a filter for [`print_proposals`], [`write_proposals`] and the terminal UI.
 pub fn proposal_filter(
     conn: &Connection,
     cycle_id: i64,
@@ -844,20 +844,29 @@ fn proposal_row(p: store::survey::Proposal) -> Vec<crate::service::table::Cell> 
     ]
 }
 
-/// The proposals the filter finds as a table (organization, ИНН, part, source, line,
-/// respondent, date of the answer, text), in the order the terminal UI lists them: for the
-/// CLI's aligned text, which measures every row. Files are written by [`write_proposals`],
-/// which holds none.
-pub fn proposals_table(
+/// Prints the proposals the filter finds as aligned text (organization, ИНН, part, source, line,
+/// respondent, date of the answer, text), in the order the terminal UI lists them; returns how
+/// many. Two passes over the query, one to measure the columns and one to print, so that no
+/// table of them is held. Files are written by [`write_proposals`].
+pub fn print_proposals(
     conn: &Connection,
     filter: &store::survey::ProposalFilter,
-) -> anyhow::Result<crate::service::table::Table> {
-    let mut t = crate::service::table::Table::new(&PROPOSAL_HEADERS);
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<usize> {
+    let headers: Vec<String> = PROPOSAL_HEADERS.iter().map(|h| h.to_string()).collect();
+    let mut layout = crate::service::table::TextLayout::new(&headers);
     store::survey::for_each_proposal::<anyhow::Error>(conn, filter, &mut |p| {
-        t.push(proposal_row(p));
+        layout.measure(&proposal_row(p));
         Ok(())
     })?;
-    Ok(t)
+    layout.write_headers(out)?;
+    let mut count = 0;
+    store::survey::for_each_proposal::<anyhow::Error>(conn, filter, &mut |p| {
+        layout.write_row(&proposal_row(p), out)?;
+        count += 1;
+        Ok(())
+    })?;
+    Ok(count)
 }
 
 /// Writes the proposals the filter finds into a new file of `dir` named from `stem` (`<stem>.csv`
