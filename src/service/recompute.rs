@@ -35,9 +35,11 @@
 //! - with a basis and nothing marked, writes nothing but the audit entry: what is stored is what
 //!   a full recompute stores;
 //! - otherwise scores the marked members from their inputs (and any member whose stored result
-//!   cannot be read back), takes every other member's values as stored, ranks the whole cycle
-//!   again and writes what differs (`store::scores::replace_results`), the maintained figures and
-//!   rating order following by their triggers or rebuilt set-based as before.
+//!   cannot be read back), takes every other member's total and criteria as stored, with its
+//!   stored places, in one read of the cycle, ranks the whole cycle again and writes what differs
+//!   (`store::scores::replace_results`: for a member taken as stored, only places that moved),
+//!   the maintained figures and rating order following by their triggers or rebuilt set-based as
+//!   before.
 //!
 //! Either way it then clears the marks it read and sets the basis, in the same transaction.
 //! [`recompute_cycle_full`] (`nok score --full`) scores every member whatever the marks.
