@@ -35,9 +35,11 @@
 //! - with a basis and nothing marked, writes nothing but the audit entry: what is stored is what
 //!   a full recompute stores;
 //! - otherwise scores the marked members from their inputs (and any member whose stored result
-//!   cannot be read back), takes every other member's values as stored, ranks the whole cycle
-//!   again and writes what differs (`store::scores::replace_results`), the maintained figures and
-//!   rating order following by their triggers or rebuilt set-based as before.
+//!   cannot be read back), takes every other member's total and criteria as stored, with its
+//!   stored places, in one read of the cycle, ranks the whole cycle again and writes what differs
+//!   (`store::scores::replace_results`: for a member taken as stored, only places that moved),
+//!   the maintained figures and rating order following by their triggers or rebuilt set-based as
+//!   before.
 //!
 //! Either way it then clears the marks it read and sets the basis, in the same transaction.
 //! [`recompute_cycle_full`] (`nok score --full`) scores every member whatever the marks.
@@ -58,7 +60,7 @@ use crate::service::methodology::Methods;
 use crate::service::session;
 use crate::store;
 use crate::store::org_parts::PartInputs;
-use crate::store::scores::{MemberInputs, MemberResult};
+use crate::store::scores::{MemberInputs, MemberResult, StoredMember, StoredPlaces};
 
 /// What a recompute did.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,14 +77,16 @@ pub struct Recomputed {
     pub redone: usize,
 }
 
-/// One member's computed values, compact: criteria then indicators in the method's order, their
-/// codes in a list shared by the members scored alike.
+/// One member's values, compact: criteria then indicators in the method's order, their codes in
+/// a list shared by the members scored alike. A member taken as stored has its criteria alone,
+/// and the places stored with them.
 struct Computed {
     membership_id: i64,
     group: String,
     total: f64,
     codes: Arc<[String]>,
     values: Vec<f64>,
+    kept: Option<StoredPlaces>,
 }
 
 /// Members sent to the scoring worker at a time.
@@ -193,6 +197,7 @@ impl Scored {
             total: card.total,
             codes,
             values,
+            kept: None,
         });
     }
 }
@@ -365,6 +370,7 @@ pub(crate) fn recompute(
                 group_ranked: group_ranked[i],
                 codes: c.codes,
                 values,
+                kept: c.kept,
             }
         })
         .collect();
@@ -534,17 +540,14 @@ fn gather_changed(
     dirty: &[i64],
 ) -> anyhow::Result<Option<Gathered>> {
     let mut kept: Vec<Kept> = Vec::new();
-    let mut shared: Option<Arc<[String]>> = None;
+    // The criteria's codes, shared by every member taken as stored.
+    let codes: Arc<[String]> = criteria_codes.iter().map(|c| (*c).to_string()).collect();
     store::scores::for_each_stored_member(conn, cycle_id, |m| {
         let id = m.membership_id;
-        let stored = match (m.score, m.score_error, m.vals) {
-            _ if dirty.binary_search(&id).is_ok() => None,
-            (Some((version, total)), None, Some(vals)) if version == method.version => {
-                stored_values(criteria_codes, &mut shared, id, m.group, total, vals)
-                    .map(Kept::Values)
-            }
-            (None, Some(error), None) => Some(Kept::Failed(id, error.to_string())),
-            _ => None,
+        let stored = if dirty.binary_search(&id).is_ok() {
+            None
+        } else {
+            as_stored(criteria_codes, &codes, &method.version, &m)
         };
         kept.push(stored.unwrap_or(Kept::Redo(id)));
         Ok(())
@@ -621,51 +624,37 @@ fn gather_changed(
     Ok(Some(out))
 }
 
-/// A member's values as stored (`score.total`, `score_parts.vals`), laid out as [`Scored::add`]
-/// lays out computed ones: the criteria in the method's order, then the other parts. `None` when
-/// the stored parts cannot be read back or lack a criterion.
-fn stored_values(
+/// What a member not marked contributes as stored: its total and criteria (`score.total`,
+/// `score_parts.vals`) with the places stored with them, or the reason it could not be scored.
+/// `None` when what is stored cannot stand (another method version, a part missing or not read
+/// back, a score beside an error): the member is scored again.
+fn as_stored(
     criteria_codes: &[&str],
-    shared: &mut Option<Arc<[String]>>,
-    membership_id: i64,
-    group: &str,
-    total: f64,
-    vals: &[u8],
-) -> Option<Computed> {
-    let parts = store::scores::decode_values(vals)?;
-    let mut values = Vec::with_capacity(parts.len());
-    for code in criteria_codes {
-        values.push(parts.iter().find(|(c, _)| c == code)?.1);
-    }
-    let others = || parts.iter().filter(|(c, _)| !criteria_codes.contains(c));
-    values.extend(others().map(|(_, v)| *v));
-    let codes_fit = |codes: &[String]| {
-        codes.len() == values.len()
-            && codes.iter().map(String::as_str).eq(criteria_codes
-                .iter()
-                .copied()
-                .chain(others().map(|(c, _)| *c)))
-    };
-    let codes = match shared {
-        Some(codes) if codes_fit(codes) => Arc::clone(codes),
-        _ => {
-            let codes: Arc<[String]> = criteria_codes
-                .iter()
-                .copied()
-                .chain(others().map(|(c, _)| *c))
-                .map(str::to_string)
-                .collect();
-            *shared = Some(Arc::clone(&codes));
-            codes
+    codes: &Arc<[String]>,
+    version: &str,
+    m: &StoredMember<'_>,
+) -> Option<Kept> {
+    match (m.score, m.score_error, m.vals, m.places) {
+        (Some(score), None, Some(vals), Some(places)) if score.methodology == version => {
+            let values = store::scores::decode_values_of(vals, criteria_codes)?;
+            Some(Kept::Values(Computed {
+                membership_id: m.membership_id,
+                group: m.group.to_string(),
+                total: score.total,
+                codes: Arc::clone(codes),
+                values,
+                kept: Some(StoredPlaces {
+                    place: score.place,
+                    ranked: score.ranked,
+                    group_place: score.group_place,
+                    group_ranked: score.group_ranked,
+                    criteria: places.to_vec(),
+                }),
+            }))
         }
-    };
-    Some(Computed {
-        membership_id,
-        group: group.to_string(),
-        total,
-        codes,
-        values,
-    })
+        (None, Some(error), None, None) => Some(Kept::Failed(m.membership_id, error.to_string())),
+        _ => None,
+    }
 }
 
 /// Recomputes every cycle whose inputs changed since its scores were computed.

@@ -163,16 +163,60 @@ pub struct MemberResult {
     pub codes: Arc<[String]>,
     /// Each part's value and place (a criterion has a place, an indicator none).
     pub values: Vec<(f64, Option<u32>)>,
+    /// `Some` for a member that was not scored again: its values are those stored, `codes` and
+    /// `values` hold its criteria alone, and this is what was stored of its places, so that only
+    /// places that moved are written. `None` for a member scored from its inputs: what is
+    /// stored of it is read and compared whole.
+    pub kept: Option<StoredPlaces>,
+}
+
+/// A member's places as stored: overall and in its group, of how many (`score`), and its
+/// criteria's (`score_parts.places`, JSONB).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPlaces {
+    pub place: u32,
+    pub ranked: u32,
+    pub group_place: u32,
+    pub group_ranked: u32,
+    pub criteria: Vec<u8>,
+}
+
+/// What [`replace_results`] writes, as indices into its `results` (or member ids).
+#[derive(Default)]
+struct Writes {
+    /// Scores and parts written whole.
+    scores: Vec<usize>,
+    parts: Vec<usize>,
+    /// Members kept as stored whose places moved: their score's places, their criteria's.
+    score_places: Vec<usize>,
+    criterion_places: Vec<(usize, Vec<u8>)>,
+    /// Stored scores of members with no result now; stored parts of members with none.
+    gone: Vec<i64>,
+    stray: Vec<i64>,
+}
+
+impl Writes {
+    fn rows(&self) -> usize {
+        self.scores.len()
+            + self.parts.len()
+            + self.score_places.len()
+            + self.criterion_places.len()
+            + self.gone.len()
+            + self.stray.len()
+    }
 }
 
 /// Replaces the cycle's stored results with `results` (computed by `methodology` at
 /// `computed_at`), records why the `failed` members could not be scored, and marks the cycle's
 /// scores current. Call inside a transaction.
 ///
-/// Only what changed is written: the stored results are read first (two ordered scans, cheap)
-/// and compared value by value, so a recompute that moves a few places rewrites a few rows, not
-/// the two million parts of a 100,000-member cycle. A row written gets `computed_at`; a row
-/// that came out the same keeps the time it was last changed.
+/// Only what changed is written. A member kept as stored (`MemberResult::kept`) is compared
+/// with the places the caller read along with its values: when they moved, its places alone
+/// are written. The stored results of the others are read here (the whole cycle in one ordered
+/// pass when no member is kept, else those members by key) and compared value by value, so a
+/// recompute that moves a few places rewrites a few rows, not the two million parts of a
+/// 100,000-member cycle. A row written gets `computed_at`; a row that came out the same keeps
+/// the time it was last changed.
 ///
 /// When many rows are written (a first computation writes them all; see [`writes_in_bulk`]) the
 /// per-row triggers that keep the start-up figures and the rating order (migrations 011 and 018)
@@ -194,88 +238,23 @@ pub fn replace_results(
                 .to_string(),
         ));
     }
-    // Results in membership order, to merge with the stored rows read in that order.
-    let mut order: Vec<usize> = (0..results.len()).collect();
-    order.sort_by_key(|&i| results[i].membership_id);
-    let wanted: HashMap<i64, usize> = order
-        .iter()
-        .map(|&i| (results[i].membership_id, i))
-        .collect();
-
-    // Scores: which to write, and which stored ones no longer have a result.
-    let mut score_writes: Vec<usize> = Vec::new();
-    let mut gone: Vec<i64> = Vec::new();
-    let mut seen = vec![false; results.len()];
-    {
-        let mut stmt = conn.prepare(
-            "SELECT s.membership_id, s.methodology, s.total, s.place, s.ranked, s.group_place,
-                    s.group_ranked
-             FROM score s WHERE s.membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1)",
-        )?;
-        let mut rows = stmt.query([cycle_id])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let Some(&i) = wanted.get(&id) else {
-                gone.push(id);
-                continue;
-            };
-            seen[i] = true;
-            let w = &results[i];
-            let same = r.get_ref(1)?.as_str().ok() == Some(methodology)
-                && r.get::<_, f64>(2)? == w.total
-                && r.get::<_, u32>(3)? == w.place
-                && r.get::<_, u32>(4)? == w.ranked
-                && r.get::<_, u32>(5)? == w.group_place
-                && r.get::<_, u32>(6)? == w.group_ranked;
-            if !same {
-                score_writes.push(i);
-            }
-        }
-    }
-    score_writes.extend(order.iter().copied().filter(|&i| !seen[i]));
-
-    // Parts: one row a member, two JSONB objects (see migration 004). The stored bytes are
-    // compared with those the computed parts make, so an unchanged member costs one encoding
-    // and one comparison, and only members whose parts differ are written.
-    let mut part_writes: Vec<usize> = Vec::new();
-    let mut stray: Vec<i64> = Vec::new();
+    let mut writes = Writes::default();
     let mut encoder = PartsEncoder::default();
     let mut packed = Packed::default();
-    {
-        let mut stmt = conn.prepare(
-            "SELECT p.membership_id, p.vals, p.places FROM score_parts p
-             WHERE p.membership_id IN (SELECT id FROM membership WHERE cycle_id = ?1)
-             ORDER BY p.membership_id",
-        )?;
-        let mut rows = stmt.query([cycle_id])?;
-        let mut cursor = 0; // into `order`, which is by membership id like the rows
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            while cursor < order.len() && results[order[cursor]].membership_id < id {
-                part_writes.push(order[cursor]);
-                cursor += 1;
-            }
-            let Some(&i) = order
-                .get(cursor)
-                .filter(|&&i| results[i].membership_id == id)
-            else {
-                stray.push(id); // no result now: its parts go below
-                continue;
-            };
-            cursor += 1;
-            encoder.encode(&results[i].codes, &results[i].values, &mut packed)?;
-            let same = r.get_ref(1)?.as_blob().ok() == Some(packed.vals.as_slice())
-                && r.get_ref(2)?.as_blob().ok() == Some(packed.places.as_slice());
-            if !same {
-                part_writes.push(i);
-            }
-        }
-        part_writes.extend(order[cursor.min(order.len())..].iter().copied());
-    }
+    compare_kept(results, &mut encoder, &mut packed, &mut writes)?;
+    compare_scored(
+        conn,
+        cycle_id,
+        methodology,
+        results,
+        &mut encoder,
+        &mut packed,
+        &mut writes,
+    )?;
 
     // Now write: nothing is being read any more.
-    let rows = gone.len() + failed.len() + stray.len() + score_writes.len() + part_writes.len();
-    let bulk = writes_in_bulk(results.len() + gone.len(), rows);
+    let rows = writes.rows() + failed.len();
+    let bulk = writes_in_bulk(results.len() + writes.gone.len(), rows);
     if bulk {
         conn.execute(
             "INSERT INTO recompute_bulk_write (cycle_id) VALUES (?1)",
@@ -284,7 +263,7 @@ pub fn replace_results(
     }
     let mut drop_parts = conn.prepare_cached("DELETE FROM score_parts WHERE membership_id = ?1")?;
     let mut drop_score = conn.prepare_cached("DELETE FROM score WHERE membership_id = ?1")?;
-    for id in &gone {
+    for id in &writes.gone {
         drop_parts.execute([id])?;
         drop_score.execute([id])?;
     }
@@ -293,13 +272,15 @@ pub fn replace_results(
         drop_parts.execute([id])?;
         drop_score.execute([id])?;
     }
-    for id in &stray {
+    for id in &writes.stray {
         drop_parts.execute([id])?;
     }
 
     // One row a statement: a multi-row statement needs a statement journal (it could fail
     // half-way), which SQLite spills to a temporary file; 200,000 single-row steps cost less.
-    score_writes.sort_unstable_by_key(|&i| results[i].membership_id);
+    writes
+        .scores
+        .sort_unstable_by_key(|&i| results[i].membership_id);
     let mut put_score = conn.prepare_cached(
         "INSERT INTO score (membership_id, methodology, total, place, ranked, group_place,
                             group_ranked, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -308,7 +289,7 @@ pub fn replace_results(
             group_place = excluded.group_place, group_ranked = excluded.group_ranked,
             computed_at = excluded.computed_at",
     )?;
-    for &i in &score_writes {
+    for &i in &writes.scores {
         let r = &results[i];
         put_score.execute(params![
             r.membership_id,
@@ -321,19 +302,40 @@ pub fn replace_results(
             computed_at
         ])?;
     }
-    // `part_writes` is in membership order: appended to the end of the table's B-tree when the
+    let mut put_places = conn.prepare_cached(
+        "UPDATE score SET place = ?2, ranked = ?3, group_place = ?4, group_ranked = ?5,
+                          computed_at = ?6
+         WHERE membership_id = ?1",
+    )?;
+    for &i in &writes.score_places {
+        let r = &results[i];
+        put_places.execute(params![
+            r.membership_id,
+            r.place,
+            r.ranked,
+            r.group_place,
+            r.group_ranked,
+            computed_at
+        ])?;
+    }
+    // `writes.parts` is in membership order: appended to the end of the table's B-tree when the
     // members are new, as a first computation's are.
     let mut put_parts = conn.prepare_cached(
         "INSERT INTO score_parts (membership_id, vals, places) VALUES (?1, ?2, ?3)
          ON CONFLICT (membership_id) DO UPDATE SET vals = excluded.vals, places = excluded.places",
     )?;
-    for &i in &part_writes {
+    for &i in &writes.parts {
         encoder.encode(&results[i].codes, &results[i].values, &mut packed)?;
         put_parts.execute(params![
             results[i].membership_id,
             packed.vals,
             packed.places
         ])?;
+    }
+    let mut put_criterion_places =
+        conn.prepare_cached("UPDATE score_parts SET places = ?2 WHERE membership_id = ?1")?;
+    for (i, places) in &writes.criterion_places {
+        put_criterion_places.execute(params![results[*i].membership_id, places])?;
     }
 
     conn.execute(
@@ -353,6 +355,144 @@ pub fn replace_results(
         [cycle_id],
     )?;
     Ok(bulk)
+}
+
+/// The members kept as stored whose places moved: nothing is read, their stored places came
+/// with their values.
+fn compare_kept(
+    results: &[MemberResult],
+    encoder: &mut PartsEncoder,
+    packed: &mut Packed,
+    writes: &mut Writes,
+) -> Result<()> {
+    for (i, r) in results.iter().enumerate() {
+        let Some(stored) = &r.kept else { continue };
+        if (
+            stored.place,
+            stored.ranked,
+            stored.group_place,
+            stored.group_ranked,
+        ) != (r.place, r.ranked, r.group_place, r.group_ranked)
+        {
+            writes.score_places.push(i);
+        }
+        // `values` are the criteria alone: the places come out whole, the values are not used.
+        encoder.encode(&r.codes, &r.values, packed)?;
+        if packed.places != stored.criteria {
+            writes.criterion_places.push((i, packed.places.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// The members scored from their inputs, compared with what is stored of them: the whole
+/// cycle's stored results in one ordered pass when every member was scored (stored rows of
+/// members with no result now are `gone` and `stray`), else those members' rows by key.
+fn compare_scored(
+    conn: &Connection,
+    cycle_id: i64,
+    methodology: &str,
+    results: &[MemberResult],
+    encoder: &mut PartsEncoder,
+    packed: &mut Packed,
+    writes: &mut Writes,
+) -> Result<()> {
+    // Results in membership order, to merge with the stored rows read in that order.
+    let mut order: Vec<usize> = (0..results.len())
+        .filter(|&i| results[i].kept.is_none())
+        .collect();
+    if order.is_empty() {
+        return Ok(());
+    }
+    order.sort_by_key(|&i| results[i].membership_id);
+    // The whole cycle when no member is kept (its stored rows of members with no result now
+    // are found too), else the members scored (a JSON array of ids).
+    let (members, key) = if order.len() == results.len() {
+        (
+            "(SELECT id FROM membership WHERE cycle_id = ?1)",
+            rusqlite::types::Value::Integer(cycle_id),
+        )
+    } else {
+        let ids: Vec<i64> = order.iter().map(|&i| results[i].membership_id).collect();
+        (
+            "(SELECT value FROM json_each(?1))",
+            rusqlite::types::Value::Text(id_list(&ids)),
+        )
+    };
+    let wanted: HashMap<i64, usize> = order
+        .iter()
+        .map(|&i| (results[i].membership_id, i))
+        .collect();
+
+    // Scores: which to write, and which stored ones no longer have a result.
+    let mut seen = vec![false; results.len()];
+    {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT s.membership_id, s.methodology, s.total, s.place, s.ranked, s.group_place,
+                    s.group_ranked
+             FROM score s WHERE s.membership_id IN {members}"
+        ))?;
+        let mut rows = stmt.query([&key])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let Some(&i) = wanted.get(&id) else {
+                writes.gone.push(id);
+                continue;
+            };
+            seen[i] = true;
+            let w = &results[i];
+            let same = r.get_ref(1)?.as_str().ok() == Some(methodology)
+                && r.get::<_, f64>(2)? == w.total
+                && r.get::<_, u32>(3)? == w.place
+                && r.get::<_, u32>(4)? == w.ranked
+                && r.get::<_, u32>(5)? == w.group_place
+                && r.get::<_, u32>(6)? == w.group_ranked;
+            if !same {
+                writes.scores.push(i);
+            }
+        }
+    }
+    writes
+        .scores
+        .extend(order.iter().copied().filter(|&i| !seen[i]));
+
+    // Parts: one row a member, two JSONB objects (see migration 004). The stored bytes are
+    // compared with those the computed parts make, so an unchanged member costs one encoding
+    // and one comparison, and only members whose parts differ are written.
+    {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT p.membership_id, p.vals, p.places FROM score_parts p
+             WHERE p.membership_id IN {members}
+             ORDER BY p.membership_id"
+        ))?;
+        let mut rows = stmt.query([&key])?;
+        let mut cursor = 0; // into `order`, which is by membership id like the rows
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            while cursor < order.len() && results[order[cursor]].membership_id < id {
+                writes.parts.push(order[cursor]);
+                cursor += 1;
+            }
+            let Some(&i) = order
+                .get(cursor)
+                .filter(|&&i| results[i].membership_id == id)
+            else {
+                writes.stray.push(id); // no result now: its parts go below
+                continue;
+            };
+            cursor += 1;
+            encoder.encode(&results[i].codes, &results[i].values, packed)?;
+            let same = r.get_ref(1)?.as_blob().ok() == Some(packed.vals.as_slice())
+                && r.get_ref(2)?.as_blob().ok() == Some(packed.places.as_slice());
+            if !same {
+                writes.parts.push(i);
+            }
+        }
+        writes
+            .parts
+            .extend(order[cursor.min(order.len())..].iter().copied());
+    }
+    Ok(())
 }
 
 /// Whether a recompute that writes `rows` result rows (scores, parts, deletions) of a cycle of
@@ -724,10 +864,23 @@ pub struct StoredMember<'a> {
     pub group: &'a str,
     /// Why it could not be scored, if so.
     pub score_error: Option<&'a str>,
-    /// `score.methodology` and `score.total`, when it has a score.
-    pub score: Option<(&'a str, f64)>,
+    /// Its `score` row, when it has one.
+    pub score: Option<StoredScore<'a>>,
     /// `score_parts.vals` (JSONB; read with [`decode_values`]), when it has parts.
     pub vals: Option<&'a [u8]>,
+    /// `score_parts.places` (JSONB: code → place of each criterion), when it has parts.
+    pub places: Option<&'a [u8]>,
+}
+
+/// A `score` row as stored.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredScore<'a> {
+    pub methodology: &'a str,
+    pub total: f64,
+    pub place: u32,
+    pub ranked: u32,
+    pub group_place: u32,
+    pub group_ranked: u32,
 }
 
 /// Calls `f` with every member of the cycle and its stored result, in membership order.
@@ -737,7 +890,8 @@ pub fn for_each_stored_member(
     mut f: impl FnMut(StoredMember<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare(
-        "SELECT m.id, m.grp, m.score_error, s.methodology, s.total, p.vals
+        "SELECT m.id, m.grp, m.score_error, s.methodology, s.total, s.place, s.ranked,
+                s.group_place, s.group_ranked, p.vals, p.places
          FROM membership m
          LEFT JOIN score s ON s.membership_id = m.id
          LEFT JOIN score_parts p ON p.membership_id = m.id
@@ -751,16 +905,25 @@ pub fn for_each_stored_member(
     };
     while let Some(r) = rows.next()? {
         let methodology = r.get_ref(3)?.as_str_or_null().map_err(|e| wrong(3, e))?;
-        let score = match (methodology, r.get::<_, Option<f64>>(4)?) {
-            (Some(m), Some(t)) => Some((m, t)),
-            _ => None,
+        // The columns of `score` are NOT NULL: a member has all of them or none.
+        let score = match methodology {
+            Some(methodology) => Some(StoredScore {
+                methodology,
+                total: r.get(4)?,
+                place: r.get(5)?,
+                ranked: r.get(6)?,
+                group_place: r.get(7)?,
+                group_ranked: r.get(8)?,
+            }),
+            None => None,
         };
         f(StoredMember {
             membership_id: r.get(0)?,
             group: r.get_ref(1)?.as_str().map_err(|e| wrong(1, e))?,
             score_error: r.get_ref(2)?.as_str_or_null().map_err(|e| wrong(2, e))?,
             score,
-            vals: r.get_ref(5)?.as_blob_or_null().map_err(|e| wrong(5, e))?,
+            vals: r.get_ref(9)?.as_blob_or_null().map_err(|e| wrong(9, e))?,
+            places: r.get_ref(10)?.as_blob_or_null().map_err(|e| wrong(10, e))?,
         })?;
     }
     Ok(())
@@ -808,6 +971,38 @@ pub fn decode_values(vals: &[u8]) -> Option<Vec<(&str, f64)>> {
         body = rest;
     }
     Some(out)
+}
+
+/// The values of `codes` in a `score_parts.vals` object, in the order of `codes`: read as
+/// [`decode_values`] reads them, the other parts' values skipped. `None` when the object cannot
+/// be read back or lacks one of `codes`.
+pub fn decode_values_of(vals: &[u8], codes: &[&str]) -> Option<Vec<f64>> {
+    let (kind, mut body, rest) = jsonb_split(vals)?;
+    if kind != JSONB_OBJECT || !rest.is_empty() {
+        return None;
+    }
+    let mut out: Vec<Option<f64>> = vec![None; codes.len()];
+    while !body.is_empty() {
+        let (kind, key, rest) = jsonb_split(body)?;
+        let plain = matches!(kind, JSONB_TEXT | JSONB_TEXTRAW)
+            || (kind == JSONB_TEXTJ && !key.contains(&b'\\'));
+        if !plain {
+            return None;
+        }
+        let (kind, value, rest) = jsonb_split(rest)?;
+        if kind != JSONB_FLOAT && kind != JSONB_INT {
+            return None;
+        }
+        if let Some(k) = codes.iter().position(|c| c.as_bytes() == key) {
+            let value: f64 = std::str::from_utf8(value).ok()?.parse().ok()?;
+            if !value.is_finite() {
+                return None;
+            }
+            out[k] = Some(value);
+        }
+        body = rest;
+    }
+    out.into_iter().collect()
 }
 
 /// One JSONB element at the start of `bytes`: its type, its payload, and what follows it.
