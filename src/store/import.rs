@@ -318,14 +318,16 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
         Ok(())
     })?;
     without_indexes(conn, "organization", staged, || {
-        inserted = conn.execute(
-            "INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector,
-                                       region, oktmo, address, website, founder_id)
-             SELECT ?1 + seq, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region,
-                    oktmo, address, website, founder_id
-             FROM temp.import_org_added ORDER BY seq",
-            [last],
-        )?;
+        inserted = without_insert_triggers(conn, || {
+            Ok(conn.execute(
+                "INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num,
+                                           sector, region, oktmo, address, website, founder_id)
+                 SELECT ?1 + seq, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region,
+                        oktmo, address, website, founder_id
+                 FROM temp.import_org_added ORDER BY seq",
+                [last],
+            )?)
+        })?;
         Ok(())
     })?;
     without_indexes(conn, "audit_log", staged, || {
@@ -339,6 +341,55 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
         Ok(())
     })?;
     conn.execute_batch("DELETE FROM temp.import_org_added;")?;
+    Ok(inserted)
+}
+
+/// The per-row insert triggers of `organization` that [`insert_staged_orgs`] stands aside, and
+/// does the work of itself: the row count (migration 015) goes up by the number inserted in one
+/// statement, and the sort keys (migration 017's trigger writes one only where none is written)
+/// are written before the organizations. Each trigger fired per row costs about as much as
+/// the rest of the row's insert without the indexes (BENCHMARKS.md, «Сессия 12: импорт
+/// организаций»); a `WHEN` on a flag, as migration 019 does for the recompute, would still
+/// start each trigger for every row.
+const ORG_INSERT_TRIGGERS: [&str; 2] = ["row_count_organization_insert", "organization_sort_insert"];
+
+/// Runs `insert`, which inserts into `organization` the rows staged with their sort keys
+/// already written and returns how many it inserted, with the triggers of
+/// [`ORG_INSERT_TRIGGERS`] dropped, then adds that many to the row count and creates the
+/// triggers again from their own text in the schema — all in the caller's transaction, so
+/// another connection never sees the schema without them, and a failure rolls the drop back
+/// with the rest.
+fn without_insert_triggers(
+    conn: &Connection,
+    insert: impl FnOnce() -> Result<usize>,
+) -> Result<usize> {
+    let mut dropped = Vec::with_capacity(ORG_INSERT_TRIGGERS.len());
+    for name in ORG_INSERT_TRIGGERS {
+        let sql: Option<String> = conn
+            .prepare_cached(
+                "SELECT sql FROM sqlite_schema
+                 WHERE type = 'trigger' AND name = ?1 AND tbl_name = 'organization'",
+            )?
+            .query_row([name], |r| r.get(0))
+            .optional()?;
+        if let Some(sql) = sql {
+            conn.execute_batch(&format!("DROP TRIGGER \"{name}\";"))?;
+            dropped.push((name, sql));
+        }
+    }
+    let inserted = insert()?;
+    if dropped
+        .iter()
+        .any(|(name, _)| *name == "row_count_organization_insert")
+    {
+        conn.execute(
+            "UPDATE row_count SET n = n + ?1 WHERE name = 'organization'",
+            [inserted as i64],
+        )?;
+    }
+    for (_, sql) in &dropped {
+        conn.execute_batch(sql)?;
+    }
     Ok(inserted)
 }
 
