@@ -294,22 +294,28 @@ pub fn stage_org(conn: &Connection, o: &OrgRecord, what: &str) -> Result<()> {
 /// sort keys and an audit entry each (`insert`, the new id, what it is, `note`), set-based;
 /// returns how many were inserted. The caller owns the transaction and holds the write lock, so
 /// the new ids are the next after the largest stored one, in the order staged (what SQLite
-/// would give them); the sort keys are written first, under those ids, and the insert trigger
-/// leaves them (migration 017). The row count is kept by its trigger as for any insert.
+/// would give them); the sort keys are written first, under those ids, and the row count goes
+/// up once by the number inserted, with the two per-row insert triggers that would do the same
+/// row by row stood aside for the statement (see [`without_insert_triggers`]).
 ///
 /// A load that at least doubles a table (a first load into a new database, above all) inserts
-/// into it without its secondary indexes and builds them again after (see [`without_indexes`]).
+/// into it without its secondary indexes and builds them again after (see [`without_indexes`]),
+/// except the audit log's, which the entries reach at their end.
 pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str) -> Result<usize> {
     let staged: i64 = conn.query_row(
         "SELECT coalesce(max(seq), 0) FROM temp.import_org_added",
         [],
         |r| r.get(0),
     )?;
+    // Nothing to add (a second load of a file): no statement, and no trigger dropped.
+    if staged == 0 {
+        return Ok(0);
+    }
     let last: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM organization", [], |r| {
         r.get(0)
     })?;
     let mut inserted = 0;
-    without_indexes(conn, "organization_sort", staged, || {
+    without_indexes(conn, "organization_sort", staged, &[], || {
         conn.execute(
             "INSERT INTO organization_sort (org_id, name_key)
              SELECT ?1 + seq, name_key FROM temp.import_org_added ORDER BY seq",
@@ -317,7 +323,7 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
         )?;
         Ok(())
     })?;
-    without_indexes(conn, "organization", staged, || {
+    without_indexes(conn, "organization", staged, &[], || {
         inserted = without_insert_triggers(conn, || {
             Ok(conn.execute(
                 "INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num,
@@ -330,7 +336,9 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
         })?;
         Ok(())
     })?;
-    without_indexes(conn, "audit_log", staged, || {
+    // The audit entries go in at the end of both indexes of the log (entity and id ascending, all
+    // at one time), so keeping them costs an append each, less than sorting them again.
+    without_indexes(conn, "audit_log", staged, AUDIT_APPENDED_INDEXES, || {
         conn.execute(
             "INSERT INTO audit_log (at, os_user, action, entity, entity_id, field, old_value,
                                     new_value, note)
@@ -351,7 +359,8 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
 /// the rest of the row's insert without the indexes (BENCHMARKS.md, «Сессия 12: импорт
 /// организаций»); a `WHEN` on a flag, as migration 019 does for the recompute, would still
 /// start each trigger for every row.
-const ORG_INSERT_TRIGGERS: [&str; 2] = ["row_count_organization_insert", "organization_sort_insert"];
+const ORG_INSERT_TRIGGERS: [&str; 2] =
+    ["row_count_organization_insert", "organization_sort_insert"];
 
 /// Runs `insert`, which inserts into `organization` the rows staged with their sort keys
 /// already written and returns how many it inserted, with the triggers of
@@ -403,10 +412,17 @@ fn without_insert_triggers(
 /// as the rows go in, so a violated one fails its row's insert, not a rebuild at the end), and
 /// so are the indexes of a table that already holds more rows than are added (rebuilding them
 /// would read all those rows).
+/// The indexes of `audit_log` that the audit entries of a load reach in their own order:
+/// `(entity, entity_id)` with the ids of the new organizations ascending, and `(at)` with one
+/// time for the whole import, the latest in the log unless the clock went back (then the
+/// entries go in at one place further inside: still no sort).
+const AUDIT_APPENDED_INDEXES: &[&str] = &["audit_log_entity", "audit_log_at"];
+
 fn without_indexes(
     conn: &Connection,
     table: &str,
     adding: i64,
+    kept: &[&str],
     insert: impl FnOnce() -> Result<()>,
 ) -> Result<()> {
     let stored: i64 = conn.query_row(
@@ -422,7 +438,10 @@ fn without_indexes(
              ORDER BY s.name",
         )?;
         let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        let all: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        all.into_iter()
+            .filter(|(name, _)| !kept.contains(&name.as_str()))
+            .collect()
     } else {
         Vec::new()
     };
