@@ -24,6 +24,20 @@ fn indexes(conn: &Connection) -> Vec<(String, String, Option<String>)> {
         .unwrap()
 }
 
+/// Every trigger on `organization` with its definition, in name order.
+fn org_triggers(conn: &Connection) -> Vec<(String, String)> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'trigger' AND tbl_name = 'organization' ORDER BY name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
 fn integrity(conn: &Connection) -> String {
     conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap()
@@ -47,6 +61,11 @@ fn a_load_that_doubles_the_table_rebuilds_its_indexes_and_writes_what_plain_sql_
     // The load adds at least as many organizations as the table holds: the rebuild path.
     assert!(i64::from(NEW) >= max_id, "{max_id} organizations stored");
     let schema_before = indexes(&conn);
+    let triggers_before = org_triggers(&conn);
+    // The two per-row insert triggers the load stands aside (and does the work of itself).
+    for name in ["row_count_organization_insert", "organization_sort_insert"] {
+        assert!(triggers_before.iter().any(|(n, _)| n == name), "{name}");
+    }
     for name in [
         "organization_ogrn",
         "organization_display_name",
@@ -121,6 +140,7 @@ fn a_load_that_doubles_the_table_rebuilds_its_indexes_and_writes_what_plain_sql_
     );
     assert_eq!(count(&conn, "SELECT count(*) FROM audit_log"), audit_before);
     assert_eq!(indexes(&conn), schema_before);
+    assert_eq!(org_triggers(&conn), triggers_before);
     assert_eq!(integrity(&conn), "ok");
 
     // With --skip-rejected: the others are written.
@@ -160,8 +180,9 @@ fn a_load_that_doubles_the_table_rebuilds_its_indexes_and_writes_what_plain_sql_
         rejected[1].1
     );
 
-    // The same indexes, each holding exactly the table's rows.
+    // The same indexes, each holding exactly the table's rows, and the same triggers.
     assert_eq!(indexes(&conn), schema_before);
+    assert_eq!(org_triggers(&conn), triggers_before);
     assert_eq!(integrity(&conn), "ok");
     assert_eq!(
         count(&conn, "SELECT count(*) FROM organization"),
@@ -287,6 +308,7 @@ fn a_unique_constraint_violated_by_the_bulk_insert_fails_in_russian_and_keeps_th
     let dir = tempfile::tempdir().unwrap();
     let mut conn = nok::store::open(&dir.path().join("new.sqlite")).unwrap();
     let schema_before = indexes(&conn);
+    let triggers_before = org_triggers(&conn);
     let tx = conn.transaction().unwrap();
     nok::store::import::staged_orgs_begin(&tx).unwrap();
     for (full_name, reg_num) in [("Первая", "780Ж0001"), ("Вторая", "780Ж0002")] {
@@ -309,6 +331,11 @@ fn a_unique_constraint_violated_by_the_bulk_insert_fails_in_russian_and_keeps_th
     assert!(said.contains("2067"), "{said}"); // SQLITE_CONSTRAINT_UNIQUE
     tx.rollback().unwrap();
     assert_eq!(indexes(&conn), schema_before);
+    assert_eq!(org_triggers(&conn), triggers_before);
     assert_eq!(count(&conn, "SELECT count(*) FROM organization"), 0);
+    assert_eq!(
+        count(&conn, "SELECT n FROM row_count WHERE name = 'organization'"),
+        0
+    );
     assert_eq!(integrity(&conn), "ok");
 }

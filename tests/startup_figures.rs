@@ -7,6 +7,7 @@
 
 mod cli_support;
 mod common;
+mod import_support;
 
 use chrono::NaiveDate;
 use common::{app, ctrl, press, screen, serve, sql, today, type_keys};
@@ -644,6 +645,72 @@ fn figures_shown_at_start_follow_every_way_of_writing() {
         String::from_utf8_lossy(&out.stderr)
     );
     check(&conn, "nok import inputs");
+
+    // An import of organizations: two new ones whose names sort first (the load writes their
+    // sort keys and the row count itself, with the per-row insert triggers stood aside), and a
+    // stored one renamed so that it sorts first of all (the update trigger of its sort key).
+    let orgs_before: i64 = conn
+        .query_row("SELECT count(*) FROM organization", [], |r| r.get(0))
+        .unwrap();
+    let (stored_inn, stored_kpp, stored_reg): (String, String, String) = conn
+        .query_row(
+            "SELECT inn, kpp, reg_num FROM organization ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let orgs = dir.path().join("организации.csv");
+    std::fs::write(
+        &orgs,
+        format!(
+            "\u{feff}Полное наименование;Сокращенное наименование;ИНН;КПП;ОГРН;Код по Сводному реестру;Сфера;Регион\r\n\
+             ГБУ «Абажур»;ааб из файла;{};781001001;{};780Щ0001;культура;Санкт-Петербург\r\n\
+             ;ААА переименована;{stored_inn};{stored_kpp};;{stored_reg};;\r\n\
+             ГБУ «Абрикос»;ааа из файла;{};781001001;{};780Щ0002;культура;Санкт-Петербург\r\n",
+            import_support::inn(9001),
+            import_support::ogrn(9001),
+            import_support::inn(9002),
+            import_support::ogrn(9002),
+        ),
+    )
+    .unwrap();
+    let out = cli_support::nok(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            "orgs",
+            orgs.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM organization", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, orgs_before + 2, "two organizations added");
+    // Their sort keys, written out by hand: the short name, capitals made small.
+    for (reg, key) in [
+        ("780Щ0001", "ааб из файла"),
+        ("780Щ0002", "ааа из файла"),
+        (stored_reg.as_str(), "ааа переименована"),
+    ] {
+        let got: String = conn
+            .query_row(
+                "SELECT s.name_key FROM organization_sort s
+                 JOIN organization o ON o.id = s.org_id WHERE o.reg_num = ?1",
+                [reg],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(got, key, "the sort key of {reg}");
+    }
+    check(&conn, "nok import orgs");
 
     // A recompute after inputs changed (by hand and by the import), through `nok score`.
     let sum_sql = "SELECT total(s.total) FROM score s JOIN membership m ON m.id = s.membership_id

@@ -294,22 +294,28 @@ pub fn stage_org(conn: &Connection, o: &OrgRecord, what: &str) -> Result<()> {
 /// sort keys and an audit entry each (`insert`, the new id, what it is, `note`), set-based;
 /// returns how many were inserted. The caller owns the transaction and holds the write lock, so
 /// the new ids are the next after the largest stored one, in the order staged (what SQLite
-/// would give them); the sort keys are written first, under those ids, and the insert trigger
-/// leaves them (migration 017). The row count is kept by its trigger as for any insert.
+/// would give them); the sort keys are written first, under those ids, and the row count goes
+/// up once by the number inserted, with the two per-row insert triggers that would do the same
+/// row by row stood aside for the statement (see [`without_insert_triggers`]).
 ///
 /// A load that at least doubles a table (a first load into a new database, above all) inserts
-/// into it without its secondary indexes and builds them again after (see [`without_indexes`]).
+/// into it without its secondary indexes and builds them again after (see [`without_indexes`]),
+/// except the audit log's, which the entries reach at their end.
 pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str) -> Result<usize> {
     let staged: i64 = conn.query_row(
         "SELECT coalesce(max(seq), 0) FROM temp.import_org_added",
         [],
         |r| r.get(0),
     )?;
+    // Nothing to add (a second load of a file): no statement, and no trigger dropped.
+    if staged == 0 {
+        return Ok(0);
+    }
     let last: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM organization", [], |r| {
         r.get(0)
     })?;
     let mut inserted = 0;
-    without_indexes(conn, "organization_sort", staged, || {
+    without_indexes(conn, "organization_sort", staged, &[], || {
         conn.execute(
             "INSERT INTO organization_sort (org_id, name_key)
              SELECT ?1 + seq, name_key FROM temp.import_org_added ORDER BY seq",
@@ -317,18 +323,22 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
         )?;
         Ok(())
     })?;
-    without_indexes(conn, "organization", staged, || {
-        inserted = conn.execute(
-            "INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector,
-                                       region, oktmo, address, website, founder_id)
-             SELECT ?1 + seq, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region,
-                    oktmo, address, website, founder_id
-             FROM temp.import_org_added ORDER BY seq",
-            [last],
-        )?;
+    without_indexes(conn, "organization", staged, &[], || {
+        inserted = without_insert_triggers(conn, || {
+            Ok(conn.execute(
+                "INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num,
+                                           sector, region, oktmo, address, website, founder_id)
+                 SELECT ?1 + seq, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region,
+                        oktmo, address, website, founder_id
+                 FROM temp.import_org_added ORDER BY seq",
+                [last],
+            )?)
+        })?;
         Ok(())
     })?;
-    without_indexes(conn, "audit_log", staged, || {
+    // The audit entries go in at the end of both indexes of the log (entity and id ascending, all
+    // at one time), so keeping them costs an append each, less than sorting them again.
+    without_indexes(conn, "audit_log", staged, AUDIT_APPENDED_INDEXES, || {
         conn.execute(
             "INSERT INTO audit_log (at, os_user, action, entity, entity_id, field, old_value,
                                     new_value, note)
@@ -342,6 +352,56 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
     Ok(inserted)
 }
 
+/// The per-row insert triggers of `organization` that [`insert_staged_orgs`] stands aside, and
+/// does the work of itself: the row count (migration 015) goes up by the number inserted in one
+/// statement, and the sort keys (migration 017's trigger writes one only where none is written)
+/// are written before the organizations. Each trigger fired per row costs about as much as
+/// the rest of the row's insert without the indexes (BENCHMARKS.md, «Сессия 12: импорт
+/// организаций»); a `WHEN` on a flag, as migration 019 does for the recompute, would still
+/// start each trigger for every row.
+const ORG_INSERT_TRIGGERS: [&str; 2] =
+    ["row_count_organization_insert", "organization_sort_insert"];
+
+/// Runs `insert`, which inserts into `organization` the rows staged with their sort keys
+/// already written and returns how many it inserted, with the triggers of
+/// [`ORG_INSERT_TRIGGERS`] dropped, then adds that many to the row count and creates the
+/// triggers again from their own text in the schema — all in the caller's transaction, so
+/// another connection never sees the schema without them, and a failure rolls the drop back
+/// with the rest.
+fn without_insert_triggers(
+    conn: &Connection,
+    insert: impl FnOnce() -> Result<usize>,
+) -> Result<usize> {
+    let mut dropped = Vec::with_capacity(ORG_INSERT_TRIGGERS.len());
+    for name in ORG_INSERT_TRIGGERS {
+        let sql: Option<String> = conn
+            .prepare_cached(
+                "SELECT sql FROM sqlite_schema
+                 WHERE type = 'trigger' AND name = ?1 AND tbl_name = 'organization'",
+            )?
+            .query_row([name], |r| r.get(0))
+            .optional()?;
+        if let Some(sql) = sql {
+            conn.execute_batch(&format!("DROP TRIGGER \"{name}\";"))?;
+            dropped.push((name, sql));
+        }
+    }
+    let inserted = insert()?;
+    if dropped
+        .iter()
+        .any(|(name, _)| *name == "row_count_organization_insert")
+    {
+        conn.execute(
+            "UPDATE row_count SET n = n + ?1 WHERE name = 'organization'",
+            [inserted as i64],
+        )?;
+    }
+    for (_, sql) in &dropped {
+        conn.execute_batch(sql)?;
+    }
+    Ok(inserted)
+}
+
 /// Runs `insert`, which adds `adding` rows to `table`, without the table's secondary indexes
 /// when that at least doubles the table: they are dropped first and created again after from
 /// their own `CREATE INDEX` text in the schema, in the caller's transaction (a failure rolls the
@@ -352,10 +412,17 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
 /// as the rows go in, so a violated one fails its row's insert, not a rebuild at the end), and
 /// so are the indexes of a table that already holds more rows than are added (rebuilding them
 /// would read all those rows).
+/// The indexes of `audit_log` that the audit entries of a load reach in their own order:
+/// `(entity, entity_id)` with the ids of the new organizations ascending, and `(at)` with one
+/// time for the whole import, the latest in the log unless the clock went back (then the
+/// entries go in at one place further inside: still no sort).
+const AUDIT_APPENDED_INDEXES: &[&str] = &["audit_log_entity", "audit_log_at"];
+
 fn without_indexes(
     conn: &Connection,
     table: &str,
     adding: i64,
+    kept: &[&str],
     insert: impl FnOnce() -> Result<()>,
 ) -> Result<()> {
     let stored: i64 = conn.query_row(
@@ -371,7 +438,10 @@ fn without_indexes(
              ORDER BY s.name",
         )?;
         let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        let all: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        all.into_iter()
+            .filter(|(name, _)| !kept.contains(&name.as_str()))
+            .collect()
     } else {
         Vec::new()
     };
