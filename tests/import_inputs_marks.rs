@@ -434,7 +434,9 @@ fn an_import_of_inputs_marks_exactly_what_it_wrote() {
         "the marks are the members written"
     );
     let standing_aside: i64 = conn
-        .query_row("SELECT count(*) FROM recompute_bulk_mark", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM recompute_dirty_bulk", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(standing_aside, 0, "the stand-aside row is never committed");
     assert_eq!(basis(&conn), 1, "an import of inputs drops no basis");

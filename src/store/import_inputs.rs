@@ -232,7 +232,7 @@ fn write_all(
     )?;
     // The per-value triggers that mark members for the recompute stand aside (migration 025)
     // until the members are marked below; the row is deleted before the caller commits.
-    conn.prepare_cached("INSERT INTO recompute_bulk_mark (cycle_id) VALUES (?1)")?
+    conn.prepare_cached("INSERT INTO recompute_dirty_bulk (cycle_id) VALUES (?1)")?
         .execute([cycle_id])?;
     // Every statement below reads the staged entries in the order they were written (the
     // table's rowid) and looks up their row by its key: nothing is sorted.
@@ -324,7 +324,7 @@ fn write_all(
     conn.execute_batch(
         "INSERT OR IGNORE INTO recompute_dirty (membership_id)
              SELECT membership_id FROM temp.import_inputs_target;
-         DELETE FROM recompute_bulk_mark;
+         DELETE FROM recompute_dirty_bulk;
          DELETE FROM temp.import_inputs_entry;
          DELETE FROM temp.import_inputs_row;
          DELETE FROM temp.import_inputs_target;",
