@@ -5,7 +5,11 @@
 //! few `INSERT … SELECT` statements — the new memberships, the new parts, the values
 //! (`ON CONFLICT … DO UPDATE`) and the audit entries, in the order of the file's lines, as
 //! row-by-row writing recorded them. A row that changes nothing is not staged, so importing an
-//! unchanged file writes nothing.
+//! unchanged file writes nothing. Each staged row's membership and part are looked up once,
+//! into a third temporary table, after the memberships and parts are added, not again for each
+//! of its entries; and the members written are marked for the recompute (`recompute_dirty`,
+//! migration 022) by one statement, with the triggers on each value written stood aside for the
+//! length of the writes (migration 025).
 //!
 //! Why not row by row: a row of a cycle's inputs is a membership and some 26 values, each with an
 //! audit entry; written statement by statement, every statement that may abort half-way keeps a
@@ -138,8 +142,13 @@ const ADDS_PART: i64 = -2;
 
 /// Stages a row (see [`StagedRow`]): the row, and its audit entries in order, one row each of
 /// `import_inputs_entry` (read back in the order written: its rowid), a value's with the
-/// position of its key, the membership or the part added with a negative position.
+/// position of its key, the membership or the part added with a negative position. A row with
+/// nothing to write (no membership, part or value added or changed) is not staged: every staged
+/// row writes something, which [`write_staged`] marks for the recompute.
 pub fn stage(conn: &Connection, row: &StagedRow<'_>) -> Result<()> {
+    if !row.adds_member && !row.adds_part && row.values.is_empty() {
+        return Ok(());
+    }
     let line = row.line as i64;
     conn.prepare_cached(
         "INSERT INTO temp.import_inputs_row (line, org_id, part, what) VALUES (?1, ?2, ?3, ?4)",
@@ -181,8 +190,11 @@ pub struct Written {
 }
 
 /// Writes the staged rows into cycle `cycle_id`, set-based (see the module's comment): the keys
-/// new to the database, the memberships and parts added, the values, and the audit entries with
-/// `at`, `os_user` and `note`. The caller owns the transaction and marks the scores stale.
+/// new to the database, the memberships and parts added, the values, the audit entries with
+/// `at`, `os_user` and `note`, and the recompute's marks of the members written (one statement,
+/// with the per-value triggers stood aside: migration 025). The caller owns the transaction
+/// (the stand-aside row is inserted and deleted in it, never committed) and marks the scores
+/// stale.
 pub fn write_staged(
     conn: &Connection,
     cycle_id: i64,
@@ -218,6 +230,10 @@ fn write_all(
          UPDATE temp.import_inputs_key
              SET key_id = (SELECT k.id FROM input_key k WHERE k.key = import_inputs_key.key);",
     )?;
+    // The per-value triggers that mark members for the recompute stand aside (migration 025)
+    // until the members are marked below; the row is deleted before the caller commits.
+    conn.prepare_cached("INSERT INTO recompute_dirty_bulk (cycle_id) VALUES (?1)")?
+        .execute([cycle_id])?;
     // Every statement below reads the staged entries in the order they were written (the
     // table's rowid) and looks up their row by its key: nothing is sorted.
     let members = conn.execute(
@@ -235,61 +251,83 @@ fn write_all(
          WHERE e.pos = -2 ORDER BY e.rowid",
         [cycle_id],
     )?;
+    // Each staged row's membership and part, looked up once (the value and audit statements
+    // below would otherwise look them up again for each of the row's entries).
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS import_inputs_target (
+             line          INTEGER PRIMARY KEY,
+             membership_id INTEGER NOT NULL,
+             part_id       INTEGER
+         );
+         DELETE FROM temp.import_inputs_target;",
+    )?;
+    conn.execute(
+        "INSERT INTO temp.import_inputs_target (line, membership_id, part_id)
+         SELECT r.line, m.id, p.id FROM temp.import_inputs_row r
+         JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
+         LEFT JOIN org_part p ON r.part <> '' AND p.membership_id = m.id AND p.name = r.part
+         ORDER BY r.line",
+        [cycle_id],
+    )?;
     // The values (the negative positions name no key, so the join with the keys leaves them
-    // out).
+    // out). A row of a part has its part by now (stored, or added above).
     const VALUE: &str = "CAST(replace(e.new, ',', '.') AS REAL)";
     let own = conn.execute(
         &format!(
             "INSERT INTO indicator_input (membership_id, key_id, value)
-             SELECT m.id, k.key_id, {VALUE}
+             SELECT t.membership_id, k.key_id, {VALUE}
              FROM temp.import_inputs_entry e
-             JOIN temp.import_inputs_row r ON r.line = e.line
-             JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
+             JOIN temp.import_inputs_target t ON t.line = e.line
              JOIN temp.import_inputs_key k ON k.pos = e.pos
-             WHERE r.part = ''
+             WHERE t.part_id IS NULL
              ORDER BY e.rowid
              ON CONFLICT (membership_id, key_id) DO UPDATE SET value = excluded.value"
         ),
-        [cycle_id],
+        [],
     )?;
     let of_parts = conn.execute(
         &format!(
             "INSERT INTO org_part_input (part_id, key_id, value)
-             SELECT p.id, k.key_id, {VALUE}
+             SELECT t.part_id, k.key_id, {VALUE}
              FROM temp.import_inputs_entry e
-             JOIN temp.import_inputs_row r ON r.line = e.line
-             JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
-             JOIN org_part p ON p.membership_id = m.id AND p.name = r.part
+             JOIN temp.import_inputs_target t ON t.line = e.line
              JOIN temp.import_inputs_key k ON k.pos = e.pos
-             WHERE r.part <> ''
+             WHERE t.part_id IS NOT NULL
              ORDER BY e.rowid
              ON CONFLICT (part_id, key_id) DO UPDATE SET value = excluded.value"
         ),
-        [cycle_id],
+        [],
     )?;
     let audit = conn.execute(
         "INSERT OR FAIL INTO audit_log (at, os_user, action, entity, entity_id, field, old_value,
                                         new_value, note)
-         SELECT ?2, ?3,
+         SELECT ?1, ?2,
                 CASE WHEN e.pos >= 0 THEN 'update' ELSE 'insert' END,
                 CASE e.pos WHEN -1 THEN 'membership' WHEN -2 THEN 'org_part'
                     ELSE CASE r.part WHEN '' THEN 'indicator_input' ELSE 'org_part_input' END
                 END,
-                CASE WHEN e.pos = -1 OR r.part = '' THEN m.id ELSE p.id END,
+                CASE WHEN e.pos = -1 OR r.part = '' THEN t.membership_id ELSE t.part_id END,
                 CASE e.pos WHEN -1 THEN NULL WHEN -2 THEN 'name' ELSE k.key END,
                 e.old,
                 CASE e.pos WHEN -1 THEN r.what WHEN -2 THEN r.part ELSE e.new END,
-                ?4
+                ?3
          FROM temp.import_inputs_entry e
          JOIN temp.import_inputs_row r ON r.line = e.line
-         JOIN membership m ON m.cycle_id = ?1 AND m.org_id = r.org_id
-         LEFT JOIN org_part p ON r.part <> '' AND p.membership_id = m.id AND p.name = r.part
+         JOIN temp.import_inputs_target t ON t.line = e.line
          LEFT JOIN temp.import_inputs_key k ON k.pos = e.pos
          ORDER BY e.rowid",
-        params![cycle_id, at, os_user, note],
+        params![at, os_user, note],
     )?;
+    // The recompute's marks, set-based: every staged row has an entry ([`stage`]), so it wrote
+    // its membership, its part or a value, each of which marks the row's member (migration
+    // 022) — exactly the members below.
     conn.execute_batch(
-        "DELETE FROM temp.import_inputs_entry; DELETE FROM temp.import_inputs_row;",
+        "INSERT OR IGNORE INTO recompute_dirty (membership_id)
+             SELECT membership_id FROM temp.import_inputs_target;
+         DELETE FROM recompute_dirty_bulk;
+         DELETE FROM temp.import_inputs_entry;
+         DELETE FROM temp.import_inputs_row;
+         DELETE FROM temp.import_inputs_target;",
     )?;
     Ok(Written {
         members,
