@@ -7,9 +7,8 @@
 //! row-by-row writing recorded them. A row that changes nothing is not staged, so importing an
 //! unchanged file writes nothing. Each staged row's membership and part are looked up once,
 //! into a third temporary table, after the memberships and parts are added, not again for each
-//! of its entries; and the members written are marked for the recompute (`recompute_dirty`,
-//! migration 022) by one statement, with the triggers on each value written stood aside for the
-//! length of the writes (migration 025).
+//! of its entries. The members written are marked for the recompute (`recompute_dirty`) by
+//! migration 022's triggers on the rows written.
 //!
 //! Why not row by row: a row of a cycle's inputs is a membership and some 26 values, each with an
 //! audit entry; written statement by statement, every statement that may abort half-way keeps a
@@ -143,8 +142,7 @@ const ADDS_PART: i64 = -2;
 /// Stages a row (see [`StagedRow`]): the row, and its audit entries in order, one row each of
 /// `import_inputs_entry` (read back in the order written: its rowid), a value's with the
 /// position of its key, the membership or the part added with a negative position. A row with
-/// nothing to write (no membership, part or value added or changed) is not staged: every staged
-/// row writes something, which [`write_staged`] marks for the recompute.
+/// nothing to write (no membership, part or value added or changed) is not staged.
 pub fn stage(conn: &Connection, row: &StagedRow<'_>) -> Result<()> {
     if !row.adds_member && !row.adds_part && row.values.is_empty() {
         return Ok(());
@@ -190,11 +188,8 @@ pub struct Written {
 }
 
 /// Writes the staged rows into cycle `cycle_id`, set-based (see the module's comment): the keys
-/// new to the database, the memberships and parts added, the values, the audit entries with
-/// `at`, `os_user` and `note`, and the recompute's marks of the members written (one statement,
-/// with the per-value triggers stood aside: migration 025). The caller owns the transaction
-/// (the stand-aside row is inserted and deleted in it, never committed) and marks the scores
-/// stale.
+/// new to the database, the memberships and parts added, the values, and the audit entries with
+/// `at`, `os_user` and `note`. The caller owns the transaction and marks the scores stale.
 pub fn write_staged(
     conn: &Connection,
     cycle_id: i64,
@@ -230,10 +225,6 @@ fn write_all(
          UPDATE temp.import_inputs_key
              SET key_id = (SELECT k.id FROM input_key k WHERE k.key = import_inputs_key.key);",
     )?;
-    // The per-value triggers that mark members for the recompute stand aside (migration 025)
-    // until the members are marked below; the row is deleted before the caller commits.
-    conn.prepare_cached("INSERT INTO recompute_dirty_bulk (cycle_id) VALUES (?1)")?
-        .execute([cycle_id])?;
     // Every statement below reads the staged entries in the order they were written (the
     // table's rowid) and looks up their row by its key: nothing is sorted.
     let members = conn.execute(
@@ -318,14 +309,12 @@ fn write_all(
          ORDER BY e.rowid",
         params![at, os_user, note],
     )?;
-    // The recompute's marks, set-based: every staged row has an entry ([`stage`]), so it wrote
-    // its membership, its part or a value, each of which marks the row's member (migration
-    // 022) — exactly the members below.
+    // The recompute's marks are made by 022's triggers on each value, membership and part
+    // written. (Marking by one statement from `import_inputs_target` with those triggers stood
+    // aside was tried in session 12: 3 s less user time per 100,000 rows, as much more system
+    // time, for the stand-aside row read again on every value; BENCHMARKS.md.)
     conn.execute_batch(
-        "INSERT OR IGNORE INTO recompute_dirty (membership_id)
-             SELECT membership_id FROM temp.import_inputs_target;
-         DELETE FROM recompute_dirty_bulk;
-         DELETE FROM temp.import_inputs_entry;
+        "DELETE FROM temp.import_inputs_entry;
          DELETE FROM temp.import_inputs_row;
          DELETE FROM temp.import_inputs_target;",
     )?;

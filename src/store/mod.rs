@@ -87,7 +87,6 @@ const MIGRATION_SLICE: &[M<'static>] = &[
         "migrations/021_plan_status_update_one_statement.sql"
     )),
     M::up(include_str!("migrations/022_recompute_dirty.sql")),
-    M::up(include_str!("migrations/025_recompute_import_marks.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
