@@ -35,7 +35,7 @@ fn main() -> anyhow::Result<()> {
     let db = match std::env::var_os("NOK_BENCH_DB") {
         Some(p) => PathBuf::from(p),
         None => {
-            let orgs = env_num("NOK_BENCH_ORGS", 50_000) as u32;
+            let orgs = env_num::<u64>("NOK_BENCH_ORGS", 50_000) as u32;
             let path = target.join(format!("bench-demo-{orgs}.sqlite"));
             let opts = DemoOptions {
                 orgs,
@@ -51,7 +51,7 @@ fn main() -> anyhow::Result<()> {
             path
         }
     };
-    let want = env_num("NOK_BENCH_EXPORT_ORGS", 50_000);
+    let want = env_num::<u64>("NOK_BENCH_EXPORT_ORGS", 50_000);
     let mut conn = store::open_existing(&db)?;
     let methods = Methods::load()?;
 

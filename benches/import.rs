@@ -17,12 +17,9 @@ use chrono::NaiveDate;
 use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
 use nok::service::import::{AsRead, Kind, Options, apply_file, dry_run_file};
 
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{env_num, peak_rss_kib};
 
 fn with_check(prefix: String, check: impl Fn(&[u8]) -> u8) -> String {
     let d: Vec<u8> = prefix.bytes().map(|b| b - b'0').collect();
@@ -70,17 +67,6 @@ fn write_csv(rows: usize, path: &std::path::Path) {
     out.flush().expect("write CSV");
 }
 
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 fn stats(mut v: Vec<Duration>) -> (f64, f64) {
     v.sort();
     let median = v[v.len() / 2].as_secs_f64();
@@ -89,13 +75,13 @@ fn stats(mut v: Vec<Duration>) -> (f64, f64) {
 }
 
 fn main() {
-    let rows = env_num("NOK_BENCH_ROWS", 100_000);
+    let rows = env_num::<usize>("NOK_BENCH_ROWS", 100_000);
     if let Ok(path) = std::env::var("NOK_BENCH_WRITE") {
         write_csv(rows, std::path::Path::new(&path));
         println!("записан {path}: {rows} строк");
         return;
     }
-    let runs = env_num("NOK_BENCH_RUNS", 5).max(1);
+    let runs = env_num::<usize>("NOK_BENCH_RUNS", 5).max(1);
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
     let dir = std::env::temp_dir().join(format!("nok-import-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

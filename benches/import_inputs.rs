@@ -23,7 +23,10 @@
 #[allow(dead_code)]
 #[path = "support/child.rs"]
 mod child;
-use child::load_average;
+
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{env_num, load_average};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,13 +48,6 @@ const DETAILS: [&str; 8] = [
     "1027700132195",
     "41200013",
 ];
-
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn digits(s: &str) -> Vec<u8> {
     s.bytes().map(|b| b - b'0').collect()
@@ -323,7 +319,7 @@ fn built(dir: &Path) -> Option<(usize, i64, usize)> {
 }
 
 fn main() {
-    let rows = env_num("NOK_BENCH_ROWS", 100_000);
+    let rows = env_num::<usize>("NOK_BENCH_ROWS", 100_000);
     let kept = std::env::var("NOK_BENCH_DIR").ok().map(PathBuf::from);
     let dir = kept.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("nok-inputs-bench-{}", std::process::id()))

@@ -25,7 +25,10 @@
 
 #[path = "support/child.rs"]
 mod child;
-use child::{load_average, measure_child};
+use child::measure_child;
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{env_num, load_average};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,13 +39,6 @@ use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
 use rusqlite::params;
 
 const TODAY: &str = "22.11.2026";
-
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn digits<const N: usize>(text: &str) -> [u8; N] {
     let mut out = [0u8; N];
@@ -188,9 +184,9 @@ fn count(db: &Path, sql: &str) -> anyhow::Result<i64> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let rows = env_num("NOK_BENCH_ROWS", 100_000);
-    let orgs = env_num("NOK_BENCH_ORGS", rows.div_ceil(5)).max(1);
-    let runs = env_num("NOK_BENCH_RUNS", 1).max(1);
+    let rows = env_num::<usize>("NOK_BENCH_ROWS", 100_000);
+    let orgs = env_num::<usize>("NOK_BENCH_ORGS", rows.div_ceil(5)).max(1);
+    let runs = env_num::<usize>("NOK_BENCH_RUNS", 1).max(1);
     let work = match std::env::var_os("NOK_BENCH_WORK") {
         Some(dir) => PathBuf::from(dir),
         None => std::env::temp_dir().join(format!("nok-plan-bench-{}", std::process::id())),

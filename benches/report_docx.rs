@@ -77,8 +77,8 @@ fn gather(conn: &rusqlite::Connection, n: u64) -> anyhow::Result<(i64, i64)> {
 fn main() -> anyhow::Result<()> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
     let target_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target");
-    let orgs = env_num("NOK_BENCH_ORGS", 5_000) as u32;
-    let cycle_orgs = env_num("NOK_BENCH_CYCLE_ORGS", 2_000);
+    let orgs = env_num::<u64>("NOK_BENCH_ORGS", 5_000) as u32;
+    let cycle_orgs = env_num::<u64>("NOK_BENCH_CYCLE_ORGS", 2_000);
     let db = target_dir.join(format!("bench-report-{orgs}-{cycle_orgs}.sqlite"));
     let methods = Methods::builtin()?;
     let opts = DemoOptions {

@@ -32,7 +32,10 @@ mod scale_support;
 
 #[path = "support/child.rs"]
 mod child;
-use child::{load_average, measure_child};
+use child::measure_child;
+#[path = "support/measure.rs"]
+mod measure;
+use measure::{cpu_total, env_num, load_average, peak_rss_kib, reset_peak};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -81,13 +84,6 @@ fn change_inputs(
 
 const TODAY: &str = "22.11.2026";
 
-fn env_num(name: &str, default: u32) -> u32 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn nok() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_nok"));
     c.env_remove("NOK_DB")
@@ -96,34 +92,12 @@ fn nok() -> Command {
     c
 }
 
-/// Peak resident memory of this process since the last [`reset_peak`], in KiB.
-fn peak_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Resets the peak to the current resident set (Linux ≥ 4.0), so a phase's peak is its own.
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
 fn mib(kib: u64) -> String {
     format!("{:.0} МБ", kib as f64 / 1024.0)
 }
 
 fn secs(d: Duration) -> String {
     format!("{:.2} с", d.as_secs_f64()).replace('.', ",")
-}
-
-/// CPU time (user + system) of this process so far: on a shared machine the wall time also
-/// holds the waits for a core.
-fn cpu_time() -> Duration {
-    // SAFETY: plain FFI call with a valid pointer.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
 /// Median and p99 (nearest rank) of `times`.
@@ -164,9 +138,9 @@ fn remove_db(p: &Path) {
 }
 
 fn main() -> anyhow::Result<()> {
-    let orgs = env_num("NOK_BENCH_ORGS", 100_000);
-    let members = env_num("NOK_BENCH_MEMBERS", 100_000);
-    let runs = env_num("NOK_BENCH_RUNS", 7).max(1);
+    let orgs = env_num::<u32>("NOK_BENCH_ORGS", 100_000);
+    let members = env_num::<u32>("NOK_BENCH_MEMBERS", 100_000);
+    let runs = env_num::<u32>("NOK_BENCH_RUNS", 7).max(1);
     let work = std::env::var_os("NOK_BENCH_WORK").map_or_else(
         || {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -260,7 +234,7 @@ fn main() -> anyhow::Result<()> {
                 Setup::Nothing | Setup::Full => {}
             }
             reset_peak();
-            let cpu_before = cpu_time();
+            let cpu_before = Duration::from_secs_f64(cpu_total());
             let t = Instant::now();
             let done = if setup == Setup::Full {
                 recompute_cycle_full(&mut conn, &methods, cycle)?
@@ -268,8 +242,8 @@ fn main() -> anyhow::Result<()> {
                 recompute_cycle(&mut conn, &methods, cycle)?
             };
             let took = t.elapsed();
-            cpu.push(cpu_time().saturating_sub(cpu_before));
-            peak = peak.max(peak_kib().unwrap_or(0));
+            cpu.push(Duration::from_secs_f64(cpu_total()).saturating_sub(cpu_before));
+            peak = peak.max(peak_rss_kib().unwrap_or(0));
             if done.scored + done.failed.len() != members as usize {
                 bail!(
                     "recompute scored {} of {members}",

@@ -38,7 +38,7 @@ const QUESTIONS: [&str; 15] = [
 ];
 
 fn main() {
-    let rows = env_num("NOK_BENCH_ROWS", 1_000_000);
+    let rows = env_num::<usize>("NOK_BENCH_ROWS", 1_000_000);
     let dir = std::env::temp_dir().join(format!("nok-survey-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();

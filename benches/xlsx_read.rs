@@ -154,7 +154,7 @@ fn read_old(path: &Path) -> (usize, usize) {
 }
 
 fn main() {
-    let rows = env_num("NOK_BENCH_ROWS", 100_000);
+    let rows = env_num::<usize>("NOK_BENCH_ROWS", 100_000);
     let shared = std::env::var("NOK_BENCH_SST").is_ok_and(|v| v == "1");
     if let Ok(path) = std::env::var("NOK_BENCH_WRITE") {
         write_xlsx(rows, Path::new(&path), shared).expect("write xlsx");

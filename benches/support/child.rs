@@ -1,6 +1,6 @@
-//! What the benches that run the `nok` binary share: a child's wall time and peak memory, and the
-//! machine's load average printed beside every figure. Included by `#[path]` (each bench is its
-//! own crate).
+//! What the benches that run the `nok` binary share: a child's wall time and peak memory (the
+//! machine's load average is in `measure.rs`). Included by `#[path]` (each bench is its own
+//! crate).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -35,12 +35,4 @@ pub fn measure_child(cmd: &mut Command, max_status: i32) -> anyhow::Result<Measu
         wall,
         peak_kib: usage.ru_maxrss as u64,
     })
-}
-
-/// The machine's load average (1, 5, 15 minutes): on a shared machine the figures mean little
-/// without it.
-pub fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".into())
 }
