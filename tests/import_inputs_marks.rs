@@ -4,15 +4,16 @@
 //! SQL from the database before and after — and a recompute of the marked members after the
 //! import must store what a recompute of every member from nothing stores.
 
+mod recompute_support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use nok::service::demo::{DemoOptions, open_or_build};
 use nok::service::import::{Kind, Options, apply_file};
 use nok::service::methodology::Methods;
 use nok::service::recompute::{recompute_cycle, recompute_cycle_full};
+use recompute_support::{from_scratch, ids, stored};
 use rusqlite::Connection;
-use rusqlite::types::ValueRef;
 
 fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -25,15 +26,6 @@ fn largest_cycle(conn: &Connection) -> i64 {
         |r| r.get(0),
     )
     .unwrap()
-}
-
-fn ids(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Vec<i64> {
-    conn.prepare(sql)
-        .unwrap()
-        .query_map(p, |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
 }
 
 /// Every member of the cycle with what a recompute reads of it that an import can write: its
@@ -79,106 +71,6 @@ fn inputs_by_member(conn: &Connection, cycle: i64) -> BTreeMap<i64, BTreeSet<Str
         let (m, what) = row.unwrap();
         out.entry(m).or_default().insert(what);
     }
-    out
-}
-
-/// Rows of `sql` as text, reals as their bits (exact).
-fn rows(conn: &Connection, sql: &str, cycle: i64) -> Vec<Vec<String>> {
-    let mut stmt = conn.prepare(sql).unwrap();
-    let n = stmt.column_count();
-    stmt.query_map([cycle], |r| {
-        (0..n)
-            .map(|k| {
-                Ok(match r.get_ref(k)? {
-                    ValueRef::Real(v) => format!("r{}", v.to_bits()),
-                    ValueRef::Blob(b) => format!("b{b:?}"),
-                    v => format!("{v:?}"),
-                })
-            })
-            .collect::<rusqlite::Result<Vec<String>>>()
-    })
-    .unwrap()
-    .map(Result::unwrap)
-    .collect()
-}
-
-/// Everything a recompute stores for the cycle, by plain SQL.
-fn stored(conn: &Connection, cycle: i64) -> Vec<(&'static str, Vec<Vec<String>>)> {
-    const MEMBERS: &str = "(SELECT id FROM membership WHERE cycle_id = ?1)";
-    [
-        (
-            "score",
-            format!(
-                "SELECT membership_id, methodology, total, place, ranked, group_place, group_ranked
-                 FROM score WHERE membership_id IN {MEMBERS} ORDER BY 1"
-            ),
-        ),
-        (
-            "score_parts",
-            format!(
-                "SELECT membership_id, vals, places FROM score_parts
-                 WHERE membership_id IN {MEMBERS} ORDER BY 1"
-            ),
-        ),
-        (
-            "score_error",
-            "SELECT id, grp, score_error FROM membership WHERE cycle_id = ?1 ORDER BY 1"
-                .to_string(),
-        ),
-        (
-            "org_part_result",
-            format!(
-                "SELECT r.part_id, r.code, r.value FROM org_part_result r
-                 JOIN org_part p ON p.id = r.part_id
-                 WHERE p.membership_id IN {MEMBERS} ORDER BY 1, 2"
-            ),
-        ),
-        (
-            "cycle_value_bin",
-            "SELECT code, bin, n, hundredths FROM cycle_value_bin
-             WHERE cycle_id = ?1 AND n <> 0 ORDER BY 1, 2"
-                .to_string(),
-        ),
-        (
-            "rating_order",
-            "SELECT place, short_name, org_id, membership_id, total, grp FROM rating_order
-             WHERE cycle_id = ?1 ORDER BY place, short_name, org_id"
-                .to_string(),
-        ),
-    ]
-    .into_iter()
-    .map(|(name, sql)| (name, rows(conn, &sql, cycle)))
-    .collect()
-}
-
-/// The cycle's results computed afresh on a copy of the database: every result of the cycle
-/// deleted, then every member scored from its inputs.
-fn from_scratch(
-    conn: &Connection,
-    dir: &Path,
-    cycle: i64,
-    methods: &Methods,
-) -> Vec<(&'static str, Vec<Vec<String>>)> {
-    let copy = dir.join("scratch.sqlite");
-    let _ = std::fs::remove_file(&copy);
-    conn.execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
-        .unwrap();
-    let mut fresh = nok::store::open_existing(&copy).unwrap();
-    fresh
-        .execute_batch(&format!(
-            "DELETE FROM score_parts WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
-             DELETE FROM score WHERE membership_id IN (SELECT id FROM membership WHERE cycle_id = {cycle});
-             DELETE FROM org_part_result WHERE part_id IN (SELECT p.id FROM org_part p
-                 JOIN membership m ON m.id = p.membership_id WHERE m.cycle_id = {cycle});
-             UPDATE membership SET score_error = NULL WHERE cycle_id = {cycle};
-             DELETE FROM cycle_value_bin WHERE cycle_id = {cycle};
-             DELETE FROM rating_order WHERE cycle_id = {cycle};"
-        ))
-        .unwrap();
-    recompute_cycle_full(&mut fresh, methods, cycle).unwrap();
-    let out = stored(&fresh, cycle);
-    drop(fresh);
-    let _ = std::fs::remove_file(&copy);
     out
 }
 
@@ -449,7 +341,7 @@ fn an_import_of_inputs_marks_exactly_what_it_wrote() {
     assert_eq!(done.redone, changed.len() + 1, "{done:?}");
     assert!(marked(&conn, cycle).is_empty());
     let incremental = stored(&conn, cycle);
-    let full = from_scratch(&conn, dir.path(), cycle, &methods);
+    let (full, _) = from_scratch(&conn, dir.path(), cycle, &methods);
     for ((name, a), (_, b)) in incremental.iter().zip(&full) {
         assert_eq!(a, b, "{name} differs");
     }

@@ -149,21 +149,23 @@ fn the_export_streams_every_proposal_as_plain_sql_finds_it() {
     assert_eq!(got[1..], want[..]);
     // The CLI writes the same file to the path it is given, a search narrowing it.
     let out = dir.path().join("ёлки.csv");
-    let run = cli_support::nok(
-        &[
+    let db = dir.path().join("demo.sqlite");
+    let cycle_id = cycle.to_string();
+    let proposals = |more: &[&str]| {
+        let mut args = vec![
             "--db",
-            dir.path().join("demo.sqlite").to_str().unwrap(),
+            db.to_str().unwrap(),
             "survey",
             "proposals",
             "--cycle",
-            &cycle.to_string(),
+            &cycle_id,
             "--search",
             SEARCH,
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        dir.path(),
-    );
+        ];
+        args.extend_from_slice(more);
+        cli_support::nok(&args, dir.path())
+    };
+    let run = proposals(&["--out", out.to_str().unwrap()]);
     assert!(
         run.status.success(),
         "{}",
@@ -184,19 +186,7 @@ fn the_export_streams_every_proposal_as_plain_sql_finds_it() {
     );
     // Without `--out`: the same rows as aligned text on the screen (measured in one pass over
     // the query, printed in another), each row's ИНН and line where the file has them.
-    let run = cli_support::nok(
-        &[
-            "--db",
-            dir.path().join("demo.sqlite").to_str().unwrap(),
-            "survey",
-            "proposals",
-            "--cycle",
-            &cycle.to_string(),
-            "--search",
-            SEARCH,
-        ],
-        dir.path(),
-    );
+    let run = proposals(&[]);
     assert!(run.status.success());
     let text = String::from_utf8(run.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
