@@ -402,6 +402,12 @@ fn without_insert_triggers(
     Ok(inserted)
 }
 
+/// The indexes of `audit_log` that the audit entries of a load reach in their own order:
+/// `(entity, entity_id)` with the ids of the new organizations ascending, and `(at)` with one
+/// time for the whole import, the latest in the log unless the clock went back (then the
+/// entries go in at one place further inside: still no sort).
+const AUDIT_APPENDED_INDEXES: &[&str] = &["audit_log_entity", "audit_log_at"];
+
 /// Runs `insert`, which adds `adding` rows to `table`, without the table's secondary indexes
 /// when that at least doubles the table: they are dropped first and created again after from
 /// their own `CREATE INDEX` text in the schema, in the caller's transaction (a failure rolls the
@@ -411,13 +417,7 @@ fn without_insert_triggers(
 /// are kept (the constraints of `organization` — ИНН+КПП and the code — are checked row by row
 /// as the rows go in, so a violated one fails its row's insert, not a rebuild at the end), and
 /// so are the indexes of a table that already holds more rows than are added (rebuilding them
-/// would read all those rows).
-/// The indexes of `audit_log` that the audit entries of a load reach in their own order:
-/// `(entity, entity_id)` with the ids of the new organizations ascending, and `(at)` with one
-/// time for the whole import, the latest in the log unless the clock went back (then the
-/// entries go in at one place further inside: still no sort).
-const AUDIT_APPENDED_INDEXES: &[&str] = &["audit_log_entity", "audit_log_at"];
-
+/// would read all those rows), and the indexes named in `kept`.
 fn without_indexes(
     conn: &Connection,
     table: &str,
