@@ -6,7 +6,7 @@ mod import_support;
 
 use std::path::{Path, PathBuf};
 
-use import_support::{demo, inn, ogrn, today, xlsx};
+use import_support::{demo, dry_run_orgs, inn, ogrn, today, xlsx};
 use nok::exchange::import::read_bytes;
 use nok::service::import::{Kind, Preview, apply, dry_run};
 use rusqlite::Connection;
@@ -719,7 +719,7 @@ fn readers_never_panic_on_random_bytes() {
 /// and an error cell where the ИНН goes rejects its row with the error's code and that number.
 #[test]
 fn orgs_xlsx_streamed_from_disk_rejects_an_error_cell_at_its_excel_row() {
-    use nok::service::import::{AsRead, Options, apply_file, dry_run_file};
+    use nok::service::import::{Options, apply_file};
     use rust_xlsxwriter::{Formula, Workbook};
     let (dir, mut conn) = demo();
     let file = dir.path().join("организации.xlsx");
@@ -764,16 +764,7 @@ fn orgs_xlsx_streamed_from_disk_rejects_an_error_cell_at_its_excel_row() {
     }
     book.save(&file).unwrap();
     let before = digest(&conn);
-    let p = dry_run_file(
-        &mut conn,
-        &file,
-        &Kind::Orgs,
-        &Options::default(),
-        AsRead::Drop,
-        today(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let p = dry_run_orgs(&mut conn, &file);
     assert!(p.format.contains("Учреждения"), "{}", p.format);
     let added: Vec<usize> = p.added.iter().map(|c| c.line).collect();
     assert_eq!(added, [2, 5], "{p:?}");

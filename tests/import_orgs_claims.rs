@@ -9,8 +9,8 @@ mod import_support;
 
 use std::path::Path;
 
-use import_support::{count, inn, ogrn, today};
-use nok::service::import::{AsRead, Kind, Options, Preview, apply_file, dry_run_file};
+use import_support::{count, dry_run_orgs, inn, ogrn, today};
+use nok::service::import::{Kind, Options, Preview, apply_file};
 use rusqlite::Connection;
 
 const HEADER: &str =
@@ -83,16 +83,7 @@ fn the_first_claim_of_a_key_rejects_a_later_row_also_far_down_the_file() {
     csv.push(row(499, "ГБУ «Учреждение № 499»", "780Ж9999"));
     std::fs::write(&file, csv.concat()).unwrap();
 
-    let dry = dry_run_file(
-        &mut conn,
-        &file,
-        &Kind::Orgs,
-        &Options::default(),
-        AsRead::Drop,
-        today(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let dry = dry_run_orgs(&mut conn, &file);
     let added: Vec<usize> = (4..=403).collect();
     assert_eq!(
         lines(&dry),
@@ -208,16 +199,7 @@ fn read_rejections_and_a_reader_failure_far_down_a_streamed_file() {
 
     csv.truncate(csv.len() - b"\xff;7800000001;781001001;;;;\r\n".len());
     std::fs::write(&file, &csv).unwrap();
-    let dry = dry_run_file(
-        &mut conn,
-        &file,
-        &Kind::Orgs,
-        &Options::default(),
-        AsRead::Drop,
-        today(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let dry = dry_run_orgs(&mut conn, &file);
     assert_eq!(dry.added_count(), 5000);
     let rejected: Vec<(usize, &str)> = dry
         .rejected
@@ -302,16 +284,7 @@ fn a_stored_organization_is_one_row_whichever_key_finds_it() {
             .collect();
         assert_eq!(got, want);
     };
-    let dry = dry_run_file(
-        &mut conn,
-        &file,
-        &Kind::Orgs,
-        &Options::default(),
-        AsRead::Drop,
-        today(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let dry = dry_run_orgs(&mut conn, &file);
     check(&dry);
     let real = apply_file(
         &mut conn,

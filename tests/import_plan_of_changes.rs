@@ -10,7 +10,7 @@ mod import_support;
 
 use std::path::Path;
 
-use import_support::{count, inn, ogrn, today};
+use import_support::{count, dry_run_orgs, inn, ogrn, today};
 use nok::service::import::{AsRead, Change, Kind, LISTED, Options, apply_file, dry_run_file};
 use rusqlite::Connection;
 
@@ -75,16 +75,7 @@ fn the_dry_run_lists_the_plan_worked_out_by_hand_and_the_import_does_it() {
     std::fs::write(&file, &csv).unwrap();
     let before = state(&conn);
 
-    let p = dry_run_file(
-        &mut conn,
-        &file,
-        &Kind::Orgs,
-        &Options::default(),
-        AsRead::Drop,
-        today(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let p = dry_run_orgs(&mut conn, &file);
     let change = |line: usize, what: String, fields: &[(&str, &str, &str)]| Change {
         line,
         what,
@@ -281,16 +272,7 @@ fn a_long_file_is_streamed_and_matched_row_by_row() {
         csv.len()
     );
     std::fs::write(&file, &csv).unwrap();
-    let p = dry_run_file(
-        &mut conn,
-        &file,
-        &Kind::Orgs,
-        &Options::default(),
-        AsRead::Drop,
-        today(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let p = dry_run_orgs(&mut conn, &file);
     assert_eq!(p.added_count(), rows as usize);
     assert_eq!(p.added.len(), LISTED);
     assert_eq!(p.added[LISTED - 1].line, LISTED + 1);
@@ -418,16 +400,7 @@ fn rows_meeting_what_a_row_above_changed_are_planned_as_the_import_does_them() {
     .concat();
     std::fs::write(&file, &csv).unwrap();
     let before = state(&conn);
-    let dry = dry_run_file(
-        &mut conn,
-        &file,
-        &Kind::Orgs,
-        &Options::default(),
-        AsRead::Drop,
-        today(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let dry = dry_run_orgs(&mut conn, &file);
     assert_eq!(state(&conn), before);
     let lines = |p: &nok::service::import::Preview| {
         (

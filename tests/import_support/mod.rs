@@ -1,5 +1,6 @@
 //! Helpers shared by the import tests: a small deterministic demo database, valid ИНН and ОГРН
-//! made up by number, a minimal xlsx workbook built by hand, and a count read by plain SQL.
+//! made up by number, a minimal xlsx workbook built by hand, a count read by plain SQL, and the
+//! dry run of an organizations file.
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::io::Write;
@@ -106,4 +107,22 @@ pub fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
 /// The one number a plain-SQL query gives (`SELECT count(*) …`).
 pub fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// The dry run of an organizations file, as `nok import orgs --dry-run` makes it: default
+/// options, read rows dropped, `today()`, no progress shown.
+pub fn dry_run_orgs(
+    conn: &mut Connection,
+    file: &std::path::Path,
+) -> nok::service::import::Preview {
+    nok::service::import::dry_run_file(
+        conn,
+        file,
+        &nok::service::import::Kind::Orgs,
+        &nok::service::import::Options::default(),
+        nok::service::import::AsRead::Drop,
+        today(),
+        &mut |_| {},
+    )
+    .unwrap()
 }
