@@ -71,6 +71,14 @@ pub enum IdError {
         /// What is allowed there, e.g. «цифра».
         expected: &'static str,
     },
+    /// A number in exponential form («1,02771E+12»): how Excel shows a long number in a cell of
+    /// the General format, and how it saves it to CSV — the digits past the ones shown are lost.
+    #[error(
+        "{kind} {value}: число в экспоненциальной записи — так Excel показывает длинные числа, и \
+         при сохранении остальные цифры потеряны; задайте колонке формат «Текстовый», введите значения \
+         заново (или вставьте из исходного реестра) и сохраните файл"
+    )]
+    Exponential { kind: IdKind, value: String },
     /// A check digit that does not match.
     #[error("{kind} {value}: неверная контрольная цифра (ожидается {expected})")]
     CheckDigit {
@@ -144,12 +152,38 @@ fn digits(kind: IdKind, value: &str) -> Result<Vec<u8>, IdError> {
         .collect()
 }
 
+/// Refuses an empty value, and a number in Excel's exponential form (digits, a point or comma
+/// and more digits, then `E`, a sign and digits: «1,02771E+12», «7.7E+09»), which no
+/// identifier is and whose lost digits no check should guess.
 fn non_empty(kind: IdKind, value: &str) -> Result<(), IdError> {
     if value.is_empty() {
-        Err(IdError::Empty { kind })
-    } else {
-        Ok(())
+        return Err(IdError::Empty { kind });
     }
+    if is_exponential(value) {
+        return Err(IdError::Exponential {
+            kind,
+            value: value.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether `value` is a number in exponential form: `D[.,DDD]E±DD`, as a spreadsheet writes it
+/// (always with the exponent's sign, so that a code such as «123E5001» is not taken for one).
+fn is_exponential(value: &str) -> bool {
+    let Some((mantissa, exponent)) = value.split_once(['E', 'e']) else {
+        return false;
+    };
+    let (whole, fraction) = mantissa.split_once(['.', ',']).unwrap_or((mantissa, ""));
+    let Some(exponent) = exponent.strip_prefix(['+', '-']) else {
+        return false;
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    !whole.is_empty()
+        && all_digits(whole)
+        && all_digits(fraction)
+        && !exponent.is_empty()
+        && all_digits(exponent)
 }
 
 fn length_error(kind: IdKind, value: &str, expected: &'static str) -> IdError {
@@ -386,6 +420,41 @@ mod tests {
         bad.pop();
         bad.push(char::from(b'0' + (c + 1) % 10));
         assert!(validate_ogrn(&bad).is_err());
+    }
+
+    #[test]
+    fn excel_exponential_form_is_named() {
+        // Excel (General format) shows and saves 1027700132195 as «1,02770E+12» (Russian locale)
+        // or «1.0277E+12»; an ИНН of 7707083893 as «7,71E+09» in a narrow column.
+        for (check, value) in [
+            (
+                validate_ogrn as fn(&str) -> Result<(), IdError>,
+                "1,02770E+12",
+            ),
+            (validate_ogrn, "1.0277E+12"),
+            (validate_ogrn, "1E+12"),
+            (validate_inn, "7,71E+09"),
+            (validate_reg_num, "4.1E+07"),
+            (validate_reg_num, "3,3E+11"),
+            (validate_oktmo, "4,1E+10"),
+            (validate_kpp, "7,73601E+08"),
+        ] {
+            let e = check(value).unwrap_err();
+            assert!(matches!(e, IdError::Exponential { .. }), "{value}: {e:?}");
+            let text = e.to_string();
+            assert!(
+                text.contains(&format!(" {value}: число в экспоненциальной записи"))
+                    && text.contains("формат «Текстовый»"),
+                "{text}"
+            );
+        }
+        // Not exponential: a letter E inside a code, or no digits around it.
+        assert!(!is_exponential("123E"));
+        assert!(!is_exponential("E+12"));
+        assert!(!is_exponential("1,2E"));
+        assert!(!is_exponential("12AE5001"));
+        assert!(!is_exponential("1E12"));
+        assert_eq!(validate_reg_num("123E5001"), Ok(()));
     }
 
     #[test]
