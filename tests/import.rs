@@ -167,6 +167,59 @@ fn orgs_from_xlsx_with_numbers_as_numbers() {
     assert_eq!(p.unchanged, 1);
 }
 
+/// A registry as a ministry keeps it in Excel and saves as CSV: a title above the header,
+/// «Наименование (краткое)» before «Наименование (полное)», «Код по СР», ИНН and КПП without
+/// their leading zero (numbers), and one ОГРН in the exponential form Excel gives a long number.
+#[test]
+fn orgs_registry_laid_out_as_kept_in_excel() {
+    let (_d, mut conn) = demo();
+    let before = digest(&conn);
+    let inn_a = inn(960);
+    let inn_b = inn(961);
+    let csv = format!(
+        "Реестр учреждений культуры\r\n\r\n\
+         № п/п;Наименование (краткое);Наименование учреждения (полное);ИНН;КПП;ОГРН;Код по СР;Сфера деятельности;Субъект РФ\r\n\
+         1;МБУК «ЦБС»;Муниципальное бюджетное учреждение культуры «Централизованная библиотечная система»;{inn_a};10501001;{};781Ж0960;Культура;Республика Адыгея\r\n\
+         2;МБУК «Музей»;Муниципальное бюджетное учреждение культуры «Музей»;{inn_b};010501001;1,02770E+12;781Ж0961;Культура;Республика Адыгея\r\n",
+        ogrn(960),
+    );
+    // Without `skip_rejected` the rejected row refuses the whole file, and names why.
+    let refused = run(&mut conn, "реестр.csv", csv.as_bytes(), &Kind::Orgs).unwrap_err();
+    assert!(format!("{refused:#}").contains("строка 5"), "{refused:#}");
+    assert_eq!(digest(&conn), before);
+    // The helper's ИНН does not start with 0, so only the КПП lost its zero here.
+    let sheet = read_bytes("реестр.csv", csv.as_bytes()).unwrap();
+    let p = apply(&mut conn, &sheet, &Kind::Orgs, today(), true, &mut |_| {}).unwrap();
+    assert_eq!((p.added.len(), p.rejected.len()), (1, 1), "{p:?}");
+    assert_eq!(p.rejected[0].line, 5);
+    assert_eq!(p.rejected[0].column, "ОГРН");
+    assert!(
+        p.rejected[0]
+            .reason
+            .contains("1,02770E+12: число в экспоненциальной записи"),
+        "{}",
+        p.rejected[0].reason
+    );
+    let stored: (String, String, String, String) = conn
+        .query_row(
+            "SELECT short_name, full_name, kpp, reg_num FROM organization WHERE inn = ?1",
+            [&inn_a],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        stored,
+        (
+            "МБУК «ЦБС»".to_string(),
+            "Муниципальное бюджетное учреждение культуры «Централизованная библиотечная система»"
+                .to_string(),
+            "010501001".to_string(),
+            "781Ж0960".to_string()
+        )
+    );
+    assert_ne!(digest(&conn), before);
+}
+
 #[test]
 fn broken_files_give_clear_errors_and_change_nothing() {
     let (_d, mut conn) = demo();

@@ -129,6 +129,13 @@ fn score(header: &str, synonym: &str) -> usize {
     if header.starts_with(&format!("{synonym} ")) {
         return 3_000 + weight;
     }
+    // The words of a synonym of two or more words in another order, or with others between them
+    // («Наименование (краткое)» for «краткое наименование»): as good as a header starting with
+    // the synonym, so that the longer synonym wins over one of its words («наименование»).
+    let words: Vec<&str> = synonym.split(' ').collect();
+    if words.len() >= 2 && words.iter().all(|w| header.split(' ').any(|h| h == *w)) {
+        return 3_000 + weight;
+    }
     if padded.contains(&format!(" {synonym} ")) && synonym.chars().count() >= 3 {
         return 2_000 + weight;
     }
@@ -312,6 +319,35 @@ mod tests {
             vec![Some(0), Some(1), Some(2), Some(3), Some(6), Some(5)]
         );
         assert_eq!(m.unknown, vec![(4, "Примечание".to_string())]);
+    }
+
+    #[test]
+    fn a_longer_synonym_in_another_order_wins_over_one_of_its_words() {
+        let fields = [
+            Field {
+                id: "full_name",
+                title: "Полное наименование",
+                synonyms: &["полное наименование", "наименование"],
+            },
+            Field {
+                id: "short_name",
+                title: "Сокращенное наименование",
+                synonyms: &["краткое наименование", "сокращенное наименование"],
+            },
+        ];
+        // Either order of the columns: each goes to its own field.
+        let m = map_row(
+            &row(&["Наименование (краткое)", "Наименование учреждения (полное)"]),
+            &fields,
+        );
+        assert_eq!(m.columns, vec![Some(1), Some(0)]);
+        let m = map_row(
+            &row(&["Наименование (полное)", "Наименование (сокращенное)"]),
+            &fields,
+        );
+        assert_eq!(m.columns, vec![Some(0), Some(1)]);
+        // A word of the synonym missing: no match by this rule.
+        assert_eq!(score("наименование учреждения", "краткое наименование"), 0);
     }
 
     #[test]
