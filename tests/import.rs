@@ -220,6 +220,53 @@ fn orgs_registry_laid_out_as_kept_in_excel() {
     assert_ne!(digest(&conn), before);
 }
 
+/// A registry of service providers: ИНН and КПП in one «ИНН/КПП» cell (with and without spaces),
+/// the sector as the registry words it, «Адрес официального сайта» beside «Адрес (место
+/// нахождения)».
+#[test]
+fn orgs_registry_with_inn_kpp_in_one_cell_and_worded_sectors() {
+    let (_d, mut conn) = demo();
+    let sectors = [
+        ("Здравоохранение", "health"),
+        ("Социальная защита населения", "social"),
+        ("Дополнительное образование", "education"),
+        ("Культура и искусство", "culture"),
+    ];
+    let mut csv = String::from(
+        "№;Наименование поставщика социальных услуг;ИНН/КПП;ОГРН;Код по Сводному реестру;Вид деятельности;Субъект Российской Федерации;Адрес официального сайта;Адрес (место нахождения)\r\n",
+    );
+    for (i, (sector, _)) in sectors.iter().enumerate() {
+        let n = 970 + i as u32;
+        let sep = if i % 2 == 0 { "/" } else { " / " };
+        csv.push_str(&format!(
+            "{};ГБУ «Учреждение {i}»;{}{sep}78100100{i};{};781Ж{n:04};{sector};Санкт-Петербург;www.org{i}.ru;г. Санкт-Петербург, ул. Садовая, д. {i}\r\n",
+            i + 1,
+            inn(n),
+            ogrn(n),
+        ));
+    }
+    let p = run(&mut conn, "поставщики.csv", csv.as_bytes(), &Kind::Orgs).unwrap();
+    assert_eq!((p.added.len(), p.rejected.len()), (4, 0), "{p:?}");
+    for (i, (_, code)) in sectors.iter().enumerate() {
+        let stored: (String, String, String, String) = conn
+            .query_row(
+                "SELECT kpp, sector, website, address FROM organization WHERE inn = ?1",
+                [inn(970 + i as u32)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            stored,
+            (
+                format!("78100100{i}"),
+                code.to_string(),
+                format!("www.org{i}.ru"),
+                format!("г. Санкт-Петербург, ул. Садовая, д. {i}")
+            )
+        );
+    }
+}
+
 #[test]
 fn broken_files_give_clear_errors_and_change_nothing() {
     let (_d, mut conn) = demo();

@@ -54,6 +54,62 @@ impl Sector {
     }
 }
 
+impl Sector {
+    /// Recognizes a sector as registries and spreadsheets name it: a code or name as
+    /// [`Sector::parse`] takes it, or a phrase naming exactly one sector by its word stem
+    /// («Культура и искусство», «Дополнительное образование», «Здравоохранение», «Социальная
+    /// защита населения», «Соцобслуживание», «Медицинская организация»). A phrase with the stems
+    /// of two sectors («социально-культурная сфера») or of none is not recognized.
+    pub fn recognize(text: &str) -> Option<Sector> {
+        if let Some(s) = Sector::parse(text) {
+            return Some(s);
+        }
+        let t = text.trim().to_lowercase().replace('ё', "е");
+        let stems: [(Sector, &[&str]); 4] = [
+            (
+                Sector::Social,
+                &[
+                    "социальн",
+                    "соцобслуж",
+                    "соцзащит",
+                    "соц. обслуж",
+                    "соц. защит",
+                ],
+            ),
+            (
+                Sector::Health,
+                &[
+                    "здравоохран",
+                    "охрана здоровья",
+                    "медицин",
+                    "больниц",
+                    "поликлин",
+                ],
+            ),
+            (Sector::Culture, &["культур", "музе", "библиотек", "театр"]),
+            (
+                Sector::Education,
+                &[
+                    "образован",
+                    "школ",
+                    "детский сад",
+                    "детские сады",
+                    "колледж",
+                    "техникум",
+                ],
+            ),
+        ];
+        let mut found = stems
+            .iter()
+            .filter(|(_, words)| words.iter().any(|w| t.contains(w)))
+            .map(|(s, _)| *s);
+        match (found.next(), found.next()) {
+            (Some(s), None) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Sector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name_ru())
@@ -83,5 +139,29 @@ mod tests {
             assert_eq!(Sector::parse(&s.name_ru().to_uppercase()), Some(s));
         }
         assert_eq!(Sector::parse("спорт"), None);
+    }
+
+    #[test]
+    fn recognizes_the_sector_as_registries_name_it() {
+        for (text, sector) in [
+            ("Культура и искусство", Sector::Culture),
+            ("учреждения культуры", Sector::Culture),
+            ("Дополнительное образование", Sector::Education),
+            ("Общее образование", Sector::Education),
+            ("Среднее профессиональное образование", Sector::Education),
+            ("Здравоохранение", Sector::Health),
+            ("Охрана здоровья граждан", Sector::Health),
+            ("Медицинская организация", Sector::Health),
+            ("Социальная защита населения", Sector::Social),
+            ("Соцобслуживание", Sector::Social),
+            ("социальное обслуживание", Sector::Social),
+            (" CULTURE ", Sector::Culture),
+        ] {
+            assert_eq!(Sector::recognize(text), Some(sector), "{text}");
+        }
+        // Two sectors named, or none: not guessed.
+        assert_eq!(Sector::recognize("Социально-культурная сфера"), None);
+        assert_eq!(Sector::recognize("Спорт"), None);
+        assert_eq!(Sector::recognize(""), None);
     }
 }

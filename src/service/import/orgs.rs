@@ -91,7 +91,7 @@ pub(super) const FIELDS: &[Field] = &[
     Field {
         id: "sector",
         title: "Сфера",
-        synonyms: &["сфера", "сфера деятельности", "отрасль"],
+        synonyms: &["сфера", "сфера деятельности", "отрасль", "вид деятельности"],
     },
     Field {
         id: "region",
@@ -155,14 +155,25 @@ fn pad(value: &str, len: usize) -> String {
     }
 }
 
-fn parse_sector(text: &str) -> Option<Sector> {
-    Sector::parse(text).or_else(|| match text.trim().to_lowercase().as_str() {
-        "здравоохранение" | "медицина" => Some(Sector::Health),
-        "социальная защита" | "социальное обслуживание населения" | "соцзащита" => {
-            Some(Sector::Social)
-        }
-        _ => None,
-    })
+/// ИНН and КПП written in one cell, as registries often have them under «ИНН/КПП»
+/// («7707083893/773601001», also with `\`, `|` or spaces between): the two parts, when the row's
+/// КПП is empty and the cell is digits (9 to 12, a leading zero may be lost), a separator, and 8
+/// or 9 characters.
+fn split_inn_kpp(inn: &str, kpp: &str) -> Option<(String, String)> {
+    if !kpp.is_empty() {
+        return None;
+    }
+    let (left, right) = inn.split_once(['/', '\\', '|', ' '])?;
+    let (left, right) = (
+        left.trim(),
+        right.trim_start_matches(['/', '\\', '|', ' ']).trim(),
+    );
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    ((9..=12).contains(&left.len())
+        && digits(left)
+        && (8..=9).contains(&right.len())
+        && right.is_ascii())
+    .then(|| (left.to_string(), right.to_string()))
 }
 
 /// Kinds of keys remembered in the temporary table of rows seen ([`store::import::seen_begin`]).
@@ -322,6 +333,9 @@ fn read_row(cols: &Columns, mut row: Row) -> Result<OrgRow, Reject> {
             None => String::new(),
         };
         cells.push(cell);
+    }
+    if let Some((inn, kpp)) = split_inn_kpp(&cells[INN], &cells[KPP]) {
+        (cells[INN], cells[KPP]) = (inn, kpp);
     }
     let inn = pad(&cells[INN], 10);
     let kpp = pad(&cells[KPP], 9);
@@ -596,7 +610,7 @@ fn plan_row(
     }
     let sector = get(SECTOR);
     if !sector.is_empty() {
-        match parse_sector(&sector) {
+        match Sector::recognize(&sector) {
             Some(s) => rec.sector = s.code().to_string(),
             None => {
                 bad = Some((
