@@ -13,6 +13,10 @@ pub struct Field {
     pub title: &'static str,
     /// Header texts that mean this column, the usual one first.
     pub synonyms: &'static [&'static str],
+    /// Words that make a header another thing even when it starts with or contains a synonym
+    /// («адрес электронной почты» is not the address): a header with one of these (normalised,
+    /// as whole words) is never this field, unless it is one of the synonyms exactly.
+    pub unlike: &'static [&'static str],
 }
 
 /// How the columns of a header row map to fields.
@@ -115,6 +119,9 @@ fn distance(a: &[char], b: &[char], limit: usize) -> usize {
     prev[b.len()]
 }
 
+/// The score of a header that is a synonym exactly (plus the synonym's length).
+const EXACT: usize = 4_000;
+
 /// How well a normalised header matches a normalised synonym: higher is better, 0 = no match.
 /// Exact beats "starts with the synonym's words" beats "contains them" beats a fuzzy match.
 fn score(header: &str, synonym: &str) -> usize {
@@ -123,7 +130,7 @@ fn score(header: &str, synonym: &str) -> usize {
     }
     let weight = synonym.chars().count();
     if header == synonym {
-        return 4_000 + weight;
+        return EXACT + weight;
     }
     let padded = format!(" {header} ");
     if header.starts_with(&format!("{synonym} ")) {
@@ -165,10 +172,26 @@ pub fn map_row(row: &Row, fields: &[Field]) -> HeaderMap {
         .iter()
         .map(|f| f.synonyms.iter().map(|s| normalize(s)).collect())
         .collect();
+    let unlike: Vec<Vec<String>> = fields
+        .iter()
+        .map(|f| {
+            f.unlike
+                .iter()
+                .map(|s| format!(" {} ", normalize(s)))
+                .collect()
+        })
+        .collect();
     let mut candidates = Vec::new(); // (score, column, field)
     for (col, h) in normalized.iter().enumerate() {
+        let padded = format!(" {h} ");
         for (fi, syns) in synonyms.iter().enumerate() {
-            let best = syns.iter().map(|s| score(h, s)).max().unwrap_or(0);
+            let other = unlike[fi].iter().any(|u| padded.contains(u.as_str()));
+            let best = syns
+                .iter()
+                .map(|s| score(h, s))
+                .filter(|&sc| !other || sc >= EXACT)
+                .max()
+                .unwrap_or(0);
             if best > 0 {
                 candidates.push((best, col, fi));
             }
@@ -251,11 +274,13 @@ mod tests {
             id: "number",
             title: "№",
             synonyms: &["№ п/п", "№", "номер"],
+            unlike: &[],
         },
         Field {
             id: "measure",
             title: "Мероприятие",
             synonyms: &["наименование мероприятия", "мероприятие"],
+            unlike: &[],
         },
         Field {
             id: "deadline",
@@ -266,21 +291,25 @@ mod tests {
                 "сроки исполнения",
                 "срок",
             ],
+            unlike: &[],
         },
         Field {
             id: "actual",
             title: "Фактический срок",
             synonyms: &["фактический срок реализации"],
+            unlike: &[],
         },
         Field {
             id: "inn",
             title: "ИНН",
             synonyms: &["инн"],
+            unlike: &[],
         },
         Field {
             id: "founder_inn",
             title: "ИНН учредителя",
             synonyms: &["инн учредителя"],
+            unlike: &[],
         },
     ];
 
@@ -328,11 +357,13 @@ mod tests {
                 id: "full_name",
                 title: "Полное наименование",
                 synonyms: &["полное наименование", "наименование"],
+                unlike: &[],
             },
             Field {
                 id: "short_name",
                 title: "Сокращенное наименование",
                 synonyms: &["краткое наименование", "сокращенное наименование"],
+                unlike: &[],
             },
         ];
         // Either order of the columns: each goes to its own field.
@@ -346,6 +377,18 @@ mod tests {
             &fields,
         );
         assert_eq!(m.columns, vec![Some(0), Some(1)]);
+        // A header naming another thing with a field's word is not that field.
+        let fields = [Field {
+            id: "address",
+            title: "Адрес",
+            synonyms: &["адрес"],
+            unlike: &["электронной почты"],
+        }];
+        let m = map_row(
+            &row(&["Адрес электронной почты", "Адрес (место нахождения)"]),
+            &fields,
+        );
+        assert_eq!(m.columns, vec![Some(1)]);
         // A word of the synonym missing: no match by this rule.
         assert_eq!(score("наименование учреждения", "краткое наименование"), 0);
     }

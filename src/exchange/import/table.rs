@@ -251,21 +251,25 @@ mod tests {
             id: "number",
             title: "№",
             synonyms: &["№ п/п", "№"],
+            unlike: &[],
         },
         Field {
             id: "measure",
             title: "Мероприятие",
             synonyms: &["наименование мероприятия", "мероприятие"],
+            unlike: &[],
         },
         Field {
             id: "deadline",
             title: "Срок",
             synonyms: &["сроки исполнения", "срок исполнения"],
+            unlike: &[],
         },
         Field {
             id: "executors",
             title: "Исполнители",
             synonyms: &["ответственные исполнители", "ответственный исполнитель"],
+            unlike: &[],
         },
     ];
 

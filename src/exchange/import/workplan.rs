@@ -16,6 +16,7 @@ pub const PLAN_FIELDS: &[Field] = &[
         id: "number",
         title: "№ п/п",
         synonyms: &["№ п/п", "№", "n п/п", "номер"],
+        unlike: &[],
     },
     Field {
         id: "measure",
@@ -26,6 +27,7 @@ pub const PLAN_FIELDS: &[Field] = &[
             "мероприятия",
             "содержание мероприятия",
         ],
+        unlike: &[],
     },
     Field {
         id: "form",
@@ -36,6 +38,7 @@ pub const PLAN_FIELDS: &[Field] = &[
             "форма завершения",
             "результат",
         ],
+        unlike: &[],
     },
     Field {
         id: "deadline",
@@ -48,6 +51,7 @@ pub const PLAN_FIELDS: &[Field] = &[
             "срок",
             "сроки",
         ],
+        unlike: &[],
     },
     Field {
         id: "executors",
@@ -59,6 +63,7 @@ pub const PLAN_FIELDS: &[Field] = &[
             "исполнитель",
             "ответственные",
         ],
+        unlike: &[],
     },
 ];
 const P_NUMBER: usize = 0;
@@ -70,6 +75,7 @@ pub const TARGET_FIELDS: &[Field] = &[
         id: "number",
         title: "№",
         synonyms: &["№ п/п", "№", "номер"],
+        unlike: &[],
     },
     Field {
         id: "name",
@@ -80,11 +86,13 @@ pub const TARGET_FIELDS: &[Field] = &[
             "наименование показателя",
             "показатель",
         ],
+        unlike: &[],
     },
     Field {
         id: "unit",
         title: "Единица измерения",
         synonyms: &["единица измерения", "ед изм"],
+        unlike: &[],
     },
 ];
 

@@ -45,11 +45,13 @@ const ID_FIELDS: &[Field] = &[
         id: "inn",
         title: "ИНН",
         synonyms: &["инн", "инн организации"],
+        unlike: &[],
     },
     Field {
         id: "kpp",
         title: "КПП",
         synonyms: &["кпп"],
+        unlike: &[],
     },
     Field {
         id: "part",
@@ -62,6 +64,7 @@ const ID_FIELDS: &[Field] = &[
             "условия оказания",
             "условия оказания помощи",
         ],
+        unlike: &[],
     },
     Field {
         id: "name",
@@ -72,6 +75,7 @@ const ID_FIELDS: &[Field] = &[
             "наименование организации",
             "полное наименование",
         ],
+        unlike: &[],
     },
 ];
 

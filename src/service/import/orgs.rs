@@ -46,6 +46,7 @@ pub(super) const FIELDS: &[Field] = &[
             "наименование",
             "организация",
         ],
+        unlike: &[],
     },
     Field {
         id: "short_name",
@@ -55,21 +56,25 @@ pub(super) const FIELDS: &[Field] = &[
             "краткое наименование",
             "сокращенное наименование организации",
         ],
+        unlike: &[],
     },
     Field {
         id: "inn",
         title: "ИНН",
         synonyms: &["инн", "инн организации"],
+        unlike: &[],
     },
     Field {
         id: "kpp",
         title: "КПП",
         synonyms: &["кпп", "кпп организации"],
+        unlike: &[],
     },
     Field {
         id: "ogrn",
         title: "ОГРН",
         synonyms: &["огрн"],
+        unlike: &[],
     },
     Field {
         id: "reg_num",
@@ -87,11 +92,13 @@ pub(super) const FIELDS: &[Field] = &[
             "код сводного реестра",
             "код в сводном реестре",
         ],
+        unlike: &[],
     },
     Field {
         id: "sector",
         title: "Сфера",
         synonyms: &["сфера", "сфера деятельности", "отрасль", "вид деятельности"],
+        unlike: &[],
     },
     Field {
         id: "region",
@@ -102,11 +109,13 @@ pub(super) const FIELDS: &[Field] = &[
             "субъект российской федерации",
             "субъект",
         ],
+        unlike: &[],
     },
     Field {
         id: "oktmo",
         title: "ОКТМО",
         synonyms: &["октмо"],
+        unlike: &[],
     },
     Field {
         id: "address",
@@ -117,11 +126,22 @@ pub(super) const FIELDS: &[Field] = &[
             "фактический адрес",
             "адрес организации",
         ],
+        unlike: &[
+            "электронной почты",
+            "электронная почта",
+            "эл почты",
+            "e mail",
+            "email",
+            "сайта",
+            "сайт",
+            "интернет",
+        ],
     },
     Field {
         id: "website",
         title: "Сайт",
         synonyms: &["сайт", "официальный сайт", "адрес сайта"],
+        unlike: &[],
     },
     Field {
         id: "founder_inn",
@@ -131,6 +151,7 @@ pub(super) const FIELDS: &[Field] = &[
             "учредитель инн",
             "инн уполномоченного органа",
         ],
+        unlike: &[],
     },
 ];
 const FULL_NAME: usize = 0;

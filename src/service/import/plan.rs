@@ -43,6 +43,7 @@ pub(super) const FIELDS: &[Field] = &[
         id: "number",
         title: "№ п/п",
         synonyms: &["№ п/п", "№", "n п/п", "номер"],
+        unlike: &[],
     },
     Field {
         id: "shortcoming",
@@ -55,6 +56,7 @@ pub(super) const FIELDS: &[Field] = &[
             "основание реализации результат независимой оценки качества",
             "основание реализации",
         ],
+        unlike: &[],
     },
     Field {
         id: "measure",
@@ -66,6 +68,7 @@ pub(super) const FIELDS: &[Field] = &[
             "мероприятие",
             "мероприятия",
         ],
+        unlike: &[],
     },
     Field {
         id: "deadline",
@@ -78,6 +81,7 @@ pub(super) const FIELDS: &[Field] = &[
             "сроки исполнения",
             "срок",
         ],
+        unlike: &[],
     },
     Field {
         id: "responsible",
@@ -89,11 +93,13 @@ pub(super) const FIELDS: &[Field] = &[
             "ответственный",
             "исполнитель",
         ],
+        unlike: &[],
     },
     Field {
         id: "result",
         title: "Результат",
         synonyms: &["результат", "ожидаемый результат"],
+        unlike: &[],
     },
     Field {
         id: "indicators",
@@ -102,11 +108,13 @@ pub(super) const FIELDS: &[Field] = &[
             "показатели характеризующие результат выполнения мероприятия",
             "показатели",
         ],
+        unlike: &[],
     },
     Field {
         id: "org_inn",
         title: "ИНН организации",
         synonyms: &["инн организации", "инн"],
+        unlike: &[],
     },
 ];
 const NUMBER: usize = 0;
