@@ -177,6 +177,8 @@ fn headers(f: Field) -> &'static [&'static str] {
             "Наименование поставщика социальных услуг",
             "Полное наименование юридического лица",
             "Организация",
+            "Наименование юридического лица",
+            "Полное наименование учреждения (в соответствии с уставом)",
         ],
         Field::ShortName => &[
             "Сокращенное наименование",
@@ -185,12 +187,15 @@ fn headers(f: Field) -> &'static [&'static str] {
             "Наименование (сокращенное)",
             "Сокращенное наименование организации",
             "Краткое наименование учреждения",
+            "Сокр. наименование",
+            "Сокращённое наименование",
         ],
         Field::Inn => &[
             "ИНН",
             "ИНН организации",
             "ИНН учреждения",
             "ИНН юридического лица",
+            "ИНН юр. лица",
         ],
         Field::Kpp => &["КПП", "КПП организации", "КПП учреждения"],
         Field::Ogrn => &["ОГРН", "ОГРН организации", "ОГРН юридического лица"],
@@ -201,13 +206,23 @@ fn headers(f: Field) -> &'static [&'static str] {
             "Код по сводному реестру участников бюджетного процесса",
             "regNum",
             "Код ПГМУ",
+            "Код учреждения по Сводному реестру",
+            "Уникальный код организации по Сводному реестру",
         ],
-        Field::Sector => &["Сфера", "Сфера деятельности", "Отрасль", "Вид деятельности"],
+        Field::Sector => &[
+            "Сфера",
+            "Сфера деятельности",
+            "Отрасль",
+            "Вид деятельности",
+            "Сфера (отрасль)",
+        ],
         Field::Region => &[
             "Регион",
             "Субъект РФ",
             "Субъект Российской Федерации",
             "Субъект",
+            "Наименование субъекта РФ",
+            "Субъект РФ (регион)",
         ],
         Field::Oktmo => &["ОКТМО", "Код ОКТМО", "ОКТМО муниципального образования"],
         Field::Address => &[
@@ -217,6 +232,8 @@ fn headers(f: Field) -> &'static [&'static str] {
             "Адрес (место нахождения)",
             "Адрес местонахождения",
             "Почтовый адрес",
+            "Местонахождение",
+            "Место нахождения юридического лица",
         ],
         Field::Website => &[
             "Сайт",
@@ -226,6 +243,9 @@ fn headers(f: Field) -> &'static [&'static str] {
             "Сайт в сети Интернет",
             "Адрес сайта в сети «Интернет»",
             "Официальный сайт организации",
+            "Интернет-сайт",
+            "Web-сайт",
+            "Адрес в сети Интернет",
         ],
     }
 }
@@ -500,22 +520,26 @@ fn stored(conn: &rusqlite::Connection) -> BTreeMap<String, Org> {
 
 /// The fields in which `got` differs from `want`: «поле: «получено» вместо «ожидалось»».
 fn differences(got: &Org, want: &Org) -> String {
-    let g = format!("{got:?}");
-    let w = format!("{want:?}");
-    let fields = |s: &str| -> Vec<String> {
-        s.trim_start_matches("Org { ")
-            .trim_end_matches(" }")
-            .split(", ")
-            .map(String::from)
-            .collect()
-    };
-    fields(&g)
-        .into_iter()
-        .zip(fields(&w))
-        .filter(|(a, b)| a != b)
-        .map(|(a, b)| format!("{a} вместо {b}"))
-        .collect::<Vec<_>>()
-        .join("; ")
+    let pairs = [
+        ("full_name", &got.full_name, &want.full_name),
+        ("short_name", &got.short_name, &want.short_name),
+        ("kpp", &got.kpp, &want.kpp),
+        ("ogrn", &got.ogrn, &want.ogrn),
+        ("reg_num", &got.reg_num, &want.reg_num),
+        ("region", &got.region, &want.region),
+        ("oktmo", &got.oktmo, &want.oktmo),
+        ("address", &got.address, &want.address),
+        ("website", &got.website, &want.website),
+    ];
+    let mut out: Vec<String> = pairs
+        .iter()
+        .filter(|(_, g, w)| g != w)
+        .map(|(name, g, w)| format!("{name}: «{g}» вместо «{w}»"))
+        .collect();
+    if got.sector.0 != want.sector.0 {
+        out.push(format!("sector: {} вместо {}", got.sector.0, want.sector.0));
+    }
+    out.join("; ")
 }
 
 #[test]
@@ -564,10 +588,25 @@ fn registries_in_every_layout_are_read_right() {
                             wrong.push(format!("{}: {}", variant.name, differences(g, &want)))
                         }
                         None => wrong.push(format!(
-                            "{}: ИНН {} не загружен; отклонено: {:?}; неизвестные колонки: {:?}",
-                            variant.name, o.inn, preview.rejected, preview.unknown_columns
+                            "{}: ИНН {} не загружен; первая отклоненная строка: {:?}; неизвестные колонки: {:?}",
+                            variant.name,
+                            o.inn,
+                            preview.rejected.first().map(|r| (r.line, &r.reason)),
+                            preview
+                                .unknown_columns
+                                .iter()
+                                .map(|(_, _, h)| h.as_str())
+                                .collect::<Vec<_>>()
                         )),
                     }
+                }
+                // Every row of the table is a valid organization: nothing else may be refused
+                // (a title, a total or a signature line is skipped, not rejected).
+                for r in &preview.rejected {
+                    wrong.push(format!(
+                        "{}: строка {} отклонена: {}",
+                        variant.name, r.line, r.reason
+                    ));
                 }
             }
         }
@@ -588,6 +627,9 @@ fn registries_in_every_layout_are_read_right() {
         100.0 * right as f64 / total as f64,
         plans.len()
     );
+    for w in &wrong {
+        println!("не так: {w}");
+    }
     assert!(
         wrong.is_empty(),
         "{} ошибок, первые:\n{}",

@@ -46,7 +46,14 @@ pub(super) const FIELDS: &[Field] = &[
             "наименование",
             "организация",
         ],
-        unlike: &[],
+        unlike: &[
+            "субъекта",
+            "региона",
+            "учредителя",
+            "органа",
+            "муниципального",
+            "района",
+        ],
     },
     Field {
         id: "short_name",
@@ -108,6 +115,9 @@ pub(super) const FIELDS: &[Field] = &[
             "субъект рф",
             "субъект российской федерации",
             "субъект",
+            "наименование субъекта рф",
+            "наименование субъекта российской федерации",
+            "наименование региона",
         ],
         unlike: &[],
     },
@@ -125,6 +135,8 @@ pub(super) const FIELDS: &[Field] = &[
             "юридический адрес",
             "фактический адрес",
             "адрес организации",
+            "место нахождения",
+            "местонахождение",
         ],
         unlike: &[
             "электронной почты",
@@ -140,7 +152,14 @@ pub(super) const FIELDS: &[Field] = &[
     Field {
         id: "website",
         title: "Сайт",
-        synonyms: &["сайт", "официальный сайт", "адрес сайта"],
+        synonyms: &[
+            "сайт",
+            "официальный сайт",
+            "адрес сайта",
+            "интернет сайт",
+            "адрес в сети интернет",
+            "страница в сети интернет",
+        ],
         unlike: &[],
     },
     Field {
@@ -196,6 +215,9 @@ fn split_inn_kpp(inn: &str, kpp: &str) -> Option<(String, String)> {
         && right.is_ascii())
     .then(|| (left.to_string(), right.to_string()))
 }
+
+/// How many skipped lines (headings, totals) are named in the preview; the rest are counted.
+const STRAYS_LISTED: usize = 20;
 
 /// Kinds of keys remembered in the temporary table of rows seen ([`store::import::seen_begin`]).
 const SEEN_INN_KPP: i64 = 1;
@@ -274,6 +296,7 @@ pub(super) fn run(
         store::import::staged_orgs_begin(conn)?;
     }
     let mut n = 0usize;
+    let mut strays = 0usize;
     while let Some(row) = body.next()? {
         if n.is_multiple_of(PROGRESS_EVERY) {
             let (done, total) = body.progress();
@@ -286,6 +309,18 @@ pub(super) fn run(
                 && crate::exchange::import::headers::is_header(&row, FIELDS, 2).is_some()
         };
         if row.is_blank() || repeated() {
+            continue;
+        }
+        // A line of one cell without an ИНН — a section heading («Учреждения культуры»), a total
+        // («Итого: 12»), a signature — is not an organization: noted as skipped, not rejected.
+        if cols.map.get(&row, INN).trim().is_empty() && row.filled().count() <= 1 {
+            strays += 1;
+            if strays <= STRAYS_LISTED {
+                let text = row.filled().next().map_or("", |(_, c)| c);
+                preview
+                    .notes
+                    .push(format!("строка {} пропущена: «{text}»", row.line));
+            }
             continue;
         }
         if w.keep_rows {
@@ -319,6 +354,12 @@ pub(super) fn run(
             }
             Err((column, why)) => preview.reject(line, &column, why),
         }
+    }
+    if strays > STRAYS_LISTED {
+        preview.notes.push(format!(
+            "… и еще пропущено строк: {} (показаны первые {STRAYS_LISTED})",
+            strays - STRAYS_LISTED
+        ));
     }
     let (done, total) = body.progress();
     progress(Progress::Checking {
