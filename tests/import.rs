@@ -625,6 +625,39 @@ fn inputs_of_a_cycle_mark_scores_stale() {
     assert_eq!(digest(&conn), before);
 }
 
+/// An inputs file saved from Excel with ИНН and КПП as numbers: an organization of Адыгея
+/// (ИНН 0105043724, КПП 010501001) written «105043724» and «10501001» is still found.
+#[test]
+fn inputs_with_inn_and_kpp_without_leading_zeros() {
+    let (_d, mut conn) = demo();
+    let (cycle, org_id): (i64, i64) = conn
+        .query_row(
+            "SELECT m.cycle_id, m.org_id FROM membership m ORDER BY m.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // 0105043724: Σ dᵢ·(2 4 10 3 5 9 4 6 8) over 010504372 = 48, 48 mod 11 = 4.
+    conn.execute(
+        "UPDATE organization SET inn = '0105043724', kpp = '010501001' WHERE id = ?1",
+        [org_id],
+    )
+    .unwrap();
+    let csv = "ИНН;КПП;1.1.stand_present\n105043724;10501001;5\n";
+    let p = run(
+        &mut conn,
+        "inputs.csv",
+        csv.as_bytes(),
+        &Kind::Inputs { cycle_id: cycle },
+    )
+    .unwrap();
+    assert!(p.rejected.is_empty(), "{p:?}");
+    let v: f64 = conn
+        .query_row("SELECT i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id JOIN membership m ON m.id = i.membership_id WHERE m.cycle_id = ?1 AND m.org_id = ?2 AND k.key = '1.1.stand_present'", [cycle, org_id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 5.0);
+}
+
 /// The seed documents of ../shared: each authority plan imports with the right items.
 #[test]
 fn seed_documents_import() {

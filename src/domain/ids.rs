@@ -132,6 +132,18 @@ pub fn ogrnip_check_digit(first14: &[u8; 14]) -> u8 {
     ((n % 13) % 10) as u8
 }
 
+/// An identifier of digits only with the leading zeros a spreadsheet drops put back: a number
+/// shorter than `len` digits («105043724» for the ИНН 0105043724, «10501001» for the КПП
+/// 010501001) padded with zeros on the left; anything else (empty, not digits, long enough) as
+/// it is, for the check to judge.
+pub fn with_leading_zeros(value: &str, len: usize) -> std::borrow::Cow<'_, str> {
+    if !value.is_empty() && value.len() < len && value.bytes().all(|b| b.is_ascii_digit()) {
+        std::borrow::Cow::Owned(format!("{value:0>len$}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 /// The digits of `value`, or an error naming the first non-digit.
 fn digits(kind: IdKind, value: &str) -> Result<Vec<u8>, IdError> {
     value
@@ -455,6 +467,16 @@ mod tests {
         assert!(!is_exponential("12AE5001"));
         assert!(!is_exponential("1E12"));
         assert_eq!(validate_reg_num("123E5001"), Ok(()));
+    }
+
+    #[test]
+    fn leading_zeros_put_back() {
+        assert_eq!(with_leading_zeros("105043724", 10), "0105043724");
+        assert_eq!(with_leading_zeros("10501001", 9), "010501001");
+        assert_eq!(with_leading_zeros("0105043724", 10), "0105043724");
+        assert_eq!(with_leading_zeros("", 10), "");
+        assert_eq!(with_leading_zeros("7736AB001", 10), "7736AB001");
+        assert_eq!(with_leading_zeros("1,02E+12", 13), "1,02E+12");
     }
 
     #[test]

@@ -24,8 +24,10 @@
 //! organization assessed separately: that row's inputs are the part's, one row per organization
 //! and part; a part named for the first time is added to the organization's membership.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::domain::ids;
 use crate::domain::input_check::{self, number as num};
 use crate::domain::methodology::{IndicatorDef, InputKind};
 use crate::exchange::import::Row;
@@ -104,8 +106,9 @@ struct Columns {
 /// What the read stage makes of a row: its identifying cells.
 struct InputRow<'r> {
     row: &'r Row,
-    inn: &'r str,
-    kpp: &'r str,
+    /// ИНН and КПП with the leading zeros Excel drops put back.
+    inn: Cow<'r, str>,
+    kpp: Cow<'r, str>,
     part: &'r str,
 }
 
@@ -298,8 +301,8 @@ fn read_header(
 fn read_row<'r>(cols: &Columns, row: &'r Row) -> InputRow<'r> {
     InputRow {
         row,
-        inn: cols.ids.get(row, 0),
-        kpp: cols.ids.get(row, 1),
+        inn: ids::with_leading_zeros(cols.ids.get(row, 0), 10),
+        kpp: ids::with_leading_zeros(cols.ids.get(row, 1), 9),
         part: cols.ids.get(row, 2).trim(),
     }
 }
@@ -313,7 +316,7 @@ fn match_row(
     cycle: &store::cycles::CycleInfo,
     read: &InputRow<'_>,
 ) -> anyhow::Result<Result<Matched, Reject>> {
-    let (inn, kpp, part, line) = (read.inn, read.kpp, read.part, read.row.line);
+    let (inn, kpp, part, line) = (&*read.inn, &*read.kpp, read.part, read.row.line);
     let org = if kpp.is_empty() {
         let mut found = store::import::orgs_by_inn(conn, inn)?;
         if found.len() > 1 {

@@ -188,11 +188,7 @@ const FOUNDER: usize = 11;
 
 /// Digits-only identifiers lose leading zeros in Excel: put them back.
 fn pad(value: &str, len: usize) -> String {
-    if !value.is_empty() && value.len() < len && value.chars().all(|c| c.is_ascii_digit()) {
-        format!("{value:0>len$}")
-    } else {
-        value.to_string()
-    }
+    ids::with_leading_zeros(value, len).into_owned()
 }
 
 /// ИНН and КПП written in one cell, as registries often have them under «ИНН/КПП»

@@ -71,12 +71,16 @@ impl<'a> OrgMatcher<'a> {
 /// An organization by ИНН (one organization with it) or regNum.
 pub(super) fn find_org_by_key<'a>(orgs: &[&'a OrgRecord], key: &str) -> Option<&'a OrgRecord> {
     let k = key.trim();
-    let by_inn: Vec<_> = orgs.iter().filter(|o| o.inn == k).collect();
+    // A 9-digit ИНН lost its leading zero in a spreadsheet.
+    let inn = crate::domain::ids::with_leading_zeros(k, 10);
+    let by_inn: Vec<_> = orgs.iter().filter(|o| o.inn == *inn).collect();
     if let [one] = by_inn.as_slice() {
         return Some(**one);
     }
+    // A code's letters may be Cyrillic («792Ж0001»): compared in any case.
+    let code = k.to_lowercase();
     orgs.iter()
-        .find(|o| o.reg_num.eq_ignore_ascii_case(k))
+        .find(|o| !o.reg_num.is_empty() && o.reg_num.to_lowercase() == code)
         .copied()
 }
 
@@ -209,4 +213,29 @@ fn normalize_name(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inn_without_its_leading_zero_finds_its_organization() {
+        let adygea = OrgRecord {
+            id: 1,
+            inn: "0105043724".into(),
+            reg_num: "792Ж0001".into(),
+            ..OrgRecord::default()
+        };
+        let other = OrgRecord {
+            id: 2,
+            inn: "7707083893".into(),
+            ..OrgRecord::default()
+        };
+        let orgs = [&adygea, &other];
+        assert_eq!(find_org_by_key(&orgs, " 105043724 ").map(|o| o.id), Some(1));
+        assert_eq!(find_org_by_key(&orgs, "0105043724").map(|o| o.id), Some(1));
+        assert_eq!(find_org_by_key(&orgs, "792ж0001").map(|o| o.id), Some(1));
+        assert_eq!(find_org_by_key(&orgs, "10504372").map(|o| o.id), None);
+    }
 }
