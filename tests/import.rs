@@ -396,6 +396,36 @@ fn improvement_plan_from_a_pasted_table() {
 
 /// A plan form pasted from Word one cell per line (a tab opens a cell, a cell's text goes on over
 /// lines without a tab, rows parted by blank lines), with two filled rows and an empty one.
+/// `--org` with an ИНН that lost its leading zero (copied from a spreadsheet): the organization
+/// is found all the same.
+#[test]
+fn improvement_plan_for_an_inn_without_its_leading_zero() {
+    let (_d, mut conn) = demo();
+    let (cycle, inn) = plan_target(&conn);
+    // 0105043724: Σ dᵢ·(2 4 10 3 5 9 4 6 8) over 010504372 = 48, 48 mod 11 = 4.
+    conn.execute(
+        "UPDATE organization SET inn = '0105043724' WHERE inn = ?1",
+        [&inn],
+    )
+    .unwrap();
+    let kind = Kind::Plan {
+        cycle_id: cycle,
+        org: Some("105043724".to_string()),
+    };
+    let bytes = std::fs::read(fixture("plan.txt")).unwrap();
+    let p = run(&mut conn, "plan.txt", &bytes, &kind).unwrap();
+    assert_eq!((p.added.len(), p.rejected.len()), (3, 0), "{p:?}");
+    let stored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM plan_row p JOIN organization o ON o.id = p.org_id
+             WHERE p.cycle_id = ?1 AND o.inn = '0105043724'",
+            [cycle],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 3);
+}
+
 #[test]
 fn improvement_plan_pasted_one_cell_per_line() {
     let (_d, mut conn) = demo();

@@ -75,13 +75,16 @@ pub fn begin(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The organization a plan row names by `key`: (id, ИНН). An ИНН first — of several
-/// organizations with that ИНН (branches with their own КПП), the one stored last, as the whole
-/// plan import matched it — else a code in the consolidated register.
+/// The organization a plan row names by `key`: (id, ИНН). An ИНН first (a number that lost its
+/// leading zero in a spreadsheet gets it back) — of several organizations with that ИНН
+/// (branches with their own КПП), the one stored last, as the whole plan import matched it —
+/// else a code in the consolidated register, as written.
 pub fn org_by_key(conn: &Connection, key: &str) -> Result<Option<(i64, String)>> {
     let by_inn = conn
         .prepare_cached("SELECT id, inn FROM organization WHERE inn = ?1 ORDER BY id DESC LIMIT 1")?
-        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([&*crate::domain::ids::with_leading_zeros(key, 10)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     if by_inn.is_some() {
         return Ok(by_inn);
