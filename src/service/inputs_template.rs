@@ -10,6 +10,11 @@ use crate::service::methodology::Methods;
 use crate::service::table::{Cell, Table};
 use crate::store;
 
+/// How the template's file is named, before the cycle's number (`исходные-данные-цикл-7.csv`):
+/// the guide of «Сводка» saves it so, `nok export table template` too, and the guide's file
+/// picker starts on it.
+pub const FILE_STEM: &str = "исходные-данные-цикл-";
+
 /// The template of cycle `cycle_id`.
 pub fn build(conn: &Connection, methods: &Methods, cycle_id: i64) -> anyhow::Result<Table> {
     let cycle = store::cycles::get(conn, cycle_id)?

@@ -426,7 +426,11 @@ fn fill(
 pub fn default_path(dir: &Path, kind: TableKind, cycle_id: i64, format: FileFormat) -> PathBuf {
     if kind == TableKind::Template {
         // The name the guide of «Сводка» gives it (`x`), which README's first day loads back.
-        return dir.join(format!("исходные-данные-цикл-{cycle_id}.{}", format.ext()));
+        return dir.join(format!(
+            "{}{cycle_id}.{}",
+            crate::service::inputs_template::FILE_STEM,
+            format.ext()
+        ));
     }
     dir.join(format!("{}_cycle{cycle_id}.{}", kind.code(), format.ext()))
 }

@@ -95,7 +95,7 @@ const BUSGOV_CHOICES: [(&str, &[BusKind], bool); 6] = [
 
 /// What a file is loaded as, before the cycle or authority it needs is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FileKind {
+pub enum FileKind {
     Orgs,
     Inputs,
     Plan,
@@ -238,6 +238,8 @@ pub struct ExchangeScreen {
     changes: Option<Vec<i64>>,
     /// The column-role step of a plan document's preview.
     roles: RoleStep,
+    /// What a picked file is first offered as (the guide's step: organizations, inputs).
+    expected: Option<FileKind>,
 }
 
 /// The column-role step of a plan document's preview: the roles a person set (or confirmed) for
@@ -318,15 +320,35 @@ impl ExchangeScreen {
         ExchangeScreen::default()
     }
 
+    /// The list of what a file may be, on the expected kind if there is one.
+    fn kind_choice(&self) -> Choice {
+        let mut choice = Choice::new(FILE_KINDS.iter().map(|k| k.1.to_string()).collect());
+        if let Some(i) = FILE_KINDS.iter().position(|k| Some(k.0) == self.expected) {
+            choice.selected = i;
+        }
+        choice
+    }
+
     /// The screen opened at its file picker in `dir` (the «Начало работы» guide's next step:
-    /// load the organizations, a cycle's inputs).
-    pub fn picking_file(dir: PathBuf) -> ExchangeScreen {
+    /// load the organizations, a cycle's inputs), with the file offered first as `expected`.
+    /// For inputs, the cursor starts on the template the guide saved (`x`/`X`), if it is there.
+    pub fn picking_file(dir: PathBuf, expected: FileKind) -> ExchangeScreen {
         let mut screen = ExchangeScreen::new();
         screen.action = LOAD;
+        screen.expected = Some(expected);
         match Folder::read(&dir) {
             Ok(mut f) => {
-                // The first file, rather than the folder above.
-                if let Some(i) = f.entries.iter().position(|(_, is_dir)| !is_dir) {
+                let template = (expected == FileKind::Inputs)
+                    .then(|| {
+                        f.entries.iter().rposition(|(name, is_dir)| {
+                            !is_dir && name.starts_with(crate::service::inputs_template::FILE_STEM)
+                        })
+                    })
+                    .flatten();
+                // The template, else the first file rather than the folder above.
+                if let Some(i) =
+                    template.or_else(|| f.entries.iter().position(|(_, is_dir)| !is_dir))
+                {
                     f.list.selected = i;
                 }
                 screen.stage = Stage::Files(f);
@@ -1137,8 +1159,7 @@ impl Screen for ExchangeScreen {
                                 }
                             },
                             Some((name, false)) => {
-                                let items = FILE_KINDS.iter().map(|k| k.1.to_string()).collect();
-                                Stage::Kinds(folder.dir.join(name), Choice::new(items))
+                                Stage::Kinds(folder.dir.join(name), self.kind_choice())
                             }
                             None => Stage::Files(folder),
                         },
@@ -1201,8 +1222,7 @@ impl Screen for ExchangeScreen {
                     }
                     return Outcome::Done;
                 } else if action == Action::Cancel {
-                    let items = FILE_KINDS.iter().map(|k| k.1.to_string()).collect();
-                    Stage::Kinds(file, Choice::new(items))
+                    Stage::Kinds(file, self.kind_choice())
                 } else {
                     Stage::Target(file, kind, keys, choice)
                 }

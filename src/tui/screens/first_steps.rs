@@ -11,6 +11,7 @@ use crate::domain::sector::Sector;
 use crate::domain::text::printable;
 use crate::store::first_steps::FirstSteps;
 use crate::tui::screen::{Ctx, Outcome};
+use crate::tui::screens::exchange::FileKind;
 
 /// The step Enter takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,9 +39,14 @@ pub fn next(s: &FirstSteps) -> Next {
 /// What Enter does on the guide.
 pub fn enter(s: &FirstSteps, cx: &Ctx) -> Outcome {
     match next(s) {
-        Next::LoadOrgs | Next::LoadInputs => Outcome::Open(Box::new(
-            super::exchange::ExchangeScreen::picking_file(cx.save_dir()),
-        )),
+        Next::LoadOrgs => Outcome::Open(Box::new(super::exchange::ExchangeScreen::picking_file(
+            cx.save_dir(),
+            FileKind::Orgs,
+        ))),
+        Next::LoadInputs => Outcome::Open(Box::new(super::exchange::ExchangeScreen::picking_file(
+            cx.save_dir(),
+            FileKind::Inputs,
+        ))),
         Next::NewCycle => crate::tui::forms::new_cycle::new_cycle_in(
             cx,
             None,
@@ -65,7 +71,7 @@ pub fn save_template(s: &FirstSteps, cx: &Ctx, xlsx: bool) -> Outcome {
         .and_then(|table| {
             crate::service::table::save(
                 &cx.save_dir(),
-                &format!("исходные-данные-цикл-{cycle}"),
+                &format!("{}{cycle}", crate::service::inputs_template::FILE_STEM),
                 "Исходные данные",
                 &table,
                 xlsx,
