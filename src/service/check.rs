@@ -143,7 +143,9 @@ pub fn check(conn: &Connection) -> anyhow::Result<Vec<Finding>> {
             .into_iter()
             .map(|(cycle, org, total, mean)| {
                 format!(
-                    "цикл {cycle}, «{org}»: итог S = {total:.2} не равен среднему критериев {mean:.2}; выполните nok score --cycle {cycle}"
+                    "цикл {cycle}, «{org}»: итог S = {} не равен среднему критериев {}; выполните nok score --cycle {cycle}",
+                    format!("{total:.2}").replace('.', ","),
+                    format!("{mean:.2}").replace('.', ",")
                 )
             })
             .collect(),

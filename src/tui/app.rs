@@ -341,13 +341,14 @@ impl App {
         self.recompute = None;
         self.message = Some(match result {
             Ok(r) if r.failed.is_empty() => format!(
-                "цикл {cycle} пересчитан после изменения данных: {} за {secs:.1} с",
+                "цикл {cycle} пересчитан после изменения данных: {} за {}",
                 crate::domain::text::plural(
                     r.scored as u64,
                     "организация",
                     "организации",
                     "организаций"
-                )
+                ),
+                crate::tui::format::seconds(secs)
             ),
             Ok(r) => format!(
                 "цикл {cycle} пересчитан: {}, не рассчитано {} (причины — на карточках)",

@@ -11,6 +11,11 @@ pub(crate) fn dec(x: f64) -> String {
     format!("{x:.2}").replace('.', ",")
 }
 
+/// 1.25 s → «1,2 с» (how long a job took, on the status line and in results).
+pub(crate) fn seconds(secs: f64) -> String {
+    format!("{secs:.1} с").replace('.', ",")
+}
+
 /// 2026-11-22 → «22.11.2026».
 pub(crate) fn ru_date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
@@ -66,6 +71,12 @@ pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_with_a_decimal_comma() {
+        assert_eq!(seconds(0.14), "0,1 с");
+        assert_eq!(seconds(12.0), "12,0 с");
+    }
 
     #[test]
     fn wrap_breaks_at_spaces_and_inside_long_words() {

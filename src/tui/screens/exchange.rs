@@ -20,6 +20,7 @@ use crate::service::report;
 use crate::service::survey::{self, Options as SurveyOptions, SurveyPreview};
 use crate::service::table::cut;
 use crate::store::cycles::{self, CycleInfo};
+use crate::tui::format::seconds;
 use crate::tui::job::Job;
 use crate::tui::msg::Action;
 use crate::tui::screen::{Ctx, Outcome, Screen, navigate, window};
@@ -900,7 +901,7 @@ impl Screen for ExchangeScreen {
                     self.done(
                         true,
                         vec![
-                            format!("Опубликовано за {secs:.1} с: {}", dir.display()),
+                            format!("Опубликовано за {}: {}", seconds(secs), dir.display()),
                             format!(
                                 "Откройте {} в браузере; версия для слабовидящих — в папке accessible/.",
                                 dir.join("index.html").display()
@@ -920,7 +921,8 @@ impl Screen for ExchangeScreen {
                     let secs = job.elapsed().as_secs_f64();
                     let [r, np, nr, p] = o.written;
                     let mut lines = vec![format!(
-                        "Выгружено за {secs:.1} с: результатов {r}, планов {p}{} (новых {}, новых версий {}, без изменений пропущено {}).",
+                        "Выгружено за {}: результатов {r}, планов {p}{} (новых {}, новых версий {}, без изменений пропущено {}).",
+                        seconds(secs),
                         if np + nr > 0 {
                             format!(", nokPlan {np}, nokReport {nr}")
                         } else {
@@ -975,7 +977,8 @@ impl Screen for ExchangeScreen {
                 Some(Ok(w)) => {
                     let secs = job.elapsed().as_secs_f64();
                     let mut lines = vec![format!(
-                        "Готово за {secs:.1} с: файлов {}, организаций {}.",
+                        "Готово за {}: файлов {}, организаций {}.",
+                        seconds(secs),
                         w.files.len(),
                         w.organizations
                     )];
@@ -1517,7 +1520,10 @@ fn draw_job<T: Send + 'static>(job: &Job<T>, frame: &mut Frame, area: Rect, cx: 
     let stage = job.stage();
     let mut lines = vec![Line::from(vec![
         Span::styled(printable(&job.what).into_owned(), t.header()),
-        Span::styled(format!("  {:.1} с", job.elapsed().as_secs_f64()), t.dim()),
+        Span::styled(
+            format!("  {}", seconds(job.elapsed().as_secs_f64())),
+            t.dim(),
+        ),
     ])];
     if job.cancelling() {
         lines.push(Line::styled("прерывается…", t.bad()));
