@@ -402,7 +402,7 @@ fn render(rng: &mut Rng, orgs: &[Org], on: &[usize], seed: u64) -> Variant {
     }
     if has(7) {
         // Half of them cp1251 with `;`, half tab text as copied from a table.
-        if seed % 2 == 0 {
+        if seed.is_multiple_of(2) {
             let text: String = rows
                 .iter()
                 .map(|r| {
@@ -548,9 +548,9 @@ fn registries_in_every_layout_are_read_right() {
     let clean = orgs(&mut rng);
     // Each kind alone, four seeds each; then everything at once, eight seeds.
     let mut plans: Vec<(String, Vec<usize>)> = Vec::new();
-    for k in 0..KINDS.len() {
+    for (k, kind) in KINDS.iter().enumerate() {
         for _ in 0..4 {
-            plans.push((KINDS[k].to_string(), vec![k]));
+            plans.push((kind.to_string(), vec![k]));
         }
     }
     for _ in 0..8 {
