@@ -289,26 +289,32 @@ impl OrgCardScreen {
             b.plain(Line::styled("  Организация ещё не оценивалась.", t.dim()));
             return;
         };
+        // A cycle without groups has its members in the group "": no «группа «»».
+        let group = match c.group.as_str() {
+            "" => String::new(),
+            g => format!(" · группа «{}»", printable(g)),
+        };
         b.section(
             &format!(
-                "{} {} год · цикл {} · группа «{}»",
-                SECTIONS[1],
-                c.year,
-                c.cycle_id,
-                printable(&c.group)
+                "{} {} год · цикл {}{group}",
+                SECTIONS[1], c.year, c.cycle_id
             ),
             t,
         );
+        // Respondents are named when there were any (inputs entered as counts have none).
+        let respondents = match c.respondents {
+            0 => String::new(),
+            n => format!(" · респондентов {n}"),
+        };
         b.wrapped(
             vec![Span::raw("  ")],
             &format!(
-                "{} · {} · {} · статус: {} · методика {} · респондентов {}",
+                "{} · {} · {} · статус: {} · методика {}{respondents}",
                 c.authority,
                 c.sector,
                 c.region,
                 c.status.name_ru(),
-                c.methodology,
-                c.respondents
+                c.methodology
             ),
             t.dim(),
         );
