@@ -13,6 +13,7 @@ pub mod inputs_template;
 pub mod methodology;
 pub mod new_cycle;
 pub mod plan_draft;
+pub mod planned_date;
 pub mod publish;
 pub mod recompute;
 pub mod report;

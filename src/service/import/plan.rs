@@ -19,7 +19,6 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::deadline::{Context, Deadline, Events, Resolution};
 use crate::domain::plan::{Person, PlanRow, PlanStatus};
 use crate::domain::plan_criterion::{self, CriterionError};
 use crate::exchange::import::Format;
@@ -27,7 +26,7 @@ use crate::exchange::import::headers::{Field, HeaderMap};
 use crate::exchange::import::layout::{self, Role};
 use crate::exchange::import::stream::RowSource;
 use crate::exchange::import::table::{self, Entry, Item};
-use crate::exchange::import::values::{parse_date, roman};
+use crate::exchange::import::values::roman;
 use crate::exchange::import::{Row, Sheet, executors};
 use crate::service::methodology::Methods;
 use crate::store;
@@ -756,18 +755,7 @@ impl<'a, 'w> Matcher<'a, 'w> {
         let deadline = cell(DEADLINE);
         // A date as typed, else a phrase the deadline reader resolves to one date
         // («IV квартал 2025 г.» → 31.12.2025).
-        let due = parse_date(&deadline).or_else(|| {
-            let events = Events::new();
-            match Deadline::parse(&deadline).resolve(&Context::on(self.today, &events)) {
-                Resolution::Due {
-                    current,
-                    recurring: false,
-                    awaiting: None,
-                    ..
-                } => Some(current),
-                _ => None,
-            }
-        });
+        let due = crate::service::planned_date::one_date(&deadline, self.today);
         if self.keep_as_read {
             preview.as_read.1.push(vec![
                 item.number.clone(),

@@ -43,6 +43,10 @@ pub enum Kind {
     Multiline { max: usize },
     /// A date typed as ДД.ММ.ГГГГ (may stay empty).
     Date,
+    /// A planned date: a date, or a deadline as documents write it that gives one date («IV
+    /// квартал 2027 г.», «до 01.03.2027»), read as of `today` by the plan import's rule
+    /// ([`crate::service::planned_date`]); may stay empty.
+    Due { today: NaiveDate },
     /// A number, comma or point as the decimal separator (may stay empty).
     Number { integer: bool },
     /// One of the options (Space — next, Backspace — previous, a letter — the next option
@@ -193,6 +197,11 @@ impl Field {
         Field::new(label, Kind::Date, text, 0)
     }
 
+    pub fn due(label: impl Into<String>, value: Option<NaiveDate>, today: NaiveDate) -> Field {
+        let text = value.map_or(String::new(), |d| d.format("%d.%m.%Y").to_string());
+        Field::new(label, Kind::Due { today }, text, 0)
+    }
+
     pub fn number(label: impl Into<String>, integer: bool, value: Option<f64>) -> Field {
         let text = value.map_or(String::new(), format_number);
         Field::new(label, Kind::Number { integer }, text, 0)
@@ -246,7 +255,32 @@ impl Field {
 
     /// The date typed: `Ok(None)` when empty.
     pub fn date_value(&self) -> Result<Option<NaiveDate>, String> {
-        parse_date(self.trimmed())
+        match self.kind {
+            Kind::Due { today } => {
+                let text = self.trimmed();
+                if text.is_empty() {
+                    return Ok(None);
+                }
+                crate::service::planned_date::one_date(text, today)
+                    .map(Some)
+                    .ok_or_else(|| {
+                        "срок не дает одной даты: дата ДД.ММ.ГГГГ или период вроде «IV квартал 2027 г.»"
+                            .to_string()
+                    })
+            }
+            _ => parse_date(self.trimmed()),
+        }
+    }
+
+    /// The date a deadline typed in words stands for («IV квартал 2027 г.» → 31.12.2027),
+    /// shown under it; none for a date typed as a date.
+    fn due_hint(&self) -> Option<NaiveDate> {
+        match self.kind {
+            Kind::Due { .. } if parse_date(self.trimmed()).is_err() => {
+                self.date_value().ok().flatten()
+            }
+            _ => None,
+        }
     }
 
     /// The number typed: `Ok(None)` when empty.
@@ -272,7 +306,7 @@ impl Field {
     /// The format message of the field's own kind (a date or a number that does not read).
     fn format_error(&self) -> Option<String> {
         match self.kind {
-            Kind::Date => self.date_value().err(),
+            Kind::Date | Kind::Due { .. } => self.date_value().err(),
             Kind::Number { .. } => self.number_value().err(),
             _ => None,
         }
@@ -306,6 +340,10 @@ impl Field {
                 self.insert(c)
             }
             Kind::Text { max } if len < *max && !c.is_control() => self.insert(c),
+            // `/` is a point here too (see the date below); words and Roman numerals as typed.
+            Kind::Due { .. } if len < 60 && !c.is_control() => {
+                self.insert(if c == '/' { '.' } else { c })
+            }
             Kind::Date if len < 10 && (c.is_ascii_digit() || matches!(c, '.' | ',' | '/')) => {
                 // On the Russian layout the point is where `/` is; a comma is taken as a point.
                 self.insert(if c.is_ascii_digit() { c } else { '.' })
@@ -844,6 +882,12 @@ fn field_lines(
         }
         lines.push(Line::from(spans));
     }
+    if let Some(d) = f.due_hint().filter(|_| f.error.is_none()) {
+        lines.push(Line::from(vec![
+            Span::raw(indent.clone()),
+            Span::styled(format!("= {}", d.format("%d.%m.%Y")), t.dim()),
+        ]));
+    }
     if let Some(e) = &f.error {
         for (i, part) in wrap(&format!("⚠ {e}"), value_w).into_iter().enumerate() {
             let part = if i == 0 { part } else { format!("  {part}") };
@@ -911,6 +955,35 @@ mod tests {
         assert_eq!(
             parse_date("30.02.2026").unwrap_err(),
             "даты 30.02.2026 нет в календаре"
+        );
+    }
+
+    #[test]
+    fn a_planned_date_is_typed_as_a_date_or_as_documents_write_it() {
+        let today = d(2026, 12, 7);
+        let mut f = Form::new("т", vec![Field::due("Плановый срок", None, today)]);
+        for c in "IV квартал 2027 г.".chars() {
+            f.handle(Action::Type(c));
+        }
+        assert_eq!(f.fields[0].text, "IV квартал 2027 г.");
+        assert_eq!(f.fields[0].error, None);
+        // The fourth quarter's last day, and the date shown under the words.
+        assert_eq!(f.fields[0].date_value(), Ok(Some(d(2027, 12, 31))));
+        assert_eq!(f.fields[0].due_hint(), Some(d(2027, 12, 31)));
+        // A date typed as a date: no hint; a recurring deadline gives no date.
+        let date = Field::due("с", Some(d(2027, 3, 1)), today);
+        assert_eq!((date.text.as_str(), date.due_hint()), ("01.03.2027", None));
+        let mut f = Form::new("т", vec![Field::due("Плановый срок", None, today)]);
+        for c in "ежеквартально".chars() {
+            f.handle(Action::Type(c));
+        }
+        assert!(
+            f.fields[0]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("не дает одной даты")),
+            "{:?}",
+            f.fields[0].error
         );
     }
 

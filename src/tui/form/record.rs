@@ -32,6 +32,9 @@ pub enum Input {
     },
     /// ДД.ММ.ГГГГ (NULL when empty).
     Date,
+    /// A planned date: ДД.ММ.ГГГГ or a period giving one date («IV квартал 2027 г.»), stored as
+    /// the date (NULL when empty).
+    Due,
     /// A whole number (NULL when empty).
     Int,
     /// One of the options: (stored value, what the person reads).
@@ -65,8 +68,9 @@ impl Col {
         self
     }
 
-    fn field(&self, v: &Val) -> Field {
+    fn field(&self, v: &Val, today: NaiveDate) -> Field {
         match &self.input {
+            Input::Due => Field::due(self.label, v.as_date(), today),
             Input::Text { max, .. } => Field::text(self.label, *max, &text(v)),
             Input::Multiline { max } => Field::multiline(self.label, *max, &text(v)),
             Input::Date => Field::date(self.label, v.as_date()),
@@ -85,7 +89,7 @@ impl Col {
         match &self.input {
             Input::Text { null: true, .. } if f.trimmed().is_empty() => Val::Null,
             Input::Text { .. } | Input::Multiline { .. } => Val::text(f.trimmed()),
-            Input::Date => Val::opt_date(f.date_value().ok().flatten()),
+            Input::Date | Input::Due => Val::opt_date(f.date_value().ok().flatten()),
             Input::Int => Val::opt_int(f.number_value().ok().flatten().map(|n| n as i64)),
             Input::Choice(options) => options.get(f.choice).map_or(Val::Null, |(v, _)| v.clone()),
             Input::Check => Val::Int(i64::from(f.checked())),
@@ -96,7 +100,7 @@ impl Col {
     fn shown(&self, v: &Val) -> String {
         match (&self.input, v) {
             (_, Val::Null) => "—".to_string(),
-            (Input::Date, _) => v
+            (Input::Date | Input::Due, _) => v
                 .as_date()
                 .map_or(text(v), |d| d.format("%d.%m.%Y").to_string()),
             (Input::Choice(options), _) => options
@@ -115,7 +119,8 @@ impl Col {
 
     /// What the field should show for a stored value (after another session's change).
     fn field_text(&self, v: &Val) -> (String, usize) {
-        let f = self.field(v);
+        // Only the text and the choice are taken: the day a deadline is read against is not.
+        let f = self.field(v, NaiveDate::MIN);
         (f.text, f.choice)
     }
 }
@@ -275,7 +280,11 @@ impl RecordSpec {
         header: Vec<(String, String)>,
         today: NaiveDate,
     ) -> RecordSpec {
-        let fields = cols.iter().zip(&values).map(|(c, v)| c.field(v)).collect();
+        let fields = cols
+            .iter()
+            .zip(&values)
+            .map(|(c, v)| c.field(v, today))
+            .collect();
         let mut f = RecordSpec {
             table,
             cols,

@@ -79,7 +79,7 @@ impl DraftSpec {
         today: NaiveDate,
     ) -> DraftSpec {
         let mut fields = vec![
-            Field::date("Плановый срок (для всех)", None),
+            Field::due("Плановый срок (для всех)", None, today),
             Field::text("Ответственный (фамилия)", 100, ""),
         ];
         for p in &proposals {

@@ -24,7 +24,7 @@ fn cols() -> Vec<Col> {
         Col::new(P::Criterion, "Критерий", Input::Choice(criteria)),
         Col::new(P::Shortcoming, "Недостаток", Input::Multiline { max: 2000 }),
         Col::new(P::Measure, "Мероприятие", Input::Multiline { max: 2000 }).required(),
-        Col::new(P::PlannedDate, "Плановый срок", Input::Date).required(),
+        Col::new(P::PlannedDate, "Плановый срок", Input::Due).required(),
         Col::new(P::RespLastName, "Ответственный: фамилия", text(100)),
         Col::new(P::RespFirstName, "имя", text(100)),
         Col::new(P::RespMiddleName, "отчество", text(100)),
