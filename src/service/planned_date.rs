@@ -42,6 +42,8 @@ mod tests {
         assert_eq!(one_date("до 01.03.2027 г.", today), Some(d(2027, 3, 1)));
         // A quarter ends on its last day: IV квартал — 31 December.
         assert_eq!(one_date("IV квартал 2027 г.", today), Some(d(2027, 12, 31)));
+        assert_eq!(one_date("декабрь 2027 года", today), Some(d(2027, 12, 31)));
+        assert_eq!(one_date("2027 год", today), Some(d(2027, 12, 31)));
         assert_eq!(one_date("ежеквартально", today), None);
         assert_eq!(one_date("по мере необходимости", today), None);
         assert_eq!(one_date("", today), None);
