@@ -262,7 +262,7 @@ const EXTRA: [(&str, &str); 7] = [
 ];
 
 /// The kinds of distortion, each applied alone (so that a failure names it) and all together.
-const KINDS: [&str; 9] = [
+const KINDS: [&str; 10] = [
     "заголовки другими словами",
     "колонки в другом порядке",
     "лишние колонки",
@@ -272,6 +272,7 @@ const KINDS: [&str; 9] = [
     "сфера словами реестра",
     "Windows-1251 и текст с табуляцией",
     "книга xlsx",
+    "шапка в две строки",
 ];
 
 /// One rendered registry: its name, bytes, and the kinds applied.
@@ -340,7 +341,8 @@ fn render(rng: &mut Rng, orgs: &[Org], on: &[usize], seed: u64) -> Variant {
             }
         }
     }
-    if has(1) {
+    // A header of two rows keeps its groups together: the names, then the identifiers.
+    if has(1) && !has(9) {
         for i in (1..columns.len()).rev() {
             let j = rng.below(i + 1);
             columns.swap(i, j);
@@ -365,7 +367,47 @@ fn render(rng: &mut Rng, orgs: &[Org], on: &[usize], seed: u64) -> Variant {
         rows.push(vec!["по состоянию на 01.12.2026".to_string()]);
         rows.push(vec![]);
     }
-    rows.push(header);
+    if has(9) {
+        // Group titles above, merged over their columns (the text in the first one); the
+        // columns' own titles below; a column without a group has its title above only.
+        let group_of = |f: &Field| match f {
+            Field::FullName | Field::ShortName => Some("Наименование организации"),
+            Field::Inn | Field::Kpp | Field::Ogrn | Field::RegNum => Some("Реквизиты"),
+            _ => None,
+        };
+        let own = |f: &Field, h: &str| -> String {
+            match f {
+                Field::FullName => "полное".to_string(),
+                Field::ShortName => "сокращенное".to_string(),
+                _ => h.to_string(),
+            }
+        };
+        let (mut top, mut sub) = (Vec::new(), Vec::new());
+        let mut last_group = None;
+        for (c, h) in columns.iter().zip(&header) {
+            match c {
+                Ok(f) if group_of(f).is_some() => {
+                    let g = group_of(f);
+                    top.push(if g == last_group {
+                        String::new()
+                    } else {
+                        g.unwrap_or_default().to_string()
+                    });
+                    sub.push(own(f, h));
+                    last_group = g;
+                }
+                _ => {
+                    top.push(h.clone());
+                    sub.push(String::new());
+                    last_group = None;
+                }
+            }
+        }
+        rows.push(top);
+        rows.push(sub);
+    } else {
+        rows.push(header);
+    }
     for (n, o) in orgs.iter().enumerate() {
         let row = columns
             .iter()
@@ -558,6 +600,9 @@ fn registries_in_every_layout_are_read_right() {
         let format = if rng.chance(50) { 7 } else { 8 };
         let mut on: Vec<usize> = (0..7).collect();
         on.push(format);
+        if rng.chance(50) {
+            on.push(9);
+        }
         plans.push(("все вместе".to_string(), on));
     }
     let (_dir, template) = empty_database();
@@ -565,6 +610,16 @@ fn registries_in_every_layout_are_read_right() {
     let mut wrong: Vec<String> = Vec::new();
     for (seed, (kind, on)) in plans.iter().enumerate() {
         let variant = render(&mut rng, &clean, on, seed as u64);
+        if std::env::var("SHOW_VARIANT").ok().as_deref() == Some(&seed.to_string()) {
+            println!(
+                "{}",
+                String::from_utf8_lossy(&variant.bytes)
+                    .lines()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
         let db = template.with_file_name(format!("v{seed}.sqlite"));
         std::fs::copy(&template, &db).unwrap();
         let mut conn = nok::store::open(&db).unwrap();

@@ -265,6 +265,93 @@ pub fn find_header(
         .find_map(|(i, r)| is_header(r, fields, min_found).map(|m| (i, m)))
 }
 
+/// A header found: where it starts, how many rows it takes (1, or 2 for group titles over the
+/// columns' own), the row as read (two rows joined column by column), and the mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundHeader {
+    pub at: usize,
+    pub rows: usize,
+    pub row: Row,
+    pub map: HeaderMap,
+}
+
+/// Like [`find_header`], and a header of two rows too, as registries lay them out: group titles
+/// above («Наименование организации» over «полное» and «сокращенное», «Реквизиты» over «ИНН»,
+/// «КПП», «ОГРН»; a merged cell keeps its text in its first column) and the columns' own titles
+/// below. The two rows are joined column by column ([`join_header_rows`]) and taken when the
+/// join maps more fields than the row found alone; a row with values (digits: a data row) is
+/// never joined.
+pub fn find_header_rows(
+    rows: &[Row],
+    fields: &[Field],
+    min_found: usize,
+    scan: usize,
+) -> Option<FoundHeader> {
+    let (i, map) = find_header(rows, fields, min_found, scan)?;
+    let titles_only = |r: &Row| r.filled().count() >= 1 && !r.cells.iter().any(|c| holds_value(c));
+    let mut best = FoundHeader {
+        at: i,
+        rows: 1,
+        row: rows[i].clone(),
+        map,
+    };
+    // The row found as the group row (the one below holds the columns' titles), or as the
+    // columns' row (the one above holds the groups).
+    let pairs = [
+        (Some(i), rows.get(i + 1).map(|_| i + 1)),
+        (i.checked_sub(1), Some(i)),
+    ];
+    for (top, sub) in pairs {
+        let (Some(top), Some(sub)) = (top, sub) else {
+            continue;
+        };
+        if !titles_only(&rows[top]) || !titles_only(&rows[sub]) || rows[sub].filled().count() < 2 {
+            continue;
+        }
+        let joined = join_header_rows(&rows[top], &rows[sub]);
+        let map = map_row(&joined, fields);
+        if map.found() > best.map.found() {
+            best = FoundHeader {
+                at: top,
+                rows: 2,
+                row: joined,
+                map,
+            };
+        }
+    }
+    Some(best)
+}
+
+/// Two header rows as one: each column's group title (the cell above, or the nearest one to its
+/// left over a run of columns with nothing above — a merged cell) and its own title, joined by a
+/// space; a column with nothing below keeps the title above. The line is the lower row's.
+pub fn join_header_rows(top: &Row, sub: &Row) -> Row {
+    let n = top.cells.len().max(sub.cells.len());
+    fn cell(r: &Row, c: usize) -> &str {
+        r.cells.get(c).map_or("", |s| s.trim())
+    }
+    let mut group = "";
+    let cells = (0..n)
+        .map(|c| {
+            let (t, s) = (cell(top, c), cell(sub, c));
+            if !t.is_empty() {
+                group = t;
+            } else if s.is_empty() {
+                group = "";
+            }
+            match (t.is_empty(), s.is_empty()) {
+                (_, true) => t.to_string(),
+                (true, false) if group.is_empty() => s.to_string(),
+                _ => format!("{group} {s}"),
+            }
+        })
+        .collect();
+    Row {
+        line: sub.line,
+        cells,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +478,60 @@ mod tests {
         assert_eq!(m.columns, vec![Some(1)]);
         // A word of the synonym missing: no match by this rule.
         assert_eq!(score("наименование учреждения", "краткое наименование"), 0);
+    }
+
+    #[test]
+    fn a_header_of_two_rows_is_joined_column_by_column() {
+        let fields = [
+            Field {
+                id: "full_name",
+                title: "Полное наименование",
+                synonyms: &["полное наименование", "наименование организации"],
+                unlike: &["сокращенное"],
+            },
+            Field {
+                id: "short_name",
+                title: "Сокращенное наименование",
+                synonyms: &["сокращенное наименование"],
+                unlike: &[],
+            },
+            Field {
+                id: "inn",
+                title: "ИНН",
+                synonyms: &["инн"],
+                unlike: &[],
+            },
+            Field {
+                id: "kpp",
+                title: "КПП",
+                synonyms: &["кпп"],
+                unlike: &[],
+            },
+        ];
+        let mut top = row(&["№", "Наименование организации", "", "Реквизиты", ""]);
+        let mut sub = row(&["", "полное", "сокращенное", "ИНН", "КПП"]);
+        let mut data = row(&["1", "ГБУ «Центр»", "ГБУ", "7707083893", "773601001"]);
+        (top.line, sub.line, data.line) = (1, 2, 3);
+        let joined = join_header_rows(&top, &sub);
+        assert_eq!(
+            joined.cells,
+            vec![
+                "№",
+                "Наименование организации полное",
+                "Наименование организации сокращенное",
+                "Реквизиты ИНН",
+                "Реквизиты КПП"
+            ]
+        );
+        assert_eq!(joined.line, 2);
+        let rows = vec![top.clone(), sub.clone(), data.clone()];
+        let found = find_header_rows(&rows, &fields, 2, 10).expect("a header");
+        assert_eq!((found.at, found.rows), (0, 2));
+        assert_eq!(found.map.columns, vec![Some(1), Some(2), Some(3), Some(4)]);
+        // One header row over the data: nothing joined with a data row.
+        let rows = vec![sub.clone(), data];
+        let found = find_header_rows(&rows, &fields, 2, 10).expect("a header");
+        assert_eq!((found.at, found.rows), (0, 1));
     }
 
     #[test]

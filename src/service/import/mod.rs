@@ -779,8 +779,8 @@ fn stream_header(
     min: usize,
 ) -> anyhow::Result<(Row, import::headers::HeaderMap)> {
     let found =
-        import::headers::find_header(body.ahead.make_contiguous(), fields, min, HEADER_SCAN);
-    let Some((at, map)) = found else {
+        import::headers::find_header_rows(body.ahead.make_contiguous(), fields, min, HEADER_SCAN);
+    let Some(found) = found else {
         let names: Vec<&str> = fields.iter().take(6).map(|f| f.title).collect();
         bail!(
             "в файле {} не найдена строка заголовка: нужны колонки с названиями вроде «{}» ({})",
@@ -789,10 +789,12 @@ fn stream_header(
             body.rows.format().describe()
         );
     };
-    if map.found() == 0 {
+    if found.map.found() == 0 {
         bail!("в файле {} нет известных колонок", body.source())
     }
-    Ok((body.take_header(at), map))
+    // The header's rows leave the body; a header of two rows is the two joined.
+    body.take_header(found.at + found.rows - 1);
+    Ok((found.row, found.map))
 }
 
 fn need_header(
