@@ -6,24 +6,18 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::deadline::{Context, Deadline, Events, Resolution};
+use crate::domain::deadline::{Context, Deadline, Events};
 use crate::exchange::import::values::parse_date;
 
-/// The one date `text` names, as of `today` (a period without its year is this year's); `None`
-/// when it names none, or a recurring or event-bound deadline («ежеквартально», «в течение 5
-/// рабочих дней после…»), which gives no single date.
+/// The one date `text` names, as of `today`; `None` when it names none: a period without its
+/// year («IV квартал»), or a recurring or event-bound deadline («ежеквартально», «в течение 5
+/// рабочих дней после…»), gives no single date.
 pub fn one_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     parse_date(text).or_else(|| {
         let events = Events::new();
-        match Deadline::parse(text).resolve(&Context::on(today, &events)) {
-            Resolution::Due {
-                current,
-                recurring: false,
-                awaiting: None,
-                ..
-            } => Some(current),
-            _ => None,
-        }
+        Deadline::parse(text)
+            .resolve(&Context::on(today, &events))
+            .single_date()
     })
 }
 
@@ -45,6 +39,7 @@ mod tests {
         assert_eq!(one_date("декабрь 2027 года", today), Some(d(2027, 12, 31)));
         assert_eq!(one_date("2027 год", today), Some(d(2027, 12, 31)));
         assert_eq!(one_date("ежеквартально", today), None);
+        assert_eq!(one_date("IV квартал", today), None);
         assert_eq!(one_date("по мере необходимости", today), None);
         assert_eq!(one_date("", today), None);
     }

@@ -97,6 +97,22 @@ pub enum Resolution {
     Empty,
 }
 
+impl Resolution {
+    /// The one date a deadline gives, when it gives exactly one that neither repeats nor waits
+    /// for an event: what a plan stores as a row's planned date or an item's due date.
+    pub fn single_date(&self) -> Option<NaiveDate> {
+        match self {
+            Resolution::Due {
+                current,
+                recurring: false,
+                awaiting: None,
+                ..
+            } => Some(*current),
+            _ => None,
+        }
+    }
+}
+
 fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
     let (y, m) = if month == 12 {
         (year + 1, 1)

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::deadline::{Context, Deadline, Events, Resolution};
+use crate::domain::deadline::{Context, Deadline, Events};
 use crate::domain::workplan::{
     ItemStatus, TargetIndicator, TargetValue, Workplan, WorkplanItem, WorkplanSection,
 };
@@ -218,15 +218,7 @@ fn read_doc(
         .iter()
         .map(|it| {
             let d = Deadline::parse(&it.deadline_text);
-            let due = match d.resolve(&ctx) {
-                Resolution::Due {
-                    current,
-                    recurring: false,
-                    awaiting: None,
-                    ..
-                } => Some(current),
-                _ => None,
-            };
+            let due = d.resolve(&ctx).single_date();
             (due, d.describe(Some((year_from, year_to))))
         })
         .collect();
