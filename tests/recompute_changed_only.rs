@@ -20,7 +20,7 @@ use nok::service::write::{
     self, Change, Field, FieldChange, Holder, InputEdit, MembershipField, OrgField, Table, Val,
 };
 use proptest::prelude::*;
-use recompute_support::{from_scratch, ids, stored};
+use recompute_support::{from_scratch, ids, stored, wrong_places};
 use rusqlite::Connection;
 
 fn today() -> chrono::NaiveDate {
@@ -412,6 +412,13 @@ impl World {
         for ((name, a), (_, b)) in incremental.iter().zip(&full) {
             prop_assert_eq!(a, b, "{} differs (recompute: {:?})", name, done);
         }
+        // Both are the recompute's: the places are also checked against plain SQL.
+        let wrong = wrong_places(&self.conn, self.cycle);
+        prop_assert!(
+            wrong.is_empty(),
+            "places differ from SQL's RANK(): {:?}",
+            wrong
+        );
         // And a re-run with nothing changed does nothing and says the same.
         let again = recompute_cycle(&mut self.conn, &self.methods, self.cycle).unwrap();
         prop_assert_eq!(again.redone, 0);
@@ -463,6 +470,39 @@ fn a_missing_mark_is_caught() {
         .unwrap()
         .unwrap();
     assert!(w.check().is_err(), "the stale member went unnoticed");
+}
+
+/// The members of the cycle (17) moved into three groups on their cards, one member's inputs changed, and the
+/// recompute that takes every other member as stored ranks them as plain SQL does: overall, in
+/// each group and per criterion.
+#[test]
+fn places_in_groups_are_those_sql_ranks() {
+    let mut w = World::new();
+    let members = w.members();
+    for member in 0..members.len() {
+        w.apply(&Op::Group {
+            member,
+            group: member % 3,
+        });
+    }
+    let done = recompute_cycle(&mut w.conn, &w.methods, w.cycle).unwrap();
+    assert!(done.redone > 0, "{done:?}");
+    w.apply(&Op::Input {
+        member: 5,
+        key: 0,
+        how: 0,
+    });
+    let done = recompute_cycle(&mut w.conn, &w.methods, w.cycle).unwrap();
+    assert_eq!(done.redone, 1, "{done:?}");
+    let groups = ids(
+        &w.conn,
+        "SELECT count(*) FROM membership m JOIN score s ON s.membership_id = m.id
+         WHERE m.cycle_id = ?1 GROUP BY m.grp HAVING count(*) >= 4",
+        [w.cycle],
+    );
+    assert_eq!(groups.len(), 3, "{groups:?}");
+    assert_eq!(wrong_places(&w.conn, w.cycle), Vec::<Vec<String>>::new());
+    w.check().unwrap();
 }
 
 /// A cycle-wide change (the method version) and a method file changed under the same version

@@ -7,6 +7,8 @@
 //! digits): 85.124 and 85.12 share a place, 85.12 and 85.13 do not. There is no float fuzz.
 //! Everything here is O(n log n) and runs on 100,000 values in milliseconds.
 
+use std::cmp::Reverse;
+
 use crate::domain::rounding::to_scaled;
 
 /// Places (места) in a rating of `values`, highest first, equal values sharing a place:
@@ -34,9 +36,17 @@ pub fn places_by_group<G: Ord>(groups: &[G], values: &[f64], digits: u32) -> Vec
         "places_by_group: one group per value"
     );
     let keys = rating_keys(values, digits);
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    // Stable: within a group and a score, input order is kept.
-    order.sort_by(|&a, &b| groups[a].cmp(&groups[b]).then(keys[b].cmp(&keys[a])));
+    // By group, then best first; within a group and a score, input order is kept: the index is
+    // the last part of the sort key, so an unstable sort of the keys themselves (no lookups
+    // while sorting) gives the stable order.
+    let mut sorted: Vec<(&G, Reverse<i64>, usize)> = groups
+        .iter()
+        .zip(&keys)
+        .enumerate()
+        .map(|(i, (g, &k))| (g, Reverse(k), i))
+        .collect();
+    sorted.sort_unstable();
+    let order: Vec<usize> = sorted.iter().map(|&(_, _, i)| i).collect();
     let mut result = vec![0; values.len()];
     for group in order.chunk_by(|&a, &b| groups[a] == groups[b]) {
         assign_places(group, &keys, &mut result);
@@ -131,11 +141,13 @@ fn rating_keys(values: &[f64], digits: u32) -> Vec<i64> {
         .collect()
 }
 
-/// Indices sorted by key, highest first; stable, so ties keep input order.
+/// Indices sorted by key, highest first; ties keep input order (the index is the last part of
+/// the sort key, so an unstable sort of (key, index) pairs gives the stable order).
 fn order_by_keys(keys: &[i64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by(|&a, &b| keys[b].cmp(&keys[a]));
-    order
+    let mut sorted: Vec<(Reverse<i64>, usize)> =
+        keys.iter().map(|&k| Reverse(k)).zip(0..).collect();
+    sorted.sort_unstable();
+    sorted.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Writes competition places for `ranked` (indices best first) into `result`: a value equal to the
@@ -258,6 +270,29 @@ mod tests {
             let key = to_scaled(v, 2);
             let better = keys.partition_point(|&k| k > key);
             assert_eq!(p[i] as usize, better + 1);
+        }
+    }
+
+    #[test]
+    fn large_group_rating_is_consistent() {
+        // 30,000 scores in 7 groups with many ties: every place equals 1 + the number of strictly
+        // better scores in the same group, counted here group by group.
+        let groups: Vec<u32> = (0..30_000u32).map(|i| (i * 31) % 7).collect();
+        let values: Vec<f64> = (0..30_000u32)
+            .map(|i| f64::from((i * 7919) % 3_000) / 30.0)
+            .collect();
+        let p = places_by_group(&groups, &values, 2);
+        for g in 0..7 {
+            let mut keys: Vec<i64> = (0..values.len())
+                .filter(|&i| groups[i] == g)
+                .map(|i| to_scaled(values[i], 2))
+                .collect();
+            keys.sort_unstable_by(|a, b| b.cmp(a));
+            for i in (0..values.len()).filter(|&i| groups[i] == g) {
+                let key = to_scaled(values[i], 2);
+                let better = keys.partition_point(|&k| k > key);
+                assert_eq!(p[i] as usize, better + 1, "member {i} of group {g}");
+            }
         }
     }
 

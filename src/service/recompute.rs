@@ -82,11 +82,32 @@ pub struct Recomputed {
 /// and the places stored with them.
 struct Computed {
     membership_id: i64,
-    group: String,
+    /// The member's group, by its number in the cycle's [`Groups`].
+    group: u32,
     total: f64,
     codes: Arc<[String]>,
     values: Vec<f64>,
     kept: Option<StoredPlaces>,
+}
+
+/// The cycle's group names, each numbered as it is first met: members carry the number, so
+/// ranking within groups compares numbers, not strings.
+#[derive(Default)]
+struct Groups(HashMap<String, u32>);
+
+impl Groups {
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.0.get(name) {
+            return n;
+        }
+        let n = u32::try_from(self.0.len()).unwrap_or(u32::MAX);
+        self.0.insert(name.to_string(), n);
+        n
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 /// Members sent to the scoring worker at a time.
@@ -101,6 +122,8 @@ struct Scored {
     failed_ids: Vec<(i64, String)>,
     /// Criteria codes then indicator codes: the members of a cycle share one sector, so one list.
     shared: Option<Arc<[String]>>,
+    /// The groups of the members given, numbered.
+    groups: Groups,
     /// Values of the parts of members assessed in parts: (part id, [(code, value)]), with the
     /// part's total under `S`.
     part_results: Vec<(i64, Vec<(String, f64)>)>,
@@ -193,7 +216,7 @@ impl Scored {
             .collect();
         self.computed.push(Computed {
             membership_id: m.membership_id,
-            group: m.group,
+            group: self.groups.number(&m.group),
             total: card.total,
             codes,
             values,
@@ -272,7 +295,8 @@ pub(crate) fn recompute(
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(store::StoreError::from)?;
     let conn = &tx;
-    let cycle = store::cycles::get(conn, cycle_id)?
+    // Not `get`: the mean S it works out over the whole cycle is not needed here.
+    let cycle = store::cycles::get_brief(conn, cycle_id)?
         .with_context(|| format!("цикл {cycle_id} не найден; список циклов: nok cycles"))?;
     let method = methods.require(&cycle.methodology)?;
     let fingerprint = method_fingerprint(method);
@@ -319,6 +343,7 @@ pub(crate) fn recompute(
     };
     let Gathered {
         computed,
+        group_count,
         failed,
         failed_ids,
         part_results,
@@ -336,17 +361,12 @@ pub(crate) fn recompute(
             places(&values, digits)
         })
         .collect();
-    let groups: Vec<&str> = computed.iter().map(|c| c.group.as_str()).collect();
+    let groups: Vec<u32> = computed.iter().map(|c| c.group).collect();
     let group_places = places_by_group(&groups, &totals, digits);
-    let mut group_sizes: HashMap<&str, u32> = HashMap::new();
-    for g in &groups {
-        *group_sizes.entry(g).or_default() += 1;
+    let mut group_sizes = vec![0u32; group_count];
+    for &g in &groups {
+        group_sizes[g as usize] += 1;
     }
-    let group_ranked: Vec<u32> = groups
-        .iter()
-        .map(|g| group_sizes.get(g).copied().unwrap_or(1))
-        .collect();
-    drop(group_sizes);
     drop(groups);
 
     // The computed values move into the results, the codes stay shared.
@@ -367,7 +387,7 @@ pub(crate) fn recompute(
                 place: overall[i],
                 ranked,
                 group_place: group_places[i],
-                group_ranked: group_ranked[i],
+                group_ranked: group_sizes[c.group as usize],
                 codes: c.codes,
                 values,
                 kept: c.kept,
@@ -458,6 +478,8 @@ enum Redone {
 /// membership order, ready to be ranked.
 struct Gathered {
     computed: Vec<Computed>,
+    /// How many groups the members' numbers (`Computed::group`) run over.
+    group_count: usize,
     failed: Vec<(String, String)>,
     failed_ids: Vec<(i64, String)>,
     part_results: Vec<(i64, Vec<(String, f64)>)>,
@@ -513,6 +535,7 @@ fn gather_all(
     })?;
     Ok(Gathered {
         computed: scored.computed,
+        group_count: scored.groups.len(),
         failed: scored.failed,
         failed_ids: scored.failed_ids,
         part_results: scored.part_results,
@@ -540,6 +563,8 @@ fn gather_changed(
     dirty: &[i64],
 ) -> anyhow::Result<Option<Gathered>> {
     let mut kept: Vec<Kept> = Vec::new();
+    // The members scored again are numbered into the same groups as those kept.
+    let mut scored = Scored::default();
     // The criteria's codes, shared by every member taken as stored.
     let codes: Arc<[String]> = criteria_codes.iter().map(|c| (*c).to_string()).collect();
     store::scores::for_each_stored_member(conn, cycle_id, |m| {
@@ -547,7 +572,13 @@ fn gather_changed(
         let stored = if dirty.binary_search(&id).is_ok() {
             None
         } else {
-            as_stored(criteria_codes, &codes, &method.version, &m)
+            as_stored(
+                criteria_codes,
+                &codes,
+                &method.version,
+                &mut scored.groups,
+                &m,
+            )
         };
         kept.push(stored.unwrap_or(Kept::Redo(id)));
         Ok(())
@@ -565,7 +596,6 @@ fn gather_changed(
 
     // The members to redo, scored here (a few; the whole cycle goes to `gather_all`).
     let mut parts = store::org_parts::cycle_parts(conn, cycle_id)?;
-    let mut scored = Scored::default();
     let mut ids_scored = Vec::with_capacity(redo.len());
     store::scores::for_each_member_inputs_of(conn, cycle_id, &redo, |m| {
         let parts = parts.remove(&m.membership_id);
@@ -598,6 +628,7 @@ fn gather_changed(
     // In membership order, as `gather_all` gives them.
     let mut out = Gathered {
         computed: Vec::with_capacity(kept.len()),
+        group_count: scored.groups.len(),
         failed: Vec::new(),
         failed_ids: Vec::new(),
         part_results: scored.part_results,
@@ -632,6 +663,7 @@ fn as_stored(
     criteria_codes: &[&str],
     codes: &Arc<[String]>,
     version: &str,
+    groups: &mut Groups,
     m: &StoredMember<'_>,
 ) -> Option<Kept> {
     match (m.score, m.score_error, m.vals, m.places) {
@@ -639,7 +671,7 @@ fn as_stored(
             let values = store::scores::decode_values_of(vals, criteria_codes)?;
             Some(Kept::Values(Computed {
                 membership_id: m.membership_id,
-                group: m.group.to_string(),
+                group: groups.number(m.group),
                 total: score.total,
                 codes: Arc::clone(codes),
                 values,

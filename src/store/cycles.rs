@@ -87,6 +87,12 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<CycleInfo>> {
     Ok(conn.query_row(&sql, [id], from_row).optional()?)
 }
 
+/// [`get`] without the mean S (`mean_total` is `None`): one row, whatever the cycle's size.
+pub fn get_brief(conn: &Connection, id: i64) -> Result<Option<CycleInfo>> {
+    let sql = format!("{} WHERE c.id = ?1", select("NULL"));
+    Ok(conn.query_row(&sql, [id], from_row).optional()?)
+}
+
 /// The cycle of `year`, `sector` and authority `authority` (there is at most one), if any.
 pub fn id_of(conn: &Connection, year: i64, sector: Sector, authority: i64) -> Result<Option<i64>> {
     Ok(conn

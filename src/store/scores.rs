@@ -883,22 +883,37 @@ pub struct StoredScore<'a> {
     pub group_ranked: u32,
 }
 
+/// The members of a JSON array of ids with their stored results, by id. The IN list is walked
+/// in ascending order: the rows come by membership id, and SQLite sorts nothing.
+const STORED_MEMBERS: &str = "
+    SELECT m.id, m.grp, m.score_error, s.methodology, s.total, s.place, s.ranked,
+           s.group_place, s.group_ranked, p.vals, p.places
+    FROM membership m
+    LEFT JOIN score s ON s.membership_id = m.id
+    LEFT JOIN score_parts p ON p.membership_id = m.id
+    WHERE m.id IN (SELECT value FROM json_each(?1))
+    ORDER BY m.id";
+
 /// Calls `f` with every member of the cycle and its stored result, in membership order.
+///
+/// The cycle's member ids are read first (from the index on the cycle, which gives them by
+/// group) and sorted here; the rows are then sought by that list in ascending order, so the
+/// reads of `membership`, `score` and `score_parts` each walk their table forward, a page read
+/// once, and nothing is sorted. Joined in the index's order instead, the rows were sought at
+/// random and sorted afterwards with their JSONB, through a temporary file: at 100,000 members
+/// that was half the time of a recompute with one member changed (BENCHMARKS.md, «Сессия 13»).
 pub fn for_each_stored_member(
     conn: &Connection,
     cycle_id: i64,
     mut f: impl FnMut(StoredMember<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT m.id, m.grp, m.score_error, s.methodology, s.total, s.place, s.ranked,
-                s.group_place, s.group_ranked, p.vals, p.places
-         FROM membership m
-         LEFT JOIN score s ON s.membership_id = m.id
-         LEFT JOIN score_parts p ON p.membership_id = m.id
-         WHERE m.cycle_id = ?1
-         ORDER BY m.id",
-    )?;
-    let mut rows = stmt.query([cycle_id])?;
+    let mut ids: Vec<i64> = conn
+        .prepare("SELECT id FROM membership WHERE cycle_id = ?1")?
+        .query_map([cycle_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.sort_unstable();
+    let mut stmt = conn.prepare(STORED_MEMBERS)?;
+    let mut rows = stmt.query([id_list(&ids)])?;
     // A column of the wrong type (a database changed by hand) is an error, as `get` makes it.
     let wrong = |k: usize, e: rusqlite::types::FromSqlError| {
         rusqlite::Error::FromSqlConversionFailure(k, rusqlite::types::Type::Null, Box::new(e))
@@ -993,7 +1008,7 @@ pub fn decode_values_of(vals: &[u8], codes: &[&str]) -> Option<Vec<f64>> {
         if kind != JSONB_FLOAT && kind != JSONB_INT {
             return None;
         }
-        if let Some(k) = codes.iter().position(|c| c.as_bytes() == key) {
+        if let Some(k) = codes.iter().position(|c| same_code(c.as_bytes(), key)) {
             let value: f64 = std::str::from_utf8(value).ok()?.parse().ok()?;
             if !value.is_finite() {
                 return None;
@@ -1003,6 +1018,14 @@ pub fn decode_values_of(vals: &[u8], codes: &[&str]) -> Option<Vec<f64>> {
         body = rest;
     }
     out.into_iter().collect()
+}
+
+/// Whether two parts' codes are the same. The first bytes are compared before the rest: they
+/// differ for most pairs (a criterion's code, `К1`, against an indicator's, `1.1`, of the same
+/// length), and so most pairs cost no call to `memcmp` — with twenty stored codes sought among
+/// five for each of 100,000 members, those calls were a twentieth of a recompute.
+fn same_code(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a == b
 }
 
 /// One JSONB element at the start of `bytes`: its type, its payload, and what follows it.
@@ -1205,6 +1228,64 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].criteria, [Some(100.0 / 3.0), Some(values[6]), None]);
         assert_eq!(rows[1].criteria, [None, None, None]);
+    }
+
+    /// The members come in id order with their own rows, though the cycle's index gives them by
+    /// group (here the reverse), and a member of another cycle between them is left out.
+    #[test]
+    fn stored_members_come_in_id_order_with_their_rows() {
+        let conn = crate::store::open_in_memory().unwrap();
+        conn.execute_batch(FIXTURE).unwrap();
+        conn.execute_batch(
+            "INSERT INTO cycle (id, year, sector, authority_id, region, status, methodology)
+                 VALUES (6, 2025, 'social', 1, 'Область', 'published', '2018');
+             INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region)
+                 VALUES (3, 'Третье', '', '7701234570', '770101001', '1027700132198', '12345680', 'social', 'Область');
+             INSERT INTO membership (id, cycle_id, org_id, grp) VALUES (12, 6, 1, 'x'), (13, 5, 3, 'a');
+             UPDATE membership SET grp = 'b' WHERE id = 10;
+             UPDATE membership SET score_error = 'нет данных' WHERE id = 13;
+             INSERT INTO score_parts (membership_id, vals, places)
+                 VALUES (11, jsonb('{\"К1\":80.0}'), jsonb('{\"К1\":2}'));",
+        )
+        .unwrap();
+        let mut seen = Vec::new();
+        for_each_stored_member(&conn, 5, |m| {
+            seen.push((
+                m.membership_id,
+                m.group.to_string(),
+                m.score_error.map(str::to_string),
+                m.score.map(|s| (s.total, s.place)),
+                m.vals.and_then(|v| decode_values_of(v, &["К1"])),
+            ));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                (10, "b".to_string(), None, Some((90.0, 1)), None),
+                (11, "x".to_string(), None, Some((80.0, 2)), Some(vec![80.0])),
+                (
+                    13,
+                    "a".to_string(),
+                    Some("нет данных".to_string()),
+                    None,
+                    None
+                ),
+            ]
+        );
+        // Sought by key in the list's order: no temporary B-tree sorts the rows and their JSONB.
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {STORED_MEMBERS}"))
+            .unwrap()
+            .query_map(["[10, 11]"], |r| r.get(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(
+            !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+            "{plan:?}"
+        );
     }
 
     #[test]

@@ -124,3 +124,34 @@ pub fn from_scratch(
     let _ = std::fs::remove_file(&copy);
     (out, done)
 }
+
+/// Stored places of the cycle that differ from those plain SQL works out from the stored values
+/// and groups — competition ranking of the values at hundredths, best first (`RANK()`), overall,
+/// in the member's group and per criterion; `ranked` and `group_ranked` the counts — as rows
+/// (member, stored…, worked out…). Empty when every place is right.
+pub fn wrong_places(conn: &Connection, cycle: i64) -> Vec<Vec<String>> {
+    let mut out = rows(
+        conn,
+        "SELECT * FROM (
+             SELECT s.membership_id, s.place, s.ranked, s.group_place, s.group_ranked,
+                    RANK() OVER (ORDER BY round(s.total * 100) DESC) AS p,
+                    count(*) OVER () AS n,
+                    RANK() OVER (PARTITION BY m.grp ORDER BY round(s.total * 100) DESC) AS gp,
+                    count(*) OVER (PARTITION BY m.grp) AS gn
+             FROM score s JOIN membership m ON m.id = s.membership_id
+             WHERE m.cycle_id = ?1)
+         WHERE (place, ranked, group_place, group_ranked) IS NOT (p, n, gp, gn)",
+        cycle,
+    );
+    out.extend(rows(
+        conn,
+        "SELECT * FROM (
+             SELECT p.membership_id, p.code, p.place,
+                    RANK() OVER (PARTITION BY p.code ORDER BY round(p.value * 100) DESC) AS want
+             FROM score_part p JOIN membership m ON m.id = p.membership_id
+             WHERE m.cycle_id = ?1 AND p.place IS NOT NULL)
+         WHERE place IS NOT want",
+        cycle,
+    ));
+    out
+}
