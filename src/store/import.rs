@@ -351,7 +351,7 @@ pub struct StagedRepeat {
 }
 
 /// The staged rows whose keys a row above them staged first, found at once after reading
-/// (sorting the keys, instead of a claim in an index on every row): for each such row, in line
+/// (sorting each kind of key once, instead of a claim in an index on every row): for each such row, in line
 /// order, the first of its keys in the order ИНН+КПП, code, ОГРН held by an earlier line — an
 /// ОГРН only when that line's ИНН is another — given to `each`. Then the rows found are no
 /// longer to be added, and those still added numbered again 1, 2, 3… Returns how many are still
@@ -360,27 +360,44 @@ pub fn staged_repeats(
     conn: &Connection,
     mut each: impl FnMut(StagedRepeat) -> Result<()>,
 ) -> Result<i64> {
-    conn.execute_batch(&format!(
+    conn.execute_batch(
         "DROP TABLE IF EXISTS temp.import_org_repeat;
          CREATE TEMP TABLE import_org_repeat (
              line  INTEGER NOT NULL,
              kind  INTEGER NOT NULL,
              first INTEGER NOT NULL,
              PRIMARY KEY (line, kind)
-         ) WITHOUT ROWID;
-         INSERT INTO temp.import_org_repeat (line, kind, first)
-         SELECT line, kind, first FROM (
-             SELECT line, kind, min(line) OVER (PARTITION BY kind, key) AS first
-             FROM (SELECT a.line, k.kind,
-                          CASE k.kind WHEN {STAGED_INN_KPP} THEN a.key_inn_kpp
-                                      WHEN {STAGED_REG_NUM} THEN a.key_reg_num
-                                      ELSE a.key_ogrn END AS key
-                   FROM temp.import_org_added a
-                   CROSS JOIN (SELECT {STAGED_INN_KPP} AS kind UNION ALL SELECT {STAGED_REG_NUM}
-                               UNION ALL SELECT {STAGED_OGRN}) AS k)
-             WHERE key IS NOT NULL)
-         WHERE line > first;"
-    ))?;
+         ) WITHOUT ROWID;",
+    )?;
+    for (kind, column) in [
+        (STAGED_INN_KPP, "key_inn_kpp"),
+        (STAGED_REG_NUM, "key_reg_num"),
+        (STAGED_OGRN, "key_ogrn"),
+    ] {
+        // A unique index over the kind's keys sorts them once and fails on the first repeat:
+        // a file without repeats (the usual one) is checked by that sort alone. With a repeat,
+        // an index that allows them gives each key's first line and the lines after it.
+        let unique = conn.execute_batch(&format!(
+            "CREATE UNIQUE INDEX temp.import_org_key ON import_org_added ({column})
+             WHERE {column} IS NOT NULL;"
+        ));
+        match unique {
+            Ok(()) => {}
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                conn.execute_batch(&format!(
+                    "CREATE INDEX temp.import_org_key ON import_org_added ({column})
+                     WHERE {column} IS NOT NULL;
+                     INSERT INTO temp.import_org_repeat (line, kind, first)
+                     SELECT a.line, {kind}, r.first
+                     FROM (SELECT {column} AS key, min(line) AS first FROM temp.import_org_added
+                           WHERE {column} IS NOT NULL GROUP BY {column} HAVING count(*) > 1) AS r
+                     JOIN temp.import_org_added a ON a.{column} = r.key AND a.line > r.first;"
+                ))?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        conn.execute_batch("DROP INDEX temp.import_org_key;")?;
+    }
     let mut removed = 0usize;
     {
         let mut stmt = conn.prepare(&format!(
@@ -455,9 +472,9 @@ pub fn staged_added_after(
 
 /// Inserts the organizations staged by [`stage_org`] to be added (`staged` of them, numbered
 /// 1…`staged` by `seq`) in the order they were staged, with their sort keys and an audit entry
-/// each (`insert`, the new id, what it is, `note`), set-based; returns how many were inserted. The caller owns the transaction and holds the write lock, so
-/// the new ids are the next after the largest stored one, in the order staged (what SQLite
-/// would give them); the sort keys are written first, under those ids, and the row count goes
+/// each (`insert`, the new id, what it is, `note`), set-based; returns how many were inserted.
+/// The caller owns the transaction and holds the write lock, so the new ids are the next after
+/// the largest stored one, in the order staged (what SQLite would give them); the sort keys are written first, under those ids, and the row count goes
 /// up once by the number inserted, with the two per-row insert triggers that would do the same
 /// row by row stood aside for the statement (see [`without_insert_triggers`]).
 ///
