@@ -369,35 +369,14 @@ pub fn staged_repeats(
              PRIMARY KEY (line, kind)
          ) WITHOUT ROWID;",
     )?;
-    for (kind, column) in [
-        (STAGED_INN_KPP, "key_inn_kpp"),
-        (STAGED_REG_NUM, "key_reg_num"),
-        (STAGED_OGRN, "key_ogrn"),
-    ] {
-        // A unique index over the kind's keys sorts them once and fails on the first repeat:
-        // a file without repeats (the usual one) is checked by that sort alone. With a repeat,
-        // an index that allows them gives each key's first line and the lines after it.
-        let unique = conn.execute_batch(&format!(
-            "CREATE UNIQUE INDEX temp.import_org_key ON import_org_added ({column})
-             WHERE {column} IS NOT NULL;"
-        ));
-        match unique {
-            Ok(()) => {}
-            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
-                conn.execute_batch(&format!(
-                    "CREATE INDEX temp.import_org_key ON import_org_added ({column})
-                     WHERE {column} IS NOT NULL;
-                     INSERT INTO temp.import_org_repeat (line, kind, first)
-                     SELECT a.line, {kind}, r.first
-                     FROM (SELECT {column} AS key, min(line) AS first FROM temp.import_org_added
-                           WHERE {column} IS NOT NULL GROUP BY {column} HAVING count(*) > 1) AS r
-                     JOIN temp.import_org_added a ON a.{column} = r.key AND a.line > r.first;"
-                ))?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-        conn.execute_batch("DROP INDEX temp.import_org_key;")?;
-    }
+    // The sort of `CREATE INDEX` holds as much as the page cache of the main database (also for
+    // an index of a temporary table) before it spills to a file: with the import's cache, a
+    // million rows' keys held another 12 MB.
+    let cache: i64 = conn.query_row("PRAGMA main.cache_size", [], |r| r.get(0))?;
+    conn.execute_batch(&format!("PRAGMA main.cache_size = -{INDEX_SORT_KIB};"))?;
+    let found = staged_repeats_by_kind(conn);
+    conn.execute_batch(&format!("PRAGMA main.cache_size = {cache};"))?;
+    found?;
     let mut removed = 0usize;
     {
         let mut stmt = conn.prepare(&format!(
@@ -452,6 +431,40 @@ pub fn staged_repeats(
         [],
         |r| r.get(0),
     )?)
+}
+
+/// The repeats of each kind of key into `temp.import_org_repeat` (see [`staged_repeats`]).
+fn staged_repeats_by_kind(conn: &Connection) -> Result<()> {
+    for (kind, column) in [
+        (STAGED_INN_KPP, "key_inn_kpp"),
+        (STAGED_REG_NUM, "key_reg_num"),
+        (STAGED_OGRN, "key_ogrn"),
+    ] {
+        // A unique index over the kind's keys sorts them once and fails on the first repeat:
+        // a file without repeats (the usual one) is checked by that sort alone. With a repeat,
+        // an index that allows them gives each key's first line and the lines after it.
+        let unique = conn.execute_batch(&format!(
+            "CREATE UNIQUE INDEX temp.import_org_key ON import_org_added ({column})
+             WHERE {column} IS NOT NULL;"
+        ));
+        match unique {
+            Ok(()) => {}
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                conn.execute_batch(&format!(
+                    "CREATE INDEX temp.import_org_key ON import_org_added ({column})
+                     WHERE {column} IS NOT NULL;
+                     INSERT INTO temp.import_org_repeat (line, kind, first)
+                     SELECT a.line, {kind}, r.first
+                     FROM (SELECT {column} AS key, min(line) AS first FROM temp.import_org_added
+                           WHERE {column} IS NOT NULL GROUP BY {column} HAVING count(*) > 1) AS r
+                     JOIN temp.import_org_added a ON a.{column} = r.key AND a.line > r.first;"
+                ))?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        conn.execute_batch("DROP INDEX temp.import_org_key;")?;
+    }
+    Ok(())
 }
 
 /// The first `limit` staged additions after `line`, in line order: (line, what).
