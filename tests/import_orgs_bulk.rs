@@ -311,7 +311,10 @@ fn a_unique_constraint_violated_by_the_bulk_insert_fails_in_russian_and_keeps_th
     let triggers_before = org_triggers(&conn);
     let tx = conn.transaction().unwrap();
     nok::store::import::staged_orgs_begin(&tx).unwrap();
-    for (full_name, reg_num) in [("Первая", "780Ж0001"), ("Вторая", "780Ж0002")] {
+    for (seq, (full_name, reg_num)) in [("Первая", "780Ж0001"), ("Вторая", "780Ж0002")]
+        .into_iter()
+        .enumerate()
+    {
         let o = nok::store::import::OrgRecord {
             full_name: full_name.to_string(),
             inn: inn(1),
@@ -322,9 +325,16 @@ fn a_unique_constraint_violated_by_the_bulk_insert_fails_in_russian_and_keeps_th
             region: "Санкт-Петербург".to_string(),
             ..Default::default()
         };
-        nok::store::import::stage_org(&tx, &o, full_name).unwrap();
+        let staged = nok::store::import::Staged {
+            line: seq + 2,
+            seq: Some(seq as i64 + 1),
+            org: &o,
+            what: full_name,
+            keys: Default::default(),
+        };
+        nok::store::import::stage_org(&tx, &staged).unwrap();
     }
-    let e = nok::store::import::insert_staged_orgs(&tx, "2026-11-22T10:00:00", "тест", "импорт")
+    let e = nok::store::import::insert_staged_orgs(&tx, 2, "2026-11-22T10:00:00", "тест", "импорт")
         .unwrap_err();
     let said = e.to_string();
     assert!(said.contains("нарушает правила базы"), "{said}");

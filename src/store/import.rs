@@ -231,47 +231,83 @@ pub fn no_organizations(conn: &Connection) -> Result<bool> {
 /// ([`super::browse::name_key`]) instead of by the insert trigger's 33 calls of `replace()`
 /// (migration 017).
 ///
-/// The staged rows are numbered 1, 2, 3… in the order they are staged (`seq`: the rowid SQLite
-/// gives a row appended to a table emptied first), so the new organizations' ids are the
-/// largest stored id plus `seq`, with no window function sorting the table again.
+/// Each staged row is keyed by its line in the file (rows come in line order, so every insert
+/// is an append). An organization to add carries `seq`, its number among those added (1, 2, 3…
+/// in the order of the file), so the new organizations' ids are the largest stored id plus
+/// `seq`, with no window function sorting the table again; a row that adds nothing (its keys
+/// staged for [`staged_repeats`] only) has none.
 pub fn staged_orgs_begin(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "DROP TABLE IF EXISTS temp.import_org_added;
          CREATE TEMP TABLE import_org_added (
-             seq        INTEGER PRIMARY KEY,
-             full_name  TEXT NOT NULL,
-             short_name TEXT NOT NULL,
-             inn        TEXT NOT NULL,
-             kpp        TEXT NOT NULL,
-             ogrn       TEXT NOT NULL,
-             reg_num    TEXT NOT NULL,
-             sector     TEXT NOT NULL,
-             region     TEXT NOT NULL,
-             oktmo      TEXT NOT NULL,
-             address    TEXT NOT NULL,
-             website    TEXT NOT NULL,
-             founder_id INTEGER,
-             name_key   TEXT NOT NULL,
-             what       TEXT NOT NULL
+             line        INTEGER PRIMARY KEY,
+             seq         INTEGER,
+             full_name   TEXT NOT NULL,
+             short_name  TEXT NOT NULL,
+             inn         TEXT NOT NULL,
+             kpp         TEXT NOT NULL,
+             ogrn        TEXT NOT NULL,
+             reg_num     TEXT NOT NULL,
+             sector      TEXT NOT NULL,
+             region      TEXT NOT NULL,
+             oktmo       TEXT NOT NULL,
+             address     TEXT NOT NULL,
+             website     TEXT NOT NULL,
+             founder_id  INTEGER,
+             name_key    TEXT NOT NULL,
+             what        TEXT NOT NULL,
+             key_inn_kpp TEXT,
+             key_reg_num TEXT,
+             key_ogrn    TEXT
          );",
     )?;
     Ok(())
 }
 
-/// Remembers an organization that the import adds (its `id` is ignored), after those staged
-/// before it, with what its audit entry says it is.
-pub fn stage_org(conn: &Connection, o: &OrgRecord, what: &str) -> Result<()> {
+/// The keys a row of an organizations file claims (`None`: the row gives none of that kind), as
+/// staged for [`staged_repeats`]: ИНН+КПП (`ИНН/КПП`), the code, the ОГРН as written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StagedKeys<'k> {
+    pub inn_kpp: Option<&'k str>,
+    pub reg_num: Option<&'k str>,
+    pub ogrn: Option<&'k str>,
+}
+
+/// A staged row of an import of organizations (see [`staged_orgs_begin`]): its line; `seq` when
+/// it adds `org` (whose `id` is ignored), with what its audit entry says it is; its keys, when
+/// they are checked after reading ([`staged_repeats`]). A row that adds nothing gives the ИНН
+/// and the full name of its row in `org` (the owner of its ОГРН), the other fields empty.
+pub struct Staged<'s> {
+    pub line: usize,
+    pub seq: Option<i64>,
+    pub org: &'s OrgRecord,
+    pub what: &'s str,
+    pub keys: StagedKeys<'s>,
+}
+
+/// Appends a row to those staged by [`staged_orgs_begin`] (after those staged before it: lines
+/// ascending).
+pub fn stage_org(conn: &Connection, row: &Staged<'_>) -> Result<()> {
+    let o = row.org;
     let shown = if o.short_name.is_empty() {
         &o.full_name
     } else {
         &o.short_name
     };
+    let name_key = match row.seq {
+        Some(_) => super::browse::name_key(shown),
+        None => String::new(),
+    };
     conn.prepare_cached(
-        "INSERT INTO temp.import_org_added (full_name, short_name, inn, kpp, ogrn, reg_num,
-             sector, region, oktmo, address, website, founder_id, name_key, what)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        "INSERT INTO temp.import_org_added (line, seq, full_name, short_name, inn, kpp, ogrn,
+             reg_num, sector, region, oktmo, address, website, founder_id, name_key, what,
+             key_inn_kpp, key_reg_num, key_ogrn)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19)",
     )?
     .execute(params![
+        row.line as i64,
+        row.seq,
         o.full_name,
         o.short_name,
         o.inn,
@@ -284,29 +320,187 @@ pub fn stage_org(conn: &Connection, o: &OrgRecord, what: &str) -> Result<()> {
         o.address,
         o.website,
         o.founder_id,
-        super::browse::name_key(shown),
-        what,
+        name_key,
+        row.what,
+        row.keys.inn_kpp,
+        row.keys.reg_num,
+        row.keys.ogrn,
     ])?;
     Ok(())
 }
 
-/// Inserts the organizations staged by [`stage_org`] in the order they were staged, with their
-/// sort keys and an audit entry each (`insert`, the new id, what it is, `note`), set-based;
-/// returns how many were inserted. The caller owns the transaction and holds the write lock, so
-/// the new ids are the next after the largest stored one, in the order staged (what SQLite
-/// would give them); the sort keys are written first, under those ids, and the row count goes
+/// Kinds of keys of [`staged_repeats`], in the order a row's keys are checked.
+pub const STAGED_INN_KPP: i64 = 1;
+pub const STAGED_REG_NUM: i64 = 2;
+pub const STAGED_OGRN: i64 = 3;
+
+/// A staged row with a key that a row above it staged first (see [`staged_repeats`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StagedRepeat {
+    pub line: usize,
+    /// [`STAGED_INN_KPP`], [`STAGED_REG_NUM`] or [`STAGED_OGRN`].
+    pub kind: i64,
+    /// The key.
+    pub key: String,
+    /// The first line that staged the key, with that row's ИНН and full name.
+    pub first: usize,
+    pub first_inn: String,
+    pub first_name: String,
+    /// Whether the row was staged to be added.
+    pub added: bool,
+}
+
+/// The staged rows whose keys a row above them staged first, found at once after reading
+/// (sorting each kind of key once, instead of a claim in an index on every row): for each such row, in line
+/// order, the first of its keys in the order ИНН+КПП, code, ОГРН held by an earlier line — an
+/// ОГРН only when that line's ИНН is another — given to `each`. Then the rows found are no
+/// longer to be added, and those still added numbered again 1, 2, 3… Returns how many are still
+/// added.
+pub fn staged_repeats(
+    conn: &Connection,
+    mut each: impl FnMut(StagedRepeat) -> Result<()>,
+) -> Result<i64> {
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.import_org_repeat;
+         CREATE TEMP TABLE import_org_repeat (
+             line  INTEGER NOT NULL,
+             kind  INTEGER NOT NULL,
+             first INTEGER NOT NULL,
+             PRIMARY KEY (line, kind)
+         ) WITHOUT ROWID;",
+    )?;
+    // The sort of `CREATE INDEX` holds as much as the page cache of the main database (also for
+    // an index of a temporary table) before it spills to a file: with the import's cache, a
+    // million rows' keys held another 12 MB.
+    let cache: i64 = conn.query_row("PRAGMA main.cache_size", [], |r| r.get(0))?;
+    conn.execute_batch(&format!("PRAGMA main.cache_size = -{INDEX_SORT_KIB};"))?;
+    let found = staged_repeats_by_kind(conn);
+    conn.execute_batch(&format!("PRAGMA main.cache_size = {cache};"))?;
+    found?;
+    let mut removed = 0usize;
+    {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT r.line, r.kind, CASE r.kind WHEN {STAGED_INN_KPP} THEN a.key_inn_kpp
+                                                WHEN {STAGED_REG_NUM} THEN a.key_reg_num
+                                                ELSE a.key_ogrn END,
+                    r.first, f.inn, f.full_name, a.seq IS NOT NULL
+             FROM temp.import_org_repeat r
+             JOIN temp.import_org_added a ON a.line = r.line
+             JOIN temp.import_org_added f ON f.line = r.first
+             WHERE r.kind <> {STAGED_OGRN} OR f.inn <> a.inn
+             ORDER BY r.line, r.kind"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut last = 0usize;
+        while let Some(r) = rows.next()? {
+            let line = r.get::<_, i64>(0)? as usize;
+            // The first key of the row in the order checked is the one it is rejected by.
+            if line == last {
+                continue;
+            }
+            last = line;
+            let repeat = StagedRepeat {
+                line,
+                kind: r.get(1)?,
+                key: r.get(2)?,
+                first: r.get::<_, i64>(3)? as usize,
+                first_inn: r.get(4)?,
+                first_name: r.get(5)?,
+                added: r.get(6)?,
+            };
+            removed += usize::from(repeat.added);
+            each(repeat)?;
+        }
+    }
+    if removed > 0 {
+        conn.execute_batch(&format!(
+            "UPDATE temp.import_org_added SET seq = NULL WHERE seq IS NOT NULL AND line IN (
+                 SELECT r.line FROM temp.import_org_repeat r
+                 JOIN temp.import_org_added a ON a.line = r.line
+                 JOIN temp.import_org_added f ON f.line = r.first
+                 WHERE r.kind <> {STAGED_OGRN} OR f.inn <> a.inn);
+             UPDATE temp.import_org_added SET seq = n.seq
+             FROM (SELECT line, row_number() OVER (ORDER BY line) AS seq
+                   FROM temp.import_org_added WHERE seq IS NOT NULL) AS n
+             WHERE temp.import_org_added.line = n.line;"
+        ))?;
+    }
+    conn.execute_batch("DROP TABLE temp.import_org_repeat;")?;
+    Ok(conn.query_row(
+        "SELECT count(*) FROM temp.import_org_added WHERE seq IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The repeats of each kind of key into `temp.import_org_repeat` (see [`staged_repeats`]).
+fn staged_repeats_by_kind(conn: &Connection) -> Result<()> {
+    for (kind, column) in [
+        (STAGED_INN_KPP, "key_inn_kpp"),
+        (STAGED_REG_NUM, "key_reg_num"),
+        (STAGED_OGRN, "key_ogrn"),
+    ] {
+        // A unique index over the kind's keys sorts them once and fails on the first repeat:
+        // a file without repeats (the usual one) is checked by that sort alone. With a repeat,
+        // an index that allows them gives each key's first line and the lines after it.
+        let unique = conn.execute_batch(&format!(
+            "CREATE UNIQUE INDEX temp.import_org_key ON import_org_added ({column})
+             WHERE {column} IS NOT NULL;"
+        ));
+        match unique {
+            Ok(()) => {}
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                conn.execute_batch(&format!(
+                    "CREATE INDEX temp.import_org_key ON import_org_added ({column})
+                     WHERE {column} IS NOT NULL;
+                     INSERT INTO temp.import_org_repeat (line, kind, first)
+                     SELECT a.line, {kind}, r.first
+                     FROM (SELECT {column} AS key, min(line) AS first FROM temp.import_org_added
+                           WHERE {column} IS NOT NULL GROUP BY {column} HAVING count(*) > 1) AS r
+                     JOIN temp.import_org_added a ON a.{column} = r.key AND a.line > r.first;"
+                ))?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        conn.execute_batch("DROP INDEX temp.import_org_key;")?;
+    }
+    Ok(())
+}
+
+/// The first `limit` staged additions after `line`, in line order: (line, what).
+pub fn staged_added_after(
+    conn: &Connection,
+    line: usize,
+    limit: usize,
+) -> Result<Vec<(usize, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT line, what FROM temp.import_org_added
+         WHERE line > ?1 AND seq IS NOT NULL ORDER BY line LIMIT ?2",
+    )?;
+    let rows = stmt.query_map([line as i64, limit as i64], |r| {
+        Ok((r.get::<_, i64>(0)? as usize, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Inserts the organizations staged by [`stage_org`] to be added (`staged` of them, numbered
+/// 1…`staged` by `seq`) in the order they were staged, with their sort keys and an audit entry
+/// each (`insert`, the new id, what it is, `note`), set-based; returns how many were inserted.
+/// The caller owns the transaction and holds the write lock, so the new ids are the next after
+/// the largest stored one, in the order staged (what SQLite would give them); the sort keys are written first, under those ids, and the row count goes
 /// up once by the number inserted, with the two per-row insert triggers that would do the same
 /// row by row stood aside for the statement (see [`without_insert_triggers`]).
 ///
 /// A load that at least doubles a table (a first load into a new database, above all) inserts
 /// into it without its secondary indexes and builds them again after (see [`without_indexes`]),
 /// except the audit log's, which the entries reach at their end.
-pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str) -> Result<usize> {
-    let staged: i64 = conn.query_row(
-        "SELECT coalesce(max(seq), 0) FROM temp.import_org_added",
-        [],
-        |r| r.get(0),
-    )?;
+pub fn insert_staged_orgs(
+    conn: &Connection,
+    staged: i64,
+    at: &str,
+    os_user: &str,
+    note: &str,
+) -> Result<usize> {
     // Nothing to add (a second load of a file): no statement, and no trigger dropped.
     if staged == 0 {
         return Ok(0);
@@ -318,7 +512,8 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
     without_indexes(conn, "organization_sort", staged, &[], || {
         conn.execute(
             "INSERT INTO organization_sort (org_id, name_key)
-             SELECT ?1 + seq, name_key FROM temp.import_org_added ORDER BY seq",
+             SELECT ?1 + seq, name_key FROM temp.import_org_added
+             WHERE seq IS NOT NULL ORDER BY line",
             [last],
         )?;
         Ok(())
@@ -330,7 +525,7 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
                                            sector, region, oktmo, address, website, founder_id)
                  SELECT ?1 + seq, full_name, short_name, inn, kpp, ogrn, reg_num, sector, region,
                         oktmo, address, website, founder_id
-                 FROM temp.import_org_added ORDER BY seq",
+                 FROM temp.import_org_added WHERE seq IS NOT NULL ORDER BY line",
                 [last],
             )?)
         })?;
@@ -343,7 +538,7 @@ pub fn insert_staged_orgs(conn: &Connection, at: &str, os_user: &str, note: &str
             "INSERT INTO audit_log (at, os_user, action, entity, entity_id, field, old_value,
                                     new_value, note)
              SELECT ?2, ?3, ?4, 'organization', ?1 + seq, NULL, NULL, what, ?5
-             FROM temp.import_org_added ORDER BY seq",
+             FROM temp.import_org_added WHERE seq IS NOT NULL ORDER BY line",
             params![last, at, os_user, super::audit::Action::Insert.code(), note],
         )?;
         Ok(())

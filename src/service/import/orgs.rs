@@ -19,6 +19,13 @@
 //! lookup ever finds what an earlier row of the file wrote, and the match and plan stages read
 //! the database as it was before the import: the dry run computes the same plan without writing
 //! (and without the write lock), and the import writes it.
+//!
+//! Into an empty database (no stored organization: nothing to look up, nothing taken away) a
+//! row's claims depend only on the rows above it, so they are not made row by row: each row's
+//! keys are staged with it, and [`check_repeats`] finds the repeats after reading by sorting
+//! them, and corrects the preview to what the claims row by row would have given (the same
+//! rows rejected with the same words, the same counts and lists; `tests/import_orgs_repeats.rs`
+//! compares the two on generated files).
 
 use std::collections::HashMap;
 
@@ -28,11 +35,11 @@ use crate::exchange::import::Row;
 use crate::exchange::import::headers::Field;
 use crate::exchange::import::stream::RowSource;
 use crate::store;
-use crate::store::import::{OrgRecord, SeenKey};
+use crate::store::import::{OrgRecord, SeenKey, Staged, StagedKeys, StagedRepeat};
 
 use super::{
-    Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Writer, formula_cells, note_unknown,
-    stream_header,
+    Body, Change, LISTED, PROGRESS_EVERY, Planned, Preview, Progress, Rejection, Writer,
+    formula_cells, note_unknown, stream_header,
 };
 
 pub(super) const FIELDS: &[Field] = &[
@@ -289,13 +296,17 @@ pub(super) fn run(
     let conn = w.conn;
     store::import::seen_begin(conn)?;
     let founders = store::import::authorities_by_inn(conn)?;
-    // No stored organization: no row can match one, and no lookup is needed.
+    // No stored organization: no row can match one, and no lookup is needed; the rows' keys are
+    // checked after reading, all at once (see [`check_repeats`]).
     let stored = Stored {
         none: store::import::no_organizations(conn)?,
     };
-    if w.apply {
+    let deferred = stored.none;
+    if w.apply || deferred {
         store::import::staged_orgs_begin(conn)?;
     }
+    // How many rows are staged to be added (their `seq`).
+    let mut added = 0i64;
     let mut n = 0usize;
     let mut strays = 0usize;
     while let Some(row) = body.next()? {
@@ -339,6 +350,7 @@ pub(super) fn run(
                 continue;
             }
         };
+        let keys = deferred.then(|| RowKeys::of(&read));
         let planned = match match_row(conn, &cols, &founders, stored, &read)? {
             Ok(matched) => plan_row(conn, &cols, read, matched)?,
             Err(rejected) => Err(rejected),
@@ -348,12 +360,30 @@ pub(super) fn run(
                 if let Some(before) = &before {
                     claim_freed(conn, before, &rec, line)?;
                 }
-                if w.apply {
-                    write_row(w, &rec, &planned)?;
+                match &planned {
+                    Planned::Add(change) if w.apply || deferred => {
+                        added += 1;
+                        let staged = Staged {
+                            line,
+                            seq: Some(added),
+                            org: &rec,
+                            what: &change.what,
+                            keys: keys.as_ref().map(RowKeys::staged).unwrap_or_default(),
+                        };
+                        store::import::stage_org(conn, &staged)?;
+                    }
+                    _ if w.apply => write_row(w, &rec, &planned)?,
+                    _ => {}
                 }
                 preview.plan(planned);
             }
-            Err((column, why)) => preview.reject(line, &column, why),
+            Err((column, why)) => {
+                // Its keys are claimed all the same (as in [`match_row`]).
+                if let Some(keys) = keys {
+                    keys.stage_rejected(conn, line)?;
+                }
+                preview.reject(line, &column, why);
+            }
         }
     }
     if strays > STRAYS_LISTED {
@@ -367,10 +397,190 @@ pub(super) fn run(
         done: done.max(total),
         total,
     });
+    if deferred {
+        added = check_repeats(conn, &cols, preview)?;
+    }
     if w.apply {
-        write_added(w)?;
+        write_added(w, added)?;
     }
     Ok(())
+}
+
+/// The keys a row claims, as the match stage names them, with the owner of its ОГРН (the row's
+/// ИНН and full name as written): staged for [`check_repeats`] when the keys are checked after
+/// reading.
+struct RowKeys {
+    inn_kpp: Option<String>,
+    reg_num: Option<String>,
+    ogrn: Option<String>,
+    inn: String,
+    full_name: String,
+}
+
+impl RowKeys {
+    fn of(row: &OrgRow) -> RowKeys {
+        let some = |s: &String| (!s.is_empty()).then(|| s.clone());
+        RowKeys {
+            inn_kpp: (!row.kpp.is_empty()).then(|| format!("{}/{}", row.inn, row.kpp)),
+            reg_num: some(&row.reg_num),
+            ogrn: some(&row.cells[OGRN]),
+            inn: row.inn.clone(),
+            full_name: row.cells[FULL_NAME].clone(),
+        }
+    }
+
+    fn staged(&self) -> StagedKeys<'_> {
+        StagedKeys {
+            inn_kpp: self.inn_kpp.as_deref(),
+            reg_num: self.reg_num.as_deref(),
+            ogrn: self.ogrn.as_deref(),
+        }
+    }
+
+    /// Stages the keys of a rejected row (nothing to add).
+    fn stage_rejected(self, conn: &rusqlite::Connection, line: usize) -> anyhow::Result<()> {
+        let owner = OrgRecord {
+            inn: self.inn.clone(),
+            full_name: self.full_name.clone(),
+            ..OrgRecord::default()
+        };
+        let staged = Staged {
+            line,
+            seq: None,
+            org: &owner,
+            what: "",
+            keys: self.staged(),
+        };
+        store::import::stage_org(conn, &staged)?;
+        Ok(())
+    }
+}
+
+/// The match stage's claims for a file read into an empty database, made after reading: a row
+/// whose key (ИНН+КПП, code, or an ОГРН of another ИНН) a row above it claimed first is rejected
+/// with the words [`match_row`] uses, in line order, as if its claims had been made row by row
+/// — the claims of a row with no stored organization to find depend only on the rows above it.
+/// The preview is corrected to what the rows would have given: its counts, the first [`LISTED`]
+/// rejections (a repeat listed in its place, or instead of the row's other reason), and the
+/// first [`LISTED`] additions (the repeats taken out, the next ones read from the staged rows).
+/// Returns how many rows are still to be added.
+fn check_repeats(
+    conn: &rusqlite::Connection,
+    cols: &Columns,
+    preview: &mut Preview,
+) -> anyhow::Result<i64> {
+    let source = preview.source.clone();
+    // Listed rejections: in line order, the first LISTED of the rows rejected before this check,
+    // so they and the repeats merged by line give the first LISTED of all.
+    let mut pending = std::mem::take(&mut preview.rejected).into_iter().peekable();
+    let mut rejected: Vec<Rejection> = Vec::with_capacity(pending.len());
+    let last_listed = preview.added.last().map(|c| c.line);
+    let mut unlisted = Vec::new();
+    let counts = &mut preview.counts;
+    let still_added = store::import::staged_repeats(conn, |r| {
+        let (column, reason) = repeat_reason(cols, &r);
+        while let Some(p) = pending.next_if(|p| p.line < r.line) {
+            if rejected.len() < LISTED {
+                rejected.push(p);
+            }
+        }
+        let listed = if r.added {
+            counts.added -= 1;
+            counts.rejected += 1;
+            if last_listed.is_some_and(|l| r.line <= l) {
+                unlisted.push(r.line);
+            }
+            true
+        } else {
+            // Rejected for another reason, checked after its keys: the repeat is the reason.
+            pending.next_if(|p| p.line == r.line).is_some()
+        };
+        if listed && rejected.len() < LISTED {
+            rejected.push(Rejection {
+                file: source.clone(),
+                line: r.line,
+                column,
+                reason,
+            });
+        }
+        Ok(())
+    })?;
+    for p in pending {
+        if rejected.len() < LISTED {
+            rejected.push(p);
+        }
+    }
+    preview.rejected = rejected;
+    if !unlisted.is_empty() {
+        preview
+            .added
+            .retain(|c| unlisted.binary_search(&c.line).is_err());
+    }
+    let want = preview.counts.added.min(LISTED);
+    if let Some(after) = last_listed
+        && preview.added.len() < want
+    {
+        let more = store::import::staged_added_after(conn, after, want - preview.added.len())?;
+        for (line, what) in more {
+            preview.added.push(Change {
+                line,
+                what,
+                fields: Vec::new(),
+            });
+        }
+    }
+    Ok(still_added)
+}
+
+/// Why a row with a key claimed above it is rejected: its column and the reason.
+fn repeat_reason(cols: &Columns, r: &StagedRepeat) -> Reject {
+    match r.kind {
+        store::import::STAGED_INN_KPP => {
+            let (inn, kpp) = r.key.split_once('/').unwrap_or((&r.key, ""));
+            (String::new(), repeated_inn_kpp(inn, kpp, r.first, ""))
+        }
+        store::import::STAGED_REG_NUM => {
+            (cols.title(REG_NUM), repeated_reg_num(&r.key, r.first, ""))
+        }
+        _ => (
+            cols.title(OGRN),
+            repeated_ogrn(&r.key, r.first, &r.first_inn, &r.first_name),
+        ),
+    }
+}
+
+/// A row whose ИНН+КПП a row above claimed (`owner`: [`FREED`] when that row took them away from
+/// a stored organization).
+fn repeated_inn_kpp(inn: &str, kpp: &str, first: usize, owner: &str) -> String {
+    if owner == FREED {
+        format!(
+            "ИНН {inn} и КПП {kpp} были у организации, которой строка {first} дала другой КПП: одна организация — одна строка; загрузите эту строку отдельно, после этого файла"
+        )
+    } else {
+        format!("ИНН {inn} и КПП {kpp} уже были в строке {first}: одна организация — одна строка")
+    }
+}
+
+/// A row whose code a row above claimed (`owner` as in [`repeated_inn_kpp`]).
+fn repeated_reg_num(reg_num: &str, first: usize, owner: &str) -> String {
+    if owner == FREED {
+        format!(
+            "код {reg_num} был у организации, которой строка {first} дала другой код: одна организация — одна строка; загрузите эту строку отдельно, после этого файла"
+        )
+    } else {
+        format!("код {reg_num} уже был в строке {first}: одна организация — одна строка")
+    }
+}
+
+/// A row whose ОГРН a row above with another ИНН claimed (that row's ИНН and name).
+fn repeated_ogrn(ogrn: &str, first: usize, other_inn: &str, other_name: &str) -> String {
+    let name = match other_name {
+        "" => String::new(),
+        name => format!(" «{name}»"),
+    };
+    format!(
+        "ОГРН {ogrn} уже был в строке {first} у организации{name} с ИНН {other_inn}: один ОГРН — одно юридическое лицо с одним ИНН"
+    )
 }
 
 /// The read stage: the row's identifiers (ИНН, КПП, regNum) padded and checked, its cells kept
@@ -451,73 +661,11 @@ fn match_row(
 ) -> anyhow::Result<Result<Matched, Reject>> {
     let (inn, kpp, reg_in) = (&row.inn, &row.kpp, &row.reg_num);
     let ogrn_in = &row.cells[OGRN];
-    let key = format!("{inn}/{kpp}");
-    let owner = ogrn_owner(inn, &row.cells[FULL_NAME]);
-    let mut keys = Vec::with_capacity(3);
-    if !kpp.is_empty() {
-        keys.push(SeenKey {
-            kind: SEEN_INN_KPP,
-            key: &key,
-            owner: "",
-        });
-    }
-    if !reg_in.is_empty() {
-        keys.push(SeenKey {
-            kind: SEEN_REG_NUM,
-            key: reg_in,
-            owner: "",
-        });
-    }
-    if !ogrn_in.is_empty() {
-        keys.push(SeenKey {
-            kind: SEEN_OGRN,
-            key: ogrn_in,
-            owner: &owner,
-        });
-    }
-    let claims = store::import::seen_claim(conn, &keys, row.line)?;
-    let claim_of = |kind: i64| {
-        keys.iter()
-            .zip(&claims)
-            .find(|(k, _)| k.kind == kind)
-            .and_then(|(_, c)| c.clone())
-    };
-    if let Some((first, owner)) = claim_of(SEEN_INN_KPP) {
-        let why = if owner == FREED {
-            format!(
-                "ИНН {inn} и КПП {kpp} были у организации, которой строка {first} дала другой КПП: одна организация — одна строка; загрузите эту строку отдельно, после этого файла"
-            )
-        } else {
-            format!(
-                "ИНН {inn} и КПП {kpp} уже были в строке {first}: одна организация — одна строка"
-            )
-        };
-        return Ok(Err((String::new(), why)));
-    }
-    if let Some((first, owner)) = claim_of(SEEN_REG_NUM) {
-        let why = if owner == FREED {
-            format!(
-                "код {reg_in} был у организации, которой строка {first} дала другой код: одна организация — одна строка; загрузите эту строку отдельно, после этого файла"
-            )
-        } else {
-            format!("код {reg_in} уже был в строке {first}: одна организация — одна строка")
-        };
-        return Ok(Err((cols.title(REG_NUM), why)));
-    }
-    if let Some((first, other)) = claim_of(SEEN_OGRN) {
-        let (other_inn, other_name) = other.split_once('|').unwrap_or((&other, ""));
-        if other_inn != inn {
-            let name = match other_name {
-                "" => String::new(),
-                name => format!(" «{name}»"),
-            };
-            return Ok(Err((
-                cols.title(OGRN),
-                format!(
-                    "ОГРН {ogrn_in} уже был в строке {first} у организации{name} с ИНН {other_inn}: один ОГРН — одно юридическое лицо с одним ИНН"
-                ),
-            )));
-        }
+    // With nothing stored the claims are checked after reading ([`check_repeats`]).
+    if !stored.none
+        && let Some(rejected) = claim_keys(conn, cols, row)?
+    {
+        return Ok(Err(rejected));
     }
     // Each identifier of the row may point at a stored organization; they must agree.
     let by_key = match kpp.is_empty() || stored.none {
@@ -576,6 +724,65 @@ fn match_row(
         code_holder,
         founder,
     }))
+}
+
+/// The match stage's claims, row by row (something is stored): every key of the row claimed in
+/// the temporary table; the row is rejected (the column and why) when a row above claimed one
+/// first — ИНН+КПП, then the code, then an ОГРН of another ИНН.
+fn claim_keys(
+    conn: &rusqlite::Connection,
+    cols: &Columns,
+    row: &OrgRow,
+) -> anyhow::Result<Option<Reject>> {
+    let (inn, kpp, reg_in) = (&row.inn, &row.kpp, &row.reg_num);
+    let ogrn_in = &row.cells[OGRN];
+    let key = format!("{inn}/{kpp}");
+    let owner = ogrn_owner(inn, &row.cells[FULL_NAME]);
+    let mut keys = Vec::with_capacity(3);
+    if !kpp.is_empty() {
+        keys.push(SeenKey {
+            kind: SEEN_INN_KPP,
+            key: &key,
+            owner: "",
+        });
+    }
+    if !reg_in.is_empty() {
+        keys.push(SeenKey {
+            kind: SEEN_REG_NUM,
+            key: reg_in,
+            owner: "",
+        });
+    }
+    if !ogrn_in.is_empty() {
+        keys.push(SeenKey {
+            kind: SEEN_OGRN,
+            key: ogrn_in,
+            owner: &owner,
+        });
+    }
+    let claims = store::import::seen_claim(conn, &keys, row.line)?;
+    let claim_of = |kind: i64| {
+        keys.iter()
+            .zip(&claims)
+            .find(|(k, _)| k.kind == kind)
+            .and_then(|(_, c)| c.clone())
+    };
+    if let Some((first, owner)) = claim_of(SEEN_INN_KPP) {
+        let why = repeated_inn_kpp(inn, kpp, first, &owner);
+        return Ok(Some((String::new(), why)));
+    }
+    if let Some((first, owner)) = claim_of(SEEN_REG_NUM) {
+        let why = repeated_reg_num(reg_in, first, &owner);
+        return Ok(Some((cols.title(REG_NUM), why)));
+    }
+    if let Some((first, other)) = claim_of(SEEN_OGRN) {
+        let (other_inn, other_name) = other.split_once('|').unwrap_or((&other, ""));
+        if other_inn != inn {
+            let why = repeated_ogrn(ogrn_in, first, other_inn, other_name);
+            return Ok(Some((cols.title(OGRN), why)));
+        }
+    }
+    Ok(None)
 }
 
 /// The keys a row takes away from the stored organization it changes (its КПП, regNum or ОГРН
@@ -773,15 +980,14 @@ fn plan_row(
 }
 
 /// The write stage (only when applying), row by row: a changed organization updated, with an
-/// audit entry per field; a new one staged, to be inserted by [`write_added`].
+/// audit entry per field (a new one is staged by [`run`], to be inserted by [`write_added`]).
 fn write_row(w: &Writer<'_>, rec: &OrgRecord, planned: &Planned) -> anyhow::Result<()> {
     match planned {
-        Planned::Add(change) => store::import::stage_org(w.conn, rec, &change.what)?,
         Planned::Update(change) => {
             store::import::update_org(w.conn, rec)?;
             w.audit_change("organization", rec.id, change)?;
         }
-        Planned::Leave(_) => {}
+        Planned::Add(_) | Planned::Leave(_) => {}
     }
     Ok(())
 }
@@ -790,8 +996,8 @@ fn write_row(w: &Writer<'_>, rec: &OrgRecord, planned: &Planned) -> anyhow::Resu
 /// with its audit entry (see [`store::import::staged_orgs_begin`] for why not row by row). They
 /// come after the changes of the file's other rows; that order is safe, as no row of the file
 /// takes a key another row claimed (see the module's comment).
-fn write_added(w: &Writer<'_>) -> anyhow::Result<()> {
-    store::import::insert_staged_orgs(w.conn, &w.at, &w.user, super::AUDIT_NOTE)?;
+fn write_added(w: &Writer<'_>, staged: i64) -> anyhow::Result<()> {
+    store::import::insert_staged_orgs(w.conn, staged, &w.at, &w.user, super::AUDIT_NOTE)?;
     Ok(())
 }
 
