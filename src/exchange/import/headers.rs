@@ -305,7 +305,13 @@ pub fn find_header_rows(
         let (Some(top), Some(sub)) = (top, sub) else {
             continue;
         };
-        if !titles_only(&rows[top]) || !titles_only(&rows[sub]) || rows[sub].filled().count() < 2 {
+        // Both rows titles of several columns: a document's title (one cell) is no group row.
+        let several = |r: &Row| r.filled().count() >= 2;
+        if !titles_only(&rows[top])
+            || !titles_only(&rows[sub])
+            || !several(&rows[top])
+            || !several(&rows[sub])
+        {
             continue;
         }
         let joined = join_header_rows(&rows[top], &rows[sub]);
@@ -529,9 +535,16 @@ mod tests {
         assert_eq!((found.at, found.rows), (0, 2));
         assert_eq!(found.map.columns, vec![Some(1), Some(2), Some(3), Some(4)]);
         // One header row over the data: nothing joined with a data row.
-        let rows = vec![sub.clone(), data];
+        let rows = vec![sub.clone(), data.clone()];
         let found = find_header_rows(&rows, &fields, 2, 10).expect("a header");
         assert_eq!((found.at, found.rows), (0, 1));
+        // A row of one cell right above the header is a document's title, not a group row,
+        // even where joining it would map one more field.
+        let title = row(&["Наименование организации"]);
+        let header = row(&["№", "полное", "ИНН", "КПП"]);
+        let rows = vec![title, header, data];
+        let found = find_header_rows(&rows, &fields, 2, 10).expect("a header");
+        assert_eq!((found.at, found.rows), (1, 1));
     }
 
     #[test]
