@@ -331,6 +331,7 @@ fn a_unique_constraint_violated_by_the_bulk_insert_fails_in_russian_and_keeps_th
             org: &o,
             what: full_name,
             keys: Default::default(),
+            whole: true,
         };
         nok::store::import::stage_org(&tx, &staged).unwrap();
     }

@@ -369,6 +369,7 @@ pub(super) fn run(
                             org: &rec,
                             what: &change.what,
                             keys: keys.as_ref().map(RowKeys::staged).unwrap_or_default(),
+                            whole: w.apply,
                         };
                         store::import::stage_org(conn, &staged)?;
                     }
@@ -450,6 +451,7 @@ impl RowKeys {
             org: &owner,
             what: "",
             keys: self.staged(),
+            whole: false,
         };
         store::import::stage_org(conn, &staged)?;
         Ok(())
