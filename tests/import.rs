@@ -609,6 +609,18 @@ fn authority_plan_from_a_pasted_document() {
     assert_eq!(digest(&conn), before);
 }
 
+/// The stored input `1.1.stand_present` of an organization in a cycle (plain SQL).
+fn stand_present(conn: &Connection, cycle: i64, org_id: i64) -> f64 {
+    conn.query_row(
+        "SELECT i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id
+         JOIN membership m ON m.id = i.membership_id
+         WHERE m.cycle_id = ?1 AND m.org_id = ?2 AND k.key = '1.1.stand_present'",
+        [cycle, org_id],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
 #[test]
 fn inputs_of_a_cycle_mark_scores_stale() {
     let (_d, mut conn) = demo();
@@ -634,9 +646,7 @@ fn inputs_of_a_cycle_mark_scores_stale() {
             |r| r.get(0),
         )
         .unwrap();
-    let v: f64 = conn
-        .query_row("SELECT i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id JOIN membership m ON m.id = i.membership_id WHERE m.cycle_id = ?1 AND m.org_id = ?2 AND k.key = '1.1.stand_present'", [cycle, org_id], |r| r.get(0))
-        .unwrap();
+    let v = stand_present(&conn, cycle, org_id);
     assert_eq!(v, 7.0);
     if !p.changed.is_empty() {
         assert_eq!(stale, 1);
@@ -682,9 +692,7 @@ fn inputs_with_inn_and_kpp_without_leading_zeros() {
     )
     .unwrap();
     assert!(p.rejected.is_empty(), "{p:?}");
-    let v: f64 = conn
-        .query_row("SELECT i.value FROM indicator_input i JOIN input_key k ON k.id = i.key_id JOIN membership m ON m.id = i.membership_id WHERE m.cycle_id = ?1 AND m.org_id = ?2 AND k.key = '1.1.stand_present'", [cycle, org_id], |r| r.get(0))
-        .unwrap();
+    let v = stand_present(&conn, cycle, org_id);
     assert_eq!(v, 5.0);
 }
 

@@ -297,14 +297,9 @@ pub fn find_header_rows(
     };
     // The row found as the group row (the one below holds the columns' titles), or as the
     // columns' row (the one above holds the groups).
-    let pairs = [
-        (Some(i), rows.get(i + 1).map(|_| i + 1)),
-        (i.checked_sub(1), Some(i)),
-    ];
-    for (top, sub) in pairs {
-        let (Some(top), Some(sub)) = (top, sub) else {
-            continue;
-        };
+    let below = (i + 1 < rows.len()).then_some((i, i + 1));
+    let above = i.checked_sub(1).map(|top| (top, i));
+    for (top, sub) in below.into_iter().chain(above) {
         // Both rows titles of several columns: a document's title (one cell) is no group row.
         let several = |r: &Row| r.filled().count() >= 2;
         if !titles_only(&rows[top])

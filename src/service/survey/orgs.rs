@@ -77,10 +77,17 @@ pub(super) fn find_org_by_key<'a>(orgs: &[&'a OrgRecord], key: &str) -> Option<&
     if let [one] = by_inn.as_slice() {
         return Some(**one);
     }
-    // A code's letters may be Cyrillic («792Ж0001»): compared in any case.
-    let code = k.to_lowercase();
+    // A code's letters may be Cyrillic («792Ж0001»): compared in any case, letter by letter.
+    let lower = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<Vec<_>>();
+    let code = lower(k);
     orgs.iter()
-        .find(|o| !o.reg_num.is_empty() && o.reg_num.to_lowercase() == code)
+        .find(|o| {
+            !o.reg_num.is_empty()
+                && o.reg_num
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .eq(code.iter().copied())
+        })
         .copied()
 }
 
