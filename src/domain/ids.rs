@@ -164,10 +164,10 @@ fn digits(kind: IdKind, value: &str) -> Result<Vec<u8>, IdError> {
         .collect()
 }
 
-/// Refuses an empty value, and a number in Excel's exponential form (digits, a point or comma
+/// Whether a value is written at all: refuses an empty value, and a number in Excel's exponential form (digits, a point or comma
 /// and more digits, then `E`, a sign and digits: «1,02771E+12», «7.7E+09»), which no
 /// identifier is and whose lost digits no check should guess.
-fn non_empty(kind: IdKind, value: &str) -> Result<(), IdError> {
+fn written(kind: IdKind, value: &str) -> Result<(), IdError> {
     if value.is_empty() {
         return Err(IdError::Empty { kind });
     }
@@ -211,7 +211,7 @@ fn length_error(kind: IdKind, value: &str, expected: &'static str) -> IdError {
 /// предприниматель) with valid check digits.
 pub fn validate_inn(value: &str) -> Result<(), IdError> {
     let kind = IdKind::Inn;
-    non_empty(kind, value)?;
+    written(kind, value)?;
     let d = digits(kind, value)?;
     match d.len() {
         10 => {
@@ -250,7 +250,7 @@ pub fn validate_inn(value: &str) -> Result<(), IdError> {
 /// (причина постановки на учет), 3 digits (порядковый номер).
 pub fn validate_kpp(value: &str) -> Result<(), IdError> {
     let kind = IdKind::Kpp;
-    non_empty(kind, value)?;
+    written(kind, value)?;
     let chars: Vec<char> = value.chars().collect();
     if chars.len() != 9 {
         return Err(length_error(kind, value, "9"));
@@ -281,7 +281,7 @@ pub fn validate_kpp(value: &str) -> Result<(), IdError> {
 /// or an ОГРНИП (15 digits, индивидуальный предприниматель: the 15th = (first 14 mod 13) mod 10).
 pub fn validate_ogrn(value: &str) -> Result<(), IdError> {
     let kind = IdKind::Ogrn;
-    non_empty(kind, value)?;
+    written(kind, value)?;
     let d = digits(kind, value)?;
     let (expected, actual) = match d.len() {
         13 => {
@@ -315,7 +315,7 @@ fn is_cyrillic_letter(c: char) -> bool {
 /// letters (Latin or Cyrillic), or 13 digits (the older form).
 pub fn validate_reg_num(value: &str) -> Result<(), IdError> {
     let kind = IdKind::RegNum;
-    non_empty(kind, value)?;
+    written(kind, value)?;
     let chars: Vec<char> = value.chars().collect();
     match chars.len() {
         8 => {
@@ -348,7 +348,7 @@ pub fn validate_reg_num(value: &str) -> Result<(), IdError> {
 /// Checks an ОКТМО: 8 digits (муниципальное образование) or 11 digits (населенный пункт).
 pub fn validate_oktmo(value: &str) -> Result<(), IdError> {
     let kind = IdKind::Oktmo;
-    non_empty(kind, value)?;
+    written(kind, value)?;
     let d = digits(kind, value)?;
     match d.len() {
         8 | 11 => Ok(()),
