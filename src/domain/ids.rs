@@ -164,9 +164,9 @@ fn digits(kind: IdKind, value: &str) -> Result<Vec<u8>, IdError> {
         .collect()
 }
 
-/// Whether a value is written at all: refuses an empty value, and a number in Excel's exponential form (digits, a point or comma
-/// and more digits, then `E`, a sign and digits: «1,02771E+12», «7.7E+09»), which no
-/// identifier is and whose lost digits no check should guess.
+/// Whether a value is written at all: refuses an empty value, and a number in Excel's
+/// exponential form (digits, a point or comma and more digits, then `E`, a sign and digits:
+/// «1,02771E+12», «7.7E+09»), which no identifier is and whose lost digits no check should guess.
 fn written(kind: IdKind, value: &str) -> Result<(), IdError> {
     if value.is_empty() {
         return Err(IdError::Empty { kind });
