@@ -175,25 +175,28 @@ pub(super) fn delimiter(text: &str) -> Option<u8> {
         .filter(|l| !l.trim().is_empty())
         .take(SNIFF_LINES)
         .collect();
-    let mut best: Option<(u8, usize, usize)> = None; // (delimiter, lines with the mode count, mode)
+    let mut best: Option<(u8, usize)> = None; // (delimiter, lines with its most common count)
     for d in DELIMITERS {
         let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, d)).collect();
         let mut freq = std::collections::HashMap::new();
         for &c in counts.iter().filter(|&&c| c > 0) {
             *freq.entry(c).or_insert(0usize) += 1;
         }
-        let Some((&mode, &n)) = freq.iter().max_by_key(|&(c, n)| (*n, *c)) else {
+        // How many lines share its most common count (above zero).
+        let Some(&n) = freq.values().max() else {
             continue;
         };
         // Tab text pasted from documents has cells with commas: a tab anywhere wins.
         if d == b'\t' {
             return Some(d);
         }
-        if best.is_none_or(|(_, bn, bm)| (n, mode) > (bn, bm)) {
-            best = Some((d, n, mode));
+        // More lines agreeing wins; among as many, the first in DELIMITERS: `;`, what Excel
+        // writes in a Russian locale, before `,`, which addresses and names hold unquoted.
+        if best.is_none_or(|(_, bn)| n > bn) {
+            best = Some((d, n));
         }
     }
-    best.map(|(d, _, _)| d)
+    best.map(|(d, _)| d)
 }
 
 fn count_outside_quotes(line: &str, d: u8) -> usize {
@@ -255,6 +258,9 @@ mod tests {
         assert_eq!(delimiter("ИНН,Имя\n1,\"А|Б\"\n"), Some(b','));
         assert_eq!(delimiter("ИНН\tИмя\n1\tА, Б\n"), Some(b'\t'));
         assert_eq!(delimiter("ИНН\n1\n"), None);
+        // As many lines with `;` as with `,` (found by the fuzz test): Excel's `;` wins, though
+        // each line has more commas.
+        assert_eq!(delimiter("A,;a,\r\nA;a,,\r\n"), Some(b';'));
     }
 
     #[test]
