@@ -27,8 +27,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::domain::decimal::plain;
 use crate::domain::ids;
-use crate::domain::input_check::{self, number as num};
+use crate::domain::input_check;
 use crate::domain::methodology::{IndicatorDef, InputKind};
 use crate::exchange::import::Row;
 use crate::exchange::import::headers::{Field, normalize};
@@ -432,7 +433,7 @@ fn plan_row(
     for (key, value) in &values {
         let old = matched.stored.get(key).copied();
         if old != Some(*value) {
-            fields.push((key.clone(), old.map_or(String::new(), num), num(*value)));
+            fields.push((key.clone(), old.map_or(String::new(), plain), plain(*value)));
         }
     }
     let change = Change {
