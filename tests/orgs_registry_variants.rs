@@ -1,7 +1,8 @@
 //! Registries of organizations as ministries and operators keep them: the same clean
 //! organizations rendered in many layouts (the header worded in the ways registries word it,
 //! columns in any order, extra columns nok does not know — among them «Адрес электронной почты»
-//! and «Телефон» beside the address —, a title and notes above the header, a total line below,
+//! and «Телефон» beside the address —, a title and notes above the header, the row of column
+//! numbers under it, a total line (of one cell or of several) below,
 //! ИНН and КПП in one «ИНН/КПП» cell, identifiers saved as numbers without their leading zeros,
 //! the sector as the registry words it) and in the formats they come in (CSV from Excel in
 //! UTF-8 with a BOM or Windows-1251, text copied from a table with tabs, xlsx with numbers as
@@ -408,6 +409,10 @@ fn render(rng: &mut Rng, orgs: &[Org], on: &[usize], seed: u64) -> Variant {
     } else {
         rows.push(header);
     }
+    if has(3) && seed.is_multiple_of(2) {
+        // The row of column numbers Russian forms put under the header.
+        rows.push((1..=columns.len()).map(|n| n.to_string()).collect());
+    }
     for (n, o) in orgs.iter().enumerate() {
         let row = columns
             .iter()
@@ -429,7 +434,12 @@ fn render(rng: &mut Rng, orgs: &[Org], on: &[usize], seed: u64) -> Variant {
     }
     if has(3) {
         rows.push(vec![]);
-        rows.push(vec![format!("Итого: {} организаций", orgs.len())]);
+        if seed.is_multiple_of(2) {
+            rows.push(vec![format!("Итого: {} организаций", orgs.len())]);
+        } else {
+            // A total of several cells: the word, then the count in the next column.
+            rows.push(vec!["Итого".to_string(), orgs.len().to_string()]);
+        }
         rows.push(vec![
             "Исполнитель: Петрова О. И., тел. 52-11-22".to_string(),
         ]);
