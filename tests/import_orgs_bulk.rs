@@ -300,8 +300,8 @@ fn a_load_that_doubles_the_table_rebuilds_its_indexes_and_writes_what_plain_sql_
 }
 
 /// Two staged organizations with one ИНН+КПП (what the checks of the import never let through)
-/// are refused when the unique index of ИНН+КПП, dropped for the load, is built again after the
-/// insert: the error is SQLite's constraint, said in Russian, and the rolled-back transaction
+/// are refused by the unique constraint as the rows go in, with the indexes dropped for the
+/// load: the error is SQLite's constraint, said in Russian, and the rolled-back transaction
 /// leaves every index in place.
 #[test]
 fn a_unique_constraint_violated_by_the_bulk_insert_fails_in_russian_and_keeps_the_indexes() {

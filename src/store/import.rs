@@ -624,12 +624,10 @@ const AUDIT_APPENDED_INDEXES: &[&str] = &["audit_log_entity", "audit_log_at"];
 /// drop back with the rest). Building an index over the whole table sorts it once; keeping it
 /// during the insert finds each row's place in it, a page split at a time when the rows come in
 /// another order than the index's (100,000 organizations: see BENCHMARKS.md). Unique indexes
-/// go too (ИНН+КПП and the code of `organization`, named indexes since migration 023): the
-/// import has already refused every row that would repeat a key, and should one slip through,
-/// the rebuild refuses it as the insert would have, failing the whole transaction. Kept are the
-/// indexes of a table that already holds more rows than are added (rebuilding them would read
-/// all those rows), the indexes named in `kept`, and a table's own `UNIQUE` clauses, which SQLite
-/// cannot drop.
+/// are kept (the constraints of `organization` — ИНН+КПП and the code — are checked row by row
+/// as the rows go in, so a violated one fails its row's insert, not a rebuild at the end), and
+/// so are the indexes of a table that already holds more rows than are added (rebuilding them
+/// would read all those rows), and the indexes named in `kept`.
 fn without_indexes(
     conn: &Connection,
     table: &str,
@@ -644,9 +642,10 @@ fn without_indexes(
     )?;
     let indexes: Vec<(String, String)> = if adding > 0 && adding >= stored {
         let mut stmt = conn.prepare(
-            "SELECT name, sql FROM sqlite_schema
-             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL
-             ORDER BY name",
+            "SELECT s.name, s.sql FROM sqlite_schema s
+             JOIN pragma_index_list(?1) l ON l.name = s.name
+             WHERE s.type = 'index' AND s.sql IS NOT NULL AND NOT l.\"unique\"
+             ORDER BY s.name",
         )?;
         let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let all: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;

@@ -87,10 +87,6 @@ const MIGRATION_SLICE: &[M<'static>] = &[
         "migrations/021_plan_status_update_one_statement.sql"
     )),
     M::up(include_str!("migrations/022_recompute_dirty.sql")),
-    M::up(include_str!(
-        "migrations/023_organization_unique_indexes.sql"
-    ))
-    .foreign_key_check(),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_SLICE);
 
@@ -281,7 +277,7 @@ pub(crate) fn create_private(path: &Path) -> std::io::Result<()> {
 
 /// The schema version of the nok database at `path` when opening it will bring it up to date
 /// (a database of an older nok): the caller can say so before the wait, which on a national
-/// database may take seconds (migration 023 rebuilds the table of organizations). `None` for a
+/// database may take seconds (a migration that rewrites a large table). `None` for a
 /// database already current, a new one, or one that does not open (opening it says why).
 pub fn schema_behind(path: &Path) -> Option<i64> {
     let conn =
@@ -389,40 +385,13 @@ fn prepare(mut conn: Connection, path: &Path) -> Result<Connection> {
         .map_err(opened)?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(opened)?;
-    migrate(&mut conn).map_err(|error| StoreError::Migrate {
-        path: path.to_path_buf(),
-        error,
-    })?;
+    MIGRATIONS
+        .to_latest(&mut conn)
+        .map_err(|error| StoreError::Migrate {
+            path: path.to_path_buf(),
+            error,
+        })?;
     Ok(conn)
-}
-
-/// The schema versions (`user_version`: migrations applied, so migration 023 is version 22 —
-/// there is no 014) whose migration rebuilds a table other tables refer to. SQLite's procedure
-/// for that runs with foreign keys off, or dropping the old table would act on the rows that
-/// refer to it (migration 023 checks them all before it commits). Every other migration runs
-/// with them on, as it was written to (migration 006 counts on `ON DELETE CASCADE`).
-const REBUILDS_WITH_KEYS_OFF: &[usize] = &[22];
-
-/// Brings the schema to [`schema_version`], each migration of [`REBUILDS_WITH_KEYS_OFF`] with
-/// foreign keys off, the others with them on (the connection's setting when called, and after).
-fn migrate(conn: &mut Connection) -> std::result::Result<(), rusqlite_migration::Error> {
-    for &version in REBUILDS_WITH_KEYS_OFF {
-        let current = match MIGRATIONS.current_version(conn)? {
-            rusqlite_migration::SchemaVersion::Inside(v) => v.get(),
-            _ => 0,
-        };
-        if current >= version {
-            continue;
-        }
-        if current + 1 < version {
-            MIGRATIONS.to_version(conn, version - 1)?;
-        }
-        conn.pragma_update(None, "foreign_keys", "OFF")?;
-        let rebuilt = MIGRATIONS.to_version(conn, version);
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        rebuilt?;
-    }
-    MIGRATIONS.to_latest(conn)
 }
 
 /// An existing empty file (0 bytes) is not a nok database: SQLite would take it as a new, empty
@@ -531,9 +500,9 @@ mod tests {
         drop(c);
         std::fs::remove_file(&path).unwrap();
         c = Connection::open(&path).unwrap();
-        MIGRATIONS.to_version(&mut c, 21).unwrap();
+        MIGRATIONS.to_version(&mut c, 20).unwrap();
         drop(c);
-        assert_eq!(schema_behind(&path), Some(21));
+        assert_eq!(schema_behind(&path), Some(20));
         drop(open_existing(&path).unwrap());
         assert_eq!(schema_behind(&path), None, "brought up to date");
     }
@@ -627,7 +596,7 @@ mod tests {
         };
         let before = dump(&conn, "content_sha256");
         assert_eq!(before.len(), 2);
-        migrate(&mut conn).unwrap();
+        MIGRATIONS.to_latest(&mut conn).unwrap();
         assert_eq!(
             dump(&conn, "content_hash"),
             before,
@@ -662,137 +631,5 @@ mod tests {
             .query_row("SELECT count(*) FROM export_violation", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
-    }
-
-    /// The `sql` of every index and trigger of `organization`, sorted (what migration 023 must
-    /// create again after rebuilding the table).
-    fn organization_objects(conn: &Connection) -> Vec<String> {
-        conn.prepare(
-            "SELECT type || ' ' || name || ': ' || sql FROM sqlite_schema
-             WHERE tbl_name = 'organization' AND type IN ('index', 'trigger') AND sql IS NOT NULL
-             ORDER BY type, name",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect()
-    }
-
-    #[test]
-    fn organization_rebuilt_whole() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-        MIGRATIONS.to_version(&mut conn, 21).unwrap();
-        conn.execute_batch(
-            "INSERT INTO authority (id, name, region, inn, kpp, ogrn)
-                 VALUES (1, 'Комитет', 'Область', '7701234567', '770101001', '1027700132195');
-             INSERT INTO cycle (id, year, sector, authority_id, region, status, methodology)
-                 VALUES (5, 2025, 'social', 1, 'Область', 'approved', '2018');
-             INSERT INTO organization (id, full_name, short_name, inn, kpp, ogrn, reg_num, sector,
-                                       region, oktmo, address, website, founder_id, active,
-                                       version)
-                 VALUES (7, 'Полное А', 'А', '7701234568', '770101001', '1027700132196',
-                         '12345678', 'social', 'Область', '45000000', 'ул. Садовая, 1',
-                         'https://a.ru', 1, 0, 3),
-                        (9, 'Полное Б', '', '7701234569', '770101001', '1027700132197',
-                         '12345679', 'culture', 'Область', '', '', '', NULL, 1, 1);
-             INSERT INTO membership (cycle_id, org_id) VALUES (5, 7), (5, 9);",
-        )
-        .unwrap();
-        let rows = |conn: &Connection| -> Vec<String> {
-            conn.prepare(
-                "SELECT id || '|' || full_name || '|' || short_name || '|' || inn || '|' || kpp
-                        || '|' || ogrn || '|' || reg_num || '|' || sector || '|' || region || '|'
-                        || oktmo || '|' || address || '|' || website || '|'
-                        || coalesce(founder_id, '-') || '|' || active || '|' || version
-                 FROM organization ORDER BY id",
-            )
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect()
-        };
-        let before_rows = rows(&conn);
-        let before = organization_objects(&conn);
-        assert_eq!(before.len(), 12, "{before:#?}");
-        migrate(&mut conn).unwrap();
-        let fk: i64 = conn
-            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
-            .unwrap();
-        assert_eq!(fk, 1, "foreign keys on again");
-        assert_eq!(rows(&conn), before_rows, "every field of every row kept");
-        // Every index and trigger created again word for word, and the two unique indexes.
-        let mut expected = before.clone();
-        expected.push(
-            "index organization_inn_kpp: CREATE UNIQUE INDEX organization_inn_kpp ON organization (inn, kpp)"
-                .to_string(),
-        );
-        expected.push(
-            "index organization_reg_num: CREATE UNIQUE INDEX organization_reg_num ON organization (reg_num)"
-                .to_string(),
-        );
-        expected.sort();
-        assert_eq!(organization_objects(&conn), expected);
-        let autoindexes: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema
-                 WHERE tbl_name = 'organization' AND type = 'index' AND sql IS NULL",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(autoindexes, 0, "no UNIQUE clause left in the table");
-        // The rules hold as before: the same ИНН+КПП, or the same code, is refused.
-        for (inn, kpp, reg_num) in [
-            ("7701234568", "770101001", "87654321"),
-            ("7701234560", "770101001", "12345679"),
-        ] {
-            let err = conn
-                .execute(
-                    "INSERT INTO organization (full_name, inn, kpp, ogrn, reg_num, sector, region)
-                     VALUES ('В', ?1, ?2, '1027700132198', ?3, 'social', 'Область')",
-                    [inn, kpp, reg_num],
-                )
-                .unwrap_err();
-            assert_eq!(
-                err.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::ConstraintViolation),
-                "{inn} {kpp} {reg_num}"
-            );
-        }
-        // Members still reach their organizations; the triggers work on the new table.
-        let members: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM membership m JOIN organization o ON o.id = m.org_id",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(members, 2);
-        let sort_keys: Vec<(i64, String)> = conn
-            .prepare("SELECT org_id, name_key FROM organization_sort ORDER BY org_id")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
-        assert_eq!(
-            sort_keys,
-            [(7, "а".to_string()), (9, "полное б".to_string())]
-        );
-        conn.execute("UPDATE organization SET short_name = 'Ёж' WHERE id = 9", [])
-            .unwrap();
-        let key: String = conn
-            .query_row(
-                "SELECT name_key FROM organization_sort WHERE org_id = 9",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(key, "ёж", "the update trigger is on the new table");
-        let err = conn.execute("DELETE FROM organization WHERE id = 7", []);
-        assert!(err.is_err(), "a member's organization cannot be deleted");
     }
 }

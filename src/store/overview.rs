@@ -303,7 +303,7 @@ mod tests {
             .to_version(&mut before, 10)
             .unwrap();
         fill(&before);
-        super::super::migrate(&mut before).unwrap();
+        super::super::MIGRATIONS.to_latest(&mut before).unwrap();
         let after = super::super::open_in_memory().unwrap();
         fill(&after);
         for sql in [

@@ -1209,7 +1209,7 @@ mod tests {
         }
         old.sort();
         assert_eq!(all_parts(&conn), old);
-        crate::store::migrate(&mut conn).unwrap();
+        crate::store::MIGRATIONS.to_latest(&mut conn).unwrap();
         let kind: String = conn
             .query_row(
                 "SELECT type FROM sqlite_schema WHERE name = 'score_part'",
