@@ -22,6 +22,7 @@ use nok::domain::input_check::bounded_pairs;
 use nok::domain::methodology::InputKind;
 use nok::domain::sector::Sector;
 use nok::exchange::import::read_bytes;
+use nok::service::import::guess::{GUESS_ROWS, Guessed, guess_rows};
 use nok::service::import::{Kind, apply};
 use nok::service::methodology::Methods;
 
@@ -469,6 +470,7 @@ fn inputs_sheets_in_every_layout_are_read_right() {
     }
     let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut wrong: Vec<String> = Vec::new();
+    let mut guessed = 0usize;
     for (seed, (kind, on)) in plans.iter().enumerate() {
         let people: Vec<Member> = members
             .iter()
@@ -493,6 +495,14 @@ fn inputs_sheets_in_every_layout_are_read_right() {
         let db = template.with_file_name(format!("v{seed}.sqlite"));
         std::fs::copy(&template, &db).unwrap();
         let mut conn = nok::store::open(&db).unwrap();
+        // «Обмен» offers the file as what its first rows say it is.
+        if let Ok(sheet) = read_bytes(&variant.name, &variant.bytes) {
+            let head = &sheet.rows[..sheet.rows.len().min(GUESS_ROWS)];
+            match guess_rows(head).map(|g| g.kind) {
+                Some(Guessed::Inputs) => guessed += 1,
+                other => wrong.push(format!("{}: угадано {other:?}", variant.name)),
+            }
+        }
         let outcome = read_bytes(&variant.name, &variant.bytes)
             .map_err(anyhow::Error::from)
             .and_then(|sheet| {
@@ -564,6 +574,7 @@ fn inputs_sheets_in_every_layout_are_read_right() {
         100.0 * right as f64 / total as f64,
         plans.len()
     );
+    println!("вид файла угадан: {guessed} из {} вариантов", plans.len());
     assert!(
         wrong.is_empty(),
         "{} ошибок, первые:\n{}",

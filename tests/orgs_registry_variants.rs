@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use import_support::{today, xlsx};
 use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
 use nok::exchange::import::read_bytes;
+use nok::service::import::guess::{GUESS_ROWS, Guessed, guess_rows};
 use nok::service::import::{Kind, apply};
 
 /// A fixed-seed generator (xorshift64*), so that a failing variant can be reproduced.
@@ -618,6 +619,7 @@ fn registries_in_every_layout_are_read_right() {
     let (_dir, template) = empty_database();
     let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut wrong: Vec<String> = Vec::new();
+    let mut guessed = 0usize;
     for (seed, (kind, on)) in plans.iter().enumerate() {
         let variant = render(&mut rng, &clean, on, seed as u64);
         if std::env::var("SHOW_VARIANT").ok().as_deref() == Some(&seed.to_string()) {
@@ -633,6 +635,14 @@ fn registries_in_every_layout_are_read_right() {
         let db = template.with_file_name(format!("v{seed}.sqlite"));
         std::fs::copy(&template, &db).unwrap();
         let mut conn = nok::store::open(&db).unwrap();
+        // «Обмен» offers the file as what its first rows say it is.
+        if let Ok(sheet) = read_bytes(&variant.name, &variant.bytes) {
+            let head = &sheet.rows[..sheet.rows.len().min(GUESS_ROWS)];
+            match guess_rows(head).map(|g| g.kind) {
+                Some(Guessed::Orgs) => guessed += 1,
+                other => wrong.push(format!("{}: угадано {other:?}", variant.name)),
+            }
+        }
         let outcome = read_bytes(&variant.name, &variant.bytes)
             .map_err(anyhow::Error::from)
             .and_then(|sheet| apply(&mut conn, &sheet, &Kind::Orgs, today(), true, &mut |_| {}));
@@ -695,6 +705,7 @@ fn registries_in_every_layout_are_read_right() {
     for w in &wrong {
         println!("не так: {w}");
     }
+    println!("вид файла угадан: {guessed} из {} вариантов", plans.len());
     assert!(
         wrong.is_empty(),
         "{} ошибок, первые:\n{}",

@@ -44,7 +44,7 @@ use super::{
     formula_cells,
 };
 
-const ID_FIELDS: &[Field] = &[
+pub(super) const ID_FIELDS: &[Field] = &[
     Field {
         id: "inn",
         title: "ИНН",
@@ -85,9 +85,17 @@ const ID_FIELDS: &[Field] = &[
 
 /// What a value column holds.
 #[derive(Clone)]
-enum Column {
+pub(super) enum Column {
     Input { key: String, kind: InputKind },
     Check { key: String },
+}
+
+impl Column {
+    fn key(&self) -> &str {
+        match self {
+            Column::Input { key, .. } | Column::Check { key } => key,
+        }
+    }
 }
 
 /// Kind of key remembered in the temporary table of rows seen: an organization and its part.
@@ -247,14 +255,14 @@ pub(super) fn run(
 }
 
 /// Every way a column may name an input of the method (see [`lookup`]).
-struct ColumnNames {
+pub(super) struct ColumnNames {
     /// By its key, and by «код + название» as the template writes it (normalized).
     exact: HashMap<String, Column>,
     /// The indicator's code and the input's name, normalized, for headers worded otherwise.
     named: Vec<(String, String, Column)>,
 }
 
-fn column_names(indicators: &[&IndicatorDef]) -> ColumnNames {
+pub(super) fn column_names(indicators: &[&IndicatorDef]) -> ColumnNames {
     let mut names = ColumnNames {
         exact: HashMap::new(),
         named: Vec::new(),
@@ -612,7 +620,7 @@ fn exceeding(
 /// over «Число материалов на стендах») or is the whole header (the code left out; only for
 /// names of three words or more: «телефон» or «электронная почта» alone is as likely an
 /// organization's contact column) — the longest such name, when no other of its length fits.
-fn lookup<'a>(names: &'a ColumnNames, header: &str) -> Option<&'a Column> {
+pub(super) fn lookup<'a>(names: &'a ColumnNames, header: &str) -> Option<&'a Column> {
     if let Some(col) = names.exact.get(&header.trim().to_lowercase()) {
         return Some(col);
     }
@@ -636,7 +644,7 @@ fn lookup<'a>(names: &'a ColumnNames, header: &str) -> Option<&'a Column> {
         }
         match best {
             Some((len, _)) if len > name.len() => {}
-            Some((len, _)) if len == name.len() => tied = true,
+            Some((len, other)) if len == name.len() => tied |= other.key() != col.key(),
             _ => {
                 best = Some((name.len(), col));
                 tied = false;
@@ -656,9 +664,7 @@ mod tests {
         let methods = Methods::builtin().unwrap();
         let method = methods.require("2018").unwrap();
         let names = column_names(&method.indicators_for(Sector::Social));
-        lookup(&names, header).map(|c| match c {
-            Column::Input { key, .. } | Column::Check { key } => key.clone(),
-        })
+        lookup(&names, header).map(|c| c.key().to_string())
     }
 
     #[test]

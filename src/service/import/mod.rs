@@ -31,6 +31,7 @@
 //! Every entry point takes a progress callback, so a worker thread of the terminal UI can show a
 //! bar.
 
+pub mod guess;
 mod inputs;
 mod orgs;
 mod plan;
