@@ -5,7 +5,9 @@
 # organizations file (the bench's: NOK_BENCH_ROWS=100000 NOK_BENCH_WRITE=FILE
 # target/release/deps/import-…; shuffled as real files come: (head -1 F; tail -n +2 F | shuf) > G).
 # Each run: `nok init` of a new database in a temporary folder, then /usr/bin/time of the import;
-# prints wall, user and system seconds, peak memory and the load average before the run.
+# prints wall, user and system seconds, peak memory and the load average before the run. The
+# databases go to $TMPDIR (default /tmp): TMPDIR=/dev/shm keeps the disk out of the figures, as the
+# import sections of BENCHMARKS.md measured since session 11.
 set -euo pipefail
 nok=${1:?"нужен путь к nok"}
 file=${2:?"нужен файл организаций"}
