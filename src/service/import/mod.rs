@@ -791,7 +791,17 @@ impl Strays {
     /// Whether `row` is such a line, `key` being what its key column (the ИНН) holds; if it is,
     /// it is noted in `preview`.
     pub(super) fn skip(&mut self, row: &Row, key: &str, preview: &mut Preview) -> bool {
-        if !is_stray(row, key) {
+        self.skip_if(is_stray(row, key, true), row, preview)
+    }
+
+    /// Like [`Strays::skip`] for a table whose one-cell lines mean something (a plan's measure
+    /// wrapped over lines, a section): only a total and the row of column numbers.
+    pub(super) fn skip_frame(&mut self, row: &Row, key: &str, preview: &mut Preview) -> bool {
+        self.skip_if(is_stray(row, key, false), row, preview)
+    }
+
+    fn skip_if(&mut self, stray: bool, row: &Row, preview: &mut Preview) -> bool {
+        if !stray {
             return false;
         }
         self.seen += 1;
@@ -818,9 +828,11 @@ impl Strays {
     }
 }
 
-fn is_stray(row: &Row, key: &str) -> bool {
+/// Whether `row` is a line around a table (see [`Strays`]); `one_cell`: whether a line of one
+/// cell is one.
+fn is_stray(row: &Row, key: &str, one_cell: bool) -> bool {
     let key_is_id = key.chars().filter(char::is_ascii_digit).count() >= 9;
-    if !key_is_id && row.filled().count() <= 1 {
+    if one_cell && !key_is_id && row.filled().count() <= 1 {
         return true;
     }
     let first = row.filled().next().map_or("", |(_, c)| c.trim());
