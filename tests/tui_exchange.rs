@@ -213,10 +213,25 @@ fn a_bus_gov_ru_package_is_written_from_the_ui_with_its_zip_and_manifest() {
 #[test]
 fn a_picked_file_is_offered_as_what_its_header_says() {
     let (d, mut app) = app();
+    // An organization that is a member of one cycle only, not the newest (not first in the list).
+    let conn = rusqlite::Connection::open(d.path().join("demo.sqlite")).unwrap();
+    let (inn, kpp, cycle): (String, String, i64) = conn
+        .query_row(
+            "SELECT o.inn, o.kpp, min(m.cycle_id) FROM organization o
+             JOIN membership m ON m.org_id = o.id
+             GROUP BY o.id
+             HAVING count(*) = 1 AND min(m.cycle_id) < (SELECT max(id) FROM cycle)
+             ORDER BY o.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
     std::fs::write(
         d.path().join("данные-оператора.csv"),
-        "\u{feff}ИНН;КПП;Организация;1.1 Число материалов, размещенных на информационных стендах;1.2 телефон\r\n\
-         7801234567;780101001;ГБУ;12;да\r\n",
+        format!(
+            "\u{feff}ИНН;КПП;Организация;1.1 Число материалов, размещенных на информационных стендах;1.2 телефон\r\n\
+             {inn};{kpp};ГБУ;12;да\r\n"
+        ),
     )
     .unwrap();
     std::fs::write(
@@ -249,7 +264,12 @@ fn a_picked_file_is_offered_as_what_its_header_says() {
         "{s}"
     );
     assert!(s.contains("› исходные данные цикла"), "{s}");
+    // The cycles: the cursor on the one its organization is a member of.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains(&format!("› №{cycle} ·")), "cycle {cycle}:\n{s}");
     // Back to the files: a file that is none of the kinds stays on the first.
+    press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     let s = pick(&mut app, "прочее.csv");
     assert!(!s.contains("похоже на"), "{s}");

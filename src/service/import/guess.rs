@@ -26,11 +26,14 @@ pub enum Guessed {
     Workplan,
 }
 
-/// What was guessed and the header that says so, for the screen («колонки «ИНН», «ОГРН»…»).
+/// What was guessed and the header that says so, for the screen («колонки «ИНН», «ОГРН»…»),
+/// and, for inputs and plans, the ИНН of the organizations in the rows read (leading zeros
+/// restored): the cycle they are members of is the one the file is most likely for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Guess {
     pub kind: Guessed,
     pub because: String,
+    pub inns: Vec<String>,
 }
 
 /// The guess for the file at `path`; `None` when it does not read or nothing fits.
@@ -57,11 +60,21 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
             .collect();
         names.join(", ")
     };
+    // The ИНН in column `col` of the rows after the header (which ends at `after`).
+    let inns = |after: usize, col: Option<usize>| -> Vec<String> {
+        let Some(col) = col else { return Vec::new() };
+        head.iter()
+            .skip(after)
+            .map(|r| crate::domain::ids::with_leading_zeros(r.cell(col).trim(), 10).into_owned())
+            .filter(|inn| inn.len() == 10 && inn.bytes().all(|b| b.is_ascii_digit()))
+            .collect()
+    };
     // Inputs first: their header also holds ИНН, КПП and the organization's name.
-    if let Some(because) = inputs_header(head) {
+    if let Some((because, after, col)) = inputs_header(head) {
         return Some(Guess {
             kind: Guessed::Inputs,
             because,
+            inns: inns(after, Some(col)),
         });
     }
     if let Some(found) = find_header_rows(head, super::orgs::FIELDS, 3, GUESS_ROWS) {
@@ -76,6 +89,7 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
             return Some(Guess {
                 kind: Guessed::Orgs,
                 because: titles(&found.row, &found.map.columns),
+                inns: Vec::new(),
             });
         }
     }
@@ -89,15 +103,21 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
         };
         let because = titles(&found.row, &found.map.columns);
         if has("shortcoming") && has("measure") {
+            let org_inn = super::plan::FIELDS.iter().position(|f| f.id == "org_inn");
             return Some(Guess {
                 kind: Guessed::Plan,
                 because,
+                inns: inns(
+                    found.at + found.rows,
+                    org_inn.and_then(|f| found.map.col(f)),
+                ),
             });
         }
         if has("measure") && has("deadline") && has("responsible") && !has("org_inn") {
             return Some(Guess {
                 kind: Guessed::Workplan,
                 because,
+                inns: Vec::new(),
             });
         }
     }
@@ -105,8 +125,9 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
 }
 
 /// The header of an inputs file: a row (or two joined) with an ИНН column and at least two
-/// columns of the inputs of any built-in method, for any sector; what it says, if found.
-fn inputs_header(head: &[Row]) -> Option<String> {
+/// columns of the inputs of any built-in method, for any sector; if found, what it says, the
+/// index of the first row after it and the ИНН column.
+fn inputs_header(head: &[Row]) -> Option<(String, usize, usize)> {
     let methods = Methods::builtin().ok()?;
     let indicators: Vec<_> = methods
         .codes()
@@ -115,9 +136,9 @@ fn inputs_header(head: &[Row]) -> Option<String> {
         .flat_map(|m| Sector::ALL.into_iter().flat_map(|s| m.indicators_for(s)))
         .collect();
     let names = super::inputs::column_names(&indicators);
-    let read = |row: &Row| -> Option<String> {
+    let read = |row: &Row| -> Option<(String, usize)> {
         let ids = map_row(row, super::inputs::ID_FIELDS);
-        ids.col(0)?;
+        let inn = ids.col(0)?;
         let found: Vec<&str> = row
             .cells
             .iter()
@@ -130,13 +151,20 @@ fn inputs_header(head: &[Row]) -> Option<String> {
                 .take(2)
                 .map(|c| format!("«{}»", short(c)))
                 .collect();
-            format!("«ИНН», {} и еще {}", shown.join(", "), found.len() - 2)
+            (
+                format!("«ИНН», {} и еще {}", shown.join(", "), found.len() - 2),
+                inn,
+            )
         })
     };
-    head.iter().find_map(read).or_else(|| {
-        head.windows(2)
-            .find_map(|pair| read(&join_header_rows(&pair[0], &pair[1])))
-    })
+    head.iter()
+        .enumerate()
+        .find_map(|(i, r)| read(r).map(|(b, inn)| (b, i + 1, inn)))
+        .or_else(|| {
+            head.windows(2).enumerate().find_map(|(i, pair)| {
+                read(&join_header_rows(&pair[0], &pair[1])).map(|(b, inn)| (b, i + 2, inn))
+            })
+        })
 }
 
 /// A header cell cut to a few words for the screen.
@@ -190,14 +218,17 @@ mod tests {
             ]),
             Some(Guessed::Inputs)
         );
-        assert_eq!(
-            kind(&[
-                "ИНН;КПП;Наименование организации;1.3 Доля удовлетворенных;",
-                ";;;Число удовлетворенных информацией на стендах;Число ответивших о стендах",
-                "7801234567;780101001;ГБУ;12;20",
-            ]),
-            Some(Guessed::Inputs)
-        );
+        let g = guess_rows(&rows(&[
+            "ИНН;КПП;Наименование организации;1.3 Доля удовлетворенных;",
+            ";;;Число удовлетворенных информацией на стендах;Число ответивших о стендах",
+            "7801234567;780101001;ГБУ;12;20",
+            "105043724;10501001;ГБУ Адыгеи;3;4",
+            "Итого;;;15;24",
+        ]))
+        .unwrap();
+        assert_eq!(g.kind, Guessed::Inputs);
+        // The ИНН of the rows below the header, the lost leading zero restored; no «Итого».
+        assert_eq!(g.inns, ["7801234567", "0105043724"]);
     }
 
     #[test]

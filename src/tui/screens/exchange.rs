@@ -340,6 +340,26 @@ impl ExchangeScreen {
         choice
     }
 
+    /// The cycle an inputs file or a plan is most likely for, as an index into `keys` (cycle ids,
+    /// newest first): the first with the most members among the ИНН of the file's first rows, when
+    /// the file was read as that kind. A few indexed lookups (at most [`import::guess::GUESS_ROWS`] ИНН).
+    fn likely_target(&self, kind: FileKind, keys: &[String], cx: &Ctx) -> Option<usize> {
+        let g = self.guessed.as_ref()?;
+        if file_kind(g.kind) != kind
+            || g.inns.is_empty()
+            || !matches!(kind, FileKind::Inputs | FileKind::Plan)
+        {
+            return None;
+        }
+        let counts = cycles::members_by_inn(cx.conn?, &g.inns).ok()?;
+        let best = counts.iter().map(|(_, n)| *n).max()?;
+        keys.iter().position(|k| {
+            counts
+                .iter()
+                .any(|(id, n)| *n == best && id.to_string() == *k)
+        })
+    }
+
     /// Starts reading what `file` looks like (its first rows, on a thread of its own).
     fn start_guess(&mut self, file: &Path, cx: &Ctx) {
         self.guessed = None;
@@ -1239,7 +1259,10 @@ impl Screen for ExchangeScreen {
                             return Outcome::Done;
                         }
                         Ok((labels, keys)) => {
-                            let list = Choice::new(labels);
+                            let mut list = Choice::new(labels);
+                            if let Some(i) = self.likely_target(kind, &keys, cx) {
+                                list.selected = i;
+                            }
                             Stage::Target(file, kind, keys, list)
                         }
                         Err(e) => {
