@@ -683,6 +683,7 @@ fn tables(sector: &str, variant: Option<&'static str>, seeds: u64) {
         Shape::Xlsx,
     ];
     let mut read = 0;
+    let mut guessed = 0;
     let mut seen: std::collections::BTreeSet<(usize, &'static str)> = Default::default();
     for t in 0..16u64 {
         let seed = seeds + t;
@@ -827,6 +828,11 @@ fn tables(sector: &str, variant: Option<&'static str>, seeds: u64) {
             source_name: Some("генератор".into()),
             ..Options::default()
         };
+        // «Обмен» offers the file as survey responses first.
+        match nok::service::import::guess::guess(&path).map(|g| g.kind) {
+            Some(nok::service::import::guess::Guessed::Survey) => guessed += 1,
+            other => panic!("seed {seed}, {shape:?}: угадано {other:?}"),
+        }
         let p = match apply(&mut conn, &path, &opts, &mut |_| {}) {
             Ok(p) => p,
             Err(e) => panic!("seed {seed}, {shape:?}, {numbering:?}: {e:#}\n{header_row:#?}"),
@@ -926,7 +932,9 @@ fn tables(sector: &str, variant: Option<&'static str>, seeds: u64) {
         }
         read += 1;
     }
-    println!("{sector} {variant:?}: прочитано верно {read} таблиц из 16");
+    println!(
+        "{sector} {variant:?}: прочитано верно {read} таблиц из 16, вид файла угадан в {guessed}"
+    );
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //! and two or more columns of a method's inputs), a registry of organizations (ИНН with the full
 //! name and one more identifier), a plan to remedy shortcomings (the shortcoming, the measure
 //! and the deadline), an authority's plan (measures with deadlines and executors, no
-//! shortcomings). Reads at most [`GUESS_ROWS`] rows, streamed (a workbook's sheet is not read
+//! shortcomings), survey responses (a timestamp or the respondent's number, the organization,
+//! five questions or more). Reads at most [`GUESS_ROWS`] rows, streamed (a workbook's sheet is not read
 //! whole); `None` when nothing fits well enough.
 
 use std::path::Path;
@@ -24,6 +25,7 @@ pub enum Guessed {
     Inputs,
     Plan,
     Workplan,
+    Survey,
 }
 
 /// What was guessed and the header that says so, for the screen («колонки «ИНН», «ОГРН»…»),
@@ -121,7 +123,24 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
             });
         }
     }
-    None
+    // Survey responses last: a timestamp or number, the organization, the questions.
+    let responses = head
+        .iter()
+        .find(|r| crate::service::survey::responses_header(&r.cells))?;
+    let shown: Vec<String> = responses
+        .filled()
+        .take(3)
+        .map(|(_, c)| format!("«{}»", short(c)))
+        .collect();
+    Some(Guess {
+        kind: Guessed::Survey,
+        because: format!(
+            "{} и еще {}",
+            shown.join(", "),
+            responses.filled().count().saturating_sub(3)
+        ),
+        inns: Vec::new(),
+    })
 }
 
 /// The header of an inputs file: a row (or two joined) with an ИНН column and at least two
@@ -246,6 +265,25 @@ mod tests {
                 "1;Утверждение перечня организаций;до 1 марта;Министерство",
             ]),
             Some(Guessed::Workplan)
+        );
+    }
+
+    #[test]
+    fn survey_responses() {
+        assert_eq!(
+            kind(&[
+                "Отметка времени;ИНН организации;1. Удовлетворены ли вы открытостью информации на стендах?;2. На сайте?;3. Комфортностью?;4. Доступностью?;5. Вежливостью?",
+                "01.03.2026 10:00;7801234567;Да;Да;Нет;Да;Да",
+            ]),
+            Some(Guessed::Survey)
+        );
+        // Too few questions: not taken for responses.
+        assert_eq!(
+            kind(&[
+                "Отметка времени;ИНН организации;Вопрос",
+                "01.03.2026;7801234567;Да"
+            ]),
+            None
         );
     }
 

@@ -553,6 +553,21 @@ fn other_index(c: Col) -> usize {
     }
 }
 
+/// Whether a row of cells reads as the header of survey responses: a timestamp or a respondent's
+/// number, a column naming the organization, and five columns or more that are neither (the
+/// questions). For «Обмен» to offer a file as responses first.
+pub(super) fn responses_header(cells: &[String]) -> bool {
+    let kinds: Vec<Option<Col>> = cells
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| special(c))
+        .collect();
+    let has = |f: &dyn Fn(Col) -> bool| kinds.iter().flatten().any(|&c| f(c));
+    has(&|c| matches!(c, Col::Timestamp | Col::Respondent))
+        && has(&|c| matches!(c, Col::OrgInn | Col::OrgRegNum | Col::OrgName))
+        && kinds.iter().filter(|k| k.is_none()).count() >= 5
+}
+
 pub(super) fn special(text: &str) -> Option<Col> {
     let n = normalize_header(text);
     SPECIAL

@@ -620,6 +620,12 @@ pub(super) fn cut(s: &str, n: usize) -> String {
 }
 
 /// Reads a saved mapping (TOML: `[columns]` header = question id).
+/// Whether a row of a file reads as the header of survey responses (one row per respondent:
+/// a timestamp or the respondent's number, the organization, the questions).
+pub fn responses_header(cells: &[String]) -> bool {
+    columns::responses_header(cells)
+}
+
 pub fn read_mapping(path: &Path) -> anyhow::Result<SavedMapping> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("не удалось прочитать файл сопоставления {}", path.display()))?;

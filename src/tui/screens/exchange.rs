@@ -778,6 +778,7 @@ fn file_kind(g: import::guess::Guessed) -> FileKind {
         import::guess::Guessed::Inputs => FileKind::Inputs,
         import::guess::Guessed::Plan => FileKind::Plan,
         import::guess::Guessed::Workplan => FileKind::Workplan,
+        import::guess::Guessed::Survey => FileKind::Survey,
     }
 }
 
