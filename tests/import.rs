@@ -348,6 +348,47 @@ fn plan_target(conn: &Connection) -> (i64, String) {
     (cycle, inn)
 }
 
+/// A plan table laid out as Russian forms are: the row of column numbers under the header and a
+/// total below, «Итого» where the ИНН goes. Both are skipped with a note, not rejected as rows of
+/// an organization with the ИНН «1» or «Итого»; the one item is read.
+#[test]
+fn improvement_plan_with_column_numbers_and_a_total() {
+    let (dir, mut conn) = demo();
+    let (cycle, inn) = plan_target(&conn);
+    let file = dir.path().join("план.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "\u{feff}ИНН организации;№ п/п;Недостатки;Наименование мероприятия;Плановый срок реализации;Ответственный исполнитель\r\n\
+             1;2;3;4;5;6\r\n\
+             {inn};1.1;Нет пандуса;Установить пандус у входа;IV квартал 2026 г.;Петров О.Ю., директор\r\n\
+             Итого;1;;;;\r\n"
+        ),
+    )
+    .unwrap();
+    let p = nok::service::import::dry_run_file(
+        &mut conn,
+        &file,
+        &Kind::Plan {
+            cycle_id: cycle,
+            org: None,
+        },
+        &nok::service::import::Options::default(),
+        nok::service::import::AsRead::Drop,
+        today(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(p.rejected.is_empty(), "{:?}", p.rejected);
+    assert_eq!(p.added.len(), 1, "{p:?}");
+    for line in [
+        "строка 2 пропущена: «1 2 3 4»",
+        "строка 4 пропущена: «Итого 1»",
+    ] {
+        assert!(p.notes.iter().any(|n| n == line), "{line}: {:?}", p.notes);
+    }
+}
+
 #[test]
 fn improvement_plan_from_a_pasted_table() {
     let (_d, mut conn) = demo();

@@ -88,7 +88,11 @@ fn marked(conn: &Connection, cycle: i64) -> BTreeSet<i64> {
 
 /// A CSV cell for a value: a decimal comma, as people type it.
 fn cell(v: f64) -> String {
-    nok::domain::input_check::number(v).replace('.', ",")
+    if v.fract() == 0.0 {
+        format!("{}", v as i64)
+    } else {
+        v.to_string().replace('.', ",")
+    }
 }
 
 /// One import of inputs with every kind of row: own values changed (one and several per

@@ -1,7 +1,8 @@
 //! Registries of organizations as ministries and operators keep them: the same clean
 //! organizations rendered in many layouts (the header worded in the ways registries word it,
 //! columns in any order, extra columns nok does not know — among them «Адрес электронной почты»
-//! and «Телефон» beside the address —, a title and notes above the header, a total line below,
+//! and «Телефон» beside the address —, a title and notes above the header, the row of column
+//! numbers under it, a total line (of one cell or of several) below,
 //! ИНН and КПП in one «ИНН/КПП» cell, identifiers saved as numbers without their leading zeros,
 //! the sector as the registry words it) and in the formats they come in (CSV from Excel in
 //! UTF-8 with a BOM or Windows-1251, text copied from a table with tabs, xlsx with numbers as
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 use import_support::{today, xlsx};
 use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
 use nok::exchange::import::read_bytes;
+use nok::service::import::guess::{GUESS_ROWS, Guessed, guess_rows};
 use nok::service::import::{Kind, apply};
 
 /// A fixed-seed generator (xorshift64*), so that a failing variant can be reproduced.
@@ -408,6 +410,10 @@ fn render(rng: &mut Rng, orgs: &[Org], on: &[usize], seed: u64) -> Variant {
     } else {
         rows.push(header);
     }
+    if has(3) && seed.is_multiple_of(2) {
+        // The row of column numbers Russian forms put under the header.
+        rows.push((1..=columns.len()).map(|n| n.to_string()).collect());
+    }
     for (n, o) in orgs.iter().enumerate() {
         let row = columns
             .iter()
@@ -429,7 +435,12 @@ fn render(rng: &mut Rng, orgs: &[Org], on: &[usize], seed: u64) -> Variant {
     }
     if has(3) {
         rows.push(vec![]);
-        rows.push(vec![format!("Итого: {} организаций", orgs.len())]);
+        if seed.is_multiple_of(2) {
+            rows.push(vec![format!("Итого: {} организаций", orgs.len())]);
+        } else {
+            // A total of several cells: the word, then the count in the next column.
+            rows.push(vec!["Итого".to_string(), orgs.len().to_string()]);
+        }
         rows.push(vec![
             "Исполнитель: Петрова О. И., тел. 52-11-22".to_string(),
         ]);
@@ -608,6 +619,7 @@ fn registries_in_every_layout_are_read_right() {
     let (_dir, template) = empty_database();
     let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut wrong: Vec<String> = Vec::new();
+    let mut guessed = 0usize;
     for (seed, (kind, on)) in plans.iter().enumerate() {
         let variant = render(&mut rng, &clean, on, seed as u64);
         if std::env::var("SHOW_VARIANT").ok().as_deref() == Some(&seed.to_string()) {
@@ -623,6 +635,14 @@ fn registries_in_every_layout_are_read_right() {
         let db = template.with_file_name(format!("v{seed}.sqlite"));
         std::fs::copy(&template, &db).unwrap();
         let mut conn = nok::store::open(&db).unwrap();
+        // «Обмен» offers the file as what its first rows say it is.
+        if let Ok(sheet) = read_bytes(&variant.name, &variant.bytes) {
+            let head = &sheet.rows[..sheet.rows.len().min(GUESS_ROWS)];
+            match guess_rows(head).map(|g| g.kind) {
+                Some(Guessed::Orgs) => guessed += 1,
+                other => wrong.push(format!("{}: угадано {other:?}", variant.name)),
+            }
+        }
         let outcome = read_bytes(&variant.name, &variant.bytes)
             .map_err(anyhow::Error::from)
             .and_then(|sheet| apply(&mut conn, &sheet, &Kind::Orgs, today(), true, &mut |_| {}));
@@ -685,6 +705,7 @@ fn registries_in_every_layout_are_read_right() {
     for w in &wrong {
         println!("не так: {w}");
     }
+    println!("вид файла угадан: {guessed} из {} вариантов", plans.len());
     assert!(
         wrong.is_empty(),
         "{} ошибок, первые:\n{}",

@@ -1425,3 +1425,24 @@ fn saving_over_a_conflict_keeps_the_other_change_to_fields_left_alone() {
         ("Другое полное", "Новое краткое")
     );
 }
+
+/// A cycle without groups (every member in the group ""): its group is the whole cycle, so the
+/// card and the inputs form say the place once («место 2 из 3»), not again «в группе 2 из 3».
+/// A cycle with groups says both (the snapshots above).
+#[test]
+fn a_cycle_without_groups_gives_the_place_once() {
+    let (_d, mut app) = app_with(|conn| {
+        conn.execute_batch("UPDATE membership SET grp = ''")
+            .unwrap();
+    });
+    type_keys(&mut app, "2jj");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains(" · место "), "{s}");
+    assert!(!s.contains("в группе"), "{s}");
+    type_keys(&mut app, "e");
+    assert!(app.current().as_any().is::<InputsForm>());
+    let s = screen(&app, 120, 40);
+    assert!(s.contains(" · место ") && s.contains("(было "), "{s}");
+    assert!(!s.contains("в группе"), "{s}");
+}

@@ -206,3 +206,72 @@ fn a_bus_gov_ru_package_is_written_from_the_ui_with_its_zip_and_manifest() {
     let (_, lines) = exchange(&app).result().cloned().expect("a result");
     assert!(lines.join(" ").contains("Нечего выгружать"), "{lines:?}");
 }
+
+/// A file picked in «Обмен» is offered as what its header says it is: the inputs of a cycle
+/// (ИНН and columns of the method's inputs), though its first kind in the list is
+/// «организации»; the line above the list says why. A file nothing fits stays on the first kind.
+#[test]
+fn a_picked_file_is_offered_as_what_its_header_says() {
+    let (d, mut app) = app();
+    // An organization that is a member of one cycle only, not the newest (not first in the list).
+    let conn = rusqlite::Connection::open(d.path().join("demo.sqlite")).unwrap();
+    let (inn, kpp, cycle): (String, String, i64) = conn
+        .query_row(
+            "SELECT o.inn, o.kpp, min(m.cycle_id) FROM organization o
+             JOIN membership m ON m.org_id = o.id
+             GROUP BY o.id
+             HAVING count(*) = 1 AND min(m.cycle_id) < (SELECT max(id) FROM cycle)
+             ORDER BY o.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    std::fs::write(
+        d.path().join("данные-оператора.csv"),
+        format!(
+            "\u{feff}ИНН;КПП;Организация;1.1 Число материалов, размещенных на информационных стендах;1.2 телефон\r\n\
+             {inn};{kpp};ГБУ;12;да\r\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("прочее.csv"),
+        "Фамилия;Имя\r\nИванов;Иван\r\n",
+    )
+    .unwrap();
+    type_keys(&mut app, "8");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let pick = |app: &mut App, name: &str| {
+        while !screen(app, 120, 40).contains(&format!("› {name}")) {
+            press(app, KeyCode::Down);
+        }
+        press(app, KeyCode::Enter);
+        let started = std::time::Instant::now();
+        let mut s = screen(app, 120, 40);
+        while s.contains("читаю заголовок") {
+            assert!(started.elapsed().as_secs() < 60, "no answer: {s}");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            app.tick();
+            s = screen(app, 120, 40);
+        }
+        s
+    };
+    let s = pick(&mut app, "данные-оператора.csv");
+    assert!(
+        s.contains("похоже на «исходные данные цикла (показатели по организациям)»: «ИНН»"),
+        "{s}"
+    );
+    assert!(s.contains("› исходные данные цикла"), "{s}");
+    // The cycles: the cursor on the one its organization is a member of.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains(&format!("› №{cycle} ·")), "cycle {cycle}:\n{s}");
+    // Back to the files: a file that is none of the kinds stays on the first.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    let s = pick(&mut app, "прочее.csv");
+    assert!(!s.contains("похоже на"), "{s}");
+    assert!(s.contains("› организации"), "{s}");
+}

@@ -57,7 +57,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         "Резервная копия {} записана: {}, за {} с; проверка целостности пройдена.",
         copied.dest.display(),
         size_ru(copied.bytes),
-        format!("{:.1}", copied.elapsed.as_secs_f64()).replace('.', ",")
+        crate::domain::decimal::fixed(copied.elapsed.as_secs_f64(), 1)
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -74,7 +74,11 @@ fn size_ru(bytes: u64) -> String {
     if unit == 0 {
         format!("{bytes} {}", UNITS[0])
     } else {
-        format!("{value:.1} {}", UNITS[unit]).replace('.', ",")
+        format!(
+            "{} {}",
+            crate::domain::decimal::fixed(value, 1),
+            UNITS[unit]
+        )
     }
 }
 

@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
             &format!(
                 "Демонстрационная база построена: {} (за {} с)",
                 demo.path.display(),
-                format!("{:.1}", demo.elapsed.as_secs_f64()).replace('.', ",")
+                crate::domain::decimal::fixed(demo.elapsed.as_secs_f64(), 1)
             ),
         )?;
     } else {

@@ -516,6 +516,9 @@ pub(crate) fn open_work_db(ctx: &Context) -> anyhow::Result<(PathBuf, crate::sto
     if !path.exists() {
         anyhow::bail!("{}", missing_db_message(&path, ctx.db.is_some()));
     }
+    if let Some(notice) = crate::service::session::upgrade_notice(&path) {
+        eprintln!("{notice}");
+    }
     let conn = crate::store::open_existing(&path)?;
     Ok((path, conn))
 }

@@ -75,7 +75,7 @@ pub fn run(ctx: &Context, args: &Args) -> anyhow::Result<ExitCode> {
         dir.display(),
         pages.saturating_sub(1),
         ctx.today.format("%d.%m.%Y"),
-        format!("{:.1}", started.elapsed().as_secs_f64()).replace('.', ",")
+        crate::domain::decimal::fixed(started.elapsed().as_secs_f64(), 1)
     )?;
     Ok(ExitCode::SUCCESS)
 }

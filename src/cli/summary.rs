@@ -91,7 +91,7 @@ pub fn print(out: &mut dyn Write, conn: &Db, today: NaiveDate) -> anyhow::Result
             .map(|(sector, n, mean)| {
                 format!(
                     "{sector} {} ({} орг.)",
-                    format!("{mean:.2}").replace('.', ","),
+                    crate::domain::decimal::fixed(*mean, 2),
                     grouped(*n)
                 )
             })

@@ -5,6 +5,7 @@
 //! denominator (asked, items required). A denominator of zero is left to scoring: an empty group
 //! (nobody asked) is a case of the method, not a typing error.
 
+use crate::domain::decimal::plain;
 use crate::domain::methodology::{Formula, IndicatorDef, InputDef, InputKind};
 
 /// The largest count accepted: no organization surveys or lists more than ten million of anything.
@@ -104,21 +105,11 @@ impl std::fmt::Display for Exceeds<'_> {
             "{} («{}») = {} больше, чем {} («{}») = {}: {what}; проверьте ввод",
             self.numerator.key,
             self.numerator.name,
-            number(self.numerator_value),
+            plain(self.numerator_value),
             self.denominator.key,
             self.denominator.name,
-            number(self.denominator_value)
+            plain(self.denominator_value)
         )
-    }
-}
-
-/// An input's value as a person writes it: a whole number without a fraction, else with a
-/// decimal comma.
-pub fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}").replace('.', ",")
     }
 }
 

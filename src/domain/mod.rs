@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod council;
 pub mod cycle;
 pub mod deadline;
+pub mod decimal;
 pub mod field_names;
 pub mod ids;
 pub mod input_check;

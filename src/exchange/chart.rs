@@ -185,7 +185,7 @@ fn format_axis(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)
     } else {
-        format!("{v:.1}").replace('.', ",")
+        crate::domain::decimal::fixed(v, 1)
     }
 }
 

@@ -26,7 +26,7 @@ impl Cell {
         match self {
             Cell::Text(s) => Cow::Borrowed(s),
             Cell::Int(n) => Cow::Owned(n.to_string()),
-            Cell::Dec(x, digits) => Cow::Owned(format!("{x:.digits$}").replace('.', ",")),
+            Cell::Dec(x, digits) => Cow::Owned(crate::domain::decimal::fixed(*x, *digits)),
             Cell::Date(d) => Cow::Owned(d.format("%d.%m.%Y").to_string()),
             Cell::Empty => Cow::Borrowed(""),
         }

@@ -8,7 +8,7 @@ use crate::domain::sector::Sector;
 
 /// A score with the Russian decimal comma: `85.1` at 2 digits → «85,10».
 pub fn dec(x: f64, digits: usize) -> String {
-    format!("{x:.digits$}").replace('.', ",")
+    crate::domain::decimal::fixed(x, digits)
 }
 
 /// A date as written in Russian documents: «01.12.2025».

@@ -144,8 +144,8 @@ pub fn check(conn: &Connection) -> anyhow::Result<Vec<Finding>> {
             .map(|(cycle, org, total, mean)| {
                 format!(
                     "цикл {cycle}, «{org}»: итог S = {} не равен среднему критериев {}; выполните nok score --cycle {cycle}",
-                    format!("{total:.2}").replace('.', ","),
-                    format!("{mean:.2}").replace('.', ",")
+                    crate::domain::decimal::fixed(total, 2),
+                    crate::domain::decimal::fixed(mean, 2)
                 )
             })
             .collect(),

@@ -28,7 +28,7 @@ fn share(yes: f64, asked: f64) -> Option<f64> {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.1}", x).replace('.', ",")
+    crate::domain::decimal::fixed(x, 1)
 }
 
 /// The gaps of one organization's inputs, in the method's order (so grouped by criterion).

@@ -1,6 +1,6 @@
 //! Facts about the running session: who is working, what time it is, which database is used.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -82,4 +82,15 @@ pub fn demo_db(explicit: Option<PathBuf>) -> anyhow::Result<PathBuf> {
         Some(p) => Ok(p),
         None => Ok(data_dir()?.join("demo.sqlite")),
     }
+}
+
+/// What to say, before the wait, when the database at `path` is of an older nok and opening it
+/// brings it up to date (once; seconds on a national database).
+pub fn upgrade_notice(path: &Path) -> Option<String> {
+    let found = crate::store::schema_behind(path)?;
+    Some(format!(
+        "База {} создана прежней версией nok (схема {found}); обновляю до схемы {} — один раз, на большой базе это займет несколько секунд…",
+        path.display(),
+        crate::store::schema_version()
+    ))
 }

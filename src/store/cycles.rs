@@ -111,6 +111,23 @@ pub fn stale_ids(conn: &Connection) -> Result<Vec<i64>> {
     Ok(ids.collect::<rusqlite::Result<_>>()?)
 }
 
+/// For each cycle, how many of the ИНН `inns` (a file's first rows) belong to its members:
+/// (cycle id, count), cycles without any left out. One indexed lookup per ИНН.
+pub fn members_by_inn(conn: &Connection, inns: &[String]) -> Result<Vec<(i64, usize)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT m.cycle_id FROM organization o JOIN membership m ON m.org_id = o.id
+         WHERE o.inn = ?1",
+    )?;
+    let mut counts: std::collections::BTreeMap<i64, usize> = std::collections::BTreeMap::new();
+    let distinct: std::collections::BTreeSet<&String> = inns.iter().collect();
+    for inn in distinct {
+        for cycle in stmt.query_map([inn], |r| r.get::<_, i64>(0))? {
+            *counts.entry(cycle?).or_default() += 1;
+        }
+    }
+    Ok(counts.into_iter().collect())
+}
+
 /// The membership of the organization with ИНН `inn` in cycle `cycle_id`: (membership id, the
 /// organization's short name or full name); `None` when it is not in the cycle. Several
 /// organizations may share an ИНН (branches, by КПП): the first by name is taken.

@@ -124,7 +124,7 @@ pub struct StagedRow<'r> {
 }
 
 /// A value a staged row changes: the position of its key (of [`stage_begin`]), the old value
-/// ("" when there was none) and the new one, as `domain::input_check::number` writes them. The
+/// ("" when there was none) and the new one, as `domain::decimal::plain` writes them. The
 /// value written is `new` read back as a number (a decimal comma for a point): the shortest
 /// digits that give the same double.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -275,6 +275,19 @@ pub(crate) fn create_private(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// The schema version of the nok database at `path` when opening it will bring it up to date
+/// (a database of an older nok): the caller can say so before the wait, which on a national
+/// database may take seconds (a migration that rewrites a large table). `None` for a
+/// database already current, a new one, or one that does not open (opening it says why).
+pub fn schema_behind(path: &Path) -> Option<i64> {
+    let conn =
+        Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .ok()?;
+    (found > 0 && found < schema_version()).then_some(found)
+}
+
 /// Opens an existing database without creating it; fails if the file does not exist.
 pub fn open_existing(path: &Path) -> Result<Connection> {
     refuse_empty(path)?;
@@ -474,6 +487,24 @@ mod tests {
         drop(conn);
         // Opening again is a no-op migration.
         assert!(open_existing(&path).is_ok());
+    }
+
+    #[test]
+    fn an_older_database_is_said_to_be_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.sqlite");
+        assert_eq!(schema_behind(&path), None, "no file");
+        drop(open(&path).unwrap());
+        assert_eq!(schema_behind(&path), None, "current");
+        let mut c = Connection::open(&path).unwrap();
+        drop(c);
+        std::fs::remove_file(&path).unwrap();
+        c = Connection::open(&path).unwrap();
+        MIGRATIONS.to_version(&mut c, 20).unwrap();
+        drop(c);
+        assert_eq!(schema_behind(&path), Some(20));
+        drop(open_existing(&path).unwrap());
+        assert_eq!(schema_behind(&path), None, "brought up to date");
     }
 
     #[test]

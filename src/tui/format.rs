@@ -8,12 +8,12 @@ use crate::domain::text::printable;
 
 /// 92.456 → «92,46».
 pub(crate) fn dec(x: f64) -> String {
-    format!("{x:.2}").replace('.', ",")
+    crate::domain::decimal::fixed(x, 2)
 }
 
 /// 1.25 s → «1,2 с» (how long a job took, on the status line and in results).
 pub(crate) fn seconds(secs: f64) -> String {
-    format!("{secs:.1} с").replace('.', ",")
+    format!("{} с", crate::domain::decimal::fixed(secs, 1))
 }
 
 /// 2026-11-22 → «22.11.2026».

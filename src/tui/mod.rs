@@ -90,6 +90,9 @@ pub fn run(path: &Path, today: NaiveDate, options: Options) -> anyhow::Result<()
     }
     // The UI's connection is opened first: opening brings the schema up to date, and the
     // worker's readers must find it so. They start right after, before anything else is set up.
+    if let Some(notice) = crate::service::session::upgrade_notice(path) {
+        eprintln!("{notice}");
+    }
     let conn = store::open_existing(path)?;
     let (requests, loaded) = worker::spawn(path.to_path_buf(), today);
     store::tune_for_browsing(&conn)?;

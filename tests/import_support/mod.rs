@@ -82,15 +82,19 @@ pub fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
     for (r, row) in rows.iter().enumerate() {
         sheet.push_str(&format!("<row r=\"{}\">", r + 1));
         for (c, v) in row.iter().enumerate() {
-            let col = (b'A' + c as u8) as char;
+            let col = column_letters(c);
             if let Some(number) = v.strip_prefix("число:") {
                 // A numeric cell as Excel stores it, e.g. 1E+308.
                 sheet.push_str(&format!("<c r=\"{col}{}\"><v>{number}</v></c>", r + 1));
             } else if !v.is_empty() && v.chars().all(|ch| ch.is_ascii_digit()) && v.len() < 15 {
                 sheet.push_str(&format!("<c r=\"{col}{}\"><v>{v}</v></c>", r + 1));
             } else {
+                let v = v
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;");
                 sheet.push_str(&format!(
-                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{v}</t></is></c>",
+                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{v}</t></is></c>",
                     r + 1
                 ));
             }
@@ -102,6 +106,17 @@ pub fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
     z.write_all(sheet.as_bytes()).unwrap();
     z.finish().unwrap();
     buf.into_inner()
+}
+
+/// The letters of column `c` (0-based) in a cell reference: A…Z, AA…AZ, BA…
+fn column_letters(c: usize) -> String {
+    let mut n = c + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().map(|&b| b as char).collect()
 }
 
 /// The one number a plain-SQL query gives (`SELECT count(*) …`).

@@ -27,11 +27,12 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::domain::decimal::plain;
 use crate::domain::ids;
-use crate::domain::input_check::{self, number as num};
+use crate::domain::input_check;
 use crate::domain::methodology::{IndicatorDef, InputKind};
 use crate::exchange::import::Row;
-use crate::exchange::import::headers::{Field, normalize};
+use crate::exchange::import::headers::{Field, join_header_rows, normalize};
 use crate::exchange::import::stream::RowSource;
 use crate::exchange::import::values::{parse_decimal, parse_yes_no};
 use crate::service::methodology::Methods;
@@ -39,10 +40,11 @@ use crate::store;
 use crate::store::import::OrgRecord;
 
 use super::{
-    AUDIT_NOTE, Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Writer, formula_cells,
+    AUDIT_NOTE, Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Strays, Writer,
+    formula_cells,
 };
 
-const ID_FIELDS: &[Field] = &[
+pub(super) const ID_FIELDS: &[Field] = &[
     Field {
         id: "inn",
         title: "ИНН",
@@ -83,9 +85,17 @@ const ID_FIELDS: &[Field] = &[
 
 /// What a value column holds.
 #[derive(Clone)]
-enum Column {
+pub(super) enum Column {
     Input { key: String, kind: InputKind },
     Check { key: String },
+}
+
+impl Column {
+    fn key(&self) -> &str {
+        match self {
+            Column::Input { key, .. } | Column::Check { key } => key,
+        }
+    }
 }
 
 /// Kind of key remembered in the temporary table of rows seen: an organization and its part.
@@ -172,13 +182,16 @@ pub(super) fn run(
     let mut staging = w.apply.then(|| Staging::begin(conn, &cols)).transpose()?;
     let mut any_change = false;
     let mut n = 0usize;
+    let mut strays = Strays::default();
     while let Some(row) = body.next()? {
         if n.is_multiple_of(PROGRESS_EVERY) {
             let (done, total) = body.progress();
             progress(Progress::Checking { done, total });
         }
         n += 1;
-        if row.is_blank() {
+        // A title, the operator's signature, a total, the row of column numbers: noted, not
+        // rejected as rows of organizations.
+        if row.is_blank() || strays.skip(&row, cols.ids.get(&row, 0), preview) {
             continue;
         }
         let read = read_row(&cols, &row);
@@ -221,6 +234,7 @@ pub(super) fn run(
             Err((column, why)) => preview.reject(row.line, &column, why),
         }
     }
+    strays.finish(preview);
     if let Some(staging) = staging {
         staging.write(w, cycle_id, progress)?;
     }
@@ -240,43 +254,71 @@ pub(super) fn run(
     Ok(())
 }
 
-/// Every way a column may name an input of the method: its key, or «код + название».
-fn column_names(indicators: &[&IndicatorDef]) -> HashMap<String, Column> {
-    let mut names: HashMap<String, Column> = HashMap::new();
+/// Every way a column may name an input of the method (see [`lookup`]).
+pub(super) struct ColumnNames {
+    /// By its key, and by «код + название» as the template writes it (normalized).
+    exact: HashMap<String, Column>,
+    /// The indicator's code and the input's name, normalized, for headers worded otherwise.
+    named: Vec<(String, String, Column)>,
+}
+
+pub(super) fn column_names(indicators: &[&IndicatorDef]) -> ColumnNames {
+    let mut names = ColumnNames {
+        exact: HashMap::new(),
+        named: Vec::new(),
+    };
+    let mut add = |key: &str, code: &str, name: &str, col: Column| {
+        names.exact.insert(key.to_lowercase(), col.clone());
+        names
+            .exact
+            .insert(normalize(&format!("{code} {name}")), col.clone());
+        names.named.push((normalize(code), normalize(name), col));
+    };
     for ind in indicators {
         for i in &ind.inputs {
             let col = Column::Input {
                 key: i.key.clone(),
                 kind: i.kind,
             };
-            names.insert(i.key.to_lowercase(), col.clone());
-            names.insert(normalize(&format!("{} {}", ind.code, i.name)), col);
+            add(&i.key, &ind.code, &i.name, col);
         }
         for c in &ind.checklist {
-            let col = Column::Check { key: c.key.clone() };
-            names.insert(c.key.to_lowercase(), col.clone());
-            names.insert(normalize(&format!("{} {}", ind.code, c.name)), col);
+            add(
+                &c.key,
+                &ind.code,
+                &c.name,
+                Column::Check { key: c.key.clone() },
+            );
         }
     }
     names
 }
 
 /// The read stage's header: the first row with an ИНН column and at least one input column
-/// among the first rows; unknown columns are noted.
+/// among the first rows, or else the first two rows that are such a header joined column by
+/// column (the indicators in merged cells over their inputs, ИНН and КПП over nothing:
+/// [`join_header_rows`]); unknown columns are noted.
 fn read_header(
     body: &mut Body<'_>,
-    names: &HashMap<String, Column>,
+    names: &ColumnNames,
     preview: &mut Preview,
 ) -> Result<Columns, ()> {
-    let at = body
-        .head()
-        .iter()
-        .position(|r| {
-            let m = crate::exchange::import::headers::map_row(r, ID_FIELDS);
-            m.col(0).is_some() && r.cells.iter().any(|c| lookup(names, c).is_some())
-        })
-        .ok_or(())?;
-    let header = body.take_header(at);
+    let is_header = |r: &Row| {
+        let m = crate::exchange::import::headers::map_row(r, ID_FIELDS);
+        m.col(0).is_some() && r.cells.iter().any(|c| lookup(names, c).is_some())
+    };
+    let head = body.head();
+    let header = match head.iter().position(is_header) {
+        Some(at) => body.take_header(at),
+        None => {
+            let (at, joined) = (1..head.len())
+                .map(|i| (i, join_header_rows(&head[i - 1], &head[i])))
+                .find(|(_, joined)| is_header(joined))
+                .ok_or(())?;
+            body.take_header(at);
+            joined
+        }
+    };
     let ids = crate::exchange::import::headers::map_row(&header, ID_FIELDS);
     let mut values: Vec<(usize, Column)> = Vec::new();
     for (c, text) in header.cells.iter().enumerate() {
@@ -432,7 +474,7 @@ fn plan_row(
     for (key, value) in &values {
         let old = matched.stored.get(key).copied();
         if old != Some(*value) {
-            fields.push((key.clone(), old.map_or(String::new(), num), num(*value)));
+            fields.push((key.clone(), old.map_or(String::new(), plain), plain(*value)));
         }
     }
     let change = Change {
@@ -572,8 +614,88 @@ fn exceeding(
     Some((column, format!("{e}{stored_note}")))
 }
 
-fn lookup<'a>(names: &'a HashMap<String, Column>, header: &str) -> Option<&'a Column> {
-    names
-        .get(&header.trim().to_lowercase())
-        .or_else(|| names.get(&normalize(header)))
+/// The input a header names: its key, or «код + название» however typed (case, a dot or a line
+/// break after the code: [`normalize`]); else, worded otherwise, the input whose name ends the
+/// header after its indicator's code (a header of two rows joined: «1.1 Полнота информации…»
+/// over «Число материалов на стендах») or is the whole header (the code left out; only for
+/// names of three words or more: «телефон» or «электронная почта» alone is as likely an
+/// organization's contact column) — the longest such name, when no other of its length fits.
+pub(super) fn lookup<'a>(names: &'a ColumnNames, header: &str) -> Option<&'a Column> {
+    if let Some(col) = names.exact.get(&header.trim().to_lowercase()) {
+        return Some(col);
+    }
+    let h = normalize(header);
+    if let Some(col) = names.exact.get(&h) {
+        return Some(col);
+    }
+    let fits = |code: &str, name: &str| {
+        (h == name && name.split(' ').count() >= 3)
+            || (h.len() > code.len() + name.len()
+                && h.starts_with(code)
+                && h[code.len()..].starts_with(' ')
+                && h.ends_with(name)
+                && h[..h.len() - name.len()].ends_with(' '))
+    };
+    let mut best: Option<(usize, &Column)> = None;
+    let mut tied = false;
+    for (code, name, col) in &names.named {
+        if name.is_empty() || !fits(code, name) {
+            continue;
+        }
+        match best {
+            Some((len, _)) if len > name.len() => {}
+            Some((len, other)) if len == name.len() => tied |= other.key() != col.key(),
+            _ => {
+                best = Some((name.len(), col));
+                tied = false;
+            }
+        }
+    }
+    best.filter(|_| !tied).map(|(_, col)| col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sector::Sector;
+
+    /// The key a header is read as, with the method of 2018 for social services.
+    fn read_as(header: &str) -> Option<String> {
+        let methods = Methods::builtin().unwrap();
+        let method = methods.require("2018").unwrap();
+        let names = column_names(&method.indicators_for(Sector::Social));
+        lookup(&names, header).map(|c| c.key().to_string())
+    }
+
+    #[test]
+    fn headers_worded_as_operators_word_them() {
+        // The template's own, its key, and retyped.
+        assert_eq!(read_as("1.2 телефон").as_deref(), Some("1.2.phone"));
+        assert_eq!(read_as("1.2.phone").as_deref(), Some("1.2.phone"));
+        assert_eq!(read_as("1.2.\nТЕЛЕФОН").as_deref(), Some("1.2.phone"));
+        // Two rows joined: the indicator's code and name over the item's name.
+        assert_eq!(
+            read_as("1.2 Наличие на официальном сайте информации о дистанционных способах телефон")
+                .as_deref(),
+            Some("1.2.phone")
+        );
+        assert_eq!(
+            read_as(
+                "1.3 Доля получателей услуг, удовлетворенных открытостью Число ответивших о сайте"
+            )
+            .as_deref(),
+            Some("1.3.asked_site")
+        );
+        // The code left out: a name of three words or more is specific enough…
+        assert_eq!(
+            read_as("Число ответивших о сайте").as_deref(),
+            Some("1.3.asked_site")
+        );
+        // …a short one is as likely an organization's contact column.
+        assert_eq!(read_as("Телефон"), None);
+        assert_eq!(read_as("Электронная почта"), None);
+        // Another indicator's code before the name is no match.
+        assert_eq!(read_as("2.1 телефон"), None);
+        assert_eq!(read_as("Руководитель"), None);
+    }
 }

@@ -31,6 +31,7 @@
 //! Every entry point takes a progress callback, so a worker thread of the terminal UI can show a
 //! bar.
 
+pub mod guess;
 mod inputs;
 mod orgs;
 mod plan;
@@ -770,6 +771,85 @@ fn note_unknown(preview: &mut Preview, map: &import::headers::HeaderMap) {
 
 /// How often the progress callback is called while checking rows.
 const PROGRESS_EVERY: usize = 1024;
+
+/// The lines forms put around a table that are no record of it, skipped and named in the notes
+/// (the first [`Strays::LISTED`], then counted) rather than rejected as records:
+/// - a line of one cell with no identifier in the key column (nine digits or more): a section
+///   heading («Учреждения культуры»), a signature, a date, wherever the cell stands;
+/// - a total: its first cell begins with «Итого» or «Всего», and its key column holds no
+///   identifier (nine digits or more);
+/// - the row of column numbers Russian forms put under the header: «1», «2», «3»… in the
+///   columns, three or more.
+#[derive(Debug, Default)]
+pub(super) struct Strays {
+    seen: usize,
+}
+
+impl Strays {
+    const LISTED: usize = 20;
+
+    /// Whether `row` is such a line, `key` being what its key column (the ИНН) holds; if it is,
+    /// it is noted in `preview`.
+    pub(super) fn skip(&mut self, row: &Row, key: &str, preview: &mut Preview) -> bool {
+        self.skip_if(is_stray(row, key, true), row, preview)
+    }
+
+    /// Like [`Strays::skip`] for a table whose one-cell lines mean something (a plan's measure
+    /// wrapped over lines, a section): only a total and the row of column numbers.
+    pub(super) fn skip_frame(&mut self, row: &Row, key: &str, preview: &mut Preview) -> bool {
+        self.skip_if(is_stray(row, key, false), row, preview)
+    }
+
+    fn skip_if(&mut self, stray: bool, row: &Row, preview: &mut Preview) -> bool {
+        if !stray {
+            return false;
+        }
+        self.seen += 1;
+        if self.seen <= Self::LISTED {
+            let text: Vec<&str> = row.filled().map(|(_, c)| c).take(4).collect();
+            let text = crate::domain::text::printable(&text.join(" ")).into_owned();
+            let text: String = text.chars().take(80).collect();
+            preview
+                .notes
+                .push(format!("строка {} пропущена: «{text}»", row.line));
+        }
+        true
+    }
+
+    /// Notes how many more were skipped than named.
+    pub(super) fn finish(self, preview: &mut Preview) {
+        if self.seen > Self::LISTED {
+            preview.notes.push(format!(
+                "… и еще пропущено строк: {} (показаны первые {})",
+                self.seen - Self::LISTED,
+                Self::LISTED
+            ));
+        }
+    }
+}
+
+/// Whether `row` is a line around a table (see [`Strays`]); `one_cell`: whether a line of one
+/// cell is one.
+fn is_stray(row: &Row, key: &str, one_cell: bool) -> bool {
+    let key_is_id = key.chars().filter(char::is_ascii_digit).count() >= 9;
+    if one_cell && !key_is_id && row.filled().count() <= 1 {
+        return true;
+    }
+    let first = row.filled().next().map_or("", |(_, c)| c.trim());
+    let first = first.to_lowercase();
+    if !key_is_id && (first.starts_with("итого") || first.starts_with("всего")) {
+        return true;
+    }
+    // 1, 2, 3… across the filled cells, in column order.
+    let mut k = 0u32;
+    for (_, c) in row.filled() {
+        match c.trim().parse::<u32>() {
+            Ok(n) if n == k + 1 => k = n,
+            _ => return false,
+        }
+    }
+    k >= 3
+}
 
 /// The header row of a streamed table among its first [`HEADER_SCAN`] rows: the row and how its
 /// columns map to `fields`; the rows before it are dropped from `body`.

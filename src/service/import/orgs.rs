@@ -38,7 +38,7 @@ use crate::store;
 use crate::store::import::{OrgRecord, SeenKey, Staged, StagedKeys, StagedRepeat};
 
 use super::{
-    Body, Change, LISTED, PROGRESS_EVERY, Planned, Preview, Progress, Rejection, Writer,
+    Body, Change, LISTED, PROGRESS_EVERY, Planned, Preview, Progress, Rejection, Strays, Writer,
     formula_cells, note_unknown, stream_header,
 };
 
@@ -224,9 +224,6 @@ fn split_inn_kpp(inn: &str, kpp: &str) -> Option<(String, String)> {
     .then(|| (left.to_string(), right.to_string()))
 }
 
-/// How many skipped lines (headings, totals) are named in the preview; the rest are counted.
-const STRAYS_LISTED: usize = 20;
-
 /// Kinds of keys remembered in the temporary table of rows seen ([`store::import::seen_begin`]).
 const SEEN_INN_KPP: i64 = 1;
 const SEEN_REG_NUM: i64 = 2;
@@ -308,7 +305,7 @@ pub(super) fn run(
     // How many rows are staged to be added (their `seq`).
     let mut added = 0i64;
     let mut n = 0usize;
-    let mut strays = 0usize;
+    let mut strays = Strays::default();
     while let Some(row) = body.next()? {
         if n.is_multiple_of(PROGRESS_EVERY) {
             let (done, total) = body.progress();
@@ -323,16 +320,9 @@ pub(super) fn run(
         if row.is_blank() || repeated() {
             continue;
         }
-        // A line of one cell without an ИНН — a section heading («Учреждения культуры»), a total
-        // («Итого: 12»), a signature — is not an organization: noted as skipped, not rejected.
-        if cols.map.get(&row, INN).trim().is_empty() && row.filled().count() <= 1 {
-            strays += 1;
-            if strays <= STRAYS_LISTED {
-                let text = row.filled().next().map_or("", |(_, c)| c);
-                preview
-                    .notes
-                    .push(format!("строка {} пропущена: «{text}»", row.line));
-            }
+        // A section heading («Учреждения культуры»), a total («Итого: 12»), a signature, the
+        // row of column numbers is no organization: noted as skipped, not rejected.
+        if strays.skip(&row, cols.map.get(&row, INN), preview) {
             continue;
         }
         if w.keep_rows {
@@ -387,12 +377,7 @@ pub(super) fn run(
             }
         }
     }
-    if strays > STRAYS_LISTED {
-        preview.notes.push(format!(
-            "… и еще пропущено строк: {} (показаны первые {STRAYS_LISTED})",
-            strays - STRAYS_LISTED
-        ));
-    }
+    strays.finish(preview);
     let (done, total) = body.progress();
     progress(Progress::Checking {
         done: done.max(total),

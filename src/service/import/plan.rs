@@ -33,8 +33,8 @@ use crate::store;
 use crate::store::import::PlanRecord;
 
 use super::{
-    Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Writer, formula_cells, need_header,
-    note_unknown, stream_header,
+    Body, Change, PROGRESS_EVERY, Planned, Preview, Progress, Strays, Writer, formula_cells,
+    need_header, note_unknown, stream_header,
 };
 
 pub(super) const FIELDS: &[Field] = &[
@@ -447,12 +447,17 @@ fn run_streamed(
     // The formula cell of the row that starts the item being read: (its line, the cell).
     let mut formula: Option<(usize, Option<(usize, String)>)> = None;
     let mut n = 0usize;
+    let mut strays = Strays::default();
     while let Some(row) = body.next()? {
         if n.is_multiple_of(PROGRESS_EVERY) {
             let (done, total) = body.progress();
             progress(Progress::Checking { done, total });
         }
         n += 1;
+        // The row of column numbers under the header, a total with «Итого» where the ИНН goes.
+        if strays.skip_frame(&row, map.get(&row, ORG_INN), preview) {
+            continue;
+        }
         reader.push(&row, &mut events);
         for event in events.drain(..) {
             match event {
@@ -473,6 +478,7 @@ fn run_streamed(
             formula = Some((row.line, formula_cells(&row)));
         }
     }
+    strays.finish(preview);
     reader.finish(&mut events);
     for event in events.drain(..) {
         if let table::Event::Entry(Entry::Item(item)) = event {

@@ -519,7 +519,7 @@ fn plan_changes<'r>(
 /// A target indicator's values as a person reads them: «2024: факт 4; 2025: —; 2026: план 3»
 /// (a decimal comma, a dash for a year without values).
 fn values_text(values: &[(i32, Option<f64>, Option<f64>)]) -> String {
-    let number = |v: f64| v.to_string().replace('.', ",");
+    let number = crate::domain::decimal::plain;
     values
         .iter()
         .map(|&(year, planned, actual)| {

@@ -92,7 +92,7 @@ pub(crate) fn check_cancel(cancel: &AtomicBool) -> anyhow::Result<()> {
 
 /// A number with two decimals and a decimal comma, as Russian documents write it.
 pub fn dec2(v: f64) -> String {
-    format!("{v:.2}").replace('.', ",")
+    crate::domain::decimal::fixed(v, 2)
 }
 
 pub fn date_ru(d: chrono::NaiveDate) -> String {

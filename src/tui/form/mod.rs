@@ -32,6 +32,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 use super::keymap::latin;
 use super::msg::{Action, Caret};
 use super::theme::Theme;
+use crate::domain::decimal::plain;
 use crate::domain::text::printable;
 
 /// What a field holds and how it is typed.
@@ -203,7 +204,7 @@ impl Field {
     }
 
     pub fn number(label: impl Into<String>, integer: bool, value: Option<f64>) -> Field {
-        let text = value.map_or(String::new(), format_number);
+        let text = value.map_or(String::new(), plain);
         Field::new(label, Kind::Number { integer }, text, 0)
     }
 
@@ -395,15 +396,6 @@ impl Field {
             Kind::Check => false,
             _ => self.edit(|t| t.delete_char()),
         }
-    }
-}
-
-/// `12,5` for 12.5, `120` for 120.0.
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string().replace('.', ",")
     }
 }
 

@@ -5,6 +5,7 @@
 //! are saved in one transaction, each naming the version it read.
 
 use crate::domain::cycle::CycleStatus;
+use crate::domain::decimal::plain;
 use crate::domain::ids;
 use crate::domain::text::printable;
 use crate::service::table::cut;
@@ -14,7 +15,7 @@ use crate::service::write::{
 };
 use crate::store::card::CardCycle;
 use crate::tui::form::undo::save_rows;
-use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice, format_number};
+use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice};
 use crate::tui::screen::{Ctx, Outcome};
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
@@ -189,7 +190,7 @@ impl CycleSpec {
                 10,
                 format!(
                     "получателей меньше, чем опрошенных ({}); оставьте пустым, если не известно",
-                    format_number(asked)
+                    plain(asked)
                 ),
             ),
             _ => {}

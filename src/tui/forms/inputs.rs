@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::domain::decimal::plain;
 use crate::domain::methodology::{InputKind, Methodology};
 use crate::domain::rating::Standing;
 use crate::domain::scoring::{InputProblem, Inputs, ScoreCard, score};
@@ -23,7 +24,7 @@ use crate::service::write::{self, EditError, Holder, InputEdit};
 use crate::store::card::CardCycle;
 use crate::store::edit_inputs;
 use crate::tui::form::undo::saved;
-use crate::tui::form::{Field, Form, FormHost, FormSpec, Kind, conflict_notice, format_number};
+use crate::tui::form::{Field, Form, FormHost, FormSpec, Kind, conflict_notice};
 use crate::tui::format::dec;
 use crate::tui::screen::{Ctx, Outcome};
 
@@ -58,7 +59,8 @@ pub struct InputsSpec {
     org: String,
     /// S as stored before this form (`None` when not scored).
     stored_total: Option<f64>,
-    /// The stored place in the cycle and in the group («4 из 25, в группе 2 из 7»).
+    /// The stored place in the cycle and in the group («4 из 25, в группе 2 из 7»; the group left
+    /// out in a cycle without groups).
     stored_place: Option<String>,
     pub form: Form,
     /// The result of the values on screen, or why there is none.
@@ -75,7 +77,8 @@ pub struct InputsSpec {
 #[derive(Debug)]
 struct Standings {
     total: Standing,
-    group: Standing,
+    /// `None` in a cycle without groups (its group is the whole cycle).
+    group: Option<Standing>,
     criteria: BTreeMap<String, Standing>,
 }
 
@@ -95,7 +98,7 @@ impl Standings {
             .collect();
         Ok(Standings {
             total: Standing::new(&totals, digits),
-            group: Standing::new(&group, digits),
+            group: (!c.group.is_empty()).then(|| Standing::new(&group, digits)),
             criteria: others
                 .criteria
                 .iter()
@@ -220,10 +223,14 @@ impl InputsSpec {
             org: org.to_string(),
             stored_total: c.score.as_ref().map(|s| s.total),
             stored_place: c.score.as_ref().map(|s| {
-                format!(
-                    "{} из {}, в группе {} из {}",
-                    s.place, s.ranked, s.group_place, s.group_ranked
-                )
+                if c.group.is_empty() {
+                    format!("{} из {}", s.place, s.ranked)
+                } else {
+                    format!(
+                        "{} из {}, в группе {} из {}",
+                        s.place, s.ranked, s.group_place, s.group_ranked
+                    )
+                }
             }),
             form: Form::new(format!("Исходные данные · {} год", c.year), fields),
             live: Err(String::new()),
@@ -349,7 +356,7 @@ impl InputsSpec {
                     }
                     Some(v) => format!(
                         "поле пусто: в расчете части — значение организации {}",
-                        format_number(*v)
+                        plain(*v)
                     ),
                     None => "поле пусто, и у организации значения нет".to_string(),
                 },
@@ -373,9 +380,15 @@ impl InputsSpec {
                 }
                 if let Some(st) = &self.standing {
                     let (place, of) = st.total.place(card.total);
-                    let (gp, gof) = st.group.place(card.total);
+                    let in_group = match &st.group {
+                        Some(group) => {
+                            let (gp, gof) = group.place(card.total);
+                            format!(" · в группе {gp} из {gof}")
+                        }
+                        None => String::new(),
+                    };
                     s.push(Span::styled(
-                        format!(" · место {place} из {of} · в группе {gp} из {gof}"),
+                        format!(" · место {place} из {of}{in_group}"),
                         t.header(),
                     ));
                     if let Some(was) = &self.stored_place {
@@ -482,7 +495,7 @@ impl FormSpec for InputsSpec {
                 )
             }),
             Err(EditError::Conflict(c)) => {
-                let shown = |v: Option<f64>| v.map_or("—".to_string(), format_number);
+                let shown = |v: Option<f64>| v.map_or("—".to_string(), plain);
                 let mut changes: Vec<String> = c
                     .now
                     .iter()
@@ -510,7 +523,7 @@ impl FormSpec for InputsSpec {
                                     Some(_) => PART_NO,
                                 },
                             ),
-                            _ => (now.map_or(String::new(), format_number), 0),
+                            _ => (now.map_or(String::new(), plain), 0),
                         };
                         f.take_other(text, choice);
                     }

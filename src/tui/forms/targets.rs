@@ -6,11 +6,12 @@
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::domain::decimal::plain;
 use crate::domain::text::printable;
 use crate::service::write::{self, ActualEdit, Change, EditError};
 use crate::store::edit_targets::{self, TargetRow};
 use crate::tui::form::undo::saved;
-use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice, format_number};
+use crate::tui::form::{Field, Form, FormHost, FormSpec, conflict_notice};
 use crate::tui::screen::{Ctx, Outcome};
 
 /// The form as shown: the host around its spec.
@@ -39,7 +40,7 @@ pub fn open(cx: &Ctx, workplan_id: i64, plan: &str) -> Outcome {
 }
 
 fn num(v: Option<f64>) -> String {
-    v.map_or("—".to_string(), format_number)
+    v.map_or("—".to_string(), plain)
 }
 
 impl TargetsSpec {
@@ -138,7 +139,7 @@ impl FormSpec for TargetsSpec {
                         .iter()
                         .position(|x| format!("{}:{}", x.indicator_id, x.year) == *key);
                     if let Some(i) = i {
-                        self.form.fields[i].take_other(now.map_or(String::new(), format_number), 0);
+                        self.form.fields[i].take_other(now.map_or(String::new(), plain), 0);
                     }
                 }
                 self.form.notice = Some(conflict_notice(c.by.as_ref(), &changes));

@@ -15,6 +15,7 @@ use crate::domain::text::printable;
 use crate::exchange::busgov::Kind as BusKind;
 use crate::exchange::import::layout::Role;
 use crate::service::export::busgov::{self as busgov_export, Outcome as BusOutcome};
+use crate::service::import::guess::Guess;
 use crate::service::import::{self, Kind, Preview};
 use crate::service::report;
 use crate::service::survey::{self, Options as SurveyOptions, SurveyPreview};
@@ -241,6 +242,11 @@ pub struct ExchangeScreen {
     roles: RoleStep,
     /// What a picked file is first offered as (the guide's step: organizations, inputs).
     expected: Option<FileKind>,
+    /// What the picked file looks like, read from its first rows off the UI thread; while the
+    /// person has not moved in the list of kinds, the answer moves the cursor there.
+    guessing: Option<Job<Option<Guess>>>,
+    guessed: Option<Guess>,
+    kind_moved: bool,
 }
 
 /// The column-role step of a plan document's preview: the roles a person set (or confirmed) for
@@ -324,10 +330,48 @@ impl ExchangeScreen {
     /// The list of what a file may be, on the expected kind if there is one.
     fn kind_choice(&self) -> Choice {
         let mut choice = Choice::new(FILE_KINDS.iter().map(|k| k.1.to_string()).collect());
-        if let Some(i) = FILE_KINDS.iter().position(|k| Some(k.0) == self.expected) {
+        let guessed = self.guessed.as_ref().map(|g| file_kind(g.kind));
+        if let Some(i) = FILE_KINDS
+            .iter()
+            .position(|k| Some(k.0) == guessed.or(self.expected))
+        {
             choice.selected = i;
         }
         choice
+    }
+
+    /// The cycle an inputs file or a plan is most likely for, as an index into `keys` (cycle ids,
+    /// newest first): the first with the most members among the ИНН of the file's first rows, when
+    /// the file was read as that kind. A few indexed lookups (at most [`import::guess::GUESS_ROWS`] ИНН).
+    fn likely_target(&self, kind: FileKind, keys: &[String], cx: &Ctx) -> Option<usize> {
+        let g = self.guessed.as_ref()?;
+        if file_kind(g.kind) != kind
+            || g.inns.is_empty()
+            || !matches!(kind, FileKind::Inputs | FileKind::Plan)
+        {
+            return None;
+        }
+        let counts = cycles::members_by_inn(cx.conn?, &g.inns).ok()?;
+        let best = counts.iter().map(|(_, n)| *n).max()?;
+        keys.iter().position(|k| {
+            counts
+                .iter()
+                .any(|(id, n)| *n == best && id.to_string() == *k)
+        })
+    }
+
+    /// Starts reading what `file` looks like (its first rows, on a thread of its own).
+    fn start_guess(&mut self, file: &Path, cx: &Ctx) {
+        self.guessed = None;
+        self.kind_moved = false;
+        self.guessing = cx.db.map(|db| {
+            let file = file.to_path_buf();
+            Job::start(
+                format!("что в файле {}", file.display()),
+                db,
+                move |_, _, _| Ok(import::guess::guess(&file)),
+            )
+        });
     }
 
     /// The screen opened at its file picker in `dir` (the «Начало работы» guide's next step:
@@ -727,6 +771,16 @@ fn cycle_label(c: &CycleInfo) -> String {
     )
 }
 
+/// The screen's kind of file for a guessed one.
+fn file_kind(g: import::guess::Guessed) -> FileKind {
+    match g {
+        import::guess::Guessed::Orgs => FileKind::Orgs,
+        import::guess::Guessed::Inputs => FileKind::Inputs,
+        import::guess::Guessed::Plan => FileKind::Plan,
+        import::guess::Guessed::Workplan => FileKind::Workplan,
+    }
+}
+
 fn kind_for(kind: FileKind, key: &str) -> Option<Kind> {
     Some(match kind {
         FileKind::Orgs => Kind::Orgs,
@@ -893,6 +947,19 @@ impl Screen for ExchangeScreen {
     }
 
     fn tick(&mut self) -> bool {
+        if let Some(job) = self.guessing.as_mut()
+            && let Some(answer) = job.poll()
+        {
+            self.guessing = None;
+            self.guessed = answer.ok().flatten();
+            if let (Stage::Kinds(_, choice), false) = (&mut self.stage, self.kind_moved)
+                && let Some(g) = &self.guessed
+                && let Some(i) = FILE_KINDS.iter().position(|k| k.0 == file_kind(g.kind))
+            {
+                choice.selected = i;
+            }
+            return true;
+        }
         let stage = std::mem::take(&mut self.stage);
         let (stage, changed) = match stage {
             Stage::Publishing(mut job) => match job.poll() {
@@ -1162,7 +1229,9 @@ impl Screen for ExchangeScreen {
                                 }
                             },
                             Some((name, false)) => {
-                                Stage::Kinds(folder.dir.join(name), self.kind_choice())
+                                let file = folder.dir.join(name);
+                                self.start_guess(&file, cx);
+                                Stage::Kinds(file, self.kind_choice())
                             }
                             None => Stage::Files(folder),
                         },
@@ -1177,6 +1246,7 @@ impl Screen for ExchangeScreen {
             }
             Stage::Kinds(file, mut choice) => {
                 if choice.update(action, page) {
+                    self.kind_moved = true;
                     Stage::Kinds(file, choice)
                 } else if action == Action::Accept {
                     let kind = FILE_KINDS[choice.selected.min(FILE_KINDS.len() - 1)].0;
@@ -1189,7 +1259,10 @@ impl Screen for ExchangeScreen {
                             return Outcome::Done;
                         }
                         Ok((labels, keys)) => {
-                            let list = Choice::new(labels);
+                            let mut list = Choice::new(labels);
+                            if let Some(i) = self.likely_target(kind, &keys, cx) {
+                                list.selected = i;
+                            }
                             Stage::Target(file, kind, keys, list)
                         }
                         Err(e) => {
@@ -1400,11 +1473,25 @@ impl Screen for ExchangeScreen {
                 &f.list,
                 frame,
             ),
-            Stage::Kinds(file, c) => list(
-                format!(" Что в файле {} ", printable(&file_name(file))),
-                c,
-                frame,
-            ),
+            Stage::Kinds(file, c) => {
+                let seen = match (&self.guessed, &self.guessing) {
+                    (Some(g), _) => format!(
+                        "· похоже на «{}»: {} ",
+                        FILE_KINDS
+                            .iter()
+                            .find(|k| k.0 == file_kind(g.kind))
+                            .map_or("", |k| k.1),
+                        printable(&g.because)
+                    ),
+                    (None, Some(_)) => "· читаю заголовок… ".to_string(),
+                    (None, None) => String::new(),
+                };
+                list(
+                    format!(" Что в файле {} {seen}", printable(&file_name(file))),
+                    c,
+                    frame,
+                )
+            }
             Stage::Target(_, FileKind::Workplan, _, c) => {
                 list(" Чей это план: уполномоченный орган ".into(), c, frame)
             }

@@ -332,10 +332,13 @@ impl OrgCardScreen {
             Some(s) => b.plain(Line::from(vec![
                 Span::raw("  "),
                 Span::styled(format!("S = {}", dec(s.total)), t.title()),
-                Span::raw(format!(
-                    " · место {} из {} · в группе {} из {}",
-                    s.place, s.ranked, s.group_place, s.group_ranked
-                )),
+                Span::raw(format!(" · место {} из {}", s.place, s.ranked)),
+                // In a cycle without groups the group is the whole cycle: said once.
+                Span::raw(if c.group.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · в группе {} из {}", s.group_place, s.group_ranked)
+                }),
                 Span::styled("  (S — среднее К1…К5)", t.dim()),
             ])),
             None if c.score_error.is_none() => {

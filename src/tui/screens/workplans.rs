@@ -517,7 +517,7 @@ fn num(v: Option<f64>) -> String {
     match v {
         None => "—".into(),
         Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
-        Some(x) => format!("{x:.1}").replace('.', ","),
+        Some(x) => crate::domain::decimal::fixed(x, 1),
     }
 }
 

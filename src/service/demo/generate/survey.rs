@@ -14,7 +14,7 @@ const SATISFACTION_THRESHOLD: f64 = 0.9;
 
 /// A percentage with one decimal and a decimal comma: `85,3`.
 fn ru_pct(x: f64) -> String {
-    format!("{x:.1}").replace('.', ",")
+    crate::domain::decimal::fixed(x, 1)
 }
 
 /// Multiplier of the dissatisfied share by quality `z` (0 = typical): better organizations have

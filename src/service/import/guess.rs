@@ -1,0 +1,258 @@
+//! What a file to load most likely holds, from the header among its first rows, so that «Обмен»
+//! offers the right kind first (the person still chooses): the inputs of a cycle (an ИНН column
+//! and two or more columns of a method's inputs), a registry of organizations (ИНН with the full
+//! name and one more identifier), a plan to remedy shortcomings (the shortcoming, the measure
+//! and the deadline), an authority's plan (measures with deadlines and executors, no
+//! shortcomings). Reads at most [`GUESS_ROWS`] rows, streamed (a workbook's sheet is not read
+//! whole); `None` when nothing fits well enough.
+
+use std::path::Path;
+
+use crate::domain::sector::Sector;
+use crate::exchange::import::Row;
+use crate::exchange::import::headers::{find_header_rows, join_header_rows, map_row};
+use crate::exchange::import::stream::{RowSource, RowStream};
+use crate::service::methodology::Methods;
+
+/// How many rows of the file are read to guess.
+pub const GUESS_ROWS: usize = 40;
+
+/// A kind of file, as guessed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guessed {
+    Orgs,
+    Inputs,
+    Plan,
+    Workplan,
+}
+
+/// What was guessed and the header that says so, for the screen («колонки «ИНН», «ОГРН»…»),
+/// and, for inputs and plans, the ИНН of the organizations in the rows read (leading zeros
+/// restored): the cycle they are members of is the one the file is most likely for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guess {
+    pub kind: Guessed,
+    pub because: String,
+    pub inns: Vec<String>,
+}
+
+/// The guess for the file at `path`; `None` when it does not read or nothing fits.
+pub fn guess(path: &Path) -> Option<Guess> {
+    let mut rows = RowStream::open(path).ok()?;
+    let mut head: Vec<Row> = Vec::new();
+    while head.len() < GUESS_ROWS {
+        match rows.next_row() {
+            Ok(Some(row)) => head.push(row),
+            _ => break,
+        }
+    }
+    guess_rows(&head)
+}
+
+/// The guess for the first rows of a file.
+pub fn guess_rows(head: &[Row]) -> Option<Guess> {
+    let titles = |row: &Row, cols: &[Option<usize>]| -> String {
+        let names: Vec<String> = cols
+            .iter()
+            .flatten()
+            .take(4)
+            .map(|&c| format!("«{}»", short(row.cell(c))))
+            .collect();
+        names.join(", ")
+    };
+    // The ИНН in column `col` of the rows after the header (which ends at `after`).
+    let inns = |after: usize, col: Option<usize>| -> Vec<String> {
+        let Some(col) = col else { return Vec::new() };
+        head.iter()
+            .skip(after)
+            .map(|r| crate::domain::ids::with_leading_zeros(r.cell(col).trim(), 10).into_owned())
+            .filter(|inn| inn.len() == 10 && inn.bytes().all(|b| b.is_ascii_digit()))
+            .collect()
+    };
+    // Inputs first: their header also holds ИНН, КПП and the organization's name.
+    if let Some((because, after, col)) = inputs_header(head) {
+        return Some(Guess {
+            kind: Guessed::Inputs,
+            because,
+            inns: inns(after, Some(col)),
+        });
+    }
+    if let Some(found) = find_header_rows(head, super::orgs::FIELDS, 3, GUESS_ROWS) {
+        let has = |id: &str| {
+            super::orgs::FIELDS
+                .iter()
+                .position(|f| f.id == id)
+                .and_then(|f| found.map.col(f))
+                .is_some()
+        };
+        if has("inn") && has("full_name") && (has("kpp") || has("ogrn") || has("reg_num")) {
+            return Some(Guess {
+                kind: Guessed::Orgs,
+                because: titles(&found.row, &found.map.columns),
+                inns: Vec::new(),
+            });
+        }
+    }
+    if let Some(found) = find_header_rows(head, super::plan::FIELDS, 3, GUESS_ROWS) {
+        let has = |id: &str| {
+            super::plan::FIELDS
+                .iter()
+                .position(|f| f.id == id)
+                .and_then(|f| found.map.col(f))
+                .is_some()
+        };
+        let because = titles(&found.row, &found.map.columns);
+        if has("shortcoming") && has("measure") {
+            let org_inn = super::plan::FIELDS.iter().position(|f| f.id == "org_inn");
+            return Some(Guess {
+                kind: Guessed::Plan,
+                because,
+                inns: inns(
+                    found.at + found.rows,
+                    org_inn.and_then(|f| found.map.col(f)),
+                ),
+            });
+        }
+        if has("measure") && has("deadline") && has("responsible") && !has("org_inn") {
+            return Some(Guess {
+                kind: Guessed::Workplan,
+                because,
+                inns: Vec::new(),
+            });
+        }
+    }
+    None
+}
+
+/// The header of an inputs file: a row (or two joined) with an ИНН column and at least two
+/// columns of the inputs of any built-in method, for any sector; if found, what it says, the
+/// index of the first row after it and the ИНН column.
+fn inputs_header(head: &[Row]) -> Option<(String, usize, usize)> {
+    let methods = Methods::builtin().ok()?;
+    let indicators: Vec<_> = methods
+        .codes()
+        .into_iter()
+        .filter_map(|code| methods.get(code))
+        .flat_map(|m| Sector::ALL.into_iter().flat_map(|s| m.indicators_for(s)))
+        .collect();
+    let names = super::inputs::column_names(&indicators);
+    let read = |row: &Row| -> Option<(String, usize)> {
+        let ids = map_row(row, super::inputs::ID_FIELDS);
+        let inn = ids.col(0)?;
+        let found: Vec<&str> = row
+            .cells
+            .iter()
+            .filter(|c| super::inputs::lookup(&names, c).is_some())
+            .map(|c| c.as_str())
+            .collect();
+        (found.len() >= 2).then(|| {
+            let shown: Vec<String> = found
+                .iter()
+                .take(2)
+                .map(|c| format!("«{}»", short(c)))
+                .collect();
+            (
+                format!("«ИНН», {} и еще {}", shown.join(", "), found.len() - 2),
+                inn,
+            )
+        })
+    };
+    head.iter()
+        .enumerate()
+        .find_map(|(i, r)| read(r).map(|(b, inn)| (b, i + 1, inn)))
+        .or_else(|| {
+            head.windows(2).enumerate().find_map(|(i, pair)| {
+                read(&join_header_rows(&pair[0], &pair[1])).map(|(b, inn)| (b, i + 2, inn))
+            })
+        })
+}
+
+/// A header cell cut to a few words for the screen.
+fn short(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= 30 {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(29).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(lines: &[&str]) -> Vec<Row> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Row {
+                line: i + 1,
+                cells: l.split(';').map(str::to_string).collect(),
+            })
+            .collect()
+    }
+
+    fn kind(lines: &[&str]) -> Option<Guessed> {
+        guess_rows(&rows(lines)).map(|g| g.kind)
+    }
+
+    #[test]
+    fn a_registry_of_organizations() {
+        let g = guess_rows(&rows(&[
+            "Реестр организаций социального обслуживания",
+            "№ п/п;Полное наименование;ИНН;КПП;ОГРН;Адрес",
+            "1;ГБУ «Дом»;7801234567;780101001;1027800000001;СПб",
+        ]))
+        .unwrap();
+        assert_eq!(g.kind, Guessed::Orgs);
+        assert!(g.because.contains("«ИНН»"), "{}", g.because);
+    }
+
+    #[test]
+    fn inputs_as_the_template_gives_them_and_as_two_rows() {
+        assert_eq!(
+            kind(&[
+                "ИНН;КПП;Организация;1.1 Число материалов, размещенных на информационных стендах;1.2 телефон",
+                "7801234567;780101001;ГБУ;12;да",
+            ]),
+            Some(Guessed::Inputs)
+        );
+        let g = guess_rows(&rows(&[
+            "ИНН;КПП;Наименование организации;1.3 Доля удовлетворенных;",
+            ";;;Число удовлетворенных информацией на стендах;Число ответивших о стендах",
+            "7801234567;780101001;ГБУ;12;20",
+            "105043724;10501001;ГБУ Адыгеи;3;4",
+            "Итого;;;15;24",
+        ]))
+        .unwrap();
+        assert_eq!(g.kind, Guessed::Inputs);
+        // The ИНН of the rows below the header, the lost leading zero restored; no «Итого».
+        assert_eq!(g.inns, ["7801234567", "0105043724"]);
+    }
+
+    #[test]
+    fn plans_of_organizations_and_of_the_authority() {
+        assert_eq!(
+            kind(&[
+                "№ п/п;Недостатки, выявленные в ходе независимой оценки;Наименование мероприятия по устранению недостатков;Плановый срок реализации мероприятия;Ответственный исполнитель",
+                "1;Нет пандуса;Установить пандус;IV квартал 2026 г.;Директор",
+            ]),
+            Some(Guessed::Plan)
+        );
+        assert_eq!(
+            kind(&[
+                "№ п/п;Наименование мероприятия;Срок исполнения;Ответственный исполнитель",
+                "1;Утверждение перечня организаций;до 1 марта;Министерство",
+            ]),
+            Some(Guessed::Workplan)
+        );
+    }
+
+    #[test]
+    fn anything_else_is_not_guessed() {
+        assert_eq!(kind(&["Фамилия;Имя;Телефон", "Иванов;Иван;123"]), None);
+        assert_eq!(kind(&["ИНН;Телефон", "7801234567;123"]), None);
+        assert_eq!(kind(&[]), None);
+    }
+}
