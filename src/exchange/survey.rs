@@ -11,6 +11,7 @@ use std::path::Path;
 
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1251};
 
+use super::import::stream::Counting;
 use super::import::{self, Format, ReadError, Row, clean_cell};
 
 /// How much of the file's start is read to find its encoding and delimiter.
@@ -25,10 +26,8 @@ pub struct SurveyRows {
 
 enum Inner {
     Csv {
-        reader: Box<csv::Reader<Box<dyn Read>>>,
+        reader: Box<csv::Reader<Counting>>,
         record: csv::ByteRecord,
-        crlf: bool,
-        first: bool,
     },
     Sheet(std::vec::IntoIter<Row>),
     Xlsx(Box<import::XlsxRows>),
@@ -88,7 +87,6 @@ impl SurveyRows {
                 }
             },
         };
-        let crlf = head.windows(2).any(|w| w == b"\r\n");
         let file = File::open(path).map_err(io)?;
         let raw: Box<dyn Read> = Box::new(BufReader::with_capacity(1 << 16, file));
         let input = import::stream::utf8_reader(raw, encoding, &head);
@@ -98,15 +96,13 @@ impl SurveyRows {
             .flexible(true)
             .quoting(!matches!(format, Format::Pasted { .. }))
             .buffer_capacity(1 << 16)
-            .from_reader(input);
+            .from_reader(Counting::new(input));
         Ok(SurveyRows {
             source,
             format,
             inner: Inner::Csv {
                 reader: Box::new(reader),
                 record: csv::ByteRecord::new(),
-                crlf,
-                first: true,
             },
         })
     }
@@ -137,12 +133,7 @@ impl SurveyRows {
                 }
                 None => Ok(false),
             },
-            Inner::Csv {
-                reader,
-                record,
-                crlf,
-                first,
-            } => {
+            Inner::Csv { reader, record } => {
                 let ok = reader.read_byte_record(record).map_err(|e| {
                     let line = e.position().map_or(0, |p| p.line() as usize);
                     ReadError::Io {
@@ -153,13 +144,9 @@ impl SurveyRows {
                 if !ok {
                     return Ok(false);
                 }
-                let mut line = record.position().map_or(0, |p| p.line() as usize);
-                // csv stops after the CR of a CRLF: the next record is counted from the line
-                // before.
-                if *crlf && !*first {
-                    line += 1;
-                }
-                *first = false;
+                // Counted as the import reader counts it (blank lines and CRLF included).
+                let start = record.position().map_or(0, |p| p.byte());
+                let line = reader.get_mut().line_at(start);
                 row.line = line;
                 // The row's cells keep their buffers from row to row: no allocation per cell.
                 row.cells.truncate(record.len());
@@ -319,6 +306,55 @@ mod tests {
             assert_eq!(n, rows + 1, "{name}: the header and every answer row");
             assert_eq!(last.unwrap().cells, ["7700000000", "Да"], "{name}");
             assert!(survey.next_row().unwrap().is_none(), "{name}: past the end");
+        }
+    }
+
+    /// Each row's line is the one the whole-file import reader gives (the line of its first
+    /// character): after blank lines and a cell broken over lines, in CRLF and LF files, UTF-8 and
+    /// UTF-16. The survey reader counted a CRLF file's rows from csv's position, one line short
+    /// after a blank line.
+    #[test]
+    fn rows_are_numbered_as_the_import_reader_numbers_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("ИНН;Вопрос 1;Предложения\n\n7700000001;Да;\"две\nстроки\"\n");
+        text.push_str("\n\n7700000002;Нет;\n7700000003;Да;нет\n\n");
+        // Larger than the sniffed head, so the rows are streamed, not read whole.
+        while text.len() < HEAD_BYTES * 2 {
+            text.push_str("7700000004;Да;\n");
+        }
+        for eol in ["\n", "\r\n"] {
+            let text = text.replace('\n', eol);
+            let utf16: Vec<u8> = [0xFF, 0xFE]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                .collect();
+            for (name, bytes) in [("u8.csv", text.clone().into_bytes()), ("u16.csv", utf16)] {
+                let path = dir.path().join(name);
+                std::fs::write(&path, &bytes).unwrap();
+                let want: Vec<usize> = import::read_file(&path)
+                    .unwrap()
+                    .rows
+                    .iter()
+                    .map(|r| r.line)
+                    .collect();
+                assert_eq!(&want[..4], [1, 3, 7, 8], "{name} {eol:?}: the reference");
+                let mut survey = SurveyRows::open(&path).unwrap();
+                let mut got = Vec::new();
+                while let Some(row) = survey.next_row().unwrap() {
+                    if !row.is_blank() {
+                        got.push(row.line);
+                    }
+                }
+                let first_wrong = got.iter().zip(&want).position(|(g, w)| g != w);
+                assert_eq!(
+                    first_wrong,
+                    None,
+                    "{name} {eol:?}: {:?} against {:?}",
+                    &got[..8],
+                    &want[..8]
+                );
+                assert_eq!(got.len(), want.len(), "{name} {eol:?}");
+            }
         }
     }
 

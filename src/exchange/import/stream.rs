@@ -187,9 +187,6 @@ struct Opened {
 struct CsvParser {
     reader: csv::Reader<Counting>,
     record: csv::ByteRecord,
-    /// The first byte of the last row read (in the text as decoded), and its line.
-    cursor: u64,
-    line: usize,
     /// The line of the last row read (for a quote left open at the end).
     last_line: usize,
     /// What the decoder cannot map leaves U+FFFD: a damaged file in that encoding.
@@ -422,17 +419,10 @@ impl CsvParser {
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
-            .from_reader(Counting {
-                inner: input,
-                quotes: 0,
-                at: 0,
-                breaks: VecDeque::new(),
-            });
+            .from_reader(Counting::new(input));
         CsvParser {
             reader,
             record: csv::ByteRecord::new(),
-            cursor: 0,
-            line: 1,
             last_line: 1,
             decoded: opened.encoding != "UTF-8",
             utf16: opened.encoding.starts_with("UTF-16"),
@@ -502,26 +492,6 @@ impl CsvParser {
         self.bytes.get()
     }
 
-    /// The line of a row that csv says starts at `start` (where its reading started: after the
-    /// previous row's CR, the LF and any blank lines are still before it), counted as the
-    /// whole-file reader counts it: the line of the row's first byte that is not a line break.
-    fn line_at(&mut self, start: u64) -> usize {
-        let breaks = &mut self.reader.get_mut().breaks;
-        let mut start = start.max(self.cursor);
-        while let Some(&(at, lf)) = breaks.front() {
-            if at > start {
-                break;
-            }
-            if at == start {
-                start += 1;
-            }
-            self.line += usize::from(lf);
-            breaks.pop_front();
-        }
-        self.cursor = start;
-        self.line
-    }
-
     /// Reads the next row into `row`; `None` at the end.
     fn next_row(&mut self, source: &str, row: &mut Row) -> Result<Option<()>, ReadError> {
         // A defect in the reader, for the test that the caller gets an error, not a hang.
@@ -551,7 +521,7 @@ impl CsvParser {
             return Ok(None);
         }
         let start = self.record.position().map_or(0, |p| p.byte());
-        let line = self.line_at(start);
+        let line = self.reader.get_mut().line_at(start);
         self.last_line = line;
         row.line = line;
         row.cells.clear();
@@ -620,16 +590,52 @@ fn last_line_end(bytes: &[u8], utf16: bool) -> Option<usize> {
     memchr::memrchr(b'\n', bytes).map(|i| i + 1)
 }
 
-/// A reader that counts the double quotes passing through it and keeps where the line breaks
-/// are that no row read has passed yet (csv counts lines its own way: see
-/// [`CsvParser::line_at`]).
-struct Counting {
+/// The reader under csv: counts the double quotes passing through it and keeps where the line
+/// breaks are that no row read has passed yet, so that a row's line is counted as the whole-file
+/// reader counts it ([`Counting::line_at`]; csv counts lines its own way). The survey reader
+/// uses it too.
+pub(crate) struct Counting {
     inner: Box<dyn Read>,
     quotes: u64,
     /// Bytes passed so far.
     at: u64,
     /// Each CR and LF passed and not yet placed before a row: (offset, whether LF).
     breaks: VecDeque<(u64, bool)>,
+    /// The first byte of the last row placed (in the text as decoded), and its line.
+    cursor: u64,
+    line: usize,
+}
+
+impl Counting {
+    pub(crate) fn new(inner: Box<dyn Read>) -> Counting {
+        Counting {
+            inner,
+            quotes: 0,
+            at: 0,
+            breaks: VecDeque::new(),
+            cursor: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of a row that csv says starts at `start` (where its reading started: after the
+    /// previous row's CR, the LF and any blank lines are still before it), counted as the
+    /// whole-file reader counts it: the line of the row's first byte that is not a line break.
+    pub(crate) fn line_at(&mut self, start: u64) -> usize {
+        let mut start = start.max(self.cursor);
+        while let Some(&(at, lf)) = self.breaks.front() {
+            if at > start {
+                break;
+            }
+            if at == start {
+                start += 1;
+            }
+            self.line += usize::from(lf);
+            self.breaks.pop_front();
+        }
+        self.cursor = start;
+        self.line
+    }
 }
 
 impl Read for Counting {
