@@ -239,6 +239,14 @@ fn a_picked_file_is_offered_as_what_its_header_says() {
         "Фамилия;Имя\r\nИванов;Иван\r\n",
     )
     .unwrap();
+    std::fs::write(
+        d.path().join("анкеты.csv"),
+        format!(
+            "Отметка времени;ИНН организации;1. Стенды?;2. Сайт?;3. Комфортность?;4. Доступность?;5. Вежливость?\r\n\
+             01.03.2026 10:00;{inn};Да;Да;Нет;Да;Да\r\n"
+        ),
+    )
+    .unwrap();
     type_keys(&mut app, "8");
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Down);
@@ -265,6 +273,15 @@ fn a_picked_file_is_offered_as_what_its_header_says() {
     );
     assert!(s.contains("› исходные данные цикла"), "{s}");
     // The cycles: the cursor on the one its organization is a member of.
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains(&format!("› №{cycle} ·")), "cycle {cycle}:\n{s}");
+    // Survey responses of the same organization: offered as responses, then on its cycle
+    // (the first of its form's variants where the sector has two).
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    let s = pick(&mut app, "анкеты.csv");
+    assert!(s.contains("› анкеты получателей услуг"), "{s}");
     press(&mut app, KeyCode::Enter);
     let s = screen(&app, 120, 40);
     assert!(s.contains(&format!("› №{cycle} ·")), "cycle {cycle}:\n{s}");

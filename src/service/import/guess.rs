@@ -29,7 +29,7 @@ pub enum Guessed {
 }
 
 /// What was guessed and the header that says so, for the screen («колонки «ИНН», «ОГРН»…»),
-/// and, for inputs and plans, the ИНН of the organizations in the rows read (leading zeros
+/// and, for inputs, plans and survey responses, the ИНН of the organizations in the rows read (leading zeros
 /// restored): the cycle they are members of is the one the file is most likely for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Guess {
@@ -124,9 +124,10 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
         }
     }
     // Survey responses last: a timestamp or number, the organization, the questions.
-    let responses = head
-        .iter()
-        .find(|r| crate::service::survey::responses_header(&r.cells))?;
+    let (at, inn_column) = head.iter().enumerate().find_map(|(i, r)| {
+        crate::service::survey::responses_header(&r.cells).map(|inn| (i, inn))
+    })?;
+    let responses = &head[at];
     let shown: Vec<String> = responses
         .filled()
         .take(3)
@@ -139,7 +140,7 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
             shown.join(", "),
             responses.filled().count().saturating_sub(3)
         ),
-        inns: Vec::new(),
+        inns: inns(at + 1, inn_column),
     })
 }
 
@@ -276,6 +277,16 @@ mod tests {
                 "01.03.2026 10:00;7801234567;Да;Да;Нет;Да;Да",
             ]),
             Some(Guessed::Survey)
+        );
+        let g = guess_rows(&rows(&[
+            "Номер анкеты;ИНН организации;1. Стенды?;2. Сайт?;3. Комфортность?;4. Доступность?;5. Вежливость?",
+            "1;105043724;Да;Да;Нет;Да;Да",
+        ]))
+        .unwrap();
+        assert_eq!(
+            g.inns,
+            ["0105043724"],
+            "the organizations' ИНН, for the cycle"
         );
         // Too few questions: not taken for responses.
         assert_eq!(

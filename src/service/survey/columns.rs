@@ -555,17 +555,25 @@ fn other_index(c: Col) -> usize {
 
 /// Whether a row of cells reads as the header of survey responses: a timestamp or a respondent's
 /// number, a column naming the organization, and five columns or more that are neither (the
-/// questions). For «Обмен» to offer a file as responses first.
-pub(super) fn responses_header(cells: &[String]) -> bool {
-    let kinds: Vec<Option<Col>> = cells
+/// questions). For «Обмен» to offer a file as responses first; `Some` with the column of the
+/// organization's ИНН, if there is one.
+pub(super) fn responses_header(cells: &[String]) -> Option<Option<usize>> {
+    let kinds: Vec<(usize, Option<Col>)> = cells
         .iter()
-        .filter(|c| !c.trim().is_empty())
-        .map(|c| special(c))
+        .enumerate()
+        .filter(|(_, c)| !c.trim().is_empty())
+        .map(|(i, c)| (i, special(c)))
         .collect();
-    let has = |f: &dyn Fn(Col) -> bool| kinds.iter().flatten().any(|&c| f(c));
-    has(&|c| matches!(c, Col::Timestamp | Col::Respondent))
+    let has = |f: &dyn Fn(Col) -> bool| kinds.iter().any(|(_, k)| k.is_some_and(f));
+    let header = has(&|c| matches!(c, Col::Timestamp | Col::Respondent))
         && has(&|c| matches!(c, Col::OrgInn | Col::OrgRegNum | Col::OrgName))
-        && kinds.iter().filter(|k| k.is_none()).count() >= 5
+        && kinds.iter().filter(|(_, k)| k.is_none()).count() >= 5;
+    header.then(|| {
+        kinds
+            .iter()
+            .find(|(_, k)| *k == Some(Col::OrgInn))
+            .map(|(i, _)| *i)
+    })
 }
 
 pub(super) fn special(text: &str) -> Option<Col> {

@@ -621,8 +621,9 @@ pub(super) fn cut(s: &str, n: usize) -> String {
 
 /// Reads a saved mapping (TOML: `[columns]` header = question id).
 /// Whether a row of a file reads as the header of survey responses (one row per respondent:
-/// a timestamp or the respondent's number, the organization, the questions).
-pub fn responses_header(cells: &[String]) -> bool {
+/// a timestamp or the respondent's number, the organization, the questions): `Some` with the
+/// column of the organization's ИНН, if it has one.
+pub fn responses_header(cells: &[String]) -> Option<Option<usize>> {
     columns::responses_header(cells)
 }
 

@@ -340,23 +340,25 @@ impl ExchangeScreen {
         choice
     }
 
-    /// The cycle an inputs file or a plan is most likely for, as an index into `keys` (cycle ids,
-    /// newest first): the first with the most members among the ИНН of the file's first rows, when
-    /// the file was read as that kind. A few indexed lookups (at most [`import::guess::GUESS_ROWS`] ИНН).
+    /// The cycle an inputs file, a plan or survey responses are most likely for, as an index
+    /// into `keys` (cycle ids, newest first; a survey's with its form's variant after «:»): the
+    /// first with the most members among the ИНН of the file's first rows, when the file was read
+    /// as that kind. A few indexed lookups (at most [`import::guess::GUESS_ROWS`] ИНН).
     fn likely_target(&self, kind: FileKind, keys: &[String], cx: &Ctx) -> Option<usize> {
         let g = self.guessed.as_ref()?;
         if file_kind(g.kind) != kind
             || g.inns.is_empty()
-            || !matches!(kind, FileKind::Inputs | FileKind::Plan)
+            || !matches!(kind, FileKind::Inputs | FileKind::Plan | FileKind::Survey)
         {
             return None;
         }
         let counts = cycles::members_by_inn(cx.conn?, &g.inns).ok()?;
         let best = counts.iter().map(|(_, n)| *n).max()?;
         keys.iter().position(|k| {
+            let id = k.split(':').next().unwrap_or(k);
             counts
                 .iter()
-                .any(|(id, n)| *n == best && id.to_string() == *k)
+                .any(|(c, n)| *n == best && c.to_string() == id)
         })
     }
 
