@@ -17,7 +17,7 @@ mod import_support;
 
 use std::collections::BTreeMap;
 
-use import_support::{demo, today, xlsx};
+use import_support::{Rng, demo, today, xlsx};
 use nok::domain::input_check::bounded_pairs;
 use nok::domain::methodology::InputKind;
 use nok::domain::sector::Sector;
@@ -25,27 +25,6 @@ use nok::exchange::import::read_bytes;
 use nok::service::import::guess::{GUESS_ROWS, Guessed, guess_rows};
 use nok::service::import::{Kind, apply};
 use nok::service::methodology::Methods;
-
-/// A fixed-seed generator (xorshift64*), so that a failing variant can be reproduced.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// A column of the method: its key, the indicator's code and name, the input's name, its kind.
 #[derive(Debug, Clone)]

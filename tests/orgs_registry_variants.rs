@@ -15,32 +15,11 @@ mod import_support;
 
 use std::collections::BTreeMap;
 
-use import_support::{today, xlsx};
+use import_support::{Rng, today, xlsx};
 use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
 use nok::exchange::import::read_bytes;
 use nok::service::import::guess::{GUESS_ROWS, Guessed, guess_rows};
 use nok::service::import::{Kind, apply};
-
-/// A fixed-seed generator (xorshift64*), so that a failing variant can be reproduced.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
 
 /// A clean organization: what must be stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 //! Helpers shared by the import tests: a small deterministic demo database, valid ИНН and ОГРН
-//! made up by number, a minimal xlsx workbook built by hand, a count read by plain SQL, and the
-//! dry run of an organizations file.
+//! made up by number, a minimal xlsx workbook built by hand, a count read by plain SQL, the dry
+//! run of an organizations file, and the seeded generator of the file-variant tests.
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::io::Write;
@@ -117,6 +117,28 @@ fn column_letters(c: usize) -> String {
         n = (n - 1) / 26;
     }
     letters.iter().rev().map(|&b| b as char).collect()
+}
+
+/// A fixed-seed generator (xorshift64*) for the generators of file variants, so that a failing
+/// variant can be reproduced.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
 }
 
 /// The one number a plain-SQL query gives (`SELECT count(*) …`).

@@ -11,7 +11,9 @@ use std::path::Path;
 
 use crate::domain::sector::Sector;
 use crate::exchange::import::Row;
-use crate::exchange::import::headers::{find_header_rows, join_header_rows, map_row};
+use crate::exchange::import::headers::{
+    Field, FoundHeader, find_header_rows, join_header_rows, map_row,
+};
 use crate::exchange::import::stream::{RowSource, RowStream};
 use crate::service::methodology::Methods;
 
@@ -80,13 +82,7 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
         });
     }
     if let Some(found) = find_header_rows(head, super::orgs::FIELDS, 3, GUESS_ROWS) {
-        let has = |id: &str| {
-            super::orgs::FIELDS
-                .iter()
-                .position(|f| f.id == id)
-                .and_then(|f| found.map.col(f))
-                .is_some()
-        };
+        let has = |id: &str| maps(super::orgs::FIELDS, &found, id);
         if has("inn") && has("full_name") && (has("kpp") || has("ogrn") || has("reg_num")) {
             return Some(Guess {
                 kind: Guessed::Orgs,
@@ -96,13 +92,7 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
         }
     }
     if let Some(found) = find_header_rows(head, super::plan::FIELDS, 3, GUESS_ROWS) {
-        let has = |id: &str| {
-            super::plan::FIELDS
-                .iter()
-                .position(|f| f.id == id)
-                .and_then(|f| found.map.col(f))
-                .is_some()
-        };
+        let has = |id: &str| maps(super::plan::FIELDS, &found, id);
         let because = titles(&found.row, &found.map.columns);
         if has("shortcoming") && has("measure") {
             let org_inn = super::plan::FIELDS.iter().position(|f| f.id == "org_inn");
@@ -185,6 +175,15 @@ fn inputs_header(head: &[Row]) -> Option<(String, usize, usize)> {
                 read(&join_header_rows(&pair[0], &pair[1])).map(|(b, inn)| (b, i + 2, inn))
             })
         })
+}
+
+/// Whether the header `found` for `fields` has a column for the field `id`.
+fn maps(fields: &[Field], found: &FoundHeader, id: &str) -> bool {
+    fields
+        .iter()
+        .position(|f| f.id == id)
+        .and_then(|f| found.map.col(f))
+        .is_some()
 }
 
 /// A header cell cut to a few words for the screen.
