@@ -1,11 +1,11 @@
 //! What a file to load most likely holds, from the header among its first rows, so that «Обмен»
 //! offers the right kind first (the person still chooses): the inputs of a cycle (an ИНН column
 //! and two or more columns of a method's inputs), a registry of organizations (ИНН with the full
-//! name and one more identifier), a plan to remedy shortcomings (the shortcoming, the measure
-//! and the deadline), an authority's plan (measures with deadlines and executors, no
-//! shortcomings), survey responses (a timestamp or the respondent's number, the organization,
-//! five questions or more). Reads at most [`GUESS_ROWS`] rows, streamed (a workbook's sheet is not read
-//! whole); `None` when nothing fits well enough.
+//! name and one more identifier), a plan to remedy shortcomings (the shortcoming and the
+//! measure), an authority's plan (measures with deadlines and executors, no shortcomings), survey
+//! responses (a timestamp or the respondent's number, the organization, five questions or more).
+//! Reads at most [`GUESS_ROWS`] rows, streamed (a workbook's sheet is not read whole); `None`
+//! when nothing fits well enough.
 
 use std::path::Path;
 
@@ -31,8 +31,9 @@ pub enum Guessed {
 }
 
 /// What was guessed and the header that says so, for the screen («колонки «ИНН», «ОГРН»…»),
-/// and, for inputs, plans and survey responses, the ИНН of the organizations in the rows read (leading zeros
-/// restored): the cycle they are members of is the one the file is most likely for.
+/// and, for inputs, plans and survey responses, the ИНН of the organizations in the rows read
+/// (leading zeros restored): the cycle they are members of is the one the file is most likely
+/// for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Guess {
     pub kind: Guessed,
