@@ -1,17 +1,17 @@
 //! Inputs (исходные данные) filled in as operators fill them: the template `nok export table
 //! template` gives (a row per organization, a column per input «код + название»), taken through
-//! what people and Excel do to it — header cells retyped (a line break after the code, a dot
-//! after it, the code left out, another case, doubled spaces), a header of two rows (the indicator over its
-//! inputs, the code and the indicator's name in the merged cell above, the input's name below),
+//! what people and Excel do to it — header cells retyped (a line break after the code, a dot after
+//! it, the code left out, another case, doubled spaces), a header of two rows (the indicator over
+//! its inputs, the code and the indicator's name in the merged cell above, the input's name below),
 //! a title, the operator's name and a row of column numbers around the header and a total and a
 //! signature below the table, a «№ п/п» column, contact columns («Телефон» — also a checklist
-//! item's name —, «Электронная почта») and the columns in another order, yes/no written
-//! as people write it («да», «+», «имеется», «Есть»…) and points with a decimal comma, only the
-//! ИНН to name an organization — and the formats it comes back in (xlsx with numbers as numbers,
-//! CSV in Windows-1251, text copied from a table with tabs). Every variant is loaded into the
-//! demo database, and every value of every member is compared with what was written, read back
-//! by plain SQL. The share of values stored right is printed per kind of distortion and must be
-//! 100 %: each distortion has one right reading.
+//! item's name —, «Электронная почта») and the columns in another order, yes/no written as people
+//! write it («да», «+», «имеется», «не имеется», «отсутствуют», «Есть»…) and points with a decimal
+//! comma, only the ИНН to name an organization — and the formats it comes back in (xlsx with
+//! numbers as numbers, CSV in Windows-1251, text copied from a table with tabs). Every variant is
+//! loaded into the demo database, and every value of every member is compared with what was
+//! written, read back by plain SQL. The share of values stored right is printed per kind of
+//! distortion and must be 100 %: each distortion has one right reading.
 
 mod import_support;
 
@@ -162,11 +162,13 @@ fn retyped(rng: &mut Rng, c: &Col) -> String {
 
 /// How a checklist value is written under «да/нет и баллы как пишут».
 fn yes_no(rng: &mut Rng, v: f64) -> String {
-    let words: [(&str, &str); 7] = [
+    let words: [(&str, &str); 9] = [
         ("да", "нет"),
         ("Да", "Нет"),
         ("+", "-"),
         ("имеется", "отсутствует"),
+        ("Имеется", "Не имеется"),
+        ("имеются", "отсутствуют"),
         ("Есть", "Нет"),
         ("ДА", "НЕТ"),
         ("1", "0"),

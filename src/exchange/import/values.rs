@@ -23,11 +23,30 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-/// Yes/no as typed in a checklist column: `1`/`0`, `да`/`нет`, `есть`/`нет`, `+`/`-`.
+/// Yes/no as typed in a checklist column: `1`/`0`, `да`/`нет`, `есть`/`нет`, `+`/`-`,
+/// «имеется»/«отсутствует» and «не имеется», in either number, in any case, with a final dot.
+/// A dash «—» is not read: in Russian forms it says «no data» as often as «no».
 pub fn parse_yes_no(text: &str) -> Option<f64> {
-    match text.trim().to_lowercase().as_str() {
-        "1" | "да" | "есть" | "+" | "имеется" | "yes" | "true" => Some(1.0),
-        "0" | "нет" | "-" | "отсутствует" | "no" | "false" => Some(0.0),
+    let t = text.trim().to_lowercase();
+    let t = t
+        .trim_end_matches('.')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match t.as_str() {
+        "1" | "да" | "есть" | "+" | "имеется" | "имеются" | "в наличии" | "yes" | "true" => {
+            Some(1.0)
+        }
+        "0"
+        | "нет"
+        | "-"
+        | "отсутствует"
+        | "отсутствуют"
+        | "не имеется"
+        | "не имеются"
+        | "нет в наличии"
+        | "no"
+        | "false" => Some(0.0),
         _ => None,
     }
 }
@@ -150,6 +169,38 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn yes_and_no_as_checklists_are_filled_in() {
+        for yes in [
+            "1",
+            "Да",
+            "ДА",
+            "есть",
+            "+",
+            "Имеется",
+            "имеются",
+            "В наличии",
+            "да.",
+        ] {
+            assert_eq!(parse_yes_no(yes), Some(1.0), "{yes}");
+        }
+        for no in [
+            "0",
+            "нет",
+            "Нет.",
+            "-",
+            "отсутствует",
+            "Отсутствуют",
+            "не имеется",
+            "Не  имеются",
+        ] {
+            assert_eq!(parse_yes_no(no), Some(0.0), "{no}");
+        }
+        for neither in ["—", "", "может быть", "да/нет", "2"] {
+            assert_eq!(parse_yes_no(neither), None, "{neither}");
+        }
     }
 
     #[test]
