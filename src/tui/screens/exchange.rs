@@ -168,8 +168,9 @@ impl Folder {
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
                 let is_dir = e.file_type().ok()?.is_dir();
-                // Hidden files and SQLite's own side files are never what one loads.
-                let side = [".sqlite-shm", ".sqlite-wal", ".sqlite-journal"]
+                // Hidden files, databases and SQLite's side files are never what one loads (a
+                // database beside the files was the first file offered, and Enter took it).
+                let side = [".sqlite", ".sqlite-shm", ".sqlite-wal", ".sqlite-journal"]
                     .iter()
                     .any(|s| name.ends_with(s));
                 (!name.starts_with('.') && !side).then_some((name, is_dir))
