@@ -327,6 +327,7 @@ fn read_header(
         }
         match lookup(names, text) {
             Some(col) => values.push((c, col.clone())),
+            None if super::numbers_rows(text) => {}
             None => preview
                 .unknown_columns
                 .push((header.line, c + 1, text.clone())),

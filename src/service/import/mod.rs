@@ -760,13 +760,24 @@ fn formula_cells(row: &import::Row) -> Option<(usize, String)> {
         .map(|(i, c)| (i, c.chars().take(40).collect()))
 }
 
-/// Reports the header's unknown columns.
+/// Reports the header's unknown columns, but for one that only numbers the rows.
 fn note_unknown(preview: &mut Preview, map: &import::headers::HeaderMap) {
     for (col, text) in &map.unknown {
-        preview
-            .unknown_columns
-            .push((map.line, col + 1, text.clone()));
+        if !numbers_rows(text) {
+            preview
+                .unknown_columns
+                .push((map.line, col + 1, text.clone()));
+        }
     }
+}
+
+/// Whether a header names the column that numbers the rows («№ п/п», «№», «N п/п»): nothing a
+/// person need be told was left out.
+fn numbers_rows(header: &str) -> bool {
+    matches!(
+        import::headers::normalize(header).as_str(),
+        "№" | "№ п п" | "№п п" | "n п п" | "номер п п" | "п п"
+    )
 }
 
 /// How often the progress callback is called while checking rows.
@@ -903,6 +914,16 @@ fn need_header(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_column_numbering_rows_is_known() {
+        for h in ["№ п/п", "№", "N п/п", "№п/п", "Номер п/п", "п/п"] {
+            assert!(numbers_rows(h), "{h}");
+        }
+        for h in ["№ заявки", "Номер телефона", "Код"] {
+            assert!(!numbers_rows(h), "{h}");
+        }
+    }
 
     #[test]
     fn stored_dates_are_shown_as_people_write_them() {
