@@ -706,6 +706,66 @@ fn inputs_of_a_cycle_mark_scores_stale() {
     assert_eq!(digest(&conn), before);
 }
 
+/// An inputs file that names its organizations without an ИНН column: each row's name is matched
+/// among the cycle's members (full or short name, in any case); a name two members share, or no
+/// member has, is rejected saying what to do, and nothing of that row is written.
+#[test]
+fn inputs_named_by_organization_without_inn() {
+    let (_d, mut conn) = demo();
+    let (cycle, a, b): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT m.cycle_id, min(m.org_id), max(m.org_id) FROM membership m
+             GROUP BY m.cycle_id HAVING count(*) >= 2 ORDER BY m.cycle_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE organization SET short_name = 'ГБУ «Общее»' WHERE id IN (?1, ?2)",
+        [a, b],
+    )
+    .unwrap();
+    let full: String = conn
+        .query_row(
+            "SELECT full_name FROM organization WHERE id = ?1",
+            [a],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let csv = format!(
+        "Наименование организации;1.1.stand_present\n{};6\nгбу «общее»;7\nГБУ «Нет такого»;8\n",
+        full.to_uppercase()
+    );
+    let p = run(
+        &mut conn,
+        "inputs.csv",
+        csv.as_bytes(),
+        &Kind::Inputs { cycle_id: cycle },
+    );
+    // Two rows are rejected: the import (not skipping rejected rows) writes nothing.
+    let err = format!("{:#}", p.unwrap_err());
+    assert!(err.contains("называет 2 участников цикла"), "{err}");
+    assert!(
+        err.contains("«ГБУ «Нет такого»» нет среди участников цикла"),
+        "{err}"
+    );
+    assert_ne!(stand_present(&conn, cycle, a), 6.0);
+    // The one row alone loads, matched by the full name in capitals.
+    let csv = format!(
+        "Наименование организации;1.1.stand_present\n{};6\n",
+        full.to_uppercase()
+    );
+    let p = run(
+        &mut conn,
+        "inputs.csv",
+        csv.as_bytes(),
+        &Kind::Inputs { cycle_id: cycle },
+    )
+    .unwrap();
+    assert!(p.rejected.is_empty(), "{p:?}");
+    assert_eq!(stand_present(&conn, cycle, a), 6.0);
+}
+
 /// An inputs file saved from Excel with ИНН and КПП as numbers: an organization of Адыгея
 /// (ИНН 0105043724, КПП 010501001) written «105043724» and «10501001» is still found.
 #[test]

@@ -7,7 +7,7 @@
 //! signature below the table, a «№ п/п» column, contact columns («Телефон» — also a checklist
 //! item's name —, «Электронная почта») and the columns in another order, yes/no written as people
 //! write it («да», «+», «имеется», «не имеется», «отсутствуют», «Есть»…) and points with a decimal
-//! comma, only the ИНН to name an organization — and the formats it comes back in (xlsx with
+//! comma, only the ИНН to name an organization, or only its name — and the formats it comes back in (xlsx with
 //! numbers as numbers, CSV in Windows-1251, text copied from a table with tabs). Every variant is
 //! loaded into the demo database, and every value of every member is compared with what was
 //! written, read back by plain SQL. The share of values stored right is printed per kind of
@@ -59,7 +59,7 @@ const EXTRA: [(&str, &str); 3] = [
     ("Руководитель", "Иванова Мария Петровна"),
 ];
 
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "заголовки перепечатаны",
     "шапка в две строки",
     "строки вокруг таблицы",
@@ -67,6 +67,7 @@ const KINDS: [&str; 7] = [
     "да/нет и баллы как пишут",
     "только ИНН",
     "xlsx, cp1251, текст с табуляцией",
+    "только наименование, без ИНН",
 ];
 
 /// The columns of the cycle's method for its sector, in the template's order.
@@ -195,9 +196,12 @@ fn render(rng: &mut Rng, cols: &[Col], members: &[Member], on: &[usize], seed: u
         Name,
         Value(usize),
     }
-    let mut order: Vec<C> = vec![C::Inn];
-    if !has(5) {
-        order.push(C::Kpp);
+    let mut order: Vec<C> = Vec::new();
+    if !has(7) {
+        order.push(C::Inn);
+        if !has(5) {
+            order.push(C::Kpp);
+        }
     }
     order.push(C::Name);
     let mut value_cols: Vec<C> = (0..cols.len()).map(C::Value).collect();
@@ -446,6 +450,10 @@ fn inputs_sheets_in_every_layout_are_read_right() {
         let mut on: Vec<usize> = (0..KINDS.len()).collect();
         if rng.chance(30) {
             on.retain(|&k| k != 5);
+        }
+        // Named by ИНН in about half of them, by name only in the rest.
+        if rng.chance(50) {
+            on.retain(|&k| k != 7);
         }
         plans.push(("все вместе".to_string(), on));
     }

@@ -70,6 +70,21 @@ fn one_org(
         .optional()?)
 }
 
+/// The organization with this id.
+pub fn org_by_id(conn: &Connection, id: i64) -> Result<Option<OrgRecord>> {
+    one_org(conn, "WHERE id = ?1", [id])
+}
+
+/// The organizations that are members of cycle `cycle_id`: (id, full name, short name).
+pub fn cycle_member_names(conn: &Connection, cycle_id: i64) -> Result<Vec<(i64, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT o.id, o.full_name, o.short_name FROM membership m
+         JOIN organization o ON o.id = m.org_id WHERE m.cycle_id = ?1 ORDER BY o.id",
+    )?;
+    let rows = stmt.query_map([cycle_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The organization with this ИНН and КПП (their unique index).
 pub fn org_by_inn_kpp(conn: &Connection, inn: &str, kpp: &str) -> Result<Option<OrgRecord>> {
     one_org(conn, "WHERE inn = ?1 AND kpp = ?2", [inn, kpp])

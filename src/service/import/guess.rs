@@ -79,7 +79,7 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
         return Some(Guess {
             kind: Guessed::Inputs,
             because,
-            inns: inns(after, Some(col)),
+            inns: inns(after, col),
         });
     }
     if let Some(found) = find_header_rows(head, super::orgs::FIELDS, 3, GUESS_ROWS) {
@@ -135,10 +135,10 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
     })
 }
 
-/// The header of an inputs file: a row (or two joined) with an ИНН column and at least two
-/// columns of the inputs of any built-in method, for any sector; if found, what it says, the
-/// index of the first row after it and the ИНН column.
-fn inputs_header(head: &[Row]) -> Option<(String, usize, usize)> {
+/// The header of an inputs file: a row (or two joined) with an ИНН column (or the
+/// organization's name) and at least two columns of the inputs of any built-in method, for any
+/// sector; if found, what it says, the index of the first row after it and the ИНН column.
+fn inputs_header(head: &[Row]) -> Option<(String, usize, Option<usize>)> {
     let methods = Methods::builtin().ok()?;
     let indicators: Vec<_> = methods
         .codes()
@@ -147,9 +147,11 @@ fn inputs_header(head: &[Row]) -> Option<(String, usize, usize)> {
         .flat_map(|m| Sector::ALL.into_iter().flat_map(|s| m.indicators_for(s)))
         .collect();
     let names = super::inputs::column_names(&indicators);
-    let read = |row: &Row| -> Option<(String, usize)> {
+    let read = |row: &Row| -> Option<(String, Option<usize>)> {
         let ids = map_row(row, super::inputs::ID_FIELDS);
-        let inn = ids.col(0)?;
+        // The ИНН, or the organization's name (matched among the cycle's members).
+        let inn = ids.col(0);
+        let named = ids.col(0).or(ids.col(3))?;
         let found: Vec<&str> = row
             .cells
             .iter()
@@ -163,7 +165,12 @@ fn inputs_header(head: &[Row]) -> Option<(String, usize, usize)> {
                 .map(|c| format!("«{}»", short(c)))
                 .collect();
             (
-                format!("«ИНН», {} и еще {}", shown.join(", "), found.len() - 2),
+                format!(
+                    "«{}», {} и еще {}",
+                    short(row.cell(named)),
+                    shown.join(", "),
+                    found.len() - 2
+                ),
                 inn,
             )
         })

@@ -120,6 +120,45 @@ struct InputRow<'r> {
     inn: Cow<'r, str>,
     kpp: Cow<'r, str>,
     part: &'r str,
+    /// The organization's name, for a file without an ИНН column.
+    name: &'r str,
+}
+
+/// The cycle's members by their names (full and short, as [`normalize`] writes them), for a file
+/// that names its organizations without an ИНН: read once per import.
+struct MemberNames(HashMap<String, Vec<i64>>);
+
+impl MemberNames {
+    fn read(conn: &rusqlite::Connection, cycle_id: i64) -> anyhow::Result<MemberNames> {
+        let mut names: HashMap<String, Vec<i64>> = HashMap::new();
+        for (id, full, short) in store::import::cycle_member_names(conn, cycle_id)? {
+            for name in [full, short] {
+                let ids = names.entry(normalize(&name)).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        names.remove("");
+        Ok(MemberNames(names))
+    }
+
+    /// The one member `name` names, or why not (Russian).
+    fn find(&self, name: &str, cycle_id: i64) -> Result<i64, String> {
+        match self.0.get(&normalize(name)).map(Vec::as_slice) {
+            Some([id]) => Ok(*id),
+            Some(ids) if ids.len() > 1 => Err(format!(
+                "«{name}» называет {} участников цикла {cycle_id}; укажите ИНН (колонка «ИНН»)",
+                ids.len()
+            )),
+            _ if name.trim().is_empty() => Err(
+                "нет ни ИНН, ни наименования организации; укажите ИНН (колонка «ИНН»)".to_string(),
+            ),
+            _ => Err(format!(
+                "организации «{name}» нет среди участников цикла {cycle_id}; проверьте наименование или укажите ИНН (колонка «ИНН»)"
+            )),
+        }
+    }
 }
 
 /// What the match stage found: the organization, its membership in the cycle (if any), its
@@ -160,7 +199,7 @@ pub(super) fn run(
     let mut body = Body::open(rows)?;
     let cols = read_header(&mut body, &names, preview).map_err(|_| {
         anyhow::anyhow!(
-            "в файле {} не найдена строка заголовка: нужна колонка «ИНН» и колонки исходных данных по ключам методики {} (например «{}»)",
+            "в файле {} не найдена строка заголовка: нужна колонка «ИНН» (или наименования организации) и колонки исходных данных по ключам методики {} (например «{}»)",
             body.source(),
             method.version,
             method
@@ -180,6 +219,12 @@ pub(super) fn run(
     store::import::seen_begin(conn)?;
     store::import_inputs::temp_cache(conn)?;
     let mut staging = w.apply.then(|| Staging::begin(conn, &cols)).transpose()?;
+    // A file that names its organizations without an ИНН column: by the names of the cycle's
+    // members (one of them, exactly, or the row is rejected saying why).
+    let by_name = match cols.ids.col(0) {
+        Some(_) => None,
+        None => Some(MemberNames::read(conn, cycle_id)?),
+    };
     let mut any_change = false;
     let mut n = 0usize;
     let mut strays = Strays::default();
@@ -207,7 +252,7 @@ pub(super) fn run(
                 cols.header.cell(col).to_string(),
                 format!("ячейка «{text}» похожа на формулу Excel; введите число"),
             )),
-            None => match match_row(conn, &cols, &cycle, &read)? {
+            None => match match_row(conn, &cols, &cycle, by_name.as_ref(), &read)? {
                 Ok(matched) => {
                     plan_row(&cols, &indicators, &read, matched).map(|plan| (plan, read.part))
                 }
@@ -305,7 +350,8 @@ fn read_header(
 ) -> Result<Columns, ()> {
     let is_header = |r: &Row| {
         let m = crate::exchange::import::headers::map_row(r, ID_FIELDS);
-        m.col(0).is_some() && r.cells.iter().any(|c| lookup(names, c).is_some())
+        (m.col(0).is_some() || m.col(3).is_some())
+            && r.cells.iter().any(|c| lookup(names, c).is_some())
     };
     let head = body.head();
     let header = match head.iter().position(is_header) {
@@ -347,6 +393,7 @@ fn read_row<'r>(cols: &Columns, row: &'r Row) -> InputRow<'r> {
         inn: ids::with_leading_zeros(cols.ids.get(row, 0), 10),
         kpp: ids::with_leading_zeros(cols.ids.get(row, 1), 9),
         part: cols.ids.get(row, 2).trim(),
+        name: cols.ids.get(row, 3).trim(),
     }
 }
 
@@ -357,10 +404,19 @@ fn match_row(
     conn: &rusqlite::Connection,
     cols: &Columns,
     cycle: &store::cycles::CycleInfo,
+    by_name: Option<&MemberNames>,
     read: &InputRow<'_>,
 ) -> anyhow::Result<Result<Matched, Reject>> {
     let (inn, kpp, part, line) = (&*read.inn, &*read.kpp, read.part, read.row.line);
-    let org = if kpp.is_empty() {
+    let org = if let Some(names) = by_name {
+        match names.find(read.name, cycle.id) {
+            Ok(id) => store::import::org_by_id(conn, id)?,
+            Err(why) => {
+                let column = cols.header.cell(cols.ids.col(3).unwrap_or(0)).to_string();
+                return Ok(Err((column, why)));
+            }
+        }
+    } else if kpp.is_empty() {
         let mut found = store::import::orgs_by_inn(conn, inn)?;
         if found.len() > 1 {
             return Ok(Err((
@@ -389,14 +445,18 @@ fn match_row(
         };
         return Ok(Err((
             String::new(),
-            format!("организация ИНН {inn}{what} уже была в строке {first}"),
+            format!(
+                "организация ИНН {}{what} уже была в строке {first}",
+                org.inn
+            ),
         )));
     }
     if org.sector != cycle.sector.code() {
         return Ok(Err((
             String::new(),
             format!(
-                "организация ИНН {inn} другой сферы, чем цикл {} ({})",
+                "организация ИНН {} другой сферы, чем цикл {} ({})",
+                org.inn,
                 cycle.id,
                 cycle.sector.name_ru()
             ),
