@@ -17,7 +17,7 @@ mod import_support;
 
 use std::collections::BTreeMap;
 
-use import_support::{Rng, demo, today, xlsx};
+use import_support::{Rng, demo, print_tally, today, xlsx};
 use nok::domain::input_check::bounded_pairs;
 use nok::domain::methodology::InputKind;
 use nok::domain::sector::Sector;
@@ -549,20 +549,7 @@ fn inputs_sheets_in_every_layout_are_read_right() {
         drop(conn);
         let _ = std::fs::remove_file(&db);
     }
-    let (mut right, mut total) = (0, 0);
-    for (kind, (r, t)) in &by_kind {
-        println!(
-            "{kind}: {r} из {t} значений прочитаны верно ({:.1} %)",
-            100.0 * *r as f64 / *t as f64
-        );
-        right += r;
-        total += t;
-    }
-    println!(
-        "всего: {right} из {total} значений ({:.1} %), вариантов {}",
-        100.0 * right as f64 / total as f64,
-        plans.len()
-    );
+    print_tally(&by_kind, "значений", plans.len());
     println!("вид файла угадан: {guessed} из {} вариантов", plans.len());
     assert!(
         wrong.is_empty(),

@@ -15,7 +15,7 @@ mod import_support;
 
 use std::collections::BTreeMap;
 
-use import_support::{Rng, today, xlsx};
+use import_support::{Rng, print_tally, today, xlsx};
 use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
 use nok::exchange::import::read_bytes;
 use nok::service::import::guess::{GUESS_ROWS, Guessed, guess_rows};
@@ -667,20 +667,7 @@ fn registries_in_every_layout_are_read_right() {
         drop(conn);
         let _ = std::fs::remove_file(&db);
     }
-    let (mut right, mut total) = (0, 0);
-    for (kind, (r, t)) in &by_kind {
-        println!(
-            "{kind}: {r} из {t} организаций прочитаны верно ({:.1} %)",
-            100.0 * *r as f64 / *t as f64
-        );
-        right += r;
-        total += t;
-    }
-    println!(
-        "всего: {right} из {total} ({:.1} %), вариантов {}",
-        100.0 * right as f64 / total as f64,
-        plans.len()
-    );
+    print_tally(&by_kind, "организаций", plans.len());
     for w in &wrong {
         println!("не так: {w}");
     }

@@ -1,6 +1,6 @@
 //! Helpers shared by the import tests: a small deterministic demo database, valid ИНН and ОГРН
 //! made up by number, a minimal xlsx workbook built by hand, a count read by plain SQL, the dry
-//! run of an organizations file, and the seeded generator of the file-variant tests.
+//! run of an organizations file, and the seeded generator and the tally of the file-variant tests.
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::io::Write;
@@ -139,6 +139,28 @@ impl Rng {
     pub fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
+}
+
+/// Prints how many `what` (организаций, значений) of each kind of distortion were read right,
+/// then in all, for the file-variant tests: `by_kind` maps a kind to (right, total).
+pub fn print_tally(
+    by_kind: &std::collections::BTreeMap<String, (usize, usize)>,
+    what: &str,
+    variants: usize,
+) {
+    let (mut right, mut total) = (0, 0);
+    for (kind, (r, t)) in by_kind {
+        println!(
+            "{kind}: {r} из {t} {what} прочитаны верно ({:.1} %)",
+            100.0 * *r as f64 / *t as f64
+        );
+        right += r;
+        total += t;
+    }
+    println!(
+        "всего: {right} из {total} {what} ({:.1} %), вариантов {variants}",
+        100.0 * right as f64 / total as f64
+    );
 }
 
 /// The one number a plain-SQL query gives (`SELECT count(*) …`).
