@@ -17,12 +17,12 @@ mod import_support;
 
 use std::collections::BTreeMap;
 
-use import_support::{Rng, demo, print_tally, today, xlsx};
+use import_support::{Rng, demo, guessed_as, print_tally, show_variant, today, xlsx};
 use nok::domain::input_check::bounded_pairs;
 use nok::domain::methodology::InputKind;
 use nok::domain::sector::Sector;
 use nok::exchange::import::read_bytes;
-use nok::service::import::guess::{GUESS_ROWS, Guessed, guess_rows};
+use nok::service::import::guess::Guessed;
 use nok::service::import::{Kind, apply};
 use nok::service::methodology::Methods;
 
@@ -471,39 +471,30 @@ fn inputs_sheets_in_every_layout_are_read_right() {
             })
             .collect();
         let variant = render(&mut rng, &cols, &people, on, seed as u64);
-        if std::env::var("SHOW_VARIANT").ok().as_deref() == Some(&seed.to_string()) {
-            println!(
-                "{}",
-                String::from_utf8_lossy(&variant.bytes)
-                    .lines()
-                    .take(6)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            );
-        }
+        show_variant(seed, &variant.bytes, 6);
         let db = template.with_file_name(format!("v{seed}.sqlite"));
         std::fs::copy(&template, &db).unwrap();
         let mut conn = nok::store::open(&db).unwrap();
+        let sheet = read_bytes(&variant.name, &variant.bytes);
         // «Обмен» offers the file as what its first rows say it is.
-        if let Ok(sheet) = read_bytes(&variant.name, &variant.bytes) {
-            let head = &sheet.rows[..sheet.rows.len().min(GUESS_ROWS)];
-            match guess_rows(head).map(|g| g.kind) {
-                Some(Guessed::Inputs) => guessed += 1,
-                other => wrong.push(format!("{}: угадано {other:?}", variant.name)),
-            }
+        if let Ok(sheet) = &sheet {
+            guessed += usize::from(guessed_as(
+                sheet,
+                &variant.name,
+                Guessed::Inputs,
+                &mut wrong,
+            ));
         }
-        let outcome = read_bytes(&variant.name, &variant.bytes)
-            .map_err(anyhow::Error::from)
-            .and_then(|sheet| {
-                apply(
-                    &mut conn,
-                    &sheet,
-                    &Kind::Inputs { cycle_id: cycle },
-                    today(),
-                    true,
-                    &mut |_| {},
-                )
-            });
+        let outcome = sheet.map_err(anyhow::Error::from).and_then(|sheet| {
+            apply(
+                &mut conn,
+                &sheet,
+                &Kind::Inputs { cycle_id: cycle },
+                today(),
+                true,
+                &mut |_| {},
+            )
+        });
         let entry = by_kind.entry(kind.clone()).or_default();
         entry.1 += people.len() * cols.len();
         match outcome {

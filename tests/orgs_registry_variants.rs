@@ -15,10 +15,10 @@ mod import_support;
 
 use std::collections::BTreeMap;
 
-use import_support::{Rng, print_tally, today, xlsx};
+use import_support::{Rng, guessed_as, print_tally, show_variant, today, xlsx};
 use nok::domain::ids::{inn10_check_digit, ogrn_check_digit};
 use nok::exchange::import::read_bytes;
-use nok::service::import::guess::{GUESS_ROWS, Guessed, guess_rows};
+use nok::service::import::guess::Guessed;
 use nok::service::import::{Kind, apply};
 
 /// A clean organization: what must be stored.
@@ -601,28 +601,16 @@ fn registries_in_every_layout_are_read_right() {
     let mut guessed = 0usize;
     for (seed, (kind, on)) in plans.iter().enumerate() {
         let variant = render(&mut rng, &clean, on, seed as u64);
-        if std::env::var("SHOW_VARIANT").ok().as_deref() == Some(&seed.to_string()) {
-            println!(
-                "{}",
-                String::from_utf8_lossy(&variant.bytes)
-                    .lines()
-                    .take(3)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            );
-        }
+        show_variant(seed, &variant.bytes, 3);
         let db = template.with_file_name(format!("v{seed}.sqlite"));
         std::fs::copy(&template, &db).unwrap();
         let mut conn = nok::store::open(&db).unwrap();
+        let sheet = read_bytes(&variant.name, &variant.bytes);
         // «Обмен» offers the file as what its first rows say it is.
-        if let Ok(sheet) = read_bytes(&variant.name, &variant.bytes) {
-            let head = &sheet.rows[..sheet.rows.len().min(GUESS_ROWS)];
-            match guess_rows(head).map(|g| g.kind) {
-                Some(Guessed::Orgs) => guessed += 1,
-                other => wrong.push(format!("{}: угадано {other:?}", variant.name)),
-            }
+        if let Ok(sheet) = &sheet {
+            guessed += usize::from(guessed_as(sheet, &variant.name, Guessed::Orgs, &mut wrong));
         }
-        let outcome = read_bytes(&variant.name, &variant.bytes)
+        let outcome = sheet
             .map_err(anyhow::Error::from)
             .and_then(|sheet| apply(&mut conn, &sheet, &Kind::Orgs, today(), true, &mut |_| {}));
         let entry = by_kind.entry(kind.clone()).or_default();

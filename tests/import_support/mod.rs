@@ -141,6 +141,36 @@ impl Rng {
     }
 }
 
+/// Prints the first `lines` lines of variant `seed` when `SHOW_VARIANT` names it.
+pub fn show_variant(seed: usize, bytes: &[u8], lines: usize) {
+    if std::env::var("SHOW_VARIANT").ok().as_deref() == Some(&seed.to_string()) {
+        let text = String::from_utf8_lossy(bytes);
+        println!(
+            "{}",
+            text.lines().take(lines).collect::<Vec<_>>().join("\n")
+        );
+    }
+}
+
+/// Whether «Обмен» offers a file read as `sheet` (named `name`) as `want`, by its first rows, as
+/// the screen does; a wrong guess goes into `wrong`.
+pub fn guessed_as(
+    sheet: &nok::exchange::import::Sheet,
+    name: &str,
+    want: nok::service::import::guess::Guessed,
+    wrong: &mut Vec<String>,
+) -> bool {
+    let head = &sheet.rows[..sheet
+        .rows
+        .len()
+        .min(nok::service::import::guess::GUESS_ROWS)];
+    let got = nok::service::import::guess::guess_rows(head).map(|g| g.kind);
+    if got != Some(want) {
+        wrong.push(format!("{name}: угадано {got:?}"));
+    }
+    got == Some(want)
+}
+
 /// Prints how many `what` (организаций, значений) of each kind of distortion were read right,
 /// then in all, for the file-variant tests: `by_kind` maps a kind to (right, total).
 pub fn print_tally(
