@@ -65,13 +65,14 @@ pub fn guess_rows(head: &[Row]) -> Option<Guess> {
             .collect();
         names.join(", ")
     };
-    // The ИНН in column `col` of the rows after the header (which ends at `after`).
+    // The valid ИНН in column `col` of the rows after the header (which ends at `after`): the
+    // row of column numbers or a total gives none.
     let inns = |after: usize, col: Option<usize>| -> Vec<String> {
         let Some(col) = col else { return Vec::new() };
         head.iter()
             .skip(after)
             .map(|r| crate::domain::ids::with_leading_zeros(r.cell(col).trim(), 10).into_owned())
-            .filter(|inn| inn.len() == 10 && inn.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|inn| inn.len() == 10 && crate::domain::ids::validate_inn(inn).is_ok())
             .collect()
     };
     // Inputs first: their header also holds ИНН, КПП and the organization's name.
@@ -248,14 +249,16 @@ mod tests {
         let g = guess_rows(&rows(&[
             "ИНН;КПП;Наименование организации;1.3 Доля удовлетворенных;",
             ";;;Число удовлетворенных информацией на стендах;Число ответивших о стендах",
-            "7801234567;780101001;ГБУ;12;20",
+            "7801234564;780101001;ГБУ;12;20",
+            "7801234567;780101001;ГБУ, ИНН с неверной контрольной цифрой;1;2",
             "105043724;10501001;ГБУ Адыгеи;3;4",
             "Итого;;;15;24",
         ]))
         .unwrap();
         assert_eq!(g.kind, Guessed::Inputs);
-        // The ИНН of the rows below the header, the lost leading zero restored; no «Итого».
-        assert_eq!(g.inns, ["7801234567", "0105043724"]);
+        // The valid ИНН of the rows below the header, the lost leading zero restored; no «Итого»,
+        // none with a wrong check digit.
+        assert_eq!(g.inns, ["7801234564", "0105043724"]);
     }
 
     #[test]
