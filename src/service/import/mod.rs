@@ -846,9 +846,16 @@ fn is_stray(row: &Row, key: &str, one_cell: bool) -> bool {
     if one_cell && !key_is_id && row.filled().count() <= 1 {
         return true;
     }
+    // Compared letter by letter: no lowered copy of a cell for every row of the file.
     let first = row.filled().next().map_or("", |(_, c)| c.trim());
-    let first = first.to_lowercase();
-    if !key_is_id && (first.starts_with("итого") || first.starts_with("всего")) {
+    let begins = |word: &str| {
+        first
+            .chars()
+            .take(5)
+            .flat_map(char::to_lowercase)
+            .eq(word.chars())
+    };
+    if !key_is_id && (begins("итого") || begins("всего")) {
         return true;
     }
     // 1, 2, 3… across the filled cells, in column order.
@@ -914,6 +921,33 @@ fn need_header(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_around_a_table_are_told_from_records() {
+        let row = |cells: &[&str]| Row {
+            line: 1,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        };
+        let inn = "7801234564";
+        // (cells, the key column's text, one-cell lines counted, stray)
+        for (cells, key, one_cell, stray) in [
+            (
+                &["ИТОГО по учреждениям", "", "12"][..],
+                "ИТОГО по учреждениям",
+                true,
+                true,
+            ),
+            (&["Всего:", "5"][..], "Всего:", false, true),
+            (&["1", "2", "3", "4"][..], "1", false, true),
+            (&["1", "2"][..], "1", false, false),
+            (&["Исполнитель: Петрова"][..], "", true, true),
+            (&["Исполнитель: Петрова"][..], "", false, false),
+            (&["Всего хорошего, ООО", inn, "5"][..], inn, true, false),
+            (&["ГБУ «Дом»", inn, "5"][..], inn, true, false),
+        ] {
+            assert_eq!(is_stray(&row(cells), key, one_cell), stray, "{cells:?}");
+        }
+    }
 
     #[test]
     fn the_column_numbering_rows_is_known() {
